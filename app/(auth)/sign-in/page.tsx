@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import { SignInForm } from "@/components/auth/sign-in-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+type Props = { searchParams: Promise<{ callbackUrl?: string; error?: string }> };
+
+// Only same-site paths are accepted as a return address (no open redirect).
+function safeCallback(value: string | undefined): string {
+  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/cases";
+}
+
+export default async function SignInPage({ searchParams }: Props) {
+  const { callbackUrl, error } = await searchParams;
+  return (
+    <>
+      <h1 className="mb-4 text-lg font-semibold">Sign in</h1>
+      <SignInForm callbackUrl={safeCallback(callbackUrl)} initialError={error} />
+    </>
+  );
+}

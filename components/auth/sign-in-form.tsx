@@ -1,0 +1,80 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+
+// Codes come from lib/auth/sign-in.ts (SIGN_IN_ERROR). Wrong email and wrong password share
+// one message on purpose.
+const MESSAGES: Record<string, string> = {
+  CredentialsSignin: "Incorrect email or password.",
+  AccountLocked: "Too many failed sign-in attempts. This account is locked for 15 minutes; try again later.",
+  AccountDisabled: "This account is disabled. Ask an administrator to re-enable it.",
+};
+const FALLBACK = "Sign-in failed. Please try again.";
+
+export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
+  const router = useRouter();
+  const [error, setError] = useState(initialError ? (MESSAGES[initialError] ?? FALLBACK) : "");
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError("");
+    const result = await signIn("credentials", {
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      redirect: false,
+    }).catch(() => null);
+    if (result?.ok && !result.error) {
+      router.replace(callbackUrl);
+      router.refresh();
+      return;
+    }
+    setPending(false);
+    setError(MESSAGES[result?.error ?? ""] ?? FALLBACK);
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-5" noValidate>
+      <div>
+        <label htmlFor="email" className="block text-sm font-medium text-slate-700">
+          Email
+        </label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          autoFocus
+          aria-describedby={error ? "sign-in-error" : undefined}
+          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-brand-600 focus:ring-brand-600"
+        />
+      </div>
+      <div>
+        <label htmlFor="password" className="block text-sm font-medium text-slate-700">
+          Password
+        </label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          aria-describedby={error ? "sign-in-error" : undefined}
+          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-brand-600 focus:ring-brand-600"
+        />
+      </div>
+      <div id="sign-in-error" role="alert" aria-live="assertive" className="min-h-5 text-sm text-red-700">
+        {error}
+      </div>
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? "Signing in…" : "Sign in"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,65 @@
+import Link from "next/link";
+import { SeverityBadge, StatusBadge, TlpBadge, humanise } from "@/components/cases/case-badges";
+
+export type TCaseRow = {
+  id: string;
+  number: string;
+  title: string;
+  status: string;
+  severity: string;
+  tlp: string;
+  ownerOrgName: string;
+  updatedAt: Date;
+  myRole: string | null;
+};
+
+export function CaseTable({ cases }: { cases: TCaseRow[] }) {
+  if (cases.length === 0) {
+    return (
+      <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
+        <p className="font-medium text-slate-800">No cases yet</p>
+        <p className="mt-1 text-sm text-slate-600">
+          Cases you are a member of appear here. Ask a case lead to add you, or open a new case.
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <caption className="sr-only">Your cases</caption>
+        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+          <tr>
+            <th scope="col" className="px-4 py-3">Case</th>
+            <th scope="col" className="px-4 py-3">Status</th>
+            <th scope="col" className="px-4 py-3">Severity</th>
+            <th scope="col" className="px-4 py-3">TLP</th>
+            <th scope="col" className="px-4 py-3">Owner</th>
+            <th scope="col" className="px-4 py-3">Your role</th>
+            <th scope="col" className="px-4 py-3">Updated</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {cases.map((c) => (
+            <tr key={c.id} className="hover:bg-slate-50">
+              <td className="px-4 py-3">
+                <Link href={`/cases/${c.id}`} className="font-medium text-brand-700 hover:underline">
+                  {c.title}
+                </Link>
+                <div className="font-mono text-xs text-slate-500">{c.number}</div>
+              </td>
+              <td className="px-4 py-3"><StatusBadge status={c.status} /></td>
+              <td className="px-4 py-3"><SeverityBadge severity={c.severity} /></td>
+              <td className="px-4 py-3"><TlpBadge tlp={c.tlp} /></td>
+              <td className="px-4 py-3 text-slate-700">{c.ownerOrgName}</td>
+              <td className="px-4 py-3 text-slate-700">{c.myRole ? humanise(c.myRole) : "—"}</td>
+              <td className="px-4 py-3 text-slate-600">
+                <time dateTime={c.updatedAt.toISOString()}>{c.updatedAt.toISOString().slice(0, 10)}</time>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

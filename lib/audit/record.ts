@@ -1,0 +1,45 @@
+import "server-only";
+import { getDb, type Prisma } from "@/lib/db";
+import { GENESIS_HASH, hashAuditEvent } from "@/lib/audit/hash";
+
+type Tx = Prisma.TransactionClient;
+
+export type TAuditInput = {
+  actorId: string | null;
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  caseId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  details?: Record<string, unknown>;
+};
+
+// One chain for the whole table. A transaction-scoped advisory lock serialises writers between
+// "read the last hash" and "insert", so concurrent requests (or app instances) cannot fork the
+// chain; the lock is released at commit, so the caller should write the audit row last.
+const AUDIT_CHAIN_LOCK = 0x0ca5eb; // arbitrary, fixed key
+
+async function appendAudit(tx: Tx, input: TAuditInput): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+  const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const content = {
+    occurredAt: new Date(),
+    actorId: input.actorId,
+    action: input.action,
+    targetType: input.targetType,
+    targetId: input.targetId ?? null,
+    caseId: input.caseId ?? null,
+    ip: input.ip ?? null,
+    userAgent: input.userAgent?.slice(0, 512) ?? null,
+    details: (input.details ?? {}) as Prisma.InputJsonObject,
+  };
+  await tx.auditEvent.create({ data: { ...content, prevHash, hash: hashAuditEvent(prevHash, content) } });
+}
+
+/** Writes an audit row inside the caller's transaction, or in its own when none is given. */
+export async function recordAudit(input: TAuditInput, tx?: Tx): Promise<void> {
+  if (tx) return appendAudit(tx, input);
+  await getDb().$transaction((own) => appendAudit(own, input));
+}

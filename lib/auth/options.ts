@@ -1,0 +1,64 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { getEnv } from "@/lib/env";
+import { authenticate } from "@/lib/auth/sign-in";
+import type { GlobalRole } from "@/lib/generated/prisma/enums";
+
+const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
+
+function header(headers: unknown, name: string): string | null {
+  if (!headers) return null;
+  if (headers instanceof Headers) return headers.get(name);
+  const value = (headers as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+}
+
+// JWT sessions keep the web tier stateless. The token only says who signed in; every guard
+// re-reads role, organisation and disabled state from the database (lib/auth/session.ts).
+export function getAuthOptions(): NextAuthOptions {
+  const secret = getEnv().NEXTAUTH_SECRET;
+  if (!secret) throw new Error("NEXTAUTH_SECRET is not set: start the app with `npm start`, or set it (see README).");
+  return {
+    secret,
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: "/sign-in", error: "/sign-in" },
+    providers: [
+      CredentialsProvider({
+        name: "Email and password",
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials, req) {
+          const forwarded = header(req?.headers, "x-forwarded-for");
+          const result = await authenticate(credentials, {
+            ip: forwarded?.split(",")[0]?.trim() ?? null,
+            userAgent: header(req?.headers, "user-agent"),
+          });
+          // next-auth passes a thrown message to the client as `error`; codes, not prose.
+          if (!result.ok) throw new Error(result.error);
+          return result.user;
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          const u = user as unknown as { id: string; orgId: string; role: GlobalRole };
+          token.sub = u.id;
+          token.orgId = u.orgId;
+          token.role = u.role;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        session.user = { ...session.user, id: token.sub ?? "", orgId: String(token.orgId ?? ""), role: token.role as GlobalRole };
+        return session;
+      },
+    },
+  };
+}
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; orgId: string; role: GlobalRole; name?: string | null; email?: string | null };
+  }
+}

@@ -1,0 +1,95 @@
+import "server-only";
+import { z } from "zod";
+import { getDb } from "@/lib/db";
+import { recordAudit } from "@/lib/audit/record";
+import { verifyPassword } from "@/lib/auth/password";
+import type { GlobalRole } from "@/lib/generated/prisma/enums";
+
+export const MAX_FAILED_SIGN_INS = 5;
+export const LOCKOUT_MINUTES = 15;
+
+/** Codes the sign-in page turns into messages. Bad email and bad password share one code. */
+export const SIGN_IN_ERROR = {
+  invalid: "CredentialsSignin",
+  locked: "AccountLocked",
+  disabled: "AccountDisabled",
+} as const;
+
+export const ZCredentials = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  password: z.string().min(1).max(1024),
+});
+
+export type TSessionUser = { id: string; email: string; name: string; orgId: string; role: GlobalRole };
+
+type TRequestMeta = { ip?: string | null; userAgent?: string | null };
+
+export type TSignInResult =
+  | { ok: true; user: TSessionUser }
+  | { ok: false; error: (typeof SIGN_IN_ERROR)[keyof typeof SIGN_IN_ERROR] };
+
+type ThrottleRow = { failures: number; lockedUntil: Date | null };
+
+async function getLock(email: string): Promise<Date | null> {
+  const row = await getDb().signInThrottle.findUnique({ where: { email }, select: { lockedUntil: true } });
+  return row?.lockedUntil && row.lockedUntil > new Date() ? row.lockedUntil : null;
+}
+
+// One atomic statement, so parallel guesses cannot slip past the limit: a failure after an
+// expired lock starts a fresh count; the fifth failure in a row sets the lock.
+async function registerFailure(email: string): Promise<ThrottleRow> {
+  const rows = await getDb().$queryRaw<ThrottleRow[]>`
+    INSERT INTO "SignInThrottle" (email, failures, "lockedUntil", "updatedAt")
+    VALUES (${email}, 1, NULL, now())
+    ON CONFLICT (email) DO UPDATE SET
+      failures = CASE WHEN "SignInThrottle"."lockedUntil" IS NOT NULL AND "SignInThrottle"."lockedUntil" <= now()
+                      THEN 1 ELSE "SignInThrottle".failures + 1 END,
+      "lockedUntil" = CASE
+        WHEN "SignInThrottle"."lockedUntil" IS NOT NULL AND "SignInThrottle"."lockedUntil" <= now() THEN NULL
+        WHEN "SignInThrottle".failures + 1 >= ${MAX_FAILED_SIGN_INS}
+          THEN now() + make_interval(mins => ${LOCKOUT_MINUTES})
+        ELSE "SignInThrottle"."lockedUntil" END,
+      "updatedAt" = now()
+    RETURNING failures, "lockedUntil"`;
+  return rows[0]!;
+}
+
+/**
+ * Checks credentials. Unknown email and wrong password give the same answer in the same time;
+ * lockout is counted per typed email whether or not the account exists, so it reveals nothing.
+ */
+export async function authenticate(raw: unknown, meta: TRequestMeta = {}): Promise<TSignInResult> {
+  const parsed = ZCredentials.safeParse(raw);
+  if (!parsed.success) return { ok: false, error: SIGN_IN_ERROR.invalid };
+  const { email, password } = parsed.data;
+
+  if (await getLock(email)) return { ok: false, error: SIGN_IN_ERROR.locked };
+
+  const user = await getDb().user.findUnique({
+    where: { email },
+    select: { id: true, email: true, name: true, orgId: true, role: true, passwordHash: true, disabledAt: true },
+  });
+  const valid = await verifyPassword(user?.passwordHash ?? null, password);
+
+  if (!user || !valid) {
+    const throttle = await registerFailure(email);
+    await recordAudit({
+      actorId: user?.id ?? null,
+      action: "auth.sign_in_failed",
+      targetType: "user",
+      targetId: user?.id ?? null,
+      ...meta,
+      details: { email, failures: throttle.failures, locked: Boolean(throttle.lockedUntil) },
+    });
+    return { ok: false, error: throttle.lockedUntil ? SIGN_IN_ERROR.locked : SIGN_IN_ERROR.invalid };
+  }
+  if (user.disabledAt) {
+    await recordAudit({ actorId: user.id, action: "auth.sign_in_refused_disabled", targetType: "user", targetId: user.id, ...meta });
+    return { ok: false, error: SIGN_IN_ERROR.disabled };
+  }
+
+  await getDb().signInThrottle.deleteMany({ where: { email } });
+  await recordAudit({ actorId: user.id, action: "auth.sign_in", targetType: "user", targetId: user.id, ...meta });
+  const { passwordHash: _hash, disabledAt: _disabled, ...sessionUser } = user;
+  return { ok: true, user: sessionUser };
+}

@@ -1,0 +1,106 @@
+// Embedded PostgreSQL (PGlite) served over the wire protocol on loopback, so the app, Prisma and
+// the schema engine talk to it exactly as to a real server. PGlite is single-process: one
+// server owns a data folder. Used when DATABASE_URL is unset (npm start, npm test).
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+
+type QueuedMessage = { handlerId: number; message: Uint8Array; timestamp: number; resolve: (n: number) => void; reject: (e: unknown) => void; onData: (d: Uint8Array) => void };
+type QueryQueue = {
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  db: PGlite;
+  processQueue: () => Promise<void>;
+  clearTransactionIfNeeded: (handlerId: number) => Promise<void>;
+};
+
+// Wire-protocol message types that end a unit of work: Sync closes an extended-protocol
+// exchange (Parse/Bind/Describe/Execute…), Query is a whole simple-protocol exchange.
+const SYNC = 0x53;
+const SIMPLE_QUERY = 0x51;
+
+/**
+ * pglite-socket queues each wire message separately and only keeps a connection's messages
+ * together inside a transaction. Outside one, two connections' Parse/Bind/Execute messages can
+ * interleave on PGlite's single session, so one connection binds the other's unnamed statement
+ * and gets its rows (seen here as wrong or empty results under parallel requests). This keeps
+ * every exchange up to its Sync together, as a real server's separate sessions would.
+ */
+function keepExchangesWhole(queue: QueryQueue): void {
+  let midExchange: number | null = null;
+  queue.processQueue = async function processQueue() {
+    if (queue.processing || queue.queue.length === 0) return;
+    queue.processing = true;
+    try {
+      while (queue.queue.length > 0) {
+        const sticky = midExchange ?? (queue.db.isInTransaction() ? queue.lastHandlerId : null);
+        const index = sticky === null ? 0 : queue.queue.findIndex((m) => m.handlerId === sticky);
+        if (index === -1) break; // wait for the rest of that connection's exchange
+        const item = queue.queue.splice(index, 1)[0]!;
+        const type = item.message[0];
+        let bytes = 0;
+        try {
+          await queue.db.runExclusive(() =>
+            queue.db.execProtocolRawStream(item.message, {
+              onRawData: (data: Uint8Array) => {
+                bytes += data.length;
+                item.onData(data);
+              },
+            }),
+          );
+        } catch (error) {
+          midExchange = null;
+          item.reject(error);
+          continue;
+        }
+        midExchange = type === SYNC || type === SIMPLE_QUERY ? null : item.handlerId;
+        queue.lastHandlerId = item.handlerId;
+        item.resolve(bytes);
+      }
+    } finally {
+      queue.processing = false;
+    }
+  };
+  const clearTransaction = queue.clearTransactionIfNeeded.bind(queue);
+  queue.clearTransactionIfNeeded = async (handlerId: number) => {
+    if (midExchange === handlerId) midExchange = null;
+    await clearTransaction(handlerId);
+    await queue.processQueue();
+  };
+}
+
+export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
+
+export async function findFreePort(preferred = 0): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) =>
+      error.code === "EADDRINUSE" && preferred !== 0 ? resolve(findFreePort(0)) : reject(error),
+    );
+    probe.listen(preferred, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts PGlite on `dataDir` (in memory when undefined) and serves it on 127.0.0.1. */
+export async function startEmbeddedDatabase(dataDir?: string, preferredPort = 0): Promise<EmbeddedDatabase> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  const port = await findFreePort(preferredPort);
+  // Several connections are accepted; PGlite serialises their statements but keeps each
+  // transaction whole, so a pg.Pool behaves (see shared notes on the embedded database).
+  const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections: 20 });
+  keepExchangesWhole((server as unknown as { queryQueue: QueryQueue }).queryQueue);
+  await server.start();
+  return {
+    url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    stop: async () => {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

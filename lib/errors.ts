@@ -1,0 +1,50 @@
+// Typed errors thrown by lib/ and translated once at the edge: route handlers answer RFC 9457
+// problem+json (lib/http.ts), server actions return the message and field errors to the form.
+export class AppError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly fieldErrors?: Record<string, string[]>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = "Sign in to continue.") {
+    super(message, 401, "unauthorized");
+  }
+}
+
+/** Also used for "exists but you may not see it": the two must be indistinguishable. */
+export class NotFoundError extends AppError {
+  constructor(message = "Not found.") {
+    super(message, 404, "not_found");
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = "You do not have permission to do that.") {
+    super(message, 403, "forbidden");
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, fieldErrors?: Record<string, string[]>) {
+    super(message, 400, "validation", fieldErrors);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super(message, 409, "conflict");
+  }
+}
+
+export class TooLargeError extends AppError {
+  constructor(message: string) {
+    super(message, 413, "too_large");
+  }
+}

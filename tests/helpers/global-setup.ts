@@ -1,0 +1,18 @@
+import type { TestProject } from "vitest/node";
+import { createTestDatabase } from "@/tests/helpers/test-database";
+
+// Runs once per `vitest run`: one migrated database, shared by all test files. Tests create
+// their own organisations, users and cases (unique names), so files can run in parallel.
+export default async function setup(_project: TestProject) {
+  const database = await createTestDatabase();
+  console.log(`[tests] database: ${database.kind}`);
+  /* eslint-disable no-restricted-properties -- hand the database to the worker processes */
+  process.env.DATABASE_URL = database.url;
+  process.env.NEXTAUTH_SECRET ??= "test-secret-that-is-at-least-32-characters-long";
+  /* eslint-enable no-restricted-properties */
+  return async () => {
+    const { disconnectDb } = await import("@/lib/db");
+    await disconnectDb();
+    await database.drop();
+  };
+}

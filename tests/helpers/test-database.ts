@@ -1,0 +1,48 @@
+// The database a test run uses. TEST_DATABASE_URL: that database, emptied first (CI creates a
+// fresh one per run). Else DATABASE_URL: a new throwaway database on the same server, dropped
+// afterwards (your development data is never touched). Else: an embedded in-memory PGlite.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { startEmbeddedDatabase } from "@/lib/db/embedded";
+import { applyMigrations } from "@/lib/db/schema-engine";
+
+export type TestDatabase = { url: string; kind: string; drop: () => Promise<void> };
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function provision(): Promise<TestDatabase> {
+  // eslint-disable-next-line no-restricted-properties -- test harness chooses its database
+  const { TEST_DATABASE_URL, DATABASE_URL } = process.env;
+  if (TEST_DATABASE_URL) {
+    await withClient(TEST_DATABASE_URL, (c) => c.query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"));
+    return { url: TEST_DATABASE_URL, kind: "TEST_DATABASE_URL", drop: async () => {} };
+  }
+  if (DATABASE_URL) {
+    const name = `casebridge_test_${Date.now()}_${randomBytes(3).toString("hex")}`;
+    await withClient(DATABASE_URL, (c) => c.query(`CREATE DATABASE "${name}"`));
+    const url = new URL(DATABASE_URL);
+    url.pathname = `/${name}`;
+    return {
+      url: url.toString(),
+      kind: `throwaway database ${name} on DATABASE_URL's server`,
+      drop: () => withClient(DATABASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+    };
+  }
+  const embedded = await startEmbeddedDatabase();
+  return { url: embedded.url, kind: "embedded PGlite (in memory)", drop: embedded.stop };
+}
+
+/** A migrated, empty database for one test run. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const database = await provision();
+  await applyMigrations(database.url);
+  return database;
+}
