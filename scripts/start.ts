@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import { DATA_DIR, fail, openDatabase, resolveAuthSecret } from "@/scripts/runtime";
 
@@ -13,8 +14,6 @@ import { DATA_DIR, fail, openDatabase, resolveAuthSecret } from "@/scripts/runti
 const env = process.env;
 const require = createRequire(import.meta.url);
 const NEXT_CLI = require.resolve("next/dist/bin/next");
-const isDev = process.argv.includes("--dev");
-const port = Number(env.PORT ?? 3000);
 const BUILD_INPUTS = ["app", "components", "lib", "public", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json"];
 
 function newestMtime(entry: string): number {
@@ -31,57 +30,66 @@ function buildIsStale(): boolean {
   return BUILD_INPUTS.some((entry) => newestMtime(entry) > builtAt);
 }
 
-const started = Date.now();
-const secret = await resolveAuthSecret();
-const { url, embedded } = await openDatabase();
-console.log(embedded ? `• Embedded PostgreSQL (PGlite) in ${path.relative(".", DATA_DIR)}/pglite` : "• PostgreSQL from DATABASE_URL");
+export type TStartOptions = { port?: number; dev?: boolean; onShutdown?: () => Promise<void> };
 
-const applied = await applyMigrations(url).catch((error: Error) => fail(`Could not apply migrations: ${error.message}`));
-console.log(applied.length ? `• Applied migrations: ${applied.join(", ")}` : "• Database schema is up to date");
+export async function startCasebridge({ port = Number(env.PORT ?? 3000), dev = false, onShutdown }: TStartOptions = {}) {
+  const started = Date.now();
+  const secret = await resolveAuthSecret();
+  const { url, embedded } = await openDatabase();
+  console.log(embedded ? `• Embedded PostgreSQL (PGlite) in ${path.relative(".", DATA_DIR)}/pglite` : "• PostgreSQL from DATABASE_URL");
 
-env.DATABASE_URL = url;
-const { isDatabaseEmpty, seedDemoData, DEMO_ACCOUNTS, DEMO_PASSWORD } = await import("@/lib/seed/demo");
-const { disconnectDb } = await import("@/lib/db");
-let seeded = false;
-if (env.NODE_ENV !== "production" && env.CASEBRIDGE_SEED_DEMO !== "false" && (await isDatabaseEmpty())) {
-  await seedDemoData();
-  seeded = true;
-  console.log("• Seeded demo data into the empty database");
-}
-await disconnectDb();
+  const applied = await applyMigrations(url).catch((error: Error) => fail(`Could not apply migrations: ${error.message}`));
+  console.log(applied.length ? `• Applied migrations: ${applied.join(", ")}` : "• Database schema is up to date");
 
-const childEnv = { ...env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: url, NEXTAUTH_SECRET: secret, NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}` };
-if (!isDev && buildIsStale()) {
-  console.log("• Building the app (first start or changed sources; about a minute)…");
-  const build = spawnSync(process.execPath, [NEXT_CLI, "build"], { stdio: "inherit", env: { ...childEnv, NODE_ENV: "production" } });
-  if (build.status !== 0) fail("The build failed; see the output above.");
-}
-
-const server = spawn(process.execPath, [NEXT_CLI, isDev ? "dev" : "start", "-p", String(port)], {
-  stdio: ["ignore", "pipe", "inherit"],
-  env: childEnv,
-});
-server.stdout.on("data", (chunk: Buffer) => {
-  process.stdout.write(chunk);
-  if (/Ready|started server/i.test(chunk.toString())) {
-    console.log(`\n  Casebridge is ready at http://localhost:${port}  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    if (seeded || embedded) {
-      console.log(`  Demo accounts (password "${DEMO_PASSWORD}"):`);
-      for (const a of DEMO_ACCOUNTS) console.log(`    ${a.email.padEnd(30)} ${a.role}`);
-    }
-    console.log("  Press Ctrl+C to stop.\n");
+  env.DATABASE_URL = url;
+  const { isDatabaseEmpty, seedDemoData, DEMO_ACCOUNTS, DEMO_PASSWORD } = await import("@/lib/seed/demo");
+  const { disconnectDb } = await import("@/lib/db");
+  let seeded = false;
+  if (env.NODE_ENV !== "production" && env.CASEBRIDGE_SEED_DEMO !== "false" && (await isDatabaseEmpty())) {
+    await seedDemoData();
+    seeded = true;
+    console.log("• Seeded demo data into the empty database");
   }
-});
+  await disconnectDb();
 
-let stopping = false;
-async function shutdown(code: number) {
-  if (stopping) return;
-  stopping = true;
-  server.kill("SIGTERM");
-  // The embedded database must close cleanly to keep its files consistent.
-  await embedded?.stop();
-  process.exit(code);
+  const childEnv = { ...env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: url, NEXTAUTH_SECRET: secret, NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}` };
+  if (!dev && buildIsStale()) {
+    console.log("• Building the app (first start or changed sources; about a minute)…");
+    const build = spawnSync(process.execPath, [NEXT_CLI, "build"], { stdio: "inherit", env: { ...childEnv, NODE_ENV: "production" } });
+    if (build.status !== 0) fail("The build failed; see the output above.");
+  }
+
+  const server = spawn(process.execPath, [NEXT_CLI, dev ? "dev" : "start", "-p", String(port)], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: childEnv,
+  });
+  server.stdout.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    if (/Ready|started server/i.test(chunk.toString())) {
+      console.log(`\n  Casebridge is ready at http://localhost:${port}  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      if (seeded || embedded) {
+        console.log(`  Demo accounts (password "${DEMO_PASSWORD}"):`);
+        for (const a of DEMO_ACCOUNTS) console.log(`    ${a.email.padEnd(30)} ${a.role}`);
+      }
+      console.log("  Press Ctrl+C to stop.\n");
+    }
+  });
+
+  let stopping = false;
+  async function shutdown(code: number) {
+    if (stopping) return;
+    stopping = true;
+    server.kill("SIGTERM");
+    // The embedded database must close cleanly to keep its files consistent.
+    await embedded?.stop();
+    await onShutdown?.();
+    process.exit(code);
+  }
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+  server.on("exit", (code) => void shutdown(code ?? 0));
 }
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
-server.on("exit", (code) => void shutdown(code ?? 0));
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  await startCasebridge({ dev: process.argv.includes("--dev") });
+}

@@ -6,22 +6,9 @@ import { readFile, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import { ColumnTypeEnum, bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 
 const require = createRequire(import.meta.url);
-
-// The schema engine reads PostgreSQL's catalogs, whose `"char"` columns (OID 18, e.g.
-// pg_class.relkind) the pg adapter has no mapping for: describing any database fails with
-// "Column type 'char' could not be deserialized". A one-byte "char" is text, so present it as
-// text (OID 25). This process-wide patch is loaded only by migration tooling, never by the app.
-const CHAR_OID = 18;
-const TEXT_OID = 25;
-const PgResult = require("pg/lib/result.js") as { prototype: { addFields(fields: { dataTypeID: number }[]): void } };
-const addFields = PgResult.prototype.addFields;
-PgResult.prototype.addFields = function (fields) {
-  for (const field of fields) if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
-  return addFields.call(this, fields);
-};
 
 export const PRISMA_DIR = path.resolve(process.cwd(), "prisma");
 export const SCHEMA_PATH = path.join(PRISMA_DIR, "schema.prisma");
@@ -38,6 +25,10 @@ let wasmModule: Promise<WasmModule> | undefined;
 // the JS glue and instantiate the .wasm beside it by hand (the glue's own documented hooks).
 function loadWasm(): Promise<WasmModule> {
   wasmModule ??= (async () => {
+    // The engine reports a Rust panic's message through this global before it aborts.
+    (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY ??= {
+      set_message: (message: string) => console.error(`[schema-engine] panic: ${message}`),
+    };
     const glue: WasmModule = await import("@prisma/schema-engine-wasm/schema_engine_bg");
     const wasmPath = path.join(
       path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")),
@@ -52,34 +43,53 @@ function loadWasm(): Promise<WasmModule> {
   return wasmModule;
 }
 
-type EngineOptions = { connectionString: string; shadowConnectionString?: string; log?: (line: string) => void };
-
 type Adapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+type PgResult = { fields: { dataTypeID: number }[]; rows: unknown[][] };
+type Internals = { performIO: (query: unknown) => Promise<PgResult> };
 
-// The adapter runs a migration script by splitting it on every ";", which breaks function
-// bodies (the audit table's append-only trigger) and string literals. PostgreSQL's simple-query
-// protocol runs a whole multi-statement script as sent, as the native engine does.
-function connectWholeScripts(factory: PrismaPg): () => Promise<Adapter> {
-  const connect = factory.connect.bind(factory);
-  return async () => {
-    const adapter = await connect();
-    adapter.executeScript = async (script: string) => {
-      await adapter.underlyingDriver().query(script);
-    };
-    return adapter;
+const CHAR_OID = 18;
+const TEXT_OID = 25;
+
+/**
+ * Two gaps between the pg adapter and the schema engine, mended on the engine's connections only:
+ * - Migration scripts: the adapter splits a script on every ";", which breaks function bodies
+ *   (the audit table's append-only trigger) and string literals. PostgreSQL's simple-query
+ *   protocol runs a whole multi-statement script as sent, as the native engine does.
+ * - The catalogs' one-byte `"char"` columns (OID 18: relkind, contype …), which the engine reads
+ *   to describe a database, have no mapping in the adapter ("Column type 'char' could not be
+ *   deserialized"). They are read as text and reported as the engine's Character type.
+ */
+function adaptForSchemaEngine(adapter: Adapter): Adapter {
+  adapter.executeScript = async (script: string) => {
+    await adapter.underlyingDriver().query(script);
   };
+  const internals = adapter as unknown as Internals;
+  const charColumns = new WeakMap<object, number[]>();
+  const performIO = internals.performIO.bind(adapter);
+  internals.performIO = async (query) => {
+    const result = await performIO(query);
+    const indexes = result.fields.flatMap((field, i) => (field.dataTypeID === CHAR_OID ? [i] : []));
+    for (const i of indexes) result.fields[i]!.dataTypeID = TEXT_OID;
+    if (indexes.length) charColumns.set(result.rows, indexes);
+    return result;
+  };
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  adapter.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    for (const i of charColumns.get(result.rows) ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
+    return result;
+  };
+  return adapter;
 }
 
-async function openEngine({ connectionString, shadowConnectionString, log }: EngineOptions): Promise<Engine> {
+async function openEngine(connectionString: string, log?: (line: string) => void): Promise<Engine> {
   const { SchemaEngine } = await loadWasm();
   const factory = new PrismaPg({ connectionString });
-  factory.connect = connectWholeScripts(factory);
-  if (shadowConnectionString) {
-    // The adapter's default shadow database is a CREATE DATABASE on the same server, which an
-    // embedded PGlite cannot isolate; an explicit, throwaway server is used instead.
-    const shadow = new PrismaPg({ connectionString: shadowConnectionString });
-    factory.connectToShadowDb = connectWholeScripts(shadow);
-  }
+  const connect = factory.connect.bind(factory);
+  // The shadow database (for diffs) is a throwaway CREATE DATABASE on the same server.
+  const connectToShadowDb = factory.connectToShadowDb.bind(factory);
+  factory.connect = async () => adaptForSchemaEngine(await connect());
+  factory.connectToShadowDb = async () => adaptForSchemaEngine(await connectToShadowDb());
   const schema = await readFile(SCHEMA_PATH, "utf8");
   return SchemaEngine.new(
     { datamodels: [[SCHEMA_PATH, schema]] },
@@ -90,7 +100,10 @@ async function openEngine({ connectionString, shadowConnectionString, log }: Eng
 
 export async function readMigrations() {
   const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true }).catch(() => []);
-  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const folders = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const lockPath = path.join(MIGRATIONS_DIR, "migration_lock.toml");
   return {
     baseDir: MIGRATIONS_DIR,
@@ -113,7 +126,7 @@ export async function readMigrations() {
 
 /** Applies every migration not yet recorded in `_prisma_migrations`; returns their names. */
 export async function applyMigrations(connectionString: string, log?: (line: string) => void): Promise<string[]> {
-  const engine = await openEngine({ connectionString, log });
+  const engine = await openEngine(connectionString, log);
   try {
     const { appliedMigrationNames } = await engine.applyMigrations({
       migrationsList: await readMigrations(),
@@ -127,10 +140,11 @@ export async function applyMigrations(connectionString: string, log?: (line: str
 
 /**
  * SQL that takes a database built from the committed migrations to the current schema.prisma;
- * null when they already agree. `shadowConnectionString` names an empty scratch database.
+ * null when they already agree. Needs a PostgreSQL server that allows CREATE DATABASE (for the
+ * shadow database): PGlite's catalogs carry NOT NULL constraints the engine cannot describe.
  */
-export async function diffMigrationsToSchema(connectionString: string, shadowConnectionString: string) {
-  const engine = await openEngine({ connectionString, shadowConnectionString });
+export async function diffMigrationsToSchema(serverUrl: string) {
+  const engine = await openEngine(serverUrl);
   try {
     const schema = await readFile(SCHEMA_PATH, "utf8");
     const result = await engine.diff({
@@ -141,6 +155,24 @@ export async function diffMigrationsToSchema(connectionString: string, shadowCon
       filters: NO_FILTERS,
     });
     return result.exitCode === 2 ? (result.stdout ?? "") : null;
+  } finally {
+    engine.free();
+  }
+}
+
+/** The SQL that creates the current schema.prisma from nothing (no database is read). */
+export async function sqlForSchema(connectionString: string): Promise<string> {
+  const engine = await openEngine(connectionString);
+  try {
+    const schema = await readFile(SCHEMA_PATH, "utf8");
+    const result = await engine.diff({
+      from: { tag: "empty" },
+      to: { tag: "schemaDatamodel", files: [{ path: SCHEMA_PATH, content: schema }] },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTERS,
+    });
+    return result.stdout ?? "";
   } finally {
     engine.free();
   }

@@ -1,0 +1,56 @@
+import { expect, test } from "@playwright/test";
+import { DEMO_CASE_TITLE, signIn, signInAs, signInError } from "./helpers";
+
+test("an investigator signs in, sees the seeded case, and signs out", async ({ page }) => {
+  await page.goto("/cases");
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fcases/);
+
+  await signInAs(page, "investigator@openai.demo");
+  await expect(page.getByRole("link", { name: DEMO_CASE_TITLE })).toBeVisible();
+  await expect(page.getByText("OpenAI Investigator")).toBeVisible();
+
+  await page.getByRole("link", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto("/cases");
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test("a user who is not a member of the demo case does not see it", async ({ page }) => {
+  await signInAs(page, "executive@microsoft.demo");
+  await expect(page.getByText("No cases yet")).toBeVisible();
+  await expect(page.getByText(DEMO_CASE_TITLE)).toHaveCount(0);
+});
+
+test("a wrong password gets one generic message, the same as an unknown email", async ({ page }) => {
+  await signIn(page, "investigator@microsoft.demo", "not-the-password");
+  await expect(signInError(page)).toHaveText("Incorrect email or password.");
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  await signIn(page, "nobody@microsoft.demo", "not-the-password");
+  await expect(signInError(page)).toHaveText("Incorrect email or password.");
+});
+
+test("five failed attempts lock the account, even against the right password", async ({ page }) => {
+  const email = "legal@openai.demo";
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    await signIn(page, email, `wrong-${attempt}`);
+    await expect(signInError(page)).toHaveText("Incorrect email or password.");
+  }
+  await signIn(page, email, "wrong-5");
+  await expect(signInError(page)).toContainText("locked for 15 minutes");
+  await signIn(page, email);
+  await expect(signInError(page)).toContainText("locked for 15 minutes");
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test("the API answers 401 JSON to anonymous callers, and health is public", async ({ request }) => {
+  const cases = await request.get("/api/cases");
+  expect(cases.status()).toBe(401);
+  expect(cases.headers()["content-type"]).toContain("application/problem+json");
+  expect(await cases.json()).toMatchObject({ status: 401, code: "unauthorized" });
+
+  const health = await request.get("/api/health");
+  expect(health.status()).toBe(200);
+  expect(await health.json()).toMatchObject({ status: "ok", database: "reachable", latestMigration: expect.stringMatching(/_init$/) });
+});

@@ -1,0 +1,19 @@
+// The app as the end-to-end tests see it: a fresh, migrated database (see
+// tests/helpers/test-database.ts for which), demo data, a production build, port 3100.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createTestDatabase } from "@/tests/helpers/test-database";
+
+const E2E_PORT = 3100;
+
+/* eslint-disable no-restricted-properties -- the harness sets up the app's environment */
+const database = await createTestDatabase();
+console.log(`[e2e] database: ${database.kind}`);
+process.env.DATABASE_URL = database.url;
+process.env.CASEBRIDGE_DATA_DIR = mkdtempSync(path.join(tmpdir(), "casebridge-e2e-"));
+process.env.NEXTAUTH_URL = `http://localhost:${E2E_PORT}`;
+/* eslint-enable no-restricted-properties */
+
+const { startCasebridge } = await import("@/scripts/start");
+await startCasebridge({ port: E2E_PORT, onShutdown: database.drop });
