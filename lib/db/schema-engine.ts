@@ -6,6 +6,9 @@ import { readFile, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg, { type PoolConfig } from "pg";
+import { randomUUID } from "node:crypto";
+import { parse as parseConnectionString } from "pg-connection-string";
 import { ColumnTypeEnum, bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 
 const require = createRequire(import.meta.url);
@@ -82,14 +85,31 @@ function adaptForSchemaEngine(adapter: Adapter): Adapter {
   return adapter;
 }
 
+// A throwaway database on the same server for diffs. (The adapter's own version passes the
+// server URL through, so the "shadow" pool reaches the real database, and it drops the database
+// before closing its pool, which PostgreSQL refuses.)
+async function connectToShadowDatabase(config: PoolConfig): Promise<Adapter> {
+  const admin = new pg.Client(config);
+  await admin.connect();
+  const name = `prisma_migrate_shadow_db_${randomUUID()}`;
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const adapter = adaptForSchemaEngine(await new PrismaPg({ ...config, database: name }).connect());
+  const dispose = adapter.dispose.bind(adapter);
+  adapter.dispose = async () => {
+    await dispose();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  };
+  return adapter;
+}
+
 async function openEngine(connectionString: string, log?: (line: string) => void): Promise<Engine> {
   const { SchemaEngine } = await loadWasm();
-  const factory = new PrismaPg({ connectionString });
+  const config = parseConnectionString(connectionString) as PoolConfig;
+  const factory = new PrismaPg(config);
   const connect = factory.connect.bind(factory);
-  // The shadow database (for diffs) is a throwaway CREATE DATABASE on the same server.
-  const connectToShadowDb = factory.connectToShadowDb.bind(factory);
   factory.connect = async () => adaptForSchemaEngine(await connect());
-  factory.connectToShadowDb = async () => adaptForSchemaEngine(await connectToShadowDb());
+  factory.connectToShadowDb = () => connectToShadowDatabase(config);
   const schema = await readFile(SCHEMA_PATH, "utf8");
   return SchemaEngine.new(
     { datamodels: [[SCHEMA_PATH, schema]] },
