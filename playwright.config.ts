@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
 
 // Playwright's own browser download is not available here: Debian's Chromium is used.
-// eslint-disable-next-line no-restricted-properties -- test configuration
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(chromium)) {
   throw new Error(
