@@ -48,3 +48,13 @@ export class TooLargeError extends AppError {
     super(message, 413, "too_large");
   }
 }
+
+/** Turns a failed zod parse into a ValidationError with per-field messages. */
+export function validationFromZod(error: { issues: { path: PropertyKey[]; message: string }[] }, message = "Please correct the highlighted fields."): ValidationError {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join(".") || "_form";
+    (fieldErrors[key] ??= []).push(issue.message);
+  }
+  return new ValidationError(message, fieldErrors);
+}
