@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
 import { GENESIS_HASH, hashAuditEvent } from "@/lib/audit/hash";
+import { getRequestMeta } from "@/lib/request-meta";
 
 type Tx = Prisma.TransactionClient;
 
@@ -21,6 +22,8 @@ export type TAuditInput = {
 const AUDIT_CHAIN_LOCK = 0x0ca5eb; // arbitrary, fixed key
 
 async function appendAudit(tx: Tx, input: TAuditInput): Promise<void> {
+  // Address and user agent come from the current request unless the caller passes them.
+  const meta = input.ip === undefined && input.userAgent === undefined ? await getRequestMeta() : input;
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
   const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
   const prevHash = last?.hash ?? GENESIS_HASH;
@@ -31,8 +34,8 @@ async function appendAudit(tx: Tx, input: TAuditInput): Promise<void> {
     targetType: input.targetType,
     targetId: input.targetId ?? null,
     caseId: input.caseId ?? null,
-    ip: input.ip ?? null,
-    userAgent: input.userAgent?.slice(0, 512) ?? null,
+    ip: meta.ip ?? null,
+    userAgent: meta.userAgent?.slice(0, 512) ?? null,
     details: (input.details ?? {}) as Prisma.InputJsonObject,
   };
   await tx.auditEvent.create({ data: { ...content, prevHash, hash: hashAuditEvent(prevHash, content) } });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { listCases } from "@/lib/cases/queries";
+import { ZCaseFilters } from "@/lib/cases/schemas";
 import { createCase, createOrg, createUser } from "@/tests/helpers/factories";
 
 describe("listCases", () => {
@@ -10,8 +11,9 @@ describe("listCases", () => {
     const mine = await createCase({ ownerOrgId: org.id, createdById: lead.id, members: [{ userId: lead.id, role: "LEAD" }] });
     await createCase({ ownerOrgId: org.id, createdById: outsider.id, members: [{ userId: outsider.id, role: "LEAD" }] });
 
-    const cases = await listCases(lead);
-    expect(cases.map((c) => c.id)).toEqual([mine.id]);
-    expect(cases[0]).toMatchObject({ myRole: "LEAD", ownerOrgName: org.name, number: expect.stringMatching(/^CB-\d{4}-\d{4}$/) });
+    const { items, total } = await listCases(lead, ZCaseFilters.parse({}));
+    expect(items.map((c) => c.id)).toEqual([mine.id]);
+    expect(total).toBe(1);
+    expect(items[0]).toMatchObject({ myRole: "LEAD", access: "member", ownerOrgName: org.name, number: expect.stringMatching(/^CB-\d{4}-\d{4}$/) });
   });
 });

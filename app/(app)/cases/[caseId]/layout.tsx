@@ -1,0 +1,39 @@
+import { CaseTabs } from "@/components/cases/case-tabs";
+import { SeverityBadge, StatusBadge, TlpBadge } from "@/components/cases/case-badges";
+import { requirePageUser } from "@/lib/auth/guards";
+import { getCaseHeader } from "@/lib/cases/queries";
+import { orNotFound } from "@/lib/page";
+
+const READ_TABS = [
+  { slug: "", label: "Overview" },
+  { slug: "evidence", label: "Evidence" },
+  { slug: "timeline", label: "Timeline" },
+  { slug: "linkages", label: "Linkages" },
+  { slug: "notes", label: "Notes" },
+  { slug: "activity", label: "Activity" },
+  { slug: "members", label: "Members" },
+];
+
+export default async function CaseLayout({ children, params }: { children: React.ReactNode; params: Promise<{ caseId: string }> }) {
+  const user = await requirePageUser();
+  const { caseId } = await params;
+  const header = await orNotFound(getCaseHeader(user, caseId));
+  const tabs = header.canRead ? READ_TABS : READ_TABS.filter((t) => t.slug === "members");
+  return (
+    <>
+      <header className="mb-4">
+        <p className="font-mono text-xs text-slate-500">{header.number}</p>
+        <h1 className="text-2xl font-semibold tracking-tight">{header.title}</h1>
+        <div className="mt-2 flex flex-wrap items-center gap-2">
+          <StatusBadge status={header.status} />
+          <SeverityBadge severity={header.severity} />
+          <TlpBadge tlp={header.tlp} />
+          {header.legalHold && <span className="rounded-full bg-red-600 px-2 py-0.5 text-xs font-semibold text-white">Legal hold</span>}
+          {!header.canRead && <span className="text-xs text-slate-500">You manage membership of this case but are not a member: its contents are hidden.</span>}
+        </div>
+      </header>
+      <CaseTabs caseId={header.id} tabs={tabs} />
+      {children}
+    </>
+  );
+}

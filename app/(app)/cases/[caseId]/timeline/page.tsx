@@ -1,0 +1,12 @@
+import type { Metadata } from "next";
+import { NotYetAvailable } from "@/components/cases/coming-soon";
+import { requireCaseAccess, requirePageUser } from "@/lib/auth/guards";
+import { orNotFound } from "@/lib/page";
+
+export const metadata: Metadata = { title: "Timeline" };
+
+export default async function TimelinePage({ params }: { params: Promise<{ caseId: string }> }) {
+  const user = await requirePageUser();
+  await orNotFound(requireCaseAccess(user, (await params).caseId, "case.read"));
+  return <NotYetAvailable what="The shared timeline" />;
+}

@@ -1,0 +1,65 @@
+import Link from "next/link";
+import { humanise } from "@/components/cases/case-badges";
+
+type Props = {
+  filters: { status?: string; severity?: string; orgId?: string; mine?: string; q?: string; sort: string; dir: string };
+  orgs: { id: string; name: string }[];
+  statuses: readonly string[];
+  severities: readonly string[];
+  sorts: readonly string[];
+};
+
+const SELECT = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
+
+// A plain GET form: filters live in the URL (shareable, back button works, no JavaScript needed).
+export function CaseFilters({ filters, orgs, statuses, severities, sorts }: Props) {
+  return (
+    <form method="get" role="search" aria-label="Filter cases" className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm">
+      <label className="flex flex-col gap-1">
+        <span className="text-xs font-medium text-slate-600">Search</span>
+        <input name="q" defaultValue={filters.q} placeholder="Title or CB-2026-0001" className={`${SELECT} w-56`} />
+      </label>
+      <label className="flex flex-col gap-1">
+        <span className="text-xs font-medium text-slate-600">Status</span>
+        <select name="status" defaultValue={filters.status ?? ""} className={SELECT}>
+          <option value="">Any</option>
+          {statuses.map((s) => <option key={s} value={s}>{humanise(s)}</option>)}
+        </select>
+      </label>
+      <label className="flex flex-col gap-1">
+        <span className="text-xs font-medium text-slate-600">Severity</span>
+        <select name="severity" defaultValue={filters.severity ?? ""} className={SELECT}>
+          <option value="">Any</option>
+          {severities.map((s) => <option key={s} value={s}>{humanise(s)}</option>)}
+        </select>
+      </label>
+      <label className="flex flex-col gap-1">
+        <span className="text-xs font-medium text-slate-600">Organisation</span>
+        <select name="orgId" defaultValue={filters.orgId ?? ""} className={SELECT}>
+          <option value="">Any</option>
+          {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+        </select>
+      </label>
+      <label className="flex flex-col gap-1">
+        <span className="text-xs font-medium text-slate-600">Sort by</span>
+        <span className="flex gap-1">
+          <select name="sort" defaultValue={filters.sort} className={SELECT}>
+            {sorts.map((s) => <option key={s} value={s}>{humanise(s)}</option>)}
+          </select>
+          <select name="dir" defaultValue={filters.dir} aria-label="Sort direction" className={SELECT}>
+            <option value="desc">Descending</option>
+            <option value="asc">Ascending</option>
+          </select>
+        </span>
+      </label>
+      <label className="flex items-center gap-2 pb-1.5">
+        <input type="checkbox" name="mine" value="1" defaultChecked={filters.mine === "1"} className="rounded border-slate-300" />
+        <span>My cases only</span>
+      </label>
+      <div className="flex gap-2 pb-0.5">
+        <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700">Apply</button>
+        <Link href="/cases" className="rounded-md px-3 py-1.5 text-slate-600 hover:bg-slate-100">Reset</Link>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,29 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+export function CaseTabs({ caseId, tabs }: { caseId: string; tabs: { slug: string; label: string }[] }) {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Case sections" className="mb-6 border-b border-slate-200">
+      <ul className="-mb-px flex flex-wrap gap-1 text-sm">
+        {tabs.map((tab) => {
+          const href = `/cases/${caseId}${tab.slug ? `/${tab.slug}` : ""}`;
+          const active = pathname === href;
+          return (
+            <li key={tab.slug}>
+              <Link
+                href={href}
+                aria-current={active ? "page" : undefined}
+                className={`inline-block border-b-2 px-3 py-2 ${active ? "border-brand-600 font-medium text-brand-700" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900"}`}
+              >
+                {tab.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,71 @@
+"use client";
+
+import { useFormStatus } from "react-dom";
+import { Button } from "@/components/ui/button";
+
+export type TFormState = { ok: boolean; message?: string; fieldErrors?: Record<string, string[]>; conflict?: boolean };
+
+const INPUT =
+  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:ring-brand-600 aria-[invalid=true]:border-red-500";
+
+/** A labelled input, select or textarea with its error under it (aria-describedby). */
+export function Field({
+  name,
+  label,
+  state,
+  hint,
+  children,
+}: {
+  name: string;
+  label: string;
+  state?: TFormState;
+  hint?: string;
+  children: (props: { id: string; name: string; "aria-invalid": boolean; "aria-describedby"?: string; className: string }) => React.ReactNode;
+}) {
+  const id = `field-${name}`;
+  const errors = state?.fieldErrors?.[name];
+  const describedBy = [errors ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      {children({ id, name, "aria-invalid": Boolean(errors), "aria-describedby": describedBy, className: INPUT })}
+      {hint && (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      )}
+      {errors && (
+        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
+          {errors.join(" ")}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The form-level message: errors as an alert, successes as a polite status. */
+export function FormMessage({ state, success }: { state: TFormState; success?: string }) {
+  if (!state.ok && state.message) {
+    return (
+      <p role="alert" className={`rounded-md border px-3 py-2 text-sm ${state.conflict ? "border-amber-300 bg-amber-50 text-amber-900" : "border-red-200 bg-red-50 text-red-800"}`}>
+        {state.message}
+      </p>
+    );
+  }
+  return (
+    <p role="status" aria-live="polite" className="text-sm text-green-700">
+      {state.ok && success ? success : ""}
+    </p>
+  );
+}
+
+export function SubmitButton({ children, pendingText, variant }: { children: React.ReactNode; pendingText?: string; variant?: "primary" | "secondary" | "danger" }) {
+  const { pending } = useFormStatus();
+  return (
+    <Button type="submit" variant={variant} disabled={pending} aria-disabled={pending}>
+      {pending ? (pendingText ?? "Saving…") : children}
+    </Button>
+  );
+}

@@ -1,0 +1,79 @@
+import "server-only";
+import { getDb } from "@/lib/db";
+import { recordAudit } from "@/lib/audit/record";
+import { canOnCase, canOnItem } from "@/lib/auth/permissions";
+import { loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
+import type { TActor } from "@/lib/auth/session";
+import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
+import { parseInput } from "@/lib/validation";
+import { ZCreateNote, ZUpdateNote } from "@/lib/notes/schemas";
+
+/**
+ * Writes a note. On a case whose release mode is not DIRECT, a new note always starts
+ * owner-organisation-only, whatever the form says: it reaches the partner only by a release.
+ */
+export async function createNote(actor: TActor, caseId: unknown, input: unknown): Promise<{ id: string }> {
+  const { case: c } = await requireCaseAccess(actor, caseId, "note.create");
+  const data = parseInput(ZCreateNote, input);
+  const visibility = c.releaseMode === "DIRECT" ? data.visibility : "OWNER_ORG_ONLY";
+  return getDb().$transaction(async (tx) => {
+    const note = await tx.note.create({
+      data: { caseId: c.id, authorId: actor.id, orgId: actor.orgId, body: data.body, visibility },
+      select: { id: true },
+    });
+    await tx.case.update({ where: { id: c.id }, data: { updatedAt: new Date() } });
+    await recordAudit(
+      { actorId: actor.id, action: "note.created", targetType: "note", targetId: note.id, caseId: c.id, details: { visibility, ...(visibility === "OWNER_ORG_ONLY" ? { orgOnly: actor.orgId } : {}) } },
+      tx,
+    );
+    return note;
+  });
+}
+
+/** The note and its case as `actor` sees them; invisible or unknown → NotFound. */
+async function loadNote(actor: TActor, noteId: unknown) {
+  const note = await getDb().note.findFirst({
+    where: { id: parseId(noteId), deletedAt: null },
+    select: { id: true, caseId: true, orgId: true, visibility: true, authorId: true, version: true },
+  });
+  if (!note) throw new NotFoundError();
+  const access = await loadCaseFacts(actor, note.caseId);
+  if (!access || !canOnItem(actor, "item.read", access.facts, note)) throw new NotFoundError();
+  return { note, access };
+}
+
+const CONFLICT = "Someone else changed this note after you opened it. Your text is still in the editor: copy it, reload, and apply your change again.";
+
+export async function updateNote(actor: TActor, noteId: unknown, input: unknown): Promise<void> {
+  const { note, access } = await loadNote(actor, noteId);
+  if (!canOnItem(actor, "item.edit", access.facts, note)) throw new ForbiddenError("Only the author can edit a note.");
+  const data = parseInput(ZUpdateNote, input);
+  // Visibility changes by hand only where the case lets authors choose; otherwise by release.
+  const visibility = access.case.releaseMode === "DIRECT" && data.visibility ? data.visibility : note.visibility;
+  await getDb().$transaction(async (tx) => {
+    const { count } = await tx.note.updateMany({
+      where: { id: note.id, version: data.version },
+      data: { body: data.body, visibility, version: { increment: 1 } },
+    });
+    if (count === 0) throw new ConflictError(CONFLICT);
+    await recordAudit(
+      { actorId: actor.id, action: "note.updated", targetType: "note", targetId: note.id, caseId: note.caseId, details: { visibility, ...(visibility === "OWNER_ORG_ONLY" ? { orgOnly: note.orgId } : {}) } },
+      tx,
+    );
+  });
+}
+
+/** Soft delete by the author or a lead; the record and its audit history stay. */
+export async function deleteNote(actor: TActor, noteId: unknown): Promise<void> {
+  const { note, access } = await loadNote(actor, noteId);
+  const allowed = canOnItem(actor, "item.edit", access.facts, note) || canOnCase(actor, "note.moderate", access.facts);
+  if (!allowed) throw new ForbiddenError("Only the author or a case lead can delete a note.");
+  await getDb().$transaction(async (tx) => {
+    await tx.note.update({ where: { id: note.id }, data: { deletedAt: new Date() } });
+    await recordAudit(
+      { actorId: actor.id, action: "note.deleted", targetType: "note", targetId: note.id, caseId: note.caseId, details: note.visibility === "OWNER_ORG_ONLY" ? { orgOnly: note.orgId } : {} },
+      tx,
+    );
+  });
+}
+

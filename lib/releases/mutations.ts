@@ -1,0 +1,110 @@
+import "server-only";
+import { z } from "zod";
+import { getDb } from "@/lib/db";
+import { recordAudit } from "@/lib/audit/record";
+import { canOnCase, canOnItem, type TItemAction } from "@/lib/auth/permissions";
+import { loadCaseFacts, parseId } from "@/lib/auth/guards";
+import type { TActor } from "@/lib/auth/session";
+import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
+import { parseInput } from "@/lib/validation";
+import { ITEM_KINDS, ITEM_TYPES, type TItemType } from "@/lib/releases/items";
+
+const reason = z
+  .string({ message: "Say what is released and why." })
+  .trim()
+  .min(3, { message: "Say what is released and why (at least 3 characters)." })
+  .max(2000, { message: "The reason can be at most 2,000 characters." });
+
+const ZRequestRelease = z.object({ itemType: z.enum(ITEM_TYPES as [TItemType, ...TItemType[]]), itemId: z.string().uuid(), reason });
+const ZDecide = z.object({ approve: z.enum(["approve", "reject"]).transform((v) => v === "approve") });
+const ZWithdraw = z.object({ reason });
+
+/** Loads an item and its case as the actor sees it; not visible → NotFound. */
+async function loadItem(actor: TActor, itemType: TItemType, itemId: string) {
+  const item = await getDb().$transaction((tx) => ITEM_KINDS[itemType].load(tx, itemId));
+  if (!item) throw new NotFoundError();
+  const access = await loadCaseFacts(actor, item.caseId);
+  if (!access || !canOnItem(actor, "item.read", access.facts, item)) throw new NotFoundError();
+  return { item, access };
+}
+
+function requireItem(allowed: boolean, message: string) {
+  if (!allowed) throw new ForbiddenError(message);
+}
+
+/**
+ * Releases an owner-organisation-only item to the case's other organisations. In TWO_PERSON
+ * cases this only requests the release; a second person of the item's organisation approves.
+ */
+export async function requestRelease(actor: TActor, input: unknown): Promise<{ releaseId: string; status: "PENDING" | "RELEASED" }> {
+  const { itemType, itemId, reason: why } = parseInput(ZRequestRelease, input);
+  const { item, access } = await loadItem(actor, itemType, itemId);
+  requireItem(canOnItem(actor, "item.release", access.facts, item), "Only a lead of the item's organisation can release it.");
+  if (item.visibility !== "OWNER_ORG_ONLY") throw new ValidationError("This item is already visible to every organisation on the case.");
+  const status = access.case.releaseMode === "TWO_PERSON" ? "PENDING" : "RELEASED";
+  return getDb().$transaction(async (tx) => {
+    const pending = await tx.itemRelease.findFirst({ where: { itemType, itemId, status: "PENDING" }, select: { id: true } });
+    if (pending) throw new ValidationError("A release of this item is already waiting for approval.");
+    const release = await tx.itemRelease.create({
+      data: { caseId: item.caseId, itemType, itemId, status, reason: why, requestedById: actor.id, ...(status === "RELEASED" ? { decidedById: actor.id, decidedAt: new Date() } : {}) },
+      select: { id: true },
+    });
+    if (status === "RELEASED") await ITEM_KINDS[itemType].setVisibility(tx, itemId, "ALL_CASE_ORGS");
+    await recordAudit(
+      { actorId: actor.id, action: status === "RELEASED" ? "item.released" : "item.release_requested", targetType: itemType, targetId: itemId, caseId: item.caseId, details: { releaseId: release.id, reason: why, orgOnly: item.orgId } },
+      tx,
+    );
+    return { releaseId: release.id, status };
+  });
+}
+
+async function loadRelease(actor: TActor, releaseId: unknown, action: TItemAction) {
+  const release = await getDb().itemRelease.findUnique({ where: { id: parseId(releaseId) } });
+  if (!release || !(release.itemType in ITEM_KINDS)) throw new NotFoundError();
+  const itemType = release.itemType as TItemType;
+  const { item, access } = await loadItem(actor, itemType, release.itemId);
+  if (!canOnCase(actor, "case.read", access.facts)) throw new NotFoundError();
+  return { release, itemType, item, allowed: canOnItem(actor, action, access.facts, item, release) };
+}
+
+/** The second person's decision on a pending release. */
+export async function decideRelease(actor: TActor, releaseId: unknown, input: unknown): Promise<void> {
+  const { approve } = parseInput(ZDecide, input);
+  const { release, itemType, item, allowed } = await loadRelease(actor, releaseId, "item.approve_release");
+  if (release.requestedById === actor.id) throw new ForbiddenError("A release needs a second person: someone else must approve it.");
+  requireItem(allowed, "Only a lead or investigator of the item's organisation can approve its release.");
+  await getDb().$transaction(async (tx) => {
+    const { count } = await tx.itemRelease.updateMany({
+      where: { id: release.id, status: "PENDING" },
+      data: { status: approve ? "RELEASED" : "REJECTED", decidedById: actor.id, decidedAt: new Date() },
+    });
+    if (count === 0) throw new ValidationError("This release has already been decided.");
+    if (approve) await ITEM_KINDS[itemType].setVisibility(tx, release.itemId, "ALL_CASE_ORGS");
+    await recordAudit(
+      { actorId: actor.id, action: approve ? "item.release_approved" : "item.release_rejected", targetType: itemType, targetId: release.itemId, caseId: release.caseId, details: { releaseId: release.id, orgOnly: item.orgId } },
+      tx,
+    );
+  });
+}
+
+/**
+ * Takes a release back: the item is owner-organisation-only again. Copies the partner already
+ * downloaded stay recorded in the custody and audit history.
+ */
+export async function withdrawRelease(actor: TActor, releaseId: unknown, input: unknown): Promise<void> {
+  const { reason: why } = parseInput(ZWithdraw, input);
+  const { release, itemType, item, allowed } = await loadRelease(actor, releaseId, "item.withdraw_release");
+  requireItem(allowed, "Only a lead of the item's organisation can withdraw its release.");
+  await getDb().$transaction(async (tx) => {
+    const { count } = await tx.itemRelease.updateMany({
+      where: { id: release.id, status: "RELEASED" },
+      data: { status: "WITHDRAWN", withdrawnById: actor.id, withdrawnAt: new Date(), withdrawReason: why },
+    });
+    if (count === 0) throw new ValidationError("Only a release in force can be withdrawn.");
+    await ITEM_KINDS[itemType].setVisibility(tx, release.itemId, "OWNER_ORG_ONLY");
+    await recordAudit(
+      { actorId: actor.id, action: "item.release_withdrawn", targetType: itemType, targetId: release.itemId, caseId: release.caseId, details: { releaseId: release.id, reason: why, orgOnly: item.orgId } },
+      tx,
+    );
+  });
+}

@@ -1,0 +1,143 @@
+// The authorization matrix: every case action × global role × case role (or none) × the
+// actor's organisation (owner, partner the case is shared with, outsider) × TLP, run through
+// the same lib/ functions the app calls, against the real database. Expectations are written
+// out here as data, independently of lib/auth/permissions.ts. A denied action must throw
+// NotFound (cannot see the case) or Forbidden (member lacking the right) and change nothing.
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { TActor } from "@/lib/auth/session";
+import { getCaseOverview, listCaseMembers, listCases } from "@/lib/cases/queries";
+import { addMember, setCaseStatus, setLegalHold, shareCase, updateCase } from "@/lib/cases/mutations";
+import { createNote } from "@/lib/notes/mutations";
+import { listNotes } from "@/lib/notes/queries";
+import { ZCaseFilters } from "@/lib/cases/schemas";
+import type { CaseRole, GlobalRole, Tlp } from "@/lib/generated/prisma/enums";
+import { createCase, createOrg, createUser, uid } from "@/tests/helpers/factories";
+
+const GLOBAL: GlobalRole[] = ["ADMIN", "INVESTIGATOR", "LEGAL", "EXECUTIVE"];
+const CASE_ROLES: (CaseRole | "NONE")[] = ["LEAD", "INVESTIGATOR", "LEGAL_REVIEWER", "VIEWER", "NONE"];
+const ORGS = ["owner", "partner", "outsider"] as const;
+const TLPS: Tlp[] = ["CLEAR", "GREEN", "AMBER", "AMBER_STRICT", "RED"];
+const ACTIONS = ["view", "notes", "members", "update", "status", "hold", "share", "addMember", "writeNote", "list"] as const;
+type TAction = (typeof ACTIONS)[number];
+type TOrg = (typeof ORGS)[number];
+
+const MEMBER_ALLOWS: Record<CaseRole, TAction[]> = {
+  LEAD: ["view", "notes", "members", "update", "status", "hold", "share", "addMember", "writeNote", "list"],
+  INVESTIGATOR: ["view", "notes", "members", "writeNote", "list"],
+  LEGAL_REVIEWER: ["view", "notes", "members", "writeNote", "list"],
+  VIEWER: ["view", "notes", "members", "list"],
+};
+
+function expected(action: TAction, g: GlobalRole, r: CaseRole | "NONE", org: TOrg, tlp: Tlp): boolean {
+  const effectiveMember = r !== "NONE" && org !== "outsider"; // membership counts only from a case org
+  if (effectiveMember) return MEMBER_ALLOWS[r].includes(action);
+  if (g === "ADMIN") return action === "members" || action === "addMember" || action === "list";
+  if (g === "EXECUTIVE") return action === "list" && tlp !== "RED" && org !== "outsider";
+  return false;
+}
+
+type TWorld = { caseId: string; ownerOrgId: string; thirdOrgId: string; candidates: string[] };
+
+async function run(action: TAction, actor: TActor, w: TWorld): Promise<boolean> {
+  const current = () => getDb().case.findUniqueOrThrow({ where: { id: w.caseId }, select: { version: true, title: true, severity: true, tlp: true, releaseMode: true, summary: true } });
+  switch (action) {
+    case "view":
+      return (await getCaseOverview(actor, w.caseId)).id === w.caseId;
+    case "notes":
+      return Array.isArray(await listNotes(actor, w.caseId));
+    case "members":
+      return (await listCaseMembers(actor, w.caseId)).length > 0;
+    case "update": {
+      const c = await current();
+      await updateCase(actor, w.caseId, { ...c, summary: `edited ${uid()}` });
+      return true;
+    }
+    case "status":
+      await setCaseStatus(actor, w.caseId, { version: (await current()).version, status: "ACTIVE" });
+      return true;
+    case "hold":
+      await setLegalHold(actor, w.caseId, { version: (await current()).version, legalHold: "off" });
+      return true;
+    case "share":
+      await shareCase(actor, w.caseId, { orgId: w.thirdOrgId });
+      await getDb().caseOrganization.delete({ where: { caseId_orgId: { caseId: w.caseId, orgId: w.thirdOrgId } } });
+      return true;
+    case "addMember": {
+      await addMember(actor, w.caseId, { userId: w.candidates.at(-1), role: "VIEWER" });
+      w.candidates.pop();
+      return true;
+    }
+    case "writeNote":
+      return Boolean((await createNote(actor, w.caseId, { body: "matrix note" })).id);
+    case "list": {
+      const { items } = await listCases(actor, ZCaseFilters.parse({ q: (await current()).title }));
+      return items.some((i) => i.id === w.caseId);
+    }
+  }
+}
+
+async function fingerprint(caseId: string) {
+  const db = getDb();
+  return {
+    case: await db.case.findUniqueOrThrow({ where: { id: caseId }, select: { version: true, status: true, legalHold: true, summary: true } }),
+    members: await db.caseMember.count({ where: { caseId } }),
+    shared: await db.caseOrganization.count({ where: { caseId } }),
+    notes: await db.note.count({ where: { caseId } }),
+  };
+}
+
+describe("authorization matrix", () => {
+  const worlds = new Map<Tlp, { world: TWorld; actors: { g: GlobalRole; r: CaseRole | "NONE"; org: TOrg; actor: TActor }[] }>();
+
+  beforeAll(async () => {
+    for (const tlp of TLPS) {
+      const [owner, partner, outsider, third] = await Promise.all([createOrg(), createOrg(), createOrg(), createOrg()]);
+      const orgIds: Record<TOrg, string> = { owner: owner!.id, partner: partner!.id, outsider: outsider!.id };
+      const founder = await createUser({ orgId: owner!.id });
+      const c = await createCase({ ownerOrgId: owner!.id, createdById: founder.id, tlp, members: [{ userId: founder.id, role: "LEAD" }] });
+      await getDb().case.update({ where: { id: c.id }, data: { title: `Matrix ${tlp} ${uid()}` } });
+      await getDb().caseOrganization.create({ data: { caseId: c.id, orgId: partner!.id, sharedById: founder.id } });
+      const actors = [];
+      for (const g of GLOBAL) for (const r of CASE_ROLES) for (const org of ORGS) {
+        const actor = await createUser({ orgId: orgIds[org], role: g });
+        if (r !== "NONE") await getDb().caseMember.create({ data: { caseId: c.id, userId: actor.id, role: r } });
+        actors.push({ g, r, org, actor });
+      }
+      const candidates = await Promise.all(Array.from({ length: 40 }, () => createUser({ orgId: owner!.id }).then((u) => u.id)));
+      worlds.set(tlp, { world: { caseId: c.id, ownerOrgId: owner!.id, thirdOrgId: third!.id, candidates }, actors });
+    }
+  }, 240_000);
+
+  it("allows and denies exactly as the table says", async () => {
+    const results = await Promise.all(
+      TLPS.map(async (tlp) => {
+        const { world, actors } = worlds.get(tlp)!;
+        const mismatches: string[] = [];
+        let checked = 0;
+        for (const { g, r, org, actor } of actors) {
+          for (const action of ACTIONS) {
+            const want = expected(action, g, r, org, tlp);
+            const before = want ? null : await fingerprint(world.caseId);
+            let got: boolean;
+            try {
+              got = await run(action, actor, world);
+            } catch (error) {
+              if (!(error instanceof AppError) || ![403, 404].includes(error.status)) throw error;
+              got = false;
+            }
+            if (before) expect(await fingerprint(world.caseId), `${action} by ${g}/${r}/${org}/${tlp} changed state`).toEqual(before);
+            if (got !== want) mismatches.push(`${action} by ${g} ${r} (${org} org) on TLP:${tlp}: expected ${want ? "allow" : "deny"}`);
+            checked++;
+          }
+        }
+        return { mismatches, checked };
+      }),
+    );
+    const checked = results.reduce((n, r) => n + r.checked, 0);
+    expect(results.flatMap((r) => r.mismatches)).toEqual([]);
+    expect(checked).toBe(ACTIONS.length * GLOBAL.length * CASE_ROLES.length * ORGS.length * TLPS.length);
+    console.log(`[matrix] ${checked} combinations checked`);
+  }, 600_000);
+});
