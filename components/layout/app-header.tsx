@@ -1,8 +1,8 @@
 import Link from "next/link";
 
-type Props = { userName: string; orgName: string; role: string };
+type Props = { userName: string; orgName: string; role: string; adminLinks: { href: string; label: string }[] };
 
-export function AppHeader({ userName, orgName, role }: Props) {
+export function AppHeader({ userName, orgName, role, adminLinks }: Props) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex h-14 max-w-7xl items-center justify-between px-4 sm:px-6">
@@ -14,6 +14,11 @@ export function AppHeader({ userName, orgName, role }: Props) {
             <Link href="/cases" className="text-slate-700 hover:text-brand-700">
               Cases
             </Link>
+            {adminLinks.map((link) => (
+              <Link key={link.href} href={link.href} className="text-slate-700 hover:text-brand-700">
+                {link.label}
+              </Link>
+            ))}
           </nav>
         </div>
         <div className="flex items-center gap-4 text-sm">

@@ -1,0 +1,54 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { AdminSection } from "@/components/admin/admin-section";
+import { PasswordResetForm } from "@/components/admin/password-reset-form";
+import { UserEditForm } from "@/components/admin/user-edit-form";
+import { UserStatusForm } from "@/components/admin/user-status-form";
+import { UserSummary } from "@/components/admin/user-summary";
+import { requirePageUser } from "@/lib/auth/guards";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+import { can } from "@/lib/auth/permissions";
+import { NotFoundError } from "@/lib/errors";
+import { getUser, listOrganizations } from "@/lib/users/queries";
+import { resetPasswordAction, setUserDisabledAction, updateUserAction } from "@/app/(app)/admin/users/actions";
+
+export const metadata: Metadata = { title: "User" };
+
+type Props = { params: Promise<{ userId: string }> };
+
+export default async function UserPage({ params }: Props) {
+  const actor = await requirePageUser();
+  // Admin pages do not exist for anyone else; an unknown or malformed id is the same 404.
+  if (!can(actor, "user.manage")) notFound();
+  const { userId } = await params;
+  const [user, organizations] = await Promise.all([
+    getUser(actor, userId).catch((error: unknown) =>
+      error instanceof NotFoundError ? notFound() : Promise.reject(error),
+    ),
+    listOrganizations(actor),
+  ]);
+  const isSelf = user.id === actor.id;
+  return (
+    <div className="max-w-3xl space-y-6">
+      <UserSummary user={user} />
+      <AdminSection title="Organisation and role">
+        <UserEditForm
+          action={updateUserAction.bind(null, user.id)}
+          organizations={organizations}
+          user={{ orgId: user.orgId, role: user.role }}
+          isSelf={isSelf}
+        />
+      </AdminSection>
+      <AdminSection title="Access">
+        <UserStatusForm
+          action={setUserDisabledAction.bind(null, user.id)}
+          isDisabled={Boolean(user.disabledAt)}
+          isSelf={isSelf}
+        />
+      </AdminSection>
+      <AdminSection title="Password">
+        <PasswordResetForm action={resetPasswordAction.bind(null, user.id)} minPasswordLength={MIN_PASSWORD_LENGTH} />
+      </AdminSection>
+    </div>
+  );
+}

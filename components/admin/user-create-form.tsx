@@ -1,0 +1,82 @@
+"use client";
+
+import { GLOBAL_ROLES } from "@/lib/auth/permissions";
+import { Button } from "@/components/ui/button";
+import { Field, FormMessage, INPUT_CLASS, useAdminForm, type TFormAction } from "@/components/admin/form-controls";
+import { roleLabel } from "@/components/admin/user-badges";
+
+type Props = { action: TFormAction; organizations: { id: string; name: string }[]; minPasswordLength: number };
+
+export function UserCreateForm({ action, organizations, minPasswordLength }: Props) {
+  const { state, pending, formRef, onSubmit } = useAdminForm(action);
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form
+      ref={formRef}
+      onSubmit={onSubmit}
+      noValidate
+      className="max-w-xl space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
+    >
+      <Field name="email" label="Email" errors={errors.email}>
+        {(p) => <input {...p} type="email" autoComplete="off" required className={INPUT_CLASS} />}
+      </Field>
+      <Field name="name" label="Full name" errors={errors.name}>
+        {(p) => <input {...p} type="text" autoComplete="off" required className={INPUT_CLASS} />}
+      </Field>
+      <Field name="orgId" label="Organisation" errors={errors.orgId}>
+        {(p) => (
+          <select {...p} required defaultValue="" className={INPUT_CLASS}>
+            <option value="" disabled>
+              Choose an organisation
+            </option>
+            {organizations.map((org) => (
+              <option key={org.id} value={org.id}>
+                {org.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field
+        name="role"
+        label="Global role"
+        errors={errors.role}
+        hint="Admins manage users and read the audit log. Case access is granted per case."
+      >
+        {(p) => (
+          <select {...p} required defaultValue="INVESTIGATOR" className={INPUT_CLASS}>
+            {GLOBAL_ROLES.map((role) => (
+              <option key={role} value={role}>
+                {roleLabel(role)}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field
+        name="password"
+        label="Initial password"
+        errors={errors.password}
+        hint={`At least ${minPasswordLength} characters. Give it to the user through a trusted channel.`}
+      >
+        {(p) => (
+          <input
+            {...p}
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={minPasswordLength}
+            className={INPUT_CLASS}
+          />
+        )}
+      </Field>
+      <Field name="confirmPassword" label="Confirm password" errors={errors.confirmPassword}>
+        {(p) => <input {...p} type="password" autoComplete="new-password" required className={INPUT_CLASS} />}
+      </Field>
+      <FormMessage state={state} />
+      <Button type="submit" disabled={pending}>
+        {pending ? "Creating…" : "Create user"}
+      </Button>
+    </form>
+  );
+}

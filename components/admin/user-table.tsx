@@ -1,0 +1,75 @@
+import Link from "next/link";
+import { RoleBadge, UserStatusBadge } from "@/components/admin/user-badges";
+
+export type TUserRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  orgName: string;
+  disabledAt: Date | null;
+  createdAt: Date;
+};
+
+export function UserTable({ users, isFiltered }: { users: TUserRow[]; isFiltered: boolean }) {
+  if (users.length === 0) {
+    return (
+      <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
+        <p className="font-medium text-slate-800">{isFiltered ? "No users match these filters" : "No users yet"}</p>
+        <p className="mt-1 text-sm text-slate-600">
+          {isFiltered
+            ? "Try another search, or clear the filters to see everyone."
+            : "Create the first user to give someone access."}
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <caption className="sr-only">Users</caption>
+        <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
+          <tr>
+            <th scope="col" className="px-4 py-3">
+              User
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Organisation
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Role
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Status
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Created
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {users.map((u) => (
+            <tr key={u.id} className="hover:bg-slate-50">
+              <td className="px-4 py-3">
+                <Link href={`/admin/users/${u.id}`} className="text-brand-700 font-medium hover:underline">
+                  {u.name}
+                </Link>
+                <div className="text-xs text-slate-500">{u.email}</div>
+              </td>
+              <td className="px-4 py-3 text-slate-700">{u.orgName}</td>
+              <td className="px-4 py-3">
+                <RoleBadge role={u.role} />
+              </td>
+              <td className="px-4 py-3">
+                <UserStatusBadge disabledAt={u.disabledAt} />
+              </td>
+              <td className="px-4 py-3 text-slate-600">
+                <time dateTime={u.createdAt.toISOString()}>{u.createdAt.toISOString().slice(0, 10)}</time>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

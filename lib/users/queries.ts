@@ -1,0 +1,95 @@
+import "server-only";
+import { getDb, type Prisma } from "@/lib/db";
+import { parseId, requireGlobal } from "@/lib/auth/guards";
+import type { TActor } from "@/lib/auth/session";
+import type { GlobalRole } from "@/lib/generated/prisma/enums";
+import { NotFoundError } from "@/lib/errors";
+import { USERS_PAGE_SIZE, ZUserFilters, type TUserFilters } from "@/lib/users/schemas";
+
+export type TUserListItem = {
+  id: string;
+  email: string;
+  name: string;
+  role: GlobalRole;
+  orgId: string;
+  orgName: string;
+  disabledAt: Date | null;
+  createdAt: Date;
+};
+
+export type TUserPage = {
+  users: TUserListItem[];
+  filters: TUserFilters;
+  total: number;
+  page: number;
+  pageCount: number;
+};
+
+export type TOrganizationOption = { id: string; name: string };
+
+// The one projection of a user that leaves lib/: never the password hash.
+const USER_SELECT = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  orgId: true,
+  disabledAt: true,
+  createdAt: true,
+  org: { select: { name: true } },
+} satisfies Prisma.UserSelect;
+
+type TUserRow = Prisma.UserGetPayload<{ select: typeof USER_SELECT }>;
+
+function toListItem({ org, ...row }: TUserRow): TUserListItem {
+  return { ...row, orgName: org.name };
+}
+
+function whereFor(filters: TUserFilters): Prisma.UserWhereInput {
+  const where: Prisma.UserWhereInput = {};
+  if (filters.orgId) where.orgId = filters.orgId;
+  if (filters.role) where.role = filters.role;
+  if (filters.status) where.disabledAt = filters.status === "disabled" ? { not: null } : null;
+  if (filters.q) {
+    where.OR = [
+      { email: { contains: filters.q, mode: "insensitive" } },
+      { name: { contains: filters.q, mode: "insensitive" } },
+    ];
+  }
+  return where;
+}
+
+/**
+ * Every user (admins only), filtered and paginated by email. `rawFilters` may come straight from
+ * the URL: malformed values are dropped, and a page past the end shows the last page.
+ */
+export async function listUsers(actor: TActor, rawFilters: unknown = {}): Promise<TUserPage> {
+  requireGlobal(actor, "user.manage");
+  const filters = ZUserFilters.parse(rawFilters ?? {});
+  const where = whereFor(filters);
+  const total = await getDb().user.count({ where });
+  const pageCount = Math.max(1, Math.ceil(total / USERS_PAGE_SIZE));
+  const page = Math.min(filters.page, pageCount);
+  const rows = await getDb().user.findMany({
+    where,
+    orderBy: [{ email: "asc" }],
+    skip: (page - 1) * USERS_PAGE_SIZE,
+    take: USERS_PAGE_SIZE,
+    select: USER_SELECT,
+  });
+  return { users: rows.map(toListItem), filters: { ...filters, page }, total, page, pageCount };
+}
+
+/** One user (admins only); NotFound for an unknown or malformed id. */
+export async function getUser(actor: TActor, userId: unknown): Promise<TUserListItem> {
+  requireGlobal(actor, "user.manage");
+  const row = await getDb().user.findUnique({ where: { id: parseId(userId) }, select: USER_SELECT });
+  if (!row) throw new NotFoundError();
+  return toListItem(row);
+}
+
+/** All organisations, by name (admins only): the choices for a user's organisation. */
+export async function listOrganizations(actor: TActor): Promise<TOrganizationOption[]> {
+  requireGlobal(actor, "user.manage");
+  return getDb().organization.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } });
+}

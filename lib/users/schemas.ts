@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { GLOBAL_ROLES } from "@/lib/auth/permissions";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+
+// Input shapes for admin user management. The server parse in lib/users/mutations.ts is the one
+// that counts; messages are written to be shown under the form fields as they are.
+
+export const USERS_PAGE_SIZE = 25;
+export const USER_STATUSES = ["active", "disabled"] as const;
+
+const ZEmail = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .email("Enter a valid email address.")
+  .max(254, "Email must be at most 254 characters.");
+const ZName = z.string().trim().min(1, "Enter a name.").max(200, "Name must be at most 200 characters.");
+const ZOrgId = z.string().uuid("Choose an organisation.");
+const ZRole = z.enum(GLOBAL_ROLES, "Choose a role.");
+const ZPassword = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`)
+  .max(1024, "Password must be at most 1024 characters.");
+
+function confirmMatches(value: { password: string; confirmPassword: string }, ctx: z.RefinementCtx): void {
+  if (value.password !== value.confirmPassword) {
+    ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "The two passwords do not match." });
+  }
+}
+
+export const ZCreateUser = z
+  .object({ email: ZEmail, name: ZName, orgId: ZOrgId, role: ZRole, password: ZPassword, confirmPassword: z.string() })
+  .superRefine(confirmMatches);
+export type TCreateUser = z.infer<typeof ZCreateUser>;
+
+export const ZUpdateUser = z.object({ orgId: ZOrgId, role: ZRole });
+export type TUpdateUser = z.infer<typeof ZUpdateUser>;
+
+export const ZResetPassword = z
+  .object({ password: ZPassword, confirmPassword: z.string() })
+  .superRefine(confirmMatches);
+export type TResetPassword = z.infer<typeof ZResetPassword>;
+
+// Filters come from the URL, so anything malformed is dropped (the unfiltered list) rather than
+// refused: a hand-edited link should still show a page.
+const firstValue = (value: unknown) => (Array.isArray(value) ? value[0] : value);
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (firstValue(v) === "" ? undefined : firstValue(v)), schema.optional()).catch(undefined);
+
+export const ZUserFilters = z.object({
+  q: optional(z.string().trim().max(200)),
+  orgId: optional(z.string().uuid()),
+  role: optional(z.enum(GLOBAL_ROLES)),
+  status: optional(z.enum(USER_STATUSES)),
+  page: z.preprocess(firstValue, z.coerce.number().int().min(1).max(100_000)).catch(1),
+});
+export type TUserFilters = z.infer<typeof ZUserFilters>;
