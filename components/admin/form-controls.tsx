@@ -1,4 +1,4 @@
-import { startTransition, useActionState, useEffect, useId, useRef, type FormEvent, type ReactNode } from "react";
+import { useId, type ReactNode } from "react";
 import type { TActionState } from "@/lib/action-state";
 
 // Shared pieces of the admin forms (used only from client components). Server actions answer a
@@ -6,32 +6,11 @@ import type { TActionState } from "@/lib/action-state";
 
 export type TFormAction = (state: TActionState, formData: FormData) => Promise<TActionState>;
 
-const INITIAL_STATE: TActionState = { ok: false };
-
 export const INPUT_CLASS =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:ring-brand-600 aria-invalid:border-red-500";
 
-/**
- * useActionState, submitted from onSubmit rather than the form's `action`: React resets a form
- * after an action, which would wipe what the admin typed when the server refuses it. After a
- * refusal, focus moves to the first field in error (or stays for a form-level message).
- */
-export function useAdminForm(action: TFormAction) {
-  const [state, dispatch, pending] = useActionState(action, INITIAL_STATE);
-  const formRef = useRef<HTMLFormElement>(null);
-
-  useEffect(() => {
-    if (state.fieldErrors) formRef.current?.querySelector<HTMLElement>("[aria-invalid='true']")?.focus();
-  }, [state]);
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    startTransition(() => dispatch(data));
-  }
-
-  return { state, pending, formRef, onSubmit };
-}
+/** The shared form hook (components/ui/form.tsx), under the name the admin forms use. */
+export { useActionForm as useAdminForm } from "@/components/ui/form";
 
 type TControlProps = { id: string; name: string; "aria-invalid": boolean; "aria-describedby"?: string };
 

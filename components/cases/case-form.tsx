@@ -1,8 +1,7 @@
 "use client";
 
-import { useActionState } from "react";
 import { humanise } from "@/components/cases/case-badges";
-import { Field, FormMessage, SubmitButton, type TFormState } from "@/components/ui/form";
+import { Field, FormMessage, SubmitButton, useActionForm, type TFormState } from "@/components/ui/form";
 
 type TValues = { title: string; summary: string; severity: string; tlp: string; releaseMode: string; version?: number };
 
@@ -23,9 +22,9 @@ type Props = {
 
 /** New case and "edit details": on a conflict the typed values stay in the form. */
 export function CaseForm({ action, values, severities, tlps, releaseModes, submitLabel }: Props) {
-  const [state, formAction] = useActionState(action, { ok: false });
+  const { state, pending, formRef, onSubmit } = useActionForm(action);
   return (
-    <form action={formAction} className="space-y-4">
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-4">
       {values.version !== undefined && <input type="hidden" name="version" value={values.version} />}
       <Field name="title" label="Title" state={state}>
         {(p) => <input {...p} defaultValue={values.title} required maxLength={200} />}
@@ -57,7 +56,7 @@ export function CaseForm({ action, values, severities, tlps, releaseModes, submi
         </Field>
       </div>
       <FormMessage state={state} success="Saved." />
-      <SubmitButton>{submitLabel}</SubmitButton>
+      <SubmitButton pending={pending}>{submitLabel}</SubmitButton>
     </form>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { FormMessage, SubmitButton, type TFormState } from "@/components/ui/form";
+import { FormMessage, SubmitButton, useActionForm, type TFormState } from "@/components/ui/form";
 
 type TAction = (state: TFormState, form: FormData) => Promise<TFormState>;
 
@@ -27,15 +27,15 @@ type Props = {
 };
 
 function ReasonForm({ action, hidden, label, button }: { action: TAction; hidden: Record<string, string>; label: string; button: string }) {
-  const [state, formAction] = useActionState(action, { ok: false });
+  const { state, pending, formRef, onSubmit } = useActionForm(action, { resetOnSuccess: true });
   return (
-    <form action={formAction} className="mt-2 flex flex-wrap items-end gap-2">
+    <form ref={formRef} onSubmit={onSubmit} className="mt-2 flex flex-wrap items-end gap-2">
       {Object.entries(hidden).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
       <label className="flex flex-1 flex-col gap-1 text-sm">
         <span className="font-medium text-slate-700">{label}</span>
         <input name="reason" required minLength={3} className="rounded-md border border-slate-300 px-2 py-1.5" />
       </label>
-      <SubmitButton variant="secondary">{button}</SubmitButton>
+      <SubmitButton variant="secondary" pending={pending}>{button}</SubmitButton>
       <div className="w-full"><FormMessage state={state} /></div>
     </form>
   );
@@ -43,11 +43,11 @@ function ReasonForm({ action, hidden, label, button }: { action: TAction; hidden
 
 export function NoteCard({ note, rendered, direct, actions }: Props) {
   const [editing, setEditing] = useState(false);
-  const [updateState, update] = useActionState(async (s: TFormState, f: FormData) => {
+  const { state: updateState, pending: updating, onSubmit: submitUpdate } = useActionForm(async (s: TFormState, f: FormData) => {
     const result = await actions.update(s, f);
     if (result.ok) setEditing(false);
     return result;
-  }, { ok: false });
+  });
   const [removeState, remove] = useActionState(actions.remove, { ok: false });
   const [decideState, decide] = useActionState(actions.decide, { ok: false });
   const orgOnly = note.visibility === "OWNER_ORG_ONLY";
@@ -65,7 +65,7 @@ export function NoteCard({ note, rendered, direct, actions }: Props) {
         {note.release?.status === "WITHDRAWN" && <span className="rounded-full bg-slate-100 px-2 py-0.5 font-medium">Release withdrawn</span>}
       </header>
       {editing ? (
-        <form action={update} className="space-y-2">
+        <form onSubmit={submitUpdate} className="space-y-2">
           <input type="hidden" name="noteId" value={note.id} />
           <input type="hidden" name="version" value={note.version} />
           <label htmlFor={`edit-${note.id}`} className="sr-only">Edit note</label>
@@ -78,7 +78,7 @@ export function NoteCard({ note, rendered, direct, actions }: Props) {
           )}
           <FormMessage state={updateState} />
           <div className="flex gap-2">
-            <SubmitButton>Save note</SubmitButton>
+            <SubmitButton pending={updating}>Save note</SubmitButton>
             <Button variant="secondary" onClick={() => setEditing(false)}>Cancel</Button>
           </div>
         </form>

@@ -1,18 +1,13 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
-import { Field, FormMessage, SubmitButton, type TFormState } from "@/components/ui/form";
+import { Field, FormMessage, SubmitButton, useActionForm, type TFormState } from "@/components/ui/form";
 
 type Props = { action: (state: TFormState, form: FormData) => Promise<TFormState>; direct: boolean; orgName: string };
 
 export function NoteComposer({ action, direct, orgName }: Props) {
-  const [state, formAction] = useActionState(action, { ok: false });
-  const form = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (state.ok) form.current?.reset();
-  }, [state]);
+  const { state, pending, formRef, onSubmit } = useActionForm(action, { resetOnSuccess: true });
   return (
-    <form ref={form} action={formAction} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <Field name="body" label="New note" state={state} hint="Markdown: **bold**, lists, links, `code`. HTML is shown as text.">
         {(p) => <textarea {...p} rows={4} required />}
       </Field>
@@ -29,7 +24,7 @@ export function NoteComposer({ action, direct, orgName }: Props) {
         <p className="text-sm text-slate-600">This case releases items deliberately: your note is visible to {orgName} only until a lead releases it.</p>
       )}
       <FormMessage state={state} success="Note added." />
-      <SubmitButton pendingText="Adding…">Add note</SubmitButton>
+      <SubmitButton pending={pending} pendingText="Adding…">Add note</SubmitButton>
     </form>
   );
 }

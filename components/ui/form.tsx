@@ -1,9 +1,32 @@
 "use client";
 
+import { startTransition, useActionState, useEffect, useId, useRef, type FormEvent } from "react";
 import { useFormStatus } from "react-dom";
 import { Button } from "@/components/ui/button";
 
 export type TFormState = { ok: boolean; message?: string; fieldErrors?: Record<string, string[]>; conflict?: boolean };
+
+export type TFormAction = (state: TFormState, formData: FormData) => Promise<TFormState>;
+
+/**
+ * useActionState, submitted from onSubmit rather than the form's `action`: React resets a form
+ * after an action, which would wipe what the user typed when the server refuses it (a conflict,
+ * a validation error). After a refusal, focus moves to the first field in error.
+ */
+export function useActionForm(action: TFormAction, { resetOnSuccess = false } = {}) {
+  const [state, dispatch, pending] = useActionState(action, { ok: false });
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state.fieldErrors) formRef.current?.querySelector<HTMLElement>("[aria-invalid='true']")?.focus();
+    if (state.ok && resetOnSuccess) formRef.current?.reset();
+  }, [state, resetOnSuccess]);
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
+    startTransition(() => dispatch(data));
+  }
+  return { state, pending, formRef, onSubmit };
+}
 
 const INPUT =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:ring-brand-600 aria-[invalid=true]:border-red-500";
@@ -22,7 +45,7 @@ export function Field({
   hint?: string;
   children: (props: { id: string; name: string; "aria-invalid": boolean; "aria-describedby"?: string; className: string }) => React.ReactNode;
 }) {
-  const id = `field-${name}`;
+  const id = `${useId()}-${name}`;
   const errors = state?.fieldErrors?.[name];
   const describedBy = [errors ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
   return (
@@ -61,8 +84,9 @@ export function FormMessage({ state, success }: { state: TFormState; success?: s
   );
 }
 
-export function SubmitButton({ children, pendingText, variant }: { children: React.ReactNode; pendingText?: string; variant?: "primary" | "secondary" | "danger" }) {
-  const { pending } = useFormStatus();
+export function SubmitButton({ children, pendingText, variant, pending: pendingProp }: { children: React.ReactNode; pendingText?: string; variant?: "primary" | "secondary" | "danger"; pending?: boolean }) {
+  const status = useFormStatus();
+  const pending = pendingProp ?? status.pending;
   return (
     <Button type="submit" variant={variant} disabled={pending} aria-disabled={pending}>
       {pending ? (pendingText ?? "Saving…") : children}

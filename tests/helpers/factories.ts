@@ -51,3 +51,34 @@ export async function createCase(opts: {
     }),
   );
 }
+
+/**
+ * Two organisations on one case: the owner (lead, investigator, viewer) and a partner the case
+ * is shared with (lead, investigator), plus an outsider of the owner org who is not a member.
+ */
+export async function createJointCase(opts: { releaseMode?: "DIRECT" | "LEAD_RELEASE" | "TWO_PERSON"; tlp?: Tlp } = {}) {
+  const [ownerOrg, partnerOrg] = await Promise.all([createOrg(), createOrg()]);
+  const [lead, investigator, viewer, outsider, partnerLead, partnerInvestigator] = await Promise.all([
+    createUser({ orgId: ownerOrg.id }),
+    createUser({ orgId: ownerOrg.id }),
+    createUser({ orgId: ownerOrg.id }),
+    createUser({ orgId: ownerOrg.id }),
+    createUser({ orgId: partnerOrg.id }),
+    createUser({ orgId: partnerOrg.id }),
+  ]);
+  const c = await createCase({
+    ownerOrgId: ownerOrg.id,
+    createdById: lead.id,
+    tlp: opts.tlp,
+    members: [
+      { userId: lead.id, role: "LEAD" },
+      { userId: investigator.id, role: "INVESTIGATOR" },
+      { userId: viewer.id, role: "VIEWER" },
+      { userId: partnerLead.id, role: "LEAD" },
+      { userId: partnerInvestigator.id, role: "INVESTIGATOR" },
+    ],
+  });
+  await getDb().caseOrganization.create({ data: { caseId: c.id, orgId: partnerOrg.id, sharedById: lead.id } });
+  if (opts.releaseMode) await getDb().case.update({ where: { id: c.id }, data: { releaseMode: opts.releaseMode } });
+  return { caseId: c.id, ownerOrg, partnerOrg, lead, investigator, viewer, outsider, partnerLead, partnerInvestigator };
+}

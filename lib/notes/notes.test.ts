@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
+import { createNote, deleteNote, updateNote } from "@/lib/notes/mutations";
+import { listNotes } from "@/lib/notes/queries";
+import { NOTE_MAX } from "@/lib/notes/schemas";
+import { createJointCase } from "@/tests/helpers/factories";
+
+const noteCount = (caseId: string) => getDb().note.count({ where: { caseId } });
+
+describe("notes", () => {
+  it("a note for all case organisations is seen by both; an owner-org-only one only by its org", async () => {
+    const w = await createJointCase();
+    const shared = await createNote(w.investigator, w.caseId, { body: "visible to all", visibility: "ALL_CASE_ORGS" });
+    const secret = await createNote(w.investigator, w.caseId, { body: "ours only", visibility: "OWNER_ORG_ONLY" });
+    expect((await listNotes(w.lead, w.caseId)).map((n) => n.id).sort()).toEqual([shared.id, secret.id].sort());
+    expect((await listNotes(w.partnerLead, w.caseId)).map((n) => n.id)).toEqual([shared.id]);
+    // The partner cannot reach it by id either: it does not exist for them.
+    await expect(updateNote(w.partnerLead, secret.id, { body: "x", version: 1 })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(deleteNote(w.partnerLead, secret.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("non-members get 404 and viewers may not write", async () => {
+    const w = await createJointCase();
+    await expect(listNotes(w.outsider, w.caseId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(createNote(w.outsider, w.caseId, { body: "hi" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(createNote(w.viewer, w.caseId, { body: "hi" })).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await noteCount(w.caseId)).toBe(0);
+  });
+
+  it("a guessed note id from a case the user is not in is 404 and changes nothing", async () => {
+    const a = await createJointCase();
+    const b = await createJointCase();
+    const note = await createNote(a.investigator, a.caseId, { body: "case A" });
+    await expect(updateNote(b.lead, note.id, { body: "hijacked", version: 1 })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(deleteNote(b.lead, note.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(updateNote(b.lead, "not-a-uuid", { body: "x", version: 1 })).rejects.toBeInstanceOf(NotFoundError);
+    expect((await getDb().note.findUniqueOrThrow({ where: { id: note.id } })).body).toBe("case A");
+  });
+
+  it("only the author edits; a stale version is a visible conflict, not an overwrite", async () => {
+    const w = await createJointCase();
+    const note = await createNote(w.investigator, w.caseId, { body: "v1" });
+    await expect(updateNote(w.lead, note.id, { body: "lead edit", version: 1 })).rejects.toBeInstanceOf(ForbiddenError);
+    await updateNote(w.investigator, note.id, { body: "v2", version: 1 });
+    await expect(updateNote(w.investigator, note.id, { body: "stale", version: 1 })).rejects.toBeInstanceOf(ConflictError);
+    expect(await getDb().note.findUniqueOrThrow({ where: { id: note.id } })).toMatchObject({ body: "v2", version: 2 });
+  });
+
+  it("the author or a lead may delete; another investigator may not; the record stays", async () => {
+    const w = await createJointCase();
+    const a = await createNote(w.investigator, w.caseId, { body: "a" });
+    const b = await createNote(w.lead, w.caseId, { body: "b" });
+    await expect(deleteNote(w.investigator, b.id)).rejects.toBeInstanceOf(ForbiddenError);
+    await deleteNote(w.lead, a.id);
+    await deleteNote(w.lead, b.id);
+    expect(await listNotes(w.lead, w.caseId)).toEqual([]);
+    expect(await noteCount(w.caseId)).toBe(2);
+  });
+
+  it("rejects empty and oversized notes and unknown visibilities, writing nothing", async () => {
+    const w = await createJointCase();
+    await expect(createNote(w.lead, w.caseId, { body: "   " })).rejects.toBeInstanceOf(ValidationError);
+    await expect(createNote(w.lead, w.caseId, { body: "x".repeat(NOTE_MAX + 1) })).rejects.toBeInstanceOf(ValidationError);
+    await expect(createNote(w.lead, w.caseId, { body: "ok", visibility: "EVERYONE" })).rejects.toBeInstanceOf(ValidationError);
+    expect(await noteCount(w.caseId)).toBe(0);
+  });
+
+  it("on a release-controlled case a new note starts owner-org-only whatever the form says", async () => {
+    const w = await createJointCase({ releaseMode: "LEAD_RELEASE" });
+    const note = await createNote(w.investigator, w.caseId, { body: "draft", visibility: "ALL_CASE_ORGS" });
+    expect((await getDb().note.findUniqueOrThrow({ where: { id: note.id } })).visibility).toBe("OWNER_ORG_ONLY");
+    expect(await listNotes(w.partnerInvestigator, w.caseId)).toEqual([]);
+  });
+
+  it("audits writes, and reads of the notes", async () => {
+    const w = await createJointCase();
+    const note = await createNote(w.investigator, w.caseId, { body: "audited" });
+    await listNotes(w.partnerLead, w.caseId);
+    const actions = (await getDb().auditEvent.findMany({ where: { caseId: w.caseId }, orderBy: { id: "asc" } })).map((e) => e.action);
+    expect(actions).toEqual(["note.created", "case.notes_viewed"]);
+    expect(note.id).toBeTruthy();
+  });
+});

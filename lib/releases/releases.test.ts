@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db";
+import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
+import { createNote } from "@/lib/notes/mutations";
+import { listNotes } from "@/lib/notes/queries";
+import { decideRelease, requestRelease, withdrawRelease } from "@/lib/releases/mutations";
+import { createJointCase } from "@/tests/helpers/factories";
+
+const partnerSees = async (w: Awaited<ReturnType<typeof createJointCase>>, noteId: string) =>
+  (await listNotes(w.partnerInvestigator, w.caseId)).some((n) => n.id === noteId);
+
+async function orgOnlyNote(releaseMode: "LEAD_RELEASE" | "TWO_PERSON") {
+  const w = await createJointCase({ releaseMode });
+  const note = await createNote(w.investigator, w.caseId, { body: "finding" });
+  return { w, noteId: note.id };
+}
+
+describe("release to partner", () => {
+  it("a lead of the item's organisation releases it; the partner then sees it; it is audited", async () => {
+    const { w, noteId } = await orgOnlyNote("LEAD_RELEASE");
+    expect(await partnerSees(w, noteId)).toBe(false);
+    const result = await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "Partner needs the key list" });
+    expect(result.status).toBe("RELEASED");
+    expect(await partnerSees(w, noteId)).toBe(true);
+    const audit = await getDb().auditEvent.findFirstOrThrow({ where: { targetId: noteId, action: "item.released" } });
+    expect(audit.details).toMatchObject({ reason: "Partner needs the key list", releaseId: result.releaseId });
+  });
+
+  it("an investigator may not release; the partner's lead cannot even see the item", async () => {
+    const { w, noteId } = await orgOnlyNote("LEAD_RELEASE");
+    await expect(requestRelease(w.investigator, { itemType: "note", itemId: noteId, reason: "please" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(requestRelease(w.partnerLead, { itemType: "note", itemId: noteId, reason: "give it" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(requestRelease(w.outsider, { itemType: "note", itemId: noteId, reason: "give it" })).rejects.toBeInstanceOf(NotFoundError);
+    expect(await getDb().itemRelease.count({ where: { itemId: noteId } })).toBe(0);
+  });
+
+  it("refuses bad input: no reason, unknown item kind, already visible items", async () => {
+    const { w, noteId } = await orgOnlyNote("LEAD_RELEASE");
+    await expect(requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(requestRelease(w.lead, { itemType: "secret", itemId: noteId, reason: "why not" })).rejects.toBeInstanceOf(ValidationError);
+    await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "first" });
+    await expect(requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "again" })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("with two-person release, a second person of the same organisation must approve", async () => {
+    const { w, noteId } = await orgOnlyNote("TWO_PERSON");
+    const { releaseId, status } = await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "share timeline" });
+    expect(status).toBe("PENDING");
+    expect(await partnerSees(w, noteId)).toBe(false);
+    await expect(decideRelease(w.lead, releaseId, { approve: "approve" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(decideRelease(w.viewer, releaseId, { approve: "approve" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(decideRelease(w.partnerLead, releaseId, { approve: "approve" })).rejects.toBeInstanceOf(NotFoundError);
+    expect(await partnerSees(w, noteId)).toBe(false);
+    await decideRelease(w.investigator, releaseId, { approve: "approve" });
+    expect(await partnerSees(w, noteId)).toBe(true);
+    await expect(decideRelease(w.investigator, releaseId, { approve: "reject" })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("a rejected request leaves the item with its organisation", async () => {
+    const { w, noteId } = await orgOnlyNote("TWO_PERSON");
+    const { releaseId } = await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "maybe" });
+    await decideRelease(w.investigator, releaseId, { approve: "reject" });
+    expect(await partnerSees(w, noteId)).toBe(false);
+    expect((await getDb().itemRelease.findUniqueOrThrow({ where: { id: releaseId } })).status).toBe("REJECTED");
+  });
+
+  it("a lead of the item's organisation can withdraw a release; the partner cannot", async () => {
+    const { w, noteId } = await orgOnlyNote("LEAD_RELEASE");
+    const { releaseId } = await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "share" });
+    await expect(withdrawRelease(w.partnerLead, releaseId, { reason: "not yours" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(withdrawRelease(w.investigator, releaseId, { reason: "oops" })).rejects.toBeInstanceOf(ForbiddenError);
+    await withdrawRelease(w.lead, releaseId, { reason: "Released by mistake" });
+    expect(await partnerSees(w, noteId)).toBe(false);
+    const events = await getDb().auditEvent.findMany({ where: { targetId: noteId }, orderBy: { id: "asc" }, select: { action: true } });
+    expect(events.map((e) => e.action)).toEqual(["note.created", "item.released", "item.release_withdrawn"]);
+    await expect(withdrawRelease(w.lead, releaseId, { reason: "twice" })).rejects.toBeInstanceOf(ValidationError);
+  });
+});
