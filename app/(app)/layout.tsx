@@ -1,5 +1,5 @@
 import { AppHeader } from "@/components/layout/app-header";
-import { requirePageUser } from "@/lib/auth/guards";
+import { requirePageUser } from "@/lib/page";
 import { can } from "@/lib/auth/permissions";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {

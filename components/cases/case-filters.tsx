@@ -9,6 +9,8 @@ type Props = {
   sorts: readonly string[];
 };
 
+const SORT_LABELS: Record<string, string> = { updated: "Last updated", created: "Opened", number: "Case number", title: "Title", severity: "Severity" };
+
 const SELECT = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
 
 // A plain GET form: filters live in the URL (shareable, back button works, no JavaScript needed).
@@ -40,18 +42,18 @@ export function CaseFilters({ filters, orgs, statuses, severities, sorts }: Prop
           {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
         </select>
       </label>
-      <label className="flex flex-col gap-1">
-        <span className="text-xs font-medium text-slate-600">Sort by</span>
+      <div className="flex flex-col gap-1">
+        <label htmlFor="case-sort" className="text-xs font-medium text-slate-600">Sort by</label>
         <span className="flex gap-1">
-          <select name="sort" defaultValue={filters.sort} className={SELECT}>
-            {sorts.map((s) => <option key={s} value={s}>{humanise(s)}</option>)}
+          <select id="case-sort" name="sort" defaultValue={filters.sort} className={SELECT}>
+            {sorts.map((s) => <option key={s} value={s}>{SORT_LABELS[s] ?? humanise(s)}</option>)}
           </select>
           <select name="dir" defaultValue={filters.dir} aria-label="Sort direction" className={SELECT}>
             <option value="desc">Descending</option>
             <option value="asc">Ascending</option>
           </select>
         </span>
-      </label>
+      </div>
       <label className="flex items-center gap-2 pb-1.5">
         <input type="checkbox" name="mine" value="1" defaultChecked={filters.mine === "1"} className="rounded border-slate-300" />
         <span>My cases only</span>

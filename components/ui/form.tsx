@@ -4,7 +4,7 @@ import { startTransition, useActionState, useEffect, useId, useRef, type FormEve
 import { useFormStatus } from "react-dom";
 import { Button } from "@/components/ui/button";
 
-export type TFormState = { ok: boolean; message?: string; fieldErrors?: Record<string, string[]>; conflict?: boolean };
+export type TFormState = { ok: boolean; message?: string; fieldErrors?: Record<string, string[]>; conflict?: boolean; values?: Record<string, string> };
 
 export type TFormAction = (state: TFormState, formData: FormData) => Promise<TFormState>;
 
@@ -14,7 +14,13 @@ export type TFormAction = (state: TFormState, formData: FormData) => Promise<TFo
  * a validation error). After a refusal, focus moves to the first field in error.
  */
 export function useActionForm(action: TFormAction, { resetOnSuccess = false } = {}) {
-  const [state, dispatch, pending] = useActionState(action, { ok: false });
+  // A refused submission keeps what the user sent, so the form can render it as its default
+  // values: a re-render with fresh server data then cannot wipe what was typed.
+  const [state, dispatch, pending] = useActionState(async (previous: TFormState, data: FormData): Promise<TFormState> => {
+    const result = await action(previous, data);
+    const values = Object.fromEntries([...data].filter((e): e is [string, string] => typeof e[1] === "string"));
+    return result.ok ? result : { ...result, values };
+  }, { ok: false });
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (state.fieldErrors) formRef.current?.querySelector<HTMLElement>("[aria-invalid='true']")?.focus();
@@ -25,7 +31,7 @@ export function useActionForm(action: TFormAction, { resetOnSuccess = false } = 
     const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
     startTransition(() => dispatch(data));
   }
-  return { state, pending, formRef, onSubmit };
+  return { state, pending, formRef, onSubmit, refused: state.ok ? undefined : state.values };
 }
 
 const INPUT =

@@ -1,5 +1,4 @@
 import "server-only";
-import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "@/lib/errors";
@@ -13,12 +12,6 @@ export async function requireUser(): Promise<TActor> {
   return user;
 }
 
-/** For pages: the acting user, or a redirect to sign-in (the proxy redirect is only a convenience). */
-export async function requirePageUser(): Promise<TActor> {
-  const user = await getCurrentUser();
-  if (!user) redirect("/sign-in");
-  return user;
-}
 
 /**
  * A platform action (user management, audit, …). Refused as NotFound: to someone without the

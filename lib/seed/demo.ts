@@ -77,6 +77,7 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
         ownerOrgId: orgIds.get("microsoft")!,
         createdById: leadId,
         members: { create: DEMO_CASE.members.map((m) => ({ userId: userIds.get(m.email)!, role: m.role })) },
+        sharedWith: { create: { orgId: orgIds.get("openai")!, sharedById: leadId } },
       },
     });
     await recordAudit({ actorId: null, action: "case.seeded", targetType: "case", targetId: created.id, caseId: created.id }, tx);

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { UserFilters } from "@/components/admin/user-filters";
 import { UserPagination } from "@/components/admin/user-pagination";
 import { UserTable } from "@/components/admin/user-table";
-import { requirePageUser } from "@/lib/auth/guards";
+import { requirePageUser } from "@/lib/page";
 import { can } from "@/lib/auth/permissions";
 import { listOrganizations, listUsers } from "@/lib/users/queries";
 import { USERS_PAGE_SIZE } from "@/lib/users/schemas";

@@ -1,8 +1,7 @@
 import { CaseTabs } from "@/components/cases/case-tabs";
 import { SeverityBadge, StatusBadge, TlpBadge } from "@/components/cases/case-badges";
-import { requirePageUser } from "@/lib/auth/guards";
+import { orNotFound, requirePageUser } from "@/lib/page";
 import { getCaseHeader } from "@/lib/cases/queries";
-import { orNotFound } from "@/lib/page";
 
 const READ_TABS = [
   { slug: "", label: "Overview" },

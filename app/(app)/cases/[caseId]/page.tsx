@@ -3,10 +3,9 @@ import { SharePanel } from "@/components/cases/share-panel";
 import { LegalHoldControl, StatusControl } from "@/components/cases/status-controls";
 import { Markdown } from "@/components/ui/markdown";
 import { Panel } from "@/components/ui/panel";
-import { requirePageUser } from "@/lib/auth/guards";
+import { orNotFound, requirePageUser } from "@/lib/page";
 import { getCaseHeader, getCaseOverview, listShareCandidates } from "@/lib/cases/queries";
 import { CASE_STATUSES, RELEASE_MODES, SEVERITIES, TLPS } from "@/lib/cases/schemas";
-import { orNotFound } from "@/lib/page";
 import { setLegalHoldAction, setStatusAction, shareAction, unshareAction, updateCaseAction } from "./actions";
 
 export default async function CaseOverviewPage({ params }: { params: Promise<{ caseId: string }> }) {

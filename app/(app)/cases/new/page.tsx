@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { CaseForm } from "@/components/cases/case-form";
-import { requirePageUser } from "@/lib/auth/guards";
+import { requirePageUser } from "@/lib/page";
 import { can } from "@/lib/auth/permissions";
 import { RELEASE_MODES, SEVERITIES, TLPS } from "@/lib/cases/schemas";
 import { createCaseAction } from "./actions";

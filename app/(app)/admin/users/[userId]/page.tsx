@@ -5,7 +5,7 @@ import { PasswordResetForm } from "@/components/admin/password-reset-form";
 import { UserEditForm } from "@/components/admin/user-edit-form";
 import { UserStatusForm } from "@/components/admin/user-status-form";
 import { UserSummary } from "@/components/admin/user-summary";
-import { requirePageUser } from "@/lib/auth/guards";
+import { requirePageUser } from "@/lib/page";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { can } from "@/lib/auth/permissions";
 import { NotFoundError } from "@/lib/errors";

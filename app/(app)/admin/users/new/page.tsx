@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { UserCreateForm } from "@/components/admin/user-create-form";
-import { requirePageUser } from "@/lib/auth/guards";
+import { requirePageUser } from "@/lib/page";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { can } from "@/lib/auth/permissions";
 import { listOrganizations } from "@/lib/users/queries";

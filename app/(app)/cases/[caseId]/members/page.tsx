@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { MembersPanel } from "@/components/cases/members-panel";
-import { requirePageUser } from "@/lib/auth/guards";
+import { orNotFound, requirePageUser } from "@/lib/page";
 import { CASE_ROLES } from "@/lib/auth/permissions";
 import { getCaseHeader, listCaseMembers, listMemberCandidates } from "@/lib/cases/queries";
-import { orNotFound } from "@/lib/page";
 import { addMemberAction, removeMemberAction } from "../actions";
 
 export const metadata: Metadata = { title: "Members" };

@@ -3,10 +3,9 @@ import { NoteCard } from "@/components/notes/note-card";
 import { NoteComposer } from "@/components/notes/note-composer";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Markdown } from "@/components/ui/markdown";
-import { requirePageUser } from "@/lib/auth/guards";
+import { orNotFound, requirePageUser } from "@/lib/page";
 import { getCaseHeader } from "@/lib/cases/queries";
 import { listNotes } from "@/lib/notes/queries";
-import { orNotFound } from "@/lib/page";
 import { createNoteAction, decideReleaseAction, deleteNoteAction, requestReleaseAction, updateNoteAction, withdrawReleaseAction } from "../actions";
 
 export const metadata: Metadata = { title: "Notes" };

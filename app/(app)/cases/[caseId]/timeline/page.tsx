@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { NotYetAvailable } from "@/components/cases/coming-soon";
-import { requireCaseAccess, requirePageUser } from "@/lib/auth/guards";
-import { orNotFound } from "@/lib/page";
+import { requireCaseAccess } from "@/lib/auth/guards";
+import { orNotFound, requirePageUser } from "@/lib/page";
 
 export const metadata: Metadata = { title: "Timeline" };
 

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { CaseFilters } from "@/components/cases/case-filters";
 import { CaseTable } from "@/components/cases/case-table";
 import { Pagination } from "@/components/ui/pagination";
-import { requirePageUser } from "@/lib/auth/guards";
+import { requirePageUser } from "@/lib/page";
 import { can } from "@/lib/auth/permissions";
 import { listCases } from "@/lib/cases/queries";
 import { CASE_SORTS, CASE_STATUSES, SEVERITIES, ZCaseFilters } from "@/lib/cases/schemas";

@@ -1,0 +1,63 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { DEMO_CASE_TITLE, signInAs } from "./helpers";
+
+async function as(browser: Browser, email: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signInAs(page, email);
+  return page;
+}
+
+test("a lead opens a case, shares it, adds a partner; the partner sees it, a non-member does not", async ({ browser }) => {
+  const title = `Joint case ${Date.now()}`;
+  const lead = await as(browser, "investigator@microsoft.demo");
+  await lead.getByRole("link", { name: "New case" }).click();
+  await lead.getByLabel("Title").fill(title);
+  await lead.getByRole("textbox", { name: "Summary" }).fill("Accounts **acct_7f3** and acct_9c1 share a payment instrument.");
+  await lead.getByLabel("Severity").selectOption("CRITICAL");
+  await lead.getByRole("button", { name: "Open case" }).click();
+  await expect(lead.getByRole("heading", { name: title, level: 1 })).toBeVisible();
+  await expect(lead.getByText("acct_7f3", { exact: true })).toBeVisible();
+
+  await lead.getByLabel("Share with organisation").selectOption({ label: "OpenAI" });
+  await lead.getByRole("button", { name: "Share", exact: true }).click();
+  await expect(lead.getByText("Shared. You can now add its people as members.")).toBeVisible();
+
+  await lead.getByRole("link", { name: "Members" }).click();
+  await lead.getByLabel("Person").selectOption({ label: "OpenAI Investigator — OpenAI (Investigator)" });
+  await lead.getByRole("button", { name: "Add member" }).click();
+  await expect(lead.getByRole("cell", { name: /OpenAI Investigator/ })).toBeVisible();
+  const caseUrl = lead.url().replace(/\/members$/, "");
+
+  const partner = await as(browser, "investigator@openai.demo");
+  await partner.getByRole("link", { name: title }).click();
+  await expect(partner.getByRole("heading", { name: title, level: 1 })).toBeVisible();
+  await partner.getByRole("link", { name: "Notes" }).click();
+  await partner.getByLabel("New note").fill("Seen from the OpenAI side: same key prefix.");
+  await partner.getByRole("button", { name: "Add note" }).click();
+  await expect(partner.getByText("Seen from the OpenAI side: same key prefix.")).toBeVisible();
+
+  const outsider = await as(browser, "legal@microsoft.demo");
+  await expect(outsider.getByText(title)).toHaveCount(0);
+  const response = await outsider.goto(caseUrl);
+  expect(response?.status()).toBe(404);
+  await expect(outsider.getByRole("heading", { name: "Not found" })).toBeVisible();
+});
+
+test("a conflicting edit is shown, and the typed text is kept", async ({ browser }) => {
+  const first = await as(browser, "investigator@microsoft.demo");
+  await first.getByRole("link", { name: DEMO_CASE_TITLE }).click();
+  await expect(first.getByRole("heading", { level: 1 })).toHaveText(DEMO_CASE_TITLE);
+  const caseUrl = first.url();
+  const second = await as(browser, "investigator@microsoft.demo");
+  await second.goto(caseUrl);
+  await expect(second.getByRole("heading", { level: 1 })).toHaveText(DEMO_CASE_TITLE);
+
+  await first.getByLabel("Title").fill("Suspected distillation via API — Subject cluster A (confirmed)");
+  await first.getByRole("button", { name: "Save changes" }).click();
+  await expect(first.getByRole("heading", { level: 1 })).toHaveText(/\(confirmed\)/);
+
+  await second.getByRole("textbox", { name: "Summary" }).fill("My unsaved analysis that must not be lost.");
+  await second.getByRole("button", { name: "Save changes" }).click();
+  await expect(second.getByRole("alert").filter({ hasText: "Someone else changed this case" })).toBeVisible();
+  await expect(second.getByRole("textbox", { name: "Summary" })).toHaveValue("My unsaved analysis that must not be lost.");
+});
