@@ -15,6 +15,14 @@ describe("audit log", () => {
     expect(first!.hash).toBe(hashAuditEvent(first!.prevHash, { ...first!, details: first!.details }));
   });
 
+  it("hashes details exactly as stored, so non-JSON values like dates still verify", async () => {
+    const tag = uid();
+    await recordAudit({ actorId: null, action: "test.date", targetType: "test", targetId: tag, details: { at: new Date(0), skip: undefined } });
+    const row = await getDb().auditEvent.findFirstOrThrow({ where: { targetId: tag } });
+    expect(row.details).toEqual({ at: "1970-01-01T00:00:00.000Z" });
+    expect(row.hash).toBe(hashAuditEvent(row.prevHash, row));
+  });
+
   it("hashes objects independently of key order (jsonb reorders keys)", () => {
     const base = { occurredAt: new Date(0), actorId: null, action: "a", targetType: "t", targetId: null, caseId: null, ip: null, userAgent: null };
     expect(hashAuditEvent("x", { ...base, details: { a: 1, b: [1, { d: 1, c: 2 }] } })).toBe(

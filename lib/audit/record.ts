@@ -36,7 +36,9 @@ async function appendAudit(tx: Tx, input: TAuditInput): Promise<void> {
     caseId: input.caseId ?? null,
     ip: meta.ip ?? null,
     userAgent: meta.userAgent?.slice(0, 512) ?? null,
-    details: (input.details ?? {}) as Prisma.InputJsonObject,
+    // Stored as JSON, so hashed as JSON: a Date (or anything with toJSON) would otherwise hash
+    // differently from what the table keeps and fail verification forever.
+    details: JSON.parse(JSON.stringify(input.details ?? {})) as Prisma.InputJsonObject,
   };
   await tx.auditEvent.create({ data: { ...content, prevHash, hash: hashAuditEvent(prevHash, content) } });
 }

@@ -1,0 +1,87 @@
+import type { TAuditEventRow } from "@/lib/audit/queries";
+
+// Rows only, no data fetching and no hooks: renders in the admin log and in a case's Activity tab.
+type Props = { rows: TAuditEventRow[]; caption?: string; empty?: React.ReactNode };
+
+const DETAILS_INLINE = 120;
+
+function formatTime(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+function Actor({ row }: { row: TAuditEventRow }) {
+  if (row.actor) {
+    return (
+      <>
+        <div className="font-medium text-slate-800">{row.actor.name}</div>
+        <div className="text-xs text-slate-500">{row.actor.email}</div>
+      </>
+    );
+  }
+  if (row.actorId) return <span className="font-mono text-xs text-slate-500">Unknown user {row.actorId}</span>;
+  return <span className="text-slate-500">System</span>;
+}
+
+function Details({ details }: { details: Record<string, unknown> }) {
+  const entries = Object.entries(details);
+  if (entries.length === 0) return <span className="text-slate-400">—</span>;
+  const inline = entries.map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`).join(" · ");
+  if (inline.length <= DETAILS_INLINE) return <span className="break-words">{inline}</span>;
+  return (
+    <details>
+      <summary className="cursor-pointer break-words">{inline.slice(0, DETAILS_INLINE)}…</summary>
+      <pre className="mt-2 max-w-md overflow-x-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(details, null, 2)}</pre>
+    </details>
+  );
+}
+
+export function AuditTable({ rows, caption = "Audit events, newest first", empty }: Props) {
+  if (rows.length === 0) {
+    return (
+      <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
+        {empty ?? <p className="font-medium text-slate-800">No audit events match.</p>}
+      </div>
+    );
+  }
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <caption className="sr-only">{caption}</caption>
+        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+          <tr>
+            <th scope="col" className="px-4 py-3">Event</th>
+            <th scope="col" className="px-4 py-3">When</th>
+            <th scope="col" className="px-4 py-3">Actor</th>
+            <th scope="col" className="px-4 py-3">Action</th>
+            <th scope="col" className="px-4 py-3">Target</th>
+            <th scope="col" className="px-4 py-3">Case</th>
+            <th scope="col" className="px-4 py-3">Details</th>
+            <th scope="col" className="px-4 py-3">Source</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100 align-top">
+          {rows.map((row) => (
+            <tr key={row.id} className="hover:bg-slate-50">
+              <td className="px-4 py-3 font-mono text-xs text-slate-500">#{row.id}</td>
+              <td className="whitespace-nowrap px-4 py-3 text-slate-600">
+                <time dateTime={row.occurredAt.toISOString()}>{formatTime(row.occurredAt)}</time>
+              </td>
+              <td className="px-4 py-3"><Actor row={row} /></td>
+              <td className="px-4 py-3 font-mono text-xs text-slate-800">{row.action}</td>
+              <td className="px-4 py-3 text-slate-700">
+                {row.targetType}
+                {row.targetId && <div className="max-w-48 truncate font-mono text-xs text-slate-500" title={row.targetId}>{row.targetId}</div>}
+              </td>
+              <td className="whitespace-nowrap px-4 py-3 font-mono text-xs text-slate-700">{row.caseNumber ?? (row.caseId ? row.caseId.slice(0, 8) : "—")}</td>
+              <td className="max-w-md px-4 py-3 text-xs text-slate-700"><Details details={row.details} /></td>
+              <td className="px-4 py-3 text-xs text-slate-600">
+                {row.ip ?? "—"}
+                {row.userAgent && <div className="max-w-48 truncate text-slate-500" title={row.userAgent}>{row.userAgent}</div>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
