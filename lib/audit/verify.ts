@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "@/lib/db";
-import { GENESIS_HASH, hashAuditEvent } from "@/lib/audit/hash";
+import { GENESIS_HASH, hashAuditEvent, type TAuditContent } from "@/lib/audit/hash";
 import { recordAudit } from "@/lib/audit/record";
 import { requireGlobal } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
@@ -33,20 +33,7 @@ export type TVerifyResult =
 /** The "Verify chain" form's state: the result, or the message of an error that stopped it. */
 export type TVerifyChainState = { ok: boolean; message?: string; result?: TVerifyResult; seconds?: number };
 
-type TChainRow = {
-  id: bigint;
-  occurredAt: Date;
-  actorId: string | null;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  caseId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  details: unknown;
-  prevHash: string;
-  hash: string;
-};
+type TChainRow = TAuditContent & { id: bigint; prevHash: string; hash: string };
 
 const DEFAULT_BATCH_SIZE = 5_000;
 
