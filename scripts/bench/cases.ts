@@ -4,19 +4,11 @@
 // Informational: exits 0 whether targets pass or miss; non-zero only when the run itself fails.
 // (Longer than 300 lines: the data generator and the measurements only make sense together.)
 import { randomUUID } from "node:crypto";
-import { register } from "node:module";
 import pg from "pg";
 import { GENESIS_HASH, hashAuditEvent } from "@/lib/audit/hash";
 import { canOnCase, type TCaseFacts } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
 import { ZCaseFilters } from "@/lib/cases/schemas";
-
-// lib/auth/guards.ts imports next/navigation, whose default build needs client React and fails
-// under --conditions=react-server outside Next; point it at the server build Next itself uses.
-const NAVIGATION_HOOK = `export async function resolve(specifier, context, next) {
-  return next(specifier === "next/navigation" ? "next/dist/client/components/navigation.react-server.js" : specifier, context);
-}`;
-register(`data:text/javascript,${encodeURIComponent(NAVIGATION_HOOK)}`);
 
 // eslint-disable-next-line no-restricted-properties -- a script configures the environment the app reads
 const env = process.env;
