@@ -49,6 +49,12 @@ export class TooLargeError extends AppError {
   }
 }
 
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(message: string) {
+    super(message, 415, "unsupported_media_type");
+  }
+}
+
 /** Turns a failed zod parse into a ValidationError with per-field messages. */
 export function validationFromZod(error: { issues: { path: PropertyKey[]; message: string }[] }, message = "Please correct the highlighted fields."): ValidationError {
   const fieldErrors: Record<string, string[]> = {};

@@ -1,5 +1,7 @@
 import "server-only";
-import { AppError } from "@/lib/errors";
+import { Readable } from "node:stream";
+import { getEnv } from "@/lib/env";
+import { AppError, ForbiddenError, UnsupportedMediaTypeError } from "@/lib/errors";
 
 // The one translation of errors for route handlers: RFC 9457 problem+json. Typed errors keep
 // their status and message; anything else is a generic 500 with the detail in the server log.
@@ -29,4 +31,48 @@ export function route<C>(handler: Handler<C>): Handler<C> {
       return errorResponse(error);
     }
   };
+}
+
+/**
+ * CSRF protection for state-changing route handlers (they get none from Next): the browser's
+ * Origin header must be this app's own. A cross-site form or fetch carries the attacker's origin
+ * (or none, for some old clients) and is refused with 403 before the body is read.
+ */
+export function requireSameOrigin(request: Request): void {
+  const origin = request.headers.get("origin");
+  const own = new Set([new URL(request.url).origin]);
+  const configured = getEnv().NEXTAUTH_URL;
+  if (configured) own.add(new URL(configured).origin);
+  if (!origin || !own.has(origin)) throw new ForbiddenError("Cross-site request refused: send it from Casebridge itself (the Origin header must be this site).");
+}
+
+/** Refuses a request body of another type than `expected` (415), before it is read. */
+export function requireContentType(request: Request, expected: string): void {
+  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type !== expected) throw new UnsupportedMediaTypeError(`Send the file as the raw request body with Content-Type: ${expected}.`);
+}
+
+/** RFC 6266 attachment with an ASCII fallback and the UTF-8 name. */
+export function contentDisposition(kind: "attachment" | "inline", fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\%]/g, "_");
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+/**
+ * Streams untrusted bytes (uploaded evidence) to the browser. `nosniff` and `sandbox` keep a
+ * file from ever running as a page of this origin, even if opened directly; downloads are
+ * attachments; nothing is cached by shared caches.
+ */
+export function untrustedFileResponse(file: { stream: Readable; fileName: string; mimeType: string; size: number; sha256: string }, kind: "attachment" | "inline"): Response {
+  return new Response(Readable.toWeb(file.stream) as ReadableStream<Uint8Array>, {
+    headers: {
+      "Content-Type": kind === "attachment" ? "application/octet-stream" : file.mimeType,
+      "Content-Length": String(file.size),
+      "Content-Disposition": contentDisposition(kind, file.fileName),
+      "X-Content-Type-Options": "nosniff",
+      "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'",
+      "Cache-Control": "private, no-store",
+      "X-Evidence-SHA256": file.sha256,
+    },
+  });
 }

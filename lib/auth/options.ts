@@ -3,6 +3,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getEnv } from "@/lib/env";
 import { authenticate } from "@/lib/auth/sign-in";
+import { clientIp } from "@/lib/request-meta";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
 
 const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
@@ -28,9 +29,8 @@ export function getAuthOptions(): NextAuthOptions {
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, req) {
-          const forwarded = header(req?.headers, "x-forwarded-for");
           const result = await authenticate(credentials, {
-            ip: forwarded?.split(",")[0]?.trim() ?? null,
+            ip: clientIp(header(req?.headers, "x-forwarded-for"), getEnv().CASEBRIDGE_TRUSTED_PROXIES),
             userAgent: header(req?.headers, "user-agent"),
           });
           // next-auth passes a thrown message to the client as `error`; codes, not prose.

@@ -7,7 +7,7 @@ export const GLOBAL_ROLES = ["ADMIN", "INVESTIGATOR", "LEGAL", "EXECUTIVE"] as c
 export const CASE_ROLES = ["LEAD", "INVESTIGATOR", "LEGAL_REVIEWER", "VIEWER"] as const satisfies readonly CaseRole[];
 
 /** Actions on the platform, decided by global role alone. */
-export const GLOBAL_ACTIONS = ["case.create", "case.list_all", "user.manage", "audit.read", "audit.verify"] as const;
+export const GLOBAL_ACTIONS = ["case.create", "case.list_all", "user.manage", "audit.read", "audit.verify", "evidence.purge"] as const;
 export type TGlobalAction = (typeof GLOBAL_ACTIONS)[number];
 
 /** Actions on one case, decided by the actor's membership of it (and their organisation). */
@@ -20,6 +20,9 @@ export const CASE_ACTIONS = [
   "case.manage_members",
   "note.create",
   "note.moderate", // delete other people's notes
+  "evidence.create", // upload evidence
+  "evidence.verify", // re-hash evidence and record the outcome
+  "evidence.delete", // tombstone evidence of the lead's own organisation
 ] as const;
 export type TCaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -28,16 +31,19 @@ export const ITEM_ACTIONS = ["item.read", "item.edit", "item.release", "item.app
 export type TItemAction = (typeof ITEM_ACTIONS)[number];
 
 const GLOBAL_PERMISSIONS: Record<GlobalRole, readonly TGlobalAction[]> = {
-  ADMIN: ["case.list_all", "user.manage", "audit.read", "audit.verify"],
+  ADMIN: ["case.list_all", "user.manage", "audit.read", "audit.verify", "evidence.purge"],
   INVESTIGATOR: ["case.create"],
   LEGAL: [],
   EXECUTIVE: ["case.list_all"],
 };
 
+/** Decisions about the case itself belong to its owner organisation's leads, not a partner's. */
+const OWNER_LEAD_ACTIONS: readonly TCaseAction[] = ["case.update", "case.set_status", "case.set_legal_hold", "case.share"];
+
 const CASE_PERMISSIONS: Record<CaseRole, readonly TCaseAction[]> = {
   LEAD: CASE_ACTIONS,
-  INVESTIGATOR: ["case.read", "note.create"],
-  LEGAL_REVIEWER: ["case.read", "note.create"],
+  INVESTIGATOR: ["case.read", "note.create", "evidence.create", "evidence.verify"],
+  LEGAL_REVIEWER: ["case.read", "note.create", "evidence.verify"],
   VIEWER: ["case.read"],
 };
 
@@ -76,10 +82,32 @@ export function isCaseOrg(facts: Pick<TCaseFacts, "ownerOrgId" | "sharedOrgIds">
  * reading it.
  */
 export function canOnCase(actor: TPolicyActor, action: TCaseAction, facts: TCaseFacts): boolean {
-  if (facts.memberRole && isCaseOrg(facts, actor.orgId)) {
-    return CASE_PERMISSIONS[facts.memberRole].includes(action);
-  }
+  const role = effectiveCaseRole(actor, facts);
+  const ownerDecision = OWNER_LEAD_ACTIONS.includes(action) && actor.orgId !== facts.ownerOrgId;
+  if (role && CASE_PERMISSIONS[role].includes(action) && !ownerDecision) return true;
   return action === "case.manage_members" && actor.role === "ADMIN";
+}
+
+const ROLE_RANK: readonly CaseRole[] = CASE_ROLES;
+
+/**
+ * The case role that counts: the stored one, capped by what the user's global role may hold
+ * now (a lead later demoted to executive acts as a viewer), and none at all from an
+ * organisation the case is no longer shared with.
+ */
+export function effectiveCaseRole(actor: TPolicyActor, facts: Pick<TCaseFacts, "memberRole" | "ownerOrgId" | "sharedOrgIds">): CaseRole | null {
+  if (!facts.memberRole || !isCaseOrg(facts, actor.orgId)) return null;
+  const holdable = HOLDABLE_CASE_ROLES[actor.role] ?? [];
+  return ROLE_RANK.slice(ROLE_RANK.indexOf(facts.memberRole)).find((r) => holdable.includes(r)) ?? null;
+}
+
+/**
+ * Whose membership may the actor change? Owner-organisation leads and admins: anyone's.
+ * A partner organisation's lead: only their own organisation's people.
+ */
+export function canManageMemberOf(actor: TPolicyActor, facts: TCaseFacts, targetOrgId: string): boolean {
+  if (!canOnCase(actor, "case.manage_members", facts)) return false;
+  return actor.role === "ADMIN" || actor.orgId === facts.ownerOrgId || actor.orgId === targetOrgId;
 }
 
 /**
@@ -113,14 +141,49 @@ export function canOnItem(
       return item.authorId === actor.id && canOnCase(actor, "note.create", facts);
     case "item.release":
     case "item.withdraw_release":
-      return sameOrg && facts.memberRole === "LEAD";
-    case "item.approve_release":
+      return sameOrg && effectiveCaseRole(actor, facts) === "LEAD";
+    case "item.approve_release": {
+      const role = effectiveCaseRole(actor, facts);
       return (
         sameOrg &&
-        (facts.memberRole === "LEAD" || facts.memberRole === "INVESTIGATOR") &&
+        (role === "LEAD" || role === "INVESTIGATOR") &&
         release !== undefined &&
         release.requestedById !== actor.id
       );
+    }
+    default:
+      return false;
+  }
+}
+
+export const EVIDENCE_ACTIONS = ["evidence.read", "evidence.edit", "evidence.verify", "evidence.delete", "evidence.purge"] as const;
+export type TEvidenceAction = (typeof EVIDENCE_ACTIONS)[number];
+
+/**
+ * Evidence is an item (visibility and release exactly as notes) with its own rules on top:
+ * metadata is edited by the uploader, a lead of its organisation, or a legal reviewer (who
+ * flags privilege); only a lead of its organisation tombstones it; only an admin purges the
+ * blob of a tombstone, and only as a member who can see it. The legal hold is checked by the
+ * mutation (a state of the case, not a permission).
+ */
+export function canOnEvidence(actor: TPolicyActor, action: TEvidenceAction, facts: TCaseFacts, item: TItemFacts): boolean {
+  if (!canOnItem(actor, "item.read", facts, item)) return false;
+  const sameOrg = item.orgId === actor.orgId;
+  switch (action) {
+    case "evidence.read":
+      return true;
+    case "evidence.verify":
+      return canOnCase(actor, "evidence.verify", facts);
+    case "evidence.edit":
+      return (
+        (item.authorId === actor.id && canOnCase(actor, "evidence.create", facts)) ||
+        (sameOrg && facts.memberRole === "LEAD") ||
+        facts.memberRole === "LEGAL_REVIEWER"
+      );
+    case "evidence.delete":
+      return sameOrg && canOnCase(actor, "evidence.delete", facts);
+    case "evidence.purge":
+      return can(actor, "evidence.purge");
     default:
       return false;
   }

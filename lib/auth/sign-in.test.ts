@@ -23,7 +23,7 @@ describe("authenticate", () => {
     expect(unknown).toEqual(wrong);
   });
 
-  it("rejects malformed input without touching the throttle", async () => {
+  it("rejects malformed input without counting an attempt", async () => {
     expect(await authenticate({ email: "not-an-email", password: "x" })).toEqual({ ok: false, error: SIGN_IN_ERROR.invalid });
     expect(await authenticate(null)).toEqual({ ok: false, error: SIGN_IN_ERROR.invalid });
     expect(await getDb().signInThrottle.findUnique({ where: { email: "not-an-email" } })).toBeNull();
@@ -44,6 +44,15 @@ describe("authenticate", () => {
     const row = await getDb().signInThrottle.findUniqueOrThrow({ where: { email: user.email } });
     expect(row.failures).toBeGreaterThanOrEqual(MAX_FAILED_SIGN_INS);
     expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("a parallel burst checks at most the first five guesses; the account is then locked", async () => {
+    const user = await newUser();
+    const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => authenticate({ email: user.email, password: `burst ${i}` })));
+    expect(burst.filter((r) => !r.ok && r.error === SIGN_IN_ERROR.locked).length).toBeGreaterThanOrEqual(25);
+    expect(await authenticate({ email: user.email, password: TEST_PASSWORD })).toEqual({ ok: false, error: SIGN_IN_ERROR.locked });
+    const checked = await getDb().auditEvent.count({ where: { targetId: user.id, action: "auth.sign_in_failed" } });
+    expect(checked).toBeLessThanOrEqual(MAX_FAILED_SIGN_INS);
   });
 
   it("locks unknown emails the same way (lockout reveals nothing)", async () => {

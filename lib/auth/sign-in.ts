@@ -30,28 +30,28 @@ export type TSignInResult =
 
 type ThrottleRow = { failures: number; lockedUntil: Date | null };
 
-async function getLock(email: string): Promise<Date | null> {
-  const row = await getDb().signInThrottle.findUnique({ where: { email }, select: { lockedUntil: true } });
-  return row?.lockedUntil && row.lockedUntil > new Date() ? row.lockedUntil : null;
-}
-
-// One atomic statement, so parallel guesses cannot slip past the limit: a failure after an
-// expired lock starts a fresh count; the fifth failure in a row sets the lock.
-async function registerFailure(email: string): Promise<ThrottleRow> {
+// One atomic statement counts this attempt BEFORE the password is checked, so a burst of
+// parallel guesses cannot all slip past the limit: each gets its own number, and only the first
+// MAX_FAILED_SIGN_INS are checked at all. An expired lock starts a fresh count. A success
+// deletes the row; a failure leaves the attempt counted.
+async function claimAttempt(email: string): Promise<ThrottleRow> {
   const rows = await getDb().$queryRaw<ThrottleRow[]>`
     INSERT INTO "SignInThrottle" (email, failures, "lockedUntil", "updatedAt")
     VALUES (${email}, 1, NULL, now())
     ON CONFLICT (email) DO UPDATE SET
       failures = CASE WHEN "SignInThrottle"."lockedUntil" IS NOT NULL AND "SignInThrottle"."lockedUntil" <= now()
                       THEN 1 ELSE "SignInThrottle".failures + 1 END,
-      "lockedUntil" = CASE
-        WHEN "SignInThrottle"."lockedUntil" IS NOT NULL AND "SignInThrottle"."lockedUntil" <= now() THEN NULL
-        WHEN "SignInThrottle".failures + 1 >= ${MAX_FAILED_SIGN_INS}
-          THEN now() + make_interval(mins => ${LOCKOUT_MINUTES})
-        ELSE "SignInThrottle"."lockedUntil" END,
+      "lockedUntil" = CASE WHEN "SignInThrottle"."lockedUntil" IS NOT NULL AND "SignInThrottle"."lockedUntil" <= now()
+                           THEN NULL ELSE "SignInThrottle"."lockedUntil" END,
       "updatedAt" = now()
     RETURNING failures, "lockedUntil"`;
   return rows[0]!;
+}
+
+async function lock(email: string): Promise<void> {
+  await getDb().$executeRaw`
+    UPDATE "SignInThrottle" SET "lockedUntil" = now() + make_interval(mins => ${LOCKOUT_MINUTES}), "updatedAt" = now()
+    WHERE email = ${email} AND ("lockedUntil" IS NULL OR "lockedUntil" <= now())`;
 }
 
 /**
@@ -63,7 +63,12 @@ export async function authenticate(raw: unknown, meta: TRequestMeta = {}): Promi
   if (!parsed.success) return { ok: false, error: SIGN_IN_ERROR.invalid };
   const { email, password } = parsed.data;
 
-  if (await getLock(email)) return { ok: false, error: SIGN_IN_ERROR.locked };
+  const attempt = await claimAttempt(email);
+  if (attempt.lockedUntil && attempt.lockedUntil > new Date()) return { ok: false, error: SIGN_IN_ERROR.locked };
+  if (attempt.failures > MAX_FAILED_SIGN_INS) {
+    await lock(email);
+    return { ok: false, error: SIGN_IN_ERROR.locked };
+  }
 
   const user = await getDb().user.findUnique({
     where: { email },
@@ -72,16 +77,17 @@ export async function authenticate(raw: unknown, meta: TRequestMeta = {}): Promi
   const valid = await verifyPassword(user?.passwordHash ?? null, password);
 
   if (!user || !valid) {
-    const throttle = await registerFailure(email);
+    const locked = attempt.failures >= MAX_FAILED_SIGN_INS;
+    if (locked) await lock(email);
     await recordAudit({
       actorId: user?.id ?? null,
       action: "auth.sign_in_failed",
       targetType: "user",
       targetId: user?.id ?? null,
       ...meta,
-      details: { email, failures: throttle.failures, locked: Boolean(throttle.lockedUntil) },
+      details: { email, failures: attempt.failures, locked },
     });
-    return { ok: false, error: throttle.lockedUntil ? SIGN_IN_ERROR.locked : SIGN_IN_ERROR.invalid };
+    return { ok: false, error: locked ? SIGN_IN_ERROR.locked : SIGN_IN_ERROR.invalid };
   }
   if (user.disabledAt) {
     await recordAudit({ actorId: user.id, action: "auth.sign_in_refused_disabled", targetType: "user", targetId: user.id, ...meta });

@@ -47,7 +47,7 @@ describe("editing a case", () => {
   it("a lead edits; a stale version conflicts and changes nothing", async () => {
     const w = await createJointCase();
     await updateCase(w.lead, w.caseId, { ...VALID, version: 1, title: "First edit" });
-    await expect(updateCase(w.partnerLead, w.caseId, { ...VALID, version: 1, title: "Concurrent edit" })).rejects.toBeInstanceOf(ConflictError);
+    await expect(updateCase(w.lead, w.caseId, { ...VALID, version: 1, title: "Edit from a stale tab" })).rejects.toBeInstanceOf(ConflictError);
     expect(await caseRow(w.caseId)).toMatchObject({ title: "First edit", version: 2 });
   });
 
@@ -68,6 +68,38 @@ describe("editing a case", () => {
     expect(await caseRow(w.caseId)).toMatchObject({ status: "ON_HOLD", legalHold: true, version: 3 });
     const actions = await getDb().auditEvent.findMany({ where: { caseId: w.caseId }, select: { action: true }, orderBy: { id: "asc" } });
     expect(actions.map((a) => a.action)).toEqual(["case.status_changed", "case.legal_hold_set"]);
+  });
+});
+
+describe("the partner organisation's lead", () => {
+  it("may not change the owner's case itself: details, status, legal hold, sharing", async () => {
+    const w = await createJointCase();
+    const third = await createOrg();
+    await expect(updateCase(w.partnerLead, w.caseId, { ...VALID, version: 1, tlp: "CLEAR" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(setCaseStatus(w.partnerLead, w.caseId, { version: 1, status: "CLOSED" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(setLegalHold(w.partnerLead, w.caseId, { version: 1, legalHold: "on" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(shareCase(w.partnerLead, w.caseId, { orgId: third.id })).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await caseRow(w.caseId)).toMatchObject({ version: 1, status: "OPEN", legalHold: false, tlp: "AMBER" });
+  });
+
+  it("manages only their own organisation's members, and cannot remove the owner's lead", async () => {
+    const w = await createJointCase();
+    const colleague = await createUser({ orgId: w.partnerOrg.id });
+    await addMember(w.partnerLead, w.caseId, { userId: colleague.id, role: "INVESTIGATOR" });
+    await expect(addMember(w.partnerLead, w.caseId, { userId: w.outsider.id, role: "VIEWER" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(removeMember(w.partnerLead, w.caseId, { userId: w.lead.id })).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await caseRow(w.caseId)).members.map((m) => m.userId)).toEqual(expect.arrayContaining([w.lead.id, colleague.id]));
+  });
+});
+
+describe("roles that no longer fit", () => {
+  it("a lead later made an executive acts as a viewer on the case", async () => {
+    const w = await createJointCase();
+    await getDb().user.update({ where: { id: w.lead.id }, data: { role: "EXECUTIVE" } });
+    const demoted = { ...w.lead, role: "EXECUTIVE" as const };
+    await expect(updateCase(demoted, w.caseId, { ...VALID, version: 1 })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(addMember(demoted, w.caseId, { userId: w.outsider.id, role: "VIEWER" })).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await getCaseOverview(demoted, w.caseId)).id).toBe(w.caseId);
   });
 });
 
@@ -118,10 +150,11 @@ describe("sharing and membership", () => {
     expect((await caseRow(b.caseId)).members).toHaveLength(5);
   });
 
-  it("an admin who is not a member may manage membership but not read the case", async () => {
+  it("an admin who is not a member may manage membership but not read the case, nor add themself", async () => {
     const w = await createJointCase({ tlp: "RED" });
     const admin = await createUser({ orgId: w.ownerOrg.id, role: "ADMIN" });
     await addMember(admin, w.caseId, { userId: w.outsider.id, role: "VIEWER" });
+    await expect(addMember(admin, w.caseId, { userId: admin.id, role: "LEAD" })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(getCaseOverview(admin, w.caseId)).rejects.toBeInstanceOf(NotFoundError);
     expect((await getCaseOverview(w.outsider, w.caseId)).id).toBe(w.caseId);
   });

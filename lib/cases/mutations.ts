@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { can, canHoldCaseRole, isCaseOrg } from "@/lib/auth/permissions";
+import { can, canHoldCaseRole, canManageMemberOf, isCaseOrg } from "@/lib/auth/permissions";
 import { requireCaseAccess, parseId } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
@@ -98,6 +98,7 @@ export async function unshareCase(actor: TActor, caseId: unknown, input: unknown
   const { orgId } = parseInput(ZShareCase, input);
   if (!facts.sharedOrgIds.includes(orgId)) throw new NotFoundError("The case is not shared with that organisation.");
   await getDb().$transaction(async (tx) => {
+    await lockCase(tx, c.id);
     const removed = await tx.caseMember.deleteMany({ where: { caseId: c.id, user: { orgId } } });
     await tx.caseOrganization.delete({ where: { caseId_orgId: { caseId: c.id, orgId } } });
     await recordAudit({ actorId: actor.id, action: "case.unshared", targetType: "organization", targetId: orgId, caseId: c.id, details: { membersRemoved: removed.count } }, tx);
@@ -109,9 +110,16 @@ async function lockCase(tx: Tx, caseId: string) {
   await tx.$queryRaw`SELECT id FROM "Case" WHERE id = ${caseId}::uuid FOR UPDATE`;
 }
 
-async function assertLeadRemains(tx: Tx, caseId: string, exceptUserId: string) {
-  const leads = await tx.caseMember.count({ where: { caseId, role: "LEAD", userId: { not: exceptUserId } } });
-  if (leads === 0) throw new ValidationError("A case needs at least one lead. Make someone else lead first.");
+// The owner organisation must keep a lead: only its leads decide about the case itself.
+async function assertLeadRemains(tx: Tx, caseId: string, ownerOrgId: string, exceptUserId: string) {
+  const leads = await tx.caseMember.count({ where: { caseId, role: "LEAD", userId: { not: exceptUserId }, user: { orgId: ownerOrgId, disabledAt: null } } });
+  if (leads === 0) throw new ValidationError("The owner organisation needs at least one lead on the case. Make someone else lead first.");
+}
+
+function requireMemberAuthority(actor: TActor, facts: Parameters<typeof canManageMemberOf>[1], targetOrgId: string) {
+  if (!canManageMemberOf(actor, facts, targetOrgId)) {
+    throw new ForbiddenError("A partner organisation's lead can manage only their own organisation's members.");
+  }
 }
 
 /** Adds a member, or changes an existing member's role. */
@@ -123,13 +131,17 @@ export async function addMember(actor: TActor, caseId: unknown, input: unknown):
   if (!isCaseOrg(facts, user.orgId)) {
     throw new ValidationError(`${user.name} belongs to ${user.org.name}, which this case is not shared with. Share the case first.`);
   }
+  requireMemberAuthority(actor, facts, user.orgId);
+  // The admin exception is for managing membership, not for reading: an admin who is not a
+  // member may not make themself one.
+  if (user.id === actor.id && !facts.memberRole) throw new ForbiddenError("Ask a case lead to add you; admins cannot add themselves.");
   if (!canHoldCaseRole(user.role, role)) {
     throw new ValidationError(`A user with the global role ${user.role.toLowerCase()} cannot be ${role.toLowerCase().replace("_", " ")} on a case.`, { role: ["Not allowed for this user."] });
   }
   await getDb().$transaction(async (tx) => {
     await lockCase(tx, c.id);
     const existing = await tx.caseMember.findUnique({ where: { caseId_userId: { caseId: c.id, userId } }, select: { role: true } });
-    if (existing?.role === "LEAD" && role !== "LEAD") await assertLeadRemains(tx, c.id, userId);
+    if (existing?.role === "LEAD" && role !== "LEAD") await assertLeadRemains(tx, c.id, facts.ownerOrgId, userId);
     await tx.caseMember.upsert({ where: { caseId_userId: { caseId: c.id, userId } }, create: { caseId: c.id, userId, role }, update: { role } });
     await recordAudit(
       { actorId: actor.id, action: existing ? "case.member_role_changed" : "case.member_added", targetType: "user", targetId: userId, caseId: c.id, details: { role, ...(existing ? { from: existing.role } : {}) } },
@@ -139,13 +151,14 @@ export async function addMember(actor: TActor, caseId: unknown, input: unknown):
 }
 
 export async function removeMember(actor: TActor, caseId: unknown, input: unknown): Promise<void> {
-  const { case: c } = await requireCaseAccess(actor, caseId, "case.manage_members");
+  const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.manage_members");
   const { userId } = parseInput(ZRemoveMember, input);
   await getDb().$transaction(async (tx) => {
     await lockCase(tx, c.id);
-    const existing = await tx.caseMember.findUnique({ where: { caseId_userId: { caseId: c.id, userId: parseId(userId) } }, select: { role: true } });
+    const existing = await tx.caseMember.findUnique({ where: { caseId_userId: { caseId: c.id, userId: parseId(userId) } }, select: { role: true, user: { select: { orgId: true } } } });
     if (!existing) throw new NotFoundError("That user is not a member of this case.");
-    if (existing.role === "LEAD") await assertLeadRemains(tx, c.id, userId);
+    requireMemberAuthority(actor, facts, existing.user.orgId);
+    if (existing.role === "LEAD") await assertLeadRemains(tx, c.id, facts.ownerOrgId, userId);
     await tx.caseMember.delete({ where: { caseId_userId: { caseId: c.id, userId } } });
     await recordAudit({ actorId: actor.id, action: "case.member_removed", targetType: "user", targetId: userId, caseId: c.id, details: { role: existing.role } }, tx);
   });

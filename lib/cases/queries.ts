@@ -107,7 +107,7 @@ export type TCaseHeader = {
   version: number;
   myRole: string | null;
   canRead: boolean;
-  permissions: { update: boolean; setStatus: boolean; setLegalHold: boolean; share: boolean; manageMembers: boolean; createNote: boolean };
+  permissions: { update: boolean; setStatus: boolean; setLegalHold: boolean; share: boolean; manageMembers: boolean; createNote: boolean; createEvidence: boolean; verifyEvidence: boolean };
 };
 
 /**
@@ -140,6 +140,8 @@ export async function getCaseHeader(actor: TActor, caseId: unknown): Promise<TCa
       share: allowed("case.share"),
       manageMembers: allowed("case.manage_members"),
       createNote: allowed("note.create"),
+      createEvidence: allowed("evidence.create"),
+      verifyEvidence: allowed("evidence.verify"),
     },
   };
 }

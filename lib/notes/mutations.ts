@@ -42,20 +42,32 @@ async function loadNote(actor: TActor, noteId: unknown) {
   return { note, access };
 }
 
+const ON_HOLD = "The case is under legal hold: notes cannot be edited or deleted until the hold is lifted.";
+
 const CONFLICT = "Someone else changed this note after you opened it. Your text is still in the editor: copy it, reload, and apply your change again.";
 
 export async function updateNote(actor: TActor, noteId: unknown, input: unknown): Promise<void> {
   const { note, access } = await loadNote(actor, noteId);
   if (!canOnItem(actor, "item.edit", access.facts, note)) throw new ForbiddenError("Only the author can edit a note.");
+  if (access.case.legalHold) throw new ForbiddenError(ON_HOLD);
   const data = parseInput(ZUpdateNote, input);
-  // Visibility changes by hand only where the case lets authors choose; otherwise by release.
-  const visibility = access.case.releaseMode === "DIRECT" && data.visibility ? data.visibility : note.visibility;
+  const direct = access.case.releaseMode === "DIRECT";
+  // Visibility changes by hand only where the case lets authors choose. Where releases are
+  // deliberate, what was released (or is awaiting approval) is the text as it was then: an edit
+  // takes the note back to its organisation and ends the release, to be released again.
+  const visibility = direct ? (data.visibility ?? note.visibility) : "OWNER_ORG_ONLY";
   await getDb().$transaction(async (tx) => {
     const { count } = await tx.note.updateMany({
       where: { id: note.id, version: data.version },
       data: { body: data.body, visibility, version: { increment: 1 } },
     });
     if (count === 0) throw new ConflictError(CONFLICT);
+    if (!direct) {
+      await tx.itemRelease.updateMany({
+        where: { itemType: "note", itemId: note.id, status: { in: ["PENDING", "RELEASED"] } },
+        data: { status: "WITHDRAWN", withdrawnById: actor.id, withdrawnAt: new Date(), withdrawReason: "The note was edited after its release was requested or granted." },
+      });
+    }
     await recordAudit(
       { actorId: actor.id, action: "note.updated", targetType: "note", targetId: note.id, caseId: note.caseId, details: { visibility, ...(visibility === "OWNER_ORG_ONLY" ? { orgOnly: note.orgId } : {}) } },
       tx,
@@ -68,6 +80,7 @@ export async function deleteNote(actor: TActor, noteId: unknown): Promise<void> 
   const { note, access } = await loadNote(actor, noteId);
   const allowed = canOnItem(actor, "item.edit", access.facts, note) || canOnCase(actor, "note.moderate", access.facts);
   if (!allowed) throw new ForbiddenError("Only the author or a case lead can delete a note.");
+  if (access.case.legalHold) throw new ForbiddenError(ON_HOLD);
   await getDb().$transaction(async (tx) => {
     await tx.note.update({ where: { id: note.id }, data: { deletedAt: new Date() } });
     await recordAudit(

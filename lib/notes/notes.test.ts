@@ -73,6 +73,15 @@ describe("notes", () => {
     expect(await listNotes(w.partnerInvestigator, w.caseId)).toEqual([]);
   });
 
+  it("under legal hold, notes can be neither edited nor deleted", async () => {
+    const w = await createJointCase();
+    const note = await createNote(w.investigator, w.caseId, { body: "evidence of intent" });
+    await getDb().case.update({ where: { id: w.caseId }, data: { legalHold: true } });
+    await expect(updateNote(w.investigator, note.id, { body: "rewritten", version: 1 })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(deleteNote(w.lead, note.id)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await getDb().note.findUniqueOrThrow({ where: { id: note.id } })).toMatchObject({ body: "evidence of intent", deletedAt: null });
+  });
+
   it("audits writes, and reads of the notes", async () => {
     const w = await createJointCase();
     const note = await createNote(w.investigator, w.caseId, { body: "audited" });

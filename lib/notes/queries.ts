@@ -53,7 +53,9 @@ export async function listNotes(actor: TActor, caseId: unknown): Promise<TNoteVi
     (await db.user.findMany({ where: { id: { in: releases.map((r) => r.requestedById) } }, select: { id: true, name: true } })).map((u) => [u.id, u.name]),
   );
   const latest = new Map(releases.map((r) => [r.itemId, r]));
-  await recordAudit({ actorId: actor.id, action: "case.notes_viewed", targetType: "case", targetId: c.id, caseId: c.id, details: { count: notes.length } });
+  // No count in the details: the partner sees this event, and the count would reveal how many
+  // owner-org-only notes the reader's organisation has.
+  await recordAudit({ actorId: actor.id, action: "case.notes_viewed", targetType: "case", targetId: c.id, caseId: c.id });
   return notes.map((n) => {
     const release = latest.get(n.id);
     const facts_ = { orgId: n.orgId, visibility: n.visibility, authorId: n.authorId };

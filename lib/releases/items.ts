@@ -11,7 +11,7 @@ type Tx = Prisma.TransactionClient;
  */
 type TItemKind = {
   load(tx: Tx, id: string): Promise<(TItemFacts & { caseId: string }) | null>;
-  setVisibility(tx: Tx, id: string, visibility: Visibility): Promise<void>;
+  setVisibility(tx: Tx, id: string, visibility: Visibility, actorId: string): Promise<void>;
 };
 
 export const ITEM_KINDS = {
@@ -24,6 +24,18 @@ export const ITEM_KINDS = {
     },
     async setVisibility(tx, id, visibility) {
       await tx.note.update({ where: { id }, data: { visibility, version: { increment: 1 } } });
+    },
+  },
+  evidence: {
+    async load(tx, id) {
+      const e = await tx.evidence.findFirst({ where: { id, deletedAt: null }, select: { caseId: true, orgId: true, visibility: true, addedById: true } });
+      return e && { caseId: e.caseId, orgId: e.orgId, visibility: e.visibility, authorId: e.addedById };
+    },
+    async setVisibility(tx, id, visibility, actorId) {
+      const e = await tx.evidence.update({ where: { id }, data: { visibility, version: { increment: 1 } }, select: { sha256: true } });
+      await tx.custodyEvent.create({
+        data: { evidenceId: id, actorId, action: "RELEASED", sha256: e.sha256, note: visibility === "ALL_CASE_ORGS" ? "Released to every organisation on the case." : "Release withdrawn: owner organisation only." },
+      });
     },
   },
 } satisfies Record<string, TItemKind>;

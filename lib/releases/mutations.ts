@@ -43,13 +43,15 @@ export async function requestRelease(actor: TActor, input: unknown): Promise<{ r
   if (item.visibility !== "OWNER_ORG_ONLY") throw new ValidationError("This item is already visible to every organisation on the case.");
   const status = access.case.releaseMode === "TWO_PERSON" ? "PENDING" : "RELEASED";
   return getDb().$transaction(async (tx) => {
+    // One release decision per item at a time: two concurrent requests cannot both pass the check.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${itemId}))`;
     const pending = await tx.itemRelease.findFirst({ where: { itemType, itemId, status: "PENDING" }, select: { id: true } });
     if (pending) throw new ValidationError("A release of this item is already waiting for approval.");
     const release = await tx.itemRelease.create({
       data: { caseId: item.caseId, itemType, itemId, status, reason: why, requestedById: actor.id, ...(status === "RELEASED" ? { decidedById: actor.id, decidedAt: new Date() } : {}) },
       select: { id: true },
     });
-    if (status === "RELEASED") await ITEM_KINDS[itemType].setVisibility(tx, itemId, "ALL_CASE_ORGS");
+    if (status === "RELEASED") await ITEM_KINDS[itemType].setVisibility(tx, itemId, "ALL_CASE_ORGS", actor.id);
     await recordAudit(
       { actorId: actor.id, action: status === "RELEASED" ? "item.released" : "item.release_requested", targetType: itemType, targetId: itemId, caseId: item.caseId, details: { releaseId: release.id, reason: why, orgOnly: item.orgId } },
       tx,
@@ -79,7 +81,7 @@ export async function decideRelease(actor: TActor, releaseId: unknown, input: un
       data: { status: approve ? "RELEASED" : "REJECTED", decidedById: actor.id, decidedAt: new Date() },
     });
     if (count === 0) throw new ValidationError("This release has already been decided.");
-    if (approve) await ITEM_KINDS[itemType].setVisibility(tx, release.itemId, "ALL_CASE_ORGS");
+    if (approve) await ITEM_KINDS[itemType].setVisibility(tx, release.itemId, "ALL_CASE_ORGS", actor.id);
     await recordAudit(
       { actorId: actor.id, action: approve ? "item.release_approved" : "item.release_rejected", targetType: itemType, targetId: release.itemId, caseId: release.caseId, details: { releaseId: release.id, orgOnly: item.orgId } },
       tx,
@@ -101,7 +103,7 @@ export async function withdrawRelease(actor: TActor, releaseId: unknown, input: 
       data: { status: "WITHDRAWN", withdrawnById: actor.id, withdrawnAt: new Date(), withdrawReason: why },
     });
     if (count === 0) throw new ValidationError("Only a release in force can be withdrawn.");
-    await ITEM_KINDS[itemType].setVisibility(tx, release.itemId, "OWNER_ORG_ONLY");
+    await ITEM_KINDS[itemType].setVisibility(tx, release.itemId, "OWNER_ORG_ONLY", actor.id);
     await recordAudit(
       { actorId: actor.id, action: "item.release_withdrawn", targetType: itemType, targetId: release.itemId, caseId: release.caseId, details: { releaseId: release.id, reason: why, orgOnly: item.orgId } },
       tx,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
-import { createNote } from "@/lib/notes/mutations";
+import { createNote, updateNote } from "@/lib/notes/mutations";
 import { listNotes } from "@/lib/notes/queries";
 import { decideRelease, requestRelease, withdrawRelease } from "@/lib/releases/mutations";
 import { createJointCase } from "@/tests/helpers/factories";
@@ -62,6 +62,25 @@ describe("release to partner", () => {
     await decideRelease(w.investigator, releaseId, { approve: "reject" });
     expect(await partnerSees(w, noteId)).toBe(false);
     expect((await getDb().itemRelease.findUniqueOrThrow({ where: { id: releaseId } })).status).toBe("REJECTED");
+  });
+
+  it("editing a released note takes it back to its organisation, to be released again", async () => {
+    const { w, noteId } = await orgOnlyNote("TWO_PERSON");
+    const { releaseId } = await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "share" });
+    await decideRelease(w.investigator, releaseId, { approve: "approve" });
+    expect(await partnerSees(w, noteId)).toBe(true);
+    const version = (await getDb().note.findUniqueOrThrow({ where: { id: noteId } })).version;
+    await updateNote(w.investigator, noteId, { body: "now with internal detail", version });
+    expect(await partnerSees(w, noteId)).toBe(false);
+    expect((await getDb().itemRelease.findUniqueOrThrow({ where: { id: releaseId } })).status).toBe("WITHDRAWN");
+  });
+
+  it("editing a note whose release awaits approval ends that request", async () => {
+    const { w, noteId } = await orgOnlyNote("TWO_PERSON");
+    const { releaseId } = await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "share" });
+    await updateNote(w.investigator, noteId, { body: "changed before approval", version: 1 });
+    await expect(decideRelease(w.investigator, releaseId, { approve: "approve" })).rejects.toBeInstanceOf(ValidationError);
+    expect(await partnerSees(w, noteId)).toBe(false);
   });
 
   it("a lead of the item's organisation can withdraw a release; the partner cannot", async () => {

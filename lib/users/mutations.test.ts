@@ -165,7 +165,7 @@ describe("updateUser", () => {
     expect(await findUserRow(user.id)).toEqual({ orgId: admin.orgId, role: "INVESTIGATOR" });
   });
 
-  it("does not let an admin demote themself, but lets them change organisation", async () => {
+  it("does not let an admin demote themself, nor move themself to another organisation", async () => {
     const admin = await newAdmin();
     const error = await updateUser(admin, admin.id, { orgId: admin.orgId, role: "INVESTIGATOR" }).catch(
       (e: unknown) => e,
@@ -175,8 +175,8 @@ describe("updateUser", () => {
     expect(await findUserRow(admin.id)).toEqual({ orgId: admin.orgId, role: "ADMIN" });
 
     const newOrg = await createOrg();
-    await updateUser(admin, admin.id, { orgId: newOrg.id, role: "ADMIN" });
-    expect(await findUserRow(admin.id)).toEqual({ orgId: newOrg.id, role: "ADMIN" });
+    await expect(updateUser(admin, admin.id, { orgId: newOrg.id, role: "ADMIN" })).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await findUserRow(admin.id)).toEqual({ orgId: admin.orgId, role: "ADMIN" });
   });
 
   it("lets an admin demote another admin", async () => {

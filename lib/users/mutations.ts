@@ -82,6 +82,10 @@ export async function updateUser(actor: TActor, userId: unknown, input: unknown)
   // Guarantees at least one admin always remains (the actor) and no one locks themself out.
   if (id === actor.id && role !== "ADMIN")
     throw new ForbiddenError("You cannot remove your own admin role. Ask another admin to do it.");
+  // Moving oneself into another organisation would open that organisation's owner-only items
+  // to the admin; another admin must do it (and it is audited).
+  if (id === actor.id && orgId !== actor.orgId)
+    throw new ForbiddenError("You cannot move yourself to another organisation. Ask another admin to do it.");
 
   await getDb().$transaction(async (tx) => {
     const before = await lockUser(tx, id);

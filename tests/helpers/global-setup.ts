@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { createTestDatabase } from "@/tests/helpers/test-database";
 
@@ -9,10 +12,14 @@ export default async function setup(_project: TestProject) {
   /* eslint-disable no-restricted-properties -- hand the database to the worker processes */
   process.env.DATABASE_URL = database.url;
   process.env.NEXTAUTH_SECRET ??= "test-secret-that-is-at-least-32-characters-long";
+  // Evidence blobs of this run (lib/storage, local backend), removed afterwards.
+  const dataDir = mkdtempSync(path.join(tmpdir(), "casebridge-test-"));
+  process.env.CASEBRIDGE_DATA_DIR = dataDir;
   /* eslint-enable no-restricted-properties */
   return async () => {
     const { disconnectDb } = await import("@/lib/db");
     await disconnectDb();
     await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   };
 }

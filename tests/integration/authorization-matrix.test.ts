@@ -30,9 +30,26 @@ const MEMBER_ALLOWS: Record<CaseRole, TAction[]> = {
   VIEWER: ["view", "notes", "members", "list"],
 };
 
+// A global role caps the case role that counts (an executive made lead acts as a viewer).
+const CAP: Record<GlobalRole, Partial<Record<CaseRole, CaseRole>>> = {
+  ADMIN: {},
+  INVESTIGATOR: {},
+  LEGAL: { LEAD: "LEGAL_REVIEWER", INVESTIGATOR: "LEGAL_REVIEWER" },
+  EXECUTIVE: { LEAD: "VIEWER", INVESTIGATOR: "VIEWER", LEGAL_REVIEWER: "VIEWER" },
+};
+// Decisions about the case itself are the owner organisation's; a partner lead manages only
+// their own organisation's members (the candidate added here is from the owner organisation).
+const OWNER_ONLY: TAction[] = ["update", "status", "hold", "share", "addMember"];
+
 function expected(action: TAction, g: GlobalRole, r: CaseRole | "NONE", org: TOrg, tlp: Tlp): boolean {
+  // Admins manage any case's membership (and see every case listed), member or not.
+  if (g === "ADMIN" && ["members", "addMember", "list"].includes(action)) return true;
   const effectiveMember = r !== "NONE" && org !== "outsider"; // membership counts only from a case org
-  if (effectiveMember) return MEMBER_ALLOWS[r].includes(action);
+  if (effectiveMember) {
+    const role = CAP[g][r] ?? r;
+    if (org === "partner" && OWNER_ONLY.includes(action)) return false;
+    return MEMBER_ALLOWS[role].includes(action);
+  }
   if (g === "ADMIN") return action === "members" || action === "addMember" || action === "list";
   if (g === "EXECUTIVE") return action === "list" && tlp !== "RED" && org !== "outsider";
   return false;

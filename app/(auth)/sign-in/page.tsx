@@ -5,9 +5,16 @@ export const metadata: Metadata = { title: "Sign in" };
 
 type Props = { searchParams: Promise<{ callbackUrl?: string; error?: string }> };
 
-// Only same-site paths are accepted as a return address (no open redirect).
+// Only same-site paths are accepted as a return address (no open redirect): resolved against
+// a placeholder origin the way a browser would, so "/\\evil.example" or "/\t/evil" cannot escape.
 function safeCallback(value: string | undefined): string {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/cases";
+  if (!value) return "/cases";
+  try {
+    const url = new URL(value, "http://casebridge.invalid");
+    return url.origin === "http://casebridge.invalid" ? url.pathname + url.search + url.hash : "/cases";
+  } catch {
+    return "/cases";
+  }
 }
 
 export default async function SignInPage({ searchParams }: Props) {

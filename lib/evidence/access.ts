@@ -1,0 +1,59 @@
+import "server-only";
+import { getDb, type Prisma } from "@/lib/db";
+import { canOnEvidence, type TEvidenceAction } from "@/lib/auth/permissions";
+import { loadCaseFacts, parseId, type TCaseAccess } from "@/lib/auth/guards";
+import type { TActor } from "@/lib/auth/session";
+import { ForbiddenError, NotFoundError } from "@/lib/errors";
+import type { CustodyAction } from "@/lib/generated/prisma/enums";
+
+type Tx = Prisma.TransactionClient;
+
+const EVIDENCE_FACTS = {
+  id: true,
+  caseId: true,
+  orgId: true,
+  addedById: true,
+  visibility: true,
+  sha256: true,
+  size: true,
+  mimeType: true,
+  fileName: true,
+  version: true,
+  deletedAt: true,
+  purgedAt: true,
+} as const;
+
+export type TEvidenceFacts = Prisma.EvidenceGetPayload<{ select: typeof EVIDENCE_FACTS }>;
+export type TLoadedEvidence = { evidence: TEvidenceFacts; access: TCaseAccess; item: { orgId: string; visibility: TEvidenceFacts["visibility"]; authorId: string } };
+
+/**
+ * One evidence item as `actor` sees it, checked against `action`. Unknown, of another case than
+ * the URL says, or invisible to the actor (owner-organisation-only of another organisation, or
+ * not a member) → NotFound, indistinguishable; visible but not allowed → Forbidden.
+ */
+export async function loadEvidence(actor: TActor, evidenceId: unknown, action: TEvidenceAction, caseId?: unknown): Promise<TLoadedEvidence> {
+  const evidence = await getDb().evidence.findUnique({ where: { id: parseId(evidenceId) }, select: EVIDENCE_FACTS });
+  if (!evidence || (caseId !== undefined && parseId(caseId) !== evidence.caseId)) throw new NotFoundError();
+  const access = await loadCaseFacts(actor, evidence.caseId);
+  const item = { orgId: evidence.orgId, visibility: evidence.visibility, authorId: evidence.addedById };
+  if (!access || !canOnEvidence(actor, "evidence.read", access.facts, item)) throw new NotFoundError();
+  if (!canOnEvidence(actor, action, access.facts, item)) throw new ForbiddenError(FORBIDDEN[action]);
+  return { evidence, access, item };
+}
+
+const FORBIDDEN: Record<TEvidenceAction, string> = {
+  "evidence.read": "You cannot see this evidence.",
+  "evidence.edit": "Only the uploader, a lead of its organisation or a legal reviewer can edit this evidence.",
+  "evidence.verify": "Your role on this case cannot run integrity checks.",
+  "evidence.delete": "Only a lead of the evidence's organisation can delete it.",
+  "evidence.purge": "Only an administrator can purge a deleted file.",
+};
+
+/** Audit details that keep owner-org-only items out of the partner's activity view. */
+export function orgOnly(e: { visibility: string; orgId: string }) {
+  return e.visibility === "OWNER_ORG_ONLY" ? { orgOnly: e.orgId } : {};
+}
+
+export async function addCustody(tx: Tx, evidenceId: string, actorId: string, action: CustodyAction, sha256: string | null, note = ""): Promise<void> {
+  await tx.custodyEvent.create({ data: { evidenceId, actorId, action, sha256, note: note.slice(0, 2000) } });
+}

@@ -1,0 +1,76 @@
+import "server-only";
+import { getBlobStore } from "@/lib/storage";
+import { IMAGE_PREVIEW_TYPES, TEXT_PREVIEW_TYPES } from "@/lib/evidence/sniff";
+
+// Previews are built on the server as plain data and rendered by React as text (escaped), so
+// uploaded content never runs in the app's origin. Images are served by the preview endpoint
+// with CSP sandbox; HTML, SVG, PDF and everything else get no inline preview at all.
+const TEXT_BYTES = 64 * 1024;
+const JSON_MAX = 512 * 1024;
+const CSV_ROWS = 20;
+
+export type TPreview =
+  | { kind: "image" }
+  | { kind: "text"; text: string; truncated: boolean }
+  | { kind: "json"; text: string; truncated: boolean }
+  | { kind: "csv"; rows: string[][]; truncated: boolean }
+  | { kind: "none"; reason: string };
+
+async function readHead(sha256: string, limit: number): Promise<Buffer | null> {
+  const stream = await getBlobStore().read(sha256, limit);
+  if (!stream) return null;
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Minimal RFC 4180 parsing of the first rows (quoted fields, doubled quotes, CRLF). */
+export function parseCsvRows(text: string, maxRows: number): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length && rows.length < maxRows; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      row.push(field);
+      field = "";
+    }
+    else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+    } else field += ch;
+  }
+  if ((field || row.length) && rows.length < maxRows) rows.push([...row, field]);
+  return rows;
+}
+
+export async function readPreview(e: { sha256: string; mimeType: string; size: bigint }): Promise<TPreview> {
+  if (IMAGE_PREVIEW_TYPES.has(e.mimeType)) return { kind: "image" };
+  if (!TEXT_PREVIEW_TYPES.has(e.mimeType)) return { kind: "none", reason: "No preview for this type of file: download it and open it outside Casebridge." };
+  const size = Number(e.size);
+  const isJson = e.mimeType === "application/json" && size <= JSON_MAX;
+  const head = await readHead(e.sha256, isJson ? JSON_MAX : TEXT_BYTES);
+  if (!head) return { kind: "none", reason: "The stored file is missing. Run an integrity check." };
+  const text = head.toString("utf8");
+  const truncated = size > head.length;
+  if (isJson) {
+    try {
+      return { kind: "json", text: JSON.stringify(JSON.parse(text), null, 2).slice(0, TEXT_BYTES), truncated: false };
+    } catch {
+      return { kind: "text", text: text.slice(0, TEXT_BYTES), truncated };
+    }
+  }
+  if (e.mimeType === "text/csv") return { kind: "csv", rows: parseCsvRows(text, CSV_ROWS), truncated: true };
+  return { kind: "text", text, truncated };
+}

@@ -1,0 +1,179 @@
+import "server-only";
+import type { Readable } from "node:stream";
+import { getDb, type Prisma } from "@/lib/db";
+import { recordAudit } from "@/lib/audit/record";
+import { canOnEvidence, can } from "@/lib/auth/permissions";
+import { requireCaseAccess } from "@/lib/auth/guards";
+import type { TActor } from "@/lib/auth/session";
+import { NotFoundError } from "@/lib/errors";
+import { getBlobStore } from "@/lib/storage";
+import { addCustody, loadEvidence, orgOnly } from "@/lib/evidence/access";
+import { readPreview, type TPreview } from "@/lib/evidence/preview";
+import { EVIDENCE_PAGE_SIZE, type TEvidenceFilters } from "@/lib/evidence/schemas";
+import { IMAGE_PREVIEW_TYPES } from "@/lib/evidence/sniff";
+
+export type TEvidenceRow = {
+  id: string;
+  title: string;
+  kind: string;
+  fileName: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+  tags: string[];
+  privileged: boolean;
+  visibility: string;
+  integrity: string;
+  orgName: string;
+  addedByName: string;
+  collectedAt: Date | null;
+  createdAt: Date;
+  deleted: boolean;
+};
+export type TEvidenceList = { items: TEvidenceRow[]; total: number; page: number; pageCount: number; orgs: { id: string; name: string }[]; tags: string[] };
+
+const ROW = {
+  id: true,
+  title: true,
+  kind: true,
+  fileName: true,
+  mimeType: true,
+  size: true,
+  sha256: true,
+  tags: true,
+  privileged: true,
+  visibility: true,
+  integrity: true,
+  collectedAt: true,
+  createdAt: true,
+  deletedAt: true,
+  addedBy: { select: { name: true, org: { select: { id: true, name: true } } } },
+} as const satisfies Prisma.EvidenceSelect;
+
+const toRow = ({ addedBy, size, deletedAt, ...e }: Prisma.EvidenceGetPayload<{ select: typeof ROW }>): TEvidenceRow => ({
+  ...e,
+  size: Number(size),
+  orgName: addedBy.org.name,
+  addedByName: addedBy.name,
+  deleted: deletedAt !== null,
+});
+
+/** The SQL form of canOnItem's visibility rule: owner-org-only items of other organisations do not exist. */
+const visibleTo = (actor: TActor): Prisma.EvidenceWhereInput => ({ OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] });
+
+const ORDER: Record<TEvidenceFilters["sort"], (dir: "asc" | "desc") => Prisma.EvidenceOrderByWithRelationInput[]> = {
+  added: (dir) => [{ createdAt: dir }, { id: dir }],
+  collected: (dir) => [{ collectedAt: { sort: dir, nulls: "last" } }, { id: dir }],
+  title: (dir) => [{ title: dir }, { id: dir }],
+  size: (dir) => [{ size: dir }, { id: dir }],
+};
+
+/** The evidence of a case the actor may see, filtered, sorted and paginated. The read is audited. */
+export async function listEvidence(actor: TActor, caseId: unknown, filters: TEvidenceFilters): Promise<TEvidenceList> {
+  const { case: c } = await requireCaseAccess(actor, caseId, "case.read");
+  const conditions: Prisma.EvidenceWhereInput[] = [{ caseId: c.id }, visibleTo(actor), filters.deleted ? { deletedAt: { not: null } } : { deletedAt: null }];
+  if (filters.kind) conditions.push({ kind: filters.kind });
+  if (filters.tag) conditions.push({ tags: { has: filters.tag } });
+  if (filters.orgId) conditions.push({ orgId: filters.orgId });
+  if (filters.privileged) conditions.push({ privileged: filters.privileged === "yes" });
+  const where: Prisma.EvidenceWhereInput = { AND: conditions };
+  const db = getDb();
+  const [total, rows, orgIds, tags] = await Promise.all([
+    db.evidence.count({ where }),
+    db.evidence.findMany({ where, orderBy: ORDER[filters.sort](filters.dir), skip: (filters.page - 1) * EVIDENCE_PAGE_SIZE, take: EVIDENCE_PAGE_SIZE, select: ROW }),
+    db.evidence.findMany({ where: { caseId: c.id, ...visibleTo(actor) }, distinct: ["orgId"], select: { orgId: true } }),
+    db.$queryRaw<{ tag: string }[]>`SELECT DISTINCT t AS tag FROM "Evidence", unnest("tags") AS t
+      WHERE "caseId" = ${c.id}::uuid AND "deletedAt" IS NULL AND ("visibility" = 'ALL_CASE_ORGS' OR "orgId" = ${actor.orgId}::uuid) ORDER BY 1 LIMIT 200`,
+  ]);
+  const orgs = await db.organization.findMany({ where: { id: { in: orgIds.map((o) => o.orgId) } }, orderBy: { name: "asc" }, select: { id: true, name: true } });
+  await recordAudit({ actorId: actor.id, action: "case.evidence_listed", targetType: "case", targetId: c.id, caseId: c.id, details: { count: rows.length, total } });
+  return {
+    items: rows.map(toRow),
+    total,
+    page: filters.page,
+    pageCount: Math.max(1, Math.ceil(total / EVIDENCE_PAGE_SIZE)),
+    orgs,
+    tags: tags.map((t) => t.tag),
+  };
+}
+
+export type TCustodyRow = { id: string; action: string; actorName: string; sha256: string | null; note: string; occurredAt: Date };
+
+export type TEvidenceDetail = TEvidenceRow & {
+  caseId: string;
+  source: string;
+  collectedBy: string;
+  description: string;
+  version: number;
+  lastVerifiedAt: Date | null;
+  deletedAt: Date | null;
+  deleteReason: string | null;
+  purgedAt: Date | null;
+  custody: TCustodyRow[];
+  preview: TPreview;
+  can: { edit: boolean; verify: boolean; delete: boolean; purge: boolean; release: boolean };
+};
+
+/** The item page: metadata, custody and a safe preview. Audited, and recorded in custody as a view. */
+export async function getEvidence(actor: TActor, caseId: unknown, evidenceId: unknown): Promise<TEvidenceDetail> {
+  const { evidence: e, access, item } = await loadEvidence(actor, evidenceId, "evidence.read", caseId);
+  const db = getDb();
+  const row = await db.evidence.findUniqueOrThrow({
+    where: { id: e.id },
+    select: { ...ROW, caseId: true, source: true, collectedBy: true, description: true, version: true, lastVerifiedAt: true, deleteReason: true, purgedAt: true },
+  });
+  const preview = e.deletedAt ? ({ kind: "none", reason: "Deleted evidence is not previewed." } as const) : await readPreview(e);
+  await db.$transaction(async (tx) => {
+    await addCustody(tx, e.id, actor.id, "VIEWED", e.sha256);
+    await recordAudit({ actorId: actor.id, action: "evidence.viewed", targetType: "evidence", targetId: e.id, caseId: e.caseId, details: orgOnly(e) }, tx);
+  });
+  const custody = await db.custodyEvent.findMany({
+    where: { evidenceId: e.id },
+    orderBy: { id: "asc" },
+    select: { id: true, action: true, sha256: true, note: true, occurredAt: true, actor: { select: { name: true } } },
+  });
+  const allowed = (a: Parameters<typeof canOnEvidence>[1]) => canOnEvidence(actor, a, access.facts, item);
+  const live = e.deletedAt === null;
+  return {
+    ...toRow(row),
+    caseId: row.caseId,
+    source: row.source,
+    collectedBy: row.collectedBy,
+    description: row.description,
+    version: row.version,
+    lastVerifiedAt: row.lastVerifiedAt,
+    deletedAt: row.deletedAt,
+    deleteReason: row.deleteReason,
+    purgedAt: row.purgedAt,
+    custody: custody.map(({ actor: a, id, ...c }) => ({ ...c, id: String(id), actorName: a.name })),
+    preview,
+    can: {
+      edit: live && allowed("evidence.edit"),
+      verify: e.purgedAt === null && allowed("evidence.verify"),
+      delete: live && allowed("evidence.delete"),
+      purge: !live && e.purgedAt === null && allowed("evidence.purge") && can(actor, "evidence.purge"),
+      release: live && e.visibility === "OWNER_ORG_ONLY" && access.facts.memberRole === "LEAD" && e.orgId === actor.orgId,
+    },
+  };
+}
+
+export type TEvidenceFile = { stream: Readable; fileName: string; mimeType: string; size: number; sha256: string };
+
+/** Opens the file for download (or, for raster images only, inline preview). Audited; a download is also custody. */
+export async function openEvidenceFile(actor: TActor, caseId: unknown, evidenceId: unknown, purpose: "download" | "preview"): Promise<TEvidenceFile> {
+  const { evidence: e } = await loadEvidence(actor, evidenceId, "evidence.read", caseId);
+  if (e.deletedAt) throw new NotFoundError("This evidence was deleted; its record and custody history remain, the file is no longer served.");
+  if (purpose === "preview" && !IMAGE_PREVIEW_TYPES.has(e.mimeType)) throw new NotFoundError();
+  const stream = await getBlobStore().read(e.sha256);
+  if (!stream) throw new NotFoundError("The stored file is missing. Run an integrity check on this item: it records the loss.");
+  try {
+    await getDb().$transaction(async (tx) => {
+      if (purpose === "download") await addCustody(tx, e.id, actor.id, "DOWNLOADED", e.sha256);
+      await recordAudit({ actorId: actor.id, action: purpose === "download" ? "evidence.downloaded" : "evidence.previewed", targetType: "evidence", targetId: e.id, caseId: e.caseId, details: orgOnly(e) }, tx);
+    });
+  } catch (error) {
+    stream.destroy();
+    throw error;
+  }
+  return { stream, fileName: e.fileName, mimeType: e.mimeType, size: Number(e.size), sha256: e.sha256 };
+}
