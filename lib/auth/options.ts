@@ -6,7 +6,10 @@ import { authenticate } from "@/lib/auth/sign-in";
 import { clientIp } from "@/lib/request-meta";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
 
+// Idle limit: next-auth re-issues the token while it is in use.
 const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
+/** Absolute limit from sign-in, however active the session (checked in lib/auth/session.ts). */
+export const SESSION_ABSOLUTE_MAX_SECONDS = 12 * 60 * 60;
 
 function header(headers: unknown, name: string): string | null {
   if (!headers) return null;
@@ -42,10 +45,14 @@ export function getAuthOptions(): NextAuthOptions {
     callbacks: {
       jwt({ token, user }) {
         if (user) {
-          const u = user as unknown as { id: string; orgId: string; role: GlobalRole };
+          const u = user as unknown as { id: string; orgId: string; role: GlobalRole; stamp: string };
           token.sub = u.id;
           token.orgId = u.orgId;
           token.role = u.role;
+          // Server-side only (the session callback does not copy them to the browser):
+          // lib/auth/session.ts checks them on every request.
+          token.stamp = u.stamp;
+          token.authTime = Math.floor(Date.now() / 1000);
         }
         return token;
       },

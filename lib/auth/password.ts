@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 
 // argon2id with the OWASP-recommended minimum (19 MiB, 2 passes, 1 lane).
@@ -20,4 +21,12 @@ export async function verifyPassword(passwordHash: string | null, password: stri
   const target = passwordHash ?? (await dummyHash);
   const ok = await verify(target, password).catch(() => false);
   return passwordHash !== null && ok;
+}
+
+/**
+ * A short fingerprint of the stored hash, carried in the session token: when the password is
+ * reset the fingerprint changes and every earlier session stops working.
+ */
+export function credentialStamp(passwordHash: string): string {
+  return createHash("sha256").update(passwordHash).digest("base64url").slice(0, 16);
 }

@@ -12,7 +12,7 @@ describe("authenticate", () => {
   it("signs in with the right password, case-insensitively on the email", async () => {
     const user = await newUser();
     const result = await authenticate({ email: user.email.toUpperCase(), password: TEST_PASSWORD });
-    expect(result).toEqual({ ok: true, user: { id: user.id, email: user.email, name: user.name, orgId: user.orgId, role: user.role } });
+    expect(result).toEqual({ ok: true, user: { id: user.id, email: user.email, name: user.name, orgId: user.orgId, role: user.role, stamp: expect.stringMatching(/^[\w-]{16}$/) } });
   });
 
   it("gives the same answer for a wrong password and an unknown email", async () => {

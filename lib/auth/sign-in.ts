@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { verifyPassword } from "@/lib/auth/password";
+import { credentialStamp, verifyPassword } from "@/lib/auth/password";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
 
 export const MAX_FAILED_SIGN_INS = 5;
@@ -20,7 +20,7 @@ export const ZCredentials = z.object({
   password: z.string().min(1).max(1024),
 });
 
-export type TSessionUser = { id: string; email: string; name: string; orgId: string; role: GlobalRole };
+export type TSessionUser = { id: string; email: string; name: string; orgId: string; role: GlobalRole; stamp: string };
 
 type TRequestMeta = { ip?: string | null; userAgent?: string | null };
 
@@ -96,6 +96,6 @@ export async function authenticate(raw: unknown, meta: TRequestMeta = {}): Promi
 
   await getDb().signInThrottle.deleteMany({ where: { email } });
   await recordAudit({ actorId: user.id, action: "auth.sign_in", targetType: "user", targetId: user.id, ...meta });
-  const { passwordHash: _hash, disabledAt: _disabled, ...sessionUser } = user;
-  return { ok: true, user: sessionUser };
+  const { passwordHash, disabledAt: _disabled, ...sessionUser } = user;
+  return { ok: true, user: { ...sessionUser, stamp: credentialStamp(passwordHash) } };
 }
