@@ -1,3 +1,5 @@
+const EVIDENCE_CSP = "sandbox; default-src 'none'; img-src 'self'; frame-ancestors 'none'";
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
@@ -19,6 +21,12 @@ const nextConfig = {
             ? [{ key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" }]
             : []),
         ],
+      },
+      {
+        // Uploaded evidence served back (lib/http.ts untrustedFileResponse): a sandboxed
+        // document that may load nothing, whatever the bytes are. Later rules win for a key.
+        source: "/api/cases/:caseId/evidence/:evidenceId/:file(download|preview)",
+        headers: [{ key: "Content-Security-Policy", value: EVIDENCE_CSP }],
       },
     ];
   },

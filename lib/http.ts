@@ -70,7 +70,7 @@ export function untrustedFileResponse(file: { stream: Readable; fileName: string
       "Content-Length": String(file.size),
       "Content-Disposition": contentDisposition(kind, file.fileName),
       "X-Content-Type-Options": "nosniff",
-      "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'",
+      "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'; frame-ancestors 'none'", // as next.config.js
       "Cache-Control": "private, no-store",
       "X-Evidence-SHA256": file.sha256,
     },

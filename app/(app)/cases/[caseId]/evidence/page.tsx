@@ -1,12 +1,42 @@
 import type { Metadata } from "next";
-import { NotYetAvailable } from "@/components/cases/coming-soon";
-import { requireCaseAccess } from "@/lib/auth/guards";
+import { ActionButton } from "@/components/evidence/evidence-actions";
+import { EvidenceFilters } from "@/components/evidence/evidence-filters";
+import { EvidenceTable } from "@/components/evidence/evidence-table";
+import { EvidenceUploader } from "@/components/evidence/evidence-uploader";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Pagination } from "@/components/ui/pagination";
+import { getCaseHeader } from "@/lib/cases/queries";
+import { getEvidenceSizeLimit } from "@/lib/evidence/limits";
+import { listEvidence } from "@/lib/evidence/queries";
+import { ZEvidenceFilters } from "@/lib/evidence/schemas";
 import { orNotFound, requirePageUser } from "@/lib/page";
+import { verifyAllEvidenceAction } from "./actions";
 
 export const metadata: Metadata = { title: "Evidence" };
 
-export default async function EvidencePage({ params }: { params: Promise<{ caseId: string }> }) {
+type Props = { params: Promise<{ caseId: string }>; searchParams: Promise<Record<string, string | undefined>> };
+
+export default async function EvidencePage({ params, searchParams }: Props) {
   const user = await requirePageUser();
-  await orNotFound(requireCaseAccess(user, (await params).caseId, "case.read"));
-  return <NotYetAvailable what="The evidence locker" />;
+  const { caseId } = await params;
+  const query = await searchParams;
+  const filters = ZEvidenceFilters.parse(query);
+  const [header, list] = await orNotFound(Promise.all([getCaseHeader(user, caseId), listEvidence(user, caseId, filters)]));
+  const { createEvidence, verifyEvidence } = header.permissions;
+  const limits = getEvidenceSizeLimit();
+  return (
+    <div className="space-y-4">
+      {createEvidence && <EvidenceUploader caseId={header.id} direct={header.releaseMode === "DIRECT"} orgName={user.orgName} maxBytes={limits.maxBytes} maxLabel={limits.maxLabel} />}
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <EvidenceFilters filters={filters} orgs={list.orgs} tags={list.tags} />
+        {verifyEvidence && list.total > 0 && <ActionButton action={verifyAllEvidenceAction.bind(null, header.id)} label="Verify all items" pendingText="Re-hashing every file…" />}
+      </div>
+      {list.items.length === 0 ? (
+        <EmptyState title="No evidence here">{createEvidence ? "Drop files above to add the first item." : "Members who can upload add evidence here."}</EmptyState>
+      ) : (
+        <EvidenceTable caseId={header.id} items={list.items} />
+      )}
+      <Pagination page={list.page} pageCount={list.pageCount} total={list.total} params={query} noun="item" />
+    </div>
+  );
 }
