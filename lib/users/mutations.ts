@@ -29,6 +29,16 @@ async function requireOrg(tx: Tx, orgId: string): Promise<void> {
   if (!org) throw new NotFoundError(ORG_NOT_FOUND);
 }
 
+// Two admins demoting or disabling each other at the same moment must not leave nobody able to
+// administer: a transaction-scoped advisory lock serialises such changes, and each checks that
+// an active admin other than its target remains.
+const ADMIN_SET_LOCK = 0x0ca5ec;
+async function assertAnotherAdminRemains(tx: Tx, targetId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_SET_LOCK})`;
+  const others = await tx.user.count({ where: { role: "ADMIN", disabledAt: null, id: { not: targetId } } });
+  if (others === 0) throw new ForbiddenError("This is the last active admin: make someone else an admin first.");
+}
+
 // Row-locks the user for the rest of the transaction, so two admins editing the same user at
 // once are serialised and each audit row records the true "before" state.
 async function lockUser(tx: Tx, userId: string) {
@@ -89,6 +99,7 @@ export async function updateUser(actor: TActor, userId: unknown, input: unknown)
 
   await getDb().$transaction(async (tx) => {
     const before = await lockUser(tx, id);
+    if (before.role === "ADMIN" && role !== "ADMIN") await assertAnotherAdminRemains(tx, id);
     const changes: Record<string, { from: string; to: string }> = {};
     if (before.orgId !== orgId) {
       await requireOrg(tx, orgId);
@@ -117,6 +128,7 @@ export async function setUserDisabled(actor: TActor, userId: unknown, disabled: 
   await getDb().$transaction(async (tx) => {
     const before = await lockUser(tx, id);
     if (Boolean(before.disabledAt) === disabled) return;
+    if (disabled && before.role === "ADMIN") await assertAnotherAdminRemains(tx, id);
     await tx.user.update({ where: { id }, data: { disabledAt: disabled ? new Date() : null } });
     await recordAudit(
       { actorId: actor.id, action: disabled ? "user.disabled" : "user.enabled", targetType: "user", targetId: id },
