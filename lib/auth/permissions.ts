@@ -23,6 +23,7 @@ export const CASE_ACTIONS = [
   "evidence.create", // upload evidence
   "evidence.verify", // re-hash evidence and record the outcome
   "evidence.delete", // tombstone evidence of the lead's own organisation
+  "timeline.create", // add (and import) timeline events
 ] as const;
 export type TCaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -42,7 +43,7 @@ const OWNER_LEAD_ACTIONS: readonly TCaseAction[] = ["case.update", "case.set_sta
 
 const CASE_PERMISSIONS: Record<CaseRole, readonly TCaseAction[]> = {
   LEAD: CASE_ACTIONS,
-  INVESTIGATOR: ["case.read", "note.create", "evidence.create", "evidence.verify"],
+  INVESTIGATOR: ["case.read", "note.create", "evidence.create", "evidence.verify", "timeline.create"],
   LEGAL_REVIEWER: ["case.read", "note.create", "evidence.verify"],
   VIEWER: ["case.read"],
 };
@@ -184,6 +185,32 @@ export function canOnEvidence(actor: TPolicyActor, action: TEvidenceAction, fact
       return sameOrg && canOnCase(actor, "evidence.delete", facts);
     case "evidence.purge":
       return can(actor, "evidence.purge");
+    default:
+      return false;
+  }
+}
+
+export const TIMELINE_ACTIONS = ["event.read", "event.edit", "event.delete"] as const;
+export type TTimelineAction = (typeof TIMELINE_ACTIONS)[number];
+
+/**
+ * A timeline event is an item (visibility and release exactly as notes). The timeline is built
+ * together, so any member of the event's organisation who may add events may also correct
+ * them (optimistic concurrency keeps one edit from overwriting another); deleting is for its
+ * author or a lead of its organisation. Another organisation's events are read-only. The legal
+ * hold is checked by the mutation.
+ */
+export function canOnTimelineEvent(actor: TPolicyActor, action: TTimelineAction, facts: TCaseFacts, item: TItemFacts): boolean {
+  if (!canOnItem(actor, "item.read", facts, item)) return false;
+  const sameOrg = item.orgId === actor.orgId;
+  const writer = canOnCase(actor, "timeline.create", facts);
+  switch (action) {
+    case "event.read":
+      return true;
+    case "event.edit":
+      return sameOrg && writer;
+    case "event.delete":
+      return sameOrg && writer && (item.authorId === actor.id || effectiveCaseRole(actor, facts) === "LEAD");
     default:
       return false;
   }

@@ -38,6 +38,14 @@ export const ITEM_KINDS = {
       });
     },
   },
+  timeline_event: {
+    async load(tx, id) {
+      return tx.timelineEvent.findFirst({ where: { id, deletedAt: null }, select: { caseId: true, orgId: true, visibility: true, authorId: true } });
+    },
+    async setVisibility(tx, id, visibility) {
+      await tx.timelineEvent.update({ where: { id }, data: { visibility, version: { increment: 1 } } });
+    },
+  },
 } satisfies Record<string, TItemKind>;
 
 export type TItemType = keyof typeof ITEM_KINDS;

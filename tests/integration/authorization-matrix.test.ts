@@ -11,6 +11,9 @@ import { getCaseOverview, listCaseMembers, listCases } from "@/lib/cases/queries
 import { addMember, setCaseStatus, setLegalHold, shareCase, updateCase } from "@/lib/cases/mutations";
 import { createNote } from "@/lib/notes/mutations";
 import { listNotes } from "@/lib/notes/queries";
+import { createTimelineEvent } from "@/lib/timeline/mutations";
+import { getTimelineHistogram, listTimelineEvents } from "@/lib/timeline/queries";
+import { ZTimelineFilters } from "@/lib/timeline/schemas";
 import { ZCaseFilters } from "@/lib/cases/schemas";
 import type { CaseRole, GlobalRole, Tlp } from "@/lib/generated/prisma/enums";
 import { createCase, createOrg, createUser, uid } from "@/tests/helpers/factories";
@@ -19,15 +22,15 @@ const GLOBAL: GlobalRole[] = ["ADMIN", "INVESTIGATOR", "LEGAL", "EXECUTIVE"];
 const CASE_ROLES: (CaseRole | "NONE")[] = ["LEAD", "INVESTIGATOR", "LEGAL_REVIEWER", "VIEWER", "NONE"];
 const ORGS = ["owner", "partner", "outsider"] as const;
 const TLPS: Tlp[] = ["CLEAR", "GREEN", "AMBER", "AMBER_STRICT", "RED"];
-const ACTIONS = ["view", "notes", "members", "update", "status", "hold", "share", "addMember", "writeNote", "list"] as const;
+const ACTIONS = ["view", "notes", "members", "update", "status", "hold", "share", "addMember", "writeNote", "list", "timeline", "writeEvent"] as const;
 type TAction = (typeof ACTIONS)[number];
 type TOrg = (typeof ORGS)[number];
 
 const MEMBER_ALLOWS: Record<CaseRole, TAction[]> = {
-  LEAD: ["view", "notes", "members", "update", "status", "hold", "share", "addMember", "writeNote", "list"],
-  INVESTIGATOR: ["view", "notes", "members", "writeNote", "list"],
-  LEGAL_REVIEWER: ["view", "notes", "members", "writeNote", "list"],
-  VIEWER: ["view", "notes", "members", "list"],
+  LEAD: ["view", "notes", "members", "update", "status", "hold", "share", "addMember", "writeNote", "list", "timeline", "writeEvent"],
+  INVESTIGATOR: ["view", "notes", "members", "writeNote", "list", "timeline", "writeEvent"],
+  LEGAL_REVIEWER: ["view", "notes", "members", "writeNote", "list", "timeline"],
+  VIEWER: ["view", "notes", "members", "list", "timeline"],
 };
 
 // A global role caps the case role that counts (an executive made lead acts as a viewer).
@@ -88,6 +91,11 @@ async function run(action: TAction, actor: TActor, w: TWorld): Promise<boolean> 
     }
     case "writeNote":
       return Boolean((await createNote(actor, w.caseId, { body: "matrix note" })).id);
+    case "timeline":
+      await listTimelineEvents(actor, w.caseId, ZTimelineFilters.parse({}));
+      return Array.isArray((await getTimelineHistogram(actor, w.caseId, ZTimelineFilters.parse({}))).buckets);
+    case "writeEvent":
+      return Boolean((await createTimelineEvent(actor, w.caseId, { occurredAt: "2026-01-15T09:00", timeZone: "UTC", title: "matrix event", category: "OTHER" })).id);
     case "list": {
       const { items } = await listCases(actor, ZCaseFilters.parse({ q: (await current()).title }));
       return items.some((i) => i.id === w.caseId);
@@ -102,6 +110,7 @@ async function fingerprint(caseId: string) {
     members: await db.caseMember.count({ where: { caseId } }),
     shared: await db.caseOrganization.count({ where: { caseId } }),
     notes: await db.note.count({ where: { caseId } }),
+    events: await db.timelineEvent.count({ where: { caseId } }),
   };
 }
 

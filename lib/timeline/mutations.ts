@@ -1,0 +1,123 @@
+import "server-only";
+import { getDb, type Prisma } from "@/lib/db";
+import { recordAudit } from "@/lib/audit/record";
+import { canOnTimelineEvent, type TTimelineAction } from "@/lib/auth/permissions";
+import { loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
+import type { TActor } from "@/lib/auth/session";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
+import { parseInput } from "@/lib/validation";
+import { ZCreateEvent, ZUpdateEvent } from "@/lib/timeline/schemas";
+
+type Tx = Prisma.TransactionClient;
+
+const orgOnly = (e: { visibility: string; orgId: string }) => (e.visibility === "OWNER_ORG_ONLY" ? { orgOnly: e.orgId } : {});
+
+/**
+ * The evidence ids, checked inside the transaction: each must be an undeleted item of this
+ * case that the actor can see. Anything else is refused as one message, without saying which
+ * ids exist elsewhere.
+ */
+async function checkEvidence(tx: Tx, actor: TActor, caseId: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const found = await tx.evidence.count({ where: { id: { in: ids }, caseId, deletedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] } });
+  if (found !== ids.length) throw new ValidationError("Please correct the highlighted fields.", { evidenceIds: ["Link only evidence items of this case that you can see."] });
+}
+
+/**
+ * Adds an event. On a case whose release mode is not DIRECT, a new event starts
+ * owner-organisation-only whatever the form says, as notes do: it reaches the partner only by
+ * a release.
+ */
+export async function createTimelineEvent(actor: TActor, caseId: unknown, input: unknown): Promise<{ id: string }> {
+  const { case: c } = await requireCaseAccess(actor, caseId, "timeline.create");
+  const data = parseInput(ZCreateEvent, input);
+  const visibility = c.releaseMode === "DIRECT" ? data.visibility : "OWNER_ORG_ONLY";
+  return getDb().$transaction(async (tx) => {
+    await checkEvidence(tx, actor, c.id, data.evidenceIds);
+    const event = await tx.timelineEvent.create({
+      data: {
+        caseId: c.id,
+        orgId: actor.orgId,
+        authorId: actor.id,
+        occurredAt: data.occurredAt,
+        endsAt: data.endsAt,
+        title: data.title,
+        description: data.description,
+        category: data.category,
+        source: data.source,
+        confidence: data.confidence,
+        visibility,
+        evidence: { create: data.evidenceIds.map((evidenceId) => ({ evidenceId })) },
+      },
+      select: { id: true },
+    });
+    await recordAudit({ actorId: actor.id, action: "timeline_event.created", targetType: "timeline_event", targetId: event.id, caseId: c.id, details: { visibility, ...orgOnly({ visibility, orgId: actor.orgId }) } }, tx);
+    return event;
+  });
+}
+
+/** The event as `actor` sees it, checked against `action`: invisible or unknown → NotFound. */
+async function loadEvent(actor: TActor, eventId: unknown, action: TTimelineAction, caseId?: unknown) {
+  const event = await getDb().timelineEvent.findFirst({
+    where: { id: parseId(eventId), deletedAt: null },
+    select: { id: true, caseId: true, orgId: true, visibility: true, authorId: true, version: true },
+  });
+  if (!event || (caseId !== undefined && parseId(caseId) !== event.caseId)) throw new NotFoundError();
+  const access = await loadCaseFacts(actor, event.caseId);
+  if (!access || !canOnTimelineEvent(actor, "event.read", access.facts, event)) throw new NotFoundError();
+  if (!canOnTimelineEvent(actor, action, access.facts, event)) {
+    throw new ForbiddenError(action === "event.edit" ? "Only members of the event's organisation who add events can edit it." : "Only the author or a lead of the event's organisation can delete it.");
+  }
+  if (access.case.legalHold) throw new ForbiddenError("The case is under legal hold: timeline events cannot be edited or deleted until the hold is lifted.");
+  return { event, access };
+}
+
+const CONFLICT = "Someone else changed this event after you opened it. Your input is still in the form: reload to see their change, then apply yours again.";
+
+export async function updateTimelineEvent(actor: TActor, eventId: unknown, input: unknown, caseId?: unknown): Promise<{ version: number }> {
+  const { event, access } = await loadEvent(actor, eventId, "event.edit", caseId);
+  const data = parseInput(ZUpdateEvent, input);
+  const direct = access.case.releaseMode === "DIRECT";
+  // As for notes: where releases are deliberate, an edit takes the event back to its
+  // organisation and ends its release, to be released again as it now reads.
+  const visibility = direct ? data.visibility : "OWNER_ORG_ONLY";
+  return getDb().$transaction(async (tx) => {
+    await checkEvidence(tx, actor, event.caseId, data.evidenceIds);
+    const { count } = await tx.timelineEvent.updateMany({
+      where: { id: event.id, version: data.version, deletedAt: null },
+      data: {
+        occurredAt: data.occurredAt,
+        endsAt: data.endsAt,
+        title: data.title,
+        description: data.description,
+        category: data.category,
+        source: data.source,
+        confidence: data.confidence,
+        visibility,
+        version: { increment: 1 },
+      },
+    });
+    if (count === 0) throw new ConflictError(CONFLICT);
+    await tx.timelineEventEvidence.deleteMany({ where: { eventId: event.id } });
+    await tx.timelineEventEvidence.createMany({ data: data.evidenceIds.map((evidenceId) => ({ eventId: event.id, evidenceId })) });
+    if (!direct) {
+      await tx.itemRelease.updateMany({
+        where: { itemType: "timeline_event", itemId: event.id, status: { in: ["PENDING", "RELEASED"] } },
+        data: { status: "WITHDRAWN", withdrawnById: actor.id, withdrawnAt: new Date(), withdrawReason: "The event was edited after its release was requested or granted." },
+      });
+    }
+    await recordAudit({ actorId: actor.id, action: "timeline_event.updated", targetType: "timeline_event", targetId: event.id, caseId: event.caseId, details: { visibility, ...orgOnly({ visibility, orgId: event.orgId }) } }, tx);
+    return { version: data.version + 1 };
+  });
+}
+
+/** Soft delete (the row and its audit history stay); a stale version is a conflict. */
+export async function deleteTimelineEvent(actor: TActor, eventId: unknown, version: unknown, caseId?: unknown): Promise<void> {
+  const { event } = await loadEvent(actor, eventId, "event.delete", caseId);
+  const expected = version === undefined || version === null ? event.version : Number(version);
+  await getDb().$transaction(async (tx) => {
+    const { count } = await tx.timelineEvent.updateMany({ where: { id: event.id, version: expected, deletedAt: null }, data: { deletedAt: new Date(), version: { increment: 1 } } });
+    if (count === 0) throw new ConflictError("Someone else changed this event after you opened it: reload before deleting it.");
+    await recordAudit({ actorId: actor.id, action: "timeline_event.deleted", targetType: "timeline_event", targetId: event.id, caseId: event.caseId, details: orgOnly(event) }, tx);
+  });
+}

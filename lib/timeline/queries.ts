@@ -1,0 +1,119 @@
+import "server-only";
+import { getDb, Prisma } from "@/lib/db";
+import { recordAudit } from "@/lib/audit/record";
+import { canOnItem, canOnTimelineEvent, type TCaseFacts } from "@/lib/auth/permissions";
+import { requireCaseAccess } from "@/lib/auth/guards";
+import type { TActor } from "@/lib/auth/session";
+import { ZTimelinePage, type TTimelineFilters } from "@/lib/timeline/schemas";
+import { decodeCursor, encodeCursor, timelineWhere, ts } from "@/lib/timeline/sql";
+
+export type TTimelineEventView = {
+  id: string;
+  occurredAt: string;
+  endsAt: string | null;
+  title: string;
+  description: string;
+  category: string;
+  source: string;
+  confidence: string;
+  visibility: string;
+  version: number;
+  orgId: string;
+  orgName: string;
+  authorName: string;
+  evidence: { id: string; title: string }[];
+  can: { edit: boolean; delete: boolean; release: boolean };
+};
+export type TTimelinePage = { items: TTimelineEventView[]; nextCursor: string | null };
+
+type TRow = Omit<TTimelineEventView, "occurredAt" | "endsAt" | "evidence" | "can"> & { occurredAt: Date; endsAt: Date | null; authorId: string };
+
+/**
+ * One page of the timeline the actor may see, oldest first, after `cursor` (keyset on
+ * (occurredAt, id) over the case index: a deep page costs what the first does, and rows added
+ * meanwhile never shift or repeat a page). The first page of a listing is audited; the pages
+ * that follow as the reader scrolls are the same read.
+ */
+export async function listTimelineEvents(actor: TActor, caseId: unknown, filters: TTimelineFilters, page: unknown = {}): Promise<TTimelinePage> {
+  const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
+  const { cursor, limit } = ZTimelinePage.parse(page);
+  const after = cursor ? decodeCursor(cursor) : null;
+  const keyset = after ? Prisma.sql`AND (e."occurredAt", e.id) > (${ts(after.occurredAt)}, ${after.id}::uuid)` : Prisma.empty;
+  const rows = await getDb().$queryRaw<TRow[]>`
+    SELECT e.id, e."occurredAt", e."endsAt", e.title, e.description, e.category::text AS category, e.source,
+           e.confidence::text AS confidence, e.visibility::text AS visibility, e.version, e."orgId", e."authorId",
+           o.name AS "orgName", u.name AS "authorName"
+    FROM "TimelineEvent" e JOIN "User" u ON u.id = e."authorId" JOIN "Organization" o ON o.id = e."orgId"
+    WHERE ${timelineWhere(actor, c.id, filters)} ${keyset}
+    ORDER BY e."occurredAt", e.id
+    LIMIT ${limit + 1}`;
+  const more = rows.length > limit;
+  const items = rows.slice(0, limit);
+  const links = await visibleEvidenceLinks(actor, items.map((r) => r.id));
+  if (!after) await recordAudit({ actorId: actor.id, action: "case.timeline_viewed", targetType: "case", targetId: c.id, caseId: c.id });
+  const last = items.at(-1);
+  return { items: items.map((r) => toView(actor, facts, r, links.get(r.id) ?? [])), nextCursor: more && last ? encodeCursor(last.occurredAt, last.id) : null };
+}
+
+function toView(actor: TActor, facts: TCaseFacts, { authorId, ...r }: TRow, evidence: { id: string; title: string }[]): TTimelineEventView {
+  const item = { orgId: r.orgId, visibility: r.visibility as "ALL_CASE_ORGS" | "OWNER_ORG_ONLY", authorId };
+  return {
+    ...r,
+    occurredAt: r.occurredAt.toISOString(),
+    endsAt: r.endsAt?.toISOString() ?? null,
+    evidence,
+    can: {
+      edit: canOnTimelineEvent(actor, "event.edit", facts, item),
+      delete: canOnTimelineEvent(actor, "event.delete", facts, item),
+      release: r.visibility === "OWNER_ORG_ONLY" && canOnItem(actor, "item.release", facts, item),
+    },
+  };
+}
+
+/** Links to evidence the actor can see: an owner-org-only item of another organisation stays hidden. */
+async function visibleEvidenceLinks(actor: TActor, eventIds: string[]) {
+  const map = new Map<string, { id: string; title: string }[]>();
+  if (eventIds.length === 0) return map;
+  const links = await getDb().timelineEventEvidence.findMany({
+    where: { eventId: { in: eventIds }, evidence: { deletedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] } },
+    select: { eventId: true, evidence: { select: { id: true, title: true } } },
+  });
+  for (const l of links) (map.get(l.eventId) ?? map.set(l.eventId, []).get(l.eventId)!).push(l.evidence);
+  return map;
+}
+
+export type THistogram = { bucketSeconds: number; categories: string[]; buckets: { t: string; total: number; counts: Record<string, number> }[] };
+
+// Bucket widths to choose from: the smallest giving at most MAX_BUCKETS bars over the range.
+const WIDTHS = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400];
+const MAX_BUCKETS = 150;
+
+/**
+ * Counts of visible, filtered events per time bucket and category, computed in SQL
+ * (date_bin over UTC). Another organisation's owner-org-only events are not counted: a count
+ * would reveal that they exist.
+ */
+export async function getTimelineHistogram(actor: TActor, caseId: unknown, filters: TTimelineFilters): Promise<THistogram> {
+  const { case: c } = await requireCaseAccess(actor, caseId, "case.read");
+  const where = timelineWhere(actor, c.id, filters);
+  const db = getDb();
+  const [range] = await db.$queryRaw<{ min: Date | null; max: Date | null }[]>`SELECT min(e."occurredAt") AS min, max(e."occurredAt") AS max FROM "TimelineEvent" e WHERE ${where}`;
+  if (!range?.min || !range.max) return { bucketSeconds: 3600, categories: [], buckets: [] };
+  const span = (range.max.getTime() - range.min.getTime()) / 1000;
+  const width = WIDTHS.find((w) => span / w <= MAX_BUCKETS) ?? WIDTHS.at(-1)!;
+  const rows = await db.$queryRaw<{ t: Date; category: string; n: bigint }[]>`
+    SELECT date_bin(${`${width} seconds`}::interval, e."occurredAt", TIMESTAMP '2000-01-01') AS t, e.category::text AS category, count(*) AS n
+    FROM "TimelineEvent" e WHERE ${where}
+    GROUP BY 1, 2 ORDER BY 1`;
+  const buckets = new Map<number, THistogram["buckets"][number]>();
+  const categories = new Set<string>();
+  for (const r of rows) {
+    const key = r.t.getTime();
+    const b = buckets.get(key) ?? { t: r.t.toISOString(), total: 0, counts: {} };
+    b.counts[r.category] = Number(r.n);
+    b.total += Number(r.n);
+    categories.add(r.category);
+    buckets.set(key, b);
+  }
+  return { bucketSeconds: width, categories: [...categories], buckets: [...buckets.values()] };
+}

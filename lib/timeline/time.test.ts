@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { formatInZone, utcToZonedInput, zonedDay, zonedToUtc } from "@/lib/timeline/time";
+import { ZCreateEvent } from "@/lib/timeline/schemas";
+
+const utc = (local: string, zone: string) => {
+  const r = zonedToUtc(local, zone);
+  if (!r.ok) throw new Error(r.reason);
+  return r.date.toISOString();
+};
+
+describe("time zones", () => {
+  it("09:00 in Los Angeles is 17:00 UTC in winter and 16:00 UTC in summer, and shows back as 09:00", () => {
+    expect(utc("2026-01-15T09:00", "America/Los_Angeles")).toBe("2026-01-15T17:00:00.000Z");
+    expect(utc("2026-07-15T09:00", "America/Los_Angeles")).toBe("2026-07-15T16:00:00.000Z");
+    expect(utcToZonedInput(new Date("2026-01-15T17:00:00Z"), "America/Los_Angeles")).toBe("2026-01-15T09:00");
+    expect(utcToZonedInput(new Date("2026-07-15T16:00:00Z"), "America/Los_Angeles")).toBe("2026-07-15T09:00");
+    expect(formatInZone(new Date("2026-01-15T17:00:00Z"), "America/Los_Angeles")).toBe("2026-01-15 09:00 America/Los_Angeles (UTC-08:00)");
+    expect(formatInZone(new Date("2026-07-15T16:00:00Z"), "America/Los_Angeles")).toBe("2026-07-15 09:00 America/Los_Angeles (UTC-07:00)");
+  });
+
+  it("DST spring forward: the skipped hour is refused, the minutes around it convert", () => {
+    // 2026-03-08: 02:00 PST becomes 03:00 PDT.
+    expect(utc("2026-03-08T01:59", "America/Los_Angeles")).toBe("2026-03-08T09:59:00.000Z");
+    expect(zonedToUtc("2026-03-08T02:30", "America/Los_Angeles")).toMatchObject({ ok: false, reason: expect.stringContaining("does not exist") });
+    expect(utc("2026-03-08T03:00", "America/Los_Angeles")).toBe("2026-03-08T10:00:00.000Z");
+  });
+
+  it("DST fall back: the repeated hour takes its first occurrence; both instants show back with their offset", () => {
+    // 2026-11-01: 02:00 PDT becomes 01:00 PST, so 01:30 happens twice.
+    expect(utc("2026-11-01T01:30", "America/Los_Angeles")).toBe("2026-11-01T08:30:00.000Z");
+    expect(formatInZone(new Date("2026-11-01T08:30:00Z"), "America/Los_Angeles")).toContain("01:30 America/Los_Angeles (UTC-07:00)");
+    expect(formatInZone(new Date("2026-11-01T09:30:00Z"), "America/Los_Angeles")).toContain("01:30 America/Los_Angeles (UTC-08:00)");
+    expect(utc("2026-11-01T02:00", "America/Los_Angeles")).toBe("2026-11-01T10:00:00.000Z");
+  });
+
+  it("other zones, half-hour offsets, the southern hemisphere and the day an event is grouped under", () => {
+    expect(utc("2026-01-15T09:00", "Asia/Kolkata")).toBe("2026-01-15T03:30:00.000Z");
+    expect(utc("2026-01-15T09:00", "Australia/Sydney")).toBe("2026-01-14T22:00:00.000Z"); // AEDT in January
+    expect(zonedToUtc("2026-03-29T01:30", "Europe/London").ok).toBe(false); // skipped in London
+    expect(utc("2026-01-15T09:00", "UTC")).toBe("2026-01-15T09:00:00.000Z");
+    expect(zonedDay(new Date("2026-01-16T02:00:00Z"), "America/Los_Angeles")).toBe("2026-01-15");
+  });
+
+  it("refuses impossible dates, unknown zones and malformed input", () => {
+    expect(zonedToUtc("2026-02-30T09:00", "UTC").ok).toBe(false);
+    expect(zonedToUtc("2026-01-15T25:00", "UTC").ok).toBe(false);
+    expect(zonedToUtc("2026-01-15T09:00", "Mars/Olympus_Mons").ok).toBe(false);
+    expect(zonedToUtc("yesterday", "UTC").ok).toBe(false);
+  });
+
+  it("the event schema converts the entered time, accepts ISO instants with an offset, and checks the end", () => {
+    const base = { title: "t", category: "API_ACCESS", timeZone: "America/Los_Angeles" };
+    expect(ZCreateEvent.parse({ ...base, occurredAt: "2026-01-15T09:00" }).occurredAt.toISOString()).toBe("2026-01-15T17:00:00.000Z");
+    expect(ZCreateEvent.parse({ ...base, occurredAt: "2026-01-15T09:00:00+01:00" }).occurredAt.toISOString()).toBe("2026-01-15T08:00:00.000Z");
+    const bad = ZCreateEvent.safeParse({ ...base, occurredAt: "2026-01-15T09:00", endsAt: "2026-01-15T08:00" });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.path).toEqual(["endsAt"]);
+    expect(ZCreateEvent.safeParse({ ...base, occurredAt: "2026-03-08T02:30" }).error?.issues[0]?.path).toEqual(["occurredAt"]);
+  });
+});

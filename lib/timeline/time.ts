@@ -1,0 +1,81 @@
+// Wall-clock times in a named IANA zone ↔ UTC instants, with Intl only (no date library).
+// Shared by the server (parsing what was entered) and the client (showing it back), so it has
+// no "server-only" import. Events are stored as UTC instants; the zone is only how they are
+// entered and shown, and is always printed beside the time.
+
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function partsFormatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    partsFormatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The zone's offset from UTC at `instant`, in minutes (America/Los_Angeles in winter: -480). */
+export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
+  const p = Object.fromEntries(partsFormatter(timeZone).formatToParts(instant).map((x) => [x.type, x.value]));
+  const asUtc = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
+
+export type TZonedResult = { ok: true; date: Date } | { ok: false; reason: string };
+
+/**
+ * The UTC instant of a wall-clock time (`2026-01-15T09:00`) in `timeZone`. A time skipped by a
+ * daylight-saving jump does not exist and is refused (rather than silently moved); a time that
+ * happens twice (clocks going back) is taken at its first occurrence, the earlier instant, as
+ * Temporal's "compatible" disambiguation does — the offset shown beside it says which.
+ */
+export function zonedToUtc(local: string, timeZone: string): TZonedResult {
+  const m = LOCAL.exec(local.trim());
+  if (!m) return { ok: false, reason: "Enter the date and time as YYYY-MM-DD HH:MM." };
+  if (!isValidTimeZone(timeZone)) return { ok: false, reason: `Unknown time zone "${timeZone}".` };
+  const [, y, mo, d, h, mi, s, ms] = m;
+  const wall = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +(s ?? 0), +(ms ?? "0").padEnd(3, "0"));
+  const check = new Date(wall);
+  if (check.getUTCMonth() !== +mo! - 1 || check.getUTCDate() !== +d! || +h! > 23 || +mi! > 59) return { ok: false, reason: "That date does not exist." };
+  // The candidates are the wall time minus each offset the zone has around then.
+  const offsets = new Set([zoneOffsetMinutes(new Date(wall - 86_400_000), timeZone), zoneOffsetMinutes(new Date(wall + 86_400_000), timeZone), zoneOffsetMinutes(new Date(wall), timeZone)]);
+  const matches = [...offsets]
+    .map((off) => wall - off * 60_000)
+    .filter((t) => zoneOffsetMinutes(new Date(t), timeZone) * 60_000 === wall - t)
+    .sort((a, b) => a - b);
+  if (matches.length === 0) return { ok: false, reason: `${local.replace("T", " ")} does not exist in ${timeZone}: the clocks skip that hour.` };
+  return { ok: true, date: new Date(matches[0]!) };
+}
+
+/** `2026-01-15T09:00` (for a datetime-local input) of an instant in a zone. */
+export function utcToZonedInput(instant: Date, timeZone: string): string {
+  const shifted = new Date(instant.getTime() + zoneOffsetMinutes(instant, timeZone) * 60_000);
+  return shifted.toISOString().slice(0, 16);
+}
+
+/** `YYYY-MM-DD` of the instant in the zone: the day an event is grouped under. */
+export function zonedDay(instant: Date, timeZone: string): string {
+  return utcToZonedInput(instant, timeZone).slice(0, 10);
+}
+
+/** `UTC-08:00`-style label of a zone's offset at an instant. */
+export function offsetLabel(instant: Date, timeZone: string): string {
+  const off = zoneOffsetMinutes(instant, timeZone);
+  const abs = Math.abs(off);
+  return `UTC${off < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}
+
+/** `2026-01-15 09:00 America/Los_Angeles (UTC-08:00)`: the zone is always visible. */
+export function formatInZone(instant: Date, timeZone: string): string {
+  return `${utcToZonedInput(instant, timeZone).replace("T", " ")} ${timeZone} (${offsetLabel(instant, timeZone)})`;
+}
