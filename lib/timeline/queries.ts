@@ -1,10 +1,10 @@
 import "server-only";
 import { getDb, Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { canOnItem, canOnTimelineEvent, type TCaseFacts } from "@/lib/auth/permissions";
+import { canOnCase, canOnItem, canOnTimelineEvent, type TCaseFacts } from "@/lib/auth/permissions";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
-import { ZTimelinePage, type TTimelineFilters } from "@/lib/timeline/schemas";
+import { ZTimelineFilters, ZTimelinePage, type TTimelineFilters } from "@/lib/timeline/schemas";
 import { decodeCursor, encodeCursor, timelineWhere, ts } from "@/lib/timeline/sql";
 
 export type TTimelineEventView = {
@@ -116,4 +116,24 @@ export async function getTimelineHistogram(actor: TActor, caseId: unknown, filte
     buckets.set(key, b);
   }
   return { bucketSeconds: width, categories: [...categories], buckets: [...buckets.values()] };
+}
+
+export type TTimelineOptions = {
+  canCreate: boolean;
+  direct: boolean;
+  orgs: { id: string; name: string }[];
+  sources: string[];
+  evidence: { id: string; title: string }[];
+};
+
+/** What the timeline page's forms offer: the case's organisations, known sources, linkable evidence. */
+export async function getTimelineOptions(actor: TActor, caseId: unknown): Promise<TTimelineOptions> {
+  const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
+  const db = getDb();
+  const [orgs, sources, evidence] = await Promise.all([
+    db.organization.findMany({ where: { id: { in: [facts.ownerOrgId, ...facts.sharedOrgIds] } }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    db.$queryRaw<{ source: string }[]>`SELECT DISTINCT e.source FROM "TimelineEvent" e WHERE ${timelineWhere(actor, c.id, ZTimelineFilters.parse({}))} AND e.source <> '' ORDER BY 1 LIMIT 200`,
+    db.evidence.findMany({ where: { caseId: c.id, deletedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] }, select: { id: true, title: true }, orderBy: { createdAt: "desc" }, take: 200 }),
+  ]);
+  return { canCreate: canOnCase(actor, "timeline.create", facts), direct: c.releaseMode === "DIRECT", orgs, sources: sources.map((s) => s.source), evidence };
 }

@@ -1,12 +1,31 @@
 import type { Metadata } from "next";
-import { NotYetAvailable } from "@/components/cases/coming-soon";
-import { requireCaseAccess } from "@/lib/auth/guards";
+import { TimelineHistogram } from "@/components/charts/timeline-histogram";
+import { TimelineFilters } from "@/components/timeline/timeline-filters";
+import { TimelineWorkspace } from "@/components/timeline/timeline-workspace";
+import { EmptyState } from "@/components/ui/empty-state";
 import { orNotFound, requirePageUser } from "@/lib/page";
+import { getTimelineHistogram, getTimelineOptions, listTimelineEvents } from "@/lib/timeline/queries";
+import { filtersFromSearchParams } from "@/lib/timeline/schemas";
+import { createEventAction, deleteEventAction, updateEventAction } from "./actions";
 
 export const metadata: Metadata = { title: "Timeline" };
 
-export default async function TimelinePage({ params }: { params: Promise<{ caseId: string }> }) {
+type Props = { params: Promise<{ caseId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function TimelinePage({ params, searchParams }: Props) {
   const user = await requirePageUser();
-  await orNotFound(requireCaseAccess(user, (await params).caseId, "case.read"));
-  return <NotYetAvailable what="The shared timeline" />;
+  const { caseId } = await params;
+  const search = new URLSearchParams(Object.entries(await searchParams).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]])));
+  const filters = filtersFromSearchParams(search);
+  // The histogram shows the whole filtered timeline; its brush chooses the range listed below.
+  const [options, histogram, page] = await orNotFound(
+    Promise.all([getTimelineOptions(user, caseId), getTimelineHistogram(user, caseId, { ...filters, from: undefined, to: undefined }), listTimelineEvents(user, caseId, filters)]),
+  );
+  return (
+    <div className="space-y-4">
+      <TimelineFilters filters={filters} orgs={options.orgs} sources={options.sources} />
+      {histogram.buckets.length > 0 ? <TimelineHistogram histogram={histogram} /> : <EmptyState title="No events match">{options.canCreate ? "Add the first one below, or clear the filters." : "Members who can add events build the timeline here."}</EmptyState>}
+      <TimelineWorkspace caseId={caseId} query={search.toString()} initial={page} options={options} orgName={user.orgName} actions={{ create: createEventAction.bind(null, caseId), update: updateEventAction.bind(null, caseId), remove: deleteEventAction.bind(null, caseId) }} />
+    </div>
+  );
 }

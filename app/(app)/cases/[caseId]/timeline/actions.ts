@@ -1,0 +1,35 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { runAction, type TActionState } from "@/lib/action-state";
+import { requireUser } from "@/lib/auth/guards";
+import { createTimelineEvent, deleteTimelineEvent, updateTimelineEvent } from "@/lib/timeline/mutations";
+
+// Form data → requireUser → one lib/ function (which authorizes against the case and the event
+// itself, so a forged id is refused there) → revalidate. evidenceIds repeats, so it is read
+// with getAll rather than lost to Object.fromEntries.
+const input = (form: FormData) => ({ ...Object.fromEntries(form), evidenceIds: form.getAll("evidenceIds").map(String) });
+
+export async function createEventAction(caseId: string, _s: TActionState, form: FormData): Promise<TActionState> {
+  return runAction(async () => {
+    const actor = await requireUser();
+    await createTimelineEvent(actor, caseId, input(form));
+    revalidatePath(`/cases/${caseId}/timeline`);
+  });
+}
+
+export async function updateEventAction(caseId: string, _s: TActionState, form: FormData): Promise<TActionState> {
+  return runAction(async () => {
+    const actor = await requireUser();
+    await updateTimelineEvent(actor, form.get("eventId"), input(form), caseId);
+    revalidatePath(`/cases/${caseId}/timeline`);
+  });
+}
+
+export async function deleteEventAction(caseId: string, _s: TActionState, form: FormData): Promise<TActionState> {
+  return runAction(async () => {
+    const actor = await requireUser();
+    await deleteTimelineEvent(actor, form.get("eventId"), form.get("version"), caseId);
+    revalidatePath(`/cases/${caseId}/timeline`);
+  });
+}

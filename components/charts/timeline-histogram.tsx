@@ -1,0 +1,60 @@
+"use client";
+
+import { useRouter, useSearchParams } from "next/navigation";
+import { useRef } from "react";
+import { Bar, BarChart, Brush, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { CATEGORY_COLOURS } from "@/components/charts/theme";
+import { EVENT_CATEGORY_LABELS, type TEventCategory } from "@/lib/timeline/schemas";
+import type { THistogram } from "@/lib/timeline/queries";
+
+const label = (iso: string, seconds: number) => (seconds >= 86_400 ? iso.slice(0, 10) : iso.slice(0, 16).replace("T", " ")) + " UTC";
+
+/**
+ * Event counts per time bucket (computed in SQL), stacked by category. Dragging the brush
+ * puts the selected range into the URL (from/to), which is what the list below shows.
+ */
+export function TimelineHistogram({ histogram }: { histogram: THistogram }) {
+  const router = useRouter();
+  const search = useSearchParams();
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const data = histogram.buckets.map((b) => ({ label: label(b.t, histogram.bucketSeconds), t: b.t, ...b.counts }));
+  const from = search.get("from");
+  const to = search.get("to");
+  const startIndex = from ? Math.max(0, data.findIndex((d) => d.t >= new Date(from).toISOString())) : 0;
+  const endIdx = to ? data.findLastIndex((d) => d.t < new Date(to).toISOString()) : -1;
+  const endIndex = endIdx >= 0 ? endIdx : data.length - 1;
+
+  function select(range: { startIndex?: number; endIndex?: number }) {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      const s = range.startIndex ?? 0;
+      const e = range.endIndex ?? data.length - 1;
+      const params = new URLSearchParams(search.toString());
+      if (s === 0 && e === data.length - 1) {
+        params.delete("from");
+        params.delete("to");
+      } else {
+        params.set("from", data[s]!.t);
+        params.set("to", new Date(new Date(data[e]!.t).getTime() + histogram.bucketSeconds * 1000).toISOString());
+      }
+      router.replace(`?${params.toString()}`, { scroll: false });
+    }, 350);
+  }
+
+  return (
+    <figure aria-label="Events over time" className="h-72 rounded-lg border border-slate-200 bg-white p-2">
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+          <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={40} />
+          <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={48} />
+          <Tooltip />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {histogram.categories.map((c) => (
+            <Bar key={c} dataKey={c} name={EVENT_CATEGORY_LABELS[c as TEventCategory] ?? c} stackId="events" fill={CATEGORY_COLOURS[c] ?? "#64748b"} isAnimationActive={false} />
+          ))}
+          {data.length > 1 && <Brush dataKey="label" height={24} startIndex={startIndex} endIndex={endIndex} onChange={select} travellerWidth={10} />}
+        </BarChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}

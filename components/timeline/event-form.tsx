@@ -1,0 +1,128 @@
+"use client";
+
+import { useEffect } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, FormMessage, SubmitButton, useActionForm, type TFormAction } from "@/components/ui/form";
+import { useTimeZone } from "@/components/timeline/use-time-zone";
+import { CONFIDENCE_LABELS, CONFIDENCES, EVENT_CATEGORIES, EVENT_CATEGORY_LABELS } from "@/lib/timeline/schemas";
+import { offsetLabel, utcToZonedInput } from "@/lib/timeline/time";
+
+export type TEditableEvent = {
+  id: string;
+  version: number;
+  occurredAt: string;
+  endsAt: string | null;
+  title: string;
+  description: string;
+  category: string;
+  source: string;
+  confidence: string;
+  visibility: string;
+  evidence: { id: string }[];
+  can: { delete: boolean };
+};
+
+type Props = {
+  action: TFormAction;
+  remove?: TFormAction;
+  event?: TEditableEvent;
+  direct: boolean;
+  orgName: string;
+  evidence: { id: string; title: string }[];
+  onDone?: () => void;
+};
+
+/** Add or edit one event. Times are typed in the chosen zone, which is shown beside them. */
+export function EventForm({ action, remove, event, direct, orgName, evidence, onDone }: Props) {
+  const [zone] = useTimeZone();
+  const { state, pending, formRef, onSubmit, refused } = useActionForm(action, { resetOnSuccess: !event });
+  const { formRef: deleteRef, onSubmit: onDelete, pending: deleting, state: deleteState } = useActionForm(remove ?? action);
+  // A saved or deleted event closes the editor; the list below shows the result.
+  useEffect(() => {
+    if (event && (state.ok || deleteState.ok)) onDone?.();
+  }, [event, state.ok, deleteState.ok, onDone]);
+  const v = (name: string, fallback: string) => refused?.[name] ?? fallback;
+  const local = (iso: string | null | undefined) => (iso ? utcToZonedInput(new Date(iso), zone) : "");
+  const linked = new Set(event?.evidence.map((e) => e.id));
+  return (
+    <div className="space-y-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <form ref={formRef} onSubmit={onSubmit} aria-label={event ? "Edit event" : "Add event"} className="grid gap-3 md:grid-cols-2" key={`${event?.id ?? "new"}-${event?.version ?? 0}-${zone}`}>
+        <h2 className="text-base font-semibold text-slate-900 md:col-span-2">{event ? "Edit event" : "Add an event"}</h2>
+        {event && <input type="hidden" name="eventId" value={event.id} />}
+        {event && <input type="hidden" name="version" value={event.version} />}
+        <input type="hidden" name="timeZone" value={zone} />
+        <Field name="occurredAt" label={`Occurred at (${zone}, ${offsetLabel(new Date(), zone)})`} state={state}>
+          {(p) => <input {...p} type="datetime-local" step={1} required defaultValue={v("occurredAt", local(event?.occurredAt))} />}
+        </Field>
+        <Field name="endsAt" label={`Ended at (optional, ${zone})`} state={state}>
+          {(p) => <input {...p} type="datetime-local" step={1} defaultValue={v("endsAt", local(event?.endsAt))} />}
+        </Field>
+        <div className="md:col-span-2">
+          <Field name="title" label="Title" state={state}>
+            {(p) => <input {...p} required maxLength={300} defaultValue={v("title", event?.title ?? "")} />}
+          </Field>
+        </div>
+        <Field name="category" label="Category" state={state}>
+          {(p) => (
+            <select {...p} defaultValue={v("category", event?.category ?? "API_ACCESS")}>
+              {EVENT_CATEGORIES.map((c) => <option key={c} value={c}>{EVENT_CATEGORY_LABELS[c]}</option>)}
+            </select>
+          )}
+        </Field>
+        <Field name="confidence" label="Confidence" state={state}>
+          {(p) => (
+            <select {...p} defaultValue={v("confidence", event?.confidence ?? "LIKELY")}>
+              {CONFIDENCES.map((c) => <option key={c} value={c}>{CONFIDENCE_LABELS[c]}</option>)}
+            </select>
+          )}
+        </Field>
+        <Field name="source" label="Source" state={state} hint="Where this comes from: a log, a report, a person.">
+          {(p) => <input {...p} maxLength={500} defaultValue={v("source", event?.source ?? "")} />}
+        </Field>
+        {direct ? (
+          <Field name="visibility" label="Who can see it" state={state}>
+            {(p) => (
+              <select {...p} defaultValue={v("visibility", event?.visibility ?? "ALL_CASE_ORGS")}>
+                <option value="ALL_CASE_ORGS">Every organisation on the case</option>
+                <option value="OWNER_ORG_ONLY">{orgName} only</option>
+              </select>
+            )}
+          </Field>
+        ) : (
+          <p className="self-end text-sm text-slate-600">This case releases items deliberately: the event is visible to {orgName} only until a lead releases it.</p>
+        )}
+        <div className="md:col-span-2">
+          <Field name="description" label="Description" state={state}>
+            {(p) => <textarea {...p} rows={3} defaultValue={v("description", event?.description ?? "")} />}
+          </Field>
+        </div>
+        {evidence.length > 0 && (
+          <fieldset className="md:col-span-2">
+            <legend className="text-sm font-medium text-slate-700">Linked evidence</legend>
+            <div className="mt-1 flex max-h-28 flex-wrap gap-x-4 gap-y-1 overflow-y-auto text-sm">
+              {evidence.map((e) => (
+                <label key={e.id} className="flex items-center gap-1">
+                  <input type="checkbox" name="evidenceIds" value={e.id} defaultChecked={linked.has(e.id)} /> {e.title}
+                </label>
+              ))}
+            </div>
+            {state.fieldErrors?.evidenceIds && <p className="mt-1 text-sm text-red-700">{state.fieldErrors.evidenceIds.join(" ")}</p>}
+          </fieldset>
+        )}
+        <div className="flex items-center gap-3 md:col-span-2">
+          <SubmitButton pending={pending} pendingText="Saving…">{event ? "Save event" : "Add event"}</SubmitButton>
+          {event && onDone && <Button variant="secondary" onClick={onDone}>Close</Button>}
+          <FormMessage state={state} success={event ? "Event saved." : "Event added."} />
+        </div>
+      </form>
+      {event && remove && event.can.delete && (
+        <form ref={deleteRef} onSubmit={onDelete} aria-label="Delete event">
+          <input type="hidden" name="eventId" value={event.id} />
+          <input type="hidden" name="version" value={event.version} />
+          <SubmitButton variant="danger" pending={deleting} pendingText="Deleting…">Delete event</SubmitButton>
+          <FormMessage state={deleteState} success="Event deleted." />
+        </form>
+      )}
+    </div>
+  );
+}

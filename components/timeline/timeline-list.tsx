@@ -1,0 +1,113 @@
+"use client";
+
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useTimeZone } from "@/components/timeline/use-time-zone";
+import { CONFIDENCE_LABELS, EVENT_CATEGORY_LABELS, type TEventCategory } from "@/lib/timeline/schemas";
+import { offsetLabel, utcToZonedInput, zonedDay } from "@/lib/timeline/time";
+import type { TTimelineEventView, TTimelinePage } from "@/lib/timeline/queries";
+
+type TRow = { kind: "day"; day: string } | { kind: "event"; event: TTimelineEventView };
+
+const PAGE = 200;
+
+/**
+ * The events, grouped by day in the chosen zone, virtualised (only the rows on screen are in
+ * the DOM) and loaded a keyset page at a time from the list API as the reader nears the end.
+ */
+export function TimelineList({ caseId, query, initial, onEdit }: { caseId: string; query: string; initial: TTimelinePage; onEdit: (e: TTimelineEventView) => void }) {
+  const [zone] = useTimeZone();
+  const [pages, setPages] = useState({ initial, items: initial.items, next: initial.nextCursor });
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // New server data (filters changed, an event saved): start again from it.
+  if (pages.initial !== initial) setPages({ initial, items: initial.items, next: initial.nextCursor });
+
+  const rows = useMemo(() => {
+    const out: TRow[] = [];
+    let day = "";
+    for (const event of pages.items) {
+      const d = zonedDay(new Date(event.occurredAt), zone);
+      if (d !== day) out.push({ kind: "day", day: (day = d) });
+      out.push({ kind: "event", event });
+    }
+    return out;
+  }, [pages.items, zone]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer re-renders this component on scroll; none of its functions are memoised or passed down
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (rows[i]?.kind === "day" ? 36 : 84),
+    overscan: 10,
+  });
+  const visible = virtualizer.getVirtualItems();
+  const lastIndex = visible.at(-1)?.index ?? 0;
+
+  useEffect(() => {
+    if (!pages.next || loading || error || lastIndex < rows.length - 20) return;
+    const cursor = pages.next;
+    setLoading(true);
+    fetch(`/api/cases/${caseId}/timeline?${query}${query ? "&" : ""}cursor=${encodeURIComponent(cursor)}&limit=${PAGE}`)
+      .then(async (r) => {
+        if (!r.ok) throw new Error(((await r.json().catch(() => ({}))) as { title?: string }).title ?? "Could not load more events.");
+        return (await r.json()) as TTimelinePage;
+      })
+      .then((page) => setPages((p) => (p.next === cursor ? { ...p, items: [...p.items, ...page.items], next: page.nextCursor } : p)))
+      .catch((e: Error) => setError(e.message))
+      .finally(() => setLoading(false));
+  }, [caseId, query, pages.next, loading, error, lastIndex, rows.length]);
+
+  return (
+    <div>
+      <div ref={scrollRef} className="h-[70vh] overflow-y-auto rounded-lg border border-slate-200 bg-white" role="feed" aria-label="Timeline events" aria-busy={loading}>
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+          {visible.map((v) => {
+            const row = rows[v.index]!;
+            return (
+              <div key={v.key} data-index={v.index} ref={virtualizer.measureElement} className="absolute inset-x-0" style={{ transform: `translateY(${v.start}px)` }}>
+                {row.kind === "day" ? (
+                  <h3 className="sticky top-0 border-b border-slate-200 bg-slate-50 px-4 py-2 text-sm font-semibold text-slate-700">{row.day}</h3>
+                ) : (
+                  <EventRow event={row.event} zone={zone} onEdit={onEdit} />
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <p role="status" aria-live="polite" className="mt-2 text-sm text-slate-600">
+        {error ?? (loading ? "Loading more events…" : `${pages.items.length.toLocaleString("en")} events loaded${pages.next ? "; scroll for more" : ""}. Times in ${zone}.`)}
+      </p>
+    </div>
+  );
+}
+
+function EventRow({ event, zone, onEdit }: { event: TTimelineEventView; zone: string; onEdit: (e: TTimelineEventView) => void }) {
+  const at = new Date(event.occurredAt);
+  const end = event.endsAt ? new Date(event.endsAt) : null;
+  return (
+    <article aria-label={event.title} className="flex gap-4 border-b border-slate-100 px-4 py-3 text-sm">
+      <time dateTime={event.occurredAt} className="w-40 shrink-0 font-mono text-slate-700">
+        {utcToZonedInput(at, zone).slice(11)} <span className="text-xs text-slate-500">{offsetLabel(at, zone)}</span>
+        {end && <span className="block text-xs text-slate-500">until {utcToZonedInput(end, zone).replace("T", " ")}</span>}
+      </time>
+      <div className="min-w-0 flex-1">
+        <p className="font-medium text-slate-900">{event.title}</p>
+        <p className="text-xs text-slate-600">
+          {EVENT_CATEGORY_LABELS[event.category as TEventCategory] ?? event.category} · {CONFIDENCE_LABELS[event.confidence as keyof typeof CONFIDENCE_LABELS] ?? event.confidence}
+          {event.source && ` · ${event.source}`} · {event.orgName}
+          {event.visibility === "OWNER_ORG_ONLY" && ` · ${event.orgName} only`}
+        </p>
+        {event.description && <p className="mt-1 line-clamp-2 text-slate-700">{event.description}</p>}
+        {event.evidence.length > 0 && <p className="mt-1 text-xs text-slate-600">Evidence: {event.evidence.map((e) => e.title).join(", ")}</p>}
+      </div>
+      {event.can.edit && (
+        <button type="button" onClick={() => onEdit(event)} className="self-start rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-50" aria-label={`Edit ${event.title}`}>
+          Edit
+        </button>
+      )}
+    </article>
+  );
+}

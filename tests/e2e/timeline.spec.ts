@@ -1,0 +1,92 @@
+import { randomBytes } from "node:crypto";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { DEMO_CASE_TITLE, signInAs } from "./helpers";
+
+const ORIGIN = "http://localhost:3100";
+
+// The list is virtualised (only rows on screen exist), so counts come from its status line.
+const loaded = (page: Page) => page.getByRole("status").filter({ hasText: "events loaded" });
+
+async function openTimeline(browser: Browser, email: string, timezoneId = "America/Los_Angeles"): Promise<{ page: Page; caseId: string }> {
+  const page = await (await browser.newContext({ timezoneId, acceptDownloads: true })).newPage();
+  await signInAs(page, email);
+  await page.getByRole("link", { name: DEMO_CASE_TITLE }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(DEMO_CASE_TITLE);
+  const caseId = page.url().split("/cases/")[1]!.split("/")[0]!;
+  await page.getByRole("link", { name: "Timeline" }).click();
+  await expect(page.getByRole("feed", { name: "Timeline events" })).toBeVisible();
+  return { page, caseId };
+}
+
+test("add an event in the browser's time zone, see it back, edit it", async ({ browser }) => {
+  const { page, caseId } = await openTimeline(browser, "investigator@microsoft.demo");
+  await expect(page.getByLabel("Time zone")).toHaveValue("America/Los_Angeles");
+  const title = `Key rotation burst ${randomBytes(3).toString("hex")}`;
+  const form = page.getByRole("form", { name: "Add event" });
+  await form.getByLabel(/^Occurred at/).fill("2026-01-15T09:00:00");
+  await form.getByLabel("Title").fill(title);
+  await form.getByLabel("Category").selectOption("DETECTION");
+  await form.getByLabel("Source").fill("gateway logs");
+  await form.getByRole("button", { name: "Add event" }).click();
+  const row = page.getByRole("article", { name: title });
+  await expect(row).toContainText("09:00");
+  await expect(row).toContainText("UTC-08:00");
+  // Stored as 17:00 UTC (Los Angeles is UTC-8 in January).
+  const listed = await (await page.request.get(`/api/cases/${caseId}/timeline?q=${encodeURIComponent(title)}`)).json();
+  expect(listed.items[0].occurredAt).toBe("2026-01-15T17:00:00.000Z");
+
+  // Another zone shows the same instant differently, with its zone visible.
+  await page.getByLabel("Time zone").selectOption("UTC");
+  await expect(row).toContainText("17:00");
+
+  await row.getByRole("button", { name: `Edit ${title}` }).click();
+  const edit = page.getByRole("form", { name: "Edit event" });
+  await edit.getByLabel("Title").fill(`${title} (confirmed)`);
+  await edit.getByLabel("Confidence").selectOption("CONFIRMED");
+  await edit.getByRole("button", { name: "Save event" }).click();
+  await expect(page.getByRole("article", { name: `${title} (confirmed)` })).toContainText("Confirmed");
+});
+
+test("filter by category, brush the histogram; the URL holds both", async ({ browser }) => {
+  const { page, caseId } = await openTimeline(browser, "investigator@microsoft.demo");
+  const tag = `e2e-${randomBytes(3).toString("hex")}`;
+  const categories = ["PAYMENT", "API_ACCESS", "EXTRACTION", "RATE_LIMITING"];
+  for (let i = 0; i < 24; i++) {
+    const res = await page.request.post(`/api/cases/${caseId}/timeline`, {
+      headers: { Origin: ORIGIN },
+      data: { occurredAt: `2025-${String(1 + (i % 12)).padStart(2, "0")}-10T12:00:00Z`, timeZone: "UTC", title: `${tag} event ${i}`, category: categories[i % 4], source: tag },
+    });
+    expect(res.status()).toBe(201);
+  }
+  await page.reload();
+  await page.getByRole("searchbox", { name: "Text" }).fill(tag);
+  await page.getByRole("form", { name: "Filter the timeline" }).getByLabel("Category").selectOption("PAYMENT");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/category=PAYMENT/);
+  await expect(loaded(page)).toContainText("6 events loaded");
+  await expect(page.getByRole("article").first()).toContainText("Payment");
+
+  // Drag the brush's left handle to the right: the list keeps only the later events.
+  await page.goto(`/cases/${caseId}/timeline?q=${tag}`);
+  await expect(loaded(page)).toContainText("24 events loaded");
+  const handle = page.locator(".recharts-brush-traveller").first();
+  const box = (await handle.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 250, box.y + box.height / 2, { steps: 10 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(/from=/);
+  await expect.poll(async () => Number((await loaded(page).textContent())?.match(/^(\d+) events/)?.[1])).toBeLessThan(24);
+  expect(new URL(page.url()).searchParams.get("q")).toBe(tag);
+});
+
+test("someone outside the case gets 404 for the timeline page and API", async ({ browser }) => {
+  const { caseId } = await openTimeline(browser, "investigator@microsoft.demo");
+  const outsider = await (await browser.newContext()).newPage();
+  await signInAs(outsider, "executive@microsoft.demo"); // lists the case (same org), is no member
+  expect((await outsider.goto(`/cases/${caseId}/timeline`))?.status()).toBe(404);
+  expect((await outsider.request.get(`/api/cases/${caseId}/timeline`)).status()).toBe(404);
+  expect((await outsider.request.get(`/api/cases/${caseId}/timeline/histogram`)).status()).toBe(404);
+  const post = await outsider.request.post(`/api/cases/${caseId}/timeline`, { headers: { Origin: ORIGIN }, data: { occurredAt: "2026-01-01T00:00:00Z", timeZone: "UTC", title: "x", category: "OTHER" } });
+  expect(post.status()).toBe(404);
+});
