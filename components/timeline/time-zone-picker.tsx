@@ -9,7 +9,7 @@ export function TimeZonePicker() {
   return (
     <label className="flex items-center gap-2 text-sm text-slate-700">
       Time zone
-      <select value={zone} onChange={(e) => setZone(e.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+      <select aria-label="Time zone" value={zone} onChange={(e) => setZone(e.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
         {timeZoneChoices(zone).map((z) => (
           <option key={z} value={z}>{z}</option>
         ))}

@@ -7,6 +7,12 @@ const ORIGIN = "http://localhost:3100";
 // The list is virtualised (only rows on screen exist), so counts come from its status line.
 const loaded = (page: Page) => page.getByRole("status").filter({ hasText: "events loaded" });
 
+/** The server renders times in UTC; the zone picker shows the browser's zone once React runs. */
+async function hydrated(page: Page, timezoneId = "America/Los_Angeles") {
+  await expect(page.getByRole("feed", { name: "Timeline events" })).toBeVisible();
+  await expect(page.getByLabel("Time zone", { exact: true })).toHaveValue(timezoneId);
+}
+
 async function openTimeline(browser: Browser, email: string, timezoneId = "America/Los_Angeles"): Promise<{ page: Page; caseId: string }> {
   const page = await (await browser.newContext({ timezoneId, acceptDownloads: true })).newPage();
   await signInAs(page, email);
@@ -14,13 +20,13 @@ async function openTimeline(browser: Browser, email: string, timezoneId = "Ameri
   await expect(page.getByRole("heading", { level: 1 })).toContainText(DEMO_CASE_TITLE);
   const caseId = page.url().split("/cases/")[1]!.split("/")[0]!;
   await page.getByRole("link", { name: "Timeline" }).click();
-  await expect(page.getByRole("feed", { name: "Timeline events" })).toBeVisible();
+  await hydrated(page, timezoneId);
   return { page, caseId };
 }
 
 test("add an event in the browser's time zone, see it back, edit it", async ({ browser }) => {
   const { page, caseId } = await openTimeline(browser, "investigator@microsoft.demo");
-  await expect(page.getByLabel("Time zone")).toHaveValue("America/Los_Angeles");
+
   const title = `Key rotation burst ${randomBytes(3).toString("hex")}`;
   const form = page.getByRole("form", { name: "Add event" });
   await form.getByLabel(/^Occurred at/).fill("2026-01-15T09:00:00");
@@ -36,7 +42,7 @@ test("add an event in the browser's time zone, see it back, edit it", async ({ b
   expect(listed.items[0].occurredAt).toBe("2026-01-15T17:00:00.000Z");
 
   // Another zone shows the same instant differently, with its zone visible.
-  await page.getByLabel("Time zone").selectOption("UTC");
+  await page.getByLabel("Time zone", { exact: true }).selectOption("UTC");
   await expect(row).toContainText("17:00");
 
   await row.getByRole("button", { name: `Edit ${title}` }).click();
@@ -45,6 +51,38 @@ test("add an event in the browser's time zone, see it back, edit it", async ({ b
   await edit.getByLabel("Confidence").selectOption("CONFIRMED");
   await edit.getByRole("button", { name: "Save event" }).click();
   await expect(page.getByRole("article", { name: `${title} (confirmed)` })).toContainText("Confirmed");
+});
+
+test("import a CSV: preview, map, validate with rejected rows by line, commit; a re-run adds nothing", async ({ browser }) => {
+  const { page } = await openTimeline(browser, "investigator@microsoft.demo");
+  const tag = `imp-${randomBytes(3).toString("hex")}`;
+  const csv = Buffer.from(
+    ["\uFEFFtime,title,category,source", `2026-02-01T09:00,"Payout, batch ${tag}",payment,billing`, `2026-02-01T10:00,"Refund ${tag}`, `second line",payment,billing`, "yesterday,Broken,payment,billing", ""].join("\r\n"),
+  );
+  const run = async () => {
+    await page.getByText("Import events from a CSV or JSON Lines file").click();
+    await page.getByLabel("File to import (CSV with a header line, or JSON Lines)").setInputFiles({ name: "events.csv", mimeType: "text/csv", buffer: csv });
+    const preview = page.getByRole("table", { name: "First rows of the file" });
+    await expect(preview.getByRole("cell", { name: `Payout, batch ${tag}` })).toBeVisible();
+    const mapping = page.getByRole("form", { name: "Map columns" });
+    await expect(mapping.getByLabel("Occurred at (required)")).toHaveValue("time");
+    await expect(mapping.getByLabel("Time zone of times without an offset")).toHaveValue("America/Los_Angeles");
+    await mapping.getByRole("button", { name: "Validate" }).click();
+    const section = page.getByRole("region", { name: "Import events" });
+    await expect(section.getByText("Validated: nothing is imported until you choose Import.")).toBeVisible();
+    await expect(section.getByText("2 valid · 1 rejected · 0 duplicates in the file")).toBeVisible();
+    await expect(section.getByRole("table", { name: "Rejected rows" }).getByRole("row", { name: /^5 time: "yesterday"/ })).toBeVisible();
+    await section.getByRole("button", { name: "Import 2 events" }).click();
+    await expect(section.getByText("Imported.")).toBeVisible();
+    return section;
+  };
+  const first = await run();
+  await expect(first.getByText("2 imported · 0 already on the timeline")).toBeVisible();
+  await expect(page.getByRole("article", { name: `Payout, batch ${tag}` })).toContainText("09:00");
+  await page.reload();
+  await hydrated(page);
+  const second = await run();
+  await expect(second.getByText("0 imported · 2 already on the timeline")).toBeVisible();
 });
 
 test("filter by category, brush the histogram; the URL holds both", async ({ browser }) => {
@@ -59,15 +97,17 @@ test("filter by category, brush the histogram; the URL holds both", async ({ bro
     expect(res.status()).toBe(201);
   }
   await page.reload();
+  await hydrated(page); // typing before React attaches can be lost
   await page.getByRole("searchbox", { name: "Text" }).fill(tag);
   await page.getByRole("form", { name: "Filter the timeline" }).getByLabel("Category").selectOption("PAYMENT");
   await page.getByRole("button", { name: "Apply" }).click();
-  await expect(page).toHaveURL(/category=PAYMENT/);
+  await expect(page).toHaveURL(new RegExp(`category=PAYMENT.*q=${tag}|q=${tag}.*category=PAYMENT`));
   await expect(loaded(page)).toContainText("6 events loaded");
   await expect(page.getByRole("article").first()).toContainText("Payment");
 
   // Drag the brush's left handle to the right: the list keeps only the later events.
   await page.goto(`/cases/${caseId}/timeline?q=${tag}`);
+  await hydrated(page);
   await expect(loaded(page)).toContainText("24 events loaded");
   const handle = page.locator(".recharts-brush-traveller").first();
   const box = (await handle.boundingBox())!;

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { TimelineHistogram } from "@/components/charts/timeline-histogram";
 import { TimelineFilters } from "@/components/timeline/timeline-filters";
+import { ImportWizard } from "@/components/timeline/import-wizard";
 import { TimelineWorkspace } from "@/components/timeline/timeline-workspace";
 import { EmptyState } from "@/components/ui/empty-state";
 import { orNotFound, requirePageUser } from "@/lib/page";
@@ -25,6 +26,12 @@ export default async function TimelinePage({ params, searchParams }: Props) {
     <div className="space-y-4">
       <TimelineFilters filters={filters} orgs={options.orgs} sources={options.sources} />
       {histogram.buckets.length > 0 ? <TimelineHistogram histogram={histogram} /> : <EmptyState title="No events match">{options.canCreate ? "Add the first one below, or clear the filters." : "Members who can add events build the timeline here."}</EmptyState>}
+      {options.canCreate && (
+        <details className="rounded-lg border border-slate-200 bg-slate-50 p-3">
+          <summary className="cursor-pointer text-sm font-medium">Import events from a CSV or JSON Lines file</summary>
+          <div className="mt-3"><ImportWizard caseId={caseId} direct={options.direct} orgName={user.orgName} /></div>
+        </details>
+      )}
       <TimelineWorkspace caseId={caseId} query={search.toString()} initial={page} options={options} orgName={user.orgName} actions={{ create: createEventAction.bind(null, caseId), update: updateEventAction.bind(null, caseId), remove: deleteEventAction.bind(null, caseId) }} />
     </div>
   );

@@ -1,0 +1,161 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { getDb, Prisma } from "@/lib/db";
+import { recordAudit } from "@/lib/audit/record";
+import { getBlobStore } from "@/lib/storage";
+import { countBytes, readRecords, toEventRow, type TImportRow } from "@/lib/timeline/import-parse";
+import { ZImportOptions, type TImportOptions } from "@/lib/timeline/import-schemas";
+
+// The import job runner. Why not graphile-worker or pg-boss (the brief prefers a Postgres-backed
+// library): their current releases require Node >= 22 and this app supports Node 20; both also
+// keep their own schema outside Prisma's migrations and rely on LISTEN/NOTIFY or many sessions,
+// which the embedded single-session PGlite does not give. So the state lives in ImportJob and
+// the work runs in-process, restartable: a run claims the job by stamping heartbeatAt; a job
+// whose heartbeat is older than STALE_MS (its process died) is claimed again by the next status
+// poll (lib/timeline/import.ts) and run from the start. Validation only writes counts and
+// rejected rows (replaced on a re-run); the commit is ONE transaction, so a crash leaves no
+// events behind, and ON CONFLICT on the per-case dedupe key makes a re-run add no duplicates.
+
+export const STALE_MS = 120_000;
+const BATCH = 5_000;
+const PROGRESS_MS = 500;
+const REJECTS_KEPT = 100_000; // beyond this only the count grows
+
+type TJob = { id: string; caseId: string; orgId: string; createdById: string; format: "CSV" | "JSONL"; sha256: string; fileName: string; status: string; options: TImportOptions };
+
+/** Claims a VALIDATING or COMMITTING job that nobody is running (or whose runner died). */
+async function claim(jobId: string): Promise<TJob | null> {
+  const rows = await getDb().$queryRaw<(Omit<TJob, "options"> & { options: unknown })[]>`
+    UPDATE "ImportJob" SET "heartbeatAt" = now(), attempts = attempts + 1, "updatedAt" = now()
+    WHERE id = ${jobId}::uuid AND status IN ('VALIDATING', 'COMMITTING')
+      AND ("heartbeatAt" IS NULL OR "heartbeatAt" < now() - ${`${STALE_MS} milliseconds`}::interval)
+    RETURNING id, "caseId", "orgId", "createdById", format::text AS format, sha256, "fileName", status::text AS status, options`;
+  const row = rows[0];
+  return row ? { ...row, options: ZImportOptions.parse(row.options) } : null;
+}
+
+/** Progress writes go outside the commit transaction, throttled, and never block the work. */
+function progressWriter(job: TJob, status: string) {
+  let last = 0;
+  return (rows: number, bytes: number, force = false) => {
+    const now = Date.now();
+    if (!force && now - last < PROGRESS_MS) return;
+    last = now;
+    void getDb()
+      .$executeRaw`UPDATE "ImportJob" SET "rowsProcessed" = ${rows}, "bytesProcessed" = ${bytes}, "heartbeatAt" = now() WHERE id = ${job.id}::uuid AND status::text = ${status}`
+      .catch((error: unknown) => console.error("[import] progress update failed:", error));
+  };
+}
+
+type TOutcome = { line: number; row: TImportRow; reason: null } | { line: number; row: null; reason: string };
+
+async function* rowsOf(job: TJob, onProgress: (rows: number, bytes: number) => void): AsyncGenerator<TOutcome> {
+  const stream = await getBlobStore().read(job.sha256);
+  if (!stream) throw new Error("The uploaded file is missing from storage.");
+  let bytes = 0;
+  let rows = 0;
+  const counted = countBytes(stream, (n) => (bytes += n));
+  for await (const record of readRecords(counted, job.format)) {
+    rows++;
+    onProgress(rows, bytes);
+    if ("error" in record) yield { line: record.line, row: null, reason: record.error };
+    else {
+      const row = toEventRow(record.values, job.options);
+      yield typeof row === "string" ? { line: record.line, row: null, reason: row } : { line: record.line, row, reason: null };
+    }
+  }
+}
+
+async function validate(job: TJob): Promise<void> {
+  const db = getDb();
+  const progress = progressWriter(job, "VALIDATING");
+  await db.importRowError.deleteMany({ where: { jobId: job.id } });
+  const seen = new Set<string>();
+  let valid = 0, rejected = 0, duplicate = 0, rows = 0;
+  let pending: { jobId: string; line: number; reason: string }[] = [];
+  for await (const r of rowsOf(job, (n, b) => progress((rows = n), b))) {
+    if (r.row) {
+      if (seen.has(r.row.dedupeKey)) duplicate++;
+      else {
+        seen.add(r.row.dedupeKey);
+        valid++;
+      }
+      continue;
+    }
+    rejected++;
+    if (rejected <= REJECTS_KEPT) pending.push({ jobId: job.id, line: r.line, reason: r.reason!.slice(0, 500) });
+    if (pending.length >= BATCH) {
+      await db.importRowError.createMany({ data: pending });
+      pending = [];
+    }
+  }
+  if (pending.length) await db.importRowError.createMany({ data: pending });
+  await db.importJob.updateMany({
+    where: { id: job.id, status: "VALIDATING" },
+    data: { status: "VALIDATED", rowsProcessed: rows, rowsValid: valid, rowsRejected: rejected, rowsDuplicate: duplicate, heartbeatAt: null },
+  });
+}
+
+async function insertBatch(tx: Prisma.TransactionClient, job: TJob, batch: TImportRow[]): Promise<number> {
+  const visibility = job.options.visibility;
+  return tx.$executeRaw`
+    INSERT INTO "TimelineEvent" (id, "caseId", "orgId", "authorId", "occurredAt", "endsAt", title, description, category, source, confidence, visibility, "dedupeKey", "importJobId", "updatedAt")
+    SELECT gen_random_uuid(), ${job.caseId}::uuid, ${job.orgId}::uuid, ${job.createdById}::uuid, r.o::timestamp, r.e::timestamp, r.t, r.d, r.c::"EventCategory", r.s, r.f::"EventConfidence",
+           ${visibility}::"Visibility", r.k, ${job.id}::uuid, now()
+    FROM unnest(${batch.map((r) => r.occurredAt.toISOString())}::text[], ${batch.map((r) => r.endsAt?.toISOString() ?? null)}::text[], ${batch.map((r) => r.title)}::text[],
+                ${batch.map((r) => r.description)}::text[], ${batch.map((r) => r.category)}::text[], ${batch.map((r) => r.source)}::text[],
+                ${batch.map((r) => r.confidence)}::text[], ${batch.map((r) => r.dedupeKey)}::text[]) AS r(o, e, t, d, c, s, f, k)
+    ON CONFLICT ("caseId", "dedupeKey") DO NOTHING`;
+}
+
+async function commit(job: TJob): Promise<void> {
+  const progress = progressWriter(job, "COMMITTING");
+  const runner = randomUUID();
+  await getDb().$transaction(
+    async (tx) => {
+      // One runner at a time per job (a reclaimed job waits here for a slow predecessor), and a
+      // job already committed or cancelled is left alone.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`import:${job.id}`}))`;
+      const [current] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "ImportJob" WHERE id = ${job.id}::uuid`;
+      if (current?.status !== "COMMITTING") return;
+      let inserted = 0, valid = 0, batch: TImportRow[] = [];
+      const seen = new Set<string>();
+      for await (const r of rowsOf(job, progress)) {
+        if (!r.row || seen.has(r.row.dedupeKey)) continue;
+        seen.add(r.row.dedupeKey);
+        valid++;
+        batch.push(r.row);
+        if (batch.length >= BATCH) {
+          inserted += await insertBatch(tx, job, batch);
+          batch = [];
+        }
+      }
+      if (batch.length) inserted += await insertBatch(tx, job, batch);
+      await tx.importJob.update({ where: { id: job.id }, data: { status: "COMMITTED", rowsInserted: inserted, rowsExisting: valid - inserted, rowsValid: valid, heartbeatAt: null } });
+      await recordAudit(
+        { actorId: job.createdById, action: "timeline.imported", targetType: "import_job", targetId: job.id, caseId: job.caseId, ip: null, userAgent: null, details: { fileName: job.fileName, sha256: job.sha256, inserted, existing: valid - inserted, runner, ...(job.options.visibility === "OWNER_ORG_ONLY" ? { orgOnly: job.orgId } : {}) } },
+        tx,
+      );
+    },
+    { timeout: 60 * 60_000, maxWait: 60_000 },
+  );
+}
+
+/**
+ * Runs a job that is VALIDATING or COMMITTING, unless another runner holds it. Errors mark the
+ * job FAILED with a message; nothing of a failed commit is kept (its transaction rolled back).
+ */
+export async function runImportJob(jobId: string): Promise<void> {
+  const job = await claim(jobId);
+  if (!job) return;
+  try {
+    if (job.status === "VALIDATING") await validate(job);
+    else await commit(job);
+  } catch (error) {
+    console.error(`[import] job ${job.id} failed:`, error);
+    await getDb().importJob.updateMany({
+      where: { id: job.id, status: job.status as "VALIDATING" | "COMMITTING" },
+      data: { status: "FAILED", heartbeatAt: null, error: error instanceof Error ? error.message.slice(0, 500) : "The import failed." },
+    });
+  }
+}

@@ -1,0 +1,170 @@
+import { Readable } from "node:stream";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { getDb } from "@/lib/db";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
+import { runImportJob } from "@/lib/jobs/timeline-import";
+import { getBlobStore } from "@/lib/storage";
+import { changeImport, createImport, getImport, listImportRejects } from "@/lib/timeline/import";
+import { parseTime } from "@/lib/timeline/import-parse";
+import { listTimelineEvents } from "@/lib/timeline/queries";
+import { ZTimelineFilters } from "@/lib/timeline/schemas";
+import type { TActor } from "@/lib/auth/session";
+import { createJointCase, uid } from "@/tests/helpers/factories";
+import { streamOf } from "@/tests/helpers/evidence";
+
+const MAPPING = { occurredAt: "time", title: "title", category: "category", source: "source", description: "notes" };
+const events = (caseId: string) => getDb().timelineEvent.count({ where: { caseId } });
+
+async function importFile(actor: TActor, caseId: string, bytes: Buffer, fileName = "events.csv", options: Record<string, unknown> = {}) {
+  const { job, preview } = await createImport(actor, caseId, { body: streamOf(bytes), fileName, contentLength: String(bytes.length) });
+  const v = await changeImport(actor, caseId, job.id, { action: "validate", options: { mapping: MAPPING, timeZone: "America/Los_Angeles", ...options } });
+  expect(v.run).toBe(true);
+  await runImportJob(job.id);
+  return { jobId: job.id, preview, validated: (await getImport(actor, caseId, job.id)).job };
+}
+
+async function commit(actor: TActor, caseId: string, jobId: string) {
+  await changeImport(actor, caseId, jobId, { action: "commit" });
+  await runImportJob(jobId);
+  return (await getImport(actor, caseId, jobId)).job;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("timeline import", () => {
+  it("reads a CSV with a BOM, CRLF, quoted commas and newlines; reports every bad row by line; commits the rest once", async () => {
+    const w = await createJointCase();
+    const marker = uid();
+    const csv = [
+      "\uFEFFtime,title,category,source,notes", // line 1
+      `2026-01-15T09:00,"Signup, burst ${marker}",account creation,billing,plain`, // 2
+      `2026-01-15 10:00:00,Key minted ${marker},API_ACCESS,gateway,"two`, // 3
+      `lines, and a ""quote"""`, // 4 (same record)
+      `not a time,Bad time,API_ACCESS,gateway,x`, // 5
+      `2026-01-16T09:00Z,,API_ACCESS,gateway,no title`, // 6
+      `2026-01-16T09:00Z,Unknown cat,GOSSIP,gateway,x`, // 7
+      `2026-01-16T09:00Z,Too,few`, // 8
+      "", // 9: blank, skipped
+      `2026-01-15T09:00,"Signup, burst ${marker}",account creation,billing,plain`, // 10: duplicate of line 2
+      `2026-03-08T02:30,Skipped hour,DETECTION,ids,x`, // 11: does not exist in Los Angeles
+      `1736935200Z,Weird,DETECTION,ids,x`, // 12
+    ].join("\r\n");
+    const { jobId, preview, validated } = await importFile(w.investigator, w.caseId, Buffer.from(csv));
+    expect(preview.columns).toEqual(["time", "title", "category", "source", "notes"]);
+    expect(preview.rows[1]!.notes).toBe('two\nlines, and a "quote"');
+    expect(validated).toMatchObject({ status: "VALIDATED", rowsValid: 2, rowsRejected: 6, rowsDuplicate: 1 });
+    const { items } = await listImportRejects(w.investigator, w.caseId, jobId, {});
+    expect(items.map((r) => r.line)).toEqual([5, 6, 7, 8, 11, 12]);
+    expect(items[0]!.reason).toMatch(/^time: "not a time" is not an ISO 8601 time/);
+    expect(items[1]!.reason).toMatch(/title is empty/);
+    expect(items[2]!.reason).toMatch(/unknown category "GOSSIP"/);
+    expect(items[3]!.reason).toMatch(/Expected 5 columns, found 3/);
+    expect(items[4]!.reason).toMatch(/does not exist in America\/Los_Angeles/);
+    expect(await events(w.caseId)).toBe(0); // validation writes no events
+
+    expect(await commit(w.investigator, w.caseId, jobId)).toMatchObject({ status: "COMMITTED", rowsInserted: 2, rowsExisting: 0 });
+    const listed = (await listTimelineEvents(w.partnerLead, w.caseId, ZTimelineFilters.parse({ q: marker }))).items;
+    expect(listed.map((e) => [e.occurredAt, e.title, e.category])).toEqual([
+      ["2026-01-15T17:00:00.000Z", `Signup, burst ${marker}`, "ACCOUNT_CREATION"],
+      ["2026-01-15T18:00:00.000Z", `Key minted ${marker}`, "API_ACCESS"],
+    ]);
+    expect(listed[1]!.description).toBe('two\nlines, and a "quote"');
+
+    // The same file again: nothing new.
+    const again = await importFile(w.investigator, w.caseId, Buffer.from(csv));
+    expect(await commit(w.investigator, w.caseId, again.jobId)).toMatchObject({ status: "COMMITTED", rowsInserted: 0, rowsExisting: 2 });
+    expect(await events(w.caseId)).toBe(2);
+    const audit = await getDb().auditEvent.findMany({ where: { caseId: w.caseId, action: "timeline.imported" } });
+    expect(audit).toHaveLength(2);
+  });
+
+  it("JSONL with epoch seconds and milliseconds, common log format, and a row id for de-duplication", async () => {
+    const w = await createJointCase();
+    const lines = [
+      JSON.stringify({ id: "a1", ts: 1768496400, msg: "epoch seconds" }),
+      "{not json",
+      JSON.stringify({ id: "a2", ts: 1768496400, msg: "same time, other id" }),
+      JSON.stringify({ id: "a1", ts: 1768496999, msg: "same id: a duplicate" }),
+      "[1,2]",
+    ].join("\n");
+    const mapping = { occurredAt: "ts", title: "msg", externalId: "id" };
+    const { jobId, validated } = await importFile(w.lead, w.caseId, Buffer.from(lines), "events.jsonl", { mapping, timeFormat: "epoch_s" });
+    expect(validated).toMatchObject({ rowsValid: 2, rowsRejected: 2, rowsDuplicate: 1 });
+    expect((await listImportRejects(w.lead, w.caseId, jobId, {})).items).toEqual([
+      { line: 2, reason: "Not valid JSON." },
+      { line: 5, reason: "Each line must be a JSON object." },
+    ]);
+    expect((await commit(w.lead, w.caseId, jobId)).rowsInserted).toBe(2);
+    expect(parseTime("1768496400000", "epoch_ms", "UTC")).toEqual(new Date("2026-01-15T17:00:00Z"));
+    expect(parseTime("[15/Jan/2026:09:00:00 -0800]", "clf", "UTC")).toEqual(new Date("2026-01-15T17:00:00Z"));
+    expect(parseTime("2026-07-15T09:00", "iso", "America/Los_Angeles")).toEqual(new Date("2026-07-15T16:00:00Z"));
+    expect(parseTime("2026-07-15T09:00:00+02:00", "iso", "America/Los_Angeles")).toEqual(new Date("2026-07-15T07:00:00Z"));
+    expect(parseTime("9000000000", "epoch_s", "UTC")).toMatch(/outside 1970–2199/);
+    expect(parseTime("15/Jan/2026 09:00", "clf", "UTC")).toMatch(/common log format/);
+  });
+
+  it("cancel writes nothing; a committed import cannot be cancelled or committed twice", async () => {
+    const w = await createJointCase();
+    const { jobId } = await importFile(w.investigator, w.caseId, Buffer.from(`time,title\n2026-01-01T00:00Z,one ${uid()}\n`), "e.csv", { mapping: { occurredAt: "time", title: "title" } });
+    await changeImport(w.investigator, w.caseId, jobId, { action: "cancel" });
+    await expect(changeImport(w.investigator, w.caseId, jobId, { action: "commit" })).rejects.toBeInstanceOf(ConflictError);
+    await runImportJob(jobId);
+    expect(await events(w.caseId)).toBe(0);
+    expect((await getImport(w.investigator, w.caseId, jobId)).job.status).toBe("CANCELLED");
+  });
+
+  it("a failure part-way through the commit leaves nothing; the job resumes and imports every row exactly once", async () => {
+    const w = await createJointCase();
+    const rows = Array.from({ length: 12_000 }, (_, i) => `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}Z,row ${i},API_ACCESS,gw,`);
+    const bytes = Buffer.from(["time,title,category,source,notes", ...rows].join("\n"));
+    const { jobId } = await importFile(w.investigator, w.caseId, bytes);
+    const store = getBlobStore();
+    const read = store.read.bind(store);
+    // The storage read dies after ~70% of the file: the first batches were already inserted.
+    vi.spyOn(store, "read").mockImplementationOnce(async () => {
+      let sent = false;
+      return new Readable({
+        read() {
+          if (sent) return this.destroy(new Error("connection reset by storage"));
+          sent = true;
+          this.push(bytes.subarray(0, Math.floor(bytes.length * 0.7)));
+        },
+      });
+    });
+    const failed = await commit(w.investigator, w.caseId, jobId);
+    expect(failed).toMatchObject({ status: "FAILED", error: "connection reset by storage" });
+    expect(await events(w.caseId)).toBe(0);
+    vi.mocked(store.read).mockImplementation(read);
+
+    // A process that died mid-commit leaves the job COMMITTING with a stale heartbeat; the next
+    // status poll starts it again.
+    await getDb().importJob.update({ where: { id: jobId }, data: { status: "COMMITTING", heartbeatAt: new Date(Date.now() - 10 * 60_000) } });
+    await getImport(w.investigator, w.caseId, jobId);
+    await expect.poll(async () => (await getImport(w.investigator, w.caseId, jobId)).job.status, { timeout: 20_000 }).toBe("COMMITTED");
+    expect(await events(w.caseId)).toBe(12_000);
+    await runImportJob(jobId); // nothing to do: not claimable any more
+    expect(await events(w.caseId)).toBe(12_000);
+  });
+
+  it("authorization: non-members 404, viewers 403, nobody but the uploader sees the job", async () => {
+    const w = await createJointCase();
+    const file = () => ({ body: streamOf(Buffer.from("time,title\n2026-01-01T00:00Z,x\n")), fileName: "e.csv", contentLength: null });
+    await expect(createImport(w.outsider, w.caseId, file())).rejects.toBeInstanceOf(NotFoundError);
+    await expect(createImport(w.viewer, w.caseId, file())).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(createImport(w.lead, w.caseId, { ...file(), fileName: "e.exe" })).rejects.toBeInstanceOf(ValidationError);
+    const { job } = await createImport(w.investigator, w.caseId, file());
+    await expect(getImport(w.lead, w.caseId, job.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getImport(w.partnerLead, w.caseId, job.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(changeImport(w.partnerLead, w.caseId, job.id, { action: "cancel" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getImport(w.outsider, w.caseId, job.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(changeImport(w.investigator, w.caseId, job.id, { action: "validate", options: { mapping: { occurredAt: "" } } })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("on a release-controlled case imported events are owner-org-only, hidden from the partner", async () => {
+    const w = await createJointCase({ releaseMode: "LEAD_RELEASE" });
+    const { jobId } = await importFile(w.investigator, w.caseId, Buffer.from(`time,title\n2026-01-01T00:00Z,x ${uid()}\n`), "e.csv", { mapping: { occurredAt: "time", title: "title" }, visibility: "ALL_CASE_ORGS" });
+    await commit(w.investigator, w.caseId, jobId);
+    expect((await listTimelineEvents(w.lead, w.caseId, ZTimelineFilters.parse({}))).items).toHaveLength(1);
+    expect((await listTimelineEvents(w.partnerLead, w.caseId, ZTimelineFilters.parse({}))).items).toHaveLength(0);
+  });
+});
