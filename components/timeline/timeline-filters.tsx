@@ -18,3 +18,14 @@ export function TimelineFilters({ filters, orgs, sources }: { filters: TTimeline
     </form>
   );
 }
+
+/** Downloads of what the filters select (the brushed range included), streamed by the export route. */
+export function ExportLinks({ caseId, query }: { caseId: string; query: string }) {
+  const href = (format: string) => `/api/cases/${caseId}/timeline/export?${query}${query ? "&" : ""}format=${format}`;
+  return (
+    <p className="flex gap-3 text-sm">
+      <a href={href("csv")} download className="text-brand-700 underline">Export CSV</a>
+      <a href={href("json")} download className="text-brand-700 underline">Export JSON</a>
+    </p>
+  );
+}

@@ -38,21 +38,43 @@ export async function listTimelineEvents(actor: TActor, caseId: unknown, filters
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
   const { cursor, limit } = ZTimelinePage.parse(page);
   const after = cursor ? decodeCursor(cursor) : null;
+  const result = await readPage(actor, c.id, facts, filters, after, limit);
+  if (!after) await recordAudit({ actorId: actor.id, action: "case.timeline_viewed", targetType: "case", targetId: c.id, caseId: c.id });
+  return result;
+}
+
+async function readPage(actor: TActor, caseId: string, facts: TCaseFacts, filters: TTimelineFilters, after: { occurredAt: Date; id: string } | null, limit: number): Promise<TTimelinePage> {
   const keyset = after ? Prisma.sql`AND (e."occurredAt", e.id) > (${ts(after.occurredAt)}, ${after.id}::uuid)` : Prisma.empty;
   const rows = await getDb().$queryRaw<TRow[]>`
     SELECT e.id, e."occurredAt", e."endsAt", e.title, e.description, e.category::text AS category, e.source,
            e.confidence::text AS confidence, e.visibility::text AS visibility, e.version, e."orgId", e."authorId",
            o.name AS "orgName", u.name AS "authorName"
     FROM "TimelineEvent" e JOIN "User" u ON u.id = e."authorId" JOIN "Organization" o ON o.id = e."orgId"
-    WHERE ${timelineWhere(actor, c.id, filters)} ${keyset}
+    WHERE ${timelineWhere(actor, caseId, filters)} ${keyset}
     ORDER BY e."occurredAt", e.id
     LIMIT ${limit + 1}`;
   const more = rows.length > limit;
   const items = rows.slice(0, limit);
   const links = await visibleEvidenceLinks(actor, items.map((r) => r.id));
-  if (!after) await recordAudit({ actorId: actor.id, action: "case.timeline_viewed", targetType: "case", targetId: c.id, caseId: c.id });
   const last = items.at(-1);
   return { items: items.map((r) => toView(actor, facts, r, links.get(r.id) ?? [])), nextCursor: more && last ? encodeCursor(last.occurredAt, last.id) : null };
+}
+
+/**
+ * Every visible event matching the filters, oldest first, a keyset page at a time (for
+ * exports: memory stays flat however long the timeline). The export is audited once, up front,
+ * with its filters.
+ */
+export async function* iterateTimelineEvents(actor: TActor, caseId: unknown, filters: TTimelineFilters, format: string): AsyncGenerator<TTimelineEventView> {
+  const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
+  await recordAudit({ actorId: actor.id, action: "timeline.exported", targetType: "case", targetId: c.id, caseId: c.id, details: { format, filters } });
+  let after: { occurredAt: Date; id: string } | null = null;
+  for (;;) {
+    const page = await readPage(actor, c.id, facts, filters, after, 2_000);
+    yield* page.items;
+    if (!page.nextCursor) return;
+    after = decodeCursor(page.nextCursor);
+  }
 }
 
 function toView(actor: TActor, facts: TCaseFacts, { authorId, ...r }: TRow, evidence: { id: string; title: string }[]): TTimelineEventView {

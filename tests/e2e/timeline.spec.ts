@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { DEMO_CASE_TITLE, signInAs } from "./helpers";
 
@@ -85,7 +86,7 @@ test("import a CSV: preview, map, validate with rejected rows by line, commit; a
   await expect(second.getByText("0 imported · 2 already on the timeline")).toBeVisible();
 });
 
-test("filter by category, brush the histogram; the URL holds both", async ({ browser }) => {
+test("filter by category, brush the histogram, export what is shown; the URL holds both", async ({ browser }) => {
   const { page, caseId } = await openTimeline(browser, "investigator@microsoft.demo");
   const tag = `e2e-${randomBytes(3).toString("hex")}`;
   const categories = ["PAYMENT", "API_ACCESS", "EXTRACTION", "RATE_LIMITING"];
@@ -118,6 +119,17 @@ test("filter by category, brush the histogram; the URL holds both", async ({ bro
   await expect(page).toHaveURL(/from=/);
   await expect.poll(async () => Number((await loaded(page).textContent())?.match(/^(\d+) events/)?.[1])).toBeLessThan(24);
   expect(new URL(page.url()).searchParams.get("q")).toBe(tag);
+  const brushed = Number((await loaded(page).textContent())?.match(/^(\d+) events/)?.[1]);
+
+  // The export holds what is shown: the same filters and brushed range.
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  expect(csv.suggestedFilename()).toBe("timeline.csv");
+  const lines = (await readFile((await csv.path())!, "utf8")).trimEnd().split("\r\n");
+  expect(lines[0]).toBe("\uFEFFid,occurredAt,endsAt,title,description,category,source,confidence,visibility,organisation,author,evidenceIds");
+  expect(lines).toHaveLength(brushed + 1);
+  expect(lines.slice(1).every((l) => l.includes(tag))).toBe(true);
+  const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
+  expect(JSON.parse(await readFile((await json.path())!, "utf8"))).toHaveLength(brushed);
 });
 
 test("someone outside the case gets 404 for the timeline page and API", async ({ browser }) => {
@@ -127,6 +139,7 @@ test("someone outside the case gets 404 for the timeline page and API", async ({
   expect((await outsider.goto(`/cases/${caseId}/timeline`))?.status()).toBe(404);
   expect((await outsider.request.get(`/api/cases/${caseId}/timeline`)).status()).toBe(404);
   expect((await outsider.request.get(`/api/cases/${caseId}/timeline/histogram`)).status()).toBe(404);
+  expect((await outsider.request.get(`/api/cases/${caseId}/timeline/export?format=csv`)).status()).toBe(404);
   const post = await outsider.request.post(`/api/cases/${caseId}/timeline`, { headers: { Origin: ORIGIN }, data: { occurredAt: "2026-01-01T00:00:00Z", timeZone: "UTC", title: "x", category: "OTHER" } });
   expect(post.status()).toBe(404);
 });

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { TimelineHistogram } from "@/components/charts/timeline-histogram";
-import { TimelineFilters } from "@/components/timeline/timeline-filters";
+import { ExportLinks, TimelineFilters } from "@/components/timeline/timeline-filters";
 import { ImportWizard } from "@/components/timeline/import-wizard";
 import { TimelineWorkspace } from "@/components/timeline/timeline-workspace";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -24,7 +24,10 @@ export default async function TimelinePage({ params, searchParams }: Props) {
   );
   return (
     <div className="space-y-4">
-      <TimelineFilters filters={filters} orgs={options.orgs} sources={options.sources} />
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <TimelineFilters filters={filters} orgs={options.orgs} sources={options.sources} />
+        <ExportLinks caseId={caseId} query={search.toString()} />
+      </div>
       {histogram.buckets.length > 0 ? <TimelineHistogram histogram={histogram} /> : <EmptyState title="No events match">{options.canCreate ? "Add the first one below, or clear the filters." : "Members who can add events build the timeline here."}</EmptyState>}
       {options.canCreate && (
         <details className="rounded-lg border border-slate-200 bg-slate-50 p-3">
