@@ -19,12 +19,13 @@ export type TEditableEvent = {
   confidence: string;
   visibility: string;
   evidence: { id: string }[];
-  can: { delete: boolean };
+  can: { delete: boolean; release: boolean };
 };
 
 type Props = {
   action: TFormAction;
   remove?: TFormAction;
+  release?: TFormAction;
   event?: TEditableEvent;
   direct: boolean;
   orgName: string;
@@ -33,7 +34,7 @@ type Props = {
 };
 
 /** Add or edit one event. Times are typed in the chosen zone, which is shown beside them. */
-export function EventForm({ action, remove, event, direct, orgName, evidence, onDone }: Props) {
+export function EventForm({ action, remove, release, event, direct, orgName, evidence, onDone }: Props) {
   const [zone] = useTimeZone();
   const { state, pending, formRef, onSubmit, refused } = useActionForm(action, { resetOnSuccess: !event });
   const { formRef: deleteRef, onSubmit: onDelete, pending: deleting, state: deleteState } = useActionForm(remove ?? action);
@@ -115,6 +116,7 @@ export function EventForm({ action, remove, event, direct, orgName, evidence, on
           <FormMessage state={state} success={event ? "Event saved." : "Event added."} />
         </div>
       </form>
+      {event && release && event.can.release && <ReleaseForm action={release} eventId={event.id} />}
       {event && remove && event.can.delete && (
         <form ref={deleteRef} onSubmit={onDelete} aria-label="Delete event">
           <input type="hidden" name="eventId" value={event.id} />
@@ -124,5 +126,23 @@ export function EventForm({ action, remove, event, direct, orgName, evidence, on
         </form>
       )}
     </div>
+  );
+}
+
+/** Releases an owner-organisation-only event to the case's other organisations (the notes mechanism). */
+function ReleaseForm({ action, eventId }: { action: TFormAction; eventId: string }) {
+  const { state, pending, formRef, onSubmit } = useActionForm(action);
+  return (
+    <form ref={formRef} onSubmit={onSubmit} aria-label="Release event" className="flex flex-wrap items-end gap-2">
+      <input type="hidden" name="itemType" value="timeline_event" />
+      <input type="hidden" name="itemId" value={eventId} />
+      <div className="flex-1">
+        <Field name="reason" label="Release to partner organisations — what and why" state={state}>
+          {(p) => <input {...p} required minLength={3} />}
+        </Field>
+      </div>
+      <SubmitButton variant="secondary" pending={pending}>Release</SubmitButton>
+      <div className="w-full"><FormMessage state={state} success="Released (or sent for approval)." /></div>
+    </form>
   );
 }

@@ -7,7 +7,7 @@ import { TimelineList } from "@/components/timeline/timeline-list";
 import { TimeZonePicker } from "@/components/timeline/time-zone-picker";
 import type { TTimelineEventView, TTimelineOptions, TTimelinePage } from "@/lib/timeline/queries";
 
-type Props = { caseId: string; query: string; initial: TTimelinePage; options: TTimelineOptions; orgName: string; actions: { create: TFormAction; update: TFormAction; remove: TFormAction } };
+type Props = { caseId: string; query: string; initial: TTimelinePage; options: TTimelineOptions; orgName: string; actions: { create: TFormAction; update: TFormAction; remove: TFormAction; release: TFormAction } };
 
 /** The add/edit form and the list, sharing the chosen time zone and the event being edited. */
 export function TimelineWorkspace({ caseId, query, initial, options, orgName, actions }: Props) {
@@ -17,7 +17,7 @@ export function TimelineWorkspace({ caseId, query, initial, options, orgName, ac
     <div className="space-y-4">
       <TimeZonePicker />
       {editing ? (
-        <EventForm key={editing.id} {...common} event={editing} action={actions.update} remove={actions.remove} onDone={() => setEditing(null)} />
+        <EventForm key={editing.id} {...common} event={editing} action={actions.update} remove={actions.remove} release={actions.release} onDone={() => setEditing(null)} />
       ) : (
         options.canCreate && <EventForm {...common} action={actions.create} />
       )}

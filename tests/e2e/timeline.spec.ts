@@ -25,7 +25,7 @@ async function openTimeline(browser: Browser, email: string, timezoneId = "Ameri
   return { page, caseId };
 }
 
-test("add an event in the browser's time zone, see it back, edit it", async ({ browser }) => {
+test("add an event in the browser's time zone, see it back, edit it, release an owner-org-only one", async ({ browser }) => {
   const { page, caseId } = await openTimeline(browser, "investigator@microsoft.demo");
 
   const title = `Key rotation burst ${randomBytes(3).toString("hex")}`;
@@ -52,6 +52,20 @@ test("add an event in the browser's time zone, see it back, edit it", async ({ b
   await edit.getByLabel("Confidence").selectOption("CONFIRMED");
   await edit.getByRole("button", { name: "Save event" }).click();
   await expect(page.getByRole("article", { name: `${title} (confirmed)` })).toContainText("Confirmed");
+
+  // An owner-organisation-only event reaches the partner by a release, with a reason.
+  const secret = `Internal lead ${randomBytes(3).toString("hex")}`;
+  await page.request.post(`/api/cases/${caseId}/timeline`, { headers: { Origin: ORIGIN }, data: { occurredAt: "2026-01-20T12:00:00Z", timeZone: "UTC", title: secret, category: "DETECTION", visibility: "OWNER_ORG_ONLY" } });
+  await page.getByLabel("Time zone", { exact: true }).selectOption("America/Los_Angeles"); // back to the browser's
+  await page.reload();
+  await hydrated(page);
+  await page.getByRole("button", { name: `Edit ${secret}` }).click();
+  const release = page.getByRole("form", { name: "Release event" });
+  await release.getByLabel(/Release to partner/).fill("Partner needs the detection time");
+  await release.getByRole("button", { name: "Release" }).click();
+  await expect(release.getByText("Released (or sent for approval).")).toBeVisible();
+  const after = await (await page.request.get(`/api/cases/${caseId}/timeline?q=${encodeURIComponent(secret)}`)).json();
+  expect(after.items[0].visibility).toBe("ALL_CASE_ORGS");
 });
 
 test("import a CSV: preview, map, validate with rejected rows by line, commit; a re-run adds nothing", async ({ browser }) => {

@@ -7,6 +7,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { orNotFound, requirePageUser } from "@/lib/page";
 import { getTimelineHistogram, getTimelineOptions, listTimelineEvents } from "@/lib/timeline/queries";
 import { filtersFromSearchParams } from "@/lib/timeline/schemas";
+import { requestReleaseAction } from "../actions";
 import { createEventAction, deleteEventAction, updateEventAction } from "./actions";
 
 export const metadata: Metadata = { title: "Timeline" };
@@ -35,7 +36,7 @@ export default async function TimelinePage({ params, searchParams }: Props) {
           <div className="mt-3"><ImportWizard caseId={caseId} direct={options.direct} orgName={user.orgName} /></div>
         </details>
       )}
-      <TimelineWorkspace caseId={caseId} query={search.toString()} initial={page} options={options} orgName={user.orgName} actions={{ create: createEventAction.bind(null, caseId), update: updateEventAction.bind(null, caseId), remove: deleteEventAction.bind(null, caseId) }} />
+      <TimelineWorkspace caseId={caseId} query={search.toString()} initial={page} options={options} orgName={user.orgName} actions={{ create: createEventAction.bind(null, caseId), update: updateEventAction.bind(null, caseId), remove: deleteEventAction.bind(null, caseId), release: requestReleaseAction.bind(null, caseId) }} />
     </div>
   );
 }
