@@ -96,12 +96,15 @@ async function validate(job: TJob): Promise<void> {
   });
 }
 
+// The stored key is scoped to the importing organisation: otherwise a partner importing a row
+// equal to one of our owner-org-only events would be told it "already exists" (revealing it)
+// and lose the row. Each organisation's imports are de-duplicated against its own.
 async function insertBatch(tx: Prisma.TransactionClient, job: TJob, batch: TImportRow[]): Promise<number> {
   const visibility = job.options.visibility;
   return tx.$executeRaw`
     INSERT INTO "TimelineEvent" (id, "caseId", "orgId", "authorId", "occurredAt", "endsAt", title, description, category, source, confidence, visibility, "dedupeKey", "importJobId", "updatedAt")
     SELECT gen_random_uuid(), ${job.caseId}::uuid, ${job.orgId}::uuid, ${job.createdById}::uuid, r.o::timestamp, r.e::timestamp, r.t, r.d, r.c::"EventCategory", r.s, r.f::"EventConfidence",
-           ${visibility}::"Visibility", r.k, ${job.id}::uuid, now()
+           ${visibility}::"Visibility", ${`${job.orgId}:`} || r.k, ${job.id}::uuid, now()
     FROM unnest(${batch.map((r) => r.occurredAt.toISOString())}::text[], ${batch.map((r) => r.endsAt?.toISOString() ?? null)}::text[], ${batch.map((r) => r.title)}::text[],
                 ${batch.map((r) => r.description)}::text[], ${batch.map((r) => r.category)}::text[], ${batch.map((r) => r.source)}::text[],
                 ${batch.map((r) => r.confidence)}::text[], ${batch.map((r) => r.dedupeKey)}::text[]) AS r(o, e, t, d, c, s, f, k)

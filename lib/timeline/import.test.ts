@@ -160,6 +160,18 @@ describe("timeline import", () => {
     await expect(changeImport(w.investigator, w.caseId, job.id, { action: "validate", options: { mapping: { occurredAt: "" } } })).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it("de-duplication is per organisation: the partner's equal rows neither reveal nor collide with our hidden events", async () => {
+    const w = await createJointCase();
+    const file = Buffer.from(`time,title\n2026-01-01T00:00Z,hidden ${uid()}\n`);
+    const options = { mapping: { occurredAt: "time", title: "title" } };
+    const ours = await importFile(w.investigator, w.caseId, file, "e.csv", { ...options, visibility: "OWNER_ORG_ONLY" });
+    expect(await commit(w.investigator, w.caseId, ours.jobId)).toMatchObject({ rowsInserted: 1, rowsExisting: 0 });
+    const theirs = await importFile(w.partnerInvestigator, w.caseId, file, "e.csv", options);
+    expect(await commit(w.partnerInvestigator, w.caseId, theirs.jobId)).toMatchObject({ rowsInserted: 1, rowsExisting: 0 });
+    const again = await importFile(w.lead, w.caseId, file, "e.csv", options);
+    expect(await commit(w.lead, w.caseId, again.jobId)).toMatchObject({ rowsInserted: 0, rowsExisting: 1 });
+  });
+
   it("on a release-controlled case imported events are owner-org-only, hidden from the partner", async () => {
     const w = await createJointCase({ releaseMode: "LEAD_RELEASE" });
     const { jobId } = await importFile(w.investigator, w.caseId, Buffer.from(`time,title\n2026-01-01T00:00Z,x ${uid()}\n`), "e.csv", { mapping: { occurredAt: "time", title: "title" }, visibility: "ALL_CASE_ORGS" });
