@@ -59,3 +59,17 @@ export function FormMessage({ state }: { state: TActionState }) {
     </>
   );
 }
+
+/** A new password and its confirmation (create user, reset password). */
+export function PasswordFields(props: { label: string; confirmLabel: string; hint: string; minLength: number; errors: Record<string, string[] | undefined> }) {
+  return (
+    <>
+      <Field name="password" label={props.label} errors={props.errors.password} hint={props.hint}>
+        {(p) => <input {...p} type="password" autoComplete="new-password" required minLength={props.minLength} className={INPUT_CLASS} />}
+      </Field>
+      <Field name="confirmPassword" label={props.confirmLabel} errors={props.errors.confirmPassword}>
+        {(p) => <input {...p} type="password" autoComplete="new-password" required className={INPUT_CLASS} />}
+      </Field>
+    </>
+  );
+}

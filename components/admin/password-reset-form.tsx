@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import type { TActionState } from "@/lib/action-state";
 import { Button } from "@/components/ui/button";
-import { Field, FormMessage, INPUT_CLASS, type TFormAction } from "@/components/admin/form-controls";
+import { FormMessage, PasswordFields, type TFormAction } from "@/components/admin/form-controls";
 
 type Props = { action: TFormAction; minPasswordLength: number };
 
@@ -17,26 +17,7 @@ export function PasswordResetForm({ action, minPasswordLength }: Props) {
   return (
     <form action={formAction} noValidate className="space-y-5">
       <div className="grid gap-5 sm:grid-cols-2">
-        <Field
-          name="password"
-          label="New password"
-          errors={errors.password}
-          hint={`At least ${minPasswordLength} characters.`}
-        >
-          {(p) => (
-            <input
-              {...p}
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={minPasswordLength}
-              className={INPUT_CLASS}
-            />
-          )}
-        </Field>
-        <Field name="confirmPassword" label="Confirm new password" errors={errors.confirmPassword}>
-          {(p) => <input {...p} type="password" autoComplete="new-password" required className={INPUT_CLASS} />}
-        </Field>
+        <PasswordFields label="New password" confirmLabel="Confirm new password" hint={`At least ${minPasswordLength} characters.`} minLength={minPasswordLength} errors={errors} />
       </div>
       <FormMessage state={state} />
       <Button type="submit" variant="secondary" disabled={pending}>

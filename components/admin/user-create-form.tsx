@@ -2,7 +2,7 @@
 
 import { GLOBAL_ROLES } from "@/lib/auth/permissions";
 import { Button } from "@/components/ui/button";
-import { Field, FormMessage, INPUT_CLASS, useAdminForm, type TFormAction } from "@/components/admin/form-controls";
+import { Field, FormMessage, INPUT_CLASS, PasswordFields, useAdminForm, type TFormAction } from "@/components/admin/form-controls";
 import { roleLabel } from "@/components/admin/user-badges";
 
 type Props = { action: TFormAction; organizations: { id: string; name: string }[]; minPasswordLength: number };
@@ -53,26 +53,7 @@ export function UserCreateForm({ action, organizations, minPasswordLength }: Pro
           </select>
         )}
       </Field>
-      <Field
-        name="password"
-        label="Initial password"
-        errors={errors.password}
-        hint={`At least ${minPasswordLength} characters. Give it to the user through a trusted channel.`}
-      >
-        {(p) => (
-          <input
-            {...p}
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={minPasswordLength}
-            className={INPUT_CLASS}
-          />
-        )}
-      </Field>
-      <Field name="confirmPassword" label="Confirm password" errors={errors.confirmPassword}>
-        {(p) => <input {...p} type="password" autoComplete="new-password" required className={INPUT_CLASS} />}
-      </Field>
+      <PasswordFields label="Initial password" confirmLabel="Confirm password" hint={`At least ${minPasswordLength} characters. Give it to the user through a trusted channel.`} minLength={minPasswordLength} errors={errors} />
       <FormMessage state={state} />
       <Button type="submit" disabled={pending}>
         {pending ? "Creating…" : "Create user"}
