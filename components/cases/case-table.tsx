@@ -1,22 +1,10 @@
 import Link from "next/link";
+import type { TCaseListItem } from "@/lib/cases/queries";
 import { EmptyState } from "@/components/ui/empty-state";
 import { SeverityBadge, StatusBadge, TlpBadge, humanise } from "@/components/cases/case-badges";
 
-export type TCaseRow = {
-  id: string;
-  number: string;
-  title: string;
-  status: string;
-  severity: string;
-  tlp: string;
-  ownerOrgName: string;
-  updatedAt: Date;
-  myRole: string | null;
-  legalHold: boolean;
-  access: "member" | "metadata";
-};
 
-export function CaseTable({ cases, filtered }: { cases: TCaseRow[]; filtered?: boolean }) {
+export function CaseTable({ cases, filtered }: { cases: TCaseListItem[]; filtered?: boolean }) {
   if (cases.length === 0) {
     return filtered ? (
       <EmptyState title="No cases match these filters">Change or reset the filters above.</EmptyState>

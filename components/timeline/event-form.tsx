@@ -6,20 +6,12 @@ import { Field, FormMessage, SubmitButton, useActionForm, type TFormAction } fro
 import { useTimeZone } from "@/components/timeline/use-time-zone";
 import { CONFIDENCE_LABELS, CONFIDENCES, EVENT_CATEGORIES, EVENT_CATEGORY_LABELS } from "@/lib/timeline/schemas";
 import { offsetLabel, utcToZonedInput } from "@/lib/timeline/time";
+import type { TTimelineEventView } from "@/lib/timeline/queries";
 
-export type TEditableEvent = {
-  id: string;
-  version: number;
-  occurredAt: string;
-  endsAt: string | null;
-  title: string;
-  description: string;
-  category: string;
-  source: string;
-  confidence: string;
-  visibility: string;
+/** What the form edits: the list's view of an event (lib/timeline/queries.ts), less display-only fields. */
+export type TEditableEvent = Omit<TTimelineEventView, "orgId" | "orgName" | "authorName" | "evidence" | "can"> & {
   evidence: { id: string }[];
-  can: { delete: boolean; release: boolean };
+  can: Pick<TTimelineEventView["can"], "delete" | "release">;
 };
 
 type Props = {

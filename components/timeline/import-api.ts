@@ -1,17 +1,7 @@
 // The browser side of the import API (app/api/cases/[caseId]/timeline/imports).
-export type TJob = {
-  id: string;
-  status: string;
-  size: number;
-  rowsProcessed: number;
-  bytesProcessed: number;
-  rowsValid: number;
-  rowsRejected: number;
-  rowsDuplicate: number;
-  rowsInserted: number;
-  rowsExisting: number;
-  error: string | null;
-};
+import type { TImportJobView } from "@/lib/timeline/import";
+/** The job as the API answers it (lib/timeline/import.ts), less what the wizard does not show. */
+export type TJob = Omit<TImportJobView, "format" | "fileName" | "options" | "createdAt">;
 export type TPreview = { columns: string[]; rows: Record<string, string>[] };
 export type TReject = { line: number; reason: string };
 

@@ -6,7 +6,7 @@ import { loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
-import { ZCreateEvent, ZUpdateEvent } from "@/lib/timeline/schemas";
+import { ZCreateEvent, ZUpdateEvent, type TUpdateEvent } from "@/lib/timeline/schemas";
 
 type Tx = Prisma.TransactionClient;
 
@@ -28,6 +28,12 @@ async function checkEvidence(tx: Tx, actor: TActor, caseId: string, ids: string[
  * owner-organisation-only whatever the form says, as notes do: it reaches the partner only by
  * a release.
  */
+/** The columns a person writes, the same for create and update. */
+function eventFields(data: Pick<TUpdateEvent, "occurredAt" | "endsAt" | "title" | "description" | "category" | "source" | "confidence">) {
+  const { occurredAt, endsAt, title, description, category, source, confidence } = data;
+  return { occurredAt, endsAt, title, description, category, source, confidence };
+}
+
 export async function createTimelineEvent(actor: TActor, caseId: unknown, input: unknown): Promise<{ id: string }> {
   const { case: c } = await requireCaseAccess(actor, caseId, "timeline.create");
   const data = parseInput(ZCreateEvent, input);
@@ -39,13 +45,7 @@ export async function createTimelineEvent(actor: TActor, caseId: unknown, input:
         caseId: c.id,
         orgId: actor.orgId,
         authorId: actor.id,
-        occurredAt: data.occurredAt,
-        endsAt: data.endsAt,
-        title: data.title,
-        description: data.description,
-        category: data.category,
-        source: data.source,
-        confidence: data.confidence,
+        ...eventFields(data),
         visibility,
         evidence: { create: data.evidenceIds.map((evidenceId) => ({ evidenceId })) },
       },
@@ -86,13 +86,7 @@ export async function updateTimelineEvent(actor: TActor, eventId: unknown, input
     const { count } = await tx.timelineEvent.updateMany({
       where: { id: event.id, version: data.version, deletedAt: null },
       data: {
-        occurredAt: data.occurredAt,
-        endsAt: data.endsAt,
-        title: data.title,
-        description: data.description,
-        category: data.category,
-        source: data.source,
-        confidence: data.confidence,
+        ...eventFields(data),
         visibility,
         version: { increment: 1 },
       },

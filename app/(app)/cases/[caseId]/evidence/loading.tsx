@@ -1,9 +1,5 @@
+import { LoadingSkeleton } from "@/components/ui/loading-skeleton";
+
 export default function Loading() {
-  return (
-    <div role="status" aria-live="polite" className="space-y-3">
-      <span className="sr-only">Loading evidence…</span>
-      <div className="h-32 animate-pulse rounded-lg bg-slate-200" />
-      <div className="h-48 animate-pulse rounded-lg bg-slate-200" />
-    </div>
-  );
+  return <LoadingSkeleton label="Loading evidence…" blocks={["h-32", "h-48"]} />;
 }
