@@ -1,4 +1,5 @@
 import "server-only";
+import Papa from "papaparse";
 import { getBlobStore } from "@/lib/storage";
 import { IMAGE_PREVIEW_TYPES, TEXT_PREVIEW_TYPES } from "@/lib/evidence/sniff";
 
@@ -24,35 +25,9 @@ async function readHead(sha256: string, limit: number): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
-/** Minimal RFC 4180 parsing of the first rows (quoted fields, doubled quotes, CRLF). */
+/** The first rows of a CSV text (Papa Parse; a file cut off mid-row ends with that partial row). */
 export function parseCsvRows(text: string, maxRows: number): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length && rows.length < maxRows; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(field);
-      field = "";
-    }
-    else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-    } else field += ch;
-  }
-  if ((field || row.length) && rows.length < maxRows) rows.push([...row, field]);
-  return rows;
+  return Papa.parse<string[]>(text, { preview: maxRows, skipEmptyLines: true, delimiter: "," }).data;
 }
 
 export async function readPreview(e: { sha256: string; mimeType: string; size: bigint }): Promise<TPreview> {

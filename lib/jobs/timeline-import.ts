@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
 import { getDb, Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { getBlobStore } from "@/lib/storage";
@@ -49,20 +50,26 @@ function progressWriter(job: TJob, status: string) {
 
 type TOutcome = { line: number; row: TImportRow; reason: null } | { line: number; row: null; reason: string };
 
-async function* rowsOf(job: TJob, onProgress: (rows: number, bytes: number) => void): AsyncGenerator<TOutcome> {
+/** The file's records mapped to event rows or reasons, a batch at a time. */
+async function* rowsOf(job: TJob, onProgress: (rows: number, bytes: number) => void): AsyncGenerator<TOutcome[]> {
   const stream = await getBlobStore().read(job.sha256);
   if (!stream) throw new Error("The uploaded file is missing from storage.");
   let bytes = 0;
   let rows = 0;
   const counted = countBytes(stream, (n) => (bytes += n));
-  for await (const record of readRecords(counted, job.format)) {
-    rows++;
-    onProgress(rows, bytes);
-    if ("error" in record) yield { line: record.line, row: null, reason: record.error };
-    else {
-      const row = toEventRow(record.values, job.options);
-      yield typeof row === "string" ? { line: record.line, row: null, reason: row } : { line: record.line, row, reason: null };
+  for await (const records of readRecords(counted, job.format)) {
+    const out: TOutcome[] = new Array(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      if ("error" in record) out[i] = { line: record.line, row: null, reason: record.error };
+      else {
+        const row = toEventRow(record.values, job.options);
+        out[i] = typeof row === "string" ? { line: record.line, row: null, reason: row } : { line: record.line, row, reason: null };
+      }
     }
+    rows += records.length;
+    onProgress(rows, bytes);
+    yield out;
   }
 }
 
@@ -73,17 +80,19 @@ async function validate(job: TJob): Promise<void> {
   const seen = new Set<string>();
   let valid = 0, rejected = 0, duplicate = 0, rows = 0;
   let pending: { jobId: string; line: number; reason: string }[] = [];
-  for await (const r of rowsOf(job, (n, b) => progress((rows = n), b))) {
-    if (r.row) {
-      if (seen.has(r.row.dedupeKey)) duplicate++;
-      else {
-        seen.add(r.row.dedupeKey);
-        valid++;
+  for await (const batch of rowsOf(job, (n, b) => progress((rows = n), b))) {
+    for (const r of batch) {
+      if (r.row) {
+        if (seen.has(r.row.dedupeKey)) duplicate++;
+        else {
+          seen.add(r.row.dedupeKey);
+          valid++;
+        }
+        continue;
       }
-      continue;
+      rejected++;
+      if (rejected <= REJECTS_KEPT) pending.push({ jobId: job.id, line: r.line, reason: r.reason.slice(0, 500) });
     }
-    rejected++;
-    if (rejected <= REJECTS_KEPT) pending.push({ jobId: job.id, line: r.line, reason: r.reason!.slice(0, 500) });
     if (pending.length >= BATCH) {
       await db.importRowError.createMany({ data: pending });
       pending = [];
@@ -99,15 +108,16 @@ async function validate(job: TJob): Promise<void> {
 // The stored key is scoped to the importing organisation: otherwise a partner importing a row
 // equal to one of our owner-org-only events would be told it "already exists" (revealing it)
 // and lose the row. Each organisation's imports are de-duplicated against its own.
+// Ids are UUIDv7 (time-ordered): appended to the primary key's index rather than scattered.
 async function insertBatch(tx: Prisma.TransactionClient, job: TJob, batch: TImportRow[]): Promise<number> {
   const visibility = job.options.visibility;
   return tx.$executeRaw`
     INSERT INTO "TimelineEvent" (id, "caseId", "orgId", "authorId", "occurredAt", "endsAt", title, description, category, source, confidence, visibility, "dedupeKey", "importJobId", "updatedAt")
-    SELECT gen_random_uuid(), ${job.caseId}::uuid, ${job.orgId}::uuid, ${job.createdById}::uuid, r.o::timestamp, r.e::timestamp, r.t, r.d, r.c::"EventCategory", r.s, r.f::"EventConfidence",
+    SELECT r.i::uuid, ${job.caseId}::uuid, ${job.orgId}::uuid, ${job.createdById}::uuid, r.o::timestamp, r.e::timestamp, r.t, r.d, r.c::"EventCategory", r.s, r.f::"EventConfidence",
            ${visibility}::"Visibility", ${`${job.orgId}:`} || r.k, ${job.id}::uuid, now()
-    FROM unnest(${batch.map((r) => r.occurredAt.toISOString())}::text[], ${batch.map((r) => r.endsAt?.toISOString() ?? null)}::text[], ${batch.map((r) => r.title)}::text[],
+    FROM unnest(${batch.map(() => uuidv7())}::text[], ${batch.map((r) => r.occurredAt.toISOString())}::text[], ${batch.map((r) => r.endsAt?.toISOString() ?? null)}::text[], ${batch.map((r) => r.title)}::text[],
                 ${batch.map((r) => r.description)}::text[], ${batch.map((r) => r.category)}::text[], ${batch.map((r) => r.source)}::text[],
-                ${batch.map((r) => r.confidence)}::text[], ${batch.map((r) => r.dedupeKey)}::text[]) AS r(o, e, t, d, c, s, f, k)
+                ${batch.map((r) => r.confidence)}::text[], ${batch.map((r) => r.dedupeKey)}::text[]) AS r(i, o, e, t, d, c, s, f, k)
     ON CONFLICT ("caseId", "dedupeKey") DO NOTHING`;
 }
 
@@ -123,17 +133,28 @@ async function commit(job: TJob): Promise<void> {
       if (current?.status !== "COMMITTING") return;
       let inserted = 0, valid = 0, batch: TImportRow[] = [];
       const seen = new Set<string>();
-      for await (const r of rowsOf(job, progress)) {
-        if (!r.row || seen.has(r.row.dedupeKey)) continue;
-        seen.add(r.row.dedupeKey);
-        valid++;
-        batch.push(r.row);
+      // The database inserts one batch while the next is parsed: one insert in flight at a time
+      // (a transaction's statements run in order), its failure surfacing at the next await.
+      let inFlight: Promise<number> | null = null;
+      const send = async (rows: TImportRow[]) => {
+        if (inFlight) inserted += await inFlight;
+        inFlight = insertBatch(tx, job, rows);
+        inFlight.catch(() => {});
+      };
+      for await (const outcomes of rowsOf(job, progress)) {
+        for (const r of outcomes) {
+          if (!r.row || seen.has(r.row.dedupeKey)) continue;
+          seen.add(r.row.dedupeKey);
+          valid++;
+          batch.push(r.row);
+        }
         if (batch.length >= BATCH) {
-          inserted += await insertBatch(tx, job, batch);
+          await send(batch);
           batch = [];
         }
       }
-      if (batch.length) inserted += await insertBatch(tx, job, batch);
+      if (batch.length) await send(batch);
+      if (inFlight) inserted += await inFlight;
       await tx.importJob.update({ where: { id: job.id }, data: { status: "COMMITTED", rowsInserted: inserted, rowsExisting: valid - inserted, rowsValid: valid, heartbeatAt: null } });
       await recordAudit(
         { actorId: job.createdById, action: "timeline.imported", targetType: "import_job", targetId: job.id, caseId: job.caseId, ip: null, userAgent: null, details: { fileName: job.fileName, sha256: job.sha256, inserted, existing: valid - inserted, runner, ...(job.options.visibility === "OWNER_ORG_ONLY" ? { orgOnly: job.orgId } : {}) } },

@@ -1,14 +1,16 @@
 import "server-only";
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { createInterface } from "node:readline";
-import { PassThrough, Transform, pipeline, type Readable } from "node:stream";
-import { parse } from "csv-parse";
+import { PassThrough, pipeline, type Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
+import Papa from "papaparse";
 import { CONFIDENCES, EVENT_CATEGORIES, EVENT_CATEGORY_LABELS, type TEventCategory } from "@/lib/timeline/schemas";
 import type { TImportOptions } from "@/lib/timeline/import-schemas";
 import { zonedToUtc } from "@/lib/timeline/time";
 
 // Reading an import file: records with the line each starts on, then each record mapped and
-// validated into an event row or a reason. Pure streaming: memory does not grow with the file.
+// validated into an event row or a reason. Pure streaming, in batches (one per chunk read, so
+// the per-record cost is a loop step, not an awaited promise): memory does not grow with the file.
 
 export type TRecord = { line: number; values: Record<string, string> } | { line: number; error: string };
 export type TImportRow = {
@@ -22,21 +24,8 @@ export type TImportRow = {
   dedupeKey: string;
 };
 
-/** CRLF → LF before csv-parse, whose line count drifts on CRLF files (a "\r" split across chunks is carried over). */
-function normaliseNewlines(): Transform {
-  let carry = "";
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      let text = carry + chunk.toString("latin1");
-      carry = text.endsWith("\r") ? "\r" : "";
-      if (carry) text = text.slice(0, -1);
-      done(null, Buffer.from(text.replace(/\r\n/g, "\n"), "latin1"));
-    },
-    flush(done) {
-      done(null, carry ? Buffer.from(carry, "latin1") : null);
-    },
-  });
-}
+/** A record (a quoted field) longer than this is taken for an unclosed quote, not buffered on. */
+export const MAX_RECORD_CHARS = 1 << 20;
 
 /** `input` with its bytes counted as they are read (progress); errors pass through. */
 export function countBytes(input: Readable, onBytes: (n: number) => void): Readable {
@@ -45,57 +34,103 @@ export function countBytes(input: Readable, onBytes: (n: number) => void): Reada
   return pipeline(input, counter, () => {});
 }
 
-async function* csvRecords(input: Readable): AsyncGenerator<TRecord> {
-  const skipped: TRecord[] = [];
-  // pipeline, not pipe: a read error of the file must reach the loop below, not hang it.
-  const parser = pipeline(
-    input,
-    normaliseNewlines(),
-    parse({ bom: true, info: true, raw: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, record_delimiter: "\n" }),
-    () => {},
-  );
-  parser.on("skip", (error: Error & { lines?: number }) => skipped.push({ line: error.lines ?? 0, error: error.message.replace(/ at line \d+/, "") }));
+function newlines(value: string): number {
+  let n = 0;
+  for (let i = value.indexOf("\n"); i !== -1; i = value.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+/**
+ * CSV records through Papa Parse's core parser, fed chunk by chunk: each pass parses the text
+ * not yet consumed, keeps the unfinished last record for the next chunk, and counts lines from
+ * the newlines inside fields (CRLF is made LF first, as is every newline inside a quoted field).
+ */
+async function* csvRecords(input: Readable): AsyncGenerator<TRecord[]> {
+  const parser = new Papa.Parser({ delimiter: ",", newline: "\n", quoteChar: '"', escapeChar: '"' });
+  const decoder = new StringDecoder("utf8");
+  let pending = "";
+  let carry = ""; // a "\r" at a chunk's end, which may start a CRLF
+  let line = 1;
   let header: string[] | null = null;
-  for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
-    yield* skipped.splice(0);
-    // csv-parse reports the line a record ends on; it starts as many lines earlier as it has newlines inside.
-    const inner = raw.replace(/^\n+/, "").replace(/\n$/, "").split("\n").length - 1;
-    const line = info.lines - inner;
-    if (!header) {
-      header = record.map((h, i) => h.trim() || `column ${i + 1}`);
-      continue;
+  let first = true;
+
+  const take = (final: boolean): TRecord[] => {
+    const { data, errors, meta } = parser.parse(pending, 0, !final) as Papa.ParseResult<string[]>;
+    const errorByRow = new Map<number, string>();
+    for (const e of errors) if (e.row !== undefined && !errorByRow.has(e.row)) errorByRow.set(e.row, e.message);
+    const out: TRecord[] = [];
+    for (let r = 0; r < data.length; r++) {
+      const record = data[r]!;
+      const start = line;
+      line += 1;
+      for (const v of record) line += newlines(v);
+      if (record.length === 1 && record[0] === "") continue; // a blank line
+      const error = errorByRow.get(r);
+      if (error) {
+        // A broken quote swallows the lines after it into one field: say how far it ran.
+        const end = line - 1 - (record.at(-1)!.endsWith("\n") ? 1 : 0);
+        out.push({ line: start, error: end > start ? `${error}: this record runs on to line ${end}; check its quotes.` : `${error}.` });
+      }
+      else if (!header) header = record.map((h, i) => h.trim() || `column ${i + 1}`);
+      else if (record.length !== header.length) out.push({ line: start, error: `Expected ${header.length} columns, found ${record.length}.` });
+      else {
+        const values: Record<string, string> = {};
+        for (let i = 0; i < header.length; i++) values[header[i]!] = record[i]!;
+        out.push({ line: start, values });
+      }
     }
-    if (record.length !== header.length) {
-      yield { line, error: `Expected ${header.length} columns, found ${record.length}.` };
-      continue;
+    pending = final ? "" : pending.slice(meta.cursor);
+    if (pending.length > MAX_RECORD_CHARS) throw new Error(`Line ${line}: a record longer than ${MAX_RECORD_CHARS.toLocaleString("en")} characters — most likely a quoted field that is never closed.`);
+    return out;
+  };
+
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    let text = carry + decoder.write(chunk);
+    if (first) {
+      text = text.replace(/^\uFEFF/, "");
+      first = false;
     }
-    yield { line, values: Object.fromEntries(header.map((h, i) => [h, record[i]!])) };
+    carry = text.endsWith("\r") ? "\r" : "";
+    pending += (carry ? text.slice(0, -1) : text).replace(/\r\n/g, "\n");
+    const batch = take(false);
+    if (batch.length) yield batch;
   }
-  yield* skipped.splice(0);
+  pending += (carry + decoder.end()).replace(/\r\n/g, "\n");
+  const batch = take(true);
+  if (batch.length) yield batch;
 }
 
-async function* jsonlRecords(input: Readable): AsyncGenerator<TRecord> {
+function jsonlRecord(line: number, text: string): TRecord | null {
+  const trimmed = (line === 1 ? text.replace(/^\uFEFF/, "") : text).trim();
+  if (!trimmed) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    return { line, error: "Not valid JSON." };
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) return { line, error: "Each line must be a JSON object." };
+  return { line, values: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v)])) };
+}
+
+const JSONL_BATCH = 1_000;
+
+async function* jsonlRecords(input: Readable): AsyncGenerator<TRecord[]> {
   let line = 0;
+  let batch: TRecord[] = [];
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-    line++;
-    const trimmed = (line === 1 ? text.replace(/^\uFEFF/, "") : text).trim();
-    if (!trimmed) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch {
-      yield { line, error: "Not valid JSON." };
-      continue;
+    const record = jsonlRecord(++line, text);
+    if (record) batch.push(record);
+    if (batch.length >= JSONL_BATCH) {
+      yield batch;
+      batch = [];
     }
-    if (!value || typeof value !== "object" || Array.isArray(value)) {
-      yield { line, error: "Each line must be a JSON object." };
-      continue;
-    }
-    yield { line, values: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v)])) };
   }
+  if (batch.length) yield batch;
 }
 
-export function readRecords(input: Readable, format: "CSV" | "JSONL"): AsyncGenerator<TRecord> {
+/** The file's records in file order, a batch at a time. */
+export function readRecords(input: Readable, format: "CSV" | "JSONL"): AsyncGenerator<TRecord[]> {
   return format === "CSV" ? csvRecords(input) : jsonlRecords(input);
 }
 
@@ -103,12 +138,14 @@ export function readRecords(input: Readable, format: "CSV" | "JSONL"): AsyncGene
 export async function readPreview(input: Readable, format: "CSV" | "JSONL", rows = 10): Promise<{ columns: string[]; rows: Record<string, string>[] }> {
   const out: Record<string, string>[] = [];
   const columns = new Set<string>();
-  for await (const r of readRecords(input, format)) {
-    if ("values" in r) {
-      out.push(r.values);
-      Object.keys(r.values).forEach((k) => columns.add(k));
+  read: for await (const batch of readRecords(input, format)) {
+    for (const r of batch) {
+      if ("values" in r) {
+        out.push(r.values);
+        Object.keys(r.values).forEach((k) => columns.add(k));
+      }
+      if (out.length >= rows) break read;
     }
-    if (out.length >= rows) break;
   }
   input.destroy();
   return { columns: [...columns], rows: out };
@@ -151,34 +188,38 @@ const CATEGORY_BY_NAME = new Map<string, TEventCategory>(
   EVENT_CATEGORIES.flatMap((c) => [[c.toLowerCase(), c], [EVENT_CATEGORY_LABELS[c].toLowerCase(), c]] as [string, TEventCategory][]),
 );
 
-/** One record → an event row, or the reason it is refused. */
+function column(values: Record<string, string>, name: string): string {
+  return name ? (values[name] ?? "").trim() : "";
+}
+
+/** One record → an event row, or the reason it is refused. (Runs per row: no closures made here.) */
 export function toEventRow(values: Record<string, string>, o: TImportOptions): TImportRow | string {
-  const col = (field: keyof TImportOptions["mapping"]) => (o.mapping[field] ? (values[o.mapping[field]] ?? "").trim() : "");
-  const occurredAt = parseTime(col("occurredAt"), o.timeFormat, o.timeZone);
+  const m = o.mapping;
+  const occurredAt = parseTime(column(values, m.occurredAt), o.timeFormat, o.timeZone);
   if (typeof occurredAt === "string") return `${o.mapping.occurredAt}: ${occurredAt}`;
   let endsAt: Date | null = null;
-  if (col("endsAt")) {
-    const e = parseTime(col("endsAt"), o.timeFormat, o.timeZone);
+  if (column(values, m.endsAt)) {
+    const e = parseTime(column(values, m.endsAt), o.timeFormat, o.timeZone);
     if (typeof e === "string") return `${o.mapping.endsAt}: ${e}`;
     if (e < occurredAt) return `${o.mapping.endsAt}: the end is before the start.`;
     endsAt = e;
   }
-  const title = col("title");
+  const title = column(values, m.title);
   if (!title) return `${o.mapping.title}: the title is empty.`;
   if (title.length > 300) return `${o.mapping.title}: the title is longer than 300 characters.`;
-  const description = col("description");
+  const description = column(values, m.description);
   if (description.length > 20_000) return `${o.mapping.description}: the description is longer than 20,000 characters.`;
-  const rawCategory = col("category");
+  const rawCategory = column(values, m.category);
   const name = rawCategory.toLowerCase();
   const category = rawCategory ? (CATEGORY_BY_NAME.get(name) ?? CATEGORY_BY_NAME.get(name.replace(/[-\s]+/g, "_"))) : o.defaultCategory;
   if (!category) return `${o.mapping.category}: unknown category "${rawCategory.slice(0, 40)}" (use one of ${EVENT_CATEGORIES.join(", ")}).`;
-  const rawConfidence = col("confidence").toUpperCase();
+  const rawConfidence = column(values, m.confidence).toUpperCase();
   const confidence = rawConfidence ? CONFIDENCES.find((c) => c === rawConfidence) : o.defaultConfidence;
   if (!confidence) return `${o.mapping.confidence}: unknown confidence "${rawConfidence.slice(0, 40)}" (use CONFIRMED, LIKELY or POSSIBLE).`;
-  const source = col("source") || o.defaultSource;
+  const source = column(values, m.source) || o.defaultSource;
   if (source.length > 500) return `${o.mapping.source}: the source is longer than 500 characters.`;
-  const externalId = col("externalId");
+  const externalId = column(values, m.externalId);
   const identity = externalId ? ["id", externalId] : ["row", occurredAt.toISOString(), endsAt?.toISOString() ?? "", title, description, category, source, confidence];
-  const dedupeKey = createHash("sha256").update(JSON.stringify(identity)).digest("base64url");
+  const dedupeKey = hash("sha256", JSON.stringify(identity), "base64url");
   return { occurredAt, endsAt, title, description, category, source, confidence, dedupeKey };
 }

@@ -5,7 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@
 import { runImportJob } from "@/lib/jobs/timeline-import";
 import { getBlobStore } from "@/lib/storage";
 import { changeImport, createImport, getImport, listImportRejects } from "@/lib/timeline/import";
-import { parseTime } from "@/lib/timeline/import-parse";
+import { MAX_RECORD_CHARS, parseTime, readRecords, type TRecord } from "@/lib/timeline/import-parse";
 import { listTimelineEvents } from "@/lib/timeline/queries";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
 import type { TActor } from "@/lib/auth/session";
@@ -30,6 +30,39 @@ async function commit(actor: TActor, caseId: string, jobId: string) {
 }
 
 afterEach(() => vi.restoreAllMocks());
+
+/** Every record of `bytes` read as CSV, the file arriving in chunks of `size` bytes. */
+async function recordsOf(bytes: Buffer, size: number): Promise<TRecord[]> {
+  const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+  const out: TRecord[] = [];
+  for await (const batch of readRecords(Readable.from(chunks), "CSV")) out.push(...batch);
+  return out;
+}
+
+describe("CSV reading", () => {
+  const csv = Buffer.from(["\uFEFFtime,title", '1,"a\r\nb"', "", '2,"é, ü"', '3,"bad"quote', "4,five", '5,"x ""y"""'].join("\r\n") + "\r\n");
+
+  it("gives the same records and line numbers however the file is cut into chunks (CRLF, BOM, UTF-8 split mid-character)", async () => {
+    const whole = await recordsOf(csv, csv.length);
+    expect(whole).toEqual([
+      { line: 2, values: { time: "1", title: "a\nb" } },
+      { line: 5, values: { time: "2", title: "é, ü" } },
+      { line: 6, error: "Trailing quote on quoted field is malformed: this record runs on to line 8; check its quotes." },
+    ]);
+    const fixed = Buffer.from(csv.toString().replace('"bad"quote', '"bad quote"'));
+    expect((await recordsOf(fixed, 5)).slice(2)).toEqual([
+      { line: 6, values: { time: "3", title: "bad quote" } },
+      { line: 7, values: { time: "4", title: "five" } },
+      { line: 8, values: { time: "5", title: 'x "y"' } },
+    ]);
+    for (const size of [1, 2, 3, 7, 64]) expect(await recordsOf(csv, size)).toEqual(whole);
+  });
+
+  it("a quote never closed fails the read naming the line, instead of buffering the rest of the file", async () => {
+    const open = Buffer.from(`time,title\n1,fine\n2,"never closed\n${"x,y\n".repeat(MAX_RECORD_CHARS / 4 + 10)}`);
+    await expect(recordsOf(open, 64 * 1024)).rejects.toThrow(/^Line 3: a record longer than .* never closed/);
+  });
+});
 
 describe("timeline import", () => {
   it("reads a CSV with a BOM, CRLF, quoted commas and newlines; reports every bad row by line; commits the rest once", async () => {
