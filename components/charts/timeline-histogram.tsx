@@ -5,19 +5,25 @@ import { useRef } from "react";
 import { Bar, BarChart, Brush, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { CATEGORY_COLOURS } from "@/components/charts/theme";
 import { EVENT_CATEGORY_LABELS, type TEventCategory } from "@/lib/timeline/schemas";
+import { utcToZonedInput } from "@/lib/timeline/time";
 import type { THistogram } from "@/lib/timeline/queries";
 
-const label = (iso: string, seconds: number) => (seconds >= 86_400 ? iso.slice(0, 10) : iso.slice(0, 16).replace("T", " ")) + " UTC";
+/** A bucket's start on the wall clock of the zone it was computed in (its label). */
+const label = (iso: string, seconds: number, zone: string) => {
+  const local = utcToZonedInput(new Date(iso), zone);
+  return seconds >= 86_400 ? local.slice(0, 10) : local.replace("T", " ");
+};
 
 /**
- * Event counts per time bucket (computed in SQL), stacked by category. Dragging the brush
- * puts the selected range into the URL (from/to), which is what the list below shows.
+ * Event counts per time bucket (computed in SQL in the histogram's zone), stacked by category.
+ * Dragging the brush puts the selected range into the URL (from/to: the first bucket's start,
+ * the last one's end), which is what the list below shows.
  */
 export function TimelineHistogram({ histogram }: { histogram: THistogram }) {
   const router = useRouter();
   const search = useSearchParams();
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const data = histogram.buckets.map((b) => ({ label: label(b.t, histogram.bucketSeconds), t: b.t, ...b.counts }));
+  const data = histogram.buckets.map((b) => ({ label: label(b.t, histogram.bucketSeconds, histogram.timeZone), t: b.t, end: b.end, ...b.counts }));
   const from = search.get("from");
   const to = search.get("to");
   const startIndex = from ? Math.max(0, data.findIndex((d) => d.t >= new Date(from).toISOString())) : 0;
@@ -35,26 +41,29 @@ export function TimelineHistogram({ histogram }: { histogram: THistogram }) {
         params.delete("to");
       } else {
         params.set("from", data[s]!.t);
-        params.set("to", new Date(new Date(data[e]!.t).getTime() + histogram.bucketSeconds * 1000).toISOString());
+        params.set("to", data[e]!.end);
       }
       router.replace(`?${params.toString()}`, { scroll: false });
     }, 350);
   }
 
   return (
-    <figure aria-label="Events over time" className="h-72 rounded-lg border border-slate-200 bg-white p-2">
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-          <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={40} />
-          <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={48} />
-          <Tooltip />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
-          {histogram.categories.map((c) => (
-            <Bar key={c} dataKey={c} name={EVENT_CATEGORY_LABELS[c as TEventCategory] ?? c} stackId="events" fill={CATEGORY_COLOURS[c] ?? "#64748b"} isAnimationActive={false} />
-          ))}
-          {data.length > 1 && <Brush dataKey="label" height={24} startIndex={startIndex} endIndex={endIndex} onChange={select} travellerWidth={10} />}
-        </BarChart>
-      </ResponsiveContainer>
+    <figure aria-label="Events over time" className="flex h-72 flex-col rounded-lg border border-slate-200 bg-white p-2">
+      <figcaption className="px-2 text-xs text-slate-500">Buckets in {histogram.timeZone}</figcaption>
+      <div className="min-h-0 flex-1">
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+            <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={40} />
+            <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={48} />
+            <Tooltip />
+            <Legend wrapperStyle={{ fontSize: 12 }} />
+            {histogram.categories.map((c) => (
+              <Bar key={c} dataKey={c} name={EVENT_CATEGORY_LABELS[c as TEventCategory] ?? c} stackId="events" fill={CATEGORY_COLOURS[c] ?? "#64748b"} isAnimationActive={false} />
+            ))}
+            {data.length > 1 && <Brush dataKey="label" height={24} startIndex={startIndex} endIndex={endIndex} onChange={select} travellerWidth={10} />}
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
     </figure>
   );
 }

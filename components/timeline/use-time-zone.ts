@@ -1,6 +1,7 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
+import { TIME_ZONE_COOKIE } from "@/lib/timeline/time";
 
 // The zone times are entered and shown in: the browser's own (Intl) unless the user chose
 // another, remembered in localStorage. Shared by the event form and the list.
@@ -24,9 +25,19 @@ export function useTimeZone(): [string, (zone: string) => void] {
   const set = (next: string) => {
     if (next === browserZone()) window.localStorage.removeItem(KEY);
     else window.localStorage.setItem(KEY, next);
+    rememberTimeZone(next);
     window.dispatchEvent(new Event(EVENT));
   };
   return [zone, set];
+}
+
+/**
+ * Tells the server the zone (a cookie; the server validates it before use), so the histogram
+ * it renders next has its buckets in that zone. Zone names are plain cookie characters.
+ */
+export function rememberTimeZone(zone: string) {
+  if (document.cookie.split("; ").includes(`${TIME_ZONE_COOKIE}=${zone}`)) return;
+  document.cookie = `${TIME_ZONE_COOKIE}=${zone}; path=/; max-age=31536000; samesite=lax${location.protocol === "https:" ? "; secure" : ""}`;
 }
 
 export function timeZoneChoices(current: string): string[] {

@@ -4,7 +4,9 @@ import { recordAudit } from "@/lib/audit/record";
 import { canOnCase, canOnItem, canOnTimelineEvent, type TCaseFacts } from "@/lib/auth/permissions";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
-import { ZTimelineFilters, ZTimelinePage, type TTimelineFilters } from "@/lib/timeline/schemas";
+import { ZHistogramZone, ZTimelineFilters, ZTimelinePage, type TTimelineFilters } from "@/lib/timeline/schemas";
+import { canonicalTimeZone, zonedStart } from "@/lib/timeline/time";
+import { parseInput } from "@/lib/validation";
 import { decodeCursor, encodeCursor, timelineWhere, ts } from "@/lib/timeline/sql";
 
 export type TTimelineEventView = {
@@ -104,40 +106,58 @@ async function visibleEvidenceLinks(actor: TActor, eventIds: string[]) {
   return map;
 }
 
-export type THistogram = { bucketSeconds: number; categories: string[]; buckets: { t: string; total: number; counts: Record<string, number> }[] };
+export type THistogram = {
+  /** The nominal width; a day bucket across a DST change is 23 or 25 hours (see `end`). */
+  bucketSeconds: number;
+  /** The zone whose midnights and hours the buckets start at, as requested. */
+  timeZone: string;
+  categories: string[];
+  buckets: { t: string; end: string; total: number; counts: Record<string, number> }[];
+};
 
 // Bucket widths to choose from: the smallest giving at most MAX_BUCKETS bars over the range.
 const WIDTHS = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400];
 const MAX_BUCKETS = 150;
 
 /**
- * Counts of visible, filtered events per time bucket and category, computed in SQL
- * (date_bin over UTC). Another organisation's owner-org-only events are not counted: a count
- * would reveal that they exist.
+ * Counts of visible, filtered events per time bucket and category, computed in SQL. Buckets
+ * are laid out on the wall clock of `timeZone` (default UTC), so a day is a local day from
+ * local midnight and an hour starts on the local hour (Asia/Kolkata's at :30 UTC): date_bin
+ * runs over each event's local time, and each bucket's bounds are turned back into instants
+ * (a bucket whose start is repeated when the clocks go back starts at its first occurrence).
+ * The zone is a bound parameter, never SQL text. Another organisation's owner-org-only events
+ * are not counted: a count would reveal that they exist.
  */
-export async function getTimelineHistogram(actor: TActor, caseId: unknown, filters: TTimelineFilters): Promise<THistogram> {
+export async function getTimelineHistogram(actor: TActor, caseId: unknown, filters: TTimelineFilters, zone: unknown = {}): Promise<THistogram> {
   const { case: c } = await requireCaseAccess(actor, caseId, "case.read");
+  const { timeZone } = parseInput(ZHistogramZone, zone);
+  const sqlZone = canonicalTimeZone(timeZone)!;
   const where = timelineWhere(actor, c.id, filters);
   const db = getDb();
   const [range] = await db.$queryRaw<{ min: Date | null; max: Date | null }[]>`SELECT min(e."occurredAt") AS min, max(e."occurredAt") AS max FROM "TimelineEvent" e WHERE ${where}`;
-  if (!range?.min || !range.max) return { bucketSeconds: 3600, categories: [], buckets: [] };
+  if (!range?.min || !range.max) return { bucketSeconds: 3600, timeZone, categories: [], buckets: [] };
   const span = (range.max.getTime() - range.min.getTime()) / 1000;
   const width = WIDTHS.find((w) => span / w <= MAX_BUCKETS) ?? WIDTHS.at(-1)!;
-  const rows = await db.$queryRaw<{ t: Date; category: string; n: bigint }[]>`
-    SELECT date_bin(${`${width} seconds`}::interval, e."occurredAt", TIMESTAMP '2000-01-01') AS t, e.category::text AS category, count(*) AS n
+  // occurredAt holds UTC: AT TIME ZONE 'UTC' makes it an instant, AT TIME ZONE zone its local time.
+  const rows = await db.$queryRaw<{ local: string; category: string; n: bigint }[]>`
+    SELECT to_char(date_bin(${`${width} seconds`}::interval, (e."occurredAt" AT TIME ZONE 'UTC') AT TIME ZONE ${sqlZone}, TIMESTAMP '2000-01-01'), 'YYYY-MM-DD"T"HH24:MI:SS') AS local,
+           e.category::text AS category, count(*) AS n
     FROM "TimelineEvent" e WHERE ${where}
     GROUP BY 1, 2 ORDER BY 1`;
-  const buckets = new Map<number, THistogram["buckets"][number]>();
+  const buckets = new Map<string, THistogram["buckets"][number]>();
   const categories = new Set<string>();
   for (const r of rows) {
-    const key = r.t.getTime();
-    const b = buckets.get(key) ?? { t: r.t.toISOString(), total: 0, counts: {} };
+    let b = buckets.get(r.local);
+    if (!b) {
+      const next = new Date(Date.parse(`${r.local}Z`) + width * 1000).toISOString().slice(0, 19);
+      b = { t: zonedStart(r.local, sqlZone).toISOString(), end: zonedStart(next, sqlZone).toISOString(), total: 0, counts: {} };
+      buckets.set(r.local, b);
+    }
     b.counts[r.category] = Number(r.n);
     b.total += Number(r.n);
     categories.add(r.category);
-    buckets.set(key, b);
   }
-  return { bucketSeconds: width, categories: [...categories], buckets: [...buckets.values()] };
+  return { bucketSeconds: width, timeZone, categories: [...categories], buckets: [...buckets.values()] };
 }
 
 export type TTimelineOptions = {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { VISIBILITIES } from "@/lib/notes/schemas";
-import { isValidTimeZone, zonedToUtc } from "@/lib/timeline/time";
+import { canonicalTimeZone, isValidTimeZone, zonedToUtc } from "@/lib/timeline/time";
 
 // Shared with the client forms; the server parse is the one that counts.
 export const EVENT_CATEGORIES = ["ACCOUNT_CREATION", "PAYMENT", "API_ACCESS", "EXTRACTION", "RATE_LIMITING", "DETECTION", "COMMUNICATION", "RESPONSE", "OTHER"] as const;
@@ -91,6 +91,24 @@ export const ZTimelineFilters = z.object({
   to: z.coerce.date().optional().catch(undefined),
 });
 export type TTimelineFilters = z.infer<typeof ZTimelineFilters>;
+
+/**
+ * The histogram's zone: its buckets start at that zone's midnights and hours. The zone reaches
+ * SQL (as a bound parameter), so it must be an IANA name Intl knows, not an offset.
+ */
+export const ZHistogramZone = z.object({
+  timeZone: z
+    .string()
+    .trim()
+    .default("UTC")
+    .refine((zone) => canonicalTimeZone(zone) !== null, { message: "Choose a known IANA time zone (e.g. Europe/London)." }),
+});
+
+/** The zone a page draws the histogram in: the viewer's remembered one if valid, else UTC. */
+export function viewerTimeZone(remembered: string | undefined): string {
+  const parsed = ZHistogramZone.safeParse({ timeZone: remembered });
+  return parsed.success ? parsed.data.timeZone : "UTC";
+}
 
 export const ZTimelinePage = z.object({
   cursor: z.string().max(200).optional(),

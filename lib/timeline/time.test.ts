@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatInZone, utcToZonedInput, zonedDay, zonedToUtc } from "@/lib/timeline/time";
+import { canonicalTimeZone, formatInZone, utcToZonedInput, zonedDay, zonedStart, zonedToUtc } from "@/lib/timeline/time";
 import { ZCreateEvent } from "@/lib/timeline/schemas";
 
 const utc = (local: string, zone: string) => {
@@ -39,6 +39,22 @@ describe("time zones", () => {
     expect(zonedToUtc("2026-03-29T01:30", "Europe/London").ok).toBe(false); // skipped in London
     expect(utc("2026-01-15T09:00", "UTC")).toBe("2026-01-15T09:00:00.000Z");
     expect(zonedDay(new Date("2026-01-16T02:00:00Z"), "America/Los_Angeles")).toBe("2026-01-15");
+  });
+
+  it("where a bucket starting at a wall-clock time starts: first occurrence, or the jump past a skipped time", () => {
+    expect(zonedStart("2025-03-01T00:00:00", "America/Los_Angeles").toISOString()).toBe("2025-03-01T08:00:00.000Z");
+    expect(zonedStart("2025-11-02T01:00:00", "America/Los_Angeles").toISOString()).toBe("2025-11-02T08:00:00.000Z"); // repeated: PDT's
+    expect(zonedStart("2025-03-09T02:00:00", "America/Los_Angeles").toISOString()).toBe("2025-03-09T10:00:00.000Z"); // skipped: 03:00 PDT
+    // Santiago springs forward at midnight (00:00 -04 → 01:00 -03): the day starts at the jump.
+    expect(zonedStart("2025-09-07T00:00:00", "America/Santiago").toISOString()).toBe("2025-09-07T04:00:00.000Z");
+    expect(zonedStart("2025-09-07T00:30:00", "America/Santiago").toISOString()).toBe("2025-09-07T04:00:00.000Z");
+  });
+
+  it("canonical zone names for the database; offsets and unknown zones are refused", () => {
+    expect(canonicalTimeZone("america/los_angeles")).toBe("America/Los_Angeles");
+    expect(canonicalTimeZone("UTC")).toBe("UTC");
+    expect(canonicalTimeZone("Etc/GMT+5")).toBe("Etc/GMT+5");
+    for (const bad of ["+05:30", "-08:00", "UTC+3", "Mars/Olympus_Mons", ""]) expect(canonicalTimeZone(bad)).toBeNull();
   });
 
   it("refuses impossible dates, unknown zones and malformed input", () => {

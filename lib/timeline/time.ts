@@ -3,6 +3,12 @@
 // no "server-only" import. Events are stored as UTC instants; the zone is only how they are
 // entered and shown, and is always printed beside the time.
 
+/**
+ * The viewer's chosen zone, mirrored into a cookie by the client (components/timeline/
+ * use-time-zone.ts) so that the server can draw the histogram in it on the first render.
+ */
+export const TIME_ZONE_COOKIE = "casebridge-tz";
+
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -22,6 +28,18 @@ export function isValidTimeZone(timeZone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The zone's canonical IANA name as Intl spells it ("america/los_angeles" → "America/Los_Angeles",
+ * "US/Pacific" → "America/Los_Angeles"), or null for an unknown zone or an offset ("+05:30",
+ * which newer engines accept but PostgreSQL would read as a POSIX zone, sign inverted). For
+ * handing a zone to the database, so that it and the browser apply the same rules.
+ */
+export function canonicalTimeZone(timeZone: string): string | null {
+  if (!isValidTimeZone(timeZone)) return null;
+  const name = partsFormatter(timeZone).resolvedOptions().timeZone;
+  return /^[A-Za-z]/.test(name) ? name : null;
 }
 
 /** The zone's offset from UTC at `instant`, in minutes (America/Los_Angeles in winter: -480). */
@@ -47,14 +65,45 @@ export function zonedToUtc(local: string, timeZone: string): TZonedResult {
   const wall = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +(s ?? 0), +(ms ?? "0").padEnd(3, "0"));
   const check = new Date(wall);
   if (check.getUTCMonth() !== +mo! - 1 || check.getUTCDate() !== +d! || +h! > 23 || +mi! > 59) return { ok: false, reason: "That date does not exist." };
-  // The candidates are the wall time minus each offset the zone has around then.
+  const [first] = instantsAt(wall, timeZone);
+  if (first === undefined) return { ok: false, reason: `${local.replace("T", " ")} does not exist in ${timeZone}: the clocks skip that hour.` };
+  return { ok: true, date: new Date(first) };
+}
+
+/**
+ * Every instant (ms) at which the zone's clocks show `wall` (that wall-clock time's ms read as
+ * if it were UTC), earliest first: one usually, none when skipped, two when repeated. The
+ * candidates are the wall time minus each offset the zone has around then.
+ */
+function instantsAt(wall: number, timeZone: string): number[] {
   const offsets = new Set([zoneOffsetMinutes(new Date(wall - 86_400_000), timeZone), zoneOffsetMinutes(new Date(wall + 86_400_000), timeZone), zoneOffsetMinutes(new Date(wall), timeZone)]);
-  const matches = [...offsets]
+  return [...offsets]
     .map((off) => wall - off * 60_000)
     .filter((t) => zoneOffsetMinutes(new Date(t), timeZone) * 60_000 === wall - t)
     .sort((a, b) => a - b);
-  if (matches.length === 0) return { ok: false, reason: `${local.replace("T", " ")} does not exist in ${timeZone}: the clocks skip that hour.` };
-  return { ok: true, date: new Date(matches[0]!) };
+}
+
+/**
+ * The first instant at which the zone's clocks show `local` (`YYYY-MM-DDTHH:MM:SS`) or later:
+ * where a bucket that starts at that wall-clock time starts. A repeated time gives its first
+ * occurrence; a skipped one (midnight in zones that spring forward at midnight) gives the
+ * moment the clocks jump past it.
+ */
+export function zonedStart(local: string, timeZone: string): Date {
+  const wall = Date.parse(`${local}Z`);
+  const [first] = instantsAt(wall, timeZone);
+  if (first !== undefined) return new Date(first);
+  // Skipped: the jump lies between the wall time read with the offset after it (too early)
+  // and with the offset before it (the jump or later). Bisect to the millisecond.
+  const after = zoneOffsetMinutes(new Date(wall + 86_400_000), timeZone);
+  let lo = wall - after * 60_000;
+  let hi = wall - zoneOffsetMinutes(new Date(wall - 86_400_000), timeZone) * 60_000;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (zoneOffsetMinutes(new Date(mid), timeZone) === after) hi = mid;
+    else lo = mid;
+  }
+  return new Date(hi);
 }
 
 /** `2026-01-15T09:00` (for a datetime-local input) of an instant in a zone. */

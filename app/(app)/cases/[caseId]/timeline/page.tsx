@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
-import { TimelineHistogram } from "@/components/charts/timeline-histogram";
+import { cookies } from "next/headers";
+import { HistogramPanel } from "@/components/timeline/histogram-panel";
 import { ExportLinks, TimelineFilters } from "@/components/timeline/timeline-filters";
 import { ImportWizard } from "@/components/timeline/import-wizard";
 import { TimelineWorkspace } from "@/components/timeline/timeline-workspace";
 import { EmptyState } from "@/components/ui/empty-state";
 import { orNotFound, requirePageUser } from "@/lib/page";
 import { getTimelineHistogram, getTimelineOptions, listTimelineEvents } from "@/lib/timeline/queries";
-import { filtersFromSearchParams } from "@/lib/timeline/schemas";
+import { filtersFromSearchParams, viewerTimeZone } from "@/lib/timeline/schemas";
+import { TIME_ZONE_COOKIE } from "@/lib/timeline/time";
 import { requestReleaseAction } from "../actions";
 import { createEventAction, deleteEventAction, updateEventAction } from "./actions";
 
@@ -19,9 +21,12 @@ export default async function TimelinePage({ params, searchParams }: Props) {
   const { caseId } = await params;
   const search = new URLSearchParams(Object.entries(await searchParams).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]])));
   const filters = filtersFromSearchParams(search);
-  // The histogram shows the whole filtered timeline; its brush chooses the range listed below.
+  // The histogram shows the whole filtered timeline (its brush chooses the range listed below),
+  // in the viewer's zone as far as the server knows it.
+  const histogramQuery = new URLSearchParams([...search].filter(([k]) => k !== "from" && k !== "to"));
+  const timeZone = viewerTimeZone((await cookies()).get(TIME_ZONE_COOKIE)?.value);
   const [options, histogram, page] = await orNotFound(
-    Promise.all([getTimelineOptions(user, caseId), getTimelineHistogram(user, caseId, { ...filters, from: undefined, to: undefined }), listTimelineEvents(user, caseId, filters)]),
+    Promise.all([getTimelineOptions(user, caseId), getTimelineHistogram(user, caseId, { ...filters, from: undefined, to: undefined }, { timeZone }), listTimelineEvents(user, caseId, filters)]),
   );
   return (
     <div className="space-y-4">
@@ -29,7 +34,7 @@ export default async function TimelinePage({ params, searchParams }: Props) {
         <TimelineFilters filters={filters} orgs={options.orgs} sources={options.sources} />
         <ExportLinks caseId={caseId} query={search.toString()} />
       </div>
-      {histogram.buckets.length > 0 ? <TimelineHistogram histogram={histogram} /> : <EmptyState title="No events match">{options.canCreate ? "Add the first one below, or clear the filters." : "Members who can add events build the timeline here."}</EmptyState>}
+      {histogram.buckets.length > 0 ? <HistogramPanel caseId={caseId} query={histogramQuery.toString()} initial={histogram} /> : <EmptyState title="No events match">{options.canCreate ? "Add the first one below, or clear the filters." : "Members who can add events build the timeline here."}</EmptyState>}
       {options.canCreate && (
         <details className="rounded-lg border border-slate-200 bg-slate-50 p-3">
           <summary className="cursor-pointer text-sm font-medium">Import events from a CSV or JSON Lines file</summary>

@@ -1,0 +1,48 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { TimelineHistogram } from "@/components/charts/timeline-histogram";
+import { rememberTimeZone, useTimeZone } from "@/components/timeline/use-time-zone";
+import type { THistogram } from "@/lib/timeline/queries";
+
+/**
+ * The histogram in the viewer's zone. The server draws it in the zone the browser last told it
+ * (a cookie; UTC before that); when the chosen zone differs, the buckets are fetched again from
+ * the histogram API for that zone, and the server's drawing is shown (labelled with its own
+ * zone) until they arrive.
+ */
+export function HistogramPanel({ caseId, query, initial }: { caseId: string; query: string; initial: THistogram }) {
+  const [zone] = useTimeZone();
+  const [fetched, setFetched] = useState<{ key: string; histogram: THistogram } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const key = `${zone}?${query}`;
+  const stale = initial.timeZone !== zone && fetched?.key !== key;
+
+  useEffect(() => {
+    rememberTimeZone(zone);
+    if (!stale) return;
+    let cancelled = false;
+    fetch(`/api/cases/${caseId}/timeline/histogram?${query}${query ? "&" : ""}timeZone=${encodeURIComponent(zone)}`)
+      .then(async (r) => {
+        if (!r.ok) throw new Error(((await r.json().catch(() => ({}))) as { title?: string }).title ?? "Could not load the histogram.");
+        return (await r.json()) as THistogram;
+      })
+      .then((histogram) => {
+        if (cancelled) return;
+        setFetched({ key, histogram });
+        setError(null);
+      })
+      .catch((e: Error) => !cancelled && setError(e.message));
+    return () => {
+      cancelled = true;
+    };
+  }, [caseId, query, zone, key, stale]);
+
+  const histogram = initial.timeZone === zone ? initial : fetched?.key === key ? fetched.histogram : initial;
+  return (
+    <div>
+      <TimelineHistogram histogram={histogram} />
+      {error && <p role="alert" className="mt-1 text-sm text-red-700">{`${error} Showing buckets in ${initial.timeZone}.`}</p>}
+    </div>
+  );
+}
