@@ -105,20 +105,19 @@ async function validate(job: TJob): Promise<void> {
   });
 }
 
-// The stored key is scoped to the importing organisation: otherwise a partner importing a row
+// The key is unique per case *and importing organisation*: otherwise a partner importing a row
 // equal to one of our owner-org-only events would be told it "already exists" (revealing it)
 // and lose the row. Each organisation's imports are de-duplicated against its own.
 // Ids are UUIDv7 (time-ordered): appended to the primary key's index rather than scattered.
 async function insertBatch(tx: Prisma.TransactionClient, job: TJob, batch: TImportRow[]): Promise<number> {
-  const visibility = job.options.visibility;
+  // One JSON parameter per batch: PostgreSQL parses it faster than the ORM binds 9 arrays.
+  const rows = JSON.stringify(batch.map((r) => ({ ...r, id: uuidv7() })));
   return tx.$executeRaw`
     INSERT INTO "TimelineEvent" (id, "caseId", "orgId", "authorId", "occurredAt", "endsAt", title, description, category, source, confidence, visibility, "dedupeKey", "importJobId", "updatedAt")
-    SELECT r.i::uuid, ${job.caseId}::uuid, ${job.orgId}::uuid, ${job.createdById}::uuid, r.o::timestamp, r.e::timestamp, r.t, r.d, r.c::"EventCategory", r.s, r.f::"EventConfidence",
-           ${visibility}::"Visibility", ${`${job.orgId}:`} || r.k, ${job.id}::uuid, now()
-    FROM unnest(${batch.map(() => uuidv7())}::text[], ${batch.map((r) => r.occurredAt.toISOString())}::text[], ${batch.map((r) => r.endsAt?.toISOString() ?? null)}::text[], ${batch.map((r) => r.title)}::text[],
-                ${batch.map((r) => r.description)}::text[], ${batch.map((r) => r.category)}::text[], ${batch.map((r) => r.source)}::text[],
-                ${batch.map((r) => r.confidence)}::text[], ${batch.map((r) => r.dedupeKey)}::text[]) AS r(i, o, e, t, d, c, s, f, k)
-    ON CONFLICT ("caseId", "dedupeKey") DO NOTHING`;
+    SELECT r.id, ${job.caseId}::uuid, ${job.orgId}::uuid, ${job.createdById}::uuid, r."occurredAt", r."endsAt", r.title, r.description, r.category, r.source, r.confidence,
+           ${job.options.visibility}::"Visibility", r."dedupeKey", ${job.id}::uuid, now()
+    FROM json_to_recordset(${rows}::json) AS r(id uuid, "occurredAt" timestamp, "endsAt" timestamp, title text, description text, category "EventCategory", source text, confidence "EventConfidence", "dedupeKey" text)
+    ON CONFLICT ("caseId", "orgId", "dedupeKey") DO NOTHING`;
 }
 
 async function commit(job: TJob): Promise<void> {

@@ -219,7 +219,10 @@ export function toEventRow(values: Record<string, string>, o: TImportOptions): T
   const source = column(values, m.source) || o.defaultSource;
   if (source.length > 500) return `${o.mapping.source}: the source is longer than 500 characters.`;
   const externalId = column(values, m.externalId);
-  const identity = externalId ? ["id", externalId] : ["row", occurredAt.toISOString(), endsAt?.toISOString() ?? "", title, description, category, source, confidence];
-  const dedupeKey = hash("sha256", JSON.stringify(identity), "base64url");
+  // The key: the row's own id, hashed; or its time (so time-ordered files append to the index)
+  // and a hash of every field. 22 base64url characters are 132 bits of the SHA-256.
+  const dedupeKey = externalId
+    ? `id.${hash("sha256", externalId, "base64url").slice(0, 22)}`
+    : `${occurredAt.getTime().toString(36).padStart(9, "0")}.${hash("sha256", JSON.stringify([endsAt?.getTime() ?? null, title, description, category, source, confidence]), "base64url").slice(0, 22)}`;
   return { occurredAt, endsAt, title, description, category, source, confidence, dedupeKey };
 }

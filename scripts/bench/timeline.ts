@@ -111,6 +111,28 @@ async function copyBaseline(client: pg.Client, file: string): Promise<number> {
   return seconds;
 }
 
+/**
+ * What PostgreSQL alone needs to store these rows in the real table (its three indexes, two
+ * foreign keys, time-ordered ids as the import writes them): the imported rows copied to a
+ * staging table, then one INSERT…SELECT into a second case, timed, rolled back. The import
+ * cannot be faster than this; the gap to it is the application's own cost.
+ */
+async function tableFloor(client: pg.Client, caseId: string): Promise<number> {
+  await client.query(`CREATE TABLE bench_stage AS SELECT * FROM "TimelineEvent" WHERE "caseId" = $1`, [caseId]);
+  await client.query(`INSERT INTO "Case" (id, number, title, "ownerOrgId", "createdById", "updatedAt") SELECT gen_random_uuid(), 'CB-2026-9002', 'Floor', "ownerOrgId", "createdById", now() FROM "Case" WHERE id = $1`, [caseId]);
+  await client.query("CHECKPOINT");
+  await client.query("BEGIN");
+  const t = performance.now();
+  // The copy's ids differ from the originals in their version nibble only: still unique, still in time order.
+  await client.query(`INSERT INTO "TimelineEvent" (id, "caseId", "orgId", "authorId", "occurredAt", "endsAt", title, description, category, source, confidence, visibility, "dedupeKey", "updatedAt")
+    SELECT overlay(s.id::text placing '8' from 15 for 1)::uuid, c.id, s."orgId", s."authorId", s."occurredAt", s."endsAt", s.title, s.description, s.category, s.source, s.confidence, s.visibility, s."dedupeKey", now()
+    FROM bench_stage s, "Case" c WHERE c.number = 'CB-2026-9002' ON CONFLICT ("caseId", "orgId", "dedupeKey") DO NOTHING`);
+  const seconds = (performance.now() - t) / 1000;
+  await client.query("ROLLBACK");
+  await client.query(`DROP TABLE bench_stage`);
+  return seconds;
+}
+
 async function runImport(file: string, size: number, who: TActor, caseId: string) {
   const { createImport, changeImport, getImport } = await import("@/lib/timeline/import");
   const { runImportJob } = await import("@/lib/jobs/timeline-import");
@@ -142,6 +164,8 @@ async function main(client: pg.Client, work: string) {
   log(`COPY into a bare table: ${fmt(copySeconds, 2)} s = ${fmt(ROWS / copySeconds, 0)} rows/s`);
   const imp = await runImport(file, size, lead, caseId);
   log(`import: upload ${fmt(imp.upload, 2)} s · validate ${fmt(imp.validate, 2)} s · commit ${fmt(imp.commit, 2)} s · total ${fmt(imp.total, 2)} s`);
+  const floorSeconds = await tableFloor(client, caseId);
+  log(`PostgreSQL floor, the same rows INSERT…SELECT into "TimelineEvent" itself: ${fmt(floorSeconds, 2)} s = ${fmt(ROWS / floorSeconds, 0)} rows/s`);
   await client.query(`VACUUM (ANALYZE) "TimelineEvent"`);
 
   const { listTimelineEvents, getTimelineHistogram } = await import("@/lib/timeline/queries");
@@ -159,11 +183,14 @@ async function main(client: pg.Client, work: string) {
   const importRate = ROWS / imp.total;
   const commitRate = ROWS / imp.commit;
   const copyRate = ROWS / copySeconds;
+  const floorRate = ROWS / floorSeconds;
   const verdict = (pass: boolean) => (pass ? "PASS" : "MISS");
   console.log(`\nSummary (${ROWS.toLocaleString("en")} events, ${fmt(size / 1024 / 1024)} MiB CSV; N=${RUNS} list / ${HISTOGRAM_RUNS} histogram after ${WARMUP} warm-ups)`);
   console.log(`  COPY into a bare table              ${fmt(copyRate, 0).padStart(10)} rows/s`);
   console.log(`  Import, end to end (upload+validate+commit) ${fmt(importRate, 0).padStart(10)} rows/s   ratio ${fmt(importRate / copyRate, 2)}  target ≥ 0.33  ${verdict(importRate / copyRate >= TARGET.importRatio)}`);
+  console.log(`  Import, validate+commit (the job)   ${fmt(ROWS / (imp.validate + imp.commit), 0).padStart(10)} rows/s   ratio ${fmt(ROWS / (imp.validate + imp.commit) / copyRate, 2)}`);
   console.log(`  Import, commit step only            ${fmt(commitRate, 0).padStart(10)} rows/s   ratio ${fmt(commitRate / copyRate, 2)}`);
+  console.log(`  PostgreSQL floor: INSERT…SELECT into "TimelineEvent" ${fmt(floorRate, 0).padStart(10)} rows/s   ratio to COPY ${fmt(floorRate / copyRate, 2)}; commit step / floor ${fmt(commitRate / floorRate, 2)}`);
   for (const [label, s, limit] of [["List · first page", first, TARGET.listMs], ["List · deep page (90%)", deepStats, TARGET.listMs], ["List · category filter", filtered, TARGET.listMs], ["Histogram · all events", histogram, TARGET.histogramMs], ["Histogram · one category", histogramFiltered, TARGET.histogramMs]] as const) {
     console.log(`  ${label.padEnd(34)} median ${fmt(s.median).padStart(7)} ms  p95 ${fmt(s.p95).padStart(7)} ms  target p95 < ${limit} ms  ${verdict(s.p95 < limit)}`);
   }
