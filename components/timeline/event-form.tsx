@@ -3,21 +3,21 @@
 import { useEffect } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage, SubmitButton, useActionForm, type TFormAction } from "@/components/ui/form";
+import { EventRelease, type TReleaseActions } from "@/components/timeline/event-release";
 import { useTimeZone } from "@/components/timeline/use-time-zone";
 import { CONFIDENCE_LABELS, CONFIDENCES, EVENT_CATEGORIES, EVENT_CATEGORY_LABELS } from "@/lib/timeline/schemas";
 import { offsetLabel, utcToZonedInput } from "@/lib/timeline/time";
 import type { TTimelineEventView } from "@/lib/timeline/queries";
 
 /** What the form edits: the list's view of an event (lib/timeline/queries.ts), less display-only fields. */
-export type TEditableEvent = Omit<TTimelineEventView, "orgId" | "orgName" | "authorName" | "evidence" | "can"> & {
+export type TEditableEvent = Omit<TTimelineEventView, "orgId" | "orgName" | "authorName" | "evidence"> & {
   evidence: { id: string }[];
-  can: Pick<TTimelineEventView["can"], "delete" | "release">;
 };
 
 type Props = {
   action: TFormAction;
   remove?: TFormAction;
-  release?: TFormAction;
+  releaseActions?: TReleaseActions;
   event?: TEditableEvent;
   direct: boolean;
   orgName: string;
@@ -26,7 +26,7 @@ type Props = {
 };
 
 /** Add or edit one event. Times are typed in the chosen zone, which is shown beside them. */
-export function EventForm({ action, remove, release, event, direct, orgName, evidence, onDone }: Props) {
+export function EventForm({ action, remove, releaseActions, event, direct, orgName, evidence, onDone }: Props) {
   const [zone] = useTimeZone();
   const { state, pending, formRef, onSubmit, refused } = useActionForm(action, { resetOnSuccess: !event });
   const { formRef: deleteRef, onSubmit: onDelete, pending: deleting, state: deleteState } = useActionForm(remove ?? action);
@@ -108,7 +108,7 @@ export function EventForm({ action, remove, release, event, direct, orgName, evi
           <FormMessage state={state} success={event ? "Event saved." : "Event added."} />
         </div>
       </form>
-      {event && release && event.can.release && <ReleaseForm action={release} eventId={event.id} />}
+      {event && releaseActions && <EventRelease event={event} orgName={orgName} actions={releaseActions} onDone={onDone} />}
       {event && remove && event.can.delete && (
         <form ref={deleteRef} onSubmit={onDelete} aria-label="Delete event">
           <input type="hidden" name="eventId" value={event.id} />
@@ -118,23 +118,5 @@ export function EventForm({ action, remove, release, event, direct, orgName, evi
         </form>
       )}
     </div>
-  );
-}
-
-/** Releases an owner-organisation-only event to the case's other organisations (the notes mechanism). */
-function ReleaseForm({ action, eventId }: { action: TFormAction; eventId: string }) {
-  const { state, pending, formRef, onSubmit } = useActionForm(action);
-  return (
-    <form ref={formRef} onSubmit={onSubmit} aria-label="Release event" className="flex flex-wrap items-end gap-2">
-      <input type="hidden" name="itemType" value="timeline_event" />
-      <input type="hidden" name="itemId" value={eventId} />
-      <div className="flex-1">
-        <Field name="reason" label="Release to partner organisations — what and why" state={state}>
-          {(p) => <input {...p} required minLength={3} />}
-        </Field>
-      </div>
-      <SubmitButton variant="secondary" pending={pending}>Release</SubmitButton>
-      <div className="w-full"><FormMessage state={state} success="Released (or sent for approval)." /></div>
-    </form>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { ReleaseBadge } from "@/components/timeline/event-release";
 import { useTimeZone } from "@/components/timeline/use-time-zone";
 import { CONFIDENCE_LABELS, EVENT_CATEGORY_LABELS, type TEventCategory } from "@/lib/timeline/schemas";
 import { offsetLabel, utcToZonedInput, zonedDay } from "@/lib/timeline/time";
@@ -97,15 +98,16 @@ function EventRow({ event, zone, onEdit }: { event: TTimelineEventView; zone: st
         <p className="font-medium text-slate-900">{event.title}</p>
         <p className="text-xs text-slate-600">
           {EVENT_CATEGORY_LABELS[event.category as TEventCategory] ?? event.category} · {CONFIDENCE_LABELS[event.confidence as keyof typeof CONFIDENCE_LABELS] ?? event.confidence}
-          {event.source && ` · ${event.source}`} · {event.orgName}
-          {event.visibility === "OWNER_ORG_ONLY" && ` · ${event.orgName} only`}
+          {event.source && ` · ${event.source}`} · {event.orgName} <ReleaseBadge state={event.releaseState} orgName={event.orgName} />
         </p>
         {event.description && <p className="mt-1 line-clamp-2 text-slate-700">{event.description}</p>}
         {event.evidence.length > 0 && <p className="mt-1 text-xs text-slate-600">Evidence: {event.evidence.map((e) => e.title).join(", ")}</p>}
       </div>
+      {/* The editor also holds the release controls: whoever may release, approve or withdraw
+          (a lead or investigator of the event's organisation) may edit it. */}
       {event.can.edit && (
-        <button type="button" onClick={() => onEdit(event)} className="self-start rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-50" aria-label={`Edit ${event.title}`}>
-          Edit
+        <button type="button" onClick={() => onEdit(event)} className="self-start rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-50" aria-label={`${event.can.approve ? "Review release of" : "Edit"} ${event.title}`}>
+          {event.can.approve ? "Review release" : "Edit"}
         </button>
       )}
     </article>

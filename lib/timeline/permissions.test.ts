@@ -1,6 +1,6 @@
 // Every timeline action × case role × organisation, allowed and denied, through the policy.
 import { describe, expect, it } from "vitest";
-import { canOnCase, canOnTimelineEvent, TIMELINE_ACTIONS, type TCaseFacts } from "@/lib/auth/permissions";
+import { CASE_ROLES, canOnCase, canOnItem, canOnTimelineEvent, GLOBAL_ROLES, TIMELINE_ACTIONS, type TCaseFacts } from "@/lib/auth/permissions";
 import type { CaseRole, GlobalRole } from "@/lib/generated/prisma/enums";
 
 const OWNER = "org-owner";
@@ -40,6 +40,21 @@ describe("timeline policy", () => {
     const me = actor(OWNER);
     expect(canOnTimelineEvent(me, "event.delete", facts("INVESTIGATOR"), item("ALL_CASE_ORGS", me.id))).toBe(true);
     expect(canOnTimelineEvent(me, "event.delete", facts("VIEWER"), item("ALL_CASE_ORGS", me.id))).toBe(false);
+  });
+
+  it("whoever may release, approve or withdraw an event may also edit it (the release controls live in its editor)", () => {
+    const release = { requestedById: "someone else" };
+    for (const role of GLOBAL_ROLES) {
+      for (const caseRole of [...CASE_ROLES, null]) {
+        for (const orgId of [OWNER, PARTNER]) {
+          for (const visibility of ["ALL_CASE_ORGS", "OWNER_ORG_ONLY"] as const) {
+            const [a, f, i] = [actor(orgId, role), facts(caseRole), item(visibility)];
+            const decides = (["item.release", "item.approve_release", "item.withdraw_release"] as const).some((action) => canOnItem(a, action, f, i, release));
+            if (decides) expect(canOnTimelineEvent(a, "event.edit", f, i), `${role} ${caseRole} ${orgId} ${visibility}`).toBe(true);
+          }
+        }
+      }
+    }
   });
 
   it.each([

@@ -1,9 +1,11 @@
 import "server-only";
 import { getDb, Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { canOnCase, canOnItem, canOnTimelineEvent, type TCaseFacts } from "@/lib/auth/permissions";
+import { canOnCase, canOnTimelineEvent, type TCaseFacts } from "@/lib/auth/permissions";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
+import type { Visibility } from "@/lib/generated/prisma/enums";
+import { getItemReleases, type TItemRelease, type TReleaseState } from "@/lib/releases/queries";
 import { ZHistogramZone, ZTimelineFilters, ZTimelinePage, type TTimelineFilters } from "@/lib/timeline/schemas";
 import { canonicalTimeZone, zonedStart } from "@/lib/timeline/time";
 import { parseInput } from "@/lib/validation";
@@ -24,11 +26,13 @@ export type TTimelineEventView = {
   orgName: string;
   authorName: string;
   evidence: { id: string; title: string }[];
-  can: { edit: boolean; delete: boolean; release: boolean };
+  releaseState: TReleaseState;
+  release: TItemRelease["release"];
+  can: { edit: boolean; delete: boolean } & TItemRelease["can"];
 };
 export type TTimelinePage = { items: TTimelineEventView[]; nextCursor: string | null };
 
-type TRow = Omit<TTimelineEventView, "occurredAt" | "endsAt" | "evidence" | "can"> & { occurredAt: Date; endsAt: Date | null; authorId: string };
+type TRow = Omit<TTimelineEventView, "occurredAt" | "endsAt" | "evidence" | "releaseState" | "release" | "can"> & { occurredAt: Date; endsAt: Date | null; authorId: string };
 
 /**
  * One page of the timeline the actor may see, oldest first, after `cursor` (keyset on
@@ -57,10 +61,12 @@ async function readPage(actor: TActor, caseId: string, facts: TCaseFacts, filter
     LIMIT ${limit + 1}`;
   const more = rows.length > limit;
   const items = rows.slice(0, limit);
-  const links = await visibleEvidenceLinks(actor, items.map((r) => r.id));
+  const [links, releases] = await Promise.all([visibleEvidenceLinks(actor, items.map((r) => r.id)), getItemReleases(actor, facts, caseId, "timeline_event", items.map(itemFacts))]);
   const last = items.at(-1);
-  return { items: items.map((r) => toView(actor, facts, r, links.get(r.id) ?? [])), nextCursor: more && last ? encodeCursor(last.occurredAt, last.id) : null };
+  return { items: items.map((r) => toView(actor, facts, r, links.get(r.id) ?? [], releases.get(r.id)!)), nextCursor: more && last ? encodeCursor(last.occurredAt, last.id) : null };
 }
+
+const itemFacts = (r: TRow) => ({ id: r.id, orgId: r.orgId, visibility: r.visibility as Visibility, authorId: r.authorId });
 
 /**
  * Every visible event matching the filters, oldest first, a keyset page at a time (for
@@ -79,18 +85,16 @@ export async function* iterateTimelineEvents(actor: TActor, caseId: unknown, fil
   }
 }
 
-function toView(actor: TActor, facts: TCaseFacts, { authorId, ...r }: TRow, evidence: { id: string; title: string }[]): TTimelineEventView {
-  const item = { orgId: r.orgId, visibility: r.visibility as "ALL_CASE_ORGS" | "OWNER_ORG_ONLY", authorId };
+function toView(actor: TActor, facts: TCaseFacts, { authorId, ...r }: TRow, evidence: { id: string; title: string }[], release: TItemRelease): TTimelineEventView {
+  const item = itemFacts({ ...r, authorId });
   return {
     ...r,
     occurredAt: r.occurredAt.toISOString(),
     endsAt: r.endsAt?.toISOString() ?? null,
     evidence,
-    can: {
-      edit: canOnTimelineEvent(actor, "event.edit", facts, item),
-      delete: canOnTimelineEvent(actor, "event.delete", facts, item),
-      release: r.visibility === "OWNER_ORG_ONLY" && canOnItem(actor, "item.release", facts, item),
-    },
+    releaseState: release.state,
+    release: release.release,
+    can: { edit: canOnTimelineEvent(actor, "event.edit", facts, item), delete: canOnTimelineEvent(actor, "event.delete", facts, item), ...release.can },
   };
 }
 

@@ -21,7 +21,7 @@ describe("timeline events", () => {
     expect(items).toEqual([
       expect.objectContaining({ id: e.id, occurredAt: "2026-01-15T17:00:00.000Z", endsAt: "2026-01-15T18:30:00.000Z", title: "API burst", category: "API_ACCESS", source: "gateway logs", confidence: "CONFIRMED", version: 1, orgName: w.ownerOrg.name }),
     ]);
-    expect(items[0]!.can).toEqual({ edit: false, delete: false, release: false });
+    expect(items[0]!.can).toEqual({ edit: false, delete: false, release: false, approve: false, withdraw: false });
   });
 
   it("owner-org-only events are hidden from the partner in the list, the histogram and by id", async () => {

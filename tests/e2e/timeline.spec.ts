@@ -63,9 +63,49 @@ test("add an event in the browser's time zone, see it back, edit it, release an 
   const release = page.getByRole("form", { name: "Release event" });
   await release.getByLabel(/Release to partner/).fill("Partner needs the detection time");
   await release.getByRole("button", { name: "Release" }).click();
-  await expect(release.getByText("Released (or sent for approval).")).toBeVisible();
+  // The editor closes; the list shows where the event now stands.
+  await expect(page.getByRole("article", { name: secret })).toContainText("Released");
   const after = await (await page.request.get(`/api/cases/${caseId}/timeline?q=${encodeURIComponent(secret)}`)).json();
   expect(after.items[0].visibility).toBe("ALL_CASE_ORGS");
+});
+
+test("withdraw a released event: badges say where it stands, the partner sees it only while released", async ({ browser }) => {
+  const { page, caseId } = await openTimeline(browser, "investigator@microsoft.demo"); // the case's lead
+  const title = `Withdrawn lead ${randomBytes(3).toString("hex")}`;
+  const created = await page.request.post(`/api/cases/${caseId}/timeline`, { headers: { Origin: ORIGIN }, data: { occurredAt: "2026-01-21T12:00:00Z", timeZone: "UTC", title, category: "DETECTION", visibility: "OWNER_ORG_ONLY" } });
+  expect(created.status()).toBe(201);
+  const only = `/cases/${caseId}/timeline?q=${encodeURIComponent(title)}`;
+  await page.goto(only);
+  await hydrated(page);
+  const row = page.getByRole("article", { name: title });
+  await expect(row).toContainText("Microsoft only");
+
+  await row.getByRole("button", { name: `Edit ${title}` }).click();
+  const release = page.getByRole("form", { name: "Release event" });
+  await release.getByLabel(/Release to partner/).fill("For the joint report");
+  await release.getByRole("button", { name: "Release" }).click();
+  await expect(row).toContainText("Released");
+
+  // The partner sees the released event, with no release controls of ours.
+  const partner = await openTimeline(browser, "investigator@openai.demo");
+  await partner.page.goto(only);
+  await hydrated(partner.page);
+  const theirRow = partner.page.getByRole("article", { name: title });
+  await expect(theirRow).toContainText("Released");
+  await expect(theirRow.getByRole("button")).toHaveCount(0);
+
+  await row.getByRole("button", { name: `Edit ${title}` }).click();
+  await expect(page.getByRole("form", { name: "Release event" })).toHaveCount(0); // already released
+  const withdraw = page.getByRole("form", { name: "Withdraw release" });
+  await withdraw.getByLabel(/Withdraw the release/).fill("Shared too early");
+  await withdraw.getByRole("button", { name: "Withdraw release" }).click();
+  await expect(row).toContainText("Microsoft only");
+
+  await partner.page.reload();
+  await hydrated(partner.page);
+  await expect(loaded(partner.page)).toContainText("0 events loaded");
+  const listed = await (await partner.page.request.get(`/api/cases/${caseId}/timeline?q=${encodeURIComponent(title)}`)).json();
+  expect(listed.items).toEqual([]);
 });
 
 test("import a CSV: preview, map, validate with rejected rows by line, commit; a re-run adds nothing", async ({ browser }) => {

@@ -9,7 +9,7 @@ import { orNotFound, requirePageUser } from "@/lib/page";
 import { getTimelineHistogram, getTimelineOptions, listTimelineEvents } from "@/lib/timeline/queries";
 import { filtersFromSearchParams, viewerTimeZone } from "@/lib/timeline/schemas";
 import { TIME_ZONE_COOKIE } from "@/lib/timeline/time";
-import { requestReleaseAction } from "../actions";
+import { decideReleaseAction, requestReleaseAction, withdrawReleaseAction } from "../actions";
 import { createEventAction, deleteEventAction, updateEventAction } from "./actions";
 
 export const metadata: Metadata = { title: "Timeline" };
@@ -28,6 +28,9 @@ export default async function TimelinePage({ params, searchParams }: Props) {
   const [options, histogram, page] = await orNotFound(
     Promise.all([getTimelineOptions(user, caseId), getTimelineHistogram(user, caseId, { ...filters, from: undefined, to: undefined }, { timeZone }), listTimelineEvents(user, caseId, filters)]),
   );
+  // Events through this segment's actions; release decisions through the case's generic ones.
+  const bind = (action: typeof createEventAction) => action.bind(null, caseId);
+  const actions = { create: bind(createEventAction), update: bind(updateEventAction), remove: bind(deleteEventAction), release: bind(requestReleaseAction), decide: bind(decideReleaseAction), withdraw: bind(withdrawReleaseAction) };
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -41,7 +44,7 @@ export default async function TimelinePage({ params, searchParams }: Props) {
           <div className="mt-3"><ImportWizard caseId={caseId} direct={options.direct} orgName={user.orgName} /></div>
         </details>
       )}
-      <TimelineWorkspace caseId={caseId} query={search.toString()} initial={page} options={options} orgName={user.orgName} actions={{ create: createEventAction.bind(null, caseId), update: updateEventAction.bind(null, caseId), remove: deleteEventAction.bind(null, caseId), release: requestReleaseAction.bind(null, caseId) }} />
+      <TimelineWorkspace caseId={caseId} query={search.toString()} initial={page} options={options} orgName={user.orgName} actions={actions} />
     </div>
   );
 }
