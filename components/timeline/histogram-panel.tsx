@@ -1,9 +1,11 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import { TimelineHistogram } from "@/components/charts/timeline-histogram";
 import { rememberTimeZone, useTimeZone } from "@/components/timeline/use-time-zone";
 import type { THistogram } from "@/lib/timeline/queries";
+
+const NO_SUBSCRIPTION = () => () => {};
 
 /**
  * The histogram in the viewer's zone. The server draws it in the zone the browser last told it
@@ -13,12 +15,15 @@ import type { THistogram } from "@/lib/timeline/queries";
  */
 export function HistogramPanel({ caseId, query, initial }: { caseId: string; query: string; initial: THistogram }) {
   const [zone] = useTimeZone();
+  // While hydrating, the zone is the server's placeholder (UTC): act only on the browser's.
+  const hydrated = useSyncExternalStore(NO_SUBSCRIPTION, () => true, () => false);
   const [fetched, setFetched] = useState<{ key: string; histogram: THistogram } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const key = `${zone}?${query}`;
   const stale = initial.timeZone !== zone && fetched?.key !== key;
 
   useEffect(() => {
+    if (!hydrated) return;
     rememberTimeZone(zone);
     if (!stale) return;
     let cancelled = false;
@@ -36,7 +41,7 @@ export function HistogramPanel({ caseId, query, initial }: { caseId: string; que
     return () => {
       cancelled = true;
     };
-  }, [caseId, query, zone, key, stale]);
+  }, [hydrated, caseId, query, zone, key, stale]);
 
   const histogram = initial.timeZone === zone ? initial : fetched?.key === key ? fetched.histogram : initial;
   return (

@@ -164,6 +164,7 @@ test("filter by category, brush the histogram, export what is shown; the URL hol
   await page.goto(`/cases/${caseId}/timeline?q=${tag}`);
   await hydrated(page);
   await expect(loaded(page)).toContainText("24 events loaded");
+  await expect(page.getByRole("figure", { name: "Events over time" })).toContainText("Buckets in America/Los_Angeles");
   const handle = page.locator(".recharts-brush-traveller").first();
   const box = (await handle.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
