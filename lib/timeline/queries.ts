@@ -7,7 +7,7 @@ import type { TActor } from "@/lib/auth/session";
 import type { Visibility } from "@/lib/generated/prisma/enums";
 import { getItemReleases, type TItemRelease, type TReleaseState } from "@/lib/releases/queries";
 import { ZHistogramZone, ZTimelineFilters, ZTimelinePage, type TTimelineFilters } from "@/lib/timeline/schemas";
-import { canonicalTimeZone, zonedStart } from "@/lib/timeline/time";
+import { canonicalTimeZone, offsetPeriods, zonedStart } from "@/lib/timeline/time";
 import { parseInput } from "@/lib/validation";
 import { decodeCursor, encodeCursor, timelineWhere, ts } from "@/lib/timeline/sql";
 
@@ -142,12 +142,19 @@ export async function getTimelineHistogram(actor: TActor, caseId: unknown, filte
   if (!range?.min || !range.max) return { bucketSeconds: 3600, timeZone, categories: [], buckets: [] };
   const span = (range.max.getTime() - range.min.getTime()) / 1000;
   const width = WIDTHS.find((w) => span / w <= MAX_BUCKETS) ?? WIDTHS.at(-1)!;
-  // occurredAt holds UTC: AT TIME ZONE 'UTC' makes it an instant, AT TIME ZONE zone its local time.
+  // occurredAt holds UTC; its local time is it plus the zone's offset then, taken from a short
+  // CASE over the offset periods of the range (no per-row conversion by zone name).
+  const periods = offsetPeriods(sqlZone, range.min, range.max);
+  const offset = (p: (typeof periods)[number], i: number) => Prisma.sql`WHEN e."occurredAt" < ${ts(p.start)} THEN ${periods[i]!.offset}::int`;
+  const minutes =
+    periods.length === 1 ? Prisma.sql`${periods[0]!.offset}::int` : Prisma.sql`CASE ${Prisma.join(periods.slice(1).map(offset), " ")} ELSE ${periods.at(-1)!.offset}::int END`;
+  const local = periods.every((p) => p.offset === 0) ? Prisma.sql`e."occurredAt"` : Prisma.sql`e."occurredAt" + make_interval(mins => ${minutes})`;
   const rows = await db.$queryRaw<{ local: string; category: string; n: bigint }[]>`
-    SELECT to_char(date_bin(${`${width} seconds`}::interval, (e."occurredAt" AT TIME ZONE 'UTC') AT TIME ZONE ${sqlZone}, TIMESTAMP '2000-01-01'), 'YYYY-MM-DD"T"HH24:MI:SS') AS local,
-           e.category::text AS category, count(*) AS n
-    FROM "TimelineEvent" e WHERE ${where}
-    GROUP BY 1, 2 ORDER BY 1`;
+    SELECT to_char(b.t, 'YYYY-MM-DD"T"HH24:MI:SS') AS local, b.category::text AS category, b.n
+    FROM (SELECT date_bin(${`${width} seconds`}::interval, ${local}, TIMESTAMP '2000-01-01') AS t, e.category, count(*) AS n
+          FROM "TimelineEvent" e WHERE ${where}
+          GROUP BY 1, 2) b
+    ORDER BY b.t`; // formatted per bucket, not per event
   const buckets = new Map<string, THistogram["buckets"][number]>();
   const categories = new Set<string>();
   for (const r of rows) {

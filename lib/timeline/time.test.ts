@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalTimeZone, formatInZone, utcToZonedInput, zonedDay, zonedStart, zonedToUtc } from "@/lib/timeline/time";
+import { canonicalTimeZone, formatInZone, offsetPeriods, utcToZonedInput, zonedDay, zonedStart, zonedToUtc } from "@/lib/timeline/time";
 import { ZCreateEvent } from "@/lib/timeline/schemas";
 
 const utc = (local: string, zone: string) => {
@@ -72,5 +72,19 @@ describe("time zones", () => {
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.path).toEqual(["endsAt"]);
     expect(ZCreateEvent.safeParse({ ...base, occurredAt: "2026-03-08T02:30" }).error?.issues[0]?.path).toEqual(["occurredAt"]);
+  });
+
+  it("offset periods: each DST change of the range found to the minute, none for UTC or Kolkata", () => {
+    const year = [new Date("2025-01-01T00:00Z"), new Date("2025-12-31T23:59Z")] as const;
+    expect(offsetPeriods("America/Los_Angeles", ...year)).toEqual([
+      { start: year[0], offset: -480 },
+      { start: new Date("2025-03-09T10:00Z"), offset: -420 },
+      { start: new Date("2025-11-02T09:00Z"), offset: -480 },
+    ]);
+    expect(offsetPeriods("UTC", ...year)).toEqual([{ start: year[0], offset: 0 }]);
+    expect(offsetPeriods("Asia/Kolkata", ...year)).toEqual([{ start: year[0], offset: 330 }]);
+    // Lord Howe moves by 30 minutes; Santiago skips midnight.
+    expect(offsetPeriods("Australia/Lord_Howe", ...year).map((p) => p.offset)).toEqual([660, 630, 660]);
+    expect(offsetPeriods("America/Santiago", ...year).map((p) => p.start.toISOString())).toEqual(["2025-01-01T00:00:00.000Z", "2025-04-06T03:00:00.000Z", "2025-09-07T04:00:00.000Z"]);
   });
 });

@@ -128,3 +128,30 @@ export function offsetLabel(instant: Date, timeZone: string): string {
 export function formatInZone(instant: Date, timeZone: string): string {
   return `${utcToZonedInput(instant, timeZone).replace("T", " ")} ${timeZone} (${offsetLabel(instant, timeZone)})`;
 }
+
+const WEEK_MS = 7 * 86_400_000;
+
+/**
+ * The zone's UTC offsets over [from, to] as periods: the first starts at `from`, each next one at
+ * the instant the offset changes (found to the minute; zones change at most a few times a year,
+ * so weekly samples find each change). Lets SQL shift times with a short CASE over instants
+ * instead of converting every row by zone name.
+ */
+export function offsetPeriods(timeZone: string, from: Date, to: Date): { start: Date; offset: number }[] {
+  const periods = [{ start: from, offset: zoneOffsetMinutes(from, timeZone) }];
+  for (let t = from.getTime(); t < to.getTime(); ) {
+    const next = Math.min(t + WEEK_MS, to.getTime());
+    const current = periods.at(-1)!.offset;
+    if (zoneOffsetMinutes(new Date(next), timeZone) !== current) {
+      let [lo, hi] = [t, next]; // the offset at lo is current, at hi it is not: bisect to the minute
+      while (hi - lo > 60_000) {
+        const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+        if (zoneOffsetMinutes(new Date(mid), timeZone) === current) lo = mid;
+        else hi = mid;
+      }
+      periods.push({ start: new Date(hi), offset: zoneOffsetMinutes(new Date(hi), timeZone) });
+      t = hi;
+    } else t = next;
+  }
+  return periods;
+}
