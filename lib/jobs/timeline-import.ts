@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from "uuid";
 import { getDb, Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { getBlobStore } from "@/lib/storage";
-import { countBytes, readRecords, toEventRow, type TImportRow } from "@/lib/timeline/import-parse";
+import { countBytes, keyFingerprint, readRecords, toEventRow, type TImportRow } from "@/lib/timeline/import-parse";
 import { ZImportOptions, type TImportOptions } from "@/lib/timeline/import-schemas";
 
 // The import job runner. Why not graphile-worker or pg-boss (the brief prefers a Postgres-backed
@@ -22,7 +22,7 @@ const BATCH = 5_000;
 const PROGRESS_MS = 500;
 const REJECTS_KEPT = 100_000; // beyond this only the count grows
 
-type TJob = { id: string; caseId: string; orgId: string; createdById: string; format: "CSV" | "JSONL"; sha256: string; fileName: string; status: string; options: TImportOptions };
+type TJob = { id: string; caseId: string; orgId: string; createdById: string; format: "CSV" | "JSONL"; sha256: string; fileName: string; status: string; rowsValid: number; options: TImportOptions };
 
 /** Claims a VALIDATING or COMMITTING job that nobody is running (or whose runner died). */
 async function claim(jobId: string): Promise<TJob | null> {
@@ -30,7 +30,7 @@ async function claim(jobId: string): Promise<TJob | null> {
     UPDATE "ImportJob" SET "heartbeatAt" = now(), attempts = attempts + 1, "updatedAt" = now()
     WHERE id = ${jobId}::uuid AND status IN ('VALIDATING', 'COMMITTING')
       AND ("heartbeatAt" IS NULL OR "heartbeatAt" < now() - ${`${STALE_MS} milliseconds`}::interval)
-    RETURNING id, "caseId", "orgId", "createdById", format::text AS format, sha256, "fileName", status::text AS status, options`;
+    RETURNING id, "caseId", "orgId", "createdById", format::text AS format, sha256, "fileName", status::text AS status, "rowsValid", options`;
   const row = rows[0];
   return row ? { ...row, options: ZImportOptions.parse(row.options) } : null;
 }
@@ -77,15 +77,16 @@ async function validate(job: TJob): Promise<void> {
   const db = getDb();
   const progress = progressWriter(job, "VALIDATING");
   await db.importRowError.deleteMany({ where: { jobId: job.id } });
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   let valid = 0, rejected = 0, duplicate = 0, rows = 0;
   let pending: { jobId: string; line: number; reason: string }[] = [];
   for await (const batch of rowsOf(job, (n, b) => progress((rows = n), b))) {
     for (const r of batch) {
       if (r.row) {
-        if (seen.has(r.row.dedupeKey)) duplicate++;
+        const fingerprint = keyFingerprint(r.row.dedupeKey);
+        if (seen.has(fingerprint)) duplicate++;
         else {
-          seen.add(r.row.dedupeKey);
+          seen.add(fingerprint);
           valid++;
         }
         continue;
@@ -130,8 +131,9 @@ async function commit(job: TJob): Promise<void> {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`import:${job.id}`}))`;
       const [current] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "ImportJob" WHERE id = ${job.id}::uuid`;
       if (current?.status !== "COMMITTING") return;
-      let inserted = 0, valid = 0, batch: TImportRow[] = [];
-      const seen = new Set<string>();
+      // Repeats within the file and rows imported before are both skipped by ON CONFLICT (also
+      // within one statement); the validation counted the repeats, so what remains existed.
+      let inserted = 0, batch: TImportRow[] = [];
       // The database inserts one batch while the next is parsed: one insert in flight at a time
       // (a transaction's statements run in order), its failure surfacing at the next await.
       let inFlight: Promise<number> | null = null;
@@ -142,10 +144,7 @@ async function commit(job: TJob): Promise<void> {
       };
       for await (const outcomes of rowsOf(job, progress)) {
         for (const r of outcomes) {
-          if (!r.row || seen.has(r.row.dedupeKey)) continue;
-          seen.add(r.row.dedupeKey);
-          valid++;
-          batch.push(r.row);
+          if (r.row) batch.push(r.row);
         }
         if (batch.length >= BATCH) {
           await send(batch);
@@ -154,9 +153,9 @@ async function commit(job: TJob): Promise<void> {
       }
       if (batch.length) await send(batch);
       if (inFlight) inserted += await inFlight;
-      await tx.importJob.update({ where: { id: job.id }, data: { status: "COMMITTED", rowsInserted: inserted, rowsExisting: valid - inserted, rowsValid: valid, heartbeatAt: null } });
+      await tx.importJob.update({ where: { id: job.id }, data: { status: "COMMITTED", rowsInserted: inserted, rowsExisting: Math.max(0, job.rowsValid - inserted), heartbeatAt: null } });
       await recordAudit(
-        { actorId: job.createdById, action: "timeline.imported", targetType: "import_job", targetId: job.id, caseId: job.caseId, ip: null, userAgent: null, details: { fileName: job.fileName, sha256: job.sha256, inserted, existing: valid - inserted, runner, ...(job.options.visibility === "OWNER_ORG_ONLY" ? { orgOnly: job.orgId } : {}) } },
+        { actorId: job.createdById, action: "timeline.imported", targetType: "import_job", targetId: job.id, caseId: job.caseId, ip: null, userAgent: null, details: { fileName: job.fileName, sha256: job.sha256, inserted, existing: Math.max(0, job.rowsValid - inserted), runner, ...(job.options.visibility === "OWNER_ORG_ONLY" ? { orgOnly: job.orgId } : {}) } },
         tx,
       );
     },
