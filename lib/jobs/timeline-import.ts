@@ -163,6 +163,14 @@ async function commit(job: TJob): Promise<void> {
   );
 }
 
+/** What the uploader is told: the reader's and storage's own words; the database's only in the log. */
+function failureMessage(error: unknown): string {
+  if (error instanceof Prisma.PrismaClientKnownRequestError || error instanceof Prisma.PrismaClientUnknownRequestError) {
+    return "The database refused the import; nothing was written. The server log has the details.";
+  }
+  return error instanceof Error ? error.message.slice(0, 500) : "The import failed.";
+}
+
 /**
  * Runs a job that is VALIDATING or COMMITTING, unless another runner holds it. Errors mark the
  * job FAILED with a message; nothing of a failed commit is kept (its transaction rolled back).
@@ -177,7 +185,7 @@ export async function runImportJob(jobId: string): Promise<void> {
     console.error(`[import] job ${job.id} failed:`, error);
     await getDb().importJob.updateMany({
       where: { id: job.id, status: job.status as "VALIDATING" | "COMMITTING" },
-      data: { status: "FAILED", heartbeatAt: null, error: error instanceof Error ? error.message.slice(0, 500) : "The import failed." },
+      data: { status: "FAILED", heartbeatAt: null, error: failureMessage(error) },
     });
   }
 }

@@ -36,6 +36,17 @@ describe("timeline histogram in the viewer's time zone", () => {
     ]);
   });
 
+  it("an event seconds after a DST change falls in its bucket even when the range starts off the minute", async () => {
+    // The range starts at :30 s; the change is at 2024-03-10T10:00Z; hour buckets.
+    const w = await caseWith(["2024-03-09T00:00:30Z", "2024-03-10T10:00:10Z", "2024-03-10T11:30:00Z"]);
+    const la = await getTimelineHistogram(w.lead, w.caseId, ALL, { timeZone: "America/Los_Angeles" });
+    for (const at of ["2024-03-10T10:00:10Z", "2024-03-10T11:30:00Z"]) {
+      const bucket = la.buckets.find((b) => b.t <= new Date(at).toISOString() && new Date(at).toISOString() < b.end);
+      expect(bucket?.total, at).toBe(1);
+    }
+    expect(la.buckets.every((b) => b.t < b.end)).toBe(true);
+  });
+
   it("across the spring-forward change a local day is 23 hours and the next starts at PDT midnight", async () => {
     // 2025-03-09 02:00 PST → 03:00 PDT. Events: 8 Mar 23:30 PST, 9 Mar 23:30 PDT, 10 Mar 00:30 PDT.
     const w = await caseWith(["2025-03-09T07:30:00Z", "2025-03-10T06:30:00Z", "2025-03-10T07:30:00Z", "2025-04-20T19:00:00Z"]);

@@ -218,6 +218,11 @@ export function toEventRow(values: Record<string, string>, o: TImportOptions): T
   if (!confidence) return `${o.mapping.confidence}: unknown confidence "${rawConfidence.slice(0, 40)}" (use CONFIRMED, LIKELY or POSSIBLE).`;
   const source = column(values, m.source) || o.defaultSource;
   if (source.length > 500) return `${o.mapping.source}: the source is longer than 500 characters.`;
+  // PostgreSQL text holds neither NUL nor half a UTF-16 surrogate pair (JSON's "\ud800"): refused
+  // here, by row, rather than failing the whole commit.
+  for (const [field, value] of [["title", title], ["description", description], ["source", source]] as const) {
+    if (value.includes("\0") || !value.isWellFormed()) return `${m[field] || field}: contains a NUL character or broken Unicode.`;
+  }
   const externalId = column(values, m.externalId);
   // The key: the row's own id, hashed; or its time (so time-ordered files append to the index)
   // and a hash of every field, the time included. 22 base64url characters are 132 bits of the SHA-256.

@@ -119,13 +119,17 @@ describe("timeline import", () => {
       JSON.stringify({ id: "a2", ts: 1768496400, msg: "same time, other id" }),
       JSON.stringify({ id: "a1", ts: 1768496999, msg: "same id: a duplicate" }),
       "[1,2]",
+      '{"id":"a3","ts":1768496400,"msg":"half a pair \\ud800"}',
+      JSON.stringify({ id: "a4", ts: 1768496400, msg: "nul \u0000 inside" }),
     ].join("\n");
     const mapping = { occurredAt: "ts", title: "msg", externalId: "id" };
     const { jobId, validated } = await importFile(w.lead, w.caseId, Buffer.from(lines), "events.jsonl", { mapping, timeFormat: "epoch_s" });
-    expect(validated).toMatchObject({ rowsValid: 2, rowsRejected: 2, rowsDuplicate: 1 });
+    expect(validated).toMatchObject({ rowsValid: 2, rowsRejected: 4, rowsDuplicate: 1 });
     expect((await listImportRejects(w.lead, w.caseId, jobId, {})).items).toEqual([
       { line: 2, reason: "Not valid JSON." },
       { line: 5, reason: "Each line must be a JSON object." },
+      { line: 6, reason: "msg: contains a NUL character or broken Unicode." },
+      { line: 7, reason: "msg: contains a NUL character or broken Unicode." },
     ]);
     expect((await commit(w.lead, w.caseId, jobId)).rowsInserted).toBe(2);
     expect(parseTime("1768496400000", "epoch_ms", "UTC")).toEqual(new Date("2026-01-15T17:00:00Z"));

@@ -119,6 +119,14 @@ export type THistogram = {
   buckets: { t: string; end: string; total: number; counts: Record<string, number> }[];
 };
 
+/** occurredAt (UTC) plus the zone's offset at that instant: a CASE over the range's offset periods. */
+function shiftedBy(periods: { start: Date; offset: number }[]): Prisma.Sql {
+  if (periods.every((p) => p.offset === 0)) return Prisma.sql`e."occurredAt"`;
+  const when = periods.slice(1).map((p, i) => Prisma.sql`WHEN e."occurredAt" < ${ts(p.start)} THEN ${periods[i]!.offset}::int`);
+  const minutes = when.length ? Prisma.sql`CASE ${Prisma.join(when, " ")} ELSE ${periods.at(-1)!.offset}::int END` : Prisma.sql`${periods[0]!.offset}::int`;
+  return Prisma.sql`e."occurredAt" + make_interval(mins => ${minutes})`;
+}
+
 // Bucket widths to choose from: the smallest giving at most MAX_BUCKETS bars over the range.
 const WIDTHS = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400];
 const MAX_BUCKETS = 150;
@@ -145,10 +153,7 @@ export async function getTimelineHistogram(actor: TActor, caseId: unknown, filte
   // occurredAt holds UTC; its local time is it plus the zone's offset then, taken from a short
   // CASE over the offset periods of the range (no per-row conversion by zone name).
   const periods = offsetPeriods(sqlZone, range.min, range.max);
-  const offset = (p: (typeof periods)[number], i: number) => Prisma.sql`WHEN e."occurredAt" < ${ts(p.start)} THEN ${periods[i]!.offset}::int`;
-  const minutes =
-    periods.length === 1 ? Prisma.sql`${periods[0]!.offset}::int` : Prisma.sql`CASE ${Prisma.join(periods.slice(1).map(offset), " ")} ELSE ${periods.at(-1)!.offset}::int END`;
-  const local = periods.every((p) => p.offset === 0) ? Prisma.sql`e."occurredAt"` : Prisma.sql`e."occurredAt" + make_interval(mins => ${minutes})`;
+  const local = periods ? shiftedBy(periods) : Prisma.sql`(e."occurredAt" AT TIME ZONE 'UTC') AT TIME ZONE ${sqlZone}`;
   const rows = await db.$queryRaw<{ local: string; category: string; n: bigint }[]>`
     SELECT to_char(b.t, 'YYYY-MM-DD"T"HH24:MI:SS') AS local, b.category::text AS category, b.n
     FROM (SELECT date_bin(${`${width} seconds`}::interval, ${local}, TIMESTAMP '2000-01-01') AS t, e.category, count(*) AS n

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { VISIBILITIES } from "@/lib/notes/schemas";
-import { canonicalTimeZone, isValidTimeZone, zonedToUtc } from "@/lib/timeline/time";
+import { EVENT_TIME_MAX, EVENT_TIME_MIN, canonicalTimeZone, isValidTimeZone, zonedToUtc } from "@/lib/timeline/time";
 
 // Shared with the client forms; the server parse is the one that counts.
 export const EVENT_CATEGORIES = ["ACCOUNT_CREATION", "PAYMENT", "API_ACCESS", "EXTRACTION", "RATE_LIMITING", "DETECTION", "COMMUNICATION", "RESPONSE", "OTHER"] as const;
@@ -29,15 +29,10 @@ const OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
 /** A time as entered: an ISO 8601 instant with an offset, or a wall-clock time in `timeZone`. */
 function toInstant(value: string, zone: string, ctx: z.RefinementCtx, path: string): Date | null {
-  if (OFFSET.test(value)) {
-    const d = new Date(value);
-    if (!Number.isNaN(d.getTime())) return d;
-    ctx.addIssue({ code: "custom", path: [path], message: "Enter a valid date and time." });
-    return null;
-  }
-  const r = zonedToUtc(value, zone);
-  if (r.ok) return r.date;
-  ctx.addIssue({ code: "custom", path: [path], message: r.reason });
+  const r = OFFSET.test(value) ? { ok: !Number.isNaN(new Date(value).getTime()), date: new Date(value), reason: "Enter a valid date and time." } : zonedToUtc(value, zone);
+  if (!r.ok) ctx.addIssue({ code: "custom", path: [path], message: r.reason });
+  else if (r.date.getTime() < EVENT_TIME_MIN || r.date.getTime() >= EVENT_TIME_MAX) ctx.addIssue({ code: "custom", path: [path], message: "Enter a time between 1970 and 2199." });
+  else return r.date;
   return null;
 }
 

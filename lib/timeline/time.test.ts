@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalTimeZone, formatInZone, offsetPeriods, utcToZonedInput, zonedDay, zonedStart, zonedToUtc } from "@/lib/timeline/time";
+import { canonicalTimeZone, formatInZone, isValidTimeZone, offsetPeriods, utcToZonedInput, zonedDay, zonedStart, zonedToUtc } from "@/lib/timeline/time";
 import { ZCreateEvent } from "@/lib/timeline/schemas";
 
 const utc = (local: string, zone: string) => {
@@ -72,6 +72,8 @@ describe("time zones", () => {
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.path).toEqual(["endsAt"]);
     expect(ZCreateEvent.safeParse({ ...base, occurredAt: "2026-03-08T02:30" }).error?.issues[0]?.path).toEqual(["occurredAt"]);
+    expect(ZCreateEvent.safeParse({ ...base, occurredAt: "1969-12-31T23:59Z" }).error?.issues[0]?.message).toBe("Enter a time between 1970 and 2199.");
+    expect(ZCreateEvent.safeParse({ ...base, occurredAt: "9999-01-01T00:00" }).error?.issues[0]?.message).toBe("Enter a time between 1970 and 2199.");
   });
 
   it("offset periods: each DST change of the range found to the minute, none for UTC or Kolkata", () => {
@@ -82,9 +84,13 @@ describe("time zones", () => {
       { start: new Date("2025-11-02T09:00Z"), offset: -480 },
     ]);
     expect(offsetPeriods("UTC", ...year)).toEqual([{ start: year[0], offset: 0 }]);
+    // Found to the instant, also from a start off the minute; no sampling beyond the events' span.
+    expect(offsetPeriods("America/Los_Angeles", new Date("2024-03-09T00:00:30.250Z"), new Date("2024-03-11T00:00Z"))![1]!.start).toEqual(new Date("2024-03-10T10:00:00Z"));
+    expect(offsetPeriods("America/Los_Angeles", new Date("0100-01-01T00:00Z"), new Date("9999-01-01T00:00Z"))).toBeNull();
+    expect(isValidTimeZone(`Europe/${"x".repeat(70)}`)).toBe(false);
     expect(offsetPeriods("Asia/Kolkata", ...year)).toEqual([{ start: year[0], offset: 330 }]);
     // Lord Howe moves by 30 minutes; Santiago skips midnight.
-    expect(offsetPeriods("Australia/Lord_Howe", ...year).map((p) => p.offset)).toEqual([660, 630, 660]);
-    expect(offsetPeriods("America/Santiago", ...year).map((p) => p.start.toISOString())).toEqual(["2025-01-01T00:00:00.000Z", "2025-04-06T03:00:00.000Z", "2025-09-07T04:00:00.000Z"]);
+    expect(offsetPeriods("Australia/Lord_Howe", ...year)!.map((p) => p.offset)).toEqual([660, 630, 660]);
+    expect(offsetPeriods("America/Santiago", ...year)!.map((p) => p.start.toISOString())).toEqual(["2025-01-01T00:00:00.000Z", "2025-04-06T03:00:00.000Z", "2025-09-07T04:00:00.000Z"]);
   });
 });

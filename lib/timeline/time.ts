@@ -11,17 +11,25 @@ export const TIME_ZONE_COOKIE = "casebridge-tz";
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const FORMATTERS_KEPT = 200; // zone names come from users (cookie, query, import options): bounded
+const ZONE_NAME_MAX = 64; // the longest IANA name is 32 characters
+
+/** Events are kept between these instants (1970 to the end of 2199), typed or imported. */
+export const EVENT_TIME_MIN = Date.UTC(1970, 0, 1);
+export const EVENT_TIME_MAX = Date.UTC(2200, 0, 1);
 
 function partsFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    if (formatters.size >= FORMATTERS_KEPT) formatters.clear();
     formatters.set(timeZone, f);
   }
   return f;
 }
 
 export function isValidTimeZone(timeZone: string): boolean {
+  if (timeZone.length > ZONE_NAME_MAX) return false;
   try {
     partsFormatter(timeZone);
     return true;
@@ -129,23 +137,26 @@ export function formatInZone(instant: Date, timeZone: string): string {
   return `${utcToZonedInput(instant, timeZone).replace("T", " ")} ${timeZone} (${offsetLabel(instant, timeZone)})`;
 }
 
-const WEEK_MS = 7 * 86_400_000;
+const SAMPLE_MS = 7 * 86_400_000;
+const PERIODS_SPAN_MAX = EVENT_TIME_MAX - EVENT_TIME_MIN;
 
 /**
  * The zone's UTC offsets over [from, to] as periods: the first starts at `from`, each next one at
- * the instant the offset changes (found to the minute; zones change at most a few times a year,
- * so weekly samples find each change). Lets SQL shift times with a short CASE over instants
- * instead of converting every row by zone name.
+ * the instant the offset changes (found to the millisecond; zones change at most a few times a
+ * year, so weekly samples find each change). Lets SQL shift times with a short CASE over
+ * instants instead of converting every row by zone name. Null for a span longer than events
+ * may have (the caller converts in SQL instead).
  */
-export function offsetPeriods(timeZone: string, from: Date, to: Date): { start: Date; offset: number }[] {
+export function offsetPeriods(timeZone: string, from: Date, to: Date): { start: Date; offset: number }[] | null {
+  if (to.getTime() - from.getTime() > PERIODS_SPAN_MAX) return null;
   const periods = [{ start: from, offset: zoneOffsetMinutes(from, timeZone) }];
   for (let t = from.getTime(); t < to.getTime(); ) {
-    const next = Math.min(t + WEEK_MS, to.getTime());
+    const next = Math.min(t + SAMPLE_MS, to.getTime());
     const current = periods.at(-1)!.offset;
     if (zoneOffsetMinutes(new Date(next), timeZone) !== current) {
-      let [lo, hi] = [t, next]; // the offset at lo is current, at hi it is not: bisect to the minute
-      while (hi - lo > 60_000) {
-        const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+      let [lo, hi] = [t, next]; // the offset at lo is current, at hi it is not
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
         if (zoneOffsetMinutes(new Date(mid), timeZone) === current) lo = mid;
         else hi = mid;
       }
