@@ -18,7 +18,7 @@ export function HistogramPanel({ caseId, query, initial }: { caseId: string; que
   // While hydrating, the zone is the server's placeholder (UTC): act only on the browser's.
   const hydrated = useSyncExternalStore(NO_SUBSCRIPTION, () => true, () => false);
   const [fetched, setFetched] = useState<{ key: string; histogram: THistogram } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ key: string; message: string } | null>(null);
   const key = `${zone}?${query}`;
   const stale = initial.timeZone !== zone && fetched?.key !== key;
 
@@ -35,19 +35,25 @@ export function HistogramPanel({ caseId, query, initial }: { caseId: string; que
       .then((histogram) => {
         if (cancelled) return;
         setFetched({ key, histogram });
-        setError(null);
       })
-      .catch((e: Error) => !cancelled && setError(e.message));
+      .catch((e: Error) => !cancelled && setError({ key, message: e.message }));
     return () => {
       cancelled = true;
     };
   }, [hydrated, caseId, query, zone, key, stale]);
 
   const histogram = initial.timeZone === zone ? initial : fetched?.key === key ? fetched.histogram : initial;
+  // Both messages belong to the zone and filters now asked for: going back to the server's zone clears them.
+  const failed = stale && error?.key === key ? error.message : null;
   return (
-    <div>
+    <div aria-busy={hydrated && stale && !failed}>
       <TimelineHistogram histogram={histogram} />
-      {error && <p role="alert" className="mt-1 text-sm text-red-700">{`${error} Showing buckets in ${initial.timeZone}.`}</p>}
+      {failed && <p role="alert" className="mt-1 text-sm text-red-700">{`${failed} Showing buckets in ${initial.timeZone}.`}</p>}
+      {hydrated && stale && !failed && (
+        <p role="status" className="mt-1 text-sm text-slate-600">
+          {`Counting events in ${zone}… showing ${initial.timeZone} until then.`}
+        </p>
+      )}
     </div>
   );
 }
