@@ -24,16 +24,22 @@ export function TimelineList({ caseId, query, initial, onEdit }: { caseId: strin
   // New server data (filters changed, an event saved): start again from it.
   if (pages.initial !== initial) setPages({ initial, items: initial.items, next: initial.nextCursor });
 
+  // Each event's day is worked out once per zone: Intl formatting costs microseconds an event,
+  // and every appended page regroups all loaded events (with 30,000 loaded that froze ~170 ms a page).
+  const dayOf = useMemo(() => {
+    const days = new WeakMap<TTimelineEventView, string>();
+    return (event: TTimelineEventView) => days.get(event) ?? days.set(event, zonedDay(new Date(event.occurredAt), zone)).get(event)!;
+  }, [zone]);
   const rows = useMemo(() => {
     const out: TRow[] = [];
     let day = "";
     for (const event of pages.items) {
-      const d = zonedDay(new Date(event.occurredAt), zone);
+      const d = dayOf(event);
       if (d !== day) out.push({ kind: "day", day: (day = d) });
       out.push({ kind: "event", event });
     }
     return out;
-  }, [pages.items, zone]);
+  }, [pages.items, dayOf]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer re-renders this component on scroll; none of its functions are memoised or passed down

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "casebridge-demo";
 export const DEMO_CASE_TITLE = "Suspected distillation via API — Subject cluster A";
@@ -17,3 +17,28 @@ export async function signInAs(page: Page, email: string) {
 
 /** The sign-in form's error (Next's route announcer is an alert too, outside the form). */
 export const signInError = (page: Page) => page.locator("form").getByRole("alert");
+
+// The timeline list is virtualised (only rows on screen exist), so counts come from its status line.
+export const timelineLoaded = (page: Page) => page.getByRole("status").filter({ hasText: "events loaded" });
+
+/** The server renders times in UTC; the zone picker shows the browser's zone once React runs. */
+export async function timelineHydrated(page: Page, timezoneId = "America/Los_Angeles") {
+  await expect(page.getByRole("feed", { name: "Timeline events" })).toBeVisible();
+  await expect(page.getByLabel("Time zone", { exact: true })).toHaveValue(timezoneId);
+}
+
+/** Signs in (a new context in `timezoneId`) and opens the demo case's Timeline tab. */
+export async function openTimeline(
+  browser: Browser,
+  email: string,
+  timezoneId = "America/Los_Angeles",
+): Promise<{ page: Page; caseId: string }> {
+  const page = await (await browser.newContext({ timezoneId, acceptDownloads: true })).newPage();
+  await signInAs(page, email);
+  await page.getByRole("link", { name: DEMO_CASE_TITLE }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(DEMO_CASE_TITLE);
+  const caseId = page.url().split("/cases/")[1]!.split("/")[0]!;
+  await page.getByRole("link", { name: "Timeline" }).click();
+  await timelineHydrated(page, timezoneId);
+  return { page, caseId };
+}

@@ -1,29 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { DEMO_CASE_TITLE, signInAs } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { openTimeline, signInAs, timelineHydrated as hydrated, timelineLoaded as loaded } from "./helpers";
 
 const ORIGIN = "http://localhost:3100";
-
-// The list is virtualised (only rows on screen exist), so counts come from its status line.
-const loaded = (page: Page) => page.getByRole("status").filter({ hasText: "events loaded" });
-
-/** The server renders times in UTC; the zone picker shows the browser's zone once React runs. */
-async function hydrated(page: Page, timezoneId = "America/Los_Angeles") {
-  await expect(page.getByRole("feed", { name: "Timeline events" })).toBeVisible();
-  await expect(page.getByLabel("Time zone", { exact: true })).toHaveValue(timezoneId);
-}
-
-async function openTimeline(browser: Browser, email: string, timezoneId = "America/Los_Angeles"): Promise<{ page: Page; caseId: string }> {
-  const page = await (await browser.newContext({ timezoneId, acceptDownloads: true })).newPage();
-  await signInAs(page, email);
-  await page.getByRole("link", { name: DEMO_CASE_TITLE }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toContainText(DEMO_CASE_TITLE);
-  const caseId = page.url().split("/cases/")[1]!.split("/")[0]!;
-  await page.getByRole("link", { name: "Timeline" }).click();
-  await hydrated(page, timezoneId);
-  return { page, caseId };
-}
 
 test("add an event in the browser's time zone, see it back, edit it, release an owner-org-only one", async ({ browser }) => {
   const { page, caseId } = await openTimeline(browser, "investigator@microsoft.demo");
