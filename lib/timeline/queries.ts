@@ -158,8 +158,10 @@ export async function getTimelineHistogram(actor: TActor, caseId: unknown, filte
     SELECT to_char(b.t, 'YYYY-MM-DD"T"HH24:MI:SS') AS local, b.category::text AS category, b.n
     FROM (SELECT date_bin(${`${width} seconds`}::interval, ${local}, TIMESTAMP '2000-01-01') AS t, e.category, count(*) AS n
           FROM "TimelineEvent" e WHERE ${where}
-          GROUP BY 1, 2) b
-    ORDER BY b.t`; // formatted per bucket, not per event
+          GROUP BY 1, 2) b`; // formatted per bucket, not per event
+  // Sorted here, not in SQL: ORDER BY makes the planner sort a million rows for a GroupAggregate
+  // (it cannot estimate the few buckets) where a HashAggregate over them is twice as fast.
+  rows.sort((a, b) => (a.local < b.local ? -1 : a.local > b.local ? 1 : 0));
   const buckets = new Map<string, THistogram["buckets"][number]>();
   const categories = new Set<string>();
   for (const r of rows) {
