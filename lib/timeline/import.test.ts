@@ -111,6 +111,41 @@ describe("timeline import", () => {
     expect(audit).toHaveLength(2);
   });
 
+  it("a 100 MB file: exact counts, every bad row by line, and a re-run adds nothing", { timeout: 300_000 }, async () => {
+    const w = await createJointCase();
+    const marker = uid();
+    const padding = "x".repeat(430); // ~500-byte rows: 100 MB in ~200,000 rows
+    const lines = ["time,title,category,source,notes"];
+    const bad: number[] = [];
+    let valid = 0;
+    let size = 0;
+    for (let i = 0; size < 100 * 1024 * 1024; i++, size += lines.at(-1)!.length + 1) {
+      const at = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+      if (i % 20_000 === 7) {
+        lines.push(`${at},,API_ACCESS,gw,no title ${padding}`); // refused: empty title
+        bad.push(lines.length);
+      } else if (i % 25_000 === 11) {
+        lines.push(lines.at(-1)!); // a repeat of the row before
+      } else {
+        lines.push(`${at},row ${i} ${marker},API_ACCESS,gw-${i % 7},"${padding}, ${i}"`);
+        valid++;
+      }
+    }
+    const bytes = Buffer.from(lines.join("\n") + "\n");
+    expect(bytes.length).toBeGreaterThanOrEqual(100 * 1024 * 1024);
+    const repeats = lines.length - 1 - valid - bad.length;
+
+    const first = await importFile(w.investigator, w.caseId, bytes);
+    expect(first.validated).toMatchObject({ status: "VALIDATED", rowsProcessed: lines.length - 1, rowsValid: valid, rowsRejected: bad.length, rowsDuplicate: repeats });
+    expect((await listImportRejects(w.investigator, w.caseId, first.jobId, { limit: 1000 })).items).toEqual(bad.map((line) => ({ line, reason: "title: the title is empty." })));
+    expect(await commit(w.investigator, w.caseId, first.jobId)).toMatchObject({ status: "COMMITTED", rowsInserted: valid, rowsExisting: 0 });
+    expect(await events(w.caseId)).toBe(valid);
+
+    const again = await importFile(w.investigator, w.caseId, bytes);
+    expect(await commit(w.investigator, w.caseId, again.jobId)).toMatchObject({ status: "COMMITTED", rowsInserted: 0, rowsExisting: valid });
+    expect(await events(w.caseId)).toBe(valid);
+  });
+
   it("JSONL with epoch seconds and milliseconds, common log format, and a row id for de-duplication", async () => {
     const w = await createJointCase();
     const lines = [

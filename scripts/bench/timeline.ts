@@ -1,6 +1,6 @@
 // npm run bench:timeline [-- --keep] [-- --rows=N]: builds a throwaway database on
-// BENCH_DATABASE_URL's server, writes a CSV of 1,000,000 timeline events (~100 MB: also the
-// issue's "100 MB file" import test, which is too slow for the unit suite), and measures:
+// BENCH_DATABASE_URL's server, writes a CSV of 1,000,000 timeline events (~100 MB; the test
+// suite imports a 100 MB file of wider rows, lib/timeline/import.test.ts), and measures:
 // the import through the real job code (upload → validate → one-transaction commit) beside
 // PostgreSQL COPY of the same file into a bare table in the same run; then the list (first page
 // and a deep keyset page) and the histogram aggregation over the imported case. The list and
