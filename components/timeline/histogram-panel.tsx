@@ -1,11 +1,9 @@
 "use client";
 
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useState } from "react";
 import { TimelineHistogram } from "@/components/charts/timeline-histogram";
-import { rememberTimeZone, useTimeZone } from "@/components/timeline/use-time-zone";
+import { rememberTimeZone, useHydrated, useTimeZone } from "@/components/timeline/use-time-zone";
 import type { THistogram } from "@/lib/timeline/queries";
-
-const NO_SUBSCRIPTION = () => () => {};
 
 /**
  * The histogram in the viewer's zone. The server draws it in the zone the browser last told it
@@ -16,7 +14,7 @@ const NO_SUBSCRIPTION = () => () => {};
 export function HistogramPanel({ caseId, query, initial }: { caseId: string; query: string; initial: THistogram }) {
   const [zone] = useTimeZone();
   // While hydrating, the zone is the server's placeholder (UTC): act only on the browser's.
-  const hydrated = useSyncExternalStore(NO_SUBSCRIPTION, () => true, () => false);
+  const hydrated = useHydrated();
   const [fetched, setFetched] = useState<{ key: string; histogram: THistogram } | null>(null);
   const [error, setError] = useState<{ key: string; message: string } | null>(null);
   const key = `${zone}?${query}`;

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { guessMapping, type TPreview } from "@/components/timeline/import-api";
-import { timeZoneChoices, useTimeZone } from "@/components/timeline/use-time-zone";
+import { useTimeZone, useTimeZoneChoices } from "@/components/timeline/use-time-zone";
 import { IMPORT_FIELD_LABELS, IMPORT_FIELDS, TIME_FORMAT_LABELS, TIME_FORMATS } from "@/lib/timeline/import-schemas";
 import { EVENT_CATEGORIES, EVENT_CATEGORY_LABELS } from "@/lib/timeline/schemas";
 
@@ -12,6 +12,7 @@ const SELECT = "mt-1 block w-full rounded-md border border-slate-300 bg-white px
 /** Which column feeds which field, how times are written, and a preview of the first rows. */
 export function ImportMapping({ preview, direct, orgName, onValidate }: { preview: TPreview; direct: boolean; orgName: string; onValidate: (options: unknown) => void }) {
   const [zone] = useTimeZone();
+  const choices = useTimeZoneChoices(zone);
   const [guess] = useState(() => guessMapping(preview.columns));
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -37,7 +38,7 @@ export function ImportMapping({ preview, direct, orgName, onValidate }: { previe
           </label>
         ))}
         <label className="md:col-span-2">Time format<select name="timeFormat" defaultValue="iso" className={SELECT}>{TIME_FORMATS.map((t) => <option key={t} value={t}>{TIME_FORMAT_LABELS[t]}</option>)}</select></label>
-        <label>Time zone of times without an offset<select name="timeZone" defaultValue={zone} className={SELECT}>{timeZoneChoices(zone).map((z) => <option key={z} value={z}>{z}</option>)}</select></label>
+        <label>Time zone of times without an offset<select name="timeZone" defaultValue={zone} className={SELECT}>{choices.map((z) => <option key={z} value={z}>{z}</option>)}</select></label>
         <label>Category when none is given<select name="defaultCategory" defaultValue="OTHER" className={SELECT}>{EVENT_CATEGORIES.map((c) => <option key={c} value={c}>{EVENT_CATEGORY_LABELS[c]}</option>)}</select></label>
         <label>Source when none is given<input name="defaultSource" className={SELECT} maxLength={500} /></label>
         {direct && (

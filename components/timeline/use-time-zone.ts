@@ -40,7 +40,21 @@ export function rememberTimeZone(zone: string) {
   document.cookie = `${TIME_ZONE_COOKIE}=${zone}; path=/; max-age=31536000; samesite=lax${location.protocol === "https:" ? "; secure" : ""}`;
 }
 
-export function timeZoneChoices(current: string): string[] {
+const NO_SUBSCRIPTION = () => () => {};
+
+/** False while the server renders and while React hydrates, then true: for browser-only output. */
+export function useHydrated(): boolean {
+  return useSyncExternalStore(NO_SUBSCRIPTION, () => true, () => false);
+}
+
+/**
+ * The zones to choose from. Until hydration, only the current one: the server's list (its
+ * zone, its ICU's zones) differs from the browser's, and a different option list is a
+ * hydration error that makes React redraw the page.
+ */
+export function useTimeZoneChoices(current: string): string[] {
+  const hydrated = useHydrated();
+  if (!hydrated) return [current];
   const all = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
   return [...new Set([current, browserZone(), "UTC", ...all])];
 }
