@@ -14,7 +14,8 @@ async function caseWith(instants: string[]) {
   return w;
 }
 
-const bars = (h: Awaited<ReturnType<typeof getTimelineHistogram>>) => h.buckets.map((b) => [b.t, b.end, b.total]);
+/** The buckets holding events (the histogram also returns the empty ones between them). */
+const bars = (h: Awaited<ReturnType<typeof getTimelineHistogram>>) => h.buckets.filter((b) => b.total > 0).map((b) => [b.t, b.end, b.total]);
 
 describe("timeline histogram in the viewer's time zone", () => {
   it("day buckets start at local midnight: 07:30Z and 08:30Z on 1 March are different days in Los Angeles", async () => {
@@ -28,6 +29,10 @@ describe("timeline histogram in the viewer's time zone", () => {
       ["2025-03-01T08:00:00.000Z", "2025-03-02T08:00:00.000Z", 1],
       ["2025-04-15T07:00:00.000Z", "2025-04-16T07:00:00.000Z", 1], // PDT: midnight is 07:00Z
     ]);
+    // Every day from the first to the last is a bucket, the empty ones too, each ending where the next starts.
+    expect(la.buckets).toHaveLength(47); // 28 February to 15 April
+    expect(la.buckets.every((b, i) => i === 0 || la.buckets[i - 1]!.end === b.t)).toBe(true);
+    expect(la.buckets.filter((b) => b.total === 0)).toHaveLength(44);
     // In UTC (the default) both March events fall on 1 March.
     const utc = await getTimelineHistogram(w.lead, w.caseId, ALL);
     expect(bars(utc)).toEqual([

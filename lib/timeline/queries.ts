@@ -162,15 +162,19 @@ export async function getTimelineHistogram(actor: TActor, caseId: unknown, filte
   // Sorted here, not in SQL: ORDER BY makes the planner sort a million rows for a GroupAggregate
   // (it cannot estimate the few buckets) where a HashAggregate over them is twice as fast.
   rows.sort((a, b) => (a.local < b.local ? -1 : a.local > b.local ? 1 : 0));
+  // Every bucket from the first to the last, empty ones included, so that the chart's axis is
+  // time (a quiet week is a gap, not squeezed out). Local wall times step by the width.
+  const step = (local: string) => new Date(Date.parse(`${local}Z`) + width * 1000).toISOString().slice(0, 19);
   const buckets = new Map<string, THistogram["buckets"][number]>();
+  if (rows.length) {
+    for (let local = rows[0]!.local; local <= rows.at(-1)!.local; local = step(local)) {
+      const [t, end] = [zonedStart(local, sqlZone).toISOString(), zonedStart(step(local), sqlZone).toISOString()];
+      if (t < end) buckets.set(local, { t, end, total: 0, counts: {} }); // not an hour the clocks skip
+    }
+  }
   const categories = new Set<string>();
   for (const r of rows) {
-    let b = buckets.get(r.local);
-    if (!b) {
-      const next = new Date(Date.parse(`${r.local}Z`) + width * 1000).toISOString().slice(0, 19);
-      b = { t: zonedStart(r.local, sqlZone).toISOString(), end: zonedStart(next, sqlZone).toISOString(), total: 0, counts: {} };
-      buckets.set(r.local, b);
-    }
+    const b = buckets.get(r.local)!;
     b.counts[r.category] = Number(r.n);
     b.total += Number(r.n);
     categories.add(r.category);
