@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage, SubmitButton, useActionForm, type TFormAction } from "@/components/ui/form";
 import { EventRelease, type TReleaseActions } from "@/components/timeline/event-release";
@@ -34,13 +34,27 @@ export function EventForm({ action, remove, releaseActions, event, direct, orgNa
   useEffect(() => {
     if (event && (state.ok || deleteState.ok)) onDone?.();
   }, [event, state.ok, deleteState.ok, onDone]);
+  // An opened editor takes focus on its heading and scrolls into view (on a phone it opens far above the row).
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const eventId = event?.id;
+  useEffect(() => {
+    if (!eventId) return;
+    headingRef.current?.focus({ preventScroll: true });
+    headingRef.current?.scrollIntoView({ block: "start" });
+  }, [eventId]);
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (e.key === "Escape" && event && onDone) {
+      e.preventDefault();
+      onDone();
+    }
+  };
   const v = (name: string, fallback: string) => refused?.[name] ?? fallback;
   const local = (iso: string | null | undefined) => (iso ? utcToZonedInput(new Date(iso), zone) : "");
   const linked = new Set(event?.evidence.map((e) => e.id));
   return (
-    <div className="space-y-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <div onKeyDown={onKeyDown} className="space-y-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <form ref={formRef} onSubmit={onSubmit} aria-label={event ? "Edit event" : "Add event"} className="grid gap-3 md:grid-cols-2" key={`${event?.id ?? "new"}-${event?.version ?? 0}-${zone}`}>
-        <h2 className="text-base font-semibold text-slate-900 md:col-span-2">{event ? "Edit event" : "Add an event"}</h2>
+        <h2 ref={event ? headingRef : undefined} tabIndex={event ? -1 : undefined} className="scroll-mt-4 text-base font-semibold text-slate-900 focus:outline-none md:col-span-2">{event ? "Edit event" : "Add an event"}</h2>
         {event && <input type="hidden" name="eventId" value={event.id} />}
         {event && <input type="hidden" name="version" value={event.version} />}
         <input type="hidden" name="timeZone" value={zone} />

@@ -68,7 +68,7 @@ export function TimelineList({ caseId, query, initial, onEdit }: { caseId: strin
 
   return (
     <div>
-      <div ref={scrollRef} className="h-[70vh] overflow-y-auto rounded-lg border border-slate-200 bg-white" role="feed" aria-label="Timeline events" aria-busy={loading}>
+      <div ref={scrollRef} tabIndex={-1} className="h-[70vh] overflow-y-auto rounded-lg border border-slate-200 bg-white focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600" role="feed" aria-label="Timeline events" aria-busy={loading}>
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {visible.map((v) => {
             const row = rows[v.index]!;
@@ -112,7 +112,7 @@ function EventRow({ event, zone, onEdit }: { event: TTimelineEventView; zone: st
       {/* The editor also holds the release controls: whoever may release, approve or withdraw
           (a lead or investigator of the event's organisation) may edit it. */}
       {event.can.edit && (
-        <button type="button" onClick={() => onEdit(event)} className="self-start rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-50" aria-label={`${event.can.approve ? "Review release of" : "Edit"} ${event.title}`}>
+        <button type="button" data-edit-event={event.id} onClick={() => onEdit(event)} className="self-start rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-50" aria-label={`${event.can.approve ? "Review release of" : "Edit"} ${event.title}`}>
           {event.can.approve ? "Review release" : "Edit"}
         </button>
       )}

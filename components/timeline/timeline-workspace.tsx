@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { TFormAction } from "@/components/ui/form";
 import { EventForm } from "@/components/timeline/event-form";
 import type { TReleaseActions } from "@/components/timeline/event-release";
@@ -13,17 +13,34 @@ type Props = { caseId: string; query: string; initial: TTimelinePage; options: T
 /** The add/edit form and the list, sharing the chosen time zone and the event being edited. */
 export function TimelineWorkspace({ caseId, query, initial, options, orgName, actions }: Props) {
   const [editing, setEditing] = useState<TTimelineEventView | null>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
+  // The event whose Edit button gets focus back when the editor closes (saved, deleted, released or closed).
+  const returnTo = useRef<string | null>(null);
+  const open = useCallback((event: TTimelineEventView) => {
+    returnTo.current = event.id;
+    setEditing(event);
+  }, []);
+  const close = useCallback(() => setEditing(null), []);
+  useEffect(() => {
+    if (editing || returnTo.current === null) return;
+    const id = returnTo.current;
+    returnTo.current = null;
+    // A deleted (or filtered out, or scrolled away) event has no button: the list takes focus instead.
+    const root = rootRef.current;
+    const target = root?.querySelector<HTMLElement>(`[data-edit-event="${CSS.escape(id)}"]`) ?? root?.querySelector<HTMLElement>('[role="feed"]');
+    target?.focus();
+  }, [editing]);
   const common = { direct: options.direct, orgName, evidence: options.evidence };
   const { release, decide, withdraw } = actions;
   return (
-    <div className="space-y-4">
+    <div ref={rootRef} className="space-y-4">
       <TimeZonePicker />
       {editing ? (
-        <EventForm key={editing.id} {...common} event={editing} action={actions.update} remove={actions.remove} releaseActions={{ release, decide, withdraw }} onDone={() => setEditing(null)} />
+        <EventForm key={editing.id} {...common} event={editing} action={actions.update} remove={actions.remove} releaseActions={{ release, decide, withdraw }} onDone={close} />
       ) : (
         options.canCreate && <EventForm {...common} action={actions.create} />
       )}
-      <TimelineList caseId={caseId} query={query} initial={initial} onEdit={setEditing} />
+      <TimelineList caseId={caseId} query={query} initial={initial} onEdit={open} />
     </div>
   );
 }
