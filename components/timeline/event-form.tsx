@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage, SubmitButton, useActionForm, type TFormAction } from "@/components/ui/form";
 import { EventRelease, type TReleaseActions } from "@/components/timeline/event-release";
@@ -29,11 +29,10 @@ type Props = {
 export function EventForm({ action, remove, releaseActions, event, direct, orgName, evidence, onDone }: Props) {
   const [zone] = useTimeZone();
   const { state, pending, formRef, onSubmit, refused } = useActionForm(action, { resetOnSuccess: !event });
-  const { formRef: deleteRef, onSubmit: onDelete, pending: deleting, state: deleteState } = useActionForm(remove ?? action);
-  // A saved or deleted event closes the editor; the list below shows the result.
+  // A saved event closes the editor; the list below shows the result.
   useEffect(() => {
-    if (event && (state.ok || deleteState.ok)) onDone?.();
-  }, [event, state.ok, deleteState.ok, onDone]);
+    if (event && state.ok) onDone?.();
+  }, [event, state.ok, onDone]);
   // An opened editor takes focus on its heading and scrolls into view (on a phone it opens far above the row).
   const headingRef = useRef<HTMLHeadingElement>(null);
   const eventId = event?.id;
@@ -123,14 +122,54 @@ export function EventForm({ action, remove, releaseActions, event, direct, orgNa
         </div>
       </form>
       {event && releaseActions && <EventRelease event={event} orgName={orgName} actions={releaseActions} onDone={onDone} />}
-      {event && remove && event.can.delete && (
-        <form ref={deleteRef} onSubmit={onDelete} aria-label="Delete event">
-          <input type="hidden" name="eventId" value={event.id} />
-          <input type="hidden" name="version" value={event.version} />
-          <SubmitButton variant="danger" pending={deleting} pendingText="Deleting…">Delete event</SubmitButton>
-          <FormMessage state={deleteState} success="Event deleted." />
-        </form>
-      )}
+      {event && remove && event.can.delete && <DeleteEvent event={event} action={remove} onDone={onDone} />}
     </div>
+  );
+}
+
+/**
+ * Deleting asks a second time, inline: the red button only reveals the real one. Set apart from
+ * the release controls above it so that neither is pressed for the other.
+ */
+function DeleteEvent({ event, action, onDone }: { event: TEditableEvent; action: TFormAction; onDone?: () => void }) {
+  const { formRef, onSubmit, pending, state } = useActionForm(action);
+  const [confirming, setConfirming] = useState(false);
+  const boxRef = useRef<HTMLDivElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (state.ok) onDone?.();
+  }, [state.ok, onDone]);
+  // Focus follows the step: "Keep" when asked (the safe choice), the first button again when kept.
+  useEffect(() => {
+    if (!asked.current) return;
+    boxRef.current?.querySelector<HTMLElement>(confirming ? "[data-keep]" : "button")?.focus();
+  }, [confirming]);
+  const ask = (on: boolean) => {
+    asked.current = true;
+    setConfirming(on);
+  };
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (e.key === "Escape" && confirming) {
+      e.stopPropagation();
+      ask(false);
+    }
+  };
+  return (
+    <form ref={formRef} onSubmit={onSubmit} onKeyDown={onKeyDown} aria-label="Delete event" className="mt-4 border-t border-red-200 pt-4">
+      <input type="hidden" name="eventId" value={event.id} />
+      <input type="hidden" name="version" value={event.version} />
+      <div ref={boxRef} className="flex flex-wrap items-center gap-3">
+        {confirming ? (
+          <>
+            <p className="text-sm font-medium text-red-800">Delete this event?</p>
+            <SubmitButton variant="danger" pending={pending} pendingText="Deleting…">Delete</SubmitButton>
+            <Button variant="secondary" data-keep onClick={() => ask(false)} disabled={pending}>Keep</Button>
+          </>
+        ) : (
+          <Button variant="danger" onClick={() => ask(true)}>Delete event</Button>
+        )}
+      </div>
+      <FormMessage state={state} success="Event deleted." />
+    </form>
   );
 }
