@@ -95,13 +95,15 @@ function EventRow({ event, zone, onEdit }: { event: TTimelineEventView; zone: st
   const at = new Date(event.occurredAt);
   const end = event.endsAt ? new Date(event.endsAt) : null;
   return (
-    <article aria-label={event.title} className="flex gap-4 border-b border-slate-100 px-4 py-3 text-sm">
-      <time dateTime={event.occurredAt} className="w-40 shrink-0 font-mono text-slate-700">
+    // On a phone the time and the Edit button share the first line and the text takes the full width
+    // below; from sm the time is a 10rem column. Rows differ in height: the list measures each one.
+    <article aria-label={event.title} className="grid grid-cols-[1fr_auto] gap-x-4 gap-y-1 border-b border-slate-100 px-4 py-3 text-sm sm:grid-cols-[10rem_1fr_auto]">
+      <time dateTime={event.occurredAt} className="font-mono text-slate-700">
         {utcToZonedInput(at, zone).slice(11)} <span className="text-xs text-slate-500">{offsetLabel(at, zone)}</span>
         {end && <span className="block text-xs text-slate-500">until {utcToZonedInput(end, zone).replace("T", " ")}</span>}
       </time>
-      <div className="min-w-0 flex-1">
-        <p className="font-medium text-slate-900">{event.title}</p>
+      <div className="col-span-2 row-start-2 min-w-0 sm:col-span-1 sm:col-start-2 sm:row-start-1">
+        <p className="font-medium break-words text-slate-900">{event.title}</p>
         <p className="text-xs text-slate-600">
           {EVENT_CATEGORY_LABELS[event.category as TEventCategory] ?? event.category} · {CONFIDENCE_LABELS[event.confidence as keyof typeof CONFIDENCE_LABELS] ?? event.confidence}
           {event.source && ` · ${event.source}`} · {event.orgName} <ReleaseBadge state={event.releaseState} orgName={event.orgName} />
@@ -112,7 +114,7 @@ function EventRow({ event, zone, onEdit }: { event: TTimelineEventView; zone: st
       {/* The editor also holds the release controls: whoever may release, approve or withdraw
           (a lead or investigator of the event's organisation) may edit it. */}
       {event.can.edit && (
-        <button type="button" data-edit-event={event.id} onClick={() => onEdit(event)} className="self-start rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-50" aria-label={`${event.can.approve ? "Review release of" : "Edit"} ${event.title}`}>
+        <button type="button" data-edit-event={event.id} onClick={() => onEdit(event)} className="col-start-2 row-start-1 self-start justify-self-end rounded-md border border-slate-300 px-2 py-1 text-xs whitespace-nowrap hover:bg-slate-50 sm:col-start-3" aria-label={`${event.can.approve ? "Review release of" : "Edit"} ${event.title}`}>
           {event.can.approve ? "Review release" : "Edit"}
         </button>
       )}
