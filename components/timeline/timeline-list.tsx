@@ -68,7 +68,9 @@ export function TimelineList({ caseId, query, initial, onEdit }: { caseId: strin
 
   return (
     <div>
-      <div ref={scrollRef} tabIndex={-1} className="h-[70vh] overflow-y-auto rounded-lg border border-slate-200 bg-white focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600" role="feed" aria-label="Timeline events" aria-busy={loading}>
+      {/* Empty, the list takes one line: the page above says why there is nothing. */}
+      <div ref={scrollRef} tabIndex={-1} className={`${rows.length > 0 ? "h-[70vh] rounded-lg border border-slate-200 bg-white" : ""} overflow-y-auto focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600`} role="feed" aria-label="Timeline events" aria-busy={loading}>
+        {rows.length === 0 && <p className="text-sm text-slate-600">No events to list.</p>}
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {visible.map((v) => {
             const row = rows[v.index]!;

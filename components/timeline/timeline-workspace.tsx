@@ -25,9 +25,12 @@ export function TimelineWorkspace({ caseId, query, initial, options, orgName, ac
     if (editing || returnTo.current === null) return;
     const id = returnTo.current;
     returnTo.current = null;
-    // A deleted (or filtered out, or scrolled away) event has no button: the list takes focus instead.
+    // A deleted (or filtered out, or scrolled away) event has no button: the list takes focus
+    // instead, or the add form's button when the list is empty.
     const root = rootRef.current;
-    const target = root?.querySelector<HTMLElement>(`[data-edit-event="${CSS.escape(id)}"]`) ?? root?.querySelector<HTMLElement>('[role="feed"]');
+    const feed = root?.querySelector<HTMLElement>('[role="feed"]');
+    const add = root?.querySelector<HTMLElement>('form[aria-label="Add event"] button[type="submit"]');
+    const target = root?.querySelector<HTMLElement>(`[data-edit-event="${CSS.escape(id)}"]`) ?? (feed?.querySelector("article") ? feed : add) ?? feed;
     target?.focus();
   }, [editing]);
   const common = { direct: options.direct, orgName, evidence: options.evidence };

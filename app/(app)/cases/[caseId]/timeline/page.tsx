@@ -7,7 +7,7 @@ import { TimelineWorkspace } from "@/components/timeline/timeline-workspace";
 import { EmptyState } from "@/components/ui/empty-state";
 import { orNotFound, requirePageUser } from "@/lib/page";
 import { getTimelineHistogram, getTimelineOptions, listTimelineEvents } from "@/lib/timeline/queries";
-import { filtersFromSearchParams, viewerTimeZone } from "@/lib/timeline/schemas";
+import { filtersFromSearchParams, viewerTimeZone, type TTimelineFilters } from "@/lib/timeline/schemas";
 import { TIME_ZONE_COOKIE } from "@/lib/timeline/time";
 import { decideReleaseAction, requestReleaseAction, withdrawReleaseAction } from "../actions";
 import { createEventAction, deleteEventAction, updateEventAction } from "./actions";
@@ -37,7 +37,15 @@ export default async function TimelinePage({ params, searchParams }: Props) {
         <TimelineFilters filters={filters} orgs={options.orgs} sources={options.sources} />
         <ExportLinks caseId={caseId} query={search.toString()} />
       </div>
-      {histogram.buckets.length > 0 ? <HistogramPanel caseId={caseId} query={histogramQuery.toString()} initial={histogram} /> : <EmptyState title="No events match">{options.canCreate ? "Add the first one below, or clear the filters." : "Members who can add events build the timeline here."}</EmptyState>}
+      {histogram.buckets.length > 0 ? (
+        <HistogramPanel caseId={caseId} query={histogramQuery.toString()} initial={histogram} />
+      ) : isFiltered(filters) ? (
+        <EmptyState title="No events match these filters.">
+          <a href="?" className="text-brand-700 underline">Clear filters</a>
+        </EmptyState>
+      ) : (
+        <EmptyState title="No events yet">{options.canCreate ? "Add the first one below, or import a file." : "Members who can add events build the timeline here."}</EmptyState>
+      )}
       {options.canCreate && (
         <details className="rounded-lg border border-slate-200 bg-slate-50 p-3">
           <summary className="cursor-pointer text-sm font-medium">Import events from a CSV or JSON Lines file</summary>
@@ -47,4 +55,8 @@ export default async function TimelinePage({ params, searchParams }: Props) {
       <TimelineWorkspace caseId={caseId} query={search.toString()} initial={page} options={options} orgName={user.orgName} actions={actions} />
     </div>
   );
+}
+
+function isFiltered(f: TTimelineFilters) {
+  return f.category.length > 0 || Boolean(f.confidence || f.source || f.orgId || f.q || f.from || f.to);
 }
