@@ -65,7 +65,7 @@ export function ImportWizard({ caseId, direct, orgName }: { caseId: string; dire
     <section aria-label="Import events" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <label className="block text-sm font-medium text-slate-700">
         File to import (CSV with a header line, or JSON Lines)
-        <input type="file" accept=".csv,.jsonl,.ndjson" className="mt-1 block text-sm" onChange={(e) => void choose(e.target.files?.[0])} />
+        <input type="file" accept=".csv,.jsonl,.ndjson" className="mt-1 block w-full max-w-full text-sm font-normal text-slate-700 file:mr-3 file:cursor-pointer file:rounded-md file:border file:border-solid file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-slate-800 file:shadow-sm hover:file:bg-slate-50" onChange={(e) => void choose(e.target.files?.[0])} />
       </label>
       {upload !== null && <progress aria-label="Upload of the import file" max={100} value={upload} className="w-full" />}
       {error && <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
