@@ -24,6 +24,7 @@ export function ReleaseBadge({ state, orgName }: { state: TTimelineEventView["re
  */
 export function EventRelease({ event, orgName, actions, onDone }: { event: TReleasable; orgName: string; actions: TReleaseActions; onDone?: () => void }) {
   const pending = event.releaseState === "PENDING" ? event.release : null;
+  const why = whyNoControl(event, orgName);
   return (
     <section aria-label="Release" className="space-y-2 border-t border-slate-200 pt-3">
       <p className="flex items-center gap-2 text-sm text-slate-700">
@@ -35,6 +36,7 @@ export function EventRelease({ event, orgName, actions, onDone }: { event: TRele
           {pending.requestedByName} asked to release this event: “{pending.reason}”
         </p>
       )}
+      {why && <p className="text-sm text-slate-600">{why}</p>}
       {event.can.release && (
         <ReasonForm action={actions.release} hidden={{ itemType: "timeline_event", itemId: event.id }} name="Release event" label="Release to partner organisations — what and why" button="Release" onDone={onDone} />
       )}
@@ -44,6 +46,18 @@ export function EventRelease({ event, orgName, actions, onDone }: { event: TRele
       )}
     </section>
   );
+}
+
+/**
+ * Why a state shows no button, from the rules in lib/auth/permissions.ts (canOnItem): only a lead
+ * of the organisation releases or withdraws; a lead or investigator other than the requester
+ * approves. Only words: the buttons themselves come from `can`, which the server computed.
+ */
+function whyNoControl({ releaseState, release, can }: TReleasable, orgName: string): string | null {
+  if (releaseState === "OWNER_ORG_ONLY" && !can.release) return `Only a lead of ${orgName} can release it.`;
+  if (releaseState === "PENDING" && !can.approve) return `Waiting for a lead or investigator of ${orgName}${release ? ` other than ${release.requestedByName}` : ""} to approve.`;
+  if (releaseState === "RELEASED" && !can.withdraw) return `Only a lead of ${orgName} can withdraw the release.`;
+  return null;
 }
 
 function useCloseOnSuccess(ok: boolean, onDone?: () => void) {
