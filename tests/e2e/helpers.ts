@@ -1,4 +1,4 @@
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type ConsoleMessage, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "casebridge-demo";
 export const DEMO_CASE_TITLE = "Suspected distillation via API — Subject cluster A";
@@ -40,5 +40,18 @@ export async function openTimeline(
   const caseId = page.url().split("/cases/")[1]!.split("/")[0]!;
   await page.getByRole("link", { name: "Timeline" }).click();
   await timelineHydrated(page, timezoneId);
+  // Loaded whole (not by client navigation), the server-rendered page must hydrate as is: a
+  // mismatch (React error 418) makes React throw the server's HTML away and redraw the page.
+  const errors: string[] = [];
+  const onError = (e: Error) => errors.push(e.message);
+  const onConsole = (m: ConsoleMessage) => m.type() === "error" && /hydrat|#418|#423|#425/i.test(m.text()) && errors.push(m.text());
+  page.on("pageerror", onError);
+  page.on("console", onConsole);
+  await page.reload();
+  await timelineHydrated(page, timezoneId);
+  await page.waitForLoadState("networkidle");
+  page.off("pageerror", onError);
+  page.off("console", onConsole);
+  expect(errors, "errors while the timeline page hydrated").toEqual([]);
   return { page, caseId };
 }
