@@ -8,7 +8,7 @@ export function TimeZonePicker() {
   const [zone, setZone] = useTimeZone();
   const choices = useTimeZoneChoices(zone);
   return (
-    <label className="flex items-center gap-2 text-sm text-slate-700">
+    <label className="flex flex-wrap items-center gap-2 text-sm text-slate-700">
       Time zone
       <select aria-label="Time zone" value={zone} onChange={(e) => setZone(e.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
         {choices.map((z) => (
