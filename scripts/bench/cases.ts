@@ -9,9 +9,8 @@ import { GENESIS_HASH, hashAuditEvent } from "@/lib/audit/hash";
 import { canOnCase, type TCaseFacts } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
 import { ZCaseFilters } from "@/lib/cases/schemas";
+import { benchDatabase, env, fmt, log, measure, stats, verdict, type TStats } from "@/scripts/bench/common";
 
-// eslint-disable-next-line no-restricted-properties -- a script configures the environment the app reads
-const env = process.env;
 
 const USERS = 2_000;
 const ADMINS = 6; // users 1..6 (three per organisation); everyone else is an investigator
@@ -26,28 +25,11 @@ const WARMUP = 5;
 const RUNS = 50;
 const PURE_ITERATIONS = 20_000; // per timed run of canOnCase
 const VERIFY_RUNS = 3;
+const TIMED = { runs: RUNS, warmup: WARMUP };
 const TARGET = { listMs: 200, pageMs: 300, eventsPerSecond: 50_000 };
 
-const serverUrl = env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const keep = process.argv.includes("--keep");
-const dbName = `casebridge_bench_${Date.now()}`;
-const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${dbName}` }).toString();
-const started = performance.now();
-
-const log = (line: string) =>
-  console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
-const fmt = (n: number, digits = 1) =>
-  n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const { name: dbName, url: benchUrl, onServer } = benchDatabase("");
 
 // ---------------------------------------------------------------------------------------------
 // Data
@@ -237,28 +219,8 @@ async function generateAudit(client: pg.Client, data: TData): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Measurements
 
-type TStats = { median: number; p95: number };
 type TRow = { label: string; stats: string; target: string; result: string };
 
-function stats(samples: number[]): TStats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { median: sorted[Math.floor((sorted.length - 1) / 2)]!, p95: sorted[Math.ceil(sorted.length * 0.95) - 1]! };
-}
-
-async function measure(label: string, run: () => Promise<unknown>): Promise<TStats> {
-  for (let i = 0; i < WARMUP; i++) await run();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    await run();
-    samples.push(performance.now() - t);
-  }
-  const s = stats(samples);
-  log(`${label.padEnd(44)} median ${fmt(s.median).padStart(7)} ms   p95 ${fmt(s.p95).padStart(7)} ms`);
-  return s;
-}
-
-const verdict = (pass: boolean) => (pass ? "PASS" : "MISS");
 const msRow = (label: string, s: TStats, limitMs?: number): TRow => ({
   label,
   stats: `${fmt(s.median)} / ${fmt(s.p95)} ms`,
@@ -299,13 +261,13 @@ async function runBenchmarks(data: TData): Promise<TRow[]> {
   ];
   for (const [label, who, input] of lists) {
     const filters = ZCaseFilters.parse(input);
-    rows.push(msRow(label, await measure(label, () => listCases(who, filters)), TARGET.listMs));
+    rows.push(msRow(label, await measure(label, TIMED, () => listCases(who, filters)), TARGET.listMs));
   }
 
   const notes = await listNotes(member, benchCase);
   log(`case page: ${notes.length} of 8 notes visible to the member (the rest: the partner's own-organisation notes)`);
   const pageLabel = "Case page · member (header+overview+notes)";
-  const page = await measure(pageLabel, async () => {
+  const page = await measure(pageLabel, TIMED, async () => {
     await getCaseHeader(member, benchCase);
     await getCaseOverview(member, benchCase);
     await listNotes(member, benchCase);
@@ -321,7 +283,7 @@ async function runBenchmarks(data: TData): Promise<TRow[]> {
     result: "",
   });
   const guardLabel = "Permission · requireCaseAccess (DB read)";
-  rows.push(msRow(guardLabel, await measure(guardLabel, () => requireCaseAccess(member, benchCase, "case.read"))));
+  rows.push(msRow(guardLabel, await measure(guardLabel, TIMED, () => requireCaseAccess(member, benchCase, "case.read"))));
 
   const seconds: number[] = [];
   let checked = 0;

@@ -12,27 +12,16 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import pg from "pg";
+import { benchDatabase, env, fmt } from "@/scripts/bench/common";
 
-// eslint-disable-next-line no-restricted-properties -- a script configures the environment the app reads
-const env = process.env;
 const MIB = 1024 * 1024;
 const sizeArg = process.argv.indexOf("--size-mib");
 const SIZE = (sizeArg > 0 ? Number(process.argv[sizeArg + 1]) : 1024) * MIB;
 const PORT = 3190 + Math.floor(Math.random() * 50);
 const ORIGIN = `http://localhost:${PORT}`;
 const TARGET = { rssMb: 250, ratio: 0.5 };
-const serverUrl = env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const dbName = `casebridge_bench_evidence_${Date.now()}`;
-const dbUrl = Object.assign(new URL(serverUrl), { pathname: `/${dbName}` }).toString();
+const { name: dbName, url: dbUrl, onServer } = benchDatabase("evidence");
 const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
-const fmt = (n: number) => n.toLocaleString("en", { maximumFractionDigits: 1, minimumFractionDigits: 1 });
-
-async function onServer(sql: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
 
 async function makeFile(file: string) {
   const out = createWriteStream(file);

@@ -16,34 +16,20 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { TActor } from "@/lib/auth/session";
+import { benchDatabase, env, fmt, log, measure, verdict } from "@/scripts/bench/common";
 
-// eslint-disable-next-line no-restricted-properties -- a script configures the environment the app reads
-const env = process.env;
 
 const ROWS = Number(process.argv.find((a) => a.startsWith("--rows="))?.slice(7) ?? 1_000_000);
 const WARMUP = 5;
 const RUNS = 50;
 const HISTOGRAM_RUNS = 20;
+const LIST_RUNS = { runs: RUNS, warmup: WARMUP, pad: 40 };
+const HISTOGRAM = { runs: HISTOGRAM_RUNS, warmup: WARMUP, pad: 40 };
 const TARGET = { importRatio: 1 / 3, listMs: 100, histogramMs: 500 };
 const CATEGORIES = ["ACCOUNT_CREATION", "PAYMENT", "API_ACCESS", "EXTRACTION", "RATE_LIMITING", "DETECTION", "COMMUNICATION", "RESPONSE"];
 
-const serverUrl = env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const keep = process.argv.includes("--keep");
-const dbName = `casebridge_bench_timeline_${Date.now()}`;
-const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${dbName}` }).toString();
-const started = performance.now();
-const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
-const fmt = (n: number, digits = 1) => n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const { name: dbName, url: benchUrl, onServer } = benchDatabase("timeline");
 
 /** The CSV: a year of events, ISO times with Z, a quoted description with a comma in one row of ten. */
 async function writeCsv(file: string): Promise<number> {
@@ -65,24 +51,6 @@ async function writeCsv(file: string): Promise<number> {
   }
   await pipeline(Readable.from(lines()), createWriteStream(file));
   return (await stat(file)).size;
-}
-
-type TStats = { median: number; p95: number };
-function stats(samples: number[]): TStats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { median: sorted[Math.floor((sorted.length - 1) / 2)]!, p95: sorted[Math.ceil(sorted.length * 0.95) - 1]! };
-}
-
-async function measure(label: string, runs: number, fn: () => Promise<unknown>): Promise<TStats> {
-  const samples: number[] = [];
-  for (let i = -WARMUP; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    if (i >= 0) samples.push(performance.now() - t);
-  }
-  const s = stats(samples);
-  log(`${label.padEnd(40)} median ${fmt(s.median).padStart(8)} ms   p95 ${fmt(s.p95).padStart(8)} ms`);
-  return s;
 }
 
 async function setUp(client: pg.Client) {
@@ -174,18 +142,17 @@ async function main(client: pg.Client, work: string) {
   const all = ZTimelineFilters.parse({});
   const { rows } = await client.query<{ occurredAt: Date; id: string }>(`SELECT "occurredAt", id FROM "TimelineEvent" WHERE "caseId" = $1 ORDER BY "occurredAt", id OFFSET $2 LIMIT 1`, [caseId, Math.floor(ROWS * 0.9)]);
   const deep = encodeCursor(new Date(`${String(rows[0]!.occurredAt instanceof Date ? rows[0]!.occurredAt.toISOString() : rows[0]!.occurredAt)}`), rows[0]!.id);
-  const first = await measure("List · first page (100)", RUNS, () => listTimelineEvents(partner, caseId, all, { limit: 100 }));
-  const deepStats = await measure("List · page at 90% (100)", RUNS, () => listTimelineEvents(partner, caseId, all, { cursor: deep, limit: 100 }));
-  const filtered = await measure("List · category filter, first page", RUNS, () => listTimelineEvents(partner, caseId, ZTimelineFilters.parse({ category: "PAYMENT" }), { limit: 100 }));
-  const histogram = await measure(`Histogram · all ${ROWS.toLocaleString("en")} events`, HISTOGRAM_RUNS, () => getTimelineHistogram(partner, caseId, all));
-  const histogramZoned = await measure(`Histogram · all, in America/Los_Angeles`, HISTOGRAM_RUNS, () => getTimelineHistogram(partner, caseId, all, { timeZone: "America/Los_Angeles" }));
-  const histogramFiltered = await measure("Histogram · one category", HISTOGRAM_RUNS, () => getTimelineHistogram(partner, caseId, ZTimelineFilters.parse({ category: "PAYMENT" })));
+  const first = await measure("List · first page (100)", LIST_RUNS, () => listTimelineEvents(partner, caseId, all, { limit: 100 }));
+  const deepStats = await measure("List · page at 90% (100)", LIST_RUNS, () => listTimelineEvents(partner, caseId, all, { cursor: deep, limit: 100 }));
+  const filtered = await measure("List · category filter, first page", LIST_RUNS, () => listTimelineEvents(partner, caseId, ZTimelineFilters.parse({ category: "PAYMENT" }), { limit: 100 }));
+  const histogram = await measure(`Histogram · all ${ROWS.toLocaleString("en")} events`, HISTOGRAM, () => getTimelineHistogram(partner, caseId, all));
+  const histogramZoned = await measure(`Histogram · all, in America/Los_Angeles`, HISTOGRAM, () => getTimelineHistogram(partner, caseId, all, { timeZone: "America/Los_Angeles" }));
+  const histogramFiltered = await measure("Histogram · one category", HISTOGRAM, () => getTimelineHistogram(partner, caseId, ZTimelineFilters.parse({ category: "PAYMENT" })));
 
   const importRate = ROWS / imp.total;
   const commitRate = ROWS / imp.commit;
   const copyRate = ROWS / copySeconds;
   const floorRate = ROWS / floorSeconds;
-  const verdict = (pass: boolean) => (pass ? "PASS" : "MISS");
   console.log(`\nSummary (${ROWS.toLocaleString("en")} events, ${fmt(size / 1024 / 1024)} MiB CSV; N=${RUNS} list / ${HISTOGRAM_RUNS} histogram after ${WARMUP} warm-ups)`);
   console.log(`  COPY into a bare table              ${fmt(copyRate, 0).padStart(10)} rows/s`);
   console.log(`  Import, end to end (upload+validate+commit) ${fmt(importRate, 0).padStart(10)} rows/s   ratio ${fmt(importRate / copyRate, 2)}  target ≥ 0.33  ${verdict(importRate / copyRate >= TARGET.importRatio)}`);
