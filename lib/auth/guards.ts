@@ -1,4 +1,5 @@
 import "server-only";
+import { cache } from "react";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "@/lib/errors";
@@ -48,8 +49,13 @@ export type TCaseRecord = {
 
 export type TCaseAccess = { case: TCaseRecord; facts: TCaseFacts };
 
-/** Loads what the policy needs to decide about one case, as seen by `actor` (no check). */
-export async function loadCaseFacts(actor: TActor, caseId: string): Promise<TCaseAccess | null> {
+/**
+ * Loads what the policy needs to decide about one case, as seen by `actor` (no check). Memoised
+ * per server render (React `cache`; the actor is the render's cached `getCurrentUser`), so a
+ * case page's layout, page and panels share one load; server actions and scripts, which run
+ * outside a render, always read afresh.
+ */
+export const loadCaseFacts = cache(async function loadCaseFacts(actor: TActor, caseId: string): Promise<TCaseAccess | null> {
   const row = await getDb().case.findUnique({
     where: { id: caseId },
     select: {
@@ -81,7 +87,7 @@ export async function loadCaseFacts(actor: TActor, caseId: string): Promise<TCas
       tlp: row.tlp,
     },
   };
-}
+});
 
 /**
  * The case, if `actor` may do `action` on it. Re-reads membership from the database (a session
