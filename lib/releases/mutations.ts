@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { canOnCase, canOnItem, type TItemAction } from "@/lib/auth/permissions";
+import { canOnItem, type TItemAction } from "@/lib/auth/permissions";
 import { loadCaseFacts, parseId } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
@@ -21,7 +21,7 @@ const ZWithdraw = z.object({ reason });
 
 /** Loads an item and its case as the actor sees it; not visible → NotFound. */
 async function loadItem(actor: TActor, itemType: TItemType, itemId: string) {
-  const item = await getDb().$transaction((tx) => ITEM_KINDS[itemType].load(tx, itemId));
+  const item = await ITEM_KINDS[itemType].load(getDb(), itemId);
   if (!item) throw new NotFoundError();
   const access = await loadCaseFacts(actor, item.caseId);
   if (!access || !canOnItem(actor, "item.read", access.facts, item)) throw new NotFoundError();
@@ -64,8 +64,7 @@ async function loadRelease(actor: TActor, releaseId: unknown, action: TItemActio
   const release = await getDb().itemRelease.findUnique({ where: { id: parseId(releaseId) } });
   if (!release || !(release.itemType in ITEM_KINDS)) throw new NotFoundError();
   const itemType = release.itemType as TItemType;
-  const { item, access } = await loadItem(actor, itemType, release.itemId);
-  if (!canOnCase(actor, "case.read", access.facts)) throw new NotFoundError();
+  const { item, access } = await loadItem(actor, itemType, release.itemId); // NotFound unless the item (and so the case) is readable
   return { release, itemType, item, allowed: canOnItem(actor, action, access.facts, item, release) };
 }
 

@@ -4,8 +4,9 @@ import { recordAudit } from "@/lib/audit/record";
 import { parseId, requireGlobal } from "@/lib/auth/guards";
 import { hashPassword } from "@/lib/auth/password";
 import type { TActor } from "@/lib/auth/session";
-import { ConflictError, ForbiddenError, NotFoundError, validationFromZod } from "@/lib/errors";
+import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { ZCreateUser, ZResetPassword, ZUpdateUser } from "@/lib/users/schemas";
+import { parseInput } from "@/lib/validation";
 
 // Admin user management. Order in every function: the role check (non-admins get 404 whatever
 // they send), then the input parse (bad input writes nothing), then one transaction holding the
@@ -53,9 +54,7 @@ async function lockUser(tx: Tx, userId: string) {
 
 export async function createUser(actor: TActor, input: unknown): Promise<{ id: string }> {
   requireGlobal(actor, "user.manage");
-  const parsed = ZCreateUser.safeParse(input);
-  if (!parsed.success) throw validationFromZod(parsed.error);
-  const { email, name, orgId, role, password } = parsed.data;
+  const { email, name, orgId, role, password } = parseInput(ZCreateUser, input);
   const passwordHash = await hashPassword(password); // slow on purpose: outside the transaction
 
   try {
@@ -86,9 +85,7 @@ export async function createUser(actor: TActor, input: unknown): Promise<{ id: s
 export async function updateUser(actor: TActor, userId: unknown, input: unknown): Promise<void> {
   requireGlobal(actor, "user.manage");
   const id = parseId(userId);
-  const parsed = ZUpdateUser.safeParse(input);
-  if (!parsed.success) throw validationFromZod(parsed.error);
-  const { orgId, role } = parsed.data;
+  const { orgId, role } = parseInput(ZUpdateUser, input);
   // Guarantees at least one admin always remains (the actor) and no one locks themself out.
   if (id === actor.id && role !== "ADMIN")
     throw new ForbiddenError("You cannot remove your own admin role. Ask another admin to do it.");
@@ -141,9 +138,7 @@ export async function setUserDisabled(actor: TActor, userId: unknown, disabled: 
 export async function resetPassword(actor: TActor, userId: unknown, input: unknown): Promise<void> {
   requireGlobal(actor, "user.manage");
   const id = parseId(userId);
-  const parsed = ZResetPassword.safeParse(input);
-  if (!parsed.success) throw validationFromZod(parsed.error);
-  const passwordHash = await hashPassword(parsed.data.password);
+  const passwordHash = await hashPassword(parseInput(ZResetPassword, input).password);
 
   await getDb().$transaction(async (tx) => {
     const user = await lockUser(tx, id);

@@ -1,11 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { UserFilters } from "@/components/admin/user-filters";
 import { UserPagination } from "@/components/admin/user-pagination";
 import { UserTable } from "@/components/admin/user-table";
-import { requirePageUser } from "@/lib/page";
-import { can } from "@/lib/auth/permissions";
+import { orNotFound, requirePageUser } from "@/lib/page";
 import { listOrganizations, listUsers } from "@/lib/users/queries";
 import { USERS_PAGE_SIZE } from "@/lib/users/schemas";
 
@@ -15,9 +13,8 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 export default async function UsersPage({ searchParams }: Props) {
   const actor = await requirePageUser();
-  // Admin pages do not exist for anyone else (lib/users refuses them too, as NotFoundError).
-  if (!can(actor, "user.manage")) notFound();
-  const [result, organizations] = await Promise.all([listUsers(actor, await searchParams), listOrganizations(actor)]);
+  // Admin pages do not exist for anyone else: lib/users refuses them (NotFoundError → 404).
+  const [result, organizations] = await orNotFound(Promise.all([listUsers(actor, await searchParams), listOrganizations(actor)]));
   const { page, ...filters } = result.filters;
   return (
     <>

@@ -1,14 +1,11 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { AdminSection } from "@/components/admin/admin-section";
 import { PasswordResetForm } from "@/components/admin/password-reset-form";
 import { UserEditForm } from "@/components/admin/user-edit-form";
 import { UserStatusForm } from "@/components/admin/user-status-form";
 import { UserSummary } from "@/components/admin/user-summary";
-import { requirePageUser } from "@/lib/page";
+import { orNotFound, requirePageUser } from "@/lib/page";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
-import { can } from "@/lib/auth/permissions";
-import { NotFoundError } from "@/lib/errors";
 import { getUser, listOrganizations } from "@/lib/users/queries";
 import { resetPasswordAction, setUserDisabledAction, updateUserAction } from "@/app/(app)/admin/users/actions";
 
@@ -19,14 +16,8 @@ type Props = { params: Promise<{ userId: string }> };
 export default async function UserPage({ params }: Props) {
   const actor = await requirePageUser();
   // Admin pages do not exist for anyone else; an unknown or malformed id is the same 404.
-  if (!can(actor, "user.manage")) notFound();
   const { userId } = await params;
-  const [user, organizations] = await Promise.all([
-    getUser(actor, userId).catch((error: unknown) =>
-      error instanceof NotFoundError ? notFound() : Promise.reject(error),
-    ),
-    listOrganizations(actor),
-  ]);
+  const [user, organizations] = await orNotFound(Promise.all([getUser(actor, userId), listOrganizations(actor)]));
   const isSelf = user.id === actor.id;
   return (
     <div className="max-w-3xl space-y-6">

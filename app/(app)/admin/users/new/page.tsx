@@ -1,10 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { UserCreateForm } from "@/components/admin/user-create-form";
-import { requirePageUser } from "@/lib/page";
+import { orNotFound, requirePageUser } from "@/lib/page";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
-import { can } from "@/lib/auth/permissions";
 import { listOrganizations } from "@/lib/users/queries";
 import { createUserAction } from "@/app/(app)/admin/users/actions";
 
@@ -12,9 +10,8 @@ export const metadata: Metadata = { title: "New user" };
 
 export default async function NewUserPage() {
   const actor = await requirePageUser();
-  // Admin pages do not exist for anyone else (lib/users refuses them too, as NotFoundError).
-  if (!can(actor, "user.manage")) notFound();
-  const organizations = await listOrganizations(actor);
+  // Admin pages do not exist for anyone else: lib/users refuses them (NotFoundError → 404).
+  const organizations = await orNotFound(listOrganizations(actor));
   return (
     <>
       <Link href="/admin/users" className="text-brand-700 text-sm hover:underline">
