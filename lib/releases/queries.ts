@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb } from "@/lib/db";
+import { requireCaseAccess } from "@/lib/auth/guards";
 import { canOnItem, type TCaseFacts, type TItemFacts } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
 import type { TItemType } from "@/lib/releases/items";
@@ -26,7 +27,8 @@ export type TItemRelease = {
  * The release state and controls of items the actor already reads (a page of a list), one
  * query for all of them. An item's open release is its latest one still pending or in force.
  */
-export async function getItemReleases(actor: TActor, facts: TCaseFacts, caseId: string, itemType: TItemType, items: (TItemFacts & { id: string })[]): Promise<Map<string, TItemRelease>> {
+export async function getItemReleases(actor: TActor, caseId: string, itemType: TItemType, items: (TItemFacts & { id: string })[]): Promise<Map<string, TItemRelease>> {
+  const { facts } = await requireCaseAccess(actor, caseId, "case.read"); // memoised per render: usually no query
   const readable = items.filter((item) => canOnItem(actor, "item.read", facts, item));
   const rows = readable.length
     ? await getDb().itemRelease.findMany({

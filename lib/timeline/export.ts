@@ -1,6 +1,6 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/session";
-import { iterateTimelineEvents, type TTimelineEventView } from "@/lib/timeline/queries";
+import { iterateTimelineEvents, type TTimelineEventRow } from "@/lib/timeline/queries";
 import type { TTimelineFilters } from "@/lib/timeline/schemas";
 
 // Exports of the filtered timeline, streamed: rows are written as keyset pages are read, so a
@@ -17,7 +17,7 @@ export function csvCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-function record(e: TTimelineEventView) {
+function record(e: TTimelineEventRow) {
   return {
     id: e.id,
     occurredAt: e.occurredAt,

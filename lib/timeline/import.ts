@@ -82,8 +82,7 @@ export async function createImport(actor: TActor, caseId: unknown, upload: { bod
 export async function getImport(actor: TActor, caseId: unknown, jobId: unknown) {
   const { job } = await loadJob(actor, caseId, jobId);
   if ((job.status === "VALIDATING" || job.status === "COMMITTING") && (!job.heartbeatAt || Date.now() - job.heartbeatAt.getTime() > STALE_MS)) void runImportJob(job.id);
-  const rejects = await listImportRejects(actor, caseId, jobId, {});
-  return { job: toView(job), rejects };
+  return { job: toView(job), rejects: await readRejects(job.id, {}) };
 }
 
 const ZRejectPage = z.object({ after: z.coerce.number().int().min(0).default(0).catch(0), limit: z.coerce.number().int().min(1).max(1000).default(200).catch(200) });
@@ -91,8 +90,12 @@ const ZRejectPage = z.object({ after: z.coerce.number().int().min(0).default(0).
 /** Rejected rows in file order after line `after` (keyset on the line number). */
 export async function listImportRejects(actor: TActor, caseId: unknown, jobId: unknown, page: unknown) {
   const { job } = await loadJob(actor, caseId, jobId);
+  return readRejects(job.id, page);
+}
+
+async function readRejects(jobId: string, page: unknown) {
   const { after, limit } = ZRejectPage.parse(page);
-  const rows = await getDb().importRowError.findMany({ where: { jobId: job.id, line: { gt: after } }, orderBy: [{ line: "asc" }, { id: "asc" }], take: limit, select: { line: true, reason: true } });
+  const rows = await getDb().importRowError.findMany({ where: { jobId, line: { gt: after } }, orderBy: [{ line: "asc" }, { id: "asc" }], take: limit, select: { line: true, reason: true } });
   return { items: rows, nextAfter: rows.length === limit ? rows.at(-1)!.line : null };
 }
 

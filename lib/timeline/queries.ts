@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb, Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { canOnCase, canOnTimelineEvent, type TCaseFacts } from "@/lib/auth/permissions";
+import { canOnCase, canOnTimelineEvent } from "@/lib/auth/permissions";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import type { Visibility } from "@/lib/generated/prisma/enums";
@@ -31,6 +31,8 @@ export type TTimelineEventView = {
   can: { edit: boolean; delete: boolean } & TItemRelease["can"];
 };
 export type TTimelinePage = { items: TTimelineEventView[]; nextCursor: string | null };
+/** An event as exported: what the list shows, without the reader's release controls. */
+export type TTimelineEventRow = Omit<TTimelineEventView, "releaseState" | "release" | "can">;
 
 type TRow = Omit<TTimelineEventView, "occurredAt" | "endsAt" | "evidence" | "releaseState" | "release" | "can"> & { occurredAt: Date; endsAt: Date | null; authorId: string };
 
@@ -44,12 +46,21 @@ export async function listTimelineEvents(actor: TActor, caseId: unknown, filters
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
   const { cursor, limit } = ZTimelinePage.parse(page);
   const after = cursor ? decodeCursor(cursor) : null;
-  const result = await readPage(actor, c.id, facts, filters, after, limit);
+  const { rows, more } = await readRows(actor, c.id, filters, after, limit);
+  const [links, releases] = await Promise.all([visibleEvidenceLinks(actor, rows.map((r) => r.id)), getItemReleases(actor, c.id, "timeline_event", rows.map(itemFacts))]);
   if (!after) await recordAudit({ actorId: actor.id, action: "case.timeline_viewed", targetType: "case", targetId: c.id, caseId: c.id });
-  return result;
+  const items = rows.map((r) => {
+    const release = releases.get(r.id)!;
+    const item = itemFacts(r);
+    const can = { edit: canOnTimelineEvent(actor, "event.edit", facts, item), delete: canOnTimelineEvent(actor, "event.delete", facts, item), ...release.can };
+    return { ...toRow(r, links.get(r.id) ?? []), releaseState: release.state, release: release.release, can };
+  });
+  const last = rows.at(-1);
+  return { items, nextCursor: more && last ? encodeCursor(last.occurredAt, last.id) : null };
 }
 
-async function readPage(actor: TActor, caseId: string, facts: TCaseFacts, filters: TTimelineFilters, after: { occurredAt: Date; id: string } | null, limit: number): Promise<TTimelinePage> {
+/** One keyset page of the visible, filtered events after `after`, and whether more follow. */
+async function readRows(actor: TActor, caseId: string, filters: TTimelineFilters, after: { occurredAt: Date; id: string } | null, limit: number): Promise<{ rows: TRow[]; more: boolean }> {
   const keyset = after ? Prisma.sql`AND (e."occurredAt", e.id) > (${ts(after.occurredAt)}, ${after.id}::uuid)` : Prisma.empty;
   const rows = await getDb().$queryRaw<TRow[]>`
     SELECT e.id, e."occurredAt", e."endsAt", e.title, e.description, e.category::text AS category, e.source,
@@ -59,43 +70,30 @@ async function readPage(actor: TActor, caseId: string, facts: TCaseFacts, filter
     WHERE ${timelineWhere(actor, caseId, filters)} ${keyset}
     ORDER BY e."occurredAt", e.id
     LIMIT ${limit + 1}`;
-  const more = rows.length > limit;
-  const items = rows.slice(0, limit);
-  const [links, releases] = await Promise.all([visibleEvidenceLinks(actor, items.map((r) => r.id)), getItemReleases(actor, facts, caseId, "timeline_event", items.map(itemFacts))]);
-  const last = items.at(-1);
-  return { items: items.map((r) => toView(actor, facts, r, links.get(r.id) ?? [], releases.get(r.id)!)), nextCursor: more && last ? encodeCursor(last.occurredAt, last.id) : null };
+  return { rows: rows.slice(0, limit), more: rows.length > limit };
 }
 
 const itemFacts = (r: TRow) => ({ id: r.id, orgId: r.orgId, visibility: r.visibility as Visibility, authorId: r.authorId });
+
+function toRow({ authorId: _authorId, ...r }: TRow, evidence: { id: string; title: string }[]): TTimelineEventRow {
+  return { ...r, occurredAt: r.occurredAt.toISOString(), endsAt: r.endsAt?.toISOString() ?? null, evidence };
+}
 
 /**
  * Every visible event matching the filters, oldest first, a keyset page at a time (for
  * exports: memory stays flat however long the timeline). The export is audited once, up front,
  * with its filters.
  */
-export async function* iterateTimelineEvents(actor: TActor, caseId: unknown, filters: TTimelineFilters, format: string): AsyncGenerator<TTimelineEventView> {
-  const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
+export async function* iterateTimelineEvents(actor: TActor, caseId: unknown, filters: TTimelineFilters, format: string): AsyncGenerator<TTimelineEventRow> {
+  const { case: c } = await requireCaseAccess(actor, caseId, "case.read");
   await recordAudit({ actorId: actor.id, action: "timeline.exported", targetType: "case", targetId: c.id, caseId: c.id, details: { format, filters } });
-  let after: { occurredAt: Date; id: string } | null = null;
-  for (;;) {
-    const page = await readPage(actor, c.id, facts, filters, after, 2_000);
-    yield* page.items;
-    if (!page.nextCursor) return;
-    after = decodeCursor(page.nextCursor);
+  for (let after: { occurredAt: Date; id: string } | null = null; ; ) {
+    const { rows, more } = await readRows(actor, c.id, filters, after, 2_000);
+    const links = await visibleEvidenceLinks(actor, rows.map((r) => r.id));
+    for (const r of rows) yield toRow(r, links.get(r.id) ?? []);
+    if (!more) return;
+    after = rows.at(-1)!;
   }
-}
-
-function toView(actor: TActor, facts: TCaseFacts, { authorId, ...r }: TRow, evidence: { id: string; title: string }[], release: TItemRelease): TTimelineEventView {
-  const item = itemFacts({ ...r, authorId });
-  return {
-    ...r,
-    occurredAt: r.occurredAt.toISOString(),
-    endsAt: r.endsAt?.toISOString() ?? null,
-    evidence,
-    releaseState: release.state,
-    release: release.release,
-    can: { edit: canOnTimelineEvent(actor, "event.edit", facts, item), delete: canOnTimelineEvent(actor, "event.delete", facts, item), ...release.can },
-  };
 }
 
 /** Links to evidence the actor can see: an owner-org-only item of another organisation stays hidden. */
