@@ -5,6 +5,14 @@ import { getRequestMeta } from "@/lib/request-meta";
 
 type Tx = Prisma.TransactionClient;
 
+/**
+ * Audit details that keep an owner-org-only item's events out of the partner's activity view
+ * (lib/cases/activity.ts filters on details.orgOnly).
+ */
+export function orgOnly(item: { visibility: string; orgId: string }): { orgOnly?: string } {
+  return item.visibility === "OWNER_ORG_ONLY" ? { orgOnly: item.orgId } : {};
+}
+
 export type TAuditInput = {
   actorId: string | null;
   action: string;

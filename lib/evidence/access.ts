@@ -49,10 +49,6 @@ const FORBIDDEN: Record<TEvidenceAction, string> = {
   "evidence.purge": "Only an administrator can purge a deleted file.",
 };
 
-/** Audit details that keep owner-org-only items out of the partner's activity view. */
-export function orgOnly(e: { visibility: string; orgId: string }) {
-  return e.visibility === "OWNER_ORG_ONLY" ? { orgOnly: e.orgId } : {};
-}
 
 export async function addCustody(tx: Tx, evidenceId: string, actorId: string, action: CustodyAction, sha256: string | null, note = ""): Promise<void> {
   await tx.custodyEvent.create({ data: { evidenceId, actorId, action, sha256, note: note.slice(0, 2000) } });

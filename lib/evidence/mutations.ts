@@ -1,11 +1,11 @@
 import "server-only";
 import { getDb } from "@/lib/db";
-import { recordAudit } from "@/lib/audit/record";
+import { orgOnly, recordAudit } from "@/lib/audit/record";
 import type { TActor } from "@/lib/auth/session";
 import { ConflictError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { getBlobStore } from "@/lib/storage";
-import { addCustody, loadEvidence, orgOnly } from "@/lib/evidence/access";
+import { addCustody, loadEvidence } from "@/lib/evidence/access";
 import { ZDeleteEvidence, ZPurgeEvidence, ZUpdateEvidence } from "@/lib/evidence/schemas";
 
 const CONFLICT = "Someone else changed this evidence after you opened it. Your changes are still in the form: reload the page and apply them again.";

@@ -1,13 +1,13 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import { getDb, type Prisma } from "@/lib/db";
-import { recordAudit } from "@/lib/audit/record";
+import { orgOnly, recordAudit } from "@/lib/audit/record";
 import { canOnEvidence, can } from "@/lib/auth/permissions";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { NotFoundError } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
-import { addCustody, loadEvidence, orgOnly } from "@/lib/evidence/access";
+import { addCustody, loadEvidence } from "@/lib/evidence/access";
 import { readPreview, type TPreview } from "@/lib/evidence/preview";
 import { EVIDENCE_PAGE_SIZE, type TEvidenceFilters } from "@/lib/evidence/schemas";
 import { IMAGE_PREVIEW_TYPES } from "@/lib/evidence/sniff";

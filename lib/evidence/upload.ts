@@ -3,14 +3,14 @@ import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { recordAudit } from "@/lib/audit/record";
+import { orgOnly, recordAudit } from "@/lib/audit/record";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { AppError, ConflictError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { getBlobStore, type TStagedBlob } from "@/lib/storage";
 import { tooLarge } from "@/lib/storage/meter";
-import { addCustody, orgOnly } from "@/lib/evidence/access";
+import { addCustody } from "@/lib/evidence/access";
 import { ZSha256, ZUploadMetadata, type TUploadMetadata } from "@/lib/evidence/schemas";
 import { checkDeclaredType } from "@/lib/evidence/sniff";
 

@@ -2,13 +2,13 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { pipeline } from "node:stream/promises";
 import { getDb } from "@/lib/db";
-import { recordAudit } from "@/lib/audit/record";
+import { orgOnly, recordAudit } from "@/lib/audit/record";
 import { canOnEvidence } from "@/lib/auth/permissions";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { ValidationError } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
-import { addCustody, loadEvidence, orgOnly } from "@/lib/evidence/access";
+import { addCustody, loadEvidence } from "@/lib/evidence/access";
 
 export type TIntegrity = "INTACT" | "MISMATCH" | "MISSING";
 export type TVerifyResult = { id: string; title: string; status: TIntegrity; actual: string | null };

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 import { getDb, Prisma } from "@/lib/db";
-import { recordAudit } from "@/lib/audit/record";
+import { orgOnly, recordAudit } from "@/lib/audit/record";
 import { getBlobStore } from "@/lib/storage";
 import { countBytes, keyFingerprint, readRecords, toEventRow, type TImportRow } from "@/lib/timeline/import-parse";
 import { ZImportOptions, type TImportOptions } from "@/lib/timeline/import-schemas";
@@ -155,7 +155,7 @@ async function commit(job: TJob): Promise<void> {
       if (inFlight) inserted += await inFlight;
       await tx.importJob.update({ where: { id: job.id }, data: { status: "COMMITTED", rowsInserted: inserted, rowsExisting: Math.max(0, job.rowsValid - inserted), heartbeatAt: null } });
       await recordAudit(
-        { actorId: job.createdById, action: "timeline.imported", targetType: "import_job", targetId: job.id, caseId: job.caseId, ip: null, userAgent: null, details: { fileName: job.fileName, sha256: job.sha256, inserted, existing: Math.max(0, job.rowsValid - inserted), runner, ...(job.options.visibility === "OWNER_ORG_ONLY" ? { orgOnly: job.orgId } : {}) } },
+        { actorId: job.createdById, action: "timeline.imported", targetType: "import_job", targetId: job.id, caseId: job.caseId, ip: null, userAgent: null, details: { fileName: job.fileName, sha256: job.sha256, inserted, existing: Math.max(0, job.rowsValid - inserted), runner, ...orgOnly({ visibility: job.options.visibility, orgId: job.orgId }) } },
         tx,
       );
     },

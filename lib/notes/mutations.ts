@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "@/lib/db";
-import { recordAudit } from "@/lib/audit/record";
+import { orgOnly, recordAudit } from "@/lib/audit/record";
 import { canOnCase, canOnItem } from "@/lib/auth/permissions";
 import { loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
@@ -23,7 +23,7 @@ export async function createNote(actor: TActor, caseId: unknown, input: unknown)
     });
     await tx.case.update({ where: { id: c.id }, data: { updatedAt: new Date() } });
     await recordAudit(
-      { actorId: actor.id, action: "note.created", targetType: "note", targetId: note.id, caseId: c.id, details: { visibility, ...(visibility === "OWNER_ORG_ONLY" ? { orgOnly: actor.orgId } : {}) } },
+      { actorId: actor.id, action: "note.created", targetType: "note", targetId: note.id, caseId: c.id, details: { visibility, ...orgOnly({ visibility, orgId: actor.orgId }) } },
       tx,
     );
     return note;
@@ -69,7 +69,7 @@ export async function updateNote(actor: TActor, noteId: unknown, input: unknown)
       });
     }
     await recordAudit(
-      { actorId: actor.id, action: "note.updated", targetType: "note", targetId: note.id, caseId: note.caseId, details: { visibility, ...(visibility === "OWNER_ORG_ONLY" ? { orgOnly: note.orgId } : {}) } },
+      { actorId: actor.id, action: "note.updated", targetType: "note", targetId: note.id, caseId: note.caseId, details: { visibility, ...orgOnly({ visibility, orgId: note.orgId }) } },
       tx,
     );
   });
@@ -84,7 +84,7 @@ export async function deleteNote(actor: TActor, noteId: unknown): Promise<void> 
   await getDb().$transaction(async (tx) => {
     await tx.note.update({ where: { id: note.id }, data: { deletedAt: new Date() } });
     await recordAudit(
-      { actorId: actor.id, action: "note.deleted", targetType: "note", targetId: note.id, caseId: note.caseId, details: note.visibility === "OWNER_ORG_ONLY" ? { orgOnly: note.orgId } : {} },
+      { actorId: actor.id, action: "note.deleted", targetType: "note", targetId: note.id, caseId: note.caseId, details: orgOnly(note) },
       tx,
     );
   });

@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
-import { recordAudit } from "@/lib/audit/record";
+import { orgOnly, recordAudit } from "@/lib/audit/record";
 import { canOnTimelineEvent, type TTimelineAction } from "@/lib/auth/permissions";
 import { loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
@@ -10,7 +10,6 @@ import { ZCreateEvent, ZUpdateEvent, type TUpdateEvent } from "@/lib/timeline/sc
 
 type Tx = Prisma.TransactionClient;
 
-const orgOnly = (e: { visibility: string; orgId: string }) => (e.visibility === "OWNER_ORG_ONLY" ? { orgOnly: e.orgId } : {});
 
 /**
  * The evidence ids, checked inside the transaction: each must be an undeleted item of this
