@@ -12,7 +12,6 @@ export type TActionState = {
   conflict?: boolean;
 };
 
-export const INITIAL_ACTION_STATE: TActionState = { ok: false };
 
 export function actionError(error: unknown): TActionState {
   if (error instanceof AppError) {

@@ -2,13 +2,12 @@
 
 import { useActionState } from "react";
 import { humanise } from "@/components/cases/case-badges";
-import { FormMessage, SubmitButton, type TFormState } from "@/components/ui/form";
+import { FormMessage, SubmitButton, type TFormAction } from "@/components/ui/form";
 
-type TAction = (state: TFormState, form: FormData) => Promise<TFormState>;
 type TMember = { userId: string; name: string; email: string; orgName: string; role: string };
 type TCandidate = { id: string; name: string; email: string; role: string; org: { name: string } };
 
-function MemberRow({ member, roles, changeAction, removeAction, canManage }: { member: TMember; roles: readonly string[]; changeAction: TAction; removeAction: TAction; canManage: boolean }) {
+function MemberRow({ member, roles, changeAction, removeAction, canManage }: { member: TMember; roles: readonly string[]; changeAction: TFormAction; removeAction: TFormAction; canManage: boolean }) {
   const [changeState, change] = useActionState(changeAction, { ok: false });
   const [removeState, remove] = useActionState(removeAction, { ok: false });
   return (
@@ -45,7 +44,7 @@ function MemberRow({ member, roles, changeAction, removeAction, canManage }: { m
   );
 }
 
-type Props = { members: TMember[]; candidates: TCandidate[]; roles: readonly string[]; canManage: boolean; addAction: TAction; removeAction: TAction };
+type Props = { members: TMember[]; candidates: TCandidate[]; roles: readonly string[]; canManage: boolean; addAction: TFormAction; removeAction: TFormAction };
 
 export function MembersPanel({ members, candidates, roles, canManage, addAction, removeAction }: Props) {
   const [addState, add] = useActionState(addAction, { ok: false });

@@ -1,10 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
-import { FormMessage, SubmitButton, type TFormState } from "@/components/ui/form";
+import { FormMessage, SubmitButton, type TFormAction } from "@/components/ui/form";
 
-type TAction = (state: TFormState, form: FormData) => Promise<TFormState>;
-type Props = { shareAction: TAction; unshareAction: TAction; shared: { id: string; name: string }[]; candidates: { id: string; name: string }[] };
+type Props = { shareAction: TFormAction; unshareAction: TFormAction; shared: { id: string; name: string }[]; candidates: { id: string; name: string }[] };
 
 export function SharePanel({ shareAction, unshareAction, shared, candidates }: Props) {
   const [shareState, share] = useActionState(shareAction, { ok: false });

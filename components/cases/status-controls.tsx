@@ -2,11 +2,9 @@
 
 import { useActionState } from "react";
 import { humanise } from "@/components/cases/case-badges";
-import { FormMessage, SubmitButton, type TFormState } from "@/components/ui/form";
+import { FormMessage, SubmitButton, type TFormAction } from "@/components/ui/form";
 
-type TAction = (state: TFormState, form: FormData) => Promise<TFormState>;
-
-export function StatusControl({ action, status, version, statuses }: { action: TAction; status: string; version: number; statuses: readonly string[] }) {
+export function StatusControl({ action, status, version, statuses }: { action: TFormAction; status: string; version: number; statuses: readonly string[] }) {
   const [state, formAction] = useActionState(action, { ok: false });
   return (
     <form action={formAction} className="space-y-2">
@@ -23,7 +21,7 @@ export function StatusControl({ action, status, version, statuses }: { action: T
   );
 }
 
-export function LegalHoldControl({ action, legalHold, version }: { action: TAction; legalHold: boolean; version: number }) {
+export function LegalHoldControl({ action, legalHold, version }: { action: TFormAction; legalHold: boolean; version: number }) {
   const [state, formAction] = useActionState(action, { ok: false });
   return (
     <form action={formAction} className="space-y-2">

@@ -2,31 +2,20 @@
 
 import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { FormMessage, SubmitButton, useActionForm, type TFormState } from "@/components/ui/form";
+import type { TNoteView } from "@/lib/notes/queries";
+import { FormMessage, SubmitButton, useActionForm, type TFormAction, type TFormState } from "@/components/ui/form";
 
-type TAction = (state: TFormState, form: FormData) => Promise<TFormState>;
-
-export type TNoteCard = {
-  id: string;
-  body: string;
-  visibility: string;
-  version: number;
-  authorName: string;
-  orgName: string;
-  createdAt: string;
-  edited: boolean;
-  release: { id: string; status: string; reason: string; requestedByName: string } | null;
-  can: { edit: boolean; delete: boolean; release: boolean; approve: boolean; withdraw: boolean };
-};
+/** A note as the card shows it: the lib view with its times made strings for the client. */
+export type TNoteCard = Omit<TNoteView, "createdAt" | "updatedAt"> & { createdAt: string; edited: boolean };
 
 type Props = {
   note: TNoteCard;
   rendered: React.ReactNode;
   direct: boolean;
-  actions: { update: TAction; remove: TAction; release: TAction; decide: TAction; withdraw: TAction };
+  actions: { update: TFormAction; remove: TFormAction; release: TFormAction; decide: TFormAction; withdraw: TFormAction };
 };
 
-function ReasonForm({ action, hidden, label, button }: { action: TAction; hidden: Record<string, string>; label: string; button: string }) {
+function ReasonForm({ action, hidden, label, button }: { action: TFormAction; hidden: Record<string, string>; label: string; button: string }) {
   const { state, pending, formRef, onSubmit } = useActionForm(action, { resetOnSuccess: true });
   return (
     <form ref={formRef} onSubmit={onSubmit} className="mt-2 flex flex-wrap items-end gap-2">

@@ -2,7 +2,7 @@ import "server-only";
 import type { Readable } from "node:stream";
 import { getDb, type Prisma } from "@/lib/db";
 import { orgOnly, recordAudit } from "@/lib/audit/record";
-import { canOnEvidence, can } from "@/lib/auth/permissions";
+import { canOnEvidence } from "@/lib/auth/permissions";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { NotFoundError } from "@/lib/errors";
@@ -151,7 +151,7 @@ export async function getEvidence(actor: TActor, caseId: unknown, evidenceId: un
       edit: live && allowed("evidence.edit"),
       verify: e.purgedAt === null && allowed("evidence.verify"),
       delete: live && allowed("evidence.delete"),
-      purge: !live && e.purgedAt === null && allowed("evidence.purge") && can(actor, "evidence.purge"),
+      purge: !live && e.purgedAt === null && allowed("evidence.purge"),
       release: live && e.visibility === "OWNER_ORG_ONLY" && access.facts.memberRole === "LEAD" && e.orgId === actor.orgId,
     },
   };

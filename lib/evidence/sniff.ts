@@ -33,7 +33,8 @@ const FAMILY: Record<string, string> = {
   "image/jpg": "image/jpeg",
 };
 
-const TEXT_TYPES = new Set(["text/plain", "text/csv", "application/json", "text/markdown", "application/x-ndjson", "message/rfc822", "text/tab-separated-values"]);
+export const TEXT_PREVIEW_TYPES = new Set(["text/plain", "text/csv", "application/json", "text/markdown", "application/x-ndjson", "text/tab-separated-values"]);
+const TEXT_TYPES = new Set([...TEXT_PREVIEW_TYPES, "message/rfc822"]); // text that must not hold NUL bytes
 
 function sniff(head: Buffer) {
   return SIGNATURES.find((s) => s.test(head)) ?? null;
@@ -59,4 +60,3 @@ export function checkDeclaredType(declared: string, head: Buffer): string {
 
 /** Types shown inline as an image: raster formats only (SVG can carry script: never inline). */
 export const IMAGE_PREVIEW_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
-export const TEXT_PREVIEW_TYPES = new Set(["text/plain", "text/csv", "application/json", "text/markdown", "application/x-ndjson", "text/tab-separated-values"]);
