@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db";
 import { orgOnly, recordAudit } from "@/lib/audit/record";
+import { endOpenReleases } from "@/lib/releases/items";
 import { canOnCase, canOnItem } from "@/lib/auth/permissions";
 import { loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
@@ -63,10 +64,7 @@ export async function updateNote(actor: TActor, noteId: unknown, input: unknown)
     });
     if (count === 0) throw new ConflictError(CONFLICT);
     if (!direct) {
-      await tx.itemRelease.updateMany({
-        where: { itemType: "note", itemId: note.id, status: { in: ["PENDING", "RELEASED"] } },
-        data: { status: "WITHDRAWN", withdrawnById: actor.id, withdrawnAt: new Date(), withdrawReason: "The note was edited after its release was requested or granted." },
-      });
+      await endOpenReleases(tx, "note", note.id, actor.id, "The note was edited after its release was requested or granted.");
     }
     await recordAudit(
       { actorId: actor.id, action: "note.updated", targetType: "note", targetId: note.id, caseId: note.caseId, details: { visibility, ...orgOnly({ visibility, orgId: note.orgId }) } },

@@ -50,3 +50,14 @@ export const ITEM_KINDS = {
 
 export type TItemType = keyof typeof ITEM_KINDS;
 export const ITEM_TYPES = Object.keys(ITEM_KINDS) as TItemType[];
+
+/**
+ * An edit ends the item's open release (pending or in force): what was approved is not what is
+ * there now. Inside the edit's transaction; the reason is kept on the release.
+ */
+export async function endOpenReleases(tx: Tx, itemType: TItemType, itemId: string, actorId: string, reason: string): Promise<void> {
+  await tx.itemRelease.updateMany({
+    where: { itemType, itemId, status: { in: ["PENDING", "RELEASED"] } },
+    data: { status: "WITHDRAWN", withdrawnById: actorId, withdrawnAt: new Date(), withdrawReason: reason },
+  });
+}

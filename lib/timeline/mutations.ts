@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
 import { orgOnly, recordAudit } from "@/lib/audit/record";
+import { endOpenReleases } from "@/lib/releases/items";
 import { canOnTimelineEvent, type TTimelineAction } from "@/lib/auth/permissions";
 import { loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
@@ -94,10 +95,7 @@ export async function updateTimelineEvent(actor: TActor, eventId: unknown, input
     await tx.timelineEventEvidence.deleteMany({ where: { eventId: event.id } });
     await tx.timelineEventEvidence.createMany({ data: data.evidenceIds.map((evidenceId) => ({ eventId: event.id, evidenceId })) });
     if (!direct) {
-      await tx.itemRelease.updateMany({
-        where: { itemType: "timeline_event", itemId: event.id, status: { in: ["PENDING", "RELEASED"] } },
-        data: { status: "WITHDRAWN", withdrawnById: actor.id, withdrawnAt: new Date(), withdrawReason: "The event was edited after its release was requested or granted." },
-      });
+      await endOpenReleases(tx, "timeline_event", event.id, actor.id, "The event was edited after its release was requested or granted.");
     }
     await recordAudit({ actorId: actor.id, action: "timeline_event.updated", targetType: "timeline_event", targetId: event.id, caseId: event.caseId, details: { visibility, ...orgOnly({ visibility, orgId: event.orgId }) } }, tx);
     return { version: data.version + 1 };
