@@ -2,14 +2,14 @@
 
 import { GLOBAL_ROLES } from "@/lib/auth/permissions";
 import { Button } from "@/components/ui/button";
-import { Field, FormMessage, INPUT_CLASS, PasswordFields, useAdminForm, type TFormAction } from "@/components/admin/form-controls";
+import { Field, FormMessage, useActionForm, type TFormAction } from "@/components/ui/form";
+import { PasswordFields } from "@/components/admin/password-fields";
 import { roleLabel } from "@/components/admin/user-badges";
 
 type Props = { action: TFormAction; organizations: { id: string; name: string }[]; minPasswordLength: number };
 
 export function UserCreateForm({ action, organizations, minPasswordLength }: Props) {
-  const { state, pending, formRef, onSubmit } = useAdminForm(action);
-  const errors = state.fieldErrors ?? {};
+  const { state, pending, formRef, onSubmit } = useActionForm(action);
   return (
     <form
       ref={formRef}
@@ -17,15 +17,15 @@ export function UserCreateForm({ action, organizations, minPasswordLength }: Pro
       noValidate
       className="max-w-xl space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
     >
-      <Field name="email" label="Email" errors={errors.email}>
-        {(p) => <input {...p} type="email" autoComplete="off" required className={INPUT_CLASS} />}
+      <Field name="email" label="Email" state={state}>
+        {(p) => <input {...p} type="email" autoComplete="off" required />}
       </Field>
-      <Field name="name" label="Full name" errors={errors.name}>
-        {(p) => <input {...p} type="text" autoComplete="off" required className={INPUT_CLASS} />}
+      <Field name="name" label="Full name" state={state}>
+        {(p) => <input {...p} type="text" autoComplete="off" required />}
       </Field>
-      <Field name="orgId" label="Organisation" errors={errors.orgId}>
+      <Field name="orgId" label="Organisation" state={state}>
         {(p) => (
-          <select {...p} required defaultValue="" className={INPUT_CLASS}>
+          <select {...p} required defaultValue="">
             <option value="" disabled>
               Choose an organisation
             </option>
@@ -40,11 +40,11 @@ export function UserCreateForm({ action, organizations, minPasswordLength }: Pro
       <Field
         name="role"
         label="Global role"
-        errors={errors.role}
+        state={state}
         hint="Admins manage users and read the audit log. Case access is granted per case."
       >
         {(p) => (
-          <select {...p} required defaultValue="INVESTIGATOR" className={INPUT_CLASS}>
+          <select {...p} required defaultValue="INVESTIGATOR">
             {GLOBAL_ROLES.map((role) => (
               <option key={role} value={role}>
                 {roleLabel(role)}
@@ -53,8 +53,8 @@ export function UserCreateForm({ action, organizations, minPasswordLength }: Pro
           </select>
         )}
       </Field>
-      <PasswordFields label="Initial password" confirmLabel="Confirm password" hint={`At least ${minPasswordLength} characters. Give it to the user through a trusted channel.`} minLength={minPasswordLength} errors={errors} />
-      <FormMessage state={state} />
+      <PasswordFields label="Initial password" confirmLabel="Confirm password" hint={`At least ${minPasswordLength} characters. Give it to the user through a trusted channel.`} minLength={minPasswordLength} state={state} />
+      <FormMessage state={state} success={state.message} />
       <Button type="submit" disabled={pending}>
         {pending ? "Creating…" : "Create user"}
       </Button>

@@ -2,7 +2,7 @@
 
 import { GLOBAL_ROLES } from "@/lib/auth/permissions";
 import { Button } from "@/components/ui/button";
-import { Field, FormMessage, INPUT_CLASS, useAdminForm, type TFormAction } from "@/components/admin/form-controls";
+import { Field, FormMessage, useActionForm, type TFormAction } from "@/components/ui/form";
 import { roleLabel } from "@/components/admin/user-badges";
 
 type Props = {
@@ -13,14 +13,13 @@ type Props = {
 };
 
 export function UserEditForm({ action, organizations, user, isSelf }: Props) {
-  const { state, pending, formRef, onSubmit } = useAdminForm(action);
-  const errors = state.fieldErrors ?? {};
+  const { state, pending, formRef, onSubmit } = useActionForm(action);
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5">
       <div className="grid gap-5 sm:grid-cols-2">
-        <Field name="orgId" label="Organisation" errors={errors.orgId}>
+        <Field name="orgId" label="Organisation" state={state}>
           {(p) => (
-            <select {...p} required defaultValue={user.orgId} className={INPUT_CLASS}>
+            <select {...p} required defaultValue={user.orgId}>
               {organizations.map((org) => (
                 <option key={org.id} value={org.id}>
                   {org.name}
@@ -32,11 +31,11 @@ export function UserEditForm({ action, organizations, user, isSelf }: Props) {
         <Field
           name="role"
           label="Global role"
-          errors={errors.role}
+          state={state}
           hint={isSelf ? "You cannot remove your own admin role." : undefined}
         >
           {(p) => (
-            <select {...p} required defaultValue={user.role} className={INPUT_CLASS}>
+            <select {...p} required defaultValue={user.role}>
               {GLOBAL_ROLES.map((role) => (
                 <option key={role} value={role}>
                   {roleLabel(role)}
@@ -46,7 +45,7 @@ export function UserEditForm({ action, organizations, user, isSelf }: Props) {
           )}
         </Field>
       </div>
-      <FormMessage state={state} />
+      <FormMessage state={state} success={state.message} />
       <Button type="submit" disabled={pending}>
         {pending ? "Saving…" : "Save changes"}
       </Button>

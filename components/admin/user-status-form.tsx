@@ -1,14 +1,14 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
-import { FormMessage, useAdminForm, type TFormAction } from "@/components/admin/form-controls";
+import { FormMessage, useActionForm, type TFormAction } from "@/components/ui/form";
 
 type Props = { action: TFormAction; isDisabled: boolean; isSelf: boolean };
 
 // One-click disable / re-enable. Disabling takes effect at the user's next request (the session
 // re-reads the disabled flag), so no confirmation step: it is undone by the same button.
 export function UserStatusForm({ action, isDisabled, isSelf }: Props) {
-  const { state, pending, formRef, onSubmit } = useAdminForm(action);
+  const { state, pending, formRef, onSubmit } = useActionForm(action);
   if (isSelf)
     return (
       <p className="text-sm text-slate-600">
@@ -26,7 +26,7 @@ export function UserStatusForm({ action, isDisabled, isSelf }: Props) {
       <Button type="submit" variant={isDisabled ? "secondary" : "danger"} disabled={pending}>
         {isDisabled ? "Re-enable user" : "Disable user"}
       </Button>
-      <FormMessage state={state} />
+      <FormMessage state={state} success={state.message} />
     </form>
   );
 }
