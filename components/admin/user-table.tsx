@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { DataTable } from "@/components/ui/data-table";
 import { RoleBadge, UserStatusBadge } from "@/components/admin/user-badges";
 
 export type TUserRow = {
@@ -25,51 +26,27 @@ export function UserTable({ users, isFiltered }: { users: TUserRow[]; isFiltered
     );
   }
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <caption className="sr-only">Users</caption>
-        <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-          <tr>
-            <th scope="col" className="px-4 py-3">
-              User
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Organisation
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Role
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Status
-            </th>
-            <th scope="col" className="px-4 py-3">
-              Created
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {users.map((u) => (
-            <tr key={u.id} className="hover:bg-slate-50">
-              <td className="px-4 py-3">
-                <Link href={`/admin/users/${u.id}`} className="text-brand-700 font-medium hover:underline">
-                  {u.name}
-                </Link>
-                <div className="text-xs text-slate-500">{u.email}</div>
-              </td>
-              <td className="px-4 py-3 text-slate-700">{u.orgName}</td>
-              <td className="px-4 py-3">
-                <RoleBadge role={u.role} />
-              </td>
-              <td className="px-4 py-3">
-                <UserStatusBadge disabledAt={u.disabledAt} />
-              </td>
-              <td className="px-4 py-3 text-slate-600">
-                <time dateTime={u.createdAt.toISOString()}>{u.createdAt.toISOString().slice(0, 10)}</time>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption="Users" columns={["User", "Organisation", "Role", "Status", "Created"]}>
+      {users.map((u) => (
+        <tr key={u.id} className="hover:bg-slate-50">
+          <td className="px-4 py-3">
+            <Link href={`/admin/users/${u.id}`} className="text-brand-700 font-medium hover:underline">
+              {u.name}
+            </Link>
+            <div className="text-xs text-slate-500">{u.email}</div>
+          </td>
+          <td className="px-4 py-3 text-slate-700">{u.orgName}</td>
+          <td className="px-4 py-3">
+            <RoleBadge role={u.role} />
+          </td>
+          <td className="px-4 py-3">
+            <UserStatusBadge disabledAt={u.disabledAt} />
+          </td>
+          <td className="px-4 py-3 text-slate-600">
+            <time dateTime={u.createdAt.toISOString()}>{u.createdAt.toISOString().slice(0, 10)}</time>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

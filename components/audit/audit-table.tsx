@@ -1,4 +1,5 @@
 import type { TAuditEventRow } from "@/lib/audit/queries";
+import { DataTable } from "@/components/ui/data-table";
 
 // Rows only, no data fetching and no hooks: renders in the admin log and in a case's Activity tab.
 type Props = { rows: TAuditEventRow[]; caption?: string; empty?: React.ReactNode };
@@ -44,44 +45,27 @@ export function AuditTable({ rows, caption = "Audit events, newest first", empty
     );
   }
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <caption className="sr-only">{caption}</caption>
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-          <tr>
-            <th scope="col" className="px-4 py-3">Event</th>
-            <th scope="col" className="px-4 py-3">When</th>
-            <th scope="col" className="px-4 py-3">Actor</th>
-            <th scope="col" className="px-4 py-3">Action</th>
-            <th scope="col" className="px-4 py-3">Target</th>
-            <th scope="col" className="px-4 py-3">Case</th>
-            <th scope="col" className="px-4 py-3">Details</th>
-            <th scope="col" className="px-4 py-3">Source</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 align-top">
-          {rows.map((row) => (
-            <tr key={row.id} className="hover:bg-slate-50">
-              <td className="px-4 py-3 font-mono text-xs text-slate-500">#{row.id}</td>
-              <td className="whitespace-nowrap px-4 py-3 text-slate-600">
-                <time dateTime={row.occurredAt.toISOString()}>{formatTime(row.occurredAt)}</time>
-              </td>
-              <td className="px-4 py-3"><Actor row={row} /></td>
-              <td className="px-4 py-3 font-mono text-xs text-slate-800">{row.action}</td>
-              <td className="px-4 py-3 text-slate-700">
-                {row.targetType}
-                {row.targetId && <div className="max-w-48 truncate font-mono text-xs text-slate-500" title={row.targetId}>{row.targetId}</div>}
-              </td>
-              <td className="whitespace-nowrap px-4 py-3 font-mono text-xs text-slate-700">{row.caseNumber ?? (row.caseId ? row.caseId.slice(0, 8) : "—")}</td>
-              <td className="max-w-md px-4 py-3 text-xs text-slate-700"><Details details={row.details} /></td>
-              <td className="px-4 py-3 text-xs text-slate-600">
-                {row.ip ?? "—"}
-                {row.userAgent && <div className="max-w-48 truncate text-slate-500" title={row.userAgent}>{row.userAgent}</div>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption={caption} columns={["Event", "When", "Actor", "Action", "Target", "Case", "Details", "Source"]} bodyClassName="align-top">
+      {rows.map((row) => (
+        <tr key={row.id} className="hover:bg-slate-50">
+          <td className="px-4 py-3 font-mono text-xs text-slate-500">#{row.id}</td>
+          <td className="whitespace-nowrap px-4 py-3 text-slate-600">
+            <time dateTime={row.occurredAt.toISOString()}>{formatTime(row.occurredAt)}</time>
+          </td>
+          <td className="px-4 py-3"><Actor row={row} /></td>
+          <td className="px-4 py-3 font-mono text-xs text-slate-800">{row.action}</td>
+          <td className="px-4 py-3 text-slate-700">
+            {row.targetType}
+            {row.targetId && <div className="max-w-48 truncate font-mono text-xs text-slate-500" title={row.targetId}>{row.targetId}</div>}
+          </td>
+          <td className="whitespace-nowrap px-4 py-3 font-mono text-xs text-slate-700">{row.caseNumber ?? (row.caseId ? row.caseId.slice(0, 8) : "—")}</td>
+          <td className="max-w-md px-4 py-3 text-xs text-slate-700"><Details details={row.details} /></td>
+          <td className="px-4 py-3 text-xs text-slate-600">
+            {row.ip ?? "—"}
+            {row.userAgent && <div className="max-w-48 truncate text-slate-500" title={row.userAgent}>{row.userAgent}</div>}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

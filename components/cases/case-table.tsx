@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { DataTable } from "@/components/ui/data-table";
 import type { TCaseListItem } from "@/lib/cases/queries";
 import { EmptyState } from "@/components/ui/empty-state";
 import { SeverityBadge, StatusBadge, TlpBadge, humanise } from "@/components/cases/case-badges";
@@ -13,48 +14,32 @@ export function CaseTable({ cases, filtered }: { cases: TCaseListItem[]; filtere
     );
   }
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <caption className="sr-only">Your cases</caption>
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-          <tr>
-            <th scope="col" className="px-4 py-3">Case</th>
-            <th scope="col" className="px-4 py-3">Status</th>
-            <th scope="col" className="px-4 py-3">Severity</th>
-            <th scope="col" className="px-4 py-3">TLP</th>
-            <th scope="col" className="px-4 py-3">Owner</th>
-            <th scope="col" className="px-4 py-3">Your role</th>
-            <th scope="col" className="px-4 py-3">Updated</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {cases.map((c) => (
-            <tr key={c.id} className="hover:bg-slate-50">
-              <td className="px-4 py-3">
-                {c.access === "member" ? (
-                  <Link href={`/cases/${c.id}`} className="font-medium text-brand-700 hover:underline">
-                    {c.title}
-                  </Link>
-                ) : (
-                  <span className="font-medium text-slate-800" title="You are not a member: contents are not shown">
-                    {c.title}
-                  </span>
-                )}
-                {c.legalHold && <span className="ml-2 text-xs font-semibold text-red-700">Legal hold</span>}
-                <div className="font-mono text-xs text-slate-500">{c.number}</div>
-              </td>
-              <td className="px-4 py-3"><StatusBadge status={c.status} /></td>
-              <td className="px-4 py-3"><SeverityBadge severity={c.severity} /></td>
-              <td className="px-4 py-3"><TlpBadge tlp={c.tlp} /></td>
-              <td className="px-4 py-3 text-slate-700">{c.ownerOrgName}</td>
-              <td className="px-4 py-3 text-slate-700">{c.myRole ? humanise(c.myRole) : c.access === "metadata" ? "Not a member" : "—"}</td>
-              <td className="px-4 py-3 text-slate-600">
-                <time dateTime={c.updatedAt.toISOString()}>{c.updatedAt.toISOString().slice(0, 10)}</time>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption="Your cases" columns={["Case", "Status", "Severity", "TLP", "Owner", "Your role", "Updated"]}>
+      {cases.map((c) => (
+        <tr key={c.id} className="hover:bg-slate-50">
+          <td className="px-4 py-3">
+            {c.access === "member" ? (
+              <Link href={`/cases/${c.id}`} className="font-medium text-brand-700 hover:underline">
+                {c.title}
+              </Link>
+            ) : (
+              <span className="font-medium text-slate-800" title="You are not a member: contents are not shown">
+                {c.title}
+              </span>
+            )}
+            {c.legalHold && <span className="ml-2 text-xs font-semibold text-red-700">Legal hold</span>}
+            <div className="font-mono text-xs text-slate-500">{c.number}</div>
+          </td>
+          <td className="px-4 py-3"><StatusBadge status={c.status} /></td>
+          <td className="px-4 py-3"><SeverityBadge severity={c.severity} /></td>
+          <td className="px-4 py-3"><TlpBadge tlp={c.tlp} /></td>
+          <td className="px-4 py-3 text-slate-700">{c.ownerOrgName}</td>
+          <td className="px-4 py-3 text-slate-700">{c.myRole ? humanise(c.myRole) : c.access === "metadata" ? "Not a member" : "—"}</td>
+          <td className="px-4 py-3 text-slate-600">
+            <time dateTime={c.updatedAt.toISOString()}>{c.updatedAt.toISOString().slice(0, 10)}</time>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

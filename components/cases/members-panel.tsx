@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { DataTable } from "@/components/ui/data-table";
 import { humanise } from "@/components/cases/case-badges";
 import { FormMessage, SubmitButton, type TFormAction } from "@/components/ui/form";
 
@@ -50,24 +51,11 @@ export function MembersPanel({ members, candidates, roles, canManage, addAction,
   const [addState, add] = useActionState(addAction, { ok: false });
   return (
     <div className="space-y-6">
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">Case members</caption>
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-            <tr>
-              <th scope="col" className="px-4 py-3">Member</th>
-              <th scope="col" className="px-4 py-3">Organisation</th>
-              <th scope="col" className="px-4 py-3">Case role</th>
-              {canManage && <th scope="col" className="px-4 py-3"><span className="sr-only">Actions</span></th>}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {members.map((m) => (
-              <MemberRow key={m.userId} member={m} roles={roles} changeAction={addAction} removeAction={removeAction} canManage={canManage} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Case members" columns={["Member", "Organisation", "Case role", canManage && <span className="sr-only">Actions</span>]}>
+        {members.map((m) => (
+          <MemberRow key={m.userId} member={m} roles={roles} changeAction={addAction} removeAction={removeAction} canManage={canManage} />
+        ))}
+      </DataTable>
       {canManage && (
         <form action={add} className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
           <h2 className="w-full font-semibold">Add a member</h2>
