@@ -3,6 +3,8 @@ import { defineConfig } from "@playwright/test";
 
 // Playwright's own browser download is not available here: Debian's Chromium is used.
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// E2E_PORT lets two checkouts run their journeys side by side; tests/e2e/server.ts reads it too.
+const port = Number(process.env.E2E_PORT ?? 3100);
 if (!existsSync(chromium)) {
   throw new Error(
     `No Chromium found at ${chromium}. Install Debian's package (sudo apt-get install chromium) ` +
@@ -19,7 +21,7 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [["list"]],
   use: {
-    baseURL: "http://localhost:3100",
+    baseURL: `http://localhost:${port}`,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
@@ -38,7 +40,7 @@ export default defineConfig({
   },
   webServer: {
     command: "npx tsx --conditions=react-server tests/e2e/server.ts",
-    url: "http://localhost:3100/api/health",
+    url: `http://localhost:${port}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,
     stdout: "pipe",

@@ -2,9 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { DEMO_CASE_TITLE, signInAs } from "./helpers";
+import { DEMO_CASE_TITLE, signInAs, ORIGIN } from "./helpers";
 
-const ORIGIN = "http://localhost:3100";
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const meta = (m: Record<string, unknown>) => Buffer.from(JSON.stringify({ kind: "OTHER", mimeType: "application/octet-stream", ...m })).toString("base64url");
 // A 1×1 PNG.

@@ -1,5 +1,9 @@
 import { expect, type Browser, type ConsoleMessage, type Page } from "@playwright/test";
 
+/** Where the app under test listens (playwright.config.ts and server.ts read the same variable). */
+// eslint-disable-next-line no-restricted-properties -- the harness chooses its port
+export const ORIGIN = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
+
 export const DEMO_PASSWORD = "casebridge-demo";
 export const DEMO_CASE_TITLE = "Suspected distillation via API — Subject cluster A";
 

@@ -1,11 +1,12 @@
 // The app as the end-to-end tests see it: a fresh, migrated database (see
-// tests/helpers/test-database.ts for which), demo data, a production build, port 3100.
+// tests/helpers/test-database.ts for which), demo data, a production build, port $E2E_PORT (3100).
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createTestDatabase } from "@/tests/helpers/test-database";
 
-const E2E_PORT = 3100;
+// eslint-disable-next-line no-restricted-properties -- the harness chooses its port
+const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 
 /* eslint-disable no-restricted-properties -- the harness sets up the app's environment */
 const database = await createTestDatabase();

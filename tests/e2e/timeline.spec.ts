@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
-import { openTimeline, signInAs, timelineHydrated as hydrated, timelineLoaded as loaded } from "./helpers";
+import { openTimeline, signInAs, timelineHydrated as hydrated, timelineLoaded as loaded, ORIGIN } from "./helpers";
 
-const ORIGIN = "http://localhost:3100";
 
 test("add an event in the browser's time zone, see it back, edit it, release an owner-org-only one", async ({ browser }) => {
   const { page, caseId } = await openTimeline(browser, "investigator@microsoft.demo");
