@@ -9,7 +9,11 @@ const SERVER_ONLY_IMPORTS = {
     { name: "@prisma/adapter-pg", message: "Only lib/db.ts creates the Prisma client." },
   ],
   patterns: [
-    { group: ["@/lib/generated/prisma/client", "@/lib/generated/prisma/*"], allowTypeImports: true, message: "Use lib/ functions; import Prisma types only." },
+    {
+      group: ["@/lib/generated/prisma/client", "@/lib/generated/prisma/*"],
+      allowTypeImports: true,
+      message: "Use lib/ functions; import Prisma types only.",
+    },
     { group: ["@/lib/db", "@/lib/db/*"], message: "Only lib/ imports the database client." },
   ],
 };
@@ -17,11 +21,27 @@ const SERVER_ONLY_IMPORTS = {
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: [".next/**", "node_modules/**", "lib/generated/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+  {
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      "lib/generated/**",
+      ".data/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+    ],
+  },
   {
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through lib/env.ts." }],
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through lib/env.ts." },
+      ],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
     },
   },
   { files: ["app/**", "components/**"], rules: { "no-restricted-imports": ["error", SERVER_ONLY_IMPORTS] } },

@@ -12,10 +12,14 @@ export type TActionState = {
   conflict?: boolean;
 };
 
-
 export function actionError(error: unknown): TActionState {
   if (error instanceof AppError) {
-    return { ok: false, message: error.message, fieldErrors: error.fieldErrors, conflict: error.status === 409 || undefined };
+    return {
+      ok: false,
+      message: error.message,
+      fieldErrors: error.fieldErrors,
+      conflict: error.status === 409 || undefined,
+    };
   }
   console.error("[action] unexpected error:", error);
   return { ok: false, message: "Something went wrong on our side. Your input is still here; try again." };
@@ -27,7 +31,12 @@ export async function runAction(body: () => Promise<TActionState | void>): Promi
     return (await body()) ?? { ok: true };
   } catch (error) {
     // next/navigation's redirect() and notFound() work by throwing; let them through.
-    if (error instanceof Error && "digest" in error && typeof error.digest === "string" && error.digest.startsWith("NEXT_")) {
+    if (
+      error instanceof Error &&
+      "digest" in error &&
+      typeof error.digest === "string" &&
+      error.digest.startsWith("NEXT_")
+    ) {
       throw error;
     }
     return actionError(error);

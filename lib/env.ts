@@ -14,14 +14,21 @@ const ZEnv = z.object({
   CASEBRIDGE_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   CASEBRIDGE_DATA_DIR: z.string().min(1).default(".data"),
   // Evidence: per-file size limit, and where blobs live (lib/storage).
-  EVIDENCE_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  EVIDENCE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 ** 3),
   EVIDENCE_STORAGE: z.enum(["local", "s3"]).default("local"),
   EVIDENCE_S3_BUCKET: z.string().min(1).optional(),
   EVIDENCE_S3_PREFIX: z.string().default("evidence/"),
   EVIDENCE_S3_REGION: z.string().default("us-east-1"),
   // For S3-compatible services (MinIO, Ceph, R2): their endpoint, usually with path-style URLs.
   EVIDENCE_S3_ENDPOINT: z.string().url().optional(),
-  EVIDENCE_S3_FORCE_PATH_STYLE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  EVIDENCE_S3_FORCE_PATH_STYLE: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   // Credentials come from the AWS SDK's usual chain (AWS_ACCESS_KEY_ID, profiles, roles).
 });
 

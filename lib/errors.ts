@@ -56,7 +56,10 @@ export class UnsupportedMediaTypeError extends AppError {
 }
 
 /** Turns a failed zod parse into a ValidationError with per-field messages. */
-export function validationFromZod(error: { issues: { path: PropertyKey[]; message: string }[] }, message = "Please correct the highlighted fields."): ValidationError {
+export function validationFromZod(
+  error: { issues: { path: PropertyKey[]; message: string }[] },
+  message = "Please correct the highlighted fields.",
+): ValidationError {
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const key = issue.path.map(String).join(".") || "_form";

@@ -6,15 +6,21 @@ import { AppError, ForbiddenError, UnsupportedMediaTypeError } from "@/lib/error
 // The one translation of errors for route handlers: RFC 9457 problem+json. Typed errors keep
 // their status and message; anything else is a generic 500 with the detail in the server log.
 export function problem(status: number, title: string, extra: Record<string, unknown> = {}): Response {
-  return Response.json({ type: "about:blank", status, title, ...extra }, {
-    status,
-    headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store" },
-  });
+  return Response.json(
+    { type: "about:blank", status, title, ...extra },
+    {
+      status,
+      headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store" },
+    },
+  );
 }
 
 export function errorResponse(error: unknown): Response {
   if (error instanceof AppError) {
-    return problem(error.status, error.message, { code: error.code, ...(error.fieldErrors ? { errors: error.fieldErrors } : {}) });
+    return problem(error.status, error.message, {
+      code: error.code,
+      ...(error.fieldErrors ? { errors: error.fieldErrors } : {}),
+    });
   }
   console.error("[route] unexpected error:", error);
   return problem(500, "Something went wrong on our side. Try again later.", { code: "internal" });
@@ -43,13 +49,17 @@ export function requireSameOrigin(request: Request): void {
   const own = new Set([new URL(request.url).origin]);
   const configured = getEnv().NEXTAUTH_URL;
   if (configured) own.add(new URL(configured).origin);
-  if (!origin || !own.has(origin)) throw new ForbiddenError("Cross-site request refused: send it from Casebridge itself (the Origin header must be this site).");
+  if (!origin || !own.has(origin))
+    throw new ForbiddenError(
+      "Cross-site request refused: send it from Casebridge itself (the Origin header must be this site).",
+    );
 }
 
 /** Refuses a request body of another type than `expected` (415), before it is read. */
 export function requireContentType(request: Request, expected: string): void {
   const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  if (type !== expected) throw new UnsupportedMediaTypeError(`Send the file as the raw request body with Content-Type: ${expected}.`);
+  if (type !== expected)
+    throw new UnsupportedMediaTypeError(`Send the file as the raw request body with Content-Type: ${expected}.`);
 }
 
 /** RFC 6266 attachment with an ASCII fallback and the UTF-8 name. */
@@ -63,7 +73,10 @@ export function contentDisposition(kind: "attachment" | "inline", fileName: stri
  * file from ever running as a page of this origin, even if opened directly; downloads are
  * attachments; nothing is cached by shared caches.
  */
-export function untrustedFileResponse(file: { stream: Readable; fileName: string; mimeType: string; size: number; sha256: string }, kind: "attachment" | "inline"): Response {
+export function untrustedFileResponse(
+  file: { stream: Readable; fileName: string; mimeType: string; size: number; sha256: string },
+  kind: "attachment" | "inline",
+): Response {
   return new Response(Readable.toWeb(file.stream) as ReadableStream<Uint8Array>, {
     headers: {
       "Content-Type": kind === "attachment" ? "application/octet-stream" : file.mimeType,

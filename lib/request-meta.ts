@@ -12,7 +12,10 @@ export type TRequestMeta = { ip?: string | null; userAgent?: string | null };
  */
 export function clientIp(forwardedFor: string | null, trustedProxies: number): string | null {
   if (!forwardedFor || trustedProxies < 1) return null;
-  const hops = forwardedFor.split(",").map((h) => h.trim()).filter(Boolean);
+  const hops = forwardedFor
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   return hops[hops.length - trustedProxies] ?? null;
 }
 
@@ -20,7 +23,10 @@ export function clientIp(forwardedFor: string | null, trustedProxies: number): s
 export async function getRequestMeta(): Promise<TRequestMeta> {
   try {
     const h = await headers();
-    return { ip: clientIp(h.get("x-forwarded-for"), getEnv().CASEBRIDGE_TRUSTED_PROXIES), userAgent: h.get("user-agent") };
+    return {
+      ip: clientIp(h.get("x-forwarded-for"), getEnv().CASEBRIDGE_TRUSTED_PROXIES),
+      userAgent: h.get("user-agent"),
+    };
   } catch {
     return {}; // outside a request (scripts, tests)
   }

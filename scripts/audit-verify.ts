@@ -12,7 +12,9 @@ const REASONS: Record<Extract<TVerifyResult, { ok: false }>["reason"], string> =
 
 function report(result: TVerifyResult, seconds: number): void {
   const rate = Math.round(result.checked / Math.max(seconds, 0.001));
-  console.log(`Rows checked: ${result.checked.toLocaleString("en")} in ${seconds.toFixed(1)} s (${rate.toLocaleString("en")} rows/s)`);
+  console.log(
+    `Rows checked: ${result.checked.toLocaleString("en")} in ${seconds.toFixed(1)} s (${rate.toLocaleString("en")} rows/s)`,
+  );
   if (result.ok) {
     console.log(`OK: the audit chain is intact. Head: id ${result.headId ?? "(empty log)"}, hash ${result.headHash}`);
   } else {

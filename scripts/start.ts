@@ -14,7 +14,16 @@ import { DATA_DIR, fail, openDatabase, resolveAuthSecret } from "@/scripts/runti
 const env = process.env;
 const require = createRequire(import.meta.url);
 const NEXT_CLI = require.resolve("next/dist/bin/next");
-const BUILD_INPUTS = ["app", "components", "lib", "public", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json"];
+const BUILD_INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "proxy.ts",
+  "next.config.js",
+  "postcss.config.mjs",
+  "package-lock.json",
+];
 
 function newestMtime(entry: string): number {
   if (!existsSync(entry) || entry === path.join("lib", "generated")) return 0;
@@ -32,13 +41,23 @@ function buildIsStale(): boolean {
 
 export type TStartOptions = { port?: number; dev?: boolean; onShutdown?: () => Promise<void> };
 
-export async function startCasebridge({ port = Number(env.PORT ?? 3000), dev = false, onShutdown }: TStartOptions = {}) {
+export async function startCasebridge({
+  port = Number(env.PORT ?? 3000),
+  dev = false,
+  onShutdown,
+}: TStartOptions = {}) {
   const started = Date.now();
   const secret = await resolveAuthSecret();
   const { url, embedded } = await openDatabase();
-  console.log(embedded ? `• Embedded PostgreSQL (PGlite) in ${path.relative(".", DATA_DIR)}/pglite` : "• PostgreSQL from DATABASE_URL");
+  console.log(
+    embedded
+      ? `• Embedded PostgreSQL (PGlite) in ${path.relative(".", DATA_DIR)}/pglite`
+      : "• PostgreSQL from DATABASE_URL",
+  );
 
-  const applied = await applyMigrations(url).catch((error: Error) => fail(`Could not apply migrations: ${error.message}`));
+  const applied = await applyMigrations(url).catch((error: Error) =>
+    fail(`Could not apply migrations: ${error.message}`),
+  );
   console.log(applied.length ? `• Applied migrations: ${applied.join(", ")}` : "• Database schema is up to date");
 
   env.DATABASE_URL = url;
@@ -52,10 +71,19 @@ export async function startCasebridge({ port = Number(env.PORT ?? 3000), dev = f
   }
   await disconnectDb();
 
-  const childEnv = { ...env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: url, NEXTAUTH_SECRET: secret, NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}` };
+  const childEnv = {
+    ...env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: url,
+    NEXTAUTH_SECRET: secret,
+    NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+  };
   if (!dev && buildIsStale()) {
     console.log("• Building the app (first start or changed sources; about a minute)…");
-    const build = spawnSync(process.execPath, [NEXT_CLI, "build"], { stdio: "inherit", env: { ...childEnv, NODE_ENV: "production" } });
+    const build = spawnSync(process.execPath, [NEXT_CLI, "build"], {
+      stdio: "inherit",
+      env: { ...childEnv, NODE_ENV: "production" },
+    });
     if (build.status !== 0) fail("The build failed; see the output above.");
   }
 
@@ -66,7 +94,9 @@ export async function startCasebridge({ port = Number(env.PORT ?? 3000), dev = f
   server.stdout.on("data", (chunk: Buffer) => {
     process.stdout.write(chunk);
     if (/Ready|started server/i.test(chunk.toString())) {
-      console.log(`\n  Casebridge is ready at http://localhost:${port}  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      console.log(
+        `\n  Casebridge is ready at http://localhost:${port}  (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      );
       if (seeded || embedded) {
         console.log(`  Demo accounts (password "${DEMO_PASSWORD}"):`);
         for (const a of DEMO_ACCOUNTS) console.log(`    ${a.email.padEnd(30)} ${a.role}`);

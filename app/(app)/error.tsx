@@ -7,7 +7,9 @@ export default function AppError({ reset }: { error: Error & { digest?: string }
   return (
     <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-6">
       <h2 className="font-semibold text-red-800">Something went wrong</h2>
-      <p className="mt-1 text-sm text-red-700">The page could not be loaded. Try again; if it keeps failing, tell an administrator.</p>
+      <p className="mt-1 text-sm text-red-700">
+        The page could not be loaded. Try again; if it keeps failing, tell an administrator.
+      </p>
       <Button variant="secondary" className="mt-4" onClick={reset}>
         Try again
       </Button>

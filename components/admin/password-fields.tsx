@@ -3,7 +3,13 @@
 import { Field, type TFormState } from "@/components/ui/form";
 
 /** A new password and its confirmation (create user, reset password). */
-export function PasswordFields(props: { label: string; confirmLabel: string; hint: string; minLength: number; state: TFormState }) {
+export function PasswordFields(props: {
+  label: string;
+  confirmLabel: string;
+  hint: string;
+  minLength: number;
+  state: TFormState;
+}) {
   return (
     <>
       <Field name="password" label={props.label} state={props.state} hint={props.hint}>

@@ -17,7 +17,13 @@ export function PasswordResetForm({ action, minPasswordLength }: Props) {
   return (
     <form action={formAction} noValidate className="space-y-5">
       <div className="grid gap-5 sm:grid-cols-2">
-        <PasswordFields label="New password" confirmLabel="Confirm new password" hint={`At least ${minPasswordLength} characters.`} minLength={minPasswordLength} state={state} />
+        <PasswordFields
+          label="New password"
+          confirmLabel="Confirm new password"
+          hint={`At least ${minPasswordLength} characters.`}
+          minLength={minPasswordLength}
+          state={state}
+        />
       </div>
       <FormMessage state={state} success={state.message} />
       <Button type="submit" variant="secondary" disabled={pending}>

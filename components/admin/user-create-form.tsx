@@ -53,7 +53,13 @@ export function UserCreateForm({ action, organizations, minPasswordLength }: Pro
           </select>
         )}
       </Field>
-      <PasswordFields label="Initial password" confirmLabel="Confirm password" hint={`At least ${minPasswordLength} characters. Give it to the user through a trusted channel.`} minLength={minPasswordLength} state={state} />
+      <PasswordFields
+        label="Initial password"
+        confirmLabel="Confirm password"
+        hint={`At least ${minPasswordLength} characters. Give it to the user through a trusted channel.`}
+        minLength={minPasswordLength}
+        state={state}
+      />
       <FormMessage state={state} success={state.message} />
       <Button type="submit" disabled={pending}>
         {pending ? "Creating…" : "Create user"}

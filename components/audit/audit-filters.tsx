@@ -33,7 +33,8 @@ export function AuditFilters({ path, filters, ignored }: Props) {
       </div>
       {ignored.length > 0 && (
         <p role="status" className="mt-3 text-sm text-amber-800">
-          Ignored, not valid: {ignored.map((name) => FIELDS.find((f) => f.name === name)?.label ?? "page link").join("; ")}.
+          Ignored, not valid:{" "}
+          {ignored.map((name) => FIELDS.find((f) => f.name === name)?.label ?? "page link").join("; ")}.
         </p>
       )}
       <div className="mt-3 flex items-center gap-3">

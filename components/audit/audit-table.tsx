@@ -31,7 +31,9 @@ function Details({ details }: { details: Record<string, unknown> }) {
   return (
     <details>
       <summary className="cursor-pointer break-words">{inline.slice(0, DETAILS_INLINE)}…</summary>
-      <pre className="mt-2 max-w-md overflow-x-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(details, null, 2)}</pre>
+      <pre className="mt-2 max-w-md overflow-x-auto rounded bg-slate-50 p-2 text-xs">
+        {JSON.stringify(details, null, 2)}
+      </pre>
     </details>
   );
 }
@@ -45,24 +47,42 @@ export function AuditTable({ rows, caption = "Audit events, newest first", empty
     );
   }
   return (
-    <DataTable caption={caption} columns={["Event", "When", "Actor", "Action", "Target", "Case", "Details", "Source"]} bodyClassName="align-top">
+    <DataTable
+      caption={caption}
+      columns={["Event", "When", "Actor", "Action", "Target", "Case", "Details", "Source"]}
+      bodyClassName="align-top"
+    >
       {rows.map((row) => (
         <tr key={row.id} className="hover:bg-slate-50">
           <td className="px-4 py-3 font-mono text-xs text-slate-500">#{row.id}</td>
-          <td className="whitespace-nowrap px-4 py-3 text-slate-600">
+          <td className="px-4 py-3 whitespace-nowrap text-slate-600">
             <time dateTime={row.occurredAt.toISOString()}>{formatTime(row.occurredAt)}</time>
           </td>
-          <td className="px-4 py-3"><Actor row={row} /></td>
+          <td className="px-4 py-3">
+            <Actor row={row} />
+          </td>
           <td className="px-4 py-3 font-mono text-xs text-slate-800">{row.action}</td>
           <td className="px-4 py-3 text-slate-700">
             {row.targetType}
-            {row.targetId && <div className="max-w-48 truncate font-mono text-xs text-slate-500" title={row.targetId}>{row.targetId}</div>}
+            {row.targetId && (
+              <div className="max-w-48 truncate font-mono text-xs text-slate-500" title={row.targetId}>
+                {row.targetId}
+              </div>
+            )}
           </td>
-          <td className="whitespace-nowrap px-4 py-3 font-mono text-xs text-slate-700">{row.caseNumber ?? (row.caseId ? row.caseId.slice(0, 8) : "—")}</td>
-          <td className="max-w-md px-4 py-3 text-xs text-slate-700"><Details details={row.details} /></td>
+          <td className="px-4 py-3 font-mono text-xs whitespace-nowrap text-slate-700">
+            {row.caseNumber ?? (row.caseId ? row.caseId.slice(0, 8) : "—")}
+          </td>
+          <td className="max-w-md px-4 py-3 text-xs text-slate-700">
+            <Details details={row.details} />
+          </td>
           <td className="px-4 py-3 text-xs text-slate-600">
             {row.ip ?? "—"}
-            {row.userAgent && <div className="max-w-48 truncate text-slate-500" title={row.userAgent}>{row.userAgent}</div>}
+            {row.userAgent && (
+              <div className="max-w-48 truncate text-slate-500" title={row.userAgent}>
+                {row.userAgent}
+              </div>
+            )}
           </td>
         </tr>
       ))}

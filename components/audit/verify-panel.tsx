@@ -27,10 +27,10 @@ function Outcome({ result, seconds, path }: { result: TVerifyResult; seconds?: n
           {result.headId ? `Newest event checked: #${result.headId}` : "The log is empty"}
           {seconds !== undefined && ` · ${seconds.toFixed(1)} s`}
         </p>
-        <p className="mt-1 break-all font-mono text-xs">Head hash {result.headHash}</p>
+        <p className="mt-1 font-mono text-xs break-all">Head hash {result.headHash}</p>
         <p className="mt-2 text-xs text-green-800">
-          Keep this head hash outside the database: removing the newest events leaves a chain that still verifies, and only a
-          copy kept elsewhere shows it.
+          Keep this head hash outside the database: removing the newest events leaves a chain that still verifies, and
+          only a copy kept elsewhere shows it.
         </p>
       </div>
     );
@@ -40,7 +40,10 @@ function Outcome({ result, seconds, path }: { result: TVerifyResult; seconds?: n
       <p className="text-lg font-semibold">Chain broken at event #{result.firstBrokenId}</p>
       <p className="mt-1 text-sm">{REASONS[result.reason]}</p>
       <p className="mt-1 text-sm">The {count(result.checked)} events before it are intact.</p>
-      <Link href={`${path}?cursor=${BigInt(result.firstBrokenId) + 1n}`} className="mt-2 inline-block text-sm font-medium underline">
+      <Link
+        href={`${path}?cursor=${BigInt(result.firstBrokenId) + 1n}`}
+        className="mt-2 inline-block text-sm font-medium underline"
+      >
         Show event #{result.firstBrokenId}
       </Link>
     </div>
@@ -50,11 +53,18 @@ function Outcome({ result, seconds, path }: { result: TVerifyResult; seconds?: n
 export function VerifyPanel({ action, path }: Props) {
   const [state, formAction, pending] = useActionState(action, { ok: false });
   return (
-    <section aria-labelledby="verify-heading" className="mb-6 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section
+      aria-labelledby="verify-heading"
+      className="mb-6 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+    >
       <div className="flex flex-wrap items-center justify-between gap-4">
         <div>
-          <h2 id="verify-heading" className="font-semibold text-slate-900">Integrity</h2>
-          <p className="text-sm text-slate-600">Recomputes every event&apos;s hash and checks that each links to the one before it.</p>
+          <h2 id="verify-heading" className="font-semibold text-slate-900">
+            Integrity
+          </h2>
+          <p className="text-sm text-slate-600">
+            Recomputes every event&apos;s hash and checks that each links to the one before it.
+          </p>
         </div>
         <form action={formAction}>
           <Button type="submit" disabled={pending} aria-busy={pending}>
@@ -63,10 +73,16 @@ export function VerifyPanel({ action, path }: Props) {
         </form>
       </div>
       <div aria-live="polite">
-        {pending && <p className="mt-4 text-sm text-slate-600">Checking the whole log; large logs take a few seconds per 100,000 events.</p>}
+        {pending && (
+          <p className="mt-4 text-sm text-slate-600">
+            Checking the whole log; large logs take a few seconds per 100,000 events.
+          </p>
+        )}
         {!pending && state.result && <Outcome result={state.result} seconds={state.seconds} path={path} />}
         {!pending && !state.result && state.message && (
-          <p role="alert" className="mt-4 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800">{state.message}</p>
+          <p role="alert" className="mt-4 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+            {state.message}
+          </p>
         )}
       </div>
     </section>

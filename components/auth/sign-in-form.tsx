@@ -52,7 +52,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
           required
           autoFocus
           aria-describedby={error ? "sign-in-error" : undefined}
-          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-brand-600 focus:ring-brand-600"
+          className="focus:border-brand-600 focus:ring-brand-600 mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm"
         />
       </div>
       <div>
@@ -66,7 +66,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
           autoComplete="current-password"
           required
           aria-describedby={error ? "sign-in-error" : undefined}
-          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-brand-600 focus:ring-brand-600"
+          className="focus:border-brand-600 focus:ring-brand-600 mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm"
         />
       </div>
       <div id="sign-in-error" role="alert" aria-live="assertive" className="min-h-5 text-sm text-red-700">

@@ -2,7 +2,13 @@ import { Badge, type TBadgeTone } from "@/components/ui/badge";
 
 const SEVERITY_TONE: Record<string, TBadgeTone> = { LOW: "slate", MEDIUM: "amber", HIGH: "orange", CRITICAL: "red" };
 const STATUS_TONE: Record<string, TBadgeTone> = { OPEN: "blue", ACTIVE: "green", ON_HOLD: "amber", CLOSED: "slate" };
-const TLP_TONE: Record<string, TBadgeTone> = { CLEAR: "slate", GREEN: "green", AMBER: "amber", AMBER_STRICT: "amber", RED: "red" };
+const TLP_TONE: Record<string, TBadgeTone> = {
+  CLEAR: "slate",
+  GREEN: "green",
+  AMBER: "amber",
+  AMBER_STRICT: "amber",
+  RED: "red",
+};
 
 export function humanise(value: string): string {
   return value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, " ");

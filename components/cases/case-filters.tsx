@@ -9,14 +9,25 @@ type Props = {
   sorts: readonly string[];
 };
 
-const SORT_LABELS: Record<string, string> = { updated: "Last updated", created: "Opened", number: "Case number", title: "Title", severity: "Severity" };
+const SORT_LABELS: Record<string, string> = {
+  updated: "Last updated",
+  created: "Opened",
+  number: "Case number",
+  title: "Title",
+  severity: "Severity",
+};
 
 const SELECT = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
 
 // A plain GET form: filters live in the URL (shareable, back button works, no JavaScript needed).
 export function CaseFilters({ filters, orgs, statuses, severities, sorts }: Props) {
   return (
-    <form method="get" role="search" aria-label="Filter cases" className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm">
+    <form
+      method="get"
+      role="search"
+      aria-label="Filter cases"
+      className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm"
+    >
       <label className="flex flex-col gap-1">
         <span className="text-xs font-medium text-slate-600">Search</span>
         <input name="q" defaultValue={filters.q} placeholder="Title or CB-2026-0001" className={`${SELECT} w-56`} />
@@ -25,28 +36,46 @@ export function CaseFilters({ filters, orgs, statuses, severities, sorts }: Prop
         <span className="text-xs font-medium text-slate-600">Status</span>
         <select name="status" defaultValue={filters.status ?? ""} className={SELECT}>
           <option value="">Any</option>
-          {statuses.map((s) => <option key={s} value={s}>{humanise(s)}</option>)}
+          {statuses.map((s) => (
+            <option key={s} value={s}>
+              {humanise(s)}
+            </option>
+          ))}
         </select>
       </label>
       <label className="flex flex-col gap-1">
         <span className="text-xs font-medium text-slate-600">Severity</span>
         <select name="severity" defaultValue={filters.severity ?? ""} className={SELECT}>
           <option value="">Any</option>
-          {severities.map((s) => <option key={s} value={s}>{humanise(s)}</option>)}
+          {severities.map((s) => (
+            <option key={s} value={s}>
+              {humanise(s)}
+            </option>
+          ))}
         </select>
       </label>
       <label className="flex flex-col gap-1">
         <span className="text-xs font-medium text-slate-600">Organisation</span>
         <select name="orgId" defaultValue={filters.orgId ?? ""} className={SELECT}>
           <option value="">Any</option>
-          {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+          {orgs.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}
+            </option>
+          ))}
         </select>
       </label>
       <div className="flex flex-col gap-1">
-        <label htmlFor="case-sort" className="text-xs font-medium text-slate-600">Sort by</label>
+        <label htmlFor="case-sort" className="text-xs font-medium text-slate-600">
+          Sort by
+        </label>
         <span className="flex gap-1">
           <select id="case-sort" name="sort" defaultValue={filters.sort} className={SELECT}>
-            {sorts.map((s) => <option key={s} value={s}>{SORT_LABELS[s] ?? humanise(s)}</option>)}
+            {sorts.map((s) => (
+              <option key={s} value={s}>
+                {SORT_LABELS[s] ?? humanise(s)}
+              </option>
+            ))}
           </select>
           <select name="dir" defaultValue={filters.dir} aria-label="Sort direction" className={SELECT}>
             <option value="desc">Descending</option>
@@ -55,12 +84,22 @@ export function CaseFilters({ filters, orgs, statuses, severities, sorts }: Prop
         </span>
       </div>
       <label className="flex items-center gap-2 pb-1.5">
-        <input type="checkbox" name="mine" value="1" defaultChecked={filters.mine === "1"} className="rounded border-slate-300" />
+        <input
+          type="checkbox"
+          name="mine"
+          value="1"
+          defaultChecked={filters.mine === "1"}
+          className="rounded border-slate-300"
+        />
         <span>My cases only</span>
       </label>
       <div className="flex gap-2 pb-0.5">
-        <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700">Apply</button>
-        <Link href="/cases" className="rounded-md px-3 py-1.5 text-slate-600 hover:bg-slate-100">Reset</Link>
+        <button type="submit" className="bg-brand-600 hover:bg-brand-700 rounded-md px-3 py-1.5 font-medium text-white">
+          Apply
+        </button>
+        <Link href="/cases" className="rounded-md px-3 py-1.5 text-slate-600 hover:bg-slate-100">
+          Reset
+        </Link>
       </div>
     </form>
   );

@@ -37,21 +37,33 @@ export function CaseForm({ action, values, severities, tlps, releaseModes, submi
         <Field name="severity" label="Severity" state={state}>
           {(p) => (
             <select {...p} defaultValue={v.severity}>
-              {severities.map((s) => <option key={s} value={s}>{humanise(s)}</option>)}
+              {severities.map((s) => (
+                <option key={s} value={s}>
+                  {humanise(s)}
+                </option>
+              ))}
             </select>
           )}
         </Field>
         <Field name="tlp" label="TLP" state={state}>
           {(p) => (
             <select {...p} defaultValue={v.tlp}>
-              {tlps.map((t) => <option key={t} value={t}>TLP:{t.replace("_", "+")}</option>)}
+              {tlps.map((t) => (
+                <option key={t} value={t}>
+                  TLP:{t.replace("_", "+")}
+                </option>
+              ))}
             </select>
           )}
         </Field>
         <Field name="releaseMode" label="Sharing with partners" state={state}>
           {(p) => (
             <select {...p} defaultValue={v.releaseMode}>
-              {releaseModes.map((m) => <option key={m} value={m}>{RELEASE_LABELS[m] ?? m}</option>)}
+              {releaseModes.map((m) => (
+                <option key={m} value={m}>
+                  {RELEASE_LABELS[m] ?? m}
+                </option>
+              ))}
             </select>
           )}
         </Field>

@@ -16,7 +16,7 @@ export function CaseTabs({ caseId, tabs }: { caseId: string; tabs: { slug: strin
               <Link
                 href={href}
                 aria-current={active ? "page" : undefined}
-                className={`inline-block border-b-2 px-3 py-2 ${active ? "border-brand-600 font-medium text-brand-700" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900"}`}
+                className={`inline-block border-b-2 px-3 py-2 ${active ? "border-brand-600 text-brand-700 font-medium" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900"}`}
               >
                 {tab.label}
               </Link>

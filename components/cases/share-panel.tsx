@@ -3,7 +3,12 @@
 import { useActionState } from "react";
 import { FormMessage, SubmitButton, type TFormAction } from "@/components/ui/form";
 
-type Props = { shareAction: TFormAction; unshareAction: TFormAction; shared: { id: string; name: string }[]; candidates: { id: string; name: string }[] };
+type Props = {
+  shareAction: TFormAction;
+  unshareAction: TFormAction;
+  shared: { id: string; name: string }[];
+  candidates: { id: string; name: string }[];
+};
 
 export function SharePanel({ shareAction, unshareAction, shared, candidates }: Props) {
   const [shareState, share] = useActionState(shareAction, { ok: false });
@@ -13,11 +18,16 @@ export function SharePanel({ shareAction, unshareAction, shared, candidates }: P
       {shared.length > 0 && (
         <ul className="space-y-2">
           {shared.map((org) => (
-            <li key={org.id} className="flex items-center justify-between rounded-md border border-slate-200 px-3 py-2 text-sm">
+            <li
+              key={org.id}
+              className="flex items-center justify-between rounded-md border border-slate-200 px-3 py-2 text-sm"
+            >
               <span>{org.name}</span>
               <form action={unshare}>
                 <input type="hidden" name="orgId" value={org.id} />
-                <SubmitButton variant="secondary" pendingText="Removing…">Stop sharing</SubmitButton>
+                <SubmitButton variant="secondary" pendingText="Removing…">
+                  Stop sharing
+                </SubmitButton>
               </form>
             </li>
           ))}
@@ -29,7 +39,11 @@ export function SharePanel({ shareAction, unshareAction, shared, candidates }: P
           <label className="flex flex-col gap-1 text-sm">
             <span className="font-medium text-slate-700">Share with organisation</span>
             <select name="orgId" className="rounded-md border border-slate-300 px-2 py-1.5">
-              {candidates.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+              {candidates.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
             </select>
           </label>
           <SubmitButton pendingText="Sharing…">Share</SubmitButton>

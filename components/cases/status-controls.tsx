@@ -4,15 +4,36 @@ import { useActionState } from "react";
 import { humanise } from "@/components/cases/case-badges";
 import { FormMessage, SubmitButton, type TFormAction } from "@/components/ui/form";
 
-export function StatusControl({ action, status, version, statuses }: { action: TFormAction; status: string; version: number; statuses: readonly string[] }) {
+export function StatusControl({
+  action,
+  status,
+  version,
+  statuses,
+}: {
+  action: TFormAction;
+  status: string;
+  version: number;
+  statuses: readonly string[];
+}) {
   const [state, formAction] = useActionState(action, { ok: false });
   return (
     <form action={formAction} className="space-y-2">
       <input type="hidden" name="version" value={version} />
-      <label htmlFor="status" className="block text-sm font-medium text-slate-700">Status</label>
+      <label htmlFor="status" className="block text-sm font-medium text-slate-700">
+        Status
+      </label>
       <div className="flex gap-2">
-        <select id="status" name="status" defaultValue={status} className="rounded-md border border-slate-300 px-2 py-1.5 text-sm">
-          {statuses.map((s) => <option key={s} value={s}>{humanise(s)}</option>)}
+        <select
+          id="status"
+          name="status"
+          defaultValue={status}
+          className="rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+        >
+          {statuses.map((s) => (
+            <option key={s} value={s}>
+              {humanise(s)}
+            </option>
+          ))}
         </select>
         <SubmitButton variant="secondary">Change status</SubmitButton>
       </div>
@@ -21,15 +42,27 @@ export function StatusControl({ action, status, version, statuses }: { action: T
   );
 }
 
-export function LegalHoldControl({ action, legalHold, version }: { action: TFormAction; legalHold: boolean; version: number }) {
+export function LegalHoldControl({
+  action,
+  legalHold,
+  version,
+}: {
+  action: TFormAction;
+  legalHold: boolean;
+  version: number;
+}) {
   const [state, formAction] = useActionState(action, { ok: false });
   return (
     <form action={formAction} className="space-y-2">
       <input type="hidden" name="version" value={version} />
       <input type="hidden" name="legalHold" value={legalHold ? "off" : "on"} />
       <p className="text-sm font-medium text-slate-700">Legal hold</p>
-      <p className="text-sm text-slate-600">{legalHold ? "On: nothing in this case may be deleted or purged." : "Off."}</p>
-      <SubmitButton variant={legalHold ? "secondary" : "danger"}>{legalHold ? "Lift legal hold" : "Set legal hold"}</SubmitButton>
+      <p className="text-sm text-slate-600">
+        {legalHold ? "On: nothing in this case may be deleted or purged." : "Off."}
+      </p>
+      <SubmitButton variant={legalHold ? "secondary" : "danger"}>
+        {legalHold ? "Lift legal hold" : "Set legal hold"}
+      </SubmitButton>
       <FormMessage state={state} success={legalHold ? "Legal hold set." : "Legal hold lifted."} />
     </form>
   );

@@ -23,10 +23,20 @@ export function TimelineHistogram({ histogram }: { histogram: THistogram }) {
   const router = useRouter();
   const search = useSearchParams();
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const data = histogram.buckets.map((b) => ({ label: label(b.t, histogram.bucketSeconds, histogram.timeZone), t: b.t, end: b.end, ...b.counts }));
+  const data = histogram.buckets.map((b) => ({
+    label: label(b.t, histogram.bucketSeconds, histogram.timeZone),
+    t: b.t,
+    end: b.end,
+    ...b.counts,
+  }));
   const from = search.get("from");
   const to = search.get("to");
-  const startIndex = from ? Math.max(0, data.findIndex((d) => d.t >= new Date(from).toISOString())) : 0;
+  const startIndex = from
+    ? Math.max(
+        0,
+        data.findIndex((d) => d.t >= new Date(from).toISOString()),
+      )
+    : 0;
   const endIdx = to ? data.findLastIndex((d) => d.t < new Date(to).toISOString()) : -1;
   const endIndex = endIdx >= 0 ? endIdx : data.length - 1;
 
@@ -48,7 +58,10 @@ export function TimelineHistogram({ histogram }: { histogram: THistogram }) {
   }
 
   return (
-    <figure aria-label="Events over time" className="flex h-72 flex-col rounded-lg border border-slate-200 bg-white p-2">
+    <figure
+      aria-label="Events over time"
+      className="flex h-72 flex-col rounded-lg border border-slate-200 bg-white p-2"
+    >
       <figcaption className="px-2 text-xs text-slate-500">Buckets in {histogram.timeZone}</figcaption>
       <div className="min-h-0 flex-1">
         <ResponsiveContainer width="100%" height="100%">
@@ -58,9 +71,25 @@ export function TimelineHistogram({ histogram }: { histogram: THistogram }) {
             <Tooltip />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             {histogram.categories.map((c) => (
-              <Bar key={c} dataKey={c} name={EVENT_CATEGORY_LABELS[c as TEventCategory] ?? c} stackId="events" fill={CATEGORY_COLOURS[c] ?? "#64748b"} isAnimationActive={false} />
+              <Bar
+                key={c}
+                dataKey={c}
+                name={EVENT_CATEGORY_LABELS[c as TEventCategory] ?? c}
+                stackId="events"
+                fill={CATEGORY_COLOURS[c] ?? "#64748b"}
+                isAnimationActive={false}
+              />
             ))}
-            {data.length > 1 && <Brush dataKey="label" height={24} startIndex={startIndex} endIndex={endIndex} onChange={select} travellerWidth={10} />}
+            {data.length > 1 && (
+              <Brush
+                dataKey="label"
+                height={24}
+                startIndex={startIndex}
+                endIndex={endIndex}
+                onChange={select}
+                travellerWidth={10}
+              />
+            )}
           </BarChart>
         </ResponsiveContainer>
       </div>

@@ -17,13 +17,21 @@ export function CustodyTable({ rows }: { rows: TCustodyRow[] }) {
   return (
     <div className="overflow-x-auto">
       <table className="min-w-full text-sm" aria-label="Chain of custody">
-        <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
-          <tr><th className="py-1 pr-3">When (UTC)</th><th className="py-1 pr-3">Who</th><th className="py-1 pr-3">Action</th><th className="py-1 pr-3">SHA-256 at that moment</th><th className="py-1">Note</th></tr>
+        <thead className="text-left text-xs tracking-wide text-slate-500 uppercase">
+          <tr>
+            <th className="py-1 pr-3">When (UTC)</th>
+            <th className="py-1 pr-3">Who</th>
+            <th className="py-1 pr-3">Action</th>
+            <th className="py-1 pr-3">SHA-256 at that moment</th>
+            <th className="py-1">Note</th>
+          </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {rows.map((r) => (
             <tr key={r.id} className={r.action === "VERIFICATION_FAILED" ? "bg-red-50 text-red-900" : undefined}>
-              <td className="py-1 pr-3 whitespace-nowrap">{r.occurredAt.toISOString().replace("T", " ").slice(0, 19)}</td>
+              <td className="py-1 pr-3 whitespace-nowrap">
+                {r.occurredAt.toISOString().replace("T", " ").slice(0, 19)}
+              </td>
               <td className="py-1 pr-3">{r.actorName}</td>
               <td className="py-1 pr-3">{LABELS[r.action] ?? r.action}</td>
               <td className="py-1 pr-3 font-mono text-xs break-all">{r.sha256 ?? "—"}</td>

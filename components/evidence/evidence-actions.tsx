@@ -4,31 +4,75 @@ import { Field, FormMessage, SubmitButton, useActionForm, type TFormAction } fro
 import { EVIDENCE_KIND_LABELS, EVIDENCE_KINDS } from "@/lib/evidence/schemas";
 
 /** One-click action with a result message (verify one item, verify the whole case). */
-export function ActionButton({ action, label, pendingText, hidden = {} }: { action: TFormAction; label: string; pendingText: string; hidden?: Record<string, string> }) {
+export function ActionButton({
+  action,
+  label,
+  pendingText,
+  hidden = {},
+}: {
+  action: TFormAction;
+  label: string;
+  pendingText: string;
+  hidden?: Record<string, string>;
+}) {
   const { state, pending, formRef, onSubmit } = useActionForm(action);
   return (
     <form ref={formRef} onSubmit={onSubmit} className="space-y-2">
-      {Object.entries(hidden).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
-      <SubmitButton variant="secondary" pending={pending} pendingText={pendingText}>{label}</SubmitButton>
+      {Object.entries(hidden).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
+      <SubmitButton variant="secondary" pending={pending} pendingText={pendingText}>
+        {label}
+      </SubmitButton>
       <FormMessage state={state} success={state.message} />
     </form>
   );
 }
 
 /** A destructive action that needs a written reason (delete, purge, release). */
-export function ReasonForm({ action, label, pendingText, reasonLabel, variant = "danger", hidden = {} }: { action: TFormAction; label: string; pendingText: string; reasonLabel: string; variant?: "danger" | "primary"; hidden?: Record<string, string> }) {
+export function ReasonForm({
+  action,
+  label,
+  pendingText,
+  reasonLabel,
+  variant = "danger",
+  hidden = {},
+}: {
+  action: TFormAction;
+  label: string;
+  pendingText: string;
+  reasonLabel: string;
+  variant?: "danger" | "primary";
+  hidden?: Record<string, string>;
+}) {
   const { state, pending, formRef, onSubmit, refused } = useActionForm(action);
   return (
     <form ref={formRef} onSubmit={onSubmit} className="space-y-2">
-      {Object.entries(hidden).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
-      <Field name="reason" label={reasonLabel} state={state}>{(p) => <textarea {...p} rows={2} required defaultValue={refused?.reason} />}</Field>
+      {Object.entries(hidden).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
+      <Field name="reason" label={reasonLabel} state={state}>
+        {(p) => <textarea {...p} rows={2} required defaultValue={refused?.reason} />}
+      </Field>
       <FormMessage state={state} success="Done." />
-      <SubmitButton variant={variant} pending={pending} pendingText={pendingText}>{label}</SubmitButton>
+      <SubmitButton variant={variant} pending={pending} pendingText={pendingText}>
+        {label}
+      </SubmitButton>
     </form>
   );
 }
 
-type TEditable = { version: number; title: string; kind: string; source: string; collectedAt: string; collectedBy: string; description: string; tags: string; privileged: boolean };
+type TEditable = {
+  version: number;
+  title: string;
+  kind: string;
+  source: string;
+  collectedAt: string;
+  collectedBy: string;
+  description: string;
+  tags: string;
+  privileged: boolean;
+};
 
 export function EvidenceEditForm({ action, evidence }: { action: TFormAction; evidence: TEditable }) {
   const { state, pending, formRef, onSubmit, refused } = useActionForm(action);
@@ -36,14 +80,43 @@ export function EvidenceEditForm({ action, evidence }: { action: TFormAction; ev
   return (
     <form ref={formRef} onSubmit={onSubmit} className="space-y-3" key={evidence.version}>
       <input type="hidden" name="version" value={evidence.version} />
-      <Field name="title" label="Title" state={state}>{(p) => <input {...p} defaultValue={v.title} required />}</Field>
-      <Field name="kind" label="Kind" state={state}>{(p) => <select {...p} defaultValue={v.kind}>{EVIDENCE_KINDS.map((k) => <option key={k} value={k}>{EVIDENCE_KIND_LABELS[k]}</option>)}</select>}</Field>
-      <Field name="source" label="Source" state={state}>{(p) => <input {...p} defaultValue={v.source} />}</Field>
-      <Field name="collectedBy" label="Collected by" state={state}>{(p) => <input {...p} defaultValue={v.collectedBy} />}</Field>
-      <Field name="collectedAt" label="Collected at (UTC, ISO 8601)" state={state}>{(p) => <input {...p} defaultValue={v.collectedAt} placeholder="2026-01-31T12:00:00Z" />}</Field>
-      <Field name="tags" label="Tags" state={state} hint="Comma separated.">{(p) => <input {...p} defaultValue={v.tags} />}</Field>
-      <Field name="description" label="Description" state={state}>{(p) => <textarea {...p} rows={3} defaultValue={v.description} />}</Field>
-      <label className="flex items-center gap-2 text-sm"><input type="checkbox" name="privileged" defaultChecked={refused ? refused.privileged === "on" : evidence.privileged} /> Privileged (legal review)</label>
+      <Field name="title" label="Title" state={state}>
+        {(p) => <input {...p} defaultValue={v.title} required />}
+      </Field>
+      <Field name="kind" label="Kind" state={state}>
+        {(p) => (
+          <select {...p} defaultValue={v.kind}>
+            {EVIDENCE_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {EVIDENCE_KIND_LABELS[k]}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field name="source" label="Source" state={state}>
+        {(p) => <input {...p} defaultValue={v.source} />}
+      </Field>
+      <Field name="collectedBy" label="Collected by" state={state}>
+        {(p) => <input {...p} defaultValue={v.collectedBy} />}
+      </Field>
+      <Field name="collectedAt" label="Collected at (UTC, ISO 8601)" state={state}>
+        {(p) => <input {...p} defaultValue={v.collectedAt} placeholder="2026-01-31T12:00:00Z" />}
+      </Field>
+      <Field name="tags" label="Tags" state={state} hint="Comma separated.">
+        {(p) => <input {...p} defaultValue={v.tags} />}
+      </Field>
+      <Field name="description" label="Description" state={state}>
+        {(p) => <textarea {...p} rows={3} defaultValue={v.description} />}
+      </Field>
+      <label className="flex items-center gap-2 text-sm">
+        <input
+          type="checkbox"
+          name="privileged"
+          defaultChecked={refused ? refused.privileged === "on" : evidence.privileged}
+        />{" "}
+        Privileged (legal review)
+      </label>
       <FormMessage state={state} success="Saved." />
       <SubmitButton pending={pending}>Save metadata</SubmitButton>
     </form>

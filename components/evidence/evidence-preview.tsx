@@ -7,7 +7,13 @@ export function EvidencePreview({ preview, src, title }: { preview: TPreview; sr
   switch (preview.kind) {
     case "image":
       // eslint-disable-next-line @next/next/no-img-element -- untrusted bytes stay out of next/image
-      return <img src={src} alt={`Preview of ${title}`} className="max-h-[32rem] max-w-full rounded border border-slate-200" />;
+      return (
+        <img
+          src={src}
+          alt={`Preview of ${title}`}
+          className="max-h-[32rem] max-w-full rounded border border-slate-200"
+        />
+      );
     case "csv":
       return (
         <div className="overflow-x-auto">
@@ -15,7 +21,11 @@ export function EvidencePreview({ preview, src, title }: { preview: TPreview; sr
             <tbody className="divide-y divide-slate-100">
               {preview.rows.map((row, i) => (
                 <tr key={i} className={i === 0 ? "bg-slate-50 font-semibold" : undefined}>
-                  {row.map((cell, j) => <td key={j} className="px-2 py-1 font-mono whitespace-nowrap">{cell}</td>)}
+                  {row.map((cell, j) => (
+                    <td key={j} className="px-2 py-1 font-mono whitespace-nowrap">
+                      {cell}
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>
@@ -27,8 +37,14 @@ export function EvidencePreview({ preview, src, title }: { preview: TPreview; sr
     case "json":
       return (
         <div>
-          <pre className="max-h-[32rem] overflow-auto rounded bg-slate-50 p-3 font-mono text-xs whitespace-pre-wrap">{preview.text}</pre>
-          {preview.truncated && <p className="mt-2 text-xs text-slate-500">Only the beginning of the file is shown; download it for the rest.</p>}
+          <pre className="max-h-[32rem] overflow-auto rounded bg-slate-50 p-3 font-mono text-xs whitespace-pre-wrap">
+            {preview.text}
+          </pre>
+          {preview.truncated && (
+            <p className="mt-2 text-xs text-slate-500">
+              Only the beginning of the file is shown; download it for the rest.
+            </p>
+          )}
         </div>
       );
     default:

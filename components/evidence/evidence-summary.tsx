@@ -9,23 +9,45 @@ export function IntegrityAlert({ evidence: e }: { evidence: TEvidenceDetail }) {
   if (e.integrity !== "MISMATCH" && e.integrity !== "MISSING") return null;
   return (
     <div role="alert" className="rounded-lg border-2 border-red-600 bg-red-50 p-4 text-red-900">
-      <p className="text-lg font-semibold">{e.integrity === "MISSING" ? "Integrity check failed: the stored file is missing" : "Integrity check failed: the stored file does not match its SHA-256"}</p>
-      <p className="text-sm">Checked {utc(e.lastVerifiedAt)}. The failure is recorded in the chain of custody and the audit log.</p>
+      <p className="text-lg font-semibold">
+        {e.integrity === "MISSING"
+          ? "Integrity check failed: the stored file is missing"
+          : "Integrity check failed: the stored file does not match its SHA-256"}
+      </p>
+      <p className="text-sm">
+        Checked {utc(e.lastVerifiedAt)}. The failure is recorded in the chain of custody and the audit log.
+      </p>
     </div>
   );
 }
 
 export function EvidenceSummary({ evidence: e, downloadHref }: { evidence: TEvidenceDetail; downloadHref: string }) {
   const rows: [string, React.ReactNode][] = [
-    ["File", <span key="f" className="font-mono">{e.fileName}</span>],
-    ["SHA-256", <span key="h" className="font-mono text-xs break-all">{e.sha256}</span>],
+    [
+      "File",
+      <span key="f" className="font-mono">
+        {e.fileName}
+      </span>,
+    ],
+    [
+      "SHA-256",
+      <span key="h" className="font-mono text-xs break-all">
+        {e.sha256}
+      </span>,
+    ],
     ["Size", `${formatSize(e.size)} (${e.size.toLocaleString("en")} bytes)`],
     ["Type", e.mimeType],
     ["Added by", `${e.addedByName} (${e.orgName}), ${utc(e.createdAt)}`],
     ["Source", e.source || "—"],
     ["Collected", `${e.collectedBy || "—"}, ${utc(e.collectedAt)}`],
     ["Visibility", e.visibility === "OWNER_ORG_ONLY" ? `${e.orgName} only` : "Every organisation on the case"],
-    ["Integrity", <span key="i"><IntegrityBadge integrity={e.integrity} /> <span className="text-xs text-slate-500">last checked {utc(e.lastVerifiedAt)}</span></span>],
+    [
+      "Integrity",
+      <span key="i">
+        <IntegrityBadge integrity={e.integrity} />{" "}
+        <span className="text-xs text-slate-500">last checked {utc(e.lastVerifiedAt)}</span>
+      </span>,
+    ],
   ];
   return (
     <section aria-label="Evidence details" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
@@ -35,19 +57,35 @@ export function EvidenceSummary({ evidence: e, downloadHref }: { evidence: TEvid
           <div className="mt-1 flex flex-wrap gap-1">
             <KindBadge kind={e.kind} />
             {e.privileged && <Badge tone="orange">Privileged</Badge>}
-            {e.tags.map((t) => <Badge key={t}>{t}</Badge>)}
+            {e.tags.map((t) => (
+              <Badge key={t}>{t}</Badge>
+            ))}
           </div>
         </div>
-        {!e.deleted && <a href={downloadHref} download className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">Download</a>}
+        {!e.deleted && (
+          <a
+            href={downloadHref}
+            download
+            className="bg-brand-600 hover:bg-brand-700 rounded-md px-4 py-2 text-sm font-medium text-white"
+          >
+            Download
+          </a>
+        )}
       </div>
       {e.deleted && (
         <p className="mt-3 rounded-md border border-slate-300 bg-slate-50 p-3 text-sm">
-          Deleted {utc(e.deletedAt)}: {e.deleteReason}. The record, its hash and custody history are kept{e.purgedAt ? `; the stored file was purged ${utc(e.purgedAt)}` : ""}.
+          Deleted {utc(e.deletedAt)}: {e.deleteReason}. The record, its hash and custody history are kept
+          {e.purgedAt ? `; the stored file was purged ${utc(e.purgedAt)}` : ""}.
         </p>
       )}
       {e.description && <p className="mt-3 text-sm whitespace-pre-wrap text-slate-700">{e.description}</p>}
       <dl className="mt-4 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
-        {rows.map(([k, v]) => [<dt key={`${k}-t`} className="font-medium text-slate-500">{k}</dt>, <dd key={`${k}-d`}>{v}</dd>])}
+        {rows.map(([k, v]) => [
+          <dt key={`${k}-t`} className="font-medium text-slate-500">
+            {k}
+          </dt>,
+          <dd key={`${k}-d`}>{v}</dd>,
+        ])}
       </dl>
     </section>
   );

@@ -32,7 +32,12 @@ function encodeMetadata(meta: Record<string, unknown>): string {
 }
 
 /** XMLHttpRequest rather than fetch: it reports upload progress. The body is the File itself (streamed by the browser). */
-function send(url: string, file: File, headers: Record<string, string>, onProgress: (p: number) => void): Promise<{ id: string; duplicate: boolean }> {
+function send(
+  url: string,
+  file: File,
+  headers: Record<string, string>,
+  onProgress: (p: number) => void,
+): Promise<{ id: string; duplicate: boolean }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", url);
@@ -54,19 +59,43 @@ function send(url: string, file: File, headers: Record<string, string>, onProgre
   });
 }
 
-export function EvidenceUploader({ caseId, direct, orgName, maxBytes, maxLabel }: { caseId: string; direct: boolean; orgName: string; maxBytes: number; maxLabel: string }) {
+export function EvidenceUploader({
+  caseId,
+  direct,
+  orgName,
+  maxBytes,
+  maxLabel,
+}: {
+  caseId: string;
+  direct: boolean;
+  orgName: string;
+  maxBytes: number;
+  maxLabel: string;
+}) {
   const router = useRouter();
   const [entries, setEntries] = useState<TEntry[]>([]);
   const [busy, setBusy] = useState(false);
   const [dragging, setDragging] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
-  const patch = (key: string, change: Partial<TEntry>) => setEntries((list) => list.map((e) => (e.key === key ? { ...e, ...change } : e)));
+  const patch = (key: string, change: Partial<TEntry>) =>
+    setEntries((list) => list.map((e) => (e.key === key ? { ...e, ...change } : e)));
 
   function add(files: FileList | null) {
     if (!files) return;
     const added = [...files].map((file) => {
-      const problem = file.size === 0 ? "The file is empty." : file.size > maxBytes ? `Larger than the limit of ${maxLabel}.` : undefined;
-      return { key: `${file.name}-${file.size}-${Math.random()}`, file, status: problem ? "error" : "queued", progress: 0, message: problem } as TEntry;
+      const problem =
+        file.size === 0
+          ? "The file is empty."
+          : file.size > maxBytes
+            ? `Larger than the limit of ${maxLabel}.`
+            : undefined;
+      return {
+        key: `${file.name}-${file.size}-${Math.random()}`,
+        file,
+        status: problem ? "error" : "queued",
+        progress: 0,
+        message: problem,
+      } as TEntry;
     });
     setEntries((list) => [...list.filter((e) => e.status !== "done"), ...added]);
   }
@@ -100,9 +129,20 @@ export function EvidenceUploader({ caseId, direct, orgName, maxBytes, maxLabel }
           fileName: entry.file.name,
           mimeType: entry.file.type || "application/octet-stream",
         };
-        const headers = { "Content-Type": "application/octet-stream", "X-Evidence-Metadata": encodeMetadata(meta), "X-Content-SHA256": sha256 };
-        const result = await send(`/api/cases/${caseId}/evidence`, entry.file, headers, (progress) => patch(entry.key, { progress }));
-        patch(entry.key, { status: "done", progress: 100, id: result.id, message: result.duplicate ? "Already in this case: linked to the existing item." : "Stored and verified." });
+        const headers = {
+          "Content-Type": "application/octet-stream",
+          "X-Evidence-Metadata": encodeMetadata(meta),
+          "X-Content-SHA256": sha256,
+        };
+        const result = await send(`/api/cases/${caseId}/evidence`, entry.file, headers, (progress) =>
+          patch(entry.key, { progress }),
+        );
+        patch(entry.key, {
+          status: "done",
+          progress: 100,
+          id: result.id,
+          message: result.duplicate ? "Already in this case: linked to the existing item." : "Stored and verified.",
+        });
       } catch (error) {
         patch(entry.key, { status: "error", message: error instanceof Error ? error.message : "The upload failed." });
       }
@@ -113,7 +153,11 @@ export function EvidenceUploader({ caseId, direct, orgName, maxBytes, maxLabel }
 
   const queuedCount = entries.filter((e) => e.status === "queued").length;
   return (
-    <form onSubmit={onSubmit} className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" aria-label="Upload evidence">
+    <form
+      onSubmit={onSubmit}
+      className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      aria-label="Upload evidence"
+    >
       <div
         onDragOver={(e) => (e.preventDefault(), setDragging(true))}
         onDragLeave={() => setDragging(false)}
@@ -121,43 +165,110 @@ export function EvidenceUploader({ caseId, direct, orgName, maxBytes, maxLabel }
         className={`rounded-md border-2 border-dashed p-6 text-center text-sm ${dragging ? "border-brand-600 bg-brand-50" : "border-slate-300"}`}
       >
         <p className="text-slate-700">Drop files here, or</p>
-        <label className="mt-2 inline-block cursor-pointer font-medium text-brand-700 underline">
+        <label className="text-brand-700 mt-2 inline-block cursor-pointer font-medium underline">
           choose files
-          <input ref={inputRef} type="file" multiple aria-label="Files" className="sr-only" onChange={(e) => (add(e.target.files), (e.target.value = ""))} />
+          <input
+            ref={inputRef}
+            type="file"
+            multiple
+            aria-label="Files"
+            className="sr-only"
+            onChange={(e) => (add(e.target.files), (e.target.value = ""))}
+          />
         </label>
-        <p className="mt-1 text-xs text-slate-500">Up to {maxLabel} per file. Each file is hashed (SHA-256) in your browser and checked again by the server.</p>
+        <p className="mt-1 text-xs text-slate-500">
+          Up to {maxLabel} per file. Each file is hashed (SHA-256) in your browser and checked again by the server.
+        </p>
       </div>
       {entries.length > 0 && (
         <ul className="space-y-2" aria-label="Files to upload">
           {entries.map((e) => (
             <li key={e.key} className="text-sm">
               <div className="flex justify-between gap-2">
-                <span className="truncate font-medium">{e.id ? <Link href={`/cases/${caseId}/evidence/${e.id}`} className="text-brand-700 underline">{e.file.name}</Link> : e.file.name}</span>
-                <span className="text-slate-500">{e.status === "hashing" ? `Hashing ${e.progress}%` : e.status === "uploading" ? `Uploading ${e.progress}%` : e.status === "done" ? "Done" : e.status === "error" ? "Failed" : "Waiting"}</span>
+                <span className="truncate font-medium">
+                  {e.id ? (
+                    <Link href={`/cases/${caseId}/evidence/${e.id}`} className="text-brand-700 underline">
+                      {e.file.name}
+                    </Link>
+                  ) : (
+                    e.file.name
+                  )}
+                </span>
+                <span className="text-slate-500">
+                  {e.status === "hashing"
+                    ? `Hashing ${e.progress}%`
+                    : e.status === "uploading"
+                      ? `Uploading ${e.progress}%`
+                      : e.status === "done"
+                        ? "Done"
+                        : e.status === "error"
+                          ? "Failed"
+                          : "Waiting"}
+                </span>
               </div>
-              <progress className="h-2 w-full" max={100} value={e.status === "uploading" || e.status === "done" ? e.progress : 0} aria-label={`Upload of ${e.file.name}`} />
-              {e.message && <p role={e.status === "error" ? "alert" : "status"} className={e.status === "error" ? "text-red-700" : "text-green-700"}>{e.message}</p>}
+              <progress
+                className="h-2 w-full"
+                max={100}
+                value={e.status === "uploading" || e.status === "done" ? e.progress : 0}
+                aria-label={`Upload of ${e.file.name}`}
+              />
+              {e.message && (
+                <p
+                  role={e.status === "error" ? "alert" : "status"}
+                  className={e.status === "error" ? "text-red-700" : "text-green-700"}
+                >
+                  {e.message}
+                </p>
+              )}
             </li>
           ))}
         </ul>
       )}
       <div className="grid gap-3 sm:grid-cols-2">
-        <label className="text-sm font-medium text-slate-700">Title<input name="title" className={INPUT} placeholder="Defaults to the file name" maxLength={200} /></label>
-        <label className="text-sm font-medium text-slate-700">Kind
+        <label className="text-sm font-medium text-slate-700">
+          Title
+          <input name="title" className={INPUT} placeholder="Defaults to the file name" maxLength={200} />
+        </label>
+        <label className="text-sm font-medium text-slate-700">
+          Kind
           <select name="kind" className={INPUT} defaultValue="OTHER">
-            {EVIDENCE_KINDS.map((k) => <option key={k} value={k}>{EVIDENCE_KIND_LABELS[k]}</option>)}
+            {EVIDENCE_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {EVIDENCE_KIND_LABELS[k]}
+              </option>
+            ))}
           </select>
         </label>
-        <label className="text-sm font-medium text-slate-700">Source<input name="source" className={INPUT} placeholder="e.g. API gateway logs" maxLength={500} /></label>
-        <label className="text-sm font-medium text-slate-700">Collected by<input name="collectedBy" className={INPUT} maxLength={200} /></label>
-        <label className="text-sm font-medium text-slate-700">Collected at<input name="collectedAt" type="datetime-local" className={INPUT} /></label>
-        <label className="text-sm font-medium text-slate-700">Tags<input name="tags" className={INPUT} placeholder="comma, separated" /></label>
+        <label className="text-sm font-medium text-slate-700">
+          Source
+          <input name="source" className={INPUT} placeholder="e.g. API gateway logs" maxLength={500} />
+        </label>
+        <label className="text-sm font-medium text-slate-700">
+          Collected by
+          <input name="collectedBy" className={INPUT} maxLength={200} />
+        </label>
+        <label className="text-sm font-medium text-slate-700">
+          Collected at
+          <input name="collectedAt" type="datetime-local" className={INPUT} />
+        </label>
+        <label className="text-sm font-medium text-slate-700">
+          Tags
+          <input name="tags" className={INPUT} placeholder="comma, separated" />
+        </label>
       </div>
-      <label className="block text-sm font-medium text-slate-700">Description<textarea name="description" rows={2} className={INPUT} maxLength={2000} /></label>
+      <label className="block text-sm font-medium text-slate-700">
+        Description
+        <textarea name="description" rows={2} className={INPUT} maxLength={2000} />
+      </label>
       <div className="flex flex-wrap items-center gap-4 text-sm">
         {direct ? (
-          <label className="font-medium text-slate-700">Who can see it{" "}
-            <select name="visibility" className="ml-1 rounded-md border border-slate-300 px-2 py-1" defaultValue="ALL_CASE_ORGS">
+          <label className="font-medium text-slate-700">
+            Who can see it{" "}
+            <select
+              name="visibility"
+              className="ml-1 rounded-md border border-slate-300 px-2 py-1"
+              defaultValue="ALL_CASE_ORGS"
+            >
               <option value="ALL_CASE_ORGS">Every organisation on the case</option>
               <option value="OWNER_ORG_ONLY">{orgName} only</option>
             </select>
@@ -165,9 +276,13 @@ export function EvidenceUploader({ caseId, direct, orgName, maxBytes, maxLabel }
         ) : (
           <span className="text-slate-600">Visible to {orgName} only until a lead releases it.</span>
         )}
-        <label className="flex items-center gap-2"><input type="checkbox" name="privileged" /> Privileged (legal review)</label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="privileged" /> Privileged (legal review)
+        </label>
       </div>
-      <Button type="submit" disabled={busy || queuedCount === 0}>{busy ? "Uploading…" : `Upload ${queuedCount || ""} file${queuedCount === 1 ? "" : "s"}`.replace("  ", " ")}</Button>
+      <Button type="submit" disabled={busy || queuedCount === 0}>
+        {busy ? "Uploading…" : `Upload ${queuedCount || ""} file${queuedCount === 1 ? "" : "s"}`.replace("  ", " ")}
+      </Button>
     </form>
   );
 }

@@ -7,8 +7,17 @@ type Props = { action: (state: TFormState, form: FormData) => Promise<TFormState
 export function NoteComposer({ action, direct, orgName }: Props) {
   const { state, pending, formRef, onSubmit } = useActionForm(action, { resetOnSuccess: true });
   return (
-    <form ref={formRef} onSubmit={onSubmit} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-      <Field name="body" label="New note" state={state} hint="Markdown: **bold**, lists, links, `code`. HTML is shown as text.">
+    <form
+      ref={formRef}
+      onSubmit={onSubmit}
+      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+    >
+      <Field
+        name="body"
+        label="New note"
+        state={state}
+        hint="Markdown: **bold**, lists, links, `code`. HTML is shown as text."
+      >
         {(p) => <textarea {...p} rows={4} required />}
       </Field>
       {direct ? (
@@ -21,10 +30,14 @@ export function NoteComposer({ action, direct, orgName }: Props) {
           )}
         </Field>
       ) : (
-        <p className="text-sm text-slate-600">This case releases items deliberately: your note is visible to {orgName} only until a lead releases it.</p>
+        <p className="text-sm text-slate-600">
+          This case releases items deliberately: your note is visible to {orgName} only until a lead releases it.
+        </p>
       )}
       <FormMessage state={state} success="Note added." />
-      <SubmitButton pending={pending} pendingText="Adding…">Add note</SubmitButton>
+      <SubmitButton pending={pending} pendingText="Adding…">
+        Add note
+      </SubmitButton>
     </form>
   );
 }

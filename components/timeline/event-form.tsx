@@ -52,13 +52,33 @@ export function EventForm({ action, remove, releaseActions, event, direct, orgNa
   const linked = new Set(event?.evidence.map((e) => e.id));
   return (
     <div onKeyDown={onKeyDown} className="space-y-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-      <form ref={formRef} onSubmit={onSubmit} aria-label={event ? "Edit event" : "Add event"} className="grid gap-3 md:grid-cols-2" key={`${event?.id ?? "new"}-${event?.version ?? 0}-${zone}`}>
-        <h2 ref={event ? headingRef : undefined} tabIndex={event ? -1 : undefined} className="scroll-mt-4 text-base font-semibold text-slate-900 focus:outline-none md:col-span-2">{event ? "Edit event" : "Add an event"}</h2>
+      <form
+        ref={formRef}
+        onSubmit={onSubmit}
+        aria-label={event ? "Edit event" : "Add event"}
+        className="grid gap-3 md:grid-cols-2"
+        key={`${event?.id ?? "new"}-${event?.version ?? 0}-${zone}`}
+      >
+        <h2
+          ref={event ? headingRef : undefined}
+          tabIndex={event ? -1 : undefined}
+          className="scroll-mt-4 text-base font-semibold text-slate-900 focus:outline-none md:col-span-2"
+        >
+          {event ? "Edit event" : "Add an event"}
+        </h2>
         {event && <input type="hidden" name="eventId" value={event.id} />}
         {event && <input type="hidden" name="version" value={event.version} />}
         <input type="hidden" name="timeZone" value={zone} />
         <Field name="occurredAt" label={`Occurred at (${zone}, ${offsetLabel(new Date(), zone)})`} state={state}>
-          {(p) => <input {...p} type="datetime-local" step={1} required defaultValue={v("occurredAt", local(event?.occurredAt))} />}
+          {(p) => (
+            <input
+              {...p}
+              type="datetime-local"
+              step={1}
+              required
+              defaultValue={v("occurredAt", local(event?.occurredAt))}
+            />
+          )}
         </Field>
         <Field name="endsAt" label={`Ended at (optional, ${zone})`} state={state}>
           {(p) => <input {...p} type="datetime-local" step={1} defaultValue={v("endsAt", local(event?.endsAt))} />}
@@ -71,14 +91,22 @@ export function EventForm({ action, remove, releaseActions, event, direct, orgNa
         <Field name="category" label="Category" state={state}>
           {(p) => (
             <select {...p} defaultValue={v("category", event?.category ?? "API_ACCESS")}>
-              {EVENT_CATEGORIES.map((c) => <option key={c} value={c}>{EVENT_CATEGORY_LABELS[c]}</option>)}
+              {EVENT_CATEGORIES.map((c) => (
+                <option key={c} value={c}>
+                  {EVENT_CATEGORY_LABELS[c]}
+                </option>
+              ))}
             </select>
           )}
         </Field>
         <Field name="confidence" label="Confidence" state={state}>
           {(p) => (
             <select {...p} defaultValue={v("confidence", event?.confidence ?? "LIKELY")}>
-              {CONFIDENCES.map((c) => <option key={c} value={c}>{CONFIDENCE_LABELS[c]}</option>)}
+              {CONFIDENCES.map((c) => (
+                <option key={c} value={c}>
+                  {CONFIDENCE_LABELS[c]}
+                </option>
+              ))}
             </select>
           )}
         </Field>
@@ -95,7 +123,9 @@ export function EventForm({ action, remove, releaseActions, event, direct, orgNa
             )}
           </Field>
         ) : (
-          <p className="self-end text-sm text-slate-600">This case releases items deliberately: the event is visible to {orgName} only until a lead releases it.</p>
+          <p className="self-end text-sm text-slate-600">
+            This case releases items deliberately: the event is visible to {orgName} only until a lead releases it.
+          </p>
         )}
         <div className="md:col-span-2">
           <Field name="description" label="Description" state={state}>
@@ -112,16 +142,26 @@ export function EventForm({ action, remove, releaseActions, event, direct, orgNa
                 </label>
               ))}
             </div>
-            {state.fieldErrors?.evidenceIds && <p className="mt-1 text-sm text-red-700">{state.fieldErrors.evidenceIds.join(" ")}</p>}
+            {state.fieldErrors?.evidenceIds && (
+              <p className="mt-1 text-sm text-red-700">{state.fieldErrors.evidenceIds.join(" ")}</p>
+            )}
           </fieldset>
         )}
         <div className="flex items-center gap-3 md:col-span-2">
-          <SubmitButton pending={pending} pendingText="Saving…">{event ? "Save event" : "Add event"}</SubmitButton>
-          {event && onDone && <Button variant="secondary" onClick={onDone}>Close</Button>}
+          <SubmitButton pending={pending} pendingText="Saving…">
+            {event ? "Save event" : "Add event"}
+          </SubmitButton>
+          {event && onDone && (
+            <Button variant="secondary" onClick={onDone}>
+              Close
+            </Button>
+          )}
           <FormMessage state={state} success={event ? "Event saved." : "Event added."} />
         </div>
       </form>
-      {event && releaseActions && <EventRelease event={event} orgName={orgName} actions={releaseActions} onDone={onDone} />}
+      {event && releaseActions && (
+        <EventRelease event={event} orgName={orgName} actions={releaseActions} onDone={onDone} />
+      )}
       {event && remove && event.can.delete && <DeleteEvent event={event} action={remove} onDone={onDone} />}
     </div>
   );
@@ -155,18 +195,30 @@ function DeleteEvent({ event, action, onDone }: { event: TEditableEvent; action:
     }
   };
   return (
-    <form ref={formRef} onSubmit={onSubmit} onKeyDown={onKeyDown} aria-label="Delete event" className="mt-4 border-t border-red-200 pt-4">
+    <form
+      ref={formRef}
+      onSubmit={onSubmit}
+      onKeyDown={onKeyDown}
+      aria-label="Delete event"
+      className="mt-4 border-t border-red-200 pt-4"
+    >
       <input type="hidden" name="eventId" value={event.id} />
       <input type="hidden" name="version" value={event.version} />
       <div ref={boxRef} className="flex flex-wrap items-center gap-3">
         {confirming ? (
           <>
             <p className="text-sm font-medium text-red-800">Delete this event?</p>
-            <SubmitButton variant="danger" pending={pending} pendingText="Deleting…">Delete</SubmitButton>
-            <Button variant="secondary" data-keep onClick={() => ask(false)} disabled={pending}>Keep</Button>
+            <SubmitButton variant="danger" pending={pending} pendingText="Deleting…">
+              Delete
+            </SubmitButton>
+            <Button variant="secondary" data-keep onClick={() => ask(false)} disabled={pending}>
+              Keep
+            </Button>
           </>
         ) : (
-          <Button variant="danger" onClick={() => ask(true)}>Delete event</Button>
+          <Button variant="danger" onClick={() => ask(true)}>
+            Delete event
+          </Button>
         )}
       </div>
       <FormMessage state={state} success="Event deleted." />

@@ -22,7 +22,17 @@ export function ReleaseBadge({ state, orgName }: { state: TTimelineEventView["re
  * person), withdraw a release in force. Each shows only where `can` (the policy) allows it. A
  * decision closes the editor: the list shows the new state.
  */
-export function EventRelease({ event, orgName, actions, onDone }: { event: TReleasable; orgName: string; actions: TReleaseActions; onDone?: () => void }) {
+export function EventRelease({
+  event,
+  orgName,
+  actions,
+  onDone,
+}: {
+  event: TReleasable;
+  orgName: string;
+  actions: TReleaseActions;
+  onDone?: () => void;
+}) {
   const pending = event.releaseState === "PENDING" ? event.release : null;
   const why = whyNoControl(event, orgName);
   return (
@@ -38,11 +48,25 @@ export function EventRelease({ event, orgName, actions, onDone }: { event: TRele
       )}
       {why && <p className="text-sm text-slate-600">{why}</p>}
       {event.can.release && (
-        <ReasonForm action={actions.release} hidden={{ itemType: "timeline_event", itemId: event.id }} name="Release event" label="Release to partner organisations — what and why" button="Release" onDone={onDone} />
+        <ReasonForm
+          action={actions.release}
+          hidden={{ itemType: "timeline_event", itemId: event.id }}
+          name="Release event"
+          label="Release to partner organisations — what and why"
+          button="Release"
+          onDone={onDone}
+        />
       )}
       {event.can.approve && pending && <DecideForm action={actions.decide} releaseId={pending.id} onDone={onDone} />}
       {event.can.withdraw && event.release && (
-        <ReasonForm action={actions.withdraw} hidden={{ releaseId: event.release.id }} name="Withdraw release" label="Withdraw the release — why" button="Withdraw release" onDone={onDone} />
+        <ReasonForm
+          action={actions.withdraw}
+          hidden={{ releaseId: event.release.id }}
+          name="Withdraw release"
+          label="Withdraw the release — why"
+          button="Withdraw release"
+          onDone={onDone}
+        />
       )}
     </section>
   );
@@ -55,7 +79,8 @@ export function EventRelease({ event, orgName, actions, onDone }: { event: TRele
  */
 function whyNoControl({ releaseState, release, can }: TReleasable, orgName: string): string | null {
   if (releaseState === "OWNER_ORG_ONLY" && !can.release) return `Only a lead of ${orgName} can release it.`;
-  if (releaseState === "PENDING" && !can.approve) return `Waiting for a lead or investigator of ${orgName}${release ? ` other than ${release.requestedByName}` : ""} to approve.`;
+  if (releaseState === "PENDING" && !can.approve)
+    return `Waiting for a lead or investigator of ${orgName}${release ? ` other than ${release.requestedByName}` : ""} to approve.`;
   if (releaseState === "RELEASED" && !can.withdraw) return `Only a lead of ${orgName} can withdraw the release.`;
   return null;
 }
@@ -66,19 +91,39 @@ function useCloseOnSuccess(ok: boolean, onDone?: () => void) {
   }, [ok, onDone]);
 }
 
-function ReasonForm({ action, hidden, name, label, button, onDone }: { action: TFormAction; hidden: Record<string, string>; name: string; label: string; button: string; onDone?: () => void }) {
+function ReasonForm({
+  action,
+  hidden,
+  name,
+  label,
+  button,
+  onDone,
+}: {
+  action: TFormAction;
+  hidden: Record<string, string>;
+  name: string;
+  label: string;
+  button: string;
+  onDone?: () => void;
+}) {
   const { state, pending, formRef, onSubmit } = useActionForm(action);
   useCloseOnSuccess(state.ok, onDone);
   return (
     <form ref={formRef} onSubmit={onSubmit} aria-label={name} className="flex flex-wrap items-end gap-2">
-      {Object.entries(hidden).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
+      {Object.entries(hidden).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
       <div className="flex-1">
         <Field name="reason" label={label} state={state}>
           {(p) => <input {...p} required minLength={3} />}
         </Field>
       </div>
-      <SubmitButton variant="secondary" pending={pending}>{button}</SubmitButton>
-      <div className="w-full"><FormMessage state={state} /></div>
+      <SubmitButton variant="secondary" pending={pending}>
+        {button}
+      </SubmitButton>
+      <div className="w-full">
+        <FormMessage state={state} />
+      </div>
     </form>
   );
 }
@@ -88,11 +133,32 @@ function DecideForm({ action, releaseId, onDone }: { action: TFormAction; releas
   const { state, pending, formRef, onSubmit } = useActionForm(action);
   useCloseOnSuccess(state.ok, onDone);
   return (
-    <form ref={formRef} onSubmit={onSubmit} aria-label="Decide release" className="flex flex-wrap items-center gap-2 rounded-md bg-blue-50 p-3">
+    <form
+      ref={formRef}
+      onSubmit={onSubmit}
+      aria-label="Decide release"
+      className="flex flex-wrap items-center gap-2 rounded-md bg-blue-50 p-3"
+    >
       <input type="hidden" name="releaseId" value={releaseId} />
-      <button name="approve" value="approve" disabled={pending} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60">Approve release</button>
-      <button name="approve" value="reject" disabled={pending} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm disabled:opacity-60">Reject</button>
-      <div className="w-full"><FormMessage state={state} /></div>
+      <button
+        name="approve"
+        value="approve"
+        disabled={pending}
+        className="bg-brand-600 rounded-md px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60"
+      >
+        Approve release
+      </button>
+      <button
+        name="approve"
+        value="reject"
+        disabled={pending}
+        className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm disabled:opacity-60"
+      >
+        Reject
+      </button>
+      <div className="w-full">
+        <FormMessage state={state} />
+      </div>
     </form>
   );
 }

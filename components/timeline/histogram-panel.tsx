@@ -27,7 +27,10 @@ export function HistogramPanel({ caseId, query, initial }: { caseId: string; que
     let cancelled = false;
     fetch(`/api/cases/${caseId}/timeline/histogram?${query}${query ? "&" : ""}timeZone=${encodeURIComponent(zone)}`)
       .then(async (r) => {
-        if (!r.ok) throw new Error(((await r.json().catch(() => ({}))) as { title?: string }).title ?? "Could not load the histogram.");
+        if (!r.ok)
+          throw new Error(
+            ((await r.json().catch(() => ({}))) as { title?: string }).title ?? "Could not load the histogram.",
+          );
         return (await r.json()) as THistogram;
       })
       .then((histogram) => {
@@ -46,7 +49,9 @@ export function HistogramPanel({ caseId, query, initial }: { caseId: string; que
   return (
     <div aria-busy={hydrated && stale && !failed}>
       <TimelineHistogram histogram={histogram} />
-      {failed && <p role="alert" className="mt-1 text-sm text-red-700">{`${failed} Showing buckets in ${initial.timeZone}.`}</p>}
+      {failed && (
+        <p role="alert" className="mt-1 text-sm text-red-700">{`${failed} Showing buckets in ${initial.timeZone}.`}</p>
+      )}
       {hydrated && stale && !failed && (
         <p role="status" className="mt-1 text-sm text-slate-600">
           {`Counting events in ${zone}… showing ${initial.timeZone} until then.`}

@@ -14,7 +14,11 @@ async function json<T>(response: Response): Promise<T> {
 }
 
 /** XMLHttpRequest rather than fetch: it reports upload progress. */
-export function uploadImportFile(caseId: string, file: File, onProgress: (percent: number) => void): Promise<{ job: TJob; preview: TPreview }> {
+export function uploadImportFile(
+  caseId: string,
+  file: File,
+  onProgress: (percent: number) => void,
+): Promise<{ job: TJob; preview: TPreview }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", base(caseId));
@@ -32,15 +36,26 @@ export function uploadImportFile(caseId: string, file: File, onProgress: (percen
 }
 
 export async function changeImportJob(caseId: string, jobId: string, body: unknown): Promise<TJob> {
-  const res = await fetch(`${base(caseId)}/${jobId}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${base(caseId)}/${jobId}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return (await json<{ job: TJob }>(res)).job;
 }
 
-export async function getImportJob(caseId: string, jobId: string): Promise<{ job: TJob; rejects: { items: TReject[]; nextAfter: number | null } }> {
+export async function getImportJob(
+  caseId: string,
+  jobId: string,
+): Promise<{ job: TJob; rejects: { items: TReject[]; nextAfter: number | null } }> {
   return json(await fetch(`${base(caseId)}/${jobId}`, { cache: "no-store" }));
 }
 
-export async function getImportRejects(caseId: string, jobId: string, after: number): Promise<{ items: TReject[]; nextAfter: number | null }> {
+export async function getImportRejects(
+  caseId: string,
+  jobId: string,
+  after: number,
+): Promise<{ items: TReject[]; nextAfter: number | null }> {
   return json(await fetch(`${base(caseId)}/${jobId}/rejects?after=${after}&limit=500`, { cache: "no-store" }));
 }
 

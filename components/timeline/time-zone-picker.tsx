@@ -10,9 +10,16 @@ export function TimeZonePicker() {
   return (
     <label className="flex flex-wrap items-center gap-2 text-sm text-slate-700">
       Time zone
-      <select aria-label="Time zone" value={zone} onChange={(e) => setZone(e.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+      <select
+        aria-label="Time zone"
+        value={zone}
+        onChange={(e) => setZone(e.target.value)}
+        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+      >
         {choices.map((z) => (
-          <option key={z} value={z}>{z}</option>
+          <option key={z} value={z}>
+            {z}
+          </option>
         ))}
       </select>
       <span className="text-slate-500">{offsetLabel(new Date(), zone)}</span>

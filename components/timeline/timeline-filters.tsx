@@ -1,24 +1,96 @@
-import { CONFIDENCE_LABELS, CONFIDENCES, EVENT_CATEGORIES, EVENT_CATEGORY_LABELS, type TTimelineFilters } from "@/lib/timeline/schemas";
+import {
+  CONFIDENCE_LABELS,
+  CONFIDENCES,
+  EVENT_CATEGORIES,
+  EVENT_CATEGORY_LABELS,
+  type TTimelineFilters,
+} from "@/lib/timeline/schemas";
 
 // On a phone two fields a row, each as wide as its column; from sm each as wide as its content,
 // within bounds: a select is as wide as its longest option, and a long source would widen the page.
-const SELECT = "mt-1 block w-full max-w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm sm:w-auto sm:max-w-64";
+const SELECT =
+  "mt-1 block w-full max-w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm sm:w-auto sm:max-w-64";
 const LABEL = "min-w-0";
 
 /** A plain GET form: filters live in the URL (deep links); the brushed range is kept. */
-export function TimelineFilters({ filters, orgs, sources }: { filters: TTimelineFilters; orgs: { id: string; name: string }[]; sources: string[] }) {
+export function TimelineFilters({
+  filters,
+  orgs,
+  sources,
+}: {
+  filters: TTimelineFilters;
+  orgs: { id: string; name: string }[];
+  sources: string[];
+}) {
   return (
-    <form method="get" className="grid w-full min-w-0 max-w-full grid-cols-2 items-end gap-3 text-sm sm:flex sm:w-auto sm:flex-wrap" aria-label="Filter the timeline">
-      <label className={LABEL}>Category<select name="category" defaultValue={filters.category[0] ?? ""} className={SELECT}><option value="">Any</option>{EVENT_CATEGORIES.map((c) => <option key={c} value={c}>{EVENT_CATEGORY_LABELS[c]}</option>)}</select></label>
-      <label className={LABEL}>Confidence<select name="confidence" defaultValue={filters.confidence ?? ""} className={SELECT}><option value="">Any</option>{CONFIDENCES.map((c) => <option key={c} value={c}>{CONFIDENCE_LABELS[c]}</option>)}</select></label>
-      <label className={LABEL}>Source<select name="source" defaultValue={filters.source ?? ""} className={SELECT}><option value="">Any</option>{sources.map((s) => <option key={s} value={s}>{s}</option>)}</select></label>
-      <label className={LABEL}>Organisation<select name="orgId" defaultValue={filters.orgId ?? ""} className={SELECT}><option value="">Any</option>{orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}</select></label>
-      <label className="col-span-2 min-w-0">Text<input type="search" name="q" defaultValue={filters.q ?? ""} className={SELECT} placeholder="title, description, source" /></label>
+    <form
+      method="get"
+      className="grid w-full max-w-full min-w-0 grid-cols-2 items-end gap-3 text-sm sm:flex sm:w-auto sm:flex-wrap"
+      aria-label="Filter the timeline"
+    >
+      <label className={LABEL}>
+        Category
+        <select name="category" defaultValue={filters.category[0] ?? ""} className={SELECT}>
+          <option value="">Any</option>
+          {EVENT_CATEGORIES.map((c) => (
+            <option key={c} value={c}>
+              {EVENT_CATEGORY_LABELS[c]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className={LABEL}>
+        Confidence
+        <select name="confidence" defaultValue={filters.confidence ?? ""} className={SELECT}>
+          <option value="">Any</option>
+          {CONFIDENCES.map((c) => (
+            <option key={c} value={c}>
+              {CONFIDENCE_LABELS[c]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className={LABEL}>
+        Source
+        <select name="source" defaultValue={filters.source ?? ""} className={SELECT}>
+          <option value="">Any</option>
+          {sources.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className={LABEL}>
+        Organisation
+        <select name="orgId" defaultValue={filters.orgId ?? ""} className={SELECT}>
+          <option value="">Any</option>
+          {orgs.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="col-span-2 min-w-0">
+        Text
+        <input
+          type="search"
+          name="q"
+          defaultValue={filters.q ?? ""}
+          className={SELECT}
+          placeholder="title, description, source"
+        />
+      </label>
       {filters.from && <input type="hidden" name="from" value={filters.from.toISOString()} />}
       {filters.to && <input type="hidden" name="to" value={filters.to.toISOString()} />}
       <div className="col-span-2 flex items-center gap-3">
-        <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">Apply</button>
-        <a href="?" className="px-1 py-1.5 text-brand-700 underline">Clear</a>
+        <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
+          Apply
+        </button>
+        <a href="?" className="text-brand-700 px-1 py-1.5 underline">
+          Clear
+        </a>
       </div>
     </form>
   );
@@ -29,8 +101,12 @@ export function ExportLinks({ caseId, query }: { caseId: string; query: string }
   const href = (format: string) => `/api/cases/${caseId}/timeline/export?${query}${query ? "&" : ""}format=${format}`;
   return (
     <p className="flex gap-3 text-sm">
-      <a href={href("csv")} download className="text-brand-700 underline">Export CSV</a>
-      <a href={href("json")} download className="text-brand-700 underline">Export JSON</a>
+      <a href={href("csv")} download className="text-brand-700 underline">
+        Export CSV
+      </a>
+      <a href={href("json")} download className="text-brand-700 underline">
+        Export JSON
+      </a>
     </p>
   );
 }

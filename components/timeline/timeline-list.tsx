@@ -16,7 +16,17 @@ const PAGE = 200;
  * The events, grouped by day in the chosen zone, virtualised (only the rows on screen are in
  * the DOM) and loaded a keyset page at a time from the list API as the reader nears the end.
  */
-export function TimelineList({ caseId, query, initial, onEdit }: { caseId: string; query: string; initial: TTimelinePage; onEdit: (e: TTimelineEventView) => void }) {
+export function TimelineList({
+  caseId,
+  query,
+  initial,
+  onEdit,
+}: {
+  caseId: string;
+  query: string;
+  initial: TTimelinePage;
+  onEdit: (e: TTimelineEventView) => void;
+}) {
   const [zone] = useTimeZone();
   const [pages, setPages] = useState({ initial, items: initial.items, next: initial.nextCursor });
   const [loading, setLoading] = useState(false);
@@ -28,7 +38,8 @@ export function TimelineList({ caseId, query, initial, onEdit }: { caseId: strin
   // and every appended page regroups all loaded events (with 30,000 loaded that froze ~170 ms a page).
   const dayOf = useMemo(() => {
     const days = new WeakMap<TTimelineEventView, string>();
-    return (event: TTimelineEventView) => days.get(event) ?? days.set(event, zonedDay(new Date(event.occurredAt), zone)).get(event)!;
+    return (event: TTimelineEventView) =>
+      days.get(event) ?? days.set(event, zonedDay(new Date(event.occurredAt), zone)).get(event)!;
   }, [zone]);
   const rows = useMemo(() => {
     const out: TRow[] = [];
@@ -58,10 +69,15 @@ export function TimelineList({ caseId, query, initial, onEdit }: { caseId: strin
     setLoading(true);
     fetch(`/api/cases/${caseId}/timeline?${query}${query ? "&" : ""}cursor=${encodeURIComponent(cursor)}&limit=${PAGE}`)
       .then(async (r) => {
-        if (!r.ok) throw new Error(((await r.json().catch(() => ({}))) as { title?: string }).title ?? "Could not load more events.");
+        if (!r.ok)
+          throw new Error(
+            ((await r.json().catch(() => ({}))) as { title?: string }).title ?? "Could not load more events.",
+          );
         return (await r.json()) as TTimelinePage;
       })
-      .then((page) => setPages((p) => (p.next === cursor ? { ...p, items: [...p.items, ...page.items], next: page.nextCursor } : p)))
+      .then((page) =>
+        setPages((p) => (p.next === cursor ? { ...p, items: [...p.items, ...page.items], next: page.nextCursor } : p)),
+      )
       .catch((e: Error) => setError(e.message))
       .finally(() => setLoading(false));
   }, [caseId, query, pages.next, loading, error, lastIndex, rows.length]);
@@ -69,15 +85,30 @@ export function TimelineList({ caseId, query, initial, onEdit }: { caseId: strin
   return (
     <div>
       {/* Empty, the list takes one line: the page above says why there is nothing. */}
-      <div ref={scrollRef} tabIndex={-1} className={`${rows.length > 0 ? "h-[70vh] rounded-lg border border-slate-200 bg-white" : ""} overflow-y-auto focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600`} role="feed" aria-label="Timeline events" aria-busy={loading}>
+      <div
+        ref={scrollRef}
+        tabIndex={-1}
+        className={`${rows.length > 0 ? "h-[70vh] rounded-lg border border-slate-200 bg-white" : ""} focus-visible:ring-brand-600 overflow-y-auto focus:outline-none focus-visible:ring-2`}
+        role="feed"
+        aria-label="Timeline events"
+        aria-busy={loading}
+      >
         {rows.length === 0 && <p className="text-sm text-slate-600">No events to list.</p>}
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {visible.map((v) => {
             const row = rows[v.index]!;
             return (
-              <div key={v.key} data-index={v.index} ref={virtualizer.measureElement} className="absolute inset-x-0" style={{ transform: `translateY(${v.start}px)` }}>
+              <div
+                key={v.key}
+                data-index={v.index}
+                ref={virtualizer.measureElement}
+                className="absolute inset-x-0"
+                style={{ transform: `translateY(${v.start}px)` }}
+              >
                 {row.kind === "day" ? (
-                  <h3 className="sticky top-0 border-b border-slate-200 bg-slate-50 px-4 py-2 text-sm font-semibold text-slate-700">{row.day}</h3>
+                  <h3 className="sticky top-0 border-b border-slate-200 bg-slate-50 px-4 py-2 text-sm font-semibold text-slate-700">
+                    {row.day}
+                  </h3>
                 ) : (
                   <EventRow event={row.event} zone={zone} onEdit={onEdit} />
                 )}
@@ -87,36 +118,62 @@ export function TimelineList({ caseId, query, initial, onEdit }: { caseId: strin
         </div>
       </div>
       <p role="status" aria-live="polite" className="mt-2 text-sm text-slate-600">
-        {error ?? (loading ? "Loading more events…" : `${pages.items.length.toLocaleString("en")} events loaded${pages.next ? "; scroll for more" : ""}. Times in ${zone}.`)}
+        {error ??
+          (loading
+            ? "Loading more events…"
+            : `${pages.items.length.toLocaleString("en")} events loaded${pages.next ? "; scroll for more" : ""}. Times in ${zone}.`)}
       </p>
     </div>
   );
 }
 
-function EventRow({ event, zone, onEdit }: { event: TTimelineEventView; zone: string; onEdit: (e: TTimelineEventView) => void }) {
+function EventRow({
+  event,
+  zone,
+  onEdit,
+}: {
+  event: TTimelineEventView;
+  zone: string;
+  onEdit: (e: TTimelineEventView) => void;
+}) {
   const at = new Date(event.occurredAt);
   const end = event.endsAt ? new Date(event.endsAt) : null;
   return (
     // On a phone the time and the Edit button share the first line and the text takes the full width
     // below; from sm the time is a 10rem column. Rows differ in height: the list measures each one.
-    <article aria-label={event.title} className="grid grid-cols-[1fr_auto] gap-x-4 gap-y-1 border-b border-slate-100 px-4 py-3 text-sm sm:grid-cols-[10rem_1fr_auto]">
+    <article
+      aria-label={event.title}
+      className="grid grid-cols-[1fr_auto] gap-x-4 gap-y-1 border-b border-slate-100 px-4 py-3 text-sm sm:grid-cols-[10rem_1fr_auto]"
+    >
       <time dateTime={event.occurredAt} className="font-mono text-slate-700">
         {utcToZonedInput(at, zone).slice(11)} <span className="text-xs text-slate-500">{offsetLabel(at, zone)}</span>
-        {end && <span className="block text-xs text-slate-500">until {utcToZonedInput(end, zone).replace("T", " ")}</span>}
+        {end && (
+          <span className="block text-xs text-slate-500">until {utcToZonedInput(end, zone).replace("T", " ")}</span>
+        )}
       </time>
       <div className="col-span-2 row-start-2 min-w-0 sm:col-span-1 sm:col-start-2 sm:row-start-1">
         <p className="font-medium break-words text-slate-900">{event.title}</p>
         <p className="text-xs text-slate-600">
-          {EVENT_CATEGORY_LABELS[event.category as TEventCategory] ?? event.category} · {CONFIDENCE_LABELS[event.confidence as keyof typeof CONFIDENCE_LABELS] ?? event.confidence}
-          {event.source && ` · ${event.source}`} · {event.orgName} <ReleaseBadge state={event.releaseState} orgName={event.orgName} />
+          {EVENT_CATEGORY_LABELS[event.category as TEventCategory] ?? event.category} ·{" "}
+          {CONFIDENCE_LABELS[event.confidence as keyof typeof CONFIDENCE_LABELS] ?? event.confidence}
+          {event.source && ` · ${event.source}`} · {event.orgName}{" "}
+          <ReleaseBadge state={event.releaseState} orgName={event.orgName} />
         </p>
         {event.description && <p className="mt-1 line-clamp-2 text-slate-700">{event.description}</p>}
-        {event.evidence.length > 0 && <p className="mt-1 text-xs text-slate-600">Evidence: {event.evidence.map((e) => e.title).join(", ")}</p>}
+        {event.evidence.length > 0 && (
+          <p className="mt-1 text-xs text-slate-600">Evidence: {event.evidence.map((e) => e.title).join(", ")}</p>
+        )}
       </div>
       {/* The editor also holds the release controls: whoever may release, approve or withdraw
           (a lead or investigator of the event's organisation) may edit it. */}
       {event.can.edit && (
-        <button type="button" data-edit-event={event.id} onClick={() => onEdit(event)} className="col-start-2 row-start-1 self-start justify-self-end rounded-md border border-slate-300 px-2 py-1 text-xs whitespace-nowrap hover:bg-slate-50 sm:col-start-3" aria-label={`${event.can.approve ? "Review release of" : "Edit"} ${event.title}`}>
+        <button
+          type="button"
+          data-edit-event={event.id}
+          onClick={() => onEdit(event)}
+          className="col-start-2 row-start-1 self-start justify-self-end rounded-md border border-slate-300 px-2 py-1 text-xs whitespace-nowrap hover:bg-slate-50 sm:col-start-3"
+          aria-label={`${event.can.approve ? "Review release of" : "Edit"} ${event.title}`}
+        >
           {event.can.approve ? "Review release" : "Edit"}
         </button>
       )}

@@ -8,7 +8,14 @@ import { TimelineList } from "@/components/timeline/timeline-list";
 import { TimeZonePicker } from "@/components/timeline/time-zone-picker";
 import type { TTimelineEventView, TTimelineOptions, TTimelinePage } from "@/lib/timeline/queries";
 
-type Props = { caseId: string; query: string; initial: TTimelinePage; options: TTimelineOptions; orgName: string; actions: { create: TFormAction; update: TFormAction; remove: TFormAction } & TReleaseActions };
+type Props = {
+  caseId: string;
+  query: string;
+  initial: TTimelinePage;
+  options: TTimelineOptions;
+  orgName: string;
+  actions: { create: TFormAction; update: TFormAction; remove: TFormAction } & TReleaseActions;
+};
 
 /** The add/edit form and the list, sharing the chosen time zone and the event being edited. */
 export function TimelineWorkspace({ caseId, query, initial, options, orgName, actions }: Props) {
@@ -30,7 +37,10 @@ export function TimelineWorkspace({ caseId, query, initial, options, orgName, ac
     const root = rootRef.current;
     const feed = root?.querySelector<HTMLElement>('[role="feed"]');
     const add = root?.querySelector<HTMLElement>('form[aria-label="Add event"] button[type="submit"]');
-    const target = root?.querySelector<HTMLElement>(`[data-edit-event="${CSS.escape(id)}"]`) ?? (feed?.querySelector("article") ? feed : add) ?? feed;
+    const target =
+      root?.querySelector<HTMLElement>(`[data-edit-event="${CSS.escape(id)}"]`) ??
+      (feed?.querySelector("article") ? feed : add) ??
+      feed;
     target?.focus();
   }, [editing]);
   const common = { direct: options.direct, orgName, evidence: options.evidence };
@@ -39,7 +49,15 @@ export function TimelineWorkspace({ caseId, query, initial, options, orgName, ac
     <div ref={rootRef} className="space-y-4">
       <TimeZonePicker />
       {editing ? (
-        <EventForm key={editing.id} {...common} event={editing} action={actions.update} remove={actions.remove} releaseActions={{ release, decide, withdraw }} onDone={close} />
+        <EventForm
+          key={editing.id}
+          {...common}
+          event={editing}
+          action={actions.update}
+          remove={actions.remove}
+          releaseActions={{ release, decide, withdraw }}
+          onDone={close}
+        />
       ) : (
         options.canCreate && <EventForm {...common} action={actions.create} />
       )}

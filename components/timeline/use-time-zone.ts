@@ -44,7 +44,11 @@ const NO_SUBSCRIPTION = () => () => {};
 
 /** False while the server renders and while React hydrates, then true: for browser-only output. */
 export function useHydrated(): boolean {
-  return useSyncExternalStore(NO_SUBSCRIPTION, () => true, () => false);
+  return useSyncExternalStore(
+    NO_SUBSCRIPTION,
+    () => true,
+    () => false,
+  );
 }
 
 /**

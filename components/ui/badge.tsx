@@ -11,7 +11,9 @@ export type TBadgeTone = keyof typeof TONES;
 
 export function Badge({ tone = "slate", children }: { tone?: TBadgeTone; children: React.ReactNode }) {
   return (
-    <span className={`inline-flex items-center rounded-full whitespace-nowrap px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}>
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${TONES[tone]}`}
+    >
       {children}
     </span>
   );

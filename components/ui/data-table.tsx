@@ -5,18 +5,30 @@ import type { ReactNode } from "react";
  * row of column names (a `false` column is left out) and the caller's rows. No hooks, so server
  * and client components both use it.
  */
-export function DataTable({ caption, columns, bodyClassName = "", children }: { caption: string; columns: (ReactNode | false)[]; bodyClassName?: string; children: ReactNode }) {
+export function DataTable({
+  caption,
+  columns,
+  bodyClassName = "",
+  children,
+}: {
+  caption: string;
+  columns: (ReactNode | false)[];
+  bodyClassName?: string;
+  children: ReactNode;
+}) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
           <tr>
-            {columns.filter((c) => c !== false).map((c, i) => (
-              <th key={i} scope="col" className="px-4 py-3">
-                {c}
-              </th>
-            ))}
+            {columns
+              .filter((c) => c !== false)
+              .map((c, i) => (
+                <th key={i} scope="col" className="px-4 py-3">
+                  {c}
+                </th>
+              ))}
           </tr>
         </thead>
         <tbody className={`divide-y divide-slate-100 ${bodyClassName}`.trim()}>{children}</tbody>

@@ -4,7 +4,13 @@ import { startTransition, useActionState, useEffect, useId, useRef, type FormEve
 import { useFormStatus } from "react-dom";
 import { Button } from "@/components/ui/button";
 
-export type TFormState = { ok: boolean; message?: string; fieldErrors?: Record<string, string[]>; conflict?: boolean; values?: Record<string, string> };
+export type TFormState = {
+  ok: boolean;
+  message?: string;
+  fieldErrors?: Record<string, string[]>;
+  conflict?: boolean;
+  values?: Record<string, string>;
+};
 
 export type TFormAction = (state: TFormState, formData: FormData) => Promise<TFormState>;
 
@@ -16,11 +22,14 @@ export type TFormAction = (state: TFormState, formData: FormData) => Promise<TFo
 export function useActionForm(action: TFormAction, { resetOnSuccess = false } = {}) {
   // A refused submission keeps what the user sent, so the form can render it as its default
   // values: a re-render with fresh server data then cannot wipe what was typed.
-  const [state, dispatch, pending] = useActionState(async (previous: TFormState, data: FormData): Promise<TFormState> => {
-    const result = await action(previous, data);
-    const values = Object.fromEntries([...data].filter((e): e is [string, string] => typeof e[1] === "string"));
-    return result.ok ? result : { ...result, values };
-  }, { ok: false });
+  const [state, dispatch, pending] = useActionState(
+    async (previous: TFormState, data: FormData): Promise<TFormState> => {
+      const result = await action(previous, data);
+      const values = Object.fromEntries([...data].filter((e): e is [string, string] => typeof e[1] === "string"));
+      return result.ok ? result : { ...result, values };
+    },
+    { ok: false },
+  );
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (state.fieldErrors) formRef.current?.querySelector<HTMLElement>("[aria-invalid='true']")?.focus();
@@ -49,11 +58,18 @@ export function Field({
   label: string;
   state?: TFormState;
   hint?: string;
-  children: (props: { id: string; name: string; "aria-invalid": boolean; "aria-describedby"?: string; className: string }) => React.ReactNode;
+  children: (props: {
+    id: string;
+    name: string;
+    "aria-invalid": boolean;
+    "aria-describedby"?: string;
+    className: string;
+  }) => React.ReactNode;
 }) {
   const id = `${useId()}-${name}`;
   const errors = state?.fieldErrors?.[name];
-  const describedBy = [errors ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [errors ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
@@ -78,7 +94,10 @@ export function Field({
 export function FormMessage({ state, success }: { state: TFormState; success?: string }) {
   if (!state.ok && state.message) {
     return (
-      <p role="alert" className={`rounded-md border px-3 py-2 text-sm ${state.conflict ? "border-amber-300 bg-amber-50 text-amber-900" : "border-red-200 bg-red-50 text-red-800"}`}>
+      <p
+        role="alert"
+        className={`rounded-md border px-3 py-2 text-sm ${state.conflict ? "border-amber-300 bg-amber-50 text-amber-900" : "border-red-200 bg-red-50 text-red-800"}`}
+      >
         {state.message}
       </p>
     );
@@ -90,7 +109,17 @@ export function FormMessage({ state, success }: { state: TFormState; success?: s
   );
 }
 
-export function SubmitButton({ children, pendingText, variant, pending: pendingProp }: { children: React.ReactNode; pendingText?: string; variant?: "primary" | "secondary" | "danger"; pending?: boolean }) {
+export function SubmitButton({
+  children,
+  pendingText,
+  variant,
+  pending: pendingProp,
+}: {
+  children: React.ReactNode;
+  pendingText?: string;
+  variant?: "primary" | "secondary" | "danger";
+  pending?: boolean;
+}) {
   const status = useFormStatus();
   const pending = pendingProp ?? status.pending;
   return (

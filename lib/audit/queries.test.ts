@@ -9,16 +9,39 @@ async function scenario() {
   const org = await createOrg();
   const admin = await createUser({ orgId: org.id, role: "ADMIN" });
   const investigator = await createUser({ orgId: org.id, role: "INVESTIGATOR" });
-  const kase = await createCase({ ownerOrgId: org.id, createdById: investigator.id, members: [{ userId: investigator.id, role: "INVESTIGATOR" }] });
+  const kase = await createCase({
+    ownerOrgId: org.id,
+    createdById: investigator.id,
+    members: [{ userId: investigator.id, role: "INVESTIGATOR" }],
+  });
   const prefix = `test.q${uid()}.`;
-  await recordAudit({ actorId: admin.id, action: `${prefix}user.disabled`, targetType: "user", targetId: investigator.id });
-  await recordAudit({ actorId: investigator.id, action: `${prefix}case.read`, targetType: "case", targetId: kase.id, caseId: kase.id });
-  await recordAudit({ actorId: investigator.id, action: `${prefix}case.update`, targetType: "case", targetId: kase.id, caseId: kase.id, ip: "192.0.2.7" });
+  await recordAudit({
+    actorId: admin.id,
+    action: `${prefix}user.disabled`,
+    targetType: "user",
+    targetId: investigator.id,
+  });
+  await recordAudit({
+    actorId: investigator.id,
+    action: `${prefix}case.read`,
+    targetType: "case",
+    targetId: kase.id,
+    caseId: kase.id,
+  });
+  await recordAudit({
+    actorId: investigator.id,
+    action: `${prefix}case.update`,
+    targetType: "case",
+    targetId: kase.id,
+    caseId: kase.id,
+    ip: "192.0.2.7",
+  });
   await recordAudit({ actorId: null, action: `${prefix}system.tick`, targetType: "job" });
   return { org, admin, investigator, kase, prefix };
 }
 
-const actions = (page: { rows: { action: string }[] }, prefix: string) => page.rows.map((r) => r.action.slice(prefix.length));
+const actions = (page: { rows: { action: string }[] }, prefix: string) =>
+  page.rows.map((r) => r.action.slice(prefix.length));
 
 describe("listAuditEvents", () => {
   it("lists events newest first, with the actor's name and email and no chain hashes", async () => {
@@ -46,7 +69,8 @@ describe("listAuditEvents", () => {
 
   it("filters by action prefix, actor id or email, case and day", async () => {
     const { admin, investigator, kase, prefix } = await scenario();
-    const list = (filters: Parameters<typeof listAuditEvents>[1]) => listAuditEvents(admin, { action: prefix, ...filters }).then((p) => actions(p, prefix));
+    const list = (filters: Parameters<typeof listAuditEvents>[1]) =>
+      listAuditEvents(admin, { action: prefix, ...filters }).then((p) => actions(p, prefix));
 
     expect(await list({ action: `${prefix}case.` })).toEqual(["case.update", "case.read"]);
     expect(await list({ actor: investigator.id })).toEqual(["case.update", "case.read"]);
@@ -67,7 +91,11 @@ describe("listAuditEvents", () => {
     const org = await createOrg();
     const admin = await createUser({ orgId: org.id, role: "ADMIN" });
     const prefix = `test.page${uid()}.`;
-    await Promise.all(Array.from({ length: 120 }, (_, i) => recordAudit({ actorId: admin.id, action: `${prefix}${i}`, targetType: "test" })));
+    await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        recordAudit({ actorId: admin.id, action: `${prefix}${i}`, targetType: "test" }),
+      ),
+    );
 
     const seen: string[] = [];
     const sizes: number[] = [];
@@ -87,13 +115,21 @@ describe("listAuditEvents", () => {
 describe("queryAuditEvents", () => {
   it("gives a case member that case's events, narrowed by an extra where (the Activity tab)", async () => {
     const { investigator, kase, prefix } = await scenario();
-    const page = await queryAuditEvents(investigator, { caseId: kase.id, filters: { action: prefix }, where: { NOT: { action: `${prefix}case.read` } } });
+    const page = await queryAuditEvents(investigator, {
+      caseId: kase.id,
+      filters: { action: prefix },
+      where: { NOT: { action: `${prefix}case.read` } },
+    });
     expect(actions(page, prefix)).toEqual(["case.update"]);
   });
 
   it("cannot be widened beyond the case by the extra where", async () => {
     const { investigator, kase, prefix } = await scenario();
-    const page = await queryAuditEvents(investigator, { caseId: kase.id, filters: { action: prefix }, where: { OR: [{ caseId: null }, { actorId: { not: null } }] } });
+    const page = await queryAuditEvents(investigator, {
+      caseId: kase.id,
+      filters: { action: prefix },
+      where: { OR: [{ caseId: null }, { actorId: { not: null } }] },
+    });
     expect(actions(page, prefix)).toEqual(["case.update", "case.read"]);
   });
 
@@ -107,24 +143,47 @@ describe("queryAuditEvents", () => {
 
   it("lets an audit reader query any case, or everything", async () => {
     const { admin, kase, prefix } = await scenario();
-    expect(actions(await queryAuditEvents(admin, { caseId: kase.id, filters: { action: prefix } }), prefix)).toEqual(["case.update", "case.read"]);
-    expect(actions(await queryAuditEvents(admin, { filters: { action: prefix }, limit: 2 }), prefix)).toEqual(["system.tick", "case.update"]);
+    expect(actions(await queryAuditEvents(admin, { caseId: kase.id, filters: { action: prefix } }), prefix)).toEqual([
+      "case.update",
+      "case.read",
+    ]);
+    expect(actions(await queryAuditEvents(admin, { filters: { action: prefix }, limit: 2 }), prefix)).toEqual([
+      "system.tick",
+      "case.update",
+    ]);
   });
 
   it("masks secret-looking keys in details, keeping ordinary ones", async () => {
     const prefix = `test.secret${uid()}.`;
-    const details = { password: "hunter2", tokenHash: "abc", nested: { api_key: "k", inputTokens: 12 }, fields: ["title"] };
+    const details = {
+      password: "hunter2",
+      tokenHash: "abc",
+      nested: { api_key: "k", inputTokens: 12 },
+      fields: ["title"],
+    };
     await recordAudit({ actorId: null, action: `${prefix}x`, targetType: "test", details });
     const org = await createOrg();
     const admin = await createUser({ orgId: org.id, role: "ADMIN" });
     const [row] = (await queryAuditEvents(admin, { filters: { action: prefix } })).rows;
-    expect(row!.details).toEqual({ password: "[redacted]", tokenHash: "[redacted]", nested: { api_key: "[redacted]", inputTokens: 12 }, fields: ["title"] });
+    expect(row!.details).toEqual({
+      password: "[redacted]",
+      tokenHash: "[redacted]",
+      nested: { api_key: "[redacted]", inputTokens: 12 },
+      fields: ["title"],
+    });
   });
 });
 
 describe("parseAuditFilters", () => {
   it("keeps valid filters and names the invalid ones", () => {
-    const { filters, ignored } = parseAuditFilters({ action: [" case. ", "x"], caseId: "not-a-uuid", from: "2026-02-30", to: "2026-02-01", actor: "", cursor: "12" });
+    const { filters, ignored } = parseAuditFilters({
+      action: [" case. ", "x"],
+      caseId: "not-a-uuid",
+      from: "2026-02-30",
+      to: "2026-02-01",
+      actor: "",
+      cursor: "12",
+    });
     expect(parseAuditFilters({ from: "2026-13-45", to: "tomorrow" }).ignored).toEqual(["from", "to"]);
     expect(filters).toEqual({ action: "case.", to: "2026-02-01", cursor: "12" });
     expect(ignored.sort()).toEqual(["caseId", "from"]);

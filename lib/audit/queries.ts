@@ -48,7 +48,9 @@ export function parseAuditFilters(params: TSearchParams): { filters: TAuditFilte
     }),
   );
   const filters = ZAuditFilters.parse(raw);
-  const ignored = Object.keys(raw).filter((key) => raw[key] !== undefined && filters[key as keyof TAuditFilters] === undefined);
+  const ignored = Object.keys(raw).filter(
+    (key) => raw[key] !== undefined && filters[key as keyof TAuditFilters] === undefined,
+  );
   return { filters, ignored };
 }
 
@@ -119,12 +121,29 @@ async function fetchAuditPage(query: Omit<TAuditQuery, "caseId">): Promise<TAudi
     where: { AND: conditions },
     orderBy: { id: "desc" },
     take: limit + 1,
-    select: { id: true, occurredAt: true, actorId: true, action: true, targetType: true, targetId: true, caseId: true, ip: true, userAgent: true, details: true },
+    select: {
+      id: true,
+      occurredAt: true,
+      actorId: true,
+      action: true,
+      targetType: true,
+      targetId: true,
+      caseId: true,
+      ip: true,
+      userAgent: true,
+      details: true,
+    },
   });
   const page = found.slice(0, limit);
   const [users, cases] = await Promise.all([
-    lookup(page.map((r) => r.actorId), (ids) => getDb().user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true } })),
-    lookup(page.map((r) => r.caseId), (ids) => getDb().case.findMany({ where: { id: { in: ids } }, select: { id: true, number: true } })),
+    lookup(
+      page.map((r) => r.actorId),
+      (ids) => getDb().user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true } }),
+    ),
+    lookup(
+      page.map((r) => r.caseId),
+      (ids) => getDb().case.findMany({ where: { id: { in: ids } }, select: { id: true, number: true } }),
+    ),
   ]);
   const rows = page.map((r) => ({
     ...r,
@@ -147,7 +166,10 @@ async function filterConditions(filters: Omit<TAuditFilters, "cursor">): Promise
     if (z.string().uuid().safeParse(filters.actor).success) {
       conditions.push({ actorId: filters.actor });
     } else {
-      const users = await getDb().user.findMany({ where: { email: { equals: filters.actor, mode: "insensitive" } }, select: { id: true } });
+      const users = await getDb().user.findMany({
+        where: { email: { equals: filters.actor, mode: "insensitive" } },
+        select: { id: true },
+      });
       if (users.length === 0) return null;
       conditions.push({ actorId: { in: users.map((u) => u.id) } });
     }
@@ -155,7 +177,10 @@ async function filterConditions(filters: Omit<TAuditFilters, "cursor">): Promise
   return conditions;
 }
 
-async function lookup<T extends { id: string }>(ids: (string | null)[], load: (ids: string[]) => Promise<T[]>): Promise<Map<string, T>> {
+async function lookup<T extends { id: string }>(
+  ids: (string | null)[],
+  load: (ids: string[]) => Promise<T[]>,
+): Promise<Map<string, T>> {
   const unique = [...new Set(ids.filter((id): id is string => id !== null))];
   if (unique.length === 0) return new Map();
   return new Map((await load(unique)).map((item) => [item.id, item]));
@@ -169,14 +194,18 @@ const isSecretKey = (key: string) => SECRET_KEY.test(key.replace(/[_-]/g, ""));
 
 function redact(details: Prisma.JsonValue): Record<string, unknown> {
   const masked = mask(details, 0);
-  return masked && typeof masked === "object" && !Array.isArray(masked) ? (masked as Record<string, unknown>) : { value: masked };
+  return masked && typeof masked === "object" && !Array.isArray(masked)
+    ? (masked as Record<string, unknown>)
+    : { value: masked };
 }
 
 function mask(value: unknown, depth: number): unknown {
   if (depth > 8) return "[…]";
   if (Array.isArray(value)) return value.map((v) => mask(v, depth + 1));
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isSecretKey(k) ? "[redacted]" : mask(v, depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, isSecretKey(k) ? "[redacted]" : mask(v, depth + 1)]),
+    );
   }
   return value;
 }

@@ -31,7 +31,13 @@ async function asSuperuser(sql: string, ...params: unknown[]): Promise<void> {
 async function appendRows(count: number) {
   const tag = uid();
   for (let i = 0; i < count; i++) {
-    await recordAudit({ actorId: null, action: `test.verify.${i}`, targetType: "test", targetId: tag, details: { i, nested: { b: 1, a: [i] } } });
+    await recordAudit({
+      actorId: null,
+      action: `test.verify.${i}`,
+      targetType: "test",
+      targetId: tag,
+      details: { i, nested: { b: 1, a: [i] } },
+    });
   }
   return getDb().auditEvent.findMany({ where: { targetId: tag }, orderBy: { id: "asc" } });
 }
@@ -52,7 +58,9 @@ describe("verifyAuditChain", () => {
 
   it("tolerates rows appended while it walks", async () => {
     const tag = uid();
-    const writes = Array.from({ length: 30 }, (_, i) => recordAudit({ actorId: null, action: "test.verify.during", targetType: "test", targetId: `${tag}-${i}` }));
+    const writes = Array.from({ length: 30 }, (_, i) =>
+      recordAudit({ actorId: null, action: "test.verify.during", targetType: "test", targetId: `${tag}-${i}` }),
+    );
     const [result] = await Promise.all([verifyAuditChain({ batchSize: 2 }), ...writes]);
     expect(result.ok).toBe(true);
     expect((await verifyAuditChain()).ok).toBe(true);
@@ -74,7 +82,10 @@ describe("verifyAuditChain", () => {
     const [, victim] = await appendRows(3);
     await asSuperuser(`DELETE FROM "AuditEvent" WHERE id = $1`, victim!.id);
     try {
-      const next = await getDb().auditEvent.findFirstOrThrow({ where: { id: { gt: victim!.id } }, orderBy: { id: "asc" } });
+      const next = await getDb().auditEvent.findFirstOrThrow({
+        where: { id: { gt: victim!.id } },
+        orderBy: { id: "asc" },
+      });
       const result = await verifyAuditChain({ batchSize: 50 });
       expect(result).toMatchObject({ ok: false, firstBrokenId: next.id.toString(), reason: "chain_broken" });
     } finally {
@@ -87,7 +98,15 @@ describe("verifyAuditChain", () => {
   it("keeps one unforked chain under 200 concurrent writers", async () => {
     const tag = uid();
     await Promise.all(
-      Array.from({ length: 200 }, (_, i) => recordAudit({ actorId: null, action: "test.verify.concurrent", targetType: "test", targetId: tag, details: { i } })),
+      Array.from({ length: 200 }, (_, i) =>
+        recordAudit({
+          actorId: null,
+          action: "test.verify.concurrent",
+          targetType: "test",
+          targetId: tag,
+          details: { i },
+        }),
+      ),
     );
     expect(await getDb().auditEvent.count({ where: { targetId: tag } })).toBe(200);
     expect((await verifyAuditChain()).ok).toBe(true);

@@ -13,7 +13,6 @@ export async function requireUser(): Promise<TActor> {
   return user;
 }
 
-
 /**
  * A platform action (user management, audit, …). Refused as NotFound: to someone without the
  * role, admin pages and endpoints do not exist.
@@ -55,7 +54,10 @@ export type TCaseAccess = { case: TCaseRecord; facts: TCaseFacts };
  * case page's layout, page and panels share one load; server actions and scripts, which run
  * outside a render, always read afresh.
  */
-export const loadCaseFacts = cache(async function loadCaseFacts(actor: TActor, caseId: string): Promise<TCaseAccess | null> {
+export const loadCaseFacts = cache(async function loadCaseFacts(
+  actor: TActor,
+  caseId: string,
+): Promise<TCaseAccess | null> {
   const row = await getDb().case.findUnique({
     where: { id: caseId },
     select: {

@@ -57,7 +57,12 @@ export function getAuthOptions(): NextAuthOptions {
         return token;
       },
       session({ session, token }) {
-        session.user = { ...session.user, id: token.sub ?? "", orgId: String(token.orgId ?? ""), role: token.role as GlobalRole };
+        session.user = {
+          ...session.user,
+          id: token.sub ?? "",
+          orgId: String(token.orgId ?? ""),
+          role: token.role as GlobalRole,
+        };
         return session;
       },
     },

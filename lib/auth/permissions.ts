@@ -7,7 +7,14 @@ export const GLOBAL_ROLES = ["ADMIN", "INVESTIGATOR", "LEGAL", "EXECUTIVE"] as c
 export const CASE_ROLES = ["LEAD", "INVESTIGATOR", "LEGAL_REVIEWER", "VIEWER"] as const satisfies readonly CaseRole[];
 
 /** Actions on the platform, decided by global role alone. */
-export const GLOBAL_ACTIONS = ["case.create", "case.list_all", "user.manage", "audit.read", "audit.verify", "evidence.purge"] as const;
+export const GLOBAL_ACTIONS = [
+  "case.create",
+  "case.list_all",
+  "user.manage",
+  "audit.read",
+  "audit.verify",
+  "evidence.purge",
+] as const;
 export type TGlobalAction = (typeof GLOBAL_ACTIONS)[number];
 
 /** Actions on one case, decided by the actor's membership of it (and their organisation). */
@@ -28,7 +35,13 @@ export const CASE_ACTIONS = [
 export type TCaseAction = (typeof CASE_ACTIONS)[number];
 
 /** Actions on one item of a case (a note now; evidence, events and links later). */
-export const ITEM_ACTIONS = ["item.read", "item.edit", "item.release", "item.approve_release", "item.withdraw_release"] as const;
+export const ITEM_ACTIONS = [
+  "item.read",
+  "item.edit",
+  "item.release",
+  "item.approve_release",
+  "item.withdraw_release",
+] as const;
 export type TItemAction = (typeof ITEM_ACTIONS)[number];
 
 const GLOBAL_PERMISSIONS: Record<GlobalRole, readonly TGlobalAction[]> = {
@@ -39,7 +52,12 @@ const GLOBAL_PERMISSIONS: Record<GlobalRole, readonly TGlobalAction[]> = {
 };
 
 /** Decisions about the case itself belong to its owner organisation's leads, not a partner's. */
-const OWNER_LEAD_ACTIONS: readonly TCaseAction[] = ["case.update", "case.set_status", "case.set_legal_hold", "case.share"];
+const OWNER_LEAD_ACTIONS: readonly TCaseAction[] = [
+  "case.update",
+  "case.set_status",
+  "case.set_legal_hold",
+  "case.share",
+];
 
 const CASE_PERMISSIONS: Record<CaseRole, readonly TCaseAction[]> = {
   LEAD: CASE_ACTIONS,
@@ -96,7 +114,10 @@ const ROLE_RANK: readonly CaseRole[] = CASE_ROLES;
  * now (a lead later demoted to executive acts as a viewer), and none at all from an
  * organisation the case is no longer shared with.
  */
-export function effectiveCaseRole(actor: TPolicyActor, facts: Pick<TCaseFacts, "memberRole" | "ownerOrgId" | "sharedOrgIds">): CaseRole | null {
+export function effectiveCaseRole(
+  actor: TPolicyActor,
+  facts: Pick<TCaseFacts, "memberRole" | "ownerOrgId" | "sharedOrgIds">,
+): CaseRole | null {
   if (!facts.memberRole || !isCaseOrg(facts, actor.orgId)) return null;
   const holdable = HOLDABLE_CASE_ROLES[actor.role] ?? [];
   return ROLE_RANK.slice(ROLE_RANK.indexOf(facts.memberRole)).find((r) => holdable.includes(r)) ?? null;
@@ -157,7 +178,13 @@ export function canOnItem(
   }
 }
 
-export const EVIDENCE_ACTIONS = ["evidence.read", "evidence.edit", "evidence.verify", "evidence.delete", "evidence.purge"] as const;
+export const EVIDENCE_ACTIONS = [
+  "evidence.read",
+  "evidence.edit",
+  "evidence.verify",
+  "evidence.delete",
+  "evidence.purge",
+] as const;
 export type TEvidenceAction = (typeof EVIDENCE_ACTIONS)[number];
 
 /**
@@ -167,7 +194,12 @@ export type TEvidenceAction = (typeof EVIDENCE_ACTIONS)[number];
  * blob of a tombstone, and only as a member who can see it. The legal hold is checked by the
  * mutation (a state of the case, not a permission).
  */
-export function canOnEvidence(actor: TPolicyActor, action: TEvidenceAction, facts: TCaseFacts, item: TItemFacts): boolean {
+export function canOnEvidence(
+  actor: TPolicyActor,
+  action: TEvidenceAction,
+  facts: TCaseFacts,
+  item: TItemFacts,
+): boolean {
   if (!canOnItem(actor, "item.read", facts, item)) return false;
   const sameOrg = item.orgId === actor.orgId;
   switch (action) {
@@ -200,7 +232,12 @@ export type TTimelineAction = (typeof TIMELINE_ACTIONS)[number];
  * author or a lead of its organisation. Another organisation's events are read-only. The legal
  * hold is checked by the mutation.
  */
-export function canOnTimelineEvent(actor: TPolicyActor, action: TTimelineAction, facts: TCaseFacts, item: TItemFacts): boolean {
+export function canOnTimelineEvent(
+  actor: TPolicyActor,
+  action: TTimelineAction,
+  facts: TCaseFacts,
+  item: TItemFacts,
+): boolean {
   if (!canOnItem(actor, "item.read", facts, item)) return false;
   const sameOrg = item.orgId === actor.orgId;
   const writer = canOnCase(actor, "timeline.create", facts);

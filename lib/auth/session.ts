@@ -42,8 +42,24 @@ export const getCurrentUser = cache(async (): Promise<TActor | null> => {
   if (!id || Date.now() / 1000 - authTime > SESSION_ABSOLUTE_MAX_SECONDS) return null;
   const user = await getDb().user.findUnique({
     where: { id },
-    select: { id: true, email: true, name: true, role: true, orgId: true, disabledAt: true, passwordHash: true, org: { select: { name: true } } },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      orgId: true,
+      disabledAt: true,
+      passwordHash: true,
+      org: { select: { name: true } },
+    },
   });
   if (!user || user.disabledAt || token?.stamp !== credentialStamp(user.passwordHash)) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, orgId: user.orgId, orgName: user.org.name };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    orgId: user.orgId,
+    orgName: user.org.name,
+  };
 });

@@ -12,7 +12,17 @@ describe("authenticate", () => {
   it("signs in with the right password, case-insensitively on the email", async () => {
     const user = await newUser();
     const result = await authenticate({ email: user.email.toUpperCase(), password: TEST_PASSWORD });
-    expect(result).toEqual({ ok: true, user: { id: user.id, email: user.email, name: user.name, orgId: user.orgId, role: user.role, stamp: expect.stringMatching(/^[\w-]{16}$/) } });
+    expect(result).toEqual({
+      ok: true,
+      user: {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        orgId: user.orgId,
+        role: user.role,
+        stamp: expect.stringMatching(/^[\w-]{16}$/),
+      },
+    });
   });
 
   it("gives the same answer for a wrong password and an unknown email", async () => {
@@ -24,7 +34,10 @@ describe("authenticate", () => {
   });
 
   it("rejects malformed input without counting an attempt", async () => {
-    expect(await authenticate({ email: "not-an-email", password: "x" })).toEqual({ ok: false, error: SIGN_IN_ERROR.invalid });
+    expect(await authenticate({ email: "not-an-email", password: "x" })).toEqual({
+      ok: false,
+      error: SIGN_IN_ERROR.invalid,
+    });
     expect(await authenticate(null)).toEqual({ ok: false, error: SIGN_IN_ERROR.invalid });
     expect(await getDb().signInThrottle.findUnique({ where: { email: "not-an-email" } })).toBeNull();
   });
@@ -32,15 +45,26 @@ describe("authenticate", () => {
   it(`locks the account after ${MAX_FAILED_SIGN_INS} failures, refusing even the right password`, async () => {
     const user = await newUser();
     for (let i = 1; i < MAX_FAILED_SIGN_INS; i++) {
-      expect(await authenticate({ email: user.email, password: `guess ${i}` })).toEqual({ ok: false, error: SIGN_IN_ERROR.invalid });
+      expect(await authenticate({ email: user.email, password: `guess ${i}` })).toEqual({
+        ok: false,
+        error: SIGN_IN_ERROR.invalid,
+      });
     }
-    expect(await authenticate({ email: user.email, password: "last guess" })).toEqual({ ok: false, error: SIGN_IN_ERROR.locked });
-    expect(await authenticate({ email: user.email, password: TEST_PASSWORD })).toEqual({ ok: false, error: SIGN_IN_ERROR.locked });
+    expect(await authenticate({ email: user.email, password: "last guess" })).toEqual({
+      ok: false,
+      error: SIGN_IN_ERROR.locked,
+    });
+    expect(await authenticate({ email: user.email, password: TEST_PASSWORD })).toEqual({
+      ok: false,
+      error: SIGN_IN_ERROR.locked,
+    });
   });
 
   it("counts parallel guesses atomically", async () => {
     const user = await newUser();
-    await Promise.all(Array.from({ length: 8 }, (_, i) => authenticate({ email: user.email, password: `parallel ${i}` })));
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) => authenticate({ email: user.email, password: `parallel ${i}` })),
+    );
     const row = await getDb().signInThrottle.findUniqueOrThrow({ where: { email: user.email } });
     expect(row.failures).toBeGreaterThanOrEqual(MAX_FAILED_SIGN_INS);
     expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
@@ -48,9 +72,14 @@ describe("authenticate", () => {
 
   it("a parallel burst checks at most the first five guesses; the account is then locked", async () => {
     const user = await newUser();
-    const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => authenticate({ email: user.email, password: `burst ${i}` })));
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => authenticate({ email: user.email, password: `burst ${i}` })),
+    );
     expect(burst.filter((r) => !r.ok && r.error === SIGN_IN_ERROR.locked).length).toBeGreaterThanOrEqual(25);
-    expect(await authenticate({ email: user.email, password: TEST_PASSWORD })).toEqual({ ok: false, error: SIGN_IN_ERROR.locked });
+    expect(await authenticate({ email: user.email, password: TEST_PASSWORD })).toEqual({
+      ok: false,
+      error: SIGN_IN_ERROR.locked,
+    });
     const checked = await getDb().auditEvent.count({ where: { targetId: user.id, action: "auth.sign_in_failed" } });
     expect(checked).toBeLessThanOrEqual(MAX_FAILED_SIGN_INS);
   });
@@ -64,7 +93,10 @@ describe("authenticate", () => {
   it("lets the user in again once the lock has expired, with a fresh count", async () => {
     const user = await newUser();
     for (let i = 0; i < MAX_FAILED_SIGN_INS; i++) await authenticate({ email: user.email, password: `guess ${i}` });
-    await getDb().signInThrottle.update({ where: { email: user.email }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+    await getDb().signInThrottle.update({
+      where: { email: user.email },
+      data: { lockedUntil: new Date(Date.now() - 1000) },
+    });
     expect((await authenticate({ email: user.email, password: TEST_PASSWORD })).ok).toBe(true);
     expect(await getDb().signInThrottle.findUnique({ where: { email: user.email } })).toBeNull();
   });
@@ -78,7 +110,10 @@ describe("authenticate", () => {
 
   it("refuses a disabled user who knows the password", async () => {
     const user = await newUser({ disabled: true });
-    expect(await authenticate({ email: user.email, password: TEST_PASSWORD })).toEqual({ ok: false, error: SIGN_IN_ERROR.disabled });
+    expect(await authenticate({ email: user.email, password: TEST_PASSWORD })).toEqual({
+      ok: false,
+      error: SIGN_IN_ERROR.disabled,
+    });
   });
 
   it("audits successes and failures with the request's address", async () => {

@@ -25,8 +25,7 @@ export type TSessionUser = { id: string; email: string; name: string; orgId: str
 type TRequestMeta = { ip?: string | null; userAgent?: string | null };
 
 export type TSignInResult =
-  | { ok: true; user: TSessionUser }
-  | { ok: false; error: (typeof SIGN_IN_ERROR)[keyof typeof SIGN_IN_ERROR] };
+  { ok: true; user: TSessionUser } | { ok: false; error: (typeof SIGN_IN_ERROR)[keyof typeof SIGN_IN_ERROR] };
 
 type ThrottleRow = { failures: number; lockedUntil: Date | null };
 
@@ -90,7 +89,13 @@ export async function authenticate(raw: unknown, meta: TRequestMeta = {}): Promi
     return { ok: false, error: locked ? SIGN_IN_ERROR.locked : SIGN_IN_ERROR.invalid };
   }
   if (user.disabledAt) {
-    await recordAudit({ actorId: user.id, action: "auth.sign_in_refused_disabled", targetType: "user", targetId: user.id, ...meta });
+    await recordAudit({
+      actorId: user.id,
+      action: "auth.sign_in_refused_disabled",
+      targetType: "user",
+      targetId: user.id,
+      ...meta,
+    });
     return { ok: false, error: SIGN_IN_ERROR.disabled };
   }
 

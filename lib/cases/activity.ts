@@ -9,7 +9,11 @@ import type { TActor } from "@/lib/auth/session";
  * Events about another organisation's owner-org-only items (details.orgOnly) are left out,
  * as the items themselves are.
  */
-export async function listCaseActivity(actor: TActor, caseId: unknown, params: Record<string, string | string[] | undefined>): Promise<TAuditPage & { filters: ReturnType<typeof parseAuditFilters>["filters"] }> {
+export async function listCaseActivity(
+  actor: TActor,
+  caseId: unknown,
+  params: Record<string, string | string[] | undefined>,
+): Promise<TAuditPage & { filters: ReturnType<typeof parseAuditFilters>["filters"] }> {
   const { filters } = parseAuditFilters(params);
   const { cursor, ...rest } = filters;
   const page = await queryAuditEvents(actor, {
@@ -17,7 +21,10 @@ export async function listCaseActivity(actor: TActor, caseId: unknown, params: R
     filters: rest,
     cursor,
     where: {
-      OR: [{ details: { path: ["orgOnly"], equals: Prisma.AnyNull } }, { details: { path: ["orgOnly"], equals: actor.orgId } }],
+      OR: [
+        { details: { path: ["orgOnly"], equals: Prisma.AnyNull } },
+        { details: { path: ["orgOnly"], equals: actor.orgId } },
+      ],
     },
   });
   // Addresses and browsers of people are for audit readers, not for every case member.

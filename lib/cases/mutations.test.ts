@@ -1,13 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
-import { addMember, createCase, removeMember, setCaseStatus, setLegalHold, shareCase, unshareCase, updateCase } from "@/lib/cases/mutations";
+import {
+  addMember,
+  createCase,
+  removeMember,
+  setCaseStatus,
+  setLegalHold,
+  shareCase,
+  unshareCase,
+  updateCase,
+} from "@/lib/cases/mutations";
 import { getCaseOverview } from "@/lib/cases/queries";
 import { TITLE_MAX } from "@/lib/cases/schemas";
 import { createJointCase, createOrg, createUser } from "@/tests/helpers/factories";
 
 const VALID = { title: "Key rotation ring", summary: "", severity: "HIGH", tlp: "AMBER", releaseMode: "DIRECT" };
-const caseRow = (id: string) => getDb().case.findUniqueOrThrow({ where: { id }, include: { members: true, sharedWith: true } });
+const caseRow = (id: string) =>
+  getDb().case.findUniqueOrThrow({ where: { id }, include: { members: true, sharedWith: true } });
 
 describe("opening a case", () => {
   it("an investigator opens one, owned by their organisation, as its lead, with a CB number", async () => {
@@ -47,7 +57,9 @@ describe("editing a case", () => {
   it("a lead edits; a stale version conflicts and changes nothing", async () => {
     const w = await createJointCase();
     await updateCase(w.lead, w.caseId, { ...VALID, version: 1, title: "First edit" });
-    await expect(updateCase(w.lead, w.caseId, { ...VALID, version: 1, title: "Edit from a stale tab" })).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      updateCase(w.lead, w.caseId, { ...VALID, version: 1, title: "Edit from a stale tab" }),
+    ).rejects.toBeInstanceOf(ConflictError);
     expect(await caseRow(w.caseId)).toMatchObject({ title: "First edit", version: 2 });
   });
 
@@ -55,7 +67,9 @@ describe("editing a case", () => {
     const w = await createJointCase();
     await expect(updateCase(w.investigator, w.caseId, { ...VALID, version: 1 })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(updateCase(w.outsider, w.caseId, { ...VALID, version: 1 })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(updateCase(w.lead, "../../etc/passwd", { ...VALID, version: 1 })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(updateCase(w.lead, "../../etc/passwd", { ...VALID, version: 1 })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     expect((await caseRow(w.caseId)).version).toBe(1);
   });
 
@@ -63,10 +77,18 @@ describe("editing a case", () => {
     const w = await createJointCase();
     await setCaseStatus(w.lead, w.caseId, { version: 1, status: "ON_HOLD" });
     await setLegalHold(w.lead, w.caseId, { version: 2, legalHold: "on" });
-    await expect(setLegalHold(w.lead, w.caseId, { version: 2, legalHold: "off" })).rejects.toBeInstanceOf(ConflictError);
-    await expect(setCaseStatus(w.lead, w.caseId, { version: 3, status: "DELETED" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(setLegalHold(w.lead, w.caseId, { version: 2, legalHold: "off" })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    await expect(setCaseStatus(w.lead, w.caseId, { version: 3, status: "DELETED" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     expect(await caseRow(w.caseId)).toMatchObject({ status: "ON_HOLD", legalHold: true, version: 3 });
-    const actions = await getDb().auditEvent.findMany({ where: { caseId: w.caseId }, select: { action: true }, orderBy: { id: "asc" } });
+    const actions = await getDb().auditEvent.findMany({
+      where: { caseId: w.caseId },
+      select: { action: true },
+      orderBy: { id: "asc" },
+    });
     expect(actions.map((a) => a.action)).toEqual(["case.status_changed", "case.legal_hold_set"]);
   });
 });
@@ -75,9 +97,15 @@ describe("the partner organisation's lead", () => {
   it("may not change the owner's case itself: details, status, legal hold, sharing", async () => {
     const w = await createJointCase();
     const third = await createOrg();
-    await expect(updateCase(w.partnerLead, w.caseId, { ...VALID, version: 1, tlp: "CLEAR" })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(setCaseStatus(w.partnerLead, w.caseId, { version: 1, status: "CLOSED" })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(setLegalHold(w.partnerLead, w.caseId, { version: 1, legalHold: "on" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(updateCase(w.partnerLead, w.caseId, { ...VALID, version: 1, tlp: "CLEAR" })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(setCaseStatus(w.partnerLead, w.caseId, { version: 1, status: "CLOSED" })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(setLegalHold(w.partnerLead, w.caseId, { version: 1, legalHold: "on" })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     await expect(shareCase(w.partnerLead, w.caseId, { orgId: third.id })).rejects.toBeInstanceOf(ForbiddenError);
     expect(await caseRow(w.caseId)).toMatchObject({ version: 1, status: "OPEN", legalHold: false, tlp: "AMBER" });
   });
@@ -86,9 +114,13 @@ describe("the partner organisation's lead", () => {
     const w = await createJointCase();
     const colleague = await createUser({ orgId: w.partnerOrg.id });
     await addMember(w.partnerLead, w.caseId, { userId: colleague.id, role: "INVESTIGATOR" });
-    await expect(addMember(w.partnerLead, w.caseId, { userId: w.outsider.id, role: "VIEWER" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(addMember(w.partnerLead, w.caseId, { userId: w.outsider.id, role: "VIEWER" })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     await expect(removeMember(w.partnerLead, w.caseId, { userId: w.lead.id })).rejects.toBeInstanceOf(ForbiddenError);
-    expect((await caseRow(w.caseId)).members.map((m) => m.userId)).toEqual(expect.arrayContaining([w.lead.id, colleague.id]));
+    expect((await caseRow(w.caseId)).members.map((m) => m.userId)).toEqual(
+      expect.arrayContaining([w.lead.id, colleague.id]),
+    );
   });
 });
 
@@ -98,7 +130,9 @@ describe("roles that no longer fit", () => {
     await getDb().user.update({ where: { id: w.lead.id }, data: { role: "EXECUTIVE" } });
     const demoted = { ...w.lead, role: "EXECUTIVE" as const };
     await expect(updateCase(demoted, w.caseId, { ...VALID, version: 1 })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(addMember(demoted, w.caseId, { userId: w.outsider.id, role: "VIEWER" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(addMember(demoted, w.caseId, { userId: w.outsider.id, role: "VIEWER" })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     expect((await getCaseOverview(demoted, w.caseId)).id).toBe(w.caseId);
   });
 });
@@ -108,7 +142,9 @@ describe("sharing and membership", () => {
     const w = await createJointCase();
     const third = await createOrg();
     const person = await createUser({ orgId: third.id });
-    await expect(addMember(w.lead, w.caseId, { userId: person.id, role: "INVESTIGATOR" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(addMember(w.lead, w.caseId, { userId: person.id, role: "INVESTIGATOR" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     await shareCase(w.lead, w.caseId, { orgId: third.id });
     await addMember(w.lead, w.caseId, { userId: person.id, role: "INVESTIGATOR" });
     expect((await getCaseOverview(person, w.caseId)).sharedOrgs.map((o) => o.id)).toContain(third.id);
@@ -125,12 +161,22 @@ describe("sharing and membership", () => {
     const w = await createJointCase();
     const exec = await createUser({ orgId: w.ownerOrg.id, role: "EXECUTIVE" });
     const disabled = await createUser({ orgId: w.ownerOrg.id, disabled: true });
-    await expect(addMember(w.lead, w.caseId, { userId: exec.id, role: "LEAD" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(addMember(w.lead, w.caseId, { userId: exec.id, role: "LEAD" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     await addMember(w.lead, w.caseId, { userId: exec.id, role: "VIEWER" });
-    await expect(addMember(w.lead, w.caseId, { userId: disabled.id, role: "VIEWER" })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(addMember(w.lead, w.caseId, { userId: "00000000-0000-4000-8000-000000000000", role: "VIEWER" })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(addMember(w.lead, w.caseId, { userId: exec.id, role: "OWNER" })).rejects.toBeInstanceOf(ValidationError);
-    await expect(addMember(w.investigator, w.caseId, { userId: exec.id, role: "LEAD" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(addMember(w.lead, w.caseId, { userId: disabled.id, role: "VIEWER" })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(
+      addMember(w.lead, w.caseId, { userId: "00000000-0000-4000-8000-000000000000", role: "VIEWER" }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(addMember(w.lead, w.caseId, { userId: exec.id, role: "OWNER" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(addMember(w.investigator, w.caseId, { userId: exec.id, role: "LEAD" })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
   });
 
   it("keeps at least one lead", async () => {

@@ -24,7 +24,10 @@ const CONFLICT_MESSAGE =
 
 /** Applies `data` only if the case is still at `version` (optimistic concurrency). */
 async function updateVersioned(tx: Tx, caseId: string, version: number, data: Prisma.CaseUpdateManyMutationInput) {
-  const { count } = await tx.case.updateMany({ where: { id: caseId, version }, data: { ...data, version: { increment: 1 } } });
+  const { count } = await tx.case.updateMany({
+    where: { id: caseId, version },
+    data: { ...data, version: { increment: 1 } },
+  });
   if (count === 0) throw new ConflictError(CONFLICT_MESSAGE);
 }
 
@@ -44,7 +47,14 @@ export async function createCase(actor: TActor, input: unknown): Promise<{ id: s
       select: { id: true, number: true },
     });
     await recordAudit(
-      { actorId: actor.id, action: "case.created", targetType: "case", targetId: created.id, caseId: created.id, details: { number: created.number, severity: data.severity, tlp: data.tlp } },
+      {
+        actorId: actor.id,
+        action: "case.created",
+        targetType: "case",
+        targetId: created.id,
+        caseId: created.id,
+        details: { number: created.number, severity: data.severity, tlp: data.tlp },
+      },
       tx,
     );
     return created;
@@ -57,7 +67,17 @@ export async function updateCase(actor: TActor, caseId: unknown, input: unknown)
   const changed = (Object.keys(data) as (keyof typeof data)[]).filter((k) => data[k] !== c[k]);
   await getDb().$transaction(async (tx) => {
     await updateVersioned(tx, c.id, version, data);
-    await recordAudit({ actorId: actor.id, action: "case.updated", targetType: "case", targetId: c.id, caseId: c.id, details: { changed } }, tx);
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "case.updated",
+        targetType: "case",
+        targetId: c.id,
+        caseId: c.id,
+        details: { changed },
+      },
+      tx,
+    );
   });
 }
 
@@ -66,7 +86,17 @@ export async function setCaseStatus(actor: TActor, caseId: unknown, input: unkno
   const { version, status } = parseInput(ZSetStatus, input);
   await getDb().$transaction(async (tx) => {
     await updateVersioned(tx, c.id, version, { status });
-    await recordAudit({ actorId: actor.id, action: "case.status_changed", targetType: "case", targetId: c.id, caseId: c.id, details: { from: c.status, to: status } }, tx);
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "case.status_changed",
+        targetType: "case",
+        targetId: c.id,
+        caseId: c.id,
+        details: { from: c.status, to: status },
+      },
+      tx,
+    );
   });
 }
 
@@ -75,7 +105,16 @@ export async function setLegalHold(actor: TActor, caseId: unknown, input: unknow
   const { version, legalHold } = parseInput(ZSetLegalHold, input);
   await getDb().$transaction(async (tx) => {
     await updateVersioned(tx, c.id, version, { legalHold });
-    await recordAudit({ actorId: actor.id, action: legalHold ? "case.legal_hold_set" : "case.legal_hold_lifted", targetType: "case", targetId: c.id, caseId: c.id }, tx);
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: legalHold ? "case.legal_hold_set" : "case.legal_hold_lifted",
+        targetType: "case",
+        targetId: c.id,
+        caseId: c.id,
+      },
+      tx,
+    );
   });
 }
 
@@ -88,7 +127,17 @@ export async function shareCase(actor: TActor, caseId: unknown, input: unknown):
   await getDb().$transaction(async (tx) => {
     await tx.caseOrganization.create({ data: { caseId: c.id, orgId: org.id, sharedById: actor.id } });
     await tx.case.update({ where: { id: c.id }, data: { updatedAt: new Date() } });
-    await recordAudit({ actorId: actor.id, action: "case.shared", targetType: "organization", targetId: org.id, caseId: c.id, details: { org: org.name } }, tx);
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "case.shared",
+        targetType: "organization",
+        targetId: org.id,
+        caseId: c.id,
+        details: { org: org.name },
+      },
+      tx,
+    );
   });
 }
 
@@ -101,7 +150,17 @@ export async function unshareCase(actor: TActor, caseId: unknown, input: unknown
     await lockCase(tx, c.id);
     const removed = await tx.caseMember.deleteMany({ where: { caseId: c.id, user: { orgId } } });
     await tx.caseOrganization.delete({ where: { caseId_orgId: { caseId: c.id, orgId } } });
-    await recordAudit({ actorId: actor.id, action: "case.unshared", targetType: "organization", targetId: orgId, caseId: c.id, details: { membersRemoved: removed.count } }, tx);
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "case.unshared",
+        targetType: "organization",
+        targetId: orgId,
+        caseId: c.id,
+        details: { membersRemoved: removed.count },
+      },
+      tx,
+    );
   });
 }
 
@@ -112,8 +171,13 @@ async function lockCase(tx: Tx, caseId: string) {
 
 // The owner organisation must keep a lead: only its leads decide about the case itself.
 async function assertLeadRemains(tx: Tx, caseId: string, ownerOrgId: string, exceptUserId: string) {
-  const leads = await tx.caseMember.count({ where: { caseId, role: "LEAD", userId: { not: exceptUserId }, user: { orgId: ownerOrgId, disabledAt: null } } });
-  if (leads === 0) throw new ValidationError("The owner organisation needs at least one lead on the case. Make someone else lead first.");
+  const leads = await tx.caseMember.count({
+    where: { caseId, role: "LEAD", userId: { not: exceptUserId }, user: { orgId: ownerOrgId, disabledAt: null } },
+  });
+  if (leads === 0)
+    throw new ValidationError(
+      "The owner organisation needs at least one lead on the case. Make someone else lead first.",
+    );
 }
 
 function requireMemberAuthority(actor: TActor, facts: Parameters<typeof canManageMemberOf>[1], targetOrgId: string) {
@@ -126,25 +190,48 @@ function requireMemberAuthority(actor: TActor, facts: Parameters<typeof canManag
 export async function addMember(actor: TActor, caseId: unknown, input: unknown): Promise<void> {
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.manage_members");
   const { userId, role } = parseInput(ZAddMember, input);
-  const user = await getDb().user.findUnique({ where: { id: userId }, select: { id: true, name: true, orgId: true, role: true, disabledAt: true, org: { select: { name: true } } } });
+  const user = await getDb().user.findUnique({
+    where: { id: userId },
+    select: { id: true, name: true, orgId: true, role: true, disabledAt: true, org: { select: { name: true } } },
+  });
   if (!user || user.disabledAt) throw new NotFoundError("That user does not exist or is disabled.");
   if (!isCaseOrg(facts, user.orgId)) {
-    throw new ValidationError(`${user.name} belongs to ${user.org.name}, which this case is not shared with. Share the case first.`);
+    throw new ValidationError(
+      `${user.name} belongs to ${user.org.name}, which this case is not shared with. Share the case first.`,
+    );
   }
   requireMemberAuthority(actor, facts, user.orgId);
   // The admin exception is for managing membership, not for reading: an admin who is not a
   // member may not make themself one.
-  if (user.id === actor.id && !facts.memberRole) throw new ForbiddenError("Ask a case lead to add you; admins cannot add themselves.");
+  if (user.id === actor.id && !facts.memberRole)
+    throw new ForbiddenError("Ask a case lead to add you; admins cannot add themselves.");
   if (!canHoldCaseRole(user.role, role)) {
-    throw new ValidationError(`A user with the global role ${user.role.toLowerCase()} cannot be ${role.toLowerCase().replace("_", " ")} on a case.`, { role: ["Not allowed for this user."] });
+    throw new ValidationError(
+      `A user with the global role ${user.role.toLowerCase()} cannot be ${role.toLowerCase().replace("_", " ")} on a case.`,
+      { role: ["Not allowed for this user."] },
+    );
   }
   await getDb().$transaction(async (tx) => {
     await lockCase(tx, c.id);
-    const existing = await tx.caseMember.findUnique({ where: { caseId_userId: { caseId: c.id, userId } }, select: { role: true } });
+    const existing = await tx.caseMember.findUnique({
+      where: { caseId_userId: { caseId: c.id, userId } },
+      select: { role: true },
+    });
     if (existing?.role === "LEAD" && role !== "LEAD") await assertLeadRemains(tx, c.id, facts.ownerOrgId, userId);
-    await tx.caseMember.upsert({ where: { caseId_userId: { caseId: c.id, userId } }, create: { caseId: c.id, userId, role }, update: { role } });
+    await tx.caseMember.upsert({
+      where: { caseId_userId: { caseId: c.id, userId } },
+      create: { caseId: c.id, userId, role },
+      update: { role },
+    });
     await recordAudit(
-      { actorId: actor.id, action: existing ? "case.member_role_changed" : "case.member_added", targetType: "user", targetId: userId, caseId: c.id, details: { role, ...(existing ? { from: existing.role } : {}) } },
+      {
+        actorId: actor.id,
+        action: existing ? "case.member_role_changed" : "case.member_added",
+        targetType: "user",
+        targetId: userId,
+        caseId: c.id,
+        details: { role, ...(existing ? { from: existing.role } : {}) },
+      },
       tx,
     );
   });
@@ -155,11 +242,24 @@ export async function removeMember(actor: TActor, caseId: unknown, input: unknow
   const { userId } = parseInput(ZRemoveMember, input);
   await getDb().$transaction(async (tx) => {
     await lockCase(tx, c.id);
-    const existing = await tx.caseMember.findUnique({ where: { caseId_userId: { caseId: c.id, userId: parseId(userId) } }, select: { role: true, user: { select: { orgId: true } } } });
+    const existing = await tx.caseMember.findUnique({
+      where: { caseId_userId: { caseId: c.id, userId: parseId(userId) } },
+      select: { role: true, user: { select: { orgId: true } } },
+    });
     if (!existing) throw new NotFoundError("That user is not a member of this case.");
     requireMemberAuthority(actor, facts, existing.user.orgId);
     if (existing.role === "LEAD") await assertLeadRemains(tx, c.id, facts.ownerOrgId, userId);
     await tx.caseMember.delete({ where: { caseId_userId: { caseId: c.id, userId } } });
-    await recordAudit({ actorId: actor.id, action: "case.member_removed", targetType: "user", targetId: userId, caseId: c.id, details: { role: existing.role } }, tx);
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "case.member_removed",
+        targetType: "user",
+        targetId: userId,
+        caseId: c.id,
+        details: { role: existing.role },
+      },
+      tx,
+    );
   });
 }

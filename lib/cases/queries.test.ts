@@ -8,12 +8,25 @@ describe("listCases", () => {
     const org = await createOrg();
     const lead = await createUser({ orgId: org.id });
     const outsider = await createUser({ orgId: org.id });
-    const mine = await createCase({ ownerOrgId: org.id, createdById: lead.id, members: [{ userId: lead.id, role: "LEAD" }] });
-    await createCase({ ownerOrgId: org.id, createdById: outsider.id, members: [{ userId: outsider.id, role: "LEAD" }] });
+    const mine = await createCase({
+      ownerOrgId: org.id,
+      createdById: lead.id,
+      members: [{ userId: lead.id, role: "LEAD" }],
+    });
+    await createCase({
+      ownerOrgId: org.id,
+      createdById: outsider.id,
+      members: [{ userId: outsider.id, role: "LEAD" }],
+    });
 
     const { items, total } = await listCases(lead, ZCaseFilters.parse({}));
     expect(items.map((c) => c.id)).toEqual([mine.id]);
     expect(total).toBe(1);
-    expect(items[0]).toMatchObject({ myRole: "LEAD", access: "member", ownerOrgName: org.name, number: expect.stringMatching(/^CB-\d{4}-\d{4}$/) });
+    expect(items[0]).toMatchObject({
+      myRole: "LEAD",
+      access: "member",
+      ownerOrgName: org.name,
+      number: expect.stringMatching(/^CB-\d{4}-\d{4}$/),
+    });
   });
 });

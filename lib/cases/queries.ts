@@ -52,10 +52,13 @@ export async function listCases(actor: TActor, filters: TCaseFilters): Promise<T
   const conditions: Prisma.CaseWhereInput[] = [visibleCasesWhere(actor)];
   if (filters.status) conditions.push({ status: filters.status });
   if (filters.severity) conditions.push({ severity: filters.severity });
-  if (filters.orgId) conditions.push({ OR: [{ ownerOrgId: filters.orgId }, { sharedWith: { some: { orgId: filters.orgId } } }] });
+  if (filters.orgId)
+    conditions.push({ OR: [{ ownerOrgId: filters.orgId }, { sharedWith: { some: { orgId: filters.orgId } } }] });
   if (filters.mine) conditions.push({ members: { some: { userId: actor.id } } });
   if (filters.q) {
-    conditions.push({ OR: [{ title: { contains: filters.q, mode: "insensitive" } }, { number: { equals: filters.q.toUpperCase() } }] });
+    conditions.push({
+      OR: [{ title: { contains: filters.q, mode: "insensitive" } }, { number: { equals: filters.q.toUpperCase() } }],
+    });
   }
   const where: Prisma.CaseWhereInput = { AND: conditions };
   const db = getDb();
@@ -107,7 +110,16 @@ export type TCaseHeader = {
   version: number;
   myRole: string | null;
   canRead: boolean;
-  permissions: { update: boolean; setStatus: boolean; setLegalHold: boolean; share: boolean; manageMembers: boolean; createNote: boolean; createEvidence: boolean; verifyEvidence: boolean };
+  permissions: {
+    update: boolean;
+    setStatus: boolean;
+    setLegalHold: boolean;
+    share: boolean;
+    manageMembers: boolean;
+    createNote: boolean;
+    createEvidence: boolean;
+    verifyEvidence: boolean;
+  };
 };
 
 /**
@@ -163,7 +175,10 @@ export async function getCaseOverview(actor: TActor, caseId: unknown): Promise<T
     where: { id: c.id },
     select: {
       ownerOrg: { select: { id: true, name: true } },
-      sharedWith: { select: { sharedAt: true, org: { select: { id: true, name: true } } }, orderBy: { sharedAt: "asc" } },
+      sharedWith: {
+        select: { sharedAt: true, org: { select: { id: true, name: true } } },
+        orderBy: { sharedAt: "asc" },
+      },
     },
   });
   await recordAudit({ actorId: actor.id, action: "case.viewed", targetType: "case", targetId: c.id, caseId: c.id });
@@ -178,7 +193,15 @@ export async function getCaseOverview(actor: TActor, caseId: unknown): Promise<T
   };
 }
 
-export type TCaseMemberRow = { userId: string; name: string; email: string; orgName: string; role: string; globalRole: string; addedAt: Date };
+export type TCaseMemberRow = {
+  userId: string;
+  name: string;
+  email: string;
+  orgName: string;
+  role: string;
+  globalRole: string;
+  addedAt: Date;
+};
 
 /** Members of a case, for members and for admins managing membership. */
 export async function listCaseMembers(actor: TActor, caseId: unknown): Promise<TCaseMemberRow[]> {
@@ -186,7 +209,11 @@ export async function listCaseMembers(actor: TActor, caseId: unknown): Promise<T
   const rows = await getDb().caseMember.findMany({
     where: { caseId: header.id },
     orderBy: [{ role: "asc" }, { addedAt: "asc" }],
-    select: { role: true, addedAt: true, user: { select: { id: true, name: true, email: true, role: true, org: { select: { name: true } } } } },
+    select: {
+      role: true,
+      addedAt: true,
+      user: { select: { id: true, name: true, email: true, role: true, org: { select: { name: true } } } },
+    },
   });
   return rows.map((r) => ({
     userId: r.user.id,
@@ -203,7 +230,11 @@ export async function listCaseMembers(actor: TActor, caseId: unknown): Promise<T
 export async function listMemberCandidates(actor: TActor, caseId: unknown) {
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.manage_members");
   return getDb().user.findMany({
-    where: { disabledAt: null, orgId: { in: [facts.ownerOrgId, ...facts.sharedOrgIds] }, memberships: { none: { caseId: c.id } } },
+    where: {
+      disabledAt: null,
+      orgId: { in: [facts.ownerOrgId, ...facts.sharedOrgIds] },
+      memberships: { none: { caseId: c.id } },
+    },
     orderBy: [{ org: { name: "asc" } }, { name: "asc" }],
     select: { id: true, name: true, email: true, role: true, org: { select: { name: true } } },
   });

@@ -15,7 +15,10 @@ const title = z
   .trim()
   .min(3, { message: "The title needs at least 3 characters." })
   .max(TITLE_MAX, { message: `The title can be at most ${TITLE_MAX} characters.` });
-const summary = z.string().trim().max(SUMMARY_MAX, { message: `The summary can be at most ${SUMMARY_MAX} characters.` });
+const summary = z
+  .string()
+  .trim()
+  .max(SUMMARY_MAX, { message: `The summary can be at most ${SUMMARY_MAX} characters.` });
 const severity = z.enum(SEVERITIES, { message: "Choose a severity: Low, Medium, High or Critical." });
 const tlp = z.enum(TLPS, { message: "Choose a TLP: Clear, Green, Amber, Amber+Strict or Red." });
 const status = z.enum(CASE_STATUSES, { message: "Choose a status: Open, Active, On hold or Closed." });
@@ -23,7 +26,13 @@ const releaseMode = z.enum(RELEASE_MODES, { message: "Choose how items reach the
 const version = z.coerce.number({ message: "The form is missing its version; reload the page." }).int().positive();
 const id = z.string().uuid({ message: "Unknown id." });
 
-export const ZCreateCase = z.object({ title, summary: summary.default(""), severity, tlp, releaseMode: releaseMode.default("DIRECT") });
+export const ZCreateCase = z.object({
+  title,
+  summary: summary.default(""),
+  severity,
+  tlp,
+  releaseMode: releaseMode.default("DIRECT"),
+});
 export type TCreateCase = z.infer<typeof ZCreateCase>;
 
 export const ZUpdateCase = z.object({ version, title, summary, severity, tlp, releaseMode });

@@ -6,7 +6,14 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 
-type QueuedMessage = { handlerId: number; message: Uint8Array; timestamp: number; resolve: (n: number) => void; reject: (e: unknown) => void; onData: (d: Uint8Array) => void };
+type QueuedMessage = {
+  handlerId: number;
+  message: Uint8Array;
+  timestamp: number;
+  resolve: (n: number) => void;
+  reject: (e: unknown) => void;
+  onData: (d: Uint8Array) => void;
+};
 type QueryQueue = {
   queue: QueuedMessage[];
   processing: boolean;

@@ -24,14 +24,23 @@ const EVIDENCE_FACTS = {
 } as const;
 
 export type TEvidenceFacts = Prisma.EvidenceGetPayload<{ select: typeof EVIDENCE_FACTS }>;
-export type TLoadedEvidence = { evidence: TEvidenceFacts; access: TCaseAccess; item: { orgId: string; visibility: TEvidenceFacts["visibility"]; authorId: string } };
+export type TLoadedEvidence = {
+  evidence: TEvidenceFacts;
+  access: TCaseAccess;
+  item: { orgId: string; visibility: TEvidenceFacts["visibility"]; authorId: string };
+};
 
 /**
  * One evidence item as `actor` sees it, checked against `action`. Unknown, of another case than
  * the URL says, or invisible to the actor (owner-organisation-only of another organisation, or
  * not a member) → NotFound, indistinguishable; visible but not allowed → Forbidden.
  */
-export async function loadEvidence(actor: TActor, evidenceId: unknown, action: TEvidenceAction, caseId?: unknown): Promise<TLoadedEvidence> {
+export async function loadEvidence(
+  actor: TActor,
+  evidenceId: unknown,
+  action: TEvidenceAction,
+  caseId?: unknown,
+): Promise<TLoadedEvidence> {
   const evidence = await getDb().evidence.findUnique({ where: { id: parseId(evidenceId) }, select: EVIDENCE_FACTS });
   if (!evidence || (caseId !== undefined && parseId(caseId) !== evidence.caseId)) throw new NotFoundError();
   const access = await loadCaseFacts(actor, evidence.caseId);
@@ -49,7 +58,13 @@ const FORBIDDEN: Record<TEvidenceAction, string> = {
   "evidence.purge": "Only an administrator can purge a deleted file.",
 };
 
-
-export async function addCustody(tx: Tx, evidenceId: string, actorId: string, action: CustodyAction, sha256: string | null, note = ""): Promise<void> {
+export async function addCustody(
+  tx: Tx,
+  evidenceId: string,
+  actorId: string,
+  action: CustodyAction,
+  sha256: string | null,
+  note = "",
+): Promise<void> {
   await tx.custodyEvent.create({ data: { evidenceId, actorId, action, sha256, note: note.slice(0, 2000) } });
 }

@@ -13,22 +13,40 @@ import { blobPath, sha256, stagedFiles, upload } from "@/tests/helpers/evidence"
 import { createJointCase, createUser, uid } from "@/tests/helpers/factories";
 
 const ALL = ZEvidenceFilters.parse({});
-const custody = async (id: string) => (await getDb().custodyEvent.findMany({ where: { evidenceId: id }, orderBy: { id: "asc" } })).map((c) => c.action);
-const download = async (...args: Parameters<typeof openEvidenceFile>) => buffer((await openEvidenceFile(...args)).stream);
+const custody = async (id: string) =>
+  (await getDb().custodyEvent.findMany({ where: { evidenceId: id }, orderBy: { id: "asc" } })).map((c) => c.action);
+const download = async (...args: Parameters<typeof openEvidenceFile>) =>
+  buffer((await openEvidenceFile(...args)).stream);
 
 describe("evidence", () => {
   it("stores the file under the SHA-256 of its bytes, serves identical bytes, and records custody", async () => {
     const w = await createJointCase();
     const bytes = Buffer.from(`ts,account,tokens\n2026-01-01T00:00:00Z,acct_${uid()},1200\n`);
-    const result = await upload(w.investigator, w.caseId, bytes, { title: "Usage export", kind: "API_LOG_EXPORT", fileName: "usage.csv", mimeType: "text/csv", tags: "usage, Keys", collectedBy: "SOC", source: "API gateway" });
+    const result = await upload(w.investigator, w.caseId, bytes, {
+      title: "Usage export",
+      kind: "API_LOG_EXPORT",
+      fileName: "usage.csv",
+      mimeType: "text/csv",
+      tags: "usage, Keys",
+      collectedBy: "SOC",
+      source: "API gateway",
+    });
     expect(result).toMatchObject({ sha256: sha256(bytes), size: bytes.length, duplicate: false });
     expect(existsSync(blobPath(result.sha256))).toBe(true);
     expect((await download(w.partnerLead, w.caseId, result.id, "download")).equals(bytes)).toBe(true);
     const item = await getEvidence(w.lead, w.caseId, result.id);
-    expect(item).toMatchObject({ sha256: sha256(bytes), size: bytes.length, mimeType: "text/csv", tags: ["usage", "keys"], addedByName: w.investigator.name });
+    expect(item).toMatchObject({
+      sha256: sha256(bytes),
+      size: bytes.length,
+      mimeType: "text/csv",
+      tags: ["usage", "keys"],
+      addedByName: w.investigator.name,
+    });
     expect(item.preview).toMatchObject({ kind: "csv", rows: [["ts", "account", "tokens"], expect.any(Array)] });
     expect(await custody(result.id)).toEqual(["COLLECTED", "UPLOADED", "DOWNLOADED", "VIEWED"]);
-    const audit = (await getDb().auditEvent.findMany({ where: { targetId: result.id }, orderBy: { id: "asc" } })).map((a) => a.action);
+    const audit = (await getDb().auditEvent.findMany({ where: { targetId: result.id }, orderBy: { id: "asc" } })).map(
+      (a) => a.action,
+    );
     expect(audit).toEqual(["evidence.uploaded", "evidence.downloaded", "evidence.viewed"]);
     expect(stagedFiles()).toEqual([]);
   });
@@ -49,14 +67,19 @@ describe("evidence", () => {
   it("owner-org-only evidence does not exist for the other organisation: list, counts, item, download", async () => {
     const w = await createJointCase();
     const shared = await upload(w.investigator, w.caseId, Buffer.from(`shared ${uid()}`), { title: "Shared" });
-    const secret = await upload(w.investigator, w.caseId, Buffer.from(`secret ${uid()}`), { title: "Ours", visibility: "OWNER_ORG_ONLY" });
+    const secret = await upload(w.investigator, w.caseId, Buffer.from(`secret ${uid()}`), {
+      title: "Ours",
+      visibility: "OWNER_ORG_ONLY",
+    });
     const mine = await listEvidence(w.viewer, w.caseId, ALL);
     expect(mine.total).toBe(2);
     const theirs = await listEvidence(w.partnerLead, w.caseId, ALL);
     expect(theirs.total).toBe(1);
     expect(theirs.items.map((i) => i.id)).toEqual([shared.id]);
     await expect(getEvidence(w.partnerLead, w.caseId, secret.id)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(openEvidenceFile(w.partnerInvestigator, w.caseId, secret.id, "download")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(openEvidenceFile(w.partnerInvestigator, w.caseId, secret.id, "download")).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await expect(verifyEvidence(w.partnerLead, w.caseId, secret.id)).rejects.toBeInstanceOf(NotFoundError);
     expect((await verifyCaseEvidence(w.partnerLead, w.caseId)).checked).toBe(1);
     // Released by a lead of its organisation, it reaches the partner, and custody says so.
@@ -75,7 +98,9 @@ describe("evidence", () => {
     await expect(openEvidenceFile(w.outsider, w.caseId, e.id, "download")).rejects.toBeInstanceOf(NotFoundError);
     // A lead of another case naming that case in the URL gets nothing either.
     await expect(getEvidence(other.lead, other.caseId, e.id)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(deleteEvidence(other.lead, other.caseId, e.id, { reason: "nope" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(deleteEvidence(other.lead, other.caseId, e.id, { reason: "nope" })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await expect(getEvidence(w.lead, w.caseId, "not-a-uuid")).rejects.toBeInstanceOf(NotFoundError);
   });
 
@@ -90,10 +115,16 @@ describe("evidence", () => {
     rmSync(blobPath(gone.sha256));
     const summary = await verifyCaseEvidence(w.investigator, w.caseId);
     expect(summary).toMatchObject({ checked: 3, intact: 1, mismatch: 1, missing: 1 });
-    expect(await getDb().evidence.findUniqueOrThrow({ where: { id: bad.id } })).toMatchObject({ integrity: "MISMATCH" });
-    const failed = await getDb().custodyEvent.findFirstOrThrow({ where: { evidenceId: bad.id, action: "VERIFICATION_FAILED" } });
+    expect(await getDb().evidence.findUniqueOrThrow({ where: { id: bad.id } })).toMatchObject({
+      integrity: "MISMATCH",
+    });
+    const failed = await getDb().custodyEvent.findFirstOrThrow({
+      where: { evidenceId: bad.id, action: "VERIFICATION_FAILED" },
+    });
     expect(failed.sha256).toBe(sha256("something else entirely"));
-    expect(await getDb().auditEvent.count({ where: { action: "evidence.integrity_failed", caseId: w.caseId } })).toBe(2);
+    expect(await getDb().auditEvent.count({ where: { action: "evidence.integrity_failed", caseId: w.caseId } })).toBe(
+      2,
+    );
     await expect(openEvidenceFile(w.lead, w.caseId, gone.id, "download")).rejects.toThrow(/missing/);
   });
 
@@ -101,7 +132,9 @@ describe("evidence", () => {
     const w = await createJointCase();
     const e = await upload(w.investigator, w.caseId, Buffer.from(`edit ${uid()}`));
     await updateEvidence(w.investigator, w.caseId, e.id, { version: 1, title: "Renamed", kind: "EMAIL", tags: "a,b" });
-    await expect(updateEvidence(w.lead, w.caseId, e.id, { version: 1, title: "Stale", kind: "EMAIL" })).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      updateEvidence(w.lead, w.caseId, e.id, { version: 1, title: "Stale", kind: "EMAIL" }),
+    ).rejects.toBeInstanceOf(ConflictError);
     const row = await getDb().evidence.findUniqueOrThrow({ where: { id: e.id } });
     expect(row).toMatchObject({ title: "Renamed", kind: "EMAIL", tags: ["a", "b"], version: 2, sha256: e.sha256 });
     expect(await custody(e.id)).toContain("METADATA_CHANGED");
@@ -110,8 +143,12 @@ describe("evidence", () => {
   it("delete: lead only, with a reason, refused under legal hold; the tombstone keeps record and custody", async () => {
     const w = await createJointCase();
     const e = await upload(w.investigator, w.caseId, Buffer.from(`delete ${uid()}`));
-    await expect(deleteEvidence(w.investigator, w.caseId, e.id, { reason: "not needed" })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(deleteEvidence(w.partnerLead, w.caseId, e.id, { reason: "not ours" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(deleteEvidence(w.investigator, w.caseId, e.id, { reason: "not needed" })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(deleteEvidence(w.partnerLead, w.caseId, e.id, { reason: "not ours" })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     await expect(deleteEvidence(w.lead, w.caseId, e.id, { reason: "" })).rejects.toBeInstanceOf(ValidationError);
     const { version } = await getDb().case.findUniqueOrThrow({ where: { id: w.caseId } });
     await setLegalHold(w.lead, w.caseId, { version, legalHold: "on" });
@@ -133,12 +170,18 @@ describe("evidence", () => {
     await getDb().caseMember.create({ data: { caseId: w.caseId, userId: admin.id, role: "VIEWER" } });
     const bytes = Buffer.from(`purge ${uid()}`);
     const e = await upload(w.investigator, w.caseId, bytes);
-    await expect(purgeEvidence(admin, w.caseId, e.id, { reason: "unlawful content" })).rejects.toThrow(/Only deleted evidence/);
+    await expect(purgeEvidence(admin, w.caseId, e.id, { reason: "unlawful content" })).rejects.toThrow(
+      /Only deleted evidence/,
+    );
     await deleteEvidence(w.lead, w.caseId, e.id, { reason: "unlawful content" });
-    await expect(purgeEvidence(w.lead, w.caseId, e.id, { reason: "unlawful content" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(purgeEvidence(w.lead, w.caseId, e.id, { reason: "unlawful content" })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     const { version } = await getDb().case.findUniqueOrThrow({ where: { id: w.caseId } });
     await setLegalHold(w.lead, w.caseId, { version, legalHold: "on" });
-    await expect(purgeEvidence(admin, w.caseId, e.id, { reason: "unlawful content" })).rejects.toBeInstanceOf(ConflictError);
+    await expect(purgeEvidence(admin, w.caseId, e.id, { reason: "unlawful content" })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     await setLegalHold(w.lead, w.caseId, { version: version + 1, legalHold: "off" });
     // Same bytes in another case: the blob must survive this purge.
     const other = await createJointCase();

@@ -8,39 +8,88 @@ import { getBlobStore } from "@/lib/storage";
 import { addCustody, loadEvidence } from "@/lib/evidence/access";
 import { ZDeleteEvidence, ZPurgeEvidence, ZUpdateEvidence } from "@/lib/evidence/schemas";
 
-const CONFLICT = "Someone else changed this evidence after you opened it. Your changes are still in the form: reload the page and apply them again.";
+const CONFLICT =
+  "Someone else changed this evidence after you opened it. Your changes are still in the form: reload the page and apply them again.";
 const HOLD = "This case is under legal hold: evidence cannot be deleted or purged until a lead lifts the hold.";
 const FIELDS = ["title", "kind", "source", "collectedAt", "collectedBy", "description", "tags", "privileged"] as const;
 
 /** Edits the metadata (the file itself is immutable), refusing a stale version. */
-export async function updateEvidence(actor: TActor, caseId: unknown, evidenceId: unknown, input: unknown): Promise<void> {
+export async function updateEvidence(
+  actor: TActor,
+  caseId: unknown,
+  evidenceId: unknown,
+  input: unknown,
+): Promise<void> {
   const { evidence: e } = await loadEvidence(actor, evidenceId, "evidence.edit", caseId);
   if (e.deletedAt) throw new ValidationError("Deleted evidence cannot be edited.");
   const { version, ...data } = parseInput(ZUpdateEvidence, input);
   await getDb().$transaction(async (tx) => {
-    const before = await tx.evidence.findUniqueOrThrow({ where: { id: e.id }, select: Object.fromEntries(FIELDS.map((f) => [f, true])) as Record<(typeof FIELDS)[number], true> });
-    const { count } = await tx.evidence.updateMany({ where: { id: e.id, version }, data: { ...data, version: { increment: 1 } } });
+    const before = await tx.evidence.findUniqueOrThrow({
+      where: { id: e.id },
+      select: Object.fromEntries(FIELDS.map((f) => [f, true])) as Record<(typeof FIELDS)[number], true>,
+    });
+    const { count } = await tx.evidence.updateMany({
+      where: { id: e.id, version },
+      data: { ...data, version: { increment: 1 } },
+    });
     if (count === 0) throw new ConflictError(CONFLICT);
     const changed = FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(data[f]));
-    await addCustody(tx, e.id, actor.id, "METADATA_CHANGED", e.sha256, changed.length ? `Changed: ${changed.join(", ")}.` : "Saved without changes.");
-    await recordAudit({ actorId: actor.id, action: "evidence.updated", targetType: "evidence", targetId: e.id, caseId: e.caseId, details: { changed, ...orgOnly(e) } }, tx);
+    await addCustody(
+      tx,
+      e.id,
+      actor.id,
+      "METADATA_CHANGED",
+      e.sha256,
+      changed.length ? `Changed: ${changed.join(", ")}.` : "Saved without changes.",
+    );
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "evidence.updated",
+        targetType: "evidence",
+        targetId: e.id,
+        caseId: e.caseId,
+        details: { changed, ...orgOnly(e) },
+      },
+      tx,
+    );
   });
 }
 
 /** Tombstones evidence: the record, hash and custody stay; the file is no longer served. */
-export async function deleteEvidence(actor: TActor, caseId: unknown, evidenceId: unknown, input: unknown): Promise<void> {
+export async function deleteEvidence(
+  actor: TActor,
+  caseId: unknown,
+  evidenceId: unknown,
+  input: unknown,
+): Promise<void> {
   const { evidence: e, access } = await loadEvidence(actor, evidenceId, "evidence.delete", caseId);
   const { reason } = parseInput(ZDeleteEvidence, input);
   if (access.case.legalHold) throw new ConflictError(HOLD);
   if (e.deletedAt) throw new ValidationError("This evidence is already deleted.");
   await getDb().$transaction(async (tx) => {
     // Re-read under a row lock: a legal hold set since the check above wins.
-    const [c] = await tx.$queryRaw<{ legalHold: boolean }[]>`SELECT "legalHold" FROM "Case" WHERE id = ${e.caseId}::uuid FOR UPDATE`;
+    const [c] = await tx.$queryRaw<
+      { legalHold: boolean }[]
+    >`SELECT "legalHold" FROM "Case" WHERE id = ${e.caseId}::uuid FOR UPDATE`;
     if (c?.legalHold) throw new ConflictError(HOLD);
-    const { count } = await tx.evidence.updateMany({ where: { id: e.id, deletedAt: null }, data: { deletedAt: new Date(), deletedById: actor.id, deleteReason: reason, version: { increment: 1 } } });
+    const { count } = await tx.evidence.updateMany({
+      where: { id: e.id, deletedAt: null },
+      data: { deletedAt: new Date(), deletedById: actor.id, deleteReason: reason, version: { increment: 1 } },
+    });
     if (count === 0) throw new ValidationError("This evidence is already deleted.");
     await addCustody(tx, e.id, actor.id, "DELETED", e.sha256, reason);
-    await recordAudit({ actorId: actor.id, action: "evidence.deleted", targetType: "evidence", targetId: e.id, caseId: e.caseId, details: { reason, ...orgOnly(e) } }, tx);
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "evidence.deleted",
+        targetType: "evidence",
+        targetId: e.id,
+        caseId: e.caseId,
+        details: { reason, ...orgOnly(e) },
+      },
+      tx,
+    );
   });
 }
 
@@ -49,21 +98,49 @@ export async function deleteEvidence(actor: TActor, caseId: unknown, evidenceId:
  * content-addressed and may be shared with other items (in any case): it is removed only when
  * no other unpurged item points to it. Refused under legal hold.
  */
-export async function purgeEvidence(actor: TActor, caseId: unknown, evidenceId: unknown, input: unknown): Promise<{ blobRemoved: boolean }> {
+export async function purgeEvidence(
+  actor: TActor,
+  caseId: unknown,
+  evidenceId: unknown,
+  input: unknown,
+): Promise<{ blobRemoved: boolean }> {
   const { evidence: e, access } = await loadEvidence(actor, evidenceId, "evidence.purge", caseId);
   const { reason } = parseInput(ZPurgeEvidence, input);
   if (access.case.legalHold) throw new ConflictError(HOLD);
-  if (!e.deletedAt) throw new ValidationError("Only deleted evidence can be purged: a lead deletes it first, giving a reason.");
+  if (!e.deletedAt)
+    throw new ValidationError("Only deleted evidence can be purged: a lead deletes it first, giving a reason.");
   if (e.purgedAt) throw new ValidationError("This file has already been purged.");
   return getDb().$transaction(async (tx) => {
-    const [c] = await tx.$queryRaw<{ legalHold: boolean }[]>`SELECT "legalHold" FROM "Case" WHERE id = ${e.caseId}::uuid FOR UPDATE`;
+    const [c] = await tx.$queryRaw<
+      { legalHold: boolean }[]
+    >`SELECT "legalHold" FROM "Case" WHERE id = ${e.caseId}::uuid FOR UPDATE`;
     if (c?.legalHold) throw new ConflictError(HOLD);
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${e.sha256}, 0))`;
-    const { count } = await tx.evidence.updateMany({ where: { id: e.id, purgedAt: null }, data: { purgedAt: new Date(), version: { increment: 1 } } });
+    const { count } = await tx.evidence.updateMany({
+      where: { id: e.id, purgedAt: null },
+      data: { purgedAt: new Date(), version: { increment: 1 } },
+    });
     if (count === 0) throw new ValidationError("This file has already been purged.");
     const sharers = await tx.evidence.count({ where: { sha256: e.sha256, purgedAt: null } });
-    await addCustody(tx, e.id, actor.id, "PURGED", e.sha256, sharers ? `${reason} (The same bytes belong to another item, so the stored file stays for it.)` : reason);
-    await recordAudit({ actorId: actor.id, action: "evidence.purged", targetType: "evidence", targetId: e.id, caseId: e.caseId, details: { reason, blobRemoved: sharers === 0, ...orgOnly(e) } }, tx);
+    await addCustody(
+      tx,
+      e.id,
+      actor.id,
+      "PURGED",
+      e.sha256,
+      sharers ? `${reason} (The same bytes belong to another item, so the stored file stays for it.)` : reason,
+    );
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "evidence.purged",
+        targetType: "evidence",
+        targetId: e.id,
+        caseId: e.caseId,
+        details: { reason, blobRemoved: sharers === 0, ...orgOnly(e) },
+      },
+      tx,
+    );
     // Last, so a failed removal rolls the purge back; a crash after it leaves a purged row
     // whose blob is gone, which is the intended end state.
     if (sharers === 0) await getBlobStore().remove(e.sha256);

@@ -5,16 +5,39 @@ import type { CaseRole, GlobalRole } from "@/lib/generated/prisma/enums";
 
 const OWNER = "org-owner";
 const PARTNER = "org-partner";
-const facts = (memberRole: CaseRole | null): TCaseFacts => ({ memberRole, ownerOrgId: OWNER, sharedOrgIds: [PARTNER], tlp: "AMBER" });
+const facts = (memberRole: CaseRole | null): TCaseFacts => ({
+  memberRole,
+  ownerOrgId: OWNER,
+  sharedOrgIds: [PARTNER],
+  tlp: "AMBER",
+});
 const actor = (orgId: string, role: GlobalRole = "INVESTIGATOR") => ({ id: `u-${orgId}-${role}`, role, orgId });
-const item = (visibility: "ALL_CASE_ORGS" | "OWNER_ORG_ONLY", authorId = "someone") => ({ orgId: OWNER, visibility, authorId });
+const item = (visibility: "ALL_CASE_ORGS" | "OWNER_ORG_ONLY", authorId = "someone") => ({
+  orgId: OWNER,
+  visibility,
+  authorId,
+});
 
 type Row = [string, GlobalRole, CaseRole | null, string, "ALL_CASE_ORGS" | "OWNER_ORG_ONLY", TEvidenceAction[]];
 // Who may do what to an item uploaded by someone else of the owner organisation.
 const TABLE: Row[] = [
-  ["owner lead", "INVESTIGATOR", "LEAD", OWNER, "OWNER_ORG_ONLY", ["evidence.read", "evidence.edit", "evidence.verify", "evidence.delete"]],
+  [
+    "owner lead",
+    "INVESTIGATOR",
+    "LEAD",
+    OWNER,
+    "OWNER_ORG_ONLY",
+    ["evidence.read", "evidence.edit", "evidence.verify", "evidence.delete"],
+  ],
   ["owner investigator", "INVESTIGATOR", "INVESTIGATOR", OWNER, "ALL_CASE_ORGS", ["evidence.read", "evidence.verify"]],
-  ["owner legal reviewer", "LEGAL", "LEGAL_REVIEWER", OWNER, "ALL_CASE_ORGS", ["evidence.read", "evidence.edit", "evidence.verify"]],
+  [
+    "owner legal reviewer",
+    "LEGAL",
+    "LEGAL_REVIEWER",
+    OWNER,
+    "ALL_CASE_ORGS",
+    ["evidence.read", "evidence.edit", "evidence.verify"],
+  ],
   ["owner viewer", "EXECUTIVE", "VIEWER", OWNER, "ALL_CASE_ORGS", ["evidence.read"]],
   ["owner admin viewer", "ADMIN", "VIEWER", OWNER, "ALL_CASE_ORGS", ["evidence.read", "evidence.purge"]],
   ["partner lead, shared item", "INVESTIGATOR", "LEAD", PARTNER, "ALL_CASE_ORGS", ["evidence.read", "evidence.verify"]],
@@ -25,7 +48,13 @@ const TABLE: Row[] = [
   ["non-member executive", "EXECUTIVE", null, OWNER, "ALL_CASE_ORGS", []],
   ["member of an organisation no longer on the case", "INVESTIGATOR", "LEAD", "org-gone", "ALL_CASE_ORGS", []],
 ];
-const ACTIONS: TEvidenceAction[] = ["evidence.read", "evidence.edit", "evidence.verify", "evidence.delete", "evidence.purge"];
+const ACTIONS: TEvidenceAction[] = [
+  "evidence.read",
+  "evidence.edit",
+  "evidence.verify",
+  "evidence.delete",
+  "evidence.purge",
+];
 
 describe("evidence policy", () => {
   for (const [label, role, caseRole, orgId, visibility, allowed] of TABLE) {

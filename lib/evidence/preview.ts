@@ -32,7 +32,8 @@ export function parseCsvRows(text: string, maxRows: number): string[][] {
 
 export async function readPreview(e: { sha256: string; mimeType: string; size: bigint }): Promise<TPreview> {
   if (IMAGE_PREVIEW_TYPES.has(e.mimeType)) return { kind: "image" };
-  if (!TEXT_PREVIEW_TYPES.has(e.mimeType)) return { kind: "none", reason: "No preview for this type of file: download it and open it outside Casebridge." };
+  if (!TEXT_PREVIEW_TYPES.has(e.mimeType))
+    return { kind: "none", reason: "No preview for this type of file: download it and open it outside Casebridge." };
   const size = Number(e.size);
   const isJson = e.mimeType === "application/json" && size <= JSON_MAX;
   const head = await readHead(e.sha256, isJson ? JSON_MAX : TEXT_BYTES);

@@ -30,7 +30,14 @@ export type TEvidenceRow = {
   createdAt: Date;
   deleted: boolean;
 };
-export type TEvidenceList = { items: TEvidenceRow[]; total: number; page: number; pageCount: number; orgs: { id: string; name: string }[]; tags: string[] };
+export type TEvidenceList = {
+  items: TEvidenceRow[];
+  total: number;
+  page: number;
+  pageCount: number;
+  orgs: { id: string; name: string }[];
+  tags: string[];
+};
 
 const ROW = {
   id: true,
@@ -50,7 +57,12 @@ const ROW = {
   addedBy: { select: { name: true, org: { select: { id: true, name: true } } } },
 } as const satisfies Prisma.EvidenceSelect;
 
-const toRow = ({ addedBy, size, deletedAt, ...e }: Prisma.EvidenceGetPayload<{ select: typeof ROW }>): TEvidenceRow => ({
+const toRow = ({
+  addedBy,
+  size,
+  deletedAt,
+  ...e
+}: Prisma.EvidenceGetPayload<{ select: typeof ROW }>): TEvidenceRow => ({
   ...e,
   size: Number(size),
   orgName: addedBy.org.name,
@@ -59,7 +71,9 @@ const toRow = ({ addedBy, size, deletedAt, ...e }: Prisma.EvidenceGetPayload<{ s
 });
 
 /** The SQL form of canOnItem's visibility rule: owner-org-only items of other organisations do not exist. */
-const visibleTo = (actor: TActor): Prisma.EvidenceWhereInput => ({ OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] });
+const visibleTo = (actor: TActor): Prisma.EvidenceWhereInput => ({
+  OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }],
+});
 
 const ORDER: Record<TEvidenceFilters["sort"], (dir: "asc" | "desc") => Prisma.EvidenceOrderByWithRelationInput[]> = {
   added: (dir) => [{ createdAt: dir }, { id: dir }],
@@ -71,7 +85,11 @@ const ORDER: Record<TEvidenceFilters["sort"], (dir: "asc" | "desc") => Prisma.Ev
 /** The evidence of a case the actor may see, filtered, sorted and paginated. The read is audited. */
 export async function listEvidence(actor: TActor, caseId: unknown, filters: TEvidenceFilters): Promise<TEvidenceList> {
   const { case: c } = await requireCaseAccess(actor, caseId, "case.read");
-  const conditions: Prisma.EvidenceWhereInput[] = [{ caseId: c.id }, visibleTo(actor), filters.deleted ? { deletedAt: { not: null } } : { deletedAt: null }];
+  const conditions: Prisma.EvidenceWhereInput[] = [
+    { caseId: c.id },
+    visibleTo(actor),
+    filters.deleted ? { deletedAt: { not: null } } : { deletedAt: null },
+  ];
   if (filters.kind) conditions.push({ kind: filters.kind });
   if (filters.tag) conditions.push({ tags: { has: filters.tag } });
   if (filters.orgId) conditions.push({ orgId: filters.orgId });
@@ -80,13 +98,34 @@ export async function listEvidence(actor: TActor, caseId: unknown, filters: TEvi
   const db = getDb();
   const [total, rows, orgIds, tags] = await Promise.all([
     db.evidence.count({ where }),
-    db.evidence.findMany({ where, orderBy: ORDER[filters.sort](filters.dir), skip: (filters.page - 1) * EVIDENCE_PAGE_SIZE, take: EVIDENCE_PAGE_SIZE, select: ROW }),
-    db.evidence.findMany({ where: { caseId: c.id, ...visibleTo(actor) }, distinct: ["orgId"], select: { orgId: true } }),
+    db.evidence.findMany({
+      where,
+      orderBy: ORDER[filters.sort](filters.dir),
+      skip: (filters.page - 1) * EVIDENCE_PAGE_SIZE,
+      take: EVIDENCE_PAGE_SIZE,
+      select: ROW,
+    }),
+    db.evidence.findMany({
+      where: { caseId: c.id, ...visibleTo(actor) },
+      distinct: ["orgId"],
+      select: { orgId: true },
+    }),
     db.$queryRaw<{ tag: string }[]>`SELECT DISTINCT t AS tag FROM "Evidence", unnest("tags") AS t
       WHERE "caseId" = ${c.id}::uuid AND "deletedAt" IS NULL AND ("visibility" = 'ALL_CASE_ORGS' OR "orgId" = ${actor.orgId}::uuid) ORDER BY 1 LIMIT 200`,
   ]);
-  const orgs = await db.organization.findMany({ where: { id: { in: orgIds.map((o) => o.orgId) } }, orderBy: { name: "asc" }, select: { id: true, name: true } });
-  await recordAudit({ actorId: actor.id, action: "case.evidence_listed", targetType: "case", targetId: c.id, caseId: c.id, details: { count: rows.length, total } });
+  const orgs = await db.organization.findMany({
+    where: { id: { in: orgIds.map((o) => o.orgId) } },
+    orderBy: { name: "asc" },
+    select: { id: true, name: true },
+  });
+  await recordAudit({
+    actorId: actor.id,
+    action: "case.evidence_listed",
+    targetType: "case",
+    targetId: c.id,
+    caseId: c.id,
+    details: { count: rows.length, total },
+  });
   return {
     items: rows.map(toRow),
     total,
@@ -97,7 +136,14 @@ export async function listEvidence(actor: TActor, caseId: unknown, filters: TEvi
   };
 }
 
-export type TCustodyRow = { id: string; action: string; actorName: string; sha256: string | null; note: string; occurredAt: Date };
+export type TCustodyRow = {
+  id: string;
+  action: string;
+  actorName: string;
+  sha256: string | null;
+  note: string;
+  occurredAt: Date;
+};
 
 export type TEvidenceDetail = TEvidenceRow & {
   caseId: string;
@@ -120,12 +166,34 @@ export async function getEvidence(actor: TActor, caseId: unknown, evidenceId: un
   const db = getDb();
   const row = await db.evidence.findUniqueOrThrow({
     where: { id: e.id },
-    select: { ...ROW, caseId: true, source: true, collectedBy: true, description: true, version: true, lastVerifiedAt: true, deleteReason: true, purgedAt: true },
+    select: {
+      ...ROW,
+      caseId: true,
+      source: true,
+      collectedBy: true,
+      description: true,
+      version: true,
+      lastVerifiedAt: true,
+      deleteReason: true,
+      purgedAt: true,
+    },
   });
-  const preview = e.deletedAt ? ({ kind: "none", reason: "Deleted evidence is not previewed." } as const) : await readPreview(e);
+  const preview = e.deletedAt
+    ? ({ kind: "none", reason: "Deleted evidence is not previewed." } as const)
+    : await readPreview(e);
   await db.$transaction(async (tx) => {
     await addCustody(tx, e.id, actor.id, "VIEWED", e.sha256);
-    await recordAudit({ actorId: actor.id, action: "evidence.viewed", targetType: "evidence", targetId: e.id, caseId: e.caseId, details: orgOnly(e) }, tx);
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "evidence.viewed",
+        targetType: "evidence",
+        targetId: e.id,
+        caseId: e.caseId,
+        details: orgOnly(e),
+      },
+      tx,
+    );
   });
   const custody = await db.custodyEvent.findMany({
     where: { evidenceId: e.id },
@@ -152,7 +220,8 @@ export async function getEvidence(actor: TActor, caseId: unknown, evidenceId: un
       verify: e.purgedAt === null && allowed("evidence.verify"),
       delete: live && allowed("evidence.delete"),
       purge: !live && e.purgedAt === null && allowed("evidence.purge"),
-      release: live && e.visibility === "OWNER_ORG_ONLY" && access.facts.memberRole === "LEAD" && e.orgId === actor.orgId,
+      release:
+        live && e.visibility === "OWNER_ORG_ONLY" && access.facts.memberRole === "LEAD" && e.orgId === actor.orgId,
     },
   };
 }
@@ -160,16 +229,35 @@ export async function getEvidence(actor: TActor, caseId: unknown, evidenceId: un
 export type TEvidenceFile = { stream: Readable; fileName: string; mimeType: string; size: number; sha256: string };
 
 /** Opens the file for download (or, for raster images only, inline preview). Audited; a download is also custody. */
-export async function openEvidenceFile(actor: TActor, caseId: unknown, evidenceId: unknown, purpose: "download" | "preview"): Promise<TEvidenceFile> {
+export async function openEvidenceFile(
+  actor: TActor,
+  caseId: unknown,
+  evidenceId: unknown,
+  purpose: "download" | "preview",
+): Promise<TEvidenceFile> {
   const { evidence: e } = await loadEvidence(actor, evidenceId, "evidence.read", caseId);
-  if (e.deletedAt) throw new NotFoundError("This evidence was deleted; its record and custody history remain, the file is no longer served.");
+  if (e.deletedAt)
+    throw new NotFoundError(
+      "This evidence was deleted; its record and custody history remain, the file is no longer served.",
+    );
   if (purpose === "preview" && !IMAGE_PREVIEW_TYPES.has(e.mimeType)) throw new NotFoundError();
   const stream = await getBlobStore().read(e.sha256);
-  if (!stream) throw new NotFoundError("The stored file is missing. Run an integrity check on this item: it records the loss.");
+  if (!stream)
+    throw new NotFoundError("The stored file is missing. Run an integrity check on this item: it records the loss.");
   try {
     await getDb().$transaction(async (tx) => {
       if (purpose === "download") await addCustody(tx, e.id, actor.id, "DOWNLOADED", e.sha256);
-      await recordAudit({ actorId: actor.id, action: purpose === "download" ? "evidence.downloaded" : "evidence.previewed", targetType: "evidence", targetId: e.id, caseId: e.caseId, details: orgOnly(e) }, tx);
+      await recordAudit(
+        {
+          actorId: actor.id,
+          action: purpose === "download" ? "evidence.downloaded" : "evidence.previewed",
+          targetType: "evidence",
+          targetId: e.id,
+          caseId: e.caseId,
+          details: orgOnly(e),
+        },
+        tx,
+      );
     });
   } catch (error) {
     stream.destroy();

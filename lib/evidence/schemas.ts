@@ -2,7 +2,14 @@ import { z } from "zod";
 import { VISIBILITIES } from "@/lib/notes/schemas";
 
 // Shared with the client forms; the server parse is the one that counts.
-export const EVIDENCE_KINDS = ["API_LOG_EXPORT", "SCREENSHOT", "DOCUMENT", "EMAIL", "NETWORK_CAPTURE", "OTHER"] as const;
+export const EVIDENCE_KINDS = [
+  "API_LOG_EXPORT",
+  "SCREENSHOT",
+  "DOCUMENT",
+  "EMAIL",
+  "NETWORK_CAPTURE",
+  "OTHER",
+] as const;
 export const EVIDENCE_KIND_LABELS: Record<(typeof EVIDENCE_KINDS)[number], string> = {
   API_LOG_EXPORT: "API log export",
   SCREENSHOT: "Screenshot",
@@ -16,21 +23,33 @@ export const EVIDENCE_PAGE_SIZE = 25;
 export const DESCRIPTION_MAX = 2_000; // travels in a request header on upload (see upload.ts)
 const TAGS_MAX = 20;
 
-const text = (label: string, max: number) => z.string().trim().max(max, { message: `${label} can be at most ${max.toLocaleString("en")} characters.` });
-const title = z.string({ message: "Enter a title." }).trim().min(1, { message: "Enter a title." }).max(200, { message: "The title can be at most 200 characters." });
+const text = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `${label} can be at most ${max.toLocaleString("en")} characters.` });
+const title = z
+  .string({ message: "Enter a title." })
+  .trim()
+  .min(1, { message: "Enter a title." })
+  .max(200, { message: "The title can be at most 200 characters." });
 const kind = z.enum(EVIDENCE_KINDS, { message: "Choose what kind of evidence this is." });
 const collectedAt = z
   .union([z.literal(""), z.null(), z.coerce.date({ message: "Enter a valid date and time." })])
   .optional()
   .transform((v) => (v instanceof Date ? v : null))
-  .refine((d) => d === null || d.getTime() <= Date.now() + 24 * 3600_000, { message: "The collection time cannot be in the future." });
+  .refine((d) => d === null || d.getTime() <= Date.now() + 24 * 3600_000, {
+    message: "The collection time cannot be in the future.",
+  });
 const tags = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform((v) => (typeof v === "string" ? v.split(",") : (v ?? [])))
   .transform((list) => [...new Set(list.map((t) => t.trim().toLowerCase()).filter(Boolean))])
   .refine((list) => list.length <= TAGS_MAX, { message: `At most ${TAGS_MAX} tags.` })
-  .refine((list) => list.every((t) => t.length <= 40 && /^[\p{L}\p{N}_.:\- ]+$/u.test(t)), { message: "Tags are words of up to 40 letters, digits, spaces, - _ . or :." });
+  .refine((list) => list.every((t) => t.length <= 40 && /^[\p{L}\p{N}_.:\- ]+$/u.test(t)), {
+    message: "Tags are words of up to 40 letters, digits, spaces, - _ . or :.",
+  });
 const flag = z
   .union([z.boolean(), z.enum(["on", "true", "false", ""])])
   .optional()
@@ -53,14 +72,18 @@ export const ZFileName = z
   .min(1, { message: "The file has no name." })
   .max(255, { message: "The file name can be at most 255 characters." })
   .refine((n) => !/[\u0000-\u001f\u007f]/.test(n), { message: "The file name contains control characters." })
-  .refine((n) => !/[/\\]/.test(n) && n !== "." && n !== ".." && !n.includes(".."), { message: "The file name must not contain a path (/, \\ or ..)." });
+  .refine((n) => !/[/\\]/.test(n) && n !== "." && n !== ".." && !n.includes(".."), {
+    message: "The file name must not contain a path (/, \\ or ..).",
+  });
 
 export const ZMimeType = z
   .string()
   .trim()
   .toLowerCase()
   .transform((v) => v.split(";")[0]!.trim() || "application/octet-stream")
-  .refine((v) => /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(v), { message: "The declared file type is not a valid MIME type." });
+  .refine((v) => /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(v), {
+    message: "The declared file type is not a valid MIME type.",
+  });
 
 export const ZUploadMetadata = z.object({
   ...metadata,
@@ -76,11 +99,19 @@ export const ZUpdateEvidence = z.object({
 });
 export type TUpdateEvidence = z.infer<typeof ZUpdateEvidence>;
 
-const reason = z.string({ message: "Give a reason." }).trim().min(3, { message: "Give a reason (at least 3 characters)." }).max(2000, { message: "The reason can be at most 2,000 characters." });
+const reason = z
+  .string({ message: "Give a reason." })
+  .trim()
+  .min(3, { message: "Give a reason (at least 3 characters)." })
+  .max(2000, { message: "The reason can be at most 2,000 characters." });
 export const ZDeleteEvidence = z.object({ reason });
 export const ZPurgeEvidence = z.object({ reason });
 
-export const ZSha256 = z.string().trim().toLowerCase().regex(/^[0-9a-f]{64}$/, { message: "The X-Content-SHA256 header must be 64 hexadecimal characters." });
+export const ZSha256 = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[0-9a-f]{64}$/, { message: "The X-Content-SHA256 header must be 64 hexadecimal characters." });
 
 export const ZEvidenceFilters = z.object({
   kind: z.enum(EVIDENCE_KINDS).optional().catch(undefined),

@@ -52,12 +52,20 @@ describe("evidence upload refuses bad input and keeps nothing", () => {
   it("declared type that does not match the content's magic bytes", async () => {
     const w = await createJointCase();
     const html = Buffer.from(`<html><script>alert(1)</script>${uid()}</html>`);
-    await expect(upload(w.lead, w.caseId, html, { fileName: "shot.png", mimeType: "image/png" })).rejects.toThrow(/declared as image\/png/);
-    await expect(upload(w.lead, w.caseId, PNG, { fileName: "notes.pdf", mimeType: "application/pdf" })).rejects.toThrow(/PNG image/);
-    await expect(upload(w.lead, w.caseId, PNG, { fileName: "notes.txt", mimeType: "text/plain" })).rejects.toThrow(/PNG image/);
+    await expect(upload(w.lead, w.caseId, html, { fileName: "shot.png", mimeType: "image/png" })).rejects.toThrow(
+      /declared as image\/png/,
+    );
+    await expect(upload(w.lead, w.caseId, PNG, { fileName: "notes.pdf", mimeType: "application/pdf" })).rejects.toThrow(
+      /PNG image/,
+    );
+    await expect(upload(w.lead, w.caseId, PNG, { fileName: "notes.txt", mimeType: "text/plain" })).rejects.toThrow(
+      /PNG image/,
+    );
     await expectNothingStored(w.caseId, html);
     await expectNothingStored(w.caseId, PNG);
-    expect(await upload(w.lead, w.caseId, PNG, { fileName: "shot.png", mimeType: "image/png" })).toMatchObject({ duplicate: false });
+    expect(await upload(w.lead, w.caseId, PNG, { fileName: "shot.png", mimeType: "image/png" })).toMatchObject({
+      duplicate: false,
+    });
   });
 
   it("an interrupted upload (the connection dropped mid-stream)", async () => {
@@ -65,14 +73,18 @@ describe("evidence upload refuses bad input and keeps nothing", () => {
     const bytes = Buffer.alloc(900, uid());
     await expect(upload(w.lead, w.caseId, bytes, {}, { failAfter: 300 })).rejects.toThrow(/interrupted/);
     // A body that ends early without an error, shorter than announced, is just as incomplete.
-    await expect(upload(w.lead, w.caseId, bytes.subarray(0, 500), {}, { contentLength: 900 })).rejects.toThrow(/interrupted/);
+    await expect(upload(w.lead, w.caseId, bytes.subarray(0, 500), {}, { contentLength: 900 })).rejects.toThrow(
+      /interrupted/,
+    );
     await expectNothingStored(w.caseId, bytes);
   });
 
   it("a SHA-256 from the client that differs from the bytes that arrived", async () => {
     const w = await createJointCase();
     const bytes = Buffer.from(`hash ${uid()}`);
-    await expect(upload(w.lead, w.caseId, bytes, {}, { sha256: sha256("other") })).rejects.toThrow(/does not match the SHA-256/);
+    await expect(upload(w.lead, w.caseId, bytes, {}, { sha256: sha256("other") })).rejects.toThrow(
+      /does not match the SHA-256/,
+    );
     await expect(upload(w.lead, w.caseId, bytes, {}, { sha256: "xyz" })).rejects.toBeInstanceOf(ValidationError);
     await expectNothingStored(w.caseId, bytes);
     expect((await upload(w.lead, w.caseId, bytes, {}, { sha256: sha256(bytes) })).sha256).toBe(sha256(bytes));

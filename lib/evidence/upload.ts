@@ -41,7 +41,10 @@ function parseMetadata(header: string | null): TUploadMetadata {
 }
 
 /** Node's file-system errors (disk full, permissions) are ours; other stream errors are the client's. */
-const isLocalFailure = (error: unknown) => error instanceof Error && /^E[A-Z]+$/.test(String((error as { code?: string }).code)) && (error as { syscall?: string }).syscall !== undefined;
+const isLocalFailure = (error: unknown) =>
+  error instanceof Error &&
+  /^E[A-Z]+$/.test(String((error as { code?: string }).code)) &&
+  (error as { syscall?: string }).syscall !== undefined;
 
 async function stage(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<TStagedBlob> {
   try {
@@ -67,14 +70,18 @@ export async function uploadEvidence(actor: TActor, caseId: unknown, upload: TEv
   const maxBytes = getEnv().EVIDENCE_MAX_BYTES;
   const declared = upload.contentLength === null ? null : Number(upload.contentLength);
   if (declared !== null && declared > maxBytes) throw tooLarge(maxBytes);
-  if (!upload.body || declared === 0) throw new ValidationError("The file is empty: there is nothing to keep as evidence.");
+  if (!upload.body || declared === 0)
+    throw new ValidationError("The file is empty: there is nothing to keep as evidence.");
 
   const staged = await stage(upload.body, maxBytes);
   try {
     if (staged.size === 0) throw new ValidationError("The file is empty: there is nothing to keep as evidence.");
-    if (declared !== null && Number.isFinite(declared) && staged.size !== declared) throw new ValidationError(INTERRUPTED);
+    if (declared !== null && Number.isFinite(declared) && staged.size !== declared)
+      throw new ValidationError(INTERRUPTED);
     if (expected && expected !== staged.sha256) {
-      throw new ValidationError("The file that arrived does not match the SHA-256 your browser computed: it changed or was corrupted on the way. Nothing was stored; try again.");
+      throw new ValidationError(
+        "The file that arrived does not match the SHA-256 your browser computed: it changed or was corrupted on the way. Nothing was stored; try again.",
+      );
     }
     const mimeType = checkDeclaredType(meta.mimeType, staged.head);
     await staged.commit();
@@ -84,35 +91,94 @@ export async function uploadEvidence(actor: TActor, caseId: unknown, upload: TEv
   }
 }
 
-async function saveRow(actor: TActor, c: { id: string; releaseMode: string }, meta: TUploadMetadata, blob: TStagedBlob): Promise<TUploadResult> {
+async function saveRow(
+  actor: TActor,
+  c: { id: string; releaseMode: string },
+  meta: TUploadMetadata,
+  blob: TStagedBlob,
+): Promise<TUploadResult> {
   const { sha256, size } = blob;
   const visibility = c.releaseMode === "DIRECT" ? meta.visibility : "OWNER_ORG_ONLY";
   return getDb().$transaction(async (tx) => {
     // Serialises with a purge of the same blob (lib/evidence/mutations.ts): either the purge
     // sees this row and keeps the blob, or this sees the blob gone and refuses.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${sha256}, 0))`;
-    if (!(await getBlobStore().exists(sha256))) throw new ConflictError("The stored file was removed at the same moment. Upload it again.");
+    if (!(await getBlobStore().exists(sha256)))
+      throw new ConflictError("The stored file was removed at the same moment. Upload it again.");
     const existing = await tx.evidence.findFirst({
       where: { caseId: c.id, sha256, deletedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] },
       orderBy: { createdAt: "asc" },
       select: { id: true, orgId: true, visibility: true },
     });
     if (existing) {
-      await addCustody(tx, existing.id, actor.id, "UPLOADED", sha256, `Identical bytes uploaded again as "${meta.fileName}"; no new item was created.`);
-      await recordAudit({ actorId: actor.id, action: "evidence.duplicate_upload", targetType: "evidence", targetId: existing.id, caseId: c.id, details: { sha256, ...orgOnly(existing) } }, tx);
+      await addCustody(
+        tx,
+        existing.id,
+        actor.id,
+        "UPLOADED",
+        sha256,
+        `Identical bytes uploaded again as "${meta.fileName}"; no new item was created.`,
+      );
+      await recordAudit(
+        {
+          actorId: actor.id,
+          action: "evidence.duplicate_upload",
+          targetType: "evidence",
+          targetId: existing.id,
+          caseId: c.id,
+          details: { sha256, ...orgOnly(existing) },
+        },
+        tx,
+      );
       return { id: existing.id, sha256, size, duplicate: true };
     }
     const { privileged, ...fields } = meta;
     const row = await tx.evidence.create({
-      data: { ...fields, privileged, visibility, caseId: c.id, orgId: actor.orgId, addedById: actor.id, size: BigInt(size), sha256 },
+      data: {
+        ...fields,
+        privileged,
+        visibility,
+        caseId: c.id,
+        orgId: actor.orgId,
+        addedById: actor.id,
+        size: BigInt(size),
+        sha256,
+      },
       select: { id: true },
     });
-    const collected = [meta.collectedBy && `by ${meta.collectedBy}`, meta.collectedAt && `at ${meta.collectedAt.toISOString()}`, meta.source && `from ${meta.source}`].filter(Boolean).join(" ");
-    await addCustody(tx, row.id, actor.id, "COLLECTED", sha256, collected ? `Collected ${collected}.` : "Collection details not given.");
-    await addCustody(tx, row.id, actor.id, "UPLOADED", sha256, `Uploaded "${meta.fileName}" (${size} bytes); SHA-256 computed by the server while storing.`);
+    const collected = [
+      meta.collectedBy && `by ${meta.collectedBy}`,
+      meta.collectedAt && `at ${meta.collectedAt.toISOString()}`,
+      meta.source && `from ${meta.source}`,
+    ]
+      .filter(Boolean)
+      .join(" ");
+    await addCustody(
+      tx,
+      row.id,
+      actor.id,
+      "COLLECTED",
+      sha256,
+      collected ? `Collected ${collected}.` : "Collection details not given.",
+    );
+    await addCustody(
+      tx,
+      row.id,
+      actor.id,
+      "UPLOADED",
+      sha256,
+      `Uploaded "${meta.fileName}" (${size} bytes); SHA-256 computed by the server while storing.`,
+    );
     await tx.case.update({ where: { id: c.id }, data: { updatedAt: new Date() } });
     await recordAudit(
-      { actorId: actor.id, action: "evidence.uploaded", targetType: "evidence", targetId: row.id, caseId: c.id, details: { sha256, size, fileName: meta.fileName, visibility, ...orgOnly({ visibility, orgId: actor.orgId }) } },
+      {
+        actorId: actor.id,
+        action: "evidence.uploaded",
+        targetType: "evidence",
+        targetId: row.id,
+        caseId: c.id,
+        details: { sha256, size, fileName: meta.fileName, visibility, ...orgOnly({ visibility, orgId: actor.orgId }) },
+      },
       tx,
     );
     return { id: row.id, sha256, size, duplicate: false };

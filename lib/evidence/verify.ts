@@ -12,7 +12,13 @@ import { addCustody, loadEvidence } from "@/lib/evidence/access";
 
 export type TIntegrity = "INTACT" | "MISMATCH" | "MISSING";
 export type TVerifyResult = { id: string; title: string; status: TIntegrity; actual: string | null };
-export type TVerifySummary = { checked: number; intact: number; mismatch: number; missing: number; failures: TVerifyResult[] };
+export type TVerifySummary = {
+  checked: number;
+  intact: number;
+  mismatch: number;
+  missing: number;
+  failures: TVerifyResult[];
+};
 
 async function hashBlob(sha256: string): Promise<string | null> {
   const stream = await getBlobStore().read(sha256);
@@ -28,12 +34,23 @@ type TTarget = { id: string; caseId: string; orgId: string; visibility: string; 
 async function check(actor: TActor, e: TTarget): Promise<TVerifyResult> {
   const actual = await hashBlob(e.sha256);
   const status: TIntegrity = actual === null ? "MISSING" : actual === e.sha256 ? "INTACT" : "MISMATCH";
-  const note = { INTACT: "The stored file matches its recorded SHA-256.", MISMATCH: `The stored file has changed: it now hashes to ${actual}.`, MISSING: "The stored file is missing." }[status];
+  const note = {
+    INTACT: "The stored file matches its recorded SHA-256.",
+    MISMATCH: `The stored file has changed: it now hashes to ${actual}.`,
+    MISSING: "The stored file is missing.",
+  }[status];
   await getDb().$transaction(async (tx) => {
     await tx.evidence.update({ where: { id: e.id }, data: { integrity: status, lastVerifiedAt: new Date() } });
     await addCustody(tx, e.id, actor.id, status === "INTACT" ? "VERIFIED" : "VERIFICATION_FAILED", actual, note);
     await recordAudit(
-      { actorId: actor.id, action: status === "INTACT" ? "evidence.verified" : "evidence.integrity_failed", targetType: "evidence", targetId: e.id, caseId: e.caseId, details: { status, expected: e.sha256, actual, ...orgOnly(e) } },
+      {
+        actorId: actor.id,
+        action: status === "INTACT" ? "evidence.verified" : "evidence.integrity_failed",
+        targetType: "evidence",
+        targetId: e.id,
+        caseId: e.caseId,
+        details: { status, expected: e.sha256, actual, ...orgOnly(e) },
+      },
       tx,
     );
   });
@@ -60,9 +77,22 @@ export async function verifyCaseEvidence(actor: TActor, caseId: unknown): Promis
   });
   const results: TVerifyResult[] = [];
   for (const e of items) {
-    if (!canOnEvidence(actor, "evidence.verify", facts, { orgId: e.orgId, visibility: e.visibility, authorId: e.addedById })) continue;
+    if (
+      !canOnEvidence(actor, "evidence.verify", facts, {
+        orgId: e.orgId,
+        visibility: e.visibility,
+        authorId: e.addedById,
+      })
+    )
+      continue;
     results.push(await check(actor, e));
   }
   const count = (s: TIntegrity) => results.filter((r) => r.status === s).length;
-  return { checked: results.length, intact: count("INTACT"), mismatch: count("MISMATCH"), missing: count("MISSING"), failures: results.filter((r) => r.status !== "INTACT") };
+  return {
+    checked: results.length,
+    intact: count("INTACT"),
+    mismatch: count("MISMATCH"),
+    missing: count("MISSING"),
+    failures: results.filter((r) => r.status !== "INTACT"),
+  };
 }

@@ -22,7 +22,18 @@ const BATCH = 5_000;
 const PROGRESS_MS = 500;
 const REJECTS_KEPT = 100_000; // beyond this only the count grows
 
-type TJob = { id: string; caseId: string; orgId: string; createdById: string; format: "CSV" | "JSONL"; sha256: string; fileName: string; status: string; rowsValid: number; options: TImportOptions };
+type TJob = {
+  id: string;
+  caseId: string;
+  orgId: string;
+  createdById: string;
+  format: "CSV" | "JSONL";
+  sha256: string;
+  fileName: string;
+  status: string;
+  rowsValid: number;
+  options: TImportOptions;
+};
 
 /** Claims a VALIDATING or COMMITTING job that nobody is running (or whose runner died). */
 async function claim(jobId: string): Promise<TJob | null> {
@@ -43,8 +54,9 @@ function progressWriter(job: TJob, status: string) {
     if (!force && now - last < PROGRESS_MS) return;
     last = now;
     void getDb()
-      .$executeRaw`UPDATE "ImportJob" SET "rowsProcessed" = ${rows}, "bytesProcessed" = ${bytes}, "heartbeatAt" = now() WHERE id = ${job.id}::uuid AND status::text = ${status}`
-      .catch((error: unknown) => console.error("[import] progress update failed:", error));
+      .$executeRaw`UPDATE "ImportJob" SET "rowsProcessed" = ${rows}, "bytesProcessed" = ${bytes}, "heartbeatAt" = now() WHERE id = ${job.id}::uuid AND status::text = ${status}`.catch(
+      (error: unknown) => console.error("[import] progress update failed:", error),
+    );
   };
 }
 
@@ -64,7 +76,10 @@ async function* rowsOf(job: TJob, onProgress: (rows: number, bytes: number) => v
       if ("error" in record) out[i] = { line: record.line, row: null, reason: record.error };
       else {
         const row = toEventRow(record.values, job.options);
-        out[i] = typeof row === "string" ? { line: record.line, row: null, reason: row } : { line: record.line, row, reason: null };
+        out[i] =
+          typeof row === "string"
+            ? { line: record.line, row: null, reason: row }
+            : { line: record.line, row, reason: null };
       }
     }
     rows += records.length;
@@ -78,7 +93,10 @@ async function validate(job: TJob): Promise<void> {
   const progress = progressWriter(job, "VALIDATING");
   await db.importRowError.deleteMany({ where: { jobId: job.id } });
   const seen = new Set<number>();
-  let valid = 0, rejected = 0, duplicate = 0, rows = 0;
+  let valid = 0,
+    rejected = 0,
+    duplicate = 0,
+    rows = 0;
   let pending: { jobId: string; line: number; reason: string }[] = [];
   for await (const batch of rowsOf(job, (n, b) => progress((rows = n), b))) {
     for (const r of batch) {
@@ -102,7 +120,14 @@ async function validate(job: TJob): Promise<void> {
   if (pending.length) await db.importRowError.createMany({ data: pending });
   await db.importJob.updateMany({
     where: { id: job.id, status: "VALIDATING" },
-    data: { status: "VALIDATED", rowsProcessed: rows, rowsValid: valid, rowsRejected: rejected, rowsDuplicate: duplicate, heartbeatAt: null },
+    data: {
+      status: "VALIDATED",
+      rowsProcessed: rows,
+      rowsValid: valid,
+      rowsRejected: rejected,
+      rowsDuplicate: duplicate,
+      heartbeatAt: null,
+    },
   });
 }
 
@@ -129,11 +154,14 @@ async function commit(job: TJob): Promise<void> {
       // One runner at a time per job (a reclaimed job waits here for a slow predecessor), and a
       // job already committed or cancelled is left alone.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`import:${job.id}`}))`;
-      const [current] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "ImportJob" WHERE id = ${job.id}::uuid`;
+      const [current] = await tx.$queryRaw<
+        { status: string }[]
+      >`SELECT status::text AS status FROM "ImportJob" WHERE id = ${job.id}::uuid`;
       if (current?.status !== "COMMITTING") return;
       // Repeats within the file and rows imported before are both skipped by ON CONFLICT (also
       // within one statement); the validation counted the repeats, so what remains existed.
-      let inserted = 0, batch: TImportRow[] = [];
+      let inserted = 0,
+        batch: TImportRow[] = [];
       // The database inserts one batch while the next is parsed: one insert in flight at a time
       // (a transaction's statements run in order), its failure surfacing at the next await.
       let inFlight: Promise<number> | null = null;
@@ -153,9 +181,33 @@ async function commit(job: TJob): Promise<void> {
       }
       if (batch.length) await send(batch);
       if (inFlight) inserted += await inFlight;
-      await tx.importJob.update({ where: { id: job.id }, data: { status: "COMMITTED", rowsInserted: inserted, rowsExisting: Math.max(0, job.rowsValid - inserted), heartbeatAt: null } });
+      await tx.importJob.update({
+        where: { id: job.id },
+        data: {
+          status: "COMMITTED",
+          rowsInserted: inserted,
+          rowsExisting: Math.max(0, job.rowsValid - inserted),
+          heartbeatAt: null,
+        },
+      });
       await recordAudit(
-        { actorId: job.createdById, action: "timeline.imported", targetType: "import_job", targetId: job.id, caseId: job.caseId, ip: null, userAgent: null, details: { fileName: job.fileName, sha256: job.sha256, inserted, existing: Math.max(0, job.rowsValid - inserted), runner, ...orgOnly({ visibility: job.options.visibility, orgId: job.orgId }) } },
+        {
+          actorId: job.createdById,
+          action: "timeline.imported",
+          targetType: "import_job",
+          targetId: job.id,
+          caseId: job.caseId,
+          ip: null,
+          userAgent: null,
+          details: {
+            fileName: job.fileName,
+            sha256: job.sha256,
+            inserted,
+            existing: Math.max(0, job.rowsValid - inserted),
+            runner,
+            ...orgOnly({ visibility: job.options.visibility, orgId: job.orgId }),
+          },
+        },
         tx,
       );
     },
@@ -165,7 +217,10 @@ async function commit(job: TJob): Promise<void> {
 
 /** What the uploader is told: the reader's and storage's own words; the database's only in the log. */
 function failureMessage(error: unknown): string {
-  if (error instanceof Prisma.PrismaClientKnownRequestError || error instanceof Prisma.PrismaClientUnknownRequestError) {
+  if (
+    error instanceof Prisma.PrismaClientKnownRequestError ||
+    error instanceof Prisma.PrismaClientUnknownRequestError
+  ) {
     return "The database refused the import; nothing was written. The server log has the details.";
   }
   return error instanceof Error ? error.message.slice(0, 500) : "The import failed.";

@@ -24,7 +24,14 @@ export async function createNote(actor: TActor, caseId: unknown, input: unknown)
     });
     await tx.case.update({ where: { id: c.id }, data: { updatedAt: new Date() } });
     await recordAudit(
-      { actorId: actor.id, action: "note.created", targetType: "note", targetId: note.id, caseId: c.id, details: { visibility, ...orgOnly({ visibility, orgId: actor.orgId }) } },
+      {
+        actorId: actor.id,
+        action: "note.created",
+        targetType: "note",
+        targetId: note.id,
+        caseId: c.id,
+        details: { visibility, ...orgOnly({ visibility, orgId: actor.orgId }) },
+      },
       tx,
     );
     return note;
@@ -45,7 +52,8 @@ async function loadNote(actor: TActor, noteId: unknown) {
 
 const ON_HOLD = "The case is under legal hold: notes cannot be edited or deleted until the hold is lifted.";
 
-const CONFLICT = "Someone else changed this note after you opened it. Your text is still in the editor: copy it, reload, and apply your change again.";
+const CONFLICT =
+  "Someone else changed this note after you opened it. Your text is still in the editor: copy it, reload, and apply your change again.";
 
 export async function updateNote(actor: TActor, noteId: unknown, input: unknown): Promise<void> {
   const { note, access } = await loadNote(actor, noteId);
@@ -64,10 +72,23 @@ export async function updateNote(actor: TActor, noteId: unknown, input: unknown)
     });
     if (count === 0) throw new ConflictError(CONFLICT);
     if (!direct) {
-      await endOpenReleases(tx, "note", note.id, actor.id, "The note was edited after its release was requested or granted.");
+      await endOpenReleases(
+        tx,
+        "note",
+        note.id,
+        actor.id,
+        "The note was edited after its release was requested or granted.",
+      );
     }
     await recordAudit(
-      { actorId: actor.id, action: "note.updated", targetType: "note", targetId: note.id, caseId: note.caseId, details: { visibility, ...orgOnly({ visibility, orgId: note.orgId }) } },
+      {
+        actorId: actor.id,
+        action: "note.updated",
+        targetType: "note",
+        targetId: note.id,
+        caseId: note.caseId,
+        details: { visibility, ...orgOnly({ visibility, orgId: note.orgId }) },
+      },
       tx,
     );
   });
@@ -82,9 +103,15 @@ export async function deleteNote(actor: TActor, noteId: unknown): Promise<void> 
   await getDb().$transaction(async (tx) => {
     await tx.note.update({ where: { id: note.id }, data: { deletedAt: new Date() } });
     await recordAudit(
-      { actorId: actor.id, action: "note.deleted", targetType: "note", targetId: note.id, caseId: note.caseId, details: orgOnly(note) },
+      {
+        actorId: actor.id,
+        action: "note.deleted",
+        targetType: "note",
+        targetId: note.id,
+        caseId: note.caseId,
+        details: orgOnly(note),
+      },
       tx,
     );
   });
 }
-

@@ -43,7 +43,9 @@ describe("notes", () => {
     const note = await createNote(w.investigator, w.caseId, { body: "v1" });
     await expect(updateNote(w.lead, note.id, { body: "lead edit", version: 1 })).rejects.toBeInstanceOf(ForbiddenError);
     await updateNote(w.investigator, note.id, { body: "v2", version: 1 });
-    await expect(updateNote(w.investigator, note.id, { body: "stale", version: 1 })).rejects.toBeInstanceOf(ConflictError);
+    await expect(updateNote(w.investigator, note.id, { body: "stale", version: 1 })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     expect(await getDb().note.findUniqueOrThrow({ where: { id: note.id } })).toMatchObject({ body: "v2", version: 2 });
   });
 
@@ -61,8 +63,12 @@ describe("notes", () => {
   it("rejects empty and oversized notes and unknown visibilities, writing nothing", async () => {
     const w = await createJointCase();
     await expect(createNote(w.lead, w.caseId, { body: "   " })).rejects.toBeInstanceOf(ValidationError);
-    await expect(createNote(w.lead, w.caseId, { body: "x".repeat(NOTE_MAX + 1) })).rejects.toBeInstanceOf(ValidationError);
-    await expect(createNote(w.lead, w.caseId, { body: "ok", visibility: "EVERYONE" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(createNote(w.lead, w.caseId, { body: "x".repeat(NOTE_MAX + 1) })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(createNote(w.lead, w.caseId, { body: "ok", visibility: "EVERYONE" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     expect(await noteCount(w.caseId)).toBe(0);
   });
 
@@ -77,16 +83,23 @@ describe("notes", () => {
     const w = await createJointCase();
     const note = await createNote(w.investigator, w.caseId, { body: "evidence of intent" });
     await getDb().case.update({ where: { id: w.caseId }, data: { legalHold: true } });
-    await expect(updateNote(w.investigator, note.id, { body: "rewritten", version: 1 })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(updateNote(w.investigator, note.id, { body: "rewritten", version: 1 })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     await expect(deleteNote(w.lead, note.id)).rejects.toBeInstanceOf(ForbiddenError);
-    expect(await getDb().note.findUniqueOrThrow({ where: { id: note.id } })).toMatchObject({ body: "evidence of intent", deletedAt: null });
+    expect(await getDb().note.findUniqueOrThrow({ where: { id: note.id } })).toMatchObject({
+      body: "evidence of intent",
+      deletedAt: null,
+    });
   });
 
   it("audits writes, and reads of the notes", async () => {
     const w = await createJointCase();
     const note = await createNote(w.investigator, w.caseId, { body: "audited" });
     await listNotes(w.partnerLead, w.caseId);
-    const actions = (await getDb().auditEvent.findMany({ where: { caseId: w.caseId }, orderBy: { id: "asc" } })).map((e) => e.action);
+    const actions = (await getDb().auditEvent.findMany({ where: { caseId: w.caseId }, orderBy: { id: "asc" } })).map(
+      (e) => e.action,
+    );
     expect(actions).toEqual(["note.created", "case.notes_viewed"]);
     expect(note.id).toBeTruthy();
   });

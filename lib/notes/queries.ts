@@ -5,7 +5,14 @@ import { canOnCase, canOnItem } from "@/lib/auth/permissions";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 
-export type TNoteRelease = { id: string; status: string; reason: string; requestedByName: string; requestedById: string; createdAt: Date };
+export type TNoteRelease = {
+  id: string;
+  status: string;
+  reason: string;
+  requestedByName: string;
+  requestedById: string;
+  createdAt: Date;
+};
 
 export type TNoteView = {
   id: string;
@@ -50,12 +57,23 @@ export async function listNotes(actor: TActor, caseId: unknown): Promise<TNoteVi
     select: { id: true, itemId: true, status: true, reason: true, requestedById: true, createdAt: true },
   });
   const requesters = new Map(
-    (await db.user.findMany({ where: { id: { in: releases.map((r) => r.requestedById) } }, select: { id: true, name: true } })).map((u) => [u.id, u.name]),
+    (
+      await db.user.findMany({
+        where: { id: { in: releases.map((r) => r.requestedById) } },
+        select: { id: true, name: true },
+      })
+    ).map((u) => [u.id, u.name]),
   );
   const latest = new Map(releases.map((r) => [r.itemId, r]));
   // No count in the details: the partner sees this event, and the count would reveal how many
   // owner-org-only notes the reader's organisation has.
-  await recordAudit({ actorId: actor.id, action: "case.notes_viewed", targetType: "case", targetId: c.id, caseId: c.id });
+  await recordAudit({
+    actorId: actor.id,
+    action: "case.notes_viewed",
+    targetType: "case",
+    targetId: c.id,
+    caseId: c.id,
+  });
   return notes.map((n) => {
     const release = latest.get(n.id);
     const facts_ = { orgId: n.orgId, visibility: n.visibility, authorId: n.authorId };
@@ -72,10 +90,15 @@ export async function listNotes(actor: TActor, caseId: unknown): Promise<TNoteVi
       release: release ? { ...release, requestedByName: requesters.get(release.requestedById) ?? "Unknown" } : null,
       can: {
         edit: canOnItem(actor, "item.edit", facts, facts_),
-        delete: canOnItem(actor, "item.edit", facts, facts_) || (canOnItem(actor, "item.read", facts, facts_) && canOnCase(actor, "note.moderate", facts)),
+        delete:
+          canOnItem(actor, "item.edit", facts, facts_) ||
+          (canOnItem(actor, "item.read", facts, facts_) && canOnCase(actor, "note.moderate", facts)),
         release: n.visibility === "OWNER_ORG_ONLY" && !pending && canOnItem(actor, "item.release", facts, facts_),
         approve: pending !== undefined && canOnItem(actor, "item.approve_release", facts, facts_, pending),
-        withdraw: release?.status === "RELEASED" && n.visibility === "ALL_CASE_ORGS" && canOnItem(actor, "item.withdraw_release", facts, facts_),
+        withdraw:
+          release?.status === "RELEASED" &&
+          n.visibility === "ALL_CASE_ORGS" &&
+          canOnItem(actor, "item.withdraw_release", facts, facts_),
       },
     };
   });

@@ -28,19 +28,38 @@ export const ITEM_KINDS = {
   },
   evidence: {
     async load(tx, id) {
-      const e = await tx.evidence.findFirst({ where: { id, deletedAt: null }, select: { caseId: true, orgId: true, visibility: true, addedById: true } });
+      const e = await tx.evidence.findFirst({
+        where: { id, deletedAt: null },
+        select: { caseId: true, orgId: true, visibility: true, addedById: true },
+      });
       return e && { caseId: e.caseId, orgId: e.orgId, visibility: e.visibility, authorId: e.addedById };
     },
     async setVisibility(tx, id, visibility, actorId) {
-      const e = await tx.evidence.update({ where: { id }, data: { visibility, version: { increment: 1 } }, select: { sha256: true } });
+      const e = await tx.evidence.update({
+        where: { id },
+        data: { visibility, version: { increment: 1 } },
+        select: { sha256: true },
+      });
       await tx.custodyEvent.create({
-        data: { evidenceId: id, actorId, action: "RELEASED", sha256: e.sha256, note: visibility === "ALL_CASE_ORGS" ? "Released to every organisation on the case." : "Release withdrawn: owner organisation only." },
+        data: {
+          evidenceId: id,
+          actorId,
+          action: "RELEASED",
+          sha256: e.sha256,
+          note:
+            visibility === "ALL_CASE_ORGS"
+              ? "Released to every organisation on the case."
+              : "Release withdrawn: owner organisation only.",
+        },
       });
     },
   },
   timeline_event: {
     async load(tx, id) {
-      return tx.timelineEvent.findFirst({ where: { id, deletedAt: null }, select: { caseId: true, orgId: true, visibility: true, authorId: true } });
+      return tx.timelineEvent.findFirst({
+        where: { id, deletedAt: null },
+        select: { caseId: true, orgId: true, visibility: true, authorId: true },
+      });
     },
     async setVisibility(tx, id, visibility) {
       await tx.timelineEvent.update({ where: { id }, data: { visibility, version: { increment: 1 } } });
@@ -55,7 +74,13 @@ export const ITEM_TYPES = Object.keys(ITEM_KINDS) as TItemType[];
  * An edit ends the item's open release (pending or in force): what was approved is not what is
  * there now. Inside the edit's transaction; the reason is kept on the release.
  */
-export async function endOpenReleases(tx: Tx, itemType: TItemType, itemId: string, actorId: string, reason: string): Promise<void> {
+export async function endOpenReleases(
+  tx: Tx,
+  itemType: TItemType,
+  itemId: string,
+  actorId: string,
+  reason: string,
+): Promise<void> {
   await tx.itemRelease.updateMany({
     where: { itemType, itemId, status: { in: ["PENDING", "RELEASED"] } },
     data: { status: "WITHDRAWN", withdrawnById: actorId, withdrawnAt: new Date(), withdrawReason: reason },

@@ -15,7 +15,11 @@ const reason = z
   .min(3, { message: "Say what is released and why (at least 3 characters)." })
   .max(2000, { message: "The reason can be at most 2,000 characters." });
 
-const ZRequestRelease = z.object({ itemType: z.enum(ITEM_TYPES as [TItemType, ...TItemType[]]), itemId: z.string().uuid(), reason });
+const ZRequestRelease = z.object({
+  itemType: z.enum(ITEM_TYPES as [TItemType, ...TItemType[]]),
+  itemId: z.string().uuid(),
+  reason,
+});
 const ZDecide = z.object({ approve: z.enum(["approve", "reject"]).transform((v) => v === "approve") });
 const ZWithdraw = z.object({ reason });
 
@@ -36,24 +40,49 @@ function requireItem(allowed: boolean, message: string) {
  * Releases an owner-organisation-only item to the case's other organisations. In TWO_PERSON
  * cases this only requests the release; a second person of the item's organisation approves.
  */
-export async function requestRelease(actor: TActor, input: unknown): Promise<{ releaseId: string; status: "PENDING" | "RELEASED" }> {
+export async function requestRelease(
+  actor: TActor,
+  input: unknown,
+): Promise<{ releaseId: string; status: "PENDING" | "RELEASED" }> {
   const { itemType, itemId, reason: why } = parseInput(ZRequestRelease, input);
   const { item, access } = await loadItem(actor, itemType, itemId);
-  requireItem(canOnItem(actor, "item.release", access.facts, item), "Only a lead of the item's organisation can release it.");
-  if (item.visibility !== "OWNER_ORG_ONLY") throw new ValidationError("This item is already visible to every organisation on the case.");
+  requireItem(
+    canOnItem(actor, "item.release", access.facts, item),
+    "Only a lead of the item's organisation can release it.",
+  );
+  if (item.visibility !== "OWNER_ORG_ONLY")
+    throw new ValidationError("This item is already visible to every organisation on the case.");
   const status = access.case.releaseMode === "TWO_PERSON" ? "PENDING" : "RELEASED";
   return getDb().$transaction(async (tx) => {
     // One release decision per item at a time: two concurrent requests cannot both pass the check.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${itemId}))`;
-    const pending = await tx.itemRelease.findFirst({ where: { itemType, itemId, status: "PENDING" }, select: { id: true } });
+    const pending = await tx.itemRelease.findFirst({
+      where: { itemType, itemId, status: "PENDING" },
+      select: { id: true },
+    });
     if (pending) throw new ValidationError("A release of this item is already waiting for approval.");
     const release = await tx.itemRelease.create({
-      data: { caseId: item.caseId, itemType, itemId, status, reason: why, requestedById: actor.id, ...(status === "RELEASED" ? { decidedById: actor.id, decidedAt: new Date() } : {}) },
+      data: {
+        caseId: item.caseId,
+        itemType,
+        itemId,
+        status,
+        reason: why,
+        requestedById: actor.id,
+        ...(status === "RELEASED" ? { decidedById: actor.id, decidedAt: new Date() } : {}),
+      },
       select: { id: true },
     });
     if (status === "RELEASED") await ITEM_KINDS[itemType].setVisibility(tx, itemId, "ALL_CASE_ORGS", actor.id);
     await recordAudit(
-      { actorId: actor.id, action: status === "RELEASED" ? "item.released" : "item.release_requested", targetType: itemType, targetId: itemId, caseId: item.caseId, details: { releaseId: release.id, reason: why, orgOnly: item.orgId } },
+      {
+        actorId: actor.id,
+        action: status === "RELEASED" ? "item.released" : "item.release_requested",
+        targetType: itemType,
+        targetId: itemId,
+        caseId: item.caseId,
+        details: { releaseId: release.id, reason: why, orgOnly: item.orgId },
+      },
       tx,
     );
     return { releaseId: release.id, status };
@@ -72,7 +101,8 @@ async function loadRelease(actor: TActor, releaseId: unknown, action: TItemActio
 export async function decideRelease(actor: TActor, releaseId: unknown, input: unknown): Promise<void> {
   const { approve } = parseInput(ZDecide, input);
   const { release, itemType, item, allowed } = await loadRelease(actor, releaseId, "item.approve_release");
-  if (release.requestedById === actor.id) throw new ForbiddenError("A release needs a second person: someone else must approve it.");
+  if (release.requestedById === actor.id)
+    throw new ForbiddenError("A release needs a second person: someone else must approve it.");
   requireItem(allowed, "Only a lead or investigator of the item's organisation can approve its release.");
   await getDb().$transaction(async (tx) => {
     const { count } = await tx.itemRelease.updateMany({
@@ -82,7 +112,14 @@ export async function decideRelease(actor: TActor, releaseId: unknown, input: un
     if (count === 0) throw new ValidationError("This release has already been decided.");
     if (approve) await ITEM_KINDS[itemType].setVisibility(tx, release.itemId, "ALL_CASE_ORGS", actor.id);
     await recordAudit(
-      { actorId: actor.id, action: approve ? "item.release_approved" : "item.release_rejected", targetType: itemType, targetId: release.itemId, caseId: release.caseId, details: { releaseId: release.id, orgOnly: item.orgId } },
+      {
+        actorId: actor.id,
+        action: approve ? "item.release_approved" : "item.release_rejected",
+        targetType: itemType,
+        targetId: release.itemId,
+        caseId: release.caseId,
+        details: { releaseId: release.id, orgOnly: item.orgId },
+      },
       tx,
     );
   });
@@ -104,7 +141,14 @@ export async function withdrawRelease(actor: TActor, releaseId: unknown, input: 
     if (count === 0) throw new ValidationError("Only a release in force can be withdrawn.");
     await ITEM_KINDS[itemType].setVisibility(tx, release.itemId, "OWNER_ORG_ONLY", actor.id);
     await recordAudit(
-      { actorId: actor.id, action: "item.release_withdrawn", targetType: itemType, targetId: release.itemId, caseId: release.caseId, details: { releaseId: release.id, reason: why, orgOnly: item.orgId } },
+      {
+        actorId: actor.id,
+        action: "item.release_withdrawn",
+        targetType: itemType,
+        targetId: release.itemId,
+        caseId: release.caseId,
+        details: { releaseId: release.id, reason: why, orgOnly: item.orgId },
+      },
       tx,
     );
   });

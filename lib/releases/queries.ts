@@ -27,7 +27,12 @@ export type TItemRelease = {
  * The release state and controls of items the actor already reads (a page of a list), one
  * query for all of them. An item's open release is its latest one still pending or in force.
  */
-export async function getItemReleases(actor: TActor, caseId: string, itemType: TItemType, items: (TItemFacts & { id: string })[]): Promise<Map<string, TItemRelease>> {
+export async function getItemReleases(
+  actor: TActor,
+  caseId: string,
+  itemType: TItemType,
+  items: (TItemFacts & { id: string })[],
+): Promise<Map<string, TItemRelease>> {
   const { facts } = await requireCaseAccess(actor, caseId, "case.read"); // memoised per render: usually no query
   const readable = items.filter((item) => canOnItem(actor, "item.read", facts, item));
   const rows = readable.length
@@ -38,7 +43,13 @@ export async function getItemReleases(actor: TActor, caseId: string, itemType: T
       })
     : [];
   const names = new Map(
-    (rows.length ? await getDb().user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.requestedById))] } }, select: { id: true, name: true } }) : []).map((u) => [u.id, u.name]),
+    (rows.length
+      ? await getDb().user.findMany({
+          where: { id: { in: [...new Set(rows.map((r) => r.requestedById))] } },
+          select: { id: true, name: true },
+        })
+      : []
+    ).map((u) => [u.id, u.name]),
   );
   // Oldest first, so each item keeps its latest.
   const open = new Map(rows.map((r) => [r.itemId, { ...r, requestedByName: names.get(r.requestedById) ?? "Unknown" }]));
@@ -56,7 +67,15 @@ function releaseOf(actor: TActor, facts: TCaseFacts, item: TItemFacts, open: TOp
   const state: TReleaseState = pending ? "PENDING" : orgOnly ? "OWNER_ORG_ONLY" : inForce ? "RELEASED" : "SHARED";
   return {
     state,
-    release: current && item.orgId === actor.orgId ? { id: current.id, status: pending ? "PENDING" : "RELEASED", reason: current.reason, requestedByName: current.requestedByName } : null,
+    release:
+      current && item.orgId === actor.orgId
+        ? {
+            id: current.id,
+            status: pending ? "PENDING" : "RELEASED",
+            reason: current.reason,
+            requestedByName: current.requestedByName,
+          }
+        : null,
     can: {
       release: orgOnly && !pending && canOnItem(actor, "item.release", facts, item),
       approve: pending !== undefined && canOnItem(actor, "item.approve_release", facts, item, pending),

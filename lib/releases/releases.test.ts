@@ -19,7 +19,11 @@ describe("release to partner", () => {
   it("a lead of the item's organisation releases it; the partner then sees it; it is audited", async () => {
     const { w, noteId } = await orgOnlyNote("LEAD_RELEASE");
     expect(await partnerSees(w, noteId)).toBe(false);
-    const result = await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "Partner needs the key list" });
+    const result = await requestRelease(w.lead, {
+      itemType: "note",
+      itemId: noteId,
+      reason: "Partner needs the key list",
+    });
     expect(result.status).toBe("RELEASED");
     expect(await partnerSees(w, noteId)).toBe(true);
     const audit = await getDb().auditEvent.findFirstOrThrow({ where: { targetId: noteId, action: "item.released" } });
@@ -28,23 +32,39 @@ describe("release to partner", () => {
 
   it("an investigator may not release; the partner's lead cannot even see the item", async () => {
     const { w, noteId } = await orgOnlyNote("LEAD_RELEASE");
-    await expect(requestRelease(w.investigator, { itemType: "note", itemId: noteId, reason: "please" })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(requestRelease(w.partnerLead, { itemType: "note", itemId: noteId, reason: "give it" })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(requestRelease(w.outsider, { itemType: "note", itemId: noteId, reason: "give it" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      requestRelease(w.investigator, { itemType: "note", itemId: noteId, reason: "please" }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      requestRelease(w.partnerLead, { itemType: "note", itemId: noteId, reason: "give it" }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      requestRelease(w.outsider, { itemType: "note", itemId: noteId, reason: "give it" }),
+    ).rejects.toBeInstanceOf(NotFoundError);
     expect(await getDb().itemRelease.count({ where: { itemId: noteId } })).toBe(0);
   });
 
   it("refuses bad input: no reason, unknown item kind, already visible items", async () => {
     const { w, noteId } = await orgOnlyNote("LEAD_RELEASE");
-    await expect(requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "" })).rejects.toBeInstanceOf(ValidationError);
-    await expect(requestRelease(w.lead, { itemType: "secret", itemId: noteId, reason: "why not" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(
+      requestRelease(w.lead, { itemType: "secret", itemId: noteId, reason: "why not" }),
+    ).rejects.toBeInstanceOf(ValidationError);
     await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "first" });
-    await expect(requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "again" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "again" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 
   it("with two-person release, a second person of the same organisation must approve", async () => {
     const { w, noteId } = await orgOnlyNote("TWO_PERSON");
-    const { releaseId, status } = await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "share timeline" });
+    const { releaseId, status } = await requestRelease(w.lead, {
+      itemType: "note",
+      itemId: noteId,
+      reason: "share timeline",
+    });
     expect(status).toBe("PENDING");
     expect(await partnerSees(w, noteId)).toBe(false);
     await expect(decideRelease(w.lead, releaseId, { approve: "approve" })).rejects.toBeInstanceOf(ForbiddenError);
@@ -53,7 +73,9 @@ describe("release to partner", () => {
     expect(await partnerSees(w, noteId)).toBe(false);
     await decideRelease(w.investigator, releaseId, { approve: "approve" });
     expect(await partnerSees(w, noteId)).toBe(true);
-    await expect(decideRelease(w.investigator, releaseId, { approve: "reject" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(decideRelease(w.investigator, releaseId, { approve: "reject" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 
   it("a rejected request leaves the item with its organisation", async () => {
@@ -79,18 +101,26 @@ describe("release to partner", () => {
     const { w, noteId } = await orgOnlyNote("TWO_PERSON");
     const { releaseId } = await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "share" });
     await updateNote(w.investigator, noteId, { body: "changed before approval", version: 1 });
-    await expect(decideRelease(w.investigator, releaseId, { approve: "approve" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(decideRelease(w.investigator, releaseId, { approve: "approve" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     expect(await partnerSees(w, noteId)).toBe(false);
   });
 
   it("a lead of the item's organisation can withdraw a release; the partner cannot", async () => {
     const { w, noteId } = await orgOnlyNote("LEAD_RELEASE");
     const { releaseId } = await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "share" });
-    await expect(withdrawRelease(w.partnerLead, releaseId, { reason: "not yours" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(withdrawRelease(w.partnerLead, releaseId, { reason: "not yours" })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     await expect(withdrawRelease(w.investigator, releaseId, { reason: "oops" })).rejects.toBeInstanceOf(ForbiddenError);
     await withdrawRelease(w.lead, releaseId, { reason: "Released by mistake" });
     expect(await partnerSees(w, noteId)).toBe(false);
-    const events = await getDb().auditEvent.findMany({ where: { targetId: noteId }, orderBy: { id: "asc" }, select: { action: true } });
+    const events = await getDb().auditEvent.findMany({
+      where: { targetId: noteId },
+      orderBy: { id: "asc" },
+      select: { action: true },
+    });
     expect(events.map((e) => e.action)).toEqual(["note.created", "item.released", "item.release_withdrawn"]);
     await expect(withdrawRelease(w.lead, releaseId, { reason: "twice" })).rejects.toBeInstanceOf(ValidationError);
   });

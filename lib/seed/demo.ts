@@ -22,7 +22,12 @@ const ROLES: { role: GlobalRole; local: string; title: string }[] = [
 ];
 
 export const DEMO_ACCOUNTS = ORGS.flatMap((org) =>
-  ROLES.map((r) => ({ email: `${r.local}@${org.domain}`, name: `${org.name} ${r.title}`, role: r.role, orgSlug: org.slug })),
+  ROLES.map((r) => ({
+    email: `${r.local}@${org.domain}`,
+    name: `${org.name} ${r.title}`,
+    role: r.role,
+    orgSlug: org.slug,
+  })),
 );
 
 const DEMO_CASE = {
@@ -57,7 +62,13 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
   for (const account of DEMO_ACCOUNTS) {
     const row = await db.user.upsert({
       where: { email: account.email },
-      create: { email: account.email, name: account.name, role: account.role, orgId: orgIds.get(account.orgSlug)!, passwordHash },
+      create: {
+        email: account.email,
+        name: account.name,
+        role: account.role,
+        orgId: orgIds.get(account.orgSlug)!,
+        passwordHash,
+      },
       update: {},
     });
     userIds.set(account.email, row.id);
@@ -80,7 +91,10 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
         sharedWith: { create: { orgId: orgIds.get("openai")!, sharedById: leadId } },
       },
     });
-    await recordAudit({ actorId: null, action: "case.seeded", targetType: "case", targetId: created.id, caseId: created.id }, tx);
+    await recordAudit(
+      { actorId: null, action: "case.seeded", targetType: "case", targetId: created.id, caseId: created.id },
+      tx,
+    );
   });
   return { created: true };
 }

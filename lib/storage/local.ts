@@ -69,7 +69,10 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async exists(sha256: string): Promise<boolean> {
-    return stat(this.blobPath(sha256)).then((s) => s.isFile(), () => false);
+    return stat(this.blobPath(sha256)).then(
+      (s) => s.isFile(),
+      () => false,
+    );
   }
 
   async remove(sha256: string): Promise<void> {

@@ -1,7 +1,13 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { HashMeter } from "@/lib/storage/meter";
 import type { BlobStore, TStagedBlob } from "@/lib/storage/types";
@@ -9,7 +15,10 @@ import type { BlobStore, TStagedBlob } from "@/lib/storage/types";
 type TS3Options = { bucket: string; prefix: string; region: string; endpoint?: string; forcePathStyle: boolean };
 
 const isNotFound = (error: unknown) =>
-  error instanceof Error && (error.name === "NotFound" || error.name === "NoSuchKey" || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404);
+  error instanceof Error &&
+  (error.name === "NotFound" ||
+    error.name === "NoSuchKey" ||
+    (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404);
 
 /**
  * Blobs as objects `<prefix>blobs/<sha256>` in an S3-compatible bucket (S3, MinIO, Ceph, R2).
@@ -23,7 +32,11 @@ export class S3BlobStore implements BlobStore {
   private readonly client: S3Client;
 
   constructor(private readonly options: TS3Options) {
-    this.client = new S3Client({ region: options.region, endpoint: options.endpoint, forcePathStyle: options.forcePathStyle });
+    this.client = new S3Client({
+      region: options.region,
+      endpoint: options.endpoint,
+      forcePathStyle: options.forcePathStyle,
+    });
   }
 
   private key(sha256: string): string {
@@ -53,7 +66,13 @@ export class S3BlobStore implements BlobStore {
       head: meter.head,
       commit: async () => {
         if (!(await this.exists(sha256))) {
-          await this.client.send(new CopyObjectCommand({ Bucket, Key: this.key(sha256), CopySource: `${Bucket}/${encodeURIComponent(tmpKey).replace(/%2F/g, "/")}` }));
+          await this.client.send(
+            new CopyObjectCommand({
+              Bucket,
+              Key: this.key(sha256),
+              CopySource: `${Bucket}/${encodeURIComponent(tmpKey).replace(/%2F/g, "/")}`,
+            }),
+          );
         }
         await discard();
       },
@@ -64,7 +83,9 @@ export class S3BlobStore implements BlobStore {
   async read(sha256: string, limit?: number): Promise<Readable | null> {
     try {
       const range = limit === undefined ? undefined : `bytes=0-${Math.max(0, limit - 1)}`;
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(sha256), Range: range }));
+      const out = await this.client.send(
+        new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(sha256), Range: range }),
+      );
       return out.Body as Readable;
     } catch (error) {
       if (isNotFound(error)) return null;

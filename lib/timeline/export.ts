@@ -6,7 +6,20 @@ import type { TTimelineFilters } from "@/lib/timeline/schemas";
 // Exports of the filtered timeline, streamed: rows are written as keyset pages are read, so a
 // million events never sit in memory. Times are UTC (ISO 8601 with Z).
 
-const COLUMNS = ["id", "occurredAt", "endsAt", "title", "description", "category", "source", "confidence", "visibility", "organisation", "author", "evidenceIds"] as const;
+const COLUMNS = [
+  "id",
+  "occurredAt",
+  "endsAt",
+  "title",
+  "description",
+  "category",
+  "source",
+  "confidence",
+  "visibility",
+  "organisation",
+  "author",
+  "evidenceIds",
+] as const;
 
 /**
  * A CSV cell: quoted when needed; a leading = + - @ (or tab/CR) is prefixed with ' so that a
@@ -35,7 +48,12 @@ function record(e: TTimelineEventRow) {
 }
 
 /** The export as text chunks: CSV (header + one line per event) or a JSON array. */
-export async function* exportTimeline(actor: TActor, caseId: unknown, filters: TTimelineFilters, format: "csv" | "json"): AsyncGenerator<string> {
+export async function* exportTimeline(
+  actor: TActor,
+  caseId: unknown,
+  filters: TTimelineFilters,
+  format: "csv" | "json",
+): AsyncGenerator<string> {
   const events = iterateTimelineEvents(actor, caseId, filters, format);
   // Pull the first event before writing a byte: a refusal (404) then becomes a proper response.
   const first = await events.next();
@@ -43,7 +61,11 @@ export async function* exportTimeline(actor: TActor, caseId: unknown, filters: T
     yield "\uFEFF" + COLUMNS.join(",") + "\r\n";
     for (let r = first; !r.done; r = await events.next()) {
       const row = record(r.value);
-      yield COLUMNS.map((c) => csvCell(Array.isArray(row[c]) ? (row[c] as string[]).join(";") : String(row[c] ?? ""))).join(",") + "\r\n";
+      yield (
+        COLUMNS.map((c) => csvCell(Array.isArray(row[c]) ? (row[c] as string[]).join(";") : String(row[c] ?? ""))).join(
+          ",",
+        ) + "\r\n"
+      );
     }
     return;
   }

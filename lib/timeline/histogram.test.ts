@@ -10,12 +10,19 @@ const ALL = ZTimelineFilters.parse({});
 /** A case with one event at each UTC instant. */
 async function caseWith(instants: string[]) {
   const w = await createJointCase();
-  for (const at of instants) await createTimelineEvent(w.investigator, w.caseId, { occurredAt: at, timeZone: "UTC", title: `At ${at}`, category: "API_ACCESS" });
+  for (const at of instants)
+    await createTimelineEvent(w.investigator, w.caseId, {
+      occurredAt: at,
+      timeZone: "UTC",
+      title: `At ${at}`,
+      category: "API_ACCESS",
+    });
   return w;
 }
 
 /** The buckets holding events (the histogram also returns the empty ones between them). */
-const bars = (h: Awaited<ReturnType<typeof getTimelineHistogram>>) => h.buckets.filter((b) => b.total > 0).map((b) => [b.t, b.end, b.total]);
+const bars = (h: Awaited<ReturnType<typeof getTimelineHistogram>>) =>
+  h.buckets.filter((b) => b.total > 0).map((b) => [b.t, b.end, b.total]);
 
 describe("timeline histogram in the viewer's time zone", () => {
   it("day buckets start at local midnight: 07:30Z and 08:30Z on 1 March are different days in Los Angeles", async () => {
@@ -54,7 +61,12 @@ describe("timeline histogram in the viewer's time zone", () => {
 
   it("across the spring-forward change a local day is 23 hours and the next starts at PDT midnight", async () => {
     // 2025-03-09 02:00 PST → 03:00 PDT. Events: 8 Mar 23:30 PST, 9 Mar 23:30 PDT, 10 Mar 00:30 PDT.
-    const w = await caseWith(["2025-03-09T07:30:00Z", "2025-03-10T06:30:00Z", "2025-03-10T07:30:00Z", "2025-04-20T19:00:00Z"]);
+    const w = await caseWith([
+      "2025-03-09T07:30:00Z",
+      "2025-03-10T06:30:00Z",
+      "2025-03-10T07:30:00Z",
+      "2025-04-20T19:00:00Z",
+    ]);
     const h = await getTimelineHistogram(w.lead, w.caseId, ALL, { timeZone: "America/Los_Angeles" });
     expect(h.bucketSeconds).toBe(86_400);
     expect(bars(h).slice(0, 3)).toEqual([
@@ -84,10 +96,12 @@ describe("timeline histogram in the viewer's time zone", () => {
 
   it("refuses what is not an IANA zone (offsets, SQL) with 400, after the 404 for outsiders", async () => {
     const w = await caseWith(["2025-01-10T10:00:00Z", "2025-01-12T00:00:00Z"]);
-    for (const timeZone of ["+05:30", "UTC+3", "Mars/Olympus_Mons", "UTC'; DROP TABLE \"TimelineEvent\"; --", ""]) {
+    for (const timeZone of ["+05:30", "UTC+3", "Mars/Olympus_Mons", 'UTC\'; DROP TABLE "TimelineEvent"; --', ""]) {
       await expect(getTimelineHistogram(w.lead, w.caseId, ALL, { timeZone })).rejects.toBeInstanceOf(ValidationError);
     }
-    await expect(getTimelineHistogram(w.outsider, w.caseId, ALL, { timeZone: "+05:30" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getTimelineHistogram(w.outsider, w.caseId, ALL, { timeZone: "+05:30" })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     // Aliases and any spelling Intl accepts are read as the canonical zone.
     const h = await getTimelineHistogram(w.lead, w.caseId, ALL, { timeZone: "asia/calcutta" });
     expect(h.buckets[0]!.t).toBe("2025-01-10T09:30:00.000Z");

@@ -69,10 +69,13 @@ async function* csvRecords(input: Readable): AsyncGenerator<TRecord[]> {
       if (error) {
         // A broken quote swallows the lines after it into one field: say how far it ran.
         const end = line - 1 - (record.at(-1)!.endsWith("\n") ? 1 : 0);
-        out.push({ line: start, error: end > start ? `${error}: this record runs on to line ${end}; check its quotes.` : `${error}.` });
-      }
-      else if (!header) header = record.map((h, i) => h.trim() || `column ${i + 1}`);
-      else if (record.length !== header.length) out.push({ line: start, error: `Expected ${header.length} columns, found ${record.length}.` });
+        out.push({
+          line: start,
+          error: end > start ? `${error}: this record runs on to line ${end}; check its quotes.` : `${error}.`,
+        });
+      } else if (!header) header = record.map((h, i) => h.trim() || `column ${i + 1}`);
+      else if (record.length !== header.length)
+        out.push({ line: start, error: `Expected ${header.length} columns, found ${record.length}.` });
       else {
         const values: Record<string, string> = {};
         for (let i = 0; i < header.length; i++) values[header[i]!] = record[i]!;
@@ -80,7 +83,10 @@ async function* csvRecords(input: Readable): AsyncGenerator<TRecord[]> {
       }
     }
     pending = final ? "" : pending.slice(meta.cursor);
-    if (pending.length > MAX_RECORD_CHARS) throw new Error(`Line ${line}: a record longer than ${MAX_RECORD_CHARS.toLocaleString("en")} characters — most likely a quoted field that is never closed.`);
+    if (pending.length > MAX_RECORD_CHARS)
+      throw new Error(
+        `Line ${line}: a record longer than ${MAX_RECORD_CHARS.toLocaleString("en")} characters — most likely a quoted field that is never closed.`,
+      );
     return out;
   };
 
@@ -109,8 +115,17 @@ function jsonlRecord(line: number, text: string): TRecord | null {
   } catch {
     return { line, error: "Not valid JSON." };
   }
-  if (!value || typeof value !== "object" || Array.isArray(value)) return { line, error: "Each line must be a JSON object." };
-  return { line, values: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v)])) };
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    return { line, error: "Each line must be a JSON object." };
+  return {
+    line,
+    values: Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v),
+      ]),
+    ),
+  };
 }
 
 const JSONL_BATCH = 1_000;
@@ -135,7 +150,11 @@ export function readRecords(input: Readable, format: "CSV" | "JSONL"): AsyncGene
 }
 
 /** The columns and the first rows, for the mapping step. */
-export async function readPreview(input: Readable, format: "CSV" | "JSONL", rows = 10): Promise<{ columns: string[]; rows: Record<string, string>[] }> {
+export async function readPreview(
+  input: Readable,
+  format: "CSV" | "JSONL",
+  rows = 10,
+): Promise<{ columns: string[]; rows: Record<string, string>[] }> {
   const out: Record<string, string>[] = [];
   const columns = new Set<string>();
   read: for await (const batch of readRecords(input, format)) {
@@ -163,7 +182,8 @@ export function parseTime(value: string, format: TImportOptions["timeFormat"], t
   if (!v) return "The time is empty.";
   let d: Date;
   if (format === "epoch_s" || format === "epoch_ms") {
-    if (!/^-?\d+(\.\d+)?$/.test(v)) return `"${v.slice(0, 40)}" is not a number of ${format === "epoch_s" ? "seconds" : "milliseconds"}.`;
+    if (!/^-?\d+(\.\d+)?$/.test(v))
+      return `"${v.slice(0, 40)}" is not a number of ${format === "epoch_s" ? "seconds" : "milliseconds"}.`;
     d = new Date(Number(v) * (format === "epoch_s" ? 1000 : 1));
   } else if (format === "clf") {
     const m = CLF.exec(v);
@@ -180,12 +200,19 @@ export function parseTime(value: string, format: TImportOptions["timeFormat"], t
     d = r.date;
   }
   if (Number.isNaN(d.getTime())) return `"${v.slice(0, 40)}" is not a valid time.`;
-  if (d.getTime() < MIN_TIME || d.getTime() >= MAX_TIME) return `${d.toISOString()} is outside 1970–2199: check the time format.`;
+  if (d.getTime() < MIN_TIME || d.getTime() >= MAX_TIME)
+    return `${d.toISOString()} is outside 1970–2199: check the time format.`;
   return d;
 }
 
 const CATEGORY_BY_NAME = new Map<string, TEventCategory>(
-  EVENT_CATEGORIES.flatMap((c) => [[c.toLowerCase(), c], [EVENT_CATEGORY_LABELS[c].toLowerCase(), c]] as [string, TEventCategory][]),
+  EVENT_CATEGORIES.flatMap(
+    (c) =>
+      [
+        [c.toLowerCase(), c],
+        [EVENT_CATEGORY_LABELS[c].toLowerCase(), c],
+      ] as [string, TEventCategory][],
+  ),
 );
 
 function column(values: Record<string, string>, name: string): string {
@@ -211,17 +238,26 @@ export function toEventRow(values: Record<string, string>, o: TImportOptions): T
   if (description.length > 20_000) return `${o.mapping.description}: the description is longer than 20,000 characters.`;
   const rawCategory = column(values, m.category);
   const name = rawCategory.toLowerCase();
-  const category = rawCategory ? (CATEGORY_BY_NAME.get(name) ?? CATEGORY_BY_NAME.get(name.replace(/[-\s]+/g, "_"))) : o.defaultCategory;
-  if (!category) return `${o.mapping.category}: unknown category "${rawCategory.slice(0, 40)}" (use one of ${EVENT_CATEGORIES.join(", ")}).`;
+  const category = rawCategory
+    ? (CATEGORY_BY_NAME.get(name) ?? CATEGORY_BY_NAME.get(name.replace(/[-\s]+/g, "_")))
+    : o.defaultCategory;
+  if (!category)
+    return `${o.mapping.category}: unknown category "${rawCategory.slice(0, 40)}" (use one of ${EVENT_CATEGORIES.join(", ")}).`;
   const rawConfidence = column(values, m.confidence).toUpperCase();
   const confidence = rawConfidence ? CONFIDENCES.find((c) => c === rawConfidence) : o.defaultConfidence;
-  if (!confidence) return `${o.mapping.confidence}: unknown confidence "${rawConfidence.slice(0, 40)}" (use CONFIRMED, LIKELY or POSSIBLE).`;
+  if (!confidence)
+    return `${o.mapping.confidence}: unknown confidence "${rawConfidence.slice(0, 40)}" (use CONFIRMED, LIKELY or POSSIBLE).`;
   const source = column(values, m.source) || o.defaultSource;
   if (source.length > 500) return `${o.mapping.source}: the source is longer than 500 characters.`;
   // PostgreSQL text holds neither NUL nor half a UTF-16 surrogate pair (JSON's "\ud800"): refused
   // here, by row, rather than failing the whole commit.
-  for (const [field, value] of [["title", title], ["description", description], ["source", source]] as const) {
-    if (value.includes("\0") || !value.isWellFormed()) return `${m[field] || field}: contains a NUL character or broken Unicode.`;
+  for (const [field, value] of [
+    ["title", title],
+    ["description", description],
+    ["source", source],
+  ] as const) {
+    if (value.includes("\0") || !value.isWellFormed())
+      return `${m[field] || field}: contains a NUL character or broken Unicode.`;
   }
   const externalId = column(values, m.externalId);
   // The key: the row's own id, hashed; or its time (so time-ordered files append to the index)

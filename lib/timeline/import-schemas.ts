@@ -10,7 +10,16 @@ export const TIME_FORMAT_LABELS: Record<(typeof TIME_FORMATS)[number], string> =
   epoch_ms: "Unix epoch, milliseconds",
   clf: "Common log format (10/Oct/2000:13:55:36 -0700)",
 };
-export const IMPORT_FIELDS = ["occurredAt", "endsAt", "title", "description", "category", "source", "confidence", "externalId"] as const;
+export const IMPORT_FIELDS = [
+  "occurredAt",
+  "endsAt",
+  "title",
+  "description",
+  "category",
+  "source",
+  "confidence",
+  "externalId",
+] as const;
 export const IMPORT_FIELD_LABELS: Record<(typeof IMPORT_FIELDS)[number], string> = {
   occurredAt: "Occurred at (required)",
   endsAt: "Ended at",
@@ -26,8 +35,14 @@ export const IMPORT_MAX_BYTES = 1024 * 1024 * 1024;
 const column = z.string().trim().max(200).optional().default("");
 export const ZImportOptions = z.object({
   mapping: z.object({
-    occurredAt: z.string({ message: "Choose the column with the time." }).trim().min(1, { message: "Choose the column with the time." }),
-    title: z.string({ message: "Choose the column with the title." }).trim().min(1, { message: "Choose the column with the title." }),
+    occurredAt: z
+      .string({ message: "Choose the column with the time." })
+      .trim()
+      .min(1, { message: "Choose the column with the time." }),
+    title: z
+      .string({ message: "Choose the column with the title." })
+      .trim()
+      .min(1, { message: "Choose the column with the title." }),
     endsAt: column,
     description: column,
     category: column,

@@ -15,9 +15,22 @@ import { streamOf } from "@/tests/helpers/evidence";
 const MAPPING = { occurredAt: "time", title: "title", category: "category", source: "source", description: "notes" };
 const events = (caseId: string) => getDb().timelineEvent.count({ where: { caseId } });
 
-async function importFile(actor: TActor, caseId: string, bytes: Buffer, fileName = "events.csv", options: Record<string, unknown> = {}) {
-  const { job, preview } = await createImport(actor, caseId, { body: streamOf(bytes), fileName, contentLength: String(bytes.length) });
-  const v = await changeImport(actor, caseId, job.id, { action: "validate", options: { mapping: MAPPING, timeZone: "America/Los_Angeles", ...options } });
+async function importFile(
+  actor: TActor,
+  caseId: string,
+  bytes: Buffer,
+  fileName = "events.csv",
+  options: Record<string, unknown> = {},
+) {
+  const { job, preview } = await createImport(actor, caseId, {
+    body: streamOf(bytes),
+    fileName,
+    contentLength: String(bytes.length),
+  });
+  const v = await changeImport(actor, caseId, job.id, {
+    action: "validate",
+    options: { mapping: MAPPING, timeZone: "America/Los_Angeles", ...options },
+  });
   expect(v.run).toBe(true);
   await runImportJob(job.id);
   return { jobId: job.id, preview, validated: (await getImport(actor, caseId, job.id)).job };
@@ -33,21 +46,28 @@ afterEach(() => vi.restoreAllMocks());
 
 /** Every record of `bytes` read as CSV, the file arriving in chunks of `size` bytes. */
 async function recordsOf(bytes: Buffer, size: number): Promise<TRecord[]> {
-  const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+  const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) =>
+    bytes.subarray(i * size, (i + 1) * size),
+  );
   const out: TRecord[] = [];
   for await (const batch of readRecords(Readable.from(chunks), "CSV")) out.push(...batch);
   return out;
 }
 
 describe("CSV reading", () => {
-  const csv = Buffer.from(["\uFEFFtime,title", '1,"a\r\nb"', "", '2,"é, ü"', '3,"bad"quote', "4,five", '5,"x ""y"""'].join("\r\n") + "\r\n");
+  const csv = Buffer.from(
+    ["\uFEFFtime,title", '1,"a\r\nb"', "", '2,"é, ü"', '3,"bad"quote', "4,five", '5,"x ""y"""'].join("\r\n") + "\r\n",
+  );
 
   it("gives the same records and line numbers however the file is cut into chunks (CRLF, BOM, UTF-8 split mid-character)", async () => {
     const whole = await recordsOf(csv, csv.length);
     expect(whole).toEqual([
       { line: 2, values: { time: "1", title: "a\nb" } },
       { line: 5, values: { time: "2", title: "é, ü" } },
-      { line: 6, error: "Trailing quote on quoted field is malformed: this record runs on to line 8; check its quotes." },
+      {
+        line: 6,
+        error: "Trailing quote on quoted field is malformed: this record runs on to line 8; check its quotes.",
+      },
     ]);
     const fixed = Buffer.from(csv.toString().replace('"bad"quote', '"bad quote"'));
     expect((await recordsOf(fixed, 5)).slice(2)).toEqual([
@@ -95,7 +115,11 @@ describe("timeline import", () => {
     expect(items[4]!.reason).toMatch(/does not exist in America\/Los_Angeles/);
     expect(await events(w.caseId)).toBe(0); // validation writes no events
 
-    expect(await commit(w.investigator, w.caseId, jobId)).toMatchObject({ status: "COMMITTED", rowsInserted: 2, rowsExisting: 0 });
+    expect(await commit(w.investigator, w.caseId, jobId)).toMatchObject({
+      status: "COMMITTED",
+      rowsInserted: 2,
+      rowsExisting: 0,
+    });
     const listed = (await listTimelineEvents(w.partnerLead, w.caseId, ZTimelineFilters.parse({ q: marker }))).items;
     expect(listed.map((e) => [e.occurredAt, e.title, e.category])).toEqual([
       ["2026-01-15T17:00:00.000Z", `Signup, burst ${marker}`, "ACCOUNT_CREATION"],
@@ -105,46 +129,70 @@ describe("timeline import", () => {
 
     // The same file again: nothing new.
     const again = await importFile(w.investigator, w.caseId, Buffer.from(csv));
-    expect(await commit(w.investigator, w.caseId, again.jobId)).toMatchObject({ status: "COMMITTED", rowsInserted: 0, rowsExisting: 2 });
+    expect(await commit(w.investigator, w.caseId, again.jobId)).toMatchObject({
+      status: "COMMITTED",
+      rowsInserted: 0,
+      rowsExisting: 2,
+    });
     expect(await events(w.caseId)).toBe(2);
     const audit = await getDb().auditEvent.findMany({ where: { caseId: w.caseId, action: "timeline.imported" } });
     expect(audit).toHaveLength(2);
   });
 
-  it("a 100 MB file: exact counts, every bad row by line, and a re-run adds nothing", { timeout: 300_000 }, async () => {
-    const w = await createJointCase();
-    const marker = uid();
-    const padding = "x".repeat(430); // ~500-byte rows: 100 MB in ~200,000 rows
-    const lines = ["time,title,category,source,notes"];
-    const bad: number[] = [];
-    let valid = 0;
-    let size = 0;
-    for (let i = 0; size < 100 * 1024 * 1024; i++, size += lines.at(-1)!.length + 1) {
-      const at = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
-      if (i % 20_000 === 7) {
-        lines.push(`${at},,API_ACCESS,gw,no title ${padding}`); // refused: empty title
-        bad.push(lines.length);
-      } else if (i % 25_000 === 11) {
-        lines.push(lines.at(-1)!); // a repeat of the row before
-      } else {
-        lines.push(`${at},row ${i} ${marker},API_ACCESS,gw-${i % 7},"${padding}, ${i}"`);
-        valid++;
+  it(
+    "a 100 MB file: exact counts, every bad row by line, and a re-run adds nothing",
+    { timeout: 300_000 },
+    async () => {
+      const w = await createJointCase();
+      const marker = uid();
+      const padding = "x".repeat(430); // ~500-byte rows: 100 MB in ~200,000 rows
+      const lines = ["time,title,category,source,notes"];
+      const bad: number[] = [];
+      let valid = 0;
+      let size = 0;
+      for (let i = 0; size < 100 * 1024 * 1024; i++, size += lines.at(-1)!.length + 1) {
+        const at = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+        if (i % 20_000 === 7) {
+          lines.push(`${at},,API_ACCESS,gw,no title ${padding}`); // refused: empty title
+          bad.push(lines.length);
+        } else if (i % 25_000 === 11) {
+          lines.push(lines.at(-1)!); // a repeat of the row before
+        } else {
+          lines.push(`${at},row ${i} ${marker},API_ACCESS,gw-${i % 7},"${padding}, ${i}"`);
+          valid++;
+        }
       }
-    }
-    const bytes = Buffer.from(lines.join("\n") + "\n");
-    expect(bytes.length).toBeGreaterThanOrEqual(100 * 1024 * 1024);
-    const repeats = lines.length - 1 - valid - bad.length;
+      const bytes = Buffer.from(lines.join("\n") + "\n");
+      expect(bytes.length).toBeGreaterThanOrEqual(100 * 1024 * 1024);
+      const repeats = lines.length - 1 - valid - bad.length;
 
-    const first = await importFile(w.investigator, w.caseId, bytes);
-    expect(first.validated).toMatchObject({ status: "VALIDATED", rowsProcessed: lines.length - 1, rowsValid: valid, rowsRejected: bad.length, rowsDuplicate: repeats });
-    expect((await listImportRejects(w.investigator, w.caseId, first.jobId, { limit: 1000 })).items).toEqual(bad.map((line) => ({ line, reason: "title: the title is empty." })));
-    expect(await commit(w.investigator, w.caseId, first.jobId)).toMatchObject({ status: "COMMITTED", rowsInserted: valid, rowsExisting: 0 });
-    expect(await events(w.caseId)).toBe(valid);
+      const first = await importFile(w.investigator, w.caseId, bytes);
+      expect(first.validated).toMatchObject({
+        status: "VALIDATED",
+        rowsProcessed: lines.length - 1,
+        rowsValid: valid,
+        rowsRejected: bad.length,
+        rowsDuplicate: repeats,
+      });
+      expect((await listImportRejects(w.investigator, w.caseId, first.jobId, { limit: 1000 })).items).toEqual(
+        bad.map((line) => ({ line, reason: "title: the title is empty." })),
+      );
+      expect(await commit(w.investigator, w.caseId, first.jobId)).toMatchObject({
+        status: "COMMITTED",
+        rowsInserted: valid,
+        rowsExisting: 0,
+      });
+      expect(await events(w.caseId)).toBe(valid);
 
-    const again = await importFile(w.investigator, w.caseId, bytes);
-    expect(await commit(w.investigator, w.caseId, again.jobId)).toMatchObject({ status: "COMMITTED", rowsInserted: 0, rowsExisting: valid });
-    expect(await events(w.caseId)).toBe(valid);
-  });
+      const again = await importFile(w.investigator, w.caseId, bytes);
+      expect(await commit(w.investigator, w.caseId, again.jobId)).toMatchObject({
+        status: "COMMITTED",
+        rowsInserted: 0,
+        rowsExisting: valid,
+      });
+      expect(await events(w.caseId)).toBe(valid);
+    },
+  );
 
   it("JSONL with epoch seconds and milliseconds, common log format, and a row id for de-duplication", async () => {
     const w = await createJointCase();
@@ -158,7 +206,10 @@ describe("timeline import", () => {
       JSON.stringify({ id: "a4", ts: 1768496400, msg: "nul \u0000 inside" }),
     ].join("\n");
     const mapping = { occurredAt: "ts", title: "msg", externalId: "id" };
-    const { jobId, validated } = await importFile(w.lead, w.caseId, Buffer.from(lines), "events.jsonl", { mapping, timeFormat: "epoch_s" });
+    const { jobId, validated } = await importFile(w.lead, w.caseId, Buffer.from(lines), "events.jsonl", {
+      mapping,
+      timeFormat: "epoch_s",
+    });
     expect(validated).toMatchObject({ rowsValid: 2, rowsRejected: 4, rowsDuplicate: 1 });
     expect((await listImportRejects(w.lead, w.caseId, jobId, {})).items).toEqual([
       { line: 2, reason: "Not valid JSON." },
@@ -170,16 +221,26 @@ describe("timeline import", () => {
     expect(parseTime("1768496400000", "epoch_ms", "UTC")).toEqual(new Date("2026-01-15T17:00:00Z"));
     expect(parseTime("[15/Jan/2026:09:00:00 -0800]", "clf", "UTC")).toEqual(new Date("2026-01-15T17:00:00Z"));
     expect(parseTime("2026-07-15T09:00", "iso", "America/Los_Angeles")).toEqual(new Date("2026-07-15T16:00:00Z"));
-    expect(parseTime("2026-07-15T09:00:00+02:00", "iso", "America/Los_Angeles")).toEqual(new Date("2026-07-15T07:00:00Z"));
+    expect(parseTime("2026-07-15T09:00:00+02:00", "iso", "America/Los_Angeles")).toEqual(
+      new Date("2026-07-15T07:00:00Z"),
+    );
     expect(parseTime("9000000000", "epoch_s", "UTC")).toMatch(/outside 1970–2199/);
     expect(parseTime("15/Jan/2026 09:00", "clf", "UTC")).toMatch(/common log format/);
   });
 
   it("cancel writes nothing; a committed import cannot be cancelled or committed twice", async () => {
     const w = await createJointCase();
-    const { jobId } = await importFile(w.investigator, w.caseId, Buffer.from(`time,title\n2026-01-01T00:00Z,one ${uid()}\n`), "e.csv", { mapping: { occurredAt: "time", title: "title" } });
+    const { jobId } = await importFile(
+      w.investigator,
+      w.caseId,
+      Buffer.from(`time,title\n2026-01-01T00:00Z,one ${uid()}\n`),
+      "e.csv",
+      { mapping: { occurredAt: "time", title: "title" } },
+    );
     await changeImport(w.investigator, w.caseId, jobId, { action: "cancel" });
-    await expect(changeImport(w.investigator, w.caseId, jobId, { action: "commit" })).rejects.toBeInstanceOf(ConflictError);
+    await expect(changeImport(w.investigator, w.caseId, jobId, { action: "commit" })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     await runImportJob(jobId);
     expect(await events(w.caseId)).toBe(0);
     expect((await getImport(w.investigator, w.caseId, jobId)).job.status).toBe("CANCELLED");
@@ -187,7 +248,10 @@ describe("timeline import", () => {
 
   it("a failure part-way through the commit leaves nothing; the job resumes and imports every row exactly once", async () => {
     const w = await createJointCase();
-    const rows = Array.from({ length: 12_000 }, (_, i) => `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}Z,row ${i},API_ACCESS,gw,`);
+    const rows = Array.from(
+      { length: 12_000 },
+      (_, i) => `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}Z,row ${i},API_ACCESS,gw,`,
+    );
     const bytes = Buffer.from(["time,title,category,source,notes", ...rows].join("\n"));
     const { jobId } = await importFile(w.investigator, w.caseId, bytes);
     const store = getBlobStore();
@@ -210,9 +274,14 @@ describe("timeline import", () => {
 
     // A process that died mid-commit leaves the job COMMITTING with a stale heartbeat; the next
     // status poll starts it again.
-    await getDb().importJob.update({ where: { id: jobId }, data: { status: "COMMITTING", heartbeatAt: new Date(Date.now() - 10 * 60_000) } });
+    await getDb().importJob.update({
+      where: { id: jobId },
+      data: { status: "COMMITTING", heartbeatAt: new Date(Date.now() - 10 * 60_000) },
+    });
     await getImport(w.investigator, w.caseId, jobId);
-    await expect.poll(async () => (await getImport(w.investigator, w.caseId, jobId)).job.status, { timeout: 20_000 }).toBe("COMMITTED");
+    await expect
+      .poll(async () => (await getImport(w.investigator, w.caseId, jobId)).job.status, { timeout: 20_000 })
+      .toBe("COMMITTED");
     expect(await events(w.caseId)).toBe(12_000);
     await runImportJob(jobId); // nothing to do: not claimable any more
     expect(await events(w.caseId)).toBe(12_000);
@@ -220,33 +289,55 @@ describe("timeline import", () => {
 
   it("authorization: non-members 404, viewers 403, nobody but the uploader sees the job", async () => {
     const w = await createJointCase();
-    const file = () => ({ body: streamOf(Buffer.from("time,title\n2026-01-01T00:00Z,x\n")), fileName: "e.csv", contentLength: null });
+    const file = () => ({
+      body: streamOf(Buffer.from("time,title\n2026-01-01T00:00Z,x\n")),
+      fileName: "e.csv",
+      contentLength: null,
+    });
     await expect(createImport(w.outsider, w.caseId, file())).rejects.toBeInstanceOf(NotFoundError);
     await expect(createImport(w.viewer, w.caseId, file())).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(createImport(w.lead, w.caseId, { ...file(), fileName: "e.exe" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(createImport(w.lead, w.caseId, { ...file(), fileName: "e.exe" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     const { job } = await createImport(w.investigator, w.caseId, file());
     await expect(getImport(w.lead, w.caseId, job.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(getImport(w.partnerLead, w.caseId, job.id)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(changeImport(w.partnerLead, w.caseId, job.id, { action: "cancel" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(changeImport(w.partnerLead, w.caseId, job.id, { action: "cancel" })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await expect(getImport(w.outsider, w.caseId, job.id)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(changeImport(w.investigator, w.caseId, job.id, { action: "validate", options: { mapping: { occurredAt: "" } } })).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      changeImport(w.investigator, w.caseId, job.id, { action: "validate", options: { mapping: { occurredAt: "" } } }),
+    ).rejects.toBeInstanceOf(ValidationError);
   });
 
   it("de-duplication is per organisation: the partner's equal rows neither reveal nor collide with our hidden events", async () => {
     const w = await createJointCase();
     const file = Buffer.from(`time,title\n2026-01-01T00:00Z,hidden ${uid()}\n`);
     const options = { mapping: { occurredAt: "time", title: "title" } };
-    const ours = await importFile(w.investigator, w.caseId, file, "e.csv", { ...options, visibility: "OWNER_ORG_ONLY" });
+    const ours = await importFile(w.investigator, w.caseId, file, "e.csv", {
+      ...options,
+      visibility: "OWNER_ORG_ONLY",
+    });
     expect(await commit(w.investigator, w.caseId, ours.jobId)).toMatchObject({ rowsInserted: 1, rowsExisting: 0 });
     const theirs = await importFile(w.partnerInvestigator, w.caseId, file, "e.csv", options);
-    expect(await commit(w.partnerInvestigator, w.caseId, theirs.jobId)).toMatchObject({ rowsInserted: 1, rowsExisting: 0 });
+    expect(await commit(w.partnerInvestigator, w.caseId, theirs.jobId)).toMatchObject({
+      rowsInserted: 1,
+      rowsExisting: 0,
+    });
     const again = await importFile(w.lead, w.caseId, file, "e.csv", options);
     expect(await commit(w.lead, w.caseId, again.jobId)).toMatchObject({ rowsInserted: 0, rowsExisting: 1 });
   });
 
   it("on a release-controlled case imported events are owner-org-only, hidden from the partner", async () => {
     const w = await createJointCase({ releaseMode: "LEAD_RELEASE" });
-    const { jobId } = await importFile(w.investigator, w.caseId, Buffer.from(`time,title\n2026-01-01T00:00Z,x ${uid()}\n`), "e.csv", { mapping: { occurredAt: "time", title: "title" }, visibility: "ALL_CASE_ORGS" });
+    const { jobId } = await importFile(
+      w.investigator,
+      w.caseId,
+      Buffer.from(`time,title\n2026-01-01T00:00Z,x ${uid()}\n`),
+      "e.csv",
+      { mapping: { occurredAt: "time", title: "title" }, visibility: "ALL_CASE_ORGS" },
+    );
     await commit(w.investigator, w.caseId, jobId);
     expect((await listTimelineEvents(w.lead, w.caseId, ZTimelineFilters.parse({}))).items).toHaveLength(1);
     expect((await listTimelineEvents(w.partnerLead, w.caseId, ZTimelineFilters.parse({}))).items).toHaveLength(0);

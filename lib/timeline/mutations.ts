@@ -11,7 +11,6 @@ import { ZCreateEvent, ZUpdateEvent, type TUpdateEvent } from "@/lib/timeline/sc
 
 type Tx = Prisma.TransactionClient;
 
-
 /**
  * The evidence ids, checked inside the transaction: each must be an undeleted item of this
  * case that the actor can see. Anything else is refused as one message, without saying which
@@ -19,8 +18,13 @@ type Tx = Prisma.TransactionClient;
  */
 async function checkEvidence(tx: Tx, actor: TActor, caseId: string, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  const found = await tx.evidence.count({ where: { id: { in: ids }, caseId, deletedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] } });
-  if (found !== ids.length) throw new ValidationError("Please correct the highlighted fields.", { evidenceIds: ["Link only evidence items of this case that you can see."] });
+  const found = await tx.evidence.count({
+    where: { id: { in: ids }, caseId, deletedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] },
+  });
+  if (found !== ids.length)
+    throw new ValidationError("Please correct the highlighted fields.", {
+      evidenceIds: ["Link only evidence items of this case that you can see."],
+    });
 }
 
 /**
@@ -29,7 +33,9 @@ async function checkEvidence(tx: Tx, actor: TActor, caseId: string, ids: string[
  * a release.
  */
 /** The columns a person writes, the same for create and update. */
-function eventFields(data: Pick<TUpdateEvent, "occurredAt" | "endsAt" | "title" | "description" | "category" | "source" | "confidence">) {
+function eventFields(
+  data: Pick<TUpdateEvent, "occurredAt" | "endsAt" | "title" | "description" | "category" | "source" | "confidence">,
+) {
   const { occurredAt, endsAt, title, description, category, source, confidence } = data;
   return { occurredAt, endsAt, title, description, category, source, confidence };
 }
@@ -51,7 +57,17 @@ export async function createTimelineEvent(actor: TActor, caseId: unknown, input:
       },
       select: { id: true },
     });
-    await recordAudit({ actorId: actor.id, action: "timeline_event.created", targetType: "timeline_event", targetId: event.id, caseId: c.id, details: { visibility, ...orgOnly({ visibility, orgId: actor.orgId }) } }, tx);
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "timeline_event.created",
+        targetType: "timeline_event",
+        targetId: event.id,
+        caseId: c.id,
+        details: { visibility, ...orgOnly({ visibility, orgId: actor.orgId }) },
+      },
+      tx,
+    );
     return event;
   });
 }
@@ -66,15 +82,28 @@ async function loadEvent(actor: TActor, eventId: unknown, action: TTimelineActio
   const access = await loadCaseFacts(actor, event.caseId);
   if (!access || !canOnTimelineEvent(actor, "event.read", access.facts, event)) throw new NotFoundError();
   if (!canOnTimelineEvent(actor, action, access.facts, event)) {
-    throw new ForbiddenError(action === "event.edit" ? "Only members of the event's organisation who add events can edit it." : "Only the author or a lead of the event's organisation can delete it.");
+    throw new ForbiddenError(
+      action === "event.edit"
+        ? "Only members of the event's organisation who add events can edit it."
+        : "Only the author or a lead of the event's organisation can delete it.",
+    );
   }
-  if (access.case.legalHold) throw new ForbiddenError("The case is under legal hold: timeline events cannot be edited or deleted until the hold is lifted.");
+  if (access.case.legalHold)
+    throw new ForbiddenError(
+      "The case is under legal hold: timeline events cannot be edited or deleted until the hold is lifted.",
+    );
   return { event, access };
 }
 
-const CONFLICT = "Someone else changed this event after you opened it. Your input is still in the form: reload to see their change, then apply yours again.";
+const CONFLICT =
+  "Someone else changed this event after you opened it. Your input is still in the form: reload to see their change, then apply yours again.";
 
-export async function updateTimelineEvent(actor: TActor, eventId: unknown, input: unknown, caseId?: unknown): Promise<{ version: number }> {
+export async function updateTimelineEvent(
+  actor: TActor,
+  eventId: unknown,
+  input: unknown,
+  caseId?: unknown,
+): Promise<{ version: number }> {
   const { event, access } = await loadEvent(actor, eventId, "event.edit", caseId);
   const data = parseInput(ZUpdateEvent, input);
   const direct = access.case.releaseMode === "DIRECT";
@@ -93,22 +122,59 @@ export async function updateTimelineEvent(actor: TActor, eventId: unknown, input
     });
     if (count === 0) throw new ConflictError(CONFLICT);
     await tx.timelineEventEvidence.deleteMany({ where: { eventId: event.id } });
-    await tx.timelineEventEvidence.createMany({ data: data.evidenceIds.map((evidenceId) => ({ eventId: event.id, evidenceId })) });
+    await tx.timelineEventEvidence.createMany({
+      data: data.evidenceIds.map((evidenceId) => ({ eventId: event.id, evidenceId })),
+    });
     if (!direct) {
-      await endOpenReleases(tx, "timeline_event", event.id, actor.id, "The event was edited after its release was requested or granted.");
+      await endOpenReleases(
+        tx,
+        "timeline_event",
+        event.id,
+        actor.id,
+        "The event was edited after its release was requested or granted.",
+      );
     }
-    await recordAudit({ actorId: actor.id, action: "timeline_event.updated", targetType: "timeline_event", targetId: event.id, caseId: event.caseId, details: { visibility, ...orgOnly({ visibility, orgId: event.orgId }) } }, tx);
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "timeline_event.updated",
+        targetType: "timeline_event",
+        targetId: event.id,
+        caseId: event.caseId,
+        details: { visibility, ...orgOnly({ visibility, orgId: event.orgId }) },
+      },
+      tx,
+    );
     return { version: data.version + 1 };
   });
 }
 
 /** Soft delete (the row and its audit history stay); a stale version is a conflict. */
-export async function deleteTimelineEvent(actor: TActor, eventId: unknown, version: unknown, caseId?: unknown): Promise<void> {
+export async function deleteTimelineEvent(
+  actor: TActor,
+  eventId: unknown,
+  version: unknown,
+  caseId?: unknown,
+): Promise<void> {
   const { event } = await loadEvent(actor, eventId, "event.delete", caseId);
   const expected = version === undefined || version === null ? event.version : Number(version);
   await getDb().$transaction(async (tx) => {
-    const { count } = await tx.timelineEvent.updateMany({ where: { id: event.id, version: expected, deletedAt: null }, data: { deletedAt: new Date(), version: { increment: 1 } } });
-    if (count === 0) throw new ConflictError("Someone else changed this event after you opened it: reload before deleting it.");
-    await recordAudit({ actorId: actor.id, action: "timeline_event.deleted", targetType: "timeline_event", targetId: event.id, caseId: event.caseId, details: orgOnly(event) }, tx);
+    const { count } = await tx.timelineEvent.updateMany({
+      where: { id: event.id, version: expected, deletedAt: null },
+      data: { deletedAt: new Date(), version: { increment: 1 } },
+    });
+    if (count === 0)
+      throw new ConflictError("Someone else changed this event after you opened it: reload before deleting it.");
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "timeline_event.deleted",
+        targetType: "timeline_event",
+        targetId: event.id,
+        caseId: event.caseId,
+        details: orgOnly(event),
+      },
+      tx,
+    );
   });
 }

@@ -1,13 +1,30 @@
 // Every timeline action × case role × organisation, allowed and denied, through the policy.
 import { describe, expect, it } from "vitest";
-import { CASE_ROLES, canOnCase, canOnItem, canOnTimelineEvent, GLOBAL_ROLES, TIMELINE_ACTIONS, type TCaseFacts } from "@/lib/auth/permissions";
+import {
+  CASE_ROLES,
+  canOnCase,
+  canOnItem,
+  canOnTimelineEvent,
+  GLOBAL_ROLES,
+  TIMELINE_ACTIONS,
+  type TCaseFacts,
+} from "@/lib/auth/permissions";
 import type { CaseRole, GlobalRole } from "@/lib/generated/prisma/enums";
 
 const OWNER = "org-owner";
 const PARTNER = "org-partner";
-const facts = (memberRole: CaseRole | null): TCaseFacts => ({ memberRole, ownerOrgId: OWNER, sharedOrgIds: [PARTNER], tlp: "AMBER" });
+const facts = (memberRole: CaseRole | null): TCaseFacts => ({
+  memberRole,
+  ownerOrgId: OWNER,
+  sharedOrgIds: [PARTNER],
+  tlp: "AMBER",
+});
 const actor = (orgId: string, role: GlobalRole = "INVESTIGATOR") => ({ id: `u-${orgId}-${role}`, role, orgId });
-const item = (visibility: "ALL_CASE_ORGS" | "OWNER_ORG_ONLY", authorId = "someone") => ({ orgId: OWNER, visibility, authorId });
+const item = (visibility: "ALL_CASE_ORGS" | "OWNER_ORG_ONLY", authorId = "someone") => ({
+  orgId: OWNER,
+  visibility,
+  authorId,
+});
 
 type Row = [string, GlobalRole, CaseRole | null, string, "ALL_CASE_ORGS" | "OWNER_ORG_ONLY", string[]];
 // Who may do what to an event written by someone else of the owner organisation.
@@ -49,8 +66,13 @@ describe("timeline policy", () => {
         for (const orgId of [OWNER, PARTNER]) {
           for (const visibility of ["ALL_CASE_ORGS", "OWNER_ORG_ONLY"] as const) {
             const [a, f, i] = [actor(orgId, role), facts(caseRole), item(visibility)];
-            const decides = (["item.release", "item.approve_release", "item.withdraw_release"] as const).some((action) => canOnItem(a, action, f, i, release));
-            if (decides) expect(canOnTimelineEvent(a, "event.edit", f, i), `${role} ${caseRole} ${orgId} ${visibility}`).toBe(true);
+            const decides = (["item.release", "item.approve_release", "item.withdraw_release"] as const).some(
+              (action) => canOnItem(a, action, f, i, release),
+            );
+            if (decides)
+              expect(canOnTimelineEvent(a, "event.edit", f, i), `${role} ${caseRole} ${orgId} ${visibility}`).toBe(
+                true,
+              );
           }
         }
       }

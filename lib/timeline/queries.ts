@@ -34,7 +34,11 @@ export type TTimelinePage = { items: TTimelineEventView[]; nextCursor: string | 
 /** An event as exported: what the list shows, without the reader's release controls. */
 export type TTimelineEventRow = Omit<TTimelineEventView, "releaseState" | "release" | "can">;
 
-type TRow = Omit<TTimelineEventView, "occurredAt" | "endsAt" | "evidence" | "releaseState" | "release" | "can"> & { occurredAt: Date; endsAt: Date | null; authorId: string };
+type TRow = Omit<TTimelineEventView, "occurredAt" | "endsAt" | "evidence" | "releaseState" | "release" | "can"> & {
+  occurredAt: Date;
+  endsAt: Date | null;
+  authorId: string;
+};
 
 /**
  * One page of the timeline the actor may see, oldest first, after `cursor` (keyset on
@@ -42,17 +46,39 @@ type TRow = Omit<TTimelineEventView, "occurredAt" | "endsAt" | "evidence" | "rel
  * meanwhile never shift or repeat a page). The first page of a listing is audited; the pages
  * that follow as the reader scrolls are the same read.
  */
-export async function listTimelineEvents(actor: TActor, caseId: unknown, filters: TTimelineFilters, page: unknown = {}): Promise<TTimelinePage> {
+export async function listTimelineEvents(
+  actor: TActor,
+  caseId: unknown,
+  filters: TTimelineFilters,
+  page: unknown = {},
+): Promise<TTimelinePage> {
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
   const { cursor, limit } = ZTimelinePage.parse(page);
   const after = cursor ? decodeCursor(cursor) : null;
   const { rows, more } = await readRows(actor, c.id, filters, after, limit);
-  const [links, releases] = await Promise.all([visibleEvidenceLinks(actor, rows.map((r) => r.id)), getItemReleases(actor, c.id, "timeline_event", rows.map(itemFacts))]);
-  if (!after) await recordAudit({ actorId: actor.id, action: "case.timeline_viewed", targetType: "case", targetId: c.id, caseId: c.id });
+  const [links, releases] = await Promise.all([
+    visibleEvidenceLinks(
+      actor,
+      rows.map((r) => r.id),
+    ),
+    getItemReleases(actor, c.id, "timeline_event", rows.map(itemFacts)),
+  ]);
+  if (!after)
+    await recordAudit({
+      actorId: actor.id,
+      action: "case.timeline_viewed",
+      targetType: "case",
+      targetId: c.id,
+      caseId: c.id,
+    });
   const items = rows.map((r) => {
     const release = releases.get(r.id)!;
     const item = itemFacts(r);
-    const can = { edit: canOnTimelineEvent(actor, "event.edit", facts, item), delete: canOnTimelineEvent(actor, "event.delete", facts, item), ...release.can };
+    const can = {
+      edit: canOnTimelineEvent(actor, "event.edit", facts, item),
+      delete: canOnTimelineEvent(actor, "event.delete", facts, item),
+      ...release.can,
+    };
     return { ...toRow(r, links.get(r.id) ?? []), releaseState: release.state, release: release.release, can };
   });
   const last = rows.at(-1);
@@ -60,8 +86,16 @@ export async function listTimelineEvents(actor: TActor, caseId: unknown, filters
 }
 
 /** One keyset page of the visible, filtered events after `after`, and whether more follow. */
-async function readRows(actor: TActor, caseId: string, filters: TTimelineFilters, after: { occurredAt: Date; id: string } | null, limit: number): Promise<{ rows: TRow[]; more: boolean }> {
-  const keyset = after ? Prisma.sql`AND (e."occurredAt", e.id) > (${ts(after.occurredAt)}, ${after.id}::uuid)` : Prisma.empty;
+async function readRows(
+  actor: TActor,
+  caseId: string,
+  filters: TTimelineFilters,
+  after: { occurredAt: Date; id: string } | null,
+  limit: number,
+): Promise<{ rows: TRow[]; more: boolean }> {
+  const keyset = after
+    ? Prisma.sql`AND (e."occurredAt", e.id) > (${ts(after.occurredAt)}, ${after.id}::uuid)`
+    : Prisma.empty;
   const rows = await getDb().$queryRaw<TRow[]>`
     SELECT e.id, e."occurredAt", e."endsAt", e.title, e.description, e.category::text AS category, e.source,
            e.confidence::text AS confidence, e.visibility::text AS visibility, e.version, e."orgId", e."authorId",
@@ -73,7 +107,12 @@ async function readRows(actor: TActor, caseId: string, filters: TTimelineFilters
   return { rows: rows.slice(0, limit), more: rows.length > limit };
 }
 
-const itemFacts = (r: TRow) => ({ id: r.id, orgId: r.orgId, visibility: r.visibility as Visibility, authorId: r.authorId });
+const itemFacts = (r: TRow) => ({
+  id: r.id,
+  orgId: r.orgId,
+  visibility: r.visibility as Visibility,
+  authorId: r.authorId,
+});
 
 function toRow({ authorId: _authorId, ...r }: TRow, evidence: { id: string; title: string }[]): TTimelineEventRow {
   return { ...r, occurredAt: r.occurredAt.toISOString(), endsAt: r.endsAt?.toISOString() ?? null, evidence };
@@ -84,12 +123,27 @@ function toRow({ authorId: _authorId, ...r }: TRow, evidence: { id: string; titl
  * exports: memory stays flat however long the timeline). The export is audited once, up front,
  * with its filters.
  */
-export async function* iterateTimelineEvents(actor: TActor, caseId: unknown, filters: TTimelineFilters, format: string): AsyncGenerator<TTimelineEventRow> {
+export async function* iterateTimelineEvents(
+  actor: TActor,
+  caseId: unknown,
+  filters: TTimelineFilters,
+  format: string,
+): AsyncGenerator<TTimelineEventRow> {
   const { case: c } = await requireCaseAccess(actor, caseId, "case.read");
-  await recordAudit({ actorId: actor.id, action: "timeline.exported", targetType: "case", targetId: c.id, caseId: c.id, details: { format, filters } });
-  for (let after: { occurredAt: Date; id: string } | null = null; ; ) {
+  await recordAudit({
+    actorId: actor.id,
+    action: "timeline.exported",
+    targetType: "case",
+    targetId: c.id,
+    caseId: c.id,
+    details: { format, filters },
+  });
+  for (let after: { occurredAt: Date; id: string } | null = null; ;) {
     const { rows, more } = await readRows(actor, c.id, filters, after, 2_000);
-    const links = await visibleEvidenceLinks(actor, rows.map((r) => r.id));
+    const links = await visibleEvidenceLinks(
+      actor,
+      rows.map((r) => r.id),
+    );
     for (const r of rows) yield toRow(r, links.get(r.id) ?? []);
     if (!more) return;
     after = rows.at(-1)!;
@@ -101,7 +155,10 @@ async function visibleEvidenceLinks(actor: TActor, eventIds: string[]) {
   const map = new Map<string, { id: string; title: string }[]>();
   if (eventIds.length === 0) return map;
   const links = await getDb().timelineEventEvidence.findMany({
-    where: { eventId: { in: eventIds }, evidence: { deletedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] } },
+    where: {
+      eventId: { in: eventIds },
+      evidence: { deletedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] },
+    },
     select: { eventId: true, evidence: { select: { id: true, title: true } } },
   });
   for (const l of links) (map.get(l.eventId) ?? map.set(l.eventId, []).get(l.eventId)!).push(l.evidence);
@@ -120,8 +177,12 @@ export type THistogram = {
 /** occurredAt (UTC) plus the zone's offset at that instant: a CASE over the range's offset periods. */
 function shiftedBy(periods: { start: Date; offset: number }[]): Prisma.Sql {
   if (periods.every((p) => p.offset === 0)) return Prisma.sql`e."occurredAt"`;
-  const when = periods.slice(1).map((p, i) => Prisma.sql`WHEN e."occurredAt" < ${ts(p.start)} THEN ${periods[i]!.offset}::int`);
-  const minutes = when.length ? Prisma.sql`CASE ${Prisma.join(when, " ")} ELSE ${periods.at(-1)!.offset}::int END` : Prisma.sql`${periods[0]!.offset}::int`;
+  const when = periods
+    .slice(1)
+    .map((p, i) => Prisma.sql`WHEN e."occurredAt" < ${ts(p.start)} THEN ${periods[i]!.offset}::int`);
+  const minutes = when.length
+    ? Prisma.sql`CASE ${Prisma.join(when, " ")} ELSE ${periods.at(-1)!.offset}::int END`
+    : Prisma.sql`${periods[0]!.offset}::int`;
   return Prisma.sql`e."occurredAt" + make_interval(mins => ${minutes})`;
 }
 
@@ -138,13 +199,20 @@ const MAX_BUCKETS = 150;
  * The zone is a bound parameter, never SQL text. Another organisation's owner-org-only events
  * are not counted: a count would reveal that they exist.
  */
-export async function getTimelineHistogram(actor: TActor, caseId: unknown, filters: TTimelineFilters, zone: unknown = {}): Promise<THistogram> {
+export async function getTimelineHistogram(
+  actor: TActor,
+  caseId: unknown,
+  filters: TTimelineFilters,
+  zone: unknown = {},
+): Promise<THistogram> {
   const { case: c } = await requireCaseAccess(actor, caseId, "case.read");
   const { timeZone } = parseInput(ZHistogramZone, zone);
   const sqlZone = canonicalTimeZone(timeZone)!;
   const where = timelineWhere(actor, c.id, filters);
   const db = getDb();
-  const [range] = await db.$queryRaw<{ min: Date | null; max: Date | null }[]>`SELECT min(e."occurredAt") AS min, max(e."occurredAt") AS max FROM "TimelineEvent" e WHERE ${where}`;
+  const [range] = await db.$queryRaw<
+    { min: Date | null; max: Date | null }[]
+  >`SELECT min(e."occurredAt") AS min, max(e."occurredAt") AS max FROM "TimelineEvent" e WHERE ${where}`;
   if (!range?.min || !range.max) return { bucketSeconds: 3600, timeZone, categories: [], buckets: [] };
   const span = (range.max.getTime() - range.min.getTime()) / 1000;
   const width = WIDTHS.find((w) => span / w <= MAX_BUCKETS) ?? WIDTHS.at(-1)!;
@@ -193,9 +261,26 @@ export async function getTimelineOptions(actor: TActor, caseId: unknown): Promis
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
   const db = getDb();
   const [orgs, sources, evidence] = await Promise.all([
-    db.organization.findMany({ where: { id: { in: [facts.ownerOrgId, ...facts.sharedOrgIds] } }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
-    db.$queryRaw<{ source: string }[]>`SELECT DISTINCT e.source FROM "TimelineEvent" e WHERE ${timelineWhere(actor, c.id, ZTimelineFilters.parse({}))} AND e.source <> '' ORDER BY 1 LIMIT 200`,
-    db.evidence.findMany({ where: { caseId: c.id, deletedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] }, select: { id: true, title: true }, orderBy: { createdAt: "desc" }, take: 200 }),
+    db.organization.findMany({
+      where: { id: { in: [facts.ownerOrgId, ...facts.sharedOrgIds] } },
+      select: { id: true, name: true },
+      orderBy: { name: "asc" },
+    }),
+    db.$queryRaw<
+      { source: string }[]
+    >`SELECT DISTINCT e.source FROM "TimelineEvent" e WHERE ${timelineWhere(actor, c.id, ZTimelineFilters.parse({}))} AND e.source <> '' ORDER BY 1 LIMIT 200`,
+    db.evidence.findMany({
+      where: { caseId: c.id, deletedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] },
+      select: { id: true, title: true },
+      orderBy: { createdAt: "desc" },
+      take: 200,
+    }),
   ]);
-  return { canCreate: canOnCase(actor, "timeline.create", facts), direct: c.releaseMode === "DIRECT", orgs, sources: sources.map((s) => s.source), evidence };
+  return {
+    canCreate: canOnCase(actor, "timeline.create", facts),
+    direct: c.releaseMode === "DIRECT",
+    orgs,
+    sources: sources.map((s) => s.source),
+    evidence,
+  };
 }

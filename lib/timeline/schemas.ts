@@ -3,7 +3,17 @@ import { VISIBILITIES } from "@/lib/notes/schemas";
 import { EVENT_TIME_MAX, EVENT_TIME_MIN, canonicalTimeZone, isValidTimeZone, zonedToUtc } from "@/lib/timeline/time";
 
 // Shared with the client forms; the server parse is the one that counts.
-export const EVENT_CATEGORIES = ["ACCOUNT_CREATION", "PAYMENT", "API_ACCESS", "EXTRACTION", "RATE_LIMITING", "DETECTION", "COMMUNICATION", "RESPONSE", "OTHER"] as const;
+export const EVENT_CATEGORIES = [
+  "ACCOUNT_CREATION",
+  "PAYMENT",
+  "API_ACCESS",
+  "EXTRACTION",
+  "RATE_LIMITING",
+  "DETECTION",
+  "COMMUNICATION",
+  "RESPONSE",
+  "OTHER",
+] as const;
 export type TEventCategory = (typeof EVENT_CATEGORIES)[number];
 export const EVENT_CATEGORY_LABELS: Record<TEventCategory, string> = {
   ACCOUNT_CREATION: "Account creation",
@@ -17,21 +27,39 @@ export const EVENT_CATEGORY_LABELS: Record<TEventCategory, string> = {
   OTHER: "Other",
 };
 export const CONFIDENCES = ["CONFIRMED", "LIKELY", "POSSIBLE"] as const;
-export const CONFIDENCE_LABELS: Record<(typeof CONFIDENCES)[number], string> = { CONFIRMED: "Confirmed", LIKELY: "Likely", POSSIBLE: "Possible" };
+export const CONFIDENCE_LABELS: Record<(typeof CONFIDENCES)[number], string> = {
+  CONFIRMED: "Confirmed",
+  LIKELY: "Likely",
+  POSSIBLE: "Possible",
+};
 export const TIMELINE_PAGE_MAX = 500;
 export const TIMELINE_PAGE_DEFAULT = 100;
 export const EVIDENCE_LINKS_MAX = 50;
 
-const text = (label: string, max: number) => z.string().trim().max(max, { message: `${label} can be at most ${max.toLocaleString("en")} characters.` });
-const title = z.string({ message: "Enter a title." }).trim().min(1, { message: "Enter a title." }).max(300, { message: "The title can be at most 300 characters." });
-const timeZone = z.string({ message: "Choose a time zone." }).trim().refine(isValidTimeZone, { message: "Choose a known time zone (e.g. Europe/London)." });
+const text = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `${label} can be at most ${max.toLocaleString("en")} characters.` });
+const title = z
+  .string({ message: "Enter a title." })
+  .trim()
+  .min(1, { message: "Enter a title." })
+  .max(300, { message: "The title can be at most 300 characters." });
+const timeZone = z
+  .string({ message: "Choose a time zone." })
+  .trim()
+  .refine(isValidTimeZone, { message: "Choose a known time zone (e.g. Europe/London)." });
 const OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
 /** A time as entered: an ISO 8601 instant with an offset, or a wall-clock time in `timeZone`. */
 function toInstant(value: string, zone: string, ctx: z.RefinementCtx, path: string): Date | null {
-  const r = OFFSET.test(value) ? { ok: !Number.isNaN(new Date(value).getTime()), date: new Date(value), reason: "Enter a valid date and time." } : zonedToUtc(value, zone);
+  const r = OFFSET.test(value)
+    ? { ok: !Number.isNaN(new Date(value).getTime()), date: new Date(value), reason: "Enter a valid date and time." }
+    : zonedToUtc(value, zone);
   if (!r.ok) ctx.addIssue({ code: "custom", path: [path], message: r.reason });
-  else if (r.date.getTime() < EVENT_TIME_MIN || r.date.getTime() >= EVENT_TIME_MAX) ctx.addIssue({ code: "custom", path: [path], message: "Enter a time between 1970 and 2199." });
+  else if (r.date.getTime() < EVENT_TIME_MIN || r.date.getTime() >= EVENT_TIME_MAX)
+    ctx.addIssue({ code: "custom", path: [path], message: "Enter a time between 1970 and 2199." });
   else return r.date;
   return null;
 }
@@ -39,9 +67,13 @@ function toInstant(value: string, zone: string, ctx: z.RefinementCtx, path: stri
 const evidenceIds = z
   .union([z.string(), z.array(z.string())])
   .optional()
-  .transform((v) => [...new Set((typeof v === "string" ? v.split(",") : (v ?? [])).map((s) => s.trim()).filter(Boolean))])
+  .transform((v) => [
+    ...new Set((typeof v === "string" ? v.split(",") : (v ?? [])).map((s) => s.trim()).filter(Boolean)),
+  ])
   .refine((ids) => ids.length <= EVIDENCE_LINKS_MAX, { message: `Link at most ${EVIDENCE_LINKS_MAX} evidence items.` })
-  .refine((ids) => ids.every((id) => z.string().uuid().safeParse(id).success), { message: "Choose evidence items of this case." });
+  .refine((ids) => ids.every((id) => z.string().uuid().safeParse(id).success), {
+    message: "Choose evidence items of this case.",
+  });
 
 const fields = z.object({
   occurredAt: z.string({ message: "Enter when it happened." }).trim().min(1, { message: "Enter when it happened." }),
@@ -59,7 +91,8 @@ const fields = z.object({
 function withInstants<T extends z.infer<typeof fields>>(data: T, ctx: z.RefinementCtx) {
   const occurredAt = toInstant(data.occurredAt, data.timeZone, ctx, "occurredAt");
   const endsAt = data.endsAt ? toInstant(data.endsAt, data.timeZone, ctx, "endsAt") : null;
-  if (occurredAt && endsAt && endsAt < occurredAt) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "The end cannot be before the start." });
+  if (occurredAt && endsAt && endsAt < occurredAt)
+    ctx.addIssue({ code: "custom", path: ["endsAt"], message: "The end cannot be before the start." });
   return { ...data, occurredAt: occurredAt ?? new Date(NaN), endsAt };
 }
 
@@ -67,7 +100,9 @@ export const ZCreateEvent = fields.transform(withInstants);
 export type TCreateEvent = z.infer<typeof ZCreateEvent>;
 
 export const ZUpdateEvent = fields
-  .extend({ version: z.coerce.number({ message: "The form is missing its version; reload the page." }).int().positive() })
+  .extend({
+    version: z.coerce.number({ message: "The form is missing its version; reload the page." }).int().positive(),
+  })
   .transform(withInstants);
 export type TUpdateEvent = z.infer<typeof ZUpdateEvent>;
 
@@ -79,9 +114,21 @@ export const ZTimelineFilters = z.object({
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
     .catch([]),
   confidence: z.enum(CONFIDENCES).optional().catch(undefined),
-  source: z.string().trim().max(500).optional().catch(undefined).transform((v) => v || undefined),
+  source: z
+    .string()
+    .trim()
+    .max(500)
+    .optional()
+    .catch(undefined)
+    .transform((v) => v || undefined),
   orgId: z.string().uuid().optional().catch(undefined),
-  q: z.string().trim().max(200).optional().catch(undefined).transform((v) => v || undefined),
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .catch(undefined)
+    .transform((v) => v || undefined),
   from: z.coerce.date().optional().catch(undefined),
   to: z.coerce.date().optional().catch(undefined),
 });
@@ -96,7 +143,9 @@ export const ZHistogramZone = z.object({
     .string()
     .trim()
     .default("UTC")
-    .refine((zone) => canonicalTimeZone(zone) !== null, { message: "Choose a known IANA time zone (e.g. Europe/London)." }),
+    .refine((zone) => canonicalTimeZone(zone) !== null, {
+      message: "Choose a known IANA time zone (e.g. Europe/London).",
+    }),
 });
 
 /** The zone a page draws the histogram in: the viewer's remembered one if valid, else UTC. */
@@ -107,7 +156,13 @@ export function viewerTimeZone(remembered: string | undefined): string {
 
 export const ZTimelinePage = z.object({
   cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(TIMELINE_PAGE_MAX).default(TIMELINE_PAGE_DEFAULT).catch(TIMELINE_PAGE_DEFAULT),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(TIMELINE_PAGE_MAX)
+    .default(TIMELINE_PAGE_DEFAULT)
+    .catch(TIMELINE_PAGE_DEFAULT),
 });
 
 /** Reads filters from URLSearchParams (repeated `category` keys become a list). */

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { canonicalTimeZone, formatInZone, isValidTimeZone, offsetPeriods, utcToZonedInput, zonedDay, zonedStart, zonedToUtc } from "@/lib/timeline/time";
+import {
+  canonicalTimeZone,
+  formatInZone,
+  isValidTimeZone,
+  offsetPeriods,
+  utcToZonedInput,
+  zonedDay,
+  zonedStart,
+  zonedToUtc,
+} from "@/lib/timeline/time";
 import { ZCreateEvent } from "@/lib/timeline/schemas";
 
 const utc = (local: string, zone: string) => {
@@ -14,22 +23,33 @@ describe("time zones", () => {
     expect(utc("2026-07-15T09:00", "America/Los_Angeles")).toBe("2026-07-15T16:00:00.000Z");
     expect(utcToZonedInput(new Date("2026-01-15T17:00:00Z"), "America/Los_Angeles")).toBe("2026-01-15T09:00");
     expect(utcToZonedInput(new Date("2026-07-15T16:00:00Z"), "America/Los_Angeles")).toBe("2026-07-15T09:00");
-    expect(formatInZone(new Date("2026-01-15T17:00:00Z"), "America/Los_Angeles")).toBe("2026-01-15 09:00 America/Los_Angeles (UTC-08:00)");
-    expect(formatInZone(new Date("2026-07-15T16:00:00Z"), "America/Los_Angeles")).toBe("2026-07-15 09:00 America/Los_Angeles (UTC-07:00)");
+    expect(formatInZone(new Date("2026-01-15T17:00:00Z"), "America/Los_Angeles")).toBe(
+      "2026-01-15 09:00 America/Los_Angeles (UTC-08:00)",
+    );
+    expect(formatInZone(new Date("2026-07-15T16:00:00Z"), "America/Los_Angeles")).toBe(
+      "2026-07-15 09:00 America/Los_Angeles (UTC-07:00)",
+    );
   });
 
   it("DST spring forward: the skipped hour is refused, the minutes around it convert", () => {
     // 2026-03-08: 02:00 PST becomes 03:00 PDT.
     expect(utc("2026-03-08T01:59", "America/Los_Angeles")).toBe("2026-03-08T09:59:00.000Z");
-    expect(zonedToUtc("2026-03-08T02:30", "America/Los_Angeles")).toMatchObject({ ok: false, reason: expect.stringContaining("does not exist") });
+    expect(zonedToUtc("2026-03-08T02:30", "America/Los_Angeles")).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("does not exist"),
+    });
     expect(utc("2026-03-08T03:00", "America/Los_Angeles")).toBe("2026-03-08T10:00:00.000Z");
   });
 
   it("DST fall back: the repeated hour takes its first occurrence; both instants show back with their offset", () => {
     // 2026-11-01: 02:00 PDT becomes 01:00 PST, so 01:30 happens twice.
     expect(utc("2026-11-01T01:30", "America/Los_Angeles")).toBe("2026-11-01T08:30:00.000Z");
-    expect(formatInZone(new Date("2026-11-01T08:30:00Z"), "America/Los_Angeles")).toContain("01:30 America/Los_Angeles (UTC-07:00)");
-    expect(formatInZone(new Date("2026-11-01T09:30:00Z"), "America/Los_Angeles")).toContain("01:30 America/Los_Angeles (UTC-08:00)");
+    expect(formatInZone(new Date("2026-11-01T08:30:00Z"), "America/Los_Angeles")).toContain(
+      "01:30 America/Los_Angeles (UTC-07:00)",
+    );
+    expect(formatInZone(new Date("2026-11-01T09:30:00Z"), "America/Los_Angeles")).toContain(
+      "01:30 America/Los_Angeles (UTC-08:00)",
+    );
     expect(utc("2026-11-01T02:00", "America/Los_Angeles")).toBe("2026-11-01T10:00:00.000Z");
   });
 
@@ -66,14 +86,24 @@ describe("time zones", () => {
 
   it("the event schema converts the entered time, accepts ISO instants with an offset, and checks the end", () => {
     const base = { title: "t", category: "API_ACCESS", timeZone: "America/Los_Angeles" };
-    expect(ZCreateEvent.parse({ ...base, occurredAt: "2026-01-15T09:00" }).occurredAt.toISOString()).toBe("2026-01-15T17:00:00.000Z");
-    expect(ZCreateEvent.parse({ ...base, occurredAt: "2026-01-15T09:00:00+01:00" }).occurredAt.toISOString()).toBe("2026-01-15T08:00:00.000Z");
+    expect(ZCreateEvent.parse({ ...base, occurredAt: "2026-01-15T09:00" }).occurredAt.toISOString()).toBe(
+      "2026-01-15T17:00:00.000Z",
+    );
+    expect(ZCreateEvent.parse({ ...base, occurredAt: "2026-01-15T09:00:00+01:00" }).occurredAt.toISOString()).toBe(
+      "2026-01-15T08:00:00.000Z",
+    );
     const bad = ZCreateEvent.safeParse({ ...base, occurredAt: "2026-01-15T09:00", endsAt: "2026-01-15T08:00" });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.path).toEqual(["endsAt"]);
-    expect(ZCreateEvent.safeParse({ ...base, occurredAt: "2026-03-08T02:30" }).error?.issues[0]?.path).toEqual(["occurredAt"]);
-    expect(ZCreateEvent.safeParse({ ...base, occurredAt: "1969-12-31T23:59Z" }).error?.issues[0]?.message).toBe("Enter a time between 1970 and 2199.");
-    expect(ZCreateEvent.safeParse({ ...base, occurredAt: "9999-01-01T00:00" }).error?.issues[0]?.message).toBe("Enter a time between 1970 and 2199.");
+    expect(ZCreateEvent.safeParse({ ...base, occurredAt: "2026-03-08T02:30" }).error?.issues[0]?.path).toEqual([
+      "occurredAt",
+    ]);
+    expect(ZCreateEvent.safeParse({ ...base, occurredAt: "1969-12-31T23:59Z" }).error?.issues[0]?.message).toBe(
+      "Enter a time between 1970 and 2199.",
+    );
+    expect(ZCreateEvent.safeParse({ ...base, occurredAt: "9999-01-01T00:00" }).error?.issues[0]?.message).toBe(
+      "Enter a time between 1970 and 2199.",
+    );
   });
 
   it("offset periods: each DST change of the range found to the minute, none for UTC or Kolkata", () => {
@@ -85,12 +115,21 @@ describe("time zones", () => {
     ]);
     expect(offsetPeriods("UTC", ...year)).toEqual([{ start: year[0], offset: 0 }]);
     // Found to the instant, also from a start off the minute; no sampling beyond the events' span.
-    expect(offsetPeriods("America/Los_Angeles", new Date("2024-03-09T00:00:30.250Z"), new Date("2024-03-11T00:00Z"))![1]!.start).toEqual(new Date("2024-03-10T10:00:00Z"));
-    expect(offsetPeriods("America/Los_Angeles", new Date("0100-01-01T00:00Z"), new Date("9999-01-01T00:00Z"))).toBeNull();
+    expect(
+      offsetPeriods("America/Los_Angeles", new Date("2024-03-09T00:00:30.250Z"), new Date("2024-03-11T00:00Z"))![1]!
+        .start,
+    ).toEqual(new Date("2024-03-10T10:00:00Z"));
+    expect(
+      offsetPeriods("America/Los_Angeles", new Date("0100-01-01T00:00Z"), new Date("9999-01-01T00:00Z")),
+    ).toBeNull();
     expect(isValidTimeZone(`Europe/${"x".repeat(70)}`)).toBe(false);
     expect(offsetPeriods("Asia/Kolkata", ...year)).toEqual([{ start: year[0], offset: 330 }]);
     // Lord Howe moves by 30 minutes; Santiago skips midnight.
     expect(offsetPeriods("Australia/Lord_Howe", ...year)!.map((p) => p.offset)).toEqual([660, 630, 660]);
-    expect(offsetPeriods("America/Santiago", ...year)!.map((p) => p.start.toISOString())).toEqual(["2025-01-01T00:00:00.000Z", "2025-04-06T03:00:00.000Z", "2025-09-07T04:00:00.000Z"]);
+    expect(offsetPeriods("America/Santiago", ...year)!.map((p) => p.start.toISOString())).toEqual([
+      "2025-01-01T00:00:00.000Z",
+      "2025-04-06T03:00:00.000Z",
+      "2025-09-07T04:00:00.000Z",
+    ]);
   });
 });

@@ -21,7 +21,16 @@ export const EVENT_TIME_MAX = Date.UTC(2200, 0, 1);
 function partsFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
     if (formatters.size >= FORMATTERS_KEPT) formatters.clear();
     formatters.set(timeZone, f);
   }
@@ -52,7 +61,11 @@ export function canonicalTimeZone(timeZone: string): string | null {
 
 /** The zone's offset from UTC at `instant`, in minutes (America/Los_Angeles in winter: -480). */
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
-  const p = Object.fromEntries(partsFormatter(timeZone).formatToParts(instant).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    partsFormatter(timeZone)
+      .formatToParts(instant)
+      .map((x) => [x.type, x.value]),
+  );
   const asUtc = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
 }
@@ -72,9 +85,14 @@ export function zonedToUtc(local: string, timeZone: string): TZonedResult {
   const [, y, mo, d, h, mi, s, ms] = m;
   const wall = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +(s ?? 0), +(ms ?? "0").padEnd(3, "0"));
   const check = new Date(wall);
-  if (check.getUTCMonth() !== +mo! - 1 || check.getUTCDate() !== +d! || +h! > 23 || +mi! > 59) return { ok: false, reason: "That date does not exist." };
+  if (check.getUTCMonth() !== +mo! - 1 || check.getUTCDate() !== +d! || +h! > 23 || +mi! > 59)
+    return { ok: false, reason: "That date does not exist." };
   const [first] = instantsAt(wall, timeZone);
-  if (first === undefined) return { ok: false, reason: `${local.replace("T", " ")} does not exist in ${timeZone}: the clocks skip that hour.` };
+  if (first === undefined)
+    return {
+      ok: false,
+      reason: `${local.replace("T", " ")} does not exist in ${timeZone}: the clocks skip that hour.`,
+    };
   return { ok: true, date: new Date(first) };
 }
 
@@ -84,7 +102,11 @@ export function zonedToUtc(local: string, timeZone: string): TZonedResult {
  * candidates are the wall time minus each offset the zone has around then.
  */
 function instantsAt(wall: number, timeZone: string): number[] {
-  const offsets = new Set([zoneOffsetMinutes(new Date(wall - 86_400_000), timeZone), zoneOffsetMinutes(new Date(wall + 86_400_000), timeZone), zoneOffsetMinutes(new Date(wall), timeZone)]);
+  const offsets = new Set([
+    zoneOffsetMinutes(new Date(wall - 86_400_000), timeZone),
+    zoneOffsetMinutes(new Date(wall + 86_400_000), timeZone),
+    zoneOffsetMinutes(new Date(wall), timeZone),
+  ]);
   return [...offsets]
     .map((off) => wall - off * 60_000)
     .filter((t) => zoneOffsetMinutes(new Date(t), timeZone) * 60_000 === wall - t)
@@ -150,7 +172,7 @@ const PERIODS_SPAN_MAX = EVENT_TIME_MAX - EVENT_TIME_MIN;
 export function offsetPeriods(timeZone: string, from: Date, to: Date): { start: Date; offset: number }[] | null {
   if (to.getTime() - from.getTime() > PERIODS_SPAN_MAX) return null;
   const periods = [{ start: from, offset: zoneOffsetMinutes(from, timeZone) }];
-  for (let t = from.getTime(); t < to.getTime(); ) {
+  for (let t = from.getTime(); t < to.getTime();) {
     const next = Math.min(t + SAMPLE_MS, to.getTime());
     const current = periods.at(-1)!.offset;
     if (zoneOffsetMinutes(new Date(next), timeZone) !== current) {

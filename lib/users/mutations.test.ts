@@ -175,7 +175,9 @@ describe("updateUser", () => {
     expect(await findUserRow(admin.id)).toEqual({ orgId: admin.orgId, role: "ADMIN" });
 
     const newOrg = await createOrg();
-    await expect(updateUser(admin, admin.id, { orgId: newOrg.id, role: "ADMIN" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(updateUser(admin, admin.id, { orgId: newOrg.id, role: "ADMIN" })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     expect(await findUserRow(admin.id)).toEqual({ orgId: admin.orgId, role: "ADMIN" });
   });
 

@@ -11,7 +11,6 @@ import type { TActor } from "@/lib/auth/session";
 import { ZCaseFilters } from "@/lib/cases/schemas";
 import { benchDatabase, env, fmt, log, measure, stats, verdict, type TStats } from "@/scripts/bench/common";
 
-
 const USERS = 2_000;
 const ADMINS = 6; // users 1..6 (three per organisation); everyone else is an investigator
 const ADMIN_USER = 1;
@@ -283,7 +282,9 @@ async function runBenchmarks(data: TData): Promise<TRow[]> {
     result: "",
   });
   const guardLabel = "Permission · requireCaseAccess (DB read)";
-  rows.push(msRow(guardLabel, await measure(guardLabel, TIMED, () => requireCaseAccess(member, benchCase, "case.read"))));
+  rows.push(
+    msRow(guardLabel, await measure(guardLabel, TIMED, () => requireCaseAccess(member, benchCase, "case.read"))),
+  );
 
   const seconds: number[] = [];
   let checked = 0;

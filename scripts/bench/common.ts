@@ -20,8 +20,10 @@ export function benchDatabase(kind: string) {
 }
 
 const started = performance.now();
-export const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
-export const fmt = (n: number, digits = 1) => n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+export const log = (line: string) =>
+  console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+export const fmt = (n: number, digits = 1) =>
+  n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 export const verdict = (pass: boolean) => (pass ? "PASS" : "MISS");
 
 export type TStats = { median: number; p95: number };
@@ -32,7 +34,11 @@ export function stats(samples: number[]): TStats {
 }
 
 /** `runs` timed runs of `fn` (ms) after `warmup` untimed ones; logs and returns median and p95. */
-export async function measure(label: string, opts: { runs: number; warmup: number; pad?: number }, fn: () => Promise<unknown>): Promise<TStats> {
+export async function measure(
+  label: string,
+  opts: { runs: number; warmup: number; pad?: number },
+  fn: () => Promise<unknown>,
+): Promise<TStats> {
   for (let i = 0; i < opts.warmup; i++) await fn();
   const samples: number[] = [];
   for (let i = 0; i < opts.runs; i++) {

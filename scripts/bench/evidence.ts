@@ -26,7 +26,8 @@ const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 async function makeFile(file: string) {
   const out = createWriteStream(file);
   for (let written = 0; written < SIZE; written += 8 * MIB) {
-    if (!out.write(randomBytes(Math.min(8 * MIB, SIZE - written)))) await new Promise<void>((r) => out.once("drain", () => r()));
+    if (!out.write(randomBytes(Math.min(8 * MIB, SIZE - written))))
+      await new Promise<void>((r) => out.once("drain", () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
@@ -62,29 +63,52 @@ function descendantsRss(rootPid: number): number {
   return kb / 1024;
 }
 
-async function http(method: string, url: string, opts: { headers?: Record<string, string>; body?: string | NodeJS.ReadableStream; sink?: NodeJS.WritableStream } = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
-    const req = request(url, { method, headers: opts.headers }, async (res) => {
-      if (opts.sink && res.statusCode === 200) {
-        await pipeline(res, opts.sink).catch(reject);
-        return resolve({ status: 200, headers: res.headers, text: "" });
-      }
-      let text = "";
-      res.setEncoding("utf8").on("data", (c: string) => (text += c)).on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-    });
-    req.on("error", reject);
-    if (typeof opts.body === "string" || opts.body === undefined) req.end(opts.body);
-    else pipeline(opts.body, req).catch(reject);
-  });
+async function http(
+  method: string,
+  url: string,
+  opts: { headers?: Record<string, string>; body?: string | NodeJS.ReadableStream; sink?: NodeJS.WritableStream } = {},
+) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>(
+    (resolve, reject) => {
+      const req = request(url, { method, headers: opts.headers }, async (res) => {
+        if (opts.sink && res.statusCode === 200) {
+          await pipeline(res, opts.sink).catch(reject);
+          return resolve({ status: 200, headers: res.headers, text: "" });
+        }
+        let text = "";
+        res
+          .setEncoding("utf8")
+          .on("data", (c: string) => (text += c))
+          .on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      });
+      req.on("error", reject);
+      if (typeof opts.body === "string" || opts.body === undefined) req.end(opts.body);
+      else pipeline(opts.body, req).catch(reject);
+    },
+  );
 }
 
 async function signIn(): Promise<string> {
   const csrf = await http("GET", `${ORIGIN}/api/auth/csrf`);
-  const cookies = [csrf.headers["set-cookie"]].flat().filter(Boolean).map((c) => String(c).split(";")[0]);
+  const cookies = [csrf.headers["set-cookie"]]
+    .flat()
+    .filter(Boolean)
+    .map((c) => String(c).split(";")[0]);
   const { csrfToken } = JSON.parse(csrf.text);
-  const body = new URLSearchParams({ csrfToken, email: "investigator@microsoft.demo", password: "casebridge-demo", json: "true" }).toString();
-  const res = await http("POST", `${ORIGIN}/api/auth/callback/credentials`, { body, headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookies.join("; "), Origin: ORIGIN } });
-  const session = [res.headers["set-cookie"]].flat().map(String).find((c) => c.startsWith("next-auth.session-token="));
+  const body = new URLSearchParams({
+    csrfToken,
+    email: "investigator@microsoft.demo",
+    password: "casebridge-demo",
+    json: "true",
+  }).toString();
+  const res = await http("POST", `${ORIGIN}/api/auth/callback/credentials`, {
+    body,
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookies.join("; "), Origin: ORIGIN },
+  });
+  const session = [res.headers["set-cookie"]]
+    .flat()
+    .map(String)
+    .find((c) => c.startsWith("next-auth.session-token="));
   if (!session) throw new Error(`Sign-in failed (HTTP ${res.status})`);
   return [...cookies, session.split(";")[0]].join("; ");
 }
@@ -92,7 +116,10 @@ async function signIn(): Promise<string> {
 async function waitForServer(app: ChildProcess) {
   for (let i = 0; i < 600; i++) {
     if (app.exitCode !== null) throw new Error("The app exited during start-up");
-    const ok = await http("GET", `${ORIGIN}/api/health`).then((r) => r.status === 200, () => false);
+    const ok = await http("GET", `${ORIGIN}/api/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -115,7 +142,14 @@ try {
   const plainMbps = mbps(SIZE, hashMs + copyMs);
 
   app = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/start.ts"], {
-    env: { ...env, PORT: String(PORT), DATABASE_URL: dbUrl, CASEBRIDGE_DATA_DIR: path.join(work, "data"), NEXTAUTH_URL: ORIGIN, EVIDENCE_MAX_BYTES: String(SIZE + MIB) },
+    env: {
+      ...env,
+      PORT: String(PORT),
+      DATABASE_URL: dbUrl,
+      CASEBRIDGE_DATA_DIR: path.join(work, "data"),
+      NEXTAUTH_URL: ORIGIN,
+      EVIDENCE_MAX_BYTES: String(SIZE + MIB),
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   await waitForServer(app);
@@ -127,13 +161,27 @@ try {
   const expected = createHash("sha256");
   await pipeline(createReadStream(file), expected);
   const sha256 = expected.digest("hex");
-  const metadata = Buffer.from(JSON.stringify({ title: "Benchmark capture", kind: "NETWORK_CAPTURE", fileName: "evidence.bin", mimeType: "application/octet-stream" })).toString("base64url");
+  const metadata = Buffer.from(
+    JSON.stringify({
+      title: "Benchmark capture",
+      kind: "NETWORK_CAPTURE",
+      fileName: "evidence.bin",
+      mimeType: "application/octet-stream",
+    }),
+  ).toString("base64url");
   let peakRss = idleRss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, descendantsRss(app!.pid!))), 50);
   const upStart = performance.now();
   const up = await http("POST", `${ORIGIN}/api/cases/${caseId}/evidence`, {
     body: createReadStream(file, { highWaterMark: MIB }),
-    headers: { Cookie: cookie, Origin: ORIGIN, "Content-Type": "application/octet-stream", "Content-Length": String(SIZE), "X-Evidence-Metadata": metadata, "X-Content-SHA256": sha256 },
+    headers: {
+      Cookie: cookie,
+      Origin: ORIGIN,
+      "Content-Type": "application/octet-stream",
+      "Content-Length": String(SIZE),
+      "X-Evidence-Metadata": metadata,
+      "X-Content-SHA256": sha256,
+    },
   });
   const upMs = performance.now() - upStart;
   clearInterval(sampler);
@@ -142,7 +190,10 @@ try {
 
   const downloaded = createHash("sha256");
   const downStart = performance.now();
-  await http("GET", `${ORIGIN}/api/cases/${caseId}/evidence/${id}/download`, { headers: { Cookie: cookie }, sink: downloaded });
+  await http("GET", `${ORIGIN}/api/cases/${caseId}/evidence/${id}/download`, {
+    headers: { Cookie: cookie },
+    sink: downloaded,
+  });
   const downMs = performance.now() - downStart;
   const same = downloaded.digest("hex") === sha256;
   const blob = await stat(path.join(work, "data", "evidence", "blobs", sha256.slice(0, 2), sha256));
@@ -153,10 +204,18 @@ try {
   console.log(`  plain sha256sum          ${fmt(mbps(SIZE, hashMs)).padStart(8)} MB/s  (${fmt(hashMs / 1000)} s)`);
   console.log(`  plain file copy (cp)     ${fmt(mbps(SIZE, copyMs)).padStart(8)} MB/s  (${fmt(copyMs / 1000)} s)`);
   console.log(`  plain copy + hash        ${fmt(plainMbps).padStart(8)} MB/s  (${fmt((hashMs + copyMs) / 1000)} s)`);
-  console.log(`  app upload (HTTP)        ${fmt(upMbps).padStart(8)} MB/s  (${fmt(upMs / 1000)} s)  ratio to plain copy+hash ${ratio.toFixed(2)}  [target ≥ ${TARGET.ratio}: ${ratio >= TARGET.ratio ? "met" : "MISSED"}]`);
-  console.log(`  app download (HTTP)      ${fmt(mbps(SIZE, downMs)).padStart(8)} MB/s  (${fmt(downMs / 1000)} s)  bytes identical: ${same ? "yes" : "NO"}`);
-  console.log(`  app peak RSS (upload)    ${fmt(peakRss).padStart(8)} MB    (idle before: ${fmt(idleRss)} MB)  [target < ${TARGET.rssMb} MB: ${peakRss < TARGET.rssMb ? "met" : "MISSED"}]`);
-  console.log(`  stored blob              ${blob.size === SIZE ? "complete" : "WRONG SIZE"} (${blob.size} bytes), sha256 ${sha256.slice(0, 16)}…`);
+  console.log(
+    `  app upload (HTTP)        ${fmt(upMbps).padStart(8)} MB/s  (${fmt(upMs / 1000)} s)  ratio to plain copy+hash ${ratio.toFixed(2)}  [target ≥ ${TARGET.ratio}: ${ratio >= TARGET.ratio ? "met" : "MISSED"}]`,
+  );
+  console.log(
+    `  app download (HTTP)      ${fmt(mbps(SIZE, downMs)).padStart(8)} MB/s  (${fmt(downMs / 1000)} s)  bytes identical: ${same ? "yes" : "NO"}`,
+  );
+  console.log(
+    `  app peak RSS (upload)    ${fmt(peakRss).padStart(8)} MB    (idle before: ${fmt(idleRss)} MB)  [target < ${TARGET.rssMb} MB: ${peakRss < TARGET.rssMb ? "met" : "MISSED"}]`,
+  );
+  console.log(
+    `  stored blob              ${blob.size === SIZE ? "complete" : "WRONG SIZE"} (${blob.size} bytes), sha256 ${sha256.slice(0, 16)}…`,
+  );
   if (!same || blob.size !== SIZE) process.exitCode = 1;
 } finally {
   app?.kill("SIGTERM");

@@ -18,7 +18,6 @@ import { from as copyFrom } from "pg-copy-streams";
 import type { TActor } from "@/lib/auth/session";
 import { benchDatabase, env, fmt, log, measure, verdict } from "@/scripts/bench/common";
 
-
 const ROWS = Number(process.argv.find((a) => a.startsWith("--rows="))?.slice(7) ?? 1_000_000);
 const WARMUP = 5;
 const RUNS = 50;
@@ -26,7 +25,16 @@ const HISTOGRAM_RUNS = 20;
 const LIST_RUNS = { runs: RUNS, warmup: WARMUP, pad: 40 };
 const HISTOGRAM = { runs: HISTOGRAM_RUNS, warmup: WARMUP, pad: 40 };
 const TARGET = { importRatio: 1 / 3, listMs: 100, histogramMs: 500 };
-const CATEGORIES = ["ACCOUNT_CREATION", "PAYMENT", "API_ACCESS", "EXTRACTION", "RATE_LIMITING", "DETECTION", "COMMUNICATION", "RESPONSE"];
+const CATEGORIES = [
+  "ACCOUNT_CREATION",
+  "PAYMENT",
+  "API_ACCESS",
+  "EXTRACTION",
+  "RATE_LIMITING",
+  "DETECTION",
+  "COMMUNICATION",
+  "RESPONSE",
+];
 
 const keep = process.argv.includes("--keep");
 const { name: dbName, url: benchUrl, onServer } = benchDatabase("timeline");
@@ -55,24 +63,49 @@ async function writeCsv(file: string): Promise<number> {
 
 async function setUp(client: pg.Client) {
   const [orgA, orgB, lead, partner] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-  await client.query(`INSERT INTO "Organization" (id, name, slug) VALUES ($1, 'Bench A', 'bench-a'), ($2, 'Bench B', 'bench-b')`, [orgA, orgB]);
+  await client.query(
+    `INSERT INTO "Organization" (id, name, slug) VALUES ($1, 'Bench A', 'bench-a'), ($2, 'Bench B', 'bench-b')`,
+    [orgA, orgB],
+  );
   await client.query(
     `INSERT INTO "User" (id, email, name, "passwordHash", "orgId", role, "updatedAt") VALUES
      ($1, 'lead@bench.example', 'Bench Lead', 'x', $3, 'INVESTIGATOR', now()), ($2, 'partner@bench.example', 'Bench Partner', 'x', $4, 'INVESTIGATOR', now())`,
     [lead, partner, orgA, orgB],
   );
   const caseId = randomUUID();
-  await client.query(`INSERT INTO "Case" (id, number, title, "ownerOrgId", "createdById", "updatedAt") VALUES ($1, 'CB-2026-9001', 'Timeline bench', $2, $3, now())`, [caseId, orgA, lead]);
-  await client.query(`INSERT INTO "CaseOrganization" ("caseId", "orgId", "sharedById") VALUES ($1, $2, $3)`, [caseId, orgB, lead]);
-  await client.query(`INSERT INTO "CaseMember" ("caseId", "userId", role) VALUES ($1, $2, 'LEAD'), ($1, $3, 'INVESTIGATOR')`, [caseId, lead, partner]);
-  const actor = (id: string, orgId: string, name: string): TActor => ({ id, orgId, name, email: `${name}@bench.example`, role: "INVESTIGATOR", orgName: orgId === orgA ? "Bench A" : "Bench B" });
+  await client.query(
+    `INSERT INTO "Case" (id, number, title, "ownerOrgId", "createdById", "updatedAt") VALUES ($1, 'CB-2026-9001', 'Timeline bench', $2, $3, now())`,
+    [caseId, orgA, lead],
+  );
+  await client.query(`INSERT INTO "CaseOrganization" ("caseId", "orgId", "sharedById") VALUES ($1, $2, $3)`, [
+    caseId,
+    orgB,
+    lead,
+  ]);
+  await client.query(
+    `INSERT INTO "CaseMember" ("caseId", "userId", role) VALUES ($1, $2, 'LEAD'), ($1, $3, 'INVESTIGATOR')`,
+    [caseId, lead, partner],
+  );
+  const actor = (id: string, orgId: string, name: string): TActor => ({
+    id,
+    orgId,
+    name,
+    email: `${name}@bench.example`,
+    role: "INVESTIGATOR",
+    orgName: orgId === orgA ? "Bench A" : "Bench B",
+  });
   return { caseId, lead: actor(lead, orgA, "lead"), partner: actor(partner, orgB, "partner") };
 }
 
 async function copyBaseline(client: pg.Client, file: string): Promise<number> {
-  await client.query(`CREATE TABLE bench_copy (occurred_at timestamp(3), title text, category text, source text, description text)`);
+  await client.query(
+    `CREATE TABLE bench_copy (occurred_at timestamp(3), title text, category text, source text, description text)`,
+  );
   const t = performance.now();
-  await pipeline(createReadStream(file), client.query(copyFrom(`COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)`)));
+  await pipeline(
+    createReadStream(file),
+    client.query(copyFrom(`COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)`)),
+  );
   const seconds = (performance.now() - t) / 1000;
   const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM bench_copy`);
   if (Number(rows[0]!.n) !== ROWS) throw new Error(`COPY loaded ${rows[0]!.n} rows, expected ${ROWS}`);
@@ -87,7 +120,10 @@ async function copyBaseline(client: pg.Client, file: string): Promise<number> {
  */
 async function tableFloor(client: pg.Client, caseId: string): Promise<number> {
   await client.query(`CREATE TABLE bench_stage AS SELECT * FROM "TimelineEvent" WHERE "caseId" = $1`, [caseId]);
-  await client.query(`INSERT INTO "Case" (id, number, title, "ownerOrgId", "createdById", "updatedAt") SELECT gen_random_uuid(), 'CB-2026-9002', 'Floor', "ownerOrgId", "createdById", now() FROM "Case" WHERE id = $1`, [caseId]);
+  await client.query(
+    `INSERT INTO "Case" (id, number, title, "ownerOrgId", "createdById", "updatedAt") SELECT gen_random_uuid(), 'CB-2026-9002', 'Floor', "ownerOrgId", "createdById", now() FROM "Case" WHERE id = $1`,
+    [caseId],
+  );
   await client.query("CHECKPOINT");
   await client.query("BEGIN");
   const t = performance.now();
@@ -108,15 +144,28 @@ async function runImport(file: string, size: number, who: TActor, caseId: string
   const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
   const { job } = await createImport(who, caseId, { body, fileName: "bench.csv", contentLength: String(size) });
   const t1 = performance.now();
-  await changeImport(who, caseId, job.id, { action: "validate", options: { mapping: { occurredAt: "time", title: "title", category: "category", source: "source", description: "description" } } });
+  await changeImport(who, caseId, job.id, {
+    action: "validate",
+    options: {
+      mapping: {
+        occurredAt: "time",
+        title: "title",
+        category: "category",
+        source: "source",
+        description: "description",
+      },
+    },
+  });
   await runImportJob(job.id);
   const validated = (await getImport(who, caseId, job.id)).job;
-  if (validated.status !== "VALIDATED" || validated.rowsValid !== ROWS) throw new Error(`validation: ${JSON.stringify(validated)}`);
+  if (validated.status !== "VALIDATED" || validated.rowsValid !== ROWS)
+    throw new Error(`validation: ${JSON.stringify(validated)}`);
   const t2 = performance.now();
   await changeImport(who, caseId, job.id, { action: "commit" });
   await runImportJob(job.id);
   const committed = (await getImport(who, caseId, job.id)).job;
-  if (committed.status !== "COMMITTED" || committed.rowsInserted !== ROWS) throw new Error(`commit: ${JSON.stringify(committed)}`);
+  if (committed.status !== "COMMITTED" || committed.rowsInserted !== ROWS)
+    throw new Error(`commit: ${JSON.stringify(committed)}`);
   const t3 = performance.now();
   return { upload: (t1 - t0) / 1000, validate: (t2 - t1) / 1000, commit: (t3 - t2) / 1000, total: (t3 - t0) / 1000 };
 }
@@ -131,36 +180,79 @@ async function main(client: pg.Client, work: string) {
   const copySeconds = await copyBaseline(client, file);
   log(`COPY into a bare table: ${fmt(copySeconds, 2)} s = ${fmt(ROWS / copySeconds, 0)} rows/s`);
   const imp = await runImport(file, size, lead, caseId);
-  log(`import: upload ${fmt(imp.upload, 2)} s · validate ${fmt(imp.validate, 2)} s · commit ${fmt(imp.commit, 2)} s · total ${fmt(imp.total, 2)} s`);
+  log(
+    `import: upload ${fmt(imp.upload, 2)} s · validate ${fmt(imp.validate, 2)} s · commit ${fmt(imp.commit, 2)} s · total ${fmt(imp.total, 2)} s`,
+  );
   const floorSeconds = await tableFloor(client, caseId);
-  log(`PostgreSQL floor, the same rows INSERT…SELECT into "TimelineEvent" itself: ${fmt(floorSeconds, 2)} s = ${fmt(ROWS / floorSeconds, 0)} rows/s`);
+  log(
+    `PostgreSQL floor, the same rows INSERT…SELECT into "TimelineEvent" itself: ${fmt(floorSeconds, 2)} s = ${fmt(ROWS / floorSeconds, 0)} rows/s`,
+  );
   await client.query(`VACUUM (ANALYZE) "TimelineEvent"`);
 
   const { listTimelineEvents, getTimelineHistogram } = await import("@/lib/timeline/queries");
   const { ZTimelineFilters } = await import("@/lib/timeline/schemas");
   const { encodeCursor } = await import("@/lib/timeline/sql");
   const all = ZTimelineFilters.parse({});
-  const { rows } = await client.query<{ occurredAt: Date; id: string }>(`SELECT "occurredAt", id FROM "TimelineEvent" WHERE "caseId" = $1 ORDER BY "occurredAt", id OFFSET $2 LIMIT 1`, [caseId, Math.floor(ROWS * 0.9)]);
-  const deep = encodeCursor(new Date(`${String(rows[0]!.occurredAt instanceof Date ? rows[0]!.occurredAt.toISOString() : rows[0]!.occurredAt)}`), rows[0]!.id);
-  const first = await measure("List · first page (100)", LIST_RUNS, () => listTimelineEvents(partner, caseId, all, { limit: 100 }));
-  const deepStats = await measure("List · page at 90% (100)", LIST_RUNS, () => listTimelineEvents(partner, caseId, all, { cursor: deep, limit: 100 }));
-  const filtered = await measure("List · category filter, first page", LIST_RUNS, () => listTimelineEvents(partner, caseId, ZTimelineFilters.parse({ category: "PAYMENT" }), { limit: 100 }));
-  const histogram = await measure(`Histogram · all ${ROWS.toLocaleString("en")} events`, HISTOGRAM, () => getTimelineHistogram(partner, caseId, all));
-  const histogramZoned = await measure(`Histogram · all, in America/Los_Angeles`, HISTOGRAM, () => getTimelineHistogram(partner, caseId, all, { timeZone: "America/Los_Angeles" }));
-  const histogramFiltered = await measure("Histogram · one category", HISTOGRAM, () => getTimelineHistogram(partner, caseId, ZTimelineFilters.parse({ category: "PAYMENT" })));
+  const { rows } = await client.query<{ occurredAt: Date; id: string }>(
+    `SELECT "occurredAt", id FROM "TimelineEvent" WHERE "caseId" = $1 ORDER BY "occurredAt", id OFFSET $2 LIMIT 1`,
+    [caseId, Math.floor(ROWS * 0.9)],
+  );
+  const deep = encodeCursor(
+    new Date(
+      `${String(rows[0]!.occurredAt instanceof Date ? rows[0]!.occurredAt.toISOString() : rows[0]!.occurredAt)}`,
+    ),
+    rows[0]!.id,
+  );
+  const first = await measure("List · first page (100)", LIST_RUNS, () =>
+    listTimelineEvents(partner, caseId, all, { limit: 100 }),
+  );
+  const deepStats = await measure("List · page at 90% (100)", LIST_RUNS, () =>
+    listTimelineEvents(partner, caseId, all, { cursor: deep, limit: 100 }),
+  );
+  const filtered = await measure("List · category filter, first page", LIST_RUNS, () =>
+    listTimelineEvents(partner, caseId, ZTimelineFilters.parse({ category: "PAYMENT" }), { limit: 100 }),
+  );
+  const histogram = await measure(`Histogram · all ${ROWS.toLocaleString("en")} events`, HISTOGRAM, () =>
+    getTimelineHistogram(partner, caseId, all),
+  );
+  const histogramZoned = await measure(`Histogram · all, in America/Los_Angeles`, HISTOGRAM, () =>
+    getTimelineHistogram(partner, caseId, all, { timeZone: "America/Los_Angeles" }),
+  );
+  const histogramFiltered = await measure("Histogram · one category", HISTOGRAM, () =>
+    getTimelineHistogram(partner, caseId, ZTimelineFilters.parse({ category: "PAYMENT" })),
+  );
 
   const importRate = ROWS / imp.total;
   const commitRate = ROWS / imp.commit;
   const copyRate = ROWS / copySeconds;
   const floorRate = ROWS / floorSeconds;
-  console.log(`\nSummary (${ROWS.toLocaleString("en")} events, ${fmt(size / 1024 / 1024)} MiB CSV; N=${RUNS} list / ${HISTOGRAM_RUNS} histogram after ${WARMUP} warm-ups)`);
+  console.log(
+    `\nSummary (${ROWS.toLocaleString("en")} events, ${fmt(size / 1024 / 1024)} MiB CSV; N=${RUNS} list / ${HISTOGRAM_RUNS} histogram after ${WARMUP} warm-ups)`,
+  );
   console.log(`  COPY into a bare table              ${fmt(copyRate, 0).padStart(10)} rows/s`);
-  console.log(`  Import, end to end (upload+validate+commit) ${fmt(importRate, 0).padStart(10)} rows/s   ratio ${fmt(importRate / copyRate, 2)}  target ≥ 0.33  ${verdict(importRate / copyRate >= TARGET.importRatio)}`);
-  console.log(`  Import, validate+commit (the job)   ${fmt(ROWS / (imp.validate + imp.commit), 0).padStart(10)} rows/s   ratio ${fmt(ROWS / (imp.validate + imp.commit) / copyRate, 2)}`);
-  console.log(`  Import, commit step only            ${fmt(commitRate, 0).padStart(10)} rows/s   ratio ${fmt(commitRate / copyRate, 2)}`);
-  console.log(`  PostgreSQL floor: INSERT…SELECT into "TimelineEvent" ${fmt(floorRate, 0).padStart(10)} rows/s   ratio to COPY ${fmt(floorRate / copyRate, 2)}; commit step / floor ${fmt(commitRate / floorRate, 2)}`);
-  for (const [label, s, limit] of [["List · first page", first, TARGET.listMs], ["List · deep page (90%)", deepStats, TARGET.listMs], ["List · category filter", filtered, TARGET.listMs], ["Histogram · all events", histogram, TARGET.histogramMs], ["Histogram · all, Los Angeles days", histogramZoned, TARGET.histogramMs], ["Histogram · one category", histogramFiltered, TARGET.histogramMs]] as const) {
-    console.log(`  ${label.padEnd(34)} median ${fmt(s.median).padStart(7)} ms  p95 ${fmt(s.p95).padStart(7)} ms  target p95 < ${limit} ms  ${verdict(s.p95 < limit)}`);
+  console.log(
+    `  Import, end to end (upload+validate+commit) ${fmt(importRate, 0).padStart(10)} rows/s   ratio ${fmt(importRate / copyRate, 2)}  target ≥ 0.33  ${verdict(importRate / copyRate >= TARGET.importRatio)}`,
+  );
+  console.log(
+    `  Import, validate+commit (the job)   ${fmt(ROWS / (imp.validate + imp.commit), 0).padStart(10)} rows/s   ratio ${fmt(ROWS / (imp.validate + imp.commit) / copyRate, 2)}`,
+  );
+  console.log(
+    `  Import, commit step only            ${fmt(commitRate, 0).padStart(10)} rows/s   ratio ${fmt(commitRate / copyRate, 2)}`,
+  );
+  console.log(
+    `  PostgreSQL floor: INSERT…SELECT into "TimelineEvent" ${fmt(floorRate, 0).padStart(10)} rows/s   ratio to COPY ${fmt(floorRate / copyRate, 2)}; commit step / floor ${fmt(commitRate / floorRate, 2)}`,
+  );
+  for (const [label, s, limit] of [
+    ["List · first page", first, TARGET.listMs],
+    ["List · deep page (90%)", deepStats, TARGET.listMs],
+    ["List · category filter", filtered, TARGET.listMs],
+    ["Histogram · all events", histogram, TARGET.histogramMs],
+    ["Histogram · all, Los Angeles days", histogramZoned, TARGET.histogramMs],
+    ["Histogram · one category", histogramFiltered, TARGET.histogramMs],
+  ] as const) {
+    console.log(
+      `  ${label.padEnd(34)} median ${fmt(s.median).padStart(7)} ms  p95 ${fmt(s.p95).padStart(7)} ms  target p95 < ${limit} ms  ${verdict(s.p95 < limit)}`,
+    );
   }
   console.log();
 }

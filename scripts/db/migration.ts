@@ -9,11 +9,16 @@ import { fail } from "@/scripts/runtime";
 // eslint-disable-next-line no-restricted-properties -- command-line tool configuration
 const server = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
-const name = (process.argv[2] ?? "").toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+const name = (process.argv[2] ?? "")
+  .toLowerCase()
+  .replace(/[^a-z0-9]+/g, "_")
+  .replace(/^_|_$/g, "");
 if (!name) fail("Usage: npm run db:migration -- <name>   (e.g. add_evidence)");
 
 const sql = await diffMigrationsToSchema(server).catch((error: Error) =>
-  fail(`Could not diff against ${new URL(server).host}: ${error.message}\nSet DATABASE_URL to a PostgreSQL server where you may CREATE DATABASE.`),
+  fail(
+    `Could not diff against ${new URL(server).host}: ${error.message}\nSet DATABASE_URL to a PostgreSQL server where you may CREATE DATABASE.`,
+  ),
 );
 if (sql === null) {
   console.log("prisma/schema.prisma already matches the migrations: nothing to write.");

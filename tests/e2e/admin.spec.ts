@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { signIn, signInAs } from "./helpers";
 
-test("an admin resets a password: the user's open session ends and only the new password works", async ({ browser }) => {
+test("an admin resets a password: the user's open session ends and only the new password works", async ({
+  browser,
+}) => {
   const user = await (await browser.newContext()).newPage();
   await signInAs(user, "executive@openai.demo");
 

@@ -53,5 +53,9 @@ test("the API answers 401 JSON to anonymous callers, and health is public", asyn
 
   const health = await request.get("/api/health");
   expect(health.status()).toBe(200);
-  expect(await health.json()).toMatchObject({ status: "ok", database: "reachable", latestMigration: expect.stringMatching(/^\d{14}_\w+$/) });
+  expect(await health.json()).toMatchObject({
+    status: "ok",
+    database: "reachable",
+    latestMigration: expect.stringMatching(/^\d{14}_\w+$/),
+  });
 });

@@ -7,12 +7,16 @@ async function as(browser: Browser, email: string): Promise<Page> {
   return page;
 }
 
-test("a lead opens a case, shares it, adds a partner; the partner sees it, a non-member does not", async ({ browser }) => {
+test("a lead opens a case, shares it, adds a partner; the partner sees it, a non-member does not", async ({
+  browser,
+}) => {
   const title = `Joint case ${Date.now()}`;
   const lead = await as(browser, "investigator@microsoft.demo");
   await lead.getByRole("link", { name: "New case" }).click();
   await lead.getByLabel("Title").fill(title);
-  await lead.getByRole("textbox", { name: "Summary" }).fill("Accounts **acct_7f3** and acct_9c1 share a payment instrument.");
+  await lead
+    .getByRole("textbox", { name: "Summary" })
+    .fill("Accounts **acct_7f3** and acct_9c1 share a payment instrument.");
   await lead.getByLabel("Severity").selectOption("CRITICAL");
   await lead.getByRole("button", { name: "Open case" }).click();
   await expect(lead.getByRole("heading", { name: title, level: 1 })).toBeVisible();
@@ -59,5 +63,7 @@ test("a conflicting edit is shown, and the typed text is kept", async ({ browser
   await second.getByRole("textbox", { name: "Summary" }).fill("My unsaved analysis that must not be lost.");
   await second.getByRole("button", { name: "Save changes" }).click();
   await expect(second.getByRole("alert").filter({ hasText: "Someone else changed this case" })).toBeVisible();
-  await expect(second.getByRole("textbox", { name: "Summary" })).toHaveValue("My unsaved analysis that must not be lost.");
+  await expect(second.getByRole("textbox", { name: "Summary" })).toHaveValue(
+    "My unsaved analysis that must not be lost.",
+  );
 });

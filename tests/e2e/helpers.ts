@@ -48,7 +48,8 @@ export async function openTimeline(
   // mismatch (React error 418) makes React throw the server's HTML away and redraw the page.
   const errors: string[] = [];
   const onError = (e: Error) => errors.push(e.message);
-  const onConsole = (m: ConsoleMessage) => m.type() === "error" && /hydrat|#418|#423|#425/i.test(m.text()) && errors.push(m.text());
+  const onConsole = (m: ConsoleMessage) =>
+    m.type() === "error" && /hydrat|#418|#423|#425/i.test(m.text()) && errors.push(m.text());
   page.on("pageerror", onError);
   page.on("console", onConsole);
   await page.reload();

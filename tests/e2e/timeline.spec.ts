@@ -3,8 +3,9 @@ import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { openTimeline, signInAs, timelineHydrated as hydrated, timelineLoaded as loaded, ORIGIN } from "./helpers";
 
-
-test("add an event in the browser's time zone, see it back, edit it, release an owner-org-only one", async ({ browser }) => {
+test("add an event in the browser's time zone, see it back, edit it, release an owner-org-only one", async ({
+  browser,
+}) => {
   const { page, caseId } = await openTimeline(browser, "investigator@microsoft.demo");
 
   const title = `Key rotation burst ${randomBytes(3).toString("hex")}`;
@@ -34,7 +35,16 @@ test("add an event in the browser's time zone, see it back, edit it, release an 
 
   // An owner-organisation-only event reaches the partner by a release, with a reason.
   const secret = `Internal lead ${randomBytes(3).toString("hex")}`;
-  await page.request.post(`/api/cases/${caseId}/timeline`, { headers: { Origin: ORIGIN }, data: { occurredAt: "2026-01-20T12:00:00Z", timeZone: "UTC", title: secret, category: "DETECTION", visibility: "OWNER_ORG_ONLY" } });
+  await page.request.post(`/api/cases/${caseId}/timeline`, {
+    headers: { Origin: ORIGIN },
+    data: {
+      occurredAt: "2026-01-20T12:00:00Z",
+      timeZone: "UTC",
+      title: secret,
+      category: "DETECTION",
+      visibility: "OWNER_ORG_ONLY",
+    },
+  });
   await page.getByLabel("Time zone", { exact: true }).selectOption("America/Los_Angeles"); // back to the browser's
   await page.reload();
   await hydrated(page);
@@ -48,10 +58,21 @@ test("add an event in the browser's time zone, see it back, edit it, release an 
   expect(after.items[0].visibility).toBe("ALL_CASE_ORGS");
 });
 
-test("withdraw a released event: badges say where it stands, the partner sees it only while released", async ({ browser }) => {
+test("withdraw a released event: badges say where it stands, the partner sees it only while released", async ({
+  browser,
+}) => {
   const { page, caseId } = await openTimeline(browser, "investigator@microsoft.demo"); // the case's lead
   const title = `Withdrawn lead ${randomBytes(3).toString("hex")}`;
-  const created = await page.request.post(`/api/cases/${caseId}/timeline`, { headers: { Origin: ORIGIN }, data: { occurredAt: "2026-01-21T12:00:00Z", timeZone: "UTC", title, category: "DETECTION", visibility: "OWNER_ORG_ONLY" } });
+  const created = await page.request.post(`/api/cases/${caseId}/timeline`, {
+    headers: { Origin: ORIGIN },
+    data: {
+      occurredAt: "2026-01-21T12:00:00Z",
+      timeZone: "UTC",
+      title,
+      category: "DETECTION",
+      visibility: "OWNER_ORG_ONLY",
+    },
+  });
   expect(created.status()).toBe(201);
   const only = `/cases/${caseId}/timeline?q=${encodeURIComponent(title)}`;
   await page.goto(only);
@@ -83,19 +104,32 @@ test("withdraw a released event: badges say where it stands, the partner sees it
   await partner.page.reload();
   await hydrated(partner.page);
   await expect(loaded(partner.page)).toContainText("0 events loaded");
-  const listed = await (await partner.page.request.get(`/api/cases/${caseId}/timeline?q=${encodeURIComponent(title)}`)).json();
+  const listed = await (
+    await partner.page.request.get(`/api/cases/${caseId}/timeline?q=${encodeURIComponent(title)}`)
+  ).json();
   expect(listed.items).toEqual([]);
 });
 
-test("import a CSV: preview, map, validate with rejected rows by line, commit; a re-run adds nothing", async ({ browser }) => {
+test("import a CSV: preview, map, validate with rejected rows by line, commit; a re-run adds nothing", async ({
+  browser,
+}) => {
   const { page } = await openTimeline(browser, "investigator@microsoft.demo");
   const tag = `imp-${randomBytes(3).toString("hex")}`;
   const csv = Buffer.from(
-    ["\uFEFFtime,title,category,source", `2026-02-01T09:00,"Payout, batch ${tag}",payment,billing`, `2026-02-01T10:00,"Refund ${tag}`, `second line",payment,billing`, "yesterday,Broken,payment,billing", ""].join("\r\n"),
+    [
+      "\uFEFFtime,title,category,source",
+      `2026-02-01T09:00,"Payout, batch ${tag}",payment,billing`,
+      `2026-02-01T10:00,"Refund ${tag}`,
+      `second line",payment,billing`,
+      "yesterday,Broken,payment,billing",
+      "",
+    ].join("\r\n"),
   );
   const run = async () => {
     await page.getByText("Import events from a CSV or JSON Lines file").click();
-    await page.getByLabel("File to import (CSV with a header line, or JSON Lines)").setInputFiles({ name: "events.csv", mimeType: "text/csv", buffer: csv });
+    await page
+      .getByLabel("File to import (CSV with a header line, or JSON Lines)")
+      .setInputFiles({ name: "events.csv", mimeType: "text/csv", buffer: csv });
     const preview = page.getByRole("table", { name: "First rows of the file" });
     await expect(preview.getByRole("cell", { name: `Payout, batch ${tag}` })).toBeVisible();
     const mapping = page.getByRole("form", { name: "Map columns" });
@@ -105,7 +139,9 @@ test("import a CSV: preview, map, validate with rejected rows by line, commit; a
     const section = page.getByRole("region", { name: "Import events" });
     await expect(section.getByText("Validated: nothing is imported until you choose Import.")).toBeVisible();
     await expect(section.getByText("2 valid · 1 rejected · 0 duplicates in the file")).toBeVisible();
-    await expect(section.getByRole("table", { name: "Rejected rows" }).getByRole("row", { name: /^5 time: "yesterday"/ })).toBeVisible();
+    await expect(
+      section.getByRole("table", { name: "Rejected rows" }).getByRole("row", { name: /^5 time: "yesterday"/ }),
+    ).toBeVisible();
     await section.getByRole("button", { name: "Import 2 events" }).click();
     await expect(section.getByText("Imported.")).toBeVisible();
     return section;
@@ -126,7 +162,13 @@ test("filter by category, brush the histogram, export what is shown; the URL hol
   for (let i = 0; i < 24; i++) {
     const res = await page.request.post(`/api/cases/${caseId}/timeline`, {
       headers: { Origin: ORIGIN },
-      data: { occurredAt: `2025-${String(1 + (i % 12)).padStart(2, "0")}-10T12:00:00Z`, timeZone: "UTC", title: `${tag} event ${i}`, category: categories[i % 4], source: tag },
+      data: {
+        occurredAt: `2025-${String(1 + (i % 12)).padStart(2, "0")}-10T12:00:00Z`,
+        timeZone: "UTC",
+        title: `${tag} event ${i}`,
+        category: categories[i % 4],
+        source: tag,
+      },
     });
     expect(res.status()).toBe(201);
   }
@@ -151,18 +193,28 @@ test("filter by category, brush the histogram, export what is shown; the URL hol
   await page.mouse.move(box.x + box.width / 2 + 250, box.y + box.height / 2, { steps: 10 });
   await page.mouse.up();
   await expect(page).toHaveURL(/from=/);
-  await expect.poll(async () => Number((await loaded(page).textContent())?.match(/^(\d+) events/)?.[1])).toBeLessThan(24);
+  await expect
+    .poll(async () => Number((await loaded(page).textContent())?.match(/^(\d+) events/)?.[1]))
+    .toBeLessThan(24);
   expect(new URL(page.url()).searchParams.get("q")).toBe(tag);
   const brushed = Number((await loaded(page).textContent())?.match(/^(\d+) events/)?.[1]);
 
   // The export holds what is shown: the same filters and brushed range.
-  const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  const [csv] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export CSV" }).click(),
+  ]);
   expect(csv.suggestedFilename()).toBe("timeline.csv");
   const lines = (await readFile((await csv.path())!, "utf8")).trimEnd().split("\r\n");
-  expect(lines[0]).toBe("\uFEFFid,occurredAt,endsAt,title,description,category,source,confidence,visibility,organisation,author,evidenceIds");
+  expect(lines[0]).toBe(
+    "\uFEFFid,occurredAt,endsAt,title,description,category,source,confidence,visibility,organisation,author,evidenceIds",
+  );
   expect(lines).toHaveLength(brushed + 1);
   expect(lines.slice(1).every((l) => l.includes(tag))).toBe(true);
-  const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export JSON" }).click()]);
+  const [json] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export JSON" }).click(),
+  ]);
   expect(JSON.parse(await readFile((await json.path())!, "utf8"))).toHaveLength(brushed);
 });
 
@@ -174,6 +226,9 @@ test("someone outside the case gets 404 for the timeline page and API", async ({
   expect((await outsider.request.get(`/api/cases/${caseId}/timeline`)).status()).toBe(404);
   expect((await outsider.request.get(`/api/cases/${caseId}/timeline/histogram`)).status()).toBe(404);
   expect((await outsider.request.get(`/api/cases/${caseId}/timeline/export?format=csv`)).status()).toBe(404);
-  const post = await outsider.request.post(`/api/cases/${caseId}/timeline`, { headers: { Origin: ORIGIN }, data: { occurredAt: "2026-01-01T00:00:00Z", timeZone: "UTC", title: "x", category: "OTHER" } });
+  const post = await outsider.request.post(`/api/cases/${caseId}/timeline`, {
+    headers: { Origin: ORIGIN },
+    data: { occurredAt: "2026-01-01T00:00:00Z", timeZone: "UTC", title: "x", category: "OTHER" },
+  });
   expect(post.status()).toBe(404);
 });

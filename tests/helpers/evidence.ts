@@ -8,7 +8,8 @@ import { uploadEvidence } from "@/lib/evidence/upload";
 export const EVIDENCE_ROOT = path.resolve(process.env.CASEBRIDGE_DATA_DIR ?? ".data", "evidence");
 
 export const sha256 = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
-export const encodeMetadata = (meta: Record<string, unknown>) => Buffer.from(JSON.stringify(meta)).toString("base64url");
+export const encodeMetadata = (meta: Record<string, unknown>) =>
+  Buffer.from(JSON.stringify(meta)).toString("base64url");
 
 /** A web stream of `bytes` in chunks; `failAfter` makes it error part-way, like a dropped connection. */
 export function streamOf(bytes: Buffer, opts: { chunk?: number; failAfter?: number } = {}): ReadableStream<Uint8Array> {
@@ -24,10 +25,22 @@ export function streamOf(bytes: Buffer, opts: { chunk?: number; failAfter?: numb
   });
 }
 
-export function upload(actor: TActor, caseId: string, bytes: Buffer, meta: Record<string, unknown> = {}, opts: { sha256?: string; contentLength?: number | null; failAfter?: number } = {}) {
+export function upload(
+  actor: TActor,
+  caseId: string,
+  bytes: Buffer,
+  meta: Record<string, unknown> = {},
+  opts: { sha256?: string; contentLength?: number | null; failAfter?: number } = {},
+) {
   return uploadEvidence(actor, caseId, {
     body: streamOf(bytes, { failAfter: opts.failAfter }),
-    metadata: encodeMetadata({ title: "Evidence", kind: "OTHER", fileName: "evidence.txt", mimeType: "text/plain", ...meta }),
+    metadata: encodeMetadata({
+      title: "Evidence",
+      kind: "OTHER",
+      fileName: "evidence.txt",
+      mimeType: "text/plain",
+      ...meta,
+    }),
     sha256: opts.sha256 ?? null,
     contentLength: opts.contentLength === null ? null : String(opts.contentLength ?? bytes.length),
   });

@@ -29,7 +29,14 @@ export async function createUser(opts: { orgId: string; role?: GlobalRole; disab
     },
     include: { org: true },
   });
-  return { id: user.id, email: user.email, name: user.name, role: user.role, orgId: user.orgId, orgName: user.org.name };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    orgId: user.orgId,
+    orgName: user.org.name,
+  };
 }
 
 export async function createCase(opts: {
@@ -56,7 +63,9 @@ export async function createCase(opts: {
  * Two organisations on one case: the owner (lead, investigator, viewer) and a partner the case
  * is shared with (lead, investigator), plus an outsider of the owner org who is not a member.
  */
-export async function createJointCase(opts: { releaseMode?: "DIRECT" | "LEAD_RELEASE" | "TWO_PERSON"; tlp?: Tlp } = {}) {
+export async function createJointCase(
+  opts: { releaseMode?: "DIRECT" | "LEAD_RELEASE" | "TWO_PERSON"; tlp?: Tlp } = {},
+) {
   const [ownerOrg, partnerOrg] = await Promise.all([createOrg(), createOrg()]);
   const [lead, investigator, viewer, outsider, partnerLead, partnerInvestigator] = await Promise.all([
     createUser({ orgId: ownerOrg.id }),

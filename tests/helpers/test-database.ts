@@ -33,7 +33,8 @@ async function provision(): Promise<TestDatabase> {
     return {
       url: url.toString(),
       kind: `throwaway database ${name} on DATABASE_URL's server`,
-      drop: () => withClient(DATABASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+      drop: () =>
+        withClient(DATABASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
     };
   }
   const embedded = await startEmbeddedDatabase();

@@ -22,12 +22,38 @@ const GLOBAL: GlobalRole[] = ["ADMIN", "INVESTIGATOR", "LEGAL", "EXECUTIVE"];
 const CASE_ROLES: (CaseRole | "NONE")[] = ["LEAD", "INVESTIGATOR", "LEGAL_REVIEWER", "VIEWER", "NONE"];
 const ORGS = ["owner", "partner", "outsider"] as const;
 const TLPS: Tlp[] = ["CLEAR", "GREEN", "AMBER", "AMBER_STRICT", "RED"];
-const ACTIONS = ["view", "notes", "members", "update", "status", "hold", "share", "addMember", "writeNote", "list", "timeline", "writeEvent"] as const;
+const ACTIONS = [
+  "view",
+  "notes",
+  "members",
+  "update",
+  "status",
+  "hold",
+  "share",
+  "addMember",
+  "writeNote",
+  "list",
+  "timeline",
+  "writeEvent",
+] as const;
 type TAction = (typeof ACTIONS)[number];
 type TOrg = (typeof ORGS)[number];
 
 const MEMBER_ALLOWS: Record<CaseRole, TAction[]> = {
-  LEAD: ["view", "notes", "members", "update", "status", "hold", "share", "addMember", "writeNote", "list", "timeline", "writeEvent"],
+  LEAD: [
+    "view",
+    "notes",
+    "members",
+    "update",
+    "status",
+    "hold",
+    "share",
+    "addMember",
+    "writeNote",
+    "list",
+    "timeline",
+    "writeEvent",
+  ],
   INVESTIGATOR: ["view", "notes", "members", "writeNote", "list", "timeline", "writeEvent"],
   LEGAL_REVIEWER: ["view", "notes", "members", "writeNote", "list", "timeline"],
   VIEWER: ["view", "notes", "members", "list", "timeline"],
@@ -61,7 +87,11 @@ function expected(action: TAction, g: GlobalRole, r: CaseRole | "NONE", org: TOr
 type TWorld = { caseId: string; ownerOrgId: string; thirdOrgId: string; candidates: string[] };
 
 async function run(action: TAction, actor: TActor, w: TWorld): Promise<boolean> {
-  const current = () => getDb().case.findUniqueOrThrow({ where: { id: w.caseId }, select: { version: true, title: true, severity: true, tlp: true, releaseMode: true, summary: true } });
+  const current = () =>
+    getDb().case.findUniqueOrThrow({
+      where: { id: w.caseId },
+      select: { version: true, title: true, severity: true, tlp: true, releaseMode: true, summary: true },
+    });
   switch (action) {
     case "view":
       return (await getCaseOverview(actor, w.caseId)).id === w.caseId;
@@ -95,7 +125,16 @@ async function run(action: TAction, actor: TActor, w: TWorld): Promise<boolean> 
       await listTimelineEvents(actor, w.caseId, ZTimelineFilters.parse({}));
       return Array.isArray((await getTimelineHistogram(actor, w.caseId, ZTimelineFilters.parse({}))).buckets);
     case "writeEvent":
-      return Boolean((await createTimelineEvent(actor, w.caseId, { occurredAt: "2026-01-15T09:00", timeZone: "UTC", title: "matrix event", category: "OTHER" })).id);
+      return Boolean(
+        (
+          await createTimelineEvent(actor, w.caseId, {
+            occurredAt: "2026-01-15T09:00",
+            timeZone: "UTC",
+            title: "matrix event",
+            category: "OTHER",
+          })
+        ).id,
+      );
     case "list": {
       const { items } = await listCases(actor, ZCaseFilters.parse({ q: (await current()).title }));
       return items.some((i) => i.id === w.caseId);
@@ -106,7 +145,10 @@ async function run(action: TAction, actor: TActor, w: TWorld): Promise<boolean> 
 async function fingerprint(caseId: string) {
   const db = getDb();
   return {
-    case: await db.case.findUniqueOrThrow({ where: { id: caseId }, select: { version: true, status: true, legalHold: true, summary: true } }),
+    case: await db.case.findUniqueOrThrow({
+      where: { id: caseId },
+      select: { version: true, status: true, legalHold: true, summary: true },
+    }),
     members: await db.caseMember.count({ where: { caseId } }),
     shared: await db.caseOrganization.count({ where: { caseId } }),
     notes: await db.note.count({ where: { caseId } }),
@@ -115,23 +157,35 @@ async function fingerprint(caseId: string) {
 }
 
 describe("authorization matrix", () => {
-  const worlds = new Map<Tlp, { world: TWorld; actors: { g: GlobalRole; r: CaseRole | "NONE"; org: TOrg; actor: TActor }[] }>();
+  const worlds = new Map<
+    Tlp,
+    { world: TWorld; actors: { g: GlobalRole; r: CaseRole | "NONE"; org: TOrg; actor: TActor }[] }
+  >();
 
   beforeAll(async () => {
     for (const tlp of TLPS) {
       const [owner, partner, outsider, third] = await Promise.all([createOrg(), createOrg(), createOrg(), createOrg()]);
       const orgIds: Record<TOrg, string> = { owner: owner!.id, partner: partner!.id, outsider: outsider!.id };
       const founder = await createUser({ orgId: owner!.id });
-      const c = await createCase({ ownerOrgId: owner!.id, createdById: founder.id, tlp, members: [{ userId: founder.id, role: "LEAD" }] });
+      const c = await createCase({
+        ownerOrgId: owner!.id,
+        createdById: founder.id,
+        tlp,
+        members: [{ userId: founder.id, role: "LEAD" }],
+      });
       await getDb().case.update({ where: { id: c.id }, data: { title: `Matrix ${tlp} ${uid()}` } });
       await getDb().caseOrganization.create({ data: { caseId: c.id, orgId: partner!.id, sharedById: founder.id } });
       const actors = [];
-      for (const g of GLOBAL) for (const r of CASE_ROLES) for (const org of ORGS) {
-        const actor = await createUser({ orgId: orgIds[org], role: g });
-        if (r !== "NONE") await getDb().caseMember.create({ data: { caseId: c.id, userId: actor.id, role: r } });
-        actors.push({ g, r, org, actor });
-      }
-      const candidates = await Promise.all(Array.from({ length: 40 }, () => createUser({ orgId: owner!.id }).then((u) => u.id)));
+      for (const g of GLOBAL)
+        for (const r of CASE_ROLES)
+          for (const org of ORGS) {
+            const actor = await createUser({ orgId: orgIds[org], role: g });
+            if (r !== "NONE") await getDb().caseMember.create({ data: { caseId: c.id, userId: actor.id, role: r } });
+            actors.push({ g, r, org, actor });
+          }
+      const candidates = await Promise.all(
+        Array.from({ length: 40 }, () => createUser({ orgId: owner!.id }).then((u) => u.id)),
+      );
       worlds.set(tlp, { world: { caseId: c.id, ownerOrgId: owner!.id, thirdOrgId: third!.id, candidates }, actors });
     }
   }, 240_000);
@@ -153,8 +207,12 @@ describe("authorization matrix", () => {
               if (!(error instanceof AppError) || ![403, 404].includes(error.status)) throw error;
               got = false;
             }
-            if (before) expect(await fingerprint(world.caseId), `${action} by ${g}/${r}/${org}/${tlp} changed state`).toEqual(before);
-            if (got !== want) mismatches.push(`${action} by ${g} ${r} (${org} org) on TLP:${tlp}: expected ${want ? "allow" : "deny"}`);
+            if (before)
+              expect(await fingerprint(world.caseId), `${action} by ${g}/${r}/${org}/${tlp} changed state`).toEqual(
+                before,
+              );
+            if (got !== want)
+              mismatches.push(`${action} by ${g} ${r} (${org} org) on TLP:${tlp}: expected ${want ? "allow" : "deny"}`);
             checked++;
           }
         }

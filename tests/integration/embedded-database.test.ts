@@ -23,7 +23,10 @@ describe("embedded PostgreSQL", () => {
       Array.from({ length: 64 }, async (_, i) => {
         // Each statement text differs, so binding another connection's statement shows.
         // Large parameters arrive in several TCP chunks, as under real load.
-        const { rows } = await pool.query(`SELECT $1::int AS i, ${i} AS j, length($2) AS len`, [i, "x".repeat(i * 4096)]);
+        const { rows } = await pool.query(`SELECT $1::int AS i, ${i} AS j, length($2) AS len`, [
+          i,
+          "x".repeat(i * 4096),
+        ]);
         return rows[0]?.i === i && rows[0]?.j === i && rows[0]?.len === i * 4096;
       }),
     );

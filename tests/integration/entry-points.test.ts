@@ -49,7 +49,10 @@ describe("entry points", () => {
   });
 
   it("every exported data function of a domain module takes the acting user first", () => {
-    const modules = [...files("lib/{cases,notes,releases,users,audit,timeline}/{queries,mutations,activity,import}.ts"), ...files("lib/evidence/{queries,mutations,upload,verify}.ts")];
+    const modules = [
+      ...files("lib/{cases,notes,releases,users,audit,timeline}/{queries,mutations,activity,import}.ts"),
+      ...files("lib/evidence/{queries,mutations,upload,verify}.ts"),
+    ];
     expect(modules.length).toBeGreaterThan(4);
     const offenders: string[] = [];
     for (const file of modules) {

@@ -16,16 +16,28 @@ async function query(db: EmbeddedDatabase, sql: string) {
 // Tables, columns, indexes, constraints and enums of the public schema, as plain data.
 async function fingerprint(db: EmbeddedDatabase) {
   return {
-    columns: await query(db, `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default
+    columns: await query(
+      db,
+      `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default
       FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'
-      ORDER BY 1, 2`),
-    indexes: await query(db, `SELECT indexname, indexdef FROM pg_indexes
-      WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY 1`),
-    constraints: await query(db, `SELECT conrelid::regclass::text AS t, conname, pg_get_constraintdef(oid) AS def
+      ORDER BY 1, 2`,
+    ),
+    indexes: await query(
+      db,
+      `SELECT indexname, indexdef FROM pg_indexes
+      WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY 1`,
+    ),
+    constraints: await query(
+      db,
+      `SELECT conrelid::regclass::text AS t, conname, pg_get_constraintdef(oid) AS def
       FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype IN ('p','f','u','c')
-      AND conrelid::regclass::text <> '_prisma_migrations' ORDER BY 1, 2`),
-    enums: await query(db, `SELECT t.typname, e.enumlabel FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
-      ORDER BY 1, e.enumsortorder`),
+      AND conrelid::regclass::text <> '_prisma_migrations' ORDER BY 1, 2`,
+    ),
+    enums: await query(
+      db,
+      `SELECT t.typname, e.enumlabel FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
+      ORDER BY 1, e.enumsortorder`,
+    ),
   };
 }
 

@@ -23,11 +23,16 @@ export default async function AuditLogPage({ searchParams }: Props) {
     <>
       <div className="mb-6">
         <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
-        <p className="mt-1 text-sm text-slate-600">Every change and every read of sensitive material, newest first. The log cannot be edited.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          Every change and every read of sensitive material, newest first. The log cannot be edited.
+        </p>
       </div>
       {can(user, "audit.verify") && <VerifyPanel action={verifyChainAction} path={PATH} />}
       <AuditFilters path={PATH} filters={filters} ignored={ignored} />
-      <AuditTable rows={page.rows} empty={<p className="text-slate-700">No events match these filters. Widen the date range or clear a filter.</p>} />
+      <AuditTable
+        rows={page.rows}
+        empty={<p className="text-slate-700">No events match these filters. Widen the date range or clear a filter.</p>}
+      />
       <AuditPager path={PATH} filters={filters} nextCursor={page.nextCursor} />
     </>
   );

@@ -14,7 +14,9 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function UsersPage({ searchParams }: Props) {
   const actor = await requirePageUser();
   // Admin pages do not exist for anyone else: lib/users refuses them (NotFoundError → 404).
-  const [result, organizations] = await orNotFound(Promise.all([listUsers(actor, await searchParams), listOrganizations(actor)]));
+  const [result, organizations] = await orNotFound(
+    Promise.all([listUsers(actor, await searchParams), listOrganizations(actor)]),
+  );
   const { page, ...filters } = result.filters;
   return (
     <>

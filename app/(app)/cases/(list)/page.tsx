@@ -25,14 +25,25 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
           <p className="mt-1 text-sm text-slate-600">Investigations you can see.</p>
         </div>
         {can(user, "case.create") && (
-          <Link href="/cases/new" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-brand-700">
+          <Link
+            href="/cases/new"
+            className="bg-brand-600 hover:bg-brand-700 rounded-md px-4 py-2 text-sm font-medium text-white shadow-sm"
+          >
             New case
           </Link>
         )}
       </div>
       <CaseFilters filters={filters} orgs={orgs} statuses={CASE_STATUSES} severities={SEVERITIES} sorts={CASE_SORTS} />
       <CaseTable cases={list.items} filtered={filtered} />
-      {list.total > 0 && <Pagination page={list.page} pageCount={list.pageCount} total={list.total} params={params as Record<string, string | undefined>} noun="case" />}
+      {list.total > 0 && (
+        <Pagination
+          page={list.page}
+          pageCount={list.pageCount}
+          total={list.total}
+          params={params as Record<string, string | undefined>}
+          noun="case"
+        />
+      )}
     </>
   );
 }

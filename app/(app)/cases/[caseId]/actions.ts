@@ -3,7 +3,15 @@
 import { revalidatePath } from "next/cache";
 import { runAction, type TActionState } from "@/lib/action-state";
 import { requireUser } from "@/lib/auth/guards";
-import { addMember, removeMember, setCaseStatus, setLegalHold, shareCase, unshareCase, updateCase } from "@/lib/cases/mutations";
+import {
+  addMember,
+  removeMember,
+  setCaseStatus,
+  setLegalHold,
+  shareCase,
+  unshareCase,
+  updateCase,
+} from "@/lib/cases/mutations";
 import { createNote, deleteNote, updateNote } from "@/lib/notes/mutations";
 import { decideRelease, requestRelease, withdrawRelease } from "@/lib/releases/mutations";
 
@@ -11,7 +19,13 @@ import { decideRelease, requestRelease, withdrawRelease } from "@/lib/releases/m
 // itself, so a forged caseId or item id is refused there) → revalidate.
 type TCaseAction = (caseId: string, state: TActionState, form: FormData) => Promise<TActionState>;
 
-function caseAction(body: (actor: Awaited<ReturnType<typeof requireUser>>, caseId: string, input: Record<string, FormDataEntryValue>) => Promise<unknown>): TCaseAction {
+function caseAction(
+  body: (
+    actor: Awaited<ReturnType<typeof requireUser>>,
+    caseId: string,
+    input: Record<string, FormDataEntryValue>,
+  ) => Promise<unknown>,
+): TCaseAction {
   return async (caseId, _state, form) =>
     runAction(async () => {
       const actor = await requireUser();
@@ -35,16 +49,42 @@ const decideReleaseImpl = caseAction((actor, _caseId, input) => decideRelease(ac
 const withdrawReleaseImpl = caseAction((actor, _caseId, input) => withdrawRelease(actor, input.releaseId, input));
 
 // "use server" files may export only async functions.
-export async function updateCaseAction(caseId: string, s: TActionState, f: FormData) { return updateCaseImpl(caseId, s, f); }
-export async function setStatusAction(caseId: string, s: TActionState, f: FormData) { return setStatusImpl(caseId, s, f); }
-export async function setLegalHoldAction(caseId: string, s: TActionState, f: FormData) { return setLegalHoldImpl(caseId, s, f); }
-export async function shareAction(caseId: string, s: TActionState, f: FormData) { return shareImpl(caseId, s, f); }
-export async function unshareAction(caseId: string, s: TActionState, f: FormData) { return unshareImpl(caseId, s, f); }
-export async function addMemberAction(caseId: string, s: TActionState, f: FormData) { return addMemberImpl(caseId, s, f); }
-export async function removeMemberAction(caseId: string, s: TActionState, f: FormData) { return removeMemberImpl(caseId, s, f); }
-export async function createNoteAction(caseId: string, s: TActionState, f: FormData) { return createNoteImpl(caseId, s, f); }
-export async function updateNoteAction(caseId: string, s: TActionState, f: FormData) { return updateNoteImpl(caseId, s, f); }
-export async function deleteNoteAction(caseId: string, s: TActionState, f: FormData) { return deleteNoteImpl(caseId, s, f); }
-export async function requestReleaseAction(caseId: string, s: TActionState, f: FormData) { return requestReleaseImpl(caseId, s, f); }
-export async function decideReleaseAction(caseId: string, s: TActionState, f: FormData) { return decideReleaseImpl(caseId, s, f); }
-export async function withdrawReleaseAction(caseId: string, s: TActionState, f: FormData) { return withdrawReleaseImpl(caseId, s, f); }
+export async function updateCaseAction(caseId: string, s: TActionState, f: FormData) {
+  return updateCaseImpl(caseId, s, f);
+}
+export async function setStatusAction(caseId: string, s: TActionState, f: FormData) {
+  return setStatusImpl(caseId, s, f);
+}
+export async function setLegalHoldAction(caseId: string, s: TActionState, f: FormData) {
+  return setLegalHoldImpl(caseId, s, f);
+}
+export async function shareAction(caseId: string, s: TActionState, f: FormData) {
+  return shareImpl(caseId, s, f);
+}
+export async function unshareAction(caseId: string, s: TActionState, f: FormData) {
+  return unshareImpl(caseId, s, f);
+}
+export async function addMemberAction(caseId: string, s: TActionState, f: FormData) {
+  return addMemberImpl(caseId, s, f);
+}
+export async function removeMemberAction(caseId: string, s: TActionState, f: FormData) {
+  return removeMemberImpl(caseId, s, f);
+}
+export async function createNoteAction(caseId: string, s: TActionState, f: FormData) {
+  return createNoteImpl(caseId, s, f);
+}
+export async function updateNoteAction(caseId: string, s: TActionState, f: FormData) {
+  return updateNoteImpl(caseId, s, f);
+}
+export async function deleteNoteAction(caseId: string, s: TActionState, f: FormData) {
+  return deleteNoteImpl(caseId, s, f);
+}
+export async function requestReleaseAction(caseId: string, s: TActionState, f: FormData) {
+  return requestReleaseImpl(caseId, s, f);
+}
+export async function decideReleaseAction(caseId: string, s: TActionState, f: FormData) {
+  return decideReleaseImpl(caseId, s, f);
+}
+export async function withdrawReleaseAction(caseId: string, s: TActionState, f: FormData) {
+  return withdrawReleaseImpl(caseId, s, f);
+}

@@ -13,7 +13,13 @@ const READ_TABS = [
   { slug: "members", label: "Members" },
 ];
 
-export default async function CaseLayout({ children, params }: { children: React.ReactNode; params: Promise<{ caseId: string }> }) {
+export default async function CaseLayout({
+  children,
+  params,
+}: {
+  children: React.ReactNode;
+  params: Promise<{ caseId: string }>;
+}) {
   const user = await requirePageUser();
   const { caseId } = await params;
   const header = await orNotFound(getCaseHeader(user, caseId));
@@ -27,8 +33,14 @@ export default async function CaseLayout({ children, params }: { children: React
           <StatusBadge status={header.status} />
           <SeverityBadge severity={header.severity} />
           <TlpBadge tlp={header.tlp} />
-          {header.legalHold && <span className="rounded-full bg-red-600 px-2 py-0.5 text-xs font-semibold text-white">Legal hold</span>}
-          {!header.canRead && <span className="text-xs text-slate-500">You manage membership of this case but are not a member: its contents are hidden.</span>}
+          {header.legalHold && (
+            <span className="rounded-full bg-red-600 px-2 py-0.5 text-xs font-semibold text-white">Legal hold</span>
+          )}
+          {!header.canRead && (
+            <span className="text-xs text-slate-500">
+              You manage membership of this case but are not a member: its contents are hidden.
+            </span>
+          )}
         </div>
       </header>
       <CaseTabs caseId={header.id} tabs={tabs} />

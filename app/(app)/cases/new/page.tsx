@@ -14,7 +14,9 @@ export default async function NewCasePage() {
   return (
     <div className="max-w-3xl">
       <h1 className="mb-1 text-2xl font-semibold tracking-tight">New case</h1>
-      <p className="mb-6 text-sm text-slate-600">You become its lead. {user.orgName} owns it; share it with a partner afterwards.</p>
+      <p className="mb-6 text-sm text-slate-600">
+        You become its lead. {user.orgName} owns it; share it with a partner afterwards.
+      </p>
       <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <CaseForm
           action={createCaseAction}

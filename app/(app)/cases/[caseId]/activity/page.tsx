@@ -6,7 +6,10 @@ import { orNotFound, requirePageUser } from "@/lib/page";
 
 export const metadata: Metadata = { title: "Activity" };
 
-type Props = { params: Promise<{ caseId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = {
+  params: Promise<{ caseId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 export default async function ActivityPage({ params, searchParams }: Props) {
   const user = await requirePageUser();
@@ -14,8 +17,14 @@ export default async function ActivityPage({ params, searchParams }: Props) {
   const page = await orNotFound(listCaseActivity(user, caseId, await searchParams));
   return (
     <>
-      <p className="mb-3 text-sm text-slate-600">Everything done in this case, and every read of its contents, newest first.</p>
-      <AuditTable rows={page.rows} caption="Case activity, newest first" empty={<p className="text-slate-700">No activity yet.</p>} />
+      <p className="mb-3 text-sm text-slate-600">
+        Everything done in this case, and every read of its contents, newest first.
+      </p>
+      <AuditTable
+        rows={page.rows}
+        caption="Case activity, newest first"
+        empty={<p className="text-slate-700">No activity yet.</p>}
+      />
       <AuditPager path={`/cases/${caseId}/activity`} filters={page.filters} nextCursor={page.nextCursor} />
     </>
   );

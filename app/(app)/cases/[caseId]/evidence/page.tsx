@@ -21,18 +21,36 @@ export default async function EvidencePage({ params, searchParams }: Props) {
   const { caseId } = await params;
   const query = await searchParams;
   const filters = ZEvidenceFilters.parse(query);
-  const [header, list] = await orNotFound(Promise.all([getCaseHeader(user, caseId), listEvidence(user, caseId, filters)]));
+  const [header, list] = await orNotFound(
+    Promise.all([getCaseHeader(user, caseId), listEvidence(user, caseId, filters)]),
+  );
   const { createEvidence, verifyEvidence } = header.permissions;
   const limits = getEvidenceSizeLimit();
   return (
     <div className="space-y-4">
-      {createEvidence && <EvidenceUploader caseId={header.id} direct={header.releaseMode === "DIRECT"} orgName={user.orgName} maxBytes={limits.maxBytes} maxLabel={limits.maxLabel} />}
+      {createEvidence && (
+        <EvidenceUploader
+          caseId={header.id}
+          direct={header.releaseMode === "DIRECT"}
+          orgName={user.orgName}
+          maxBytes={limits.maxBytes}
+          maxLabel={limits.maxLabel}
+        />
+      )}
       <div className="flex flex-wrap items-end justify-between gap-3">
         <EvidenceFilters filters={filters} orgs={list.orgs} tags={list.tags} />
-        {verifyEvidence && list.total > 0 && <ActionButton action={verifyAllEvidenceAction.bind(null, header.id)} label="Verify all items" pendingText="Re-hashing every file…" />}
+        {verifyEvidence && list.total > 0 && (
+          <ActionButton
+            action={verifyAllEvidenceAction.bind(null, header.id)}
+            label="Verify all items"
+            pendingText="Re-hashing every file…"
+          />
+        )}
       </div>
       {list.items.length === 0 ? (
-        <EmptyState title="No evidence here">{createEvidence ? "Drop files above to add the first item." : "Members who can upload add evidence here."}</EmptyState>
+        <EmptyState title="No evidence here">
+          {createEvidence ? "Drop files above to add the first item." : "Members who can upload add evidence here."}
+        </EmptyState>
       ) : (
         <EvidenceTable caseId={header.id} items={list.items} />
       )}

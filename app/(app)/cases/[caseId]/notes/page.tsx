@@ -6,7 +6,14 @@ import { Markdown } from "@/components/ui/markdown";
 import { orNotFound, requirePageUser } from "@/lib/page";
 import { getCaseHeader } from "@/lib/cases/queries";
 import { listNotes } from "@/lib/notes/queries";
-import { createNoteAction, decideReleaseAction, deleteNoteAction, requestReleaseAction, updateNoteAction, withdrawReleaseAction } from "../actions";
+import {
+  createNoteAction,
+  decideReleaseAction,
+  deleteNoteAction,
+  requestReleaseAction,
+  updateNoteAction,
+  withdrawReleaseAction,
+} from "../actions";
 
 export const metadata: Metadata = { title: "Notes" };
 
@@ -16,15 +23,31 @@ export default async function NotesPage({ params }: { params: Promise<{ caseId: 
   const [header, notes] = await orNotFound(Promise.all([getCaseHeader(user, caseId), listNotes(user, caseId)]));
   const direct = header.releaseMode === "DIRECT";
   const bind = (action: typeof createNoteAction) => action.bind(null, header.id);
-  const actions = { update: bind(updateNoteAction), remove: bind(deleteNoteAction), release: bind(requestReleaseAction), decide: bind(decideReleaseAction), withdraw: bind(withdrawReleaseAction) };
+  const actions = {
+    update: bind(updateNoteAction),
+    remove: bind(deleteNoteAction),
+    release: bind(requestReleaseAction),
+    decide: bind(decideReleaseAction),
+    withdraw: bind(withdrawReleaseAction),
+  };
   return (
     <div className="max-w-3xl space-y-4">
-      {header.permissions.createNote && <NoteComposer action={bind(createNoteAction)} direct={direct} orgName={user.orgName} />}
-      {notes.length === 0 && <EmptyState title="No notes yet">{header.permissions.createNote ? "Write the first one above." : "Members with write access add notes here."}</EmptyState>}
+      {header.permissions.createNote && (
+        <NoteComposer action={bind(createNoteAction)} direct={direct} orgName={user.orgName} />
+      )}
+      {notes.length === 0 && (
+        <EmptyState title="No notes yet">
+          {header.permissions.createNote ? "Write the first one above." : "Members with write access add notes here."}
+        </EmptyState>
+      )}
       {notes.map((n) => (
         <NoteCard
           key={n.id}
-          note={{ ...n, createdAt: n.createdAt.toISOString(), edited: n.updatedAt.getTime() - n.createdAt.getTime() > 1000 }}
+          note={{
+            ...n,
+            createdAt: n.createdAt.toISOString(),
+            edited: n.updatedAt.getTime() - n.createdAt.getTime() > 1000,
+          }}
           rendered={<Markdown>{n.body}</Markdown>}
           direct={direct}
           actions={actions}

@@ -8,7 +8,10 @@ import { createTimelineEvent, deleteTimelineEvent, updateTimelineEvent } from "@
 // Form data → requireUser → one lib/ function (which authorizes against the case and the event
 // itself, so a forged id is refused there) → revalidate. evidenceIds repeats, so it is read
 // with getAll rather than lost to Object.fromEntries.
-const input = (form: FormData) => ({ ...Object.fromEntries(form), evidenceIds: form.getAll("evidenceIds").map(String) });
+const input = (form: FormData) => ({
+  ...Object.fromEntries(form),
+  evidenceIds: form.getAll("evidenceIds").map(String),
+});
 
 export async function createEventAction(caseId: string, _s: TActionState, form: FormData): Promise<TActionState> {
   return runAction(async () => {

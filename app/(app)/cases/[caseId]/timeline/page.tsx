@@ -14,23 +14,41 @@ import { createEventAction, deleteEventAction, updateEventAction } from "./actio
 
 export const metadata: Metadata = { title: "Timeline" };
 
-type Props = { params: Promise<{ caseId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = {
+  params: Promise<{ caseId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 export default async function TimelinePage({ params, searchParams }: Props) {
   const user = await requirePageUser();
   const { caseId } = await params;
-  const search = new URLSearchParams(Object.entries(await searchParams).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]])));
+  const search = new URLSearchParams(
+    Object.entries(await searchParams).flatMap(([k, v]) =>
+      Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]],
+    ),
+  );
   const filters = filtersFromSearchParams(search);
   // The histogram shows the whole filtered timeline (its brush chooses the range listed below),
   // in the viewer's zone as far as the server knows it.
   const histogramQuery = new URLSearchParams([...search].filter(([k]) => k !== "from" && k !== "to"));
   const timeZone = viewerTimeZone((await cookies()).get(TIME_ZONE_COOKIE)?.value);
   const [options, histogram, page] = await orNotFound(
-    Promise.all([getTimelineOptions(user, caseId), getTimelineHistogram(user, caseId, { ...filters, from: undefined, to: undefined }, { timeZone }), listTimelineEvents(user, caseId, filters)]),
+    Promise.all([
+      getTimelineOptions(user, caseId),
+      getTimelineHistogram(user, caseId, { ...filters, from: undefined, to: undefined }, { timeZone }),
+      listTimelineEvents(user, caseId, filters),
+    ]),
   );
   // Events through this segment's actions; release decisions through the case's generic ones.
   const bind = (action: typeof createEventAction) => action.bind(null, caseId);
-  const actions = { create: bind(createEventAction), update: bind(updateEventAction), remove: bind(deleteEventAction), release: bind(requestReleaseAction), decide: bind(decideReleaseAction), withdraw: bind(withdrawReleaseAction) };
+  const actions = {
+    create: bind(createEventAction),
+    update: bind(updateEventAction),
+    remove: bind(deleteEventAction),
+    release: bind(requestReleaseAction),
+    decide: bind(decideReleaseAction),
+    withdraw: bind(withdrawReleaseAction),
+  };
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -41,18 +59,33 @@ export default async function TimelinePage({ params, searchParams }: Props) {
         <HistogramPanel caseId={caseId} query={histogramQuery.toString()} initial={histogram} />
       ) : isFiltered(filters) ? (
         <EmptyState title="No events match these filters.">
-          <a href="?" className="text-brand-700 underline">Clear filters</a>
+          <a href="?" className="text-brand-700 underline">
+            Clear filters
+          </a>
         </EmptyState>
       ) : (
-        <EmptyState title="No events yet">{options.canCreate ? "Add the first one below, or import a file." : "Members who can add events build the timeline here."}</EmptyState>
+        <EmptyState title="No events yet">
+          {options.canCreate
+            ? "Add the first one below, or import a file."
+            : "Members who can add events build the timeline here."}
+        </EmptyState>
       )}
       {options.canCreate && (
         <details className="rounded-lg border border-slate-200 bg-slate-50 p-3">
           <summary className="cursor-pointer text-sm font-medium">Import events from a CSV or JSON Lines file</summary>
-          <div className="mt-3"><ImportWizard caseId={caseId} direct={options.direct} orgName={user.orgName} /></div>
+          <div className="mt-3">
+            <ImportWizard caseId={caseId} direct={options.direct} orgName={user.orgName} />
+          </div>
         </details>
       )}
-      <TimelineWorkspace caseId={caseId} query={search.toString()} initial={page} options={options} orgName={user.orgName} actions={actions} />
+      <TimelineWorkspace
+        caseId={caseId}
+        query={search.toString()}
+        initial={page}
+        options={options}
+        orgName={user.orgName}
+        actions={actions}
+      />
     </div>
   );
 }

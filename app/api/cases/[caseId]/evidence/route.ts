@@ -12,7 +12,9 @@ type TContext = { params: Promise<{ caseId: string }> };
 export const GET = route<TContext>(async (request, { params }) => {
   const user = await requireUser();
   const filters = ZEvidenceFilters.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return Response.json(await listEvidence(user, (await params).caseId, filters), { headers: { "Cache-Control": "no-store" } });
+  return Response.json(await listEvidence(user, (await params).caseId, filters), {
+    headers: { "Cache-Control": "no-store" },
+  });
 });
 
 /**

@@ -13,7 +13,9 @@ export const GET = route<TContext>(async (request, { params }) => {
   const user = await requireUser();
   const search = new URL(request.url).searchParams;
   const page = { cursor: search.get("cursor") ?? undefined, limit: search.get("limit") ?? undefined };
-  return Response.json(await listTimelineEvents(user, (await params).caseId, filtersFromSearchParams(search), page), { headers: { "Cache-Control": "no-store" } });
+  return Response.json(await listTimelineEvents(user, (await params).caseId, filtersFromSearchParams(search), page), {
+    headers: { "Cache-Control": "no-store" },
+  });
 });
 
 /** POST /api/cases/:caseId/timeline — JSON body (docs/api/timeline.md); 201 with the new id. */
@@ -24,4 +26,3 @@ export const POST = route<TContext>(async (request, { params }) => {
   const result = await createTimelineEvent(user, (await params).caseId, await request.json().catch(() => ({})));
   return Response.json(result, { status: 201, headers: { "Cache-Control": "no-store" } });
 });
-

@@ -13,7 +13,9 @@ export const PATCH = route<TContext>(async (request, { params }) => {
   requireContentType(request, "application/json");
   const { caseId, eventId } = await params;
   const body: unknown = await request.json().catch(() => ({}));
-  return Response.json(await updateTimelineEvent(user, eventId, body, caseId), { headers: { "Cache-Control": "no-store" } });
+  return Response.json(await updateTimelineEvent(user, eventId, body, caseId), {
+    headers: { "Cache-Control": "no-store" },
+  });
 });
 
 /** DELETE /api/cases/:caseId/timeline/:eventId?version=n — soft delete; 409 when stale. */

@@ -16,5 +16,7 @@ export const GET = route<TContext>(async (request, { params }) => {
   const user = await requireUser();
   const search = new URL(request.url).searchParams;
   const zone = { timeZone: search.get("timeZone") ?? undefined };
-  return Response.json(await getTimelineHistogram(user, (await params).caseId, filtersFromSearchParams(search), zone), { headers: { "Cache-Control": "no-store" } });
+  return Response.json(await getTimelineHistogram(user, (await params).caseId, filtersFromSearchParams(search), zone), {
+    headers: { "Cache-Control": "no-store" },
+  });
 });

@@ -10,5 +10,8 @@ type TContext = { params: Promise<{ caseId: string; jobId: string }> };
 export const GET = route<TContext>(async (request, { params }) => {
   const user = await requireUser();
   const { caseId, jobId } = await params;
-  return Response.json(await listImportRejects(user, caseId, jobId, Object.fromEntries(new URL(request.url).searchParams)), { headers: { "Cache-Control": "no-store" } });
+  return Response.json(
+    await listImportRejects(user, caseId, jobId, Object.fromEntries(new URL(request.url).searchParams)),
+    { headers: { "Cache-Control": "no-store" } },
+  );
 });
