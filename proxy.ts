@@ -16,5 +16,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|sign-in|sign-out|.*\\.(?:png|svg|ico|txt)$).*)"],
+  matcher: [
+    "/((?!api/|_next/static|_next/image|favicon.ico|sign-in|sign-out|.*\\.(?:png|svg|ico|txt|webmanifest)$).*)",
+  ],
 };
