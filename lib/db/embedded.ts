@@ -5,6 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
+import { createCopyIn } from "./embedded-copy";
 
 type QueuedMessage = {
   handlerId: number;
@@ -37,16 +38,30 @@ const SIMPLE_QUERY = 0x51;
  */
 function keepExchangesWhole(queue: QueryQueue): void {
   let midExchange: number | null = null;
+  const copyIn = createCopyIn(queue.db);
   queue.processQueue = async function processQueue() {
     if (queue.processing || queue.queue.length === 0) return;
     queue.processing = true;
     try {
       while (queue.queue.length > 0) {
-        const sticky = midExchange ?? (queue.db.isInTransaction() ? queue.lastHandlerId : null);
+        const sticky = midExchange ?? copyIn.activeHandler ?? (queue.db.isInTransaction() ? queue.lastHandlerId : null);
         const index = sticky === null ? 0 : queue.queue.findIndex((m) => m.handlerId === sticky);
         if (index === -1) break; // wait for the rest of that connection's exchange
         const item = queue.queue.splice(index, 1)[0]!;
         const type = item.message[0];
+        // COPY … FROM STDIN and its CopyData are answered by the socket layer (embedded-copy.ts).
+        let consumed: boolean;
+        try {
+          consumed = await copyIn.handle(item);
+        } catch (error) {
+          item.reject(error);
+          continue;
+        }
+        if (consumed) {
+          queue.lastHandlerId = item.handlerId;
+          item.resolve(0);
+          continue;
+        }
         let bytes = 0;
         try {
           await queue.db.runExclusive(() =>
@@ -73,6 +88,7 @@ function keepExchangesWhole(queue: QueryQueue): void {
   const clearTransaction = queue.clearTransactionIfNeeded.bind(queue);
   queue.clearTransactionIfNeeded = async (handlerId: number) => {
     if (midExchange === handlerId) midExchange = null;
+    await copyIn.abandon(handlerId);
     await clearTransaction(handlerId);
     await queue.processQueue();
   };

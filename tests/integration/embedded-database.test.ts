@@ -1,4 +1,7 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
 
@@ -50,5 +53,134 @@ describe("embedded PostgreSQL", () => {
     );
     const { rows } = await pool.query("SELECT n FROM counter WHERE k = 'k'");
     expect(rows[0].n).toBe(16);
+  });
+});
+
+// COPY … FROM STDIN is played by the socket layer (lib/db/embedded-copy.ts): the same client
+// code (pg-copy-streams) must load, fail and roll back as on a real server.
+describe("embedded PostgreSQL: COPY FROM STDIN", () => {
+  let db: EmbeddedDatabase;
+  let pool: pg.Pool;
+
+  const copyIn = async (client: pg.PoolClient | pg.Client, sql: string, chunks: Iterable<string | Buffer>) => {
+    const stream = client.query(copyFrom(sql));
+    await pipeline(Readable.from(chunks), stream);
+    return stream.rowCount;
+  };
+  const count = async (table: string) =>
+    Number((await pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n);
+
+  beforeAll(async () => {
+    db = await startEmbeddedDatabase();
+    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    await pool.query("CREATE TABLE usage_t (id int PRIMARY KEY, account text NOT NULL, at timestamptz NOT NULL)");
+  });
+  afterAll(async () => {
+    await pool.end();
+    await db.stop();
+  });
+
+  it("loads text-format rows in slices larger than one load, keeping rows whole across slices", async () => {
+    await pool.query("TRUNCATE usage_t");
+    const rows = 400_000; // ~17 MB: more than one slice
+    function* lines() {
+      let batch = "";
+      for (let i = 1; i <= rows; i++) {
+        batch += `${i}\tacct_${i % 977}\t2026-11-${String((i % 28) + 1).padStart(2, "0")} 10:00:00+00\n`;
+        if (batch.length > 60_000) {
+          yield batch.slice(0, 30_001); // chunks cut mid-row on purpose
+          yield batch.slice(30_001);
+          batch = "";
+        }
+      }
+      yield batch;
+    }
+    const client = await pool.connect();
+    try {
+      expect(await copyIn(client, "COPY usage_t (id, account, at) FROM STDIN", lines())).toBe(rows);
+    } finally {
+      client.release();
+    }
+    expect(await count("usage_t")).toBe(rows);
+    const { rows: last } = await pool.query("SELECT account FROM usage_t WHERE id = $1", [rows]);
+    expect(last[0].account).toBe(`acct_${rows % 977}`);
+  });
+
+  it("loads CSV with quoted line breaks", async () => {
+    await pool.query("TRUNCATE usage_t");
+    const client = await pool.connect();
+    try {
+      const n = await copyIn(client, "COPY usage_t (id, account, at) FROM STDIN WITH (FORMAT csv, HEADER true)", [
+        'id,account,at\n1,"acct\n',
+        'with break",2026-11-01T00:00:00Z\n2,acct_b,2026-11-02T00:00:00Z\n',
+      ]);
+      expect(n).toBe(2);
+    } finally {
+      client.release();
+    }
+    expect((await pool.query("SELECT account FROM usage_t WHERE id = 1")).rows[0].account).toBe("acct\nwith break");
+  });
+
+  it("a bad row fails the whole COPY, keeps nothing, and leaves every connection usable", async () => {
+    await pool.query("TRUNCATE usage_t");
+    const client = await pool.connect();
+    try {
+      await expect(
+        copyIn(client, "COPY usage_t (id, account, at) FROM STDIN", ["1\ta\t2026-11-01\n", "2\tb\tnot-a-time\n"]),
+      ).rejects.toThrow(/invalid input syntax for type timestamp/);
+      expect((await client.query("SELECT 1 AS one")).rows[0].one).toBe(1);
+    } finally {
+      client.release();
+    }
+    expect(await count("usage_t")).toBe(0);
+    const parallel = await Promise.all(Array.from({ length: 8 }, (_, i) => pool.query("SELECT $1::int AS i", [i])));
+    expect(parallel.map((r) => r.rows[0].i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("inside the client's transaction, a rollback takes the copied rows back; a commit keeps them", async () => {
+    await pool.query("TRUNCATE usage_t");
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      expect(await copyIn(client, "COPY usage_t FROM STDIN", ["1\ta\t2026-11-01\n"])).toBe(1);
+      expect((await client.query("SELECT count(*)::int AS n FROM usage_t")).rows[0].n).toBe(1);
+      await client.query("ROLLBACK");
+      await client.query("BEGIN");
+      await copyIn(client, "COPY usage_t FROM STDIN", ["2\tb\t2026-11-02\n"]);
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+    expect((await pool.query("SELECT array_agg(id) AS ids FROM usage_t")).rows[0].ids).toEqual([2]);
+  });
+
+  it("other connections wait for a copy in progress instead of interleaving with it", async () => {
+    await pool.query("TRUNCATE usage_t");
+    const client = await pool.connect();
+    try {
+      const stream = client.query(copyFrom("COPY usage_t FROM STDIN"));
+      stream.write("1\ta\t2026-11-01\n");
+      const other = pool.query("SELECT count(*)::int AS n FROM usage_t");
+      await new Promise((r) => setTimeout(r, 50));
+      stream.end("2\tb\t2026-11-02\n");
+      await new Promise<void>((resolve, reject) => stream.on("finish", resolve).on("error", reject));
+      expect((await other).rows[0].n).toBe(2);
+    } finally {
+      client.release();
+    }
+  });
+
+  it("a client that disconnects mid-copy leaves nothing and does not block the others", async () => {
+    await pool.query("TRUNCATE usage_t");
+    const lone = new pg.Client({ connectionString: db.url });
+    lone.on("error", () => {});
+    await lone.connect();
+    const stream = lone.query(copyFrom("COPY usage_t FROM STDIN"));
+    stream.on("error", () => {});
+    stream.write("1\ta\t2026-11-01\n");
+    await new Promise((r) => setTimeout(r, 50));
+    (lone as unknown as { connection: { stream: { destroy: () => void } } }).connection.stream.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await count("usage_t")).toBe(0);
   });
 });
