@@ -79,7 +79,7 @@ export function ImportMapping({
         ))}
         <label className="md:col-span-2">
           Time format
-          <select name="timeFormat" defaultValue="iso" className={SELECT}>
+          <select name="timeFormat" defaultValue="auto" className={SELECT}>
             {TIME_FORMATS.map((t) => (
               <option key={t} value={t}>
                 {TIME_FORMAT_LABELS[t]}

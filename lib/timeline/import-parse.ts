@@ -6,7 +6,7 @@ import { StringDecoder } from "node:string_decoder";
 import Papa from "papaparse";
 import { CONFIDENCES, EVENT_CATEGORIES, EVENT_CATEGORY_LABELS, type TEventCategory } from "@/lib/timeline/schemas";
 import type { TImportOptions } from "@/lib/timeline/import-schemas";
-import { zonedToUtc } from "@/lib/timeline/time";
+import { readTime } from "@/lib/ingest/time";
 
 // Reading an import file: records with the line each starts on, then each record mapped and
 // validated into an event row or a reason. Pure streaming, in batches (one per chunk read, so
@@ -170,39 +170,10 @@ export async function readPreview(
   return { columns: [...columns], rows: out };
 }
 
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-const CLF = /^\[?(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})\]?$/;
-const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
-const MIN_TIME = Date.UTC(1970, 0, 1);
-const MAX_TIME = Date.UTC(2200, 0, 1);
-
-/** A time in the chosen format; naive ISO times are read in the chosen zone. */
+/** A time in the chosen format (lib/ingest/time.ts); naive ISO times are read in the chosen zone. */
 export function parseTime(value: string, format: TImportOptions["timeFormat"], timeZone: string): Date | string {
-  const v = value.trim();
-  if (!v) return "The time is empty.";
-  let d: Date;
-  if (format === "epoch_s" || format === "epoch_ms") {
-    if (!/^-?\d+(\.\d+)?$/.test(v))
-      return `"${v.slice(0, 40)}" is not a number of ${format === "epoch_s" ? "seconds" : "milliseconds"}.`;
-    d = new Date(Number(v) * (format === "epoch_s" ? 1000 : 1));
-  } else if (format === "clf") {
-    const m = CLF.exec(v);
-    const month = m ? MONTHS.indexOf(m[2]!.toLowerCase()) : -1;
-    if (!m || month < 0) return `"${v.slice(0, 40)}" is not a common log format time (10/Oct/2000:13:55:36 -0700).`;
-    const offset = (m[7] === "-" ? -1 : 1) * (+m[8]! * 60 + +m[9]!);
-    d = new Date(Date.UTC(+m[3]!, month, +m[1]!, +m[4]!, +m[5]!, +m[6]!) - offset * 60_000);
-  } else if (HAS_OFFSET.test(v)) {
-    d = new Date(v);
-    if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(v)) return `"${v.slice(0, 40)}" is not an ISO 8601 time.`;
-  } else {
-    const r = zonedToUtc(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00` : v, timeZone);
-    if (!r.ok) return r.reason.startsWith("Enter") ? `"${v.slice(0, 40)}" is not an ISO 8601 time.` : r.reason;
-    d = r.date;
-  }
-  if (Number.isNaN(d.getTime())) return `"${v.slice(0, 40)}" is not a valid time.`;
-  if (d.getTime() < MIN_TIME || d.getTime() >= MAX_TIME)
-    return `${d.toISOString()} is outside 1970–2199: check the time format.`;
-  return d;
+  const read = readTime(value, format, timeZone);
+  return read.ok ? read.date : read.reason;
 }
 
 const CATEGORY_BY_NAME = new Map<string, TEventCategory>(

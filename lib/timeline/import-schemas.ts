@@ -2,14 +2,9 @@ import { z } from "zod";
 import { VISIBILITIES } from "@/lib/notes/schemas";
 import { CONFIDENCES, EVENT_CATEGORIES } from "@/lib/timeline/schemas";
 import { isValidTimeZone } from "@/lib/timeline/time";
+import { TIME_FORMATS, TIME_FORMAT_LABELS } from "@/lib/ingest/time";
 
-export const TIME_FORMATS = ["iso", "epoch_s", "epoch_ms", "clf"] as const;
-export const TIME_FORMAT_LABELS: Record<(typeof TIME_FORMATS)[number], string> = {
-  iso: "ISO 8601 (times without an offset are read in the zone below)",
-  epoch_s: "Unix epoch, seconds",
-  epoch_ms: "Unix epoch, milliseconds",
-  clf: "Common log format (10/Oct/2000:13:55:36 -0700)",
-};
+export { TIME_FORMATS, TIME_FORMAT_LABELS };
 export const IMPORT_FIELDS = [
   "occurredAt",
   "endsAt",
@@ -50,7 +45,7 @@ export const ZImportOptions = z.object({
     confidence: column,
     externalId: column,
   }),
-  timeFormat: z.enum(TIME_FORMATS, { message: "Choose the time format." }).default("iso"),
+  timeFormat: z.enum(TIME_FORMATS, { message: "Choose the time format." }).default("auto"),
   timeZone: z.string().trim().default("UTC").refine(isValidTimeZone, { message: "Choose a known time zone." }),
   defaultCategory: z.enum(EVENT_CATEGORIES).default("OTHER"),
   defaultConfidence: z.enum(CONFIDENCES).default("LIKELY"),

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { readTime, type TTimeFormat } from "@/lib/ingest/time";
+
+const at = (value: string, format: TTimeFormat = "auto", zone = "UTC") => {
+  const r = readTime(value, format, zone);
+  return r.ok ? { iso: r.date.toISOString(), as: r.as } : { reason: r.reason };
+};
+
+describe("readTime, automatic", () => {
+  it.each([
+    ["1764574865", "2025-12-01T07:41:05.000Z", "epoch_s"],
+    ["1764574865.25", "2025-12-01T07:41:05.250Z", "epoch_s"],
+    ["1764574865123", "2025-12-01T07:41:05.123Z", "epoch_ms"],
+    ["1764574865123456", "2025-12-01T07:41:05.123Z", "epoch_us"], // Timesketch's timestamp
+    ["1764574865123456789", "2025-12-01T07:41:05.123Z", "epoch_ns"],
+    ["2025-12-01T07:41:05Z", "2025-12-01T07:41:05.000Z", "iso"],
+    ["2025-12-01T07:41:05.123456+00:00", "2025-12-01T07:41:05.123Z", "iso"],
+    ["2025-12-01 08:41:05+01:00", "2025-12-01T07:41:05.000Z", "iso"],
+    ["2025-12-01", "2025-12-01T00:00:00.000Z", "iso"],
+    ["[01/Dec/2025:08:41:05 +0100]", "2025-12-01T07:41:05.000Z", "clf"],
+    ["Mon, 01 Dec 2025 07:41:05 +0000", "2025-12-01T07:41:05.000Z", "rfc2822"],
+    ["1 Dec 2025 02:41:05 -0500", "2025-12-01T07:41:05.000Z", "rfc2822"],
+    ["01 Dec 2025 07:41 GMT", "2025-12-01T07:41:00.000Z", "rfc2822"],
+  ])("%s → %s (%s)", (value, iso, as) => {
+    expect(at(value)).toEqual({ iso, as });
+  });
+
+  it("reads a mixed column value by value: seconds and milliseconds side by side both land in 2025", () => {
+    expect(at("1764574865").iso).toBe(at("1764574865000").iso);
+  });
+
+  it("reads naive ISO times in the chosen zone", () => {
+    expect(at("2025-07-01T09:00", "auto", "America/Los_Angeles")).toEqual({
+      iso: "2025-07-01T16:00:00.000Z",
+      as: "iso",
+    });
+  });
+
+  it.each([
+    ["20251201", /too short to tell/],
+    ["12345", /too short to tell/],
+    ["99999999999999999999", /too large for an epoch time/],
+    ["yesterday", /not a time in any known format/],
+    ["", /empty/],
+    ["31 Feb 2025 10:00:00 +0000", /does not exist/],
+    ["2300-01-01T00:00:00Z", /outside 1970–2199/],
+  ])("refuses %j", (value, reason) => {
+    expect(at(value).reason).toMatch(reason);
+  });
+});
+
+describe("readTime, explicit formats never read a value as something else", () => {
+  it("epoch milliseconds refuses a seconds value instead of dating it January 1970", () => {
+    expect(at("1764574865", "epoch_ms").reason).toBe(
+      '"1764574865" looks like epoch seconds (2025-12-01T07:41:05.000Z), not milliseconds: check the time format.',
+    );
+  });
+
+  it.each([
+    ["1764574865123", "epoch_s", /looks like epoch milliseconds/],
+    ["1764574865123456", "epoch_ms", /looks like epoch microseconds/],
+    ["1764574865", "epoch_us", /looks like epoch seconds/],
+    ["1764574865123", "epoch_ns", /looks like epoch milliseconds/],
+    ["2025-12-01T07:41:05Z", "epoch_s", /not a number of seconds/],
+    ["1764574865", "iso", /not an ISO 8601 time/],
+    ["2025-12-01T07:41:05Z", "clf", /not a common log format time/],
+    ["2025-12-01T07:41:05Z", "rfc2822", /not an RFC 2822 time/],
+  ] as const)("%s as %s is refused", (value, format, reason) => {
+    expect(at(value, format).reason).toMatch(reason);
+  });
+
+  it.each([
+    ["1764574865", "epoch_s"],
+    ["1764574865123", "epoch_ms"],
+    ["1764574865123456", "epoch_us"],
+    ["1764574865123456789", "epoch_ns"],
+  ] as const)("%s as %s is read", (value, format) => {
+    expect(at(value, format)).toEqual({ iso: expect.stringMatching(/^2025-12-01T07:41:05/), as: format });
+  });
+
+  it("explicit epoch seconds still takes an early compact value that automatic refuses", () => {
+    expect(at("86400", "epoch_s")).toEqual({ iso: "1970-01-02T00:00:00.000Z", as: "epoch_s" });
+  });
+});

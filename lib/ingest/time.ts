@@ -1,0 +1,139 @@
+// Reading times out of files that other tools wrote (timeline imports, usage logs). A value is
+// never silently read as something else: in the automatic format each value is read by its
+// shape and, for epoch numbers, by its magnitude; in an explicit format a value whose magnitude
+// fits another unit is refused with a reason naming that unit (never taken as 1970).
+import { EVENT_TIME_MAX, EVENT_TIME_MIN, zonedToUtc } from "@/lib/timeline/time";
+
+export const TIME_FORMATS = ["auto", "iso", "epoch_s", "epoch_ms", "epoch_us", "epoch_ns", "clf", "rfc2822"] as const;
+export type TTimeFormat = (typeof TIME_FORMATS)[number];
+/** What a value was read as: every format but "auto". */
+export type TReadAs = Exclude<TTimeFormat, "auto">;
+
+export const TIME_FORMAT_LABELS: Record<TTimeFormat, string> = {
+  auto: "Automatic: each value by its shape and size (ISO 8601, epoch s/ms/µs/ns, RFC 2822, log format)",
+  iso: "ISO 8601 (times without an offset are read in the zone below)",
+  epoch_s: "Unix epoch, seconds",
+  epoch_ms: "Unix epoch, milliseconds",
+  epoch_us: "Unix epoch, microseconds",
+  epoch_ns: "Unix epoch, nanoseconds",
+  clf: "Common log format (10/Oct/2000:13:55:36 -0700)",
+  rfc2822: "RFC 2822 (Tue, 01 Dec 2026 07:41:05 +0000)",
+};
+
+type TEpochUnit = "epoch_s" | "epoch_ms" | "epoch_us" | "epoch_ns";
+const UNIT_NAMES: Record<TEpochUnit, string> = {
+  epoch_s: "seconds",
+  epoch_ms: "milliseconds",
+  epoch_us: "microseconds",
+  epoch_ns: "nanoseconds",
+};
+/** Milliseconds per unit, and the magnitude band each unit's 1970–2286 values fall in. */
+const UNITS: { unit: TEpochUnit; ms: number; below: number }[] = [
+  { unit: "epoch_s", ms: 1e3, below: 1e10 },
+  { unit: "epoch_ms", ms: 1, below: 1e13 },
+  { unit: "epoch_us", ms: 1e-3, below: 1e16 },
+  { unit: "epoch_ns", ms: 1e-6, below: 1e19 },
+];
+
+const NUMBER = /^-?\d+(\.\d+)?$/;
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const CLF = /^\[?(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})\]?$/;
+const RFC2822 =
+  /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|GMT|UTC?|Z)$/i;
+const ISO_START = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)/;
+const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
+
+export type TTimeRead = { ok: true; date: Date; as: TReadAs } | { ok: false; reason: string };
+
+const fail = (reason: string): TTimeRead => ({ ok: false, reason });
+const quote = (v: string) => `"${v.slice(0, 40)}"`;
+
+/** The epoch unit a number's magnitude belongs to, or null when it fits none. */
+function unitOf(n: number) {
+  const size = Math.abs(n);
+  return UNITS.find((u) => size < u.below) ?? null;
+}
+
+function readEpoch(v: string, format: "auto" | TEpochUnit): TTimeRead {
+  if (!NUMBER.test(v))
+    return fail(`${quote(v)} is not a number of ${UNIT_NAMES[format === "auto" ? "epoch_s" : format]}.`);
+  const n = Number(v);
+  const likely = unitOf(n);
+  if (!likely) return fail(`${quote(v)} is too large for an epoch time in any unit.`);
+  if (format !== "auto" && likely.unit !== format) {
+    const asLikely = new Date(n * likely.ms);
+    const when = Number.isNaN(asLikely.getTime()) ? "" : ` (${asLikely.toISOString()})`;
+    return fail(
+      `${quote(v)} looks like epoch ${UNIT_NAMES[likely.unit]}${when}, not ${UNIT_NAMES[format]}: check the time format.`,
+    );
+  }
+  return { ok: true, date: new Date(Math.round(n * likely.ms)), as: likely.unit };
+}
+
+function readClf(v: string): TTimeRead {
+  const m = CLF.exec(v);
+  const month = m ? MONTHS.indexOf(m[2]!.toLowerCase()) : -1;
+  if (!m || month < 0) return fail(`${quote(v)} is not a common log format time (10/Oct/2000:13:55:36 -0700).`);
+  const offset = (m[7] === "-" ? -1 : 1) * (+m[8]! * 60 + +m[9]!);
+  return {
+    ok: true,
+    date: new Date(Date.UTC(+m[3]!, month, +m[1]!, +m[4]!, +m[5]!, +m[6]!) - offset * 60_000),
+    as: "clf",
+  };
+}
+
+function readRfc2822(v: string): TTimeRead {
+  const m = RFC2822.exec(v);
+  const month = m ? MONTHS.indexOf(m[2]!.toLowerCase()) : -1;
+  if (!m || month < 0) return fail(`${quote(v)} is not an RFC 2822 time (Tue, 01 Dec 2026 07:41:05 +0000).`);
+  const zone = m[7]!.toUpperCase();
+  const offset = /^[+-]/.test(zone) ? (zone[0] === "-" ? -1 : 1) * (+zone.slice(1, 3) * 60 + +zone.slice(3, 5)) : 0;
+  const wall = Date.UTC(+m[3]!, month, +m[1]!, +m[4]!, +m[5]!, +(m[6] ?? 0));
+  if (new Date(wall).getUTCDate() !== +m[1]!) return fail(`${quote(v)}: that date does not exist.`);
+  return { ok: true, date: new Date(wall - offset * 60_000), as: "rfc2822" };
+}
+
+function readIso(v: string, timeZone: string): TTimeRead {
+  if (!ISO_START.test(v)) return fail(`${quote(v)} is not an ISO 8601 time.`);
+  if (HAS_OFFSET.test(v)) return { ok: true, date: new Date(v.replace(" ", "T")), as: "iso" };
+  const r = zonedToUtc(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00` : v, timeZone);
+  if (!r.ok) return fail(r.reason.startsWith("Enter") ? `${quote(v)} is not an ISO 8601 time.` : r.reason);
+  return { ok: true, date: r.date, as: "iso" };
+}
+
+/** Below this, a bare number may be a compact date (20261201) as well as 1970's seconds. */
+const AUTO_EPOCH_MIN = 1e8;
+
+function readAuto(v: string, timeZone: string): TTimeRead {
+  if (NUMBER.test(v)) {
+    if (Math.abs(Number(v)) < AUTO_EPOCH_MIN)
+      return fail(`${quote(v)} is too short to tell which time it is: choose the time format explicitly.`);
+    return readEpoch(v, "auto");
+  }
+  if (CLF.test(v)) return readClf(v);
+  if (RFC2822.test(v)) return readRfc2822(v);
+  if (ISO_START.test(v)) return readIso(v, timeZone);
+  return fail(`${quote(v)} is not a time in any known format (ISO 8601, epoch, RFC 2822, common log format).`);
+}
+
+/** One value in `format`; times without an offset are read in `timeZone`. */
+export function readTime(value: string, format: TTimeFormat, timeZone: string): TTimeRead {
+  const v = value.trim();
+  if (!v) return fail("The time is empty.");
+  const r =
+    format === "auto"
+      ? readAuto(v, timeZone)
+      : format === "clf"
+        ? readClf(v)
+        : format === "rfc2822"
+          ? readRfc2822(v)
+          : format === "iso"
+            ? readIso(v, timeZone)
+            : readEpoch(v, format);
+  if (!r.ok) return r;
+  const t = r.date.getTime();
+  if (Number.isNaN(t)) return fail(`${quote(v)} is not a valid time.`);
+  if (t < EVENT_TIME_MIN || t >= EVENT_TIME_MAX)
+    return fail(`${r.date.toISOString()} is outside 1970–2199: check the time format.`);
+  return r;
+}
