@@ -4,13 +4,23 @@
 // fits another unit is refused with a reason naming that unit (never taken as 1970).
 import { EVENT_TIME_MAX, EVENT_TIME_MIN, zonedToUtc } from "@/lib/timeline/time";
 
-export const TIME_FORMATS = ["auto", "iso", "epoch_s", "epoch_ms", "epoch_us", "epoch_ns", "clf", "rfc2822"] as const;
+export const TIME_FORMATS = [
+  "auto",
+  "iso",
+  "epoch_s",
+  "epoch_ms",
+  "epoch_us",
+  "epoch_ns",
+  "clf",
+  "rfc2822",
+  "us_12h",
+] as const;
 export type TTimeFormat = (typeof TIME_FORMATS)[number];
 /** What a value was read as: every format but "auto". */
 export type TReadAs = Exclude<TTimeFormat, "auto">;
 
 export const TIME_FORMAT_LABELS: Record<TTimeFormat, string> = {
-  auto: "Automatic: each value by its shape and size (ISO 8601, epoch s/ms/µs/ns, RFC 2822, log format)",
+  auto: "Automatic: each value by its shape and size (ISO 8601, epoch s/ms/µs/ns, RFC 2822, log format, US 12-hour)",
   iso: "ISO 8601 (times without an offset are read in the zone below)",
   epoch_s: "Unix epoch, seconds",
   epoch_ms: "Unix epoch, milliseconds",
@@ -18,6 +28,7 @@ export const TIME_FORMAT_LABELS: Record<TTimeFormat, string> = {
   epoch_ns: "Unix epoch, nanoseconds",
   clf: "Common log format (10/Oct/2000:13:55:36 -0700)",
   rfc2822: "RFC 2822 (Tue, 01 Dec 2026 07:41:05 +0000)",
+  us_12h: "US 12-hour, in the zone below (12/1/2026, 7:41:05.123 AM: Azure Log Analytics CSV)",
 };
 
 type TEpochUnit = "epoch_s" | "epoch_ms" | "epoch_us" | "epoch_ns";
@@ -40,6 +51,7 @@ const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 const CLF = /^\[?(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})\]?$/;
 const RFC2822 =
   /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|GMT|UTC?|Z)$/i;
+const US_12H = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2}):(\d{2})(\.\d{1,3})?\s*([AP]M)$/i;
 const ISO_START = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)/;
 const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
@@ -93,6 +105,16 @@ function readRfc2822(v: string): TTimeRead {
   return { ok: true, date: new Date(wall - offset * 60_000), as: "rfc2822" };
 }
 
+/** `12/1/2026, 7:41:05.123 AM`, as Azure Log Analytics writes times into a CSV export. */
+function readUs12h(v: string, timeZone: string): TTimeRead {
+  const m = US_12H.exec(v);
+  if (!m || +m[4]! < 1 || +m[4]! > 12) return fail(`${quote(v)} is not a US 12-hour time (12/1/2026, 7:41:05 AM).`);
+  const hour = (+m[4]! % 12) + (m[8]!.toUpperCase() === "PM" ? 12 : 0);
+  const local = `${m[3]}-${m[1]!.padStart(2, "0")}-${m[2]!.padStart(2, "0")}T${String(hour).padStart(2, "0")}:${m[5]}:${m[6]}${m[7] ?? ""}`;
+  const r = zonedToUtc(local, timeZone);
+  return r.ok ? { ok: true, date: r.date, as: "us_12h" } : fail(`${quote(v)}: ${r.reason}`);
+}
+
 function readIso(v: string, timeZone: string): TTimeRead {
   if (!ISO_START.test(v)) return fail(`${quote(v)} is not an ISO 8601 time.`);
   if (HAS_OFFSET.test(v)) return { ok: true, date: new Date(v.replace(" ", "T")), as: "iso" };
@@ -112,6 +134,7 @@ function readAuto(v: string, timeZone: string): TTimeRead {
   }
   if (CLF.test(v)) return readClf(v);
   if (RFC2822.test(v)) return readRfc2822(v);
+  if (US_12H.test(v)) return readUs12h(v, timeZone);
   if (ISO_START.test(v)) return readIso(v, timeZone);
   return fail(`${quote(v)} is not a time in any known format (ISO 8601, epoch, RFC 2822, common log format).`);
 }
@@ -127,9 +150,11 @@ export function readTime(value: string, format: TTimeFormat, timeZone: string): 
         ? readClf(v)
         : format === "rfc2822"
           ? readRfc2822(v)
-          : format === "iso"
-            ? readIso(v, timeZone)
-            : readEpoch(v, format);
+          : format === "us_12h"
+            ? readUs12h(v, timeZone)
+            : format === "iso"
+              ? readIso(v, timeZone)
+              : readEpoch(v, format);
   if (!r.ok) return r;
   const t = r.date.getTime();
   if (Number.isNaN(t)) return fail(`${quote(v)} is not a valid time.`);

@@ -4,7 +4,8 @@ import { v7 as uuidv7 } from "uuid";
 import { getDb, Prisma } from "@/lib/db";
 import { orgOnly, recordAudit } from "@/lib/audit/record";
 import { getBlobStore } from "@/lib/storage";
-import { countBytes, keyFingerprint, readRecords, toEventRow, type TImportRow } from "@/lib/timeline/import-parse";
+import { countBytes, readRecords } from "@/lib/ingest/records";
+import { keyFingerprint, toEventRow, type TImportRow } from "@/lib/timeline/import-parse";
 import { ZImportOptions, type TImportOptions } from "@/lib/timeline/import-schemas";
 
 // The import job runner. Why not graphile-worker or pg-boss (the brief prefers a Postgres-backed

@@ -5,7 +5,8 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@
 import { runImportJob } from "@/lib/jobs/timeline-import";
 import { getBlobStore } from "@/lib/storage";
 import { changeImport, createImport, getImport, listImportRejects } from "@/lib/timeline/import";
-import { MAX_RECORD_CHARS, parseTime, readRecords, type TRecord } from "@/lib/timeline/import-parse";
+import { MAX_RECORD_CHARS, readRecords, type TRecord } from "@/lib/ingest/records";
+import { parseTime } from "@/lib/timeline/import-parse";
 import { listTimelineEvents } from "@/lib/timeline/queries";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
 import type { TActor } from "@/lib/auth/session";

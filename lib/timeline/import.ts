@@ -9,7 +9,7 @@ import type { TActor } from "@/lib/auth/session";
 import { ConflictError, NotFoundError, TooLargeError, ValidationError } from "@/lib/errors";
 import { STALE_MS, runImportJob } from "@/lib/jobs/timeline-import";
 import { getBlobStore, formatBytes } from "@/lib/storage";
-import { readPreview } from "@/lib/timeline/import-parse";
+import { readPreview } from "@/lib/ingest/records";
 import { IMPORT_MAX_BYTES, ZImportOptions } from "@/lib/timeline/import-schemas";
 import { parseInput } from "@/lib/validation";
 

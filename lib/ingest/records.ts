@@ -1,0 +1,223 @@
+import "server-only";
+import { createInterface } from "node:readline";
+import { PassThrough, Readable, pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { StringDecoder } from "node:string_decoder";
+import Papa from "papaparse";
+import { parser as jsonParser } from "stream-json";
+import { pick } from "stream-json/filters/pick.js";
+import { streamValues } from "stream-json/streamers/stream-values.js";
+
+// Reading records out of files other tools wrote (timeline imports, usage logs): CSV and JSON
+// Lines, each record with the line it starts on. Pure streaming, in batches (one per chunk
+// read, so the per-record cost is a loop step, not an awaited promise): memory does not grow
+// with the file.
+
+export type TRecord = { line: number; values: Record<string, string> } | { line: number; error: string };
+/** A record (a quoted field) longer than this is taken for an unclosed quote, not buffered on. */
+export const MAX_RECORD_CHARS = 1 << 20;
+
+/** `input` with its bytes counted as they are read (progress); errors pass through. */
+export function countBytes(input: Readable, onBytes: (n: number) => void): Readable {
+  const counter = new PassThrough();
+  counter.on("data", (chunk: Buffer) => onBytes(chunk.length));
+  return pipeline(input, counter, () => {});
+}
+
+function newlines(value: string): number {
+  let n = 0;
+  for (let i = value.indexOf("\n"); i !== -1; i = value.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+/**
+ * CSV records through Papa Parse's core parser, fed chunk by chunk: each pass parses the text
+ * not yet consumed, keeps the unfinished last record for the next chunk, and counts lines from
+ * the newlines inside fields (CRLF is made LF first, as is every newline inside a quoted field).
+ */
+async function* csvRecords(input: Readable): AsyncGenerator<TRecord[]> {
+  const parser = new Papa.Parser({ delimiter: ",", newline: "\n", quoteChar: '"', escapeChar: '"' });
+  const decoder = new StringDecoder("utf8");
+  let pending = "";
+  let carry = ""; // a "\r" at a chunk's end, which may start a CRLF
+  let line = 1;
+  let header: string[] | null = null;
+  let first = true;
+
+  const take = (final: boolean): TRecord[] => {
+    const { data, errors, meta } = parser.parse(pending, 0, !final) as Papa.ParseResult<string[]>;
+    const errorByRow = new Map<number, string>();
+    for (const e of errors) if (e.row !== undefined && !errorByRow.has(e.row)) errorByRow.set(e.row, e.message);
+    const out: TRecord[] = [];
+    for (let r = 0; r < data.length; r++) {
+      const record = data[r]!;
+      const start = line;
+      line += 1;
+      for (const v of record) line += newlines(v);
+      if (record.length === 1 && record[0] === "") continue; // a blank line
+      const error = errorByRow.get(r);
+      if (error) {
+        // A broken quote swallows the lines after it into one field: say how far it ran.
+        const end = line - 1 - (record.at(-1)!.endsWith("\n") ? 1 : 0);
+        out.push({
+          line: start,
+          error: end > start ? `${error}: this record runs on to line ${end}; check its quotes.` : `${error}.`,
+        });
+      } else if (!header) header = record.map((h, i) => h.trim() || `column ${i + 1}`);
+      else if (record.length !== header.length)
+        out.push({ line: start, error: `Expected ${header.length} columns, found ${record.length}.` });
+      else {
+        const values: Record<string, string> = {};
+        for (let i = 0; i < header.length; i++) values[header[i]!] = record[i]!;
+        out.push({ line: start, values });
+      }
+    }
+    pending = final ? "" : pending.slice(meta.cursor);
+    if (pending.length > MAX_RECORD_CHARS)
+      throw new Error(
+        `Line ${line}: a record longer than ${MAX_RECORD_CHARS.toLocaleString("en")} characters — most likely a quoted field that is never closed.`,
+      );
+    return out;
+  };
+
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    let text = carry + decoder.write(chunk);
+    if (first) {
+      text = text.replace(/^\uFEFF/, "");
+      first = false;
+    }
+    carry = text.endsWith("\r") ? "\r" : "";
+    pending += (carry ? text.slice(0, -1) : text).replace(/\r\n/g, "\n");
+    const batch = take(false);
+    if (batch.length) yield batch;
+  }
+  pending += (carry + decoder.end()).replace(/\r\n/g, "\n");
+  const batch = take(true);
+  if (batch.length) yield batch;
+}
+
+function jsonlRecord(line: number, text: string): TRecord | null {
+  const trimmed = (line === 1 ? text.replace(/^\uFEFF/, "") : text).trim();
+  if (!trimmed) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    return { line, error: "Not valid JSON." };
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    return { line, error: "Each line must be a JSON object." };
+  return {
+    line,
+    values: Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v),
+      ]),
+    ),
+  };
+}
+
+const JSONL_BATCH = 1_000;
+
+async function* jsonlRecords(input: Readable): AsyncGenerator<TRecord[]> {
+  let line = 0;
+  let batch: TRecord[] = [];
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    const record = jsonlRecord(++line, text);
+    if (record) batch.push(record);
+    if (batch.length >= JSONL_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/** The stream's first chunk, and a stream that still yields everything from the start. */
+export async function peek(input: Readable): Promise<{ head: Buffer; stream: Readable }> {
+  const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await iterator.next();
+  const head = first.done ? Buffer.alloc(0) : first.value;
+  async function* all() {
+    if (head.length) yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { head, stream: Readable.from(all(), { objectMode: false }) };
+}
+
+/**
+ * The file's bytes, un-gzipped when they start with gzip's magic number (a `.csv.gz` export),
+ * as they are otherwise. Decided by content, not by name: a renamed file still reads.
+ */
+export async function decompressed(input: Readable): Promise<Readable> {
+  const { head, stream } = await peek(input);
+  return head[0] === 0x1f && head[1] === 0x8b ? pipeline(stream, createGunzip(), () => {}) : stream;
+}
+
+export type TJsonRecordsOptions = {
+  /** Which values to take, by their path (`data.3`, `0.data.3` for an array of pages). */
+  path: RegExp;
+  /** The records one taken value stands for, numbered by the value's ordinal (1-based). */
+  records: (value: unknown, ordinal: number) => TRecord[];
+};
+
+/**
+ * Records out of JSON documents (one, several concatenated, JSON Lines, or an array of them),
+ * streamed token by token: only one taken value is held at a time. A JSON file has no useful
+ * line numbers, so a record's `line` is the ordinal of the value it came from.
+ */
+export async function* jsonRecords(input: Readable, options: TJsonRecordsOptions): AsyncGenerator<TRecord[]> {
+  const values = pipeline(
+    input,
+    jsonParser.asStream({ jsonStreaming: true }),
+    pick.asStream({ filter: (stack: (string | number | null)[]) => options.path.test(stack.join(".")) }),
+    streamValues.asStream(),
+    () => {},
+  );
+  let ordinal = 0;
+  let batch: TRecord[] = [];
+  try {
+    for await (const item of values as AsyncIterable<{ value: unknown }>) {
+      batch.push(...options.records(item.value, ++ordinal));
+      if (batch.length >= JSONL_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (error) {
+    throw new Error(`The file is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (batch.length) yield batch;
+}
+
+/** The file's records in file order, a batch at a time. */
+export function readRecords(input: Readable, format: "CSV" | "JSONL"): AsyncGenerator<TRecord[]> {
+  return format === "CSV" ? csvRecords(input) : jsonlRecords(input);
+}
+
+/** The columns and the first rows of any record reader, for the mapping step. */
+export async function previewRecords(
+  records: AsyncGenerator<TRecord[]>,
+  rows = 10,
+): Promise<{ columns: string[]; rows: Record<string, string>[] }> {
+  const out: Record<string, string>[] = [];
+  const columns = new Set<string>();
+  read: for await (const batch of records) {
+    for (const r of batch) {
+      if ("values" in r) {
+        out.push(r.values);
+        Object.keys(r.values).forEach((k) => columns.add(k));
+      }
+      if (out.length >= rows) break read;
+    }
+  }
+  return { columns: [...columns], rows: out };
+}
+
+/** The columns and the first rows of a CSV or JSON Lines file; the rest is not read. */
+export async function readPreview(input: Readable, format: "CSV" | "JSONL", rows = 10) {
+  const preview = await previewRecords(readRecords(input, format), rows);
+  input.destroy();
+  return preview;
+}

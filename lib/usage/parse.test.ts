@@ -1,0 +1,182 @@
+import { createReadStream, readFileSync } from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { createRedactor, holdsCardNumber, toUsageRow, type TUsageRow } from "@/lib/usage/parse";
+import type { TRecord } from "@/lib/ingest/records";
+import { readUsageRecords } from "@/lib/usage/read";
+import { ZUsageOptions, defaultMapping, type TUsagePreset } from "@/lib/usage/schemas";
+
+const FIXTURES = path.resolve(import.meta.dirname, "../../tests/fixtures/usage");
+const fixture = (name: string) => createReadStream(path.join(FIXTURES, name), { highWaterMark: 97 }); // small chunks on purpose
+const redact = createRedactor("test-redaction-key");
+
+type TOutcome = { line: number; row: TUsageRow } | { line: number; reason: string };
+
+/** Reads a file the way an import does: preset reader → the preset's mapping for its columns → rows. */
+async function importFile(input: Readable, preset: TUsagePreset, extra: Record<string, unknown> = {}) {
+  const records: TRecord[] = [];
+  for await (const batch of readUsageRecords(input, preset)) records.push(...batch);
+  const columns = [...new Set(records.flatMap((r) => ("values" in r ? Object.keys(r.values) : [])))];
+  const options = ZUsageOptions.parse({ preset, mapping: defaultMapping(preset, columns), ...extra });
+  return records.map((r): TOutcome => {
+    if ("error" in r) return { line: r.line, reason: r.error };
+    const row = toUsageRow(r.values, options, redact);
+    return typeof row === "string" ? { line: r.line, reason: row } : { line: r.line, row };
+  });
+}
+
+const rows = (outcomes: TOutcome[]) => outcomes.flatMap((o) => ("row" in o ? [{ line: o.line, ...o.row }] : []));
+const reasons = (outcomes: TOutcome[]) => outcomes.flatMap((o) => ("reason" in o ? [[o.line, o.reason]] : []));
+
+describe("usage import: gateway request log", () => {
+  it("reads a CSV with a BOM, CRLF, quoted commas and line breaks, and mixed time formats; refuses bad rows by line", async () => {
+    const outcomes = await importFile(fixture("gateway.csv"), "gateway");
+    const good = rows(outcomes);
+    expect(good.map((r) => [r.line, r.accountId, r.occurredAt.toISOString()])).toEqual([
+      [2, "acct_101", "2026-11-02T10:00:00.000Z"],
+      [3, "acct_101", "2026-11-02T10:00:01.000Z"], // epoch seconds
+      [4, "acct_102", "2026-11-02T10:00:02.000Z"], // epoch milliseconds in the same column
+      [5, "acct_103", "2026-11-02T10:00:03.000Z"],
+      [11, "acct_108", "2026-11-02T10:00:08.000Z"],
+      [13, "acct_110", "2026-11-02T10:00:10.000Z"],
+    ]);
+    expect(good[0]).toMatchObject({
+      projectId: "org_A",
+      apiKeyId: "key_a1",
+      ip: "203.0.113.7",
+      userAgent: "python-requests/2.32, extractor",
+      model: "gpt-4o",
+      endpoint: "/v1/chat/completions",
+      inputTokens: 120,
+      outputTokens: 3900,
+      requests: 1,
+      bucketSeconds: 0,
+      statusCode: 200,
+      rateLimited: false,
+      paymentFingerprint: "pf_9f1c",
+      deviceFingerprint: "dev_77",
+    });
+    expect(good[2]).toMatchObject({ ip: "2001:db8::1", statusCode: 429, rateLimited: true }); // 429 and no flag
+    expect(good[3]).toMatchObject({ ip: "198.51.100.9", userAgent: "multi\nline agent", rateLimited: false });
+    expect(good[4]).toMatchObject({ ip: "198.51.100.13", rateLimited: true }); // port dropped; "yes"
+    expect(good[5]).toMatchObject({ ip: null, statusCode: 500 }); // masked at the source
+    expect(reasons(outcomes)).toEqual([
+      [7, 'ip: "not-an-ip" is not an IP address.'],
+      [8, 'inputTokens: "ten" is not a whole number.'],
+      [9, expect.stringMatching(/^paymentFingerprint: holds what looks like a full payment card number/)],
+      [10, expect.stringMatching(/^time: "20261102" is too short to tell/)],
+      [12, "Expected 14 columns, found 4."],
+    ]);
+  });
+
+  it("never keeps a secret key: it becomes prefix, last four and a keyed hash that links equal keys", async () => {
+    const [row] = rows(await importFile(fixture("gateway.csv"), "gateway")).filter((r) => r.accountId === "acct_102");
+    expect(row!.apiKeyId).toMatch(/^sk-proj-…1234#[0-9a-f]{16}$/);
+    expect(row!.apiKeyId).not.toContain("AbCdEfGh");
+    expect(redact("sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234")).toBe(row!.apiKeyId);
+    expect(createRedactor("another-key")("sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234")).not.toBe(row!.apiKeyId);
+  });
+
+  it("reads gzip-compressed JSON Lines the same way, whatever the file is called", async () => {
+    const text = [
+      JSON.stringify({
+        timestamp: "2026-11-02T10:00:00Z",
+        account_id: "acct_1",
+        client_ip: "203.0.113.1",
+        output_tokens: 10,
+      }),
+      "not json",
+      JSON.stringify({
+        timestamp: 1793613601123,
+        account_id: "acct_2",
+        user_agent: "ua with sk-AbCdEfGhIjKlMnOpQrStUvWxYz in it",
+      }),
+    ].join("\n");
+    const outcomes = await importFile(Readable.from([gzipSync(Buffer.from(text))]), "gateway");
+    expect(rows(outcomes).map((r) => [r.line, r.accountId, r.occurredAt.toISOString()])).toEqual([
+      [1, "acct_1", "2026-11-02T10:00:00.000Z"],
+      [3, "acct_2", "2026-11-02T10:00:01.123Z"],
+    ]);
+    expect(rows(outcomes)[1]!.userAgent).toMatch(/^ua with sk-…WxYz#[0-9a-f]{16} in it$/);
+    expect(reasons(outcomes)).toEqual([[2, "Not valid JSON."]]);
+  });
+});
+
+describe("usage import: OpenAI organisation usage export", () => {
+  it("reads each bucket's results with the bucket's width; a negative count refuses its row", async () => {
+    const outcomes = await importFile(fixture("openai-usage-completions.json"), "openai_usage");
+    expect(rows(outcomes)).toEqual([
+      expect.objectContaining({
+        line: 1,
+        occurredAt: new Date("2026-11-02T00:00:00Z"),
+        bucketSeconds: 86_400,
+        accountId: "user-acct_201",
+        projectId: "proj_subjectA1",
+        apiKeyId: "key_AbC123",
+        model: "gpt-4o-2024-08-06",
+        inputTokens: 152_000,
+        outputTokens: 4_810_000,
+        cachedTokens: 0,
+        requests: 1210,
+      }),
+      expect.objectContaining({ line: 1, accountId: "user-acct_202", cachedTokens: 12_000, requests: 800 }),
+    ]);
+    expect(reasons(outcomes)).toEqual([[3, 'inputTokens: "-5" is not a whole number.']]);
+  });
+
+  it("reads an array of pages and JSON Lines of pages alike, a bucket at a time", async () => {
+    const page = JSON.parse(readFileSync(path.join(FIXTURES, "openai-usage-completions.json"), "utf8"));
+    const asArray = JSON.stringify([page, page]);
+    const asLines = `${JSON.stringify(page)}\n${JSON.stringify(page)}\n`;
+    for (const text of [asArray, asLines]) {
+      const outcomes = await importFile(Readable.from([text.slice(0, 333), text.slice(333)]), "openai_usage");
+      expect(rows(outcomes).map((r) => r.line)).toEqual([1, 1, 4, 4]);
+    }
+  });
+
+  it("a file that is not JSON fails with a plain message", async () => {
+    await expect(importFile(Readable.from(['{"data": [ {"start_time": 1, ']), "openai_usage")).rejects.toThrow(
+      /The file is not valid JSON/,
+    );
+  });
+});
+
+describe("usage import: Azure Monitor resource logs (AzureDiagnostics CSV)", () => {
+  it("reads the Log Analytics time, the resource, the operation and the fields inside properties_s", async () => {
+    const outcomes = await importFile(fixture("azure-diagnostics.csv"), "azure_diagnostics");
+    expect(rows(outcomes)).toEqual([
+      expect.objectContaining({
+        line: 2,
+        occurredAt: new Date("2026-11-02T10:15:30.123Z"),
+        accountId: "a1b2c3d4-0000-4000-8000-000000000301",
+        projectId: expect.stringMatching(/ACCOUNTS\/AOAI-EASTUS-01$/),
+        ip: null, // Azure masks the last octet
+        model: "gpt-4o-prod",
+        endpoint: "ChatCompletions_Create",
+        statusCode: 200,
+        rateLimited: false,
+        requests: 1,
+      }),
+      expect.objectContaining({ line: 3, statusCode: 429, rateLimited: true }),
+      expect.objectContaining({ line: 4, occurredAt: new Date("2026-11-02T13:05:00.000Z"), model: "embed-large" }),
+    ]);
+    expect(reasons(outcomes)).toEqual([[5, "properties_s is not a JSON object."]]);
+  });
+});
+
+describe("payment card numbers", () => {
+  it.each([
+    ["4111 1111 1111 1111", true],
+    ["5555-5555-5555-4444", true],
+    ["378282246310005", true],
+    ["pf_4111111111111111", true],
+    ["4111 1111 1111 1112", false], // fails Luhn
+    ["1234567812345670", false], // no card network starts with 1
+    ["pf_9f1c", false],
+    ["2026-11-02", false],
+  ])("%s → %s", (text, expected) => {
+    expect(holdsCardNumber(text)).toBe(expected);
+  });
+});

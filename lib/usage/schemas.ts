@@ -1,0 +1,152 @@
+import { z } from "zod";
+import { TIME_FORMATS } from "@/lib/ingest/time";
+
+// API usage logs: the fields a usage row has, the presets that map real tools' exports onto
+// them, and the import options. Shared with the mapping form (no server-only import); the
+// server's parse is the one that counts.
+
+export const USAGE_FIELDS = [
+  "occurredAt",
+  "bucketEnd",
+  "accountId",
+  "projectId",
+  "apiKeyId",
+  "ip",
+  "userAgent",
+  "model",
+  "endpoint",
+  "inputTokens",
+  "outputTokens",
+  "cachedTokens",
+  "requests",
+  "statusCode",
+  "rateLimited",
+  "paymentFingerprint",
+  "deviceFingerprint",
+] as const;
+export type TUsageField = (typeof USAGE_FIELDS)[number];
+
+export const USAGE_FIELD_LABELS: Record<TUsageField, string> = {
+  occurredAt: "Time, or bucket start (required)",
+  bucketEnd: "Bucket end",
+  accountId: "Account id",
+  projectId: "Organisation or project id",
+  apiKeyId: "API key id",
+  ip: "Client IP",
+  userAgent: "User agent",
+  model: "Model",
+  endpoint: "Endpoint or operation",
+  inputTokens: "Input tokens",
+  outputTokens: "Output tokens",
+  cachedTokens: "Cached input tokens",
+  requests: "Request count (1 when absent)",
+  statusCode: "HTTP status",
+  rateLimited: "Rate-limited flag (status 429 when absent)",
+  paymentFingerprint: "Payment-instrument fingerprint",
+  deviceFingerprint: "Device fingerprint",
+};
+
+export const USAGE_PRESETS = ["gateway", "openai_usage", "azure_diagnostics"] as const;
+export type TUsagePreset = (typeof USAGE_PRESETS)[number];
+
+export type TPresetInfo = {
+  label: string;
+  /** How the file is read: CSV/JSON Lines by record, or JSON pages of time buckets. */
+  reader: "records" | "openai_pages";
+  /** Each field's default column: the first of these names the file has (case-insensitive). */
+  columns: Partial<Record<TUsageField, readonly string[]>>;
+};
+
+export const USAGE_PRESET_INFO: Record<TUsagePreset, TPresetInfo> = {
+  gateway: {
+    label: "Gateway request log (one row per request; CSV or JSON Lines)",
+    reader: "records",
+    columns: {
+      occurredAt: ["time", "timestamp", "ts", "request_time", "@timestamp"],
+      accountId: ["account_id", "account", "user_id"],
+      projectId: ["org_id", "organization_id", "organisation_id", "project_id"],
+      apiKeyId: ["api_key_id", "key_id", "api_key"],
+      ip: ["client_ip", "ip", "remote_addr", "source_ip"],
+      userAgent: ["user_agent", "ua"],
+      model: ["model"],
+      endpoint: ["endpoint", "path", "route"],
+      inputTokens: ["input_tokens", "prompt_tokens"],
+      outputTokens: ["output_tokens", "completion_tokens"],
+      cachedTokens: ["cached_tokens", "input_cached_tokens"],
+      requests: ["requests", "request_count"],
+      statusCode: ["status_code", "status"],
+      rateLimited: ["rate_limited", "throttled"],
+      paymentFingerprint: ["payment_fingerprint", "payment_instrument", "card_fingerprint"],
+      deviceFingerprint: ["device_fingerprint", "device_id"],
+    },
+  },
+  openai_usage: {
+    label: "OpenAI organisation usage export (JSON pages of time buckets)",
+    reader: "openai_pages",
+    columns: {
+      occurredAt: ["start_time"],
+      bucketEnd: ["end_time"],
+      accountId: ["user_id"],
+      projectId: ["project_id"],
+      apiKeyId: ["api_key_id"],
+      model: ["model"],
+      inputTokens: ["input_tokens"],
+      outputTokens: ["output_tokens"],
+      cachedTokens: ["input_cached_tokens"],
+      requests: ["num_model_requests"],
+    },
+  },
+  azure_diagnostics: {
+    label: "Azure Monitor resource logs for Azure OpenAI (AzureDiagnostics exported as CSV)",
+    reader: "records",
+    columns: {
+      occurredAt: ["TimeGenerated [UTC]", "TimeGenerated"],
+      accountId: ["properties.objectId", "Caller"],
+      projectId: ["ResourceId", "_ResourceId"],
+      ip: ["CallerIPAddress"],
+      model: ["properties.modelDeploymentName", "properties.modelName"],
+      endpoint: ["OperationName"],
+      statusCode: ["ResultSignature"],
+      inputTokens: ["properties.promptTokens", "properties.inputTokens"],
+      outputTokens: ["properties.completionTokens", "properties.outputTokens"],
+    },
+  },
+};
+
+/** Each field's column in the file, or "" for none. */
+export const ZUsageMapping = z.object(
+  Object.fromEntries(USAGE_FIELDS.map((f) => [f, z.string().max(200).default("")])) as Record<
+    TUsageField,
+    z.ZodDefault<z.ZodString>
+  >,
+);
+export type TUsageMapping = z.infer<typeof ZUsageMapping>;
+
+export const ZUsageOptions = z.object({
+  preset: z.enum(USAGE_PRESETS, { message: "Choose a preset." }),
+  mapping: ZUsageMapping.refine((m) => m.occurredAt !== "", {
+    message: "Map a column to the time.",
+    path: ["occurredAt"],
+  }),
+  timeFormat: z.enum(TIME_FORMATS).default("auto"),
+  /** The width of each row's bucket when the file has no bucket end: 0 for one request. */
+  bucketSeconds: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(31 * 86_400)
+    .default(0),
+});
+export type TUsageOptions = z.infer<typeof ZUsageOptions>;
+
+/** The preset's default mapping for a file with these columns. */
+export function defaultMapping(preset: TUsagePreset, columns: readonly string[]): TUsageMapping {
+  const byLower = new Map(columns.map((c) => [c.toLowerCase(), c]));
+  const wanted = USAGE_PRESET_INFO[preset].columns;
+  return Object.fromEntries(
+    USAGE_FIELDS.map((field) => [
+      field,
+      (wanted[field] ?? []).map((c) => byLower.get(c.toLowerCase())).find(Boolean) ?? "",
+    ]),
+  ) as TUsageMapping;
+}
