@@ -1,5 +1,6 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/env";
 
@@ -29,4 +30,19 @@ export { Prisma } from "@/lib/generated/prisma/client";
 export async function disconnectDb(): Promise<void> {
   await globalForDb.casebridgeDb?.$disconnect();
   globalForDb.casebridgeDb = undefined;
+}
+
+/**
+ * A connection of its own, for work the ORM cannot do (COPY … FROM STDIN for bulk loads):
+ * opened for `work` and closed after it, whatever happens. The caller runs its own BEGIN/COMMIT.
+ */
+export async function withPgClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: getEnv().DATABASE_URL, connectionTimeoutMillis: 30_000 });
+  client.on("error", (error) => console.error("[db] bulk connection error:", error));
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }

@@ -24,10 +24,11 @@ type QueryQueue = {
   clearTransactionIfNeeded: (handlerId: number) => Promise<void>;
 };
 
-// Wire-protocol message types that end a unit of work: Sync closes an extended-protocol
-// exchange (Parse/Bind/Describe/Execute…), Query is a whole simple-protocol exchange.
-const SYNC = 0x53;
-const SIMPLE_QUERY = 0x51;
+// Extended-protocol messages (Parse, Bind, Describe, Execute, Close, Flush): an exchange of
+// these runs until its Sync. Anything else (Sync, a simple Query, the startup and password
+// messages, Terminate) leaves no exchange open: a connection that connects and then idles must
+// not hold the queue (it did, and the next connection's startup waited forever).
+const EXCHANGE_MESSAGES = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48]);
 
 /**
  * pglite-socket queues each wire message separately and only keeps a connection's messages
@@ -77,7 +78,7 @@ function keepExchangesWhole(queue: QueryQueue): void {
           item.reject(error);
           continue;
         }
-        midExchange = type === SYNC || type === SIMPLE_QUERY ? null : item.handlerId;
+        midExchange = type !== undefined && EXCHANGE_MESSAGES.has(type) ? item.handlerId : null;
         queue.lastHandlerId = item.handlerId;
         item.resolve(bytes);
       }

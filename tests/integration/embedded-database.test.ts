@@ -36,6 +36,20 @@ describe("embedded PostgreSQL", () => {
     expect(results.every(Boolean)).toBe(true);
   });
 
+  it("a connection that connects and then idles does not hold up the next one's connect", async () => {
+    // Its startup message once left the queue waiting for that connection's "next" message.
+    const idle = new pg.Client({ connectionString: db.url });
+    const next = new pg.Client({ connectionString: db.url });
+    await idle.connect();
+    try {
+      await next.connect();
+      expect((await next.query("SELECT 2 AS two")).rows[0].two).toBe(2);
+    } finally {
+      await next.end();
+      await idle.end();
+    }
+  });
+
   it("keeps parallel transactions whole", async () => {
     await Promise.all(
       Array.from({ length: 16 }, async () => {

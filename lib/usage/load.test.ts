@@ -1,0 +1,210 @@
+import { randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { applyMigrations } from "@/lib/db/schema-engine";
+import {
+  analyzeUsage,
+  copyUsageRows,
+  deleteUsage,
+  ensureUsagePartition,
+  writeUsageRollups,
+  type TNumberedRow,
+} from "@/lib/usage/load";
+import { createRedactor, toUsageRow } from "@/lib/usage/parse";
+import { readUsageRecords } from "@/lib/usage/read";
+import { ZUsageOptions, defaultMapping } from "@/lib/usage/schemas";
+
+// The bulk path on both databases the app runs on: the test run's own (PostgreSQL in CI) and
+// an embedded PGlite, where COPY goes through the socket layer's CopyIn (lib/db/embedded-copy.ts).
+
+const FIXTURE = path.resolve(import.meta.dirname, "../../tests/fixtures/usage/gateway.csv");
+
+async function fixtureRows(): Promise<TNumberedRow[]> {
+  const out: TNumberedRow[] = [];
+  const columns =
+    "time,account_id,org_id,api_key_id,client_ip,user_agent,model,endpoint,input_tokens,output_tokens,status_code,rate_limited,payment_fingerprint,device_fingerprint".split(
+      ",",
+    );
+  const options = ZUsageOptions.parse({ preset: "gateway", mapping: defaultMapping("gateway", columns) });
+  for await (const batch of readUsageRecords(createReadStream(FIXTURE), "gateway")) {
+    for (const r of batch) {
+      if (!("values" in r)) continue;
+      const row = toUsageRow(r.values, options, createRedactor("k"));
+      if (typeof row !== "string") out.push({ ...row, line: r.line });
+    }
+  }
+  return out;
+}
+
+/** Many synthetic rows, a batch at a time, for loads larger than one COPY slice. */
+async function* synthetic(count: number, failAfter = Infinity): AsyncGenerator<TNumberedRow[]> {
+  const base = Date.UTC(2026, 10, 2);
+  for (let start = 0; start < count; start += 5_000) {
+    if (start >= failAfter) throw new Error("the file broke off");
+    yield Array.from({ length: Math.min(5_000, count - start) }, (_, k) => {
+      const i = start + k;
+      return {
+        line: i + 2,
+        occurredAt: new Date(base + i * 1_000),
+        bucketSeconds: 0,
+        accountId: `acct_${i % 50}`,
+        projectId: "proj_1",
+        apiKeyId: `key_${i % 200}`,
+        ip: `203.0.${i % 4}.${i % 250}`,
+        userAgent: "agent\twith tab\\and backslash",
+        model: i % 3 ? "gpt-4o" : "o3-mini",
+        endpoint: "/v1/chat/completions",
+        inputTokens: 100,
+        outputTokens: 2_000,
+        cachedTokens: 0,
+        requests: 1,
+        statusCode: i % 10 ? 200 : 429,
+        rateLimited: i % 10 === 0,
+        paymentFingerprint: `pf_${i % 5}`,
+        deviceFingerprint: null,
+      };
+    });
+  }
+}
+
+async function* once(rows: TNumberedRow[]) {
+  yield rows;
+}
+
+/**
+ * `isolated`: another session can read while a transaction is open (PostgreSQL). The embedded
+ * database serialises sessions instead: a reader waits for the load to end, so it cannot look.
+ */
+function suite(name: string, isolated: boolean, connect: () => Promise<{ url: string; stop: () => Promise<void> }>) {
+  describe(`usage load on ${name}`, () => {
+    let db: { url: string; stop: () => Promise<void> };
+    let client: pg.Client;
+    let other: pg.Client;
+    const count = async (sql: string, params: unknown[]) => Number((await other.query(sql, params)).rows[0].n);
+
+    beforeAll(async () => {
+      db = await connect();
+      client = new pg.Client({ connectionString: db.url });
+      other = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      await other.connect();
+    }, 120_000);
+    afterAll(async () => {
+      await client?.end();
+      await other?.end();
+      await db?.stop();
+    });
+
+    it("loads rows with COPY, invisible until commit, and writes hourly rollups and account attributes", async () => {
+      const target = { caseId: randomUUID(), importId: randomUUID() };
+      await ensureUsagePartition(client, target.caseId);
+      await ensureUsagePartition(client, target.caseId); // a second first load: no error
+      const rows = await fixtureRows();
+      await client.query("BEGIN");
+      expect(await copyUsageRows(client, target, once(rows))).toBe(6);
+      await writeUsageRollups(client, target);
+      const seen = `SELECT count(*)::int AS n FROM "UsageRecord" WHERE "caseId" = $1`;
+      if (isolated) expect(await count(seen, [target.caseId])).toBe(0); // another session sees nothing yet
+      await client.query("COMMIT");
+      await analyzeUsage(client, target.caseId);
+      expect(await count(seen, [target.caseId])).toBe(6);
+
+      const raw = await other.query(
+        `SELECT line, "apiKeyId", host(ip) AS ip, "userAgent", "rateLimited" FROM "UsageRecord" WHERE "caseId" = $1 ORDER BY seq`,
+        [target.caseId],
+      );
+      expect(raw.rows.map((r) => r.line)).toEqual([2, 3, 4, 5, 11, 13]);
+      expect(raw.rows[2]).toMatchObject({
+        ip: "2001:db8::1",
+        rateLimited: true,
+        apiKeyId: expect.stringMatching(/^sk-proj-…1234#/),
+      });
+      expect(raw.rows[3].userAgent).toBe("multi\nline agent");
+
+      const hourly = await other.query(
+        `SELECT sum(requests)::int AS requests, sum("outputTokens")::int AS output, sum("rateLimited")::int AS limited, sum(rows)::int AS rows
+         FROM "UsageHourly" WHERE "caseId" = $1`,
+        [target.caseId],
+      );
+      expect(hourly.rows[0]).toEqual({ requests: 6, output: 3900 + 3950 + 4000 + 10 + 0 + 7, limited: 2, rows: 6 });
+      const networks = await other.query(`SELECT DISTINCT network FROM "UsageHourly" WHERE "caseId" = $1 ORDER BY 1`, [
+        target.caseId,
+      ]);
+      expect(networks.rows.map((r) => r.network)).toEqual(["", "198.51.100.0/24", "2001:db8::/48", "203.0.113.0/24"]);
+
+      const attributes = await other.query(
+        `SELECT "accountId", kind::text, value, requests::int FROM "UsageAttribute" WHERE "caseId" = $1 AND kind IN ('PAYMENT', 'DEVICE') ORDER BY 1, 2, 3`,
+        [target.caseId],
+      );
+      expect(attributes.rows).toEqual([
+        { accountId: "acct_101", kind: "DEVICE", value: "dev_77", requests: 2 },
+        { accountId: "acct_101", kind: "PAYMENT", value: "pf_9f1c", requests: 2 },
+        { accountId: "acct_102", kind: "DEVICE", value: "dev_78", requests: 1 },
+        { accountId: "acct_102", kind: "PAYMENT", value: "pf_9f1c", requests: 1 },
+        { accountId: "acct_103", kind: "DEVICE", value: "dev_79", requests: 1 },
+        { accountId: "acct_103", kind: "PAYMENT", value: "pf_22aa", requests: 1 },
+      ]);
+    });
+
+    it("a load that breaks off part-way leaves nothing: no rows, no rollups", async () => {
+      const target = { caseId: randomUUID(), importId: randomUUID() };
+      await ensureUsagePartition(client, target.caseId);
+      await client.query("BEGIN");
+      await expect(copyUsageRows(client, target, synthetic(40_000, 20_000))).rejects.toThrow(/broke off/);
+      await client.query("ROLLBACK");
+      expect(await count(`SELECT count(*)::int AS n FROM "UsageRecord" WHERE "caseId" = $1`, [target.caseId])).toBe(0);
+      expect(await count(`SELECT count(*)::int AS n FROM "UsageHourly" WHERE "caseId" = $1`, [target.caseId])).toBe(0);
+      expect((await client.query("SELECT 1 AS ok")).rows[0].ok).toBe(1); // the connection is usable
+    });
+
+    it("loads more than one COPY slice whole, escapes tabs and backslashes, and deletes one import without touching another", async () => {
+      const caseId = randomUUID();
+      const [a, b] = [
+        { caseId, importId: randomUUID() },
+        { caseId, importId: randomUUID() },
+      ];
+      await ensureUsagePartition(client, caseId);
+      for (const [target, n] of [
+        [a, 120_000],
+        [b, 1_000],
+      ] as const) {
+        await client.query("BEGIN");
+        expect(await copyUsageRows(client, target, synthetic(n))).toBe(n);
+        await writeUsageRollups(client, target);
+        await client.query("COMMIT");
+      }
+      const q = `SELECT count(*)::int AS n FROM "UsageRecord" WHERE "caseId" = $1 AND "importId" = $2`;
+      expect(await count(q, [caseId, a.importId])).toBe(120_000);
+      const agent = await other.query(`SELECT "userAgent" FROM "UsageRecord" WHERE "caseId" = $1 LIMIT 1`, [caseId]);
+      expect(agent.rows[0].userAgent).toBe("agent\twith tab\\and backslash");
+      expect(await count(`SELECT sum(rows)::int AS n FROM "UsageHourly" WHERE "importId" = $1`, [a.importId])).toBe(
+        120_000,
+      );
+
+      await client.query("BEGIN");
+      expect(await deleteUsage(client, a)).toBe(120_000);
+      await client.query("COMMIT");
+      expect(await count(q, [caseId, a.importId])).toBe(0);
+      expect(await count(q, [caseId, b.importId])).toBe(1_000);
+      expect(await count(`SELECT count(*)::int AS n FROM "UsageHourly" WHERE "importId" = $1`, [a.importId])).toBe(0);
+      expect(
+        await count(`SELECT count(*)::int AS n FROM "UsageAttribute" WHERE "importId" = $1`, [b.importId]),
+      ).toBeGreaterThan(0);
+    });
+
+    it("refuses ids that are not UUIDs before building any SQL with them", async () => {
+      await expect(ensureUsagePartition(client, 'x\'); DROP TABLE "Case"; --')).rejects.toThrow(/Not a case id/);
+    });
+  });
+}
+
+// eslint-disable-next-line no-restricted-properties -- the test run's database (tests/helpers/global-setup.ts)
+suite("the test database", true, async () => ({ url: process.env.DATABASE_URL!, stop: async () => {} }));
+suite("embedded PGlite", false, async (): Promise<EmbeddedDatabase> => {
+  const embedded = await startEmbeddedDatabase();
+  await applyMigrations(embedded.url);
+  return embedded;
+});
