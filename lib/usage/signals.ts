@@ -1,0 +1,307 @@
+import "server-only";
+import { getDb, Prisma } from "@/lib/db";
+import { ruleId, type TSignal, type TSignalSettings } from "@/lib/usage/signals-schema";
+
+// The abuse-signal rules, over the hourly rollups of the imports a viewer may see (never raw
+// rows). Each rule answers its findings with the thresholds it used and the aggregates behind
+// them. The caller chooses the imports: signals computed for one organisation are computed
+// over exactly what that organisation can see, so no count includes another's private data.
+
+export type TSignalScope = { caseId: string; importIds: string[] };
+
+const scopeSql = (s: TSignalScope, alias = "") =>
+  Prisma.sql`${Prisma.raw(alias)}"caseId" = ${s.caseId}::uuid AND ${Prisma.raw(alias)}"importId" = ANY(${s.importIds}::uuid[])`;
+
+const num = (v: unknown) => Number(v ?? 0);
+const hours = (ms: number) => Math.round(ms / 3_600_000);
+
+async function volumeSpikes(s: TSignalScope, t: TSignalSettings): Promise<TSignal[]> {
+  const rows = await getDb().$queryRaw<
+    { a: string; peak: number; med: number; spikes: number; peak_hour: Date; first: Date; last: Date }[]
+  >`
+    WITH h AS (
+      SELECT "accountId" AS a, hour, sum(requests)::float8 AS r FROM "UsageHourly"
+      WHERE ${scopeSql(s)} AND "accountId" <> '' GROUP BY 1, 2),
+    m AS (SELECT a, percentile_cont(0.5) WITHIN GROUP (ORDER BY r) AS med, count(*) AS n FROM h GROUP BY a)
+    SELECT h.a, max(h.r) AS peak, m.med, count(*)::int AS spikes, (array_agg(h.hour ORDER BY h.r DESC))[1] AS peak_hour,
+           min(h.hour) AS first, max(h.hour) AS last
+    FROM h JOIN m USING (a)
+    WHERE m.n >= 3 AND h.r >= ${t.spikeMinRequests} AND h.r >= ${t.spikeFactor} * m.med
+    GROUP BY h.a, m.med ORDER BY h.a`;
+  return rows.map((r) => ({
+    rule: ruleId("volume_spike"),
+    subject: r.a,
+    accounts: [r.a],
+    score: num(r.peak) / (t.spikeFactor * num(r.med)),
+    summary: `${r.a} made ${num(r.peak).toLocaleString("en")} requests in one hour, ${Math.round(num(r.peak) / num(r.med))}× its median hour (${r.spikes} such hours).`,
+    params: { spikeFactor: t.spikeFactor, spikeMinRequests: t.spikeMinRequests },
+    aggregates: {
+      peakRequests: num(r.peak),
+      medianHourlyRequests: num(r.med),
+      spikeHours: r.spikes,
+      peakHour: r.peak_hour,
+    },
+    from: r.first,
+    to: r.last,
+  }));
+}
+
+async function keyRotation(s: TSignalScope, t: TSignalSettings): Promise<TSignal[]> {
+  const rows = await getDb().$queryRaw<
+    { a: string; keys: number; median_hours: number; first: Date; last: Date; list: string[] }[]
+  >`
+    WITH k AS (
+      SELECT "accountId" AS a, value, min("firstSeen") AS f, max("lastSeen") AS l FROM "UsageAttribute"
+      WHERE ${scopeSql(s)} AND kind = 'API_KEY' GROUP BY 1, 2)
+    SELECT a, count(*)::int AS keys,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM l - f) / 3600) AS median_hours,
+           min(f) AS first, max(l) AS last, (array_agg(value ORDER BY f))[1:20] AS list
+    FROM k GROUP BY a
+    HAVING count(*) >= ${t.rotationMinKeys}
+       AND percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM l - f) / 3600) <= ${t.rotationMaxKeyHours}
+    ORDER BY a`;
+  return rows.map((r) => ({
+    rule: ruleId("key_rotation"),
+    subject: r.a,
+    accounts: [r.a],
+    score: r.keys / t.rotationMinKeys,
+    summary: `${r.a} used ${r.keys} API keys, each for about ${Math.round(num(r.median_hours))} hours (median) before the next.`,
+    params: { rotationMinKeys: t.rotationMinKeys, rotationMaxKeyHours: t.rotationMaxKeyHours },
+    aggregates: { keys: r.keys, medianKeyHours: num(r.median_hours), firstKeys: r.list },
+    from: r.first,
+    to: r.last,
+  }));
+}
+
+/** Groups of accounts joined by shared values (union–find over the ties). */
+function groupsOf(ties: { accounts: string[] }[]): string[][] {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    const p = parent.get(x) ?? x;
+    if (p === x) return x;
+    const root = find(p);
+    parent.set(x, root);
+    return root;
+  };
+  for (const { accounts } of ties) {
+    for (const a of accounts) if (!parent.has(a)) parent.set(a, a);
+    for (const a of accounts.slice(1)) parent.set(find(a), find(accounts[0]!));
+  }
+  const groups = new Map<string, string[]>();
+  for (const a of parent.keys()) groups.set(find(a), [...(groups.get(find(a)) ?? []), a]);
+  return [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort());
+}
+
+async function limitEvasion(s: TSignalScope, t: TSignalSettings): Promise<TSignal[]> {
+  const db = getDb();
+  // Payment instruments and devices tie accounts to one actor; addresses do not (a NAT or VPN
+  // carries many unrelated accounts), so they are not ties here.
+  const ties = await db.$queryRaw<{ kind: string; value: string; accounts: string[] }[]>`
+    SELECT kind::text, value, array_agg(DISTINCT "accountId" ORDER BY "accountId") AS accounts FROM "UsageAttribute"
+    WHERE ${scopeSql(s)} AND kind IN ('PAYMENT', 'DEVICE') GROUP BY 1, 2 HAVING count(DISTINCT "accountId") > 1`;
+  const groups = groupsOf(ties);
+  if (!groups.length) return [];
+  const series = await db.$queryRaw<{ a: string; hour: Date; r: number }[]>`
+    SELECT "accountId" AS a, hour, sum(requests)::float8 AS r FROM "UsageHourly"
+    WHERE ${scopeSql(s)} AND "accountId" = ANY(${groups.flat()}) GROUP BY 1, 2`;
+  const out: TSignal[] = [];
+  for (const group of groups) {
+    const members = new Set(group);
+    const combined = new Map<number, number>();
+    const memberPeak = new Map<string, number>();
+    for (const row of series) {
+      if (!members.has(row.a)) continue;
+      combined.set(row.hour.getTime(), (combined.get(row.hour.getTime()) ?? 0) + num(row.r));
+      memberPeak.set(row.a, Math.max(memberPeak.get(row.a) ?? 0, num(row.r)));
+    }
+    const over = [...combined].filter(([, r]) => r > t.accountHourlyRequestLimit).sort((x, y) => x[0] - y[0]);
+    const eachUnder = [...memberPeak.values()].every((r) => r <= t.accountHourlyRequestLimit);
+    if (!over.length || !eachUnder) continue;
+    const peak = Math.max(...over.map(([, r]) => r));
+    const shared = ties
+      .filter((tie) => tie.accounts.some((a) => members.has(a)))
+      .map((tie) => ({ kind: tie.kind, value: tie.value }));
+    out.push({
+      rule: ruleId("limit_evasion"),
+      subject: group.join(", "),
+      accounts: group,
+      score: peak / t.accountHourlyRequestLimit,
+      summary: `${group.length} accounts sharing ${shared.map((x) => x.kind.toLowerCase()).join(" and ")} made up to ${peak.toLocaleString("en")} requests an hour together (limit ${t.accountHourlyRequestLimit.toLocaleString("en")}), each staying under it.`,
+      params: { accountHourlyRequestLimit: t.accountHourlyRequestLimit },
+      aggregates: {
+        combinedPeak: peak,
+        hoursOverLimit: over.length,
+        memberPeaks: Object.fromEntries(memberPeak),
+        shared,
+      },
+      from: new Date(over[0]![0]),
+      to: new Date(over.at(-1)![0]),
+    });
+  }
+  return out;
+}
+
+function pearson(x: number[], y: number[]): number {
+  const n = x.length;
+  const mx = x.reduce((a, b) => a + b, 0) / n;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  }
+  return sxx && syy ? sxy / Math.sqrt(sxx * syy) : 0;
+}
+
+async function synchronisedTraffic(s: TSignalScope, t: TSignalSettings): Promise<TSignal[]> {
+  const rows = await getDb().$queryRaw<{ a: string; hour: Date; r: number }[]>`
+    WITH top AS (
+      SELECT "accountId" AS a FROM "UsageHourly" WHERE ${scopeSql(s)} AND "accountId" <> ''
+      GROUP BY 1 ORDER BY sum(requests) DESC LIMIT ${t.syncTopAccounts})
+    SELECT "accountId" AS a, hour, sum(requests)::float8 AS r FROM "UsageHourly"
+    WHERE ${scopeSql(s)} AND "accountId" IN (SELECT a FROM top) GROUP BY 1, 2`;
+  const series = new Map<string, Map<number, number>>();
+  for (const row of rows) {
+    const m = series.get(row.a) ?? new Map<number, number>();
+    m.set(row.hour.getTime(), num(row.r));
+    series.set(row.a, m);
+  }
+  const accounts = [...series.keys()].sort();
+  const pairs: { a: string; b: string; r: number; hours: number; from: number; to: number }[] = [];
+  for (let i = 0; i < accounts.length; i++) {
+    for (let j = i + 1; j < accounts.length; j++) {
+      const [sa, sb] = [series.get(accounts[i]!)!, series.get(accounts[j]!)!];
+      const active = [...new Set([...sa.keys(), ...sb.keys()])].sort((x, y) => x - y);
+      if (active.length < t.syncMinHours) continue;
+      const r = pearson(
+        active.map((h) => sa.get(h) ?? 0),
+        active.map((h) => sb.get(h) ?? 0),
+      );
+      if (r >= t.syncMinCorrelation)
+        pairs.push({ a: accounts[i]!, b: accounts[j]!, r, hours: active.length, from: active[0]!, to: active.at(-1)! });
+    }
+  }
+  return groupsOf(pairs.map((p) => ({ accounts: [p.a, p.b] }))).map((group) => {
+    const inGroup = pairs.filter((p) => group.includes(p.a));
+    const weakest = Math.min(...inGroup.map((p) => p.r));
+    return {
+      rule: ruleId("synchronised_traffic"),
+      subject: group.join(", "),
+      accounts: group,
+      score: weakest / t.syncMinCorrelation,
+      summary: `${group.length} accounts rise and fall together hour by hour (correlation at least ${weakest.toFixed(2)} over ${Math.min(...inGroup.map((p) => p.hours))}+ hours).`,
+      params: {
+        syncMinCorrelation: t.syncMinCorrelation,
+        syncMinHours: t.syncMinHours,
+        syncTopAccounts: t.syncTopAccounts,
+      },
+      aggregates: {
+        pairs: inGroup.map((p) => ({ a: p.a, b: p.b, correlation: Number(p.r.toFixed(3)), hours: p.hours })),
+      },
+      from: new Date(Math.min(...inGroup.map((p) => p.from))),
+      to: new Date(Math.max(...inGroup.map((p) => p.to))),
+    };
+  });
+}
+
+async function fastModelSwitching(s: TSignalScope, t: TSignalSettings): Promise<TSignal[]> {
+  const window = `${t.switchDays} days`;
+  const rows = await getDb().$queryRaw<
+    { a: string; model: string; first: Date; new_r: number; all_r: number; before_r: number }[]
+  >`
+    WITH start AS (SELECT min(hour) AS s FROM "UsageHourly" WHERE ${scopeSql(s)}),
+    models AS (
+      SELECT model, min(hour) AS first FROM "UsageHourly" WHERE ${scopeSql(s)} AND model <> '' GROUP BY 1
+      HAVING min(hour) > (SELECT s FROM start)),
+    acc AS (
+      SELECT u."accountId" AS a, m.model, m.first,
+             sum(u.requests) FILTER (WHERE u.hour < m.first + ${window}::interval AND u.hour >= m.first AND u.model = m.model)::float8 AS new_r,
+             sum(u.requests) FILTER (WHERE u.hour < m.first + ${window}::interval AND u.hour >= m.first)::float8 AS all_r,
+             sum(u.requests) FILTER (WHERE u.hour < m.first)::float8 AS before_r
+      FROM "UsageHourly" u CROSS JOIN models m
+      WHERE ${scopeSql(s, "u.")} AND u."accountId" <> '' GROUP BY 1, 2, 3)
+    SELECT * FROM acc WHERE before_r > 0 AND new_r > 0 AND new_r >= ${t.switchShare} * all_r ORDER BY a, model`;
+  return rows.map((r) => ({
+    rule: ruleId("fast_model_switching"),
+    subject: r.a,
+    accounts: [r.a],
+    score: num(r.new_r) / num(r.all_r) / t.switchShare,
+    summary: `${r.a} moved ${Math.round((100 * num(r.new_r)) / num(r.all_r))}% of its traffic to ${r.model} within ${t.switchDays} days of that model's first appearance.`,
+    params: { switchShare: t.switchShare, switchDays: t.switchDays },
+    aggregates: {
+      model: r.model,
+      modelFirstSeen: r.first,
+      requestsOnNewModel: num(r.new_r),
+      requestsInWindow: num(r.all_r),
+      requestsBefore: num(r.before_r),
+    },
+    from: r.first,
+    to: new Date(r.first.getTime() + t.switchDays * 86_400_000),
+  }));
+}
+
+async function extractionShaped(s: TSignalScope, t: TSignalSettings): Promise<TSignal[]> {
+  const rows = await getDb().$queryRaw<
+    {
+      a: string;
+      req: number;
+      inp: number;
+      outp: number;
+      active: number;
+      span: number;
+      cv: number;
+      first: Date;
+      last: Date;
+    }[]
+  >`
+    WITH h AS (
+      SELECT "accountId" AS a, hour, sum(requests)::float8 AS r, sum("inputTokens")::float8 AS i, sum("outputTokens")::float8 AS o
+      FROM "UsageHourly" WHERE ${scopeSql(s)} AND "accountId" <> '' GROUP BY 1, 2)
+    SELECT a, sum(r) AS req, sum(i) AS inp, sum(o) AS outp, count(*)::int AS active,
+           extract(epoch FROM max(hour) - min(hour)) / 3600 + 1 AS span,
+           coalesce(stddev_pop(r) / nullif(avg(r), 0), 0) AS cv, min(hour) AS first, max(hour) AS last
+    FROM h GROUP BY a
+    HAVING sum(r) >= ${t.extractionMinRequests} AND sum(o) >= ${t.extractionMinRatio} * greatest(sum(i), 1)
+       AND coalesce(stddev_pop(r) / nullif(avg(r), 0), 0) <= ${t.extractionMaxVariation}
+       AND count(*) >= 0.5 * (extract(epoch FROM max(hour) - min(hour)) / 3600 + 1)
+    ORDER BY a`;
+  return rows.map((r) => {
+    const ratio = num(r.outp) / Math.max(num(r.inp), 1);
+    return {
+      rule: ruleId("extraction_shaped"),
+      subject: r.a,
+      accounts: [r.a],
+      score: ratio / t.extractionMinRatio,
+      summary: `${r.a} drew ${ratio.toFixed(1)} output tokens per input token over ${num(r.req).toLocaleString("en")} requests, steadily for ${hours(r.last.getTime() - r.first.getTime()) + 1} hours.`,
+      params: {
+        extractionMinRatio: t.extractionMinRatio,
+        extractionMinRequests: t.extractionMinRequests,
+        extractionMaxVariation: t.extractionMaxVariation,
+      },
+      aggregates: {
+        requests: num(r.req),
+        inputTokens: num(r.inp),
+        outputTokens: num(r.outp),
+        activeHours: r.active,
+        spanHours: num(r.span),
+        hourlyVariation: num(r.cv),
+      },
+      from: r.first,
+      to: r.last,
+    };
+  });
+}
+
+/** Every rule over the scope's rollups: its findings, rule by rule. */
+export async function computeSignals(scope: TSignalScope, settings: TSignalSettings): Promise<TSignal[]> {
+  if (!scope.importIds.length) return [];
+  const found = await Promise.all(
+    [volumeSpikes, keyRotation, limitEvasion, synchronisedTraffic, fastModelSwitching, extractionShaped].map((rule) =>
+      rule(scope, settings),
+    ),
+  );
+  return found.flat();
+}
