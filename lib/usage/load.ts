@@ -130,20 +130,20 @@ export async function copyUsageRows(
 
 /**
  * The import's rollups, from its rows just loaded (one scan each): per hour × account × key ×
- * network (/24 for IPv4, /48 for IPv6) × model, and what each account was seen with.
+ * network (/24 for IPv4, /48 for IPv6) × model × endpoint, and what each account was seen with.
  */
 export async function writeUsageRollups(client: pg.ClientBase, target: TUsageTarget): Promise<void> {
   const partition = usagePartition(caseIdOf(target));
   const params = [target.caseId, target.importId];
   await client.query(
-    `INSERT INTO "UsageHourly" ("caseId", "importId", hour, "accountId", "apiKeyId", network, model,
+    `INSERT INTO "UsageHourly" ("caseId", "importId", hour, "accountId", "apiKeyId", network, model, endpoint,
        requests, "inputTokens", "outputTokens", "cachedTokens", "rateLimited", rows)
      SELECT $1::uuid, $2::uuid, date_trunc('hour', "occurredAt"), coalesce("accountId", ''), coalesce("apiKeyId", ''),
             coalesce(network(set_masklen(ip, CASE family(ip) WHEN 4 THEN 24 ELSE 48 END))::text, ''), coalesce(model, ''),
-            sum(requests), sum("inputTokens"), sum("outputTokens"), sum("cachedTokens"),
+            coalesce(endpoint, ''), sum(requests), sum("inputTokens"), sum("outputTokens"), sum("cachedTokens"),
             sum(CASE WHEN "rateLimited" THEN requests ELSE 0 END), count(*)
      FROM ${partition} WHERE "caseId" = $1::uuid AND "importId" = $2::uuid
-     GROUP BY 3, 4, 5, 6, 7`,
+     GROUP BY 3, 4, 5, 6, 7, 8`,
     params,
   );
   await client.query(

@@ -1,62 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { withPgClient } from "@/lib/db";
-import { copyUsageRows, ensureUsagePartition, writeUsageRollups, type TNumberedRow } from "@/lib/usage/load";
 import { computeSignals } from "@/lib/usage/signals";
 import { DEFAULT_SIGNAL_SETTINGS } from "@/lib/usage/signals-schema";
+import { hoursOf, loadUsage, type TSpec } from "@/tests/helpers/usage";
 
 // Each rule on a synthetic case where it must fire and on one where it must not. Rows are
 // hourly buckets (requests = the hour's count), loaded through the real COPY and rollup path.
 
-const T0 = Date.UTC(2026, 10, 1);
-const HOUR = 3_600_000;
-
-type TSpec = Partial<TNumberedRow> & { account: string; hour: number; requests: number };
-
-const row = (s: TSpec, line: number): TNumberedRow => ({
-  line,
-  occurredAt: new Date(T0 + s.hour * HOUR),
-  bucketSeconds: 3_600,
-  accountId: s.account,
-  projectId: s.projectId ?? null,
-  apiKeyId: s.apiKeyId ?? `key_${s.account}`,
-  ip: s.ip ?? null,
-  userAgent: null,
-  model: s.model ?? "gpt-4o",
-  endpoint: "/v1/chat/completions",
-  inputTokens: s.inputTokens ?? s.requests * 500,
-  outputTokens: s.outputTokens ?? s.requests * 500,
-  cachedTokens: 0,
-  requests: s.requests,
-  statusCode: 200,
-  rateLimited: false,
-  paymentFingerprint: s.paymentFingerprint ?? null,
-  deviceFingerprint: s.deviceFingerprint ?? null,
-});
-
 /** Loads the rows as one import of a new case; answers the scope to compute signals over. */
 async function scopeOf(specs: TSpec[]) {
-  const target = { caseId: randomUUID(), importId: randomUUID() };
-  await withPgClient(async (client) => {
-    await ensureUsagePartition(client, target.caseId);
-    await client.query("BEGIN");
-    await copyUsageRows(
-      client,
-      target,
-      (async function* () {
-        yield specs.map(row);
-      })(),
-    );
-    await writeUsageRollups(client, target);
-    await client.query("COMMIT");
-  });
-  return { caseId: target.caseId, importIds: [target.importId] };
+  const { caseId, importId } = await loadUsage(specs);
+  return { caseId, importIds: [importId] };
 }
-
-const hoursOf = (n: number, f: (h: number) => TSpec | TSpec[] | null) =>
-  Array.from({ length: n }, (_, h) => f(h))
-    .flat()
-    .filter((x): x is TSpec => x !== null);
 
 async function fired(rule: string, specs: TSpec[]) {
   const signals = await computeSignals(await scopeOf(specs), DEFAULT_SIGNAL_SETTINGS);

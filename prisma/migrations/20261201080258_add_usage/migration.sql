@@ -39,6 +39,7 @@ CREATE TABLE "UsageHourly" (
     "apiKeyId" TEXT NOT NULL,
     "network" TEXT NOT NULL,
     "model" TEXT NOT NULL,
+    "endpoint" TEXT NOT NULL,
     "requests" BIGINT NOT NULL,
     "inputTokens" BIGINT NOT NULL,
     "outputTokens" BIGINT NOT NULL,
@@ -46,7 +47,7 @@ CREATE TABLE "UsageHourly" (
     "rateLimited" BIGINT NOT NULL,
     "rows" INTEGER NOT NULL,
 
-    CONSTRAINT "UsageHourly_pkey" PRIMARY KEY ("caseId","importId","hour","accountId","apiKeyId","network","model")
+    CONSTRAINT "UsageHourly_pkey" PRIMARY KEY ("caseId","importId","hour","accountId","apiKeyId","network","model","endpoint")
 );
 
 -- CreateTable

@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { topUsage, usageRows, usageSeries } from "@/lib/usage/analytics";
+import { parseUsageFilters } from "@/lib/usage/filters";
+import { hoursOf, loadUsage, T0 } from "@/tests/helpers/usage";
+
+// The Usage tab's queries over rollups (charts, tables) and raw rows (drill-down pages).
+
+const f = (params: Record<string, string> = {}) => parseUsageFilters(params);
+
+async function fixture() {
+  const first = await loadUsage(
+    hoursOf(48, (h) => [
+      { account: "acct_a", hour: h, requests: 100, model: h < 24 ? "gpt-4o" : "o3-mini", ip: "203.0.113.7" },
+      {
+        account: "acct_b",
+        hour: h,
+        requests: 10,
+        model: "gpt-4o",
+        ip: "198.51.100.20",
+        rateLimited: h % 2 === 0,
+        endpoint: "/v1/embeddings",
+      },
+      { account: "acct_c", hour: h, requests: 1, model: "gpt-4o", ip: "2001:db8:1:2::5" },
+    ]),
+  );
+  const second = await loadUsage(
+    hoursOf(2, (h) => ({ account: "acct_hidden", hour: h, requests: 9_999 })),
+    first.caseId,
+  );
+  return { caseId: first.caseId, visible: [first.importId], hidden: second.importId };
+}
+
+describe("usage analytics", () => {
+  it("stacks requests over time by model or by account, with the rate-limited share, from the imports in scope only", async () => {
+    const { caseId, visible } = await fixture();
+    const byModel = await usageSeries({ caseId, importIds: visible }, f(), "model");
+    expect(byModel.bucket).toBe("hour");
+    expect(byModel.keys).toEqual(["gpt-4o", "o3-mini"]);
+    expect(byModel.points).toHaveLength(48);
+    expect(byModel.points[0]).toMatchObject({ t: new Date(T0).toISOString(), "gpt-4o": 111 });
+    expect(byModel.points[30]).toMatchObject({ "gpt-4o": 11, "o3-mini": 100 });
+    expect(byModel.rateLimited[0]).toEqual({
+      t: new Date(T0).toISOString(),
+      requests: 111,
+      limited: 10,
+      share: 10 / 111,
+    });
+    expect(byModel.rateLimited[1]!.limited).toBe(0);
+
+    const byAccount = await usageSeries({ caseId, importIds: visible }, f(), "account");
+    expect(byAccount.keys).toEqual(["acct_a", "acct_b", "acct_c"]); // never acct_hidden
+  });
+
+  it("lists the busiest accounts, keys, networks and models under the filters", async () => {
+    const { caseId, visible } = await fixture();
+    const scope = { caseId, importIds: visible };
+    expect((await topUsage(scope, f(), "account")).map((r) => [r.value, r.requests, r.rateLimited])).toEqual([
+      ["acct_a", 4_800, 0],
+      ["acct_b", 480, 240],
+      ["acct_c", 48, 0],
+    ]);
+    expect((await topUsage(scope, f(), "network")).map((r) => r.value)).toEqual([
+      "203.0.113.0/24",
+      "198.51.100.0/24",
+      "2001:db8:1::/48",
+    ]);
+    expect((await topUsage(scope, f({ model: "o3-mini" }), "account")).map((r) => r.value)).toEqual(["acct_a"]);
+    expect((await topUsage(scope, f({ endpoint: "/v1/embeddings" }), "account")).map((r) => r.value)).toEqual([
+      "acct_b",
+    ]);
+    const window = f({
+      from: new Date(T0 + 10 * 3_600_000).toISOString(),
+      to: new Date(T0 + 12 * 3_600_000).toISOString(),
+    });
+    expect((await topUsage(scope, window, "account"))[0]).toMatchObject({ value: "acct_a", requests: 200 });
+  });
+
+  it("filters charts by a CIDR at /24 granularity, and says when an address is narrower than that", async () => {
+    const { caseId, visible } = await fixture();
+    const scope = { caseId, importIds: visible };
+    const wide = await usageSeries(scope, f({ ip: "198.51.0.0/16" }), "account");
+    expect([wide.keys, wide.approximate]).toEqual([["acct_b"], false]);
+    const narrow = await usageSeries(scope, f({ ip: "203.0.113.7" }), "account");
+    expect([narrow.keys, narrow.approximate]).toEqual([["acct_a"], true]);
+    const v6 = await usageSeries(scope, f({ ip: "2001:db8:1::/48" }), "account");
+    expect(v6.keys).toEqual(["acct_c"]);
+  });
+
+  it("pages raw rows in time order with exact address filters, without skipping or repeating", async () => {
+    const { caseId, visible, hidden } = await fixture();
+    const scope = { caseId, importIds: visible };
+    const seen: string[] = [];
+    let page = await usageRows(scope, f({ ip: "198.51.100.20" }));
+    while (page.length) {
+      seen.push(...page.map((r) => `${r.importId}:${r.seq}`));
+      const last = page.at(-1)!;
+      page = await usageRows(scope, f({ ip: "198.51.100.20" }), last);
+    }
+    expect(seen).toHaveLength(48);
+    expect(new Set(seen).size).toBe(48);
+    const all = await usageRows(scope, f());
+    expect(all.every((r) => r.accountId !== "acct_hidden")).toBe(true);
+    expect(await usageRows({ caseId, importIds: [hidden] }, f({ account: "acct_a" }))).toEqual([]);
+  });
+
+  it("drops malformed filters from a hand-edited link instead of failing", () => {
+    expect(
+      f({ ip: "not-an-ip", from: "yesterday", to: "-271821-04-20", account: "acct_\u0000x", model: "gpt-4o" }),
+    ).toEqual({ model: "gpt-4o" });
+  });
+});

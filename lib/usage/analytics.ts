@@ -1,0 +1,187 @@
+import "server-only";
+import ipaddr from "ipaddr.js";
+import { getDb, Prisma } from "@/lib/db";
+import { usagePartition } from "@/lib/usage/load";
+import type { TSignalScope } from "@/lib/usage/signals";
+import type { TUsageFilters } from "@/lib/usage/filters";
+
+// What the Usage tab shows, over the imports in scope: charts and tables from the hourly
+// rollups, raw rows only for a drill-down page. Every query names one case.
+
+export type TUsageScope = TSignalScope;
+
+/** The network filter as the rollups can answer it: exact for /24 (/48) and wider. */
+function networkFilter(ip: string): { sql: Prisma.Sql; approximate: boolean } {
+  const [address, bits] = ip.includes("/") ? ipaddr.parseCIDR(ip) : [ipaddr.parse(ip), null];
+  const granule = address.kind() === "ipv4" ? 24 : 48;
+  const prefix = bits ?? (address.kind() === "ipv4" ? 32 : 128);
+  return {
+    sql: Prisma.sql`network <> '' AND network::cidr <<= network(set_masklen(${address.toString()}::inet, ${Math.min(prefix, granule)}))`,
+    approximate: prefix > granule,
+  };
+}
+
+function rollupWhere(s: TUsageScope, f: TUsageFilters): { where: Prisma.Sql; approximate: boolean } {
+  const parts = [Prisma.sql`"caseId" = ${s.caseId}::uuid AND "importId" = ANY(${s.importIds}::uuid[])`];
+  if (f.account) parts.push(Prisma.sql`"accountId" = ${f.account}`);
+  if (f.key) parts.push(Prisma.sql`"apiKeyId" = ${f.key}`);
+  if (f.model) parts.push(Prisma.sql`model = ${f.model}`);
+  if (f.endpoint) parts.push(Prisma.sql`endpoint = ${f.endpoint}`);
+  if (f.from) parts.push(Prisma.sql`hour >= date_trunc('hour', ${f.from}::timestamp)`);
+  if (f.to) parts.push(Prisma.sql`hour < ${f.to}::timestamp`);
+  let approximate = false;
+  if (f.ip) {
+    const net = networkFilter(f.ip);
+    parts.push(net.sql);
+    approximate = net.approximate;
+  }
+  return { where: Prisma.join(parts, " AND "), approximate };
+}
+
+/** Hour buckets up to two weeks, day buckets beyond (one chart stays readable). */
+async function bucketFor(where: Prisma.Sql): Promise<"hour" | "day"> {
+  const [span] = await getDb().$queryRaw<{ hours: number | null }[]>`
+    SELECT extract(epoch FROM max(hour) - min(hour)) / 3600 AS hours FROM "UsageHourly" WHERE ${where}`;
+  return Number(span?.hours ?? 0) > 14 * 24 ? "day" : "hour";
+}
+
+export type TUsageSeries = {
+  bucket: "hour" | "day";
+  keys: string[];
+  points: ({ t: string } & Record<string, number | string>)[];
+  rateLimited: { t: string; requests: number; limited: number; share: number }[];
+  approximate: boolean;
+};
+
+const SERIES_KEYS = 8;
+
+/**
+ * Requests and tokens over time, stacked by model or by the busiest accounts (the rest as
+ * "Other"), and the rate-limited share of each bucket.
+ */
+export async function usageSeries(s: TUsageScope, f: TUsageFilters, by: "model" | "account"): Promise<TUsageSeries> {
+  if (!s.importIds.length) return { bucket: "hour", keys: [], points: [], rateLimited: [], approximate: false };
+  const { where, approximate } = rollupWhere(s, f);
+  const bucket = await bucketFor(where);
+  const column = Prisma.raw(by === "model" ? "model" : `"accountId"`);
+  const db = getDb();
+  const top = await db.$queryRaw<{ k: string }[]>`
+    SELECT ${column} AS k FROM "UsageHourly" WHERE ${where} GROUP BY 1 ORDER BY sum(requests) DESC LIMIT ${SERIES_KEYS}`;
+  const keys = top.map((t) => t.k);
+  const rows = await db.$queryRaw<{ t: Date; k: string | null; requests: number; tokens: number; limited: number }[]>`
+    SELECT date_trunc(${bucket}, hour) AS t, CASE WHEN ${column} = ANY(${keys}) THEN ${column} END AS k,
+           sum(requests)::float8 AS requests, sum("inputTokens" + "outputTokens")::float8 AS tokens, sum("rateLimited")::float8 AS limited
+    FROM "UsageHourly" WHERE ${where} GROUP BY 1, 2 ORDER BY 1`;
+  // NULL: outside the top keys.
+  const label = (k: string | null) => (k === null ? "Other" : k || "(none)");
+  const points = new Map<string, { t: string } & Record<string, number | string>>();
+  const limited = new Map<string, { t: string; requests: number; limited: number; share: number }>();
+  for (const r of rows) {
+    const t = r.t.toISOString();
+    const point = points.get(t) ?? { t };
+    point[label(r.k)] = Number(point[label(r.k)] ?? 0) + Number(r.requests);
+    point[`${label(r.k)} tokens`] = Number(point[`${label(r.k)} tokens`] ?? 0) + Number(r.tokens);
+    points.set(t, point);
+    const l = limited.get(t) ?? { t, requests: 0, limited: 0, share: 0 };
+    l.requests += Number(r.requests);
+    l.limited += Number(r.limited);
+    l.share = l.requests ? l.limited / l.requests : 0;
+    limited.set(t, l);
+  }
+  const allKeys = [...keys.map(label), ...(rows.some((r) => r.k === null) ? ["Other"] : [])];
+  return { bucket, keys: allKeys, points: [...points.values()], rateLimited: [...limited.values()], approximate };
+}
+
+export const TOP_KINDS = { account: `"accountId"`, key: `"apiKeyId"`, network: "network", model: "model" } as const;
+export type TTopKind = keyof typeof TOP_KINDS;
+export type TTopRow = {
+  value: string;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  rateLimited: number;
+  firstSeen: string;
+  lastSeen: string;
+};
+
+/** The busiest accounts, keys, networks or models under the filters. */
+export async function topUsage(s: TUsageScope, f: TUsageFilters, kind: TTopKind, limit = 10): Promise<TTopRow[]> {
+  if (!s.importIds.length) return [];
+  const { where } = rollupWhere(s, f);
+  const column = Prisma.raw(TOP_KINDS[kind]);
+  const rows = await getDb().$queryRaw<
+    { value: string; requests: number; i: number; o: number; rl: number; first: Date; last: Date }[]
+  >`
+    SELECT ${column} AS value, sum(requests)::float8 AS requests, sum("inputTokens")::float8 AS i, sum("outputTokens")::float8 AS o,
+           sum("rateLimited")::float8 AS rl, min(hour) AS first, max(hour) AS last
+    FROM "UsageHourly" WHERE ${where} AND ${column} <> '' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`;
+  return rows.map((r) => ({
+    value: r.value,
+    requests: Number(r.requests),
+    inputTokens: Number(r.i),
+    outputTokens: Number(r.o),
+    rateLimited: Number(r.rl),
+    firstSeen: r.first.toISOString(),
+    lastSeen: new Date(r.last.getTime() + 3_600_000).toISOString(),
+  }));
+}
+
+export type TUsageRawRow = {
+  importId: string;
+  seq: number;
+  line: number;
+  occurredAt: string;
+  accountId: string | null;
+  apiKeyId: string | null;
+  ip: string | null;
+  model: string | null;
+  endpoint: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  requests: number;
+  statusCode: number | null;
+  rateLimited: boolean;
+};
+
+export const RAW_PAGE = 50;
+
+/**
+ * One page of raw rows under the filters (exact addresses here), in time order, after the
+ * cursor (the last row's time, import and ordinal): keyset pages that never skip or repeat.
+ */
+export async function usageRows(
+  s: TUsageScope,
+  f: TUsageFilters,
+  after?: { occurredAt: string; importId: string; seq: number },
+): Promise<TUsageRawRow[]> {
+  if (!s.importIds.length) return [];
+  const parts = [Prisma.sql`"caseId" = ${s.caseId}::uuid AND "importId" = ANY(${s.importIds}::uuid[])`];
+  if (f.account) parts.push(Prisma.sql`"accountId" = ${f.account}`);
+  if (f.key) parts.push(Prisma.sql`"apiKeyId" = ${f.key}`);
+  if (f.model) parts.push(Prisma.sql`model = ${f.model}`);
+  if (f.endpoint) parts.push(Prisma.sql`endpoint = ${f.endpoint}`);
+  if (f.ip) parts.push(Prisma.sql`ip <<= ${f.ip}::inet`);
+  if (f.from) parts.push(Prisma.sql`"occurredAt" >= ${f.from}::timestamp`);
+  if (f.to) parts.push(Prisma.sql`"occurredAt" < ${f.to}::timestamp`);
+  if (after)
+    parts.push(
+      Prisma.sql`("occurredAt", "importId", seq) > (${after.occurredAt}::timestamp, ${after.importId}::uuid, ${after.seq})`,
+    );
+  const rows = await getDb().$queryRaw<
+    (Omit<TUsageRawRow, "occurredAt" | "inputTokens" | "outputTokens"> & {
+      occurredAt: Date;
+      inputTokens: bigint;
+      outputTokens: bigint;
+    })[]
+  >`
+    SELECT "importId", seq, line, "occurredAt", "accountId", "apiKeyId", host(ip) AS ip, model, endpoint,
+           "inputTokens", "outputTokens", requests, "statusCode", "rateLimited"
+    FROM ${Prisma.raw(usagePartition(s.caseId))} WHERE ${Prisma.join(parts, " AND ")}
+    ORDER BY "occurredAt", "importId", seq LIMIT ${RAW_PAGE}`;
+  return rows.map((r) => ({
+    ...r,
+    occurredAt: r.occurredAt.toISOString(),
+    inputTokens: Number(r.inputTokens),
+    outputTokens: Number(r.outputTokens),
+  }));
+}
