@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import {
-  analyzeUsage,
+  attachImport,
   copyUsageRows,
-  deleteUsage,
+  discardImport,
   ensureUsagePartition,
+  prepareImportTable,
   writeUsageRollups,
   type TNumberedRow,
 } from "@/lib/usage/load";
@@ -98,19 +99,33 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       await db?.stop();
     });
 
-    it("loads rows with COPY, invisible until commit, and writes hourly rollups and account attributes", async () => {
-      const target = { caseId: randomUUID(), importId: randomUUID() };
-      await ensureUsagePartition(client, target.caseId);
-      await ensureUsagePartition(client, target.caseId); // a second first load: no error
-      const rows = await fixtureRows();
-      await client.query("BEGIN");
-      expect(await copyUsageRows(client, target, once(rows))).toBe(6);
+    /** The whole lifecycle of one import as the job runs it: a table of its own, then ATTACH. */
+    async function load(target: { caseId: string; importId: string }, batches: AsyncIterable<TNumberedRow[]>) {
+      await prepareImportTable(client, target);
+      const n = await copyUsageRows(client, target, batches);
       await writeUsageRollups(client, target);
-      const seen = `SELECT count(*)::int AS n FROM "UsageRecord" WHERE "caseId" = $1`;
-      if (isolated) expect(await count(seen, [target.caseId])).toBe(0); // another session sees nothing yet
+      await client.query("BEGIN");
+      await attachImport(client, target);
       await client.query("COMMIT");
-      await analyzeUsage(client, target.caseId);
-      expect(await count(seen, [target.caseId])).toBe(6);
+      return n;
+    }
+    const rowsOf = (caseId: string, importId?: string) =>
+      count(
+        `SELECT count(*)::int AS n FROM "UsageRecord" WHERE "caseId" = $1 AND ($2::uuid IS NULL OR "importId" = $2)`,
+        [caseId, importId ?? null],
+      );
+
+    it("loads rows with COPY into a table no query reaches until ATTACH, with hourly rollups and account attributes", async () => {
+      const target = { caseId: randomUUID(), importId: randomUUID() };
+      await prepareImportTable(client, target);
+      expect(await copyUsageRows(client, target, once(await fixtureRows()))).toBe(6);
+      await writeUsageRollups(client, target);
+      expect(await rowsOf(target.caseId)).toBe(0); // loaded, not attached: invisible
+      await client.query("BEGIN");
+      await attachImport(client, target);
+      if (isolated) expect(await rowsOf(target.caseId)).toBe(0); // attached, not committed
+      await client.query("COMMIT");
+      expect(await rowsOf(target.caseId)).toBe(6);
 
       const raw = await other.query(
         `SELECT line, "apiKeyId", host(ip) AS ip, "userAgent", "rateLimited" FROM "UsageRecord" WHERE "caseId" = $1 ORDER BY seq`,
@@ -149,15 +164,17 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       ]);
     });
 
-    it("a load that breaks off part-way leaves nothing: no rows, no rollups", async () => {
+    it("a load that breaks off part-way is never attached; the next run starts clean and loads every row once", async () => {
       const target = { caseId: randomUUID(), importId: randomUUID() };
-      await ensureUsagePartition(client, target.caseId);
-      await client.query("BEGIN");
+      await prepareImportTable(client, target);
       await expect(copyUsageRows(client, target, synthetic(40_000, 20_000))).rejects.toThrow(/broke off/);
-      await client.query("ROLLBACK");
-      expect(await count(`SELECT count(*)::int AS n FROM "UsageRecord" WHERE "caseId" = $1`, [target.caseId])).toBe(0);
-      expect(await count(`SELECT count(*)::int AS n FROM "UsageHourly" WHERE "caseId" = $1`, [target.caseId])).toBe(0);
       expect((await client.query("SELECT 1 AS ok")).rows[0].ok).toBe(1); // the connection is usable
+      expect(await rowsOf(target.caseId)).toBe(0);
+      expect(await load(target, synthetic(40_000))).toBe(40_000);
+      expect(await rowsOf(target.caseId)).toBe(40_000);
+      expect(
+        await count(`SELECT sum(rows)::int AS n FROM "UsageHourly" WHERE "importId" = $1`, [target.importId]),
+      ).toBe(40_000);
     });
 
     it("loads more than one COPY slice whole, escapes tabs and backslashes, and deletes one import without touching another", async () => {
@@ -166,18 +183,9 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
         { caseId, importId: randomUUID() },
         { caseId, importId: randomUUID() },
       ];
-      await ensureUsagePartition(client, caseId);
-      for (const [target, n] of [
-        [a, 120_000],
-        [b, 1_000],
-      ] as const) {
-        await client.query("BEGIN");
-        expect(await copyUsageRows(client, target, synthetic(n))).toBe(n);
-        await writeUsageRollups(client, target);
-        await client.query("COMMIT");
-      }
-      const q = `SELECT count(*)::int AS n FROM "UsageRecord" WHERE "caseId" = $1 AND "importId" = $2`;
-      expect(await count(q, [caseId, a.importId])).toBe(120_000);
+      expect(await load(a, synthetic(120_000))).toBe(120_000);
+      expect(await load(b, synthetic(1_000))).toBe(1_000);
+      expect(await rowsOf(caseId, a.importId)).toBe(120_000);
       const agent = await other.query(`SELECT "userAgent" FROM "UsageRecord" WHERE "caseId" = $1 LIMIT 1`, [caseId]);
       expect(agent.rows[0].userAgent).toBe("agent\twith tab\\and backslash");
       expect(await count(`SELECT sum(rows)::int AS n FROM "UsageHourly" WHERE "importId" = $1`, [a.importId])).toBe(
@@ -185,18 +193,22 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       );
 
       await client.query("BEGIN");
-      expect(await deleteUsage(client, a)).toBe(120_000);
+      expect(await discardImport(client, a)).toBe(true);
       await client.query("COMMIT");
-      expect(await count(q, [caseId, a.importId])).toBe(0);
-      expect(await count(q, [caseId, b.importId])).toBe(1_000);
+      expect(await rowsOf(caseId, a.importId)).toBe(0);
+      expect(await rowsOf(caseId, b.importId)).toBe(1_000);
       expect(await count(`SELECT count(*)::int AS n FROM "UsageHourly" WHERE "importId" = $1`, [a.importId])).toBe(0);
       expect(
         await count(`SELECT count(*)::int AS n FROM "UsageAttribute" WHERE "importId" = $1`, [b.importId]),
       ).toBeGreaterThan(0);
+      expect(await discardImport(client, a)).toBe(false); // already gone
     });
 
     it("refuses ids that are not UUIDs before building any SQL with them", async () => {
       await expect(ensureUsagePartition(client, 'x\'); DROP TABLE "Case"; --')).rejects.toThrow(/Not a case id/);
+      await expect(prepareImportTable(client, { caseId: randomUUID(), importId: "1; --" })).rejects.toThrow(
+        /Not an import id/,
+      );
     });
   });
 }

@@ -5,44 +5,71 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { TUsageRow } from "@/lib/usage/parse";
 
-// Bulk loading of usage rows: COPY into the case's partition, then the rollups and the account
-// attributes computed from what was just loaded, in SQL. The caller holds the transaction, so
-// nothing of a load is visible before it commits and a crash leaves nothing behind.
+// Bulk loading of usage rows. "UsageRecord" is partitioned by case, and each case's partition
+// by import. An import's rows go by COPY into a table of their own that is not yet attached,
+// so no query can reach them; the rollups are written from that table (and read only for
+// imports in scope, which a running import never is). Loading is then one ATTACH PARTITION
+// (instant: a CHECK constraint vouches for every row), deleting an import one DETACH and DROP,
+// and a crash part-way leaves only an unattached table that the next run replaces.
 
 export type TUsageTarget = { caseId: string; importId: string };
 export type TNumberedRow = TUsageRow & { line: number };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function caseIdOf(target: TUsageTarget): string {
-  // Partition names are built from the id (DDL takes no parameters): only a real UUID passes.
-  if (!UUID.test(target.caseId) || !UUID.test(target.importId)) throw new Error("Not a case or import id.");
-  return target.caseId;
+// Table names are built from ids (DDL takes no parameters): only a real UUID passes.
+function checked(id: string, what: string): string {
+  if (!UUID.test(id)) throw new Error(`Not ${what} id.`);
+  return id;
 }
 
 /** The case's partition of "UsageRecord" (a quoted identifier). */
 export function usagePartition(caseId: string): string {
-  if (!UUID.test(caseId)) throw new Error("Not a case id.");
-  return `usage_partitions."case_${caseId.replace(/-/g, "")}"`;
+  return `usage_partitions."case_${checked(caseId, "a case").replace(/-/g, "")}"`;
 }
 
-/**
- * Makes the case's partition if it does not exist yet. Its own short transaction (the DDL
- * locks the parent table briefly), serialised per case so two first loads do not race.
- */
-export async function ensureUsagePartition(client: pg.ClientBase, caseId: string): Promise<void> {
-  const partition = usagePartition(caseId);
+/** The import's own table, a partition of its case's once loaded. */
+export function importTable(target: TUsageTarget): string {
+  checked(target.caseId, "a case");
+  return `usage_partitions."import_${checked(target.importId, "an import").replace(/-/g, "")}"`;
+}
+
+async function inTransaction(client: pg.ClientBase, work: () => Promise<void>): Promise<void> {
   await client.query("BEGIN");
   try {
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`usage-partition:${caseId}`]);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${partition} PARTITION OF "UsageRecord" FOR VALUES IN ('${caseId}')`,
-    );
+    await work();
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK");
     throw error;
   }
+}
+
+/**
+ * Makes the case's partition if it does not exist yet, itself partitioned by import. Its own
+ * short transaction, serialised per case so two first loads do not race.
+ */
+export async function ensureUsagePartition(client: pg.ClientBase, caseId: string): Promise<void> {
+  const partition = usagePartition(caseId);
+  await inTransaction(client, async () => {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`usage-partition:${caseId}`]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${partition} PARTITION OF "UsageRecord" FOR VALUES IN ('${caseId}') PARTITION BY LIST ("importId")`,
+    );
+  });
+}
+
+/**
+ * A fresh, empty, unattached table for the import's rows (any earlier run's is dropped with its
+ * rollups). The CHECK constraint is what lets ATTACH skip scanning the rows.
+ */
+export async function prepareImportTable(client: pg.ClientBase, target: TUsageTarget): Promise<void> {
+  await ensureUsagePartition(client, target.caseId);
+  await discardImport(client, target);
+  await client.query(
+    `CREATE TABLE ${importTable(target)} (LIKE "UsageRecord" INCLUDING DEFAULTS,
+       CHECK ("caseId" = '${target.caseId}'::uuid AND "importId" = '${target.importId}'::uuid))`,
+  );
 }
 
 /** COPY's text format: backslash escapes for the four characters that would break a row. */
@@ -114,16 +141,15 @@ async function* copyText(target: TUsageTarget, batches: AsyncIterable<TNumberedR
   }
 }
 
-/** Streams the rows into the case's partition with COPY; answers how many were loaded. */
+/** Streams the rows into the import's table with COPY; answers how many were loaded. */
 export async function copyUsageRows(
   client: pg.ClientBase,
   target: TUsageTarget,
   batches: AsyncIterable<TNumberedRow[]>,
   onRows: (n: number) => void = () => {},
 ): Promise<number> {
-  const partition = usagePartition(caseIdOf(target));
   const columns = COLUMNS.map((c) => `"${c}"`).join(", ");
-  const sink = client.query(copyFrom(`COPY ${partition} (${columns}) FROM STDIN`));
+  const sink = client.query(copyFrom(`COPY ${importTable(target)} (${columns}) FROM STDIN`));
   await pipeline(Readable.from(copyText(target, batches, onRows)), sink);
   return Number(sink.rowCount ?? 0);
 }
@@ -133,7 +159,7 @@ export async function copyUsageRows(
  * network (/24 for IPv4, /48 for IPv6) × model × endpoint, and what each account was seen with.
  */
 export async function writeUsageRollups(client: pg.ClientBase, target: TUsageTarget): Promise<void> {
-  const partition = usagePartition(caseIdOf(target));
+  const partition = importTable(target);
   const params = [target.caseId, target.importId];
   await client.query(
     `INSERT INTO "UsageHourly" ("caseId", "importId", hour, "accountId", "apiKeyId", network, model, endpoint,
@@ -142,8 +168,7 @@ export async function writeUsageRollups(client: pg.ClientBase, target: TUsageTar
             coalesce(network(set_masklen(ip, CASE family(ip) WHEN 4 THEN 24 ELSE 48 END))::text, ''), coalesce(model, ''),
             coalesce(endpoint, ''), sum(requests), sum("inputTokens"), sum("outputTokens"), sum("cachedTokens"),
             sum(CASE WHEN "rateLimited" THEN requests ELSE 0 END), count(*)
-     FROM ${partition} WHERE "caseId" = $1::uuid AND "importId" = $2::uuid
-     GROUP BY 3, 4, 5, 6, 7, 8`,
+     FROM ${partition} GROUP BY 3, 4, 5, 6, 7, 8`,
     params,
   );
   await client.query(
@@ -158,30 +183,39 @@ export async function writeUsageRollups(client: pg.ClientBase, target: TUsageTar
        ('PAYMENT', r."paymentFingerprint"),
        ('DEVICE', r."deviceFingerprint")
      ) AS a(kind, value)
-     WHERE r."caseId" = $1::uuid AND r."importId" = $2::uuid AND r."accountId" IS NOT NULL AND a.value IS NOT NULL
+     WHERE r."accountId" IS NOT NULL AND a.value IS NOT NULL
      GROUP BY r."accountId", a.kind, a.value`,
     params,
   );
 }
 
-/** Removes an import's rows and rollups (the caller's transaction decides when it shows). */
-export async function deleteUsage(client: pg.ClientBase, target: TUsageTarget): Promise<number> {
-  const partition = usagePartition(caseIdOf(target));
-  const params = [target.caseId, target.importId];
-  await client.query(`DELETE FROM "UsageAttribute" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid`, params);
-  await client.query(`DELETE FROM "UsageHourly" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid`, params);
-  const exists = await client.query("SELECT to_regclass($1) IS NOT NULL AS ok", [partition]);
-  if (!exists.rows[0]?.ok) return 0;
-  const { rowCount } = await client.query(`DELETE FROM ${partition} WHERE "importId" = $1::uuid`, [target.importId]);
-  return rowCount ?? 0;
+/**
+ * Makes the import's rows part of the case's usage: BRIN index, statistics (nothing else
+ * gathers them: PGlite has no autovacuum, and a server may run without it), then ATTACH.
+ * Run inside the caller's transaction that marks the import loaded, so both show at once.
+ */
+export async function attachImport(client: pg.ClientBase, target: TUsageTarget): Promise<void> {
+  const table = importTable(target);
+  await client.query(
+    `CREATE INDEX IF NOT EXISTS "import_${target.importId.replace(/-/g, "")}_occurredAt" ON ${table} USING brin ("occurredAt")`,
+  );
+  await client.query(`ANALYZE ${table}`);
+  await client.query(
+    `ALTER TABLE ${usagePartition(target.caseId)} ATTACH PARTITION ${table} FOR VALUES IN ('${target.importId}')`,
+  );
 }
 
 /**
- * Statistics for what was just loaded: nothing else gathers them (PGlite has no autovacuum, and
- * a server may run without it), and without them the planner misjudges every usage query.
+ * Removes an import's rows (attached or not) and rollups; answers whether it had a table. In
+ * the caller's transaction, so a deletion shows whole or not at all.
  */
-export async function analyzeUsage(client: pg.ClientBase, caseId: string): Promise<void> {
-  await client.query(`ANALYZE ${usagePartition(caseId)}`);
-  await client.query(`ANALYZE "UsageHourly"`);
-  await client.query(`ANALYZE "UsageAttribute"`);
+export async function discardImport(client: pg.ClientBase, target: TUsageTarget): Promise<boolean> {
+  const table = importTable(target);
+  const params = [target.caseId, target.importId];
+  await client.query(`DELETE FROM "UsageAttribute" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid`, params);
+  await client.query(`DELETE FROM "UsageHourly" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid`, params);
+  const { rows } = await client.query("SELECT to_regclass($1) IS NOT NULL AS present", [table]);
+  if (!rows[0]?.present) return false;
+  await client.query(`DROP TABLE ${table}`);
+  return true;
 }

@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { withPgClient } from "@/lib/db";
-import { copyUsageRows, ensureUsagePartition, writeUsageRollups, type TNumberedRow } from "@/lib/usage/load";
+import {
+  attachImport,
+  copyUsageRows,
+  prepareImportTable,
+  writeUsageRollups,
+  type TNumberedRow,
+} from "@/lib/usage/load";
 
 // Synthetic usage for tests: rows described by account, hour and count, loaded as one import
 // of a new case through the real COPY and rollup path.
@@ -35,8 +41,7 @@ export const usageRow = (s: TSpec, line: number): TNumberedRow => ({
 export async function loadUsage(specs: TSpec[], caseId: string = randomUUID()) {
   const target = { caseId, importId: randomUUID() };
   await withPgClient(async (client) => {
-    await ensureUsagePartition(client, target.caseId);
-    await client.query("BEGIN");
+    await prepareImportTable(client, target);
     await copyUsageRows(
       client,
       target,
@@ -45,6 +50,8 @@ export async function loadUsage(specs: TSpec[], caseId: string = randomUUID()) {
       })(),
     );
     await writeUsageRollups(client, target);
+    await client.query("BEGIN");
+    await attachImport(client, target);
     await client.query("COMMIT");
   });
   return target;
