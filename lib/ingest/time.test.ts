@@ -46,6 +46,9 @@ describe("readTime, automatic", () => {
     ["yesterday", /not a time in any known format/],
     ["", /empty/],
     ["31 Feb 2025 10:00:00 +0000", /does not exist/],
+    ["2026-02-30T00:00:00Z", /does not exist/], // JavaScript alone would read 2 March
+    ["2026-02-31T00:00:00+01:00", /does not exist/],
+    ["2026-13-01T00:00:00Z", /does not exist/],
     ["2300-01-01T00:00:00Z", /outside 1970–2199/],
   ])("refuses %j", (value, reason) => {
     expect(at(value).reason).toMatch(reason);

@@ -117,7 +117,10 @@ function readUs12h(v: string, timeZone: string): TTimeRead {
 
 function readIso(v: string, timeZone: string): TTimeRead {
   if (!ISO_START.test(v)) return fail(`${quote(v)} is not an ISO 8601 time.`);
-  if (HAS_OFFSET.test(v)) return { ok: true, date: new Date(v.replace(" ", "T")), as: "iso" };
+  if (HAS_OFFSET.test(v)) {
+    if (!dayExists(v)) return fail(`${quote(v)}: that date does not exist.`);
+    return { ok: true, date: new Date(v.replace(" ", "T")), as: "iso" };
+  }
   const r = zonedToUtc(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00` : v, timeZone);
   if (!r.ok) return fail(r.reason.startsWith("Enter") ? `${quote(v)} is not an ISO 8601 time.` : r.reason);
   return { ok: true, date: r.date, as: "iso" };
@@ -126,7 +129,17 @@ function readIso(v: string, timeZone: string): TTimeRead {
 /** Below this, a bare number may be a compact date (20261201) as well as 1970's seconds. */
 const AUTO_EPOCH_MIN = 1e8;
 
+/** The shape most machine logs write (`2026-11-02T10:00:00.123Z`): parsed without the ladder below. */
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+
+/** JavaScript moves 30 February to 2 March; a time that names a day that does not exist is refused. */
+function dayExists(v: string): boolean {
+  const [y, m, d] = [+v.slice(0, 4), +v.slice(5, 7), +v.slice(8, 10)];
+  return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
 function readAuto(v: string, timeZone: string): TTimeRead {
+  if (ISO_UTC.test(v)) return readIso(v, timeZone);
   if (NUMBER.test(v)) {
     if (Math.abs(Number(v)) < AUTO_EPOCH_MIN)
       return fail(`${quote(v)} is too short to tell which time it is: choose the time format explicitly.`);
