@@ -9,6 +9,7 @@ import type { TActor } from "@/lib/auth/session";
 import { ValidationError } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
 import { addCustody, loadEvidence } from "@/lib/evidence/access";
+import { visibleItemWhere } from "@/lib/auth/visibility";
 
 export type TIntegrity = "INTACT" | "MISMATCH" | "MISSING";
 export type TVerifyResult = { id: string; title: string; status: TIntegrity; actual: string | null };
@@ -71,7 +72,7 @@ export async function verifyEvidence(actor: TActor, caseId: unknown, evidenceId:
 export async function verifyCaseEvidence(actor: TActor, caseId: unknown): Promise<TVerifySummary> {
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "evidence.verify");
   const items = await getDb().evidence.findMany({
-    where: { caseId: c.id, purgedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] },
+    where: { caseId: c.id, purgedAt: null, ...visibleItemWhere(actor) },
     orderBy: { createdAt: "asc" },
     select: { id: true, caseId: true, orgId: true, visibility: true, sha256: true, title: true, addedById: true },
   });

@@ -84,9 +84,9 @@ describe("notes", () => {
     const note = await createNote(w.investigator, w.caseId, { body: "evidence of intent" });
     await getDb().case.update({ where: { id: w.caseId }, data: { legalHold: true } });
     await expect(updateNote(w.investigator, note.id, { body: "rewritten", version: 1 })).rejects.toBeInstanceOf(
-      ForbiddenError,
+      ConflictError,
     );
-    await expect(deleteNote(w.lead, note.id)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(deleteNote(w.lead, note.id)).rejects.toBeInstanceOf(ConflictError);
     expect(await getDb().note.findUniqueOrThrow({ where: { id: note.id } })).toMatchObject({
       body: "evidence of intent",
       deletedAt: null,
