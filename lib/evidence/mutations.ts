@@ -53,6 +53,7 @@ async function saveMetadata(
   if (e.deletedAt) throw new ValidationError("Deleted evidence cannot be edited.");
   await getDb().$transaction(async (tx) => {
     await requireNoLegalHold(tx, e.caseId, "its evidence cannot be edited");
+    // visibility: re-reads the item loadEvidence just authorized.
     const before = await tx.evidence.findUniqueOrThrow({
       where: { id: e.id },
       select: Object.fromEntries(EVIDENCE_METADATA_FIELDS.map((f) => [f, true])) as Record<

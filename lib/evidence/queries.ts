@@ -179,6 +179,7 @@ export type TEvidenceDetail = TEvidenceRow & {
 export async function getEvidence(actor: TActor, caseId: unknown, evidenceId: unknown): Promise<TEvidenceDetail> {
   const { evidence: e, access, item } = await loadEvidence(actor, evidenceId, "evidence.read", caseId);
   const db = getDb();
+  // visibility: re-reads the item loadEvidence just authorized.
   const row = await db.evidence.findUniqueOrThrow({
     where: { id: e.id },
     select: {

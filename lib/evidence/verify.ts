@@ -61,6 +61,7 @@ async function check(actor: TActor, e: TTarget): Promise<TVerifyResult> {
 export async function verifyEvidence(actor: TActor, caseId: unknown, evidenceId: unknown): Promise<TVerifyResult> {
   const { evidence: e } = await loadEvidence(actor, evidenceId, "evidence.verify", caseId);
   if (e.purgedAt) throw new ValidationError("This file was purged: there is nothing left to verify.");
+  // visibility: re-reads the item loadEvidence just authorized.
   const { title } = await getDb().evidence.findUniqueOrThrow({ where: { id: e.id }, select: { title: true } });
   return check(actor, { ...e, title });
 }
