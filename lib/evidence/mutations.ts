@@ -7,8 +7,14 @@ import { parseInput } from "@/lib/validation";
 import { getBlobStore } from "@/lib/storage";
 import { requireNoLegalHold } from "@/lib/cases/hold";
 import { addCustody, loadEvidence, type TEvidenceFacts } from "@/lib/evidence/access";
-import { ZDeleteEvidence, ZPurgeEvidence, ZSetPrivilege, ZUpdateEvidence } from "@/lib/evidence/schemas";
-import { EVIDENCE_METADATA_FIELDS, type TUpdateEvidence } from "@/lib/evidence/schemas";
+import {
+  EVIDENCE_METADATA_FIELDS,
+  ZDeleteEvidence,
+  ZPurgeEvidence,
+  ZSetPrivilege,
+  ZUpdateEvidence,
+  type TUpdateEvidence,
+} from "@/lib/evidence/schemas";
 
 const CONFLICT =
   "Someone else changed this evidence after you opened it. Your changes are still in the form: reload the page and apply them again.";
