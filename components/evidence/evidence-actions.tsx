@@ -29,39 +29,6 @@ export function ActionButton({
   );
 }
 
-/** A destructive action that needs a written reason (delete, purge, release). */
-export function ReasonForm({
-  action,
-  label,
-  pendingText,
-  reasonLabel,
-  variant = "danger",
-  hidden = {},
-}: {
-  action: TFormAction;
-  label: string;
-  pendingText: string;
-  reasonLabel: string;
-  variant?: "danger" | "primary";
-  hidden?: Record<string, string>;
-}) {
-  const { state, pending, formRef, onSubmit, refused } = useActionForm(action);
-  return (
-    <form ref={formRef} onSubmit={onSubmit} className="space-y-2">
-      {Object.entries(hidden).map(([k, v]) => (
-        <input key={k} type="hidden" name={k} value={v} />
-      ))}
-      <Field name="reason" label={reasonLabel} state={state}>
-        {(p) => <textarea {...p} rows={2} required defaultValue={refused?.reason} />}
-      </Field>
-      <FormMessage state={state} success="Done." />
-      <SubmitButton variant={variant} pending={pending} pendingText={pendingText}>
-        {label}
-      </SubmitButton>
-    </form>
-  );
-}
-
 type TEditable = {
   version: number;
   title: string;
@@ -119,6 +86,27 @@ export function EvidenceEditForm({ action, evidence }: { action: TFormAction; ev
       </label>
       <FormMessage state={state} success="Saved." />
       <SubmitButton pending={pending}>Save metadata</SubmitButton>
+    </form>
+  );
+}
+
+/** The privilege flag alone: what a legal reviewer of another organisation may change. */
+export function PrivilegeForm({
+  action,
+  evidence,
+}: {
+  action: TFormAction;
+  evidence: Pick<TEditable, "version" | "privileged">;
+}) {
+  const { state, pending, formRef, onSubmit } = useActionForm(action);
+  return (
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-3" aria-label="Privilege" key={evidence.version}>
+      <input type="hidden" name="version" value={evidence.version} />
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="privileged" defaultChecked={evidence.privileged} /> Privileged (legal review)
+      </label>
+      <FormMessage state={state} success="Saved." />
+      <SubmitButton pending={pending}>Save privilege flag</SubmitButton>
     </form>
   );
 }

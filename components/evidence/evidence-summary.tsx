@@ -1,4 +1,5 @@
 import { Badge } from "@/components/ui/badge";
+import { ReleaseBadge } from "@/components/releases/item-release";
 import { formatSize, IntegrityBadge, KindBadge } from "@/components/evidence/evidence-badges";
 import type { TEvidenceDetail } from "@/lib/evidence/queries";
 
@@ -40,7 +41,14 @@ export function EvidenceSummary({ evidence: e, downloadHref }: { evidence: TEvid
     ["Added by", `${e.addedByName} (${e.orgName}), ${utc(e.createdAt)}`],
     ["Source", e.source || "—"],
     ["Collected", `${e.collectedBy || "—"}, ${utc(e.collectedAt)}`],
-    ["Visibility", e.visibility === "OWNER_ORG_ONLY" ? `${e.orgName} only` : "Every organisation on the case"],
+    [
+      "Visibility",
+      e.releaseState === "SHARED" ? (
+        "Every organisation on the case"
+      ) : (
+        <ReleaseBadge key="v" state={e.releaseState} orgName={e.orgName} />
+      ),
+    ],
     [
       "Integrity",
       <span key="i">

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { ReleaseBadge } from "@/components/releases/item-release";
 import { formatSize, IntegrityBadge, KindBadge } from "@/components/evidence/evidence-badges";
 import type { TEvidenceRow } from "@/lib/evidence/queries";
 
@@ -27,7 +28,7 @@ export function EvidenceTable({ caseId, items }: { caseId: string; items: TEvide
                 <div className="flex flex-wrap gap-1 pt-1 text-xs text-slate-500">
                   <span className="font-mono">{e.fileName}</span>
                   {e.privileged && <Badge tone="orange">Privileged</Badge>}
-                  {e.visibility === "OWNER_ORG_ONLY" && <Badge tone="amber">{e.orgName} only</Badge>}
+                  <ReleaseBadge state={e.releaseState} orgName={e.orgName} />
                   {e.deleted && <Badge tone="red">Deleted</Badge>}
                   {e.tags.map((t) => (
                     <Badge key={t}>{t}</Badge>

@@ -108,8 +108,10 @@ export function EvidenceUploader({
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
+    const formElement = event.currentTarget;
+    const form = Object.fromEntries(new FormData(formElement)) as Record<string, string>;
     const queued = entries.filter((e) => e.status === "queued");
+    let failed = 0;
     setBusy(true);
     for (const entry of queued) {
       try {
@@ -144,9 +146,13 @@ export function EvidenceUploader({
           message: result.duplicate ? "Already in this case: linked to the existing item." : "Stored and verified.",
         });
       } catch (error) {
+        failed += 1;
         patch(entry.key, { status: "error", message: error instanceof Error ? error.message : "The upload failed." });
       }
     }
+    // The next file gets a fresh form (a previous file's title or tags would be wrong for it);
+    // after a failure the form stays as typed, for the retry.
+    if (queued.length > 0 && failed === 0) formElement.reset();
     setBusy(false);
     router.refresh();
   }

@@ -4,6 +4,7 @@ import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import type { TNoteView } from "@/lib/notes/queries";
 import { FormMessage, SubmitButton, useActionForm, type TFormAction, type TFormState } from "@/components/ui/form";
+import { ItemRelease, ReleaseBadge, type TReleaseActions } from "@/components/releases/item-release";
 
 /** A note as the card shows it: the lib view with its times made strings for the client. */
 export type TNoteCard = Omit<TNoteView, "createdAt" | "updatedAt"> & { createdAt: string; edited: boolean };
@@ -12,45 +13,8 @@ type Props = {
   note: TNoteCard;
   rendered: React.ReactNode;
   direct: boolean;
-  actions: {
-    update: TFormAction;
-    remove: TFormAction;
-    release: TFormAction;
-    decide: TFormAction;
-    withdraw: TFormAction;
-  };
+  actions: { update: TFormAction; remove: TFormAction } & TReleaseActions;
 };
-
-function ReasonForm({
-  action,
-  hidden,
-  label,
-  button,
-}: {
-  action: TFormAction;
-  hidden: Record<string, string>;
-  label: string;
-  button: string;
-}) {
-  const { state, pending, formRef, onSubmit } = useActionForm(action, { resetOnSuccess: true });
-  return (
-    <form ref={formRef} onSubmit={onSubmit} className="mt-2 flex flex-wrap items-end gap-2">
-      {Object.entries(hidden).map(([k, v]) => (
-        <input key={k} type="hidden" name={k} value={v} />
-      ))}
-      <label className="flex flex-1 flex-col gap-1 text-sm">
-        <span className="font-medium text-slate-700">{label}</span>
-        <input name="reason" required minLength={3} className="rounded-md border border-slate-300 px-2 py-1.5" />
-      </label>
-      <SubmitButton variant="secondary" pending={pending}>
-        {button}
-      </SubmitButton>
-      <div className="w-full">
-        <FormMessage state={state} />
-      </div>
-    </form>
-  );
-}
 
 export function NoteCard({ note, rendered, direct, actions }: Props) {
   const [editing, setEditing] = useState(false);
@@ -64,8 +28,6 @@ export function NoteCard({ note, rendered, direct, actions }: Props) {
     return result;
   });
   const [removeState, remove] = useActionState(actions.remove, { ok: false });
-  const [decideState, decide] = useActionState(actions.decide, { ok: false });
-  const orgOnly = note.visibility === "OWNER_ORG_ONLY";
   return (
     <article
       aria-label={`Note by ${note.authorName}`}
@@ -76,19 +38,7 @@ export function NoteCard({ note, rendered, direct, actions }: Props) {
         <span>{note.orgName}</span>
         <time dateTime={note.createdAt}>{note.createdAt.slice(0, 16).replace("T", " ")} UTC</time>
         {note.edited && <span>(edited)</span>}
-        <span
-          className={`rounded-full px-2 py-0.5 font-medium ${orgOnly ? "bg-amber-100 text-amber-900" : "bg-green-50 text-green-800"}`}
-        >
-          {orgOnly ? `${note.orgName} only` : "All case organisations"}
-        </span>
-        {note.release?.status === "PENDING" && (
-          <span className="rounded-full bg-blue-50 px-2 py-0.5 font-medium text-blue-800">
-            Release awaiting approval
-          </span>
-        )}
-        {note.release?.status === "WITHDRAWN" && (
-          <span className="rounded-full bg-slate-100 px-2 py-0.5 font-medium">Release withdrawn</span>
-        )}
+        <ReleaseBadge state={note.releaseState} orgName={note.orgName} />
       </header>
       {editing ? (
         <form onSubmit={submitUpdate} className="space-y-2">
@@ -149,42 +99,11 @@ export function NoteCard({ note, rendered, direct, actions }: Props) {
         </div>
       )}
       <FormMessage state={removeState} />
-      {note.can.release && (
-        <ReasonForm
-          action={actions.release}
-          hidden={{ itemType: "note", itemId: note.id }}
-          label="Release to partner organisations — what and why"
-          button="Release"
-        />
-      )}
-      {note.can.approve && note.release && (
-        <form action={decide} className="mt-2 space-y-2 rounded-md bg-blue-50 p-3 text-sm">
-          <input type="hidden" name="releaseId" value={note.release.id} />
-          <p>
-            {note.release.requestedByName} asks to release this note: “{note.release.reason}”
-          </p>
-          <div className="flex gap-2">
-            <button
-              name="approve"
-              value="approve"
-              className="bg-brand-600 rounded-md px-3 py-1.5 font-medium text-white"
-            >
-              Approve release
-            </button>
-            <button name="approve" value="reject" className="rounded-md border border-slate-300 bg-white px-3 py-1.5">
-              Reject
-            </button>
-          </div>
-          <FormMessage state={decideState} />
-        </form>
-      )}
-      {note.can.withdraw && note.release && (
-        <ReasonForm
-          action={actions.withdraw}
-          hidden={{ releaseId: note.release.id }}
-          label="Withdraw the release — why"
-          button="Withdraw release"
-        />
+      {/* Only where there is something to do or to know: a reader of another organisation sees the badge alone. */}
+      {(note.can.release || note.can.approve || note.can.withdraw || note.release) && (
+        <div className="mt-3">
+          <ItemRelease itemType="note" item={note} orgName={note.orgName} actions={actions} />
+        </div>
       )}
     </article>
   );

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage, SubmitButton, useActionForm, type TFormAction } from "@/components/ui/form";
-import { EventRelease, type TReleaseActions } from "@/components/timeline/event-release";
+import { ItemRelease, type TReleaseActions } from "@/components/releases/item-release";
 import { useTimeZone } from "@/components/timeline/use-time-zone";
 import { CONFIDENCE_LABELS, CONFIDENCES, EVENT_CATEGORIES, EVENT_CATEGORY_LABELS } from "@/lib/timeline/schemas";
 import { offsetLabel, utcToZonedInput } from "@/lib/timeline/time";
@@ -160,7 +160,13 @@ export function EventForm({ action, remove, releaseActions, event, direct, orgNa
         </div>
       </form>
       {event && releaseActions && (
-        <EventRelease event={event} orgName={orgName} actions={releaseActions} onDone={onDone} />
+        <ItemRelease
+          itemType="timeline_event"
+          item={event}
+          orgName={orgName}
+          actions={releaseActions}
+          onDone={onDone}
+        />
       )}
       {event && remove && event.can.delete && <DeleteEvent event={event} action={remove} onDone={onDone} />}
     </div>

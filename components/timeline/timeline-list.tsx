@@ -2,7 +2,7 @@
 
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { ReleaseBadge } from "@/components/timeline/event-release";
+import { ReleaseBadge } from "@/components/releases/item-release";
 import { useTimeZone } from "@/components/timeline/use-time-zone";
 import { CONFIDENCE_LABELS, EVENT_CATEGORY_LABELS, type TEventCategory } from "@/lib/timeline/schemas";
 import { offsetLabel, utcToZonedInput, zonedDay } from "@/lib/timeline/time";

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { TFormAction } from "@/components/ui/form";
 import { EventForm } from "@/components/timeline/event-form";
-import type { TReleaseActions } from "@/components/timeline/event-release";
+import type { TReleaseActions } from "@/components/releases/item-release";
 import { TimelineList } from "@/components/timeline/timeline-list";
 import { TimeZonePicker } from "@/components/timeline/time-zone-picker";
 import type { TTimelineEventView, TTimelineOptions, TTimelinePage } from "@/lib/timeline/queries";

@@ -38,6 +38,7 @@ export type TCaseAction = (typeof CASE_ACTIONS)[number];
 export const ITEM_ACTIONS = [
   "item.read",
   "item.edit",
+  "item.delete",
   "item.release",
   "item.approve_release",
   "item.withdraw_release",
@@ -143,8 +144,10 @@ export function canListCaseMetadata(actor: TPolicyActor, facts: Omit<TCaseFacts,
 }
 
 /**
- * Items marked owner-organisation-only exist only for members of that organisation. Releasing,
- * approving and withdrawing are decisions of the item's own organisation.
+ * Items marked owner-organisation-only exist only for members of that organisation. Editing,
+ * deleting, releasing, approving and withdrawing are decisions of the item's own organisation:
+ * another organisation's item is read-only, whatever the reader's role there (a partner's lead
+ * moderates the partner's notes, never the owner's).
  */
 export function canOnItem(
   actor: TPolicyActor,
@@ -160,7 +163,13 @@ export function canOnItem(
     case "item.read":
       return true;
     case "item.edit":
-      return item.authorId === actor.id && canOnCase(actor, "note.create", facts);
+      return sameOrg && item.authorId === actor.id && canOnCase(actor, "note.create", facts);
+    case "item.delete":
+      return (
+        sameOrg &&
+        ((item.authorId === actor.id && canOnCase(actor, "note.create", facts)) ||
+          canOnCase(actor, "note.moderate", facts))
+      );
     case "item.release":
     case "item.withdraw_release":
       return sameOrg && effectiveCaseRole(actor, facts) === "LEAD";
@@ -180,7 +189,8 @@ export function canOnItem(
 
 export const EVIDENCE_ACTIONS = [
   "evidence.read",
-  "evidence.edit",
+  "evidence.edit", // every metadata field
+  "evidence.flag_privilege", // the privilege flag alone
   "evidence.verify",
   "evidence.delete",
   "evidence.purge",
@@ -188,9 +198,11 @@ export const EVIDENCE_ACTIONS = [
 export type TEvidenceAction = (typeof EVIDENCE_ACTIONS)[number];
 
 /**
- * Evidence is an item (visibility and release exactly as notes) with its own rules on top:
- * metadata is edited by the uploader, a lead of its organisation, or a legal reviewer (who
- * flags privilege); only a lead of its organisation tombstones it; only an admin purges the
+ * Evidence is an item (visibility and release exactly as notes) with its own rules on top, all
+ * from the effective case role (a capped role counts as what it is capped to): metadata is
+ * edited by the uploader, a lead or a legal reviewer of its organisation; a legal reviewer of
+ * any organisation that sees it may flag it privileged, and change nothing else of another
+ * organisation's item; only a lead of its organisation tombstones it; only an admin purges the
  * blob of a tombstone, and only as a member who can see it. The legal hold is checked by the
  * mutation (a state of the case, not a permission).
  */
@@ -202,6 +214,7 @@ export function canOnEvidence(
 ): boolean {
   if (!canOnItem(actor, "item.read", facts, item)) return false;
   const sameOrg = item.orgId === actor.orgId;
+  const role = effectiveCaseRole(actor, facts);
   switch (action) {
     case "evidence.read":
       return true;
@@ -209,10 +222,13 @@ export function canOnEvidence(
       return canOnCase(actor, "evidence.verify", facts);
     case "evidence.edit":
       return (
-        (item.authorId === actor.id && canOnCase(actor, "evidence.create", facts)) ||
-        (sameOrg && facts.memberRole === "LEAD") ||
-        facts.memberRole === "LEGAL_REVIEWER"
+        sameOrg &&
+        ((item.authorId === actor.id && canOnCase(actor, "evidence.create", facts)) ||
+          role === "LEAD" ||
+          role === "LEGAL_REVIEWER")
       );
+    case "evidence.flag_privilege":
+      return role === "LEGAL_REVIEWER" || canOnEvidence(actor, "evidence.edit", facts, item);
     case "evidence.delete":
       return sameOrg && canOnCase(actor, "evidence.delete", facts);
     case "evidence.purge":

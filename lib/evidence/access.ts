@@ -41,6 +41,7 @@ export async function loadEvidence(
   action: TEvidenceAction,
   caseId?: unknown,
 ): Promise<TLoadedEvidence> {
+  // visibility: one item by id, decided by canOnEvidence below (NotFound if not visible).
   const evidence = await getDb().evidence.findUnique({ where: { id: parseId(evidenceId) }, select: EVIDENCE_FACTS });
   if (!evidence || (caseId !== undefined && parseId(caseId) !== evidence.caseId)) throw new NotFoundError();
   const access = await loadCaseFacts(actor, evidence.caseId);
@@ -52,7 +53,9 @@ export async function loadEvidence(
 
 const FORBIDDEN: Record<TEvidenceAction, string> = {
   "evidence.read": "You cannot see this evidence.",
-  "evidence.edit": "Only the uploader, a lead of its organisation or a legal reviewer can edit this evidence.",
+  "evidence.edit":
+    "Only the uploader, a lead or a legal reviewer of the evidence's organisation can edit it. A legal reviewer of another organisation may flag it privileged.",
+  "evidence.flag_privilege": "Only a legal reviewer, or someone who may edit this evidence, can flag it privileged.",
   "evidence.verify": "Your role on this case cannot run integrity checks.",
   "evidence.delete": "Only a lead of the evidence's organisation can delete it.",
   "evidence.purge": "Only an administrator can purge a deleted file.",

@@ -2,18 +2,25 @@ import "server-only";
 import { getDb } from "@/lib/db";
 import { orgOnly, recordAudit } from "@/lib/audit/record";
 import type { TActor } from "@/lib/auth/session";
-import { ConflictError, ValidationError } from "@/lib/errors";
+import { ConflictError, ForbiddenError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { getBlobStore } from "@/lib/storage";
-import { addCustody, loadEvidence } from "@/lib/evidence/access";
-import { ZDeleteEvidence, ZPurgeEvidence, ZUpdateEvidence } from "@/lib/evidence/schemas";
+import { requireNoLegalHold } from "@/lib/cases/hold";
+import { addCustody, loadEvidence, type TEvidenceFacts } from "@/lib/evidence/access";
+import {
+  EVIDENCE_METADATA_FIELDS,
+  ZDeleteEvidence,
+  ZPurgeEvidence,
+  ZSetPrivilege,
+  ZUpdateEvidence,
+  type TUpdateEvidence,
+} from "@/lib/evidence/schemas";
 
 const CONFLICT =
   "Someone else changed this evidence after you opened it. Your changes are still in the form: reload the page and apply them again.";
 const HOLD = "This case is under legal hold: evidence cannot be deleted or purged until a lead lifts the hold.";
-const FIELDS = ["title", "kind", "source", "collectedAt", "collectedBy", "description", "tags", "privileged"] as const;
 
-/** Edits the metadata (the file itself is immutable), refusing a stale version. */
+/** Edits the metadata (the file itself is immutable), refusing a stale version or a legal hold. */
 export async function updateEvidence(
   actor: TActor,
   caseId: unknown,
@@ -21,19 +28,53 @@ export async function updateEvidence(
   input: unknown,
 ): Promise<void> {
   const { evidence: e } = await loadEvidence(actor, evidenceId, "evidence.edit", caseId);
-  if (e.deletedAt) throw new ValidationError("Deleted evidence cannot be edited.");
   const { version, ...data } = parseInput(ZUpdateEvidence, input);
+  await saveMetadata(actor, e, version, data);
+}
+
+/**
+ * Flags (or unflags) the evidence privileged, and nothing else: what a legal reviewer of another
+ * organisation may do to an item they see. Any other field in the input is refused, not ignored,
+ * so a forged form cannot pass an edit off as a flag.
+ */
+export async function setEvidencePrivilege(
+  actor: TActor,
+  caseId: unknown,
+  evidenceId: unknown,
+  input: unknown,
+): Promise<void> {
+  const { evidence: e } = await loadEvidence(actor, evidenceId, "evidence.flag_privilege", caseId);
+  const others = EVIDENCE_METADATA_FIELDS.filter((f) => f !== "privileged" && Object.hasOwn(Object(input), f));
+  if (others.length) throw new ForbiddenError(`Only the privilege flag can be changed here, not ${others.join(", ")}.`);
+  const { version, privileged } = parseInput(ZSetPrivilege, input);
+  await saveMetadata(actor, e, version, { privileged });
+}
+
+async function saveMetadata(
+  actor: TActor,
+  e: TEvidenceFacts,
+  version: number,
+  data: Partial<Omit<TUpdateEvidence, "version">>,
+): Promise<void> {
+  if (e.deletedAt) throw new ValidationError("Deleted evidence cannot be edited.");
   await getDb().$transaction(async (tx) => {
+    await requireNoLegalHold(tx, e.caseId, "its evidence cannot be edited");
+    // visibility: re-reads the item loadEvidence just authorized.
     const before = await tx.evidence.findUniqueOrThrow({
       where: { id: e.id },
-      select: Object.fromEntries(FIELDS.map((f) => [f, true])) as Record<(typeof FIELDS)[number], true>,
+      select: Object.fromEntries(EVIDENCE_METADATA_FIELDS.map((f) => [f, true])) as Record<
+        (typeof EVIDENCE_METADATA_FIELDS)[number],
+        true
+      >,
     });
     const { count } = await tx.evidence.updateMany({
-      where: { id: e.id, version },
+      where: { id: e.id, version, deletedAt: null },
       data: { ...data, version: { increment: 1 } },
     });
     if (count === 0) throw new ConflictError(CONFLICT);
-    const changed = FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(data[f]));
+    const changed = EVIDENCE_METADATA_FIELDS.filter(
+      (f) => f in data && JSON.stringify(before[f]) !== JSON.stringify(data[f as keyof typeof data]),
+    );
     await addCustody(
       tx,
       e.id,
@@ -121,6 +162,7 @@ export async function purgeEvidence(
       data: { purgedAt: new Date(), version: { increment: 1 } },
     });
     if (count === 0) throw new ValidationError("This file has already been purged.");
+    // visibility: reference count of the blob across every case, never shown to anyone.
     const sharers = await tx.evidence.count({ where: { sha256: e.sha256, purgedAt: null } });
     await addCustody(
       tx,

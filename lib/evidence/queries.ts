@@ -7,7 +7,9 @@ import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { NotFoundError } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
+import { visibleItemSql, visibleItemWhere } from "@/lib/auth/visibility";
 import { addCustody, loadEvidence } from "@/lib/evidence/access";
+import { getItemReleases, type TItemRelease, type TReleaseState } from "@/lib/releases/queries";
 import { readPreview, type TPreview } from "@/lib/evidence/preview";
 import { EVIDENCE_PAGE_SIZE, type TEvidenceFilters } from "@/lib/evidence/schemas";
 import { IMAGE_PREVIEW_TYPES } from "@/lib/evidence/sniff";
@@ -29,6 +31,7 @@ export type TEvidenceRow = {
   collectedAt: Date | null;
   createdAt: Date;
   deleted: boolean;
+  releaseState: TReleaseState;
 };
 export type TEvidenceList = {
   items: TEvidenceRow[];
@@ -54,25 +57,25 @@ const ROW = {
   collectedAt: true,
   createdAt: true,
   deletedAt: true,
+  orgId: true,
+  addedById: true,
   addedBy: { select: { name: true, org: { select: { id: true, name: true } } } },
 } as const satisfies Prisma.EvidenceSelect;
 
-const toRow = ({
-  addedBy,
-  size,
-  deletedAt,
-  ...e
-}: Prisma.EvidenceGetPayload<{ select: typeof ROW }>): TEvidenceRow => ({
+type TRowRecord = Prisma.EvidenceGetPayload<{ select: typeof ROW }>;
+
+const itemFacts = (e: TRowRecord) => ({ id: e.id, orgId: e.orgId, visibility: e.visibility, authorId: e.addedById });
+
+const toRow = (
+  { addedBy, size, deletedAt, orgId: _orgId, addedById: _addedById, ...e }: TRowRecord,
+  releaseState: TReleaseState,
+): TEvidenceRow => ({
   ...e,
   size: Number(size),
   orgName: addedBy.org.name,
   addedByName: addedBy.name,
   deleted: deletedAt !== null,
-});
-
-/** The SQL form of canOnItem's visibility rule: owner-org-only items of other organisations do not exist. */
-const visibleTo = (actor: TActor): Prisma.EvidenceWhereInput => ({
-  OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }],
+  releaseState,
 });
 
 const ORDER: Record<TEvidenceFilters["sort"], (dir: "asc" | "desc") => Prisma.EvidenceOrderByWithRelationInput[]> = {
@@ -87,7 +90,7 @@ export async function listEvidence(actor: TActor, caseId: unknown, filters: TEvi
   const { case: c } = await requireCaseAccess(actor, caseId, "case.read");
   const conditions: Prisma.EvidenceWhereInput[] = [
     { caseId: c.id },
-    visibleTo(actor),
+    visibleItemWhere(actor),
     filters.deleted ? { deletedAt: { not: null } } : { deletedAt: null },
   ];
   if (filters.kind) conditions.push({ kind: filters.kind });
@@ -106,13 +109,14 @@ export async function listEvidence(actor: TActor, caseId: unknown, filters: TEvi
       select: ROW,
     }),
     db.evidence.findMany({
-      where: { caseId: c.id, ...visibleTo(actor) },
+      where: { caseId: c.id, ...visibleItemWhere(actor) },
       distinct: ["orgId"],
       select: { orgId: true },
     }),
-    db.$queryRaw<{ tag: string }[]>`SELECT DISTINCT t AS tag FROM "Evidence", unnest("tags") AS t
-      WHERE "caseId" = ${c.id}::uuid AND "deletedAt" IS NULL AND ("visibility" = 'ALL_CASE_ORGS' OR "orgId" = ${actor.orgId}::uuid) ORDER BY 1 LIMIT 200`,
+    db.$queryRaw<{ tag: string }[]>`SELECT DISTINCT t AS tag FROM "Evidence" ev, unnest(ev."tags") AS t
+      WHERE ev."caseId" = ${c.id}::uuid AND ev."deletedAt" IS NULL AND ${visibleItemSql(actor, "ev")} ORDER BY 1 LIMIT 200`,
   ]);
+  const releases = await getItemReleases(actor, c.id, "evidence", rows.map(itemFacts));
   const orgs = await db.organization.findMany({
     where: { id: { in: orgIds.map((o) => o.orgId) } },
     orderBy: { name: "asc" },
@@ -127,7 +131,7 @@ export async function listEvidence(actor: TActor, caseId: unknown, filters: TEvi
     details: { count: rows.length, total },
   });
   return {
-    items: rows.map(toRow),
+    items: rows.map((r) => toRow(r, releases.get(r.id)!.state)),
     total,
     page: filters.page,
     pageCount: Math.max(1, Math.ceil(total / EVIDENCE_PAGE_SIZE)),
@@ -157,13 +161,25 @@ export type TEvidenceDetail = TEvidenceRow & {
   purgedAt: Date | null;
   custody: TCustodyRow[];
   preview: TPreview;
-  can: { edit: boolean; verify: boolean; delete: boolean; purge: boolean; release: boolean };
+  releaseState: TReleaseState;
+  release: TItemRelease["release"];
+  can: {
+    edit: boolean;
+    flagPrivilege: boolean;
+    verify: boolean;
+    delete: boolean;
+    purge: boolean;
+  } & TItemRelease["can"];
 };
 
-/** The item page: metadata, custody and a safe preview. Audited, and recorded in custody as a view. */
+/**
+ * The item page: metadata, custody, a safe preview and the release controls. Audited, and
+ * recorded in custody as a view (once per reader and item per VIEW_WINDOW_MINUTES).
+ */
 export async function getEvidence(actor: TActor, caseId: unknown, evidenceId: unknown): Promise<TEvidenceDetail> {
   const { evidence: e, access, item } = await loadEvidence(actor, evidenceId, "evidence.read", caseId);
   const db = getDb();
+  // visibility: re-reads the item loadEvidence just authorized.
   const row = await db.evidence.findUniqueOrThrow({
     where: { id: e.id },
     select: {
@@ -182,7 +198,7 @@ export async function getEvidence(actor: TActor, caseId: unknown, evidenceId: un
     ? ({ kind: "none", reason: "Deleted evidence is not previewed." } as const)
     : await readPreview(e);
   await db.$transaction(async (tx) => {
-    await addCustody(tx, e.id, actor.id, "VIEWED", e.sha256);
+    await addViewOnce(tx, e.id, actor.id, e.sha256);
     await recordAudit(
       {
         actorId: actor.id,
@@ -202,8 +218,9 @@ export async function getEvidence(actor: TActor, caseId: unknown, evidenceId: un
   });
   const allowed = (a: Parameters<typeof canOnEvidence>[1]) => canOnEvidence(actor, a, access.facts, item);
   const live = e.deletedAt === null;
+  const release = (await getItemReleases(actor, e.caseId, "evidence", [itemFacts(row)])).get(e.id)!;
   return {
-    ...toRow(row),
+    ...toRow(row, release.state),
     caseId: row.caseId,
     source: row.source,
     collectedBy: row.collectedBy,
@@ -215,15 +232,41 @@ export async function getEvidence(actor: TActor, caseId: unknown, evidenceId: un
     purgedAt: row.purgedAt,
     custody: custody.map(({ actor: a, id, ...c }) => ({ ...c, id: String(id), actorName: a.name })),
     preview,
+    releaseState: release.state,
+    release: release.release,
     can: {
       edit: live && allowed("evidence.edit"),
+      flagPrivilege: live && allowed("evidence.flag_privilege"),
       verify: e.purgedAt === null && allowed("evidence.verify"),
       delete: live && allowed("evidence.delete"),
       purge: !live && e.purgedAt === null && allowed("evidence.purge"),
-      release:
-        live && e.visibility === "OWNER_ORG_ONLY" && access.facts.memberRole === "LEAD" && e.orgId === actor.orgId,
+      release: live && release.can.release,
+      approve: live && release.can.approve,
+      withdraw: live && release.can.withdraw,
     },
   };
+}
+
+/** A reader's views of one item within this window are one custody row: reloads are not events. */
+export const VIEW_WINDOW_MINUTES = 5;
+
+/**
+ * Records a view in custody unless the same reader already viewed the item within the window.
+ * Decided in the database (under a lock on reader and item), so it holds across instances and
+ * concurrent renders.
+ */
+async function addViewOnce(tx: Prisma.TransactionClient, evidenceId: string, actorId: string, sha256: string) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`view:${evidenceId}:${actorId}`}, 0))`;
+  const recent = await tx.custodyEvent.findFirst({
+    where: {
+      evidenceId,
+      actorId,
+      action: "VIEWED",
+      occurredAt: { gte: new Date(Date.now() - VIEW_WINDOW_MINUTES * 60_000) },
+    },
+    select: { id: true },
+  });
+  if (!recent) await addCustody(tx, evidenceId, actorId, "VIEWED", sha256);
 }
 
 export type TEvidenceFile = { stream: Readable; fileName: string; mimeType: string; size: number; sha256: string };

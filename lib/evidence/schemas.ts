@@ -99,6 +99,10 @@ export const ZUpdateEvidence = z.object({
 });
 export type TUpdateEvidence = z.infer<typeof ZUpdateEvidence>;
 
+/** The privilege flag alone (lib/evidence/mutations.ts refuses any other metadata field). */
+export const ZSetPrivilege = ZUpdateEvidence.pick({ version: true, privileged: true });
+export const EVIDENCE_METADATA_FIELDS = Object.keys(metadata) as (keyof typeof metadata)[];
+
 const reason = z
   .string({ message: "Give a reason." })
   .trim()

@@ -13,6 +13,7 @@ import { tooLarge } from "@/lib/storage/meter";
 import { addCustody } from "@/lib/evidence/access";
 import { ZSha256, ZUploadMetadata, type TUploadMetadata } from "@/lib/evidence/schemas";
 import { checkDeclaredType } from "@/lib/evidence/sniff";
+import { visibleItemWhere } from "@/lib/auth/visibility";
 
 /**
  * An upload as the route handler receives it. The body is the raw file (never multipart, never
@@ -85,7 +86,7 @@ export async function uploadEvidence(actor: TActor, caseId: unknown, upload: TEv
     }
     const mimeType = checkDeclaredType(meta.mimeType, staged.head);
     await staged.commit();
-    return await saveRow(actor, c, { ...meta, mimeType }, staged);
+    return await saveRow(actor, c, { ...meta, mimeType }, staged, expected !== null);
   } finally {
     await staged.discard();
   }
@@ -96,6 +97,7 @@ async function saveRow(
   c: { id: string; releaseMode: string },
   meta: TUploadMetadata,
   blob: TStagedBlob,
+  verified: boolean,
 ): Promise<TUploadResult> {
   const { sha256, size } = blob;
   const visibility = c.releaseMode === "DIRECT" ? meta.visibility : "OWNER_ORG_ONLY";
@@ -106,7 +108,7 @@ async function saveRow(
     if (!(await getBlobStore().exists(sha256)))
       throw new ConflictError("The stored file was removed at the same moment. Upload it again.");
     const existing = await tx.evidence.findFirst({
-      where: { caseId: c.id, sha256, deletedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] },
+      where: { caseId: c.id, sha256, deletedAt: null, ...visibleItemWhere(actor) },
       orderBy: { createdAt: "asc" },
       select: { id: true, orgId: true, visibility: true },
     });
@@ -143,6 +145,8 @@ async function saveRow(
         addedById: actor.id,
         size: BigInt(size),
         sha256,
+        // The client's hash matched what the server stored: that is an integrity check.
+        ...(verified ? { integrity: "INTACT" as const, lastVerifiedAt: new Date() } : {}),
       },
       select: { id: true },
     });
@@ -169,6 +173,15 @@ async function saveRow(
       sha256,
       `Uploaded "${meta.fileName}" (${size} bytes); SHA-256 computed by the server while storing.`,
     );
+    if (verified)
+      await addCustody(
+        tx,
+        row.id,
+        actor.id,
+        "VERIFIED",
+        sha256,
+        "The stored file matches the SHA-256 the uploader's browser computed before sending it.",
+      );
     await tx.case.update({ where: { id: c.id }, data: { updatedAt: new Date() } });
     await recordAudit(
       {

@@ -9,6 +9,7 @@ import type { TActor } from "@/lib/auth/session";
 import { ValidationError } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
 import { addCustody, loadEvidence } from "@/lib/evidence/access";
+import { visibleItemWhere } from "@/lib/auth/visibility";
 
 export type TIntegrity = "INTACT" | "MISMATCH" | "MISSING";
 export type TVerifyResult = { id: string; title: string; status: TIntegrity; actual: string | null };
@@ -60,6 +61,7 @@ async function check(actor: TActor, e: TTarget): Promise<TVerifyResult> {
 export async function verifyEvidence(actor: TActor, caseId: unknown, evidenceId: unknown): Promise<TVerifyResult> {
   const { evidence: e } = await loadEvidence(actor, evidenceId, "evidence.verify", caseId);
   if (e.purgedAt) throw new ValidationError("This file was purged: there is nothing left to verify.");
+  // visibility: re-reads the item loadEvidence just authorized.
   const { title } = await getDb().evidence.findUniqueOrThrow({ where: { id: e.id }, select: { title: true } });
   return check(actor, { ...e, title });
 }
@@ -71,7 +73,7 @@ export async function verifyEvidence(actor: TActor, caseId: unknown, evidenceId:
 export async function verifyCaseEvidence(actor: TActor, caseId: unknown): Promise<TVerifySummary> {
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "evidence.verify");
   const items = await getDb().evidence.findMany({
-    where: { caseId: c.id, purgedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] },
+    where: { caseId: c.id, purgedAt: null, ...visibleItemWhere(actor) },
     orderBy: { createdAt: "asc" },
     select: { id: true, caseId: true, orgId: true, visibility: true, sha256: true, title: true, addedById: true },
   });

@@ -2,7 +2,8 @@ import "server-only";
 import { getDb } from "@/lib/db";
 import { orgOnly, recordAudit } from "@/lib/audit/record";
 import { endOpenReleases } from "@/lib/releases/items";
-import { canOnCase, canOnItem } from "@/lib/auth/permissions";
+import { canOnItem } from "@/lib/auth/permissions";
+import { requireNoLegalHold } from "@/lib/cases/hold";
 import { loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
@@ -40,6 +41,7 @@ export async function createNote(actor: TActor, caseId: unknown, input: unknown)
 
 /** The note and its case as `actor` sees them; invisible or unknown → NotFound. */
 async function loadNote(actor: TActor, noteId: unknown) {
+  // visibility: one note by id, decided by canOnItem below (NotFound if not visible).
   const note = await getDb().note.findFirst({
     where: { id: parseId(noteId), deletedAt: null },
     select: { id: true, caseId: true, orgId: true, visibility: true, authorId: true, version: true },
@@ -50,7 +52,7 @@ async function loadNote(actor: TActor, noteId: unknown) {
   return { note, access };
 }
 
-const ON_HOLD = "The case is under legal hold: notes cannot be edited or deleted until the hold is lifted.";
+const ON_HOLD = "notes cannot be edited or deleted";
 
 const CONFLICT =
   "Someone else changed this note after you opened it. Your text is still in the editor: copy it, reload, and apply your change again.";
@@ -58,7 +60,6 @@ const CONFLICT =
 export async function updateNote(actor: TActor, noteId: unknown, input: unknown): Promise<void> {
   const { note, access } = await loadNote(actor, noteId);
   if (!canOnItem(actor, "item.edit", access.facts, note)) throw new ForbiddenError("Only the author can edit a note.");
-  if (access.case.legalHold) throw new ForbiddenError(ON_HOLD);
   const data = parseInput(ZUpdateNote, input);
   const direct = access.case.releaseMode === "DIRECT";
   // Visibility changes by hand only where the case lets authors choose. Where releases are
@@ -66,6 +67,7 @@ export async function updateNote(actor: TActor, noteId: unknown, input: unknown)
   // takes the note back to its organisation and ends the release, to be released again.
   const visibility = direct ? (data.visibility ?? note.visibility) : "OWNER_ORG_ONLY";
   await getDb().$transaction(async (tx) => {
+    await requireNoLegalHold(tx, note.caseId, ON_HOLD);
     const { count } = await tx.note.updateMany({
       where: { id: note.id, version: data.version },
       data: { body: data.body, visibility, version: { increment: 1 } },
@@ -94,14 +96,18 @@ export async function updateNote(actor: TActor, noteId: unknown, input: unknown)
   });
 }
 
-/** Soft delete by the author or a lead; the record and its audit history stay. */
+/** Soft delete by the author or a lead of the note's organisation; the record and its audit history stay. */
 export async function deleteNote(actor: TActor, noteId: unknown): Promise<void> {
   const { note, access } = await loadNote(actor, noteId);
-  const allowed = canOnItem(actor, "item.edit", access.facts, note) || canOnCase(actor, "note.moderate", access.facts);
-  if (!allowed) throw new ForbiddenError("Only the author or a case lead can delete a note.");
-  if (access.case.legalHold) throw new ForbiddenError(ON_HOLD);
+  if (!canOnItem(actor, "item.delete", access.facts, note))
+    throw new ForbiddenError("Only the author or a lead of the note's organisation can delete it.");
   await getDb().$transaction(async (tx) => {
-    await tx.note.update({ where: { id: note.id }, data: { deletedAt: new Date() } });
+    await requireNoLegalHold(tx, note.caseId, ON_HOLD);
+    const { count } = await tx.note.updateMany({
+      where: { id: note.id, deletedAt: null },
+      data: { deletedAt: new Date() },
+    });
+    if (count === 0) throw new NotFoundError();
     await recordAudit(
       {
         actorId: actor.id,

@@ -79,14 +79,33 @@ describe("notes", () => {
     expect(await listNotes(w.partnerInvestigator, w.caseId)).toEqual([]);
   });
 
+  it("a lead deletes only notes of their own organisation, from either side", async () => {
+    const w = await createJointCase();
+    const owners = await createNote(w.investigator, w.caseId, { body: "owner's", visibility: "ALL_CASE_ORGS" });
+    const partners = await createNote(w.partnerInvestigator, w.caseId, {
+      body: "partner's",
+      visibility: "ALL_CASE_ORGS",
+    });
+    await expect(deleteNote(w.partnerLead, owners.id)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(deleteNote(w.lead, partners.id)).rejects.toBeInstanceOf(ForbiddenError);
+    const shown = async (actor: typeof w.lead, id: string) =>
+      (await listNotes(actor, w.caseId)).find((n) => n.id === id)!.can.delete;
+    expect([await shown(w.partnerLead, owners.id), await shown(w.lead, partners.id)]).toEqual([false, false]);
+    expect([await shown(w.lead, owners.id), await shown(w.partnerLead, partners.id)]).toEqual([true, true]);
+    expect(await getDb().note.count({ where: { caseId: w.caseId, deletedAt: null } })).toBe(2);
+    await deleteNote(w.partnerLead, partners.id);
+    await deleteNote(w.lead, owners.id);
+    expect(await getDb().note.count({ where: { caseId: w.caseId, deletedAt: null } })).toBe(0);
+  });
+
   it("under legal hold, notes can be neither edited nor deleted", async () => {
     const w = await createJointCase();
     const note = await createNote(w.investigator, w.caseId, { body: "evidence of intent" });
     await getDb().case.update({ where: { id: w.caseId }, data: { legalHold: true } });
     await expect(updateNote(w.investigator, note.id, { body: "rewritten", version: 1 })).rejects.toBeInstanceOf(
-      ForbiddenError,
+      ConflictError,
     );
-    await expect(deleteNote(w.lead, note.id)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(deleteNote(w.lead, note.id)).rejects.toBeInstanceOf(ConflictError);
     expect(await getDb().note.findUniqueOrThrow({ where: { id: note.id } })).toMatchObject({
       body: "evidence of intent",
       deletedAt: null,

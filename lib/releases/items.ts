@@ -11,30 +11,35 @@ type Tx = Prisma.TransactionClient;
  */
 type TItemKind = {
   load(tx: Tx, id: string): Promise<(TItemFacts & { caseId: string }) | null>;
-  setVisibility(tx: Tx, id: string, visibility: Visibility, actorId: string): Promise<void>;
+  /** `reason` is the release's (or the withdrawal's) reason, kept where the kind keeps history. */
+  setVisibility(tx: Tx, id: string, visibility: Visibility, actorId: string, reason: string): Promise<void>;
 };
 
 export const ITEM_KINDS = {
   note: {
     async load(tx, id) {
+      // visibility: one item by id; lib/releases/mutations.ts decides with canOnItem.
       return tx.note.findFirst({
         where: { id, deletedAt: null },
         select: { caseId: true, orgId: true, visibility: true, authorId: true },
       });
     },
     async setVisibility(tx, id, visibility) {
-      await tx.note.update({ where: { id }, data: { visibility, version: { increment: 1 } } });
+      // Raw, so that "updatedAt" (which the notes page shows as "edited") stays: a release
+      // changes who sees the note, not what it says.
+      await tx.$executeRaw`UPDATE "Note" SET visibility = ${visibility}::"Visibility", version = version + 1 WHERE id = ${id}::uuid`;
     },
   },
   evidence: {
     async load(tx, id) {
+      // visibility: one item by id; lib/releases/mutations.ts decides with canOnItem.
       const e = await tx.evidence.findFirst({
         where: { id, deletedAt: null },
         select: { caseId: true, orgId: true, visibility: true, addedById: true },
       });
       return e && { caseId: e.caseId, orgId: e.orgId, visibility: e.visibility, authorId: e.addedById };
     },
-    async setVisibility(tx, id, visibility, actorId) {
+    async setVisibility(tx, id, visibility, actorId, reason) {
       const e = await tx.evidence.update({
         where: { id },
         data: { visibility, version: { increment: 1 } },
@@ -46,16 +51,18 @@ export const ITEM_KINDS = {
           actorId,
           action: "RELEASED",
           sha256: e.sha256,
-          note:
+          note: `${
             visibility === "ALL_CASE_ORGS"
-              ? "Released to every organisation on the case."
-              : "Release withdrawn: owner organisation only.",
+              ? "Released to every organisation on the case"
+              : "Release withdrawn: owner organisation only"
+          }. Reason: ${reason}`,
         },
       });
     },
   },
   timeline_event: {
     async load(tx, id) {
+      // visibility: one item by id; lib/releases/mutations.ts decides with canOnItem.
       return tx.timelineEvent.findFirst({
         where: { id, deletedAt: null },
         select: { caseId: true, orgId: true, visibility: true, authorId: true },

@@ -73,7 +73,7 @@ export async function requestRelease(
       },
       select: { id: true },
     });
-    if (status === "RELEASED") await ITEM_KINDS[itemType].setVisibility(tx, itemId, "ALL_CASE_ORGS", actor.id);
+    if (status === "RELEASED") await ITEM_KINDS[itemType].setVisibility(tx, itemId, "ALL_CASE_ORGS", actor.id, why);
     await recordAudit(
       {
         actorId: actor.id,
@@ -110,7 +110,8 @@ export async function decideRelease(actor: TActor, releaseId: unknown, input: un
       data: { status: approve ? "RELEASED" : "REJECTED", decidedById: actor.id, decidedAt: new Date() },
     });
     if (count === 0) throw new ValidationError("This release has already been decided.");
-    if (approve) await ITEM_KINDS[itemType].setVisibility(tx, release.itemId, "ALL_CASE_ORGS", actor.id);
+    if (approve)
+      await ITEM_KINDS[itemType].setVisibility(tx, release.itemId, "ALL_CASE_ORGS", actor.id, release.reason);
     await recordAudit(
       {
         actorId: actor.id,
@@ -139,7 +140,7 @@ export async function withdrawRelease(actor: TActor, releaseId: unknown, input: 
       data: { status: "WITHDRAWN", withdrawnById: actor.id, withdrawnAt: new Date(), withdrawReason: why },
     });
     if (count === 0) throw new ValidationError("Only a release in force can be withdrawn.");
-    await ITEM_KINDS[itemType].setVisibility(tx, release.itemId, "OWNER_ORG_ONLY", actor.id);
+    await ITEM_KINDS[itemType].setVisibility(tx, release.itemId, "OWNER_ORG_ONLY", actor.id, why);
     await recordAudit(
       {
         actorId: actor.id,

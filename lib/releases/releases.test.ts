@@ -124,4 +124,25 @@ describe("release to partner", () => {
     expect(events.map((e) => e.action)).toEqual(["note.created", "item.released", "item.release_withdrawn"]);
     await expect(withdrawRelease(w.lead, releaseId, { reason: "twice" })).rejects.toBeInstanceOf(ValidationError);
   });
+
+  it("a release changes who sees a note, not when it was last edited", async () => {
+    const { w, noteId } = await orgOnlyNote("LEAD_RELEASE");
+    const before = await getDb().note.findUniqueOrThrow({ where: { id: noteId } });
+    await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "share it" });
+    const after = await getDb().note.findUniqueOrThrow({ where: { id: noteId } });
+    expect(after).toMatchObject({ visibility: "ALL_CASE_ORGS", version: before.version + 1 });
+    expect(after.updatedAt).toEqual(before.updatedAt);
+  });
+
+  it("the release reason and requester are the item's organisation's: the partner gets the state alone", async () => {
+    const { w, noteId } = await orgOnlyNote("LEAD_RELEASE");
+    await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "Internal: legal said ok" });
+    const ours = (await listNotes(w.investigator, w.caseId)).find((n) => n.id === noteId)!;
+    const theirs = (await listNotes(w.partnerLead, w.caseId)).find((n) => n.id === noteId)!;
+    expect(ours).toMatchObject({ releaseState: "RELEASED", release: { reason: "Internal: legal said ok" } });
+    expect(theirs).toMatchObject({ releaseState: "RELEASED", release: null });
+    expect(JSON.stringify(theirs)).not.toContain("legal said ok");
+    expect(JSON.stringify(theirs)).not.toContain(w.lead.name);
+    expect(theirs.can).toEqual({ edit: false, delete: false, release: false, approve: false, withdraw: false });
+  });
 });

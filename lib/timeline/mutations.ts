@@ -3,11 +3,13 @@ import { getDb, type Prisma } from "@/lib/db";
 import { orgOnly, recordAudit } from "@/lib/audit/record";
 import { endOpenReleases } from "@/lib/releases/items";
 import { canOnTimelineEvent, type TTimelineAction } from "@/lib/auth/permissions";
+import { requireNoLegalHold } from "@/lib/cases/hold";
 import { loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { ZCreateEvent, ZUpdateEvent, type TUpdateEvent } from "@/lib/timeline/schemas";
+import { visibleItemWhere } from "@/lib/auth/visibility";
 
 type Tx = Prisma.TransactionClient;
 
@@ -19,7 +21,7 @@ type Tx = Prisma.TransactionClient;
 async function checkEvidence(tx: Tx, actor: TActor, caseId: string, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   const found = await tx.evidence.count({
-    where: { id: { in: ids }, caseId, deletedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] },
+    where: { id: { in: ids }, caseId, deletedAt: null, ...visibleItemWhere(actor) },
   });
   if (found !== ids.length)
     throw new ValidationError("Please correct the highlighted fields.", {
@@ -74,6 +76,7 @@ export async function createTimelineEvent(actor: TActor, caseId: unknown, input:
 
 /** The event as `actor` sees it, checked against `action`: invisible or unknown → NotFound. */
 async function loadEvent(actor: TActor, eventId: unknown, action: TTimelineAction, caseId?: unknown) {
+  // visibility: one event by id, decided by canOnTimelineEvent below (NotFound if not visible).
   const event = await getDb().timelineEvent.findFirst({
     where: { id: parseId(eventId), deletedAt: null },
     select: { id: true, caseId: true, orgId: true, visibility: true, authorId: true, version: true },
@@ -88,12 +91,10 @@ async function loadEvent(actor: TActor, eventId: unknown, action: TTimelineActio
         : "Only the author or a lead of the event's organisation can delete it.",
     );
   }
-  if (access.case.legalHold)
-    throw new ForbiddenError(
-      "The case is under legal hold: timeline events cannot be edited or deleted until the hold is lifted.",
-    );
   return { event, access };
 }
+
+const ON_HOLD = "timeline events cannot be edited or deleted";
 
 const CONFLICT =
   "Someone else changed this event after you opened it. Your input is still in the form: reload to see their change, then apply yours again.";
@@ -111,6 +112,7 @@ export async function updateTimelineEvent(
   // organisation and ends its release, to be released again as it now reads.
   const visibility = direct ? data.visibility : "OWNER_ORG_ONLY";
   return getDb().$transaction(async (tx) => {
+    await requireNoLegalHold(tx, event.caseId, ON_HOLD);
     await checkEvidence(tx, actor, event.caseId, data.evidenceIds);
     const { count } = await tx.timelineEvent.updateMany({
       where: { id: event.id, version: data.version, deletedAt: null },
@@ -159,6 +161,7 @@ export async function deleteTimelineEvent(
   const { event } = await loadEvent(actor, eventId, "event.delete", caseId);
   const expected = version === undefined || version === null ? event.version : Number(version);
   await getDb().$transaction(async (tx) => {
+    await requireNoLegalHold(tx, event.caseId, ON_HOLD);
     const { count } = await tx.timelineEvent.updateMany({
       where: { id: event.id, version: expected, deletedAt: null },
       data: { deletedAt: new Date(), version: { increment: 1 } },

@@ -10,6 +10,7 @@ import { ZHistogramZone, ZTimelineFilters, ZTimelinePage, type TTimelineFilters 
 import { canonicalTimeZone, offsetPeriods, zonedStart } from "@/lib/timeline/time";
 import { parseInput } from "@/lib/validation";
 import { decodeCursor, encodeCursor, timelineWhere, ts } from "@/lib/timeline/sql";
+import { visibleItemWhere } from "@/lib/auth/visibility";
 
 export type TTimelineEventView = {
   id: string;
@@ -157,7 +158,7 @@ async function visibleEvidenceLinks(actor: TActor, eventIds: string[]) {
   const links = await getDb().timelineEventEvidence.findMany({
     where: {
       eventId: { in: eventIds },
-      evidence: { deletedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] },
+      evidence: { deletedAt: null, ...visibleItemWhere(actor) },
     },
     select: { eventId: true, evidence: { select: { id: true, title: true } } },
   });
@@ -270,7 +271,7 @@ export async function getTimelineOptions(actor: TActor, caseId: unknown): Promis
       { source: string }[]
     >`SELECT DISTINCT e.source FROM "TimelineEvent" e WHERE ${timelineWhere(actor, c.id, ZTimelineFilters.parse({}))} AND e.source <> '' ORDER BY 1 LIMIT 200`,
     db.evidence.findMany({
-      where: { caseId: c.id, deletedAt: null, OR: [{ visibility: "ALL_CASE_ORGS" }, { orgId: actor.orgId }] },
+      where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },
       select: { id: true, title: true },
       orderBy: { createdAt: "desc" },
       take: 200,

@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/db";
 import type { TActor } from "@/lib/auth/session";
+import { visibleItemSql } from "@/lib/auth/visibility";
 import { ValidationError } from "@/lib/errors";
 import type { TTimelineFilters } from "@/lib/timeline/schemas";
 
@@ -16,7 +17,7 @@ export function timelineWhere(actor: TActor, caseId: string, f: TTimelineFilters
   const parts: Prisma.Sql[] = [
     Prisma.sql`e."caseId" = ${caseId}::uuid`,
     Prisma.sql`e."deletedAt" IS NULL`,
-    Prisma.sql`(e.visibility = 'ALL_CASE_ORGS' OR e."orgId" = ${actor.orgId}::uuid)`,
+    visibleItemSql(actor, "e"),
   ];
   if (f.category.length) parts.push(Prisma.sql`e.category::text IN (${Prisma.join(f.category)})`);
   if (f.confidence) parts.push(Prisma.sql`e.confidence::text = ${f.confidence}`);

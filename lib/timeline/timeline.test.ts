@@ -162,9 +162,13 @@ describe("timeline events", () => {
     const e = await createTimelineEvent(w.lead, w.caseId, event());
     await getDb().case.update({ where: { id: w.caseId }, data: { legalHold: true } });
     await expect(updateTimelineEvent(w.lead, e.id, { ...event({ title: "x" }), version: 1 })).rejects.toBeInstanceOf(
-      ForbiddenError,
+      ConflictError,
     );
-    await expect(deleteTimelineEvent(w.lead, e.id, 1)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(deleteTimelineEvent(w.lead, e.id, 1)).rejects.toBeInstanceOf(ConflictError);
+    expect(await getDb().timelineEvent.findUniqueOrThrow({ where: { id: e.id } })).toMatchObject({
+      version: 1,
+      deletedAt: null,
+    });
   });
 
   it("filters by category, confidence, source, organisation, free text and time range", async () => {

@@ -39,10 +39,16 @@ test("upload with progress, preview, download identical bytes, verify", async ({
   const list = page.getByRole("list", { name: "Files to upload" });
   await expect(list.getByText("Done")).toHaveCount(2, { timeout: 30_000 });
   await expect(page.getByRole("progressbar", { name: "Upload of usage-export.csv" })).toHaveAttribute("value", "100");
+  // The next file starts from a fresh form, and the list agrees the upload was verified.
+  await expect(form.getByLabel("Tags")).toHaveValue("");
+  await expect(form.getByLabel("Kind")).not.toHaveValue("API_LOG_EXPORT");
 
   await list.getByRole("link", { name: "usage-export.csv" }).click();
   await expect(page.getByRole("heading", { name: "usage-export.csv", level: 2 })).toBeVisible();
   await expect(page.getByRole("region", { name: "Evidence details" }).getByText(sha256(csv))).toBeVisible();
+  await expect(
+    page.getByRole("region", { name: "Evidence details" }).getByText("Intact", { exact: true }),
+  ).toBeVisible();
   await expect(
     page.getByRole("table", { name: "First rows of the CSV file" }).getByRole("cell", { name: "api_key" }),
   ).toBeVisible();

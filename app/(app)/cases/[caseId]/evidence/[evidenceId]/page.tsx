@@ -1,14 +1,22 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CustodyTable } from "@/components/evidence/custody-table";
-import { ActionButton, EvidenceEditForm, ReasonForm } from "@/components/evidence/evidence-actions";
+import { ActionButton, EvidenceEditForm, PrivilegeForm } from "@/components/evidence/evidence-actions";
 import { IntegrityAlert, EvidenceSummary } from "@/components/evidence/evidence-summary";
 import { EvidencePreview } from "@/components/evidence/evidence-preview";
+import { ItemRelease } from "@/components/releases/item-release";
 import { Panel } from "@/components/ui/panel";
+import { ReasonForm } from "@/components/ui/reason-form";
 import { getEvidence } from "@/lib/evidence/queries";
 import { orNotFound, requirePageUser } from "@/lib/page";
-import { requestReleaseAction } from "../../actions";
-import { deleteEvidenceAction, purgeEvidenceAction, updateEvidenceAction, verifyEvidenceAction } from "../actions";
+import { decideReleaseAction, requestReleaseAction, withdrawReleaseAction } from "../../actions";
+import {
+  deleteEvidenceAction,
+  purgeEvidenceAction,
+  setEvidencePrivilegeAction,
+  updateEvidenceAction,
+  verifyEvidenceAction,
+} from "../actions";
 
 export const metadata: Metadata = { title: "Evidence item" };
 
@@ -22,6 +30,11 @@ export default async function EvidenceItemPage({
   const e = await orNotFound(getEvidence(user, caseId, evidenceId));
   const api = `/api/cases/${e.caseId}/evidence/${e.id}`;
   const bind = (action: typeof updateEvidenceAction) => action.bind(null, e.caseId, e.id);
+  const releaseActions = {
+    release: requestReleaseAction.bind(null, e.caseId),
+    decide: decideReleaseAction.bind(null, e.caseId),
+    withdraw: withdrawReleaseAction.bind(null, e.caseId),
+  };
   return (
     <div className="space-y-4">
       <Link href={`/cases/${e.caseId}/evidence`} className="text-brand-700 text-sm hover:underline">
@@ -49,25 +62,27 @@ export default async function EvidenceItemPage({
             />
           </Panel>
         )}
-        {e.can.release && (
+        {!e.can.edit && e.can.flagPrivilege && (
+          <Panel title="Privilege">
+            <PrivilegeForm action={bind(setEvidencePrivilegeAction)} evidence={e} />
+          </Panel>
+        )}
+        {(e.can.release || e.can.approve || e.can.withdraw || e.release) && (
           <Panel title="Release to partner">
-            <ReasonForm
-              action={requestReleaseAction.bind(null, e.caseId)}
-              hidden={{ itemType: "evidence", itemId: e.id }}
-              label="Release"
-              pendingText="Releasing…"
-              reasonLabel="What is released and why"
-              variant="primary"
-            />
+            <ItemRelease itemType="evidence" item={e} orgName={e.orgName} actions={releaseActions} />
           </Panel>
         )}
         {e.can.delete && (
           <Panel title="Delete">
             <ReasonForm
               action={bind(deleteEvidenceAction)}
-              label="Delete evidence"
+              name="Delete evidence"
+              button="Delete evidence"
               pendingText="Deleting…"
-              reasonLabel="Reason for deletion"
+              label="Reason for deletion"
+              variant="danger"
+              multiline
+              success="Done."
             />
           </Panel>
         )}
@@ -75,9 +90,13 @@ export default async function EvidenceItemPage({
           <Panel title="Purge file">
             <ReasonForm
               action={bind(purgeEvidenceAction)}
-              label="Purge stored file"
+              name="Purge file"
+              button="Purge stored file"
               pendingText="Purging…"
-              reasonLabel="Reason for purging"
+              label="Reason for purging"
+              variant="danger"
+              multiline
+              success="Done."
             />
           </Panel>
         )}

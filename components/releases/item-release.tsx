@@ -2,14 +2,25 @@
 
 import { useEffect } from "react";
 import { Badge } from "@/components/ui/badge";
-import { Field, FormMessage, SubmitButton, useActionForm, type TFormAction } from "@/components/ui/form";
-import type { TTimelineEventView } from "@/lib/timeline/queries";
+import { FormMessage, useActionForm, type TFormAction } from "@/components/ui/form";
+import { ReasonForm } from "@/components/ui/reason-form";
+import type { TItemRelease, TReleaseState } from "@/lib/releases/queries";
+import type { TItemType } from "@/lib/releases/items";
 
 export type TReleaseActions = { release: TFormAction; decide: TFormAction; withdraw: TFormAction };
-type TReleasable = Pick<TTimelineEventView, "id" | "releaseState" | "release" | "can">;
 
-/** Where an event stands on release; nothing for an event shared from the start. */
-export function ReleaseBadge({ state, orgName }: { state: TTimelineEventView["releaseState"]; orgName: string }) {
+/** What the controls need of an item: lib/releases/queries.ts getItemReleases, as every list returns it. */
+export type TReleasable = {
+  id: string;
+  releaseState: TReleaseState;
+  release: TItemRelease["release"];
+  can: TItemRelease["can"];
+};
+
+const NOUN: Record<TItemType, string> = { note: "note", evidence: "evidence", timeline_event: "event" };
+
+/** Where an item stands on release; nothing for an item shared from the start. */
+export function ReleaseBadge({ state, orgName }: { state: TReleaseState; orgName: string }) {
   if (state === "OWNER_ORG_ONLY") return <Badge tone="amber">{orgName} only</Badge>;
   if (state === "PENDING") return <Badge tone="blue">Pending approval</Badge>;
   if (state === "RELEASED") return <Badge tone="green">Released</Badge>;
@@ -17,54 +28,64 @@ export function ReleaseBadge({ state, orgName }: { state: TTimelineEventView["re
 }
 
 /**
- * The release controls of one event, through the generic release actions (the notes and
- * evidence mechanism): release with a reason, approve or reject a pending release (a second
- * person), withdraw a release in force. Each shows only where `can` (the policy) allows it. A
- * decision closes the editor: the list shows the new state.
+ * The release controls of one item of any kind, through the generic release actions: release
+ * with a reason, approve or reject a pending release (a second person), withdraw a release in
+ * force. Each shows only where `can` (the policy, computed by the server) allows it; where none
+ * does, a line says who can. `onDone` runs after a decision (e.g. to close an editor).
  */
-export function EventRelease({
-  event,
+export function ItemRelease({
+  itemType,
+  item,
   orgName,
   actions,
   onDone,
 }: {
-  event: TReleasable;
+  itemType: TItemType;
+  item: TReleasable;
   orgName: string;
   actions: TReleaseActions;
   onDone?: () => void;
 }) {
-  const pending = event.releaseState === "PENDING" ? event.release : null;
-  const why = whyNoControl(event, orgName);
+  const noun = NOUN[itemType];
+  const pending = item.releaseState === "PENDING" ? item.release : null;
+  const why = whyNoControl(item, orgName);
   return (
     <section aria-label="Release" className="space-y-2 border-t border-slate-200 pt-3">
       <p className="flex items-center gap-2 text-sm text-slate-700">
-        Visibility: <ReleaseBadge state={event.releaseState} orgName={orgName} />
-        {event.releaseState === "SHARED" && "every organisation on the case"}
+        Visibility: <ReleaseBadge state={item.releaseState} orgName={orgName} />
+        {item.releaseState === "SHARED" && "every organisation on the case"}
       </p>
       {pending && (
         <p className="text-sm text-slate-700">
-          {pending.requestedByName} asked to release this event: “{pending.reason}”
+          {pending.requestedByName} asked to release this {noun}: “{pending.reason}”
+        </p>
+      )}
+      {item.releaseState === "RELEASED" && item.release && (
+        <p className="text-sm text-slate-700">
+          Released at the request of {item.release.requestedByName}: “{item.release.reason}”
         </p>
       )}
       {why && <p className="text-sm text-slate-600">{why}</p>}
-      {event.can.release && (
+      {item.can.release && (
         <ReasonForm
           action={actions.release}
-          hidden={{ itemType: "timeline_event", itemId: event.id }}
-          name="Release event"
+          hidden={{ itemType, itemId: item.id }}
+          name={`Release ${noun}`}
           label="Release to partner organisations — what and why"
           button="Release"
+          pendingText="Releasing…"
           onDone={onDone}
         />
       )}
-      {event.can.approve && pending && <DecideForm action={actions.decide} releaseId={pending.id} onDone={onDone} />}
-      {event.can.withdraw && event.release && (
+      {item.can.approve && pending && <DecideForm action={actions.decide} releaseId={pending.id} onDone={onDone} />}
+      {item.can.withdraw && item.release && (
         <ReasonForm
           action={actions.withdraw}
-          hidden={{ releaseId: event.release.id }}
+          hidden={{ releaseId: item.release.id }}
           name="Withdraw release"
           label="Withdraw the release — why"
           button="Withdraw release"
+          pendingText="Withdrawing…"
           onDone={onDone}
         />
       )}
@@ -85,53 +106,12 @@ function whyNoControl({ releaseState, release, can }: TReleasable, orgName: stri
   return null;
 }
 
-function useCloseOnSuccess(ok: boolean, onDone?: () => void) {
-  useEffect(() => {
-    if (ok) onDone?.();
-  }, [ok, onDone]);
-}
-
-function ReasonForm({
-  action,
-  hidden,
-  name,
-  label,
-  button,
-  onDone,
-}: {
-  action: TFormAction;
-  hidden: Record<string, string>;
-  name: string;
-  label: string;
-  button: string;
-  onDone?: () => void;
-}) {
-  const { state, pending, formRef, onSubmit } = useActionForm(action);
-  useCloseOnSuccess(state.ok, onDone);
-  return (
-    <form ref={formRef} onSubmit={onSubmit} aria-label={name} className="flex flex-wrap items-end gap-2">
-      {Object.entries(hidden).map(([k, v]) => (
-        <input key={k} type="hidden" name={k} value={v} />
-      ))}
-      <div className="flex-1">
-        <Field name="reason" label={label} state={state}>
-          {(p) => <input {...p} required minLength={3} />}
-        </Field>
-      </div>
-      <SubmitButton variant="secondary" pending={pending}>
-        {button}
-      </SubmitButton>
-      <div className="w-full">
-        <FormMessage state={state} />
-      </div>
-    </form>
-  );
-}
-
 /** Approve or reject: the submit button pressed says which (`approve` = approve | reject). */
 function DecideForm({ action, releaseId, onDone }: { action: TFormAction; releaseId: string; onDone?: () => void }) {
   const { state, pending, formRef, onSubmit } = useActionForm(action);
-  useCloseOnSuccess(state.ok, onDone);
+  useEffect(() => {
+    if (state.ok) onDone?.();
+  }, [state.ok, onDone]);
   return (
     <form
       ref={formRef}
