@@ -1,11 +1,11 @@
 import "server-only";
 import { getDb } from "@/lib/db";
-import { orgOnly, recordAudit } from "@/lib/audit/record";
+import { itemScope, recordAudit } from "@/lib/audit/record";
 import { endOpenReleases } from "@/lib/releases/items";
 import { canOnCase, canOnItem } from "@/lib/auth/permissions";
-import { loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
+import { notFoundRefusal, loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
-import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
+import { ConflictError, ForbiddenError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { ZCreateNote, ZUpdateNote } from "@/lib/notes/schemas";
 
@@ -30,7 +30,8 @@ export async function createNote(actor: TActor, caseId: unknown, input: unknown)
         targetType: "note",
         targetId: note.id,
         caseId: c.id,
-        details: { visibility, ...orgOnly({ visibility, orgId: actor.orgId }) },
+        scope: itemScope({ visibility, orgId: actor.orgId }),
+        details: { visibility },
       },
       tx,
     );
@@ -40,13 +41,15 @@ export async function createNote(actor: TActor, caseId: unknown, input: unknown)
 
 /** The note and its case as `actor` sees them; invisible or unknown → NotFound. */
 async function loadNote(actor: TActor, noteId: unknown) {
+  const id = parseId(noteId);
   const note = await getDb().note.findFirst({
-    where: { id: parseId(noteId), deletedAt: null },
+    where: { id, deletedAt: null },
     select: { id: true, caseId: true, orgId: true, visibility: true, authorId: true, version: true },
   });
-  if (!note) throw new NotFoundError();
+  if (!note) throw await notFoundRefusal(actor, "note.change", "note", id);
   const access = await loadCaseFacts(actor, note.caseId);
-  if (!access || !canOnItem(actor, "item.read", access.facts, note)) throw new NotFoundError();
+  if (!access || !canOnItem(actor, "item.read", access.facts, note))
+    throw await notFoundRefusal(actor, "note.change", "note", id);
   return { note, access };
 }
 
@@ -87,7 +90,8 @@ export async function updateNote(actor: TActor, noteId: unknown, input: unknown)
         targetType: "note",
         targetId: note.id,
         caseId: note.caseId,
-        details: { visibility, ...orgOnly({ visibility, orgId: note.orgId }) },
+        scope: itemScope({ visibility, orgId: note.orgId }),
+        details: { visibility },
       },
       tx,
     );
@@ -109,7 +113,7 @@ export async function deleteNote(actor: TActor, noteId: unknown): Promise<void> 
         targetType: "note",
         targetId: note.id,
         caseId: note.caseId,
-        details: orgOnly(note),
+        scope: itemScope(note),
       },
       tx,
     );

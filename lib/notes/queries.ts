@@ -73,6 +73,7 @@ export async function listNotes(actor: TActor, caseId: unknown): Promise<TNoteVi
     targetType: "case",
     targetId: c.id,
     caseId: c.id,
+    scope: "case",
   });
   return notes.map((n) => {
     const release = latest.get(n.id);
