@@ -4,6 +4,7 @@ import { after } from "next/server";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { recordAuditRateLimited } from "@/lib/audit/record";
+import { getRequestMeta } from "@/lib/request-meta";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "@/lib/errors";
 import { getCurrentUser, type TActor } from "@/lib/auth/session";
 import { can, canOnCase, type TCaseAction, type TCaseFacts, type TGlobalAction } from "@/lib/auth/permissions";
@@ -158,7 +159,16 @@ export type TRefusedTarget = {
  *   failure to record is logged, never changes the answer.
  */
 export async function recordRefusal(actor: TActor, attempted: string, target: TRefusedTarget): Promise<void> {
-  const row = { actorId: actor.id, action: "case.access_refused", targetType: target.type, targetId: target.id };
+  // Read now: request headers cannot be read after the response of a page.
+  const { ip = null, userAgent = null } = await getRequestMeta();
+  const row = {
+    actorId: actor.id,
+    action: "case.access_refused",
+    targetType: target.type,
+    targetId: target.id,
+    ip,
+    userAgent,
+  };
   const record = () =>
     recordAuditRateLimited(
       target.caseId
@@ -167,7 +177,7 @@ export async function recordRefusal(actor: TActor, attempted: string, target: TR
       {
         windowMs: REFUSAL_WINDOW_MS,
         maxPerActor: REFUSALS_PER_USER,
-        sameAs: (row) => (target.caseId ? row.caseId === target.caseId : row.targetId === target.id),
+        sameAs: (earlier) => (target.caseId ? earlier.caseId === target.caseId : earlier.targetId === target.id),
       },
     ).catch((error: unknown) => console.error("[audit] could not record a refused attempt:", error));
   try {
