@@ -71,13 +71,15 @@ export function contentDisposition(kind: "attachment" | "inline", fileName: stri
 /**
  * Streams untrusted bytes (uploaded evidence) to the browser. `nosniff` and `sandbox` keep a
  * file from ever running as a page of this origin, even if opened directly; downloads are
- * attachments; nothing is cached by shared caches.
+ * attachments; nothing is cached by shared caches. Without a stream: the same headers and no
+ * body, the answer to a HEAD request.
  */
 export function untrustedFileResponse(
-  file: { stream: Readable; fileName: string; mimeType: string; size: number; sha256: string },
+  file: { stream?: Readable; fileName: string; mimeType: string; size: number; sha256: string },
   kind: "attachment" | "inline",
 ): Response {
-  return new Response(Readable.toWeb(file.stream) as ReadableStream<Uint8Array>, {
+  const body = file.stream ? (Readable.toWeb(file.stream) as ReadableStream<Uint8Array>) : null;
+  return new Response(body, {
     headers: {
       "Content-Type": kind === "attachment" ? "application/octet-stream" : file.mimeType,
       "Content-Length": String(file.size),

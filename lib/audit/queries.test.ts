@@ -27,6 +27,7 @@ async function scenario() {
     targetType: "case",
     targetId: kase.id,
     caseId: kase.id,
+    scope: "case",
   });
   await recordAudit({
     actorId: investigator.id,
@@ -34,6 +35,7 @@ async function scenario() {
     targetType: "case",
     targetId: kase.id,
     caseId: kase.id,
+    scope: "case",
     ip: "192.0.2.7",
   });
   await recordAudit({ actorId: null, action: `${prefix}system.tick`, targetType: "job" });

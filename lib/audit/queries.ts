@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { getDb, type Prisma } from "@/lib/db";
+import { recordAudit } from "@/lib/audit/record";
 import { parseId, requireCaseAccess, requireGlobal } from "@/lib/auth/guards";
 import { can } from "@/lib/auth/permissions";
 import { ValidationError } from "@/lib/errors";
@@ -83,11 +84,22 @@ export type TAuditQuery = {
   where?: Prisma.AuditEventWhereInput;
 };
 
-/** The admin audit log: every event, filtered. Audit readers only; to anyone else it does not exist. */
+/**
+ * The admin audit log: every event, filtered. Audit readers only; to anyone else it does not
+ * exist. Reading the log is itself audited (the first page of a listing, with its filters).
+ */
 export async function listAuditEvents(actor: TActor, filters: TAuditFilters): Promise<TAuditPage> {
   requireGlobal(actor, "audit.read");
   const { cursor, ...rest } = filters;
-  return fetchAuditPage({ filters: rest, cursor, limit: AUDIT_PAGE_SIZE });
+  const page = await fetchAuditPage({ filters: rest, cursor, limit: AUDIT_PAGE_SIZE });
+  if (!cursor)
+    await recordAudit({
+      actorId: actor.id,
+      action: "audit.viewed",
+      targetType: "audit_log",
+      details: { filters: rest },
+    });
+  return page;
 }
 
 /**

@@ -6,23 +6,40 @@ import { getRequestMeta } from "@/lib/request-meta";
 type Tx = Prisma.TransactionClient;
 
 /**
- * Audit details that keep an owner-org-only item's events out of the partner's activity view
- * (lib/cases/activity.ts filters on details.orgOnly).
+ * Who may see a case's audit row in its Activity tab. One rule (lib/cases/activity.ts): a row
+ * scoped to an organisation is shown only to that organisation's people; a "case" row to every
+ * member who may read the case. A row is scoped to an organisation whenever anything in it
+ * derives from what not every organisation on the case can see: an owner-org-only item, a count
+ * or list over what the actor's organisation sees, words the actor typed (filters, search
+ * terms, file names), a refused attempt. The scope is stored as details.orgOnly (the key older
+ * rows already carry), so the Activity filter is one JSON condition.
  */
-export function orgOnly(item: { visibility: string; orgId: string }): { orgOnly?: string } {
-  return item.visibility === "OWNER_ORG_ONLY" ? { orgOnly: item.orgId } : {};
+export type TAuditScope = "case" | { org: string };
+
+/** The key of details that holds an organisation scope. */
+export const ORG_SCOPE_KEY = "orgOnly";
+
+/** The scope of a row about one item: its organisation's when the item is owner-org-only. */
+export function itemScope(item: { visibility: string; orgId: string }): TAuditScope {
+  return item.visibility === "OWNER_ORG_ONLY" ? { org: item.orgId } : "case";
 }
 
-export type TAuditInput = {
+type TAuditBase = {
   actorId: string | null;
   action: string;
   targetType: string;
   targetId?: string | null;
-  caseId?: string | null;
   ip?: string | null;
   userAgent?: string | null;
-  details?: Record<string, unknown>;
+  /** The scope is given as `scope`, never written here by hand. */
+  details?: Record<string, unknown> & { [ORG_SCOPE_KEY]?: never };
 };
+
+/**
+ * A row in a case must say who may see it (`scope`), so a new call site cannot forget; a row
+ * outside any case (sign-in, user management, the log itself) has none.
+ */
+export type TAuditInput = TAuditBase & ({ caseId?: null; scope?: undefined } | { caseId: string; scope: TAuditScope });
 
 // One chain for the whole table. A transaction-scoped advisory lock serialises writers between
 // "read the last hash" and "insert", so concurrent requests (or app instances) cannot fork the
@@ -46,13 +63,58 @@ async function appendAudit(tx: Tx, input: TAuditInput): Promise<void> {
     userAgent: meta.userAgent?.slice(0, 512) ?? null,
     // Stored as JSON, so hashed as JSON: a Date (or anything with toJSON) would otherwise hash
     // differently from what the table keeps and fail verification forever.
-    details: JSON.parse(JSON.stringify(input.details ?? {})) as Prisma.InputJsonObject,
+    details: JSON.parse(JSON.stringify(withScope(input))) as Prisma.InputJsonObject,
   };
   await tx.auditEvent.create({ data: { ...content, prevHash, hash: hashAuditEvent(prevHash, content) } });
+}
+
+function withScope(input: TAuditInput): Record<string, unknown> {
+  const details = input.details ?? {};
+  return input.scope && input.scope !== "case" ? { ...details, [ORG_SCOPE_KEY]: input.scope.org } : details;
 }
 
 /** Writes an audit row inside the caller's transaction, or in its own when none is given. */
 export async function recordAudit(input: TAuditInput, tx?: Tx): Promise<void> {
   if (tx) return appendAudit(tx, input);
   await getDb().$transaction((own) => appendAudit(own, input));
+}
+
+export type TAuditRateLimit = {
+  windowMs: number;
+  /** Within the window, a row of the same action for which this is true stops this one. */
+  sameAs: (row: { caseId: string | null; targetId: string | null }) => boolean;
+  /** And at most this many rows of the action per actor, whatever their target. */
+  maxPerActor: number;
+};
+
+/**
+ * Writes the row unless the rate limit says the actor has had enough of this action lately; true
+ * if written. The limit is read from the table itself, again under the chain lock, so it holds
+ * across requests and app instances; the first read, without the lock, keeps a flood of repeats
+ * from queueing on it.
+ */
+export async function recordAuditRateLimited(
+  input: TAuditInput & { actorId: string },
+  limit: TAuditRateLimit,
+): Promise<boolean> {
+  const allowed = async (tx: Tx | ReturnType<typeof getDb>) => {
+    const recent = await tx.auditEvent.findMany({
+      where: {
+        actorId: input.actorId,
+        action: input.action,
+        occurredAt: { gt: new Date(Date.now() - limit.windowMs) },
+      },
+      orderBy: { id: "desc" },
+      take: limit.maxPerActor,
+      select: { caseId: true, targetId: true },
+    });
+    return recent.length < limit.maxPerActor && !recent.some(limit.sameAs);
+  };
+  if (!(await allowed(getDb()))) return false;
+  return getDb().$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+    if (!(await allowed(tx))) return false;
+    await appendAudit(tx, input);
+    return true;
+  });
 }

@@ -1,7 +1,10 @@
 import "server-only";
 import { cache } from "react";
+import { after } from "next/server";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
+import { recordAuditRateLimited } from "@/lib/audit/record";
+import { getRequestMeta } from "@/lib/request-meta";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "@/lib/errors";
 import { getCurrentUser, type TActor } from "@/lib/auth/session";
 import { can, canOnCase, type TCaseAction, type TCaseFacts, type TGlobalAction } from "@/lib/auth/permissions";
@@ -94,12 +97,92 @@ export const loadCaseFacts = cache(async function loadCaseFacts(
 /**
  * The case, if `actor` may do `action` on it. Re-reads membership from the database (a session
  * can be stale). Someone who may not read the case gets NotFound, exactly as for a case that
- * does not exist; a member lacking this one permission gets Forbidden.
+ * does not exist; a member lacking this one permission gets Forbidden. Both are recorded
+ * (recordRefusal).
  */
 export async function requireCaseAccess(actor: TActor, caseId: unknown, action: TCaseAction): Promise<TCaseAccess> {
-  const access = await loadCaseFacts(actor, parseId(caseId));
-  if (!access) throw new NotFoundError();
-  if (canOnCase(actor, action, access.facts)) return access;
-  if (canOnCase(actor, "case.read", access.facts)) throw new ForbiddenError();
-  throw new NotFoundError();
+  const id = parseId(caseId);
+  const access = await loadCaseFacts(actor, id);
+  if (access && canOnCase(actor, action, access.facts)) return access;
+  const visible = access !== null && canOnCase(actor, "case.read", access.facts);
+  await recordRefusal(actor, action, { type: "case", id, caseId: visible ? id : null });
+  throw visible ? new ForbiddenError() : new NotFoundError();
+}
+
+/**
+ * For loaders: the NotFound for a case or item `actor` may not see, or that does not exist (the
+ * two alike), recorded as a refused attempt. Use as `throw await notFoundRefusal(…)`.
+ */
+export async function notFoundRefusal(
+  actor: TActor,
+  attempted: string,
+  type: string,
+  id: string,
+): Promise<NotFoundError> {
+  await recordRefusal(actor, attempted, { type, id, caseId: null });
+  return new NotFoundError();
+}
+
+/** For loaders: the Forbidden for a visible item `actor` may not do this to, recorded. */
+export async function forbiddenRefusal(
+  actor: TActor,
+  attempted: string,
+  target: TRefusedTarget & { caseId: string },
+  message: string,
+): Promise<ForbiddenError> {
+  await recordRefusal(actor, attempted, target);
+  return new ForbiddenError(message);
+}
+
+/** Refused-attempt rows: one per user and target per window, and a few per user in all. */
+const REFUSAL_WINDOW_MS = 10 * 60_000;
+const REFUSALS_PER_USER = 20;
+
+export type TRefusedTarget = {
+  /** "case", "evidence", "note", "timeline_event", … and the id asked for (well-formed). */
+  type: string;
+  id: string;
+  /** The case, only when the actor may read it (a Forbidden); null for a NotFound. */
+  caseId: string | null;
+};
+
+/**
+ * Records a refused attempt as "case.access_refused", in the actor's organisation's view only.
+ * - A NotFound is recorded alike whether the thing exists or not, with no case: no view, the
+ *   Activity tab or the audit log, may tell the requester (or their organisation) that it exists.
+ *   A Forbidden names its case, which the actor may read, and shows in that case's Activity to
+ *   the actor's organisation.
+ * - Rate limited in the database (so across app instances): one row per user and target (a
+ *   Forbidden: per user and case) per 10 minutes, and 20 per user in all, so a scan cannot flood
+ *   the log.
+ * - Written after the response when there is one, so a refusal answers as fast as before, and a
+ *   failure to record is logged, never changes the answer.
+ */
+export async function recordRefusal(actor: TActor, attempted: string, target: TRefusedTarget): Promise<void> {
+  // Read now: request headers cannot be read after the response of a page.
+  const { ip = null, userAgent = null } = await getRequestMeta();
+  const row = {
+    actorId: actor.id,
+    action: "case.access_refused",
+    targetType: target.type,
+    targetId: target.id,
+    ip,
+    userAgent,
+  };
+  const record = () =>
+    recordAuditRateLimited(
+      target.caseId
+        ? { ...row, caseId: target.caseId, scope: { org: actor.orgId }, details: { attempted } }
+        : { ...row, details: { attempted } },
+      {
+        windowMs: REFUSAL_WINDOW_MS,
+        maxPerActor: REFUSALS_PER_USER,
+        sameAs: (earlier) => (target.caseId ? earlier.caseId === target.caseId : earlier.targetId === target.id),
+      },
+    ).catch((error: unknown) => console.error("[audit] could not record a refused attempt:", error));
+  try {
+    after(record);
+  } catch {
+    await record(); // outside a request (scripts, tests): nothing to answer first
+  }
 }

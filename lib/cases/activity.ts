@@ -1,13 +1,20 @@
 import "server-only";
 import { Prisma } from "@/lib/db";
 import { queryAuditEvents, parseAuditFilters, type TAuditPage } from "@/lib/audit/queries";
+import { ORG_SCOPE_KEY, recordAudit } from "@/lib/audit/record";
+import { parseId } from "@/lib/auth/guards";
 import { can } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
 
 /**
  * A case's Activity tab: its audit events, newest first, filterable like the audit log.
- * Events about another organisation's owner-org-only items (details.orgOnly) are left out,
- * as the items themselves are.
+ *
+ * The one rule for what a reader sees of a row: a row scoped to an organisation (TAuditScope in
+ * lib/audit/record.ts: about an owner-org-only item, or holding counts, filters or attempts of
+ * one organisation's people) is shown to that organisation's people only, whole or not at all;
+ * never a row with its details stripped, since even its action and target would say what the
+ * other organisation has. Every other row of the case is shown to every member who may read it.
+ * Addresses and browsers are for audit readers only. The first page of a listing is audited.
  */
 export async function listCaseActivity(
   actor: TActor,
@@ -22,12 +29,24 @@ export async function listCaseActivity(
     cursor,
     where: {
       OR: [
-        { details: { path: ["orgOnly"], equals: Prisma.AnyNull } },
-        { details: { path: ["orgOnly"], equals: actor.orgId } },
+        { details: { path: [ORG_SCOPE_KEY], equals: Prisma.AnyNull } },
+        { details: { path: [ORG_SCOPE_KEY], equals: actor.orgId } },
       ],
     },
   });
-  // Addresses and browsers of people are for audit readers, not for every case member.
+  if (!cursor) {
+    const id = parseId(caseId);
+    await recordAudit({
+      actorId: actor.id,
+      action: "case.activity_viewed",
+      targetType: "case",
+      targetId: id,
+      caseId: id,
+      // The filters are what the reader typed.
+      scope: { org: actor.orgId },
+      details: { filters: rest },
+    });
+  }
   const rows = can(actor, "audit.read") ? page.rows : page.rows.map((row) => ({ ...row, ip: null, userAgent: null }));
   return { ...page, rows, filters };
 }

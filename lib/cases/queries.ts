@@ -2,8 +2,7 @@ import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { canOnCase } from "@/lib/auth/permissions";
-import { NotFoundError } from "@/lib/errors";
-import { loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
+import { loadCaseFacts, notFoundRefusal, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { CASE_PAGE_SIZE, type TCaseFilters } from "@/lib/cases/schemas";
 
@@ -127,11 +126,13 @@ export type TCaseHeader = {
  * membership without reading it. Everyone else: NotFound.
  */
 export async function getCaseHeader(actor: TActor, caseId: unknown): Promise<TCaseHeader> {
-  const access = await loadCaseFacts(actor, parseId(caseId));
-  if (!access) throw new NotFoundError();
+  const id = parseId(caseId);
+  const access = await loadCaseFacts(actor, id);
+  if (!access) throw await notFoundRefusal(actor, "case.read", "case", id);
   const { facts } = access;
   const allowed = (action: Parameters<typeof canOnCase>[1]) => canOnCase(actor, action, facts);
-  if (!allowed("case.read") && !allowed("case.manage_members")) throw new NotFoundError();
+  if (!allowed("case.read") && !allowed("case.manage_members"))
+    throw await notFoundRefusal(actor, "case.read", "case", id);
   const c = access.case;
   return {
     id: c.id,
@@ -181,7 +182,14 @@ export async function getCaseOverview(actor: TActor, caseId: unknown): Promise<T
       },
     },
   });
-  await recordAudit({ actorId: actor.id, action: "case.viewed", targetType: "case", targetId: c.id, caseId: c.id });
+  await recordAudit({
+    actorId: actor.id,
+    action: "case.viewed",
+    targetType: "case",
+    targetId: c.id,
+    caseId: c.id,
+    scope: "case",
+  });
   return {
     id: c.id,
     summary: c.summary,
@@ -203,7 +211,7 @@ export type TCaseMemberRow = {
   addedAt: Date;
 };
 
-/** Members of a case, for members and for admins managing membership. */
+/** Members of a case, for members and for admins managing membership. The read is audited. */
 export async function listCaseMembers(actor: TActor, caseId: unknown): Promise<TCaseMemberRow[]> {
   const header = await getCaseHeader(actor, caseId);
   const rows = await getDb().caseMember.findMany({
@@ -214,6 +222,15 @@ export async function listCaseMembers(actor: TActor, caseId: unknown): Promise<T
       addedAt: true,
       user: { select: { id: true, name: true, email: true, role: true, org: { select: { name: true } } } },
     },
+  });
+  // Every organisation on the case sees the same list: a "case" row.
+  await recordAudit({
+    actorId: actor.id,
+    action: "case.members_viewed",
+    targetType: "case",
+    targetId: header.id,
+    caseId: header.id,
+    scope: "case",
   });
   return rows.map((r) => ({
     userId: r.user.id,

@@ -1,9 +1,8 @@
 import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
 import { canOnEvidence, type TEvidenceAction } from "@/lib/auth/permissions";
-import { loadCaseFacts, parseId, type TCaseAccess } from "@/lib/auth/guards";
+import { forbiddenRefusal, notFoundRefusal, loadCaseFacts, parseId, type TCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
-import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import type { CustodyAction } from "@/lib/generated/prisma/enums";
 
 type Tx = Prisma.TransactionClient;
@@ -41,13 +40,16 @@ export async function loadEvidence(
   action: TEvidenceAction,
   caseId?: unknown,
 ): Promise<TLoadedEvidence> {
+  const id = parseId(evidenceId);
   // visibility: one item by id, decided by canOnEvidence below (NotFound if not visible).
-  const evidence = await getDb().evidence.findUnique({ where: { id: parseId(evidenceId) }, select: EVIDENCE_FACTS });
-  if (!evidence || (caseId !== undefined && parseId(caseId) !== evidence.caseId)) throw new NotFoundError();
+  const evidence = await getDb().evidence.findUnique({ where: { id }, select: EVIDENCE_FACTS });
+  const refused = () => notFoundRefusal(actor, action, "evidence", id);
+  if (!evidence || (caseId !== undefined && parseId(caseId) !== evidence.caseId)) throw await refused();
   const access = await loadCaseFacts(actor, evidence.caseId);
   const item = { orgId: evidence.orgId, visibility: evidence.visibility, authorId: evidence.addedById };
-  if (!access || !canOnEvidence(actor, "evidence.read", access.facts, item)) throw new NotFoundError();
-  if (!canOnEvidence(actor, action, access.facts, item)) throw new ForbiddenError(FORBIDDEN[action]);
+  if (!access || !canOnEvidence(actor, "evidence.read", access.facts, item)) throw await refused();
+  if (!canOnEvidence(actor, action, access.facts, item))
+    throw await forbiddenRefusal(actor, action, { type: "evidence", id, caseId: evidence.caseId }, FORBIDDEN[action]);
   return { evidence, access, item };
 }
 

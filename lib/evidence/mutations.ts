@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "@/lib/db";
-import { orgOnly, recordAudit } from "@/lib/audit/record";
+import { itemScope, recordAudit } from "@/lib/audit/record";
 import type { TActor } from "@/lib/auth/session";
 import { ConflictError, ForbiddenError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
@@ -90,7 +90,8 @@ async function saveMetadata(
         targetType: "evidence",
         targetId: e.id,
         caseId: e.caseId,
-        details: { changed, ...orgOnly(e) },
+        scope: itemScope(e),
+        details: { changed },
       },
       tx,
     );
@@ -127,7 +128,8 @@ export async function deleteEvidence(
         targetType: "evidence",
         targetId: e.id,
         caseId: e.caseId,
-        details: { reason, ...orgOnly(e) },
+        scope: itemScope(e),
+        details: { reason },
       },
       tx,
     );
@@ -179,7 +181,8 @@ export async function purgeEvidence(
         targetType: "evidence",
         targetId: e.id,
         caseId: e.caseId,
-        details: { reason, blobRemoved: sharers === 0, ...orgOnly(e) },
+        scope: itemScope(e),
+        details: { reason, blobRemoved: sharers === 0 },
       },
       tx,
     );

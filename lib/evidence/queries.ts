@@ -1,7 +1,7 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import { getDb, type Prisma } from "@/lib/db";
-import { orgOnly, recordAudit } from "@/lib/audit/record";
+import { itemScope, recordAudit } from "@/lib/audit/record";
 import { canOnEvidence } from "@/lib/auth/permissions";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
@@ -128,6 +128,8 @@ export async function listEvidence(actor: TActor, caseId: unknown, filters: TEvi
     targetType: "case",
     targetId: c.id,
     caseId: c.id,
+    // The counts are over what the reader's organisation sees, and the filters are theirs.
+    scope: { org: actor.orgId },
     details: { count: rows.length, total },
   });
   return {
@@ -206,7 +208,7 @@ export async function getEvidence(actor: TActor, caseId: unknown, evidenceId: un
         targetType: "evidence",
         targetId: e.id,
         caseId: e.caseId,
-        details: orgOnly(e),
+        scope: itemScope(e),
       },
       tx,
     );
@@ -269,24 +271,55 @@ async function addViewOnce(tx: Prisma.TransactionClient, evidenceId: string, act
   if (!recent) await addCustody(tx, evidenceId, actorId, "VIEWED", sha256);
 }
 
-export type TEvidenceFile = { stream: Readable; fileName: string; mimeType: string; size: number; sha256: string };
+export type TEvidenceFileInfo = { fileName: string; mimeType: string; size: number; sha256: string };
+export type TEvidenceFile = TEvidenceFileInfo & { stream: Readable };
+type TFilePurpose = "download" | "preview";
 
-/** Opens the file for download (or, for raster images only, inline preview). Audited; a download is also custody. */
-export async function openEvidenceFile(
-  actor: TActor,
-  caseId: unknown,
-  evidenceId: unknown,
-  purpose: "download" | "preview",
-): Promise<TEvidenceFile> {
+const MISSING = "The stored file is missing. Run an integrity check on this item: it records the loss.";
+
+/** The item whose file `actor` asks for, if it is served for `purpose`; NotFound otherwise. */
+async function loadServedEvidence(actor: TActor, caseId: unknown, evidenceId: unknown, purpose: TFilePurpose) {
   const { evidence: e } = await loadEvidence(actor, evidenceId, "evidence.read", caseId);
   if (e.deletedAt)
     throw new NotFoundError(
       "This evidence was deleted; its record and custody history remain, the file is no longer served.",
     );
   if (purpose === "preview" && !IMAGE_PREVIEW_TYPES.has(e.mimeType)) throw new NotFoundError();
+  return e;
+}
+
+const fileInfo = (e: Omit<TEvidenceFileInfo, "size"> & { size: bigint }): TEvidenceFileInfo => ({
+  fileName: e.fileName,
+  mimeType: e.mimeType,
+  size: Number(e.size),
+  sha256: e.sha256,
+});
+
+/**
+ * What a HEAD request is told about the file: the same checks and answers as openEvidenceFile,
+ * without reading it. Not audited and not custody: nothing was downloaded or shown.
+ */
+export async function describeEvidenceFile(
+  actor: TActor,
+  caseId: unknown,
+  evidenceId: unknown,
+  purpose: TFilePurpose,
+): Promise<TEvidenceFileInfo> {
+  const e = await loadServedEvidence(actor, caseId, evidenceId, purpose);
+  if (!(await getBlobStore().exists(e.sha256))) throw new NotFoundError(MISSING);
+  return fileInfo(e);
+}
+
+/** Opens the file for download (or, for raster images only, inline preview). Audited; a download is also custody. */
+export async function openEvidenceFile(
+  actor: TActor,
+  caseId: unknown,
+  evidenceId: unknown,
+  purpose: TFilePurpose,
+): Promise<TEvidenceFile> {
+  const e = await loadServedEvidence(actor, caseId, evidenceId, purpose);
   const stream = await getBlobStore().read(e.sha256);
-  if (!stream)
-    throw new NotFoundError("The stored file is missing. Run an integrity check on this item: it records the loss.");
+  if (!stream) throw new NotFoundError(MISSING);
   try {
     await getDb().$transaction(async (tx) => {
       if (purpose === "download") await addCustody(tx, e.id, actor.id, "DOWNLOADED", e.sha256);
@@ -297,7 +330,7 @@ export async function openEvidenceFile(
           targetType: "evidence",
           targetId: e.id,
           caseId: e.caseId,
-          details: orgOnly(e),
+          scope: itemScope(e),
         },
         tx,
       );
@@ -306,5 +339,5 @@ export async function openEvidenceFile(
     stream.destroy();
     throw error;
   }
-  return { stream, fileName: e.fileName, mimeType: e.mimeType, size: Number(e.size), sha256: e.sha256 };
+  return { ...fileInfo(e), stream };
 }

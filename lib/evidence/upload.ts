@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { orgOnly, recordAudit } from "@/lib/audit/record";
+import { itemScope, recordAudit } from "@/lib/audit/record";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { AppError, ConflictError, ValidationError } from "@/lib/errors";
@@ -128,7 +128,8 @@ async function saveRow(
           targetType: "evidence",
           targetId: existing.id,
           caseId: c.id,
-          details: { sha256, ...orgOnly(existing) },
+          scope: itemScope(existing),
+          details: { sha256 },
         },
         tx,
       );
@@ -190,7 +191,8 @@ async function saveRow(
         targetType: "evidence",
         targetId: row.id,
         caseId: c.id,
-        details: { sha256, size, fileName: meta.fileName, visibility, ...orgOnly({ visibility, orgId: actor.orgId }) },
+        scope: itemScope({ visibility, orgId: actor.orgId }),
+        details: { sha256, size, fileName: meta.fileName, visibility },
       },
       tx,
     );

@@ -2,7 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { pipeline } from "node:stream/promises";
 import { getDb } from "@/lib/db";
-import { orgOnly, recordAudit } from "@/lib/audit/record";
+import { itemScope, recordAudit } from "@/lib/audit/record";
 import { canOnEvidence } from "@/lib/auth/permissions";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
@@ -50,7 +50,8 @@ async function check(actor: TActor, e: TTarget): Promise<TVerifyResult> {
         targetType: "evidence",
         targetId: e.id,
         caseId: e.caseId,
-        details: { status, expected: e.sha256, actual, ...orgOnly(e) },
+        scope: itemScope(e),
+        details: { status, expected: e.sha256, actual },
       },
       tx,
     );

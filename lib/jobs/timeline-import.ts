@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 import { getDb, Prisma } from "@/lib/db";
-import { orgOnly, recordAudit } from "@/lib/audit/record";
+import { recordAudit } from "@/lib/audit/record";
 import { getBlobStore } from "@/lib/storage";
 import { countBytes, readRecords } from "@/lib/ingest/records";
 import { keyFingerprint, toEventRow, type TImportRow } from "@/lib/timeline/import-parse";
@@ -200,13 +200,15 @@ async function commit(job: TJob): Promise<void> {
           caseId: job.caseId,
           ip: null,
           userAgent: null,
+          // The importing organisation's own file, and a count of rows that matched events
+          // already there, some of which may be that organisation's own private ones.
+          scope: { org: job.orgId },
           details: {
             fileName: job.fileName,
             sha256: job.sha256,
             inserted,
             existing: Math.max(0, job.rowsValid - inserted),
             runner,
-            ...orgOnly({ visibility: job.options.visibility, orgId: job.orgId }),
           },
         },
         tx,

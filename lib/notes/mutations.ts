@@ -1,12 +1,12 @@
 import "server-only";
 import { getDb } from "@/lib/db";
-import { orgOnly, recordAudit } from "@/lib/audit/record";
+import { itemScope, recordAudit } from "@/lib/audit/record";
 import { endOpenReleases } from "@/lib/releases/items";
 import { canOnItem } from "@/lib/auth/permissions";
 import { requireNoLegalHold } from "@/lib/cases/hold";
-import { loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
+import { forbiddenRefusal, notFoundRefusal, loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
-import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
+import { ConflictError, NotFoundError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { ZCreateNote, ZUpdateNote } from "@/lib/notes/schemas";
 
@@ -31,7 +31,8 @@ export async function createNote(actor: TActor, caseId: unknown, input: unknown)
         targetType: "note",
         targetId: note.id,
         caseId: c.id,
-        details: { visibility, ...orgOnly({ visibility, orgId: actor.orgId }) },
+        scope: itemScope({ visibility, orgId: actor.orgId }),
+        details: { visibility },
       },
       tx,
     );
@@ -41,14 +42,16 @@ export async function createNote(actor: TActor, caseId: unknown, input: unknown)
 
 /** The note and its case as `actor` sees them; invisible or unknown → NotFound. */
 async function loadNote(actor: TActor, noteId: unknown) {
+  const id = parseId(noteId);
   // visibility: one note by id, decided by canOnItem below (NotFound if not visible).
   const note = await getDb().note.findFirst({
-    where: { id: parseId(noteId), deletedAt: null },
+    where: { id, deletedAt: null },
     select: { id: true, caseId: true, orgId: true, visibility: true, authorId: true, version: true },
   });
-  if (!note) throw new NotFoundError();
+  if (!note) throw await notFoundRefusal(actor, "note.change", "note", id);
   const access = await loadCaseFacts(actor, note.caseId);
-  if (!access || !canOnItem(actor, "item.read", access.facts, note)) throw new NotFoundError();
+  if (!access || !canOnItem(actor, "item.read", access.facts, note))
+    throw await notFoundRefusal(actor, "note.change", "note", id);
   return { note, access };
 }
 
@@ -59,7 +62,13 @@ const CONFLICT =
 
 export async function updateNote(actor: TActor, noteId: unknown, input: unknown): Promise<void> {
   const { note, access } = await loadNote(actor, noteId);
-  if (!canOnItem(actor, "item.edit", access.facts, note)) throw new ForbiddenError("Only the author can edit a note.");
+  if (!canOnItem(actor, "item.edit", access.facts, note))
+    throw await forbiddenRefusal(
+      actor,
+      "note.update",
+      { type: "note", id: note.id, caseId: note.caseId },
+      "Only the author can edit a note.",
+    );
   const data = parseInput(ZUpdateNote, input);
   const direct = access.case.releaseMode === "DIRECT";
   // Visibility changes by hand only where the case lets authors choose. Where releases are
@@ -89,7 +98,8 @@ export async function updateNote(actor: TActor, noteId: unknown, input: unknown)
         targetType: "note",
         targetId: note.id,
         caseId: note.caseId,
-        details: { visibility, ...orgOnly({ visibility, orgId: note.orgId }) },
+        scope: itemScope({ visibility, orgId: note.orgId }),
+        details: { visibility },
       },
       tx,
     );
@@ -100,7 +110,12 @@ export async function updateNote(actor: TActor, noteId: unknown, input: unknown)
 export async function deleteNote(actor: TActor, noteId: unknown): Promise<void> {
   const { note, access } = await loadNote(actor, noteId);
   if (!canOnItem(actor, "item.delete", access.facts, note))
-    throw new ForbiddenError("Only the author or a lead of the note's organisation can delete it.");
+    throw await forbiddenRefusal(
+      actor,
+      "note.delete",
+      { type: "note", id: note.id, caseId: note.caseId },
+      "Only the author or a lead of the note's organisation can delete it.",
+    );
   await getDb().$transaction(async (tx) => {
     await requireNoLegalHold(tx, note.caseId, ON_HOLD);
     const { count } = await tx.note.updateMany({
@@ -115,7 +130,7 @@ export async function deleteNote(actor: TActor, noteId: unknown): Promise<void> 
         targetType: "note",
         targetId: note.id,
         caseId: note.caseId,
-        details: orgOnly(note),
+        scope: itemScope(note),
       },
       tx,
     );

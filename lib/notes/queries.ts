@@ -53,6 +53,7 @@ export async function listNotes(actor: TActor, caseId: unknown): Promise<TNoteVi
     targetType: "case",
     targetId: c.id,
     caseId: c.id,
+    scope: "case",
   });
   return notes.map(({ orgId, authorId, author, ...n }) => {
     const item = { orgId, authorId, visibility: n.visibility };

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { canOnItem, type TItemAction } from "@/lib/auth/permissions";
-import { loadCaseFacts, parseId } from "@/lib/auth/guards";
+import { notFoundRefusal, loadCaseFacts, parseId } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
@@ -26,9 +26,10 @@ const ZWithdraw = z.object({ reason });
 /** Loads an item and its case as the actor sees it; not visible → NotFound. */
 async function loadItem(actor: TActor, itemType: TItemType, itemId: string) {
   const item = await ITEM_KINDS[itemType].load(getDb(), itemId);
-  if (!item) throw new NotFoundError();
+  if (!item) throw await notFoundRefusal(actor, "item.release", itemType, itemId);
   const access = await loadCaseFacts(actor, item.caseId);
-  if (!access || !canOnItem(actor, "item.read", access.facts, item)) throw new NotFoundError();
+  if (!access || !canOnItem(actor, "item.read", access.facts, item))
+    throw await notFoundRefusal(actor, "item.release", itemType, itemId);
   return { item, access };
 }
 
@@ -81,7 +82,8 @@ export async function requestRelease(
         targetType: itemType,
         targetId: itemId,
         caseId: item.caseId,
-        details: { releaseId: release.id, reason: why, orgOnly: item.orgId },
+        scope: { org: item.orgId },
+        details: { releaseId: release.id, reason: why },
       },
       tx,
     );
@@ -119,7 +121,8 @@ export async function decideRelease(actor: TActor, releaseId: unknown, input: un
         targetType: itemType,
         targetId: release.itemId,
         caseId: release.caseId,
-        details: { releaseId: release.id, orgOnly: item.orgId },
+        scope: { org: item.orgId },
+        details: { releaseId: release.id },
       },
       tx,
     );
@@ -148,7 +151,8 @@ export async function withdrawRelease(actor: TActor, releaseId: unknown, input: 
         targetType: itemType,
         targetId: release.itemId,
         caseId: release.caseId,
-        details: { releaseId: release.id, reason: why, orgOnly: item.orgId },
+        scope: { org: item.orgId },
+        details: { releaseId: release.id, reason: why },
       },
       tx,
     );

@@ -92,7 +92,14 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
       },
     });
     await recordAudit(
-      { actorId: null, action: "case.seeded", targetType: "case", targetId: created.id, caseId: created.id },
+      {
+        actorId: null,
+        action: "case.seeded",
+        targetType: "case",
+        targetId: created.id,
+        caseId: created.id,
+        scope: "case",
+      },
       tx,
     );
   });

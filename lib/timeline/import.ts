@@ -129,7 +129,8 @@ export async function createImport(
         targetType: "import_job",
         targetId: created.id,
         caseId: c.id,
-        details: { fileName: fileName.data, sha256: staged.sha256, size: staged.size, orgOnly: actor.orgId },
+        scope: { org: actor.orgId },
+        details: { fileName: fileName.data, sha256: staged.sha256, size: staged.size },
       },
       tx,
     );
@@ -211,7 +212,7 @@ export async function changeImport(
           targetType: "import_job",
           targetId: job.id,
           caseId: c.id,
-          details: { orgOnly: actor.orgId },
+          scope: { org: actor.orgId },
         },
         tx,
       );

@@ -1,12 +1,12 @@
 import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
-import { orgOnly, recordAudit } from "@/lib/audit/record";
+import { itemScope, recordAudit } from "@/lib/audit/record";
 import { endOpenReleases } from "@/lib/releases/items";
 import { canOnTimelineEvent, type TTimelineAction } from "@/lib/auth/permissions";
 import { requireNoLegalHold } from "@/lib/cases/hold";
-import { loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
+import { forbiddenRefusal, notFoundRefusal, loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
+import { ConflictError, ForbiddenError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { ZCreateEvent, ZUpdateEvent, type TUpdateEvent } from "@/lib/timeline/schemas";
 import { visibleItemWhere } from "@/lib/auth/visibility";
@@ -66,7 +66,8 @@ export async function createTimelineEvent(actor: TActor, caseId: unknown, input:
         targetType: "timeline_event",
         targetId: event.id,
         caseId: c.id,
-        details: { visibility, ...orgOnly({ visibility, orgId: actor.orgId }) },
+        scope: itemScope({ visibility, orgId: actor.orgId }),
+        details: { visibility },
       },
       tx,
     );
@@ -76,16 +77,21 @@ export async function createTimelineEvent(actor: TActor, caseId: unknown, input:
 
 /** The event as `actor` sees it, checked against `action`: invisible or unknown → NotFound. */
 async function loadEvent(actor: TActor, eventId: unknown, action: TTimelineAction, caseId?: unknown) {
+  const id = parseId(eventId);
   // visibility: one event by id, decided by canOnTimelineEvent below (NotFound if not visible).
   const event = await getDb().timelineEvent.findFirst({
-    where: { id: parseId(eventId), deletedAt: null },
+    where: { id, deletedAt: null },
     select: { id: true, caseId: true, orgId: true, visibility: true, authorId: true, version: true },
   });
-  if (!event || (caseId !== undefined && parseId(caseId) !== event.caseId)) throw new NotFoundError();
+  const refused = () => notFoundRefusal(actor, action, "timeline_event", id);
+  if (!event || (caseId !== undefined && parseId(caseId) !== event.caseId)) throw await refused();
   const access = await loadCaseFacts(actor, event.caseId);
-  if (!access || !canOnTimelineEvent(actor, "event.read", access.facts, event)) throw new NotFoundError();
+  if (!access || !canOnTimelineEvent(actor, "event.read", access.facts, event)) throw await refused();
   if (!canOnTimelineEvent(actor, action, access.facts, event)) {
-    throw new ForbiddenError(
+    throw await forbiddenRefusal(
+      actor,
+      action,
+      { type: "timeline_event", id, caseId: event.caseId },
       action === "event.edit"
         ? "Only members of the event's organisation who add events can edit it."
         : "Only the author or a lead of the event's organisation can delete it.",
@@ -143,7 +149,8 @@ export async function updateTimelineEvent(
         targetType: "timeline_event",
         targetId: event.id,
         caseId: event.caseId,
-        details: { visibility, ...orgOnly({ visibility, orgId: event.orgId }) },
+        scope: itemScope({ visibility, orgId: event.orgId }),
+        details: { visibility },
       },
       tx,
     );
@@ -175,7 +182,7 @@ export async function deleteTimelineEvent(
         targetType: "timeline_event",
         targetId: event.id,
         caseId: event.caseId,
-        details: orgOnly(event),
+        scope: itemScope(event),
       },
       tx,
     );

@@ -71,6 +71,7 @@ export async function listTimelineEvents(
       targetType: "case",
       targetId: c.id,
       caseId: c.id,
+      scope: "case",
     });
   const items = rows.map((r) => {
     const release = releases.get(r.id)!;
@@ -137,6 +138,8 @@ export async function* iterateTimelineEvents(
     targetType: "case",
     targetId: c.id,
     caseId: c.id,
+    // The filters are words the reader typed, possibly from their organisation's private events.
+    scope: { org: actor.orgId },
     details: { format, filters },
   });
   for (let after: { occurredAt: Date; id: string } | null = null; ;) {
@@ -198,7 +201,7 @@ const MAX_BUCKETS = 150;
  * runs over each event's local time, and each bucket's bounds are turned back into instants
  * (a bucket whose start is repeated when the clocks go back starts at its first occurrence).
  * The zone is a bound parameter, never SQL text. Another organisation's owner-org-only events
- * are not counted: a count would reveal that they exist.
+ * are not counted: a count would reveal that they exist. The read is audited.
  */
 export async function getTimelineHistogram(
   actor: TActor,
@@ -210,6 +213,16 @@ export async function getTimelineHistogram(
   const { timeZone } = parseInput(ZHistogramZone, zone);
   const sqlZone = canonicalTimeZone(timeZone)!;
   const where = timelineWhere(actor, c.id, filters);
+  await recordAudit({
+    actorId: actor.id,
+    action: "timeline.histogram_viewed",
+    targetType: "case",
+    targetId: c.id,
+    caseId: c.id,
+    // The filters are words the reader typed, possibly from their organisation's private events.
+    scope: { org: actor.orgId },
+    details: { filters, timeZone },
+  });
   const db = getDb();
   const [range] = await db.$queryRaw<
     { min: Date | null; max: Date | null }[]

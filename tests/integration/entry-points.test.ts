@@ -1,13 +1,16 @@
 // Static checks that every entry point goes through the guard, so a route or action that
 // forgets to authorize fails CI rather than shipping. The guarantee has two halves:
-// 1. every page, server action file and route handler obtains the acting user from lib/auth
-//    (requirePageUser / requireUser), except the routes listed as public;
+// 1. every page, exported server action and route handler calls the guard (requirePageUser /
+//    requireUser) before any other lib/ function, except the routes listed as public; the
+//    parser-based check is tests/helpers/entry-point-guard.ts, tested on fixtures in
+//    entry-point-guard.test.ts;
 // 2. every exported data function of a domain module takes that acting user first, so data
 //    cannot be reached without one (and the function authorizes against the object itself).
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { globSync } from "tinyglobby";
 import { describe, expect, it } from "vitest";
+import { EntryPointChecker, HTTP_METHODS } from "@/tests/helpers/entry-point-guard";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
@@ -18,27 +21,36 @@ const PUBLIC_ROUTES = ["app/api/auth/[...nextauth]/route.ts", "app/api/health/ro
 const PUBLIC_PAGES = ["app/(auth)/sign-in/page.tsx", "app/(auth)/sign-out/page.tsx", "app/page.tsx"];
 
 describe("entry points", () => {
-  it("every route handler authorizes, or is on the public list", () => {
-    const routes = files("app/**/route.ts");
+  /** Each listed export of `file`, with the reason it fails the check (none when all pass). */
+  function unguarded(file: string, guard: string, pick: (name: string) => boolean): string[] {
+    const checker = new EntryPointChecker(file, read(file), guard);
+    const names = checker.exports().filter(pick);
+    if (names.length === 0) return [`${file}: exports nothing to check`];
+    return names.flatMap((name) => {
+      const verdict = checker.check(name);
+      if (verdict.kind === "guarded") return [];
+      return [`${file} ${name}: ${verdict.kind === "none" ? `never calls ${guard}()` : verdict.reason}`];
+    });
+  }
+
+  it("every route handler calls requireUser before anything else of lib/, or is on the public list", () => {
+    const routes = files("app/**/route.ts").filter((f) => !PUBLIC_ROUTES.includes(f));
     expect(routes.length).toBeGreaterThan(2);
-    const unguarded = routes.filter((f) => !PUBLIC_ROUTES.includes(f) && !/requireUser\(/.test(read(f)));
-    expect(unguarded).toEqual([]);
+    expect(routes.flatMap((f) => unguarded(f, "requireUser", (name) => HTTP_METHODS.includes(name)))).toEqual([]);
   });
 
-  it("every server action file authorizes in each action", () => {
+  it("every exported server action calls requireUser before anything else of lib/", () => {
     const actionFiles = files("app/**/actions.ts");
     expect(actionFiles.length).toBeGreaterThan(0);
     for (const file of actionFiles) {
-      const source = read(file);
-      expect(source.startsWith('"use server"'), `${file} must be a server action module`).toBe(true);
-      expect(source, `${file} never calls requireUser`).toMatch(/requireUser\(/);
+      expect(read(file).startsWith('"use server"'), `${file} must be a server action module`).toBe(true);
     }
+    expect(actionFiles.flatMap((f) => unguarded(f, "requireUser", () => true))).toEqual([]);
   });
 
-  it("every signed-in page requires a user", () => {
+  it("every signed-in page calls requirePageUser before anything else of lib/", () => {
     const pages = files("app/**/page.tsx").filter((f) => !PUBLIC_PAGES.includes(f));
-    const unguarded = pages.filter((f) => !/requirePageUser\(/.test(read(f)));
-    expect(unguarded).toEqual([]);
+    expect(pages.flatMap((f) => unguarded(f, "requirePageUser", (name) => name === "default"))).toEqual([]);
   });
 
   it("app/ and components/ never touch the database directly", () => {
