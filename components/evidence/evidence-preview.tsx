@@ -6,8 +6,8 @@ import type { TPreview } from "@/lib/evidence/preview";
 export function EvidencePreview({ preview, src, title }: { preview: TPreview; src: string; title: string }) {
   switch (preview.kind) {
     case "image":
-      // eslint-disable-next-line @next/next/no-img-element -- untrusted bytes stay out of next/image
       return (
+        // eslint-disable-next-line @next/next/no-img-element -- untrusted bytes stay out of next/image
         <img
           src={src}
           alt={`Preview of ${title}`}
