@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { canOnCase } from "@/lib/auth/permissions";
+import { canManageMemberOf, canOnCase } from "@/lib/auth/permissions";
 import { NotFoundError } from "@/lib/errors";
 import { loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
@@ -34,8 +34,10 @@ export function visibleCasesWhere(actor: TActor): Prisma.CaseWhereInput {
     OR: [{ ownerOrgId: actor.orgId }, { sharedWith: { some: { orgId: actor.orgId } } }],
   };
   const asMember: Prisma.CaseWhereInput = { AND: [{ members: { some: { userId: actor.id } } }, inCaseOrg] };
-  if (actor.role === "ADMIN") return {};
-  if (actor.role === "EXECUTIVE") return { OR: [asMember, { AND: [inCaseOrg, { tlp: { not: "RED" } }] }] };
+  // A RED case is for named members; an admin of its owner organisation still sees it, to recover it.
+  const notRed: Prisma.CaseWhereInput =
+    actor.role === "ADMIN" ? { OR: [{ tlp: { not: "RED" } }, { ownerOrgId: actor.orgId }] } : { tlp: { not: "RED" } };
+  if (actor.role === "ADMIN" || actor.role === "EXECUTIVE") return { OR: [asMember, { AND: [inCaseOrg, notRed] }] };
   return asMember;
 }
 
@@ -123,8 +125,8 @@ export type TCaseHeader = {
 };
 
 /**
- * What the case layout shows: readable by members, and by admins who may manage its
- * membership without reading it. Everyone else: NotFound.
+ * What the case layout shows: readable by members, and by admins of the case's organisations
+ * who may manage its membership without reading it. Everyone else: NotFound.
  */
 export async function getCaseHeader(actor: TActor, caseId: unknown): Promise<TCaseHeader> {
   const access = await loadCaseFacts(actor, parseId(caseId));
@@ -226,14 +228,23 @@ export async function listCaseMembers(actor: TActor, caseId: unknown): Promise<T
   }));
 }
 
-/** Users who could be added to the case: active users of the case's organisations. */
+/**
+ * Users the actor could add to the case: active users of the case's organisations whose
+ * membership the actor may manage (canManageMemberOf), so no one is offered only to be refused
+ * (an admin is not offered themself, a partner's lead only their own people).
+ */
 export async function listMemberCandidates(actor: TActor, caseId: unknown) {
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.manage_members");
+  const orgIds = [facts.ownerOrgId, ...facts.sharedOrgIds].filter((orgId) =>
+    canManageMemberOf(actor, facts, { userId: null, orgId }),
+  );
+  const self = canManageMemberOf(actor, facts, { userId: actor.id, orgId: actor.orgId });
   return getDb().user.findMany({
     where: {
       disabledAt: null,
-      orgId: { in: [facts.ownerOrgId, ...facts.sharedOrgIds] },
+      orgId: { in: orgIds },
       memberships: { none: { caseId: c.id } },
+      ...(self ? {} : { id: { not: actor.id } }),
     },
     orderBy: [{ org: { name: "asc" } }, { name: "asc" }],
     select: { id: true, name: true, email: true, role: true, org: { select: { name: true } } },
