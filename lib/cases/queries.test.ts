@@ -58,6 +58,12 @@ describe("listCases for admins", () => {
     expect(await ids(ownerAdmin)).toEqual([shared.caseId, sharedRed.id, ownerPrivate.id, ownerPrivateRed.id].sort());
     expect(await ids(partnerAdmin)).toEqual([shared.caseId, partnerPrivate.id].sort());
     expect((await listed(partnerAdmin)).every((i) => i.access === "metadata" && i.myRole === null)).toBe(true);
+    // Their way in is the Members tab: every row they see, they may manage. An executive's rows, none.
+    expect((await listed(partnerAdmin)).every((i) => i.canManageMembers)).toBe(true);
+    const executive = await createUser({ orgId: partnerOrg.id, role: "EXECUTIVE" });
+    expect((await listed(executive)).map((i) => [i.id, i.access, i.canManageMembers])).toEqual(
+      expect.arrayContaining([[shared.caseId, "metadata", false]]),
+    );
     // Counts agree with the rows: the hidden cases are not counted either.
     const { total } = await listCases(partnerAdmin, ZCaseFilters.parse({ q: ownerPrivate.title }));
     expect(total).toBe(0);

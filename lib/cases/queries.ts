@@ -20,6 +20,8 @@ export type TCaseListItem = {
   myRole: string | null;
   /** "metadata": listed for an admin or executive who is not a member (no contents). */
   access: "member" | "metadata";
+  /** May manage the membership (an admin of the case's organisation, or a lead). */
+  canManageMembers: boolean;
 };
 
 export type TCaseList = { items: TCaseListItem[]; total: number; page: number; pageCount: number };
@@ -95,6 +97,7 @@ export async function listCases(actor: TActor, filters: TCaseFilters): Promise<T
       ownerOrgName: ownerOrg.name,
       myRole,
       access: canOnCase(actor, "case.read", facts) ? ("member" as const) : ("metadata" as const),
+      canManageMembers: canOnCase(actor, "case.manage_members", facts),
     };
   });
   return { items, total, page: filters.page, pageCount: Math.max(1, Math.ceil(total / CASE_PAGE_SIZE)) };
@@ -203,18 +206,25 @@ export type TCaseMemberRow = {
   role: string;
   globalRole: string;
   addedAt: Date;
+  /** May the actor change this member's role or remove them (canManageMemberOf)? */
+  canManage: boolean;
 };
 
 /** Members of a case, for members and for admins managing membership. */
 export async function listCaseMembers(actor: TActor, caseId: unknown): Promise<TCaseMemberRow[]> {
   const header = await getCaseHeader(actor, caseId);
+  const access = await loadCaseFacts(actor, header.id); // memoised in a render: getCaseHeader's load
+  if (!access) throw new NotFoundError();
+  const { facts } = access;
   const rows = await getDb().caseMember.findMany({
     where: { caseId: header.id },
     orderBy: [{ role: "asc" }, { addedAt: "asc" }],
     select: {
       role: true,
       addedAt: true,
-      user: { select: { id: true, name: true, email: true, role: true, org: { select: { name: true } } } },
+      user: {
+        select: { id: true, name: true, email: true, role: true, orgId: true, org: { select: { name: true } } },
+      },
     },
   });
   return rows.map((r) => ({
@@ -225,6 +235,7 @@ export async function listCaseMembers(actor: TActor, caseId: unknown): Promise<T
     role: r.role,
     globalRole: r.user.role,
     addedAt: r.addedAt,
+    canManage: canManageMemberOf(actor, facts, { userId: r.user.id, orgId: r.user.orgId }),
   }));
 }
 
