@@ -58,8 +58,9 @@ function whereFor(actor: TActor, filters: TUserFilters): Prisma.UserWhereInput {
 }
 
 /**
- * The users of the admin's own organisation, filtered and paginated by email. `rawFilters` may come straight from
- * the URL: malformed values are dropped, and a page past the end shows the last page.
+ * The users of the admin's own organisation, filtered and paginated by email. `rawFilters` may
+ * come straight from the URL: malformed values are dropped (an organisation filter too: there
+ * is only the admin's own), and a page past the end shows the last page.
  */
 export async function listUsers(actor: TActor, rawFilters: unknown = {}): Promise<TUserPage> {
   requireGlobal(actor, "user.manage");
