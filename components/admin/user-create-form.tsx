@@ -6,9 +6,10 @@ import { Field, FormMessage, useActionForm, type TFormAction } from "@/component
 import { PasswordFields } from "@/components/admin/password-fields";
 import { roleLabel } from "@/components/admin/user-badges";
 
-type Props = { action: TFormAction; organizations: { id: string; name: string }[]; minPasswordLength: number };
+type Props = { action: TFormAction; orgName: string; minPasswordLength: number };
 
-export function UserCreateForm({ action, organizations, minPasswordLength }: Props) {
+// The organisation is not a choice: an admin creates users of their own organisation only.
+export function UserCreateForm({ action, orgName, minPasswordLength }: Props) {
   const { state, pending, formRef, onSubmit } = useActionForm(action);
   return (
     <form
@@ -23,20 +24,10 @@ export function UserCreateForm({ action, organizations, minPasswordLength }: Pro
       <Field name="name" label="Full name" state={state}>
         {(p) => <input {...p} type="text" autoComplete="off" required />}
       </Field>
-      <Field name="orgId" label="Organisation" state={state}>
-        {(p) => (
-          <select {...p} required defaultValue="">
-            <option value="" disabled>
-              Choose an organisation
-            </option>
-            {organizations.map((org) => (
-              <option key={org.id} value={org.id}>
-                {org.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <p className="text-sm text-slate-700">
+        <span className="font-medium">Organisation:</span> {orgName}
+        <span className="mt-1 block text-xs text-slate-500">You add people to your own organisation only.</span>
+      </p>
       <Field
         name="role"
         label="Global role"

@@ -5,29 +5,14 @@ import { Button } from "@/components/ui/button";
 import { Field, FormMessage, useActionForm, type TFormAction } from "@/components/ui/form";
 import { roleLabel } from "@/components/admin/user-badges";
 
-type Props = {
-  action: TFormAction;
-  organizations: { id: string; name: string }[];
-  user: { orgId: string; role: string };
-  isSelf: boolean;
-};
+type Props = { action: TFormAction; user: { role: string }; isSelf: boolean };
 
-export function UserEditForm({ action, organizations, user, isSelf }: Props) {
+// The global role only: a user stays in their organisation (an admin manages their own).
+export function UserEditForm({ action, user, isSelf }: Props) {
   const { state, pending, formRef, onSubmit } = useActionForm(action);
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-5">
-      <div className="grid gap-5 sm:grid-cols-2">
-        <Field name="orgId" label="Organisation" state={state}>
-          {(p) => (
-            <select {...p} required defaultValue={user.orgId}>
-              {organizations.map((org) => (
-                <option key={org.id} value={org.id}>
-                  {org.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+      <div className="max-w-xs">
         <Field
           name="role"
           label="Global role"

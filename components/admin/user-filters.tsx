@@ -3,23 +3,20 @@ import { GLOBAL_ROLES } from "@/lib/auth/permissions";
 import { Button } from "@/components/ui/button";
 import { roleLabel } from "@/components/admin/user-badges";
 
-type Props = {
-  filters: { q?: string; orgId?: string; role?: string; status?: string };
-  organizations: { id: string; name: string }[];
-};
+type Props = { filters: { q?: string; role?: string; status?: string } };
 
 const SELECT_CLASS =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:ring-brand-600";
 
 // A plain GET form: filters live in the URL (shareable, back button works) and need no script.
-export function UserFilters({ filters, organizations }: Props) {
+export function UserFilters({ filters }: Props) {
   return (
     <form
       method="get"
       action="/admin/users"
       role="search"
       aria-label="Filter users"
-      className="mb-4 grid gap-3 sm:grid-cols-[2fr_1fr_1fr_1fr_auto] sm:items-end"
+      className="mb-4 grid gap-3 sm:grid-cols-[2fr_1fr_1fr_auto] sm:items-end"
     >
       <label className="block text-sm font-medium text-slate-700">
         Search
@@ -30,17 +27,6 @@ export function UserFilters({ filters, organizations }: Props) {
           placeholder="Email or name"
           className={SELECT_CLASS}
         />
-      </label>
-      <label className="block text-sm font-medium text-slate-700">
-        Organisation
-        <select name="orgId" defaultValue={filters.orgId ?? ""} className={SELECT_CLASS}>
-          <option value="">All organisations</option>
-          {organizations.map((org) => (
-            <option key={org.id} value={org.id}>
-              {org.name}
-            </option>
-          ))}
-        </select>
       </label>
       <label className="block text-sm font-medium text-slate-700">
         Role

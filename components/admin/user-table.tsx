@@ -7,7 +7,6 @@ export type TUserRow = {
   email: string;
   name: string;
   role: string;
-  orgName: string;
   disabledAt: Date | null;
   createdAt: Date;
 };
@@ -26,7 +25,7 @@ export function UserTable({ users, isFiltered }: { users: TUserRow[]; isFiltered
     );
   }
   return (
-    <DataTable caption="Users" columns={["User", "Organisation", "Role", "Status", "Created"]}>
+    <DataTable caption="Users" columns={["User", "Role", "Status", "Created"]}>
       {users.map((u) => (
         <tr key={u.id} className="hover:bg-slate-50">
           <td className="px-4 py-3">
@@ -35,7 +34,6 @@ export function UserTable({ users, isFiltered }: { users: TUserRow[]; isFiltered
             </Link>
             <div className="text-xs text-slate-500">{u.email}</div>
           </td>
-          <td className="px-4 py-3 text-slate-700">{u.orgName}</td>
           <td className="px-4 py-3">
             <RoleBadge role={u.role} />
           </td>

@@ -4,6 +4,45 @@ import type { TCaseListItem } from "@/lib/cases/queries";
 import { EmptyState } from "@/components/ui/empty-state";
 import { SeverityBadge, StatusBadge, TlpBadge, humanise } from "@/components/cases/case-badges";
 
+function CaseTitle({ c }: { c: TCaseListItem }) {
+  if (c.access === "member") {
+    return (
+      <Link href={`/cases/${c.id}`} className="text-brand-700 font-medium hover:underline">
+        {c.title}
+      </Link>
+    );
+  }
+  // Not a member: the row is all there is to see (no dead link), except for an admin, who may
+  // manage the members without reading the case.
+  return (
+    <>
+      <span className="font-medium text-slate-800">{c.title}</span>
+      {c.canManageMembers && (
+        <Link href={`/cases/${c.id}/members`} className="text-brand-700 ml-2 text-xs hover:underline">
+          Manage members
+        </Link>
+      )}
+    </>
+  );
+}
+
+/**
+ * Says what a "Not a member" row is. Executives see their organisation's cases this way; until
+ * the executive summary exists, the row is what they can see of them.
+ */
+function MetadataNote({ cases }: { cases: TCaseListItem[] }) {
+  const metadata = cases.filter((c) => c.access === "metadata");
+  if (metadata.length === 0) return null;
+  const manages = metadata.some((c) => c.canManageMembers);
+  return (
+    <p className="mb-3 text-sm text-slate-600">
+      {manages
+        ? "Cases marked “Not a member” are listed for you to manage their members; their contents stay hidden."
+        : "Cases marked “Not a member” show their status, severity, TLP and last update only. A one-page summary of each case is coming; to read a case now, ask its lead to add you."}
+    </p>
+  );
+}
+
 export function CaseTable({ cases, filtered }: { cases: TCaseListItem[]; filtered?: boolean }) {
   if (cases.length === 0) {
     return filtered ? (
@@ -15,40 +54,35 @@ export function CaseTable({ cases, filtered }: { cases: TCaseListItem[]; filtere
     );
   }
   return (
-    <DataTable caption="Your cases" columns={["Case", "Status", "Severity", "TLP", "Owner", "Your role", "Updated"]}>
-      {cases.map((c) => (
-        <tr key={c.id} className="hover:bg-slate-50">
-          <td className="px-4 py-3">
-            {c.access === "member" ? (
-              <Link href={`/cases/${c.id}`} className="text-brand-700 font-medium hover:underline">
-                {c.title}
-              </Link>
-            ) : (
-              <span className="font-medium text-slate-800" title="You are not a member: contents are not shown">
-                {c.title}
-              </span>
-            )}
-            {c.legalHold && <span className="ml-2 text-xs font-semibold text-red-700">Legal hold</span>}
-            <div className="font-mono text-xs text-slate-500">{c.number}</div>
-          </td>
-          <td className="px-4 py-3">
-            <StatusBadge status={c.status} />
-          </td>
-          <td className="px-4 py-3">
-            <SeverityBadge severity={c.severity} />
-          </td>
-          <td className="px-4 py-3">
-            <TlpBadge tlp={c.tlp} />
-          </td>
-          <td className="px-4 py-3 text-slate-700">{c.ownerOrgName}</td>
-          <td className="px-4 py-3 text-slate-700">
-            {c.myRole ? humanise(c.myRole) : c.access === "metadata" ? "Not a member" : "—"}
-          </td>
-          <td className="px-4 py-3 text-slate-600">
-            <time dateTime={c.updatedAt.toISOString()}>{c.updatedAt.toISOString().slice(0, 10)}</time>
-          </td>
-        </tr>
-      ))}
-    </DataTable>
+    <>
+      <MetadataNote cases={cases} />
+      <DataTable caption="Your cases" columns={["Case", "Status", "Severity", "TLP", "Owner", "Your role", "Updated"]}>
+        {cases.map((c) => (
+          <tr key={c.id} className="hover:bg-slate-50">
+            <td className="px-4 py-3">
+              <CaseTitle c={c} />
+              {c.legalHold && <span className="ml-2 text-xs font-semibold text-red-700">Legal hold</span>}
+              <div className="font-mono text-xs text-slate-500">{c.number}</div>
+            </td>
+            <td className="px-4 py-3">
+              <StatusBadge status={c.status} />
+            </td>
+            <td className="px-4 py-3">
+              <SeverityBadge severity={c.severity} />
+            </td>
+            <td className="px-4 py-3">
+              <TlpBadge tlp={c.tlp} />
+            </td>
+            <td className="px-4 py-3 text-slate-700">{c.ownerOrgName}</td>
+            <td className="px-4 py-3 text-slate-700">
+              {c.myRole ? humanise(c.myRole) : c.access === "metadata" ? "Not a member" : "—"}
+            </td>
+            <td className="px-4 py-3 text-slate-600">
+              <time dateTime={c.updatedAt.toISOString()}>{c.updatedAt.toISOString().slice(0, 10)}</time>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </>
   );
 }

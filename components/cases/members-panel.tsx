@@ -1,71 +1,111 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { DataTable } from "@/components/ui/data-table";
+import { Button } from "@/components/ui/button";
 import { humanise } from "@/components/cases/case-badges";
 import { FormMessage, SubmitButton, type TFormAction } from "@/components/ui/form";
 
-type TMember = { userId: string; name: string; email: string; orgName: string; role: string };
+type TMember = { userId: string; name: string; email: string; orgName: string; role: string; canManage: boolean };
 type TCandidate = { id: string; name: string; email: string; role: string; org: { name: string } };
+
+const SELECT = "max-w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
+
+/**
+ * Removing asks a second time, inline (as deleting an event does): "Remove" only reveals the
+ * real button beside "Keep", which takes the focus as the safe choice; Escape keeps.
+ */
+function RemoveMember({ member, action }: { member: TMember; action: TFormAction }) {
+  const [state, remove] = useActionState(action, { ok: false });
+  const [confirming, setConfirming] = useState(false);
+  const boxRef = useRef<HTMLDivElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (!asked.current) return;
+    boxRef.current?.querySelector<HTMLElement>(confirming ? "[data-keep]" : "button")?.focus();
+  }, [confirming]);
+  const ask = (on: boolean) => {
+    asked.current = true;
+    setConfirming(on);
+  };
+  return (
+    <form
+      action={remove}
+      aria-label={`Remove ${member.name}`}
+      onKeyDown={(e) => {
+        if (e.key === "Escape" && confirming) ask(false);
+      }}
+    >
+      <input type="hidden" name="userId" value={member.userId} />
+      <div ref={boxRef} className="flex flex-wrap items-center gap-2">
+        {confirming ? (
+          <>
+            <p className="text-sm font-medium text-red-800">Remove {member.name} from the case?</p>
+            <SubmitButton variant="danger" pendingText="Removing…">
+              Remove
+            </SubmitButton>
+            <Button variant="secondary" data-keep onClick={() => ask(false)}>
+              Keep
+            </Button>
+          </>
+        ) : (
+          <Button variant="secondary" onClick={() => ask(true)}>
+            Remove…
+          </Button>
+        )}
+      </div>
+      <FormMessage state={state} />
+    </form>
+  );
+}
 
 function MemberRow({
   member,
   roles,
   changeAction,
   removeAction,
-  canManage,
 }: {
   member: TMember;
   roles: readonly string[];
   changeAction: TFormAction;
   removeAction: TFormAction;
-  canManage: boolean;
 }) {
   const [changeState, change] = useActionState(changeAction, { ok: false });
-  const [removeState, remove] = useActionState(removeAction, { ok: false });
   return (
-    <tr>
+    <tr className="align-top">
       <td className="px-4 py-3">
         <div className="font-medium">{member.name}</div>
-        <div className="text-xs text-slate-500">{member.email}</div>
+        <div className="text-xs break-all text-slate-500">{member.email}</div>
+        <div className="text-xs text-slate-600">{member.orgName}</div>
       </td>
-      <td className="px-4 py-3 text-slate-700">{member.orgName}</td>
       <td className="px-4 py-3">
-        {canManage ? (
-          <form action={change} className="flex items-center gap-2">
-            <input type="hidden" name="userId" value={member.userId} />
-            <select
-              name="role"
-              defaultValue={member.role}
-              aria-label={`Case role of ${member.name}`}
-              className="rounded-md border border-slate-300 px-2 py-1 text-sm"
-            >
-              {roles.map((r) => (
-                <option key={r} value={r}>
-                  {humanise(r)}
-                </option>
-              ))}
-            </select>
-            <SubmitButton variant="secondary" pendingText="…">
-              Change
-            </SubmitButton>
-          </form>
+        {member.canManage ? (
+          <div className="flex flex-col gap-2">
+            <form action={change} className="flex flex-wrap items-center gap-2">
+              <input type="hidden" name="userId" value={member.userId} />
+              <select
+                name="role"
+                defaultValue={member.role}
+                aria-label={`Case role of ${member.name}`}
+                className={SELECT}
+              >
+                {roles.map((r) => (
+                  <option key={r} value={r}>
+                    {humanise(r)}
+                  </option>
+                ))}
+              </select>
+              <SubmitButton variant="secondary" pendingText="…">
+                Change
+              </SubmitButton>
+            </form>
+            <FormMessage state={changeState} />
+            <RemoveMember member={member} action={removeAction} />
+          </div>
         ) : (
           humanise(member.role)
         )}
-        <FormMessage state={changeState} />
       </td>
-      {canManage && (
-        <td className="px-4 py-3 text-right">
-          <form action={remove}>
-            <input type="hidden" name="userId" value={member.userId} />
-            <SubmitButton variant="secondary" pendingText="Removing…">
-              Remove
-            </SubmitButton>
-          </form>
-          <FormMessage state={removeState} />
-        </td>
-      )}
     </tr>
   );
 }
@@ -79,23 +119,15 @@ type Props = {
   removeAction: TFormAction;
 };
 
+// Two columns, controls wrapping under each other, so the tab fits a 390 px phone without
+// scrolling sideways. Controls show only on the rows the viewer may manage.
 export function MembersPanel({ members, candidates, roles, canManage, addAction, removeAction }: Props) {
   const [addState, add] = useActionState(addAction, { ok: false });
   return (
     <div className="space-y-6">
-      <DataTable
-        caption="Case members"
-        columns={["Member", "Organisation", "Case role", canManage && <span className="sr-only">Actions</span>]}
-      >
+      <DataTable caption="Case members" columns={["Member", "Case role"]}>
         {members.map((m) => (
-          <MemberRow
-            key={m.userId}
-            member={m}
-            roles={roles}
-            changeAction={addAction}
-            removeAction={removeAction}
-            canManage={canManage}
-          />
+          <MemberRow key={m.userId} member={m} roles={roles} changeAction={addAction} removeAction={removeAction} />
         ))}
       </DataTable>
       {canManage && (
@@ -106,14 +138,14 @@ export function MembersPanel({ members, candidates, roles, canManage, addAction,
           <h2 className="w-full font-semibold">Add a member</h2>
           {candidates.length === 0 ? (
             <p className="text-sm text-slate-600">
-              Everyone in the case&apos;s organisations is already a member. Share the case with another organisation to
-              add its people.
+              Everyone you may add is already a member. Admins and partner leads add people of their own organisation;
+              the owner&apos;s leads add people of every organisation the case is shared with.
             </p>
           ) : (
             <>
-              <label className="flex flex-col gap-1 text-sm">
+              <label className="flex w-full flex-col gap-1 text-sm sm:w-auto">
                 <span className="font-medium text-slate-700">Person</span>
-                <select name="userId" className="rounded-md border border-slate-300 px-2 py-1.5">
+                <select name="userId" className={SELECT}>
                   {candidates.map((c) => (
                     <option key={c.id} value={c.id}>
                       {c.name} — {c.org.name} ({humanise(c.role)})
@@ -123,11 +155,7 @@ export function MembersPanel({ members, candidates, roles, canManage, addAction,
               </label>
               <label className="flex flex-col gap-1 text-sm">
                 <span className="font-medium text-slate-700">Case role</span>
-                <select
-                  name="role"
-                  defaultValue="INVESTIGATOR"
-                  className="rounded-md border border-slate-300 px-2 py-1.5"
-                >
+                <select name="role" defaultValue="INVESTIGATOR" className={SELECT}>
                   {roles.map((r) => (
                     <option key={r} value={r}>
                       {humanise(r)}

@@ -9,8 +9,8 @@ export const CASE_ROLES = ["LEAD", "INVESTIGATOR", "LEGAL_REVIEWER", "VIEWER"] a
 /** Actions on the platform, decided by global role alone. */
 export const GLOBAL_ACTIONS = [
   "case.create",
-  "case.list_all",
-  "user.manage",
+  "case.list_all", // list metadata of cases beyond one's memberships (scoped by canListCaseMetadata)
+  "user.manage", // users of the actor's own organisation only (lib/users)
   "audit.read",
   "audit.verify",
   "evidence.purge",
@@ -96,16 +96,27 @@ export function isCaseOrg(facts: Pick<TCaseFacts, "ownerOrgId" | "sharedOrgIds">
 }
 
 /**
+ * Is the actor an admin of one of the case's organisations, with a say over it? A TLP:RED case
+ * is for named members: only its owner organisation's admins reach it without membership.
+ * Admins have no power over cases their organisation takes no part in: there is no operator
+ * above the organisations.
+ */
+function isCaseOrgAdmin(actor: TPolicyActor, facts: Omit<TCaseFacts, "memberRole">): boolean {
+  if (actor.role !== "ADMIN" || !isCaseOrg(facts, actor.orgId)) return false;
+  return facts.tlp !== "RED" || facts.ownerOrgId === actor.orgId;
+}
+
+/**
  * Membership is the only way into a case's contents, whatever the global role or TLP, and it
  * counts only while the member's organisation is still one of the case's. The one exception:
- * admins may manage membership of any case (to recover a case whose leads left) without
- * reading it.
+ * an admin of one of the case's organisations may manage its membership (to recover a case
+ * whose leads left) without reading it, and only for their own people (canManageMemberOf).
  */
 export function canOnCase(actor: TPolicyActor, action: TCaseAction, facts: TCaseFacts): boolean {
   const role = effectiveCaseRole(actor, facts);
   const ownerDecision = OWNER_LEAD_ACTIONS.includes(action) && actor.orgId !== facts.ownerOrgId;
   if (role && CASE_PERMISSIONS[role].includes(action) && !ownerDecision) return true;
-  return action === "case.manage_members" && actor.role === "ADMIN";
+  return action === "case.manage_members" && isCaseOrgAdmin(actor, facts);
 }
 
 const ROLE_RANK: readonly CaseRole[] = CASE_ROLES;
@@ -125,21 +136,30 @@ export function effectiveCaseRole(
 }
 
 /**
- * Whose membership may the actor change? Owner-organisation leads and admins: anyone's.
- * A partner organisation's lead: only their own organisation's people.
+ * Whose membership may the actor change (add, change role, remove)? An owner-organisation lead:
+ * anyone's. A partner organisation's lead, and any admin: only their own organisation's people.
+ * Admins manage others, never their own place on the case (they would read it by adding
+ * themselves). `target.userId` null asks about someone of that organisation in general.
  */
-export function canManageMemberOf(actor: TPolicyActor, facts: TCaseFacts, targetOrgId: string): boolean {
+export function canManageMemberOf(
+  actor: TPolicyActor,
+  facts: TCaseFacts,
+  target: { userId: string | null; orgId: string },
+): boolean {
   if (!canOnCase(actor, "case.manage_members", facts)) return false;
-  return actor.role === "ADMIN" || actor.orgId === facts.ownerOrgId || actor.orgId === targetOrgId;
+  const asLead = effectiveCaseRole(actor, facts) === "LEAD";
+  if (target.userId === actor.id && !asLead) return false;
+  return (asLead && actor.orgId === facts.ownerOrgId) || actor.orgId === target.orgId;
 }
 
 /**
- * May the actor see the case in lists without being a member? Admins see every case's
- * metadata; executives those of their organisation's cases, except TLP:RED (named members only).
+ * May the actor see the case in lists without being a member? Admins and executives: cases
+ * their organisation owns or is shared into, except TLP:RED (named members only) — which an
+ * admin of the owner organisation still sees, to recover it. visibleCasesWhere is the SQL form.
  */
 export function canListCaseMetadata(actor: TPolicyActor, facts: Omit<TCaseFacts, "memberRole">): boolean {
   if (!can(actor, "case.list_all")) return false;
-  if (actor.role === "ADMIN") return true;
+  if (actor.role === "ADMIN") return isCaseOrgAdmin(actor, facts);
   return facts.tlp !== "RED" && isCaseOrg(facts, actor.orgId);
 }
 

@@ -196,7 +196,7 @@ describe("sharing and membership", () => {
     expect((await caseRow(b.caseId)).members).toHaveLength(5);
   });
 
-  it("an admin who is not a member may manage membership but not read the case, nor add themself", async () => {
+  it("the owner organisation's admin, not a member, manages membership but may not read the case nor add themself", async () => {
     const w = await createJointCase({ tlp: "RED" });
     const admin = await createUser({ orgId: w.ownerOrg.id, role: "ADMIN" });
     await addMember(admin, w.caseId, { userId: w.outsider.id, role: "VIEWER" });

@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { can, canHoldCaseRole, canManageMemberOf, isCaseOrg } from "@/lib/auth/permissions";
+import { can, canHoldCaseRole, canManageMemberOf, isCaseOrg, type TCaseFacts } from "@/lib/auth/permissions";
 import { requireCaseAccess, parseId } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
@@ -186,10 +186,16 @@ async function assertLeadRemains(tx: Tx, caseId: string, ownerOrgId: string, exc
     );
 }
 
-function requireMemberAuthority(actor: TActor, facts: Parameters<typeof canManageMemberOf>[1], targetOrgId: string) {
-  if (!canManageMemberOf(actor, facts, targetOrgId)) {
-    throw new ForbiddenError("A partner organisation's lead can manage only their own organisation's members.");
-  }
+/**
+ * Refuses a membership change the actor has no authority over (canManageMemberOf). The target
+ * is on the case or in one of its organisations, whose people the actor sees on the Members
+ * tab: a Forbidden with the reason, not a NotFound.
+ */
+function requireMemberAuthority(actor: TActor, facts: TCaseFacts, target: { userId: string; orgId: string }) {
+  if (canManageMemberOf(actor, facts, target)) return;
+  if (target.userId === actor.id)
+    throw new ForbiddenError("Ask a case lead to change your own membership; admins cannot add or change themselves.");
+  throw new ForbiddenError("You can manage only your own organisation's members of this case.");
 }
 
 /** Adds a member, or changes an existing member's role. */
@@ -201,16 +207,16 @@ export async function addMember(actor: TActor, caseId: unknown, input: unknown):
     select: { id: true, name: true, orgId: true, role: true, disabledAt: true, org: { select: { name: true } } },
   });
   if (!user || user.disabledAt) throw new NotFoundError("That user does not exist or is disabled.");
+  const target = { userId: user.id, orgId: user.orgId };
   if (!isCaseOrg(facts, user.orgId)) {
+    // Someone outside the case's organisations is named only to those who may bring them in
+    // (the owner's leads); to anyone else they do not exist.
+    if (!canManageMemberOf(actor, facts, target)) throw new NotFoundError("That user does not exist or is disabled.");
     throw new ValidationError(
       `${user.name} belongs to ${user.org.name}, which this case is not shared with. Share the case first.`,
     );
   }
-  requireMemberAuthority(actor, facts, user.orgId);
-  // The admin exception is for managing membership, not for reading: an admin who is not a
-  // member may not make themself one.
-  if (user.id === actor.id && !facts.memberRole)
-    throw new ForbiddenError("Ask a case lead to add you; admins cannot add themselves.");
+  requireMemberAuthority(actor, facts, target);
   if (!canHoldCaseRole(user.role, role)) {
     throw new ValidationError(
       `A user with the global role ${user.role.toLowerCase()} cannot be ${role.toLowerCase().replace("_", " ")} on a case.`,
@@ -254,7 +260,7 @@ export async function removeMember(actor: TActor, caseId: unknown, input: unknow
       select: { role: true, user: { select: { orgId: true } } },
     });
     if (!existing) throw new NotFoundError("That user is not a member of this case.");
-    requireMemberAuthority(actor, facts, existing.user.orgId);
+    requireMemberAuthority(actor, facts, { userId, orgId: existing.user.orgId });
     if (existing.role === "LEAD") await assertLeadRemains(tx, c.id, facts.ownerOrgId, userId);
     await tx.caseMember.delete({ where: { caseId_userId: { caseId: c.id, userId } } });
     await recordAudit(

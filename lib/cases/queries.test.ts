@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db";
+import type { TActor } from "@/lib/auth/session";
 import { listCases } from "@/lib/cases/queries";
 import { ZCaseFilters } from "@/lib/cases/schemas";
-import { createCase, createOrg, createUser } from "@/tests/helpers/factories";
+import { createCase, createJointCase, createOrg, createUser } from "@/tests/helpers/factories";
 
 describe("listCases", () => {
   it("lists only the cases the user is a member of, with their role", async () => {
@@ -28,5 +30,42 @@ describe("listCases", () => {
       ownerOrgName: org.name,
       number: expect.stringMatching(/^CB-\d{4}-\d{4}$/),
     });
+  });
+});
+
+// Issue 9, defect 1: an admin saw the titles of the other organisation's private and RED cases.
+describe("listCases for admins", () => {
+  it("lists the cases their organisation owns or is shared into; the other's RED case not at all", async () => {
+    const shared = await createJointCase(); // AMBER, owned by ownerOrg, shared with partnerOrg
+    const { ownerOrg, partnerOrg, lead, partnerLead } = shared;
+    const ownerAdmin = await createUser({ orgId: ownerOrg.id, role: "ADMIN" });
+    const partnerAdmin = await createUser({ orgId: partnerOrg.id, role: "ADMIN" });
+    const sharedRed = await createCase({ ownerOrgId: ownerOrg.id, createdById: lead.id, tlp: "RED" });
+    await getDb().caseOrganization.create({
+      data: { caseId: sharedRed.id, orgId: partnerOrg.id, sharedById: lead.id },
+    });
+    const ownerPrivate = await createCase({ ownerOrgId: ownerOrg.id, createdById: lead.id });
+    const ownerPrivateRed = await createCase({ ownerOrgId: ownerOrg.id, createdById: lead.id, tlp: "RED" });
+    const partnerPrivate = await createCase({ ownerOrgId: partnerOrg.id, createdById: partnerLead.id });
+    const all = [shared.caseId, sharedRed.id, ownerPrivate.id, ownerPrivateRed.id, partnerPrivate.id];
+
+    const listed = async (actor: TActor) => {
+      const { items } = await listCases(actor, ZCaseFilters.parse({}));
+      return items.filter((i) => all.includes(i.id));
+    };
+    const ids = async (actor: TActor) => (await listed(actor)).map((i) => i.id).sort();
+
+    expect(await ids(ownerAdmin)).toEqual([shared.caseId, sharedRed.id, ownerPrivate.id, ownerPrivateRed.id].sort());
+    expect(await ids(partnerAdmin)).toEqual([shared.caseId, partnerPrivate.id].sort());
+    expect((await listed(partnerAdmin)).every((i) => i.access === "metadata" && i.myRole === null)).toBe(true);
+    // Their way in is the Members tab: every row they see, they may manage. An executive's rows, none.
+    expect((await listed(partnerAdmin)).every((i) => i.canManageMembers)).toBe(true);
+    const executive = await createUser({ orgId: partnerOrg.id, role: "EXECUTIVE" });
+    expect((await listed(executive)).map((i) => [i.id, i.access, i.canManageMembers])).toEqual(
+      expect.arrayContaining([[shared.caseId, "metadata", false]]),
+    );
+    // Counts agree with the rows: the hidden cases are not counted either.
+    const { total } = await listCases(partnerAdmin, ZCaseFilters.parse({ q: ownerPrivate.title }));
+    expect(total).toBe(0);
   });
 });

@@ -1,7 +1,8 @@
 import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { canOnCase } from "@/lib/auth/permissions";
+import { canManageMemberOf, canOnCase } from "@/lib/auth/permissions";
+import { NotFoundError } from "@/lib/errors";
 import { loadCaseFacts, notFoundRefusal, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { CASE_PAGE_SIZE, type TCaseFilters } from "@/lib/cases/schemas";
@@ -19,6 +20,8 @@ export type TCaseListItem = {
   myRole: string | null;
   /** "metadata": listed for an admin or executive who is not a member (no contents). */
   access: "member" | "metadata";
+  /** May manage the membership (an admin of the case's organisation, or a lead). */
+  canManageMembers: boolean;
 };
 
 export type TCaseList = { items: TCaseListItem[]; total: number; page: number; pageCount: number };
@@ -33,8 +36,10 @@ export function visibleCasesWhere(actor: TActor): Prisma.CaseWhereInput {
     OR: [{ ownerOrgId: actor.orgId }, { sharedWith: { some: { orgId: actor.orgId } } }],
   };
   const asMember: Prisma.CaseWhereInput = { AND: [{ members: { some: { userId: actor.id } } }, inCaseOrg] };
-  if (actor.role === "ADMIN") return {};
-  if (actor.role === "EXECUTIVE") return { OR: [asMember, { AND: [inCaseOrg, { tlp: { not: "RED" } }] }] };
+  // A RED case is for named members; an admin of its owner organisation still sees it, to recover it.
+  const notRed: Prisma.CaseWhereInput =
+    actor.role === "ADMIN" ? { OR: [{ tlp: { not: "RED" } }, { ownerOrgId: actor.orgId }] } : { tlp: { not: "RED" } };
+  if (actor.role === "ADMIN" || actor.role === "EXECUTIVE") return { OR: [asMember, { AND: [inCaseOrg, notRed] }] };
   return asMember;
 }
 
@@ -92,6 +97,7 @@ export async function listCases(actor: TActor, filters: TCaseFilters): Promise<T
       ownerOrgName: ownerOrg.name,
       myRole,
       access: canOnCase(actor, "case.read", facts) ? ("member" as const) : ("metadata" as const),
+      canManageMembers: canOnCase(actor, "case.manage_members", facts),
     };
   });
   return { items, total, page: filters.page, pageCount: Math.max(1, Math.ceil(total / CASE_PAGE_SIZE)) };
@@ -122,8 +128,8 @@ export type TCaseHeader = {
 };
 
 /**
- * What the case layout shows: readable by members, and by admins who may manage its
- * membership without reading it. Everyone else: NotFound.
+ * What the case layout shows: readable by members, and by admins of the case's organisations
+ * who may manage its membership without reading it. Everyone else: NotFound.
  */
 export async function getCaseHeader(actor: TActor, caseId: unknown): Promise<TCaseHeader> {
   const id = parseId(caseId);
@@ -209,18 +215,25 @@ export type TCaseMemberRow = {
   role: string;
   globalRole: string;
   addedAt: Date;
+  /** May the actor change this member's role or remove them (canManageMemberOf)? */
+  canManage: boolean;
 };
 
 /** Members of a case, for members and for admins managing membership. The read is audited. */
 export async function listCaseMembers(actor: TActor, caseId: unknown): Promise<TCaseMemberRow[]> {
   const header = await getCaseHeader(actor, caseId);
+  const access = await loadCaseFacts(actor, header.id); // memoised in a render: getCaseHeader's load
+  if (!access) throw new NotFoundError();
+  const { facts } = access;
   const rows = await getDb().caseMember.findMany({
     where: { caseId: header.id },
     orderBy: [{ role: "asc" }, { addedAt: "asc" }],
     select: {
       role: true,
       addedAt: true,
-      user: { select: { id: true, name: true, email: true, role: true, org: { select: { name: true } } } },
+      user: {
+        select: { id: true, name: true, email: true, role: true, orgId: true, org: { select: { name: true } } },
+      },
     },
   });
   // Every organisation on the case sees the same list: a "case" row.
@@ -240,17 +253,27 @@ export async function listCaseMembers(actor: TActor, caseId: unknown): Promise<T
     role: r.role,
     globalRole: r.user.role,
     addedAt: r.addedAt,
+    canManage: canManageMemberOf(actor, facts, { userId: r.user.id, orgId: r.user.orgId }),
   }));
 }
 
-/** Users who could be added to the case: active users of the case's organisations. */
+/**
+ * Users the actor could add to the case: active users of the case's organisations whose
+ * membership the actor may manage (canManageMemberOf), so no one is offered only to be refused
+ * (an admin is not offered themself, a partner's lead only their own people).
+ */
 export async function listMemberCandidates(actor: TActor, caseId: unknown) {
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.manage_members");
+  const orgIds = [facts.ownerOrgId, ...facts.sharedOrgIds].filter((orgId) =>
+    canManageMemberOf(actor, facts, { userId: null, orgId }),
+  );
+  const self = canManageMemberOf(actor, facts, { userId: actor.id, orgId: actor.orgId });
   return getDb().user.findMany({
     where: {
       disabledAt: null,
-      orgId: { in: [facts.ownerOrgId, ...facts.sharedOrgIds] },
+      orgId: { in: orgIds },
       memberships: { none: { caseId: c.id } },
+      ...(self ? {} : { id: { not: actor.id } }),
     },
     orderBy: [{ org: { name: "asc" } }, { name: "asc" }],
     select: { id: true, name: true, email: true, role: true, org: { select: { name: true } } },

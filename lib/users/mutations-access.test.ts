@@ -132,3 +132,52 @@ describe("resetPassword", () => {
     await expect(resetPassword(admin, "", input)).rejects.toBeInstanceOf(NotFoundError);
   });
 });
+
+// Issue 9, defect 1: another organisation's admin could reset a password and sign in as the
+// user. Their users are NotFound to an admin, who changes nothing; their own admin still may.
+describe("another organisation's user", () => {
+  async function twoOrganisations() {
+    const mine = await adminAndUser();
+    const theirs = await adminAndUser();
+    return { admin: mine.admin, theirAdmin: theirs.admin, theirUser: theirs.user };
+  }
+
+  it("cannot have their password reset (404), by anyone but their own admin", async () => {
+    const { admin, theirAdmin, theirUser } = await twoOrganisations();
+    const input = { password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD };
+    await expect(resetPassword(admin, theirUser.id, input)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await signIn(theirUser.email, NEW_PASSWORD)).toEqual({ ok: false, error: SIGN_IN_ERROR.invalid });
+    expect(await userAudits(theirUser.id)).toEqual([]);
+
+    await resetPassword(theirAdmin, theirUser.id, input);
+    expect((await signIn(theirUser.email, NEW_PASSWORD)).ok).toBe(true);
+  });
+
+  it("cannot be disabled or re-enabled (404), by anyone but their own admin", async () => {
+    const { admin, theirAdmin, theirUser } = await twoOrganisations();
+    await expect(setUserDisabled(admin, theirUser.id, true)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(setUserDisabled(admin, theirAdmin.id, true)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await signIn(theirUser.email)).ok).toBe(true);
+    expect((await signIn(theirAdmin.email)).ok).toBe(true);
+
+    await setUserDisabled(theirAdmin, theirUser.id, true);
+    await expect(setUserDisabled(admin, theirUser.id, false)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await signIn(theirUser.email)).toEqual({ ok: false, error: SIGN_IN_ERROR.disabled });
+    expect((await userAudits(theirUser.id)).map((e) => e.actorId)).toEqual([theirAdmin.id]);
+  });
+
+  it("does not count as the last admin's replacement: each organisation keeps one", async () => {
+    const { admin, theirAdmin } = await twoOrganisations();
+    const second = await createUser({ orgId: admin.orgId, role: "ADMIN" });
+    // Two admins disabling each other at once: one must remain active; theirAdmin, active in
+    // another organisation, does not count.
+    const [a, b] = await Promise.allSettled([
+      setUserDisabled(admin, second.id, true),
+      setUserDisabled(second, admin.id, true),
+    ]);
+    expect([a, b].filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect([a, b].find((r) => r.status === "rejected")).toMatchObject({ reason: expect.any(ForbiddenError) });
+    expect(await getDb().user.count({ where: { orgId: admin.orgId, role: "ADMIN", disabledAt: null } })).toBe(1);
+    expect((await signIn(theirAdmin.email)).ok).toBe(true);
+  });
+});

@@ -67,7 +67,6 @@ describe("createUser", () => {
     ["a malformed email", { email: "not-an-email" }, "email"],
     ["an empty name", { name: "   " }, "name"],
     ["an unknown role", { role: "ROOT" }, "role"],
-    ["a missing organisation", { orgId: "" }, "orgId"],
     ["a short password", { password: "short", confirmPassword: "short" }, "password"],
     ["a mistyped confirmation", { confirmPassword: "something else entirely" }, "confirmPassword"],
   ])("refuses %s with a field error and writes nothing", async (_label, overrides, field) => {
@@ -105,23 +104,26 @@ describe("createUser", () => {
     await expect(insertUser(admin, input)).rejects.toBeInstanceOf(NotFoundError);
     expect(await getDb().user.count({ where: { email: input.email as string } })).toBe(0);
   });
+
+  it("puts the new user in the admin's own organisation when the form names none", async () => {
+    const admin = await newAdmin();
+    const { id } = await insertUser(admin, newUserInput(admin.orgId, { orgId: undefined }));
+    expect(await findUserRow(id)).toEqual({ orgId: admin.orgId, role: "INVESTIGATOR" });
+  });
 });
 
 describe("updateUser", () => {
-  it("changes organisation and role, audited with before and after", async () => {
+  it("changes the role, audited with before and after", async () => {
     const admin = await newAdmin();
     const user = await createUser({ orgId: admin.orgId });
-    const newOrg = await createOrg();
-    await updateUser(admin, user.id, { orgId: newOrg.id, role: "EXECUTIVE" });
+    await updateUser(admin, user.id, { role: "EXECUTIVE" });
 
-    expect(await findUserRow(user.id)).toEqual({ orgId: newOrg.id, role: "EXECUTIVE" });
+    expect(await findUserRow(user.id)).toEqual({ orgId: admin.orgId, role: "EXECUTIVE" });
     const [audit] = await userAudits(user.id);
     expect(audit).toMatchObject({
       actorId: admin.id,
       action: "user.updated",
-      details: {
-        changes: { orgId: { from: admin.orgId, to: newOrg.id }, role: { from: "INVESTIGATOR", to: "EXECUTIVE" } },
-      },
+      details: { changes: { role: { from: "INVESTIGATOR", to: "EXECUTIVE" } } },
     });
   });
 
@@ -159,13 +161,13 @@ describe("updateUser", () => {
   it("refuses bad input with field errors, changing nothing", async () => {
     const admin = await newAdmin();
     const user = await createUser({ orgId: admin.orgId });
-    const error = await updateUser(admin, user.id, { orgId: "", role: "ROOT" }).catch((e: unknown) => e);
+    const error = await updateUser(admin, user.id, { orgId: 42, role: "ROOT" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect(Object.keys((error as ValidationError).fieldErrors ?? {}).sort()).toEqual(["orgId", "role"]);
     expect(await findUserRow(user.id)).toEqual({ orgId: admin.orgId, role: "INVESTIGATOR" });
   });
 
-  it("does not let an admin demote themself, nor move themself to another organisation", async () => {
+  it("does not let an admin demote themself, nor move themself to another organisation (404)", async () => {
     const admin = await newAdmin();
     const error = await updateUser(admin, admin.id, { orgId: admin.orgId, role: "INVESTIGATOR" }).catch(
       (e: unknown) => e,
@@ -176,7 +178,7 @@ describe("updateUser", () => {
 
     const newOrg = await createOrg();
     await expect(updateUser(admin, admin.id, { orgId: newOrg.id, role: "ADMIN" })).rejects.toBeInstanceOf(
-      ForbiddenError,
+      NotFoundError,
     );
     expect(await findUserRow(admin.id)).toEqual({ orgId: admin.orgId, role: "ADMIN" });
   });
@@ -186,5 +188,67 @@ describe("updateUser", () => {
     const other = await createUser({ orgId: admin.orgId, role: "ADMIN" });
     await updateUser(admin, other.id, { orgId: admin.orgId, role: "LEGAL" });
     expect(await findUserRow(other.id)).toEqual({ orgId: admin.orgId, role: "LEGAL" });
+  });
+});
+
+// Issue 9, defect 1: an admin of one organisation took over the other's cases by creating and
+// editing users there. Admins are organisation admins: everything outside their organisation is
+// NotFound and writes nothing, and the other organisation's admin still may.
+describe("an admin's reach ends at their organisation", () => {
+  async function twoOrganisations() {
+    const [admin, otherAdmin] = await Promise.all([newAdmin(), newAdmin()]);
+    const theirs = await createUser({ orgId: otherAdmin.orgId });
+    return { admin, otherAdmin, theirs };
+  }
+
+  it("cannot create a user in another organisation (404), whose admin can", async () => {
+    const { admin, otherAdmin } = await twoOrganisations();
+    const input = newUserInput(otherAdmin.orgId);
+    await expect(insertUser(admin, input)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await getDb().user.count({ where: { email: input.email as string } })).toBe(0);
+    expect(await getDb().auditEvent.count({ where: { actorId: admin.id } })).toBe(0);
+
+    const { id } = await insertUser(otherAdmin, input);
+    expect(await findUserRow(id)).toEqual({ orgId: otherAdmin.orgId, role: "INVESTIGATOR" });
+  });
+
+  it("cannot edit another organisation's user (404), whose admin can", async () => {
+    const { admin, otherAdmin, theirs } = await twoOrganisations();
+    await expect(updateUser(admin, theirs.id, { role: "ADMIN" })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(updateUser(admin, theirs.id, { orgId: admin.orgId, role: "ADMIN" })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    expect(await findUserRow(theirs.id)).toEqual({ orgId: otherAdmin.orgId, role: "INVESTIGATOR" });
+    expect(await userAudits(theirs.id)).toEqual([]);
+
+    await updateUser(otherAdmin, theirs.id, { role: "LEGAL" });
+    expect(await findUserRow(theirs.id)).toEqual({ orgId: otherAdmin.orgId, role: "LEGAL" });
+  });
+
+  it("never moves a user into another organisation (404), not even their own user", async () => {
+    const { admin, otherAdmin } = await twoOrganisations();
+    const mine = await createUser({ orgId: admin.orgId });
+    await expect(updateUser(admin, mine.id, { orgId: otherAdmin.orgId, role: "INVESTIGATOR" })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(
+      updateUser(otherAdmin, mine.id, { orgId: otherAdmin.orgId, role: "INVESTIGATOR" }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(await findUserRow(mine.id)).toEqual({ orgId: admin.orgId, role: "INVESTIGATOR" });
+    expect(await userAudits(mine.id)).toEqual([]);
+  });
+
+  it("keeps the last active admin per organisation: another organisation's admins do not count", async () => {
+    const { admin, otherAdmin } = await twoOrganisations();
+    const second = await createUser({ orgId: admin.orgId, role: "ADMIN" });
+    // Two admins demoting each other at once: one must remain, though otherAdmin is active elsewhere.
+    const results = await Promise.allSettled([
+      updateUser(admin, second.id, { role: "INVESTIGATOR" }),
+      updateUser(second, admin.id, { role: "INVESTIGATOR" }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const admins = await getDb().user.count({ where: { orgId: admin.orgId, role: "ADMIN" } });
+    expect(admins).toBe(1);
+    expect((await findUserRow(otherAdmin.id)).role).toBe("ADMIN");
   });
 });

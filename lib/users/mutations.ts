@@ -8,14 +8,14 @@ import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { ZCreateUser, ZResetPassword, ZUpdateUser } from "@/lib/users/schemas";
 import { parseInput } from "@/lib/validation";
 
-// Admin user management. Order in every function: the role check (non-admins get 404 whatever
-// they send), then the input parse (bad input writes nothing), then one transaction holding the
-// change and its audit row, so a change is never saved unaudited. Passwords and hashes never
-// reach the audit details.
+// Admin user management. An admin is their own organisation's admin: every function here acts
+// on users of the actor's organisation only, and a user or organisation id of another one is
+// NotFound, as if it did not exist (there is no operator above the organisations). Order in
+// every function: the role check (non-admins get 404 whatever they send), then the input parse
+// (bad input writes nothing), then one transaction holding the change and its audit row, so a
+// change is never saved unaudited. Passwords and hashes never reach the audit details.
 
 type Tx = Prisma.TransactionClient;
-
-const ORG_NOT_FOUND = "That organisation no longer exists. Reload the page and choose another.";
 
 function duplicateEmail(email: string): ConflictError {
   return new ConflictError(`A user with the email ${email} already exists.`);
@@ -25,28 +25,37 @@ function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
-async function requireOrg(tx: Tx, orgId: string): Promise<void> {
-  const org = await tx.organization.findUnique({ where: { id: orgId }, select: { id: true } });
-  if (!org) throw new NotFoundError(ORG_NOT_FOUND);
+/**
+ * The organisation a form names must be the admin's own; leaving it out means the admin's own.
+ * Any other id, real or forged, is NotFound: no admin places a user in another organisation.
+ */
+function ownOrg(actor: TActor, orgId: string | undefined): string {
+  if (orgId !== undefined && orgId !== actor.orgId) throw new NotFoundError();
+  return actor.orgId;
 }
 
-// Two admins demoting or disabling each other at the same moment must not leave nobody able to
-// administer: a transaction-scoped advisory lock serialises such changes, and each checks that
-// an active admin other than its target remains.
+// Two admins of one organisation demoting or disabling each other at the same moment must not
+// leave it with nobody able to administer it: a transaction-scoped advisory lock per
+// organisation serialises such changes, and each checks that another active admin of the
+// organisation remains.
 const ADMIN_SET_LOCK = 0x0ca5ec;
-async function assertAnotherAdminRemains(tx: Tx, targetId: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_SET_LOCK})`;
-  const others = await tx.user.count({ where: { role: "ADMIN", disabledAt: null, id: { not: targetId } } });
-  if (others === 0) throw new ForbiddenError("This is the last active admin: make someone else an admin first.");
+async function assertAnotherAdminRemains(tx: Tx, orgId: string, targetId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_SET_LOCK}::int, hashtext(${orgId}))`;
+  const others = await tx.user.count({
+    where: { orgId, role: "ADMIN", disabledAt: null, id: { not: targetId } },
+  });
+  if (others === 0)
+    throw new ForbiddenError("This is your organisation's last active admin: make someone else an admin first.");
 }
 
 // Row-locks the user for the rest of the transaction, so two admins editing the same user at
-// once are serialised and each audit row records the true "before" state.
-async function lockUser(tx: Tx, userId: string) {
-  await tx.$queryRaw`SELECT 1 FROM "User" WHERE id = ${userId}::uuid FOR UPDATE`;
-  const user = await tx.user.findUnique({
-    where: { id: userId },
-    select: { id: true, email: true, orgId: true, role: true, disabledAt: true },
+// once are serialised and each audit row records the true "before" state. A user of another
+// organisation is neither locked nor found.
+async function lockUser(tx: Tx, actor: TActor, userId: string) {
+  await tx.$queryRaw`SELECT 1 FROM "User" WHERE id = ${userId}::uuid AND "orgId" = ${actor.orgId}::uuid FOR UPDATE`;
+  const user = await tx.user.findFirst({
+    where: { id: userId, orgId: actor.orgId },
+    select: { id: true, email: true, role: true, disabledAt: true },
   });
   if (!user) throw new NotFoundError();
   return user;
@@ -54,12 +63,13 @@ async function lockUser(tx: Tx, userId: string) {
 
 export async function createUser(actor: TActor, input: unknown): Promise<{ id: string }> {
   requireGlobal(actor, "user.manage");
-  const { email, name, orgId, role, password } = parseInput(ZCreateUser, input);
+  const parsed = parseInput(ZCreateUser, input);
+  const { email, name, role, password } = parsed;
+  const orgId = ownOrg(actor, parsed.orgId);
   const passwordHash = await hashPassword(password); // slow on purpose: outside the transaction
 
   try {
     return await getDb().$transaction(async (tx) => {
-      await requireOrg(tx, orgId);
       if (await tx.user.findUnique({ where: { email }, select: { id: true } })) throw duplicateEmail(email);
       const user = await tx.user.create({ data: { email, name, orgId, role, passwordHash }, select: { id: true } });
       await recordAudit(
@@ -81,32 +91,34 @@ export async function createUser(actor: TActor, input: unknown): Promise<{ id: s
   }
 }
 
-/** Changes a user's organisation and global role. An admin cannot remove their own admin role. */
+/**
+ * Changes a user's global role. Users never change organisation: a form may name only the
+ * admin's own. An admin cannot remove their own admin role.
+ */
 export async function updateUser(actor: TActor, userId: unknown, input: unknown): Promise<void> {
   requireGlobal(actor, "user.manage");
   const id = parseId(userId);
-  const { orgId, role } = parseInput(ZUpdateUser, input);
-  // Guarantees at least one admin always remains (the actor) and no one locks themself out.
+  const parsed = parseInput(ZUpdateUser, input);
+  ownOrg(actor, parsed.orgId);
+  const { role } = parsed;
+
+  // Guarantees the actor stays an admin and no one locks themself out.
   if (id === actor.id && role !== "ADMIN")
     throw new ForbiddenError("You cannot remove your own admin role. Ask another admin to do it.");
-  // Moving oneself into another organisation would open that organisation's owner-only items
-  // to the admin; another admin must do it (and it is audited).
-  if (id === actor.id && orgId !== actor.orgId)
-    throw new ForbiddenError("You cannot move yourself to another organisation. Ask another admin to do it.");
 
   await getDb().$transaction(async (tx) => {
-    const before = await lockUser(tx, id);
-    if (before.role === "ADMIN" && role !== "ADMIN") await assertAnotherAdminRemains(tx, id);
-    const changes: Record<string, { from: string; to: string }> = {};
-    if (before.orgId !== orgId) {
-      await requireOrg(tx, orgId);
-      changes.orgId = { from: before.orgId, to: orgId };
-    }
-    if (before.role !== role) changes.role = { from: before.role, to: role };
-    if (Object.keys(changes).length === 0) return;
-    await tx.user.update({ where: { id }, data: { orgId, role } });
+    const before = await lockUser(tx, actor, id);
+    if (before.role === role) return;
+    if (before.role === "ADMIN") await assertAnotherAdminRemains(tx, actor.orgId, id);
+    await tx.user.update({ where: { id }, data: { role } });
     await recordAudit(
-      { actorId: actor.id, action: "user.updated", targetType: "user", targetId: id, details: { changes } },
+      {
+        actorId: actor.id,
+        action: "user.updated",
+        targetType: "user",
+        targetId: id,
+        details: { changes: { role: { from: before.role, to: role } } },
+      },
       tx,
     );
   });
@@ -123,9 +135,9 @@ export async function setUserDisabled(actor: TActor, userId: unknown, disabled: 
     throw new ForbiddenError("You cannot disable your own account. Ask another admin to do it.");
 
   await getDb().$transaction(async (tx) => {
-    const before = await lockUser(tx, id);
+    const before = await lockUser(tx, actor, id);
     if (Boolean(before.disabledAt) === disabled) return;
-    if (disabled && before.role === "ADMIN") await assertAnotherAdminRemains(tx, id);
+    if (disabled && before.role === "ADMIN") await assertAnotherAdminRemains(tx, actor.orgId, id);
     await tx.user.update({ where: { id }, data: { disabledAt: disabled ? new Date() : null } });
     await recordAudit(
       { actorId: actor.id, action: disabled ? "user.disabled" : "user.enabled", targetType: "user", targetId: id },
@@ -141,7 +153,7 @@ export async function resetPassword(actor: TActor, userId: unknown, input: unkno
   const passwordHash = await hashPassword(parseInput(ZResetPassword, input).password);
 
   await getDb().$transaction(async (tx) => {
-    const user = await lockUser(tx, id);
+    const user = await lockUser(tx, actor, id);
     await tx.user.update({ where: { id }, data: { passwordHash } });
     const lockout = await tx.signInThrottle.deleteMany({ where: { email: user.email } });
     await recordAudit(

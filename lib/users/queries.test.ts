@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { NotFoundError } from "@/lib/errors";
-import { getUser, listOrganizations, listUsers } from "@/lib/users/queries";
+import { getUser, listUsers } from "@/lib/users/queries";
 import { USERS_PAGE_SIZE } from "@/lib/users/schemas";
 import { createOrg, createUser, uid } from "@/tests/helpers/factories";
 
@@ -13,17 +13,25 @@ async function newAdmin() {
 }
 
 describe("listUsers", () => {
-  it("lists users of an organisation for an admin, without password hashes", async () => {
+  it("lists the users of the admin's own organisation, without password hashes", async () => {
     const admin = await newAdmin();
-    const org = await createOrg();
-    const a = await createUser({ orgId: org.id });
-    const b = await createUser({ orgId: org.id, role: "LEGAL" });
+    const a = await createUser({ orgId: admin.orgId });
+    const b = await createUser({ orgId: admin.orgId, role: "LEGAL" });
 
-    const result = await listUsers(admin, { orgId: org.id });
-    expect(result.total).toBe(2);
-    expect(result.users.map((u) => u.id).sort()).toEqual([a.id, b.id].sort());
-    expect(result.users[0]).toMatchObject({ orgId: org.id, orgName: org.name, disabledAt: null });
+    const result = await listUsers(admin, {});
+    expect(result.total).toBe(3);
+    expect(result.users.map((u) => u.id).sort()).toEqual([admin.id, a.id, b.id].sort());
+    expect(result.users[0]).toMatchObject({ orgId: admin.orgId, orgName: admin.orgName, disabledAt: null });
     expect(result.users.every((u) => !("passwordHash" in u))).toBe(true);
+  });
+
+  it("never lists another organisation's users, whatever the filters say", async () => {
+    const [admin, otherAdmin] = await Promise.all([newAdmin(), newAdmin()]);
+    const theirs = await createUser({ orgId: otherAdmin.orgId });
+    const mine = (await listUsers(admin, { orgId: otherAdmin.orgId, q: theirs.email })).users;
+    expect(mine).toEqual([]);
+    // The other organisation's admin does see them: the scope is the actor's organisation.
+    expect((await listUsers(otherAdmin, { q: theirs.email })).users.map((u) => u.id)).toEqual([theirs.id]);
   });
 
   it.each(NON_ADMIN_ROLES)("does not exist for a %s (404)", async (role) => {
@@ -34,23 +42,20 @@ describe("listUsers", () => {
 
   it("filters by role and by disabled state", async () => {
     const admin = await newAdmin();
-    const org = await createOrg();
-    const investigator = await createUser({ orgId: org.id });
-    const legal = await createUser({ orgId: org.id, role: "LEGAL" });
-    const disabled = await createUser({ orgId: org.id, disabled: true });
+    const investigator = await createUser({ orgId: admin.orgId });
+    const legal = await createUser({ orgId: admin.orgId, role: "LEGAL" });
+    const disabled = await createUser({ orgId: admin.orgId, disabled: true });
 
-    const ids = async (filters: object) =>
-      (await listUsers(admin, { orgId: org.id, ...filters })).users.map((u) => u.id).sort();
+    const ids = async (filters: object) => (await listUsers(admin, filters)).users.map((u) => u.id).sort();
     expect(await ids({ role: "LEGAL" })).toEqual([legal.id]);
     expect(await ids({ status: "disabled" })).toEqual([disabled.id]);
-    expect(await ids({ status: "active" })).toEqual([investigator.id, legal.id].sort());
+    expect(await ids({ status: "active" })).toEqual([admin.id, investigator.id, legal.id].sort());
   });
 
   it("searches email and name, case-insensitively", async () => {
     const admin = await newAdmin();
-    const org = await createOrg();
-    const user = await createUser({ orgId: org.id });
-    await createUser({ orgId: org.id });
+    const user = await createUser({ orgId: admin.orgId });
+    await createUser({ orgId: admin.orgId });
     const token = user.email.split("@")[0]!.slice(5); // the unique part of "user-<id>@…"
 
     expect((await listUsers(admin, { q: token.toUpperCase() })).users.map((u) => u.id)).toEqual([user.id]);
@@ -60,18 +65,17 @@ describe("listUsers", () => {
 
   it("paginates by email and clamps a page past the end to the last page", async () => {
     const admin = await newAdmin();
-    const org = await createOrg();
-    await Promise.all(Array.from({ length: USERS_PAGE_SIZE + 2 }, () => createUser({ orgId: org.id })));
+    await Promise.all(Array.from({ length: USERS_PAGE_SIZE + 1 }, () => createUser({ orgId: admin.orgId })));
 
-    const first = await listUsers(admin, { orgId: org.id });
+    const first = await listUsers(admin, {});
     expect(first).toMatchObject({ total: USERS_PAGE_SIZE + 2, page: 1, pageCount: 2 });
     expect(first.users).toHaveLength(USERS_PAGE_SIZE);
     expect(first.users.map((u) => u.email)).toEqual(first.users.map((u) => u.email).sort());
 
-    const second = await listUsers(admin, { orgId: org.id, page: "2" });
+    const second = await listUsers(admin, { page: "2" });
     expect(second.users).toHaveLength(2);
     expect(second.users[0]!.email > first.users.at(-1)!.email).toBe(true);
-    expect((await listUsers(admin, { orgId: org.id, page: "99" })).page).toBe(2);
+    expect((await listUsers(admin, { page: "99" })).page).toBe(2);
   });
 
   it("drops malformed filters from the URL instead of failing", async () => {
@@ -83,7 +87,7 @@ describe("listUsers", () => {
       page: "-3",
       q: ["", "x"],
     });
-    expect(result.filters).toEqual({ orgId: undefined, role: undefined, status: undefined, page: 1, q: undefined });
+    expect(result.filters).toEqual({ role: undefined, status: undefined, page: 1, q: undefined });
   });
 });
 
@@ -99,26 +103,19 @@ describe("getUser", () => {
     });
   });
 
+  it("is NotFound for another organisation's user, as for an unknown id", async () => {
+    const [admin, otherAdmin] = await Promise.all([newAdmin(), newAdmin()]);
+    const theirs = await createUser({ orgId: otherAdmin.orgId });
+    await expect(getUser(admin, theirs.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getUser(admin, otherAdmin.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await getUser(otherAdmin, theirs.id)).id).toBe(theirs.id);
+  });
+
   it("is NotFound for unknown or malformed ids, and for non-admins", async () => {
     const admin = await newAdmin();
     const other = await createUser({ orgId: admin.orgId });
     await expect(getUser(admin, randomUUID())).rejects.toBeInstanceOf(NotFoundError);
     await expect(getUser(admin, "../etc")).rejects.toBeInstanceOf(NotFoundError);
     await expect(getUser(other, admin.id)).rejects.toBeInstanceOf(NotFoundError);
-  });
-});
-
-describe("listOrganizations", () => {
-  it("lists organisations for an admin", async () => {
-    const admin = await newAdmin();
-    const org = await createOrg();
-    const orgs = await listOrganizations(admin);
-    expect(orgs).toContainEqual({ id: org.id, name: org.name });
-  });
-
-  it.each(NON_ADMIN_ROLES)("does not exist for a %s (404)", async (role) => {
-    const org = await createOrg();
-    const actor = await createUser({ orgId: org.id, role });
-    await expect(listOrganizations(actor)).rejects.toBeInstanceOf(NotFoundError);
   });
 });

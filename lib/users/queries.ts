@@ -25,8 +25,6 @@ export type TUserPage = {
   pageCount: number;
 };
 
-export type TOrganizationOption = { id: string; name: string };
-
 // The one projection of a user that leaves lib/: never the password hash.
 const USER_SELECT = {
   id: true,
@@ -45,9 +43,9 @@ function toListItem({ org, ...row }: TUserRow): TUserListItem {
   return { ...row, orgName: org.name };
 }
 
-function whereFor(filters: TUserFilters): Prisma.UserWhereInput {
-  const where: Prisma.UserWhereInput = {};
-  if (filters.orgId) where.orgId = filters.orgId;
+// Every read is scoped to the actor's organisation: an admin administers their own people only.
+function whereFor(actor: TActor, filters: TUserFilters): Prisma.UserWhereInput {
+  const where: Prisma.UserWhereInput = { orgId: actor.orgId };
   if (filters.role) where.role = filters.role;
   if (filters.status) where.disabledAt = filters.status === "disabled" ? { not: null } : null;
   if (filters.q) {
@@ -60,13 +58,14 @@ function whereFor(filters: TUserFilters): Prisma.UserWhereInput {
 }
 
 /**
- * Every user (admins only), filtered and paginated by email. `rawFilters` may come straight from
- * the URL: malformed values are dropped, and a page past the end shows the last page.
+ * The users of the admin's own organisation, filtered and paginated by email. `rawFilters` may
+ * come straight from the URL: malformed values are dropped (an organisation filter too: there
+ * is only the admin's own), and a page past the end shows the last page.
  */
 export async function listUsers(actor: TActor, rawFilters: unknown = {}): Promise<TUserPage> {
   requireGlobal(actor, "user.manage");
   const filters = ZUserFilters.parse(rawFilters ?? {});
-  const where = whereFor(filters);
+  const where = whereFor(actor, filters);
   const total = await getDb().user.count({ where });
   const pageCount = Math.max(1, Math.ceil(total / USERS_PAGE_SIZE));
   const page = Math.min(filters.page, pageCount);
@@ -80,16 +79,13 @@ export async function listUsers(actor: TActor, rawFilters: unknown = {}): Promis
   return { users: rows.map(toListItem), filters: { ...filters, page }, total, page, pageCount };
 }
 
-/** One user (admins only); NotFound for an unknown or malformed id. */
+/** One user of the admin's own organisation; NotFound for another's, or an unknown or malformed id. */
 export async function getUser(actor: TActor, userId: unknown): Promise<TUserListItem> {
   requireGlobal(actor, "user.manage");
-  const row = await getDb().user.findUnique({ where: { id: parseId(userId) }, select: USER_SELECT });
+  const row = await getDb().user.findFirst({
+    where: { id: parseId(userId), orgId: actor.orgId },
+    select: USER_SELECT,
+  });
   if (!row) throw new NotFoundError();
   return toListItem(row);
-}
-
-/** All organisations, by name (admins only): the choices for a user's organisation. */
-export async function listOrganizations(actor: TActor): Promise<TOrganizationOption[]> {
-  requireGlobal(actor, "user.manage");
-  return getDb().organization.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } });
 }

@@ -15,7 +15,9 @@ const ZEmail = z
   .email("Enter a valid email address.")
   .max(254, "Email must be at most 254 characters.");
 const ZName = z.string().trim().min(1, "Enter a name.").max(200, "Name must be at most 200 characters.");
-const ZOrgId = z.string().uuid("Choose an organisation.");
+// An admin manages their own organisation's users only: the organisation is the admin's, and a
+// form need not send it. One that does is checked against it (lib/users/mutations.ts).
+const ZOrgId = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.string().optional());
 const ZRole = z.enum(GLOBAL_ROLES, "Choose a role.");
 const ZPassword = z
   .string()
@@ -49,7 +51,6 @@ const optional = <T extends z.ZodType>(schema: T) =>
 
 export const ZUserFilters = z.object({
   q: optional(z.string().trim().max(200)),
-  orgId: optional(z.string().uuid()),
   role: optional(z.enum(GLOBAL_ROLES)),
   status: optional(z.enum(USER_STATUSES)),
   page: z.preprocess(firstValue, z.coerce.number().int().min(1).max(100_000)).catch(1),

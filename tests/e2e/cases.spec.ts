@@ -29,7 +29,7 @@ test("a lead opens a case, shares it, adds a partner; the partner sees it, a non
   await lead.getByRole("link", { name: "Members" }).click();
   await lead.getByLabel("Person").selectOption({ label: "OpenAI Investigator — OpenAI (Investigator)" });
   await lead.getByRole("button", { name: "Add member" }).click();
-  await expect(lead.getByRole("cell", { name: /OpenAI Investigator/ })).toBeVisible();
+  await expect(lead.getByRole("cell", { name: /^OpenAI Investigator/ })).toBeVisible();
   const caseUrl = lead.url().replace(/\/members$/, "");
 
   const partner = await as(browser, "investigator@openai.demo");

@@ -3,12 +3,15 @@
 // the same lib/ functions the app calls, against the real database. Expectations are written
 // out here as data, independently of lib/auth/permissions.ts. A denied action must throw
 // NotFound (cannot see the case) or Forbidden (member lacking the right) and change nothing.
+// Admins of each organisation are actors like everyone else: the rows for addMember, removeLead,
+// addOwnPerson and candidates are the steps of the cross-organisation takeover of issue 9.
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TActor } from "@/lib/auth/session";
-import { getCaseOverview, listCaseMembers, listCases } from "@/lib/cases/queries";
-import { addMember, setCaseStatus, setLegalHold, shareCase, updateCase } from "@/lib/cases/mutations";
+import { canListCaseMetadata, canOnCase } from "@/lib/auth/permissions";
+import { getCaseOverview, listCaseMembers, listCases, listMemberCandidates } from "@/lib/cases/queries";
+import { addMember, removeMember, setCaseStatus, setLegalHold, shareCase, updateCase } from "@/lib/cases/mutations";
 import { createNote } from "@/lib/notes/mutations";
 import { listNotes } from "@/lib/notes/queries";
 import { createTimelineEvent } from "@/lib/timeline/mutations";
@@ -30,7 +33,10 @@ const ACTIONS = [
   "status",
   "hold",
   "share",
-  "addMember",
+  "addMember", // someone of the owner organisation, as viewer
+  "removeLead", // the owner organisation's (second) lead
+  "addOwnPerson", // someone of the actor's own organisation, as viewer
+  "candidates", // the Add member list: never the actor, only people the actor may add
   "writeNote",
   "list",
   "timeline",
@@ -48,7 +54,6 @@ const MEMBER_ALLOWS: Record<CaseRole, TAction[]> = {
     "status",
     "hold",
     "share",
-    "addMember",
     "writeNote",
     "list",
     "timeline",
@@ -66,27 +71,46 @@ const CAP: Record<GlobalRole, Partial<Record<CaseRole, CaseRole>>> = {
   LEGAL: { LEAD: "LEGAL_REVIEWER", INVESTIGATOR: "LEGAL_REVIEWER" },
   EXECUTIVE: { LEAD: "VIEWER", INVESTIGATOR: "VIEWER", LEGAL_REVIEWER: "VIEWER" },
 };
-// Decisions about the case itself are the owner organisation's; a partner lead manages only
-// their own organisation's members (the candidate added here is from the owner organisation).
-const OWNER_ONLY: TAction[] = ["update", "status", "hold", "share", "addMember"];
+// Decisions about the case itself are the owner organisation's.
+const OWNER_ONLY: TAction[] = ["update", "status", "hold", "share"];
 
 function expected(action: TAction, g: GlobalRole, r: CaseRole | "NONE", org: TOrg, tlp: Tlp): boolean {
-  // Admins manage any case's membership (and see every case listed), member or not.
-  if (g === "ADMIN" && ["members", "addMember", "list"].includes(action)) return true;
   const effectiveMember = r !== "NONE" && org !== "outsider"; // membership counts only from a case org
-  if (effectiveMember) {
-    const role = CAP[g][r] ?? r;
-    if (org === "partner" && OWNER_ONLY.includes(action)) return false;
-    return MEMBER_ALLOWS[role].includes(action);
+  const role = effectiveMember ? (CAP[g][r] ?? r) : null;
+  const lead = role === "LEAD";
+  // Admins are organisation admins: they manage the membership of cases their organisation owns
+  // or is shared into (a TLP:RED case only if it owns it), for their own people, without reading.
+  const caseOrgAdmin = g === "ADMIN" && org !== "outsider" && (tlp !== "RED" || org === "owner");
+  switch (action) {
+    case "members":
+      return role !== null || caseOrgAdmin;
+    case "candidates":
+    case "addOwnPerson":
+      return lead || caseOrgAdmin;
+    // Someone of the owner organisation: its leads and its admins only, never the partner's.
+    case "addMember":
+    case "removeLead":
+      return (lead || caseOrgAdmin) && org === "owner";
+    case "list":
+      return role !== null || caseOrgAdmin || (g === "EXECUTIVE" && tlp !== "RED" && org !== "outsider");
   }
-  if (g === "ADMIN") return action === "members" || action === "addMember" || action === "list";
-  if (g === "EXECUTIVE") return action === "list" && tlp !== "RED" && org !== "outsider";
-  return false;
+  if (!role) return false;
+  if (org === "partner" && OWNER_ONLY.includes(action)) return false;
+  return MEMBER_ALLOWS[role].includes(action);
 }
 
-type TWorld = { caseId: string; ownerOrgId: string; thirdOrgId: string; candidates: string[] };
+type TActorRow = { g: GlobalRole; r: CaseRole | "NONE"; org: TOrg; actor: TActor };
+type TWorld = {
+  caseId: string;
+  ownerOrgId: string;
+  partnerOrgId: string;
+  thirdOrgId: string;
+  spareLeadId: string;
+  candidates: string[];
+  ownPeople: Record<TOrg, string[]>;
+};
 
-async function run(action: TAction, actor: TActor, w: TWorld): Promise<boolean> {
+async function run(action: TAction, { actor, g, r, org }: TActorRow, w: TWorld): Promise<boolean> {
   const current = () =>
     getDb().case.findUniqueOrThrow({
       where: { id: w.caseId },
@@ -118,6 +142,21 @@ async function run(action: TAction, actor: TActor, w: TWorld): Promise<boolean> 
       await addMember(actor, w.caseId, { userId: w.candidates.at(-1), role: "VIEWER" });
       w.candidates.pop();
       return true;
+    }
+    case "removeLead":
+      await removeMember(actor, w.caseId, { userId: w.spareLeadId });
+      await getDb().caseMember.create({ data: { caseId: w.caseId, userId: w.spareLeadId, role: "LEAD" } });
+      return true;
+    case "addOwnPerson":
+      await addMember(actor, w.caseId, { userId: w.ownPeople[org].at(-1), role: "VIEWER" });
+      w.ownPeople[org].pop();
+      return true;
+    case "candidates": {
+      const offered = await listMemberCandidates(actor, w.caseId);
+      // Only an owner-organisation lead may bring in other organisations' people; no one is offered themself.
+      const ownerLead = org === "owner" && r === "LEAD" && !CAP[g].LEAD;
+      const scoped = ownerLead || offered.every((c) => c.org.name === actor.orgName);
+      return offered.length > 0 && scoped && offered.every((c) => c.id !== actor.id);
     }
     case "writeNote":
       return Boolean((await createNote(actor, w.caseId, { body: "matrix note" })).id);
@@ -157,21 +196,22 @@ async function fingerprint(caseId: string) {
 }
 
 describe("authorization matrix", () => {
-  const worlds = new Map<
-    Tlp,
-    { world: TWorld; actors: { g: GlobalRole; r: CaseRole | "NONE"; org: TOrg; actor: TActor }[] }
-  >();
+  const worlds = new Map<Tlp, { world: TWorld; actors: TActorRow[] }>();
 
   beforeAll(async () => {
     for (const tlp of TLPS) {
       const [owner, partner, outsider, third] = await Promise.all([createOrg(), createOrg(), createOrg(), createOrg()]);
       const orgIds: Record<TOrg, string> = { owner: owner!.id, partner: partner!.id, outsider: outsider!.id };
       const founder = await createUser({ orgId: owner!.id });
+      const spareLead = await createUser({ orgId: owner!.id });
       const c = await createCase({
         ownerOrgId: owner!.id,
         createdById: founder.id,
         tlp,
-        members: [{ userId: founder.id, role: "LEAD" }],
+        members: [
+          { userId: founder.id, role: "LEAD" },
+          { userId: spareLead.id, role: "LEAD" },
+        ],
       });
       await getDb().case.update({ where: { id: c.id }, data: { title: `Matrix ${tlp} ${uid()}` } });
       await getDb().caseOrganization.create({ data: { caseId: c.id, orgId: partner!.id, sharedById: founder.id } });
@@ -183,10 +223,26 @@ describe("authorization matrix", () => {
             if (r !== "NONE") await getDb().caseMember.create({ data: { caseId: c.id, userId: actor.id, role: r } });
             actors.push({ g, r, org, actor });
           }
-      const candidates = await Promise.all(
-        Array.from({ length: 40 }, () => createUser({ orgId: owner!.id }).then((u) => u.id)),
-      );
-      worlds.set(tlp, { world: { caseId: c.id, ownerOrgId: owner!.id, thirdOrgId: third!.id, candidates }, actors });
+      const people = (orgId: string) =>
+        Promise.all(Array.from({ length: 40 }, () => createUser({ orgId }).then((u) => u.id)));
+      const candidates = await people(owner!.id);
+      const ownPeople = {
+        owner: await people(owner!.id),
+        partner: await people(partner!.id),
+        outsider: await people(outsider!.id),
+      };
+      worlds.set(tlp, {
+        world: {
+          caseId: c.id,
+          ownerOrgId: owner!.id,
+          partnerOrgId: partner!.id,
+          thirdOrgId: third!.id,
+          spareLeadId: spareLead.id,
+          candidates,
+          ownPeople,
+        },
+        actors,
+      });
     }
   }, 240_000);
 
@@ -196,13 +252,14 @@ describe("authorization matrix", () => {
         const { world, actors } = worlds.get(tlp)!;
         const mismatches: string[] = [];
         let checked = 0;
-        for (const { g, r, org, actor } of actors) {
+        for (const row of actors) {
+          const { g, r, org, actor } = row;
           for (const action of ACTIONS) {
             const want = expected(action, g, r, org, tlp);
             const before = want ? null : await fingerprint(world.caseId);
             let got: boolean;
             try {
-              got = await run(action, actor, world);
+              got = await run(action, row, world);
             } catch (error) {
               if (!(error instanceof AppError) || ![403, 404].includes(error.status)) throw error;
               got = false;
@@ -213,6 +270,18 @@ describe("authorization matrix", () => {
               );
             if (got !== want)
               mismatches.push(`${action} by ${g} ${r} (${org} org) on TLP:${tlp}: expected ${want ? "allow" : "deny"}`);
+            // The list's SQL (visibleCasesWhere) and the pure policy agree on every row.
+            if (action === "list") {
+              const facts = {
+                memberRole: r === "NONE" ? null : r,
+                ownerOrgId: world.ownerOrgId,
+                sharedOrgIds: [world.partnerOrgId],
+                tlp,
+              };
+              const pure = canOnCase(actor, "case.read", facts) || canListCaseMetadata(actor, facts);
+              if (pure !== got)
+                mismatches.push(`list by ${g} ${r} (${org} org) on TLP:${tlp}: SQL ${got}, policy ${pure}`);
+            }
             checked++;
           }
         }

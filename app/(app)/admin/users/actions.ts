@@ -8,7 +8,9 @@ import { createUser, resetPassword, setUserDisabled, updateUser } from "@/lib/us
 
 // Thin entry points: read the form, identify the actor, let lib/users authorise (404 for
 // non-admins), validate and write; then refresh the admin pages. The user id comes bound by the
-// page, but it is only a claim: lib/users re-checks it like any other input.
+// page, but it is only a claim: lib/users re-checks it like any other input. The forms send no
+// organisation (it is always the admin's own); one sent anyway goes to lib/users, which refuses
+// any other with a 404.
 
 function fields(formData: FormData, names: readonly string[]): Record<string, FormDataEntryValue | null> {
   return Object.fromEntries(names.map((name) => [name, formData.get(name)]));

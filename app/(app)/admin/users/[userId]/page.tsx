@@ -6,7 +6,7 @@ import { UserStatusForm } from "@/components/admin/user-status-form";
 import { UserSummary } from "@/components/admin/user-summary";
 import { orNotFound, requirePageUser } from "@/lib/page";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
-import { getUser, listOrganizations } from "@/lib/users/queries";
+import { getUser } from "@/lib/users/queries";
 import { resetPasswordAction, setUserDisabledAction, updateUserAction } from "@/app/(app)/admin/users/actions";
 
 export const metadata: Metadata = { title: "User" };
@@ -15,20 +15,16 @@ type Props = { params: Promise<{ userId: string }> };
 
 export default async function UserPage({ params }: Props) {
   const actor = await requirePageUser();
-  // Admin pages do not exist for anyone else; an unknown or malformed id is the same 404.
+  // Admin pages do not exist for anyone else; another organisation's user, an unknown or a
+  // malformed id is the same 404.
   const { userId } = await params;
-  const [user, organizations] = await orNotFound(Promise.all([getUser(actor, userId), listOrganizations(actor)]));
+  const user = await orNotFound(getUser(actor, userId));
   const isSelf = user.id === actor.id;
   return (
     <div className="max-w-3xl space-y-6">
       <UserSummary user={user} />
-      <AdminSection title="Organisation and role">
-        <UserEditForm
-          action={updateUserAction.bind(null, user.id)}
-          organizations={organizations}
-          user={{ orgId: user.orgId, role: user.role }}
-          isSelf={isSelf}
-        />
+      <AdminSection title="Role">
+        <UserEditForm action={updateUserAction.bind(null, user.id)} user={{ role: user.role }} isSelf={isSelf} />
       </AdminSection>
       <AdminSection title="Access">
         <UserStatusForm

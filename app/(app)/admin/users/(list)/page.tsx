@@ -4,7 +4,7 @@ import { UserFilters } from "@/components/admin/user-filters";
 import { UserPagination } from "@/components/admin/user-pagination";
 import { UserTable } from "@/components/admin/user-table";
 import { orNotFound, requirePageUser } from "@/lib/page";
-import { listOrganizations, listUsers } from "@/lib/users/queries";
+import { listUsers } from "@/lib/users/queries";
 import { USERS_PAGE_SIZE } from "@/lib/users/schemas";
 
 export const metadata: Metadata = { title: "Users" };
@@ -14,16 +14,14 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function UsersPage({ searchParams }: Props) {
   const actor = await requirePageUser();
   // Admin pages do not exist for anyone else: lib/users refuses them (NotFoundError → 404).
-  const [result, organizations] = await orNotFound(
-    Promise.all([listUsers(actor, await searchParams), listOrganizations(actor)]),
-  );
+  const result = await orNotFound(listUsers(actor, await searchParams));
   const { page, ...filters } = result.filters;
   return (
     <>
       <div className="mb-6 flex items-end justify-between">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
-          <p className="mt-1 text-sm text-slate-600">Everyone who can sign in to Casebridge, in every organisation.</p>
+          <p className="mt-1 text-sm text-slate-600">Everyone in {actor.orgName} who can sign in to Casebridge.</p>
         </div>
         <Link
           href="/admin/users/new"
@@ -32,7 +30,7 @@ export default async function UsersPage({ searchParams }: Props) {
           New user
         </Link>
       </div>
-      <UserFilters filters={filters} organizations={organizations} />
+      <UserFilters filters={filters} />
       <UserTable users={result.users} isFiltered={Object.values(filters).some(Boolean)} />
       <UserPagination
         filters={filters}
