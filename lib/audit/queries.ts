@@ -1,9 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import { getDb, type Prisma } from "@/lib/db";
-import { recordAudit } from "@/lib/audit/record";
-import { parseId, requireCaseAccess, requireGlobal } from "@/lib/auth/guards";
-import { can } from "@/lib/auth/permissions";
+import { getDb, Prisma } from "@/lib/db";
+import { ORG_SCOPE_KEY, recordAudit } from "@/lib/audit/record";
+import { visibleCasesSql } from "@/lib/cases/queries";
+import { requireCaseAccess, requireGlobal } from "@/lib/auth/guards";
 import { ValidationError } from "@/lib/errors";
 import type { TActor } from "@/lib/auth/session";
 
@@ -80,18 +80,33 @@ export type TAuditQuery = {
   /** Rows with a smaller id than this one (the previous page's nextCursor). */
   cursor?: string | null;
   limit?: number;
-  /** Extra conditions ANDed with the rest (so they can only narrow), e.g. excluding some actions. */
-  where?: Prisma.AuditEventWhereInput;
+  /** An extra SQL condition on the audit row `a`, ANDed with the rest (so it can only narrow). */
+  where?: Prisma.Sql;
 };
 
 /**
- * The admin audit log: every event, filtered. Audit readers only; to anyone else it does not
- * exist. Reading the log is itself audited (the first page of a listing, with its filters).
+ * What an organisation's admin sees of the audit log, the one rule: rows written by their own
+ * organisation's people, and rows of the cases their organisation may list (visibleCasesSql:
+ * owned or shared into, a TLP:RED case only if owned) that are not scoped to another
+ * organisation. So the partner's people, private items, counts and RED cases stay out.
+ * Refused attempts on hidden things carry no case and show only to the actor's organisation.
+ */
+export function auditOrgScopeSql(actor: TActor): Prisma.Sql {
+  return Prisma.sql`(
+    a."actorId" IN (SELECT u.id FROM "User" u WHERE u."orgId" = ${actor.orgId}::uuid)
+    OR (a."caseId" IN (SELECT c.id FROM "Case" c WHERE ${visibleCasesSql(actor)})
+        AND (a.details->>${ORG_SCOPE_KEY} IS NULL OR a.details->>${ORG_SCOPE_KEY} = ${actor.orgId})))`;
+}
+
+/**
+ * The admin audit log: what the admin's organisation may see of it (auditOrgScopeSql), filtered.
+ * Audit readers only; to anyone else it does not exist. Reading the log is itself audited (the
+ * first page of a listing, with its filters).
  */
 export async function listAuditEvents(actor: TActor, filters: TAuditFilters): Promise<TAuditPage> {
   requireGlobal(actor, "audit.read");
   const { cursor, ...rest } = filters;
-  const page = await fetchAuditPage({ filters: rest, cursor, limit: AUDIT_PAGE_SIZE });
+  const page = await fetchAuditPage({ filters: rest, cursor, limit: AUDIT_PAGE_SIZE, where: auditOrgScopeSql(actor) });
   if (!cursor)
     await recordAudit({
       actorId: actor.id,
@@ -103,18 +118,18 @@ export async function listAuditEvents(actor: TActor, filters: TAuditFilters): Pr
 }
 
 /**
- * The building block for other audit views (a case's Activity tab). Audit readers may query
- * everything; anyone else only one case's events, and only if they may read that case
- * (requireCaseAccess: NotFound otherwise, as for a case that does not exist).
+ * One case's events, for its Activity tab: only for those who may read the case
+ * (requireCaseAccess: NotFound otherwise, as for a case that does not exist). Being an audit
+ * reader grants nothing here: an admin reads a case's activity through the audit log, scoped
+ * to their organisation.
  */
-export async function queryAuditEvents(actor: TActor, query: TAuditQuery): Promise<TAuditPage> {
-  if (query.caseId !== undefined) {
-    if (!can(actor, "audit.read")) await requireCaseAccess(actor, query.caseId, "case.read");
-    const caseId = parseId(query.caseId);
-    return fetchAuditPage({ ...query, where: { AND: [{ caseId }, query.where ?? {}] } });
-  }
-  requireGlobal(actor, "audit.read");
-  return fetchAuditPage(query);
+export async function queryAuditEvents(
+  actor: TActor,
+  query: Omit<TAuditQuery, "caseId"> & { caseId: unknown },
+): Promise<TAuditPage> {
+  const { case: c } = await requireCaseAccess(actor, query.caseId, "case.read");
+  const scope = Prisma.sql`a."caseId" = ${c.id}::uuid`;
+  return fetchAuditPage({ ...query, where: query.where ? Prisma.sql`${scope} AND ${query.where}` : scope });
 }
 
 // One keyset page, newest first. No authorization here: the two functions above decide.
@@ -125,27 +140,28 @@ async function fetchAuditPage(query: Omit<TAuditQuery, "caseId">): Promise<TAudi
   if (!conditions) return { rows: [], nextCursor: null };
   if (query.cursor) {
     if (!CURSOR.test(query.cursor)) throw new ValidationError("That page link is not valid.");
-    conditions.push({ id: { lt: BigInt(query.cursor) } });
+    conditions.push(Prisma.sql`a.id < ${BigInt(query.cursor)}`);
   }
   if (query.where) conditions.push(query.where);
 
-  const found = await getDb().auditEvent.findMany({
-    where: { AND: conditions },
-    orderBy: { id: "desc" },
-    take: limit + 1,
-    select: {
-      id: true,
-      occurredAt: true,
-      actorId: true,
-      action: true,
-      targetType: true,
-      targetId: true,
-      caseId: true,
-      ip: true,
-      userAgent: true,
-      details: true,
-    },
-  });
+  const found = await getDb().$queryRaw<
+    {
+      id: bigint;
+      occurredAt: Date;
+      actorId: string | null;
+      action: string;
+      targetType: string;
+      targetId: string | null;
+      caseId: string | null;
+      ip: string | null;
+      userAgent: string | null;
+      details: Prisma.JsonValue;
+    }[]
+  >`
+    SELECT a.id, a."occurredAt", a."actorId", a.action, a."targetType", a."targetId", a."caseId", a.ip, a."userAgent", a.details
+    FROM "AuditEvent" a
+    WHERE ${conditions.length ? Prisma.join(conditions, " AND ") : Prisma.sql`TRUE`}
+    ORDER BY a.id DESC LIMIT ${limit + 1}`;
   const page = found.slice(0, limit);
   const [users, cases] = await Promise.all([
     lookup(
@@ -167,23 +183,24 @@ async function fetchAuditPage(query: Omit<TAuditQuery, "caseId">): Promise<TAudi
   return { rows, nextCursor: found.length > limit ? rows[rows.length - 1]!.id : null };
 }
 
-/** Prisma conditions for the filters; null when they cannot match anything (unknown email). */
-async function filterConditions(filters: Omit<TAuditFilters, "cursor">): Promise<Prisma.AuditEventWhereInput[] | null> {
-  const conditions: Prisma.AuditEventWhereInput[] = [];
-  if (filters.action) conditions.push({ action: { startsWith: filters.action } });
-  if (filters.caseId) conditions.push({ caseId: filters.caseId });
-  if (filters.from) conditions.push({ occurredAt: { gte: new Date(`${filters.from}T00:00:00Z`) } });
-  if (filters.to) conditions.push({ occurredAt: { lt: new Date(Date.parse(`${filters.to}T00:00:00Z`) + 86_400_000) } });
+/** SQL conditions for the filters; null when they cannot match anything (unknown email). */
+async function filterConditions(filters: Omit<TAuditFilters, "cursor">): Promise<Prisma.Sql[] | null> {
+  const conditions: Prisma.Sql[] = [];
+  if (filters.action) conditions.push(Prisma.sql`starts_with(a.action, ${filters.action})`);
+  if (filters.caseId) conditions.push(Prisma.sql`a."caseId" = ${filters.caseId}::uuid`);
+  if (filters.from) conditions.push(Prisma.sql`a."occurredAt" >= ${new Date(`${filters.from}T00:00:00Z`)}`);
+  if (filters.to)
+    conditions.push(Prisma.sql`a."occurredAt" < ${new Date(Date.parse(`${filters.to}T00:00:00Z`) + 86_400_000)}`);
   if (filters.actor) {
     if (z.string().uuid().safeParse(filters.actor).success) {
-      conditions.push({ actorId: filters.actor });
+      conditions.push(Prisma.sql`a."actorId" = ${filters.actor}::uuid`);
     } else {
       const users = await getDb().user.findMany({
         where: { email: { equals: filters.actor, mode: "insensitive" } },
         select: { id: true },
       });
       if (users.length === 0) return null;
-      conditions.push({ actorId: { in: users.map((u) => u.id) } });
+      conditions.push(Prisma.sql`a."actorId" = ANY(${users.map((u) => u.id)}::uuid[])`);
     }
   }
   return conditions;

@@ -24,15 +24,10 @@ export async function listCaseActivity(
   const { filters } = parseAuditFilters(params);
   const { cursor, ...rest } = filters;
   const page = await queryAuditEvents(actor, {
-    caseId: typeof caseId === "string" ? caseId : "",
+    caseId,
     filters: rest,
     cursor,
-    where: {
-      OR: [
-        { details: { path: [ORG_SCOPE_KEY], equals: Prisma.AnyNull } },
-        { details: { path: [ORG_SCOPE_KEY], equals: actor.orgId } },
-      ],
-    },
+    where: Prisma.sql`(a.details->>${ORG_SCOPE_KEY} IS NULL OR a.details->>${ORG_SCOPE_KEY} = ${actor.orgId})`,
   });
   if (!cursor) {
     const id = parseId(caseId);

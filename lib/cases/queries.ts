@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb, type Prisma } from "@/lib/db";
+import { getDb, Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { canManageMemberOf, canOnCase } from "@/lib/auth/permissions";
 import { NotFoundError } from "@/lib/errors";
@@ -40,6 +40,25 @@ export function visibleCasesWhere(actor: TActor): Prisma.CaseWhereInput {
   const notRed: Prisma.CaseWhereInput =
     actor.role === "ADMIN" ? { OR: [{ tlp: { not: "RED" } }, { ownerOrgId: actor.orgId }] } : { tlp: { not: "RED" } };
   if (actor.role === "ADMIN" || actor.role === "EXECUTIVE") return { OR: [asMember, { AND: [inCaseOrg, notRed] }] };
+  return asMember;
+}
+
+/**
+ * visibleCasesWhere as a raw SQL condition on `"Case"` aliased `alias`, for queries Prisma
+ * cannot express (the admin audit log's subquery). The authorization matrix checks that the two
+ * select the same cases for every role, organisation and TLP.
+ */
+export function visibleCasesSql(actor: TActor, alias = "c"): Prisma.Sql {
+  const c = Prisma.raw(`"${alias}"`);
+  const inCaseOrg = Prisma.sql`(${c}."ownerOrgId" = ${actor.orgId}::uuid OR EXISTS (
+    SELECT 1 FROM "CaseOrganization" s WHERE s."caseId" = ${c}.id AND s."orgId" = ${actor.orgId}::uuid))`;
+  const asMember = Prisma.sql`(EXISTS (SELECT 1 FROM "CaseMember" m WHERE m."caseId" = ${c}.id AND m."userId" = ${actor.id}::uuid) AND ${inCaseOrg})`;
+  const notRed =
+    actor.role === "ADMIN"
+      ? Prisma.sql`(${c}.tlp <> 'RED' OR ${c}."ownerOrgId" = ${actor.orgId}::uuid)`
+      : Prisma.sql`${c}.tlp <> 'RED'`;
+  if (actor.role === "ADMIN" || actor.role === "EXECUTIVE")
+    return Prisma.sql`(${asMember} OR (${inCaseOrg} AND ${notRed}))`;
   return asMember;
 }
 

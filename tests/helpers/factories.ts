@@ -44,6 +44,8 @@ export async function createCase(opts: {
   createdById: string;
   tlp?: Tlp;
   members?: { userId: string; role: CaseRole }[];
+  /** Organisations the case is shared with (by its creator). */
+  sharedOrgIds?: string[];
 }) {
   return getDb().$transaction(async (tx) =>
     tx.case.create({
@@ -54,6 +56,7 @@ export async function createCase(opts: {
         createdById: opts.createdById,
         tlp: opts.tlp ?? "AMBER",
         members: { create: opts.members ?? [] },
+        sharedWith: { create: (opts.sharedOrgIds ?? []).map((orgId) => ({ orgId, sharedById: opts.createdById })) },
       },
     }),
   );

@@ -10,7 +10,13 @@ import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TActor } from "@/lib/auth/session";
 import { canListCaseMetadata, canOnCase } from "@/lib/auth/permissions";
-import { getCaseOverview, listCaseMembers, listCases, listMemberCandidates } from "@/lib/cases/queries";
+import {
+  getCaseOverview,
+  listCaseMembers,
+  listCases,
+  listMemberCandidates,
+  visibleCasesSql,
+} from "@/lib/cases/queries";
 import { addMember, removeMember, setCaseStatus, setLegalHold, shareCase, updateCase } from "@/lib/cases/mutations";
 import { createNote } from "@/lib/notes/mutations";
 import { listNotes } from "@/lib/notes/queries";
@@ -281,6 +287,11 @@ describe("authorization matrix", () => {
               const pure = canOnCase(actor, "case.read", facts) || canListCaseMetadata(actor, facts);
               if (pure !== got)
                 mismatches.push(`list by ${g} ${r} (${org} org) on TLP:${tlp}: SQL ${got}, policy ${pure}`);
+              // … and so does its raw SQL twin (visibleCasesSql, for the admin audit log).
+              const [raw] = await getDb().$queryRaw<{ n: number }[]>`
+                SELECT count(*)::int AS n FROM "Case" c WHERE c.id = ${world.caseId}::uuid AND ${visibleCasesSql(actor)}`;
+              if ((raw!.n === 1) !== got)
+                mismatches.push(`list by ${g} ${r} (${org} org) on TLP:${tlp}: raw SQL ${raw!.n === 1}, Prisma ${got}`);
             }
             checked++;
           }
