@@ -10,8 +10,8 @@ import { ConflictError, NotFoundError, TooLargeError, ValidationError } from "@/
 import { STALE_MS, runImportJob } from "@/lib/jobs/timeline-import";
 import { getBlobStore, formatBytes } from "@/lib/storage";
 import { readPreview } from "@/lib/timeline/import-parse";
-import { IMPORT_MAX_BYTES, ZImportOptions } from "@/lib/timeline/import-schemas";
-import { parseInput } from "@/lib/validation";
+import { IMPORT_MAX_BYTES, ZImportFileName, ZImportOptions } from "@/lib/timeline/import-schemas";
+import { parseInput, parseQuery } from "@/lib/validation";
 
 // Imports of timeline events, as the acting user sees them. A job belongs to the member who
 // uploaded the file: its preview and rejected rows show the raw file, which may hold material
@@ -73,24 +73,17 @@ function toView(j: Awaited<ReturnType<typeof loadJob>>["job"]): TImportJobView {
   } as TImportJobView & Record<string, unknown>;
 }
 
-const FORMATS: Record<string, "CSV" | "JSONL"> = { csv: "CSV", jsonl: "JSONL", ndjson: "JSONL" };
-
-/** Stores the uploaded file (streamed, size-limited) and answers its columns and first rows. */
+/**
+ * Stores the uploaded file (streamed, size-limited) and answers its columns and first rows.
+ * `upload.fileName` is the X-File-Name header as sent (URI-encoded).
+ */
 export async function createImport(
   actor: TActor,
   caseId: unknown,
   upload: { body: ReadableStream<Uint8Array> | null; fileName: string | null; contentLength: string | null },
 ) {
   const { case: c } = await requireCaseAccess(actor, caseId, "timeline.create");
-  const fileName = z
-    .string()
-    .trim()
-    .min(1)
-    .max(255)
-    .safeParse(upload.fileName ?? "");
-  const format = fileName.success ? FORMATS[fileName.data.split(".").pop()!.toLowerCase()] : undefined;
-  if (!fileName.success || !format)
-    throw new ValidationError("Upload a .csv, .jsonl or .ndjson file (send its name in X-File-Name).");
+  const { name: fileName, format } = parseQuery(ZImportFileName, upload.fileName ?? "");
   if (Number(upload.contentLength) > IMPORT_MAX_BYTES)
     throw new TooLargeError(`The file is larger than the ${formatBytes(IMPORT_MAX_BYTES)} import limit.`);
   if (!upload.body) throw new ValidationError("The file is empty.");
@@ -116,7 +109,7 @@ export async function createImport(
         orgId: actor.orgId,
         createdById: actor.id,
         format,
-        fileName: fileName.data,
+        fileName,
         sha256: staged.sha256,
         size: staged.size,
       },
@@ -129,7 +122,7 @@ export async function createImport(
         targetType: "import_job",
         targetId: created.id,
         caseId: c.id,
-        details: { fileName: fileName.data, sha256: staged.sha256, size: staged.size, orgOnly: actor.orgId },
+        details: { fileName, sha256: staged.sha256, size: staged.size, orgOnly: actor.orgId },
       },
       tx,
     );

@@ -6,8 +6,8 @@ import { canOnTimelineEvent, type TTimelineAction } from "@/lib/auth/permissions
 import { loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
-import { parseInput } from "@/lib/validation";
-import { ZCreateEvent, ZUpdateEvent, type TUpdateEvent } from "@/lib/timeline/schemas";
+import { parseInput, parseQuery } from "@/lib/validation";
+import { ZCreateEvent, ZDeleteEvent, ZUpdateEvent, type TUpdateEvent } from "@/lib/timeline/schemas";
 
 type Tx = Prisma.TransactionClient;
 
@@ -157,7 +157,7 @@ export async function deleteTimelineEvent(
   caseId?: unknown,
 ): Promise<void> {
   const { event } = await loadEvent(actor, eventId, "event.delete", caseId);
-  const expected = version === undefined || version === null ? event.version : Number(version);
+  const expected = parseQuery(ZDeleteEvent, { version }).version ?? event.version;
   await getDb().$transaction(async (tx) => {
     const { count } = await tx.timelineEvent.updateMany({
       where: { id: event.id, version: expected, deletedAt: null },
