@@ -1,5 +1,6 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/env";
 
@@ -29,4 +30,30 @@ export { Prisma } from "@/lib/generated/prisma/client";
 export async function disconnectDb(): Promise<void> {
   await globalForDb.casebridgeDb?.$disconnect();
   globalForDb.casebridgeDb = undefined;
+}
+
+/**
+ * Runs `work` while this process holds the PostgreSQL session advisory lock `name`, or returns
+ * null at once when another process (another app instance) holds it. The lock lives on a
+ * connection of its own, outside any transaction, so `work` may use the pool freely (also on
+ * the embedded database, which serialises open transactions); it ends with that connection, so
+ * a holder that crashes never keeps it.
+ */
+export async function withAdvisoryLock<T>(name: string, work: () => Promise<T>): Promise<T | null> {
+  const client = new pg.Client({ connectionString: getEnv().DATABASE_URL, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>(
+      "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked",
+      [name],
+    );
+    if (!rows[0]?.locked) return null;
+    try {
+      return await work();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [name]);
+    }
+  } finally {
+    await client.end();
+  }
 }

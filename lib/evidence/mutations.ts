@@ -5,6 +5,7 @@ import type { TActor } from "@/lib/auth/session";
 import { ConflictError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { getBlobStore } from "@/lib/storage";
+import { lockBlob, referencedBlobs } from "@/lib/storage/references";
 import { addCustody, loadEvidence } from "@/lib/evidence/access";
 import { ZDeleteEvidence, ZPurgeEvidence, ZUpdateEvidence } from "@/lib/evidence/schemas";
 
@@ -95,8 +96,9 @@ export async function deleteEvidence(
 
 /**
  * Removes the blob of a tombstone (an admin's decision, e.g. unlawful content). The blob is
- * content-addressed and may be shared with other items (in any case): it is removed only when
- * no other unpurged item points to it. Refused under legal hold.
+ * content-addressed and may serve other uses (evidence in any case, a pending timeline import):
+ * it is removed only when no use is left (lib/storage/references.ts); otherwise the storage
+ * sweep removes it once the last use ends. Refused under legal hold.
  */
 export async function purgeEvidence(
   actor: TActor,
@@ -115,20 +117,22 @@ export async function purgeEvidence(
       { legalHold: boolean }[]
     >`SELECT "legalHold" FROM "Case" WHERE id = ${e.caseId}::uuid FOR UPDATE`;
     if (c?.legalHold) throw new ConflictError(HOLD);
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${e.sha256}, 0))`;
+    await lockBlob(tx, e.sha256);
     const { count } = await tx.evidence.updateMany({
       where: { id: e.id, purgedAt: null },
       data: { purgedAt: new Date(), version: { increment: 1 } },
     });
     if (count === 0) throw new ValidationError("This file has already been purged.");
-    const sharers = await tx.evidence.count({ where: { sha256: e.sha256, purgedAt: null } });
+    const inUse = (await referencedBlobs(tx, [e.sha256])).size > 0;
     await addCustody(
       tx,
       e.id,
       actor.id,
       "PURGED",
       e.sha256,
-      sharers ? `${reason} (The same bytes belong to another item, so the stored file stays for it.)` : reason,
+      inUse
+        ? `${reason} (The same bytes are still in use elsewhere, so the stored file stays until nothing uses it.)`
+        : reason,
     );
     await recordAudit(
       {
@@ -137,13 +141,13 @@ export async function purgeEvidence(
         targetType: "evidence",
         targetId: e.id,
         caseId: e.caseId,
-        details: { reason, blobRemoved: sharers === 0, ...orgOnly(e) },
+        details: { reason, blobRemoved: !inUse, ...orgOnly(e) },
       },
       tx,
     );
     // Last, so a failed removal rolls the purge back; a crash after it leaves a purged row
     // whose blob is gone, which is the intended end state.
-    if (sharers === 0) await getBlobStore().remove(e.sha256);
-    return { blobRemoved: sharers === 0 };
+    if (!inUse) await getBlobStore().remove(e.sha256);
+    return { blobRemoved: !inUse };
   });
 }

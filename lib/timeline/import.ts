@@ -9,6 +9,7 @@ import type { TActor } from "@/lib/auth/session";
 import { ConflictError, NotFoundError, TooLargeError, ValidationError } from "@/lib/errors";
 import { STALE_MS, runImportJob } from "@/lib/jobs/timeline-import";
 import { getBlobStore, formatBytes } from "@/lib/storage";
+import { lockBlob } from "@/lib/storage/references";
 import { readPreview } from "@/lib/timeline/import-parse";
 import { IMPORT_MAX_BYTES, ZImportFileName, ZImportOptions } from "@/lib/timeline/import-schemas";
 import { parseInput, parseQuery } from "@/lib/validation";
@@ -73,6 +74,8 @@ function toView(j: Awaited<ReturnType<typeof loadJob>>["job"]): TImportJobView {
   } as TImportJobView & Record<string, unknown>;
 }
 
+const REMOVED = "The stored file was removed at the same moment. Upload it again.";
+
 /**
  * Stores the uploaded file (streamed, size-limited) and answers its columns and first rows.
  * `upload.fileName` is the X-File-Name header as sent (URI-encoded).
@@ -97,12 +100,18 @@ export async function createImport(
   } finally {
     await staged.discard();
   }
-  const preview = await readPreview((await getBlobStore().read(staged.sha256))!, format);
+  const stored = await getBlobStore().read(staged.sha256);
+  if (!stored) throw new ConflictError(REMOVED);
+  const preview = await readPreview(stored, format);
   if (preview.columns.length === 0)
     throw new ValidationError(
       "No rows could be read from the file: check that it is CSV with a header line, or JSON Lines.",
     );
   const job = await getDb().$transaction(async (tx) => {
+    // As for evidence uploads: the job keeps the file (lib/storage/references.ts) only once it
+    // exists, so a purge or sweep of the same bytes either sees it or is seen to have removed it.
+    await lockBlob(tx, staged.sha256);
+    if (!(await getBlobStore().exists(staged.sha256))) throw new ConflictError(REMOVED);
     const created = await tx.importJob.create({
       data: {
         caseId: c.id,
