@@ -70,19 +70,7 @@ export async function startCasebridge({
     seeded = true;
     console.log("• Seeded demo data into the empty database");
   }
-  // Files of finished imports, purged evidence and crashed uploads: removed at start and then
-  // on a schedule (with several instances, one sweeps at a time; see lib/storage/sweep.ts).
-  const { runStorageSweep } = await import("@/lib/storage/sweep");
-  const { getEnv } = await import("@/lib/env");
-  const sweepMinutes = getEnv().STORAGE_SWEEP_INTERVAL_MINUTES;
-  let sweeping: Promise<void> = sweepMinutes > 0 ? runStorageSweep() : Promise.resolve();
-  const sweepTimer =
-    sweepMinutes > 0
-      ? setInterval(() => {
-          sweeping = sweeping.then(runStorageSweep);
-        }, sweepMinutes * 60_000)
-      : undefined;
-  sweepTimer?.unref();
+  await disconnectDb();
 
   const childEnv = {
     ...env,
@@ -99,6 +87,21 @@ export async function startCasebridge({
     });
     if (build.status !== 0) fail("The build failed; see the output above.");
   }
+
+  // Files of finished imports, purged evidence and crashed uploads: removed at start and then
+  // on a schedule (with several instances, one sweeps at a time; see lib/storage/sweep.ts).
+  // Started after the build, which blocks this process (and so any query it has in flight).
+  const { runStorageSweep } = await import("@/lib/storage/sweep");
+  const { getEnv } = await import("@/lib/env");
+  const sweepMinutes = getEnv().STORAGE_SWEEP_INTERVAL_MINUTES;
+  let sweeping: Promise<void> = sweepMinutes > 0 ? runStorageSweep() : Promise.resolve();
+  const sweepTimer =
+    sweepMinutes > 0
+      ? setInterval(() => {
+          sweeping = sweeping.then(runStorageSweep);
+        }, sweepMinutes * 60_000)
+      : undefined;
+  sweepTimer?.unref();
 
   const server = spawn(process.execPath, [NEXT_CLI, dev ? "dev" : "start", "-p", String(port)], {
     stdio: ["ignore", "pipe", "inherit"],
