@@ -2,7 +2,7 @@
 // production) starts the embedded PostgreSQL under the data folder; applies migrations; seeds
 // demo data into an empty database (never in production); builds the app when the build is
 // missing or older than the sources; then serves it with `next start` (or `next dev` with
-// --dev), sweeping unreferenced stored files at start and every STORAGE_SWEEP_INTERVAL_MINUTES.
+// --dev), sweeping unreferenced stored files at start and every STORAGE_SWEEP_EVERY_MINUTES.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -93,7 +93,7 @@ export async function startCasebridge({
   // Started after the build, which blocks this process (and so any query it has in flight).
   const { runStorageSweep } = await import("@/lib/storage/sweep");
   const { getEnv } = await import("@/lib/env");
-  const sweepMinutes = getEnv().STORAGE_SWEEP_INTERVAL_MINUTES;
+  const sweepMinutes = getEnv().STORAGE_SWEEP_EVERY_MINUTES;
   let sweeping: Promise<void> = sweepMinutes > 0 ? runStorageSweep() : Promise.resolve();
   const sweepTimer =
     sweepMinutes > 0
