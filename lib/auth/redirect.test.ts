@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeCallbackPath, safeRedirect } from "@/lib/auth/redirect";
+import { isReadableCallbackUrl, safeCallbackPath, safeRedirect } from "@/lib/auth/redirect";
 
 const BASE = "http://localhost:3000";
 
@@ -22,5 +22,12 @@ describe("sign-in return addresses", () => {
     expect(safeRedirect("/cases/1?tab=notes", BASE)).toBe(`${BASE}/cases/1?tab=notes`);
     expect(safeRedirect(`${BASE}/cases`, BASE)).toBe(`${BASE}/cases`);
     expect(safeCallbackPath("/cases/1?x=2#y")).toBe("/cases/1?x=2#y");
+  });
+
+  it("a callbackUrl next-auth could not read is told apart from one it can", () => {
+    for (const bad of ["http://localhost:3000x", "javascript:alert(1)", "http://[::1", "not a url"])
+      expect(isReadableCallbackUrl(bad, BASE), bad).toBe(false);
+    for (const ok of ["", "/cases", "http://localhost:3000/cases", "https://evil.example/"])
+      expect(isReadableCallbackUrl(ok, BASE), ok).toBe(true);
   });
 });

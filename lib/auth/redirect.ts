@@ -32,3 +32,17 @@ export function safeRedirect(url: string, baseUrl: string): string {
     return baseUrl;
   }
 }
+
+/**
+ * Whether next-auth can read `value` as a return address (a path, or an http(s) URL). next-auth
+ * answers 500 for any other callbackUrl in the query or its callback-url cookie, so its route
+ * refuses those first with a 400 (app/api/auth/[...nextauth]/route.ts).
+ */
+export function isReadableCallbackUrl(value: string, baseUrl: string): boolean {
+  if (value === "") return true;
+  try {
+    return /^https?:$/.test(new URL(value, value.startsWith("/") ? baseUrl : undefined).protocol);
+  } catch {
+    return false;
+  }
+}
