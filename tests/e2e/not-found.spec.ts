@@ -60,6 +60,9 @@ test("hidden case pages answer 404 with one <main>, for an admin and for the par
   expect((await admin.goto(`/cases/${caseId}/members`))?.status()).toBe(200);
   for (const tab of ["", "/notes", "/evidence", "/timeline", "/linkages", `/evidence/${hidden}`])
     await expectHidden(admin, `/cases/${caseId}${tab}`);
+  // A user the admin may not see (here: none with that id) is a 404 too; the list is a 200.
+  expect((await admin.goto("/admin/users"))?.status()).toBe(200);
+  await expectHidden(admin, "/admin/users/00000000-0000-4000-8000-000000000000");
 });
 
 test("malformed input answers 400 with a plain message, never 500", async ({ browser }) => {
