@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "@/lib/errors";
+import { ZUploadMetadata } from "@/lib/evidence/schemas";
 import { ZCreateNote, ZUpdateNote } from "@/lib/notes/schemas";
 import { ZImportFileName } from "@/lib/timeline/import-schemas";
 import { ZCreateEvent, ZDeleteEvent, ZUpdateEvent, filtersFromSearchParams } from "@/lib/timeline/schemas";
@@ -59,6 +60,15 @@ describe("malformed input is a 400 at the schema", () => {
       name: "Zeitleiste März.JSONL",
       format: "JSONL",
     });
+  });
+
+  it("an evidence collection time PostgreSQL cannot hold", () => {
+    const meta = { title: "t", kind: "OTHER", fileName: "a.txt" };
+    expect(() => parseInput(ZUploadMetadata, { ...meta, collectedAt: "-271821-04-20" })).toThrow(ValidationError);
+    expect(() => parseInput(ZUploadMetadata, { ...meta, title: "\u0000" })).toThrow(ValidationError);
+    expect(parseInput(ZUploadMetadata, { ...meta, collectedAt: "2026-01-15T09:00:00Z" }).collectedAt).toEqual(
+      new Date("2026-01-15T09:00:00Z"),
+    );
   });
 
   it("ZQueryDate leaves an absent date absent", () => {

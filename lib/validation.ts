@@ -39,6 +39,9 @@ export const ZVersion = z.coerce
 const DATE_MIN = Date.parse("0001-01-01T00:00:00Z");
 const DATE_MAX = Date.parse("+010000-01-01T00:00:00Z");
 
+/** Whether PostgreSQL's timestamp (and so every date column) can hold `date`. */
+export const isStorableDate = (date: Date) => date.getTime() >= DATE_MIN && date.getTime() < DATE_MAX;
+
 /**
  * An optional date in a query (filters, deep links): empty means none; anything else must be a
  * real date between the years 1 and 9999, so it cannot fail later in the database.
@@ -47,7 +50,7 @@ export const ZQueryDate = z.preprocess(
   (v) => (v === "" || v === null ? undefined : v),
   z.coerce
     .date({ message: "Enter a valid date (e.g. 2026-01-15)." })
-    .refine((d) => d.getTime() >= DATE_MIN && d.getTime() < DATE_MAX, {
+    .refine(isStorableDate, {
       message: "Enter a date between the years 1 and 9999.",
     })
     .optional(),

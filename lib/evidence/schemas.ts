@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { VISIBILITIES } from "@/lib/notes/schemas";
-import { NUL_MESSAGE, ZVersion, hasNoNul } from "@/lib/validation";
+import { NUL_MESSAGE, ZVersion, hasNoNul, isStorableDate } from "@/lib/validation";
 
 // Shared with the client forms; the server parse is the one that counts.
 export const EVIDENCE_KINDS = [
@@ -43,7 +43,8 @@ const collectedAt = z
   .transform((v) => (v instanceof Date ? v : null))
   .refine((d) => d === null || d.getTime() <= Date.now() + 24 * 3600_000, {
     message: "The collection time cannot be in the future.",
-  });
+  })
+  .refine((d) => d === null || isStorableDate(d), { message: "Enter a collection time after the year 1." });
 const tags = z
   .union([z.string(), z.array(z.string())])
   .optional()
