@@ -110,11 +110,6 @@ export const ZDeleteEvent = z.object({
   version: z.preprocess((v) => (v === "" || v === null ? undefined : v), ZVersion.optional()),
 });
 
-/**
- * Filters of the list, histogram and export: what the URL holds (deep links). An unknown
- * category or organisation is ignored; text and dates that could not be queried (a NUL, a date
- * PostgreSQL cannot hold) are refused with a 400 rather than failing in the database.
- */
 const queryText = (label: string, max: number) =>
   z
     .string()
@@ -123,6 +118,11 @@ const queryText = (label: string, max: number) =>
     .refine(hasNoNul, { message: NUL_MESSAGE })
     .optional()
     .transform((v) => v || undefined);
+/**
+ * Filters of the list, histogram and export: what the URL holds (deep links). An unknown
+ * category or organisation is ignored; text and dates that could not be queried (a NUL, a date
+ * PostgreSQL cannot hold) are refused with a 400 rather than failing in the database.
+ */
 export const ZTimelineFilters = z.object({
   category: z
     .union([z.enum(EVENT_CATEGORIES), z.array(z.enum(EVENT_CATEGORIES))])
