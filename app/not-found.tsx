@@ -1,13 +1,10 @@
-import Link from "next/link";
+import { NotFoundMessage } from "@/components/ui/not-found-message";
 
+// Unmatched URLs, outside the signed-in layout: this page is the whole document, so it is the <main>.
 export default function NotFound() {
   return (
-    <main className="mx-auto max-w-lg px-4 py-24 text-center">
-      <h1 className="text-2xl font-semibold">Not found</h1>
-      <p className="mt-2 text-slate-600">This page does not exist, or you do not have access to it.</p>
-      <Link href="/cases" className="text-brand-700 mt-6 inline-block hover:underline">
-        Back to cases
-      </Link>
+    <main>
+      <NotFoundMessage />
     </main>
   );
 }

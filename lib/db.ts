@@ -46,3 +46,25 @@ export async function withPgClient<T>(work: (client: pg.Client) => Promise<T>): 
     await client.end();
   }
 }
+
+/**
+ * Runs `work` while this process holds the PostgreSQL session advisory lock `name`, or returns
+ * null at once when another process (another app instance) holds it. The lock lives on a
+ * connection of its own, outside any transaction, so `work` may use the pool freely (also on
+ * the embedded database, which serialises open transactions); it ends with that connection, so
+ * a holder that crashes never keeps it.
+ */
+export async function withAdvisoryLock<T>(name: string, work: () => Promise<T>): Promise<T | null> {
+  return withPgClient(async (client) => {
+    const { rows } = await client.query<{ locked: boolean }>(
+      "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked",
+      [name],
+    );
+    if (!rows[0]?.locked) return null;
+    try {
+      return await work();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [name]);
+    }
+  });
+}

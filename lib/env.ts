@@ -30,6 +30,10 @@ const ZEnv = z.object({
     .default("false")
     .transform((v) => v === "true"),
   // Credentials come from the AWS SDK's usual chain (AWS_ACCESS_KEY_ID, profiles, roles).
+  // The storage sweep (lib/storage/sweep.ts): how often it runs in `npm start` (0: never), and
+  // how old an unreferenced or staged file must be before it is removed — longer than any upload.
+  STORAGE_SWEEP_EVERY_MINUTES: z.coerce.number().int().min(0).default(60),
+  STORAGE_SWEEP_GRACE_MINUTES: z.coerce.number().int().min(5).default(60),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { validationFromZod } from "@/lib/errors";
 
 /** Parses input with a schema, or throws ValidationError with per-field messages. */
@@ -7,3 +7,51 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   if (!result.success) throw validationFromZod(result.error);
   return result.data;
 }
+
+/**
+ * As parseInput, for input that has no form to highlight fields in (a query string, a header):
+ * the error's message itself says what is wrong, e.g. "q: Remove the NUL character…".
+ */
+export function parseQuery<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const message = result.error.issues
+      .map((i) => (i.path.length ? `${i.path.map(String).join(".")}: ${i.message}` : i.message))
+      .join(" ");
+    throw validationFromZod(result.error, message);
+  }
+  return result.data;
+}
+
+// PostgreSQL text cannot hold U+0000: a NUL that reaches a query fails it with a 500. Every
+// free-text field refuses it here instead, so the writer is told and nothing is written.
+export const NUL_MESSAGE = "Remove the NUL character (U+0000) from the text: it cannot be stored.";
+export const hasNoNul = (value: string) => !value.includes("\u0000");
+
+/** A row version for optimistic locking: a positive integer within PostgreSQL's `integer`. */
+export const ZVersion = z.coerce
+  .number({ message: "The form is missing its version; reload the page." })
+  .int({ message: "The version must be a whole number; reload the page." })
+  .positive({ message: "The version must be a whole number; reload the page." })
+  .max(2_147_483_647, { message: "The version must be a whole number; reload the page." });
+
+// What PostgreSQL's timestamp and JavaScript's Date both represent (years 1-9999, in UTC).
+const DATE_MIN = Date.parse("0001-01-01T00:00:00Z");
+const DATE_MAX = Date.parse("+010000-01-01T00:00:00Z");
+
+/** Whether PostgreSQL's timestamp (and so every date column) can hold `date`. */
+export const isStorableDate = (date: Date) => date.getTime() >= DATE_MIN && date.getTime() < DATE_MAX;
+
+/**
+ * An optional date in a query (filters, deep links): empty means none; anything else must be a
+ * real date between the years 1 and 9999, so it cannot fail later in the database.
+ */
+export const ZQueryDate = z.preprocess(
+  (v) => (v === "" || v === null ? undefined : v),
+  z.coerce
+    .date({ message: "Enter a valid date (e.g. 2026-01-15)." })
+    .refine(isStorableDate, {
+      message: "Enter a date between the years 1 and 9999.",
+    })
+    .optional(),
+);

@@ -37,9 +37,19 @@ export async function resolveAuthSecret(): Promise<string> {
   return secret;
 }
 
-/** DATABASE_URL when set; else the embedded PostgreSQL persisted under the data folder. */
+/**
+ * DATABASE_URL when set; else, outside production, the embedded PostgreSQL persisted under the
+ * data folder. Production without DATABASE_URL is refused: the embedded database serves one
+ * process on one machine, for trying the app, not for a deployment's data.
+ */
 export async function openDatabase(preferredPort = 0): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL };
+  if (env.NODE_ENV === "production") {
+    fail(
+      "DATABASE_URL is not set. In production Casebridge refuses to start without it: the embedded database is for trying the app on one machine, not for production data.\n" +
+        "  Set DATABASE_URL=postgresql://user:password@host:5432/casebridge (a PostgreSQL 15 or newer server).",
+    );
+  }
   const embedded = await startEmbeddedDatabase(path.join(DATA_DIR, "pglite"), preferredPort);
   return { url: embedded.url, embedded };
 }

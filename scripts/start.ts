@@ -1,7 +1,8 @@
-// npm start: the whole app from one command. Uses DATABASE_URL when set, else starts the
-// embedded PostgreSQL under the data folder; applies migrations; seeds demo data into an empty
-// database (never in production); builds the app when the build is missing or older than the
-// sources; then serves it with `next start` (or `next dev` with --dev).
+// npm start: the whole app from one command. Uses DATABASE_URL when set, else (outside
+// production) starts the embedded PostgreSQL under the data folder; applies migrations; seeds
+// demo data into an empty database (never in production); builds the app when the build is
+// missing or older than the sources; then serves it with `next start` (or `next dev` with
+// --dev), sweeping unreferenced stored files at start and every STORAGE_SWEEP_EVERY_MINUTES.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -87,6 +88,21 @@ export async function startCasebridge({
     if (build.status !== 0) fail("The build failed; see the output above.");
   }
 
+  // Files of finished imports, purged evidence and crashed uploads: removed at start and then
+  // on a schedule (with several instances, one sweeps at a time; see lib/storage/sweep.ts).
+  // Started after the build, which blocks this process (and so any query it has in flight).
+  const { runStorageSweep } = await import("@/lib/storage/sweep");
+  const { getEnv } = await import("@/lib/env");
+  const sweepMinutes = getEnv().STORAGE_SWEEP_EVERY_MINUTES;
+  let sweeping: Promise<void> = sweepMinutes > 0 ? runStorageSweep() : Promise.resolve();
+  const sweepTimer =
+    sweepMinutes > 0
+      ? setInterval(() => {
+          sweeping = sweeping.then(runStorageSweep);
+        }, sweepMinutes * 60_000)
+      : undefined;
+  sweepTimer?.unref();
+
   const server = spawn(process.execPath, [NEXT_CLI, dev ? "dev" : "start", "-p", String(port)], {
     stdio: ["ignore", "pipe", "inherit"],
     env: childEnv,
@@ -110,6 +126,9 @@ export async function startCasebridge({
     if (stopping) return;
     stopping = true;
     server.kill("SIGTERM");
+    clearInterval(sweepTimer);
+    await sweeping;
+    await disconnectDb();
     // The embedded database must close cleanly to keep its files consistent.
     await embedded?.stop();
     await onShutdown?.();

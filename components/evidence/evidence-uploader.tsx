@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type DragEvent, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { uploadFile } from "@/components/ui/upload";
 import { EVIDENCE_KIND_LABELS, EVIDENCE_KINDS } from "@/lib/evidence/schemas";
 
 type TStatus = "queued" | "hashing" | "uploading" | "done" | "error";
@@ -29,34 +30,6 @@ function encodeMetadata(meta: Record<string, unknown>): string {
   let binary = "";
   for (const b of bytes) binary += String.fromCharCode(b);
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-/** XMLHttpRequest rather than fetch: it reports upload progress. The body is the File itself (streamed by the browser). */
-function send(
-  url: string,
-  file: File,
-  headers: Record<string, string>,
-  onProgress: (p: number) => void,
-): Promise<{ id: string; duplicate: boolean }> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", url);
-    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
-    xhr.onload = () => {
-      const body = (() => {
-        try {
-          return JSON.parse(xhr.responseText);
-        } catch {
-          return {};
-        }
-      })();
-      if (xhr.status === 200 || xhr.status === 201) resolve(body);
-      else reject(new Error(body.title ?? `The upload failed (HTTP ${xhr.status}).`));
-    };
-    xhr.onerror = () => reject(new Error("The connection was lost during the upload. Nothing was stored; try again."));
-    xhr.send(file);
-  });
 }
 
 export function EvidenceUploader({
@@ -136,8 +109,10 @@ export function EvidenceUploader({
           "X-Evidence-Metadata": encodeMetadata(meta),
           "X-Content-SHA256": sha256,
         };
-        const result = await send(`/api/cases/${caseId}/evidence`, entry.file, headers, (progress) =>
-          patch(entry.key, { progress }),
+        const result = await uploadFile<{ id: string; duplicate: boolean }>(
+          `/api/cases/${caseId}/evidence`,
+          entry.file,
+          { headers, onProgress: (progress) => patch(entry.key, { progress }) },
         );
         patch(entry.key, {
           status: "done",

@@ -1,4 +1,5 @@
 // The browser side of the import API (app/api/cases/[caseId]/timeline/imports).
+import { fetchJson, uploadFile } from "@/components/ui/upload";
 import type { TImportJobView } from "@/lib/timeline/import";
 /** The job as the API answers it (lib/timeline/import.ts), less what the wizard does not show. */
 export type TJob = Omit<TImportJobView, "format" | "fileName" | "options" | "createdAt">;
@@ -7,48 +8,34 @@ export type TReject = { line: number; reason: string };
 
 const base = (caseId: string) => `/api/cases/${caseId}/timeline/imports`;
 
-async function json<T>(response: Response): Promise<T> {
-  const body = (await response.json().catch(() => ({}))) as T & { title?: string };
-  if (!response.ok) throw new Error(body.title ?? "Something went wrong; try again.");
-  return body;
-}
-
-/** XMLHttpRequest rather than fetch: it reports upload progress. */
+/** Sends the file with its name (URI-encoded: headers are Latin-1); resolves with the job and a preview. */
 export function uploadImportFile(
   caseId: string,
   file: File,
   onProgress: (percent: number) => void,
+  signal?: AbortSignal,
 ): Promise<{ job: TJob; preview: TPreview }> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", base(caseId));
-    xhr.setRequestHeader("Content-Type", "application/octet-stream");
-    xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
-    xhr.onload = () => {
-      const body = JSON.parse(xhr.responseText || "{}") as { job: TJob; preview: TPreview; title?: string };
-      if (xhr.status === 201) resolve(body);
-      else reject(new Error(body.title ?? "The upload failed."));
-    };
-    xhr.onerror = () => reject(new Error("The upload was interrupted; try again."));
-    xhr.send(file);
+  return uploadFile(base(caseId), file, {
+    headers: { "Content-Type": "application/octet-stream", "X-File-Name": encodeURIComponent(file.name) },
+    onProgress,
+    signal,
   });
 }
 
 export async function changeImportJob(caseId: string, jobId: string, body: unknown): Promise<TJob> {
-  const res = await fetch(`${base(caseId)}/${jobId}`, {
+  const answer = await fetchJson<{ job: TJob }>(`${base(caseId)}/${jobId}`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
-  return (await json<{ job: TJob }>(res)).job;
+  return answer.job;
 }
 
 export async function getImportJob(
   caseId: string,
   jobId: string,
 ): Promise<{ job: TJob; rejects: { items: TReject[]; nextAfter: number | null } }> {
-  return json(await fetch(`${base(caseId)}/${jobId}`, { cache: "no-store" }));
+  return fetchJson(`${base(caseId)}/${jobId}`, { cache: "no-store" });
 }
 
 export async function getImportRejects(
@@ -56,7 +43,7 @@ export async function getImportRejects(
   jobId: string,
   after: number,
 ): Promise<{ items: TReject[]; nextAfter: number | null }> {
-  return json(await fetch(`${base(caseId)}/${jobId}/rejects?after=${after}&limit=500`, { cache: "no-store" }));
+  return fetchJson(`${base(caseId)}/${jobId}/rejects?after=${after}&limit=500`, { cache: "no-store" });
 }
 
 /** A first guess at the mapping from column names; the user corrects it. */

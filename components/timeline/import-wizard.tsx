@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ImportMapping } from "@/components/timeline/import-mapping";
 import { ImportResults } from "@/components/timeline/import-results";
@@ -27,6 +27,7 @@ export function ImportWizard({ caseId, direct, orgName }: { caseId: string; dire
     nextAfter: null,
   });
   const [error, setError] = useState<string | null>(null);
+  const uploading = useRef<AbortController | null>(null);
 
   // While a job runs, poll its progress (the poll is also what resumes a job whose process died).
   const running = job !== null && RUNNING.includes(job.status);
@@ -59,13 +60,17 @@ export function ImportWizard({ caseId, direct, orgName }: { caseId: string; dire
     setError(null);
     setJob(null);
     setUpload(0);
+    uploading.current?.abort();
+    const controller = new AbortController();
+    uploading.current = controller;
     try {
-      const result = await uploadImportFile(caseId, file, setUpload);
+      const result = await uploadImportFile(caseId, file, setUpload, controller.signal);
       setJob(result.job);
       setPreview(result.preview);
     } catch (e) {
       setError((e as Error).message);
     } finally {
+      if (uploading.current === controller) uploading.current = null;
       setUpload(null);
     }
   }
@@ -83,7 +88,12 @@ export function ImportWizard({ caseId, direct, orgName }: { caseId: string; dire
         />
       </label>
       {upload !== null && (
-        <progress aria-label="Upload of the import file" max={100} value={upload} className="w-full" />
+        <div className="flex items-center gap-3">
+          <progress aria-label="Upload of the import file" max={100} value={upload} className="w-full" />
+          <Button variant="secondary" onClick={() => uploading.current?.abort()}>
+            Stop upload
+          </Button>
+        </div>
       )}
       {error && (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">

@@ -2,6 +2,7 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getEnv } from "@/lib/env";
+import { safeRedirect } from "@/lib/auth/redirect";
 import { authenticate } from "@/lib/auth/sign-in";
 import { clientIp } from "@/lib/request-meta";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
@@ -43,6 +44,8 @@ export function getAuthOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // Only ever back to this site; a malformed callbackUrl is ignored, not a 500.
+      redirect: ({ url, baseUrl }) => safeRedirect(url, baseUrl),
       jwt({ token, user }) {
         if (user) {
           const u = user as unknown as { id: string; orgId: string; role: GlobalRole; stamp: string };

@@ -6,6 +6,7 @@ import { ConflictError, ForbiddenError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { getBlobStore } from "@/lib/storage";
 import { requireNoLegalHold } from "@/lib/cases/hold";
+import { lockBlob, referencedBlobs } from "@/lib/storage/references";
 import { addCustody, loadEvidence, type TEvidenceFacts } from "@/lib/evidence/access";
 import {
   EVIDENCE_METADATA_FIELDS,
@@ -138,8 +139,9 @@ export async function deleteEvidence(
 
 /**
  * Removes the blob of a tombstone (an admin's decision, e.g. unlawful content). The blob is
- * content-addressed and may be shared with other items (in any case): it is removed only when
- * no other unpurged item points to it. Refused under legal hold.
+ * content-addressed and may serve other uses (evidence in any case, a pending timeline import):
+ * it is removed only when no use is left (lib/storage/references.ts); otherwise the storage
+ * sweep removes it once the last use ends. Refused under legal hold.
  */
 export async function purgeEvidence(
   actor: TActor,
@@ -158,21 +160,22 @@ export async function purgeEvidence(
       { legalHold: boolean }[]
     >`SELECT "legalHold" FROM "Case" WHERE id = ${e.caseId}::uuid FOR UPDATE`;
     if (c?.legalHold) throw new ConflictError(HOLD);
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${e.sha256}, 0))`;
+    await lockBlob(tx, e.sha256);
     const { count } = await tx.evidence.updateMany({
       where: { id: e.id, purgedAt: null },
       data: { purgedAt: new Date(), version: { increment: 1 } },
     });
     if (count === 0) throw new ValidationError("This file has already been purged.");
-    // visibility: reference count of the blob across every case, never shown to anyone.
-    const sharers = await tx.evidence.count({ where: { sha256: e.sha256, purgedAt: null } });
+    const inUse = (await referencedBlobs(tx, [e.sha256])).size > 0;
     await addCustody(
       tx,
       e.id,
       actor.id,
       "PURGED",
       e.sha256,
-      sharers ? `${reason} (The same bytes belong to another item, so the stored file stays for it.)` : reason,
+      inUse
+        ? `${reason} (The same bytes are still in use elsewhere, so the stored file stays until nothing uses it.)`
+        : reason,
     );
     await recordAudit(
       {
@@ -182,13 +185,13 @@ export async function purgeEvidence(
         targetId: e.id,
         caseId: e.caseId,
         scope: itemScope(e),
-        details: { reason, blobRemoved: sharers === 0 },
+        details: { reason, blobRemoved: !inUse },
       },
       tx,
     );
     // Last, so a failed removal rolls the purge back; a crash after it leaves a purged row
     // whose blob is gone, which is the intended end state.
-    if (sharers === 0) await getBlobStore().remove(e.sha256);
-    return { blobRemoved: sharers === 0 };
+    if (!inUse) await getBlobStore().remove(e.sha256);
+    return { blobRemoved: !inUse };
   });
 }

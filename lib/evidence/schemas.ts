@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { VISIBILITIES } from "@/lib/notes/schemas";
+import { NUL_MESSAGE, ZVersion, hasNoNul, isStorableDate } from "@/lib/validation";
 
 // Shared with the client forms; the server parse is the one that counts.
 export const EVIDENCE_KINDS = [
@@ -27,12 +28,14 @@ const text = (label: string, max: number) =>
   z
     .string()
     .trim()
-    .max(max, { message: `${label} can be at most ${max.toLocaleString("en")} characters.` });
+    .max(max, { message: `${label} can be at most ${max.toLocaleString("en")} characters.` })
+    .refine(hasNoNul, { message: NUL_MESSAGE });
 const title = z
   .string({ message: "Enter a title." })
   .trim()
   .min(1, { message: "Enter a title." })
-  .max(200, { message: "The title can be at most 200 characters." });
+  .max(200, { message: "The title can be at most 200 characters." })
+  .refine(hasNoNul, { message: NUL_MESSAGE });
 const kind = z.enum(EVIDENCE_KINDS, { message: "Choose what kind of evidence this is." });
 const collectedAt = z
   .union([z.literal(""), z.null(), z.coerce.date({ message: "Enter a valid date and time." })])
@@ -40,7 +43,8 @@ const collectedAt = z
   .transform((v) => (v instanceof Date ? v : null))
   .refine((d) => d === null || d.getTime() <= Date.now() + 24 * 3600_000, {
     message: "The collection time cannot be in the future.",
-  });
+  })
+  .refine((d) => d === null || isStorableDate(d), { message: "Enter a collection time after the year 1." });
 const tags = z
   .union([z.string(), z.array(z.string())])
   .optional()
@@ -95,7 +99,7 @@ export type TUploadMetadata = z.infer<typeof ZUploadMetadata>;
 
 export const ZUpdateEvidence = z.object({
   ...metadata,
-  version: z.coerce.number({ message: "The form is missing its version; reload the page." }).int().positive(),
+  version: ZVersion,
 });
 export type TUpdateEvidence = z.infer<typeof ZUpdateEvidence>;
 
@@ -107,7 +111,8 @@ const reason = z
   .string({ message: "Give a reason." })
   .trim()
   .min(3, { message: "Give a reason (at least 3 characters)." })
-  .max(2000, { message: "The reason can be at most 2,000 characters." });
+  .max(2000, { message: "The reason can be at most 2,000 characters." })
+  .refine(hasNoNul, { message: NUL_MESSAGE });
 export const ZDeleteEvidence = z.object({ reason });
 export const ZPurgeEvidence = z.object({ reason });
 
@@ -119,7 +124,7 @@ export const ZSha256 = z
 
 export const ZEvidenceFilters = z.object({
   kind: z.enum(EVIDENCE_KINDS).optional().catch(undefined),
-  tag: z.string().trim().toLowerCase().max(40).optional().catch(undefined),
+  tag: z.string().trim().toLowerCase().max(40).refine(hasNoNul).optional().catch(undefined),
   orgId: z.string().uuid().optional().catch(undefined),
   privileged: z.enum(["yes", "no"]).optional().catch(undefined),
   deleted: z.enum(["1"]).optional().catch(undefined),

@@ -10,6 +10,7 @@ import { AppError, ConflictError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { getBlobStore, type TStagedBlob } from "@/lib/storage";
 import { tooLarge } from "@/lib/storage/meter";
+import { lockBlob } from "@/lib/storage/references";
 import { addCustody } from "@/lib/evidence/access";
 import { ZSha256, ZUploadMetadata, type TUploadMetadata } from "@/lib/evidence/schemas";
 import { checkDeclaredType } from "@/lib/evidence/sniff";
@@ -61,8 +62,8 @@ async function stage(body: ReadableStream<Uint8Array>, maxBytes: number): Promis
  * the body to staging while hashing (SHA-256) and counting; rejects — keeping nothing — an empty,
  * oversized, truncated or mis-declared file or one whose hash differs from the client's; then
  * moves the blob to its content address and only then commits the row, its custody and audit.
- * A failure after the blob is in place leaves an unreferenced blob: harmless (content-addressed,
- * reused by the next identical upload), never a row without its file.
+ * A failure after the blob is in place leaves an unreferenced blob, never a row without its
+ * file; the storage sweep (lib/storage/sweep.ts) removes it after its grace period.
  */
 export async function uploadEvidence(actor: TActor, caseId: unknown, upload: TEvidenceUpload): Promise<TUploadResult> {
   const { case: c } = await requireCaseAccess(actor, caseId, "evidence.create");
@@ -102,9 +103,9 @@ async function saveRow(
   const { sha256, size } = blob;
   const visibility = c.releaseMode === "DIRECT" ? meta.visibility : "OWNER_ORG_ONLY";
   return getDb().$transaction(async (tx) => {
-    // Serialises with a purge of the same blob (lib/evidence/mutations.ts): either the purge
-    // sees this row and keeps the blob, or this sees the blob gone and refuses.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${sha256}, 0))`;
+    // Serialises with a purge or the sweep of the same blob: either they see this row and keep
+    // the blob, or this sees the blob gone and refuses.
+    await lockBlob(tx, sha256);
     if (!(await getBlobStore().exists(sha256)))
       throw new ConflictError("The stored file was removed at the same moment. Upload it again.");
     const existing = await tx.evidence.findFirst({

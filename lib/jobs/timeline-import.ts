@@ -66,7 +66,10 @@ type TOutcome = { line: number; row: TImportRow; reason: null } | { line: number
 /** The file's records mapped to event rows or reasons, a batch at a time. */
 async function* rowsOf(job: TJob, onProgress: (rows: number, bytes: number) => void): AsyncGenerator<TOutcome[]> {
   const stream = await getBlobStore().read(job.sha256);
-  if (!stream) throw new Error("The uploaded file is missing from storage.");
+  if (!stream)
+    throw new Error(
+      "The uploaded file is no longer kept (an import left for 7 days releases its file): upload it again.",
+    );
   let bytes = 0;
   let rows = 0;
   const counted = countBytes(stream, (n) => (bytes += n));

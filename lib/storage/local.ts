@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readdir, rename, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -53,8 +53,13 @@ export class LocalBlobStore implements BlobStore {
       head: meter.head,
       commit: async () => {
         await mkdir(path.dirname(target), { recursive: true });
-        // Identical bytes already stored: keep that copy (same content, same address).
-        if (await this.exists(sha256)) return rm(tmp, { force: true });
+        // Identical bytes already stored: keep that copy (same content, same address), marked
+        // as just written so the sweep's grace period covers it until its row is committed.
+        if (await this.exists(sha256)) {
+          const now = new Date();
+          await utimes(target, now, now);
+          return rm(tmp, { force: true });
+        }
         await rename(tmp, target);
         await fsyncPath(path.dirname(target));
       },
@@ -77,5 +82,38 @@ export class LocalBlobStore implements BlobStore {
 
   async remove(sha256: string): Promise<void> {
     await rm(this.blobPath(sha256), { force: true });
+  }
+
+  async modifiedAt(sha256: string): Promise<Date | null> {
+    return stat(this.blobPath(sha256)).then(
+      (s) => (s.isFile() ? s.mtime : null),
+      () => null,
+    );
+  }
+
+  async *listBlobs(): AsyncIterable<{ sha256: string; modifiedAt: Date }> {
+    const blobs = path.join(this.root, "blobs");
+    for (const dir of await readdir(blobs).catch(() => [] as string[])) {
+      for (const name of await readdir(path.join(blobs, dir)).catch(() => [] as string[])) {
+        if (!SHA256.test(name) || name.slice(0, 2) !== dir) continue;
+        const modifiedAt = await this.modifiedAt(name);
+        if (modifiedAt) yield { sha256: name, modifiedAt };
+      }
+    }
+  }
+
+  // A staged file's time changes with every write, so one untouched since `before` is not
+  // being written by an upload still in flight.
+  async removeStaleStaging(before: Date): Promise<number> {
+    const tmpDir = path.join(this.root, "tmp");
+    let removed = 0;
+    for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
+      const file = path.join(tmpDir, name);
+      const s = await stat(file).catch(() => null);
+      if (!s?.isFile() || s.mtime >= before) continue;
+      await rm(file, { force: true });
+      removed += 1;
+    }
+    return removed;
   }
 }

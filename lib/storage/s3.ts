@@ -2,11 +2,14 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import {
+  AbortMultipartUploadCommand,
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   S3Client,
+  paginateListObjectsV2,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { HashMeter } from "@/lib/storage/meter";
@@ -65,15 +68,15 @@ export class S3BlobStore implements BlobStore {
       size: meter.size,
       head: meter.head,
       commit: async () => {
-        if (!(await this.exists(sha256))) {
-          await this.client.send(
-            new CopyObjectCommand({
-              Bucket,
-              Key: this.key(sha256),
-              CopySource: `${Bucket}/${encodeURIComponent(tmpKey).replace(/%2F/g, "/")}`,
-            }),
-          );
-        }
+        // Copied even when identical bytes are there: the same content, with a fresh
+        // LastModified, so the sweep's grace period covers it until its row is committed.
+        await this.client.send(
+          new CopyObjectCommand({
+            Bucket,
+            Key: this.key(sha256),
+            CopySource: `${Bucket}/${encodeURIComponent(tmpKey).replace(/%2F/g, "/")}`,
+          }),
+        );
         await discard();
       },
       discard,
@@ -105,5 +108,50 @@ export class S3BlobStore implements BlobStore {
 
   async remove(sha256: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.key(sha256) }));
+  }
+
+  async modifiedAt(sha256: string): Promise<Date | null> {
+    try {
+      const head = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.key(sha256) }),
+      );
+      return head.LastModified ?? null;
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async *listBlobs(): AsyncIterable<{ sha256: string; modifiedAt: Date }> {
+    const Prefix = `${this.options.prefix}blobs/`;
+    for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: this.options.bucket, Prefix })) {
+      for (const object of page.Contents ?? []) {
+        const sha256 = object.Key?.slice(Prefix.length) ?? "";
+        if (/^[0-9a-f]{64}$/.test(sha256) && object.LastModified) yield { sha256, modifiedAt: object.LastModified };
+      }
+    }
+  }
+
+  // Staged objects left by a crash between upload and copy, and multipart uploads that never
+  // completed (an upload in flight keeps adding parts; one started before `before` and still
+  // open is abandoned, as the grace period is longer than any upload).
+  async removeStaleStaging(before: Date): Promise<number> {
+    const Bucket = this.options.bucket;
+    const Prefix = `${this.options.prefix}tmp/`;
+    let removed = 0;
+    for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket, Prefix })) {
+      for (const object of page.Contents ?? []) {
+        if (!object.Key || !object.LastModified || object.LastModified >= before) continue;
+        await this.client.send(new DeleteObjectCommand({ Bucket, Key: object.Key }));
+        removed += 1;
+      }
+    }
+    const uploads = await this.client.send(new ListMultipartUploadsCommand({ Bucket, Prefix }));
+    for (const upload of uploads.Uploads ?? []) {
+      if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated >= before) continue;
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket, Key: upload.Key, UploadId: upload.UploadId }));
+      removed += 1;
+    }
+    return removed;
   }
 }

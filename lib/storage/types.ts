@@ -6,7 +6,11 @@ export type TStagedBlob = {
   size: number;
   /** The first bytes of the content, for type sniffing. */
   head: Buffer;
-  /** Moves the blob to its content address (a no-op when identical bytes are already there). */
+  /**
+   * Moves the blob to its content address. When identical bytes are already there it keeps that
+   * copy and refreshes its modification time, so the sweep's grace period protects this upload
+   * until its row is written.
+   */
   commit(): Promise<void>;
   /** Removes the staged copy. Safe to call after commit or twice. */
   discard(): Promise<void>;
@@ -25,4 +29,10 @@ export interface BlobStore {
   read(sha256: string, limit?: number): Promise<Readable | null>;
   exists(sha256: string): Promise<boolean>;
   remove(sha256: string): Promise<void>;
+  /** When the blob was last written or committed again (a commit of identical bytes refreshes it); null when missing. */
+  modifiedAt(sha256: string): Promise<Date | null>;
+  /** Every stored blob with the time it was last written or committed again. */
+  listBlobs(): AsyncIterable<{ sha256: string; modifiedAt: Date }>;
+  /** Removes staged uploads untouched since `before` (left by a crash or a dropped upload); answers how many. */
+  removeStaleStaging(before: Date): Promise<number>;
 }

@@ -3,6 +3,7 @@ import { VISIBILITIES } from "@/lib/notes/schemas";
 import { CONFIDENCES, EVENT_CATEGORIES } from "@/lib/timeline/schemas";
 import { isValidTimeZone } from "@/lib/timeline/time";
 import { TIME_FORMATS, TIME_FORMAT_LABELS } from "@/lib/ingest/time";
+import { NUL_MESSAGE, hasNoNul } from "@/lib/validation";
 
 export { TIME_FORMATS, TIME_FORMAT_LABELS };
 export const IMPORT_FIELDS = [
@@ -26,6 +27,37 @@ export const IMPORT_FIELD_LABELS: Record<(typeof IMPORT_FIELDS)[number], string>
   externalId: "Row id (for de-duplication)",
 };
 export const IMPORT_MAX_BYTES = 1024 * 1024 * 1024;
+export const IMPORT_FORMATS: Record<string, "CSV" | "JSONL"> = { csv: "CSV", jsonl: "JSONL", ndjson: "JSONL" };
+const FILE_NAME_HELP = "Upload a .csv, .jsonl or .ndjson file (send its name, URI-encoded, in X-File-Name).";
+
+/**
+ * The X-File-Name header as sent: URI-encoded (headers are Latin-1), so it is decoded here; a
+ * malformed encoding or a name that is not a .csv/.jsonl/.ndjson file is a 400.
+ */
+export const ZImportFileName = z
+  .string({ message: FILE_NAME_HELP })
+  .transform((raw, ctx) => {
+    try {
+      return decodeURIComponent(raw).trim();
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        message: "The X-File-Name header is not valid URI encoding (encodeURIComponent).",
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .string()
+      .min(1, { message: FILE_NAME_HELP })
+      .max(255, { message: "The file name can be at most 255 characters." })
+      .refine(hasNoNul, { message: NUL_MESSAGE })
+      .refine((name) => IMPORT_FORMATS[name.split(".").pop()!.toLowerCase()] !== undefined, {
+        message: FILE_NAME_HELP,
+      }),
+  )
+  .transform((name) => ({ name, format: IMPORT_FORMATS[name.split(".").pop()!.toLowerCase()]! }));
 
 const column = z.string().trim().max(200).optional().default("");
 export const ZImportOptions = z.object({

@@ -9,9 +9,10 @@ import type { TActor } from "@/lib/auth/session";
 import { ConflictError, NotFoundError, TooLargeError, ValidationError } from "@/lib/errors";
 import { STALE_MS, runImportJob } from "@/lib/jobs/timeline-import";
 import { getBlobStore, formatBytes } from "@/lib/storage";
+import { lockBlob } from "@/lib/storage/references";
 import { readPreview } from "@/lib/ingest/records";
-import { IMPORT_MAX_BYTES, ZImportOptions } from "@/lib/timeline/import-schemas";
-import { parseInput } from "@/lib/validation";
+import { IMPORT_MAX_BYTES, ZImportFileName, ZImportOptions } from "@/lib/timeline/import-schemas";
+import { parseInput, parseQuery } from "@/lib/validation";
 
 // Imports of timeline events, as the acting user sees them. A job belongs to the member who
 // uploaded the file: its preview and rejected rows show the raw file, which may hold material
@@ -73,24 +74,19 @@ function toView(j: Awaited<ReturnType<typeof loadJob>>["job"]): TImportJobView {
   } as TImportJobView & Record<string, unknown>;
 }
 
-const FORMATS: Record<string, "CSV" | "JSONL"> = { csv: "CSV", jsonl: "JSONL", ndjson: "JSONL" };
+const REMOVED = "The stored file was removed at the same moment. Upload it again.";
 
-/** Stores the uploaded file (streamed, size-limited) and answers its columns and first rows. */
+/**
+ * Stores the uploaded file (streamed, size-limited) and answers its columns and first rows.
+ * `upload.fileName` is the X-File-Name header as sent (URI-encoded).
+ */
 export async function createImport(
   actor: TActor,
   caseId: unknown,
   upload: { body: ReadableStream<Uint8Array> | null; fileName: string | null; contentLength: string | null },
 ) {
   const { case: c } = await requireCaseAccess(actor, caseId, "timeline.create");
-  const fileName = z
-    .string()
-    .trim()
-    .min(1)
-    .max(255)
-    .safeParse(upload.fileName ?? "");
-  const format = fileName.success ? FORMATS[fileName.data.split(".").pop()!.toLowerCase()] : undefined;
-  if (!fileName.success || !format)
-    throw new ValidationError("Upload a .csv, .jsonl or .ndjson file (send its name in X-File-Name).");
+  const { name: fileName, format } = parseQuery(ZImportFileName, upload.fileName ?? "");
   if (Number(upload.contentLength) > IMPORT_MAX_BYTES)
     throw new TooLargeError(`The file is larger than the ${formatBytes(IMPORT_MAX_BYTES)} import limit.`);
   if (!upload.body) throw new ValidationError("The file is empty.");
@@ -104,19 +100,25 @@ export async function createImport(
   } finally {
     await staged.discard();
   }
-  const preview = await readPreview((await getBlobStore().read(staged.sha256))!, format);
+  const stored = await getBlobStore().read(staged.sha256);
+  if (!stored) throw new ConflictError(REMOVED);
+  const preview = await readPreview(stored, format);
   if (preview.columns.length === 0)
     throw new ValidationError(
       "No rows could be read from the file: check that it is CSV with a header line, or JSON Lines.",
     );
   const job = await getDb().$transaction(async (tx) => {
+    // As for evidence uploads: the job keeps the file (lib/storage/references.ts) only once it
+    // exists, so a purge or sweep of the same bytes either sees it or is seen to have removed it.
+    await lockBlob(tx, staged.sha256);
+    if (!(await getBlobStore().exists(staged.sha256))) throw new ConflictError(REMOVED);
     const created = await tx.importJob.create({
       data: {
         caseId: c.id,
         orgId: actor.orgId,
         createdById: actor.id,
         format,
-        fileName: fileName.data,
+        fileName,
         sha256: staged.sha256,
         size: staged.size,
       },
@@ -130,7 +132,7 @@ export async function createImport(
         targetId: created.id,
         caseId: c.id,
         scope: { org: actor.orgId },
-        details: { fileName: fileName.data, sha256: staged.sha256, size: staged.size },
+        details: { fileName, sha256: staged.sha256, size: staged.size },
       },
       tx,
     );

@@ -6,9 +6,9 @@ import { canOnTimelineEvent, type TTimelineAction } from "@/lib/auth/permissions
 import { requireNoLegalHold } from "@/lib/cases/hold";
 import { forbiddenRefusal, notFoundRefusal, loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
-import { ConflictError, ValidationError } from "@/lib/errors";
-import { parseInput } from "@/lib/validation";
-import { ZCreateEvent, ZUpdateEvent, type TUpdateEvent } from "@/lib/timeline/schemas";
+import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
+import { parseInput, parseQuery } from "@/lib/validation";
+import { ZCreateEvent, ZDeleteEvent, ZUpdateEvent, type TUpdateEvent } from "@/lib/timeline/schemas";
 import { visibleItemWhere } from "@/lib/auth/visibility";
 
 type Tx = Prisma.TransactionClient;
@@ -166,7 +166,7 @@ export async function deleteTimelineEvent(
   caseId?: unknown,
 ): Promise<void> {
   const { event } = await loadEvent(actor, eventId, "event.delete", caseId);
-  const expected = version === undefined || version === null ? event.version : Number(version);
+  const expected = parseQuery(ZDeleteEvent, { version }).version ?? event.version;
   await getDb().$transaction(async (tx) => {
     await requireNoLegalHold(tx, event.caseId, ON_HOLD);
     const { count } = await tx.timelineEvent.updateMany({

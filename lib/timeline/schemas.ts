@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { VISIBILITIES } from "@/lib/notes/schemas";
 import { EVENT_TIME_MAX, EVENT_TIME_MIN, canonicalTimeZone, isValidTimeZone, zonedToUtc } from "@/lib/timeline/time";
+import { NUL_MESSAGE, ZQueryDate, ZVersion, hasNoNul, parseQuery } from "@/lib/validation";
 
 // Shared with the client forms; the server parse is the one that counts.
 export const EVENT_CATEGORIES = [
@@ -40,12 +41,14 @@ const text = (label: string, max: number) =>
   z
     .string()
     .trim()
-    .max(max, { message: `${label} can be at most ${max.toLocaleString("en")} characters.` });
+    .max(max, { message: `${label} can be at most ${max.toLocaleString("en")} characters.` })
+    .refine(hasNoNul, { message: NUL_MESSAGE });
 const title = z
   .string({ message: "Enter a title." })
   .trim()
   .min(1, { message: "Enter a title." })
-  .max(300, { message: "The title can be at most 300 characters." });
+  .max(300, { message: "The title can be at most 300 characters." })
+  .refine(hasNoNul, { message: NUL_MESSAGE });
 const timeZone = z
   .string({ message: "Choose a time zone." })
   .trim()
@@ -99,14 +102,27 @@ function withInstants<T extends z.infer<typeof fields>>(data: T, ctx: z.Refineme
 export const ZCreateEvent = fields.transform(withInstants);
 export type TCreateEvent = z.infer<typeof ZCreateEvent>;
 
-export const ZUpdateEvent = fields
-  .extend({
-    version: z.coerce.number({ message: "The form is missing its version; reload the page." }).int().positive(),
-  })
-  .transform(withInstants);
+export const ZUpdateEvent = fields.extend({ version: ZVersion }).transform(withInstants);
 export type TUpdateEvent = z.infer<typeof ZUpdateEvent>;
 
-/** Filters of the list, histogram and export: what the URL holds (deep links). */
+/** A delete names the version it saw; none (an API client's choice) means "whatever is current". */
+export const ZDeleteEvent = z.object({
+  version: z.preprocess((v) => (v === "" || v === null ? undefined : v), ZVersion.optional()),
+});
+
+const queryText = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `${label} can be at most ${max} characters.` })
+    .refine(hasNoNul, { message: NUL_MESSAGE })
+    .optional()
+    .transform((v) => v || undefined);
+/**
+ * Filters of the list, histogram and export: what the URL holds (deep links). An unknown
+ * category or organisation is ignored; text and dates that could not be queried (a NUL, a date
+ * PostgreSQL cannot hold) are refused with a 400 rather than failing in the database.
+ */
 export const ZTimelineFilters = z.object({
   category: z
     .union([z.enum(EVENT_CATEGORIES), z.array(z.enum(EVENT_CATEGORIES))])
@@ -114,23 +130,11 @@ export const ZTimelineFilters = z.object({
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
     .catch([]),
   confidence: z.enum(CONFIDENCES).optional().catch(undefined),
-  source: z
-    .string()
-    .trim()
-    .max(500)
-    .optional()
-    .catch(undefined)
-    .transform((v) => v || undefined),
+  source: queryText("The source", 500),
   orgId: z.string().uuid().optional().catch(undefined),
-  q: z
-    .string()
-    .trim()
-    .max(200)
-    .optional()
-    .catch(undefined)
-    .transform((v) => v || undefined),
-  from: z.coerce.date().optional().catch(undefined),
-  to: z.coerce.date().optional().catch(undefined),
+  q: queryText("The search", 200),
+  from: ZQueryDate,
+  to: ZQueryDate,
 });
 export type TTimelineFilters = z.infer<typeof ZTimelineFilters>;
 
@@ -165,10 +169,22 @@ export const ZTimelinePage = z.object({
     .catch(TIMELINE_PAGE_DEFAULT),
 });
 
-/** Reads filters from URLSearchParams (repeated `category` keys become a list). */
+/**
+ * Reads filters from URLSearchParams (repeated `category` keys become a list); a filter that
+ * cannot be queried is a ValidationError (400).
+ */
 export function filtersFromSearchParams(params: URLSearchParams): TTimelineFilters {
   const raw: Record<string, unknown> = Object.fromEntries(params);
   const categories = params.getAll("category");
   if (categories.length > 1) raw.category = categories;
-  return ZTimelineFilters.parse(raw);
+  return parseQuery(ZTimelineFilters, raw);
+}
+
+/** The page's reading of a deep link: a link with filters that cannot be queried shows everything. */
+export function filtersForPage(params: URLSearchParams): TTimelineFilters {
+  try {
+    return filtersFromSearchParams(params);
+  } catch {
+    return ZTimelineFilters.parse({});
+  }
 }

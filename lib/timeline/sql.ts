@@ -3,6 +3,7 @@ import { Prisma } from "@/lib/db";
 import type { TActor } from "@/lib/auth/session";
 import { visibleItemSql } from "@/lib/auth/visibility";
 import { ValidationError } from "@/lib/errors";
+import { ZQueryDate } from "@/lib/validation";
 import type { TTimelineFilters } from "@/lib/timeline/schemas";
 
 // The SQL form of the timeline's read rules, shared by the list, the histogram and the export
@@ -40,8 +41,8 @@ export function encodeCursor(occurredAt: Date, id: string): string {
 export function decodeCursor(cursor: string): { occurredAt: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
-    const occurredAt = new Date(at);
-    if (Number.isNaN(occurredAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error("bad cursor");
+    const occurredAt = ZQueryDate.parse(at);
+    if (!occurredAt || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error("bad cursor");
     return { occurredAt, id };
   } catch {
     throw new ValidationError("The page cursor is not valid: start again from the first page.");

@@ -3,6 +3,10 @@ import { SeverityBadge, StatusBadge, TlpBadge } from "@/components/cases/case-ba
 import { orNotFound, requirePageUser } from "@/lib/page";
 import { getCaseHeader } from "@/lib/cases/queries";
 
+// No loading.tsx anywhere below this segment, on purpose: a Suspense boundary lets the response
+// start (status 200) before the page has checked access, and a refused page would then answer
+// 200 with the not-found body. Every page here checks first (orNotFound) and so answers a real
+// 404; tests/e2e/not-found.spec.ts holds this. The tabs show navigation in progress instead.
 const READ_TABS = [
   { slug: "", label: "Overview" },
   { slug: "evidence", label: "Evidence" },

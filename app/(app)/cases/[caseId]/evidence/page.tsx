@@ -26,16 +26,25 @@ export default async function EvidencePage({ params, searchParams }: Props) {
   );
   const { createEvidence, verifyEvidence } = header.permissions;
   const limits = getEvidenceSizeLimit();
+  // On a phone the list comes first and the upload form after it (a link at the top leads
+  // there); from the sm breakpoint up, the form sits above the list as before.
   return (
-    <div className="space-y-4">
+    <div className="flex flex-col gap-4">
       {createEvidence && (
-        <EvidenceUploader
-          caseId={header.id}
-          direct={header.releaseMode === "DIRECT"}
-          orgName={user.orgName}
-          maxBytes={limits.maxBytes}
-          maxLabel={limits.maxLabel}
-        />
+        <>
+          <a href="#add-evidence" className="text-brand-700 self-start text-sm font-medium underline sm:hidden">
+            Add evidence ↓
+          </a>
+          <section id="add-evidence" aria-label="Add evidence" className="order-last sm:order-none">
+            <EvidenceUploader
+              caseId={header.id}
+              direct={header.releaseMode === "DIRECT"}
+              orgName={user.orgName}
+              maxBytes={limits.maxBytes}
+              maxLabel={limits.maxLabel}
+            />
+          </section>
+        </>
       )}
       <div className="flex flex-wrap items-end justify-between gap-3">
         <EvidenceFilters filters={filters} orgs={list.orgs} tags={list.tags} />
@@ -49,7 +58,7 @@ export default async function EvidencePage({ params, searchParams }: Props) {
       </div>
       {list.items.length === 0 ? (
         <EmptyState title="No evidence here">
-          {createEvidence ? "Drop files above to add the first item." : "Members who can upload add evidence here."}
+          {createEvidence ? "Add the first item with the upload form." : "Members who can upload add evidence here."}
         </EmptyState>
       ) : (
         <EvidenceTable caseId={header.id} items={list.items} />

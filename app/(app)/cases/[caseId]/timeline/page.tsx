@@ -7,7 +7,7 @@ import { TimelineWorkspace } from "@/components/timeline/timeline-workspace";
 import { EmptyState } from "@/components/ui/empty-state";
 import { orNotFound, requirePageUser } from "@/lib/page";
 import { getTimelineHistogram, getTimelineOptions, listTimelineEvents } from "@/lib/timeline/queries";
-import { filtersFromSearchParams, viewerTimeZone, type TTimelineFilters } from "@/lib/timeline/schemas";
+import { filtersForPage, viewerTimeZone, type TTimelineFilters } from "@/lib/timeline/schemas";
 import { TIME_ZONE_COOKIE } from "@/lib/timeline/time";
 import { decideReleaseAction, requestReleaseAction, withdrawReleaseAction } from "../actions";
 import { createEventAction, deleteEventAction, updateEventAction } from "./actions";
@@ -27,7 +27,7 @@ export default async function TimelinePage({ params, searchParams }: Props) {
       Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]],
     ),
   );
-  const filters = filtersFromSearchParams(search);
+  const filters = filtersForPage(search);
   // The histogram shows the whole filtered timeline (its brush chooses the range listed below),
   // in the viewer's zone as far as the server knows it.
   const histogramQuery = new URLSearchParams([...search].filter(([k]) => k !== "from" && k !== "to"));

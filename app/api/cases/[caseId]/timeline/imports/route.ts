@@ -15,10 +15,9 @@ export const POST = route<TContext>(async (request, { params }) => {
   const user = await requireUser();
   requireSameOrigin(request);
   requireContentType(request, "application/octet-stream");
-  const name = request.headers.get("x-file-name");
   const result = await createImport(user, (await params).caseId, {
     body: request.body,
-    fileName: name ? decodeURIComponent(name) : null,
+    fileName: request.headers.get("x-file-name"),
     contentLength: request.headers.get("content-length"),
   });
   return Response.json(result, { status: 201, headers: { "Cache-Control": "no-store" } });

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { ValidationError } from "@/lib/errors";
+import { ZUploadMetadata } from "@/lib/evidence/schemas";
+import { ZCreateNote, ZUpdateNote } from "@/lib/notes/schemas";
+import { ZImportFileName } from "@/lib/timeline/import-schemas";
+import { ZCreateEvent, ZDeleteEvent, ZUpdateEvent, filtersFromSearchParams } from "@/lib/timeline/schemas";
+import { ZQueryDate, ZVersion, parseInput, parseQuery } from "@/lib/validation";
+
+// Inputs an outside test sent that reached PostgreSQL and failed there with a 500. Each must be
+// refused by its schema (a ValidationError, 400) before anything is queried or written.
+const filters = (query: string) => () => filtersFromSearchParams(new URLSearchParams(query));
+const event = { occurredAt: "2026-01-15T09:00", timeZone: "UTC", title: "API burst", category: "API_ACCESS" };
+
+describe("malformed input is a 400 at the schema", () => {
+  it("a NUL in the timeline search or source filter", () => {
+    expect(filters("q=%00")).toThrow(ValidationError);
+    expect(filters("q=abc%00def")).toThrow(/NUL/);
+    expect(filters("source=%00")).toThrow(ValidationError);
+    expect(filters("q=tenant&source=gateway").call(null)).toMatchObject({ q: "tenant", source: "gateway" });
+  });
+
+  it("a filter date PostgreSQL cannot hold, or no date at all", () => {
+    expect(filters("to=-271821-04-20")).toThrow(/between the years 1 and 9999/);
+    expect(filters("from=%2B275760-09-13")).toThrow(ValidationError);
+    expect(filters("from=yesterday")).toThrow(/valid date/);
+    expect(filters("from=2026-01-15&to=").call(null)).toMatchObject({ from: new Date("2026-01-15"), to: undefined });
+  });
+
+  it("a NUL in an event's title or description, created or edited", () => {
+    expect(() => parseInput(ZCreateEvent, { ...event, title: "a\u0000b" })).toThrow(ValidationError);
+    expect(() => parseInput(ZCreateEvent, { ...event, description: "\u0000" })).toThrow(ValidationError);
+    expect(() => parseInput(ZUpdateEvent, { ...event, version: 1, title: "\u0000" })).toThrow(ValidationError);
+    expect(parseInput(ZCreateEvent, event).title).toBe("API burst");
+  });
+
+  it("a NUL in a note, created or edited", () => {
+    expect(ZCreateNote.safeParse({ body: "Tenant \u0000 used a key" }).error?.issues[0]?.message).toMatch(/NUL/);
+    expect(() => parseInput(ZCreateNote, { body: "Tenant \u0000 used a key" })).toThrow(ValidationError);
+    expect(() => parseInput(ZUpdateNote, { body: "\u0000x", version: 1 })).toThrow(ValidationError);
+    expect(parseInput(ZCreateNote, { body: "Tenant <tenant-id>" }).body).toBe("Tenant <tenant-id>");
+  });
+
+  it("a version that is not a whole number PostgreSQL can hold", () => {
+    for (const bad of ["abc", "1e400", "1.5", "0", "-1", "2147483648", "NaN", "Infinity"]) {
+      expect(ZVersion.safeParse(bad).success, bad).toBe(false);
+      expect(() => parseQuery(ZDeleteEvent, { version: bad }), bad).toThrow(ValidationError);
+    }
+    expect(parseQuery(ZDeleteEvent, { version: "3" })).toEqual({ version: 3 });
+    expect(parseQuery(ZDeleteEvent, { version: null })).toEqual({ version: undefined });
+    expect(parseQuery(ZDeleteEvent, {})).toEqual({ version: undefined });
+  });
+
+  it("an X-File-Name that is not valid URI encoding or not an importable file", () => {
+    expect(() => parseQuery(ZImportFileName, "%E0%A4%A")).toThrow(ValidationError);
+    expect(ZImportFileName.safeParse("%").error?.issues[0]?.message).toMatch(/not valid URI encoding/);
+    expect(() => parseQuery(ZImportFileName, "a%00.csv")).toThrow(/NUL/);
+    expect(() => parseQuery(ZImportFileName, "events.exe")).toThrow(ValidationError);
+    expect(() => parseQuery(ZImportFileName, "")).toThrow(ValidationError);
+    expect(parseQuery(ZImportFileName, encodeURIComponent("Zeitleiste März.JSONL"))).toEqual({
+      name: "Zeitleiste März.JSONL",
+      format: "JSONL",
+    });
+  });
+
+  it("an evidence collection time PostgreSQL cannot hold", () => {
+    const meta = { title: "t", kind: "OTHER", fileName: "a.txt" };
+    expect(() => parseInput(ZUploadMetadata, { ...meta, collectedAt: "-271821-04-20" })).toThrow(ValidationError);
+    expect(() => parseInput(ZUploadMetadata, { ...meta, title: "\u0000" })).toThrow(ValidationError);
+    expect(parseInput(ZUploadMetadata, { ...meta, collectedAt: "2026-01-15T09:00:00Z" }).collectedAt).toEqual(
+      new Date("2026-01-15T09:00:00Z"),
+    );
+  });
+
+  it("ZQueryDate leaves an absent date absent", () => {
+    expect(ZQueryDate.parse(undefined)).toBeUndefined();
+    expect(ZQueryDate.parse("")).toBeUndefined();
+    expect(ZQueryDate.parse("0001-01-01T00:00:00Z")).toEqual(new Date("0001-01-01T00:00:00Z"));
+  });
+});

@@ -1,0 +1,15 @@
+// npm run storage:sweep: removes stored files nothing references any more (finished imports,
+// purged evidence, uploads whose row was never written) and staged uploads left by a crash,
+// older than STORAGE_SWEEP_GRACE_MINUTES. `npm start` runs the same sweep at start and on a
+// schedule; this is for deployments that start the app otherwise (run it from cron).
+import { sweepStorage } from "@/lib/storage/sweep";
+import { withDatabase } from "@/scripts/runtime";
+
+await withDatabase(async () => {
+  const result = await sweepStorage();
+  if (!result) console.log("Another process is sweeping the storage right now; nothing done.");
+  else
+    console.log(
+      `Removed ${result.blobsRemoved} unreferenced file(s) and ${result.stagingRemoved} staged upload(s); ${result.blobsKept} file(s) kept.`,
+    );
+});
