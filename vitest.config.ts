@@ -11,12 +11,16 @@ const UNIT_TESTS = [
   "components/**/*.test.{ts,tsx}",
   "lib/auth/redirect.test.ts",
   "lib/evidence/permissions.test.ts",
+  "lib/ingest/time.test.ts",
   "lib/request-meta.test.ts",
   "lib/timeline/permissions.test.ts",
   "lib/timeline/time.test.ts",
+  "lib/usage/parse.test.ts",
   "lib/validation.test.ts",
   "tests/integration/entry-points.test.ts",
+  "tests/integration/item-visibility-queries.test.ts",
   "tests/integration/markdown.test.tsx",
+  "tests/integration/public-files.test.ts",
   "tests/integration/start-production.test.ts",
 ];
 

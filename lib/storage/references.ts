@@ -18,6 +18,7 @@ export const IMPORT_FILE_KEPT_MS = 7 * 24 * 60 * 60_000;
  */
 function referencesOf(shas: string[]): Prisma.Sql {
   const keptSince = new Date(Date.now() - IMPORT_FILE_KEPT_MS);
+  // visibility: reference count of blobs across every case and organisation, never shown to anyone.
   return Prisma.sql`
     SELECT sha256 FROM "Evidence" WHERE sha256 = ANY(${shas}::text[]) AND "purgedAt" IS NULL
     UNION

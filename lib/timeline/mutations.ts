@@ -6,7 +6,7 @@ import { canOnTimelineEvent, type TTimelineAction } from "@/lib/auth/permissions
 import { requireNoLegalHold } from "@/lib/cases/hold";
 import { forbiddenRefusal, notFoundRefusal, loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
-import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
+import { ConflictError, ValidationError } from "@/lib/errors";
 import { parseInput, parseQuery } from "@/lib/validation";
 import { ZCreateEvent, ZDeleteEvent, ZUpdateEvent, type TUpdateEvent } from "@/lib/timeline/schemas";
 import { visibleItemWhere } from "@/lib/auth/visibility";
