@@ -13,3 +13,22 @@ export const CATEGORY_COLOURS: Record<string, string> = {
   RESPONSE: "#db2777", // pink-600, 4.6:1
   OTHER: "#64748b", // slate-500, 4.8:1
 };
+
+/**
+ * Colours of stacked series (models, top accounts), in order, then slate for "Other". Each
+ * reaches 4.5:1 on white, like the category colours, and neighbours differ in hue.
+ */
+export const SERIES_COLOURS = [
+  "#2563eb", // blue-600
+  "#c2410c", // orange-700
+  "#15803d", // green-700
+  "#9333ea", // purple-600
+  "#0e7490", // cyan-700
+  "#dc2626", // red-600
+  "#a16207", // yellow-700
+  "#db2777", // pink-600
+];
+export const OTHER_COLOUR = "#64748b"; // slate-500
+
+export const seriesColour = (key: string, index: number) =>
+  key === "Other" ? OTHER_COLOUR : SERIES_COLOURS[index % SERIES_COLOURS.length]!;

@@ -1,6 +1,6 @@
 // The browser side of the import API (app/api/cases/[caseId]/timeline/imports).
 import { fetchJson, uploadFile } from "@/components/ui/upload";
-import type { TImportJobView } from "@/lib/timeline/import";
+import type { TImportJobView } from "@/lib/jobs/imports";
 /** The job as the API answers it (lib/timeline/import.ts), less what the wizard does not show. */
 export type TJob = Omit<TImportJobView, "format" | "fileName" | "options" | "createdAt">;
 export type TPreview = { columns: string[]; rows: Record<string, string>[] };

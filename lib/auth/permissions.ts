@@ -31,6 +31,8 @@ export const CASE_ACTIONS = [
   "evidence.verify", // re-hash evidence and record the outcome
   "evidence.delete", // tombstone evidence of the lead's own organisation
   "timeline.create", // add (and import) timeline events
+  "usage.import", // import API usage logs from evidence the actor can see
+  "usage.configure", // set the case's signal thresholds and limits
 ] as const;
 export type TCaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -62,7 +64,7 @@ const OWNER_LEAD_ACTIONS: readonly TCaseAction[] = [
 
 const CASE_PERMISSIONS: Record<CaseRole, readonly TCaseAction[]> = {
   LEAD: CASE_ACTIONS,
-  INVESTIGATOR: ["case.read", "note.create", "evidence.create", "evidence.verify", "timeline.create"],
+  INVESTIGATOR: ["case.read", "note.create", "evidence.create", "evidence.verify", "timeline.create", "usage.import"],
   LEGAL_REVIEWER: ["case.read", "note.create", "evidence.verify"],
   VIEWER: ["case.read"],
 };

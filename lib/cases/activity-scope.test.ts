@@ -8,7 +8,7 @@ import { deleteEvidence, purgeEvidence, updateEvidence } from "@/lib/evidence/mu
 import { describeEvidenceFile, getEvidence, listEvidence, openEvidenceFile } from "@/lib/evidence/queries";
 import { ZEvidenceFilters } from "@/lib/evidence/schemas";
 import { verifyCaseEvidence, verifyEvidence } from "@/lib/evidence/verify";
-import { runImportJob } from "@/lib/jobs/timeline-import";
+import { runImportJob } from "@/lib/jobs/runner";
 import { createNote, deleteNote, updateNote } from "@/lib/notes/mutations";
 import { listNotes } from "@/lib/notes/queries";
 import { requestRelease, withdrawRelease } from "@/lib/releases/mutations";

@@ -1,75 +1,35 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
-import { getDb, Prisma } from "@/lib/db";
+import { getDb, type Prisma } from "@/lib/db";
+import { FILE_GONE, progressWriter, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
 import { recordAudit } from "@/lib/audit/record";
 import { getBlobStore } from "@/lib/storage";
 import { countBytes, readRecords } from "@/lib/ingest/records";
 import { keyFingerprint, toEventRow, type TImportRow } from "@/lib/timeline/import-parse";
 import { ZImportOptions, type TImportOptions } from "@/lib/timeline/import-schemas";
 
-// The import job runner. Why not graphile-worker or pg-boss (the brief prefers a Postgres-backed
-// library): their current releases require Node >= 22 and this app supports Node 20; both also
-// keep their own schema outside Prisma's migrations and rely on LISTEN/NOTIFY or many sessions,
-// which the embedded single-session PGlite does not give. So the state lives in ImportJob and
-// the work runs in-process, restartable: a run claims the job by stamping heartbeatAt; a job
-// whose heartbeat is older than STALE_MS (its process died) is claimed again by the next status
-// poll (lib/timeline/import.ts) and run from the start. Validation only writes counts and
-// rejected rows (replaced on a re-run); the commit is ONE transaction, so a crash leaves no
-// events behind, and ON CONFLICT on the per-case dedupe key makes a re-run add no duplicates.
+// Timeline imports (run by lib/jobs/runner.ts). Validation only writes counts and rejected rows
+// (replaced on a re-run); the commit is ONE transaction, so a crash leaves no events behind,
+// and ON CONFLICT on the per-case dedupe key makes a re-run add no duplicates.
 
-export const STALE_MS = 120_000;
 const BATCH = 5_000;
-const PROGRESS_MS = 500;
 const REJECTS_KEPT = 100_000; // beyond this only the count grows
 
-type TJob = {
-  id: string;
-  caseId: string;
-  orgId: string;
-  createdById: string;
-  format: "CSV" | "JSONL";
-  sha256: string;
-  fileName: string;
-  status: string;
-  rowsValid: number;
-  options: TImportOptions;
-};
+type TJob = Omit<TClaimedJob, "options" | "format"> & { format: "CSV" | "JSONL"; options: TImportOptions };
 
-/** Claims a VALIDATING or COMMITTING job that nobody is running (or whose runner died). */
-async function claim(jobId: string): Promise<TJob | null> {
-  const rows = await getDb().$queryRaw<(Omit<TJob, "options"> & { options: unknown })[]>`
-    UPDATE "ImportJob" SET "heartbeatAt" = now(), attempts = attempts + 1, "updatedAt" = now()
-    WHERE id = ${jobId}::uuid AND status IN ('VALIDATING', 'COMMITTING')
-      AND ("heartbeatAt" IS NULL OR "heartbeatAt" < now() - ${`${STALE_MS} milliseconds`}::interval)
-    RETURNING id, "caseId", "orgId", "createdById", format::text AS format, sha256, "fileName", status::text AS status, "rowsValid", options`;
-  const row = rows[0];
-  return row ? { ...row, options: ZImportOptions.parse(row.options) } : null;
-}
-
-/** Progress writes go outside the commit transaction, throttled, and never block the work. */
-function progressWriter(job: TJob, status: string) {
-  let last = 0;
-  return (rows: number, bytes: number, force = false) => {
-    const now = Date.now();
-    if (!force && now - last < PROGRESS_MS) return;
-    last = now;
-    void getDb()
-      .$executeRaw`UPDATE "ImportJob" SET "rowsProcessed" = ${rows}, "bytesProcessed" = ${bytes}, "heartbeatAt" = now() WHERE id = ${job.id}::uuid AND status::text = ${status}`.catch(
-      (error: unknown) => console.error("[import] progress update failed:", error),
-    );
-  };
-}
+const parsed = (job: TClaimedJob): TJob => ({
+  ...job,
+  format: job.format === "JSONL" ? "JSONL" : "CSV",
+  options: ZImportOptions.parse(job.options),
+});
 
 type TOutcome = { line: number; row: TImportRow; reason: null } | { line: number; row: null; reason: string };
 
 /** The file's records mapped to event rows or reasons, a batch at a time. */
 async function* rowsOf(job: TJob, onProgress: (rows: number, bytes: number) => void): AsyncGenerator<TOutcome[]> {
   const stream = await getBlobStore().read(job.sha256);
-  if (!stream)
-    throw new Error(
-      "The uploaded file is no longer kept (an import left for 7 days releases its file): upload it again.",
-    );
+  if (!stream) throw new Error(FILE_GONE);
   let bytes = 0;
   let rows = 0;
   const counted = countBytes(stream, (n) => (bytes += n));
@@ -221,32 +181,7 @@ async function commit(job: TJob): Promise<void> {
   );
 }
 
-/** What the uploader is told: the reader's and storage's own words; the database's only in the log. */
-function failureMessage(error: unknown): string {
-  if (
-    error instanceof Prisma.PrismaClientKnownRequestError ||
-    error instanceof Prisma.PrismaClientUnknownRequestError
-  ) {
-    return "The database refused the import; nothing was written. The server log has the details.";
-  }
-  return error instanceof Error ? error.message.slice(0, 500) : "The import failed.";
-}
-
-/**
- * Runs a job that is VALIDATING or COMMITTING, unless another runner holds it. Errors mark the
- * job FAILED with a message; nothing of a failed commit is kept (its transaction rolled back).
- */
-export async function runImportJob(jobId: string): Promise<void> {
-  const job = await claim(jobId);
-  if (!job) return;
-  try {
-    if (job.status === "VALIDATING") await validate(job);
-    else await commit(job);
-  } catch (error) {
-    console.error(`[import] job ${job.id} failed:`, error);
-    await getDb().importJob.updateMany({
-      where: { id: job.id, status: job.status as "VALIDATING" | "COMMITTING" },
-      data: { status: "FAILED", heartbeatAt: null, error: failureMessage(error) },
-    });
-  }
-}
+export const timelineImportSteps: TJobSteps = {
+  validate: (job) => validate(parsed(job)),
+  commit: (job) => commit(parsed(job)),
+};

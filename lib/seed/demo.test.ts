@@ -15,4 +15,28 @@ describe("seedDemoData", () => {
     expect(await seedDemoData()).toEqual({ created: false });
     expect(await counts()).toEqual(first);
   });
+
+  it("the demo case shows every capability: evidence, a loaded usage log with its signals, timeline events", async () => {
+    await seedDemoData();
+    const demo = await getDb().case.findFirstOrThrow({
+      where: { title: { startsWith: "Suspected distillation via API" } },
+      select: { id: true, ownerOrgId: true, sharedWith: { select: { orgId: true } } },
+    });
+    const job = await getDb().importJob.findFirstOrThrow({ where: { caseId: demo.id, kind: "USAGE" } });
+    expect(job).toMatchObject({ status: "COMMITTED", rowsRejected: 0 });
+    expect(job.rowsValid).toBeGreaterThan(10_000);
+    for (const orgId of [demo.ownerOrgId, demo.sharedWith[0]!.orgId]) {
+      const rules = (await getDb().usageSignal.findMany({ where: { caseId: demo.id, viewerOrgId: orgId } })).map(
+        (s) => s.rule.split("@")[0],
+      );
+      expect(new Set(rules)).toEqual(
+        new Set(["limit_evasion", "key_rotation", "extraction_shaped", "fast_model_switching", "synchronised_traffic"]),
+      );
+    }
+    const evasion = await getDb().usageSignal.findFirstOrThrow({
+      where: { caseId: demo.id, viewerOrgId: demo.ownerOrgId, rule: "limit_evasion@1" },
+    });
+    expect(evasion.accounts).toEqual(["acct_A1", "acct_A2", "acct_A3", "acct_A4", "acct_A5", "acct_A6"]);
+    expect(await getDb().timelineEvent.count({ where: { caseId: demo.id } })).toBeGreaterThanOrEqual(4);
+  }, 120_000);
 });

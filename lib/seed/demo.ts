@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db";
 import { hashPassword } from "@/lib/auth/password";
 import { nextCaseNumber } from "@/lib/cases/numbers";
 import { recordAudit } from "@/lib/audit/record";
+import { seedDemoUsage } from "@/lib/seed/demo-usage";
 import type { CaseRole, GlobalRole } from "@/lib/generated/prisma/enums";
 
 // Synthetic demo data. The two real company names are the collaborating organisations of the
@@ -76,7 +77,7 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
   if (await db.case.findFirst({ where: { title: DEMO_CASE.title }, select: { id: true } })) return { created: false };
 
   const leadId = userIds.get(DEMO_CASE.members[0]!.email)!;
-  await db.$transaction(async (tx) => {
+  const caseId = await db.$transaction(async (tx) => {
     const created = await tx.case.create({
       data: {
         number: await nextCaseNumber(tx),
@@ -102,7 +103,13 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
       },
       tx,
     );
+    return created.id;
   });
+  const lead = await db.user.findUniqueOrThrow({ where: { id: leadId }, include: { org: true } });
+  await seedDemoUsage(
+    { id: lead.id, email: lead.email, name: lead.name, role: lead.role, orgId: lead.orgId, orgName: lead.org.name },
+    caseId,
+  );
   return { created: true };
 }
 

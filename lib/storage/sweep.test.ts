@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { getDb, withAdvisoryLock } from "@/lib/db";
 import { deleteEvidence, purgeEvidence } from "@/lib/evidence/mutations";
-import { runImportJob } from "@/lib/jobs/timeline-import";
+import { runImportJob } from "@/lib/jobs/runner";
 import { LocalBlobStore } from "@/lib/storage/local";
 import { sweepStorage } from "@/lib/storage/sweep";
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";

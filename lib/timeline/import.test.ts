@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
-import { runImportJob } from "@/lib/jobs/timeline-import";
+import { runImportJob } from "@/lib/jobs/runner";
 import { getBlobStore } from "@/lib/storage";
 import { changeImport, createImport, getImport, listImportRejects } from "@/lib/timeline/import";
 import { MAX_RECORD_CHARS, readRecords, type TRecord } from "@/lib/ingest/records";

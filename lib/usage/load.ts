@@ -2,6 +2,7 @@ import "server-only";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
+import type { Prisma } from "@/lib/db";
 import { from as copyFrom } from "pg-copy-streams";
 import type { TUsageRow } from "@/lib/usage/parse";
 
@@ -13,6 +14,16 @@ import type { TUsageRow } from "@/lib/usage/parse";
 // and a crash part-way leaves only an unattached table that the next run replaces.
 
 export type TUsageTarget = { caseId: string; importId: string };
+
+/** What attach and discard need of a connection: a pg client, or a Prisma transaction (sqlOf). */
+export type TSqlClient = { query: (sql: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }> };
+
+/** A Prisma transaction as a TSqlClient, so those steps share the transaction of a status change. */
+export function sqlOf(tx: Pick<Prisma.TransactionClient, "$queryRawUnsafe">): TSqlClient {
+  return {
+    query: async (sql, params = []) => ({ rows: await tx.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params) }),
+  };
+}
 export type TNumberedRow = TUsageRow & { line: number };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -103,8 +114,13 @@ const COLUMNS = [
   "deviceFingerprint",
 ] as const;
 
-async function* copyText(target: TUsageTarget, batches: AsyncIterable<TNumberedRow[]>, onRows: (n: number) => void) {
-  let seq = 0;
+async function* copyText(
+  target: TUsageTarget,
+  batches: AsyncIterable<TNumberedRow[]>,
+  from: number,
+  onRows: (n: number) => void,
+) {
+  let seq = from;
   const head = `${target.caseId}\t${target.importId}\t`;
   for await (const batch of batches) {
     let chunk = "";
@@ -141,7 +157,15 @@ async function* copyText(target: TUsageTarget, batches: AsyncIterable<TNumberedR
   }
 }
 
-/** Streams the rows into the import's table with COPY; answers how many were loaded. */
+/** Rows per COPY statement: between two, other connections get their turn on the embedded database. */
+export const ROWS_PER_COPY = 100_000;
+
+/**
+ * Streams the rows into the import's table with COPY, one statement per ROWS_PER_COPY rows (the
+ * table is not attached, so a part loaded is seen by nobody); answers how many were loaded.
+ * The embedded database serves one connection at a time while a COPY runs, so `batches` must
+ * not wait on another connection (buffer such writes until this returns).
+ */
 export async function copyUsageRows(
   client: pg.ClientBase,
   target: TUsageTarget,
@@ -149,9 +173,34 @@ export async function copyUsageRows(
   onRows: (n: number) => void = () => {},
 ): Promise<number> {
   const columns = COLUMNS.map((c) => `"${c}"`).join(", ");
-  const sink = client.query(copyFrom(`COPY ${importTable(target)} (${columns}) FROM STDIN`));
-  await pipeline(Readable.from(copyText(target, batches, onRows)), sink);
-  return Number(sink.rowCount ?? 0);
+  const sql = `COPY ${importTable(target)} (${columns}) FROM STDIN`;
+  const iterator = batches[Symbol.asyncIterator]();
+  let seq = 0;
+  let done = false;
+  async function* segment(): AsyncGenerator<TNumberedRow[]> {
+    const end = seq + ROWS_PER_COPY;
+    while (seq < end) {
+      const next = await iterator.next();
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  }
+  while (!done) {
+    const sink = client.query(copyFrom(sql));
+    await pipeline(
+      Readable.from(
+        copyText(target, segment(), seq, (n) => {
+          seq = n;
+          onRows(n);
+        }),
+      ),
+      sink,
+    );
+  }
+  return seq;
 }
 
 /**
@@ -194,7 +243,7 @@ export async function writeUsageRollups(client: pg.ClientBase, target: TUsageTar
  * gathers them: PGlite has no autovacuum, and a server may run without it), then ATTACH.
  * Run inside the caller's transaction that marks the import loaded, so both show at once.
  */
-export async function attachImport(client: pg.ClientBase, target: TUsageTarget): Promise<void> {
+export async function attachImport(client: TSqlClient, target: TUsageTarget): Promise<void> {
   const table = importTable(target);
   await client.query(
     `CREATE INDEX IF NOT EXISTS "import_${target.importId.replace(/-/g, "")}_occurredAt" ON ${table} USING brin ("occurredAt")`,
@@ -209,7 +258,7 @@ export async function attachImport(client: pg.ClientBase, target: TUsageTarget):
  * Removes an import's rows (attached or not) and rollups; answers whether it had a table. In
  * the caller's transaction, so a deletion shows whole or not at all.
  */
-export async function discardImport(client: pg.ClientBase, target: TUsageTarget): Promise<boolean> {
+export async function discardImport(client: TSqlClient, target: TUsageTarget): Promise<boolean> {
   const table = importTable(target);
   const params = [target.caseId, target.importId];
   await client.query(`DELETE FROM "UsageAttribute" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid`, params);

@@ -56,6 +56,22 @@ async function* withAzureProperties(records: TRecords): TRecords {
   }
 }
 
+const looksLikeJsonLines = (head: Buffer) =>
+  /^\s*\{/.test(
+    head
+      .subarray(0, 64)
+      .toString("utf8")
+      .replace(/^\uFEFF/, ""),
+  );
+
+/** How the file is written, as the preset will read it (recorded on the job). */
+export async function usageFormat(input: Readable, preset: TUsagePreset): Promise<"CSV" | "JSONL" | "JSON"> {
+  if (USAGE_PRESET_INFO[preset].reader === "openai_pages") return "JSON";
+  const { head } = await peek(await decompressed(input));
+  input.destroy();
+  return looksLikeJsonLines(head) ? "JSONL" : "CSV";
+}
+
 /** The file's records for `preset`, in file order, a batch at a time. */
 export async function* readUsageRecords(input: Readable, preset: TUsagePreset): TRecords {
   const { head, stream } = await peek(await decompressed(input));
@@ -63,13 +79,7 @@ export async function* readUsageRecords(input: Readable, preset: TUsagePreset): 
     yield* jsonRecords(stream, { path: OPENAI_BUCKET, records: bucketRecords });
     return;
   }
-  const jsonLines = /^\s*\{/.test(
-    head
-      .subarray(0, 64)
-      .toString("utf8")
-      .replace(/^\uFEFF/, ""),
-  );
-  const records = readRecords(stream, jsonLines ? "JSONL" : "CSV");
+  const records = readRecords(stream, looksLikeJsonLines(head) ? "JSONL" : "CSV");
   yield* preset === "azure_diagnostics" ? withAzureProperties(records) : records;
 }
 

@@ -150,3 +150,8 @@ export function defaultMapping(preset: TUsagePreset, columns: readonly string[])
     ]),
   ) as TUsageMapping;
 }
+
+export const ZStartUsageImport = z.object({
+  evidenceId: z.string().uuid("Choose an evidence item."),
+  preset: z.enum(USAGE_PRESETS, { message: "Choose a preset." }),
+});

@@ -141,10 +141,14 @@ async function limitEvasion(s: TSignalScope, t: TSignalSettings): Promise<TSigna
   return out;
 }
 
-function pearson(x: number[], y: number[]): number {
+function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
+  let mx = 0,
+    my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i]! / n;
+    my += y[i]! / n;
+  }
   let sxy = 0,
     sxx = 0,
     syy = 0;
@@ -163,25 +167,52 @@ async function synchronisedTraffic(s: TSignalScope, t: TSignalSettings): Promise
       GROUP BY 1 ORDER BY sum(requests) DESC LIMIT ${t.syncTopAccounts})
     SELECT "accountId" AS a, hour, sum(requests)::float8 AS r FROM "UsageHourly"
     WHERE ${scopeSql(s)} AND "accountId" IN (SELECT a FROM top) GROUP BY 1, 2`;
-  const series = new Map<string, Map<number, number>>();
+  // Dense hourly arrays over the scope's span: a pair is then one pass over two arrays.
+  let start = Infinity;
+  let end = -Infinity;
+  for (const r of rows) {
+    start = Math.min(start, r.hour.getTime());
+    end = Math.max(end, r.hour.getTime());
+  }
+  const span = rows.length ? end - start : 0;
+  const width = Math.round(span / 3_600_000) + 1;
+  const series = new Map<string, Float64Array>();
   for (const row of rows) {
-    const m = series.get(row.a) ?? new Map<number, number>();
-    m.set(row.hour.getTime(), num(row.r));
-    series.set(row.a, m);
+    const values = series.get(row.a) ?? new Float64Array(width);
+    values[Math.round((row.hour.getTime() - start) / 3_600_000)] = num(row.r);
+    series.set(row.a, values);
   }
   const accounts = [...series.keys()].sort();
   const pairs: { a: string; b: string; r: number; hours: number; from: number; to: number }[] = [];
+  const x = new Float64Array(width);
+  const y = new Float64Array(width);
   for (let i = 0; i < accounts.length; i++) {
+    const sa = series.get(accounts[i]!)!;
     for (let j = i + 1; j < accounts.length; j++) {
-      const [sa, sb] = [series.get(accounts[i]!)!, series.get(accounts[j]!)!];
-      const active = [...new Set([...sa.keys(), ...sb.keys()])].sort((x, y) => x - y);
-      if (active.length < t.syncMinHours) continue;
-      const r = pearson(
-        active.map((h) => sa.get(h) ?? 0),
-        active.map((h) => sb.get(h) ?? 0),
-      );
+      const sb = series.get(accounts[j]!)!;
+      // The hours in which either was active, in order.
+      let n = 0;
+      let first = -1;
+      let last = -1;
+      for (let h = 0; h < width; h++) {
+        if (sa[h] === 0 && sb[h] === 0) continue;
+        x[n] = sa[h]!;
+        y[n] = sb[h]!;
+        n++;
+        if (first < 0) first = h;
+        last = h;
+      }
+      if (n < t.syncMinHours) continue;
+      const r = pearson(x.subarray(0, n), y.subarray(0, n));
       if (r >= t.syncMinCorrelation)
-        pairs.push({ a: accounts[i]!, b: accounts[j]!, r, hours: active.length, from: active[0]!, to: active.at(-1)! });
+        pairs.push({
+          a: accounts[i]!,
+          b: accounts[j]!,
+          r,
+          hours: n,
+          from: start + first * 3_600_000,
+          to: start + last * 3_600_000,
+        });
     }
   }
   return groupsOf(pairs.map((p) => ({ accounts: [p.a, p.b] }))).map((group) => {

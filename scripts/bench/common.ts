@@ -1,6 +1,8 @@
 // What every benchmark script shares: a throwaway database on BENCH_DATABASE_URL's server, a
 // timestamped log, number formatting, and median/p95 timing after warm-up runs.
+import { randomUUID } from "node:crypto";
 import pg from "pg";
+import type { TActor } from "@/lib/auth/session";
 
 // eslint-disable-next-line no-restricted-properties -- a script configures the environment the app reads
 export const env = process.env;
@@ -49,4 +51,44 @@ export async function measure(
   const s = stats(samples);
   log(`${label.padEnd(opts.pad ?? 44)} median ${fmt(s.median).padStart(8)} ms   p95 ${fmt(s.p95).padStart(8)} ms`);
   return s;
+}
+
+/**
+ * Two organisations, an investigator in each, and a case owned by the first and shared with the
+ * second (its lead and a partner investigator as members), written in SQL.
+ */
+export async function createBenchCase(client: pg.Client, title: string) {
+  const [orgA, orgB, lead, partner] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  await client.query(
+    `INSERT INTO "Organization" (id, name, slug) VALUES ($1, 'Bench A', 'bench-a'), ($2, 'Bench B', 'bench-b')`,
+    [orgA, orgB],
+  );
+  await client.query(
+    `INSERT INTO "User" (id, email, name, "passwordHash", "orgId", role, "updatedAt") VALUES
+     ($1, 'lead@bench.example', 'Bench Lead', 'x', $3, 'INVESTIGATOR', now()), ($2, 'partner@bench.example', 'Bench Partner', 'x', $4, 'INVESTIGATOR', now())`,
+    [lead, partner, orgA, orgB],
+  );
+  const caseId = randomUUID();
+  await client.query(
+    `INSERT INTO "Case" (id, number, title, "ownerOrgId", "createdById", "updatedAt") VALUES ($1, 'CB-2026-9001', $4, $2, $3, now())`,
+    [caseId, orgA, lead, title],
+  );
+  await client.query(`INSERT INTO "CaseOrganization" ("caseId", "orgId", "sharedById") VALUES ($1, $2, $3)`, [
+    caseId,
+    orgB,
+    lead,
+  ]);
+  await client.query(
+    `INSERT INTO "CaseMember" ("caseId", "userId", role) VALUES ($1, $2, 'LEAD'), ($1, $3, 'INVESTIGATOR')`,
+    [caseId, lead, partner],
+  );
+  const actor = (id: string, orgId: string, name: string): TActor => ({
+    id,
+    orgId,
+    name,
+    email: `${name}@bench.example`,
+    role: "INVESTIGATOR",
+    orgName: orgId === orgA ? "Bench A" : "Bench B",
+  });
+  return { caseId, orgA, orgB, lead: actor(lead, orgA, "lead"), partner: actor(partner, orgB, "partner") };
 }

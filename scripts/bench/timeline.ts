@@ -6,7 +6,6 @@
 // and a deep keyset page) and the histogram aggregation over the imported case. The list and
 // histogram are timed as the lib/ functions the route handlers call (as bench:cases does).
 // Informational: exits 0 whether targets pass or miss; non-zero only when the run itself fails.
-import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,7 +15,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { TActor } from "@/lib/auth/session";
-import { benchDatabase, env, fmt, log, measure, verdict } from "@/scripts/bench/common";
+import { benchDatabase, createBenchCase, env, fmt, log, measure, verdict } from "@/scripts/bench/common";
 
 const ROWS = Number(process.argv.find((a) => a.startsWith("--rows="))?.slice(7) ?? 1_000_000);
 const WARMUP = 5;
@@ -61,42 +60,6 @@ async function writeCsv(file: string): Promise<number> {
   return (await stat(file)).size;
 }
 
-async function setUp(client: pg.Client) {
-  const [orgA, orgB, lead, partner] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-  await client.query(
-    `INSERT INTO "Organization" (id, name, slug) VALUES ($1, 'Bench A', 'bench-a'), ($2, 'Bench B', 'bench-b')`,
-    [orgA, orgB],
-  );
-  await client.query(
-    `INSERT INTO "User" (id, email, name, "passwordHash", "orgId", role, "updatedAt") VALUES
-     ($1, 'lead@bench.example', 'Bench Lead', 'x', $3, 'INVESTIGATOR', now()), ($2, 'partner@bench.example', 'Bench Partner', 'x', $4, 'INVESTIGATOR', now())`,
-    [lead, partner, orgA, orgB],
-  );
-  const caseId = randomUUID();
-  await client.query(
-    `INSERT INTO "Case" (id, number, title, "ownerOrgId", "createdById", "updatedAt") VALUES ($1, 'CB-2026-9001', 'Timeline bench', $2, $3, now())`,
-    [caseId, orgA, lead],
-  );
-  await client.query(`INSERT INTO "CaseOrganization" ("caseId", "orgId", "sharedById") VALUES ($1, $2, $3)`, [
-    caseId,
-    orgB,
-    lead,
-  ]);
-  await client.query(
-    `INSERT INTO "CaseMember" ("caseId", "userId", role) VALUES ($1, $2, 'LEAD'), ($1, $3, 'INVESTIGATOR')`,
-    [caseId, lead, partner],
-  );
-  const actor = (id: string, orgId: string, name: string): TActor => ({
-    id,
-    orgId,
-    name,
-    email: `${name}@bench.example`,
-    role: "INVESTIGATOR",
-    orgName: orgId === orgA ? "Bench A" : "Bench B",
-  });
-  return { caseId, lead: actor(lead, orgA, "lead"), partner: actor(partner, orgB, "partner") };
-}
-
 async function copyBaseline(client: pg.Client, file: string): Promise<number> {
   await client.query(
     `CREATE TABLE bench_copy (occurred_at timestamp(3), title text, category text, source text, description text)`,
@@ -139,7 +102,7 @@ async function tableFloor(client: pg.Client, caseId: string): Promise<number> {
 
 async function runImport(file: string, size: number, who: TActor, caseId: string) {
   const { createImport, changeImport, getImport } = await import("@/lib/timeline/import");
-  const { runImportJob } = await import("@/lib/jobs/timeline-import");
+  const { runImportJob } = await import("@/lib/jobs/runner");
   const t0 = performance.now();
   const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
   const { job } = await createImport(who, caseId, { body, fileName: "bench.csv", contentLength: String(size) });
@@ -175,7 +138,7 @@ async function main(client: pg.Client, work: string) {
   log(`writing ${ROWS.toLocaleString("en")} rows…`);
   const size = await writeCsv(file);
   log(`CSV: ${fmt(size / 1024 / 1024)} MiB`);
-  const { caseId, lead, partner } = await setUp(client);
+  const { caseId, lead, partner } = await createBenchCase(client, "Timeline bench");
 
   const copySeconds = await copyBaseline(client, file);
   log(`COPY into a bare table: ${fmt(copySeconds, 2)} s = ${fmt(ROWS / copySeconds, 0)} rows/s`);

@@ -11,6 +11,7 @@ const READ_TABS = [
   { slug: "", label: "Overview" },
   { slug: "evidence", label: "Evidence" },
   { slug: "timeline", label: "Timeline" },
+  { slug: "usage", label: "Usage" },
   { slug: "linkages", label: "Linkages" },
   { slug: "notes", label: "Notes" },
   { slug: "activity", label: "Activity" },

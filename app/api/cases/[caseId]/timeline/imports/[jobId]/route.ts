@@ -1,7 +1,7 @@
 import { after } from "next/server";
 import { requireUser } from "@/lib/auth/guards";
 import { requireContentType, requireSameOrigin, route } from "@/lib/http";
-import { runImportJob } from "@/lib/jobs/timeline-import";
+import { runImportJob } from "@/lib/jobs/runner";
 import { changeImport, getImport } from "@/lib/timeline/import";
 
 export const dynamic = "force-dynamic";

@@ -1,0 +1,76 @@
+"use client";
+
+import { useRouter, useSearchParams } from "next/navigation";
+import { Bar, BarChart, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { seriesColour } from "@/components/charts/theme";
+import type { TUsageSeries } from "@/lib/usage/analytics";
+
+const STEP_MS = { hour: 3_600_000, day: 86_400_000 } as const;
+const tick = (iso: string, bucket: "hour" | "day") =>
+  bucket === "day" ? iso.slice(0, 10) : iso.slice(0, 16).replace("T", " ");
+const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+
+/**
+ * Requests (or tokens) per bucket, stacked by model or by the busiest accounts, computed from the
+ * rollups in lib/usage/analytics.ts. Clicking a bar opens the raw rows of that bucket (the
+ * drill-down keeps every other filter, from the URL).
+ */
+export function UsageSeriesChart({ series, metric }: { series: TUsageSeries; metric: "requests" | "tokens" }) {
+  const router = useRouter();
+  const search = useSearchParams();
+  const suffix = metric === "tokens" ? " tokens" : "";
+  const data = series.points.map((p) => ({ ...p, label: tick(p.t, series.bucket) }));
+
+  function drill(t: string) {
+    const params = new URLSearchParams(search.toString());
+    params.set("from", t);
+    params.set("to", new Date(Date.parse(t) + STEP_MS[series.bucket]).toISOString());
+    params.set("view", "rows");
+    router.push(`?${params.toString()}`, { scroll: false });
+  }
+
+  return (
+    <figure aria-label={`${metric === "tokens" ? "Tokens" : "Requests"} over time`} className="h-72">
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+          <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={40} />
+          <YAxis tickFormatter={(v: number) => compact.format(v)} tick={{ fontSize: 11 }} width={52} />
+          <Tooltip formatter={(v) => Number(v).toLocaleString("en")} />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {series.keys.map((key, i) => (
+            <Bar
+              key={key}
+              dataKey={`${key}${suffix}`}
+              name={key}
+              stackId="usage"
+              fill={seriesColour(key, i)}
+              isAnimationActive={false}
+              cursor="pointer"
+              onClick={(entry: { payload?: { t?: string } }) => entry.payload?.t && drill(entry.payload.t)}
+            />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
+
+/** The share of requests refused by a rate limit, per bucket. */
+export function RateLimitedChart({ series }: { series: TUsageSeries }) {
+  const data = series.rateLimited.map((p) => ({
+    label: tick(p.t, series.bucket),
+    share: Math.round(p.share * 1000) / 10,
+  }));
+  return (
+    <figure aria-label="Rate-limited share over time" className="h-48">
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+          <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={40} />
+          <YAxis unit="%" domain={[0, "auto"]} tick={{ fontSize: 11 }} width={52} />
+          <Tooltip formatter={(v) => `${v}%`} />
+          <Line dataKey="share" name="Rate-limited" stroke="#c2410c" dot={false} isAnimationActive={false} />
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}

@@ -1,0 +1,310 @@
+import Link from "next/link";
+import { RateLimitedChart, UsageSeriesChart } from "@/components/charts/usage-charts";
+import { Badge } from "@/components/ui/badge";
+import { DataTable } from "@/components/ui/data-table";
+import { EmptyState } from "@/components/ui/empty-state";
+import type { TFormAction } from "@/components/ui/form";
+import { Panel } from "@/components/ui/panel";
+import { ActionButton, StartImportForm } from "@/components/usage/usage-forms";
+import type { TTopRow } from "@/lib/usage/analytics";
+import type { TUsageView } from "@/lib/usage/queries";
+import { SIGNAL_RULES, type TSignalRule } from "@/lib/usage/signals-schema";
+
+export type TUsageActions = {
+  start: TFormAction;
+  deleteImport: (jobId: string) => TFormAction;
+  addSignal: (signalId: string) => TFormAction;
+};
+
+const n = (v: number) => v.toLocaleString("en");
+const FILTERS = ["account", "key", "ip", "model", "endpoint", "from", "to"] as const;
+
+function href(caseId: string, filters: TUsageView["filters"], change: Record<string, string | undefined>) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...filters, ...change })) if (v) params.set(k, String(v));
+  return `/cases/${caseId}/usage?${params.toString()}`;
+}
+
+function TopTable({
+  title,
+  rows,
+  filter,
+  caseId,
+  filters,
+}: {
+  title: string;
+  rows: TTopRow[];
+  filter: string;
+  caseId: string;
+  filters: TUsageView["filters"];
+}) {
+  return (
+    <DataTable caption={title} columns={[title, "Requests", "Output tokens", "Rate-limited"]}>
+      {rows.map((r) => (
+        <tr key={r.value}>
+          <td className="max-w-[14rem] truncate px-4 py-2 font-mono text-xs">
+            <Link
+              className="text-brand-700 hover:underline"
+              href={href(caseId, filters, { [filter]: r.value })}
+              title={r.value}
+            >
+              {r.value}
+            </Link>
+          </td>
+          <td className="px-4 py-2 tabular-nums">{n(r.requests)}</td>
+          <td className="px-4 py-2 tabular-nums">{n(r.outputTokens)}</td>
+          <td className="px-4 py-2 tabular-nums">{n(r.rateLimited)}</td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}
+
+/** The Usage tab: imports, signals, charts and tables of the usage the viewer may see. */
+export function UsageWorkspace({
+  caseId,
+  view,
+  actions,
+}: {
+  caseId: string;
+  view: TUsageView;
+  actions: TUsageActions;
+}) {
+  const { filters } = view;
+  const active = FILTERS.filter((f) => filters[f]);
+  return (
+    <div className="space-y-6">
+      {view.can.import && (
+        <Panel title="Import API usage">
+          {view.evidence.length ? (
+            <StartImportForm action={actions.start} evidence={view.evidence} />
+          ) : (
+            <p className="text-sm text-slate-600">
+              Upload the usage log on the{" "}
+              <Link className="text-brand-700 underline" href={`/cases/${caseId}/evidence`}>
+                Evidence
+              </Link>{" "}
+              tab first: imports read the stored, hashed file.
+            </p>
+          )}
+        </Panel>
+      )}
+
+      <Panel title="Signals">
+        {view.signals.length === 0 ? (
+          <p className="text-sm text-slate-600">No signal has fired on the usage you can see.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100">
+            {view.signals.map((s) => (
+              <li key={s.id} className="py-3">
+                <details>
+                  <summary className="cursor-pointer">
+                    <Badge tone={s.score >= 2 ? "red" : "orange"}>
+                      {SIGNAL_RULES[s.rule.split("@")[0] as TSignalRule]?.label ?? s.rule}
+                    </Badge>{" "}
+                    <span className="text-sm">{s.summary}</span>
+                  </summary>
+                  <div className="mt-2 space-y-2 pl-4 text-xs text-slate-700">
+                    <p>
+                      Rule <code>{s.rule}</code> · {s.periodStart.toISOString().slice(0, 16).replace("T", " ")} –{" "}
+                      {s.periodEnd.toISOString().slice(0, 16).replace("T", " ")} UTC ·{" "}
+                      <Link
+                        className="text-brand-700 underline"
+                        href={href(
+                          caseId,
+                          {},
+                          {
+                            account: s.subject.includes(",") ? undefined : s.subject,
+                            from: s.periodStart.toISOString(),
+                            view: "rows",
+                          },
+                        )}
+                      >
+                        sample rows
+                      </Link>
+                    </p>
+                    <pre className="overflow-x-auto rounded bg-slate-50 p-2">
+                      {JSON.stringify({ thresholds: s.params, aggregates: s.aggregates }, null, 2)}
+                    </pre>
+                    {s.timelineEventId ? (
+                      <p className="text-green-700">On the timeline.</p>
+                    ) : (
+                      view.can.addToTimeline && (
+                        <ActionButton
+                          name={`Add ${s.subject} to the timeline`}
+                          label="Add to timeline"
+                          action={actions.addSignal(s.id)}
+                          success="Added to the timeline."
+                        />
+                      )
+                    )}
+                  </div>
+                </details>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Panel>
+
+      {view.series ? (
+        <>
+          <form
+            method="get"
+            className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4"
+            aria-label="Usage filters"
+          >
+            {FILTERS.map((f) => (
+              <label key={f} className="text-sm">
+                <span className="block text-slate-600">
+                  {f === "ip" ? "IP or CIDR" : f[0]!.toUpperCase() + f.slice(1)}
+                </span>
+                <input
+                  name={f}
+                  defaultValue={filters[f] ?? ""}
+                  className="mt-1 w-40 rounded-md border border-slate-300 px-2 py-1 text-sm"
+                />
+              </label>
+            ))}
+            <label className="text-sm">
+              <span className="block text-slate-600">Stack by</span>
+              <select
+                name="by"
+                defaultValue={filters.by ?? "model"}
+                className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
+              >
+                <option value="model">model</option>
+                <option value="account">top accounts</option>
+              </select>
+            </label>
+            <button type="submit" className="bg-brand-600 rounded-md px-3 py-1.5 text-sm text-white">
+              Apply
+            </button>
+            {active.length > 0 && (
+              <Link href={`/cases/${caseId}/usage`} className="text-brand-700 text-sm underline">
+                Clear filters
+              </Link>
+            )}
+          </form>
+          {view.series.approximate && (
+            <p className="text-xs text-amber-800">
+              Charts and tables show the address&rsquo;s /24 (/48) network; the rows below are exact.
+            </p>
+          )}
+          {view.rows ? (
+            <Panel
+              title="Rows"
+              actions={
+                <Link className="text-brand-700 text-sm underline" href={href(caseId, filters, {})}>
+                  Back to charts
+                </Link>
+              }
+            >
+              {view.rows.length === 0 ? (
+                <p className="text-sm text-slate-600">No rows match these filters.</p>
+              ) : (
+                <DataTable
+                  caption="Usage rows"
+                  columns={["Time (UTC)", "Account", "Key", "IP", "Model", "Tokens in/out", "Status", "Source"]}
+                >
+                  {view.rows.map((r) => (
+                    <tr key={`${r.importId}:${r.seq}`} className="font-mono text-xs">
+                      <td className="px-4 py-2 whitespace-nowrap">{r.occurredAt.slice(0, 19).replace("T", " ")}</td>
+                      <td className="px-4 py-2">{r.accountId}</td>
+                      <td className="px-4 py-2">{r.apiKeyId}</td>
+                      <td className="px-4 py-2">{r.ip}</td>
+                      <td className="px-4 py-2">{r.model}</td>
+                      <td className="px-4 py-2 tabular-nums">
+                        {n(r.inputTokens)} / {n(r.outputTokens)}
+                      </td>
+                      <td className="px-4 py-2">
+                        {r.statusCode}
+                        {r.rateLimited ? " (limited)" : ""}
+                      </td>
+                      <td className="px-4 py-2">line {r.line}</td>
+                    </tr>
+                  ))}
+                </DataTable>
+              )}
+            </Panel>
+          ) : (
+            <>
+              <Panel title="Requests over time">
+                <UsageSeriesChart series={view.series} metric="requests" />
+              </Panel>
+              <div className="grid gap-6 lg:grid-cols-2">
+                <Panel title="Tokens over time">
+                  <UsageSeriesChart series={view.series} metric="tokens" />
+                </Panel>
+                <Panel title="Rate-limited share">
+                  <RateLimitedChart series={view.series} />
+                </Panel>
+              </div>
+              {view.top && (
+                <div className="grid gap-6 lg:grid-cols-2">
+                  <TopTable
+                    title="Accounts"
+                    rows={view.top.account}
+                    filter="account"
+                    caseId={caseId}
+                    filters={filters}
+                  />
+                  <TopTable title="API keys" rows={view.top.key} filter="key" caseId={caseId} filters={filters} />
+                  <TopTable title="Networks" rows={view.top.network} filter="ip" caseId={caseId} filters={filters} />
+                  <TopTable title="Models" rows={view.top.model} filter="model" caseId={caseId} filters={filters} />
+                </div>
+              )}
+              <p className="text-sm">
+                <Link className="text-brand-700 underline" href={href(caseId, filters, { view: "rows" })}>
+                  See the rows behind these charts
+                </Link>
+              </p>
+            </>
+          )}
+        </>
+      ) : (
+        <EmptyState title="No usage data yet">
+          {view.can.import
+            ? "Import a usage log from an evidence file above to see its traffic and signals."
+            : "Usage appears here once a member imports a usage log."}
+        </EmptyState>
+      )}
+
+      {view.imports.length > 0 && (
+        <DataTable caption="Usage imports" columns={["File", "Preset", "Status", "Rows", "Refused", "By", ""]}>
+          {view.imports.map((i) => (
+            <tr key={i.id}>
+              <td className="px-4 py-2">
+                {i.status === "COMMITTED" ? (
+                  (i.evidenceTitle ?? i.fileName)
+                ) : (
+                  <Link className="text-brand-700 underline" href={`/cases/${caseId}/usage/imports/${i.id}`}>
+                    {i.evidenceTitle ?? i.fileName}
+                  </Link>
+                )}
+              </td>
+              <td className="px-4 py-2 text-xs">{i.preset}</td>
+              <td className="px-4 py-2">
+                <Badge tone={i.status === "COMMITTED" ? "green" : i.status === "FAILED" ? "red" : "amber"}>
+                  {i.status === "COMMITTED" ? "loaded" : i.status.toLowerCase()}
+                </Badge>
+              </td>
+              <td className="px-4 py-2 tabular-nums">{n(i.rows)}</td>
+              <td className="px-4 py-2 tabular-nums">{n(i.rejected)}</td>
+              <td className="px-4 py-2 text-sm">{i.createdByName}</td>
+              <td className="px-4 py-2">
+                {i.canDelete && (
+                  <ActionButton
+                    name={`Delete import of ${i.fileName}`}
+                    label="Delete"
+                    variant="danger"
+                    action={actions.deleteImport(i.id)}
+                  />
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import "server-only";
+import { getDb, Prisma } from "@/lib/db";
+
+// What every kind of import job shares (lib/jobs/runner.ts runs them): the claimed job, throttled
+// progress, and the message a failure leaves for the user. Why not graphile-worker or pg-boss
+// (the brief prefers a Postgres-backed library): their current releases require Node >= 22 and
+// this app supports Node 20; both also keep their own schema outside Prisma's migrations and
+// rely on LISTEN/NOTIFY or many sessions, which the embedded single-session PGlite does not
+// give. So the state lives in ImportJob and the work runs in-process, restartable: a run claims
+// the job by stamping heartbeatAt; a job whose heartbeat is older than STALE_MS (its process
+// died) is claimed again by the next status poll and run from the start of its step.
+
+export const STALE_MS = 120_000;
+const PROGRESS_MS = 500;
+
+export type TClaimedJob = {
+  id: string;
+  kind: "TIMELINE" | "USAGE";
+  caseId: string;
+  orgId: string;
+  createdById: string;
+  evidenceId: string | null;
+  format: "CSV" | "JSONL" | "JSON";
+  sha256: string;
+  fileName: string;
+  status: "VALIDATING" | "COMMITTING";
+  rowsValid: number;
+  options: unknown;
+};
+
+/** One kind of job: the work of each running step. */
+export type TJobSteps = {
+  validate: (job: TClaimedJob) => Promise<void>;
+  commit: (job: TClaimedJob) => Promise<void>;
+};
+
+/** Claims a VALIDATING or COMMITTING job that nobody is running (or whose runner died). */
+export async function claimJob(jobId: string): Promise<TClaimedJob | null> {
+  const rows = await getDb().$queryRaw<TClaimedJob[]>`
+    UPDATE "ImportJob" SET "heartbeatAt" = now(), attempts = attempts + 1, "updatedAt" = now()
+    WHERE id = ${jobId}::uuid AND status IN ('VALIDATING', 'COMMITTING')
+      AND ("heartbeatAt" IS NULL OR "heartbeatAt" < now() - ${`${STALE_MS} milliseconds`}::interval)
+    RETURNING id, kind::text AS kind, "caseId", "orgId", "createdById", "evidenceId", format::text AS format, sha256,
+              "fileName", status::text AS status, "rowsValid", options`;
+  return rows[0] ?? null;
+}
+
+/** Progress writes go outside the work's transaction, throttled, and never block the work. */
+export function progressWriter(job: Pick<TClaimedJob, "id">, status: string) {
+  let last = 0;
+  return (rows: number, bytes: number, force = false) => {
+    const now = Date.now();
+    if (!force && now - last < PROGRESS_MS) return;
+    last = now;
+    void getDb()
+      .$executeRaw`UPDATE "ImportJob" SET "rowsProcessed" = ${rows}, "bytesProcessed" = ${bytes}, "heartbeatAt" = now() WHERE id = ${job.id}::uuid AND status::text = ${status}`.catch(
+      (error: unknown) => console.error("[import] progress update failed:", error),
+    );
+  };
+}
+
+/** What the user is told: the reader's and storage's own words; the database's only in the log. */
+export function failureMessage(error: unknown): string {
+  if (
+    error instanceof Prisma.PrismaClientKnownRequestError ||
+    error instanceof Prisma.PrismaClientUnknownRequestError ||
+    (error instanceof Error && "code" in error && typeof error.code === "string" && /^[0-9A-Z]{5}$/.test(error.code))
+  ) {
+    return "The database refused the import; nothing was written. The server log has the details.";
+  }
+  return error instanceof Error ? error.message.slice(0, 500) : "The import failed.";
+}
+
+/** The stored file, or an error saying why it is gone. */
+export const FILE_GONE =
+  "The uploaded file is no longer kept (an import left for 7 days releases its file): upload it again.";

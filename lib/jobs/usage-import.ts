@@ -1,0 +1,136 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { getDb, withPgClient } from "@/lib/db";
+import { itemScope, recordAudit, type TAuditScope } from "@/lib/audit/record";
+import { getEnv } from "@/lib/env";
+import { countBytes } from "@/lib/ingest/records";
+import { FILE_GONE, progressWriter, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
+import { getBlobStore } from "@/lib/storage";
+import {
+  attachImport,
+  copyUsageRows,
+  prepareImportTable,
+  sqlOf,
+  writeUsageRollups,
+  type TNumberedRow,
+} from "@/lib/usage/load";
+import { createRedactor, toUsageRow } from "@/lib/usage/parse";
+import { readUsageRecords } from "@/lib/usage/read";
+import { ZUsageOptions } from "@/lib/usage/schemas";
+import { refreshSignals } from "@/lib/usage/signal-store";
+
+// Usage imports (run by lib/jobs/runner.ts). Validation is the load: one pass over the evidence
+// file parses, checks and COPYs every good row into the import's own unattached table and
+// writes its rollups, so the user sees exact counts and every refused row by line. Commit is
+// then one transaction: ATTACH the table and mark the job committed, together. A run that
+// dies part-way leaves only an unattached table, replaced by the next run.
+
+const REJECTS_KEPT = 100_000; // beyond this only the count grows
+
+/** Secret keys are redacted with a key of this server's (derived, never the session secret itself). */
+function redactor() {
+  const secret = getEnv().NEXTAUTH_SECRET ?? "casebridge-development-redaction-key";
+  return createRedactor(createHash("sha256").update(`casebridge usage redaction\0${secret}`).digest());
+}
+
+async function validate(job: TClaimedJob): Promise<void> {
+  const options = ZUsageOptions.parse(job.options);
+  const target = { caseId: job.caseId, importId: job.id };
+  const progress = progressWriter(job, "VALIDATING");
+  const db = getDb();
+  await db.importRowError.deleteMany({ where: { jobId: job.id } });
+  const stream = await getBlobStore().read(job.sha256);
+  if (!stream) throw new Error(FILE_GONE);
+  const redact = redactor();
+  let bytes = 0;
+  let rows = 0;
+  let rejected = 0;
+  // Kept in memory while COPY runs: on the embedded database no other connection is served
+  // until a COPY statement ends, so writing them now would wait on ourselves.
+  const rejects: { jobId: string; line: number; reason: string }[] = [];
+  async function* batches(): AsyncGenerator<TNumberedRow[]> {
+    for await (const records of readUsageRecords(
+      countBytes(stream!, (n) => (bytes += n)),
+      options.preset,
+    )) {
+      const out: TNumberedRow[] = [];
+      for (const r of records) {
+        const row = "error" in r ? r.error : toUsageRow(r.values, options, redact);
+        if (typeof row === "string") {
+          rejected++;
+          if (rejects.length < REJECTS_KEPT) rejects.push({ jobId: job.id, line: r.line, reason: row.slice(0, 500) });
+        } else out.push({ ...row, line: r.line });
+      }
+      rows += records.length;
+      progress(rows, bytes);
+      yield out;
+    }
+  }
+  const valid = await withPgClient(async (client) => {
+    await prepareImportTable(client, target);
+    const loaded = await copyUsageRows(client, target, batches());
+    await writeUsageRollups(client, target);
+    return loaded;
+  });
+  for (let i = 0; i < rejects.length; i += 5_000)
+    await db.importRowError.createMany({ data: rejects.slice(i, i + 5_000) });
+  await db.importJob.updateMany({
+    where: { id: job.id, status: "VALIDATING" },
+    data: {
+      status: "VALIDATED",
+      rowsProcessed: rows,
+      bytesProcessed: bytes,
+      rowsValid: valid,
+      rowsRejected: rejected,
+      heartbeatAt: null,
+    },
+  });
+}
+
+async function commit(job: TClaimedJob): Promise<void> {
+  const committed = await getDb().$transaction(
+    async (tx) => {
+      // One runner at a time per job, and a job no longer committing is left alone.
+      const [current] = await tx.$queryRaw<{ status: string }[]>`
+        SELECT status::text AS status FROM "ImportJob" WHERE id = ${job.id}::uuid FOR UPDATE`;
+      if (current?.status !== "COMMITTING") return false;
+      await attachImport(sqlOf(tx), { caseId: job.caseId, importId: job.id });
+      await tx.importJob.update({
+        where: { id: job.id },
+        data: { status: "COMMITTED", rowsInserted: job.rowsValid, heartbeatAt: null },
+      });
+      await recordAudit(
+        {
+          actorId: job.createdById,
+          action: "usage.imported",
+          targetType: "import_job",
+          targetId: job.id,
+          caseId: job.caseId,
+          ip: null,
+          userAgent: null,
+          // Counts and the file of one evidence item: shown where that item is.
+          scope: await evidenceScope(tx, job),
+          details: { fileName: job.fileName, sha256: job.sha256, rows: job.rowsValid },
+        },
+        tx,
+      );
+      return true;
+    },
+    { timeout: 10 * 60_000, maxWait: 60_000 },
+  );
+  if (committed) await refreshSignals(job.caseId);
+}
+
+/** The audit scope of what derives from an evidence item: the item's own (its importer's if gone). */
+export async function evidenceScope(
+  tx: Pick<ReturnType<typeof getDb>, "evidence">,
+  job: Pick<TClaimedJob, "evidenceId" | "orgId">,
+): Promise<TAuditScope> {
+  // visibility: one item by id, for the scope of rows derived from it; nothing of it is shown.
+  const item = job.evidenceId
+    ? await tx.evidence.findUnique({ where: { id: job.evidenceId }, select: { visibility: true, orgId: true } })
+    : null;
+  return item ? itemScope(item) : { org: job.orgId };
+}
+
+export const usageImportSteps: TJobSteps = { validate, commit };

@@ -1,0 +1,129 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db";
+import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
+import { runImportJob } from "@/lib/jobs/runner";
+import {
+  changeUsageImport,
+  deleteUsageImport,
+  getUsageImport,
+  listUsageImports,
+  startUsageImport,
+} from "@/lib/usage/imports";
+import { usageImportIdsFor } from "@/lib/usage/signal-store";
+import { createJointCase } from "@/tests/helpers/factories";
+import { upload } from "@/tests/helpers/evidence";
+
+// A usage import from start to delete, as the two organisations of a case see it.
+
+const GATEWAY = readFileSync(path.resolve(import.meta.dirname, "../../tests/fixtures/usage/gateway.csv"));
+
+/** A gateway log with a planted spike, so the signals have something to find. */
+function spikyLog(): Buffer {
+  const lines = ["time,account_id,api_key_id,client_ip,model,input_tokens,output_tokens,status_code"];
+  for (let h = 0; h < 24; h++) {
+    const n = h === 20 ? 400 : 20;
+    for (let i = 0; i < n; i++)
+      lines.push(
+        `2026-11-0${1 + Math.floor(h / 24)}T${String(h).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}:00Z,acct_spiky,key_1,203.0.113.9,gpt-4o,100,2000,200`,
+      );
+  }
+  return Buffer.from(`${lines.join("\n")}\n`);
+}
+
+async function importAll(
+  actor: Parameters<typeof startUsageImport>[0],
+  caseId: string,
+  evidenceId: string,
+  preset = "gateway",
+) {
+  const started = await startUsageImport(actor, caseId, { evidenceId, preset });
+  await changeUsageImport(actor, caseId, started.job.id, { action: "validate", options: { mapping: started.mapping } });
+  await runImportJob(started.job.id);
+  const validated = await getUsageImport(actor, caseId, started.job.id);
+  await changeUsageImport(actor, caseId, started.job.id, { action: "commit" });
+  await runImportJob(started.job.id);
+  return { started, validated, done: await getUsageImport(actor, caseId, started.job.id) };
+}
+
+describe("usage imports", () => {
+  it("imports an evidence file: preview and mapping, exact counts and refused rows by line, then loaded", async () => {
+    const w = await createJointCase();
+    const ev = await upload(w.lead, w.caseId, GATEWAY, {
+      title: "Gateway log",
+      fileName: "gateway.csv",
+      mimeType: "text/csv",
+    });
+    const { started, validated, done } = await importAll(w.lead, w.caseId, ev.id);
+    expect(started.preview.columns).toContain("client_ip");
+    expect(started.mapping).toMatchObject({ occurredAt: "time", accountId: "account_id", ip: "client_ip" });
+    expect(validated.job).toMatchObject({ status: "VALIDATED", rowsValid: 6, rowsRejected: 5 });
+    expect(validated.rejects.items.map((r) => r.line)).toEqual([7, 8, 9, 10, 12]);
+    expect(done.job.status).toBe("COMMITTED");
+    expect(await usageImportIdsFor(w.ownerOrg.id, w.caseId)).toEqual([started.job.id]);
+    expect(await usageImportIdsFor(w.partnerOrg.id, w.caseId)).toEqual([started.job.id]);
+  });
+
+  it("refuses the same file twice in one case, naming the first import", async () => {
+    const w = await createJointCase();
+    const ev = await upload(w.lead, w.caseId, GATEWAY, { fileName: "gateway.csv" });
+    await importAll(w.lead, w.caseId, ev.id);
+    await expect(startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" })).rejects.toThrow(
+      /already imported into this case \(import [0-9a-f-]{36}, committed\)/,
+    );
+  });
+
+  it("owner-only evidence gives owner-only usage: the partner sees no import, rows or signals of it", async () => {
+    const w = await createJointCase();
+    const ev = await upload(w.lead, w.caseId, spikyLog(), { fileName: "spiky.csv", visibility: "OWNER_ORG_ONLY" });
+    // The partner cannot even start an import of an item it cannot see.
+    await expect(
+      startUsageImport(w.partnerInvestigator, w.caseId, { evidenceId: ev.id, preset: "gateway" }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    const { started } = await importAll(w.lead, w.caseId, ev.id);
+    expect(await usageImportIdsFor(w.partnerOrg.id, w.caseId)).toEqual([]);
+    expect((await listUsageImports(w.partnerLead, w.caseId)).map((i) => i.id)).toEqual([]);
+    expect((await listUsageImports(w.investigator, w.caseId)).map((i) => i.id)).toEqual([started.job.id]);
+    const signals = (org: string) => getDb().usageSignal.findMany({ where: { caseId: w.caseId, viewerOrgId: org } });
+    expect((await signals(w.ownerOrg.id)).map((s) => [s.rule, s.subject])).toContainEqual([
+      "volume_spike@1",
+      "acct_spiky",
+    ]);
+    expect(await signals(w.partnerOrg.id)).toEqual([]);
+    // Someone else's job in progress is not theirs to poll.
+    await expect(getUsageImport(w.partnerLead, w.caseId, started.job.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("a viewer or legal reviewer cannot import; a partner investigator can import shared evidence", async () => {
+    const w = await createJointCase();
+    const ev = await upload(w.lead, w.caseId, GATEWAY, { fileName: "gateway.csv" });
+    await expect(startUsageImport(w.viewer, w.caseId, { evidenceId: ev.id, preset: "gateway" })).rejects.toSatisfy(
+      (e) => e instanceof AppError && e.status === 403,
+    );
+    const started = await startUsageImport(w.partnerInvestigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
+    expect(started.job.status).toBe("UPLOADED");
+  });
+
+  it("deletes a loaded import with its rows and signals, except under legal hold, and only by its importer or their lead", async () => {
+    const w = await createJointCase();
+    const ev = await upload(w.lead, w.caseId, spikyLog(), { fileName: "spiky.csv" });
+    const { started } = await importAll(w.investigator, w.caseId, ev.id);
+    const id = started.job.id;
+    await expect(deleteUsageImport(w.partnerLead, w.caseId, id)).rejects.toSatisfy(
+      (e) => e instanceof AppError && e.status === 403,
+    );
+    await getDb().case.update({ where: { id: w.caseId }, data: { legalHold: true } });
+    await expect(deleteUsageImport(w.lead, w.caseId, id)).rejects.toBeInstanceOf(ConflictError);
+    expect(await usageImportIdsFor(w.ownerOrg.id, w.caseId)).toEqual([id]);
+    await getDb().case.update({ where: { id: w.caseId }, data: { legalHold: false } });
+    await deleteUsageImport(w.lead, w.caseId, id);
+    expect(await usageImportIdsFor(w.ownerOrg.id, w.caseId)).toEqual([]);
+    expect(await getDb().usageHourly.count({ where: { importId: id } })).toBe(0);
+    expect(await getDb().usageSignal.count({ where: { caseId: w.caseId } })).toBe(0);
+    // And the same file may now be imported again.
+    expect((await startUsageImport(w.lead, w.caseId, { evidenceId: ev.id, preset: "gateway" })).job.status).toBe(
+      "UPLOADED",
+    );
+  });
+});

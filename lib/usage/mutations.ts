@@ -1,0 +1,90 @@
+import "server-only";
+import { getDb } from "@/lib/db";
+import { parseId, requireCaseAccess } from "@/lib/auth/guards";
+import type { TActor } from "@/lib/auth/session";
+import { visibleItemWhere } from "@/lib/auth/visibility";
+import { recordAudit } from "@/lib/audit/record";
+import { ConflictError, NotFoundError } from "@/lib/errors";
+import { createTimelineEvent } from "@/lib/timeline/mutations";
+import { ZSignalSettings } from "@/lib/usage/signals-schema";
+import { refreshSignals } from "@/lib/usage/signal-store";
+import { parseInput } from "@/lib/validation";
+
+const CATEGORY: Record<string, "EXTRACTION" | "RATE_LIMITING" | "API_ACCESS"> = {
+  extraction_shaped: "EXTRACTION",
+  limit_evasion: "RATE_LIMITING",
+  key_rotation: "RATE_LIMITING",
+};
+
+/**
+ * Turns a signal the actor's organisation sees into a timeline event, linked to the evidence
+ * items its usage came from; the event is owner-organisation-only when any of them is.
+ */
+export async function addSignalToTimeline(actor: TActor, caseId: unknown, signalId: unknown): Promise<{ id: string }> {
+  const { case: c } = await requireCaseAccess(actor, caseId, "timeline.create");
+  const signal = await getDb().usageSignal.findFirst({
+    where: { id: parseId(signalId), caseId: c.id, viewerOrgId: actor.orgId },
+    select: {
+      id: true,
+      rule: true,
+      subject: true,
+      summary: true,
+      periodStart: true,
+      periodEnd: true,
+      timelineEventId: true,
+    },
+  });
+  if (!signal) throw new NotFoundError();
+  if (signal.timelineEventId) throw new ConflictError("This signal is already on the timeline.");
+  const sources = await getDb().importJob.findMany({
+    where: {
+      caseId: c.id,
+      kind: "USAGE",
+      status: "COMMITTED",
+      evidence: { deletedAt: null, ...visibleItemWhere(actor) },
+    },
+    select: { evidence: { select: { id: true, visibility: true } } },
+    take: 20,
+  });
+  const evidence = sources.flatMap((s) => (s.evidence ? [s.evidence] : []));
+  const event = await createTimelineEvent(actor, c.id, {
+    occurredAt: signal.periodStart.toISOString(),
+    endsAt: signal.periodEnd > signal.periodStart ? signal.periodEnd.toISOString() : "",
+    timeZone: "UTC",
+    title: `Signal: ${signal.rule.split("@")[0]!.replace(/_/g, " ")} — ${signal.subject}`.slice(0, 300),
+    description: `${signal.summary}\n\nRule ${signal.rule}, computed from the case's API usage imports.`,
+    category: CATEGORY[signal.rule.split("@")[0]!] ?? "API_ACCESS",
+    source: `usage signal ${signal.rule}`,
+    confidence: "POSSIBLE",
+    visibility: evidence.some((e) => e.visibility === "OWNER_ORG_ONLY") ? "OWNER_ORG_ONLY" : "ALL_CASE_ORGS",
+    evidenceIds: evidence.map((e) => e.id),
+  });
+  await getDb().usageSignal.update({ where: { id: signal.id }, data: { timelineEventId: event.id } });
+  return event;
+}
+
+/** A lead sets the case's signal thresholds and limits; the signals are computed again. */
+export async function updateSignalSettings(actor: TActor, caseId: unknown, input: unknown): Promise<void> {
+  const { case: c } = await requireCaseAccess(actor, caseId, "usage.configure");
+  const settings = parseInput(ZSignalSettings, input);
+  await getDb().$transaction(async (tx) => {
+    await tx.usageSettings.upsert({
+      where: { caseId: c.id },
+      create: { caseId: c.id, settings, updatedById: actor.id },
+      update: { settings, updatedById: actor.id, version: { increment: 1 } },
+    });
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "usage.settings_changed",
+        targetType: "case",
+        targetId: c.id,
+        caseId: c.id,
+        scope: "case",
+        details: { settings },
+      },
+      tx,
+    );
+  });
+  await refreshSignals(c.id);
+}

@@ -1,0 +1,116 @@
+import "server-only";
+import { getDb } from "@/lib/db";
+import { recordAudit } from "@/lib/audit/record";
+import { requireCaseAccess } from "@/lib/auth/guards";
+import { canOnCase } from "@/lib/auth/permissions";
+import type { TActor } from "@/lib/auth/session";
+import { visibleItemWhere } from "@/lib/auth/visibility";
+import {
+  topUsage,
+  usageRows,
+  usageSeries,
+  type TTopRow,
+  type TUsageRawRow,
+  type TUsageSeries,
+} from "@/lib/usage/analytics";
+import { parseUsageFilters, type TUsageFilters } from "@/lib/usage/filters";
+import { listUsageImports, type TUsageImportRow } from "@/lib/usage/imports";
+import { usageImportIdsFor } from "@/lib/usage/signal-store";
+
+// The Usage tab, as the acting user may see it: only the loaded imports of evidence they can
+// see count (usageImportIdsFor), so no chart, table, row or signal includes the other
+// organisation's private data.
+
+export type TUsageSignalView = {
+  id: string;
+  rule: string;
+  subject: string;
+  summary: string;
+  score: number;
+  periodStart: Date;
+  periodEnd: Date;
+  params: unknown;
+  aggregates: unknown;
+  timelineEventId: string | null;
+};
+
+export type TUsageView = {
+  filters: TUsageFilters;
+  imports: TUsageImportRow[];
+  series: TUsageSeries | null;
+  top: { account: TTopRow[]; key: TTopRow[]; network: TTopRow[]; model: TTopRow[] } | null;
+  rows: TUsageRawRow[] | null;
+  signals: TUsageSignalView[];
+  evidence: { id: string; title: string; fileName: string }[];
+  can: { import: boolean; addToTimeline: boolean };
+};
+
+export async function getUsageView(
+  actor: TActor,
+  caseId: unknown,
+  params: Record<string, string | string[] | undefined>,
+): Promise<TUsageView> {
+  const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
+  const filters = parseUsageFilters(params);
+  const scope = { caseId: c.id, importIds: await usageImportIdsFor(actor.orgId, c.id) };
+  const view = params.view === "rows" ? "rows" : "charts";
+  const [imports, signals, evidence] = await Promise.all([
+    listUsageImports(actor, c.id),
+    getDb().usageSignal.findMany({
+      where: { caseId: c.id, viewerOrgId: actor.orgId },
+      orderBy: [{ score: "desc" }, { id: "asc" }],
+      take: 100,
+      select: {
+        id: true,
+        rule: true,
+        subject: true,
+        summary: true,
+        score: true,
+        periodStart: true,
+        periodEnd: true,
+        params: true,
+        aggregates: true,
+        timelineEventId: true,
+      },
+    }),
+    canOnCase(actor, "usage.import", facts)
+      ? getDb().evidence.findMany({
+          where: { caseId: c.id, deletedAt: null, purgedAt: null, ...visibleItemWhere(actor) },
+          orderBy: { createdAt: "desc" },
+          take: 200,
+          select: { id: true, title: true, fileName: true },
+        })
+      : Promise.resolve([]),
+  ]);
+  const hasData = scope.importIds.length > 0;
+  const [series, account, key, network, model, rows] = hasData
+    ? await Promise.all([
+        usageSeries(scope, filters, filters.by ?? "model"),
+        topUsage(scope, filters, "account"),
+        topUsage(scope, filters, "key"),
+        topUsage(scope, filters, "network"),
+        topUsage(scope, filters, "model"),
+        view === "rows" ? usageRows(scope, filters) : Promise.resolve(null),
+      ])
+    : [null, [], [], [], [], null];
+  await recordAudit({
+    actorId: actor.id,
+    action: "case.usage_viewed",
+    targetType: "case",
+    targetId: c.id,
+    caseId: c.id,
+    // What the reader's organisation sees, and the filters its person typed.
+    scope: { org: actor.orgId },
+    details: { filters, view },
+  });
+  return {
+    filters,
+    imports,
+    series,
+    top: hasData ? { account, key, network, model } : null,
+    rows,
+    signals,
+    evidence,
+    can: { import: canOnCase(actor, "usage.import", facts), addToTimeline: canOnCase(actor, "timeline.create", facts) },
+  };
+}

@@ -1,0 +1,70 @@
+import "server-only";
+import { getDb, type Prisma } from "@/lib/db";
+import { visibleItemWhere } from "@/lib/auth/visibility";
+import { computeSignals } from "@/lib/usage/signals";
+import { ZSignalSettings, type TSignalSettings } from "@/lib/usage/signals-schema";
+
+// Which usage imports an organisation may see, and the signals stored per organisation. One
+// rule: a usage import is seen where its evidence item is seen (visibleItemWhere on the item,
+// not deleted), and only once loaded. Everything derived (rows, rollups, signals) follows it.
+
+/** The loaded usage imports of the case whose evidence the organisation may see. */
+export async function usageImportIdsFor(orgId: string, caseId: string): Promise<string[]> {
+  const jobs = await getDb().importJob.findMany({
+    where: {
+      caseId,
+      kind: "USAGE",
+      status: "COMMITTED",
+      evidence: { deletedAt: null, ...visibleItemWhere({ orgId }) },
+    },
+    select: { id: true },
+  });
+  return jobs.map((j) => j.id);
+}
+
+export async function signalSettings(caseId: string): Promise<TSignalSettings> {
+  const row = await getDb().usageSettings.findUnique({ where: { caseId }, select: { settings: true } });
+  return ZSignalSettings.parse(row?.settings ?? {});
+}
+
+/**
+ * Recomputes the case's signals for each of its organisations, over what that organisation may
+ * see, and replaces its stored set in one transaction. A signal already turned into a timeline
+ * event keeps that link while the same rule still fires for the same subject.
+ */
+export async function refreshSignals(caseId: string): Promise<void> {
+  const db = getDb();
+  const kase = await db.case.findUnique({
+    where: { id: caseId },
+    select: { ownerOrgId: true, sharedWith: { select: { orgId: true } } },
+  });
+  if (!kase) return;
+  const settings = await signalSettings(caseId);
+  for (const orgId of [kase.ownerOrgId, ...kase.sharedWith.map((s) => s.orgId)]) {
+    const signals = await computeSignals({ caseId, importIds: await usageImportIdsFor(orgId, caseId) }, settings);
+    await db.$transaction(async (tx) => {
+      const linked = await tx.usageSignal.findMany({
+        where: { caseId, viewerOrgId: orgId, timelineEventId: { not: null } },
+        select: { rule: true, subject: true, timelineEventId: true },
+      });
+      const links = new Map(linked.map((l) => [`${l.rule}\0${l.subject}`, l.timelineEventId]));
+      await tx.usageSignal.deleteMany({ where: { caseId, viewerOrgId: orgId } });
+      await tx.usageSignal.createMany({
+        data: signals.map((s) => ({
+          caseId,
+          viewerOrgId: orgId,
+          rule: s.rule,
+          subject: s.subject,
+          accounts: s.accounts,
+          score: s.score,
+          summary: s.summary,
+          params: s.params,
+          aggregates: s.aggregates as Prisma.InputJsonObject,
+          periodStart: s.from,
+          periodEnd: s.to,
+          timelineEventId: links.get(`${s.rule}\0${s.subject}`) ?? null,
+        })),
+      });
+    });
+  }
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { DEMO_CASE_TITLE, signInAs } from "./helpers";
+
+/** Chooses the evidence option whose text holds `name` (its label is "title (file name)"). */
+async function chooseEvidence(form: ReturnType<Page["getByRole"]>, name: string) {
+  const select = form.getByLabel("Evidence file");
+  const value = await select.locator("option", { hasText: name }).first().getAttribute("value");
+  await select.selectOption(value!);
+}
+
+async function openUsage(browser: Browser, email: string): Promise<{ page: Page; caseUrl: string }> {
+  const page = await (await browser.newContext()).newPage();
+  await signInAs(page, email);
+  await page.getByRole("link", { name: DEMO_CASE_TITLE }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(DEMO_CASE_TITLE);
+  const caseUrl = page.url();
+  await page.getByRole("link", { name: "Usage", exact: true }).click();
+  return { page, caseUrl };
+}
+
+test("the demo usage log shows its charts and signals; a signal goes to the timeline in one click", async ({
+  browser,
+}) => {
+  const { page, caseUrl } = await openUsage(browser, "investigator@microsoft.demo");
+  await expect(
+    page.getByRole("region", { name: "Requests over time" }).locator(".recharts-bar-rectangle").first(),
+  ).toBeVisible();
+  await expect(
+    page
+      .getByRole("table", { name: "Accounts" })
+      .getByRole("link", { name: /^acct_A\d$/ })
+      .first(),
+  ).toBeVisible();
+  const signals = page.getByRole("region", { name: "Signals" });
+  const evasion = signals.locator("details").filter({ hasText: "Limit evasion" });
+  await evasion.locator("summary").click();
+  await expect(evasion.getByText('"accountHourlyRequestLimit": 1000')).toBeVisible();
+  await evasion.getByRole("button", { name: "Add to timeline" }).click();
+  await expect(evasion.getByText(/Added to the timeline|On the timeline/)).toBeVisible();
+
+  await page.goto(`${caseUrl}/timeline?q=${encodeURIComponent("Signal: limit evasion")}`);
+  await expect(page.getByText(/Signal: limit evasion/).first()).toBeVisible({ timeout: 15_000 });
+
+  // Drill down from the top accounts table to that account's rows, with file lines.
+  await page.goto(`${caseUrl}/usage`);
+  await page.getByRole("table", { name: "Accounts" }).getByRole("link", { name: "acct_A1" }).click();
+  await page.getByRole("link", { name: "See the rows behind these charts" }).click();
+  const rows = page.getByRole("table", { name: "Usage rows" });
+  await expect(rows.getByRole("cell", { name: "acct_A1" }).first()).toBeVisible();
+  await expect(rows.getByRole("cell", { name: /^line \d+$/ }).first()).toBeVisible();
+});
+
+test("import a usage log from evidence: map, validate with refused rows by line, load", async ({ browser }) => {
+  const { page, caseUrl } = await openUsage(browser, "investigator@microsoft.demo");
+  // A fresh file (a unique account), so the same-file refusal does not apply.
+  const fixture = await readFile(path.resolve(import.meta.dirname, "../fixtures/usage/gateway.csv"), "utf8");
+  const csv = fixture.replace(/acct_101/g, `acct_${randomBytes(3).toString("hex")}`);
+  await page.goto(`${caseUrl}/evidence`);
+  await page
+    .getByLabel("Files")
+    .setInputFiles([{ name: "gateway-e2e.csv", mimeType: "text/csv", buffer: Buffer.from(csv) }]);
+  await page.getByRole("button", { name: "Upload 1 file" }).click();
+  await expect(page.getByRole("list", { name: "Files to upload" }).getByText("Done")).toHaveCount(1, {
+    timeout: 30_000,
+  });
+
+  await page.goto(`${caseUrl}/usage`);
+  const start = page.getByRole("form", { name: "Import API usage" });
+  await chooseEvidence(start, "gateway-e2e.csv");
+  await start.getByLabel("Its shape").selectOption("gateway");
+  await start.getByRole("button", { name: "Import as API usage" }).click();
+
+  const mapping = page.getByRole("form", { name: "Map columns" });
+  await expect(mapping.getByLabel("Client IP")).toHaveValue("client_ip");
+  await mapping.getByRole("button", { name: "Validate and stage" }).click();
+  await expect(page.getByText(/6 rows ready to load/)).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("region", { name: /Refused rows \(5\)/ }).getByText("line 7:")).toBeVisible();
+  await page.getByRole("button", { name: "Load 6 rows" }).click();
+  await expect(page.getByText("Loaded 6 rows.")).toBeVisible({ timeout: 30_000 });
+
+  // Importing the same file again is refused with a pointer to the first import.
+  await page.goto(`${caseUrl}/usage`);
+  await chooseEvidence(start, "gateway-e2e.csv");
+  await start.getByRole("button", { name: "Import as API usage" }).click();
+  await expect(start.getByRole("alert")).toContainText("already imported into this case");
+});
+
+test("the partner sees the shared usage; someone outside the case gets 404", async ({ browser }) => {
+  const { page, caseUrl } = await openUsage(browser, "investigator@openai.demo");
+  await expect(page.getByRole("region", { name: "Signals" }).getByText("Limit evasion").first()).toBeVisible();
+  const outsider = await (await browser.newContext()).newPage();
+  await signInAs(outsider, "executive@microsoft.demo");
+  expect((await outsider.goto(`${caseUrl}/usage`))?.status()).toBe(404);
+});
