@@ -22,12 +22,19 @@ async function volumeSpikes(s: TSignalScope, t: TSignalSettings): Promise<TSigna
     WITH h AS (
       SELECT "accountId" AS a, hour, sum(requests)::float8 AS r FROM "UsageHourly"
       WHERE ${scopeSql(s)} AND "accountId" <> '' GROUP BY 1, 2),
-    m AS (SELECT a, percentile_cont(0.5) WITHIN GROUP (ORDER BY r) AS med, count(*) AS n FROM h GROUP BY a)
-    SELECT h.a, max(h.r) AS peak, m.med, count(*)::int AS spikes, (array_agg(h.hour ORDER BY h.r DESC))[1] AS peak_hour,
-           min(h.hour) AS first, max(h.hour) AS last
-    FROM h JOIN m USING (a)
-    WHERE m.n >= 3 AND h.r >= ${t.spikeMinRequests} AND h.r >= ${t.spikeFactor} * m.med
-    GROUP BY h.a, m.med ORDER BY h.a`;
+    -- Each account's hours as arrays: the spikes are then read against its median in one pass
+    -- (a join of the hours to the medians was planned as a nested loop: 15 s for 2,000 accounts).
+    g AS (
+      SELECT a, percentile_cont(0.5) WITHIN GROUP (ORDER BY r) AS med, count(*) AS n, array_agg(r) AS rs, array_agg(hour) AS hs
+      FROM h GROUP BY a)
+    SELECT g.a, s.peak, g.med, s.spikes, s.peak_hour, s.first, s.last
+    FROM g CROSS JOIN LATERAL (
+      SELECT max(x.r) AS peak, count(*)::int AS spikes, (array_agg(x.hour ORDER BY x.r DESC))[1] AS peak_hour,
+             min(x.hour) AS first, max(x.hour) AS last
+      FROM unnest(g.rs, g.hs) AS x(r, hour)
+      WHERE x.r >= ${t.spikeMinRequests} AND x.r >= ${t.spikeFactor} * g.med) s
+    WHERE g.n >= 3 AND s.spikes > 0
+    ORDER BY g.a`;
   return rows.map((r) => ({
     rule: ruleId("volume_spike"),
     subject: r.a,
