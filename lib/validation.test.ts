@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { ZCreateCase, ZUpdateCase } from "@/lib/cases/schemas";
 import { ValidationError } from "@/lib/errors";
 import { ZUploadMetadata } from "@/lib/evidence/schemas";
 import { ZCreateNote, ZUpdateNote } from "@/lib/notes/schemas";
 import { ZImportFileName } from "@/lib/timeline/import-schemas";
 import { ZCreateEvent, ZDeleteEvent, ZUpdateEvent, filtersFromSearchParams } from "@/lib/timeline/schemas";
+import { ZCreateUser } from "@/lib/users/schemas";
 import { ZQueryDate, ZVersion, parseInput, parseQuery } from "@/lib/validation";
 
 // Inputs an outside test sent that reached PostgreSQL and failed there with a 500. Each must be
@@ -69,6 +71,19 @@ describe("malformed input is a 400 at the schema", () => {
     expect(parseInput(ZUploadMetadata, { ...meta, collectedAt: "2026-01-15T09:00:00Z" }).collectedAt).toEqual(
       new Date("2026-01-15T09:00:00Z"),
     );
+  });
+
+  it("a case title, summary or version and a user's name that PostgreSQL cannot hold", () => {
+    const kase = { title: "A case", severity: "HIGH", tlp: "AMBER" };
+    expect(() => parseInput(ZCreateCase, { ...kase, title: "A\u0000case" })).toThrow(ValidationError);
+    expect(() => parseInput(ZCreateCase, { ...kase, summary: "\u0000" })).toThrow(ValidationError);
+    expect(() => parseInput(ZUpdateCase, { ...kase, summary: "", releaseMode: "DIRECT", version: "1e400" })).toThrow(
+      ValidationError,
+    );
+    expect(parseInput(ZCreateCase, kase).title).toBe("A case");
+    const user = { email: "a@b.example", name: "Ann\u0000", role: "INVESTIGATOR", password: "x".repeat(12) };
+    expect(() => parseInput(ZCreateUser, { ...user, confirmPassword: user.password })).toThrow(ValidationError);
+    expect(parseInput(ZCreateUser, { ...user, name: "Ann", confirmPassword: user.password }).name).toBe("Ann");
   });
 
   it("ZQueryDate leaves an absent date absent", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CASE_ROLES } from "@/lib/auth/permissions";
+import { NUL_MESSAGE, ZVersion, hasNoNul } from "@/lib/validation";
 
 // Shared with the client forms; the server parse is the one that counts.
 export const CASE_STATUSES = ["OPEN", "ACTIVE", "ON_HOLD", "CLOSED"] as const;
@@ -14,16 +15,18 @@ const title = z
   .string({ message: "Enter a title." })
   .trim()
   .min(3, { message: "The title needs at least 3 characters." })
-  .max(TITLE_MAX, { message: `The title can be at most ${TITLE_MAX} characters.` });
+  .max(TITLE_MAX, { message: `The title can be at most ${TITLE_MAX} characters.` })
+  .refine(hasNoNul, { message: NUL_MESSAGE });
 const summary = z
   .string()
   .trim()
-  .max(SUMMARY_MAX, { message: `The summary can be at most ${SUMMARY_MAX} characters.` });
+  .max(SUMMARY_MAX, { message: `The summary can be at most ${SUMMARY_MAX} characters.` })
+  .refine(hasNoNul, { message: NUL_MESSAGE });
 const severity = z.enum(SEVERITIES, { message: "Choose a severity: Low, Medium, High or Critical." });
 const tlp = z.enum(TLPS, { message: "Choose a TLP: Clear, Green, Amber, Amber+Strict or Red." });
 const status = z.enum(CASE_STATUSES, { message: "Choose a status: Open, Active, On hold or Closed." });
 const releaseMode = z.enum(RELEASE_MODES, { message: "Choose how items reach the partner organisation." });
-const version = z.coerce.number({ message: "The form is missing its version; reload the page." }).int().positive();
+const version = ZVersion;
 const id = z.string().uuid({ message: "Unknown id." });
 
 export const ZCreateCase = z.object({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NUL_MESSAGE, hasNoNul } from "@/lib/validation";
 import { GLOBAL_ROLES } from "@/lib/auth/permissions";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 
@@ -14,7 +15,12 @@ const ZEmail = z
   .toLowerCase()
   .email("Enter a valid email address.")
   .max(254, "Email must be at most 254 characters.");
-const ZName = z.string().trim().min(1, "Enter a name.").max(200, "Name must be at most 200 characters.");
+const ZName = z
+  .string()
+  .trim()
+  .min(1, "Enter a name.")
+  .max(200, "Name must be at most 200 characters.")
+  .refine(hasNoNul, NUL_MESSAGE);
 // An admin manages their own organisation's users only: the organisation is the admin's, and a
 // form need not send it. One that does is checked against it (lib/users/mutations.ts).
 const ZOrgId = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.string().optional());
