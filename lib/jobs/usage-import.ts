@@ -67,11 +67,21 @@ async function validate(job: TClaimedJob): Promise<void> {
     }
   }
   const valid = await withPgClient(async (client) => {
+    // One runner per job: a runner taking over a stale job waits here until the previous one's
+    // connection is gone (a process that died releases it at once; a slow one keeps it), so two
+    // never write the same table. Then it goes on only if the job still needs it.
+    await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [`usage-import:${job.id}`]);
+    const { rows: current } = await client.query<{ status: string }>(
+      `SELECT status::text AS status FROM "ImportJob" WHERE id = $1`,
+      [job.id],
+    );
+    if (current[0]?.status !== "VALIDATING") return null;
     await prepareImportTable(client, target);
     const loaded = await copyUsageRows(client, target, batches());
     await writeUsageRollups(client, target);
     return loaded;
   });
+  if (valid === null) return;
   for (let i = 0; i < rejects.length; i += 5_000)
     await db.importRowError.createMany({ data: rejects.slice(i, i + 5_000) });
   await db.importJob.updateMany({
