@@ -38,6 +38,7 @@ describe("usage import, killed mid-load", () => {
     const child = spawn(
       process.execPath,
       ["--import", "tsx", "--conditions=react-server", path.join(ROOT, "tests/helpers/run-import-job.ts"), jobId],
+      // eslint-disable-next-line no-restricted-properties -- the child gets this run's database and data folder
       { cwd: ROOT, env: process.env, stdio: "ignore" },
     );
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
