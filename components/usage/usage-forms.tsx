@@ -93,3 +93,31 @@ export function RefreshWhileRunning({ running }: { running: boolean }) {
   }, [running, router]);
   return null;
 }
+
+/** The case's signal thresholds and limits (leads), each field named after its setting. */
+export function SignalSettingsForm({
+  action,
+  settings,
+  labels,
+}: {
+  action: TFormAction;
+  settings: Record<string, number>;
+  labels: Record<string, string>;
+}) {
+  const { state, pending, formRef, onSubmit, refused } = useActionForm(action);
+  return (
+    <form ref={formRef} onSubmit={onSubmit} aria-label="Signal thresholds" className="space-y-3">
+      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+        {Object.entries(settings).map(([name, value]) => (
+          <Field key={name} name={name} label={labels[name] ?? name} state={state}>
+            {(p) => <input {...p} type="number" step="any" defaultValue={refused?.[name] ?? String(value)} />}
+          </Field>
+        ))}
+      </div>
+      <FormMessage state={state} success="Thresholds saved; the signals were computed again." />
+      <SubmitButton pending={pending} pendingText="Saving and computing…">
+        Save thresholds
+      </SubmitButton>
+    </form>
+  );
+}

@@ -5,15 +5,17 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { TFormAction } from "@/components/ui/form";
 import { Panel } from "@/components/ui/panel";
-import { ActionButton, StartImportForm } from "@/components/usage/usage-forms";
+import { ActionButton, SignalSettingsForm, StartImportForm } from "@/components/usage/usage-forms";
 import type { TTopRow } from "@/lib/usage/analytics";
 import type { TUsageView } from "@/lib/usage/queries";
-import { SIGNAL_RULES, type TSignalRule } from "@/lib/usage/signals-schema";
+import { SIGNAL_RULES, SIGNAL_SETTING_LABELS, type TSignalRule } from "@/lib/usage/signals-schema";
 
 export type TUsageActions = {
   start: TFormAction;
   deleteImport: (jobId: string) => TFormAction;
   addSignal: (signalId: string) => TFormAction;
+  saveSettings: TFormAction;
+  recompute: TFormAction;
 };
 
 const n = (v: number) => v.toLocaleString("en");
@@ -90,59 +92,99 @@ export function UsageWorkspace({
         </Panel>
       )}
 
-      <Panel title="Signals">
+      <Panel
+        title="Signals"
+        actions={
+          view.can.import && view.imports.some((i) => i.status === "COMMITTED") ? (
+            <ActionButton
+              name="Compute the signals again"
+              label="Recompute"
+              action={actions.recompute}
+              success="Signals computed again."
+            />
+          ) : undefined
+        }
+      >
         {view.signals.length === 0 ? (
           <p className="text-sm text-slate-600">No signal has fired on the usage you can see.</p>
         ) : (
-          <ul className="divide-y divide-slate-100">
-            {view.signals.map((s) => (
-              <li key={s.id} className="py-3">
-                <details>
-                  <summary className="cursor-pointer">
-                    <Badge tone={s.score >= 2 ? "red" : "orange"}>
-                      {SIGNAL_RULES[s.rule.split("@")[0] as TSignalRule]?.label ?? s.rule}
-                    </Badge>{" "}
-                    <span className="text-sm">{s.summary}</span>
-                  </summary>
-                  <div className="mt-2 space-y-2 pl-4 text-xs text-slate-700">
-                    <p>
-                      Rule <code>{s.rule}</code> · {s.periodStart.toISOString().slice(0, 16).replace("T", " ")} –{" "}
-                      {s.periodEnd.toISOString().slice(0, 16).replace("T", " ")} UTC ·{" "}
-                      <Link
-                        className="text-brand-700 underline"
-                        href={href(
-                          caseId,
-                          {},
-                          {
-                            account: s.subject.includes(",") ? undefined : s.subject,
-                            from: s.periodStart.toISOString(),
-                            view: "rows",
-                          },
-                        )}
-                      >
-                        sample rows
-                      </Link>
-                    </p>
-                    <pre className="overflow-x-auto rounded bg-slate-50 p-2">
-                      {JSON.stringify({ thresholds: s.params, aggregates: s.aggregates }, null, 2)}
-                    </pre>
-                    {s.timelineEventId ? (
-                      <p className="text-green-700">On the timeline.</p>
-                    ) : (
-                      view.can.addToTimeline && (
-                        <ActionButton
-                          name={`Add ${s.subject} to the timeline`}
-                          label="Add to timeline"
-                          action={actions.addSignal(s.id)}
-                          success="Added to the timeline."
-                        />
-                      )
-                    )}
-                  </div>
-                </details>
-              </li>
-            ))}
-          </ul>
+          <div className="space-y-4">
+            {[...new Set(view.signals.map((s) => s.rule))].map((rule) => {
+              const group = view.signals.filter((s) => s.rule === rule);
+              const label = SIGNAL_RULES[rule.split("@")[0] as TSignalRule]?.label ?? rule;
+              return (
+                <section key={rule} aria-label={`${label} signals`}>
+                  <h3 className="text-sm font-semibold text-slate-800">
+                    {label}{" "}
+                    <span className="font-normal text-slate-500">
+                      · {group.length} · rule {rule}
+                    </span>
+                  </h3>
+                  <ul className="divide-y divide-slate-100">
+                    {group.map((s) => (
+                      <li key={s.id} className="py-2">
+                        <details>
+                          <summary className="cursor-pointer">
+                            <Badge tone={s.score >= 2 ? "red" : "orange"}>{label}</Badge>{" "}
+                            <span className="text-sm">{s.summary}</span>
+                          </summary>
+                          <div className="mt-2 space-y-2 pl-4 text-xs text-slate-700">
+                            <p>
+                              {s.periodStart.toISOString().slice(0, 16).replace("T", " ")} –{" "}
+                              {s.periodEnd.toISOString().slice(0, 16).replace("T", " ")} UTC ·{" "}
+                              <Link
+                                className="text-brand-700 underline"
+                                href={href(
+                                  caseId,
+                                  {},
+                                  {
+                                    account: s.subject.includes(",") ? undefined : s.subject,
+                                    from: s.periodStart.toISOString(),
+                                    view: "rows",
+                                  },
+                                )}
+                              >
+                                sample rows
+                              </Link>
+                            </p>
+                            <pre className="overflow-x-auto rounded bg-slate-50 p-2">
+                              {JSON.stringify({ thresholds: s.params, aggregates: s.aggregates }, null, 2)}
+                            </pre>
+                            {s.timelineEventId ? (
+                              <p className="text-green-700">On the timeline.</p>
+                            ) : (
+                              view.can.addToTimeline && (
+                                <ActionButton
+                                  name={`Add ${s.subject} to the timeline`}
+                                  label="Add to timeline"
+                                  action={actions.addSignal(s.id)}
+                                  success="Added to the timeline."
+                                />
+                              )
+                            )}
+                          </div>
+                        </details>
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              );
+            })}
+          </div>
+        )}
+        {view.can.configure && (
+          <details className="mt-4 border-t border-slate-100 pt-3">
+            <summary className="cursor-pointer text-sm font-medium text-slate-700">
+              Thresholds and limits for this case
+            </summary>
+            <div className="mt-3">
+              <SignalSettingsForm
+                action={actions.saveSettings}
+                settings={view.settings}
+                labels={SIGNAL_SETTING_LABELS}
+              />
+            </div>
+          </details>
         )}
       </Panel>
 

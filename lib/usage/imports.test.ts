@@ -11,6 +11,7 @@ import {
   listUsageImports,
   startUsageImport,
 } from "@/lib/usage/imports";
+import { recomputeSignals, updateSignalSettings } from "@/lib/usage/mutations";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
 import { createJointCase } from "@/tests/helpers/factories";
 import { upload } from "@/tests/helpers/evidence";
@@ -125,5 +126,27 @@ describe("usage imports", () => {
     expect((await startUsageImport(w.lead, w.caseId, { evidenceId: ev.id, preset: "gateway" })).job.status).toBe(
       "UPLOADED",
     );
+  });
+
+  it("a lead of either organisation sets the thresholds, and the signals follow; an investigator cannot", async () => {
+    const w = await createJointCase();
+    const ev = await upload(w.lead, w.caseId, spikyLog(), { fileName: "spiky.csv" });
+    await importAll(w.lead, w.caseId, ev.id);
+    const rules = async () =>
+      (await getDb().usageSignal.findMany({ where: { caseId: w.caseId, viewerOrgId: w.partnerOrg.id } })).map(
+        (s) => s.rule,
+      );
+    expect(await rules()).toContain("volume_spike@1");
+    await expect(updateSignalSettings(w.investigator, w.caseId, { spikeMinRequests: 10_000 })).rejects.toSatisfy(
+      (e) => e instanceof AppError && e.status === 403,
+    );
+    await updateSignalSettings(w.partnerLead, w.caseId, { spikeMinRequests: 10_000 });
+    expect(await rules()).not.toContain("volume_spike@1");
+    await expect(updateSignalSettings(w.lead, w.caseId, { spikeFactor: "lots" })).rejects.toSatisfy(
+      (e) => e instanceof AppError && e.status === 400,
+    );
+    await updateSignalSettings(w.lead, w.caseId, {});
+    await recomputeSignals(w.investigator, w.caseId);
+    expect(await rules()).toContain("volume_spike@1");
   });
 });

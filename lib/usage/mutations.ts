@@ -88,3 +88,17 @@ export async function updateSignalSettings(actor: TActor, caseId: unknown, input
   });
   await refreshSignals(c.id);
 }
+
+/** Computes the case's signals again now (after a change of mind, or to see a rule's new version). */
+export async function recomputeSignals(actor: TActor, caseId: unknown): Promise<void> {
+  const { case: c } = await requireCaseAccess(actor, caseId, "usage.import");
+  await refreshSignals(c.id);
+  await recordAudit({
+    actorId: actor.id,
+    action: "usage.signals_recomputed",
+    targetType: "case",
+    targetId: c.id,
+    caseId: c.id,
+    scope: "case",
+  });
+}

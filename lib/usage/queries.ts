@@ -15,7 +15,8 @@ import {
 } from "@/lib/usage/analytics";
 import { parseUsageFilters, type TUsageFilters } from "@/lib/usage/filters";
 import { listUsageImports, type TUsageImportRow } from "@/lib/usage/imports";
-import { usageImportIdsFor } from "@/lib/usage/signal-store";
+import { signalSettings, usageImportIdsFor } from "@/lib/usage/signal-store";
+import type { TSignalSettings } from "@/lib/usage/signals-schema";
 
 // The Usage tab, as the acting user may see it: only the loaded imports of evidence they can
 // see count (usageImportIdsFor), so no chart, table, row or signal includes the other
@@ -42,7 +43,8 @@ export type TUsageView = {
   rows: TUsageRawRow[] | null;
   signals: TUsageSignalView[];
   evidence: { id: string; title: string; fileName: string }[];
-  can: { import: boolean; addToTimeline: boolean };
+  settings: TSignalSettings;
+  can: { import: boolean; addToTimeline: boolean; configure: boolean };
 };
 
 export async function getUsageView(
@@ -54,8 +56,9 @@ export async function getUsageView(
   const filters = parseUsageFilters(params);
   const scope = { caseId: c.id, importIds: await usageImportIdsFor(actor.orgId, c.id) };
   const view = params.view === "rows" ? "rows" : "charts";
-  const [imports, signals, evidence] = await Promise.all([
+  const [imports, settings, signals, evidence] = await Promise.all([
     listUsageImports(actor, c.id),
+    signalSettings(c.id),
     getDb().usageSignal.findMany({
       where: { caseId: c.id, viewerOrgId: actor.orgId },
       orderBy: [{ score: "desc" }, { id: "asc" }],
@@ -111,6 +114,11 @@ export async function getUsageView(
     rows,
     signals,
     evidence,
-    can: { import: canOnCase(actor, "usage.import", facts), addToTimeline: canOnCase(actor, "timeline.create", facts) },
+    settings,
+    can: {
+      import: canOnCase(actor, "usage.import", facts),
+      addToTimeline: canOnCase(actor, "timeline.create", facts),
+      configure: canOnCase(actor, "usage.configure", facts),
+    },
   };
 }

@@ -62,3 +62,20 @@ export type TSignal = {
   from: Date;
   to: Date;
 };
+
+/** What each threshold means, for the settings form. */
+export const SIGNAL_SETTING_LABELS: Record<keyof TSignalSettings, string> = {
+  accountHourlyRequestLimit: "Per-account limit (requests an hour)",
+  spikeFactor: "Spike: times the account's median hour",
+  spikeMinRequests: "Spike: at least this many requests",
+  rotationMinKeys: "Rotation: at least this many keys",
+  rotationMaxKeyHours: "Rotation: keys live at most this many hours",
+  syncMinCorrelation: "Synchronised: correlation at least",
+  syncMinHours: "Synchronised: over at least this many hours",
+  syncTopAccounts: "Synchronised: compare the busiest N accounts",
+  switchShare: "Model switch: share of traffic moved",
+  switchDays: "Model switch: within this many days",
+  extractionMinRatio: "Extraction: output tokens per input token",
+  extractionMinRequests: "Extraction: at least this many requests",
+  extractionMaxVariation: "Extraction: hourly variation at most",
+};

@@ -7,7 +7,7 @@ import { runAction, type TActionState } from "@/lib/action-state";
 import { requireUser } from "@/lib/auth/guards";
 import { runImportJob } from "@/lib/jobs/runner";
 import { changeUsageImport, deleteUsageImport, startUsageImport } from "@/lib/usage/imports";
-import { addSignalToTimeline } from "@/lib/usage/mutations";
+import { addSignalToTimeline, recomputeSignals, updateSignalSettings } from "@/lib/usage/mutations";
 import { USAGE_FIELDS } from "@/lib/usage/schemas";
 
 // Every action: requireUser → one lib/ function (which checks the case, the evidence item and
@@ -82,5 +82,25 @@ export async function addSignalToTimelineAction(
     await addSignalToTimeline(await requireUser(), caseId, signalId);
     revalidatePath(`/cases/${caseId}/usage`);
     return { ok: true, message: "Added to the timeline." };
+  });
+}
+
+export async function updateSignalSettingsAction(
+  caseId: string,
+  _s: TActionState,
+  form: FormData,
+): Promise<TActionState> {
+  return runAction(async () => {
+    await updateSignalSettings(await requireUser(), caseId, Object.fromEntries(form));
+    revalidatePath(`/cases/${caseId}/usage`);
+    return { ok: true, message: "Thresholds saved; the signals were computed again." };
+  });
+}
+
+export async function recomputeSignalsAction(caseId: string, _s: TActionState, _f: FormData): Promise<TActionState> {
+  return runAction(async () => {
+    await recomputeSignals(await requireUser(), caseId);
+    revalidatePath(`/cases/${caseId}/usage`);
+    return { ok: true, message: "Signals computed again." };
   });
 }

@@ -2,7 +2,13 @@ import type { Metadata } from "next";
 import { UsageWorkspace } from "@/components/usage/usage-workspace";
 import { orNotFound, requirePageUser } from "@/lib/page";
 import { getUsageView } from "@/lib/usage/queries";
-import { addSignalToTimelineAction, deleteUsageImportAction, startUsageImportAction } from "./actions";
+import {
+  addSignalToTimelineAction,
+  deleteUsageImportAction,
+  recomputeSignalsAction,
+  startUsageImportAction,
+  updateSignalSettingsAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Usage" };
 
@@ -19,6 +25,8 @@ export default async function UsagePage({ params, searchParams }: Props) {
     start: startUsageImportAction.bind(null, caseId),
     deleteImport: (jobId: string) => deleteUsageImportAction.bind(null, caseId, jobId),
     addSignal: (signalId: string) => addSignalToTimelineAction.bind(null, caseId, signalId),
+    saveSettings: updateSignalSettingsAction.bind(null, caseId),
+    recompute: recomputeSignalsAction.bind(null, caseId),
   };
   return <UsageWorkspace caseId={caseId} view={view} actions={actions} />;
 }
