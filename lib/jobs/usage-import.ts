@@ -9,6 +9,7 @@ import { getBlobStore } from "@/lib/storage";
 import {
   attachImport,
   copyUsageRows,
+  indexImportTable,
   prepareImportTable,
   sqlOf,
   writeUsageRollups,
@@ -79,6 +80,7 @@ async function validate(job: TClaimedJob): Promise<void> {
     await prepareImportTable(client, target);
     const loaded = await copyUsageRows(client, target, batches());
     await writeUsageRollups(client, target);
+    await indexImportTable(client, target);
     return loaded;
   });
   if (valid === null) return;

@@ -38,13 +38,7 @@ function rollupWhere(s: TUsageScope, f: TUsageFilters): { where: Prisma.Sql; app
   return { where: Prisma.join(parts, " AND "), approximate };
 }
 
-/** Hour buckets up to two weeks, day buckets beyond (one chart stays readable). */
-async function bucketFor(where: Prisma.Sql): Promise<"hour" | "day"> {
-  const [span] = await getDb().$queryRaw<{ hours: number | null }[]>`
-    SELECT extract(epoch FROM max(hour) - min(hour)) / 3600 AS hours FROM "UsageHourly" WHERE ${where}`;
-  return Number(span?.hours ?? 0) > 14 * 24 ? "day" : "hour";
-}
-
+const TWO_WEEKS_H = 14 * 24;
 export type TUsageSeries = {
   bucket: "hour" | "day";
   keys: string[];
@@ -62,12 +56,20 @@ const SERIES_KEYS = 8;
 export async function usageSeries(s: TUsageScope, f: TUsageFilters, by: "model" | "account"): Promise<TUsageSeries> {
   if (!s.importIds.length) return { bucket: "hour", keys: [], points: [], rateLimited: [], approximate: false };
   const { where, approximate } = rollupWhere(s, f);
-  const bucket = await bucketFor(where);
   const column = Prisma.raw(by === "model" ? "model" : `"accountId"`);
   const db = getDb();
-  const top = await db.$queryRaw<{ k: string }[]>`
-    SELECT ${column} AS k FROM "UsageHourly" WHERE ${where} GROUP BY 1 ORDER BY sum(requests) DESC LIMIT ${SERIES_KEYS}`;
-  const keys = top.map((t) => t.k);
+  // One scan for each key's total and the span (the bucket width: hours up to two weeks, days
+  // beyond, so one chart stays readable), a second for the buckets.
+  const groups = await db.$queryRaw<{ k: string; total: number; first: Date; last: Date }[]>`
+    SELECT ${column} AS k, sum(requests)::float8 AS total, min(hour) AS first, max(hour) AS last
+    FROM "UsageHourly" WHERE ${where} GROUP BY 1`;
+  const keys = [...groups]
+    .sort((x, y) => y.total - x.total || (x.k < y.k ? -1 : 1))
+    .slice(0, SERIES_KEYS)
+    .map((g) => g.k);
+  const first = groups.reduce((m, g) => Math.min(m, g.first.getTime()), Infinity);
+  const last = groups.reduce((m, g) => Math.max(m, g.last.getTime()), -Infinity);
+  const bucket = groups.length && (last - first) / 3_600_000 > TWO_WEEKS_H ? "day" : "hour";
   const rows = await db.$queryRaw<{ t: Date; k: string | null; requests: number; tokens: number; limited: number }[]>`
     SELECT date_trunc(${bucket}, hour) AS t, CASE WHEN ${column} = ANY(${keys}) THEN ${column} END AS k,
            sum(requests)::float8 AS requests, sum("inputTokens" + "outputTokens")::float8 AS tokens, sum("rateLimited")::float8 AS limited
