@@ -114,6 +114,14 @@ describe("usage imports", () => {
     await expect(deleteUsageImport(w.partnerLead, w.caseId, id)).rejects.toSatisfy(
       (e) => e instanceof AppError && e.status === 403,
     );
+    // A lead whose global role is now executive acts as a viewer: no deleting, no button.
+    await getDb().user.update({ where: { id: w.lead.id }, data: { role: "EXECUTIVE" } });
+    const capped = { ...w.lead, role: "EXECUTIVE" as const };
+    await expect(deleteUsageImport(capped, w.caseId, id)).rejects.toSatisfy(
+      (e) => e instanceof AppError && e.status === 403,
+    );
+    expect((await listUsageImports(capped, w.caseId))[0]!.canDelete).toBe(false);
+    await getDb().user.update({ where: { id: w.lead.id }, data: { role: "INVESTIGATOR" } });
     await getDb().case.update({ where: { id: w.caseId }, data: { legalHold: true } });
     await expect(deleteUsageImport(w.lead, w.caseId, id)).rejects.toBeInstanceOf(ConflictError);
     expect(await usageImportIdsFor(w.ownerOrg.id, w.caseId)).toEqual([id]);

@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
+import { effectiveCaseRole } from "@/lib/auth/permissions";
 import { visibleItemWhere } from "@/lib/auth/visibility";
 import { requireNoLegalHold } from "@/lib/cases/hold";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
@@ -202,7 +203,7 @@ export async function listUsageImports(actor: TActor, caseId: unknown): Promise<
       })
     ).map((u) => [u.id, u.name]),
   );
-  const lead = facts.memberRole === "LEAD";
+  const lead = effectiveCaseRole(actor, facts) === "LEAD";
   return jobs.map((j) => ({
     id: j.id,
     evidenceId: j.evidenceId,
@@ -230,7 +231,7 @@ export async function deleteUsageImport(actor: TActor, caseId: unknown, jobId: u
     where: { id: job.id },
     select: { orgId: true, evidenceId: true },
   });
-  if (job.createdById !== actor.id && !(facts.memberRole === "LEAD" && row.orgId === actor.orgId))
+  if (job.createdById !== actor.id && !(effectiveCaseRole(actor, facts) === "LEAD" && row.orgId === actor.orgId))
     throw new ForbiddenError("Only the member who imported it or a lead of their organisation can delete an import.");
   if (job.status !== "COMMITTED")
     throw new ConflictError("Only a loaded import can be deleted; cancel one in progress instead.");
