@@ -3,7 +3,8 @@ import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import type { TActor } from "@/lib/auth/session";
-import { ConflictError } from "@/lib/errors";
+import { ConflictError, NotFoundError } from "@/lib/errors";
+import { parseId, requireCaseAccess } from "@/lib/auth/guards";
 import { STALE_MS } from "@/lib/jobs/job";
 import { runImportJob } from "@/lib/jobs/runner";
 import { parseInput } from "@/lib/validation";
@@ -54,6 +55,24 @@ export const IMPORT_JOB_SELECT = {
 } as const;
 
 export type TLoadedJob = { job: Awaited<ReturnType<typeof findJob>> & {}; caseId: string };
+
+/**
+ * The actor's own job of `kind` in a case where they may do `action`. A job in progress shows
+ * the raw file (its preview, its refused rows), so it is its starter's alone: anything else is
+ * NotFound, like a job that does not exist.
+ */
+export async function loadOwnJob(
+  actor: TActor,
+  caseId: unknown,
+  jobId: unknown,
+  kind: "TIMELINE" | "USAGE",
+  action: "timeline.create" | "usage.import",
+) {
+  const { case: c } = await requireCaseAccess(actor, caseId, action);
+  const job = await findJob(parseId(jobId));
+  if (!job || job.kind !== kind || job.caseId !== c.id || job.createdById !== actor.id) throw new NotFoundError();
+  return { job, c };
+}
 
 /** The job by id, with the fields every view needs (the caller checks access and ownership). */
 export function findJob(id: string) {

@@ -3,13 +3,13 @@ import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { parseId, requireCaseAccess } from "@/lib/auth/guards";
+import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
-import { ConflictError, NotFoundError, TooLargeError, ValidationError } from "@/lib/errors";
+import { ConflictError, TooLargeError, ValidationError } from "@/lib/errors";
 import {
   IMPORT_JOB_SELECT,
   changeJob,
-  findJob,
+  loadOwnJob,
   jobStatus,
   readRejects,
   toView,
@@ -25,12 +25,8 @@ import { parseInput, parseQuery } from "@/lib/validation";
 // uploaded the file: its preview and rejected rows show the raw file, which may hold material
 // the rest of the case should not see before it is imported; nobody else can reach it (404).
 
-async function loadJob(actor: TActor, caseId: unknown, jobId: unknown) {
-  const { case: c } = await requireCaseAccess(actor, caseId, "timeline.create");
-  const job = await findJob(parseId(jobId));
-  if (!job || job.kind !== "TIMELINE" || job.caseId !== c.id || job.createdById !== actor.id) throw new NotFoundError();
-  return { job, c };
-}
+const loadJob = (actor: TActor, caseId: unknown, jobId: unknown) =>
+  loadOwnJob(actor, caseId, jobId, "TIMELINE", "timeline.create");
 
 const REMOVED = "The stored file was removed at the same moment. Upload it again.";
 

@@ -12,6 +12,7 @@ import {
   IMPORT_JOB_SELECT,
   changeJob,
   findJob,
+  loadOwnJob,
   jobStatus,
   readRejects,
   toView,
@@ -36,12 +37,8 @@ import { parseInput } from "@/lib/validation";
 // a job in progress belongs to the member who started it (its preview and refused rows show the
 // raw file). Once loaded, its rows are everyone's who may see the evidence item.
 
-async function loadJob(actor: TActor, caseId: unknown, jobId: unknown) {
-  const { case: c } = await requireCaseAccess(actor, caseId, "usage.import");
-  const job = await findJob(parseId(jobId));
-  if (!job || job.kind !== "USAGE" || job.caseId !== c.id || job.createdById !== actor.id) throw new NotFoundError();
-  return { job, c };
-}
+const loadJob = (actor: TActor, caseId: unknown, jobId: unknown) =>
+  loadOwnJob(actor, caseId, jobId, "USAGE", "usage.import");
 
 /**
  * Starts an import of an evidence item's file (which the actor must be able to see) with a
