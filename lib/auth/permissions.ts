@@ -33,6 +33,8 @@ export const CASE_ACTIONS = [
   "timeline.create", // add (and import) timeline events
   "usage.import", // import API usage logs from evidence the actor can see
   "usage.configure", // set the case's signal thresholds and limits
+  "linkage.review", // add entities and links, accept or reject proposals, merge, name clusters
+  "linkage.configure", // set the case's linkage rule settings
 ] as const;
 export type TCaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -64,7 +66,15 @@ const OWNER_LEAD_ACTIONS: readonly TCaseAction[] = [
 
 const CASE_PERMISSIONS: Record<CaseRole, readonly TCaseAction[]> = {
   LEAD: CASE_ACTIONS,
-  INVESTIGATOR: ["case.read", "note.create", "evidence.create", "evidence.verify", "timeline.create", "usage.import"],
+  INVESTIGATOR: [
+    "case.read",
+    "note.create",
+    "evidence.create",
+    "evidence.verify",
+    "timeline.create",
+    "usage.import",
+    "linkage.review",
+  ],
   LEGAL_REVIEWER: ["case.read", "note.create", "evidence.verify"],
   VIEWER: ["case.read"],
 };

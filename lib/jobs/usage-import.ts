@@ -1,8 +1,6 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { getDb, withPgClient } from "@/lib/db";
 import { itemScope, recordAudit, type TAuditScope } from "@/lib/audit/record";
-import { getEnv } from "@/lib/env";
 import { countBytes } from "@/lib/ingest/records";
 import { FILE_GONE, progressWriter, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
 import { getBlobStore } from "@/lib/storage";
@@ -15,10 +13,11 @@ import {
   writeUsageRollups,
   type TNumberedRow,
 } from "@/lib/usage/load";
-import { createRedactor, toUsageRow } from "@/lib/usage/parse";
+import { toUsageRow } from "@/lib/usage/parse";
+import { serverRedactor } from "@/lib/usage/redaction";
 import { readUsageRecords } from "@/lib/usage/read";
 import { ZUsageOptions } from "@/lib/usage/schemas";
-import { refreshSignals } from "@/lib/usage/signal-store";
+import { refreshUsageAnalysis } from "@/lib/linkage/store";
 
 // Usage imports (run by lib/jobs/runner.ts). Validation is the load: one pass over the evidence
 // file parses, checks and COPYs every good row into the import's own unattached table and
@@ -28,12 +27,6 @@ import { refreshSignals } from "@/lib/usage/signal-store";
 
 const REJECTS_KEPT = 100_000; // beyond this only the count grows
 
-/** Secret keys are redacted with a key of this server's (derived, never the session secret itself). */
-function redactor() {
-  const secret = getEnv().NEXTAUTH_SECRET ?? "casebridge-development-redaction-key";
-  return createRedactor(createHash("sha256").update(`casebridge usage redaction\0${secret}`).digest());
-}
-
 async function validate(job: TClaimedJob): Promise<void> {
   const options = ZUsageOptions.parse(job.options);
   const target = { caseId: job.caseId, importId: job.id };
@@ -42,7 +35,7 @@ async function validate(job: TClaimedJob): Promise<void> {
   await db.importRowError.deleteMany({ where: { jobId: job.id } });
   const stream = await getBlobStore().read(job.sha256);
   if (!stream) throw new Error(FILE_GONE);
-  const redact = redactor();
+  const redact = serverRedactor();
   let bytes = 0;
   let rows = 0;
   let rejected = 0;
@@ -130,7 +123,7 @@ async function commit(job: TClaimedJob): Promise<void> {
     },
     { timeout: 10 * 60_000, maxWait: 60_000 },
   );
-  if (committed) await refreshSignals(job.caseId);
+  if (committed) await refreshUsageAnalysis(job.caseId);
 }
 
 /** The audit scope of what derives from an evidence item: the item's own (its importer's if gone). */

@@ -30,7 +30,7 @@ import {
   type TUsageMapping,
   type TUsagePreset,
 } from "@/lib/usage/schemas";
-import { refreshSignals } from "@/lib/usage/signal-store";
+import { refreshUsageAnalysis } from "@/lib/linkage/store";
 import { parseInput } from "@/lib/validation";
 
 // Imports of API usage logs from evidence, as the acting user sees them. Like timeline imports,
@@ -252,5 +252,5 @@ export async function deleteUsageImport(actor: TActor, caseId: unknown, jobId: u
     },
     { timeout: 5 * 60_000, maxWait: 60_000 },
   );
-  await refreshSignals(c.id);
+  await refreshUsageAnalysis(c.id);
 }

@@ -7,7 +7,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { createTimelineEvent } from "@/lib/timeline/mutations";
 import { ZSignalSettings } from "@/lib/usage/signals-schema";
-import { refreshSignals } from "@/lib/usage/signal-store";
+import { refreshUsageAnalysis } from "@/lib/linkage/store";
 import { parseInput } from "@/lib/validation";
 
 const CATEGORY: Record<string, "EXTRACTION" | "RATE_LIMITING" | "API_ACCESS"> = {
@@ -86,13 +86,13 @@ export async function updateSignalSettings(actor: TActor, caseId: unknown, input
       tx,
     );
   });
-  await refreshSignals(c.id);
+  await refreshUsageAnalysis(c.id);
 }
 
 /** Computes the case's signals again now (after a change of mind, or to see a rule's new version). */
 export async function recomputeSignals(actor: TActor, caseId: unknown): Promise<void> {
   const { case: c } = await requireCaseAccess(actor, caseId, "usage.import");
-  await refreshSignals(c.id);
+  await refreshUsageAnalysis(c.id);
   await recordAudit({
     actorId: actor.id,
     action: "usage.signals_recomputed",

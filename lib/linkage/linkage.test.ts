@@ -1,0 +1,268 @@
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db";
+import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
+import {
+  acceptProposal,
+  acceptProposalsAbove,
+  createEntity,
+  createLink,
+  importEntitiesCsv,
+  mergeEntities,
+  rejectProposal,
+  reviseLink,
+  unmergeEntity,
+} from "@/lib/linkage/mutations";
+import { findPath, getCluster, getEntity, getLink, getLinkageOverview, listEntities } from "@/lib/linkage/queries";
+import { refreshProposals } from "@/lib/linkage/store";
+import { createJointCase } from "@/tests/helpers/factories";
+import { GATEWAY_HEADER, NAT_ADDRESS, pairScores, syntheticLinkageLog } from "@/tests/helpers/linkage-data";
+import { importUsageFile } from "@/tests/helpers/usage-import";
+
+// The linkage end to end over a real import: rules propose, people decide, clusters and paths
+// follow, and each organisation sees only what rests on what it may see.
+
+const OPTIONS = { accounts: 240, clusters: 8, clusterSize: 5, rowsPerAccount: 12, hours: 72, seed: 7 };
+
+function syntheticCsv(o = OPTIONS) {
+  const data = syntheticLinkageLog(o);
+  return { ...data, csv: Buffer.from(`${GATEWAY_HEADER}\n${[...data.lines()].join("\n")}\n`) };
+}
+
+async function accountsOf(ids: string[]) {
+  const rows = await getDb().entity.findMany({ where: { id: { in: ids }, kind: "ACCOUNT" }, select: { value: true } });
+  return rows.map((r) => r.value).sort();
+}
+
+describe("account linkage", () => {
+  it("recovers the planted clusters from a usage import, ignores the NAT address, joins look-alike spellings", async () => {
+    const w = await createJointCase();
+    const { csv, truth } = syntheticCsv();
+    await importUsageFile(w.lead, w.caseId, csv);
+
+    const overview = await getLinkageOverview(w.investigator, w.caseId);
+    expect(overview.proposalCount).toBeGreaterThan(0);
+    // The NAT address is behind far more than 6 accounts: shared infrastructure, never proposed.
+    expect(overview.proposals.some((p) => p.to.value === NAT_ADDRESS)).toBe(false);
+    // "ACCT_000001 " and "acct_000001" are one account.
+    const ones = await listEntities(w.investigator, w.caseId, { q: "acct_000001", kind: "ACCOUNT" });
+    expect(ones.items.map((e) => e.value)).toEqual(["acct_000001"]);
+
+    // The partner sees the same shared import, so it gets its own proposals too.
+    const partner = await getLinkageOverview(w.partnerInvestigator, w.caseId);
+    expect(partner.proposalCount).toBe(overview.proposalCount);
+
+    const { accepted } = await acceptProposalsAbove(w.investigator, w.caseId, { minConfidence: 50 });
+    expect(accepted).toBeGreaterThan(0);
+    const after = await getLinkageOverview(w.investigator, w.caseId);
+    const recovered = await Promise.all(after.clusters.map((c) => accountsOf(c.nodes)));
+    const scores = pairScores(recovered, truth);
+    console.info(
+      `linkage on ${OPTIONS.accounts} accounts: precision ${scores.precision.toFixed(3)}, recall ${scores.recall.toFixed(3)} (${scores.foundPairs} pairs found, ${scores.plantedPairs} planted)`,
+    );
+    // Every planted tie is a strong rule (payment, device, organisation id, key) and the only
+    // chance ties are weak (a household's address, 45 < the floor of 50): both must be exact.
+    expect(scores.recall).toBe(1);
+    expect(scores.precision).toBe(1);
+    expect(after.clusterCount).toBe(OPTIONS.clusters);
+    expect(after.clusters[0]!.totals.requests).toBe(OPTIONS.clusterSize * OPTIONS.rowsPerAccount);
+
+    // Lowering the floor lets the weak household addresses in: more pairs, lower precision.
+    const weak = await getLinkageOverview(w.investigator, w.caseId, { minConfidence: 0 });
+    expect(weak.proposalCount).toBe(after.proposalCount); // nothing left above 50
+    expect(after.proposals.every((p) => p.confidence < 50)).toBe(true);
+    expect(after.proposals.some((p) => p.rule === "rule:shared_ip@1")).toBe(true);
+  });
+
+  it("follows a path between two members with the link and evidence of each hop", async () => {
+    const w = await createJointCase();
+    const { csv } = syntheticCsv({ ...OPTIONS, accounts: 40, clusters: 2 });
+    const { evidence } = await importUsageFile(w.lead, w.caseId, csv);
+    await acceptProposalsAbove(w.lead, w.caseId, { minConfidence: 50 });
+    const path = await findPath(w.lead, w.caseId, { from: "acct_000000", to: "ACCT_000004" });
+    expect(path).not.toBeNull();
+    // 0 –A– 1 –B– 2 –A– 3 –B– 4: four accounts apart, each through a shared value (8 hops).
+    expect(path!.hops).toHaveLength(8);
+    expect(path!.hops[0]!.from.value).toBe("acct_000000");
+    expect(path!.hops.at(-1)!.to.value).toBe("acct_000004");
+    for (const hop of path!.hops) {
+      expect(hop.link.provenance).toMatch(/^rule:/);
+      expect(hop.support.map((s) => s.evidence?.id)).toEqual([evidence.id]);
+    }
+    // No path between two clusters.
+    expect(await findPath(w.lead, w.caseId, { from: "acct_000000", to: "acct_000005" })).toBeNull();
+    await expect(findPath(w.lead, w.caseId, { from: "acct_000000", to: "nobody" })).rejects.toThrow(NotFoundError);
+  });
+
+  it("remembers a rejection: the pair is never proposed again, even after the rules run anew", async () => {
+    const w = await createJointCase();
+    await importUsageFile(w.lead, w.caseId, syntheticCsv({ ...OPTIONS, accounts: 20, clusters: 1 }).csv);
+    const before = await getLinkageOverview(w.lead, w.caseId);
+    const target = before.proposals[0]!;
+    await rejectProposal(w.lead, w.caseId, target.id);
+    await refreshProposals(w.caseId);
+    const again = await getLinkageOverview(w.lead, w.caseId);
+    expect(again.proposalCount).toBe(before.proposalCount - 1);
+    expect(
+      again.proposals.some((p) => p.from.id === target.from.id && p.to.id === target.to.id && p.rule === target.rule),
+    ).toBe(false);
+    // The partner decides for itself: its proposal of that pair is still there.
+    const partner = await getLinkageOverview(w.partnerLead, w.caseId);
+    expect(partner.proposals.some((p) => p.from.id === target.from.id && p.to.id === target.to.id)).toBe(true);
+    // Deciding twice is refused, and nothing changes.
+    await expect(rejectProposal(w.lead, w.caseId, target.id)).rejects.toThrow(NotFoundError);
+  });
+
+  it("merges two entities and undoes it; links are versions, never rewritten", async () => {
+    const w = await createJointCase();
+    const a = await createEntity(w.lead, w.caseId, { kind: "EMAIL", value: "J.Doe+api@googlemail.com" });
+    const b = await createEntity(w.lead, w.caseId, { kind: "EMAIL", value: "jdoe@gmail.com" });
+    expect(a.id).toBe(b.id); // one mailbox
+    const c = await createEntity(w.lead, w.caseId, { kind: "EMAIL", value: "j.doe@outlook.com" });
+    const acct = await createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value: "acct_9" });
+    const link = await createLink(w.lead, w.caseId, {
+      fromId: acct.id,
+      toId: c.id,
+      kind: "SAME_OWNER",
+      confidence: 60,
+      rationale: "Signup email of the account",
+    });
+    await mergeEntities(w.lead, w.caseId, { sourceId: c.id, targetId: a.id });
+    const merged = await getEntity(w.lead, w.caseId, a.id);
+    expect(merged.aliases.map((x) => x.value)).toEqual(["j.doe@outlook.com"]);
+    expect(merged.links.map((l) => l.id)).toEqual([link.id]); // the alias's link is the entity's
+    await expect(mergeEntities(w.lead, w.caseId, { sourceId: a.id, targetId: c.id })).rejects.toThrow(ConflictError);
+    await expect(mergeEntities(w.lead, w.caseId, { sourceId: acct.id, targetId: a.id })).rejects.toThrow(/one kind/);
+    await unmergeEntity(w.lead, w.caseId, c.id);
+    expect((await getEntity(w.lead, w.caseId, a.id)).aliases).toEqual([]);
+
+    const v2 = await reviseLink(w.lead, w.caseId, link.id, {
+      version: 1,
+      confidence: 85,
+      rationale: "Confirmed by KYC",
+    });
+    const why = await getLink(w.lead, w.caseId, v2.id);
+    expect(why.versions.map((v) => [v.version, v.confidence])).toEqual([
+      [2, 85],
+      [1, 60],
+    ]);
+    expect(why.link.contributions.map((x) => x.points)).toEqual([60, 25]);
+    // A second reviewer working from version 1 conflicts instead of overwriting.
+    await expect(
+      reviseLink(w.investigator, w.caseId, link.id, { version: 1, confidence: 10, rationale: "stale" }),
+    ).rejects.toThrow(ConflictError);
+    const audit = await getDb().auditEvent.findMany({
+      where: { caseId: w.caseId, action: { startsWith: "linkage." } },
+      select: { action: true },
+    });
+    expect(audit.map((x) => x.action)).toEqual(
+      expect.arrayContaining([
+        "linkage.entities_merged",
+        "linkage.entities_unmerged",
+        "linkage.link_added",
+        "linkage.link_revised",
+      ]),
+    );
+  });
+
+  it("imports entities from CSV all or nothing, naming each bad line", async () => {
+    const w = await createJointCase();
+    const bad = "kind,value,label\naccount,acct_1,\nip,999.1.1.1,\nemail,not-an-email,\nplanet,x,\n";
+    const error = await importEntitiesCsv(w.lead, w.caseId, bad).catch((e: AppError) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).fieldErrors?.file).toEqual([
+      'Line 3: "999.1.1.1" is not an IP address.',
+      'Line 4: "not-an-email" is not an email address.',
+      expect.stringMatching(/^Line 5: "planet" is not a kind/),
+    ]);
+    expect(await getDb().entity.count({ where: { caseId: w.caseId } })).toBe(0);
+    const good =
+      "\uFEFFKind,Value,Label\r\nIP,::ffff:203.0.113.9,home\r\nnetwork,203.0.113.77/24,\r\napi key,sk-proj-abcdefghijklmnopqrstuvwx1234,\r\n";
+    expect(await importEntitiesCsv(w.lead, w.caseId, good)).toEqual({ added: 3 });
+    const values = (await listEntities(w.lead, w.caseId, {})).items.map((e) => e.value);
+    expect(values).toContain("203.0.113.9");
+    expect(values).toContain("203.0.113.0/24");
+    // The key's secret is never stored: only its prefix, last four and keyed hash.
+    expect(values.find((v) => v.startsWith("sk-proj-"))).toMatch(/^sk-proj-…1234#[0-9a-f]{16}$/);
+    expect(JSON.stringify(await getDb().entityMention.findMany({ where: { caseId: w.caseId } }))).not.toContain(
+      "abcdefghijklmnop",
+    );
+  });
+
+  it("keeps what rests on owner-only evidence from the partner: entities, proposals, links, clusters, paths", async () => {
+    const w = await createJointCase();
+    const shared = syntheticCsv({ ...OPTIONS, accounts: 20, clusters: 1, seed: 1 });
+    await importUsageFile(w.lead, w.caseId, shared.csv);
+    // The owner's private log ties acct_000000 to a secret account through a payment instrument.
+    const secret = Buffer.from(
+      `${GATEWAY_HEADER}\n` +
+        "2026-10-02T10:00:00Z,acct_000000,org_x,key_x,10.9.9.9,gpt-4o,/v1/chat/completions,1,1,200,false,pm_secret,dev_s1\n" +
+        "2026-10-02T11:00:00Z,acct_hidden,org_y,key_y,10.9.9.8,gpt-4o,/v1/chat/completions,1,1,200,false,pm_secret,dev_s2\n",
+    );
+    await importUsageFile(w.lead, w.caseId, secret, {
+      title: "Private log",
+      fileName: "private.csv",
+      visibility: "OWNER_ORG_ONLY",
+    });
+    await acceptProposalsAbove(w.lead, w.caseId, { minConfidence: 50 });
+
+    const owner = await listEntities(w.lead, w.caseId, { q: "hidden" });
+    expect(owner.items.map((e) => e.value)).toEqual(["acct_hidden"]);
+    const hiddenId = owner.items[0]!.id;
+    for (const partner of [w.partnerLead, w.partnerInvestigator]) {
+      expect((await listEntities(partner, w.caseId, { q: "hidden" })).items).toEqual([]);
+      expect((await listEntities(partner, w.caseId, { q: "pm_secret" })).items).toEqual([]);
+      await expect(getEntity(partner, w.caseId, hiddenId)).rejects.toThrow(NotFoundError);
+      await expect(findPath(partner, w.caseId, { from: "acct_000000", to: hiddenId })).rejects.toThrow(NotFoundError);
+      const view = await getLinkageOverview(partner, w.caseId);
+      expect(JSON.stringify(view)).not.toMatch(/hidden|pm_secret/);
+    }
+    // The owner's link from acct_000000 to pm_secret rests on the private import.
+    const ownerLinks = (await getEntity(w.lead, w.caseId, owner.items[0]!.id)).links;
+    expect(ownerLinks).toHaveLength(1);
+    await expect(getLink(w.partnerLead, w.caseId, ownerLinks[0]!.id)).rejects.toThrow(NotFoundError);
+    // …while a link the partner may see is readable by it.
+    const publicEntity = (await listEntities(w.partnerLead, w.caseId, { q: "acct_000001" })).items[0]!;
+    const publicLink = (await getEntity(w.partnerLead, w.caseId, publicEntity.id)).links[0]!;
+    expect((await getLink(w.partnerLead, w.caseId, publicLink.id)).link.id).toBe(publicLink.id);
+    // Cluster of acct_000000: the owner's includes acct_hidden, the partner's does not.
+    const ownerCluster = await getCluster(w.lead, w.caseId, hiddenId);
+    expect(ownerCluster.payload.nodes.map((n) => n.label)).toContain("acct_hidden");
+    const partnerOverview = await getLinkageOverview(w.partnerLead, w.caseId);
+    const partnerCluster = await getCluster(w.partnerLead, w.caseId, partnerOverview.clusters[0]!.id);
+    expect(partnerCluster.payload.nodes.map((n) => n.label)).not.toContain("acct_hidden");
+    expect(partnerCluster.cluster.accounts).toBe(ownerCluster.cluster.accounts - 1);
+    await expect(getCluster(w.partnerLead, w.caseId, hiddenId)).rejects.toThrow(NotFoundError);
+  });
+
+  it("refuses deciding for another organisation, forged ids, and people without the right", async () => {
+    const w = await createJointCase();
+    await importUsageFile(w.lead, w.caseId, syntheticCsv({ ...OPTIONS, accounts: 20, clusters: 1 }).csv);
+    const own = (await getLinkageOverview(w.lead, w.caseId)).proposals[0]!;
+    // The partner cannot accept or reject the owner's proposal (it is not theirs to decide).
+    await expect(acceptProposal(w.partnerLead, w.caseId, own.id)).rejects.toThrow(NotFoundError);
+    await expect(rejectProposal(w.partnerInvestigator, w.caseId, own.id)).rejects.toThrow(NotFoundError);
+    // A viewer reads but does not decide; an outsider does not even see the case.
+    await expect(acceptProposal(w.viewer, w.caseId, own.id)).rejects.toMatchObject({ status: 403 });
+    await expect(getLinkageOverview(w.outsider, w.caseId)).rejects.toThrow(NotFoundError);
+    await expect(acceptProposal(w.lead, w.caseId, "not-a-uuid")).rejects.toThrow(NotFoundError);
+    await expect(
+      createLink(w.lead, w.caseId, {
+        fromId: own.from.id,
+        toId: "00000000-0000-4000-8000-000000000000",
+        kind: "OTHER",
+        confidence: 10,
+        rationale: "x",
+      }),
+    ).rejects.toThrow(NotFoundError);
+    await expect(
+      createLink(w.lead, w.caseId, {
+        fromId: own.from.id,
+        toId: own.to.id,
+        kind: "OTHER",
+        confidence: 10,
+        rationale: "",
+      }),
+    ).rejects.toMatchObject({ status: 400 });
+    expect(await getDb().entityLink.count({ where: { caseId: w.caseId } })).toBe(0);
+  });
+});

@@ -1,0 +1,130 @@
+import "server-only";
+import { getDb } from "@/lib/db";
+import { usageValueSql } from "@/lib/linkage/normalise";
+import { proposeLinks } from "@/lib/linkage/rules";
+import { ZLinkageSettings, type TLinkageSettings } from "@/lib/linkage/settings";
+import { linkageViewer } from "@/lib/linkage/visibility";
+import { refreshSignals } from "@/lib/usage/signal-store";
+
+// What usage imports give the linkage: entities (with a mention per import, so each exists
+// exactly where its import is seen) and, per organisation, the rules' proposals.
+
+export async function linkageSettings(caseId: string): Promise<TLinkageSettings> {
+  const row = await getDb().linkageSettings.findUnique({ where: { caseId }, select: { settings: true } });
+  return ZLinkageSettings.parse(row?.settings ?? {});
+}
+
+/**
+ * Entities for the case's loaded usage imports: every account, key, organisation id, payment
+ * instrument and device, and every address used by more than one account (an address of one
+ * account ties nothing, and a case has many). Idempotent: run after each load.
+ */
+export async function materialiseUsageEntities(caseId: string): Promise<void> {
+  const norm = usageValueSql;
+  const values = `
+    WITH loaded AS (
+      SELECT j.id, ev."orgId" FROM "ImportJob" j JOIN "Evidence" ev ON ev.id = j."evidenceId"
+      WHERE j."caseId" = $1::uuid AND j.kind = 'USAGE' AND j.status = 'COMMITTED'),
+    shared_ips AS (
+      SELECT value FROM "UsageAttribute" WHERE "caseId" = $1::uuid AND kind = 'IP' AND "importId" IN (SELECT id FROM loaded)
+      GROUP BY 1 HAVING count(DISTINCT ${norm("ACCOUNT", '"accountId"')}) > 1),
+    vals AS (
+      SELECT h."importId", 'ACCOUNT'::"EntityKind" AS kind, ${norm("ACCOUNT", 'h."accountId"')} AS value, min(h."accountId") AS display
+      FROM "UsageHourly" h WHERE h."caseId" = $1::uuid AND h."importId" IN (SELECT id FROM loaded) AND btrim(h."accountId") <> ''
+      GROUP BY 1, 2, 3
+      UNION ALL
+      SELECT a."importId",
+             (CASE a.kind WHEN 'PROJECT' THEN 'ORG_ID' ELSE a.kind::text END)::"EntityKind",
+             CASE WHEN a.kind IN ('API_KEY', 'IP') THEN ${norm("IP", "a.value")} ELSE ${norm("ORG_ID", "a.value")} END,
+             min(a.value)
+      FROM "UsageAttribute" a WHERE a."caseId" = $1::uuid AND a."importId" IN (SELECT id FROM loaded)
+        AND a.kind IN ('API_KEY', 'PROJECT', 'PAYMENT', 'DEVICE', 'IP') AND btrim(a.value) <> ''
+        AND (a.kind <> 'IP' OR a.value IN (SELECT value FROM shared_ips))
+      GROUP BY 1, 2, 3)`;
+  const db = getDb();
+  await db.$transaction(
+    async (tx) => {
+      // Mentions of an import that is gone (deleted, or never loaded) go with it.
+      await tx.$executeRawUnsafe(
+        `DELETE FROM "EntityMention" m WHERE m."caseId" = $1::uuid AND m."importId" IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM "ImportJob" j WHERE j.id = m."importId" AND j.status = 'COMMITTED')`,
+        caseId,
+      );
+      await tx.$executeRawUnsafe(
+        `${values}
+         INSERT INTO "Entity" (id, "caseId", kind, value)
+         SELECT gen_random_uuid(), $1::uuid, kind, value FROM vals GROUP BY kind, value
+         ON CONFLICT ("caseId", kind, value) DO NOTHING`,
+        caseId,
+      );
+      await tx.$executeRawUnsafe(
+        `${values}
+         INSERT INTO "EntityMention" (id, "entityId", "caseId", "importId", "orgId", display)
+         SELECT gen_random_uuid(), e.id, $1::uuid, v."importId", l."orgId", v.display
+         FROM vals v JOIN loaded l ON l.id = v."importId"
+         JOIN "Entity" e ON e."caseId" = $1::uuid AND e.kind = v.kind AND e.value = v.value
+         ON CONFLICT ("entityId", "importId") DO NOTHING`,
+        caseId,
+      );
+    },
+    { timeout: 10 * 60_000, maxWait: 60_000 },
+  );
+}
+
+/**
+ * Runs the rules for each organisation of the case over what it may see, and replaces its
+ * proposals. A pair the organisation already decided (accepted or rejected) is not proposed again.
+ */
+export async function refreshProposals(caseId: string): Promise<void> {
+  const db = getDb();
+  const kase = await db.case.findUnique({
+    where: { id: caseId },
+    select: { ownerOrgId: true, sharedWith: { select: { orgId: true } } },
+  });
+  if (!kase) return;
+  const settings = await linkageSettings(caseId);
+  for (const orgId of [kase.ownerOrgId, ...kase.sharedWith.map((s) => s.orgId)]) {
+    const proposals = await proposeLinks(await linkageViewer(orgId, caseId), settings);
+    await db.$transaction(
+      async (tx) => {
+        const decided = await tx.linkDecision.findMany({
+          where: { caseId, orgId },
+          select: { rule: true, pairKey: true },
+        });
+        const done = new Set(decided.map((d) => `${d.rule}\0${d.pairKey}`));
+        const fresh = proposals.filter((p) => !done.has(`${p.rule}\0${p.pairKey}`));
+        await tx.linkProposal.deleteMany({ where: { caseId, viewerOrgId: orgId } });
+        // One statement for the whole set: a large case proposes hundreds of thousands.
+        for (let i = 0; i < fresh.length; i += 20_000) {
+          const batch = fresh.slice(i, i + 20_000);
+          await tx.$executeRaw`
+            INSERT INTO "LinkProposal" (id, "caseId", "viewerOrgId", rule, kind, "fromId", "toId", "pairKey", confidence,
+              params, contributions, rationale, "firstSeen", "lastSeen", support, "supportRows")
+            SELECT gen_random_uuid(), ${caseId}::uuid, ${orgId}::uuid, x.rule, x.kind::"LinkKind", x.f::uuid, x.t::uuid, x.k,
+                   x.c, x.p::jsonb, x.cn::jsonb, x.r, x.fs, x.ls, x.s::jsonb, x.sr
+            FROM unnest(${batch.map((p) => p.rule)}::text[], ${batch.map((p) => p.kind)}::text[],
+                        ${batch.map((p) => p.fromId)}::text[], ${batch.map((p) => p.toId)}::text[],
+                        ${batch.map((p) => p.pairKey)}::text[], ${batch.map((p) => p.confidence)}::int[],
+                        ${batch.map((p) => JSON.stringify(p.params))}::text[],
+                        ${batch.map((p) => JSON.stringify(p.contributions))}::text[],
+                        ${batch.map((p) => p.rationale)}::text[], ${batch.map((p) => p.firstSeen)}::timestamp[],
+                        ${batch.map((p) => p.lastSeen)}::timestamp[], ${batch.map((p) => JSON.stringify(p.support))}::text[],
+                        ${batch.map((p) => Math.round(p.supportRows))}::bigint[])
+              AS x(rule, kind, f, t, k, c, p, cn, r, fs, ls, s, sr)
+            ON CONFLICT ("caseId", "viewerOrgId", rule, "pairKey") DO NOTHING`;
+        }
+      },
+      { timeout: 10 * 60_000, maxWait: 60_000 },
+    );
+  }
+}
+
+/**
+ * Everything the case's usage imports feed, computed again after a load, a deletion or a change
+ * of settings: the signals, then the entities, then the proposals (which read the signals).
+ */
+export async function refreshUsageAnalysis(caseId: string): Promise<void> {
+  await refreshSignals(caseId);
+  await materialiseUsageEntities(caseId);
+  await refreshProposals(caseId);
+}

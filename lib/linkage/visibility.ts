@@ -1,0 +1,45 @@
+import "server-only";
+import { Prisma } from "@/lib/db";
+import { visibleItemSql } from "@/lib/auth/visibility";
+import { usageImportIdsFor } from "@/lib/usage/signal-store";
+
+// Who sees which entities and links: one rule, in SQL, used by every linkage read.
+// - An entity exists for an organisation when one of its mentions does: a mention from a usage
+//   import where that import is seen (usageImportIdsFor: where its evidence item is seen), a
+//   mention typed by a person where that item is seen (visibleItemSql).
+// - A link is seen when it is an item the organisation may see, both its ends exist for it, and
+//   nothing it rests on is hidden from it: a link whose support includes another organisation's
+//   owner-only import or evidence is invisible to it, provenance and all.
+
+/** Whose view: the organisation and the usage imports it may see, loaded once per request. */
+export type TLinkageViewer = { orgId: string; caseId: string; importIds: string[] };
+
+export async function linkageViewer(orgId: string, caseId: string): Promise<TLinkageViewer> {
+  return { orgId, caseId, importIds: await usageImportIdsFor(orgId, caseId) };
+}
+
+const alias = (name: string) => {
+  if (!/^[a-z_][a-z0-9_]*$/i.test(name)) throw new Error(`Not a table alias: ${name}`);
+  return Prisma.raw(`"${name}"`);
+};
+
+/** Entity `e` (an "Entity" row alias) exists for the viewer. */
+export function entityVisibleSql(viewer: TLinkageViewer, e: string): Prisma.Sql {
+  return Prisma.sql`EXISTS (
+    SELECT 1 FROM "EntityMention" vm WHERE vm."entityId" = ${alias(e)}.id AND (
+      CASE WHEN vm."importId" IS NULL THEN ${visibleItemSql(viewer, "vm")}
+           ELSE vm."importId" = ANY(${viewer.importIds}::uuid[]) END))`;
+}
+
+/** Link `l` (an "EntityLink" row alias) is seen by the viewer. */
+export function linkVisibleSql(viewer: TLinkageViewer, l: string): Prisma.Sql {
+  const link = alias(l);
+  return Prisma.sql`(${visibleItemSql(viewer, l)}
+    AND EXISTS (SELECT 1 FROM "Entity" vf WHERE vf.id = ${link}."fromId" AND ${entityVisibleSql(viewer, "vf")})
+    AND EXISTS (SELECT 1 FROM "Entity" vt WHERE vt.id = ${link}."toId" AND ${entityVisibleSql(viewer, "vt")})
+    AND NOT EXISTS (
+      SELECT 1 FROM "LinkSupport" vs LEFT JOIN "Evidence" ve ON ve.id = vs."evidenceId"
+      WHERE vs."linkId" = ${link}.id AND (
+        (vs."importId" IS NOT NULL AND NOT vs."importId" = ANY(${viewer.importIds}::uuid[]))
+        OR (vs."evidenceId" IS NOT NULL AND (ve.id IS NULL OR ve."deletedAt" IS NOT NULL OR NOT ${visibleItemSql(viewer, "ve")})))))`;
+}
