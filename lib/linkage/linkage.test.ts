@@ -14,6 +14,7 @@ import {
 } from "@/lib/linkage/mutations";
 import { findPath, getCluster, getEntity, getLink, getLinkageOverview, listEntities } from "@/lib/linkage/queries";
 import { refreshProposals } from "@/lib/linkage/store";
+import { exportClusterStix } from "@/lib/linkage/stix";
 import { createJointCase } from "@/tests/helpers/factories";
 import { GATEWAY_HEADER, NAT_ADDRESS, pairScores, syntheticLinkageLog } from "@/tests/helpers/linkage-data";
 import { importUsageFile } from "@/tests/helpers/usage-import";
@@ -126,12 +127,12 @@ describe("account linkage", () => {
       confidence: 60,
       rationale: "Signup email of the account",
     });
-    await mergeEntities(w.lead, w.caseId, { sourceId: c.id, targetId: a.id });
+    await mergeEntities(w.lead, w.caseId, { sourceId: c.id, target: "jdoe@gmail.com" });
     const merged = await getEntity(w.lead, w.caseId, a.id);
     expect(merged.aliases.map((x) => x.value)).toEqual(["j.doe@outlook.com"]);
     expect(merged.links.map((l) => l.id)).toEqual([link.id]); // the alias's link is the entity's
-    await expect(mergeEntities(w.lead, w.caseId, { sourceId: a.id, targetId: c.id })).rejects.toThrow(ConflictError);
-    await expect(mergeEntities(w.lead, w.caseId, { sourceId: acct.id, targetId: a.id })).rejects.toThrow(/one kind/);
+    await expect(mergeEntities(w.lead, w.caseId, { sourceId: a.id, target: c.id })).rejects.toThrow(ConflictError);
+    await expect(mergeEntities(w.lead, w.caseId, { sourceId: acct.id, target: a.id })).rejects.toThrow(/one kind/);
     await unmergeEntity(w.lead, w.caseId, c.id);
     expect((await getEntity(w.lead, w.caseId, a.id)).aliases).toEqual([]);
 
@@ -264,5 +265,37 @@ describe("account linkage", () => {
       }),
     ).rejects.toMatchObject({ status: 400 });
     expect(await getDb().entityLink.count({ where: { caseId: w.caseId } })).toBe(0);
+  });
+
+  it("exports a cluster as a STIX 2.1 bundle with deterministic observables and confident relationships", async () => {
+    const w = await createJointCase();
+    await importUsageFile(w.lead, w.caseId, syntheticCsv({ ...OPTIONS, accounts: 20, clusters: 1 }).csv);
+    await acceptProposalsAbove(w.lead, w.caseId, { minConfidence: 50 });
+    const cluster = (await getLinkageOverview(w.partnerLead, w.caseId)).clusters[0]!;
+    const { bundle } = await exportClusterStix(w.partnerLead, w.caseId, cluster.id);
+    expect(bundle.type).toBe("bundle");
+    expect(bundle.id).toMatch(/^bundle--[0-9a-f-]{36}$/);
+    const ids = new Set(bundle.objects.map((o) => o.id));
+    for (const o of bundle.objects) {
+      expect(o.spec_version).toBe("2.1");
+      expect(o.id.startsWith(`${o.type}--`)).toBe(true);
+    }
+    const accounts = bundle.objects.filter((o) => o.type === "user-account");
+    expect(accounts.map((o) => o.user_id).sort()).toEqual(
+      Array.from({ length: OPTIONS.clusterSize }, (_, i) => `acct_${String(i).padStart(6, "0")}`),
+    );
+    // SCO ids are STIX's UUIDv5 over the identifying properties: the same in every export.
+    const again = await exportClusterStix(w.lead, w.caseId, cluster.id);
+    expect(again.bundle.objects.find((o) => o.user_id === "acct_000000")!.id).toBe(
+      accounts.find((o) => o.user_id === "acct_000000")!.id,
+    );
+    const relationships = bundle.objects.filter((o) => o.type === "relationship");
+    expect(relationships.length).toBeGreaterThanOrEqual(OPTIONS.clusterSize - 1);
+    for (const r of relationships) {
+      expect(ids.has(r.source_ref as string) && ids.has(r.target_ref as string)).toBe(true);
+      expect(r.confidence).toBeGreaterThanOrEqual(50);
+      expect(r.relationship_type).toBe("related-to");
+    }
+    await expect(exportClusterStix(w.outsider, w.caseId, cluster.id)).rejects.toThrow(NotFoundError);
   });
 });

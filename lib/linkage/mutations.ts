@@ -34,6 +34,20 @@ async function visibleEntity(viewer: TLinkageViewer, id: unknown, tx: Tx | Retur
   return row;
 }
 
+/** An entity named by id, or by its value in a kind (normalised as when it was added). */
+async function entityIdOf(tx: Tx, caseId: string, kind: TEntityKind, text: string): Promise<string> {
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) return text;
+  const n = normaliseEntity(kind, text, serverRedactor());
+  if ("error" in n) throw new ValidationError(n.error, { target: [n.error] });
+  const found = await tx.entity.findUnique({
+    where: { caseId_kind_value: { caseId, kind, value: n.value } },
+    select: { id: true },
+  });
+  if (!found)
+    throw new NotFoundError(`No ${kind.toLowerCase().replace("_", " ")} "${text.slice(0, 80)}" in this case.`);
+  return found.id;
+}
+
 /** Adds (or finds) an entity by hand: the value normalised, the spelling kept on the mention. */
 export async function createEntity(actor: TActor, caseId: unknown, input: unknown): Promise<{ id: string }> {
   const { case: c } = await requireCaseAccess(actor, caseId, "linkage.review");
@@ -443,11 +457,13 @@ export async function rejectProposal(actor: TActor, caseId: unknown, proposalId:
  */
 export async function mergeEntities(actor: TActor, caseId: unknown, input: unknown): Promise<void> {
   const { case: c } = await requireCaseAccess(actor, caseId, "linkage.review");
-  const { sourceId, targetId } = parseInput(ZMerge, input);
+  const { sourceId, target: targetText } = parseInput(ZMerge, input);
   const viewer = await linkageViewer(actor.orgId, c.id);
   await getDb().$transaction(async (tx) => {
     const source = await visibleEntity(viewer, sourceId, tx);
-    const target = await visibleEntity(viewer, targetId, tx);
+    const target = await visibleEntity(viewer, await entityIdOf(tx, c.id, source.kind, targetText), tx);
+    if (target.id === source.id)
+      throw new ValidationError("An entity cannot be merged into itself.", { target: ["Choose another entity."] });
     if (source.kind !== target.kind)
       throw new ValidationError(`Only entities of one kind merge (${source.kind} and ${target.kind}).`);
     if (source.mergedIntoId) throw new ConflictError("This entity is already merged; undo that merge first.");

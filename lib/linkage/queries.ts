@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { parseId, requireCaseAccess } from "@/lib/auth/guards";
 import { canOnCase } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
-import { visibleItemSql } from "@/lib/auth/visibility";
+import { visibleItemSql, visibleItemWhere } from "@/lib/auth/visibility";
 import { NotFoundError } from "@/lib/errors";
 import {
   clusterTotals,
@@ -255,6 +255,8 @@ export type TEntityView = {
   events: { id: string; title: string; occurredAt: Date }[];
   usage: TClusterTotals | null;
   cluster: { id: string; name: string | null; accounts: number } | null;
+  /** Evidence the reader may cite for a new link (when they may add links). */
+  evidence: { id: string; title: string }[];
   can: { review: boolean };
 };
 
@@ -312,6 +314,14 @@ export async function getEntity(actor: TActor, caseId: unknown, entityId: unknow
     events,
     usage: entity.kind === "ACCOUNT" ? await clusterTotals(viewer, group) : null,
     cluster: cluster ? { id: cluster.id, name: clusterName, accounts: cluster.accounts } : null,
+    evidence: canOnCase(actor, "linkage.review", facts)
+      ? await db.evidence.findMany({
+          where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },
+          orderBy: { createdAt: "desc" },
+          take: 200,
+          select: { id: true, title: true },
+        })
+      : [],
     can: { review: canOnCase(actor, "linkage.review", facts) },
   };
 }

@@ -39,9 +39,8 @@ export const ZAcceptAbove = z.object({
   rule: z.string().max(100).optional(),
 });
 
-export const ZMerge = z
-  .object({ sourceId: ZId, targetId: ZId })
-  .refine((m) => m.sourceId !== m.targetId, { message: "An entity cannot be merged into itself.", path: ["targetId"] });
+/** The target: an entity id, or the value of an entity of the source's kind. */
+export const ZMerge = z.object({ sourceId: ZId, target: text(512).min(1, "Name the entity to merge into.") });
 
 export const ZClusterName = z.object({ anchorId: ZId, name: text(120).min(1, "Enter a name.") });
 
