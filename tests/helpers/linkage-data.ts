@@ -12,6 +12,8 @@ export type TSyntheticOptions = {
   accounts: number; // in all, including the planted ones
   clusters: number;
   clusterSize: number;
+  /** One more planted cluster of this many accounts, after the others (for the graph's scale). */
+  giantCluster?: number;
   rowsPerAccount: number;
   hours: number;
   seed: number;
@@ -35,14 +37,19 @@ const pad = (n: number) => String(n).padStart(6, "0");
 
 export function syntheticLinkageLog(o: TSyntheticOptions): TSynthetic {
   const truth = new Map<string, number>();
+  // Each planted account's cluster, its place in it and the cluster's size.
+  const place = new Map<number, { cluster: number; k: number; size: number }>();
   for (let c = 0; c < o.clusters; c++)
-    for (let k = 0; k < o.clusterSize; k++) truth.set(`acct_${pad(c * o.clusterSize + k)}`, c);
+    for (let k = 0; k < o.clusterSize; k++) place.set(c * o.clusterSize + k, { cluster: c, k, size: o.clusterSize });
+  const giantStart = o.clusters * o.clusterSize;
+  for (let k = 0; k < (o.giantCluster ?? 0); k++)
+    place.set(giantStart + k, { cluster: o.clusters, k, size: o.giantCluster! });
+  for (const [a, p] of place) truth.set(`acct_${pad(a)}`, p.cluster);
   const lines = function* () {
     const random = seededRandom(o.seed);
     for (let a = 0; a < o.accounts; a++) {
       const id = `acct_${pad(a)}`;
-      const cluster = truth.get(id);
-      const k = a % o.clusterSize;
+      const { cluster, k, size } = place.get(a) ?? { cluster: undefined, k: 0, size: 0 };
       // Each account's own values; a planted member shares one with the next member, by the
       // cluster's kind of tie, and the first and last of a cluster share a second kind.
       let payment = `pm_${pad(a)}`;
@@ -58,7 +65,7 @@ export function syntheticLinkageLog(o: TSyntheticOptions): TSynthetic {
         if (tie === "org") org = `org_c${cluster}_${pairWith}`;
         if (tie === "key") key = `key_c${cluster}_${pairWith}`;
         const second = TIES[(cluster + 1) % TIES.length]!;
-        if (chainWith >= 0 && chainWith < o.clusterSize - 1) {
+        if (chainWith >= 0 && chainWith < size - 1) {
           const shared = `c${cluster}_${chainWith}_b`;
           if (second === "payment") payment = `pm_${shared}`;
           if (second === "device") device = `dev_${shared}`;
