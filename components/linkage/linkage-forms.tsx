@@ -389,3 +389,41 @@ export function PathForm({ from, to }: { from: string; to: string }) {
     </form>
   );
 }
+
+export function LinkEventForm({
+  action,
+  events,
+}: {
+  action: TFormAction;
+  events: { id: string; title: string; occurredAt: Date }[];
+}) {
+  const { state, pending, formRef, onSubmit, refused } = useActionForm(action);
+  if (!events.length) return null;
+  return (
+    <form
+      ref={formRef}
+      onSubmit={onSubmit}
+      aria-label="Link a timeline event"
+      className="mt-4 flex flex-wrap items-end gap-3"
+    >
+      <Field name="eventId" label="Link a timeline event" state={state}>
+        {(p) => (
+          <select {...p} defaultValue={refused?.eventId ?? ""} required className={`${p.className} max-w-md`}>
+            <option value="" disabled>
+              Choose an event…
+            </option>
+            {events.map((e) => (
+              <option key={e.id} value={e.id}>
+                {new Date(e.occurredAt).toISOString().slice(0, 16).replace("T", " ")} · {e.title.slice(0, 80)}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <SubmitButton pending={pending} pendingText="Linking…" variant="secondary">
+        Link event
+      </SubmitButton>
+      <FormMessage state={state} />
+    </form>
+  );
+}

@@ -82,6 +82,16 @@ export function TimelineFilters({
           placeholder="title, description, source"
         />
       </label>
+      {filters.entity && (
+        <p className="col-span-2 text-slate-700">
+          <input type="hidden" name="entity" value={filters.entity} />
+          Only events linked to{" "}
+          <a href={`linkages/entities/${filters.entity}`} className="text-brand-700 underline">
+            one entity
+          </a>
+          .
+        </p>
+      )}
       {filters.from && <input type="hidden" name="from" value={filters.from.toISOString()} />}
       {filters.to && <input type="hidden" name="to" value={filters.to.toISOString()} />}
       <div className="col-span-2 flex items-center gap-3">

@@ -7,6 +7,7 @@ import {
   createEntity,
   createLink,
   importEntitiesCsv,
+  linkTimelineEvent,
   mergeEntities,
   rejectProposal,
   reviseLink,
@@ -15,6 +16,9 @@ import {
 import { findPath, getCluster, getEntity, getLink, getLinkageOverview, listEntities } from "@/lib/linkage/queries";
 import { refreshProposals } from "@/lib/linkage/store";
 import { exportClusterStix } from "@/lib/linkage/stix";
+import { createTimelineEvent } from "@/lib/timeline/mutations";
+import { listTimelineEvents } from "@/lib/timeline/queries";
+import { ZTimelineFilters } from "@/lib/timeline/schemas";
 import { createJointCase } from "@/tests/helpers/factories";
 import { GATEWAY_HEADER, NAT_ADDRESS, pairScores, syntheticLinkageLog } from "@/tests/helpers/linkage-data";
 import { importUsageFile } from "@/tests/helpers/usage-import";
@@ -297,5 +301,38 @@ describe("account linkage", () => {
       expect(r.relationship_type).toBe("related-to");
     }
     await expect(exportClusterStix(w.outsider, w.caseId, cluster.id)).rejects.toThrow(NotFoundError);
+  });
+
+  it("ties timeline events to entities: the timeline's linked-entity filter, merges included", async () => {
+    const w = await createJointCase();
+    const acct = await createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value: "acct_7" });
+    const alias = await createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value: "acct_7_old" });
+    const event = (title: string, visibility = "ALL_CASE_ORGS") =>
+      createTimelineEvent(w.lead, w.caseId, {
+        occurredAt: "2026-10-01T10:00:00Z",
+        timeZone: "UTC",
+        title,
+        category: "API_ACCESS",
+        visibility,
+      });
+    const [first, second, private_] = [
+      await event("First"),
+      await event("Second"),
+      await event("Ours", "OWNER_ORG_ONLY"),
+    ];
+    await event("Unrelated");
+    await linkTimelineEvent(w.lead, w.caseId, acct.id, first.id);
+    await linkTimelineEvent(w.lead, w.caseId, alias.id, second.id);
+    await linkTimelineEvent(w.lead, w.caseId, acct.id, private_.id);
+    await mergeEntities(w.lead, w.caseId, { sourceId: alias.id, target: acct.id });
+    const titles = async (actor: typeof w.lead) =>
+      (await listTimelineEvents(actor, w.caseId, ZTimelineFilters.parse({ entity: acct.id }), {})).items.map(
+        (e) => e.title,
+      );
+    expect((await titles(w.lead)).sort()).toEqual(["First", "Ours", "Second"]);
+    expect((await titles(w.partnerLead)).sort()).toEqual(["First", "Second"]);
+    // The partner cannot tie the owner's private event, nor anything as a viewer.
+    await expect(linkTimelineEvent(w.partnerLead, w.caseId, acct.id, private_.id)).rejects.toThrow(NotFoundError);
+    await expect(linkTimelineEvent(w.viewer, w.caseId, acct.id, first.id)).rejects.toMatchObject({ status: 403 });
   });
 });

@@ -545,6 +545,41 @@ export async function nameCluster(actor: TActor, caseId: unknown, input: unknown
   });
 }
 
+/** Ties a timeline event the actor sees to an entity it sees (the timeline's entity filter). */
+export async function linkTimelineEvent(
+  actor: TActor,
+  caseId: unknown,
+  entityId: unknown,
+  eventId: unknown,
+): Promise<void> {
+  const { case: c } = await requireCaseAccess(actor, caseId, "linkage.review");
+  const viewer = await linkageViewer(actor.orgId, c.id);
+  const entity = await visibleEntity(viewer, entityId);
+  const event = await getDb().timelineEvent.findFirst({
+    where: { id: parseId(eventId), caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },
+    select: { id: true, visibility: true, orgId: true },
+  });
+  if (!event) throw new NotFoundError("No such timeline event in this case.");
+  await getDb().$transaction(async (tx) => {
+    await tx.timelineEventEntity.createMany({
+      data: [{ eventId: event.id, entityId: entity.id }],
+      skipDuplicates: true,
+    });
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "linkage.event_linked",
+        targetType: "timeline_event",
+        targetId: event.id,
+        caseId: c.id,
+        scope: orgScope(actor),
+        details: { entity: entity.value, kind: entity.kind },
+      },
+      tx,
+    );
+  });
+}
+
 /** A lead sets the case's linkage settings; the proposals are computed again. */
 export async function updateLinkageSettings(actor: TActor, caseId: unknown, input: unknown): Promise<void> {
   const { case: c } = await requireCaseAccess(actor, caseId, "linkage.configure");

@@ -255,8 +255,9 @@ export type TEntityView = {
   events: { id: string; title: string; occurredAt: Date }[];
   usage: TClusterTotals | null;
   cluster: { id: string; name: string | null; accounts: number } | null;
-  /** Evidence the reader may cite for a new link (when they may add links). */
+  /** Evidence the reader may cite for a new link, and events it may tie (when it may add links). */
   evidence: { id: string; title: string }[];
+  eventChoices: { id: string; title: string; occurredAt: Date }[];
   can: { review: boolean };
 };
 
@@ -320,6 +321,14 @@ export async function getEntity(actor: TActor, caseId: unknown, entityId: unknow
           orderBy: { createdAt: "desc" },
           take: 200,
           select: { id: true, title: true },
+        })
+      : [],
+    eventChoices: canOnCase(actor, "linkage.review", facts)
+      ? await db.timelineEvent.findMany({
+          where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },
+          orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
+          take: 200,
+          select: { id: true, title: true, occurredAt: true },
         })
       : [],
     can: { review: canOnCase(actor, "linkage.review", facts) },

@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "@/lib/db";
-import { usageValueSql } from "@/lib/linkage/normalise";
+import { normaliseEntity, usageValueSql } from "@/lib/linkage/normalise";
 import { proposeLinks } from "@/lib/linkage/rules";
 import { ZLinkageSettings, type TLinkageSettings } from "@/lib/linkage/settings";
 import { linkageViewer } from "@/lib/linkage/visibility";
@@ -127,4 +127,20 @@ export async function refreshUsageAnalysis(caseId: string): Promise<void> {
   await refreshSignals(caseId);
   await materialiseUsageEntities(caseId);
   await refreshProposals(caseId);
+}
+
+/** Ties an event to the account entities it is about (a usage signal turned into an event). */
+export async function linkEventToAccounts(caseId: string, eventId: string, accounts: string[]): Promise<void> {
+  const values = accounts.flatMap((a) => {
+    const n = normaliseEntity("ACCOUNT", a, (secret) => secret);
+    return "value" in n ? [n.value] : [];
+  });
+  const entities = await getDb().entity.findMany({
+    where: { caseId, kind: "ACCOUNT", value: { in: values } },
+    select: { id: true },
+  });
+  await getDb().timelineEventEntity.createMany({
+    data: entities.map((e) => ({ eventId, entityId: e.id })),
+    skipDuplicates: true,
+  });
 }

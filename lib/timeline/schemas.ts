@@ -132,6 +132,8 @@ export const ZTimelineFilters = z.object({
   confidence: z.enum(CONFIDENCES).optional().catch(undefined),
   source: queryText("The source", 500),
   orgId: z.string().uuid().optional().catch(undefined),
+  /** Events linked to this entity (or to one merged into it). */
+  entity: z.string().uuid().optional().catch(undefined),
   q: queryText("The search", 200),
   from: ZQueryDate,
   to: ZQueryDate,

@@ -24,6 +24,9 @@ export function timelineWhere(actor: TActor, caseId: string, f: TTimelineFilters
   if (f.confidence) parts.push(Prisma.sql`e.confidence::text = ${f.confidence}`);
   if (f.source) parts.push(Prisma.sql`e.source = ${f.source}`);
   if (f.orgId) parts.push(Prisma.sql`e."orgId" = ${f.orgId}::uuid`);
+  if (f.entity)
+    parts.push(Prisma.sql`EXISTS (SELECT 1 FROM "TimelineEventEntity" te JOIN "Entity" en ON en.id = te."entityId"
+      WHERE te."eventId" = e.id AND (en.id = ${f.entity}::uuid OR en."mergedIntoId" = ${f.entity}::uuid))`);
   if (f.from) parts.push(Prisma.sql`e."occurredAt" >= ${ts(f.from)}`);
   if (f.to) parts.push(Prisma.sql`e."occurredAt" < ${ts(f.to)}`);
   if (f.q) {

@@ -7,7 +7,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { createTimelineEvent } from "@/lib/timeline/mutations";
 import { ZSignalSettings } from "@/lib/usage/signals-schema";
-import { refreshUsageAnalysis } from "@/lib/linkage/store";
+import { linkEventToAccounts, refreshUsageAnalysis } from "@/lib/linkage/store";
 import { parseInput } from "@/lib/validation";
 
 const CATEGORY: Record<string, "EXTRACTION" | "RATE_LIMITING" | "API_ACCESS"> = {
@@ -28,6 +28,7 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
       id: true,
       rule: true,
       subject: true,
+      accounts: true,
       summary: true,
       periodStart: true,
       periodEnd: true,
@@ -60,6 +61,7 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
     evidenceIds: evidence.map((e) => e.id),
   });
   await getDb().usageSignal.update({ where: { id: signal.id }, data: { timelineEventId: event.id } });
+  await linkEventToAccounts(c.id, event.id, signal.accounts);
   return event;
 }
 

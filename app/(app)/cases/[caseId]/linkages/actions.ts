@@ -11,6 +11,7 @@ import {
   createEntity,
   createLink,
   importEntitiesCsv,
+  linkTimelineEvent,
   mergeEntities,
   nameCluster,
   rejectProposal,
@@ -145,5 +146,13 @@ export async function updateLinkageSettingsAction(
     });
     refresh(caseId);
     return { ok: true, message: "Settings saved; the rules ran again." };
+  });
+}
+
+export async function linkEventAction(caseId: string, entityId: string, _s: TActionState, form: FormData) {
+  return runAction(async () => {
+    await linkTimelineEvent(await requireUser(), caseId, entityId, form.get("eventId"));
+    refresh(caseId);
+    return { ok: true, message: "Linked: the event now shows under this entity's filter." };
   });
 }

@@ -91,5 +91,5 @@ export default async function TimelinePage({ params, searchParams }: Props) {
 }
 
 function isFiltered(f: TTimelineFilters) {
-  return f.category.length > 0 || Boolean(f.confidence || f.source || f.orgId || f.q || f.from || f.to);
+  return f.category.length > 0 || Boolean(f.confidence || f.source || f.orgId || f.entity || f.q || f.from || f.to);
 }

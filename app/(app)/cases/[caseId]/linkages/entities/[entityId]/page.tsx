@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionButton } from "@/components/usage/usage-forms";
-import { LinkForm, MergeForm } from "@/components/linkage/linkage-forms";
+import { LinkEventForm, LinkForm, MergeForm } from "@/components/linkage/linkage-forms";
 import { ConfidenceBadge, ENTITY_KIND_LABELS, LINK_KIND_LABELS, provenanceLabel } from "@/components/linkage/labels";
 import { DataTable } from "@/components/ui/data-table";
 import { Panel } from "@/components/ui/panel";
 import { getEntity } from "@/lib/linkage/queries";
 import { orNotFound, requirePageUser } from "@/lib/page";
-import { createLinkAction, mergeEntityAction, unmergeEntityAction } from "../../actions";
+import { createLinkAction, linkEventAction, mergeEntityAction, unmergeEntityAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Entity" };
 
@@ -158,12 +158,15 @@ export default async function EntityPage({ params }: Props) {
               {view.events.map((e) => (
                 <li key={e.id}>
                   <span className="text-xs text-slate-500">{at(e.occurredAt)}</span>{" "}
-                  <Link href={`/cases/${caseId}/timeline/${e.id}`} className="hover:underline">
+                  <Link href={`/cases/${caseId}/timeline?entity=${entity.id}`} className="hover:underline">
                     {e.title}
                   </Link>
                 </li>
               ))}
             </ul>
+          )}
+          {view.can.review && (
+            <LinkEventForm action={linkEventAction.bind(null, caseId, entity.id)} events={view.eventChoices} />
           )}
         </Panel>
       </div>
