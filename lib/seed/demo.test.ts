@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { DEMO_ACCOUNTS, seedDemoData } from "@/lib/seed/demo";
+import { getLinkageOverview } from "@/lib/linkage/queries";
 
 describe("seedDemoData", () => {
   it("creates two organisations, a user per role in each, and the demo case, once", async () => {
@@ -38,5 +39,16 @@ describe("seedDemoData", () => {
     });
     expect(evasion.accounts).toEqual(["acct_A1", "acct_A2", "acct_A3", "acct_A4", "acct_A5", "acct_A6"]);
     expect(await getDb().timelineEvent.count({ where: { caseId: demo.id } })).toBeGreaterThanOrEqual(4);
+    // A named cluster on the graph, for both organisations' investigators.
+    for (const email of ["investigator@microsoft.demo", "investigator@openai.demo"]) {
+      const u = await getDb().user.findUniqueOrThrow({ where: { email }, include: { org: true } });
+      const actor = { id: u.id, email, name: u.name, role: u.role, orgId: u.orgId, orgName: u.org.name };
+      const linkage = await getLinkageOverview(actor, demo.id);
+      const named = linkage.clusters.find((c) => c.name === "Subject cluster A");
+      expect(named?.accounts).toBe(6);
+      expect(named?.totals.requests).toBeGreaterThan(10_000);
+      expect(linkage.proposalCount).toBeGreaterThan(0); // the office accounts' organisation id, to review
+    }
+    expect(await getDb().timelineEventEntity.count()).toBeGreaterThanOrEqual(6);
   }, 120_000);
 });

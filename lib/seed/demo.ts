@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db";
 import { hashPassword } from "@/lib/auth/password";
 import { nextCaseNumber } from "@/lib/cases/numbers";
 import { recordAudit } from "@/lib/audit/record";
+import { seedDemoLinkage } from "@/lib/seed/demo-linkage";
 import { seedDemoUsage } from "@/lib/seed/demo-usage";
 import type { CaseRole, GlobalRole } from "@/lib/generated/prisma/enums";
 
@@ -105,11 +106,13 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
     );
     return created.id;
   });
-  const lead = await db.user.findUniqueOrThrow({ where: { id: leadId }, include: { org: true } });
-  await seedDemoUsage(
-    { id: lead.id, email: lead.email, name: lead.name, role: lead.role, orgId: lead.orgId, orgName: lead.org.name },
-    caseId,
-  );
+  const actorOf = async (email: string) => {
+    const u = await db.user.findUniqueOrThrow({ where: { email }, include: { org: true } });
+    return { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId, orgName: u.org.name };
+  };
+  const lead = await actorOf(DEMO_CASE.members[0]!.email);
+  await seedDemoUsage(lead, caseId);
+  await seedDemoLinkage([lead, await actorOf("investigator@openai.demo")], caseId);
   return { created: true };
 }
 
