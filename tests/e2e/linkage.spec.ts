@@ -1,0 +1,100 @@
+import { randomBytes } from "node:crypto";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { DEMO_CASE_TITLE, signInAs } from "./helpers";
+
+async function openCase(browser: Browser, email: string): Promise<{ page: Page; caseUrl: string }> {
+  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  await signInAs(page, email);
+  await page.getByRole("link", { name: DEMO_CASE_TITLE }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(DEMO_CASE_TITLE);
+  return { page, caseUrl: page.url() };
+}
+
+test("import usage, review the proposals it makes, and see the new cluster", async ({ browser }) => {
+  const { page, caseUrl } = await openCase(browser, "investigator@microsoft.demo");
+  const tag = randomBytes(3).toString("hex");
+  const csv = [
+    "time,account_id,api_key_id,client_ip,model,input_tokens,output_tokens,status_code,payment_fingerprint",
+    `2026-11-05T10:00:00Z,acct_${tag}_1,key_${tag}_1,192.0.2.10,gpt-4o,100,2000,200,pf_${tag}`,
+    `2026-11-05T10:05:00Z,acct_${tag}_2,key_${tag}_2,192.0.2.11,gpt-4o,100,2000,200,pf_${tag}`,
+  ].join("\n");
+  await page.goto(`${caseUrl}/evidence`);
+  await page
+    .getByLabel("Files")
+    .setInputFiles([{ name: `linkage-${tag}.csv`, mimeType: "text/csv", buffer: Buffer.from(csv) }]);
+  await page.getByRole("button", { name: "Upload 1 file" }).click();
+  await expect(page.getByRole("list", { name: "Files to upload" }).getByText("Done")).toHaveCount(1, {
+    timeout: 30_000,
+  });
+  await page.goto(`${caseUrl}/usage`);
+  const start = page.getByRole("form", { name: "Import API usage" });
+  const select = start.getByLabel("Evidence file");
+  await select.selectOption(
+    (await select
+      .locator("option", { hasText: `linkage-${tag}.csv` })
+      .first()
+      .getAttribute("value"))!,
+  );
+  await start.getByRole("button", { name: "Import as API usage" }).click();
+  await page.getByRole("form", { name: "Map columns" }).getByRole("button", { name: "Validate and stage" }).click();
+  await page.getByRole("button", { name: "Load 2 rows" }).click({ timeout: 30_000 });
+  await expect(page.getByText("Loaded 2 rows.")).toBeVisible({ timeout: 30_000 });
+
+  // The rules run just after the load (signals first): the proposals follow within seconds.
+  const proposals = page.getByRole("region", { name: /Proposals to review/ });
+  await expect(async () => {
+    await page.goto(`${caseUrl}/linkages`);
+    await expect(proposals.getByRole("form", { name: `Accept acct_${tag}_1 to pf_${tag}` })).toBeVisible({
+      timeout: 1_000,
+    });
+  }).toPass({ timeout: 30_000 });
+  for (const n of [1, 2]) {
+    const accept = proposals.getByRole("form", { name: `Accept acct_${tag}_${n} to pf_${tag}` });
+    await accept.getByRole("button", { name: "Accept" }).click();
+    await expect(accept.getByText("Accepted: now a link.")).toBeVisible();
+  }
+  await page.reload();
+  const clusters = page.getByRole("region", { name: /Clusters/ });
+  await expect(clusters.getByRole("link", { name: `Cluster of acct_${tag}_1` })).toBeVisible();
+
+  // Rejecting is remembered: the office accounts' organisation-id proposal goes and stays gone.
+  const office = proposals.getByRole("form", { name: /^Reject acct_office_1 to / });
+  await office.getByRole("button", { name: "Reject" }).click();
+  await expect(office.getByText("Rejected: it will not be proposed again.")).toBeVisible();
+});
+
+test("the named cluster's graph draws, a path shows the evidence of each hop, the picture exports", async ({
+  browser,
+}) => {
+  const { page } = await openCase(browser, "investigator@openai.demo");
+  await page.getByRole("link", { name: "Linkages", exact: true }).click();
+
+  // How is acct_A1 linked to acct_A6? Through what they share, hop by hop, with the evidence.
+  await page.getByLabel("From").fill("acct_A1");
+  await page.getByLabel("To").fill("ACCT_A6");
+  await page.getByRole("button", { name: "Find path" }).click();
+  const path = page.getByRole("list", { name: "Path from acct_a1 to acct_a6" });
+  await expect(path.getByRole("listitem")).toHaveCount(2);
+  await expect(path.getByRole("link", { name: "Gateway request log, Nov 2–4 (synthetic)" }).first()).toBeVisible();
+  await path.getByRole("link", { name: "Why do we believe this?" }).first().click();
+  await expect(page.getByRole("region", { name: "Why do we believe this?" })).toContainText(/seen on 6 accounts/);
+  await page.goBack();
+
+  await page.getByRole("link", { name: "Subject cluster A" }).click();
+  await expect(page.getByRole("heading", { name: "Subject cluster A" })).toBeVisible();
+  await expect(page.locator('[data-rendered="true"]')).toBeVisible({ timeout: 30_000 });
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: /PNG/ }).click();
+  expect((await download).suggestedFilename()).toMatch(/\.png$/);
+  const stix = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export as STIX 2.1" }).click();
+  expect((await stix).suggestedFilename()).toMatch(/\.stix\.json$/);
+});
+
+test("someone outside the case gets 404 on the linkage pages", async ({ browser }) => {
+  const { caseUrl } = await openCase(browser, "investigator@microsoft.demo");
+  const outsider = await (await browser.newContext()).newPage();
+  await signInAs(outsider, "executive@microsoft.demo");
+  expect((await outsider.goto(`${caseUrl}/linkages`))?.status()).toBe(404);
+  expect((await outsider.goto(`${caseUrl}/linkages/entities`))?.status()).toBe(404);
+});
