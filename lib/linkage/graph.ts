@@ -222,37 +222,47 @@ export type TClusterTotals = {
   orgIds: string[];
 };
 
-/** A cluster's usage totals over the imports the viewer sees (from the hourly rollups). */
+/**
+ * A cluster's usage totals over the imports the viewer sees: sums of its accounts' per-import
+ * usage (EntityUsage), and its distinct keys and organisation ids from the attribute rollup,
+ * looked up by the spellings each import used (its primary key's prefix).
+ */
 export async function clusterTotals(viewer: TLinkageViewer, accountIds: string[]): Promise<TClusterTotals> {
   const db = getDb();
-  const accounts = await db.entity.findMany({
-    where: { id: { in: accountIds }, kind: "ACCOUNT" },
-    select: { value: true },
-  });
-  const values = accounts.map((a) => a.value);
-  const account = Prisma.raw(usageValueSql("ACCOUNT", '"accountId"'));
   const [usage] = await db.$queryRaw<
-    { requests: number; tokens: number; limited: number; keys: number; first: Date | null; last: Date | null }[]
+    {
+      accounts: number;
+      requests: number;
+      tokens: number;
+      limited: number;
+      first: Date | null;
+      last: Date | null;
+      spellings: string[] | null;
+    }[]
   >`
-    SELECT coalesce(sum(requests), 0)::float8 AS requests, coalesce(sum("inputTokens" + "outputTokens"), 0)::float8 AS tokens,
-           coalesce(sum("rateLimited"), 0)::float8 AS limited, count(DISTINCT nullif("apiKeyId", ''))::int AS keys,
-           min(hour) AS first, max(hour) + interval '1 hour' AS last
-    FROM "UsageHourly"
-    WHERE "caseId" = ${viewer.caseId}::uuid AND "importId" = ANY(${viewer.importIds}::uuid[]) AND ${account} = ANY(${values})`;
-  const orgs = await db.$queryRaw<{ value: string }[]>`
-    SELECT DISTINCT ${Prisma.raw(usageValueSql("ORG_ID", "value"))} AS value FROM "UsageAttribute"
-    WHERE "caseId" = ${viewer.caseId}::uuid AND "importId" = ANY(${viewer.importIds}::uuid[]) AND kind = 'PROJECT'
-      AND ${account} = ANY(${values})
-    ORDER BY 1 LIMIT 50`;
+    SELECT count(DISTINCT "entityId")::int AS accounts, coalesce(sum(requests), 0)::float8 AS requests,
+           coalesce(sum(tokens), 0)::float8 AS tokens, coalesce(sum("rateLimited"), 0)::float8 AS limited,
+           min("firstSeen") AS first, max("lastSeen") AS last,
+           (SELECT array_agg(DISTINCT s) FROM "EntityUsage" u2, unnest(u2.spellings) s
+            WHERE u2."entityId" = ANY(${accountIds}::uuid[]) AND u2."importId" = ANY(${viewer.importIds}::uuid[])) AS spellings
+    FROM "EntityUsage"
+    WHERE "entityId" = ANY(${accountIds}::uuid[]) AND "importId" = ANY(${viewer.importIds}::uuid[])`;
+  const spellings = usage?.spellings ?? [];
+  const [attributes] = await db.$queryRaw<{ keys: number; orgs: string[] | null }[]>`
+    SELECT count(DISTINCT value) FILTER (WHERE kind = 'API_KEY')::int AS keys,
+           (array_agg(DISTINCT ${Prisma.raw(usageValueSql("ORG_ID", "value"))}) FILTER (WHERE kind = 'PROJECT'))[1:50] AS orgs
+    FROM "UsageAttribute"
+    WHERE "caseId" = ${viewer.caseId}::uuid AND "importId" = ANY(${viewer.importIds}::uuid[]) AND "accountId" = ANY(${spellings})
+      AND kind IN ('API_KEY', 'PROJECT')`;
   return {
-    accounts: values.length,
-    keys: usage?.keys ?? 0,
+    accounts: accountIds.length,
+    keys: attributes?.keys ?? 0,
     requests: Number(usage?.requests ?? 0),
     tokens: Number(usage?.tokens ?? 0),
     rateLimited: Number(usage?.limited ?? 0),
     firstSeen: usage?.first ?? null,
     lastSeen: usage?.last ?? null,
-    orgIds: orgs.map((o) => o.value),
+    orgIds: (attributes?.orgs ?? []).sort(),
   };
 }
 

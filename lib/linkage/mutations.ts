@@ -296,6 +296,7 @@ export async function reviseLink(
 
 type TProposalRow = Prisma.LinkProposalGetPayload<object>;
 
+/** Proposals become links (the rule as provenance), in batches: "accept all" may take thousands. */
 async function acceptRows(tx: Tx, actor: TActor, caseId: string, proposals: TProposalRow[]): Promise<string[]> {
   const importIds = [
     ...new Set(proposals.flatMap((p) => (p.support as { importId: string }[]).map((s) => s.importId))),
@@ -305,10 +306,12 @@ async function acceptRows(tx: Tx, actor: TActor, caseId: string, proposals: TPro
     select: { id: true, evidenceId: true },
   });
   const evidenceOf = new Map(jobs.map((j) => [j.id, j.evidenceId]));
-  const ids: string[] = [];
-  for (const p of proposals) {
-    const link = await tx.entityLink.create({
-      data: {
+  const ids = proposals.map(() => randomUUID());
+  for (let i = 0; i < proposals.length; i += 5_000) {
+    const batch = proposals.slice(i, i + 5_000);
+    await tx.entityLink.createMany({
+      data: batch.map((p, k) => ({
+        id: ids[i + k]!,
         caseId,
         lineageId: randomUUID(),
         kind: p.kind,
@@ -324,31 +327,32 @@ async function acceptRows(tx: Tx, actor: TActor, caseId: string, proposals: TPro
         supportRows: p.supportRows,
         orgId: actor.orgId,
         createdById: actor.id,
-        support: {
-          create: (p.support as { importId: string; rows: number }[]).map((s) => ({
-            importId: s.importId,
-            evidenceId: evidenceOf.get(s.importId) ?? null,
-            rows: BigInt(Math.round(s.rows)),
-          })),
-        },
-      },
-      select: { id: true },
+      })),
     });
-    ids.push(link.id);
+    await tx.linkSupport.createMany({
+      data: batch.flatMap((p, k) =>
+        (p.support as { importId: string; rows: number }[]).map((s) => ({
+          linkId: ids[i + k]!,
+          importId: s.importId,
+          evidenceId: evidenceOf.get(s.importId) ?? null,
+          rows: BigInt(Math.round(s.rows)),
+        })),
+      ),
+    });
+    await tx.linkDecision.createMany({
+      data: batch.map((p, k) => ({
+        caseId,
+        orgId: actor.orgId,
+        rule: p.rule,
+        pairKey: p.pairKey,
+        decision: "ACCEPTED" as const,
+        linkId: ids[i + k],
+        decidedById: actor.id,
+      })),
+      skipDuplicates: true,
+    });
+    await tx.linkProposal.deleteMany({ where: { id: { in: batch.map((p) => p.id) } } });
   }
-  await tx.linkDecision.createMany({
-    data: proposals.map((p, i) => ({
-      caseId,
-      orgId: actor.orgId,
-      rule: p.rule,
-      pairKey: p.pairKey,
-      decision: "ACCEPTED" as const,
-      linkId: ids[i],
-      decidedById: actor.id,
-    })),
-    skipDuplicates: true,
-  });
-  await tx.linkProposal.deleteMany({ where: { id: { in: proposals.map((p) => p.id) } } });
   return ids;
 }
 

@@ -45,11 +45,12 @@ export async function materialiseUsageEntities(caseId: string): Promise<void> {
   await db.$transaction(
     async (tx) => {
       // Mentions of an import that is gone (deleted, or never loaded) go with it.
-      await tx.$executeRawUnsafe(
-        `DELETE FROM "EntityMention" m WHERE m."caseId" = $1::uuid AND m."importId" IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM "ImportJob" j WHERE j.id = m."importId" AND j.status = 'COMMITTED')`,
-        caseId,
-      );
+      for (const table of ["EntityMention", "EntityUsage"])
+        await tx.$executeRawUnsafe(
+          `DELETE FROM "${table}" m WHERE m."caseId" = $1::uuid AND m."importId" IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM "ImportJob" j WHERE j.id = m."importId" AND j.status = 'COMMITTED')`,
+          caseId,
+        );
       await tx.$executeRawUnsafe(
         `${values}
          INSERT INTO "Entity" (id, "caseId", kind, value)
@@ -63,6 +64,20 @@ export async function materialiseUsageEntities(caseId: string): Promise<void> {
          SELECT gen_random_uuid(), e.id, $1::uuid, v."importId", l."orgId", v.display
          FROM vals v JOIN loaded l ON l.id = v."importId"
          JOIN "Entity" e ON e."caseId" = $1::uuid AND e.kind = v.kind AND e.value = v.value
+         ON CONFLICT ("entityId", "importId") DO NOTHING`,
+        caseId,
+      );
+      // Each account's usage per import, once per import (an import's rows never change).
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "EntityUsage" ("entityId", "importId", "caseId", requests, tokens, "rateLimited", "firstSeen", "lastSeen", spellings)
+         SELECT e.id, h."importId", $1::uuid, sum(h.requests), sum(h."inputTokens" + h."outputTokens"), sum(h."rateLimited"),
+                min(h.hour), max(h.hour) + interval '1 hour', array_agg(DISTINCT h."accountId")
+         FROM "UsageHourly" h
+         JOIN "Entity" e ON e."caseId" = $1::uuid AND e.kind = 'ACCOUNT' AND e.value = ${norm("ACCOUNT", 'h."accountId"')}
+         WHERE h."caseId" = $1::uuid AND btrim(h."accountId") <> '' AND h."importId" IN (
+           SELECT j.id FROM "ImportJob" j WHERE j."caseId" = $1::uuid AND j.kind = 'USAGE' AND j.status = 'COMMITTED'
+             AND NOT EXISTS (SELECT 1 FROM "EntityUsage" u WHERE u."caseId" = $1::uuid AND u."importId" = j.id))
+         GROUP BY e.id, h."importId"
          ON CONFLICT ("entityId", "importId") DO NOTHING`,
         caseId,
       );
