@@ -3,6 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/env";
+import { analyzeTables } from "@/lib/db/analyze";
 
 // The only place a Prisma client is created. One per process (kept on globalThis so dev-mode
 // hot reloads do not open a new pool each time), created on first use.
@@ -30,6 +31,15 @@ export { Prisma } from "@/lib/generated/prisma/client";
 export async function disconnectDb(): Promise<void> {
   await globalForDb.casebridgeDb?.$disconnect();
   globalForDb.casebridgeDb = undefined;
+}
+
+/**
+ * Statistics for tables a bulk load just filled, before the load reports done: nothing else
+ * gathers them here (see lib/db/analyze.ts). Outside the load's transaction, after its commit.
+ */
+export async function analyzeLoaded(tables: readonly string[] | "all"): Promise<void> {
+  if (tables === "all") await getDb().$executeRawUnsafe("ANALYZE");
+  else await analyzeTables({ query: (sql) => getDb().$executeRawUnsafe(sql) }, tables);
 }
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { getDb, withPgClient } from "@/lib/db";
+import { analyzeLoaded, getDb, withPgClient } from "@/lib/db";
 import { itemScope, recordAudit, type TAuditScope } from "@/lib/audit/record";
 import { getEnv } from "@/lib/env";
 import { countBytes } from "@/lib/ingest/records";
@@ -130,6 +130,8 @@ async function commit(job: TClaimedJob): Promise<void> {
     },
     { timeout: 10 * 60_000, maxWait: 60_000 },
   );
+  // The partition was analyzed as it was attached; the rollups written at staging were not.
+  if (committed) await analyzeLoaded(["UsageHourly", "UsageAttribute"]);
   if (committed) await refreshSignals(job.caseId);
 }
 
