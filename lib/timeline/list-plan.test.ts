@@ -5,7 +5,7 @@ import type { TActor } from "@/lib/auth/session";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
-import { ORDERED_PLAN_ONLY, timelinePageSql } from "@/lib/timeline/sql";
+import { ORDERED_PLAN_ONLY, timelinePageSql, timelineSourcesSql } from "@/lib/timeline/sql";
 
 // The timeline's first page must keep its plan whatever the statistics say (issue 16): on a
 // case loaded in bulk and not analyzed since, the planner expects a few hundred rows and, left
@@ -43,6 +43,17 @@ async function loadFreshCase(client: pg.Client): Promise<{ caseId: string; actor
      FROM generate_series(1, ${EVENTS}) g`,
     [caseId, org, user],
   );
+  // A few other sources: one of them only on another organisation's owner-org-only event.
+  const other = randomUUID();
+  await client.query(`INSERT INTO "Organization" (id, name, slug) VALUES ($1, $2, $2)`, [other, `plan-other-${tag}`]);
+  await client.query(
+    `INSERT INTO "TimelineEvent" (id, "caseId", "orgId", "authorId", "occurredAt", title, description, category, source,
+       confidence, visibility, "updatedAt")
+     SELECT gen_random_uuid(), $1, s.org, $3, timestamp '2027-01-01', 'Other', '', 'API_ACCESS', s.source, 'LIKELY', s.visibility::"Visibility", now()
+     FROM (VALUES ('alpha', $2::uuid, 'ALL_CASE_ORGS'), ('', $2::uuid, 'ALL_CASE_ORGS'), ('partner-only', $4::uuid, 'OWNER_ORG_ONLY'),
+                  ('zulu', $4::uuid, 'ALL_CASE_ORGS'), ('alpha', $4::uuid, 'ALL_CASE_ORGS')) AS s(source, org, visibility)`,
+    [caseId, org, user, other],
+  );
   const actor: TActor = { id: user, orgId: org, name: "Plan", email: "", role: "INVESTIGATOR", orgName: "" };
   return { caseId, actor };
 }
@@ -53,7 +64,10 @@ async function explainPage(
   caseId: string,
   after: { occurredAt: Date; id: string } | null,
 ) {
-  const page = timelinePageSql(actor, caseId, ZTimelineFilters.parse({}), after, 101);
+  return explain(client, timelinePageSql(actor, caseId, ZTimelineFilters.parse({}), after, 101));
+}
+
+async function explain(client: pg.Client, page: { text: string; values: unknown[] }) {
   await client.query("BEGIN");
   try {
     await client.query(ORDERED_PLAN_ONLY.text, ORDERED_PLAN_ONLY.values);
@@ -102,6 +116,16 @@ describe.each([
     const limit = plan.findIndex((n) => n["Node Type"] === "Limit");
     expect(limit).toBeGreaterThan(types.indexOf("Nested Loop"));
     expect(nodes(plan[limit]!)).toContain(scan);
+  });
+
+  it("lists the visible sources by walking the (caseId, source) index, never reading the case", async () => {
+    const sources = timelineSourcesSql(fresh.actor, fresh.caseId, 200);
+    const plan = await explain(client, sources);
+    expect(plan.map((n) => n["Node Type"])).not.toContain("Seq Scan");
+    expect(plan.map((n) => n["Node Type"])).not.toContain("Sort");
+    expect(plan.some((n) => n["Index Name"] === "TimelineEvent_caseId_source_idx")).toBe(true);
+    const { rows } = await client.query(sources.text, sources.values);
+    expect(rows.map((r) => r.source)).toEqual(["alpha", "gateway", "zulu"]);
   });
 
   it("returns the page in order, with names", async () => {

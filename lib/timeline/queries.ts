@@ -6,10 +6,18 @@ import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import type { Visibility } from "@/lib/generated/prisma/enums";
 import { getItemReleases, type TItemRelease, type TReleaseState } from "@/lib/releases/queries";
-import { ZHistogramZone, ZTimelineFilters, ZTimelinePage, type TTimelineFilters } from "@/lib/timeline/schemas";
+import { ZHistogramZone, ZTimelinePage, type TTimelineFilters } from "@/lib/timeline/schemas";
 import { canonicalTimeZone, offsetPeriods, zonedStart } from "@/lib/timeline/time";
 import { parseInput } from "@/lib/validation";
-import { decodeCursor, encodeCursor, ORDERED_PLAN_ONLY, timelinePageSql, timelineWhere, ts } from "@/lib/timeline/sql";
+import {
+  decodeCursor,
+  encodeCursor,
+  ORDERED_PLAN_ONLY,
+  timelinePageSql,
+  timelineSourcesSql,
+  timelineWhere,
+  ts,
+} from "@/lib/timeline/sql";
 import { visibleItemWhere } from "@/lib/auth/visibility";
 
 export type TTimelineEventView = {
@@ -275,9 +283,12 @@ export async function getTimelineOptions(actor: TActor, caseId: unknown): Promis
       select: { id: true, name: true },
       orderBy: { name: "asc" },
     }),
-    db.$queryRaw<
-      { source: string }[]
-    >`SELECT DISTINCT e.source FROM "TimelineEvent" e WHERE ${timelineWhere(actor, c.id, ZTimelineFilters.parse({}))} AND e.source <> '' ORDER BY 1 LIMIT 200`,
+    db
+      .$transaction([
+        db.$queryRaw(ORDERED_PLAN_ONLY),
+        db.$queryRaw<{ source: string }[]>(timelineSourcesSql(actor, c.id, 200)),
+      ])
+      .then(([, rows]) => rows),
     db.evidence.findMany({
       where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },
       select: { id: true, title: true },

@@ -4,7 +4,7 @@ import type { TActor } from "@/lib/auth/session";
 import { visibleItemSql } from "@/lib/auth/visibility";
 import { ValidationError } from "@/lib/errors";
 import { ZQueryDate } from "@/lib/validation";
-import type { TTimelineFilters } from "@/lib/timeline/schemas";
+import { ZTimelineFilters, type TTimelineFilters } from "@/lib/timeline/schemas";
 
 // The SQL form of the timeline's read rules, shared by the list, the histogram and the export
 // so they cannot disagree: the case, not deleted, and canOnItem's visibility rule (another
@@ -59,6 +59,24 @@ export function timelinePageSql(
           LIMIT ${limit}) e
     JOIN "User" u ON u.id = e."authorId" JOIN "Organization" o ON o.id = e."orgId"
     ORDER BY e."occurredAt", e.id`;
+}
+
+/**
+ * Up to `limit` distinct sources of the visible events, in order: a walk of the (caseId, source)
+ * index, one step per source (a recursive CTE, as PostgreSQL has no skip scan before 18), where
+ * DISTINCT read every event of the case (45 ms at 100,000 events, on every timeline page). Run
+ * after ORDERED_PLAN_ONLY in one transaction, so each step stays an index step.
+ */
+export function timelineSourcesSql(actor: TActor, caseId: string, limit: number): Prisma.Sql {
+  const where = timelineWhere(actor, caseId, ZTimelineFilters.parse({}));
+  return Prisma.sql`
+    WITH RECURSIVE s(source) AS (
+      (SELECT e.source FROM "TimelineEvent" e WHERE ${where} AND e.source > '' ORDER BY e.source LIMIT 1)
+      UNION ALL
+      SELECT (SELECT e.source FROM "TimelineEvent" e WHERE ${where} AND e.source > s.source ORDER BY e.source LIMIT 1)
+      FROM s WHERE s.source IS NOT NULL
+    )
+    SELECT source FROM s WHERE source IS NOT NULL LIMIT ${limit}`;
 }
 
 /**

@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { findFreePort } from "@/lib/db/embedded";
-import { descendantsRss, signIn, startApp, stopApp, waitForServer } from "@/scripts/bench/app";
+import { descendantsRss, http, signIn, startApp, stopApp, waitForServer } from "@/scripts/bench/app";
 import { benchDatabase, env, fmt, log, sized, SMALL, verdict } from "@/scripts/bench/common";
 import { seedLoadCase, type TLoadCase } from "@/scripts/bench/load-seed";
 
@@ -157,6 +157,7 @@ async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
       );
       let floor = NaN;
       for (const route of routes) {
+        await settle(origin);
         const r = await drive(origin, cookie, users, SECONDS, [route]);
         if (route.kind === "floor") floor = r.reqs;
         const line = `  ${route.name.padEnd(30)} ${fmt(r.reqs).padStart(8)} ${ms(r.p50).padStart(8)} ${ms(r.p95).padStart(8)} ${ms(r.p99).padStart(8)}  ${String(r.errors).padStart(6)}  ${String(r.timeouts).padStart(8)}  ${(r.reqs / floor).toFixed(2)}`;
@@ -175,6 +176,7 @@ async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
         "case list API",
       ].includes(r.name),
     );
+    await settle(origin);
     const rssStart = descendantsRss(app.pid!);
     log(`${kind}: soak, ${SOAK_USERS} users, ${SOAK_SECONDS} s, ${mix.map((r) => r.name).join(" / ")}`);
     const soak = await drive(origin, cookie, SOAK_USERS, SOAK_SECONDS, mix);
@@ -201,6 +203,22 @@ async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
     await stopApp(app);
     if (database) await database.onServer(`DROP DATABASE IF EXISTS "${database.name}" WITH (FORCE)`).catch(() => {});
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Waits (up to 60 s) until the app answers /api/health within 200 ms: requests the load
+ * generator gave up on are still being served, and would otherwise be charged to the next route.
+ */
+async function settle(origin: string): Promise<void> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    const started = performance.now();
+    const ok = await http("GET", `${origin}/api/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok && performance.now() - started < 200) return;
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
