@@ -3,19 +3,26 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/env";
+import { analyzeTables } from "@/lib/db/analyze";
 
 // The only place a Prisma client is created. One per process (kept on globalThis so dev-mode
 // hot reloads do not open a new pool each time), created on first use.
 const globalForDb = globalThis as unknown as { casebridgeDb?: PrismaClient };
+
+// How long a request waits for a connection of the pool, and a transaction for its start, before
+// it fails. Under a burst (64 users at once on the embedded database, which runs one statement at
+// a time) requests queue for seconds; Prisma's default of 2 s for a transaction to start failed
+// them with "Unable to start a transaction in the given time" while plain queries still waited.
+const POOL_WAIT_MS = 15_000;
 
 function createClient(): PrismaClient {
   const { DATABASE_URL, DATABASE_POOL_MAX } = getEnv();
   const adapter = new PrismaPg({
     connectionString: DATABASE_URL,
     max: DATABASE_POOL_MAX,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: POOL_WAIT_MS,
   });
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: POOL_WAIT_MS } });
 }
 
 export function getDb(): PrismaClient {
@@ -30,6 +37,15 @@ export { Prisma } from "@/lib/generated/prisma/client";
 export async function disconnectDb(): Promise<void> {
   await globalForDb.casebridgeDb?.$disconnect();
   globalForDb.casebridgeDb = undefined;
+}
+
+/**
+ * Statistics for tables a bulk load just filled, before the load reports done: nothing else
+ * gathers them here (see lib/db/analyze.ts). Outside the load's transaction, after its commit.
+ */
+export async function analyzeLoaded(tables: readonly string[] | "all"): Promise<void> {
+  if (tables === "all") await getDb().$executeRawUnsafe("ANALYZE");
+  else await analyzeTables({ query: (sql) => getDb().$executeRawUnsafe(sql) }, tables);
 }
 
 /**

@@ -50,7 +50,7 @@ export async function openDatabase(preferredPort = 0): Promise<{ url: string; em
         "  Set DATABASE_URL=postgresql://user:password@host:5432/casebridge (a PostgreSQL 15 or newer server).",
     );
   }
-  const embedded = await startEmbeddedDatabase(path.join(DATA_DIR, "pglite"), preferredPort);
+  const embedded = await startEmbeddedDatabase(path.join(DATA_DIR, "pglite"), { preferredPort });
   return { url: embedded.url, embedded };
 }
 

@@ -52,7 +52,7 @@ export async function startCasebridge({
   const { url, embedded } = await openDatabase();
   console.log(
     embedded
-      ? `• Embedded PostgreSQL (PGlite) in ${path.relative(".", DATA_DIR)}/pglite`
+      ? `• Embedded PostgreSQL (PGlite) in ${path.relative(".", DATA_DIR)}/pglite, on ${new URL(url).host}`
       : "• PostgreSQL from DATABASE_URL",
   );
 

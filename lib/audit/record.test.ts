@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { hashAuditEvent } from "@/lib/audit/hash";
+import { verifyAuditChain } from "@/lib/audit/verify";
 import { uid } from "@/tests/helpers/factories";
 
 describe("audit log", () => {
@@ -52,6 +53,29 @@ describe("audit log", () => {
     expect(hashAuditEvent("x", { ...base, details: { a: 1 } })).not.toBe(
       hashAuditEvent("y", { ...base, details: { a: 1 } }),
     );
+  });
+
+  it("rows recorded at once go in shared transactions, in one chain with rows written inside callers' transactions", async () => {
+    const tag = uid();
+    const row = (n: number) => ({
+      actorId: null,
+      action: "test.parallel",
+      targetType: "test",
+      targetId: tag,
+      details: { n },
+    });
+    await Promise.all([
+      ...Array.from({ length: 60 }, (_, n) => recordAudit(row(n))),
+      ...Array.from({ length: 5 }, (_, n) => getDb().$transaction((tx) => recordAudit(row(100 + n), tx))),
+    ]);
+    const rows = await getDb().$queryRaw<{ n: number; tx: string }[]>`
+      SELECT (details->>'n')::int AS n, xmin::text AS tx FROM "AuditEvent" WHERE "targetId" = ${tag} ORDER BY id`;
+    expect(rows).toHaveLength(65);
+    // Batched: far fewer transactions than rows; each batch keeps the order it was recorded in.
+    expect(new Set(rows.map((r) => r.tx)).size).toBeLessThan(30);
+    const batched = rows.map((r) => r.n).filter((n) => n < 100);
+    expect(batched).toEqual([...batched].sort((a, b) => a - b));
+    expect(await verifyAuditChain()).toMatchObject({ ok: true });
   });
 
   it("is append-only in the database itself", async () => {

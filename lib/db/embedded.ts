@@ -5,6 +5,8 @@ import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
+import pg from "pg";
+import { analyzeStaleTables } from "./analyze";
 import { createCopyIn } from "./embedded-copy";
 
 type QueuedMessage = {
@@ -110,8 +112,41 @@ export async function findFreePort(preferred = 0): Promise<number> {
   });
 }
 
+/**
+ * PGlite has no autovacuum: every `everyMs` the tables changed enough since their last analyze
+ * are analyzed (autovacuum's rule, lib/db/analyze.ts), through a connection of the socket server
+ * like any client's, so it queues behind open transactions instead of running inside one.
+ */
+function scheduleAnalyze(url: string, everyMs: number): () => Promise<void> {
+  let running: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      await analyzeStaleTables(client);
+    } catch (error) {
+      console.error("[db] scheduled ANALYZE of the embedded database failed:", error);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
+  const timer = setInterval(() => {
+    running = running.then(tick);
+  }, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
+export type TEmbeddedOptions = { preferredPort?: number; analyzeEveryMs?: number };
+
 /** Starts PGlite on `dataDir` (in memory when undefined) and serves it on 127.0.0.1. */
-export async function startEmbeddedDatabase(dataDir?: string, preferredPort = 0): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(
+  dataDir?: string,
+  { preferredPort = 0, analyzeEveryMs = 60_000 }: TEmbeddedOptions = {},
+): Promise<EmbeddedDatabase> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir ? { dataDir } : {});
   const port = await findFreePort(preferredPort);
@@ -120,9 +155,12 @@ export async function startEmbeddedDatabase(dataDir?: string, preferredPort = 0)
   const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections: 20 });
   keepExchangesWhole((server as unknown as { queryQueue: QueryQueue }).queryQueue);
   await server.start();
+  const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+  const stopAnalyzing = analyzeEveryMs > 0 ? scheduleAnalyze(url, analyzeEveryMs) : async () => {};
   return {
-    url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    url,
     stop: async () => {
+      await stopAnalyzing();
       await server.stop();
       await db.close();
     },

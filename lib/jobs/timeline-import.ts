@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
-import { getDb, type Prisma } from "@/lib/db";
+import { analyzeLoaded, getDb, type Prisma } from "@/lib/db";
 import { FILE_GONE, progressWriter, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
 import { recordAudit } from "@/lib/audit/record";
 import { getBlobStore } from "@/lib/storage";
@@ -179,6 +179,8 @@ async function commit(job: TJob): Promise<void> {
     },
     { timeout: 60 * 60_000, maxWait: 60_000 },
   );
+  // Before the job reports done: without statistics the list's plan reads the whole case.
+  await analyzeLoaded(["TimelineEvent"]);
 }
 
 export const timelineImportSteps: TJobSteps = {

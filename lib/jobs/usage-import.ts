@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb, withPgClient } from "@/lib/db";
+import { analyzeLoaded, getDb, withPgClient } from "@/lib/db";
 import { itemScope, recordAudit, type TAuditScope } from "@/lib/audit/record";
 import { countBytes } from "@/lib/ingest/records";
 import { FILE_GONE, progressWriter, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
@@ -123,6 +123,8 @@ async function commit(job: TClaimedJob): Promise<void> {
     },
     { timeout: 10 * 60_000, maxWait: 60_000 },
   );
+  // The partition was analyzed as it was attached; the rollups written at staging were not.
+  if (committed) await analyzeLoaded(["UsageHourly", "UsageAttribute"]);
   if (committed) await refreshUsageAnalysis(job.caseId);
 }
 

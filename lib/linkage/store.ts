@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb } from "@/lib/db";
+import { analyzeLoaded, getDb } from "@/lib/db";
 import { normaliseEntity, usageValueSql } from "@/lib/linkage/normalise";
 import { proposeLinks } from "@/lib/linkage/rules";
 import { ZLinkageSettings, type TLinkageSettings } from "@/lib/linkage/settings";
@@ -141,7 +141,9 @@ export async function refreshProposals(caseId: string): Promise<void> {
 export async function refreshUsageAnalysis(caseId: string): Promise<void> {
   await refreshSignals(caseId);
   await materialiseUsageEntities(caseId);
+  await analyzeLoaded(["Entity", "EntityMention", "EntityUsage"]);
   await refreshProposals(caseId);
+  await analyzeLoaded(["LinkProposal"]);
 }
 
 /** Ties an event to the account entities it is about (a usage signal turned into an event). */

@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb } from "@/lib/db";
+import { analyzeLoaded, getDb } from "@/lib/db";
 import { hashPassword } from "@/lib/auth/password";
 import { nextCaseNumber } from "@/lib/cases/numbers";
 import { recordAudit } from "@/lib/audit/record";
@@ -113,6 +113,7 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
   const lead = await actorOf(DEMO_CASE.members[0]!.email);
   await seedDemoUsage(lead, caseId);
   await seedDemoLinkage([lead, await actorOf("investigator@openai.demo")], caseId);
+  await analyzeLoaded("all"); // a seed is a bulk load: statistics before anyone reads
   return { created: true };
 }
 

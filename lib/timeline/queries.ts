@@ -6,10 +6,18 @@ import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import type { Visibility } from "@/lib/generated/prisma/enums";
 import { getItemReleases, type TItemRelease, type TReleaseState } from "@/lib/releases/queries";
-import { ZHistogramZone, ZTimelineFilters, ZTimelinePage, type TTimelineFilters } from "@/lib/timeline/schemas";
+import { ZHistogramZone, ZTimelinePage, type TTimelineFilters } from "@/lib/timeline/schemas";
 import { canonicalTimeZone, offsetPeriods, zonedStart } from "@/lib/timeline/time";
 import { parseInput } from "@/lib/validation";
-import { decodeCursor, encodeCursor, timelineWhere, ts } from "@/lib/timeline/sql";
+import {
+  decodeCursor,
+  encodeCursor,
+  ORDERED_PLAN_ONLY,
+  timelinePageSql,
+  timelineSourcesSql,
+  timelineWhere,
+  ts,
+} from "@/lib/timeline/sql";
 import { visibleItemWhere } from "@/lib/auth/visibility";
 
 export type TTimelineEventView = {
@@ -95,17 +103,12 @@ async function readRows(
   after: { occurredAt: Date; id: string } | null,
   limit: number,
 ): Promise<{ rows: TRow[]; more: boolean }> {
-  const keyset = after
-    ? Prisma.sql`AND (e."occurredAt", e.id) > (${ts(after.occurredAt)}, ${after.id}::uuid)`
-    : Prisma.empty;
-  const rows = await getDb().$queryRaw<TRow[]>`
-    SELECT e.id, e."occurredAt", e."endsAt", e.title, e.description, e.category::text AS category, e.source,
-           e.confidence::text AS confidence, e.visibility::text AS visibility, e.version, e."orgId", e."authorId",
-           o.name AS "orgName", u.name AS "authorName"
-    FROM "TimelineEvent" e JOIN "User" u ON u.id = e."authorId" JOIN "Organization" o ON o.id = e."orgId"
-    WHERE ${timelineWhere(actor, caseId, filters)} ${keyset}
-    ORDER BY e."occurredAt", e.id
-    LIMIT ${limit + 1}`;
+  const db = getDb();
+  // One transaction so the setting holds for this statement only (sql.ts#ORDERED_PLAN_ONLY).
+  const [, rows] = await db.$transaction([
+    db.$queryRaw(ORDERED_PLAN_ONLY),
+    db.$queryRaw<TRow[]>(timelinePageSql(actor, caseId, filters, after, limit + 1)),
+  ]);
   return { rows: rows.slice(0, limit), more: rows.length > limit };
 }
 
@@ -280,9 +283,12 @@ export async function getTimelineOptions(actor: TActor, caseId: unknown): Promis
       select: { id: true, name: true },
       orderBy: { name: "asc" },
     }),
-    db.$queryRaw<
-      { source: string }[]
-    >`SELECT DISTINCT e.source FROM "TimelineEvent" e WHERE ${timelineWhere(actor, c.id, ZTimelineFilters.parse({}))} AND e.source <> '' ORDER BY 1 LIMIT 200`,
+    db
+      .$transaction([
+        db.$queryRaw(ORDERED_PLAN_ONLY),
+        db.$queryRaw<{ source: string }[]>(timelineSourcesSql(actor, c.id, 200)),
+      ])
+      .then(([, rows]) => rows),
     db.evidence.findMany({
       where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },
       select: { id: true, title: true },

@@ -4,7 +4,7 @@ import type { TActor } from "@/lib/auth/session";
 import { visibleItemSql } from "@/lib/auth/visibility";
 import { ValidationError } from "@/lib/errors";
 import { ZQueryDate } from "@/lib/validation";
-import type { TTimelineFilters } from "@/lib/timeline/schemas";
+import { ZTimelineFilters, type TTimelineFilters } from "@/lib/timeline/schemas";
 
 // The SQL form of the timeline's read rules, shared by the list, the histogram and the export
 // so they cannot disagree: the case, not deleted, and canOnItem's visibility rule (another
@@ -35,6 +35,61 @@ export function timelineWhere(actor: TActor, caseId: string, f: TTimelineFilters
   }
   return Prisma.join(parts, " AND ");
 }
+
+/**
+ * One keyset page of visible, filtered events after `after`, oldest first, with the names of
+ * author and organisation. The LIMIT is taken first, over the (caseId, occurredAt, id) index
+ * that matches the ORDER BY; only the page's rows are then joined to their names. Run it after
+ * ORDERED_PLAN_ONLY in one transaction.
+ */
+export function timelinePageSql(
+  actor: TActor,
+  caseId: string,
+  filters: TTimelineFilters,
+  after: { occurredAt: Date; id: string } | null,
+  limit: number,
+): Prisma.Sql {
+  const keyset = after
+    ? Prisma.sql`AND (e."occurredAt", e.id) > (${ts(after.occurredAt)}, ${after.id}::uuid)`
+    : Prisma.empty;
+  return Prisma.sql`
+    SELECT e.id, e."occurredAt", e."endsAt", e.title, e.description, e.category::text AS category, e.source,
+           e.confidence::text AS confidence, e.visibility::text AS visibility, e.version, e."orgId", e."authorId",
+           o.name AS "orgName", u.name AS "authorName"
+    FROM (SELECT * FROM "TimelineEvent" e
+          WHERE ${timelineWhere(actor, caseId, filters)} ${keyset}
+          ORDER BY e."occurredAt", e.id
+          LIMIT ${limit}) e
+    JOIN "User" u ON u.id = e."authorId" JOIN "Organization" o ON o.id = e."orgId"
+    ORDER BY e."occurredAt", e.id`;
+}
+
+/**
+ * Up to `limit` distinct sources of the visible events, in order: a walk of the (caseId, source)
+ * index, one step per source (a recursive CTE, as PostgreSQL has no skip scan before 18), where
+ * DISTINCT read every event of the case (45 ms at 100,000 events, on every timeline page). Run
+ * after ORDERED_PLAN_ONLY in one transaction, so each step stays an index step.
+ */
+export function timelineSourcesSql(actor: TActor, caseId: string, limit: number): Prisma.Sql {
+  const where = timelineWhere(actor, caseId, ZTimelineFilters.parse({}));
+  return Prisma.sql`
+    WITH RECURSIVE s(source) AS (
+      (SELECT e.source FROM "TimelineEvent" e WHERE ${where} AND e.source > '' ORDER BY e.source LIMIT 1)
+      UNION ALL
+      SELECT (SELECT e.source FROM "TimelineEvent" e WHERE ${where} AND e.source > s.source ORDER BY e.source LIMIT 1)
+      FROM s WHERE s.source IS NOT NULL
+    )
+    SELECT source FROM s WHERE source IS NOT NULL LIMIT ${limit}`;
+}
+
+/**
+ * A page must keep its plan whatever the statistics say. After a bulk load that nobody has
+ * analyzed yet, the planner expected ~200 rows in a case of 50,000 and chose to read them all
+ * and sort them (54 ms for 101 rows, growing with the case; issue 16) over walking the index in
+ * order (0.2 ms). With sorting priced out for the transaction, the only plan left for
+ * ORDER BY … LIMIT is the ordered index scan, which stops after the page.
+ */
+export const ORDERED_PLAN_ONLY = Prisma.sql`SELECT set_config('enable_sort', 'off', true)`;
 
 /** Keyset cursors: the (occurredAt, id) of the last row of a page, opaque to clients. */
 export function encodeCursor(occurredAt: Date, id: string): string {

@@ -21,6 +21,14 @@ export function benchDatabase(kind: string) {
   return { name, url, onServer };
 }
 
+/**
+ * `--small`: every benchmark runs at a size that takes seconds, so CI can run it (`npm run
+ * bench:smoke`) and a benchmark cannot rot unnoticed. Its figures then mean nothing.
+ */
+export const SMALL = process.argv.includes("--small");
+/** The full-size value, or the small one under --small. */
+export const sized = <T>(full: T, small: T): T => (SMALL ? small : full);
+
 const started = performance.now();
 export const log = (line: string) =>
   console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);

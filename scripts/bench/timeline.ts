@@ -1,4 +1,4 @@
-// npm run bench:timeline [-- --keep] [-- --rows=N]: builds a throwaway database on
+// npm run bench:timeline [-- --keep] [-- --rows=N] [-- --small]: builds a throwaway database on
 // BENCH_DATABASE_URL's server, writes a CSV of 1,000,000 timeline events (~100 MB; the test
 // suite imports a 100 MB file of wider rows, lib/timeline/import.test.ts), and measures:
 // the import through the real job code (upload → validate → one-transaction commit) beside
@@ -15,12 +15,12 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { TActor } from "@/lib/auth/session";
-import { benchDatabase, createBenchCase, env, fmt, log, measure, verdict } from "@/scripts/bench/common";
+import { benchDatabase, createBenchCase, env, fmt, log, measure, sized, verdict } from "@/scripts/bench/common";
 
-const ROWS = Number(process.argv.find((a) => a.startsWith("--rows="))?.slice(7) ?? 1_000_000);
-const WARMUP = 5;
-const RUNS = 50;
-const HISTOGRAM_RUNS = 20;
+const ROWS = Number(process.argv.find((a) => a.startsWith("--rows="))?.slice(7) ?? sized(1_000_000, 5_000));
+const WARMUP = sized(5, 1);
+const RUNS = sized(50, 5);
+const HISTOGRAM_RUNS = sized(20, 3);
 const LIST_RUNS = { runs: RUNS, warmup: WARMUP, pad: 40 };
 const HISTOGRAM = { runs: HISTOGRAM_RUNS, warmup: WARMUP, pad: 40 };
 const TARGET = { importRatio: 1 / 3, listMs: 100, histogramMs: 500 };

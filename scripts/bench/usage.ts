@@ -1,4 +1,4 @@
-// npm run bench:usage [-- --rows=N] [-- --keep]: writes a gateway request log of 5,000,000
+// npm run bench:usage [-- --rows=N] [-- --keep] [-- --small]: writes a gateway request log of 5,000,000
 // per-request rows (~1 GB of CSV) with planted patterns (a cluster of accounts sharing a payment
 // instrument that rotate keys and draw long outputs, an office NAT, ordinary accounts), then in
 // one run on a throwaway database of BENCH_DATABASE_URL's server prints:
@@ -20,13 +20,13 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { TActor } from "@/lib/auth/session";
-import { benchDatabase, createBenchCase, env, fmt, log, measure, verdict } from "@/scripts/bench/common";
+import { benchDatabase, createBenchCase, env, fmt, log, measure, sized, SMALL, verdict } from "@/scripts/bench/common";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const embedded = process.argv.includes("--embedded");
-const ROWS = Number(arg("rows") ?? (embedded ? 1_000_000 : 5_000_000));
+const ROWS = Number(arg("rows") ?? (embedded ? sized(1_000_000, 10_000) : sized(5_000_000, 20_000)));
 const TARGET = { importRatio: 0.5, signalsSeconds: 30, queryP95: 300, rssMb: 500 };
-const QUERY_RUNS = { runs: 20, warmup: 3, pad: 44 };
+const QUERY_RUNS = { runs: sized(20, 3), warmup: sized(3, 1), pad: 44 };
 const keep = process.argv.includes("--keep");
 const HEADER =
   "time,account_id,org_id,api_key_id,client_ip,user_agent,model,endpoint,input_tokens,output_tokens,status_code,rate_limited,payment_fingerprint,device_fingerprint";
@@ -174,7 +174,7 @@ async function main(client: pg.Client, work: string) {
 
   const embeddedRun = spawnSync(
     process.execPath,
-    [...process.execArgv, process.argv[1]!, "--embedded", "--rows=1000000"],
+    [...process.execArgv, process.argv[1]!, "--embedded", ...(SMALL ? ["--small"] : ["--rows=1000000"])],
     {
       encoding: "utf8",
       env: { ...env, BENCH_PARENT: "1" },

@@ -1,0 +1,100 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db";
+import { analyzeStaleTables } from "@/lib/db/analyze";
+import { startEmbeddedDatabase } from "@/lib/db/embedded";
+import { runImportJob } from "@/lib/jobs/runner";
+import { changeImport, createImport } from "@/lib/timeline/import";
+import { changeUsageImport, getUsageImport, startUsageImport } from "@/lib/usage/imports";
+import { streamOf, upload } from "@/tests/helpers/evidence";
+import { createJointCase } from "@/tests/helpers/factories";
+
+// Bulk loads leave what they loaded analyzed before they report done (issue 16): nothing else
+// gathers statistics here (PGlite has no autovacuum; this machine's server runs without it).
+
+const lastAnalyze = async (table: string): Promise<Date | null> => {
+  const [row] = await getDb().$queryRaw<{ at: Date | null }[]>`
+    SELECT last_analyze AS at FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname = ${table}`;
+  return row?.at ?? null;
+};
+const dbNow = async () => (await getDb().$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`)[0]!.now;
+
+describe("bulk loads analyze what they loaded", () => {
+  it("a timeline import: TimelineEvent is analyzed by the time the job reports COMMITTED", async () => {
+    const w = await createJointCase();
+    const csv = Buffer.from(
+      [
+        "time,title",
+        ...Array.from(
+          { length: 300 },
+          (_, i) => `2026-11-01T00:${String(i % 60).padStart(2, "0")}:${String(i % 59).padStart(2, "0")}Z,Event ${i}`,
+        ),
+      ].join("\n"),
+    );
+    const { job } = await createImport(w.lead, w.caseId, {
+      body: streamOf(csv),
+      fileName: "events.csv",
+      contentLength: String(csv.length),
+    });
+    await changeImport(w.lead, w.caseId, job.id, {
+      action: "validate",
+      options: { mapping: { occurredAt: "time", title: "title" } },
+    });
+    await runImportJob(job.id);
+    const before = await dbNow();
+    await changeImport(w.lead, w.caseId, job.id, { action: "commit" });
+    await runImportJob(job.id);
+    const done = await getDb().importJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(done.status).toBe("COMMITTED");
+    expect((await lastAnalyze("TimelineEvent"))!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+  });
+
+  it("a usage load: its rollup tables are analyzed when the import reports COMMITTED", async () => {
+    const w = await createJointCase();
+    const gateway = readFileSync(path.resolve(import.meta.dirname, "../../tests/fixtures/usage/gateway.csv"));
+    const ev = await upload(w.lead, w.caseId, gateway, {
+      title: "Gateway",
+      fileName: "gateway.csv",
+      mimeType: "text/csv",
+    });
+    const started = await startUsageImport(w.lead, w.caseId, { evidenceId: ev.id, preset: "gateway" });
+    await changeUsageImport(w.lead, w.caseId, started.job.id, {
+      action: "validate",
+      options: { mapping: started.mapping },
+    });
+    await runImportJob(started.job.id);
+    const before = await dbNow();
+    await changeUsageImport(w.lead, w.caseId, started.job.id, { action: "commit" });
+    await runImportJob(started.job.id);
+    expect((await getUsageImport(w.lead, w.caseId, started.job.id)).job.status).toBe("COMMITTED");
+    for (const table of ["UsageHourly", "UsageAttribute"])
+      expect((await lastAnalyze(table))!.getTime(), table).toBeGreaterThanOrEqual(before.getTime());
+  });
+});
+
+describe("the embedded database", () => {
+  it("is analyzed on a schedule: a table changed enough gets statistics, an unchanged one is left alone", async () => {
+    const db = await startEmbeddedDatabase(undefined, { analyzeEveryMs: 200 });
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query("CREATE TABLE loaded (id int PRIMARY KEY); CREATE TABLE untouched (id int)");
+      await client.query("INSERT INTO loaded SELECT generate_series(1, 5000)");
+      const analyzed = async () =>
+        (await client.query("SELECT relname, last_analyze FROM pg_stat_user_tables ORDER BY relname")).rows;
+      await expect.poll(async () => (await analyzed())[0].last_analyze, { timeout: 10_000 }).not.toBeNull();
+      const [loaded, untouched] = await analyzed();
+      expect(loaded.relname).toBe("loaded");
+      expect(untouched).toMatchObject({ relname: "untouched", last_analyze: null });
+      // Nothing changed since: the next pass finds nothing to do.
+      expect(await analyzeStaleTables(client)).toEqual([]);
+      const { rows } = await client.query("SELECT reltuples FROM pg_class WHERE relname = 'loaded'");
+      expect(rows[0].reltuples).toBe(5000);
+    } finally {
+      await client.end();
+      await db.stop();
+    }
+  });
+});

@@ -1,0 +1,125 @@
+// What the benchmarks that drive the running app share: start it (scripts/start.ts, the
+// production build, as `npm start` does), wait for it, sign in over HTTP, plain requests, and
+// the resident memory of its processes.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { request } from "node:http";
+import { pipeline } from "node:stream/promises";
+import { env } from "@/scripts/bench/common";
+
+/**
+ * Starts the app as `npm start` does (migrations, demo seed into an empty database, a build
+ * when the sources are newer than it, then `next start`), with `extraEnv` over this process's.
+ */
+export function startApp(
+  port: number,
+  extraEnv: Record<string, string | undefined>,
+  stdout: "ignore" | "pipe" = "ignore",
+) {
+  return spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/start.ts"], {
+    env: { ...env, PORT: String(port), NEXTAUTH_URL: `http://localhost:${port}`, ...extraEnv },
+    stdio: ["ignore", stdout, "inherit"],
+  });
+}
+
+/** Stops the app started by startApp and waits for it (it stops its embedded database cleanly). */
+export async function stopApp(app: ChildProcess | undefined): Promise<void> {
+  if (!app || app.exitCode !== null) return;
+  const exited = new Promise((r) => app.once("exit", r));
+  app.kill("SIGTERM");
+  await exited;
+}
+
+/** Sum of VmRSS over the launcher's descendants (the Next.js server), in MB. */
+export function descendantsRss(rootPid: number): number {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {}
+  }
+  const isDescendant = (pid: number): boolean => {
+    for (let p = parents.get(pid); p; p = parents.get(p)) if (p === rootPid) return true;
+    return false;
+  };
+  let kb = 0;
+  for (const pid of parents.keys()) {
+    if (!isDescendant(pid)) continue;
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {}
+  }
+  return kb / 1024;
+}
+
+/** One HTTP request; the body is read as text, or piped into `sink` on a 200. */
+export async function http(
+  method: string,
+  url: string,
+  opts: { headers?: Record<string, string>; body?: string | NodeJS.ReadableStream; sink?: NodeJS.WritableStream } = {},
+) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>(
+    (resolve, reject) => {
+      const req = request(url, { method, headers: opts.headers }, async (res) => {
+        if (opts.sink && res.statusCode === 200) {
+          await pipeline(res, opts.sink).catch(reject);
+          return resolve({ status: 200, headers: res.headers, text: "" });
+        }
+        let text = "";
+        res
+          .setEncoding("utf8")
+          .on("data", (c: string) => (text += c))
+          .on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      });
+      req.on("error", reject);
+      if (typeof opts.body === "string" || opts.body === undefined) req.end(opts.body);
+      else pipeline(opts.body, req).catch(reject);
+    },
+  );
+}
+
+/** Signs in through next-auth's credentials endpoint; answers the Cookie header of the session. */
+export async function signIn(
+  origin: string,
+  email = "investigator@microsoft.demo",
+  password = "casebridge-demo",
+): Promise<string> {
+  const csrf = await http("GET", `${origin}/api/auth/csrf`);
+  const cookies = [csrf.headers["set-cookie"]]
+    .flat()
+    .filter(Boolean)
+    .map((c) => String(c).split(";")[0]);
+  const { csrfToken } = JSON.parse(csrf.text);
+  const body = new URLSearchParams({
+    csrfToken,
+    email,
+    password,
+    json: "true",
+  }).toString();
+  const res = await http("POST", `${origin}/api/auth/callback/credentials`, {
+    body,
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookies.join("; "), Origin: origin },
+  });
+  const session = [res.headers["set-cookie"]]
+    .flat()
+    .map(String)
+    .find((c) => c.startsWith("next-auth.session-token="));
+  if (!session) throw new Error(`Sign-in failed (HTTP ${res.status})`);
+  return [...cookies, session.split(";")[0]].join("; ");
+}
+
+/** Waits until the app answers /api/health (up to 5 minutes: a first start builds it). */
+export async function waitForServer(app: ChildProcess, origin: string) {
+  for (let i = 0; i < 600; i++) {
+    if (app.exitCode !== null) throw new Error("The app exited during start-up");
+    const ok = await http("GET", `${origin}/api/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("The app did not start");
+}

@@ -1,0 +1,245 @@
+// npm run bench:load [-- --db=pg,embedded] [-- --users=1,8,32,64] [-- --seconds=10]
+//                    [-- --soak-seconds=600] [-- --small]
+// Many users at once (issue 16). For each database (a throwaway one on BENCH_DATABASE_URL's
+// PostgreSQL, and the embedded PGlite in a temporary folder): starts the app as `npm start` does
+// (production build), loads the demo case with 100,000 timeline events, 1,000 evidence items and
+// 500 notes, signs in, and drives each route with autocannon at each number of concurrent users:
+// req/s, p50/p95/p99, errors and timeouts, and the ratio to /api/health (the framework's floor).
+// Then a soak at 16 users mixing reads and writes: RSS at start and end, errors, audit:verify.
+// The load generator runs beside the app on the same cores, as in the issue's measurements.
+// Informational: exits 0 whether targets pass or miss; non-zero only when the run itself fails.
+import { spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { findFreePort } from "@/lib/db/embedded";
+import { descendantsRss, http, signIn, startApp, stopApp, waitForServer } from "@/scripts/bench/app";
+import { benchDatabase, env, fmt, log, sized, SMALL, verdict } from "@/scripts/bench/common";
+import { seedLoadCase, type TLoadCase } from "@/scripts/bench/load-seed";
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+const DATABASES = (arg("db") ?? "pg,embedded").split(",") as ("pg" | "embedded")[];
+const USERS = (arg("users") ?? sized("1,8,32,64", "8")).split(",").map(Number);
+const SECONDS = Number(arg("seconds") ?? sized(10, 1));
+const SOAK_SECONDS = Number(arg("soak-seconds") ?? sized(600, 3));
+const SOAK_USERS = 16;
+const TIMEOUT_S = 5;
+const TARGET = { apiP95: 300, pageP95: 1_000, soakRssMb: 50, at: 32 };
+const SIZES = { events: sized(100_000, 2_000), evidence: sized(1_000, 20), notes: sized(500, 20) };
+
+type TRoute = {
+  name: string;
+  kind: "floor" | "api" | "page";
+  method?: "GET" | "POST";
+  path: string;
+  body?: string;
+  form?: boolean;
+  cookie?: string;
+};
+type TResult = { reqs: number; p50: number; p95: number; p99: number; errors: number; timeouts: number };
+
+function routesOf(c: TLoadCase): TRoute[] {
+  const base = `/cases/${c.caseId}`;
+  const api = `/api/cases/${c.caseId}`;
+  return [
+    { name: "GET /api/health (floor)", kind: "floor", path: "/api/health" },
+    {
+      name: "sign-in (POST credentials)",
+      kind: "api",
+      method: "POST",
+      path: "/api/auth/callback/credentials",
+      body: c.signInBody,
+      form: true,
+      cookie: c.signInCookie,
+    },
+    { name: "case list API", kind: "api", path: "/api/cases" },
+    { name: "case list page", kind: "page", path: "/cases" },
+    { name: "case overview page", kind: "page", path: base },
+    { name: "timeline page", kind: "page", path: `${base}/timeline` },
+    { name: "timeline API, first page", kind: "api", path: `${api}/timeline` },
+    { name: "timeline API, deep page", kind: "api", path: `${api}/timeline?cursor=${c.deepCursor}` },
+    { name: "histogram API", kind: "api", path: `${api}/timeline/histogram` },
+    { name: "evidence list page", kind: "page", path: `${base}/evidence` },
+    { name: "evidence download", kind: "api", path: `${api}/evidence/${c.evidenceId}/download` },
+    { name: "add timeline event (write)", kind: "api", method: "POST", path: `${api}/timeline`, body: c.eventBody },
+  ];
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)]! : NaN;
+}
+
+/** One autocannon run: `users` connections for `seconds` against `requests` (cycled per connection). */
+async function drive(
+  origin: string,
+  cookie: string,
+  users: number,
+  seconds: number,
+  requests: TRoute[],
+): Promise<TResult> {
+  const latencies: number[] = [];
+  const headers = (r: TRoute): Record<string, string> => ({
+    cookie: r.cookie ?? cookie,
+    ...(r.method === "POST"
+      ? { origin, "content-type": r.form ? "application/x-www-form-urlencoded" : "application/json" }
+      : {}),
+  });
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: origin,
+        connections: users,
+        duration: seconds,
+        timeout: TIMEOUT_S,
+        requests: requests.map((r) => ({ method: r.method ?? "GET", path: r.path, body: r.body, headers: headers(r) })),
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  });
+  latencies.sort((a, b) => a - b);
+  return {
+    reqs: (result["2xx"] + result.non2xx) / result.duration,
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    errors: result.non2xx + result.errors - result.timeouts,
+    timeouts: result.timeouts,
+  };
+}
+
+const ms = (n: number) => (Number.isNaN(n) ? "—" : `${fmt(n, 0)} ms`);
+
+async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
+  const work = await mkdtemp(path.join(tmpdir(), `casebridge-bench-load-${kind}-`));
+  const port = await findFreePort(0);
+  const origin = `http://localhost:${port}`;
+  const database = kind === "pg" ? benchDatabase("load") : null;
+  let app: ChildProcess | undefined;
+  const summary: string[] = [];
+  try {
+    if (database) await database.onServer(`CREATE DATABASE "${database.name}"`);
+    app = startApp(
+      port,
+      {
+        DATABASE_URL: database?.url,
+        CASEBRIDGE_DATA_DIR: path.join(work, "data"),
+        DATABASE_POOL_MAX: env.DATABASE_POOL_MAX,
+      },
+      "pipe",
+    );
+    let output = "";
+    app.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    await waitForServer(app, origin);
+    const dbUrl =
+      database?.url ??
+      `postgresql://postgres:postgres@${/on (127\.0\.0\.1:\d+)/.exec(output)![1]}/postgres?sslmode=disable`;
+    log(`${kind}: app on ${origin}; loading the case…`);
+    const cookie = await signIn(origin);
+    const loadCase = await seedLoadCase(dbUrl, origin, cookie, SIZES);
+    log(
+      `${kind}: ${SIZES.events.toLocaleString("en")} events, ${SIZES.evidence} evidence items, ${SIZES.notes} notes in ${fmt(loadCase.seconds)} s`,
+    );
+    const routes = routesOf(loadCase);
+    // Warm-up: the first requests of each route compile and fill caches; not measured.
+    if (!SMALL) for (const route of routes) await drive(origin, cookie, 2, 1, [route]);
+
+    for (const users of USERS) {
+      const load = loadavg()
+        .map((n) => n.toFixed(1))
+        .join(" ");
+      console.log(
+        `\n${kind} · ${users} concurrent user${users > 1 ? "s" : ""} · ${SECONDS} s per route · load average ${load}`,
+      );
+      console.log(
+        `  ${"route".padEnd(30)} ${"req/s".padStart(8)} ${"p50".padStart(8)} ${"p95".padStart(8)} ${"p99".padStart(8)}  errors  timeouts  ratio`,
+      );
+      let floor = NaN;
+      for (const route of routes) {
+        await settle(origin);
+        const r = await drive(origin, cookie, users, SECONDS, [route]);
+        if (route.kind === "floor") floor = r.reqs;
+        const line = `  ${route.name.padEnd(30)} ${fmt(r.reqs).padStart(8)} ${ms(r.p50).padStart(8)} ${ms(r.p95).padStart(8)} ${ms(r.p99).padStart(8)}  ${String(r.errors).padStart(6)}  ${String(r.timeouts).padStart(8)}  ${(r.reqs / floor).toFixed(2)}`;
+        console.log(line);
+        if (users === TARGET.at && route.kind !== "floor") summary.push(verdictLine(kind, route, r));
+      }
+    }
+
+    const mix = routes.filter((r) =>
+      [
+        "timeline API, first page",
+        "case overview page",
+        "add timeline event (write)",
+        "histogram API",
+        "evidence list page",
+        "case list API",
+      ].includes(r.name),
+    );
+    await settle(origin);
+    const rssStart = descendantsRss(app.pid!);
+    log(`${kind}: soak, ${SOAK_USERS} users, ${SOAK_SECONDS} s, ${mix.map((r) => r.name).join(" / ")}`);
+    const soak = await drive(origin, cookie, SOAK_USERS, SOAK_SECONDS, mix);
+    const rssEnd = descendantsRss(app.pid!);
+    const verify = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "--conditions=react-server", "scripts/audit-verify.ts"],
+      {
+        env: { ...env, DATABASE_URL: dbUrl },
+        encoding: "utf8",
+      },
+    );
+    const verified = verify.status === 0 && /^OK:/m.test(verify.stdout);
+    const errors = soak.errors + soak.timeouts;
+    console.log(
+      `\n${kind} soak: ${fmt(soak.reqs)} req/s, p95 ${ms(soak.p95)}, errors ${soak.errors}, timeouts ${soak.timeouts}; app RSS ${fmt(rssStart, 0)} → ${fmt(rssEnd, 0)} MB (${fmt(rssEnd - rssStart, 0)} MB)`,
+    );
+    console.log(`  audit:verify → ${(verify.stdout.trim().split("\n").at(-1) ?? verify.stderr.slice(-300)).trim()}`);
+    summary.push(
+      `  ${kind.padEnd(9)} soak ${SOAK_SECONDS} s × ${SOAK_USERS} users    RSS +${fmt(rssEnd - rssStart, 0)} MB, ${errors} errors/timeouts, chain ${verified ? "verifies" : "BROKEN"}  target < ${TARGET.soakRssMb} MB, 0, verifies  ${verdict(rssEnd - rssStart < TARGET.soakRssMb && errors === 0 && verified)}`,
+    );
+    return summary;
+  } finally {
+    await stopApp(app);
+    if (database) await database.onServer(`DROP DATABASE IF EXISTS "${database.name}" WITH (FORCE)`).catch(() => {});
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Waits (up to 60 s) until the app answers /api/health within 200 ms: requests the load
+ * generator gave up on are still being served, and would otherwise be charged to the next route.
+ */
+async function settle(origin: string): Promise<void> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    const started = performance.now();
+    const ok = await http("GET", `${origin}/api/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok && performance.now() - started < 200) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function verdictLine(kind: string, route: TRoute, r: TResult): string {
+  const limit = route.kind === "page" ? TARGET.pageP95 : TARGET.apiP95;
+  const clean = r.errors === 0 && r.timeouts === 0;
+  // On the embedded database the target is zero errors; its p95 is printed, not judged.
+  const pass = clean && (kind === "embedded" || r.p95 < limit);
+  const target = kind === "embedded" ? "0 errors" : `p95 < ${limit} ms, 0 errors`;
+  return `  ${kind.padEnd(9)} ${route.name.padEnd(30)} p95 ${ms(r.p95).padStart(8)}  ${String(r.errors + r.timeouts).padStart(4)} err/timeouts  target ${target.padEnd(22)} ${verdict(pass)}`;
+}
+
+try {
+  const summary: string[] = [];
+  for (const kind of DATABASES) summary.push(...(await runOn(kind)));
+  console.log(
+    `\nSummary at ${TARGET.at} users (${USERS.includes(TARGET.at) ? "measured" : "not in --users: soak only"})`,
+  );
+  for (const line of summary) console.log(line);
+  console.log();
+} catch (error) {
+  console.error("✖ The benchmark failed:", error);
+  process.exitCode = 1;
+}
