@@ -160,6 +160,7 @@ export function NodeFinder({ nodes, onPick }: { nodes: readonly TGraphNode[]; on
             <button
               type="button"
               onClick={() => onPick(n.id)}
+              aria-label={`${n.label}, ${ENTITY_STYLE[n.kind].label}${n.bridge ? ", bridge" : ""}`}
               className="flex w-full items-center gap-2 rounded px-1 py-0.5 text-left hover:bg-slate-100"
             >
               <KindGlyph shape={ENTITY_STYLE[n.kind].shape} colour={ENTITY_STYLE[n.kind].colour} ring={n.bridge} />

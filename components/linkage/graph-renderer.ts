@@ -29,6 +29,10 @@ export type TRendererEvents = {
 };
 
 const LARGE = 2000; // nodes from which edges hide while panning and labels thin out
+// How often the drawing takes the layout's positions while it runs. A big graph's frame can cost
+// a second on a software renderer (no GPU), and the worker only iterates between frames.
+const SYNC_MS = 250;
+const SYNC_LARGE_MS = 5000;
 
 function sizeNodes(graph: TLinkageGraph) {
   graph.updateEachNodeAttributes((id, a) => ({ ...a, size: nodeSize(graph.degree(id), a.bridge) }), {
@@ -40,7 +44,10 @@ export class GraphRenderer {
   readonly graph: TLinkageGraph;
   private readonly sigma: Sigma<TNodeAttributes, TEdgeAttributes, object, TNodeState>;
   private layout: FA2LayoutSupervisor | null = null;
+  private layoutGraph: TLinkageGraph | null = null; // positions only: the worker's graph
+  private syncTimer: ReturnType<typeof setInterval> | null = null;
   private iterationsLeft = 0;
+  private edgesSuspended = false;
   private filters: TGraphFilters = NO_FILTERS;
   private selected: string | null = null;
   private highlighted: { nodes: string[]; edges: string[] } = { nodes: [], edges: [] };
@@ -55,14 +62,13 @@ export class GraphRenderer {
     this.graph = payloadToGraph(payload);
     placeNewNodes(this.graph, this.seed);
     sizeNodes(this.graph);
-    this.sigma = new Sigma(this.graph, container, sigmaOptions(this.graph.order >= LARGE));
-    // Reported after the constructor returns (the first frame is drawn inside it), then laid out.
-    this.sigma.once("afterRender", () =>
-      queueMicrotask(() => {
-        events.onFirstRender();
-        this.startLayout();
-      }),
+    performance.mark("graph-data-ready");
+    this.sigma = new Sigma(
+      this.graph,
+      container,
+      sigmaOptions(this.graph.order >= LARGE, () => this.edgesSuspended),
     );
+    performance.mark("graph-renderer-ready");
     this.sigma.on("clickNode", ({ node }) => this.select(node, { notify: true }));
     this.sigma.on("clickStage", () => this.select(null, { notify: true }));
     this.sigma.on("doubleClickNode", (e) => {
@@ -71,20 +77,37 @@ export class GraphRenderer {
     });
     this.sigma.on("enterNode", ({ node, event }) => events.onHover({ id: node, x: event.x, y: event.y }));
     this.sigma.on("leaveNode", () => events.onHover(null));
-    this.graph.on("eachNodeAttributesUpdated", this.countIteration);
-    this.sigma.refresh(); // the first frame now, not at the next animation frame
+    // The constructor drew the first frame. Report it once its pixels exist (a 1-pixel read waits
+    // for the GPU to finish the draw calls), after this constructor returns; then lay out.
+    const gl = this.sigma.getWebGLContext();
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+    queueMicrotask(() => {
+      events.onFirstRender();
+      this.startLayout();
+    });
   }
 
-  /** Runs ForceAtlas2 in a web worker for `iterations` steps, then stops by itself. */
+  /**
+   * Runs ForceAtlas2 in a web worker for `iterations` steps, then stops by itself. The worker
+   * moves a positions-only copy of the graph; the drawing follows at most every SYNC_MS, so a
+   * slow frame (thousands of links on a software renderer) does not hold back the iterations.
+   */
   startLayout(iterations = layoutIterations(this.graph.order)) {
     this.stopLayout();
     if (this.graph.order < 2) return this.events.onLayout("done");
     this.iterationsLeft = iterations;
-    this.layout = new FA2LayoutSupervisor(this.graph, {
-      settings: inferSettings(this.graph),
+    const layoutGraph = this.graph.emptyCopy();
+    this.graph.forEachNode((id, a) => layoutGraph.mergeNodeAttributes(id, { x: a.x, y: a.y }));
+    this.graph.forEachEdge((id, a, source, target) => layoutGraph.addEdgeWithKey(id, source, target, a));
+    layoutGraph.on("eachNodeAttributesUpdated", this.countIteration);
+    this.layoutGraph = layoutGraph;
+    this.layout = new FA2LayoutSupervisor(layoutGraph, {
+      settings: inferSettings(layoutGraph),
       getEdgeWeight: "weight",
     });
     this.layout.start();
+    this.syncTimer = setInterval(this.syncPositions, this.graph.order >= LARGE ? SYNC_LARGE_MS : SYNC_MS);
+    this.suspendEdges(this.graph.order >= LARGE);
     this.events.onLayout("running");
   }
 
@@ -99,20 +122,46 @@ export class GraphRenderer {
     this.startLayout(Math.max(this.iterationsLeft, 50));
   }
 
+  private syncPositions = () => {
+    const layoutGraph = this.layoutGraph;
+    if (!layoutGraph) return;
+    this.graph.updateEachNodeAttributes(
+      (id, a) => {
+        const at = layoutGraph.getNodeAttributes(id);
+        return { ...a, x: at.x, y: at.y };
+      },
+      { attributes: ["x", "y"] },
+    );
+  };
+
+  /** Stops the worker (kill, not stop: an idle supervisor respawns on graph changes) and syncs. */
   private stopLayout() {
-    this.layout?.kill(); // kill, not stop: an idle supervisor would respawn its worker on graph changes
+    if (this.syncTimer !== null) clearInterval(this.syncTimer);
+    this.syncTimer = null;
+    this.syncPositions();
+    this.layout?.kill();
     this.layout = null;
+    this.layoutGraph = null;
+    this.suspendEdges(false);
   }
 
-  // One FA2 step writes every position once (graph.updateEachNodeAttributes): count them.
+  private suspendEdges(suspended: boolean) {
+    if (this.edgesSuspended === suspended) return;
+    this.edgesSuspended = suspended;
+    this.sigma.refresh({ partialGraph: { edges: this.graph.edges() }, skipIndexation: true, schedule: true });
+  }
+
+  // One FA2 step writes every position once (updateEachNodeAttributes): count them.
   private countIteration = () => {
     if (!this.layout?.isRunning()) return;
     this.iterationsLeft -= 1;
     if (this.iterationsLeft > 0) return;
     // stop() now, so no later step is applied; kill once the supervisor's message handler returns.
     this.layout.stop();
-    queueMicrotask(() => this.stopLayout());
-    this.events.onLayout("done");
+    queueMicrotask(() => {
+      this.stopLayout();
+      this.events.onLayout("done");
+    });
   };
 
   /**
@@ -121,8 +170,16 @@ export class GraphRenderer {
    */
   update(payload: TGraphPayload) {
     this.seed = payload.seed;
+    this.stopLayout();
     const next = payloadToGraph(payload);
     const graph = this.graph;
+    // Positions and sizes are worked out on `next` first: sigma draws a node as soon as it is added.
+    next.forEachNode((id) => {
+      if (graph.hasNode(id))
+        next.mergeNodeAttributes(id, { x: graph.getNodeAttribute(id, "x"), y: graph.getNodeAttribute(id, "y") });
+    });
+    placeNewNodes(next, this.seed);
+    sizeNodes(next);
     for (const id of graph.filterEdges((e) => !next.hasEdge(e))) graph.dropEdge(id);
     for (const id of graph.filterNodes((n) => !next.hasNode(n))) graph.dropNode(id);
     let added = 0;
@@ -138,8 +195,6 @@ export class GraphRenderer {
       if (graph.hasEdge(id)) graph.mergeEdgeAttributes(id, a);
       else graph.addEdgeWithKey(id, source, target, a);
     });
-    placeNewNodes(graph, this.seed);
-    sizeNodes(graph);
     if (this.selected !== null && !graph.hasNode(this.selected)) this.select(null, { notify: true });
     this.applyFilters();
     this.highlight();
@@ -231,7 +286,6 @@ export class GraphRenderer {
 
   kill() {
     this.stopLayout();
-    this.graph.off("eachNodeAttributesUpdated", this.countIteration);
     this.sigma.kill();
   }
 }

@@ -81,6 +81,7 @@ export function GraphView({
     void import("@/components/linkage/graph-renderer")
       .then(({ GraphRenderer }) => {
         if (cancelled) return;
+        performance.mark("graph-module-loaded");
         const renderer: GraphRenderer = new GraphRenderer(canvasRef.current!, payloadRef.current, {
           onFirstRender: () => {
             surface.dataset.rendered = "true";

@@ -67,8 +67,12 @@ function edgeColour(a: TEdgeAttributes, state: { isHighlighted: boolean }, graph
   return faded(graphState, state) ? FADED_EDGE_COLOUR : LINK_STYLE[a.kind].colour;
 }
 
-/** Options for `new Sigma(graph, container, options)`: settings tuned for 5,000 nodes. */
-export function sigmaOptions(large: boolean): TOptions {
+/**
+ * Options for `new Sigma(graph, container, options)`, tuned for 5,000 nodes. While
+ * `edgesSuspended()` is true (a big graph being laid out) no edge is drawn: each frame then costs
+ * a fraction, and the layout is not held back by drawing 20,000 links many times over.
+ */
+export function sigmaOptions(large: boolean, edgesSuspended: () => boolean): TOptions {
   return {
     primitives,
     customNodeState: { isSelected: false },
@@ -95,6 +99,7 @@ export function sigmaOptions(large: boolean): TOptions {
           size: (a, state) => edgeBand(a.confidence).size * (state.isHighlighted ? 1.6 : 1),
           opacity: (a, state) => (state.isHighlighted ? 1 : edgeBand(a.confidence).opacity),
           label: () => "",
+          visibility: (_a, state) => (state.isHidden || edgesSuspended() ? "hidden" : "visible"),
         },
       ],
     },

@@ -78,6 +78,30 @@ describe("seeded layout", () => {
     expect(Math.hypot(i.x! - 1000, i.y! - 1000)).toBeLessThanOrEqual(10);
   });
 
+  it("starts each community in its own disc", () => {
+    const nodes = Array.from({ length: 60 }, (_, i) => ({
+      id: `n${i}`,
+      kind: "ACCOUNT" as const,
+      label: `acct_${i}`,
+      community: i % 3,
+    }));
+    const graph = payloadToGraph({ nodes, edges: [], seed: 9 });
+    placeNewNodes(graph, 9);
+    const centre = (c: number) => {
+      const members = nodes.filter((n) => n.community === c).map((n) => graph.getNodeAttributes(n.id));
+      return {
+        x: members.reduce((s, a) => s + a.x!, 0) / members.length,
+        y: members.reduce((s, a) => s + a.y!, 0) / members.length,
+      };
+    };
+    const centres = [0, 1, 2].map(centre);
+    for (const n of nodes) {
+      const at = graph.getNodeAttributes(n.id);
+      const distances = centres.map((c) => Math.hypot(at.x! - c.x, at.y! - c.y));
+      expect(Math.min(...distances)).toBe(distances[n.community]);
+    }
+  });
+
   it("runs fewer iterations on bigger graphs", () => {
     expect(layoutIterations(100)).toBeGreaterThan(layoutIterations(5000));
   });
