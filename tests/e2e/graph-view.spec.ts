@@ -41,6 +41,7 @@ const status = (page: Page) => page.getByRole("status").filter({ hasText: /^Show
 const surface = (page: Page) => page.getByRole("application", { name: /Linkage graph/ });
 
 test("the graph view draws the payload, selects, filters, expands and exports", async ({ page }) => {
+  test.setTimeout(180_000); // two bounded layouts on a software WebGL renderer
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(harness.url);
@@ -52,6 +53,10 @@ test("the graph view draws the payload, selects, filters, expands and exports", 
   const drawn = await pngColours(page, await surface(page).screenshot());
   expect(drawn.distinct).toBeGreaterThan(20);
   expect(drawn.inkedShare).toBeGreaterThan(0.01);
+
+  // The layout stops by itself (bounded iterations); positions hold still from then on.
+  await expect(page.locator('[data-layout="done"]')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole("button", { name: "Run layout again" })).toBeVisible();
 
   // Keyboard path: find an entity by name; it is selected and the camera centres on it.
   await page.getByLabel("Find an entity").fill("acct_0");
