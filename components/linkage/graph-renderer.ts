@@ -29,10 +29,11 @@ export type TRendererEvents = {
 };
 
 const LARGE = 2000; // nodes from which edges hide while panning and labels thin out
-// How often the drawing takes the layout's positions while it runs. A big graph's frame can cost
-// a second on a software renderer (no GPU), and the worker only iterates between frames.
-const SYNC_MS = 250;
-const SYNC_LARGE_MS = 5000;
+// How often the drawing takes the layout's positions while it runs, by node count. A big graph's
+// frame can cost seconds on a software renderer (no GPU), and the worker only iterates between
+// frames; from MEDIUM nodes on, links are not drawn until the layout stops.
+const MEDIUM = 800;
+const syncInterval = (order: number) => (order < MEDIUM ? 250 : order < LARGE ? 1000 : 5000);
 
 function sizeNodes(graph: TLinkageGraph) {
   graph.updateEachNodeAttributes((id, a) => ({ ...a, size: nodeSize(graph.degree(id), a.bridge) }), {
@@ -89,7 +90,7 @@ export class GraphRenderer {
 
   /**
    * Runs ForceAtlas2 in a web worker for `iterations` steps, then stops by itself. The worker
-   * moves a positions-only copy of the graph; the drawing follows at most every SYNC_MS, so a
+   * moves a positions-only copy of the graph; the drawing follows on a timer (syncInterval), so a
    * slow frame (thousands of links on a software renderer) does not hold back the iterations.
    */
   startLayout(iterations = layoutIterations(this.graph.order)) {
@@ -106,8 +107,8 @@ export class GraphRenderer {
       getEdgeWeight: "weight",
     });
     this.layout.start();
-    this.syncTimer = setInterval(this.syncPositions, this.graph.order >= LARGE ? SYNC_LARGE_MS : SYNC_MS);
-    this.suspendEdges(this.graph.order >= LARGE);
+    this.syncTimer = setInterval(this.syncPositions, syncInterval(this.graph.order));
+    this.suspendEdges(this.graph.order >= MEDIUM);
     this.events.onLayout("running");
   }
 
