@@ -12,6 +12,7 @@ import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 import { fmt, log, stats, verdict, type TStats } from "@/scripts/bench/common";
+import type { TGraphPayload } from "@/lib/linkage/graph-types";
 import { buildHarnessScript, serveHarness, syntheticPayload } from "@/scripts/bench/graph-harness/harness";
 
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader"];
@@ -27,9 +28,16 @@ export type TGraphRenderResult = {
   filter: TStats; // a kind filter toggled → the count readout updated
 };
 
-/** Opens the harness `runs` times in a fresh page and measures it (ms). */
-export async function measureGraphRender(nodes: number, edges: number, runs = 3): Promise<TGraphRenderResult> {
-  const payload = syntheticPayload(nodes, edges, 20261201);
+/**
+ * Opens the harness `runs` times in a fresh page and measures it (ms). `payload` draws a given
+ * graph (e.g. a real cluster from bench:linkage) instead of the seeded synthetic one.
+ */
+export async function measureGraphRender(
+  nodes: number,
+  edges: number,
+  runs = 3,
+  payload: TGraphPayload = syntheticPayload(nodes, edges, 20261201),
+): Promise<TGraphRenderResult> {
   const harness = await serveHarness(await buildHarnessScript(), payload);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", // eslint-disable-line no-restricted-properties -- same variable as playwright.config.ts
@@ -73,8 +81,8 @@ export async function measureGraphRender(nodes: number, edges: number, runs = 3)
     await harness.close();
   }
   return {
-    nodes,
-    edges,
+    nodes: payload.nodes.length,
+    edges: payload.edges.length,
     payloadBytes: harness.payloadBytes,
     firstRender: stats(first),
     layoutDone: stats(layout),
