@@ -4,11 +4,10 @@ import { MultiUndirectedGraph, UndirectedGraph } from "graphology";
 import louvain from "graphology-communities-louvain";
 import { connectedComponents } from "graphology-components";
 import { bidirectional } from "graphology-shortest-path/dijkstra";
-import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
-import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { getDb, Prisma } from "@/lib/db";
 import type { TEntityKind, TGraphPayload, TLinkKind } from "@/lib/linkage/graph-types";
 import { usageValueSql } from "@/lib/linkage/normalise";
+import { seededRandom } from "@/lib/linkage/random";
 import type { TLinkageSettings } from "@/lib/linkage/settings";
 import { entityVisibleSql, linkVisibleSql, type TLinkageViewer } from "@/lib/linkage/visibility";
 
@@ -98,11 +97,6 @@ async function buildGraph(viewer: TLinkageViewer, minConfidence: number): Promis
     }
   }
   return { graph, kinds, values };
-}
-
-export function seededRandom(seed: number): () => number {
-  const rng = xoroshiro128plus(seed);
-  return () => uniformFloat64(rng);
 }
 
 /** Communities of a component (seeded Louvain) and the accounts whose neighbours span two or more. */

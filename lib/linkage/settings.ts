@@ -1,5 +1,6 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { confidenceBand, type TConfidenceBand } from "@/lib/linkage/confidence";
 
 // The linkage rules and their per-case settings. Every rule names itself `id@version`: a change
 // to its logic is a new version, so a stored link always says which logic proposed it.
@@ -58,10 +59,7 @@ export const LINKAGE_SETTING_LABELS: Record<keyof TLinkageSettings, string> = {
   louvainSeed: "Community detection: seed",
 };
 
-/** The STIX 2.1 confidence scale read as words (Appendix A, "None/Low/Med/High"). */
-export function confidenceWord(confidence: number): "none" | "low" | "medium" | "high" {
-  if (confidence <= 0) return "none";
-  if (confidence < 30) return "low";
-  if (confidence < 70) return "medium";
-  return "high";
+/** A confidence as a word: "none" at 0, else its STIX band (lib/linkage/confidence.ts). */
+export function confidenceWord(confidence: number): "none" | TConfidenceBand {
+  return confidence <= 0 ? "none" : confidenceBand(confidence);
 }

@@ -1,4 +1,4 @@
-import { seededRandom } from "@/lib/linkage/graph";
+import { seededRandom } from "@/lib/linkage/random";
 
 // A synthetic gateway log with planted clusters, for the linkage tests and benchmark. Seeded, so
 // the same options give the same file. What it plants, and what the rules must make of it:

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ClusterGraph } from "@/components/linkage/cluster-graph";
 import { ClusterNameForm } from "@/components/linkage/linkage-forms";
 import { ENTITY_KIND_LABELS } from "@/components/linkage/labels";
 import { DataTable } from "@/components/ui/data-table";
@@ -75,7 +76,12 @@ export default async function ClusterPage({ params, searchParams }: Props) {
         </a>
       </div>
 
-      {/* graph */}
+      <ClusterGraph
+        caseId={caseId}
+        initial={payload}
+        minConfidence={minConfidence}
+        fileName={`cluster-${cluster.anchorValue}`.replace(/[^\w.-]+/g, "_")}
+      />
 
       <Panel title={`Members (${fmt(members.length)})`}>
         <DataTable caption="Members of the cluster" columns={["Entity", "Kind", "Bridge"]}>
