@@ -2,7 +2,8 @@
 
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { guessMapping, type TPreview } from "@/components/timeline/import-api";
+import type { TPreview } from "@/components/timeline/import-api";
+import { guessMapping } from "@/lib/timeline/import-presets";
 import { useTimeZone, useTimeZoneChoices } from "@/components/timeline/use-time-zone";
 import { IMPORT_FIELD_LABELS, IMPORT_FIELDS, TIME_FORMAT_LABELS, TIME_FORMATS } from "@/lib/timeline/import-schemas";
 import { EVENT_CATEGORIES, EVENT_CATEGORY_LABELS } from "@/lib/timeline/schemas";

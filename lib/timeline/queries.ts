@@ -19,8 +19,12 @@ export type TTimelineEventView = {
   title: string;
   description: string;
   category: string;
+  /** The case's own category (an import's "Write time"), shown instead of the built-in one. */
+  customCategory: string | null;
   source: string;
   confidence: string;
+  /** Columns of an imported file that mapped to no field, as they were. */
+  attributes: Record<string, string> | null;
   visibility: string;
   version: number;
   orgId: string;
@@ -99,8 +103,8 @@ async function readRows(
     ? Prisma.sql`AND (e."occurredAt", e.id) > (${ts(after.occurredAt)}, ${after.id}::uuid)`
     : Prisma.empty;
   const rows = await getDb().$queryRaw<TRow[]>`
-    SELECT e.id, e."occurredAt", e."endsAt", e.title, e.description, e.category::text AS category, e.source,
-           e.confidence::text AS confidence, e.visibility::text AS visibility, e.version, e."orgId", e."authorId",
+    SELECT e.id, e."occurredAt", e."endsAt", e.title, e.description, e.category::text AS category, e."customCategory",
+           e.source, e.confidence::text AS confidence, e.attributes, e.visibility::text AS visibility, e.version, e."orgId", e."authorId",
            o.name AS "orgName", u.name AS "authorName"
     FROM "TimelineEvent" e JOIN "User" u ON u.id = e."authorId" JOIN "Organization" o ON o.id = e."orgId"
     WHERE ${timelineWhere(actor, caseId, filters)} ${keyset}
@@ -267,6 +271,8 @@ export type TTimelineOptions = {
   direct: boolean;
   orgs: { id: string; name: string }[];
   sources: string[];
+  /** The case's own categories: those its events the actor can see carry (a name exists by use). */
+  customCategories: string[];
   evidence: { id: string; title: string }[];
 };
 
@@ -274,7 +280,8 @@ export type TTimelineOptions = {
 export async function getTimelineOptions(actor: TActor, caseId: unknown): Promise<TTimelineOptions> {
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
   const db = getDb();
-  const [orgs, sources, evidence] = await Promise.all([
+  const all = timelineWhere(actor, c.id, ZTimelineFilters.parse({}));
+  const [orgs, sources, customCategories, evidence] = await Promise.all([
     db.organization.findMany({
       where: { id: { in: [facts.ownerOrgId, ...facts.sharedOrgIds] } },
       select: { id: true, name: true },
@@ -282,7 +289,10 @@ export async function getTimelineOptions(actor: TActor, caseId: unknown): Promis
     }),
     db.$queryRaw<
       { source: string }[]
-    >`SELECT DISTINCT e.source FROM "TimelineEvent" e WHERE ${timelineWhere(actor, c.id, ZTimelineFilters.parse({}))} AND e.source <> '' ORDER BY 1 LIMIT 200`,
+    >`SELECT DISTINCT e.source FROM "TimelineEvent" e WHERE ${all} AND e.source <> '' ORDER BY 1 LIMIT 200`,
+    db.$queryRaw<
+      { name: string }[]
+    >`SELECT DISTINCT e."customCategory" AS name FROM "TimelineEvent" e WHERE ${all} AND e."customCategory" IS NOT NULL ORDER BY 1 LIMIT 500`,
     db.evidence.findMany({
       where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },
       select: { id: true, title: true },
@@ -295,6 +305,7 @@ export async function getTimelineOptions(actor: TActor, caseId: unknown): Promis
     direct: c.releaseMode === "DIRECT",
     orgs,
     sources: sources.map((s) => s.source),
+    customCategories: customCategories.map((r) => r.name),
     evidence,
   };
 }

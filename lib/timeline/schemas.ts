@@ -130,6 +130,8 @@ export const ZTimelineFilters = z.object({
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
     .catch([]),
   confidence: z.enum(CONFIDENCES).optional().catch(undefined),
+  /** One of the case's own categories (TimelineEvent.customCategory). */
+  customCategory: queryText("The category", 100),
   source: queryText("The source", 500),
   orgId: z.string().uuid().optional().catch(undefined),
   q: queryText("The search", 200),

@@ -21,6 +21,7 @@ export function timelineWhere(actor: TActor, caseId: string, f: TTimelineFilters
     visibleItemSql(actor, "e"),
   ];
   if (f.category.length) parts.push(Prisma.sql`e.category::text IN (${Prisma.join(f.category)})`);
+  if (f.customCategory) parts.push(Prisma.sql`e."customCategory" = ${f.customCategory}`);
   if (f.confidence) parts.push(Prisma.sql`e.confidence::text = ${f.confidence}`);
   if (f.source) parts.push(Prisma.sql`e.source = ${f.source}`);
   if (f.orgId) parts.push(Prisma.sql`e."orgId" = ${f.orgId}::uuid`);
@@ -28,7 +29,11 @@ export function timelineWhere(actor: TActor, caseId: string, f: TTimelineFilters
   if (f.to) parts.push(Prisma.sql`e."occurredAt" < ${ts(f.to)}`);
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    parts.push(Prisma.sql`(e.title ILIKE ${like} OR e.description ILIKE ${like} OR e.source ILIKE ${like})`);
+    // Attributes (an imported file's extra columns) are searched by their values, as stored.
+    parts.push(
+      Prisma.sql`(e.title ILIKE ${like} OR e.description ILIKE ${like} OR e.source ILIKE ${like} OR e."customCategory" ILIKE ${like}
+        OR (e.attributes IS NOT NULL AND EXISTS (SELECT 1 FROM jsonb_each_text(e.attributes) a WHERE a.value ILIKE ${like})))`,
+    );
   }
   return Prisma.join(parts, " AND ");
 }
