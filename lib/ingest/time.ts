@@ -33,6 +33,19 @@ export const TIME_FORMAT_LABELS: Record<TTimeFormat, string> = {
   mdy: "Month/day/year, 24-hour, in the zone below (04/20/2026 22:38:46: plaso l2tcsv date and time)",
 };
 
+/** A read format's short name, for counts ("ISO 8601 2 · epoch seconds 2"). */
+export const TIME_FORMAT_SHORT: Record<TReadAs, string> = {
+  iso: "ISO 8601",
+  epoch_s: "epoch seconds",
+  epoch_ms: "epoch milliseconds",
+  epoch_us: "epoch microseconds",
+  epoch_ns: "epoch nanoseconds",
+  clf: "common log format",
+  rfc2822: "RFC 2822",
+  us_12h: "US 12-hour",
+  mdy: "month/day/year",
+};
+
 type TEpochUnit = "epoch_s" | "epoch_ms" | "epoch_us" | "epoch_ns";
 const UNIT_NAMES: Record<TEpochUnit, string> = {
   epoch_s: "seconds",

@@ -4,6 +4,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { nextCaseNumber } from "@/lib/cases/numbers";
 import { recordAudit } from "@/lib/audit/record";
 import { seedDemoUsage } from "@/lib/seed/demo-usage";
+import { seedDemoTimelineImport } from "@/lib/seed/demo-timeline";
 import type { CaseRole, GlobalRole } from "@/lib/generated/prisma/enums";
 
 // Synthetic demo data. The two real company names are the collaborating organisations of the
@@ -106,10 +107,16 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
     return created.id;
   });
   const lead = await db.user.findUniqueOrThrow({ where: { id: leadId }, include: { org: true } });
-  await seedDemoUsage(
-    { id: lead.id, email: lead.email, name: lead.name, role: lead.role, orgId: lead.orgId, orgName: lead.org.name },
-    caseId,
-  );
+  const actor = {
+    id: lead.id,
+    email: lead.email,
+    name: lead.name,
+    role: lead.role,
+    orgId: lead.orgId,
+    orgName: lead.org.name,
+  };
+  await seedDemoUsage(actor, caseId);
+  await seedDemoTimelineImport(actor, caseId);
   return { created: true };
 }
 

@@ -26,7 +26,7 @@ function scaleCsv(marker: string): Buffer {
   return Buffer.from(`${lines.join("\n")}\n`);
 }
 
-const feedOf = (page: Page) => page.getByRole("feed", { name: "Timeline events" });
+const feedOf = (page: Page) => page.getByRole("region", { name: "Timeline events" });
 const loadedCount = async (page: Page) =>
   Number((await timelineLoaded(page).textContent())!.match(/^([\d,]+) events/)![1]!.replace(/,/g, ""));
 const renderedRows = async (feed: Locator) =>
@@ -114,7 +114,7 @@ test("100,000 imported events: the list stays virtualised, loads pages as you sc
   // ~3 s of wheel scrolling over the list while the page records every frame.
   await feed.hover();
   const frames = page.evaluate(async (ms) => {
-    const el = document.querySelector<HTMLElement>('[role="feed"]')!;
+    const el = document.querySelector<HTMLElement>("[data-timeline-list]")!;
     const intervals: number[] = [];
     let maxRows = 0;
     await new Promise<void>((done) => {
