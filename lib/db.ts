@@ -9,11 +9,11 @@ import { getEnv } from "@/lib/env";
 const globalForDb = globalThis as unknown as { casebridgeDb?: PrismaClient };
 
 function createClient(): PrismaClient {
-  const { DATABASE_URL, DATABASE_POOL_MAX } = getEnv();
+  const { DATABASE_URL, DATABASE_POOL_MAX, DATABASE_CONNECT_TIMEOUT_MS } = getEnv();
   const adapter = new PrismaPg({
     connectionString: DATABASE_URL,
     max: DATABASE_POOL_MAX,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS,
   });
   return new PrismaClient({ adapter });
 }
