@@ -43,7 +43,12 @@ export function TimelineWorkspace({ caseId, query, initial, options, orgName, ac
       feed;
     target?.focus();
   }, [editing]);
-  const common = { direct: options.direct, orgName, evidence: options.evidence };
+  const common = {
+    direct: options.direct,
+    orgName,
+    evidence: options.evidence,
+    customCategories: options.customCategories,
+  };
   const { release, decide, withdraw } = actions;
   return (
     <div ref={rootRef} className="space-y-4">

@@ -4,7 +4,8 @@ import type { TActor } from "@/lib/auth/session";
 import { exportTimeline } from "@/lib/timeline/export";
 import { exportImportRejects, listImportRejects } from "@/lib/timeline/import";
 import { guessMapping, presetOptions } from "@/lib/timeline/import-presets";
-import { listTimelineEvents } from "@/lib/timeline/queries";
+import { createTimelineEvent } from "@/lib/timeline/mutations";
+import { getTimelineOptions, listTimelineEvents } from "@/lib/timeline/queries";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
 import { createJointCase } from "@/tests/helpers/factories";
 import {
@@ -366,5 +367,33 @@ describe("our own exports read back", () => {
       }
       expect(await getDb().timelineEvent.count({ where: { caseId: to.caseId } })).toBe(4);
     }
+  });
+});
+
+describe("the case's own categories", () => {
+  it("are the names its visible events carry: set by hand too, filtered on, never shown past an event's visibility", async () => {
+    const w = await createJointCase();
+    const add = (customCategory: string, visibility: string) =>
+      createTimelineEvent(w.investigator, w.caseId, {
+        occurredAt: "2026-11-02T10:00:00Z",
+        timeZone: "UTC",
+        title: `${customCategory} event`,
+        category: "OTHER",
+        customCategory,
+        visibility,
+      });
+    await add("Key rotation", "ALL_CASE_ORGS");
+    await add("Internal lead", "OWNER_ORG_ONLY");
+    expect((await getTimelineOptions(w.lead, w.caseId)).customCategories).toEqual(["Internal lead", "Key rotation"]);
+    expect((await getTimelineOptions(w.partnerLead, w.caseId)).customCategories).toEqual(["Key rotation"]);
+    const filtered = await listTimelineEvents(
+      w.partnerLead,
+      w.caseId,
+      ZTimelineFilters.parse({ customCategory: "Internal lead" }),
+    );
+    expect(filtered.items).toEqual([]);
+    await expect(add("x".repeat(101), "ALL_CASE_ORGS")).rejects.toMatchObject({
+      fieldErrors: { customCategory: ["A case category can be at most 100 characters."] },
+    });
   });
 });

@@ -85,6 +85,10 @@ const fields = z.object({
   title,
   description: text("The description", 20_000).default(""),
   category: z.enum(EVENT_CATEGORIES, { message: "Choose a category." }),
+  /** One of the case's own categories (or a new one); empty: none. */
+  customCategory: text("A case category", 100)
+    .optional()
+    .transform((v) => v || null),
   source: text("The source", 500).default(""),
   confidence: z.enum(CONFIDENCES, { message: "Choose a confidence." }).default("LIKELY"),
   visibility: z.enum(VISIBILITIES, { message: "Choose who can see the event." }).default("ALL_CASE_ORGS"),
