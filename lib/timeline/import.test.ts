@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { runImportJob } from "@/lib/jobs/runner";
 import { getBlobStore } from "@/lib/storage";
-import { changeImport, createImport, getImport, listImportRejects } from "@/lib/timeline/import";
+import { changeImport, createImport, exportImportRejects, getImport, listImportRejects } from "@/lib/timeline/import";
 import { MAX_RECORD_CHARS, readRecords, type TRecord } from "@/lib/ingest/records";
 import { parseTime } from "@/lib/timeline/import-parse";
 import { listTimelineEvents } from "@/lib/timeline/queries";
@@ -314,6 +314,10 @@ describe("timeline import", () => {
       NotFoundError,
     );
     await expect(getImport(w.outsider, w.caseId, job.id)).rejects.toBeInstanceOf(NotFoundError);
+    // The full list of rejected rows (the file read again) is the uploader's alone, once validated.
+    for (const other of [w.lead, w.partnerLead, w.outsider])
+      await expect(exportImportRejects(other, w.caseId, job.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(exportImportRejects(w.investigator, w.caseId, job.id)).rejects.toBeInstanceOf(ConflictError);
     await expect(
       changeImport(w.investigator, w.caseId, job.id, { action: "validate", options: { mapping: { occurredAt: "" } } }),
     ).rejects.toBeInstanceOf(ValidationError);
