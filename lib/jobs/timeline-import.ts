@@ -26,7 +26,10 @@ type TOutcome =
   | { line: number; row: null; notes: null; reason: string };
 
 /** The file's records mapped to event rows or reasons, a batch at a time. */
-async function* rowsOf(job: TJob, onProgress: (rows: number, bytes: number) => void): AsyncGenerator<TOutcome[]> {
+async function* rowsOf(
+  job: Pick<TJob, "sha256" | "format" | "options">,
+  onProgress: (rows: number, bytes: number) => void,
+): AsyncGenerator<TOutcome[]> {
   const stream = await getBlobStore().read(job.sha256);
   if (!stream) throw new Error(FILE_GONE);
   let bytes = 0;
@@ -228,8 +231,11 @@ async function commit(job: TJob): Promise<void> {
  * Every rejected row of a job's file, read again with the options it was validated with: the
  * stored list keeps the first REJECTS_KEPT, this gives them all (the rejects CSV download).
  */
-export async function* allRejects(job: TClaimedJob): AsyncGenerator<{ line: number; reason: string }[]> {
-  for await (const batch of rowsOf(parsed(job), () => {})) {
+export async function* allRejects(
+  job: Pick<TClaimedJob, "sha256" | "format" | "options">,
+): AsyncGenerator<{ line: number; reason: string }[]> {
+  const file = { sha256: job.sha256, format: job.format, options: ZImportOptions.parse(job.options) };
+  for await (const batch of rowsOf(file, () => {})) {
     const out: { line: number; reason: string }[] = [];
     for (const r of batch) if (r.reason !== null) out.push({ line: r.line, reason: r.reason });
     if (out.length) yield out;

@@ -1,7 +1,12 @@
 import "server-only";
 import { hash } from "node:crypto";
 import { CONFIDENCES, EVENT_CATEGORIES, EVENT_CATEGORY_LABELS, type TEventCategory } from "@/lib/timeline/schemas";
-import { IMPORT_FIELDS, type TCategoryChoice, type TImportOptions } from "@/lib/timeline/import-schemas";
+import {
+  CUSTOM_CATEGORY_MAX,
+  IMPORT_FIELDS,
+  type TCategoryChoice,
+  type TImportOptions,
+} from "@/lib/timeline/import-schemas";
 import { isValidTimeZone } from "@/lib/timeline/time";
 import { readTime, type TReadAs } from "@/lib/ingest/time";
 
@@ -178,7 +183,9 @@ export function toEventRow(
 
   const rawCategory = column(values, m.category, own);
   let category: TEventCategory = o.defaultCategory;
-  let customCategory: string | null = column(values, m.customCategory, own).slice(0, 100) || null;
+  let customCategory: string | null = column(values, m.customCategory, own) || null;
+  if (customCategory && customCategory.length > CUSTOM_CATEGORY_MAX)
+    return `${m.customCategory}: a case category can be at most ${CUSTOM_CATEGORY_MAX} characters.`;
   let categoryNote: TRowNotes["category"] = null;
   if (rawCategory) {
     const builtin = builtinCategory(rawCategory);

@@ -17,7 +17,6 @@ import {
 } from "@/lib/jobs/imports";
 import { getBlobStore, formatBytes } from "@/lib/storage";
 import { allRejects } from "@/lib/jobs/timeline-import";
-import type { TClaimedJob } from "@/lib/jobs/job";
 import { csvCell } from "@/lib/timeline/export";
 import { lockBlob } from "@/lib/storage/references";
 import { readPreview } from "@/lib/ingest/records";
@@ -121,17 +120,7 @@ export async function exportImportRejects(actor: TActor, caseId: unknown, jobId:
   const { job } = await loadJob(actor, caseId, jobId);
   if (!["VALIDATED", "COMMITTED"].includes(job.status))
     throw new ConflictError("The rejected rows can be downloaded once the file is validated.");
-  const full = await getDb().importJob.findUniqueOrThrow({
-    where: { id: job.id },
-    select: { orgId: true, evidenceId: true, kind: true },
-  });
-  const rejects = allRejects({
-    ...job,
-    ...full,
-    size: undefined,
-    status: "VALIDATING",
-    format: job.format,
-  } as unknown as TClaimedJob);
+  const rejects = allRejects({ sha256: job.sha256, format: job.format, options: job.options });
   async function* csv() {
     yield "line,reason\r\n";
     for await (const batch of rejects) yield batch.map((r) => `${r.line},${csvCell(r.reason)}\r\n`).join("");
