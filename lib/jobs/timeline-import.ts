@@ -133,6 +133,7 @@ const CATEGORY_VALUES_KEPT = 1_000;
  * "already on the timeline" before anything is written.
  */
 async function countExisting(job: TJob, keys: string[]): Promise<number> {
+  // visibility: the importing organisation's own rows only (orgId), counted, nothing shown.
   const [row] = await getDb().$queryRaw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM "TimelineEvent"
     WHERE "caseId" = ${job.caseId}::uuid AND "orgId" = ${job.orgId}::uuid AND "dedupeKey" = ANY(${keys}::text[])`;
