@@ -30,7 +30,10 @@ export function ImportResults({
   rejects,
   caseId,
   onMore,
+  stillWorking,
 }: {
+  /** The last status poll got no answer (a busy server): the job goes on; the wizard asks again. */
+  stillWorking: boolean;
   job: TJob;
   rejects: { items: TReject[]; nextAfter: number | null };
   caseId: string;
@@ -46,6 +49,7 @@ export function ImportResults({
     <div className="space-y-2 text-sm">
       <p role="status" aria-live="polite" className="font-medium">
         {STATUS[job.status] ?? job.status} {job.error && <span className="text-red-700">{job.error}</span>}
+        {stillWorking && " Still working: the server did not answer the last status check; asking again."}
       </p>
       {running && <progress aria-label="Import progress" max={100} value={percent} className="w-full" />}
       {!running && job.status !== "CANCELLED" && (

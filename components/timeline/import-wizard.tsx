@@ -68,13 +68,18 @@ export function ImportWizard({
     return () => clearInterval(timer);
   }, [running, job, caseId, router, missed]);
 
+  // A step asked for and not yet answered: the buttons of the state before it are gone meanwhile.
+  const [busy, setBusy] = useState(false);
   async function act(body: { action: string; options?: unknown }) {
     setError(null);
     if (body.action === "validate") setLast(body.options as TImportOptions);
+    setBusy(true);
     try {
       setJob(await changeImportJob(caseId, job!.id, body));
     } catch (e) {
       setError((e as Error).message);
+    } finally {
+      setBusy(false);
     }
   }
 
@@ -136,15 +141,16 @@ export function ImportWizard({
           onValidate={(options) => void act({ action: "validate", options })}
         />
       )}
-      {running && missed > 0 && (
-        <p role="status" className="text-sm text-slate-700">
-          Still working: the server did not answer the last status check, asking again…
-        </p>
-      )}
       {job && job.status !== "UPLOADED" && (
-        <ImportResults job={job} rejects={rejects} caseId={caseId} onMore={setRejects} />
+        <ImportResults
+          job={job}
+          rejects={rejects}
+          caseId={caseId}
+          onMore={setRejects}
+          stillWorking={running && missed > 0}
+        />
       )}
-      {job && (
+      {job && !busy && (
         <div className="flex gap-3">
           {job.status === "VALIDATED" && job.rowsValid > 0 && (
             <Button onClick={() => void act({ action: "commit" })}>

@@ -180,15 +180,27 @@ test("import a Timesketch CSV: the preset maps it, long messages split, a catego
   await expect(mapping.getByLabel("The file is")).toHaveValue("timesketch");
   await expect(mapping.getByLabel("Occurred at (required)")).toHaveValue("datetime");
   await expect(mapping.getByLabel("Title (required)")).toHaveValue("message");
+  // The first status polls fail (a busy server): the wizard says it is still working and asks again.
+  let failures = 3;
+  await page.route(/\/timeline\/imports\/[0-9a-f-]+$/, (route) =>
+    route.request().method() === "GET" && failures-- > 0
+      ? route.fulfill({ status: 500, contentType: "application/problem+json", body: '{"title":"connection timeout"}' })
+      : route.continue(),
+  );
   await mapping.getByRole("button", { name: "Validate" }).click();
   const section = page.getByRole("region", { name: "Import events" });
+  await expect(section.getByRole("status")).toContainText("Still working");
+  await expect(section.getByRole("alert")).toHaveCount(0);
   await expect(section.getByText(/^2 valid · 0 rejected/)).toBeVisible();
   await expect(section.getByText("Times read as: ISO 8601 2")).toBeVisible();
   await expect(section.getByText(/1 title was longer than 300 characters/)).toBeVisible();
   // The values that are not built-in: one to a built-in category, one a new case category.
   await mapping.getByLabel("Category for “Event Recorded”").selectOption({ label: "Detection" });
   await mapping.getByLabel("Category for “Write time”").selectOption({ label: "New case category “Write time”" });
-  await mapping.getByRole("button", { name: "Validate again" }).click();
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && /\/imports\/[0-9a-f-]+$/.test(r.url())),
+    mapping.getByRole("button", { name: "Validate again" }).click(),
+  ]);
   await expect(section.getByText("Validated: nothing is imported until you choose Import.")).toBeVisible();
   await section.getByRole("button", { name: "Import 2 events" }).click();
   await expect(section.getByText("Imported.")).toBeVisible();
