@@ -9,20 +9,18 @@ import { analyzeTables } from "@/lib/db/analyze";
 // hot reloads do not open a new pool each time), created on first use.
 const globalForDb = globalThis as unknown as { casebridgeDb?: PrismaClient };
 
-// How long a request waits for a connection of the pool, and a transaction for its start, before
-// it fails. Under a burst (64 users at once on the embedded database, which runs one statement at
-// a time) requests queue for seconds; Prisma's default of 2 s for a transaction to start failed
-// them with "Unable to start a transaction in the given time" while plain queries still waited.
-const POOL_WAIT_MS = 15_000;
-
 function createClient(): PrismaClient {
-  const { DATABASE_URL, DATABASE_POOL_MAX } = getEnv();
+  const { DATABASE_URL, DATABASE_POOL_MAX, DATABASE_CONNECT_TIMEOUT_MS } = getEnv();
   const adapter = new PrismaPg({
     connectionString: DATABASE_URL,
     max: DATABASE_POOL_MAX,
-    connectionTimeoutMillis: POOL_WAIT_MS,
+    connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS,
   });
-  return new PrismaClient({ adapter, transactionOptions: { maxWait: POOL_WAIT_MS } });
+  // A transaction waits for its start as long as a query waits for a connection: under a burst
+  // (64 users at once on the embedded database, which runs one statement at a time) requests
+  // queue for seconds, and Prisma's default of 2 s failed them with "Unable to start a
+  // transaction in the given time" while plain queries still waited.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: DATABASE_CONNECT_TIMEOUT_MS } });
 }
 
 export function getDb(): PrismaClient {

@@ -10,6 +10,10 @@ const ZEnv = z.object({
   NEXTAUTH_SECRET: z.string().min(32, { message: "NEXTAUTH_SECRET must be at least 32 characters" }).optional(),
   NEXTAUTH_URL: z.string().url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
+  // How long a request waits for a pool connection. The embedded database serves one
+  // transaction at a time: during a long import commit a status poll must wait, not fail with
+  // "connection timeout" (npm start raises it for the embedded database).
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   // How many reverse proxies of ours append to X-Forwarded-For (0: do not believe the header).
   CASEBRIDGE_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   CASEBRIDGE_DATA_DIR: z.string().min(1).default(".data"),

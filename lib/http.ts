@@ -91,3 +91,36 @@ export function untrustedFileResponse(
     },
   });
 }
+
+/**
+ * A download streamed from text chunks (exports, rejected rows). The first chunk is awaited
+ * before answering, so an authorization or validation error still becomes problem+json.
+ */
+export async function textDownload(
+  chunks: AsyncGenerator<string>,
+  file: { fileName: string; contentType: string },
+): Promise<Response> {
+  const first = await chunks.next();
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (!first.done) controller.enqueue(encoder.encode(first.value));
+    },
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  return new Response(body, {
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Disposition": contentDisposition("attachment", file.fileName),
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}

@@ -78,6 +78,9 @@ export async function startCasebridge({
     DATABASE_URL: url,
     NEXTAUTH_SECRET: secret,
     NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    // The embedded database runs one transaction at a time: a request during a long import
+    // commit waits for it (up to 10 minutes) instead of failing.
+    ...(embedded && !env.DATABASE_CONNECT_TIMEOUT_MS ? { DATABASE_CONNECT_TIMEOUT_MS: "600000" } : {}),
   };
   if (!dev && buildIsStale()) {
     console.log("• Building the app (first start or changed sources; about a minute)…");

@@ -22,11 +22,23 @@ type Props = {
   direct: boolean;
   orgName: string;
   evidence: { id: string; title: string }[];
+  /** The case's own categories, offered as suggestions. */
+  customCategories: string[];
   onDone?: () => void;
 };
 
 /** Add or edit one event. Times are typed in the chosen zone, which is shown beside them. */
-export function EventForm({ action, remove, releaseActions, event, direct, orgName, evidence, onDone }: Props) {
+export function EventForm({
+  action,
+  remove,
+  releaseActions,
+  event,
+  direct,
+  orgName,
+  evidence,
+  customCategories,
+  onDone,
+}: Props) {
   const [zone] = useTimeZone();
   const { state, pending, formRef, onSubmit, refused } = useActionForm(action, { resetOnSuccess: !event });
   // A saved event closes the editor; the list below shows the result.
@@ -97,6 +109,28 @@ export function EventForm({ action, remove, releaseActions, event, direct, orgNa
                 </option>
               ))}
             </select>
+          )}
+        </Field>
+        <Field
+          name="customCategory"
+          label="Case category (optional)"
+          state={state}
+          hint="One of the case's own categories, or a new one."
+        >
+          {(p) => (
+            <>
+              <input
+                {...p}
+                maxLength={100}
+                list="case-categories"
+                defaultValue={v("customCategory", event?.customCategory ?? "")}
+              />
+              <datalist id="case-categories">
+                {customCategories.map((c) => (
+                  <option key={c} value={c} />
+                ))}
+              </datalist>
+            </>
           )}
         </Field>
         <Field name="confidence" label="Confidence" state={state}>

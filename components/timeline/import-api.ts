@@ -2,11 +2,15 @@
 import { fetchJson, uploadFile } from "@/components/ui/upload";
 import type { TImportJobView } from "@/lib/jobs/imports";
 /** The job as the API answers it (lib/timeline/import.ts), less what the wizard does not show. */
-export type TJob = Omit<TImportJobView, "format" | "fileName" | "options" | "createdAt">;
+export type TJob = Omit<TImportJobView, "fileName" | "options" | "createdAt">;
 export type TPreview = { columns: string[]; rows: Record<string, string>[] };
+export type { TImportStats } from "@/lib/timeline/import-schemas";
 export type TReject = { line: number; reason: string };
 
 const base = (caseId: string) => `/api/cases/${caseId}/timeline/imports`;
+
+/** Where every rejected row downloads as CSV (the kept list stops at 100,000). */
+export const rejectsCsvUrl = (caseId: string, jobId: string) => `${base(caseId)}/${jobId}/rejects?format=csv`;
 
 /** Sends the file with its name (URI-encoded: headers are Latin-1); resolves with the job and a preview. */
 export function uploadImportFile(
@@ -44,19 +48,4 @@ export async function getImportRejects(
   after: number,
 ): Promise<{ items: TReject[]; nextAfter: number | null }> {
   return fetchJson(`${base(caseId)}/${jobId}/rejects?after=${after}&limit=500`, { cache: "no-store" });
-}
-
-/** A first guess at the mapping from column names; the user corrects it. */
-export function guessMapping(columns: string[]): Record<string, string> {
-  const find = (re: RegExp) => columns.find((c) => re.test(c)) ?? "";
-  return {
-    occurredAt: find(/^(time|timestamp|ts|occurred.?at|date|datetime|when|start)/i),
-    endsAt: find(/^(end|ends.?at|until)/i),
-    title: find(/^(title|event|summary|message|msg|name)/i),
-    description: find(/^(description|details|notes?|body)/i),
-    category: find(/^(category|type|kind)/i),
-    source: find(/^(source|origin|system)/i),
-    confidence: find(/^confidence/i),
-    externalId: find(/^(id|event.?id|uuid|row.?id)$/i),
-  };
 }

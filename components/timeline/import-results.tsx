@@ -1,7 +1,19 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
-import { getImportRejects, type TJob, type TReject } from "@/components/timeline/import-api";
+import {
+  getImportRejects,
+  rejectsCsvUrl,
+  type TImportStats,
+  type TJob,
+  type TReject,
+} from "@/components/timeline/import-api";
+import { TIME_FORMAT_SHORT } from "@/lib/ingest/time";
+
+/** How many rejected rows the job keeps to list (lib/jobs/timeline-import.ts#REJECTS_KEPT). */
+const REJECTS_LISTED = 100_000;
+const n = (v: number) => v.toLocaleString("en");
+const plural = (v: number, one: string, many: string) => `${n(v)} ${v === 1 ? one : many}`;
 
 const STATUS: Record<string, string> = {
   VALIDATING: "Validating…",
@@ -18,7 +30,10 @@ export function ImportResults({
   rejects,
   caseId,
   onMore,
+  stillWorking,
 }: {
+  /** The last status poll got no answer (a busy server): the job goes on; the wizard asks again. */
+  stillWorking: boolean;
   job: TJob;
   rejects: { items: TReject[]; nextAfter: number | null };
   caseId: string;
@@ -34,14 +49,24 @@ export function ImportResults({
     <div className="space-y-2 text-sm">
       <p role="status" aria-live="polite" className="font-medium">
         {STATUS[job.status] ?? job.status} {job.error && <span className="text-red-700">{job.error}</span>}
+        {stillWorking && " Still working: the server did not answer the last status check; asking again."}
       </p>
       {running && <progress aria-label="Import progress" max={100} value={percent} className="w-full" />}
       {!running && job.status !== "CANCELLED" && (
         <p>
-          {job.rowsValid.toLocaleString("en")} valid · {job.rowsRejected.toLocaleString("en")} rejected ·{" "}
-          {job.rowsDuplicate.toLocaleString("en")} duplicates in the file
-          {job.status === "COMMITTED" &&
-            ` · ${job.rowsInserted.toLocaleString("en")} imported · ${job.rowsExisting.toLocaleString("en")} already on the timeline`}
+          {n(job.rowsValid)} valid · {n(job.rowsRejected)} rejected · {plural(job.rowsDuplicate, "repeat", "repeats")}{" "}
+          in the file · {n(job.rowsExisting)} already on the timeline
+          {job.status === "COMMITTED" && ` · ${n(job.rowsInserted)} imported`}
+        </p>
+      )}
+      {job.status === "VALIDATED" && <ValidationNotes stats={job.stats as TImportStats} />}
+      {!running && job.rowsRejected > 0 && ["VALIDATED", "COMMITTED"].includes(job.status) && (
+        <p>
+          {job.rowsRejected > REJECTS_LISTED &&
+            `The list below stops at the first ${n(REJECTS_LISTED)} rejected rows. `}
+          <a href={rejectsCsvUrl(caseId, job.id)} className="text-brand-700 underline" download>
+            Download all {plural(job.rowsRejected, "rejected row", "rejected rows")} as CSV
+          </a>
         </p>
       )}
       {rejects.items.length > 0 && (
@@ -70,5 +95,26 @@ export function ImportResults({
         </Button>
       )}
     </div>
+  );
+}
+
+/** What validation learnt: rows per time format, long titles split. */
+function ValidationNotes({ stats }: { stats: TImportStats }) {
+  const formats = Object.entries(stats.timeFormats ?? {}).filter(([, v]) => v);
+  return (
+    <>
+      {formats.length > 0 && (
+        <p>
+          Times read as:{" "}
+          {formats.map(([f, v]) => `${TIME_FORMAT_SHORT[f as keyof typeof TIME_FORMAT_SHORT]} ${n(v)}`).join(" · ")}
+        </p>
+      )}
+      {(stats.titlesSplit ?? 0) > 0 && (
+        <p>
+          {plural(stats.titlesSplit!, "title was", "titles were")} longer than 300 characters: the first line is the
+          title, the whole text the description.
+        </p>
+      )}
+    </>
   );
 }

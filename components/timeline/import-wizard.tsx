@@ -9,15 +9,27 @@ import {
   changeImportJob,
   getImportJob,
   uploadImportFile,
+  type TImportStats,
   type TJob,
   type TPreview,
   type TReject,
 } from "@/components/timeline/import-api";
+import type { TImportOptions } from "@/lib/timeline/import-schemas";
 
 const RUNNING = ["VALIDATING", "COMMITTING"];
 
 /** Upload → map columns (preview) → validate (progress, rejected rows) → import or cancel. */
-export function ImportWizard({ caseId, direct, orgName }: { caseId: string; direct: boolean; orgName: string }) {
+export function ImportWizard({
+  caseId,
+  direct,
+  orgName,
+  customCategories,
+}: {
+  caseId: string;
+  direct: boolean;
+  orgName: string;
+  customCategories: string[];
+}) {
   const router = useRouter();
   const [upload, setUpload] = useState<number | null>(null);
   const [job, setJob] = useState<TJob | null>(null);
@@ -27,31 +39,47 @@ export function ImportWizard({ caseId, direct, orgName }: { caseId: string; dire
     nextAfter: null,
   });
   const [error, setError] = useState<string | null>(null);
+  // The options of the last validation, shown again in the mapping step (with its category choices).
+  const [last, setLast] = useState<TImportOptions | null>(null);
+  // Failed status polls in a row: the job goes on without us, so the poll is retried.
+  const [missed, setMissed] = useState(0);
   const uploading = useRef<AbortController | null>(null);
 
   // While a job runs, poll its progress (the poll is also what resumes a job whose process died).
   const running = job !== null && RUNNING.includes(job.status);
   useEffect(() => {
     if (!running || !job) return;
-    const timer = setInterval(async () => {
-      try {
-        const next = await getImportJob(caseId, job.id);
-        setJob(next.job);
-        setRejects(next.rejects);
-        if (next.job.status === "COMMITTED") router.refresh();
-      } catch (e) {
-        setError((e as Error).message);
-      }
-    }, 400);
+    const timer = setInterval(
+      async () => {
+        try {
+          const next = await getImportJob(caseId, job.id);
+          setMissed(0);
+          setJob(next.job);
+          setRejects(next.rejects);
+          if (next.job.status === "COMMITTED") router.refresh();
+        } catch {
+          // A busy server (a long commit on the embedded database) may not answer one poll: the
+          // job runs on regardless, so say so and ask again, instead of reporting a failure.
+          setMissed((n) => n + 1);
+        }
+      },
+      400 + Math.min(missed, 10) * 500,
+    );
     return () => clearInterval(timer);
-  }, [running, job, caseId, router]);
+  }, [running, job, caseId, router, missed]);
 
-  async function act(body: unknown) {
+  // A step asked for and not yet answered: the buttons of the state before it are gone meanwhile.
+  const [busy, setBusy] = useState(false);
+  async function act(body: { action: string; options?: unknown }) {
     setError(null);
+    if (body.action === "validate") setLast(body.options as TImportOptions);
+    setBusy(true);
     try {
       setJob(await changeImportJob(caseId, job!.id, body));
     } catch (e) {
       setError((e as Error).message);
+    } finally {
+      setBusy(false);
     }
   }
 
@@ -59,6 +87,7 @@ export function ImportWizard({ caseId, direct, orgName }: { caseId: string; dire
     if (!file) return;
     setError(null);
     setJob(null);
+    setLast(null);
     setUpload(0);
     uploading.current?.abort();
     const controller = new AbortController();
@@ -79,10 +108,10 @@ export function ImportWizard({ caseId, direct, orgName }: { caseId: string; dire
   return (
     <section aria-label="Import events" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <label className="block text-sm font-medium text-slate-700">
-        File to import (CSV with a header line, or JSON Lines)
+        File to import (CSV with a header line, JSON Lines, or a JSON array: Timesketch, plaso psort, our export)
         <input
           type="file"
-          accept=".csv,.jsonl,.ndjson"
+          accept=".csv,.jsonl,.ndjson,.json"
           className="mt-1 block w-full max-w-full text-sm font-normal text-slate-700 file:mr-3 file:cursor-pointer file:rounded-md file:border file:border-solid file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-slate-800 file:shadow-sm hover:file:bg-slate-50"
           onChange={(e) => void choose(e.target.files?.[0])}
         />
@@ -102,20 +131,30 @@ export function ImportWizard({ caseId, direct, orgName }: { caseId: string; dire
       )}
       {job && preview && editable && (
         <ImportMapping
+          key={job.status === "UPLOADED" ? "first" : `${job.id}-${job.rowsProcessed}`}
           preview={preview}
           direct={direct}
           orgName={orgName}
+          customCategories={customCategories}
+          last={last}
+          stats={job.status === "VALIDATED" ? (job.stats as TImportStats) : null}
           onValidate={(options) => void act({ action: "validate", options })}
         />
       )}
       {job && job.status !== "UPLOADED" && (
-        <ImportResults job={job} rejects={rejects} caseId={caseId} onMore={setRejects} />
+        <ImportResults
+          job={job}
+          rejects={rejects}
+          caseId={caseId}
+          onMore={setRejects}
+          stillWorking={running && missed > 0}
+        />
       )}
-      {job && (
+      {job && !busy && (
         <div className="flex gap-3">
           {job.status === "VALIDATED" && job.rowsValid > 0 && (
             <Button onClick={() => void act({ action: "commit" })}>
-              Import {job.rowsValid.toLocaleString("en")} events
+              Import {job.rowsValid.toLocaleString("en")} {job.rowsValid === 1 ? "event" : "events"}
             </Button>
           )}
           {["UPLOADED", "VALIDATING", "VALIDATED", "FAILED"].includes(job.status) && (

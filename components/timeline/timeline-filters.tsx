@@ -17,10 +17,15 @@ export function TimelineFilters({
   filters,
   orgs,
   sources,
+  customCategories,
+  query,
 }: {
   filters: TTimelineFilters;
   orgs: { id: string; name: string }[];
   sources: string[];
+  customCategories: string[];
+  /** The page's query string, for the link that removes the brushed range. */
+  query: string;
 }) {
   return (
     <form
@@ -39,6 +44,19 @@ export function TimelineFilters({
           ))}
         </select>
       </label>
+      {customCategories.length > 0 && (
+        <label className={LABEL}>
+          Case category
+          <select name="customCategory" defaultValue={filters.customCategory ?? ""} className={SELECT}>
+            <option value="">Any</option>
+            {customCategories.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label className={LABEL}>
         Confidence
         <select name="confidence" defaultValue={filters.confidence ?? ""} className={SELECT}>
@@ -79,7 +97,7 @@ export function TimelineFilters({
           name="q"
           defaultValue={filters.q ?? ""}
           className={SELECT}
-          placeholder="title, description, source"
+          placeholder="title, description, source, attributes"
         />
       </label>
       {filters.entity && (
@@ -94,6 +112,7 @@ export function TimelineFilters({
       )}
       {filters.from && <input type="hidden" name="from" value={filters.from.toISOString()} />}
       {filters.to && <input type="hidden" name="to" value={filters.to.toISOString()} />}
+      {(filters.from || filters.to) && <RangeFilter filters={filters} query={query} />}
       <div className="col-span-2 flex items-center gap-3">
         <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
           Apply
@@ -103,6 +122,30 @@ export function TimelineFilters({
         </a>
       </div>
     </form>
+  );
+}
+
+const utc = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
+
+/** The range brushed on the histogram, shown as a filter with its own remove link (it lives in the URL). */
+function RangeFilter({ filters, query }: { filters: TTimelineFilters; query: string }) {
+  const rest = new URLSearchParams(query);
+  rest.delete("from");
+  rest.delete("to");
+  const label = `${filters.from ? utc(filters.from) : "the start"} to ${filters.to ? utc(filters.to) : "the end"} UTC`;
+  return (
+    <p className="col-span-2 flex min-w-0 items-center gap-2 self-center">
+      <span className="rounded-full border border-slate-300 bg-white px-2 py-1 text-xs">
+        Time range: <span className="font-mono">{label}</span>
+      </span>
+      <a
+        href={`?${rest.toString()}`}
+        className="text-brand-700 text-xs underline"
+        aria-label={`Remove the time range ${label}`}
+      >
+        Remove
+      </a>
+    </p>
   );
 }
 

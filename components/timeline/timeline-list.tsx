@@ -89,8 +89,9 @@ export function TimelineList({
         ref={scrollRef}
         tabIndex={-1}
         className={`${rows.length > 0 ? "h-[70vh] rounded-lg border border-slate-200 bg-white" : ""} focus-visible:ring-brand-600 overflow-y-auto focus:outline-none focus-visible:ring-2`}
-        role="feed"
+        role="region"
         aria-label="Timeline events"
+        data-timeline-list
         aria-busy={loading}
       >
         {rows.length === 0 && <p className="text-sm text-slate-600">No events to list.</p>}
@@ -154,12 +155,13 @@ function EventRow({
       <div className="col-span-2 row-start-2 min-w-0 sm:col-span-1 sm:col-start-2 sm:row-start-1">
         <p className="font-medium break-words text-slate-900">{event.title}</p>
         <p className="text-xs text-slate-600">
-          {EVENT_CATEGORY_LABELS[event.category as TEventCategory] ?? event.category} ·{" "}
+          {event.customCategory ?? EVENT_CATEGORY_LABELS[event.category as TEventCategory] ?? event.category} ·{" "}
           {CONFIDENCE_LABELS[event.confidence as keyof typeof CONFIDENCE_LABELS] ?? event.confidence}
           {event.source && ` · ${event.source}`} · {event.orgName}{" "}
           <ReleaseBadge state={event.releaseState} orgName={event.orgName} />
         </p>
         {event.description && <p className="mt-1 line-clamp-2 text-slate-700">{event.description}</p>}
+        {event.attributes && <EventAttributes attributes={event.attributes} />}
         {event.evidence.length > 0 && (
           <p className="mt-1 text-xs text-slate-600">Evidence: {event.evidence.map((e) => e.title).join(", ")}</p>
         )}
@@ -178,5 +180,25 @@ function EventRow({
         </button>
       )}
     </article>
+  );
+}
+
+/** An imported event's extra columns, as they were in the file (folded: a row can carry dozens). */
+function EventAttributes({ attributes }: { attributes: Record<string, string> }) {
+  const entries = Object.entries(attributes).sort(([a], [b]) => a.localeCompare(b));
+  return (
+    <details className="mt-1 text-xs text-slate-700">
+      <summary className="cursor-pointer text-slate-600">
+        {entries.length} {entries.length === 1 ? "attribute" : "attributes"} from the imported file
+      </summary>
+      <dl className="mt-1 grid grid-cols-[minmax(6rem,auto)_1fr] gap-x-3 gap-y-0.5">
+        {entries.map(([k, v]) => (
+          <div key={k} className="contents">
+            <dt className="font-mono text-slate-600">{k}</dt>
+            <dd className="font-mono break-all whitespace-pre-wrap">{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
   );
 }

@@ -35,7 +35,7 @@ export function TimelineWorkspace({ caseId, query, initial, options, orgName, ac
     // A deleted (or filtered out, or scrolled away) event has no button: the list takes focus
     // instead, or the add form's button when the list is empty.
     const root = rootRef.current;
-    const feed = root?.querySelector<HTMLElement>('[role="feed"]');
+    const feed = root?.querySelector<HTMLElement>("[data-timeline-list]");
     const add = root?.querySelector<HTMLElement>('form[aria-label="Add event"] button[type="submit"]');
     const target =
       root?.querySelector<HTMLElement>(`[data-edit-event="${CSS.escape(id)}"]`) ??
@@ -43,7 +43,12 @@ export function TimelineWorkspace({ caseId, query, initial, options, orgName, ac
       feed;
     target?.focus();
   }, [editing]);
-  const common = { direct: options.direct, orgName, evidence: options.evidence };
+  const common = {
+    direct: options.direct,
+    orgName,
+    evidence: options.evidence,
+    customCategories: options.customCategories,
+  };
   const { release, decide, withdraw } = actions;
   return (
     <div ref={rootRef} className="space-y-4">

@@ -96,17 +96,10 @@ async function* csvRecords(input: Readable): AsyncGenerator<TRecord[]> {
   if (batch.length) yield batch;
 }
 
-function jsonlRecord(line: number, text: string): TRecord | null {
-  const trimmed = (line === 1 ? text.replace(/^\uFEFF/, "") : text).trim();
-  if (!trimmed) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(trimmed);
-  } catch {
-    return { line, error: "Not valid JSON." };
-  }
+/** A JSON object as a record: nested values as their JSON text, null as empty. */
+function objectRecord(line: number, value: unknown, what: string): TRecord {
   if (!value || typeof value !== "object" || Array.isArray(value))
-    return { line, error: "Each line must be a JSON object." };
+    return { line, error: `${what} must be a JSON object.` };
   return {
     line,
     values: Object.fromEntries(
@@ -116,6 +109,18 @@ function jsonlRecord(line: number, text: string): TRecord | null {
       ]),
     ),
   };
+}
+
+function jsonlRecord(line: number, text: string): TRecord | null {
+  const trimmed = (line === 1 ? text.replace(/^\uFEFF/, "") : text).trim();
+  if (!trimmed) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    return { line, error: "Not valid JSON." };
+  }
+  return objectRecord(line, value, "Each line");
 }
 
 const JSONL_BATCH = 1_000;
@@ -191,9 +196,19 @@ export async function* jsonRecords(input: Readable, options: TJsonRecordsOptions
   if (batch.length) yield batch;
 }
 
+/** A JSON array of objects (our own JSON export): each element a record, its `line` the element's ordinal. */
+const JSON_ARRAY: TJsonRecordsOptions = {
+  path: /^\d+$/,
+  records: (value, ordinal) => [objectRecord(ordinal, value, `Element ${ordinal}`)],
+};
+
 /** The file's records in file order, a batch at a time. */
-export function readRecords(input: Readable, format: "CSV" | "JSONL"): AsyncGenerator<TRecord[]> {
-  return format === "CSV" ? csvRecords(input) : jsonlRecords(input);
+export function readRecords(input: Readable, format: "CSV" | "JSONL" | "JSON"): AsyncGenerator<TRecord[]> {
+  return format === "CSV"
+    ? csvRecords(input)
+    : format === "JSONL"
+      ? jsonlRecords(input)
+      : jsonRecords(input, JSON_ARRAY);
 }
 
 /** The columns and the first rows of any record reader, for the mapping step. */
@@ -216,7 +231,7 @@ export async function previewRecords(
 }
 
 /** The columns and the first rows of a CSV or JSON Lines file; the rest is not read. */
-export async function readPreview(input: Readable, format: "CSV" | "JSONL", rows = 10) {
+export async function readPreview(input: Readable, format: "CSV" | "JSONL" | "JSON", rows = 10) {
   const preview = await previewRecords(readRecords(input, format), rows);
   input.destroy();
   return preview;

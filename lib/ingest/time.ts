@@ -14,6 +14,7 @@ export const TIME_FORMATS = [
   "clf",
   "rfc2822",
   "us_12h",
+  "mdy",
 ] as const;
 export type TTimeFormat = (typeof TIME_FORMATS)[number];
 /** What a value was read as: every format but "auto". */
@@ -29,6 +30,20 @@ export const TIME_FORMAT_LABELS: Record<TTimeFormat, string> = {
   clf: "Common log format (10/Oct/2000:13:55:36 -0700)",
   rfc2822: "RFC 2822 (Tue, 01 Dec 2026 07:41:05 +0000)",
   us_12h: "US 12-hour, in the zone below (12/1/2026, 7:41:05.123 AM: Azure Log Analytics CSV)",
+  mdy: "Month/day/year, 24-hour, in the zone below (04/20/2026 22:38:46: plaso l2tcsv date and time)",
+};
+
+/** A read format's short name, for counts ("ISO 8601 2 · epoch seconds 2"). */
+export const TIME_FORMAT_SHORT: Record<TReadAs, string> = {
+  iso: "ISO 8601",
+  epoch_s: "epoch seconds",
+  epoch_ms: "epoch milliseconds",
+  epoch_us: "epoch microseconds",
+  epoch_ns: "epoch nanoseconds",
+  clf: "common log format",
+  rfc2822: "RFC 2822",
+  us_12h: "US 12-hour",
+  mdy: "month/day/year",
 };
 
 type TEpochUnit = "epoch_s" | "epoch_ms" | "epoch_us" | "epoch_ns";
@@ -52,6 +67,7 @@ const CLF = /^\[?(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(
 const RFC2822 =
   /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|GMT|UTC?|Z)$/i;
 const US_12H = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2}):(\d{2})(\.\d{1,3})?\s*([AP]M)$/i;
+const MDY = /^(\d{1,2})\/(\d{1,2})\/(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})(\.\d{1,9})?$/;
 const ISO_START = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)/;
 const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
@@ -115,6 +131,16 @@ function readUs12h(v: string, timeZone: string): TTimeRead {
   return r.ok ? { ok: true, date: r.date, as: "us_12h" } : fail(`${quote(v)}: ${r.reason}`);
 }
 
+/** `04/20/2026 22:38:46`: plaso's l2tcsv `date` and `time` columns, joined; never guessed (day/month order). */
+function readMdy(v: string, timeZone: string): TTimeRead {
+  const m = MDY.exec(v);
+  if (!m) return fail(`${quote(v)} is not a month/day/year time (04/20/2026 22:38:46).`);
+  const local = `${m[3]}-${m[1]!.padStart(2, "0")}-${m[2]!.padStart(2, "0")}T${m[4]!.padStart(2, "0")}:${m[5]}:${m[6]}${(m[7] ?? "").slice(0, 4)}`;
+  if (!dayExists(local)) return fail(`${quote(v)}: that date does not exist.`);
+  const r = zonedToUtc(local, timeZone);
+  return r.ok ? { ok: true, date: r.date, as: "mdy" } : fail(`${quote(v)}: ${r.reason}`);
+}
+
 function readIso(v: string, timeZone: string): TTimeRead {
   if (!ISO_START.test(v)) return fail(`${quote(v)} is not an ISO 8601 time.`);
   if (HAS_OFFSET.test(v)) {
@@ -165,9 +191,11 @@ export function readTime(value: string, format: TTimeFormat, timeZone: string): 
           ? readRfc2822(v)
           : format === "us_12h"
             ? readUs12h(v, timeZone)
-            : format === "iso"
-              ? readIso(v, timeZone)
-              : readEpoch(v, format);
+            : format === "mdy"
+              ? readMdy(v, timeZone)
+              : format === "iso"
+                ? readIso(v, timeZone)
+                : readEpoch(v, format);
   if (!r.ok) return r;
   const t = r.date.getTime();
   if (Number.isNaN(t)) return fail(`${quote(v)} is not a valid time.`);

@@ -28,6 +28,7 @@ export type TImportJobView = {
   rowsDuplicate: number;
   rowsInserted: number;
   rowsExisting: number;
+  stats: unknown;
   error: string | null;
   createdAt: string;
 };
@@ -48,6 +49,7 @@ export const IMPORT_JOB_SELECT = {
   rowsDuplicate: true,
   rowsInserted: true,
   rowsExisting: true,
+  stats: true,
   error: true,
   createdAt: true,
   heartbeatAt: true,
@@ -176,6 +178,8 @@ export async function changeJob(
       rowsValid: 0,
       rowsRejected: 0,
       rowsDuplicate: 0,
+      rowsExisting: 0,
+      stats: {},
       error: null,
       heartbeatAt: null,
     } as const;

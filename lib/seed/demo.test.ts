@@ -38,7 +38,18 @@ describe("seedDemoData", () => {
       where: { caseId: demo.id, viewerOrgId: demo.ownerOrgId, rule: "limit_evasion@1" },
     });
     expect(evasion.accounts).toEqual(["acct_A1", "acct_A2", "acct_A3", "acct_A4", "acct_A5", "acct_A6"]);
-    expect(await getDb().timelineEvent.count({ where: { caseId: demo.id } })).toBeGreaterThanOrEqual(4);
+    expect(await getDb().timelineEvent.count({ where: { caseId: demo.id } })).toBeGreaterThanOrEqual(8);
+    // The imported Timesketch file: its extra columns kept, "Key rotation" a case category.
+    const rotations = await getDb().timelineEvent.findMany({
+      where: { caseId: demo.id, customCategory: "Key rotation" },
+      select: { category: true, attributes: true },
+      orderBy: { occurredAt: "asc" },
+    });
+    expect(rotations).toHaveLength(3);
+    expect(rotations[0]).toMatchObject({
+      category: "OTHER",
+      attributes: { account: "acct_A1", src_ip: "198.51.100.23" },
+    });
     // A named cluster on the graph, for both organisations' investigators.
     for (const email of ["investigator@microsoft.demo", "investigator@openai.demo"]) {
       const u = await getDb().user.findUniqueOrThrow({ where: { email }, include: { org: true } });

@@ -5,6 +5,7 @@ import { nextCaseNumber } from "@/lib/cases/numbers";
 import { recordAudit } from "@/lib/audit/record";
 import { seedDemoLinkage } from "@/lib/seed/demo-linkage";
 import { seedDemoUsage } from "@/lib/seed/demo-usage";
+import { seedDemoTimelineImport } from "@/lib/seed/demo-timeline";
 import type { CaseRole, GlobalRole } from "@/lib/generated/prisma/enums";
 
 // Synthetic demo data. The two real company names are the collaborating organisations of the
@@ -113,6 +114,7 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
   const lead = await actorOf(DEMO_CASE.members[0]!.email);
   await seedDemoUsage(lead, caseId);
   await seedDemoLinkage([lead, await actorOf("investigator@openai.demo")], caseId);
+  await seedDemoTimelineImport(lead, caseId);
   await analyzeLoaded("all"); // a seed is a bulk load: statistics before anyone reads
   return { created: true };
 }

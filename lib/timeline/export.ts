@@ -2,24 +2,13 @@ import "server-only";
 import type { TActor } from "@/lib/auth/session";
 import { iterateTimelineEvents, type TTimelineEventRow } from "@/lib/timeline/queries";
 import type { TTimelineFilters } from "@/lib/timeline/schemas";
+import { EXPORT_COLUMNS } from "@/lib/timeline/import-presets";
 
 // Exports of the filtered timeline, streamed: rows are written as keyset pages are read, so a
 // million events never sit in memory. Times are UTC (ISO 8601 with Z).
 
-const COLUMNS = [
-  "id",
-  "occurredAt",
-  "endsAt",
-  "title",
-  "description",
-  "category",
-  "source",
-  "confidence",
-  "visibility",
-  "organisation",
-  "author",
-  "evidenceIds",
-] as const;
+// The columns are EXPORT_COLUMNS (import-presets.ts): the import recognises its own export by them.
+const COLUMNS = EXPORT_COLUMNS;
 
 /**
  * A CSV cell: quoted when needed; a leading = + - @ (or tab/CR) is prefixed with ' so that a
@@ -38,13 +27,22 @@ function record(e: TTimelineEventRow) {
     title: e.title,
     description: e.description,
     category: e.category,
+    customCategory: e.customCategory,
     source: e.source,
     confidence: e.confidence,
+    attributes: e.attributes,
     visibility: e.visibility,
     organisation: e.orgName,
     author: e.authorName,
     evidenceIds: e.evidence.map((x) => x.id),
   };
+}
+
+/** A list joined by ";", attributes as their JSON object, nothing as empty. */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (Array.isArray(value)) return value.join(";");
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
 /** The export as text chunks: CSV (header + one line per event) or a JSON array. */
@@ -61,11 +59,7 @@ export async function* exportTimeline(
     yield "\uFEFF" + COLUMNS.join(",") + "\r\n";
     for (let r = first; !r.done; r = await events.next()) {
       const row = record(r.value);
-      yield (
-        COLUMNS.map((c) => csvCell(Array.isArray(row[c]) ? (row[c] as string[]).join(";") : String(row[c] ?? ""))).join(
-          ",",
-        ) + "\r\n"
-      );
+      yield COLUMNS.map((c) => csvCell(cellText(row[c]))).join(",") + "\r\n";
     }
     return;
   }

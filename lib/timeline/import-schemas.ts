@@ -15,7 +15,12 @@ export const IMPORT_FIELDS = [
   "source",
   "confidence",
   "externalId",
+  "timeOfDay",
+  "timeZoneColumn",
+  "customCategory",
+  "attributes",
 ] as const;
+export type TImportField = (typeof IMPORT_FIELDS)[number];
 export const IMPORT_FIELD_LABELS: Record<(typeof IMPORT_FIELDS)[number], string> = {
   occurredAt: "Occurred at (required)",
   endsAt: "Ended at",
@@ -25,10 +30,21 @@ export const IMPORT_FIELD_LABELS: Record<(typeof IMPORT_FIELDS)[number], string>
   source: "Source",
   confidence: "Confidence",
   externalId: "Row id (for de-duplication)",
+  timeOfDay: "Time of day, when in its own column",
+  timeZoneColumn: "Time zone of each row",
+  customCategory: "Case category",
+  attributes: "Attributes (a JSON object)",
 };
 export const IMPORT_MAX_BYTES = 1024 * 1024 * 1024;
-export const IMPORT_FORMATS: Record<string, "CSV" | "JSONL"> = { csv: "CSV", jsonl: "JSONL", ndjson: "JSONL" };
-const FILE_NAME_HELP = "Upload a .csv, .jsonl or .ndjson file (send its name, URI-encoded, in X-File-Name).";
+export type TImportFormat = "CSV" | "JSONL" | "JSON";
+export const IMPORT_FORMATS: Record<string, TImportFormat> = {
+  csv: "CSV",
+  jsonl: "JSONL",
+  ndjson: "JSONL",
+  json: "JSON",
+};
+const FILE_NAME_HELP =
+  "Upload a .csv, .jsonl, .ndjson or .json (an array of objects) file (send its name, URI-encoded, in X-File-Name).";
 
 /**
  * The X-File-Name header as sent: URI-encoded (headers are Latin-1), so it is decoded here; a
@@ -59,6 +75,15 @@ export const ZImportFileName = z
   )
   .transform((name) => ({ name, format: IMPORT_FORMATS[name.split(".").pop()!.toLowerCase()]! }));
 
+/** A case's own category name (an import's "Write time"). */
+export const CUSTOM_CATEGORY_MAX = 100;
+export const customCategoryName = z
+  .string()
+  .trim()
+  .min(1, { message: "Enter the category's name." })
+  .max(CUSTOM_CATEGORY_MAX, { message: `A category name can be at most ${CUSTOM_CATEGORY_MAX} characters.` })
+  .refine(hasNoNul, { message: NUL_MESSAGE });
+
 const column = z.string().trim().max(200).optional().default("");
 export const ZImportOptions = z.object({
   mapping: z.object({
@@ -76,7 +101,35 @@ export const ZImportOptions = z.object({
     source: column,
     confidence: column,
     externalId: column,
+    timeOfDay: column,
+    timeZoneColumn: column,
+    customCategory: column,
+    attributes: column,
   }),
+  /** Columns neither mapped nor kept as attributes (e.g. our own export's organisation and author). */
+  ignore: z.array(z.string().max(200)).max(500).default([]),
+  /** Unmapped columns are kept with each event as attributes (name → text). */
+  keepUnmapped: z.boolean().default(true),
+  /** A title over 300 characters: its first line (cut to fit) becomes the title, the whole text the description. */
+  longTitle: z.enum(["split", "reject"]).default("split"),
+  /** The file is one of our own CSV exports: the ' added for formula safety is taken off again. */
+  ownExport: z.boolean().default(false),
+  /**
+   * What a category value that is not built-in becomes, by its lower-cased text: a built-in
+   * category, a case category of that name (new or existing), or Other with the value kept as an
+   * attribute. A value not listed here goes to Other, kept.
+   */
+  categoryMap: z
+    .record(
+      z.string().max(200),
+      z.discriminatedUnion("to", [
+        z.object({ to: z.literal("builtin"), category: z.enum(EVENT_CATEGORIES) }),
+        z.object({ to: z.literal("custom"), name: customCategoryName }),
+        z.object({ to: z.literal("other") }),
+      ]),
+    )
+    .refine((m) => Object.keys(m).length <= 1000, { message: "Map at most 1,000 category values." })
+    .default({}),
   timeFormat: z.enum(TIME_FORMATS, { message: "Choose the time format." }).default("auto"),
   timeZone: z.string().trim().default("UTC").refine(isValidTimeZone, { message: "Choose a known time zone." }),
   defaultCategory: z.enum(EVENT_CATEGORIES).default("OTHER"),
@@ -85,3 +138,14 @@ export const ZImportOptions = z.object({
   visibility: z.enum(VISIBILITIES).default("ALL_CASE_ORGS"),
 });
 export type TImportOptions = z.infer<typeof ZImportOptions>;
+export type TCategoryChoice = TImportOptions["categoryMap"][string];
+
+/** What validation reports beyond the counts (ImportJob.stats). */
+export type TImportStats = {
+  /** Rows whose time was read in each format (auto reads each value by its shape). */
+  timeFormats?: Partial<Record<(typeof TIME_FORMATS)[number], number>>;
+  /** Category values that are not built-in, with their rows and what they became (most rows first). */
+  categories?: { value: string; rows: number; to: TCategoryChoice["to"] | "unmapped" }[];
+  /** Rows whose long title was split into a title and the description. */
+  titlesSplit?: number;
+};

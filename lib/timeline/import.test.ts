@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { runImportJob } from "@/lib/jobs/runner";
 import { getBlobStore } from "@/lib/storage";
-import { changeImport, createImport, getImport, listImportRejects } from "@/lib/timeline/import";
+import { changeImport, createImport, exportImportRejects, getImport, listImportRejects } from "@/lib/timeline/import";
 import { MAX_RECORD_CHARS, readRecords, type TRecord } from "@/lib/ingest/records";
 import { parseTime } from "@/lib/timeline/import-parse";
 import { listTimelineEvents } from "@/lib/timeline/queries";
@@ -106,21 +106,26 @@ describe("timeline import", () => {
     const { jobId, preview, validated } = await importFile(w.investigator, w.caseId, Buffer.from(csv));
     expect(preview.columns).toEqual(["time", "title", "category", "source", "notes"]);
     expect(preview.rows[1]!.notes).toBe('two\nlines, and a "quote"');
-    expect(validated).toMatchObject({ status: "VALIDATED", rowsValid: 2, rowsRejected: 6, rowsDuplicate: 1 });
+    // An unknown category (GOSSIP) is no longer a refusal: the row goes to Other, the value kept.
+    expect(validated).toMatchObject({ status: "VALIDATED", rowsValid: 3, rowsRejected: 5, rowsDuplicate: 1 });
+    expect(validated.stats).toMatchObject({ categories: [{ value: "GOSSIP", rows: 1, to: "unmapped" }] });
     const { items } = await listImportRejects(w.investigator, w.caseId, jobId, {});
-    expect(items.map((r) => r.line)).toEqual([5, 6, 7, 8, 11, 12]);
+    expect(items.map((r) => r.line)).toEqual([5, 6, 8, 11, 12]);
     expect(items[0]!.reason).toMatch(/^time: "not a time" is not a time in any known format/);
     expect(items[1]!.reason).toMatch(/title is empty/);
-    expect(items[2]!.reason).toMatch(/unknown category "GOSSIP"/);
-    expect(items[3]!.reason).toMatch(/Expected 5 columns, found 3/);
-    expect(items[4]!.reason).toMatch(/does not exist in America\/Los_Angeles/);
+    expect(items[2]!.reason).toMatch(/Expected 5 columns, found 3/);
+    expect(items[3]!.reason).toMatch(/does not exist in America\/Los_Angeles/);
     expect(await events(w.caseId)).toBe(0); // validation writes no events
 
     expect(await commit(w.investigator, w.caseId, jobId)).toMatchObject({
       status: "COMMITTED",
-      rowsInserted: 2,
+      rowsInserted: 3,
       rowsExisting: 0,
     });
+    const gossip = (await listTimelineEvents(w.partnerLead, w.caseId, ZTimelineFilters.parse({ q: "GOSSIP" }))).items;
+    expect(gossip.map((e) => [e.title, e.category, e.attributes])).toEqual([
+      ["Unknown cat", "OTHER", { category: "GOSSIP" }],
+    ]);
     const listed = (await listTimelineEvents(w.partnerLead, w.caseId, ZTimelineFilters.parse({ q: marker }))).items;
     expect(listed.map((e) => [e.occurredAt, e.title, e.category])).toEqual([
       ["2026-01-15T17:00:00.000Z", `Signup, burst ${marker}`, "ACCOUNT_CREATION"],
@@ -130,12 +135,13 @@ describe("timeline import", () => {
 
     // The same file again: nothing new.
     const again = await importFile(w.investigator, w.caseId, Buffer.from(csv));
+    expect(again.validated).toMatchObject({ rowsValid: 3, rowsExisting: 3 }); // counted before the commit
     expect(await commit(w.investigator, w.caseId, again.jobId)).toMatchObject({
       status: "COMMITTED",
       rowsInserted: 0,
-      rowsExisting: 2,
+      rowsExisting: 3,
     });
-    expect(await events(w.caseId)).toBe(2);
+    expect(await events(w.caseId)).toBe(3);
     const audit = await getDb().auditEvent.findMany({ where: { caseId: w.caseId, action: "timeline.imported" } });
     expect(audit).toHaveLength(2);
   });
@@ -180,6 +186,7 @@ describe("timeline import", () => {
       );
       expect(await commit(w.investigator, w.caseId, first.jobId)).toMatchObject({
         status: "COMMITTED",
+        rowsProcessed: lines.length - 1,
         rowsInserted: valid,
         rowsExisting: 0,
       });
@@ -307,6 +314,10 @@ describe("timeline import", () => {
       NotFoundError,
     );
     await expect(getImport(w.outsider, w.caseId, job.id)).rejects.toBeInstanceOf(NotFoundError);
+    // The full list of rejected rows (the file read again) is the uploader's alone, once validated.
+    for (const other of [w.lead, w.partnerLead, w.outsider])
+      await expect(exportImportRejects(other, w.caseId, job.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(exportImportRejects(w.investigator, w.caseId, job.id)).rejects.toBeInstanceOf(ConflictError);
     await expect(
       changeImport(w.investigator, w.caseId, job.id, { action: "validate", options: { mapping: { occurredAt: "" } } }),
     ).rejects.toBeInstanceOf(ValidationError);

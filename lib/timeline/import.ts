@@ -16,6 +16,8 @@ import {
   type TImportJobView,
 } from "@/lib/jobs/imports";
 import { getBlobStore, formatBytes } from "@/lib/storage";
+import { allRejects } from "@/lib/jobs/timeline-import";
+import { csvCell } from "@/lib/timeline/export";
 import { lockBlob } from "@/lib/storage/references";
 import { readPreview } from "@/lib/ingest/records";
 import { IMPORT_MAX_BYTES, ZImportFileName, ZImportOptions } from "@/lib/timeline/import-schemas";
@@ -108,6 +110,22 @@ export async function getImport(actor: TActor, caseId: unknown, jobId: unknown) 
 export async function listImportRejects(actor: TActor, caseId: unknown, jobId: unknown, page: unknown) {
   const { job } = await loadJob(actor, caseId, jobId);
   return readRejects(job.id, page);
+}
+
+/**
+ * Every rejected row as CSV text chunks (line, reason), read again from the stored file with the
+ * options of the last validation: the list kept with the job stops at REJECTS_KEPT rows.
+ */
+export async function exportImportRejects(actor: TActor, caseId: unknown, jobId: unknown) {
+  const { job } = await loadJob(actor, caseId, jobId);
+  if (!["VALIDATED", "COMMITTED"].includes(job.status))
+    throw new ConflictError("The rejected rows can be downloaded once the file is validated.");
+  const rejects = allRejects({ sha256: job.sha256, format: job.format, options: job.options });
+  async function* csv() {
+    yield "line,reason\r\n";
+    for await (const batch of rejects) yield batch.map((r) => `${r.line},${csvCell(r.reason)}\r\n`).join("");
+  }
+  return { fileName: `${job.fileName.replace(/\.[^.]+$/, "")}-rejected.csv`, chunks: csv() };
 }
 
 /** validate (with a column mapping and time format), commit or cancel: see changeJob. */

@@ -36,10 +36,13 @@ async function checkEvidence(tx: Tx, actor: TActor, caseId: string, ids: string[
  */
 /** The columns a person writes, the same for create and update. */
 function eventFields(
-  data: Pick<TUpdateEvent, "occurredAt" | "endsAt" | "title" | "description" | "category" | "source" | "confidence">,
+  data: Pick<
+    TUpdateEvent,
+    "occurredAt" | "endsAt" | "title" | "description" | "category" | "customCategory" | "source" | "confidence"
+  >,
 ) {
-  const { occurredAt, endsAt, title, description, category, source, confidence } = data;
-  return { occurredAt, endsAt, title, description, category, source, confidence };
+  const { occurredAt, endsAt, title, description, category, customCategory, source, confidence } = data;
+  return { occurredAt, endsAt, title, description, category, customCategory, source, confidence };
 }
 
 export async function createTimelineEvent(actor: TActor, caseId: unknown, input: unknown): Promise<{ id: string }> {

@@ -6,7 +6,7 @@ import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import type { Visibility } from "@/lib/generated/prisma/enums";
 import { getItemReleases, type TItemRelease, type TReleaseState } from "@/lib/releases/queries";
-import { ZHistogramZone, ZTimelinePage, type TTimelineFilters } from "@/lib/timeline/schemas";
+import { ZHistogramZone, ZTimelineFilters, ZTimelinePage, type TTimelineFilters } from "@/lib/timeline/schemas";
 import { canonicalTimeZone, offsetPeriods, zonedStart } from "@/lib/timeline/time";
 import { parseInput } from "@/lib/validation";
 import {
@@ -27,8 +27,12 @@ export type TTimelineEventView = {
   title: string;
   description: string;
   category: string;
+  /** The case's own category (an import's "Write time"), shown instead of the built-in one. */
+  customCategory: string | null;
   source: string;
   confidence: string;
+  /** Columns of an imported file that mapped to no field, as they were. */
+  attributes: Record<string, string> | null;
   visibility: string;
   version: number;
   orgId: string;
@@ -270,6 +274,8 @@ export type TTimelineOptions = {
   direct: boolean;
   orgs: { id: string; name: string }[];
   sources: string[];
+  /** The case's own categories: those its events the actor can see carry (a name exists by use). */
+  customCategories: string[];
   evidence: { id: string; title: string }[];
 };
 
@@ -277,7 +283,8 @@ export type TTimelineOptions = {
 export async function getTimelineOptions(actor: TActor, caseId: unknown): Promise<TTimelineOptions> {
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
   const db = getDb();
-  const [orgs, sources, evidence] = await Promise.all([
+  const all = timelineWhere(actor, c.id, ZTimelineFilters.parse({}));
+  const [orgs, sources, customCategories, evidence] = await Promise.all([
     db.organization.findMany({
       where: { id: { in: [facts.ownerOrgId, ...facts.sharedOrgIds] } },
       select: { id: true, name: true },
@@ -289,6 +296,9 @@ export async function getTimelineOptions(actor: TActor, caseId: unknown): Promis
         db.$queryRaw<{ source: string }[]>(timelineSourcesSql(actor, c.id, 200)),
       ])
       .then(([, rows]) => rows),
+    db.$queryRaw<
+      { name: string }[]
+    >`SELECT DISTINCT e."customCategory" AS name FROM "TimelineEvent" e WHERE ${all} AND e."customCategory" IS NOT NULL ORDER BY 1 LIMIT 500`,
     db.evidence.findMany({
       where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },
       select: { id: true, title: true },
@@ -301,6 +311,7 @@ export async function getTimelineOptions(actor: TActor, caseId: unknown): Promis
     direct: c.releaseMode === "DIRECT",
     orgs,
     sources: sources.map((s) => s.source),
+    customCategories: customCategories.map((r) => r.name),
     evidence,
   };
 }

@@ -85,6 +85,10 @@ const fields = z.object({
   title,
   description: text("The description", 20_000).default(""),
   category: z.enum(EVENT_CATEGORIES, { message: "Choose a category." }),
+  /** One of the case's own categories (or a new one); empty: none. */
+  customCategory: text("A case category", 100)
+    .optional()
+    .transform((v) => v || null),
   source: text("The source", 500).default(""),
   confidence: z.enum(CONFIDENCES, { message: "Choose a confidence." }).default("LIKELY"),
   visibility: z.enum(VISIBILITIES, { message: "Choose who can see the event." }).default("ALL_CASE_ORGS"),
@@ -130,6 +134,8 @@ export const ZTimelineFilters = z.object({
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
     .catch([]),
   confidence: z.enum(CONFIDENCES).optional().catch(undefined),
+  /** One of the case's own categories (TimelineEvent.customCategory). */
+  customCategory: queryText("The category", 100),
   source: queryText("The source", 500),
   orgId: z.string().uuid().optional().catch(undefined),
   /** Events linked to this entity (or to one merged into it). */

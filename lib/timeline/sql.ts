@@ -21,6 +21,7 @@ export function timelineWhere(actor: TActor, caseId: string, f: TTimelineFilters
     visibleItemSql(actor, "e"),
   ];
   if (f.category.length) parts.push(Prisma.sql`e.category::text IN (${Prisma.join(f.category)})`);
+  if (f.customCategory) parts.push(Prisma.sql`e."customCategory" = ${f.customCategory}`);
   if (f.confidence) parts.push(Prisma.sql`e.confidence::text = ${f.confidence}`);
   if (f.source) parts.push(Prisma.sql`e.source = ${f.source}`);
   if (f.orgId) parts.push(Prisma.sql`e."orgId" = ${f.orgId}::uuid`);
@@ -31,7 +32,11 @@ export function timelineWhere(actor: TActor, caseId: string, f: TTimelineFilters
   if (f.to) parts.push(Prisma.sql`e."occurredAt" < ${ts(f.to)}`);
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    parts.push(Prisma.sql`(e.title ILIKE ${like} OR e.description ILIKE ${like} OR e.source ILIKE ${like})`);
+    // Attributes (an imported file's extra columns) are searched by their values, as stored.
+    parts.push(
+      Prisma.sql`(e.title ILIKE ${like} OR e.description ILIKE ${like} OR e.source ILIKE ${like} OR e."customCategory" ILIKE ${like}
+        OR (e.attributes IS NOT NULL AND EXISTS (SELECT 1 FROM jsonb_each_text(e.attributes) a WHERE a.value ILIKE ${like})))`,
+    );
   }
   return Prisma.join(parts, " AND ");
 }
@@ -53,9 +58,9 @@ export function timelinePageSql(
     ? Prisma.sql`AND (e."occurredAt", e.id) > (${ts(after.occurredAt)}, ${after.id}::uuid)`
     : Prisma.empty;
   return Prisma.sql`
-    SELECT e.id, e."occurredAt", e."endsAt", e.title, e.description, e.category::text AS category, e.source,
-           e.confidence::text AS confidence, e.visibility::text AS visibility, e.version, e."orgId", e."authorId",
-           o.name AS "orgName", u.name AS "authorName"
+    SELECT e.id, e."occurredAt", e."endsAt", e.title, e.description, e.category::text AS category, e."customCategory",
+           e.source, e.confidence::text AS confidence, e.attributes, e.visibility::text AS visibility, e.version,
+           e."orgId", e."authorId", o.name AS "orgName", u.name AS "authorName"
     FROM (SELECT * FROM "TimelineEvent" e
           WHERE ${timelineWhere(actor, caseId, filters)} ${keyset}
           ORDER BY e."occurredAt", e.id

@@ -23,7 +23,11 @@ const RUNS = sized(50, 5);
 const HISTOGRAM_RUNS = sized(20, 3);
 const LIST_RUNS = { runs: RUNS, warmup: WARMUP, pad: 40 };
 const HISTOGRAM = { runs: HISTOGRAM_RUNS, warmup: WARMUP, pad: 40 };
-const TARGET = { importRatio: 1 / 3, listMs: 100, histogramMs: 500 };
+// The import's verdict is against PostgreSQL's own floor for this table (one INSERT…SELECT of
+// the same rows into "TimelineEvent", with its indexes and keys), measured in the same run:
+// end to end, upload to committed, at least half that rate (issue 15). COPY into a bare table
+// is printed for reference.
+const TARGET = { importToFloor: 0.5, listMs: 100, histogramMs: 500 };
 const CATEGORIES = [
   "ACCOUNT_CREATION",
   "PAYMENT",
@@ -91,8 +95,8 @@ async function tableFloor(client: pg.Client, caseId: string): Promise<number> {
   await client.query("BEGIN");
   const t = performance.now();
   // The copy's ids differ from the originals in their version nibble only: still unique, still in time order.
-  await client.query(`INSERT INTO "TimelineEvent" (id, "caseId", "orgId", "authorId", "occurredAt", "endsAt", title, description, category, source, confidence, visibility, "dedupeKey", "updatedAt")
-    SELECT overlay(s.id::text placing '8' from 15 for 1)::uuid, c.id, s."orgId", s."authorId", s."occurredAt", s."endsAt", s.title, s.description, s.category, s.source, s.confidence, s.visibility, s."dedupeKey", now()
+  await client.query(`INSERT INTO "TimelineEvent" (id, "caseId", "orgId", "authorId", "occurredAt", "endsAt", title, description, category, "customCategory", source, confidence, attributes, visibility, "dedupeKey", "updatedAt")
+    SELECT overlay(s.id::text placing '8' from 15 for 1)::uuid, c.id, s."orgId", s."authorId", s."occurredAt", s."endsAt", s.title, s.description, s.category, s."customCategory", s.source, s.confidence, s.attributes, s.visibility, s."dedupeKey", now()
     FROM bench_stage s, "Case" c WHERE c.number = 'CB-2026-9002' ON CONFLICT ("caseId", "orgId", "dedupeKey") DO NOTHING`);
   const seconds = (performance.now() - t) / 1000;
   await client.query("ROLLBACK");
@@ -194,7 +198,7 @@ async function main(client: pg.Client, work: string) {
   );
   console.log(`  COPY into a bare table              ${fmt(copyRate, 0).padStart(10)} rows/s`);
   console.log(
-    `  Import, end to end (upload+validate+commit) ${fmt(importRate, 0).padStart(10)} rows/s   ratio ${fmt(importRate / copyRate, 2)}  target ≥ 0.33  ${verdict(importRate / copyRate >= TARGET.importRatio)}`,
+    `  Import, end to end (upload+validate+commit) ${fmt(importRate, 0).padStart(10)} rows/s   ratio to floor ${fmt(importRate / floorRate, 2)}  target ≥ ${TARGET.importToFloor}  ${verdict(importRate / floorRate >= TARGET.importToFloor)}   (ratio to COPY ${fmt(importRate / copyRate, 2)})`,
   );
   console.log(
     `  Import, validate+commit (the job)   ${fmt(ROWS / (imp.validate + imp.commit), 0).padStart(10)} rows/s   ratio ${fmt(ROWS / (imp.validate + imp.commit) / copyRate, 2)}`,

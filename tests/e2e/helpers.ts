@@ -27,7 +27,7 @@ export const timelineLoaded = (page: Page) => page.getByRole("status").filter({ 
 
 /** The server renders times in UTC; the zone picker shows the browser's zone once React runs. */
 export async function timelineHydrated(page: Page, timezoneId = "America/Los_Angeles") {
-  await expect(page.getByRole("feed", { name: "Timeline events" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Timeline events" })).toBeVisible();
   await expect(page.getByLabel("Time zone", { exact: true })).toHaveValue(timezoneId);
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { openTimeline, signInAs, timelineHydrated as hydrated, timelineLoaded as loaded, ORIGIN } from "./helpers";
 
 test("add an event in the browser's time zone, see it back, edit it, release an owner-org-only one", async ({
@@ -12,7 +12,7 @@ test("add an event in the browser's time zone, see it back, edit it, release an 
   const form = page.getByRole("form", { name: "Add event" });
   await form.getByLabel(/^Occurred at/).fill("2026-01-15T09:00:00");
   await form.getByLabel("Title").fill(title);
-  await form.getByLabel("Category").selectOption("DETECTION");
+  await form.getByRole("combobox", { name: /^Category/ }).selectOption("DETECTION");
   await form.getByLabel("Source").fill("gateway logs");
   await form.getByRole("button", { name: "Add event" }).click();
   const row = page.getByRole("article", { name: title });
@@ -110,6 +110,12 @@ test("withdraw a released event: badges say where it stands, the partner sees it
   expect(listed.items).toEqual([]);
 });
 
+/** Opens the import wizard; answers its file input. */
+async function openImport(page: Page) {
+  await page.getByText("Import events from a file (CSV, JSON Lines, JSON; Timesketch, plaso)").click();
+  return page.getByLabel(/^File to import/);
+}
+
 test("import a CSV: preview, map, validate with rejected rows by line, commit; a re-run adds nothing", async ({
   browser,
 }) => {
@@ -126,10 +132,7 @@ test("import a CSV: preview, map, validate with rejected rows by line, commit; a
     ].join("\r\n"),
   );
   const run = async () => {
-    await page.getByText("Import events from a CSV or JSON Lines file").click();
-    await page
-      .getByLabel("File to import (CSV with a header line, or JSON Lines)")
-      .setInputFiles({ name: "events.csv", mimeType: "text/csv", buffer: csv });
+    await (await openImport(page)).setInputFiles({ name: "events.csv", mimeType: "text/csv", buffer: csv });
     const preview = page.getByRole("table", { name: "First rows of the file" });
     await expect(preview.getByRole("cell", { name: `Payout, batch ${tag}` })).toBeVisible();
     const mapping = page.getByRole("form", { name: "Map columns" });
@@ -138,7 +141,11 @@ test("import a CSV: preview, map, validate with rejected rows by line, commit; a
     await mapping.getByRole("button", { name: "Validate" }).click();
     const section = page.getByRole("region", { name: "Import events" });
     await expect(section.getByText("Validated: nothing is imported until you choose Import.")).toBeVisible();
-    await expect(section.getByText("2 valid · 1 rejected · 0 duplicates in the file")).toBeVisible();
+    await expect(
+      section.getByText(/^2 valid · 1 rejected · 0 repeats in the file · [02] already on the timeline$/),
+    ).toBeVisible();
+    await expect(section.getByText("Times read as: ISO 8601 2")).toBeVisible();
+    await expect(section.getByRole("link", { name: "Download all 1 rejected row as CSV" })).toBeVisible();
     await expect(
       section.getByRole("table", { name: "Rejected rows" }).getByRole("row", { name: /^5 time: "yesterday"/ }),
     ).toBeVisible();
@@ -147,12 +154,66 @@ test("import a CSV: preview, map, validate with rejected rows by line, commit; a
     return section;
   };
   const first = await run();
-  await expect(first.getByText("2 imported · 0 already on the timeline")).toBeVisible();
+  await expect(first.getByText("0 already on the timeline · 2 imported")).toBeVisible();
   await expect(page.getByRole("article", { name: `Payout, batch ${tag}` })).toContainText("09:00");
   await page.reload();
   await hydrated(page);
   const second = await run();
-  await expect(second.getByText("0 imported · 2 already on the timeline")).toBeVisible();
+  await expect(second.getByText("2 already on the timeline · 0 imported")).toBeVisible();
+});
+
+test("import a Timesketch CSV: the preset maps it, long messages split, a category value becomes the case's own", async ({
+  browser,
+}) => {
+  const { page } = await openTimeline(browser, "investigator@microsoft.demo");
+  const tag = `ts-${randomBytes(3).toString("hex")}`;
+  const long = `An account was successfully logged on ${tag}.\n\nSubject:\n${"\tSecurity ID: S-1-5-18\n".repeat(20)}`;
+  const csv = Buffer.from(
+    [
+      "message,timestamp,datetime,timestamp_desc,data_type,event_identifier,computer_name",
+      `"${long}",1606992000123456,2020-12-03T10:40:00.123456+00:00,Event Recorded,windows:evtx:record,4624,WKSTN-${tag}`,
+      `Service installed ${tag},1606992120500000,2020-12-03T10:42:00.500000+00:00,Write time,windows:evtx:record,7045,WKSTN-${tag}`,
+    ].join("\n"),
+  );
+  await (await openImport(page)).setInputFiles({ name: "evtx_part.csv", mimeType: "text/csv", buffer: csv });
+  const mapping = page.getByRole("form", { name: "Map columns" });
+  await expect(mapping.getByLabel("The file is")).toHaveValue("timesketch");
+  await expect(mapping.getByLabel("Occurred at (required)")).toHaveValue("datetime");
+  await expect(mapping.getByLabel("Title (required)")).toHaveValue("message");
+  // The first status polls fail (a busy server): the wizard says it is still working and asks again.
+  let failures = 3;
+  await page.route(/\/timeline\/imports\/[0-9a-f-]+$/, (route) =>
+    route.request().method() === "GET" && failures-- > 0
+      ? route.fulfill({ status: 500, contentType: "application/problem+json", body: '{"title":"connection timeout"}' })
+      : route.continue(),
+  );
+  await mapping.getByRole("button", { name: "Validate" }).click();
+  const section = page.getByRole("region", { name: "Import events" });
+  await expect(section.getByRole("status")).toContainText("Still working");
+  await expect(section.getByRole("alert")).toHaveCount(0);
+  await expect(section.getByText(/^2 valid · 0 rejected/)).toBeVisible();
+  await expect(section.getByText("Times read as: ISO 8601 2")).toBeVisible();
+  await expect(section.getByText(/1 title was longer than 300 characters/)).toBeVisible();
+  // The values that are not built-in: one to a built-in category, one a new case category.
+  await mapping.getByLabel("Category for “Event Recorded”").selectOption({ label: "Detection" });
+  await mapping.getByLabel("Category for “Write time”").selectOption({ label: "New case category “Write time”" });
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && /\/imports\/[0-9a-f-]+$/.test(r.url())),
+    mapping.getByRole("button", { name: "Validate again" }).click(),
+  ]);
+  await expect(section.getByText("Validated: nothing is imported until you choose Import.")).toBeVisible();
+  await section.getByRole("button", { name: "Import 2 events" }).click();
+  await expect(section.getByText("Imported.")).toBeVisible();
+
+  await page.getByRole("searchbox", { name: "Text" }).fill(`WKSTN-${tag}`); // an attribute's value
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(loaded(page)).toContainText("2 events loaded");
+  const logon = page.getByRole("article", { name: `An account was successfully logged on ${tag}.` });
+  await expect(logon).toContainText("Detection");
+  const service = page.getByRole("article", { name: `Service installed ${tag}` });
+  await expect(service).toContainText("Write time");
+  await service.getByText("3 attributes from the imported file").click();
+  await expect(service.getByRole("definition").filter({ hasText: "1606992120500000" })).toBeVisible();
 });
 
 test("filter by category, brush the histogram, export what is shown; the URL holds both", async ({ browser }) => {
@@ -175,7 +236,10 @@ test("filter by category, brush the histogram, export what is shown; the URL hol
   await page.reload();
   await hydrated(page); // typing before React attaches can be lost
   await page.getByRole("searchbox", { name: "Text" }).fill(tag);
-  await page.getByRole("form", { name: "Filter the timeline" }).getByLabel("Category").selectOption("PAYMENT");
+  await page
+    .getByRole("form", { name: "Filter the timeline" })
+    .getByRole("combobox", { name: /^Category/ })
+    .selectOption("PAYMENT");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(new RegExp(`category=PAYMENT.*q=${tag}|q=${tag}.*category=PAYMENT`));
   await expect(loaded(page)).toContainText("6 events loaded");
@@ -197,6 +261,9 @@ test("filter by category, brush the histogram, export what is shown; the URL hol
     .poll(async () => Number((await loaded(page).textContent())?.match(/^(\d+) events/)?.[1]))
     .toBeLessThan(24);
   expect(new URL(page.url()).searchParams.get("q")).toBe(tag);
+  // The brushed range is a visible filter too, removable on its own.
+  const range = page.getByRole("form", { name: "Filter the timeline" }).getByText(/^Time range: /);
+  await expect(range).toBeVisible();
   const brushed = Number((await loaded(page).textContent())?.match(/^(\d+) events/)?.[1]);
 
   // The export holds what is shown: the same filters and brushed range.
@@ -207,7 +274,7 @@ test("filter by category, brush the histogram, export what is shown; the URL hol
   expect(csv.suggestedFilename()).toBe("timeline.csv");
   const lines = (await readFile((await csv.path())!, "utf8")).trimEnd().split("\r\n");
   expect(lines[0]).toBe(
-    "\uFEFFid,occurredAt,endsAt,title,description,category,source,confidence,visibility,organisation,author,evidenceIds",
+    "\uFEFFid,occurredAt,endsAt,title,description,category,customCategory,source,confidence,attributes,visibility,organisation,author,evidenceIds",
   );
   expect(lines).toHaveLength(brushed + 1);
   expect(lines.slice(1).every((l) => l.includes(tag))).toBe(true);
@@ -216,6 +283,11 @@ test("filter by category, brush the histogram, export what is shown; the URL hol
     page.getByRole("link", { name: "Export JSON" }).click(),
   ]);
   expect(JSON.parse(await readFile((await json.path())!, "utf8"))).toHaveLength(brushed);
+
+  await page.getByRole("link", { name: /^Remove the time range/ }).click();
+  await expect(page).not.toHaveURL(/from=/);
+  await expect(loaded(page)).toContainText("24 events loaded");
+  expect(new URL(page.url()).searchParams.get("q")).toBe(tag);
 });
 
 test("someone outside the case gets 404 for the timeline page and API", async ({ browser }) => {

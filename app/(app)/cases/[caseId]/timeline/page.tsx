@@ -52,7 +52,13 @@ export default async function TimelinePage({ params, searchParams }: Props) {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
-        <TimelineFilters filters={filters} orgs={options.orgs} sources={options.sources} />
+        <TimelineFilters
+          filters={filters}
+          orgs={options.orgs}
+          sources={options.sources}
+          customCategories={options.customCategories}
+          query={search.toString()}
+        />
         <ExportLinks caseId={caseId} query={search.toString()} />
       </div>
       {histogram.buckets.length > 0 ? (
@@ -72,9 +78,16 @@ export default async function TimelinePage({ params, searchParams }: Props) {
       )}
       {options.canCreate && (
         <details className="rounded-lg border border-slate-200 bg-slate-50 p-3">
-          <summary className="cursor-pointer text-sm font-medium">Import events from a CSV or JSON Lines file</summary>
+          <summary className="cursor-pointer text-sm font-medium">
+            Import events from a file (CSV, JSON Lines, JSON; Timesketch, plaso)
+          </summary>
           <div className="mt-3">
-            <ImportWizard caseId={caseId} direct={options.direct} orgName={user.orgName} />
+            <ImportWizard
+              caseId={caseId}
+              direct={options.direct}
+              orgName={user.orgName}
+              customCategories={options.customCategories}
+            />
           </div>
         </details>
       )}
@@ -91,5 +104,8 @@ export default async function TimelinePage({ params, searchParams }: Props) {
 }
 
 function isFiltered(f: TTimelineFilters) {
-  return f.category.length > 0 || Boolean(f.confidence || f.source || f.orgId || f.entity || f.q || f.from || f.to);
+  return (
+    f.category.length > 0 ||
+    Boolean(f.confidence || f.customCategory || f.source || f.orgId || f.entity || f.q || f.from || f.to)
+  );
 }

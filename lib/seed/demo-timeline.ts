@@ -1,0 +1,87 @@
+import "server-only";
+import { getDb } from "@/lib/db";
+import type { TActor } from "@/lib/auth/session";
+import { runImportJob } from "@/lib/jobs/runner";
+import { changeImport, createImport } from "@/lib/timeline/import";
+import { detectPreset, presetOptions } from "@/lib/timeline/import-presets";
+
+// The demo case's imported timeline: a short Timesketch CSV export of the lab's gateway
+// detections (synthetic), loaded through the import job as a user's wizard would, so the
+// timeline shows imported events with their extra columns as attributes and a category the
+// case defined ("Key rotation") on first sign-in.
+
+const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+export function demoTimesketchCsv(): string {
+  const at = (iso: string) => [String(Date.parse(iso) * 1000), iso.replace("Z", "+00:00")];
+  const rows = [
+    [
+      "Key sk-…a1f3 retired; acct_A1 switches to key sk-…77c2 within 40 s",
+      "2026-11-02T08:00:12Z",
+      "Key rotation",
+      "acct_A1",
+      "sk-…77c2",
+      "198.51.100.23",
+    ],
+    [
+      "Key sk-…b9e0 retired; acct_A2 switches to key sk-…0d4e within 38 s",
+      "2026-11-02T08:00:51Z",
+      "Key rotation",
+      "acct_A2",
+      "sk-…0d4e",
+      "198.51.100.24",
+    ],
+    [
+      "Per-account limit approached by 6 accounts sharing payment fingerprint pf_9c1e",
+      "2026-11-02T12:00:00Z",
+      "Rate limiting",
+      "acct_A1;acct_A2;acct_A3;acct_A4;acct_A5;acct_A6",
+      "",
+      "198.51.100.0/24",
+    ],
+    [
+      "Key sk-…c412 retired; acct_A3 switches to key sk-…5be9 within 41 s",
+      "2026-11-02T16:00:07Z",
+      "Key rotation",
+      "acct_A3",
+      "sk-…5be9",
+      "198.51.100.25",
+    ],
+  ];
+  return [
+    "message,timestamp,datetime,timestamp_desc,data_type,account,api_key,src_ip",
+    ...rows.map(([message, iso, desc, account, key, ip]) =>
+      [message!, ...at(iso!), desc!, "gateway:detection", account!, key!, ip!].map(q).join(","),
+    ),
+  ].join("\n");
+}
+
+/** Imports the demo Timesketch file; "Key rotation" becomes a case category. */
+export async function seedDemoTimelineImport(lead: TActor, caseId: string): Promise<void> {
+  const csv = demoTimesketchCsv();
+  const { job, preview } = await createImport(lead, caseId, {
+    body: new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(csv));
+        controller.close();
+      },
+    }),
+    fileName: "gateway-detections-timesketch.csv",
+    contentLength: String(Buffer.byteLength(csv)),
+  });
+  const { timeZone, ...options } = presetOptions(detectPreset(preview.columns), preview.columns);
+  await changeImport(lead, caseId, job.id, {
+    action: "validate",
+    options: {
+      ...options,
+      timeZone: timeZone ?? "UTC",
+      categoryMap: { "key rotation": { to: "custom", name: "Key rotation" } },
+    },
+  });
+  await runImportJob(job.id);
+  await changeImport(lead, caseId, job.id, { action: "commit" });
+  await runImportJob(job.id);
+  const status = await getDb().importJob.findUnique({ where: { id: job.id }, select: { status: true, error: true } });
+  if (status?.status !== "COMMITTED")
+    throw new Error(`The demo timeline import did not load: ${status?.error ?? status?.status}`);
+}
