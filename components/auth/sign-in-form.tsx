@@ -7,15 +7,19 @@ import { Button } from "@/components/ui/button";
 
 // Codes come from lib/auth/sign-in.ts (SIGN_IN_ERROR). Wrong email and wrong password share
 // one message on purpose.
-const MESSAGES: Record<string, string> = {
+const messages = (lockMinutes: number): Record<string, string> => ({
   CredentialsSignin: "Incorrect email or password.",
-  AccountLocked: "Too many failed sign-in attempts. This account is locked for 15 minutes; try again later.",
+  AccountLocked: `Too many failed sign-in attempts. This account is locked for ${lockMinutes} minutes; try again later or ask an administrator to unlock it.`,
+  TooManyAttempts: "Too many sign-in attempts from your network. Try again later.",
   AccountDisabled: "This account is disabled. Ask an administrator to re-enable it.",
-};
+});
 const FALLBACK = "Sign-in failed. Please try again.";
 
-export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
+type Props = { callbackUrl: string; initialError?: string; lockMinutes: number };
+
+export function SignInForm({ callbackUrl, initialError, lockMinutes }: Props) {
   const router = useRouter();
+  const MESSAGES = messages(lockMinutes);
   const [error, setError] = useState(initialError ? (MESSAGES[initialError] ?? FALLBACK) : "");
   const [pending, setPending] = useState(false);
 

@@ -4,8 +4,7 @@ import { cookies } from "next/headers";
 import { cache } from "react";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { credentialStamp } from "@/lib/auth/password";
-import { SESSION_ABSOLUTE_MAX_SECONDS } from "@/lib/auth/options";
+import { isSessionLive, touchSession } from "@/lib/auth/sessions";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
 
 export type TActor = {
@@ -15,45 +14,51 @@ export type TActor = {
   role: GlobalRole;
   orgId: string;
   orgName: string;
+  /** The server-side session this request came with (absent for actors built by scripts). */
+  sessionId?: string;
 };
 
-const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 
-/** The verified claims of the session token, or null (absent, forged, expired). */
-async function readToken() {
-  const jar = await cookies();
-  const raw = SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean);
+/** The session id in a session token, or null (absent, forged, expired, or an older token shape). */
+export async function sessionIdFromToken(raw: string | undefined): Promise<string | null> {
   const secret = getEnv().NEXTAUTH_SECRET;
   if (!raw || !secret) return null;
-  return decode({ token: raw, secret }).catch(() => null);
+  const token = await decode({ token: raw, secret }).catch(() => null);
+  return typeof token?.sid === "string" ? token.sid : null;
 }
 
 /**
- * The only reader of the session. The JWT names the user; role, organisation and disabled
- * state are re-read from the database on every request, so a demotion or a disable takes
- * effect at once rather than when the token expires. A token also stops working when the
- * password is reset (its credential stamp no longer matches) and 12 hours after sign-in,
- * however active. Null when signed out, disabled or expired.
+ * Who a session token belongs to, or null. One indexed lookup (the session row by primary key,
+ * joined to its user): the row must be live (not ended, within its absolute lifetime and idle
+ * limit) and the user not disabled. Role and organisation come from the database, never from
+ * the token, so a change takes effect on the next request.
  */
-export const getCurrentUser = cache(async (): Promise<TActor | null> => {
-  const token = await readToken();
-  const id = token?.sub;
-  const authTime = Number(token?.authTime ?? 0);
-  if (!id || Date.now() / 1000 - authTime > SESSION_ABSOLUTE_MAX_SECONDS) return null;
-  const user = await getDb().user.findUnique({
-    where: { id },
+export async function resolveSession(raw: string | undefined): Promise<TActor | null> {
+  const sid = await sessionIdFromToken(raw);
+  if (!sid || !/^[0-9a-f-]{36}$/i.test(sid)) return null;
+  const row = await getDb().userSession.findUnique({
+    where: { id: sid },
     select: {
-      id: true,
-      email: true,
-      name: true,
-      role: true,
-      orgId: true,
-      disabledAt: true,
-      passwordHash: true,
-      org: { select: { name: true } },
+      endedAt: true,
+      expiresAt: true,
+      lastSeenAt: true,
+      user: {
+        select: {
+          id: true,
+          email: true,
+          name: true,
+          role: true,
+          orgId: true,
+          disabledAt: true,
+          org: { select: { name: true } },
+        },
+      },
     },
   });
-  if (!user || user.disabledAt || token?.stamp !== credentialStamp(user.passwordHash)) return null;
+  if (!row || !isSessionLive(row) || row.user.disabledAt) return null;
+  await touchSession(sid, row.lastSeenAt);
+  const { user } = row;
   return {
     id: user.id,
     email: user.email,
@@ -61,5 +66,12 @@ export const getCurrentUser = cache(async (): Promise<TActor | null> => {
     role: user.role,
     orgId: user.orgId,
     orgName: user.org.name,
+    sessionId: sid,
   };
+}
+
+/** The only reader of the session cookie: the request's user, or null. Once per request. */
+export const getCurrentUser = cache(async (): Promise<TActor | null> => {
+  const jar = await cookies();
+  return resolveSession(SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean));
 });

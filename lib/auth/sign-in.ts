@@ -1,17 +1,18 @@
 import "server-only";
+import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { credentialStamp, verifyPassword } from "@/lib/auth/password";
+import { verifyPassword } from "@/lib/auth/password";
+import { createSession } from "@/lib/auth/sessions";
+import { getSignInThrottle, type TSignInThrottle } from "@/lib/auth/throttle";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
-
-export const MAX_FAILED_SIGN_INS = 5;
-export const LOCKOUT_MINUTES = 15;
 
 /** Codes the sign-in page turns into messages. Bad email and bad password share one code. */
 export const SIGN_IN_ERROR = {
   invalid: "CredentialsSignin",
   locked: "AccountLocked",
+  throttled: "TooManyAttempts",
   disabled: "AccountDisabled",
 } as const;
 
@@ -20,54 +21,40 @@ export const ZCredentials = z.object({
   password: z.string().min(1).max(1024),
 });
 
-export type TSessionUser = { id: string; email: string; name: string; orgId: string; role: GlobalRole; stamp: string };
+export type TSessionUser = {
+  id: string;
+  email: string;
+  name: string;
+  orgId: string;
+  role: GlobalRole;
+  /** The server-side session created for this sign-in (lib/auth/sessions.ts). */
+  sessionId: string;
+};
 
 type TRequestMeta = { ip?: string | null; userAgent?: string | null };
 
 export type TSignInResult =
   { ok: true; user: TSessionUser } | { ok: false; error: (typeof SIGN_IN_ERROR)[keyof typeof SIGN_IN_ERROR] };
 
-type ThrottleRow = { failures: number; lockedUntil: Date | null };
-
-// One atomic statement counts this attempt BEFORE the password is checked, so a burst of
-// parallel guesses cannot all slip past the limit: each gets its own number, and only the first
-// MAX_FAILED_SIGN_INS are checked at all. An expired lock starts a fresh count. A success
-// deletes the row; a failure leaves the attempt counted.
-async function claimAttempt(email: string): Promise<ThrottleRow> {
-  const rows = await getDb().$queryRaw<ThrottleRow[]>`
-    INSERT INTO "SignInThrottle" (email, failures, "lockedUntil", "updatedAt")
-    VALUES (${email}, 1, NULL, now())
-    ON CONFLICT (email) DO UPDATE SET
-      failures = CASE WHEN "SignInThrottle"."lockedUntil" IS NOT NULL AND "SignInThrottle"."lockedUntil" <= now()
-                      THEN 1 ELSE "SignInThrottle".failures + 1 END,
-      "lockedUntil" = CASE WHEN "SignInThrottle"."lockedUntil" IS NOT NULL AND "SignInThrottle"."lockedUntil" <= now()
-                           THEN NULL ELSE "SignInThrottle"."lockedUntil" END,
-      "updatedAt" = now()
-    RETURNING failures, "lockedUntil"`;
-  return rows[0]!;
-}
-
-async function lock(email: string): Promise<void> {
-  await getDb().$executeRaw`
-    UPDATE "SignInThrottle" SET "lockedUntil" = now() + make_interval(mins => ${LOCKOUT_MINUTES}), "updatedAt" = now()
-    WHERE email = ${email} AND ("lockedUntil" IS NULL OR "lockedUntil" <= now())`;
-}
-
 /**
- * Checks credentials. Unknown email and wrong password give the same answer in the same time;
- * lockout is counted per typed email whether or not the account exists, so it reveals nothing.
+ * Checks credentials and, when they are right, opens a server-side session. Unknown email and
+ * wrong password take the same path (the same limits, delays, a password hash verified, an
+ * audit row) and give the same answer; limits are counted per typed email whether or not the
+ * account exists, and per client address (lib/auth/throttle.ts).
  */
-export async function authenticate(raw: unknown, meta: TRequestMeta = {}): Promise<TSignInResult> {
+export async function authenticate(
+  raw: unknown,
+  meta: TRequestMeta = {},
+  throttle: TSignInThrottle = getSignInThrottle(),
+): Promise<TSignInResult> {
   const parsed = ZCredentials.safeParse(raw);
   if (!parsed.success) return { ok: false, error: SIGN_IN_ERROR.invalid };
   const { email, password } = parsed.data;
+  const ip = meta.ip ?? null;
 
-  const attempt = await claimAttempt(email);
-  if (attempt.lockedUntil && attempt.lockedUntil > new Date()) return { ok: false, error: SIGN_IN_ERROR.locked };
-  if (attempt.failures > MAX_FAILED_SIGN_INS) {
-    await lock(email);
-    return { ok: false, error: SIGN_IN_ERROR.locked };
-  }
+  const claim = await throttle.claim(email, ip);
+  if (!claim.ok) return { ok: false, error: claim.reason === "ip" ? SIGN_IN_ERROR.throttled : SIGN_IN_ERROR.locked };
+  await sleep(throttle.delayFor(claim.attempt));
 
   const user = await getDb().user.findUnique({
     where: { email },
@@ -76,15 +63,14 @@ export async function authenticate(raw: unknown, meta: TRequestMeta = {}): Promi
   const valid = await verifyPassword(user?.passwordHash ?? null, password);
 
   if (!user || !valid) {
-    const locked = attempt.failures >= MAX_FAILED_SIGN_INS;
-    if (locked) await lock(email);
+    const locked = await throttle.failed(email, claim.attempt);
     await recordAudit({
       actorId: user?.id ?? null,
       action: "auth.sign_in_failed",
       targetType: "user",
       targetId: user?.id ?? null,
       ...meta,
-      details: { email, failures: attempt.failures, locked },
+      details: { email, failures: claim.attempt, locked },
     });
     return { ok: false, error: locked ? SIGN_IN_ERROR.locked : SIGN_IN_ERROR.invalid };
   }
@@ -99,8 +85,16 @@ export async function authenticate(raw: unknown, meta: TRequestMeta = {}): Promi
     return { ok: false, error: SIGN_IN_ERROR.disabled };
   }
 
-  await getDb().signInThrottle.deleteMany({ where: { email } });
-  await recordAudit({ actorId: user.id, action: "auth.sign_in", targetType: "user", targetId: user.id, ...meta });
-  const { passwordHash, disabledAt: _disabled, ...sessionUser } = user;
-  return { ok: true, user: { ...sessionUser, stamp: credentialStamp(passwordHash) } };
+  await throttle.succeeded(email, ip, claim.ipCounted);
+  const sessionId = await createSession(user.id, meta);
+  await recordAudit({
+    actorId: user.id,
+    action: "auth.sign_in",
+    targetType: "user",
+    targetId: user.id,
+    ...meta,
+    details: { session: sessionId },
+  });
+  const { passwordHash: _hash, disabledAt: _disabled, ...sessionUser } = user;
+  return { ok: true, user: { ...sessionUser, sessionId } };
 }
