@@ -39,6 +39,14 @@ const ZEnv = z.object({
   SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(10_000).default(50),
   // The first delay of the progressive back-off (doubling with each failure, up to 8 s).
   SIGN_IN_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(250),
+  // Who must sign in with a second factor (lib/auth/mfa.ts): "admin", "lead" (anyone leading a
+  // case), both (default) or "none". Everyone else may turn it on.
+  MFA_REQUIRED_FOR: z
+    .string()
+    .regex(/^(none|(admin|lead)(,(admin|lead))*)$/, {
+      message: 'MFA_REQUIRED_FOR must be "admin,lead", "admin", "lead" or "none"',
+    })
+    .default("admin,lead"),
   CASEBRIDGE_DATA_DIR: z.string().min(1).default(".data"),
   // Evidence: per-file size limit, and where blobs live (lib/storage).
   EVIDENCE_MAX_BYTES: z.coerce

@@ -78,6 +78,10 @@ export async function startCasebridge({
     DATABASE_URL: url,
     NEXTAUTH_SECRET: secret,
     NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    // The embedded database is the demo (never production): its shared demo accounts sign in
+    // with the password alone unless MFA_REQUIRED_FOR says otherwise. Anywhere else the default
+    // (admins and case leads) holds.
+    ...(embedded && !env.MFA_REQUIRED_FOR ? { MFA_REQUIRED_FOR: "none" } : {}),
   };
   if (!dev && buildIsStale()) {
     console.log("• Building the app (first start or changed sources; about a minute)…");

@@ -28,7 +28,11 @@ export function getAuthOptions(): NextAuthOptions {
     providers: [
       CredentialsProvider({
         name: "Email and password",
-        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        credentials: {
+          email: { label: "Email", type: "email" },
+          password: { label: "Password", type: "password" },
+          code: { label: "Authentication code", type: "text" },
+        },
         async authorize(credentials, req) {
           const result = await authenticate(credentials, {
             ip: clientIp(header(req?.headers, "x-forwarded-for"), getEnv().CASEBRIDGE_TRUSTED_PROXIES),

@@ -16,6 +16,8 @@ export type TActor = {
   orgName: string;
   /** The server-side session this request came with (absent for actors built by scripts). */
   sessionId?: string;
+  /** Signed in with the password only, and must set up MFA before anything else. */
+  mfaPending?: true;
 };
 
 export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
@@ -41,6 +43,7 @@ export async function resolveSession(raw: string | undefined): Promise<TActor | 
     where: { id: sid },
     select: {
       endedAt: true,
+      mfaPending: true,
       expiresAt: true,
       lastSeenAt: true,
       user: {
@@ -67,11 +70,21 @@ export async function resolveSession(raw: string | undefined): Promise<TActor | 
     orgId: user.orgId,
     orgName: user.org.name,
     sessionId: sid,
+    ...(row.mfaPending ? { mfaPending: true as const } : {}),
   };
 }
 
-/** The only reader of the session cookie: the request's user, or null. Once per request. */
-export const getCurrentUser = cache(async (): Promise<TActor | null> => {
+/**
+ * The only reader of the session cookie: the request's session, or null. Once per request.
+ * Includes enrolment-only sessions (mfaPending); guards refuse those except where enrolling.
+ */
+export const getSessionActor = cache(async (): Promise<TActor | null> => {
   const jar = await cookies();
   return resolveSession(SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean));
 });
+
+/** The request's user, or null (signed out, or signed in but not past MFA enrolment yet). */
+export async function getCurrentUser(): Promise<TActor | null> {
+  const actor = await getSessionActor();
+  return actor && !actor.mfaPending ? actor : null;
+}

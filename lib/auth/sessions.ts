@@ -13,7 +13,7 @@ import type { TActor } from "@/lib/auth/session";
 // revive a token issued before the disable.
 
 export type TSessionEndReason =
-  "signed_out" | "ended_by_user" | "ended_by_admin" | "disabled" | "role_changed" | "password_reset";
+  "signed_out" | "ended_by_user" | "ended_by_admin" | "disabled" | "role_changed" | "password_reset" | "mfa_reset";
 
 type TRequestMeta = { ip?: string | null; userAgent?: string | null };
 type Tx = Prisma.TransactionClient;
@@ -27,10 +27,16 @@ export function sessionLimits(): { idleMs: number; maxMs: number } {
   return { idleMs: env.SESSION_IDLE_MINUTES * 60_000, maxMs: env.SESSION_MAX_HOURS * 3_600_000 };
 }
 
-export async function createSession(userId: string, meta: TRequestMeta = {}): Promise<string> {
+/** `mfaPending`: the session may only enrol in MFA (required, not yet set up). */
+export async function createSession(
+  userId: string,
+  meta: TRequestMeta = {},
+  { mfaPending = false } = {},
+): Promise<string> {
   const row = await getDb().userSession.create({
     data: {
       userId,
+      mfaPending,
       expiresAt: new Date(Date.now() + sessionLimits().maxMs),
       ip: meta.ip ?? null,
       userAgent: meta.userAgent?.slice(0, 500) ?? null,

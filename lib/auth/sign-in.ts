@@ -4,6 +4,7 @@ import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { verifyPassword } from "@/lib/auth/password";
+import { isMfaRequired, verifySecondFactor } from "@/lib/auth/mfa";
 import { createSession } from "@/lib/auth/sessions";
 import { getSignInThrottle, type TSignInThrottle } from "@/lib/auth/throttle";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
@@ -14,11 +15,21 @@ export const SIGN_IN_ERROR = {
   locked: "AccountLocked",
   throttled: "TooManyAttempts",
   disabled: "AccountDisabled",
+  /** The password was right; now the second factor (asked for by the sign-in form). */
+  mfaRequired: "MfaRequired",
+  mfaInvalid: "MfaInvalid",
 } as const;
 
 export const ZCredentials = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   password: z.string().min(1).max(1024),
+  // A TOTP or recovery code, on the second submit of an account with MFA on.
+  code: z
+    .string()
+    .trim()
+    .max(64)
+    .optional()
+    .transform((c) => c || undefined),
 });
 
 export type TSessionUser = {
@@ -29,6 +40,8 @@ export type TSessionUser = {
   role: GlobalRole;
   /** The server-side session created for this sign-in (lib/auth/sessions.ts). */
   sessionId: string;
+  /** MFA is required but not set up: the session may only enrol (lib/auth/mfa.ts). */
+  mfaPending: boolean;
 };
 
 type TRequestMeta = { ip?: string | null; userAgent?: string | null };
@@ -49,7 +62,7 @@ export async function authenticate(
 ): Promise<TSignInResult> {
   const parsed = ZCredentials.safeParse(raw);
   if (!parsed.success) return { ok: false, error: SIGN_IN_ERROR.invalid };
-  const { email, password } = parsed.data;
+  const { email, password, code } = parsed.data;
   const ip = meta.ip ?? null;
 
   const claim = await throttle.claim(email, ip);
@@ -58,7 +71,16 @@ export async function authenticate(
 
   const user = await getDb().user.findUnique({
     where: { email },
-    select: { id: true, email: true, name: true, orgId: true, role: true, passwordHash: true, disabledAt: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      orgId: true,
+      role: true,
+      passwordHash: true,
+      disabledAt: true,
+      mfaEnabledAt: true,
+    },
   });
   const valid = await verifyPassword(user?.passwordHash ?? null, password);
 
@@ -85,16 +107,46 @@ export async function authenticate(
     return { ok: false, error: SIGN_IN_ERROR.disabled };
   }
 
+  // Second factor. Asking for it reveals that the password was right, as in every two-step
+  // sign-in; a wrong code counts as a failure towards the lock like a wrong password.
+  let secondFactor: "totp" | "recovery" | null = null;
+  if (user.mfaEnabledAt) {
+    if (!code) return { ok: false, error: SIGN_IN_ERROR.mfaRequired };
+    const checked = await verifySecondFactor(user.id, code);
+    if (!checked.ok) {
+      const locked = await throttle.failed(email, claim.attempt);
+      await recordAudit({
+        actorId: user.id,
+        action: "auth.mfa_failed",
+        targetType: "user",
+        targetId: user.id,
+        ...meta,
+        details: { failures: claim.attempt, locked },
+      });
+      return { ok: false, error: locked ? SIGN_IN_ERROR.locked : SIGN_IN_ERROR.mfaInvalid };
+    }
+    secondFactor = checked.kind;
+  }
+  const mfaPending = !user.mfaEnabledAt && (await isMfaRequired(user));
+
   await throttle.succeeded(email, ip, claim.ipCounted);
-  const sessionId = await createSession(user.id, meta);
+  const sessionId = await createSession(user.id, meta, { mfaPending });
+  if (secondFactor === "recovery")
+    await recordAudit({
+      actorId: user.id,
+      action: "auth.mfa_recovery_code_used",
+      targetType: "user",
+      targetId: user.id,
+      ...meta,
+    });
   await recordAudit({
     actorId: user.id,
     action: "auth.sign_in",
     targetType: "user",
     targetId: user.id,
     ...meta,
-    details: { session: sessionId },
+    details: { session: sessionId, secondFactor, ...(mfaPending ? { mfaEnrolmentRequired: true } : {}) },
   });
-  const { passwordHash: _hash, disabledAt: _disabled, ...sessionUser } = user;
-  return { ok: true, user: { ...sessionUser, sessionId } };
+  const { passwordHash: _hash, disabledAt: _disabled, mfaEnabledAt: _mfa, ...sessionUser } = user;
+  return { ok: true, user: { ...sessionUser, sessionId, mfaPending } };
 }

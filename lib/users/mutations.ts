@@ -3,6 +3,7 @@ import { getDb, Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { parseId, requireGlobal } from "@/lib/auth/guards";
 import { hashPassword } from "@/lib/auth/password";
+import { clearMfa } from "@/lib/auth/mfa";
 import { endUserSessions } from "@/lib/auth/sessions";
 import { getSignInThrottle } from "@/lib/auth/throttle";
 import type { TActor } from "@/lib/auth/session";
@@ -200,6 +201,24 @@ export async function endAllUserSessions(actor: TActor, userId: unknown): Promis
       tx,
     );
     return count;
+  });
+}
+
+/**
+ * An admin's reset of a user's two-step sign-in (a lost phone): secret and recovery codes are
+ * removed and the user's sessions end; where MFA is required they enrol again at next sign-in.
+ */
+export async function resetUserMfa(actor: TActor, userId: unknown): Promise<void> {
+  requireGlobal(actor, "user.manage");
+  const id = parseId(userId);
+  await getDb().$transaction(async (tx) => {
+    await lockUser(tx, actor, id);
+    await clearMfa(tx, id);
+    const sessionsEnded = await endUserSessions(tx, id, "mfa_reset", id === actor.id ? actor.sessionId : undefined);
+    await recordAudit(
+      { actorId: actor.id, action: "user.mfa_reset", targetType: "user", targetId: id, details: { sessionsEnded } },
+      tx,
+    );
   });
 }
 

@@ -92,14 +92,14 @@ export async function getUser(actor: TActor, userId: unknown): Promise<TUserList
   return toListItem(row);
 }
 
-export type TUserSignInState = { activeSessions: number; lockedForMinutes: number };
+export type TUserSignInState = { activeSessions: number; lockedForMinutes: number; mfaEnabled: boolean };
 
 /** How many live sessions a user of the admin's organisation has, and whether sign-in is locked. */
 export async function getUserSignInState(actor: TActor, userId: unknown): Promise<TUserSignInState> {
   const user = await getUser(actor, userId);
   const { idleMs } = sessionLimits();
   const now = Date.now();
-  const [activeSessions, lockedForMs] = await Promise.all([
+  const [activeSessions, lockedForMs, mfa] = await Promise.all([
     getDb().userSession.count({
       where: {
         userId: user.id,
@@ -109,6 +109,11 @@ export async function getUserSignInState(actor: TActor, userId: unknown): Promis
       },
     }),
     getSignInThrottle().lockedFor(user.email),
+    getDb().user.findUniqueOrThrow({ where: { id: user.id }, select: { mfaEnabledAt: true } }),
   ]);
-  return { activeSessions, lockedForMinutes: Math.ceil(lockedForMs / 60_000) };
+  return {
+    activeSessions,
+    lockedForMinutes: Math.ceil(lockedForMs / 60_000),
+    mfaEnabled: Boolean(mfa.mfaEnabledAt),
+  };
 }

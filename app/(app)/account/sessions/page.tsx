@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { OneClickForm } from "@/components/account/one-click-form";
 import { SessionTable } from "@/components/account/session-table";
 import { requirePageUser } from "@/lib/page";
@@ -18,6 +19,11 @@ export default async function SessionsPage() {
         <p className="mt-1 text-sm text-slate-600">
           Every browser where you are signed in. A session ends after {idleMs / 60_000} minutes without use and{" "}
           {maxMs / 3_600_000} hours after sign-in. Ending one signs that browser out at its next request.
+        </p>
+        <p className="mt-2 text-sm">
+          <Link href="/mfa-setup" className="text-brand-700 hover:underline">
+            Two-step sign-in
+          </Link>
         </p>
       </div>
       <SessionTable sessions={sessions} endAction={(id) => endSessionAction.bind(null, id)} />

@@ -8,6 +8,7 @@ import {
   createUser,
   endAllUserSessions,
   resetPassword,
+  resetUserMfa,
   setUserDisabled,
   unlockSignIn,
   updateUser,
@@ -101,5 +102,14 @@ export async function unlockSignInAction(userId: string, _state: TActionState): 
       ok: true,
       message: wasLocked ? "Sign-in unlocked." : "Sign-in was not locked; the failure count is reset.",
     };
+  });
+}
+
+export async function resetMfaAction(userId: string, _state: TActionState): Promise<TActionState> {
+  return runAction(async () => {
+    const actor = await requireUser();
+    await resetUserMfa(actor, userId);
+    revalidateUsers();
+    return { ok: true, message: "Two-step sign-in reset; the user's sessions ended." };
   });
 }

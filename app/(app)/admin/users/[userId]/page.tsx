@@ -10,6 +10,7 @@ import { OneClickForm } from "@/components/account/one-click-form";
 import { getUser, getUserSignInState } from "@/lib/users/queries";
 import {
   endAllSessionsAction,
+  resetMfaAction,
   resetPasswordAction,
   setUserDisabledAction,
   unlockSignInAction,
@@ -56,6 +57,15 @@ export default async function UserPage({ params }: Props) {
               signIn.lockedForMinutes > 0
                 ? `Sign-in is locked after repeated failures for about ${signIn.lockedForMinutes} more minute${signIn.lockedForMinutes === 1 ? "" : "s"}.`
                 : "Sign-in is not locked."
+            }
+          />
+          <OneClickForm
+            action={resetMfaAction.bind(null, user.id)}
+            label="Reset two-step sign-in"
+            description={
+              signIn.mfaEnabled
+                ? "Two-step sign-in is on. Reset it when the user lost their device: they set it up again at their next sign-in."
+                : "Two-step sign-in is not set up."
             }
           />
         </div>
