@@ -44,6 +44,7 @@ describe.each(["postgres", "redis"] as const)("authenticate, limits stored in %s
         orgId: user.orgId,
         role: user.role,
         sessionId: expect.any(String),
+        mfaPending: false,
       },
     });
     const session = await getDb().userSession.findUnique({ where: { id: result.ok ? result.user.sessionId : "" } });
