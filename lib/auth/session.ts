@@ -2,6 +2,7 @@ import "server-only";
 import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { cache } from "react";
+import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { isSessionLive, touchSession } from "@/lib/auth/sessions";
@@ -18,6 +19,20 @@ export type TActor = {
   sessionId?: string;
   /** Signed in with the password only, and must set up MFA before anything else. */
   mfaPending?: true;
+};
+
+type TSessionRow = {
+  endedAt: Date | null;
+  mfaPending: boolean;
+  expiresAt: Date;
+  lastSeenAt: Date;
+  id: string;
+  email: string;
+  name: string;
+  role: GlobalRole;
+  orgId: string;
+  disabledAt: Date | null;
+  orgName: string;
 };
 
 export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
@@ -38,37 +53,25 @@ export async function sessionIdFromToken(raw: string | undefined): Promise<strin
  */
 export async function resolveSession(raw: string | undefined): Promise<TActor | null> {
   const sid = await sessionIdFromToken(raw);
-  if (!sid || !/^[0-9a-f-]{36}$/i.test(sid)) return null;
-  const row = await getDb().userSession.findUnique({
-    where: { id: sid },
-    select: {
-      endedAt: true,
-      mfaPending: true,
-      expiresAt: true,
-      lastSeenAt: true,
-      user: {
-        select: {
-          id: true,
-          email: true,
-          name: true,
-          role: true,
-          orgId: true,
-          disabledAt: true,
-          org: { select: { name: true } },
-        },
-      },
-    },
-  });
-  if (!row || !isSessionLive(row) || row.user.disabledAt) return null;
+  if (!sid || !z.string().uuid().safeParse(sid).success) return null;
+  // One statement: the session row by primary key, joined to its user and organisation.
+  const rows = await getDb().$queryRaw<TSessionRow[]>`
+    SELECT s."endedAt", s."mfaPending", s."expiresAt", s."lastSeenAt",
+           u.id, u.email, u.name, u.role::text AS role, u."orgId", u."disabledAt", o.name AS "orgName"
+    FROM "UserSession" s
+    JOIN "User" u ON u.id = s."userId"
+    JOIN "Organization" o ON o.id = u."orgId"
+    WHERE s.id = ${sid}::uuid`;
+  const row = rows[0];
+  if (!row || !isSessionLive(row) || row.disabledAt) return null;
   await touchSession(sid, row.lastSeenAt);
-  const { user } = row;
   return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    orgId: user.orgId,
-    orgName: user.org.name,
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    orgId: row.orgId,
+    orgName: row.orgName,
     sessionId: sid,
     ...(row.mfaPending ? { mfaPending: true as const } : {}),
   };

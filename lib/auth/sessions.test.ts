@@ -60,6 +60,7 @@ describe("resolveSession", () => {
     ).toBeNull();
     expect(await resolveSession(await tokenFor(randomUUID()))).toBeNull();
     expect(await resolveSession(await tokenFor("'; DROP TABLE x; --"))).toBeNull();
+    expect(await resolveSession(await tokenFor("-".repeat(36)))).toBeNull();
   });
 
   it("ends a session idle for longer than the limit, and one past its absolute lifetime", async () => {

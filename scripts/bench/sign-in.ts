@@ -3,7 +3,7 @@
 // no account enumeration by timing), a successful sign-in, and the per-request session check
 // (resolveSession: one lookup of the session row with its user). Prints medians, p95 and ratios.
 import { encode } from "next-auth/jwt";
-import { benchDatabase, env, fmt, log, measure } from "@/scripts/bench/common";
+import { benchDatabase, env, fmt, log, measure, stats } from "@/scripts/bench/common";
 
 const RUNS = 40;
 const { name: dbName, url: benchUrl, onServer } = benchDatabase("signin");
@@ -38,11 +38,26 @@ async function main() {
     });
     const opts = { runs: RUNS, warmup: 3, pad: 36 };
     let n = 0;
-    const wrong = await measure("wrong password", opts, () =>
-      authenticate({ email: user.email, password: `wrong ${n++}` }, {}, throttle),
+    // Interleaved, so that warm-up and background load fall on both alike.
+    const samples: Record<"wrong" | "unknown", number[]> = { wrong: [], unknown: [] };
+    const attempt = {
+      wrong: () => authenticate({ email: user.email, password: `wrong ${n++}` }, {}, throttle),
+      unknown: () => authenticate({ email: `nobody-${n++}@bench.example`, password: "wrong" }, {}, throttle),
+    };
+    for (let i = 0; i < opts.warmup; i++) await Promise.all([attempt.wrong(), attempt.unknown()]);
+    for (let i = 0; i < RUNS; i++) {
+      for (const kind of i % 2 ? (["wrong", "unknown"] as const) : (["unknown", "wrong"] as const)) {
+        const t = performance.now();
+        await attempt[kind]();
+        samples[kind].push(performance.now() - t);
+      }
+    }
+    const [wrong, unknown] = [stats(samples.wrong), stats(samples.unknown)];
+    log(
+      `${"wrong password".padEnd(36)} median ${fmt(wrong.median).padStart(8)} ms   p95 ${fmt(wrong.p95).padStart(8)} ms`,
     );
-    const unknown = await measure("unknown email", opts, () =>
-      authenticate({ email: `nobody-${n++}@bench.example`, password: "wrong" }, {}, throttle),
+    log(
+      `${"unknown email".padEnd(36)} median ${fmt(unknown.median).padStart(8)} ms   p95 ${fmt(unknown.p95).padStart(8)} ms`,
     );
     const success = await measure("right password (new session)", opts, () =>
       authenticate({ email: user.email, password }, {}, throttle),
