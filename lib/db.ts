@@ -7,7 +7,7 @@ import { analyzeTables } from "@/lib/db/analyze";
 
 // The only place a Prisma client is created. One per process (kept on globalThis so dev-mode
 // hot reloads do not open a new pool each time), created on first use.
-const globalForDb = globalThis as unknown as { casebridgeDb?: PrismaClient };
+const globalForDb = globalThis as unknown as { casebridgeDb?: PrismaClient; casebridgePool?: pg.Pool };
 
 function createClient(): PrismaClient {
   const { DATABASE_URL, DATABASE_POOL_MAX, DATABASE_CONNECT_TIMEOUT_MS } = getEnv();
@@ -31,10 +31,25 @@ export function getDb(): PrismaClient {
 export type { PrismaClient };
 export { Prisma } from "@/lib/generated/prisma/client";
 
-/** Closes the pool (scripts and tests; the app keeps its client for the process lifetime). */
+/**
+ * A small plain `pg` pool beside the Prisma client, for libraries that take one (the sign-in
+ * rate limiter's PostgreSQL store, lib/auth/throttle.ts).
+ */
+export function getPgPool(): pg.Pool {
+  globalForDb.casebridgePool ??= new pg.Pool({
+    connectionString: getEnv().DATABASE_URL,
+    max: 2,
+    connectionTimeoutMillis: 5_000,
+  }).on("error", (error) => console.error("[db] idle pool connection error:", error));
+  return globalForDb.casebridgePool;
+}
+
+/** Closes the pools (scripts and tests; the app keeps its client for the process lifetime). */
 export async function disconnectDb(): Promise<void> {
   await globalForDb.casebridgeDb?.$disconnect();
   globalForDb.casebridgeDb = undefined;
+  await globalForDb.casebridgePool?.end();
+  globalForDb.casebridgePool = undefined;
 }
 
 /**

@@ -16,6 +16,41 @@ const ZEnv = z.object({
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   // How many reverse proxies of ours append to X-Forwarded-For (0: do not believe the header).
   CASEBRIDGE_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  // Sessions (lib/auth/sessions.ts): ended after this long without a request, and this long
+  // after sign-in however active.
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
+  // Sign-in limits (lib/auth/throttle.ts): stored in Redis when REDIS_URL is set, else in
+  // PostgreSQL, so they hold across app instances either way.
+  REDIS_URL: z.string().url({ message: "REDIS_URL must be a redis:// URL" }).optional(),
+  SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  SIGN_IN_LOCK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+  SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(10_000).default(50),
+  // The first delay of the progressive back-off (doubling with each failure, up to 8 s).
+  SIGN_IN_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(250),
+  // Who must sign in with a second factor (lib/auth/mfa.ts): "admin", "lead" (anyone leading a
+  // case), both (default) or "none". Everyone else may turn it on.
+  MFA_REQUIRED_FOR: z
+    .string()
+    .regex(/^(none|(admin|lead)(,(admin|lead))*)$/, {
+      message: 'MFA_REQUIRED_FOR must be "admin,lead", "admin", "lead" or "none"',
+    })
+    .default("admin,lead"),
   CASEBRIDGE_DATA_DIR: z.string().min(1).default(".data"),
   // Evidence: per-file size limit, and where blobs live (lib/storage).
   EVIDENCE_MAX_BYTES: z.coerce

@@ -81,6 +81,10 @@ export async function startCasebridge({
     // The embedded database runs one transaction at a time: a request during a long import
     // commit waits for it (up to 10 minutes) instead of failing.
     ...(embedded && !env.DATABASE_CONNECT_TIMEOUT_MS ? { DATABASE_CONNECT_TIMEOUT_MS: "600000" } : {}),
+    // The embedded database is the demo (never production): its shared demo accounts sign in
+    // with the password alone unless MFA_REQUIRED_FOR says otherwise. Anywhere else the default
+    // (admins and case leads) holds.
+    ...(embedded && !env.MFA_REQUIRED_FOR ? { MFA_REQUIRED_FOR: "none" } : {}),
   };
   if (!dev && buildIsStale()) {
     console.log("• Building the app (first start or changed sources; about a minute)…");

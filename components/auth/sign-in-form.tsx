@@ -7,17 +7,26 @@ import { Button } from "@/components/ui/button";
 
 // Codes come from lib/auth/sign-in.ts (SIGN_IN_ERROR). Wrong email and wrong password share
 // one message on purpose.
-const MESSAGES: Record<string, string> = {
+const messages = (lockMinutes: number): Record<string, string> => ({
   CredentialsSignin: "Incorrect email or password.",
-  AccountLocked: "Too many failed sign-in attempts. This account is locked for 15 minutes; try again later.",
+  AccountLocked: `Too many failed sign-in attempts. This account is locked for ${lockMinutes} minutes; try again later or ask an administrator to unlock it.`,
+  TooManyAttempts: "Too many sign-in attempts from your network. Try again later.",
   AccountDisabled: "This account is disabled. Ask an administrator to re-enable it.",
-};
+  MfaRequired: "",
+  MfaInvalid: "That code is not right, or was used already. Try the next code from your app.",
+});
 const FALLBACK = "Sign-in failed. Please try again.";
 
-export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
+type Props = { callbackUrl: string; initialError?: string; lockMinutes: number };
+
+export function SignInForm({ callbackUrl, initialError, lockMinutes }: Props) {
   const router = useRouter();
+  const MESSAGES = messages(lockMinutes);
   const [error, setError] = useState(initialError ? (MESSAGES[initialError] ?? FALLBACK) : "");
   const [pending, setPending] = useState(false);
+  // After a right password for an account with two-step sign-in: the code field appears and the
+  // form sends email, password and code together.
+  const [askCode, setAskCode] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -27,6 +36,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
     const result = await signIn("credentials", {
       email: String(form.get("email") ?? ""),
       password: String(form.get("password") ?? ""),
+      code: String(form.get("code") ?? ""),
       redirect: false,
     }).catch(() => null);
     if (result?.ok && !result.error) {
@@ -35,6 +45,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
       return;
     }
     setPending(false);
+    if (result?.error === "MfaRequired" || result?.error === "MfaInvalid") setAskCode(true);
     setError(MESSAGES[result?.error ?? ""] ?? FALLBACK);
   }
 
@@ -69,6 +80,27 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
           className="focus:border-brand-600 focus:ring-brand-600 mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm"
         />
       </div>
+      {askCode && (
+        <div>
+          <label htmlFor="code" className="block text-sm font-medium text-slate-700">
+            Authentication code
+          </label>
+          <p id="code-hint" className="text-xs text-slate-500">
+            The 6-digit code from your authenticator app, or one of your recovery codes.
+          </p>
+          <input
+            id="code"
+            name="code"
+            type="text"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            required
+            autoFocus
+            aria-describedby={error ? "code-hint sign-in-error" : "code-hint"}
+            className="focus:border-brand-600 focus:ring-brand-600 mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm"
+          />
+        </div>
+      )}
       <div id="sign-in-error" role="alert" aria-live="assertive" className="min-h-5 text-sm text-red-700">
         {error}
       </div>

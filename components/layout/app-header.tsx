@@ -31,6 +31,12 @@ export function AppHeader({ userName, orgName, role, adminLinks }: Props) {
             </span>
           </span>
           <Link
+            href="/account/sessions"
+            className="rounded-md px-2 py-1 whitespace-nowrap text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+          >
+            Sessions
+          </Link>
+          <Link
             href="/sign-out"
             className="rounded-md px-2 py-1 whitespace-nowrap text-slate-600 hover:bg-slate-100 hover:text-slate-900"
           >

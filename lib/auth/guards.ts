@@ -6,13 +6,17 @@ import { getDb } from "@/lib/db";
 import { recordAuditRateLimited } from "@/lib/audit/record";
 import { getRequestMeta } from "@/lib/request-meta";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "@/lib/errors";
-import { getCurrentUser, type TActor } from "@/lib/auth/session";
+import { getSessionActor, type TActor } from "@/lib/auth/session";
 import { can, canOnCase, type TCaseAction, type TCaseFacts, type TGlobalAction } from "@/lib/auth/permissions";
 
-/** For route handlers and server actions: the acting user, or UnauthorizedError (401). */
-export async function requireUser(): Promise<TActor> {
-  const user = await getCurrentUser();
-  if (!user) throw new UnauthorizedError();
+/**
+ * For route handlers and server actions: the acting user, or UnauthorizedError (401). A session
+ * that signed in with the password but must still set up MFA is refused, except by the MFA
+ * enrolment actions (`mfaEnrolment: true`).
+ */
+export async function requireUser({ mfaEnrolment = false } = {}): Promise<TActor> {
+  const user = await getSessionActor();
+  if (!user || (user.mfaPending && !mfaEnrolment)) throw new UnauthorizedError();
   return user;
 }
 

@@ -5,12 +5,7 @@ import { getEnv } from "@/lib/env";
 import { safeRedirect } from "@/lib/auth/redirect";
 import { authenticate } from "@/lib/auth/sign-in";
 import { clientIp } from "@/lib/request-meta";
-import type { GlobalRole } from "@/lib/generated/prisma/enums";
-
-// Idle limit: next-auth re-issues the token while it is in use.
-const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
-/** Absolute limit from sign-in, however active the session (checked in lib/auth/session.ts). */
-export const SESSION_ABSOLUTE_MAX_SECONDS = 12 * 60 * 60;
+import { endSessionById, sessionLimits } from "@/lib/auth/sessions";
 
 function header(headers: unknown, name: string): string | null {
   if (!headers) return null;
@@ -19,19 +14,25 @@ function header(headers: unknown, name: string): string | null {
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 }
 
-// JWT sessions keep the web tier stateless. The token only says who signed in; every guard
-// re-reads role, organisation and disabled state from the database (lib/auth/session.ts).
+// The session cookie is a next-auth JWT that carries only the id of a server-side session row
+// (lib/auth/sessions.ts); every request reads that row and the user (lib/auth/session.ts), so
+// nothing in the token is trusted beyond "which session". Any instance can serve any request.
 export function getAuthOptions(): NextAuthOptions {
   const secret = getEnv().NEXTAUTH_SECRET;
   if (!secret) throw new Error("NEXTAUTH_SECRET is not set: start the app with `npm start`, or set it (see README).");
   return {
     secret,
-    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    // The cookie lives as long as the longest session may; the row decides before that.
+    session: { strategy: "jwt", maxAge: sessionLimits().maxMs / 1000 },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: [
       CredentialsProvider({
         name: "Email and password",
-        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        credentials: {
+          email: { label: "Email", type: "email" },
+          password: { label: "Password", type: "password" },
+          code: { label: "Authentication code", type: "text" },
+        },
         async authorize(credentials, req) {
           const result = await authenticate(credentials, {
             ip: clientIp(header(req?.headers, "x-forwarded-for"), getEnv().CASEBRIDGE_TRUSTED_PROXIES),
@@ -46,34 +47,20 @@ export function getAuthOptions(): NextAuthOptions {
     callbacks: {
       // Only ever back to this site; a malformed callbackUrl is ignored, not a 500.
       redirect: ({ url, baseUrl }) => safeRedirect(url, baseUrl),
+      // At sign-in `user` is what authorize returned; the token keeps its session id and
+      // nothing else (no name, email, role or organisation to go stale or leak).
       jwt({ token, user }) {
-        if (user) {
-          const u = user as unknown as { id: string; orgId: string; role: GlobalRole; stamp: string };
-          token.sub = u.id;
-          token.orgId = u.orgId;
-          token.role = u.role;
-          // Server-side only (the session callback does not copy them to the browser):
-          // lib/auth/session.ts checks them on every request.
-          token.stamp = u.stamp;
-          token.authTime = Math.floor(Date.now() / 1000);
-        }
-        return token;
+        if (user) return { sid: (user as unknown as { sessionId: string }).sessionId };
+        return { sid: token.sid };
       },
-      session({ session, token }) {
-        session.user = {
-          ...session.user,
-          id: token.sub ?? "",
-          orgId: String(token.orgId ?? ""),
-          role: token.role as GlobalRole,
-        };
-        return session;
+      // The browser's view of the session says only when the cookie expires.
+      session: ({ session }) => ({ expires: session.expires }),
+    },
+    events: {
+      // Sign-out ends the row, so a copy of the cookie taken before is refused from now on.
+      async signOut({ token }) {
+        await endSessionById(token?.sid, "signed_out");
       },
     },
   };
-}
-
-declare module "next-auth" {
-  interface Session {
-    user: { id: string; orgId: string; role: GlobalRole; name?: string | null; email?: string | null };
-  }
 }

@@ -1,6 +1,6 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
+import { dictionary } from "@zxcvbn-ts/language-common";
 
 // argon2id with the OWASP-recommended minimum (19 MiB, 2 passes, 1 lane).
 const ARGON2ID = 2;
@@ -23,10 +23,20 @@ export async function verifyPassword(passwordHash: string | null, password: stri
   return passwordHash !== null && ok;
 }
 
+// The common-password list shipped with zxcvbn-ts (about 49,000 leaked passwords, maintained
+// upstream; updated with the package).
+let commonPasswords: Set<string> | undefined;
+
 /**
- * A short fingerprint of the stored hash, carried in the session token: when the password is
- * reset the fingerprint changes and every earlier session stops working.
+ * True for a password that is on the common list, or is one with only digits and symbols around
+ * it ("password1234!"), or repeats one short unit ("abcabcabcabc"). Checked whenever a password
+ * is set (lib/users/schemas.ts), not at sign-in.
  */
-export function credentialStamp(passwordHash: string): string {
-  return createHash("sha256").update(passwordHash).digest("base64url").slice(0, 16);
+export function isCommonPassword(password: string): boolean {
+  commonPasswords ??= new Set(dictionary["passwords-common"]);
+  const lower = password.toLowerCase();
+  if (commonPasswords.has(lower)) return true;
+  const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, "");
+  if (core.length >= 3 && commonPasswords.has(core)) return true;
+  return /^(.{1,4})\1+$/su.test(lower);
 }

@@ -2,10 +2,10 @@ import "server-only";
 import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { cache } from "react";
+import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { credentialStamp } from "@/lib/auth/password";
-import { SESSION_ABSOLUTE_MAX_SECONDS } from "@/lib/auth/options";
+import { isSessionLive, touchSession } from "@/lib/auth/sessions";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
 
 export type TActor = {
@@ -15,51 +15,79 @@ export type TActor = {
   role: GlobalRole;
   orgId: string;
   orgName: string;
+  /** The server-side session this request came with (absent for actors built by scripts). */
+  sessionId?: string;
+  /** Signed in with the password only, and must set up MFA before anything else. */
+  mfaPending?: true;
 };
 
-const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+type TSessionRow = {
+  endedAt: Date | null;
+  mfaPending: boolean;
+  expiresAt: Date;
+  lastSeenAt: Date;
+  id: string;
+  email: string;
+  name: string;
+  role: GlobalRole;
+  orgId: string;
+  disabledAt: Date | null;
+  orgName: string;
+};
 
-/** The verified claims of the session token, or null (absent, forged, expired). */
-async function readToken() {
-  const jar = await cookies();
-  const raw = SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean);
+export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+
+/** The session id in a session token, or null (absent, forged, expired, or an older token shape). */
+export async function sessionIdFromToken(raw: string | undefined): Promise<string | null> {
   const secret = getEnv().NEXTAUTH_SECRET;
   if (!raw || !secret) return null;
-  return decode({ token: raw, secret }).catch(() => null);
+  const token = await decode({ token: raw, secret }).catch(() => null);
+  return typeof token?.sid === "string" ? token.sid : null;
 }
 
 /**
- * The only reader of the session. The JWT names the user; role, organisation and disabled
- * state are re-read from the database on every request, so a demotion or a disable takes
- * effect at once rather than when the token expires. A token also stops working when the
- * password is reset (its credential stamp no longer matches) and 12 hours after sign-in,
- * however active. Null when signed out, disabled or expired.
+ * Who a session token belongs to, or null. One indexed lookup (the session row by primary key,
+ * joined to its user): the row must be live (not ended, within its absolute lifetime and idle
+ * limit) and the user not disabled. Role and organisation come from the database, never from
+ * the token, so a change takes effect on the next request.
  */
-export const getCurrentUser = cache(async (): Promise<TActor | null> => {
-  const token = await readToken();
-  const id = token?.sub;
-  const authTime = Number(token?.authTime ?? 0);
-  if (!id || Date.now() / 1000 - authTime > SESSION_ABSOLUTE_MAX_SECONDS) return null;
-  const user = await getDb().user.findUnique({
-    where: { id },
-    select: {
-      id: true,
-      email: true,
-      name: true,
-      role: true,
-      orgId: true,
-      disabledAt: true,
-      passwordHash: true,
-      org: { select: { name: true } },
-    },
-  });
-  if (!user || user.disabledAt || token?.stamp !== credentialStamp(user.passwordHash)) return null;
+export async function resolveSession(raw: string | undefined): Promise<TActor | null> {
+  const sid = await sessionIdFromToken(raw);
+  if (!sid || !z.string().uuid().safeParse(sid).success) return null;
+  // One statement: the session row by primary key, joined to its user and organisation.
+  const rows = await getDb().$queryRaw<TSessionRow[]>`
+    SELECT s."endedAt", s."mfaPending", s."expiresAt", s."lastSeenAt",
+           u.id, u.email, u.name, u.role::text AS role, u."orgId", u."disabledAt", o.name AS "orgName"
+    FROM "UserSession" s
+    JOIN "User" u ON u.id = s."userId"
+    JOIN "Organization" o ON o.id = u."orgId"
+    WHERE s.id = ${sid}::uuid`;
+  const row = rows[0];
+  if (!row || !isSessionLive(row) || row.disabledAt) return null;
+  await touchSession(sid, row.lastSeenAt);
   return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    orgId: user.orgId,
-    orgName: user.org.name,
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    orgId: row.orgId,
+    orgName: row.orgName,
+    sessionId: sid,
+    ...(row.mfaPending ? { mfaPending: true as const } : {}),
   };
+}
+
+/**
+ * The only reader of the session cookie: the request's session, or null. Once per request.
+ * Includes enrolment-only sessions (mfaPending); guards refuse those except where enrolling.
+ */
+export const getSessionActor = cache(async (): Promise<TActor | null> => {
+  const jar = await cookies();
+  return resolveSession(SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean));
 });
+
+/** The request's user, or null (signed out, or signed in but not past MFA enrolment yet). */
+export async function getCurrentUser(): Promise<TActor | null> {
+  const actor = await getSessionActor();
+  return actor && !actor.mfaPending ? actor : null;
+}

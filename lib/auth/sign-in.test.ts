@@ -1,17 +1,40 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
-import { authenticate, MAX_FAILED_SIGN_INS, SIGN_IN_ERROR } from "@/lib/auth/sign-in";
+import { authenticate, SIGN_IN_ERROR } from "@/lib/auth/sign-in";
+import { createSignInThrottle, type TThrottleConfig } from "@/lib/auth/throttle";
 import { createOrg, createUser, TEST_PASSWORD, uid } from "@/tests/helpers/factories";
+
+const MAX = 5;
 
 async function newUser(opts: { disabled?: boolean } = {}) {
   const org = await createOrg();
   return createUser({ orgId: org.id, ...opts });
 }
 
-describe("authenticate", () => {
-  it("signs in with the right password, case-insensitively on the email", async () => {
+// Every rule runs against both stores the app supports: PostgreSQL (the default) and Redis
+// (REDIS_URL; the machine's Redis on 127.0.0.1:6379).
+describe.each(["postgres", "redis"] as const)("authenticate, limits stored in %s", (store) => {
+  const throttles: ReturnType<typeof createSignInThrottle>[] = [];
+  /** A throttle as one app instance would build it; instances sharing `prefix` share limits. */
+  const instance = (overrides: Partial<TThrottleConfig> = {}) => {
+    const throttle = createSignInThrottle({
+      store,
+      redisUrl: "redis://127.0.0.1:6379",
+      maxFailures: MAX,
+      lockSeconds: 900,
+      maxFailuresPerIp: 1000,
+      delayMs: 0,
+      prefix: `test-${uid()}`,
+      ...overrides,
+    });
+    throttles.push(throttle);
+    return throttle;
+  };
+  afterAll(() => Promise.all(throttles.map((t) => t.close())));
+
+  it("signs in with the right password, case-insensitively on the email, and opens a session", async () => {
     const user = await newUser();
-    const result = await authenticate({ email: user.email.toUpperCase(), password: TEST_PASSWORD });
+    const result = await authenticate({ email: user.email.toUpperCase(), password: TEST_PASSWORD }, {}, instance());
     expect(result).toEqual({
       ok: true,
       user: {
@@ -20,106 +43,183 @@ describe("authenticate", () => {
         name: user.name,
         orgId: user.orgId,
         role: user.role,
-        stamp: expect.stringMatching(/^[\w-]{16}$/),
+        sessionId: expect.any(String),
+        mfaPending: false,
       },
     });
+    const session = await getDb().userSession.findUnique({ where: { id: result.ok ? result.user.sessionId : "" } });
+    expect(session).toMatchObject({ userId: user.id, endedAt: null });
   });
 
   it("gives the same answer for a wrong password and an unknown email", async () => {
+    const throttle = instance();
     const user = await newUser();
-    const wrong = await authenticate({ email: user.email, password: "not the password" });
-    const unknown = await authenticate({ email: `nobody-${uid()}@test.example`, password: TEST_PASSWORD });
+    const wrong = await authenticate({ email: user.email, password: "not the password" }, {}, throttle);
+    const unknown = await authenticate(
+      { email: `nobody-${uid()}@test.example`, password: TEST_PASSWORD },
+      {},
+      throttle,
+    );
     expect(wrong).toEqual({ ok: false, error: SIGN_IN_ERROR.invalid });
     expect(unknown).toEqual(wrong);
   });
 
-  it("rejects malformed input without counting an attempt", async () => {
-    expect(await authenticate({ email: "not-an-email", password: "x" })).toEqual({
-      ok: false,
-      error: SIGN_IN_ERROR.invalid,
-    });
-    expect(await authenticate(null)).toEqual({ ok: false, error: SIGN_IN_ERROR.invalid });
-    expect(await getDb().signInThrottle.findUnique({ where: { email: "not-an-email" } })).toBeNull();
-  });
-
-  it(`locks the account after ${MAX_FAILED_SIGN_INS} failures, refusing even the right password`, async () => {
+  it("counts no attempt for malformed input", async () => {
+    const throttle = instance();
     const user = await newUser();
-    for (let i = 1; i < MAX_FAILED_SIGN_INS; i++) {
-      expect(await authenticate({ email: user.email, password: `guess ${i}` })).toEqual({
+    for (let i = 0; i < MAX + 2; i++) {
+      expect(await authenticate({ email: user.email, password: "" }, {}, throttle)).toEqual({
         ok: false,
         error: SIGN_IN_ERROR.invalid,
       });
     }
-    expect(await authenticate({ email: user.email, password: "last guess" })).toEqual({
-      ok: false,
-      error: SIGN_IN_ERROR.locked,
-    });
-    expect(await authenticate({ email: user.email, password: TEST_PASSWORD })).toEqual({
-      ok: false,
-      error: SIGN_IN_ERROR.locked,
-    });
+    expect(await authenticate(null, {}, throttle)).toEqual({ ok: false, error: SIGN_IN_ERROR.invalid });
+    expect((await authenticate({ email: user.email, password: TEST_PASSWORD }, {}, throttle)).ok).toBe(true);
   });
 
-  it("counts parallel guesses atomically", async () => {
+  it(`locks the account at the ${MAX}th failure, refusing even the right password`, async () => {
+    const throttle = instance();
     const user = await newUser();
-    await Promise.all(
-      Array.from({ length: 8 }, (_, i) => authenticate({ email: user.email, password: `parallel ${i}` })),
-    );
-    const row = await getDb().signInThrottle.findUniqueOrThrow({ where: { email: user.email } });
-    expect(row.failures).toBeGreaterThanOrEqual(MAX_FAILED_SIGN_INS);
-    expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    for (let i = 1; i < MAX; i++) {
+      expect(await authenticate({ email: user.email, password: `guess ${i}` }, {}, throttle)).toEqual({
+        ok: false,
+        error: SIGN_IN_ERROR.invalid,
+      });
+    }
+    expect(await authenticate({ email: user.email, password: "last guess" }, {}, throttle)).toEqual({
+      ok: false,
+      error: SIGN_IN_ERROR.locked,
+    });
+    expect(await authenticate({ email: user.email, password: TEST_PASSWORD }, {}, throttle)).toEqual({
+      ok: false,
+      error: SIGN_IN_ERROR.locked,
+    });
+    expect(await throttle.lockedFor(user.email)).toBeGreaterThan(890_000);
+  });
+
+  it("holds across app instances: failures through one count on the other", async () => {
+    const prefix = `test-${uid()}`;
+    const [a, b] = [instance({ prefix }), instance({ prefix })];
+    const user = await newUser();
+    for (let i = 0; i < MAX; i++) await authenticate({ email: user.email, password: `guess ${i}` }, {}, i % 2 ? a : b);
+    expect(await authenticate({ email: user.email, password: TEST_PASSWORD }, {}, a)).toEqual({
+      ok: false,
+      error: SIGN_IN_ERROR.locked,
+    });
+    expect(await authenticate({ email: user.email, password: TEST_PASSWORD }, {}, b)).toEqual({
+      ok: false,
+      error: SIGN_IN_ERROR.locked,
+    });
   });
 
   it("a parallel burst checks at most the first five guesses; the account is then locked", async () => {
+    const throttle = instance();
     const user = await newUser();
     const burst = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => authenticate({ email: user.email, password: `burst ${i}` })),
+      Array.from({ length: 30 }, (_, i) => authenticate({ email: user.email, password: `burst ${i}` }, {}, throttle)),
     );
     expect(burst.filter((r) => !r.ok && r.error === SIGN_IN_ERROR.locked).length).toBeGreaterThanOrEqual(25);
-    expect(await authenticate({ email: user.email, password: TEST_PASSWORD })).toEqual({
+    expect(await authenticate({ email: user.email, password: TEST_PASSWORD }, {}, throttle)).toEqual({
       ok: false,
       error: SIGN_IN_ERROR.locked,
     });
     const checked = await getDb().auditEvent.count({ where: { targetId: user.id, action: "auth.sign_in_failed" } });
-    expect(checked).toBeLessThanOrEqual(MAX_FAILED_SIGN_INS);
+    expect(checked).toBeLessThanOrEqual(MAX);
   });
 
-  it("locks unknown emails the same way (lockout reveals nothing)", async () => {
+  it("locks unknown emails the same way (a lock reveals nothing)", async () => {
+    const throttle = instance();
     const email = `ghost-${uid()}@test.example`;
-    for (let i = 0; i < MAX_FAILED_SIGN_INS; i++) await authenticate({ email, password: `guess ${i}` });
-    expect(await authenticate({ email, password: "again" })).toEqual({ ok: false, error: SIGN_IN_ERROR.locked });
-  });
-
-  it("lets the user in again once the lock has expired, with a fresh count", async () => {
-    const user = await newUser();
-    for (let i = 0; i < MAX_FAILED_SIGN_INS; i++) await authenticate({ email: user.email, password: `guess ${i}` });
-    await getDb().signInThrottle.update({
-      where: { email: user.email },
-      data: { lockedUntil: new Date(Date.now() - 1000) },
+    for (let i = 0; i < MAX; i++) await authenticate({ email, password: `guess ${i}` }, {}, throttle);
+    expect(await authenticate({ email, password: "again" }, {}, throttle)).toEqual({
+      ok: false,
+      error: SIGN_IN_ERROR.locked,
     });
-    expect((await authenticate({ email: user.email, password: TEST_PASSWORD })).ok).toBe(true);
-    expect(await getDb().signInThrottle.findUnique({ where: { email: user.email } })).toBeNull();
   });
 
-  it("resets the failure count on a successful sign-in", async () => {
+  it("ends the lock by itself, with a fresh count", async () => {
+    const throttle = instance({ lockSeconds: 1 });
     const user = await newUser();
-    await authenticate({ email: user.email, password: "wrong" });
-    await authenticate({ email: user.email, password: TEST_PASSWORD });
-    expect(await getDb().signInThrottle.findUnique({ where: { email: user.email } })).toBeNull();
+    for (let i = 0; i < MAX; i++) await authenticate({ email: user.email, password: `guess ${i}` }, {}, throttle);
+    expect(await throttle.lockedFor(user.email)).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(await throttle.lockedFor(user.email)).toBe(0);
+    expect((await authenticate({ email: user.email, password: TEST_PASSWORD }, {}, throttle)).ok).toBe(true);
   });
 
-  it("refuses a disabled user who knows the password", async () => {
+  it("ends the lock when unlocked (an admin's unlock, a password reset)", async () => {
+    const throttle = instance();
+    const user = await newUser();
+    for (let i = 0; i < MAX; i++) await authenticate({ email: user.email, password: `guess ${i}` }, {}, throttle);
+    expect(await throttle.unlock(user.email)).toBe(true);
+    expect((await authenticate({ email: user.email, password: TEST_PASSWORD }, {}, throttle)).ok).toBe(true);
+  });
+
+  it("resets the count on a successful sign-in", async () => {
+    const throttle = instance();
+    const user = await newUser();
+    for (let i = 1; i < MAX; i++) await authenticate({ email: user.email, password: `guess ${i}` }, {}, throttle);
+    expect((await authenticate({ email: user.email, password: TEST_PASSWORD }, {}, throttle)).ok).toBe(true);
+    for (let i = 1; i < MAX; i++) {
+      expect(await authenticate({ email: user.email, password: `again ${i}` }, {}, throttle)).toEqual({
+        ok: false,
+        error: SIGN_IN_ERROR.invalid,
+      });
+    }
+  });
+
+  it("caps attempts per client address across accounts, and only when an address is known", async () => {
+    const throttle = instance({ maxFailuresPerIp: 4 });
+    const ip = "203.0.113.9";
+    for (let i = 0; i < 4; i++) {
+      const email = `spray-${uid()}@test.example`;
+      expect(await authenticate({ email, password: "Winter2026!" }, { ip }, throttle)).toEqual({
+        ok: false,
+        error: SIGN_IN_ERROR.invalid,
+      });
+    }
+    const user = await newUser();
+    expect(await authenticate({ email: user.email, password: TEST_PASSWORD }, { ip }, throttle)).toEqual({
+      ok: false,
+      error: SIGN_IN_ERROR.throttled,
+    });
+    // Another address, or none (no trusted proxy configured), is not held back.
+    expect(
+      (await authenticate({ email: user.email, password: TEST_PASSWORD }, { ip: "198.51.100.1" }, throttle)).ok,
+    ).toBe(true);
+    expect((await authenticate({ email: user.email, password: TEST_PASSWORD }, {}, throttle)).ok).toBe(true);
+  });
+
+  it("delays each further attempt progressively, known and unknown accounts alike", async () => {
+    const throttle = instance({ delayMs: 100 });
+    expect([1, 2, 3, 4, 5, 6, 9].map((n) => throttle.delayFor(n))).toEqual([0, 100, 200, 400, 800, 1600, 8000]);
+    for (const email of [(await newUser()).email, `ghost-${uid()}@test.example`]) {
+      const took: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const start = performance.now();
+        await authenticate({ email, password: `guess ${i}` }, {}, throttle);
+        took.push(performance.now() - start);
+      }
+      expect(took[1]).toBeGreaterThanOrEqual(100);
+      expect(took[2]).toBeGreaterThanOrEqual(200);
+    }
+  });
+
+  it("refuses a disabled user who knows the password, and opens no session", async () => {
     const user = await newUser({ disabled: true });
-    expect(await authenticate({ email: user.email, password: TEST_PASSWORD })).toEqual({
+    expect(await authenticate({ email: user.email, password: TEST_PASSWORD }, {}, instance())).toEqual({
       ok: false,
       error: SIGN_IN_ERROR.disabled,
     });
+    expect(await getDb().userSession.count({ where: { userId: user.id } })).toBe(0);
   });
 
   it("audits successes and failures with the request's address", async () => {
+    const throttle = instance();
     const user = await newUser();
-    await authenticate({ email: user.email, password: "wrong" }, { ip: "203.0.113.7", userAgent: "vitest" });
-    await authenticate({ email: user.email, password: TEST_PASSWORD }, { ip: "203.0.113.7", userAgent: "vitest" });
+    const meta = { ip: "203.0.113.7", userAgent: "vitest" };
+    await authenticate({ email: user.email, password: "wrong" }, meta, throttle);
+    await authenticate({ email: user.email, password: TEST_PASSWORD }, meta, throttle);
     const events = await getDb().auditEvent.findMany({ where: { targetId: user.id }, orderBy: { id: "asc" } });
     expect(events.map((e) => e.action)).toEqual(["auth.sign_in_failed", "auth.sign_in"]);
     expect(events.every((e) => e.ip === "203.0.113.7" && e.userAgent === "vitest")).toBe(true);

@@ -1,90 +1,98 @@
 import "server-only";
+import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { credentialStamp, verifyPassword } from "@/lib/auth/password";
+import { verifyPassword } from "@/lib/auth/password";
+import { isMfaRequired, verifySecondFactor } from "@/lib/auth/mfa";
+import { createSession } from "@/lib/auth/sessions";
+import { getSignInThrottle, type TSignInThrottle } from "@/lib/auth/throttle";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
-
-export const MAX_FAILED_SIGN_INS = 5;
-export const LOCKOUT_MINUTES = 15;
 
 /** Codes the sign-in page turns into messages. Bad email and bad password share one code. */
 export const SIGN_IN_ERROR = {
   invalid: "CredentialsSignin",
   locked: "AccountLocked",
+  throttled: "TooManyAttempts",
   disabled: "AccountDisabled",
+  /** The password was right; now the second factor (asked for by the sign-in form). */
+  mfaRequired: "MfaRequired",
+  mfaInvalid: "MfaInvalid",
 } as const;
 
 export const ZCredentials = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   password: z.string().min(1).max(1024),
+  // A TOTP or recovery code, on the second submit of an account with MFA on.
+  code: z
+    .string()
+    .trim()
+    .max(64)
+    .optional()
+    .transform((c) => c || undefined),
 });
 
-export type TSessionUser = { id: string; email: string; name: string; orgId: string; role: GlobalRole; stamp: string };
+export type TSessionUser = {
+  id: string;
+  email: string;
+  name: string;
+  orgId: string;
+  role: GlobalRole;
+  /** The server-side session created for this sign-in (lib/auth/sessions.ts). */
+  sessionId: string;
+  /** MFA is required but not set up: the session may only enrol (lib/auth/mfa.ts). */
+  mfaPending: boolean;
+};
 
 type TRequestMeta = { ip?: string | null; userAgent?: string | null };
 
 export type TSignInResult =
   { ok: true; user: TSessionUser } | { ok: false; error: (typeof SIGN_IN_ERROR)[keyof typeof SIGN_IN_ERROR] };
 
-type ThrottleRow = { failures: number; lockedUntil: Date | null };
-
-// One atomic statement counts this attempt BEFORE the password is checked, so a burst of
-// parallel guesses cannot all slip past the limit: each gets its own number, and only the first
-// MAX_FAILED_SIGN_INS are checked at all. An expired lock starts a fresh count. A success
-// deletes the row; a failure leaves the attempt counted.
-async function claimAttempt(email: string): Promise<ThrottleRow> {
-  const rows = await getDb().$queryRaw<ThrottleRow[]>`
-    INSERT INTO "SignInThrottle" (email, failures, "lockedUntil", "updatedAt")
-    VALUES (${email}, 1, NULL, now())
-    ON CONFLICT (email) DO UPDATE SET
-      failures = CASE WHEN "SignInThrottle"."lockedUntil" IS NOT NULL AND "SignInThrottle"."lockedUntil" <= now()
-                      THEN 1 ELSE "SignInThrottle".failures + 1 END,
-      "lockedUntil" = CASE WHEN "SignInThrottle"."lockedUntil" IS NOT NULL AND "SignInThrottle"."lockedUntil" <= now()
-                           THEN NULL ELSE "SignInThrottle"."lockedUntil" END,
-      "updatedAt" = now()
-    RETURNING failures, "lockedUntil"`;
-  return rows[0]!;
-}
-
-async function lock(email: string): Promise<void> {
-  await getDb().$executeRaw`
-    UPDATE "SignInThrottle" SET "lockedUntil" = now() + make_interval(mins => ${LOCKOUT_MINUTES}), "updatedAt" = now()
-    WHERE email = ${email} AND ("lockedUntil" IS NULL OR "lockedUntil" <= now())`;
-}
-
 /**
- * Checks credentials. Unknown email and wrong password give the same answer in the same time;
- * lockout is counted per typed email whether or not the account exists, so it reveals nothing.
+ * Checks credentials and, when they are right, opens a server-side session. Unknown email and
+ * wrong password take the same path (the same limits, delays, a password hash verified, an
+ * audit row) and give the same answer; limits are counted per typed email whether or not the
+ * account exists, and per client address (lib/auth/throttle.ts).
  */
-export async function authenticate(raw: unknown, meta: TRequestMeta = {}): Promise<TSignInResult> {
+export async function authenticate(
+  raw: unknown,
+  meta: TRequestMeta = {},
+  throttle: TSignInThrottle = getSignInThrottle(),
+): Promise<TSignInResult> {
   const parsed = ZCredentials.safeParse(raw);
   if (!parsed.success) return { ok: false, error: SIGN_IN_ERROR.invalid };
-  const { email, password } = parsed.data;
+  const { email, password, code } = parsed.data;
+  const ip = meta.ip ?? null;
 
-  const attempt = await claimAttempt(email);
-  if (attempt.lockedUntil && attempt.lockedUntil > new Date()) return { ok: false, error: SIGN_IN_ERROR.locked };
-  if (attempt.failures > MAX_FAILED_SIGN_INS) {
-    await lock(email);
-    return { ok: false, error: SIGN_IN_ERROR.locked };
-  }
+  const claim = await throttle.claim(email, ip);
+  if (!claim.ok) return { ok: false, error: claim.reason === "ip" ? SIGN_IN_ERROR.throttled : SIGN_IN_ERROR.locked };
+  await sleep(throttle.delayFor(claim.attempt));
 
   const user = await getDb().user.findUnique({
     where: { email },
-    select: { id: true, email: true, name: true, orgId: true, role: true, passwordHash: true, disabledAt: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      orgId: true,
+      role: true,
+      passwordHash: true,
+      disabledAt: true,
+      mfaEnabledAt: true,
+    },
   });
   const valid = await verifyPassword(user?.passwordHash ?? null, password);
 
   if (!user || !valid) {
-    const locked = attempt.failures >= MAX_FAILED_SIGN_INS;
-    if (locked) await lock(email);
+    const locked = await throttle.failed(email, claim.attempt);
     await recordAudit({
       actorId: user?.id ?? null,
       action: "auth.sign_in_failed",
       targetType: "user",
       targetId: user?.id ?? null,
       ...meta,
-      details: { email, failures: attempt.failures, locked },
+      details: { email, failures: claim.attempt, locked },
     });
     return { ok: false, error: locked ? SIGN_IN_ERROR.locked : SIGN_IN_ERROR.invalid };
   }
@@ -99,8 +107,46 @@ export async function authenticate(raw: unknown, meta: TRequestMeta = {}): Promi
     return { ok: false, error: SIGN_IN_ERROR.disabled };
   }
 
-  await getDb().signInThrottle.deleteMany({ where: { email } });
-  await recordAudit({ actorId: user.id, action: "auth.sign_in", targetType: "user", targetId: user.id, ...meta });
-  const { passwordHash, disabledAt: _disabled, ...sessionUser } = user;
-  return { ok: true, user: { ...sessionUser, stamp: credentialStamp(passwordHash) } };
+  // Second factor. Asking for it reveals that the password was right, as in every two-step
+  // sign-in; a wrong code counts as a failure towards the lock like a wrong password.
+  let secondFactor: "totp" | "recovery" | null = null;
+  if (user.mfaEnabledAt) {
+    if (!code) return { ok: false, error: SIGN_IN_ERROR.mfaRequired };
+    const checked = await verifySecondFactor(user.id, code);
+    if (!checked.ok) {
+      const locked = await throttle.failed(email, claim.attempt);
+      await recordAudit({
+        actorId: user.id,
+        action: "auth.mfa_failed",
+        targetType: "user",
+        targetId: user.id,
+        ...meta,
+        details: { failures: claim.attempt, locked },
+      });
+      return { ok: false, error: locked ? SIGN_IN_ERROR.locked : SIGN_IN_ERROR.mfaInvalid };
+    }
+    secondFactor = checked.kind;
+  }
+  const mfaPending = !user.mfaEnabledAt && (await isMfaRequired(user));
+
+  await throttle.succeeded(email, ip, claim.ipCounted);
+  const sessionId = await createSession(user.id, meta, { mfaPending });
+  if (secondFactor === "recovery")
+    await recordAudit({
+      actorId: user.id,
+      action: "auth.mfa_recovery_code_used",
+      targetType: "user",
+      targetId: user.id,
+      ...meta,
+    });
+  await recordAudit({
+    actorId: user.id,
+    action: "auth.sign_in",
+    targetType: "user",
+    targetId: user.id,
+    ...meta,
+    details: { session: sessionId, secondFactor, ...(mfaPending ? { mfaEnrolmentRequired: true } : {}) },
+  });
+  const { passwordHash: _hash, disabledAt: _disabled, mfaEnabledAt: _mfa, ...sessionUser } = user;
+  return { ok: true, user: { ...sessionUser, sessionId, mfaPending } };
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
-import { authenticate, MAX_FAILED_SIGN_INS, SIGN_IN_ERROR } from "@/lib/auth/sign-in";
+import { authenticate, SIGN_IN_ERROR } from "@/lib/auth/sign-in";
+import { getSignInThrottle } from "@/lib/auth/throttle";
 import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { resetPassword, setUserDisabled } from "@/lib/users/mutations";
 import { createOrg, createUser, TEST_PASSWORD } from "@/tests/helpers/factories";
@@ -87,19 +88,21 @@ describe("resetPassword", () => {
     expect((await signIn(user.email, NEW_PASSWORD)).ok).toBe(true);
     expect(await signIn(user.email)).toEqual({ ok: false, error: SIGN_IN_ERROR.invalid });
     const audits = await userAudits(user.id);
-    expect(audits).toEqual([{ actorId: admin.id, action: "user.password_reset", details: { lockoutCleared: false } }]);
+    expect(audits).toEqual([
+      { actorId: admin.id, action: "user.password_reset", details: { lockoutCleared: false, sessionsEnded: 0 } },
+    ]);
     expect(JSON.stringify(audits)).not.toMatch(/passphrase|staple|argon2/);
   });
 
   it("lifts a sign-in lockout on the user's email", async () => {
     const { admin, user } = await adminAndUser();
-    for (let i = 0; i < MAX_FAILED_SIGN_INS; i++) await signIn(user.email, `guess ${i}`);
+    for (let i = 0; i < 5; i++) await signIn(user.email, `guess ${i}`);
     expect(await signIn(user.email, NEW_PASSWORD)).toEqual({ ok: false, error: SIGN_IN_ERROR.locked });
 
     await resetPassword(admin, user.id, input);
-    expect(await getDb().signInThrottle.findUnique({ where: { email: user.email } })).toBeNull();
+    expect(await getSignInThrottle().lockedFor(user.email)).toBe(0);
     expect((await signIn(user.email, NEW_PASSWORD)).ok).toBe(true);
-    expect((await userAudits(user.id))[0]?.details).toEqual({ lockoutCleared: true });
+    expect((await userAudits(user.id))[0]?.details).toEqual({ lockoutCleared: true, sessionsEnded: 0 });
   });
 
   it.each([

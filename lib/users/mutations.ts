@@ -3,6 +3,9 @@ import { getDb, Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { parseId, requireGlobal } from "@/lib/auth/guards";
 import { hashPassword } from "@/lib/auth/password";
+import { clearMfa } from "@/lib/auth/mfa";
+import { endUserSessions } from "@/lib/auth/sessions";
+import { getSignInThrottle } from "@/lib/auth/throttle";
 import type { TActor } from "@/lib/auth/session";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { ZCreateUser, ZResetPassword, ZUpdateUser } from "@/lib/users/schemas";
@@ -111,13 +114,16 @@ export async function updateUser(actor: TActor, userId: unknown, input: unknown)
     if (before.role === role) return;
     if (before.role === "ADMIN") await assertAnotherAdminRemains(tx, actor.orgId, id);
     await tx.user.update({ where: { id }, data: { role } });
+    // Every request re-reads the role anyway; ending the sessions also makes the user sign in
+    // again under the new role's rules (e.g. its MFA requirement).
+    const sessionsEnded = await endUserSessions(tx, id, "role_changed");
     await recordAudit(
       {
         actorId: actor.id,
         action: "user.updated",
         targetType: "user",
         targetId: id,
-        details: { changes: { role: { from: before.role, to: role } } },
+        details: { changes: { role: { from: before.role, to: role } }, sessionsEnded },
       },
       tx,
     );
@@ -139,32 +145,97 @@ export async function setUserDisabled(actor: TActor, userId: unknown, disabled: 
     if (Boolean(before.disabledAt) === disabled) return;
     if (disabled && before.role === "ADMIN") await assertAnotherAdminRemains(tx, actor.orgId, id);
     await tx.user.update({ where: { id }, data: { disabledAt: disabled ? new Date() : null } });
+    // Ended for good: re-enabling the user later does not bring these sessions back.
+    const sessionsEnded = disabled ? await endUserSessions(tx, id, "disabled") : 0;
     await recordAudit(
-      { actorId: actor.id, action: disabled ? "user.disabled" : "user.enabled", targetType: "user", targetId: id },
+      {
+        actorId: actor.id,
+        action: disabled ? "user.disabled" : "user.enabled",
+        targetType: "user",
+        targetId: id,
+        ...(disabled ? { details: { sessionsEnded } } : {}),
+      },
       tx,
     );
   });
 }
 
-/** Sets a new password typed by the admin and lifts any sign-in lockout on the user's email. */
+/**
+ * Sets a new password typed by the admin, ends every session of the user and lifts any sign-in
+ * lockout on their email.
+ */
 export async function resetPassword(actor: TActor, userId: unknown, input: unknown): Promise<void> {
   requireGlobal(actor, "user.manage");
   const id = parseId(userId);
   const passwordHash = await hashPassword(parseInput(ZResetPassword, input).password);
 
-  await getDb().$transaction(async (tx) => {
+  const email = await getDb().$transaction(async (tx) => {
     const user = await lockUser(tx, actor, id);
     await tx.user.update({ where: { id }, data: { passwordHash } });
-    const lockout = await tx.signInThrottle.deleteMany({ where: { email: user.email } });
+    const sessionsEnded = await endUserSessions(tx, id, "password_reset");
+    const lockoutCleared = (await getSignInThrottle().lockedFor(user.email)) > 0;
     await recordAudit(
       {
         actorId: actor.id,
         action: "user.password_reset",
         targetType: "user",
         targetId: id,
-        details: { lockoutCleared: lockout.count > 0 },
+        details: { lockoutCleared, sessionsEnded },
       },
       tx,
     );
+    return user.email;
   });
+  await getSignInThrottle().unlock(email);
+}
+
+/** An admin's "end all sessions": the user is signed out everywhere at their next request. */
+export async function endAllUserSessions(actor: TActor, userId: unknown): Promise<number> {
+  requireGlobal(actor, "user.manage");
+  const id = parseId(userId);
+  return getDb().$transaction(async (tx) => {
+    await lockUser(tx, actor, id);
+    const count = await endUserSessions(tx, id, "ended_by_admin", id === actor.id ? actor.sessionId : undefined);
+    await recordAudit(
+      { actorId: actor.id, action: "user.sessions_ended", targetType: "user", targetId: id, details: { count } },
+      tx,
+    );
+    return count;
+  });
+}
+
+/**
+ * An admin's reset of a user's two-step sign-in (a lost phone): secret and recovery codes are
+ * removed and the user's sessions end; where MFA is required they enrol again at next sign-in.
+ */
+export async function resetUserMfa(actor: TActor, userId: unknown): Promise<void> {
+  requireGlobal(actor, "user.manage");
+  const id = parseId(userId);
+  await getDb().$transaction(async (tx) => {
+    await lockUser(tx, actor, id);
+    await clearMfa(tx, id);
+    const sessionsEnded = await endUserSessions(tx, id, "mfa_reset", id === actor.id ? actor.sessionId : undefined);
+    await recordAudit(
+      { actorId: actor.id, action: "user.mfa_reset", targetType: "user", targetId: id, details: { sessionsEnded } },
+      tx,
+    );
+  });
+}
+
+/** An admin's unlock: the user's sign-in lockout ends now instead of when it runs out. */
+export async function unlockSignIn(actor: TActor, userId: unknown): Promise<boolean> {
+  requireGlobal(actor, "user.manage");
+  const id = parseId(userId);
+  const user = await getDb().user.findFirst({ where: { id, orgId: actor.orgId }, select: { email: true } });
+  if (!user) throw new NotFoundError();
+  const wasLocked = (await getSignInThrottle().lockedFor(user.email)) > 0;
+  await getSignInThrottle().unlock(user.email);
+  await recordAudit({
+    actorId: actor.id,
+    action: "user.sign_in_unlocked",
+    targetType: "user",
+    targetId: id,
+    details: { wasLocked },
+  });
+  return wasLocked;
 }

@@ -2,6 +2,8 @@ import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
 import { parseId, requireGlobal } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
+import { sessionLimits } from "@/lib/auth/sessions";
+import { getSignInThrottle } from "@/lib/auth/throttle";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
 import { NotFoundError } from "@/lib/errors";
 import { USERS_PAGE_SIZE, ZUserFilters, type TUserFilters } from "@/lib/users/schemas";
@@ -88,4 +90,30 @@ export async function getUser(actor: TActor, userId: unknown): Promise<TUserList
   });
   if (!row) throw new NotFoundError();
   return toListItem(row);
+}
+
+export type TUserSignInState = { activeSessions: number; lockedForMinutes: number; mfaEnabled: boolean };
+
+/** How many live sessions a user of the admin's organisation has, and whether sign-in is locked. */
+export async function getUserSignInState(actor: TActor, userId: unknown): Promise<TUserSignInState> {
+  const user = await getUser(actor, userId);
+  const { idleMs } = sessionLimits();
+  const now = Date.now();
+  const [activeSessions, lockedForMs, mfa] = await Promise.all([
+    getDb().userSession.count({
+      where: {
+        userId: user.id,
+        endedAt: null,
+        expiresAt: { gt: new Date(now) },
+        lastSeenAt: { gt: new Date(now - idleMs) },
+      },
+    }),
+    getSignInThrottle().lockedFor(user.email),
+    getDb().user.findUniqueOrThrow({ where: { id: user.id }, select: { mfaEnabledAt: true } }),
+  ]);
+  return {
+    activeSessions,
+    lockedForMinutes: Math.ceil(lockedForMs / 60_000),
+    mfaEnabled: Boolean(mfa.mfaEnabledAt),
+  };
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { NUL_MESSAGE, hasNoNul } from "@/lib/validation";
 import { GLOBAL_ROLES } from "@/lib/auth/permissions";
-import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+import { isCommonPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 
 // Input shapes for admin user management. The server parse in lib/users/mutations.ts is the one
 // that counts; messages are written to be shown under the form fields as they are.
@@ -28,7 +28,11 @@ const ZRole = z.enum(GLOBAL_ROLES, "Choose a role.");
 const ZPassword = z
   .string()
   .min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`)
-  .max(1024, "Password must be at most 1024 characters.");
+  .max(1024, "Password must be at most 1024 characters.")
+  .refine(
+    (p) => !isCommonPassword(p),
+    "This password is too common (it is on a list of leaked passwords). Choose another.",
+  );
 
 function confirmMatches(value: { password: string; confirmPassword: string }, ctx: z.RefinementCtx): void {
   if (value.password !== value.confirmPassword) {

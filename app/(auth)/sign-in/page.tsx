@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { safeCallbackPath } from "@/lib/auth/redirect";
+import { signInLockMinutes } from "@/lib/auth/throttle";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -11,7 +12,7 @@ export default async function SignInPage({ searchParams }: Props) {
   return (
     <>
       <h1 className="mb-4 text-lg font-semibold">Sign in</h1>
-      <SignInForm callbackUrl={safeCallbackPath(callbackUrl)} initialError={error} />
+      <SignInForm callbackUrl={safeCallbackPath(callbackUrl)} initialError={error} lockMinutes={signInLockMinutes()} />
     </>
   );
 }

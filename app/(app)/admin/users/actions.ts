@@ -4,7 +4,15 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { runAction, type TActionState } from "@/lib/action-state";
 import { requireUser } from "@/lib/auth/guards";
-import { createUser, resetPassword, setUserDisabled, updateUser } from "@/lib/users/mutations";
+import {
+  createUser,
+  endAllUserSessions,
+  resetPassword,
+  resetUserMfa,
+  setUserDisabled,
+  unlockSignIn,
+  updateUser,
+} from "@/lib/users/mutations";
 
 // Thin entry points: read the form, identify the actor, let lib/users authorise (404 for
 // non-admins), validate and write; then refresh the admin pages. The user id comes bound by the
@@ -71,7 +79,37 @@ export async function resetPasswordAction(
     return {
       ok: true,
       message:
-        "Password reset, and any sign-in lockout lifted. Give the user the new password through a trusted channel.",
+        "Password reset, the user's sessions ended and any sign-in lockout lifted. Give the user the new password through a trusted channel.",
     };
+  });
+}
+
+export async function endAllSessionsAction(userId: string, _state: TActionState): Promise<TActionState> {
+  return runAction(async () => {
+    const actor = await requireUser();
+    const count = await endAllUserSessions(actor, userId);
+    revalidateUsers();
+    return { ok: true, message: count === 1 ? "1 session ended." : `${count} sessions ended.` };
+  });
+}
+
+export async function unlockSignInAction(userId: string, _state: TActionState): Promise<TActionState> {
+  return runAction(async () => {
+    const actor = await requireUser();
+    const wasLocked = await unlockSignIn(actor, userId);
+    revalidateUsers();
+    return {
+      ok: true,
+      message: wasLocked ? "Sign-in unlocked." : "Sign-in was not locked; the failure count is reset.",
+    };
+  });
+}
+
+export async function resetMfaAction(userId: string, _state: TActionState): Promise<TActionState> {
+  return runAction(async () => {
+    const actor = await requireUser();
+    await resetUserMfa(actor, userId);
+    revalidateUsers();
+    return { ok: true, message: "Two-step sign-in reset; the user's sessions ended." };
   });
 }

@@ -6,8 +6,16 @@ import { UserStatusForm } from "@/components/admin/user-status-form";
 import { UserSummary } from "@/components/admin/user-summary";
 import { orNotFound, requirePageUser } from "@/lib/page";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
-import { getUser } from "@/lib/users/queries";
-import { resetPasswordAction, setUserDisabledAction, updateUserAction } from "@/app/(app)/admin/users/actions";
+import { OneClickForm } from "@/components/account/one-click-form";
+import { getUser, getUserSignInState } from "@/lib/users/queries";
+import {
+  endAllSessionsAction,
+  resetMfaAction,
+  resetPasswordAction,
+  setUserDisabledAction,
+  unlockSignInAction,
+  updateUserAction,
+} from "@/app/(app)/admin/users/actions";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -20,6 +28,7 @@ export default async function UserPage({ params }: Props) {
   const { userId } = await params;
   const user = await orNotFound(getUser(actor, userId));
   const isSelf = user.id === actor.id;
+  const signIn = await getUserSignInState(actor, user.id);
   return (
     <div className="max-w-3xl space-y-6">
       <UserSummary user={user} />
@@ -32,6 +41,34 @@ export default async function UserPage({ params }: Props) {
           isDisabled={Boolean(user.disabledAt)}
           isSelf={isSelf}
         />
+      </AdminSection>
+      <AdminSection title="Sessions and sign-in">
+        <div className="space-y-4">
+          <OneClickForm
+            action={endAllSessionsAction.bind(null, user.id)}
+            label="End all sessions"
+            variant="danger"
+            description={`${signIn.activeSessions} active session${signIn.activeSessions === 1 ? "" : "s"}. Ending them signs the user out everywhere at their next request${isSelf ? " (except this session of yours)" : ""}.`}
+          />
+          <OneClickForm
+            action={unlockSignInAction.bind(null, user.id)}
+            label="Unlock sign-in"
+            description={
+              signIn.lockedForMinutes > 0
+                ? `Sign-in is locked after repeated failures for about ${signIn.lockedForMinutes} more minute${signIn.lockedForMinutes === 1 ? "" : "s"}.`
+                : "Sign-in is not locked."
+            }
+          />
+          <OneClickForm
+            action={resetMfaAction.bind(null, user.id)}
+            label="Reset two-step sign-in"
+            description={
+              signIn.mfaEnabled
+                ? "Two-step sign-in is on. Reset it when the user lost their device: they set it up again at their next sign-in."
+                : "Two-step sign-in is not set up."
+            }
+          />
+        </div>
       </AdminSection>
       <AdminSection title="Password">
         <PasswordResetForm action={resetPasswordAction.bind(null, user.id)} minPasswordLength={MIN_PASSWORD_LENGTH} />

@@ -1,0 +1,192 @@
+import "server-only";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { generateSecret, generateURI, verify } from "otplib";
+import QRCode from "qrcode";
+import { getDb, Prisma } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { recordAudit } from "@/lib/audit/record";
+import { ConflictError, ValidationError } from "@/lib/errors";
+import type { TActor } from "@/lib/auth/session";
+import type { GlobalRole } from "@/lib/generated/prisma/enums";
+
+// Two-step sign-in: TOTP (otplib, RFC 6238: SHA-1, 6 digits, 30 s, the authenticator apps'
+// defaults) plus ten one-time recovery codes. Required for the roles in MFA_REQUIRED_FOR
+// (default: admins and anyone who leads a case), optional for everyone else.
+// - The TOTP secret is stored encrypted (AES-256-GCM, key derived from NEXTAUTH_SECRET), so a
+//   database dump alone does not yield working codes. Rotating NEXTAUTH_SECRET therefore resets
+//   everyone's MFA (they enrol again).
+// - A code is accepted once: the time step of the last accepted code is stored, and a code of
+//   that step or an earlier one is refused (compare-and-set, so two parallel uses cannot both win).
+// - Recovery codes are stored as SHA-256 hashes and marked used in one conditional UPDATE.
+
+type Tx = Prisma.TransactionClient;
+
+export const RECOVERY_CODE_COUNT = 10;
+const ISSUER = "Casebridge";
+
+function key(): Buffer {
+  const secret = getEnv().NEXTAUTH_SECRET;
+  if (!secret) throw new Error("NEXTAUTH_SECRET is not set.");
+  return createHash("sha256").update(`casebridge-mfa:${secret}`).digest();
+}
+
+export function encryptSecret(plain: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key(), iv);
+  const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
+  return [iv, cipher.getAuthTag(), body].map((b) => b.toString("base64url")).join(".");
+}
+
+function decryptSecret(stored: string): string | null {
+  try {
+    const [iv, tag, body] = stored.split(".").map((part) => Buffer.from(part, "base64url"));
+    const decipher = createDecipheriv("aes-256-gcm", key(), iv!);
+    decipher.setAuthTag(tag!);
+    return Buffer.concat([decipher.update(body!), decipher.final()]).toString("utf8");
+  } catch {
+    return null; // another NEXTAUTH_SECRET, or a damaged value: no code matches
+  }
+}
+
+/** Which roles must use MFA: MFA_REQUIRED_FOR, e.g. "admin,lead" (default) or "none". */
+export function mfaRequiredFor(): { admin: boolean; lead: boolean } {
+  const parts = new Set(
+    getEnv()
+      .MFA_REQUIRED_FOR.split(",")
+      .map((p) => p.trim().toLowerCase()),
+  );
+  return { admin: parts.has("admin"), lead: parts.has("lead") };
+}
+
+/** True when the user must sign in with a second factor: by global role, or as a case lead. */
+export async function isMfaRequired(
+  user: { id: string; role: GlobalRole },
+  policy = mfaRequiredFor(),
+): Promise<boolean> {
+  if (policy.admin && user.role === "ADMIN") return true;
+  if (!policy.lead) return false;
+  return (await getDb().caseMember.count({ where: { userId: user.id, role: "LEAD" }, take: 1 })) > 0;
+}
+
+const normaliseRecovery = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, "");
+const hashRecovery = (code: string) => createHash("sha256").update(normaliseRecovery(code)).digest("hex");
+
+/** A TOTP code (6 digits) or a recovery code, checked and spent. */
+export async function verifySecondFactor(
+  userId: string,
+  code: string,
+): Promise<{ ok: true; kind: "totp" | "recovery" } | { ok: false }> {
+  const db = getDb();
+  const digits = code.replace(/\s/g, "");
+  if (/^\d{6}$/.test(digits)) {
+    const user = await db.user.findUnique({
+      where: { id: userId },
+      select: { mfaSecret: true, mfaEnabledAt: true, mfaLastTimeStep: true },
+    });
+    const secret = user?.mfaEnabledAt && user.mfaSecret ? decryptSecret(user.mfaSecret) : null;
+    if (!secret) return { ok: false };
+    const result = await verify({
+      secret,
+      token: digits,
+      epochTolerance: 30,
+      afterTimeStep: user!.mfaLastTimeStep ?? undefined,
+    }).catch(() => ({ valid: false as const }));
+    if (!result.valid || !("timeStep" in result)) return { ok: false };
+    const step = result.timeStep as number;
+    const claimed = await db.$executeRaw`
+      UPDATE "User" SET "mfaLastTimeStep" = ${step}
+      WHERE id = ${userId}::uuid AND ("mfaLastTimeStep" IS NULL OR "mfaLastTimeStep" < ${step})`;
+    return claimed === 1 ? { ok: true, kind: "totp" } : { ok: false };
+  }
+  if (normaliseRecovery(code).length !== 10) return { ok: false };
+  const used = await db.mfaRecoveryCode.updateMany({
+    where: { userId, codeHash: hashRecovery(code), usedAt: null },
+    data: { usedAt: new Date() },
+  });
+  return used.count === 1 ? { ok: true, kind: "recovery" } : { ok: false };
+}
+
+export type TMfaStatus = { enabled: boolean; required: boolean; recoveryCodesLeft: number };
+
+export async function getMfaStatus(actor: TActor): Promise<TMfaStatus> {
+  const [user, left, required] = await Promise.all([
+    getDb().user.findUniqueOrThrow({ where: { id: actor.id }, select: { mfaEnabledAt: true } }),
+    getDb().mfaRecoveryCode.count({ where: { userId: actor.id, usedAt: null } }),
+    isMfaRequired(actor),
+  ]);
+  return { enabled: Boolean(user.mfaEnabledAt), required, recoveryCodesLeft: left };
+}
+
+export type TEnrolment = { secret: string; uri: string; qrDataUrl: string };
+
+/**
+ * The secret the actor is enrolling with (created on first call, kept until confirmed, so a
+ * reload shows the same QR code). Refused when MFA is already on.
+ */
+export async function startEnrolment(actor: TActor): Promise<TEnrolment> {
+  const user = await getDb().user.findUniqueOrThrow({
+    where: { id: actor.id },
+    select: { mfaSecret: true, mfaEnabledAt: true },
+  });
+  if (user.mfaEnabledAt) throw new ConflictError("Two-step sign-in is already on.");
+  let secret = user.mfaSecret ? decryptSecret(user.mfaSecret) : null;
+  if (!secret) {
+    secret = generateSecret();
+    await getDb().user.update({ where: { id: actor.id }, data: { mfaSecret: encryptSecret(secret) } });
+  }
+  const uri = generateURI({ issuer: ISSUER, label: actor.email, secret });
+  return { secret, uri, qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 200 }) };
+}
+
+function newRecoveryCodes(): string[] {
+  const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  return Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+    const raw = [...randomBytes(10)].map((b) => alphabet[b % alphabet.length]).join("");
+    return `${raw.slice(0, 5)}-${raw.slice(5)}`;
+  });
+}
+
+/**
+ * Turns MFA on once the user types a code from their app; returns the recovery codes, shown
+ * once. The session that enrolled stops being enrolment-only.
+ */
+export async function confirmEnrolment(actor: TActor, rawCode: unknown): Promise<string[]> {
+  const code = typeof rawCode === "string" ? rawCode.replace(/\s/g, "") : "";
+  if (!/^\d{6}$/.test(code))
+    throw new ValidationError("Enter the 6-digit code from your app.", { code: ["Enter the 6-digit code."] });
+  const user = await getDb().user.findUniqueOrThrow({
+    where: { id: actor.id },
+    select: { mfaSecret: true, mfaEnabledAt: true },
+  });
+  if (user.mfaEnabledAt) throw new ConflictError("Two-step sign-in is already on.");
+  const secret = user.mfaSecret ? decryptSecret(user.mfaSecret) : null;
+  const result = secret ? await verify({ secret, token: code, epochTolerance: 30 }) : { valid: false as const };
+  if (!result.valid || !("timeStep" in result))
+    throw new ValidationError("That code is not right. Check the time on your device and try again.", {
+      code: ["That code is not right."],
+    });
+  const codes = newRecoveryCodes();
+  await getDb().$transaction(async (tx: Tx) => {
+    await tx.user.update({
+      where: { id: actor.id },
+      data: { mfaEnabledAt: new Date(), mfaLastTimeStep: result.timeStep as number },
+    });
+    await tx.mfaRecoveryCode.deleteMany({ where: { userId: actor.id } });
+    await tx.mfaRecoveryCode.createMany({
+      data: codes.map((c) => ({ userId: actor.id, codeHash: hashRecovery(c) })),
+    });
+    if (actor.sessionId)
+      await tx.userSession.updateMany({ where: { id: actor.sessionId }, data: { mfaPending: false } });
+    await recordAudit({ actorId: actor.id, action: "auth.mfa_enrolled", targetType: "user", targetId: actor.id }, tx);
+  });
+  return codes;
+}
+
+/** Clears a user's MFA (an admin's reset), inside the caller's transaction. */
+export async function clearMfa(tx: Tx, userId: string): Promise<void> {
+  await tx.user.update({
+    where: { id: userId },
+    data: { mfaSecret: null, mfaEnabledAt: null, mfaLastTimeStep: null },
+  });
+  await tx.mfaRecoveryCode.deleteMany({ where: { userId } });
+}

@@ -1,0 +1,95 @@
+// Sign-in and session costs, in a throwaway database on the local PostgreSQL (BENCH_DATABASE_URL
+// for another server): the time of a wrong password beside an unknown email (they must be alike:
+// no account enumeration by timing), a successful sign-in, and the per-request session check
+// (resolveSession: one lookup of the session row with its user). Prints medians, p95 and ratios.
+import { encode } from "next-auth/jwt";
+import { benchDatabase, env, fmt, log, measure, stats } from "@/scripts/bench/common";
+
+const RUNS = 40;
+const { name: dbName, url: benchUrl, onServer } = benchDatabase("signin");
+
+async function main() {
+  env.DATABASE_URL = benchUrl; // before lib/db's first use
+  env.NEXTAUTH_SECRET ??= "bench-secret-that-is-at-least-32-characters-long";
+  const { getDb, disconnectDb } = await import("@/lib/db");
+  const { hashPassword } = await import("@/lib/auth/password");
+  const { authenticate } = await import("@/lib/auth/sign-in");
+  const { createSignInThrottle } = await import("@/lib/auth/throttle");
+  const { resolveSession } = await import("@/lib/auth/session");
+  // No progressive delay and a high limit: this measures the work of one attempt, not the back-off.
+  const throttle = createSignInThrottle({
+    store: "postgres",
+    maxFailures: 1_000_000,
+    lockSeconds: 60,
+    maxFailuresPerIp: 1_000_000,
+    delayMs: 0,
+  });
+  try {
+    const org = await getDb().organization.create({ data: { name: "Bench", slug: "bench" } });
+    const password = "bench-password-2026";
+    const user = await getDb().user.create({
+      data: {
+        email: "bench@bench.example",
+        name: "Bench",
+        role: "INVESTIGATOR",
+        orgId: org.id,
+        passwordHash: await hashPassword(password),
+      },
+    });
+    const opts = { runs: RUNS, warmup: 3, pad: 36 };
+    let n = 0;
+    // Interleaved, so that warm-up and background load fall on both alike.
+    const samples: Record<"wrong" | "unknown", number[]> = { wrong: [], unknown: [] };
+    const attempt = {
+      wrong: () => authenticate({ email: user.email, password: `wrong ${n++}` }, {}, throttle),
+      unknown: () => authenticate({ email: `nobody-${n++}@bench.example`, password: "wrong" }, {}, throttle),
+    };
+    for (let i = 0; i < opts.warmup; i++) await Promise.all([attempt.wrong(), attempt.unknown()]);
+    for (let i = 0; i < RUNS; i++) {
+      for (const kind of i % 2 ? (["wrong", "unknown"] as const) : (["unknown", "wrong"] as const)) {
+        const t = performance.now();
+        await attempt[kind]();
+        samples[kind].push(performance.now() - t);
+      }
+    }
+    const [wrong, unknown] = [stats(samples.wrong), stats(samples.unknown)];
+    log(
+      `${"wrong password".padEnd(36)} median ${fmt(wrong.median).padStart(8)} ms   p95 ${fmt(wrong.p95).padStart(8)} ms`,
+    );
+    log(
+      `${"unknown email".padEnd(36)} median ${fmt(unknown.median).padStart(8)} ms   p95 ${fmt(unknown.p95).padStart(8)} ms`,
+    );
+    const success = await measure("right password (new session)", opts, () =>
+      authenticate({ email: user.email, password }, {}, throttle),
+    );
+    const sessionId = (await getDb().userSession.findFirstOrThrow({ where: { userId: user.id } })).id;
+    const token = await encode({ token: { sid: sessionId }, secret: env.NEXTAUTH_SECRET! });
+    const check = await measure("per-request session check", { ...opts, runs: 500, warmup: 20 }, () =>
+      resolveSession(token),
+    );
+    console.log();
+    console.log(
+      `  unknown email / wrong password: median ×${fmt(unknown.median / wrong.median, 2)}, p95 ×${fmt(unknown.p95 / wrong.p95, 2)}`,
+    );
+    console.log(`  session check: median ${fmt(check.median, 2)} ms, p95 ${fmt(check.p95, 2)} ms`);
+    console.log(`  sign-in: median ${fmt(success.median)} ms (argon2id verify dominates)`);
+  } finally {
+    await throttle.close();
+    await disconnectDb();
+  }
+}
+
+try {
+  await onServer(`CREATE DATABASE "${dbName}"`);
+  try {
+    const { applyMigrations } = await import("@/lib/db/schema-engine");
+    await applyMigrations(benchUrl);
+    log(`database ${dbName} migrated`);
+    await main();
+  } finally {
+    await onServer(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  }
+} catch (error) {
+  console.error("✖ The benchmark failed:", error);
+  process.exitCode = 1;
+}
