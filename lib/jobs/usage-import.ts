@@ -8,15 +8,14 @@ import { FILE_GONE, progressWriter, type TClaimedJob, type TJobSteps } from "@/l
 import { getBlobStore } from "@/lib/storage";
 import {
   attachImport,
-  copyUsageRows,
+  copyUsageText,
   indexImportTable,
   prepareImportTable,
   sqlOf,
   writeUsageRollups,
-  type TNumberedRow,
 } from "@/lib/usage/load";
-import { createRedactor, toUsageRow } from "@/lib/usage/parse";
-import { readUsageRecords } from "@/lib/usage/read";
+import { createRedactor } from "@/lib/usage/parse";
+import { usageCopyChunks } from "@/lib/usage/stage";
 import { ZUsageOptions } from "@/lib/usage/schemas";
 import { refreshSignals } from "@/lib/usage/signal-store";
 
@@ -29,7 +28,7 @@ import { refreshSignals } from "@/lib/usage/signal-store";
 const REJECTS_KEPT = 100_000; // beyond this only the count grows
 
 /** Secret keys are redacted with a key of this server's (derived, never the session secret itself). */
-function redactor() {
+export function redactor() {
   const secret = getEnv().NEXTAUTH_SECRET ?? "casebridge-development-redaction-key";
   return createRedactor(createHash("sha256").update(`casebridge usage redaction\0${secret}`).digest());
 }
@@ -49,24 +48,6 @@ async function validate(job: TClaimedJob): Promise<void> {
   // Kept in memory while COPY runs: on the embedded database no other connection is served
   // until a COPY statement ends, so writing them now would wait on ourselves.
   const rejects: { jobId: string; line: number; reason: string }[] = [];
-  async function* batches(): AsyncGenerator<TNumberedRow[]> {
-    for await (const records of readUsageRecords(
-      countBytes(stream!, (n) => (bytes += n)),
-      options.preset,
-    )) {
-      const out: TNumberedRow[] = [];
-      for (const r of records) {
-        const row = "error" in r ? r.error : toUsageRow(r.values, options, redact);
-        if (typeof row === "string") {
-          rejected++;
-          if (rejects.length < REJECTS_KEPT) rejects.push({ jobId: job.id, line: r.line, reason: row.slice(0, 500) });
-        } else out.push({ ...row, line: r.line });
-      }
-      rows += records.length;
-      progress(rows, bytes);
-      yield out;
-    }
-  }
   const valid = await withPgClient(async (client) => {
     // One runner per job: a runner taking over a stale job waits here until the previous one's
     // connection is gone (a process that died releases it at once; a slow one keeps it), so two
@@ -78,7 +59,20 @@ async function validate(job: TClaimedJob): Promise<void> {
     );
     if (current[0]?.status !== "VALIDATING") return null;
     await prepareImportTable(client, target);
-    const loaded = await copyUsageRows(client, target, batches());
+    const chunks = usageCopyChunks(
+      countBytes(stream, (n) => (bytes += n)),
+      options,
+      redact,
+      target,
+      {
+        onRecords: (n) => progress((rows = n), bytes),
+        onReject: (line, reason) => {
+          rejected++;
+          if (rejects.length < REJECTS_KEPT) rejects.push({ jobId: job.id, line, reason: reason.slice(0, 500) });
+        },
+      },
+    );
+    const loaded = await copyUsageText(client, target, chunks);
     await writeUsageRollups(client, target);
     await indexImportTable(client, target);
     return loaded;
