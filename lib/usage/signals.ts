@@ -99,13 +99,19 @@ function groupsOf(ties: { accounts: string[] }[]): string[][] {
   return [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort());
 }
 
-async function limitEvasion(s: TSignalScope, t: TSignalSettings): Promise<TSignal[]> {
-  const db = getDb();
-  // Payment instruments and devices tie accounts to one actor; addresses do not (a NAT or VPN
-  // carries many unrelated accounts), so they are not ties here.
-  const ties = await db.$queryRaw<{ kind: string; value: string; accounts: string[] }[]>`
+/**
+ * What ties accounts to one actor: a shared payment instrument or device. Addresses do not (a
+ * NAT or VPN carries many unrelated accounts), so they are never ties.
+ */
+async function accountTies(s: TSignalScope) {
+  return getDb().$queryRaw<{ kind: string; value: string; accounts: string[] }[]>`
     SELECT kind::text, value, array_agg(DISTINCT "accountId" ORDER BY "accountId") AS accounts FROM "UsageAttribute"
     WHERE ${scopeSql(s)} AND kind IN ('PAYMENT', 'DEVICE') GROUP BY 1, 2 HAVING count(DISTINCT "accountId") > 1`;
+}
+
+async function limitEvasion(s: TSignalScope, t: TSignalSettings): Promise<TSignal[]> {
+  const db = getDb();
+  const ties = await accountTies(s);
   const groups = groupsOf(ties);
   if (!groups.length) return [];
   const series = await db.$queryRaw<{ a: string; hour: Date; r: number }[]>`
@@ -146,6 +152,22 @@ async function limitEvasion(s: TSignalScope, t: TSignalSettings): Promise<TSigna
     });
   }
   return out;
+}
+
+/** Coefficient of variation of a series over its active (non-zero) hours. */
+function variation(values: Float64Array): number {
+  let n = 0;
+  let sum = 0;
+  for (const v of values)
+    if (v) {
+      n++;
+      sum += v;
+    }
+  if (n < 2) return 0;
+  const mean = sum / n;
+  let squares = 0;
+  for (const v of values) if (v) squares += (v - mean) ** 2;
+  return Math.sqrt(squares / n) / mean;
 }
 
 function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
@@ -189,7 +211,9 @@ async function synchronisedTraffic(s: TSignalScope, t: TSignalSettings): Promise
     values[Math.round((row.hour.getTime() - start) / 3_600_000)] = num(row.r);
     series.set(row.a, values);
   }
-  const accounts = [...series.keys()].sort();
+  // Flat traffic does not "rise and fall": two steady accounts correlate on the rounding of
+  // their counts alone. Only series that vary hour to hour are compared.
+  const accounts = [...series.keys()].filter((a) => variation(series.get(a)!) >= t.syncMinVariation).sort();
   const pairs: { a: string; b: string; r: number; hours: number; from: number; to: number }[] = [];
   const x = new Float64Array(width);
   const y = new Float64Array(width);
@@ -235,6 +259,7 @@ async function synchronisedTraffic(s: TSignalScope, t: TSignalSettings): Promise
         syncMinCorrelation: t.syncMinCorrelation,
         syncMinHours: t.syncMinHours,
         syncTopAccounts: t.syncTopAccounts,
+        syncMinVariation: t.syncMinVariation,
       },
       aggregates: {
         pairs: inGroup.map((p) => ({ a: p.a, b: p.b, correlation: Number(p.r.toFixed(3)), hours: p.hours })),
@@ -243,6 +268,123 @@ async function synchronisedTraffic(s: TSignalScope, t: TSignalSettings): Promise
       to: new Date(Math.max(...inGroup.map((p) => p.to))),
     };
   });
+}
+
+async function keysRetiredNearLimit(s: TSignalScope, t: TSignalSettings): Promise<TSignal[]> {
+  const low = t.retireMinShare * t.keyRequestLimit;
+  // A key is retired when the account goes on without it (its last use is before the
+  // account's); near its limit when it had used the quota's share but not all of it.
+  const rows = await getDb().$queryRaw<
+    { a: string; retired: number; near: number; first: Date; last: Date; list: { key: string; requests: number }[] }[]
+  >`
+    WITH k AS (
+      SELECT "accountId" AS a, value, min("firstSeen") AS f, max("lastSeen") AS l, sum(requests)::float8 AS r
+      FROM "UsageAttribute" WHERE ${scopeSql(s)} AND kind = 'API_KEY' GROUP BY 1, 2),
+    retired AS (
+      SELECT k.*, k.r >= ${low} AND k.r <= ${t.keyRequestLimit} AS near FROM k
+      WHERE k.l < (SELECT max(l) FROM k AS k2 WHERE k2.a = k.a))
+    SELECT a, count(*)::int AS retired, count(*) FILTER (WHERE near)::int AS near, min(f) AS first, max(l) AS last,
+           (array_agg(json_build_object('key', value, 'requests', r) ORDER BY f) FILTER (WHERE near))[1:20] AS list
+    FROM retired GROUP BY a
+    HAVING count(*) FILTER (WHERE near) >= ${t.retireMinKeys} AND count(*) FILTER (WHERE near) >= 0.5 * count(*)
+    ORDER BY a`;
+  return rows.map((r) => ({
+    rule: ruleId("key_retired_near_limit"),
+    subject: r.a,
+    accounts: [r.a],
+    score: r.near / t.retireMinKeys,
+    summary: `${r.a} retired ${r.near} of its ${r.retired} retired API keys after ${Math.round(100 * t.retireMinShare)}–100% of their ${t.keyRequestLimit.toLocaleString("en")}-request quota, never over it.`,
+    params: { keyRequestLimit: t.keyRequestLimit, retireMinShare: t.retireMinShare, retireMinKeys: t.retireMinKeys },
+    aggregates: { retiredKeys: r.retired, nearLimitKeys: r.near, keys: r.list },
+    from: r.first,
+    to: r.last,
+  }));
+}
+
+/**
+ * How evenly the keys share the traffic in turn: for every run of K consecutive active hours
+ * (K keys), each key's share of the run against 1/K; answers the 90th percentile of the
+ * largest departure. Keys used in turn hour by hour and keys used in turn request by request
+ * (an even split every hour) both stay near 0; keys used one after another do not.
+ */
+function roundRobinDeparture(byKey: Float64Array[]): number {
+  const k = byKey.length;
+  const n = byKey[0]!.length;
+  const departures: number[] = [];
+  for (let i = 0; i + k <= n; i++) {
+    let total = 0;
+    const sums = byKey.map((series) => {
+      let sum = 0;
+      for (let h = i; h < i + k; h++) sum += series[h]!;
+      total += sum;
+      return sum;
+    });
+    departures.push(Math.max(...sums.map((sum) => Math.abs(sum / total - 1 / k))));
+  }
+  departures.sort((x, y) => x - y);
+  return departures[Math.ceil(departures.length * 0.9) - 1] ?? 1;
+}
+
+async function roundRobinKeys(s: TSignalScope, t: TSignalSettings): Promise<TSignal[]> {
+  const db = getDb();
+  // Accounts with enough keys, alone and in their tied groups (accounts taking turns).
+  const many = await db.$queryRaw<{ a: string }[]>`
+    SELECT "accountId" AS a FROM "UsageAttribute" WHERE ${scopeSql(s)} AND kind = 'API_KEY'
+    GROUP BY 1 HAVING count(DISTINCT value) >= ${t.roundRobinMinKeys}
+    ORDER BY sum(requests) DESC, 1 LIMIT ${t.syncTopAccounts}`;
+  const groups = groupsOf(await accountTies(s)).slice(0, t.syncTopAccounts);
+  const units = [...many.map((m) => [m.a]), ...groups];
+  if (!units.length) return [];
+  const rows = await db.$queryRaw<{ a: string; k: string; hour: Date; r: number }[]>`
+    SELECT "accountId" AS a, "apiKeyId" AS k, hour, sum(requests)::float8 AS r FROM "UsageHourly"
+    WHERE ${scopeSql(s)} AND "accountId" = ANY(${[...new Set(units.flat())]}) AND "apiKeyId" <> ''
+    GROUP BY 1, 2, 3`;
+  const out: TSignal[] = [];
+  const fired = new Set<string>();
+  for (const unit of units) {
+    if (unit.length > 1 && unit.every((a) => fired.has(a))) continue; // already told, account by account
+    const members = new Set(unit);
+    const mine = rows.filter((r) => members.has(r.a));
+    const hours = [...new Set(mine.map((r) => r.hour.getTime()))].sort((x, y) => x - y);
+    const at = new Map(hours.map((h, i) => [h, i]));
+    const series = new Map<string, Float64Array>();
+    let total = 0;
+    for (const r of mine) {
+      const values = series.get(r.k) ?? new Float64Array(hours.length);
+      values[at.get(r.hour.getTime())!]! += num(r.r);
+      series.set(r.k, values);
+      total += num(r.r);
+    }
+    // The keys that carry the traffic (a key used once does not make a turn).
+    const keys = [...series]
+      .map(([key, values]) => ({ key, values, requests: values.reduce((x, y) => x + y, 0) }))
+      .filter((k) => k.requests >= 0.05 * total)
+      .sort((x, y) => (x.key < y.key ? -1 : 1));
+    if (keys.length < t.roundRobinMinKeys || hours.length < Math.max(t.syncMinHours, 2 * keys.length)) continue;
+    const departure = roundRobinDeparture(keys.map((k) => k.values));
+    if (departure > t.roundRobinMaxDeviation) continue;
+    unit.forEach((a) => fired.add(a));
+    out.push({
+      rule: ruleId("round_robin_keys"),
+      subject: unit.join(", "),
+      accounts: unit,
+      score: keys.length / t.roundRobinMinKeys,
+      summary: `${unit.length > 1 ? `${unit.length} tied accounts` : unit[0]} spread ${total.toLocaleString("en")} requests evenly over ${keys.length} API keys in turn, for ${hours.length} active hours (largest departure from an equal share ${(100 * departure).toFixed(0)}%).`,
+      params: {
+        roundRobinMinKeys: t.roundRobinMinKeys,
+        roundRobinMaxDeviation: t.roundRobinMaxDeviation,
+        syncMinHours: t.syncMinHours,
+      },
+      aggregates: {
+        keys: keys.map((k) => ({ key: k.key, requests: k.requests })),
+        activeHours: hours.length,
+        departure: Number(departure.toFixed(3)),
+      },
+      from: new Date(hours[0]!),
+      to: new Date(hours.at(-1)!),
+    });
+  }
+  return out;
 }
 
 async function fastModelSwitching(s: TSignalScope, t: TSignalSettings): Promise<TSignal[]> {
@@ -337,9 +479,16 @@ async function extractionShaped(s: TSignalScope, t: TSignalSettings): Promise<TS
 export async function computeSignals(scope: TSignalScope, settings: TSignalSettings): Promise<TSignal[]> {
   if (!scope.importIds.length) return [];
   const found = await Promise.all(
-    [volumeSpikes, keyRotation, limitEvasion, synchronisedTraffic, fastModelSwitching, extractionShaped].map((rule) =>
-      rule(scope, settings),
-    ),
+    [
+      volumeSpikes,
+      keyRotation,
+      keysRetiredNearLimit,
+      limitEvasion,
+      synchronisedTraffic,
+      roundRobinKeys,
+      fastModelSwitching,
+      extractionShaped,
+    ].map((rule) => rule(scope, settings)),
   );
   return found.flat();
 }
