@@ -212,3 +212,29 @@ export async function usageRows(
     outputTokens: Number(r.outputTokens),
   }));
 }
+
+export type TUsageSample = { importId: string; seq: number; line: number; occurredAt: string; accountId: string };
+
+/**
+ * The first rows of these accounts in the period (its last hour included), in time order: the
+ * rows behind a signal, each with its import (file) and line. One short index walk per account.
+ */
+export async function sampleRows(
+  s: TUsageScope,
+  accounts: string[],
+  from: Date,
+  to: Date,
+  limit = 5,
+): Promise<TUsageSample[]> {
+  if (!s.importIds.length || !accounts.length) return [];
+  const rows = await getDb().$queryRaw<(Omit<TUsageSample, "occurredAt"> & { occurredAt: Date })[]>`
+    SELECT r."importId", r.seq, r.line, r."occurredAt", r."accountId"
+    FROM unnest(${accounts.slice(0, 50)}::text[]) AS a(account)
+    CROSS JOIN LATERAL (
+      SELECT "importId", seq, line, "occurredAt", "accountId" FROM ${Prisma.raw(usagePartition(s.caseId))}
+      WHERE "caseId" = ${s.caseId}::uuid AND "importId" = ANY(${s.importIds}::uuid[]) AND "accountId" = a.account
+        AND "occurredAt" >= ${from} AND "occurredAt" < ${new Date(to.getTime() + 3_600_000)}
+      ORDER BY "occurredAt", seq LIMIT ${limit}) r
+    ORDER BY r."occurredAt", r."importId", r.seq LIMIT ${limit}`;
+  return rows.map((r) => ({ ...r, occurredAt: r.occurredAt.toISOString() }));
+}

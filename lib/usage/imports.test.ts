@@ -91,6 +91,14 @@ describe("usage imports", () => {
       "volume_spike@1",
       "acct_spiky",
     ]);
+    // Each signal carries rows behind it, by file (import) and line, first in time: the spike
+    // hour starts at line 402, and its 20:00:00 rows are every 60th line from there.
+    const spike = (await signals(w.ownerOrg.id)).find((s) => s.rule === "volume_spike@1")!;
+    expect(spike.samples).toEqual(
+      [402, 462, 522, 582, 642].map((line) =>
+        expect.objectContaining({ importId: started.job.id, line, accountId: "acct_spiky" }),
+      ),
+    );
     expect(await signals(w.partnerOrg.id)).toEqual([]);
     // Someone else's job in progress is not theirs to poll.
     await expect(getUsageImport(w.partnerLead, w.caseId, started.job.id)).rejects.toBeInstanceOf(NotFoundError);

@@ -28,3 +28,6 @@ SELECT "caseId", "importId", date_trunc('day', "hour"), "accountId", "apiKeyId",
   sum("rateLimited"), sum("rows")
 FROM "UsageHourly"
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+
+-- A few of the rows behind each signal, with their file and line.
+ALTER TABLE "UsageSignal" ADD COLUMN "samples" JSONB NOT NULL DEFAULT '[]';
