@@ -29,6 +29,8 @@ export type TImportJobView = {
   rowsInserted: number;
   rowsExisting: number;
   error: string | null;
+  /** Times read in each format, by format (usage imports): more than one is worth a look. */
+  timeFormats: Record<string, number> | null;
   createdAt: string;
 };
 
@@ -49,6 +51,7 @@ export const IMPORT_JOB_SELECT = {
   rowsInserted: true,
   rowsExisting: true,
   error: true,
+  timeFormats: true,
   createdAt: true,
   heartbeatAt: true,
   sha256: true,

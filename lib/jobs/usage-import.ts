@@ -14,7 +14,7 @@ import {
   sqlOf,
   writeUsageRollups,
 } from "@/lib/usage/load";
-import { createRedactor } from "@/lib/usage/parse";
+import { createRedactor, type TTimeFormatCounts } from "@/lib/usage/parse";
 import { usageCopyChunks } from "@/lib/usage/stage";
 import { ZUsageOptions } from "@/lib/usage/schemas";
 import { refreshSignals } from "@/lib/usage/signal-store";
@@ -48,6 +48,7 @@ async function validate(job: TClaimedJob): Promise<void> {
   // Kept in memory while COPY runs: on the embedded database no other connection is served
   // until a COPY statement ends, so writing them now would wait on ourselves.
   const rejects: { jobId: string; line: number; reason: string }[] = [];
+  const timeFormats: TTimeFormatCounts = {};
   const valid = await withPgClient(async (client) => {
     // One runner per job: a runner taking over a stale job waits here until the previous one's
     // connection is gone (a process that died releases it at once; a slow one keeps it), so two
@@ -66,6 +67,7 @@ async function validate(job: TClaimedJob): Promise<void> {
       target,
       {
         onRecords: (n) => progress((rows = n), bytes),
+        timeFormats,
         onReject: (line, reason) => {
           rejected++;
           if (rejects.length < REJECTS_KEPT) rejects.push({ jobId: job.id, line, reason: reason.slice(0, 500) });
@@ -88,6 +90,7 @@ async function validate(job: TClaimedJob): Promise<void> {
       bytesProcessed: bytes,
       rowsValid: valid,
       rowsRejected: rejected,
+      timeFormats,
       heartbeatAt: null,
     },
   });

@@ -60,6 +60,8 @@ describe("usage imports", () => {
     expect(started.preview.columns).toContain("client_ip");
     expect(started.mapping).toMatchObject({ occurredAt: "time", accountId: "account_id", ip: "client_ip" });
     expect(validated.job).toMatchObject({ status: "VALIDATED", rowsValid: 6, rowsRejected: 5 });
+    // The file mixes time formats in one column: reported, row by row as read.
+    expect(validated.job.timeFormats).toEqual({ iso: 4, epoch_s: 1, epoch_ms: 1 });
     expect(validated.rejects.items.map((r) => r.line)).toEqual([7, 8, 9, 10, 12]);
     expect(done.job.status).toBe("COMMITTED");
     expect(await usageImportIdsFor(w.ownerOrg.id, w.caseId)).toEqual([started.job.id]);

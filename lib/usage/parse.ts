@@ -1,7 +1,7 @@
 import "server-only";
 import { createHmac } from "node:crypto";
 import ipaddr from "ipaddr.js";
-import { readIsoUtcMs, readTime } from "@/lib/ingest/time";
+import { readIsoUtcMs, readTime, type TReadAs } from "@/lib/ingest/time";
 import { USAGE_FIELDS, type TUsageMapping, type TUsageOptions } from "@/lib/usage/schemas";
 
 // One usage record (a CSV or JSON row, already flattened to named columns) → a usage row, or
@@ -135,6 +135,8 @@ export const USAGE_COLUMNS = [
   "deviceFingerprint",
 ] as const satisfies readonly (keyof TUsageRow)[];
 export type TUsageCells = (string | null)[];
+/** How many rows' times were read in each format. */
+export type TTimeFormatCounts = Partial<Record<TReadAs, number>>;
 
 /** Field ordinals (USAGE_FIELDS) → the column each is read from, and where its text goes. */
 const FIELD = Object.fromEntries(USAGE_FIELDS.map((f, i) => [f, i])) as Record<(typeof USAGE_FIELDS)[number], number>;
@@ -191,19 +193,23 @@ export function readUsageCells(
   o: TUsageOptions,
   redact: TRedact,
   out: TUsageCells,
+  formats?: TTimeFormatCounts,
 ): string | null {
   const time = cellOf(cells, index, FIELD.occurredAt);
   // Most logs write `…T10:00:00.123Z`: read exactly as readTime would, and kept as written.
   const fast = o.timeFormat === "auto" || o.timeFormat === "iso" ? readIsoUtcMs(time) : null;
   let startMs: number;
+  let as: TReadAs;
   if (fast !== null) {
     startMs = fast;
     out[0] = time;
+    as = "iso";
   } else {
     const start = readTime(time, o.timeFormat, "UTC");
     if (!start.ok) return `time: ${start.reason}`;
     startMs = start.date.getTime();
     out[0] = start.date.toISOString();
+    as = start.as;
   }
   let bucketSeconds = o.bucketSeconds;
   const endText = cellOf(cells, index, FIELD.bucketEnd);
@@ -247,6 +253,8 @@ export function readUsageCells(
   const flag = cellOf(cells, index, FIELD.rateLimited).toLowerCase();
   if (flag && !TRUE.has(flag) && !FALSE.has(flag)) return `rate limited: "${flag.slice(0, 40)}" is not true or false.`;
   out[14] = (flag ? TRUE.has(flag) : status === "429") ? "t" : "f";
+  // Counted for rows kept only: a column that mixes formats is reported with the import.
+  if (formats) formats[as] = (formats[as] ?? 0) + 1;
   return null;
 }
 

@@ -8,6 +8,7 @@ import {
   readUsageCells,
   USAGE_COLUMNS,
   type TRedact,
+  type TTimeFormatCounts,
   type TUsageCells,
 } from "@/lib/usage/parse";
 import { readUsageBatches } from "@/lib/usage/read";
@@ -21,6 +22,8 @@ export type TStageEvents = {
   /** After each batch: the records read so far (good and refused). */
   onRecords?: (records: number) => void;
   onReject: (line: number, reason: string) => void;
+  /** Counted as rows are read: how many times in each format. */
+  timeFormats?: TTimeFormatCounts;
 };
 
 /** The file's good rows as COPY text, numbered 1… in file order; refused rows go to onReject. */
@@ -49,8 +52,15 @@ export async function* usageCopyChunks(
         "error" in r
           ? r.error
           : "cells" in r
-            ? readUsageCells(r.cells, index, options, redact, out)
-            : readUsageCells(cellsOfValues(r.values, options.mapping), IDENTITY, options, redact, out);
+            ? readUsageCells(r.cells, index, options, redact, out, events.timeFormats)
+            : readUsageCells(
+                cellsOfValues(r.values, options.mapping),
+                IDENTITY,
+                options,
+                redact,
+                out,
+                events.timeFormats,
+              );
       if (reason === null) text += copyLine(head, ++seq, r.line, out);
       else events.onReject(r.line, reason);
     }

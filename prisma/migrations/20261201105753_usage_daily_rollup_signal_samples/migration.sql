@@ -31,3 +31,6 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
 
 -- A few of the rows behind each signal, with their file and line.
 ALTER TABLE "UsageSignal" ADD COLUMN "samples" JSONB NOT NULL DEFAULT '[]';
+
+-- How many times an import read in each format (a column whose values disagree is shown).
+ALTER TABLE "ImportJob" ADD COLUMN "timeFormats" JSONB;
