@@ -4,8 +4,8 @@ import ipaddr from "ipaddr.js";
 import { readIsoUtcMs, readTime, type TReadAs } from "@/lib/ingest/time";
 import { USAGE_FIELDS, type TUsageMapping, type TUsageOptions } from "@/lib/usage/schemas";
 
-// One usage record (a CSV or JSON row, already flattened to named columns) → a usage row, or
-// the reason it is refused. Secrets are never stored: what looks like a secret API key becomes
+// One usage record (a CSV row's cells, or a JSON row flattened to named columns) → the usage
+// row's column texts (or a TUsageRow), or the reason it is refused. Secrets are never stored: what looks like a secret API key becomes
 // a keyed hash with its prefix and last four characters; a full payment card number refuses
 // the row. A value is never read as something else: bad numbers, addresses and times are
 // reasons, not zeros.
