@@ -108,7 +108,7 @@ describe("usage analytics", () => {
     // first and last hour differ from day to day.
     const { caseId, importId } = await loadUsage(
       hoursOf(21 * 24, (h) => [
-        { account: `acct_${h % 5}`, hour: h, requests: 1 + ((h * 7) % 13), model: h % 3 ? "gpt-4o" : "o3-mini" },
+        { account: `acct_${h % 11}`, hour: h, requests: 1 + ((h * 7) % 13), model: h % 3 ? "gpt-4o" : "o3-mini" },
         ...(h % 11 === 0
           ? [{ account: "acct_x", hour: h, requests: 40, apiKeyId: `key_${h % 4}`, rateLimited: true }]
           : []),
@@ -139,6 +139,20 @@ describe("usage analytics", () => {
       for (const kind of ["account", "key", "network", "model"] as const)
         expect(await topUsage(scope, f(daily), kind)).toEqual(await topUsage(scope, f(hourly), kind));
     }
+    // The whole-case series (per-model rollup; "Other" as the total less the top accounts)
+    // against the general grouping, which an endpoint filter that every row passes forces.
+    const ranges: Record<string, string>[] = [
+      {},
+      { from: hour(5), to: hour(300) },
+      { model: "gpt-4o" },
+      { to: day(10) },
+    ];
+    for (const range of ranges)
+      for (const by of ["model", "account"] as const) {
+        const fast = await usageSeries(scope, f(range), by);
+        expect(fast).toEqual(await usageSeries(scope, f({ ...range, endpoint: "/v1/chat/completions" }), by));
+        if (by === "account") expect(fast.keys).toContain("Other");
+      }
     expect((await topUsage(scope, f(), "account")).find((r) => r.value === "acct_x")).toMatchObject({
       firstSeen: hour(0),
       lastSeen: hour(495 + 1), // the last hour h % 11 === 0 below 504, and its end

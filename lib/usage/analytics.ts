@@ -33,6 +33,13 @@ function span(first: string, last: string) {
   return { first: Prisma.raw(first), last: Prisma.raw(last) };
 }
 
+/** Per hour and model only: whole-case series (filters on time and model alone). */
+const BY_MODEL: TRollup = {
+  table: Prisma.raw(`"UsageHourlyModel"`),
+  time: Prisma.raw("hour"),
+  ...span("hour", "hour"),
+};
+
 const startsADay = (instant: string | undefined) => !instant || instant.endsWith("T00:00:00.000Z");
 
 /**
@@ -71,13 +78,50 @@ export type TUsageSeries = {
 
 const SERIES_KEYS = 8;
 
+type TBucketRow = { t: Date; k: string | null; requests: number; tokens: number; limited: number };
+
+/** The top accounts' buckets, and "Other" (k null) as each bucket's total less theirs. */
+async function accountBuckets(
+  s: TUsageScope,
+  f: TUsageFilters,
+  bucket: "hour" | "day",
+  r: TRollup,
+  keys: string[],
+): Promise<TBucketRow[]> {
+  type TSums = TBucketRow & { n: number };
+  const db = getDb();
+  const [top, totals] = await Promise.all([
+    db.$queryRaw<TSums[]>`
+      SELECT date_trunc(${bucket}, ${r.time}) AS t, "accountId" AS k, sum(requests)::float8 AS requests,
+             sum("inputTokens" + "outputTokens")::float8 AS tokens, sum("rateLimited")::float8 AS limited, sum(rows)::float8 AS n
+      FROM ${r.table} WHERE ${rollupWhere(s, f, r).where} AND "accountId" = ANY(${keys}) GROUP BY 1, 2`,
+    db.$queryRaw<TSums[]>`
+      SELECT date_trunc(${bucket}, hour) AS t, NULL AS k, sum(requests)::float8 AS requests,
+             sum("inputTokens" + "outputTokens")::float8 AS tokens, sum("rateLimited")::float8 AS limited, sum(rows)::float8 AS n
+      FROM "UsageHourlyModel" WHERE ${rollupWhere(s, f, BY_MODEL).where} GROUP BY 1`,
+  ]);
+  const others = new Map(totals.map((x) => [x.t.getTime(), { ...x }]));
+  for (const x of top) {
+    const other = others.get(x.t.getTime())!;
+    other.requests -= x.requests;
+    other.tokens -= x.tokens;
+    other.limited -= x.limited;
+    other.n -= x.n;
+  }
+  // A bucket has "Other" when rows outside the top accounts fall in it (as a grouping would).
+  return [...top, ...[...others.values()].filter((o) => o.n > 0)].sort((x, y) => x.t.getTime() - y.t.getTime());
+}
+
 /**
  * Requests and tokens over time, stacked by model or by the busiest accounts (the rest as
  * "Other"), and the rate-limited share of each bucket.
  */
 export async function usageSeries(s: TUsageScope, f: TUsageFilters, by: "model" | "account"): Promise<TUsageSeries> {
   if (!s.importIds.length) return { bucket: "hour", keys: [], points: [], rateLimited: [], approximate: false };
-  const coarse = rollupFor(f);
+  // Filters the per-model rollup answers: then the series never reads the big hourly groups
+  // but for the top accounts' own hours (by index), and "Other" is the total less those.
+  const modelOnly = !f.account && !f.key && !f.ip && !f.endpoint;
+  const coarse = by === "model" && modelOnly ? BY_MODEL : rollupFor(f);
   const { where, approximate } = rollupWhere(s, f, coarse);
   const column = Prisma.raw(by === "model" ? "model" : `"accountId"`);
   const db = getDb();
@@ -93,8 +137,11 @@ export async function usageSeries(s: TUsageScope, f: TUsageFilters, by: "model" 
   const first = groups.reduce((m, g) => Math.min(m, g.first.getTime()), Infinity);
   const last = groups.reduce((m, g) => Math.max(m, g.last.getTime()), -Infinity);
   const bucket = groups.length && (last - first) / 3_600_000 > TWO_WEEKS_H ? "day" : "hour";
-  const r = bucket === "day" ? coarse : HOURLY;
-  const rows = await db.$queryRaw<{ t: Date; k: string | null; requests: number; tokens: number; limited: number }[]>`
+  const r = coarse === BY_MODEL || bucket === "day" ? coarse : HOURLY;
+  const rows =
+    by === "account" && modelOnly
+      ? await accountBuckets(s, f, bucket, bucket === "day" ? rollupFor(f) : HOURLY, keys)
+      : await db.$queryRaw<TBucketRow[]>`
     SELECT date_trunc(${bucket}, ${r.time}) AS t, CASE WHEN ${column} = ANY(${keys}) THEN ${column} END AS k,
            sum(requests)::float8 AS requests, sum("inputTokens" + "outputTokens")::float8 AS tokens, sum("rateLimited")::float8 AS limited
     FROM ${r.table} WHERE ${r === coarse ? where : rollupWhere(s, f, r).where} GROUP BY 1, 2 ORDER BY 1`;

@@ -187,6 +187,12 @@ export async function writeUsageRollups(client: pg.ClientBase, target: TUsageTar
     params,
   );
   await client.query(
+    `INSERT INTO "UsageHourlyModel" ("caseId", "importId", hour, model, requests, "inputTokens", "outputTokens", "rateLimited", rows)
+     SELECT "caseId", "importId", hour, model, sum(requests), sum("inputTokens"), sum("outputTokens"), sum("rateLimited"), sum(rows)
+     FROM "UsageHourly" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid GROUP BY 1, 2, 3, 4`,
+    params,
+  );
+  await client.query(
     `INSERT INTO "UsageDaily" ("caseId", "importId", day, "accountId", "apiKeyId", network, model, endpoint,
        "firstHour", "lastHour", requests, "inputTokens", "outputTokens", "cachedTokens", "rateLimited", rows)
      SELECT "caseId", "importId", date_trunc('day', hour), "accountId", "apiKeyId", network, model, endpoint,
@@ -258,6 +264,7 @@ export async function discardImport(client: TSqlClient, target: TUsageTarget): P
   await client.query(`DELETE FROM "UsageAttribute" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid`, params);
   await client.query(`DELETE FROM "UsageHourly" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid`, params);
   await client.query(`DELETE FROM "UsageDaily" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid`, params);
+  await client.query(`DELETE FROM "UsageHourlyModel" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid`, params);
   const { rows } = await client.query("SELECT to_regclass($1) IS NOT NULL AS present", [table]);
   if (!rows[0]?.present) return false;
   await client.query(`DROP TABLE ${table}`);

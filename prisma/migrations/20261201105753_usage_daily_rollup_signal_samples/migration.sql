@@ -34,3 +34,25 @@ ALTER TABLE "UsageSignal" ADD COLUMN "samples" JSONB NOT NULL DEFAULT '[]';
 
 -- How many times an import read in each format (a column whose values disagree is shown).
 ALTER TABLE "ImportJob" ADD COLUMN "timeFormats" JSONB;
+
+-- UsageHourly per hour and model only, and one account's hours by index.
+CREATE TABLE "UsageHourlyModel" (
+    "caseId" UUID NOT NULL,
+    "importId" UUID NOT NULL,
+    "hour" TIMESTAMP(3) NOT NULL,
+    "model" TEXT NOT NULL,
+    "requests" BIGINT NOT NULL,
+    "inputTokens" BIGINT NOT NULL,
+    "outputTokens" BIGINT NOT NULL,
+    "rateLimited" BIGINT NOT NULL,
+    "rows" INTEGER NOT NULL,
+
+    CONSTRAINT "UsageHourlyModel_pkey" PRIMARY KEY ("caseId","importId","hour","model")
+);
+
+CREATE INDEX "UsageHourly_caseId_accountId_hour_idx" ON "UsageHourly"("caseId", "accountId", "hour");
+
+INSERT INTO "UsageHourlyModel" ("caseId", "importId", "hour", "model", "requests", "inputTokens", "outputTokens", "rateLimited", "rows")
+SELECT "caseId", "importId", "hour", "model", sum("requests"), sum("inputTokens"), sum("outputTokens"), sum("rateLimited"), sum("rows")
+FROM "UsageHourly"
+GROUP BY 1, 2, 3, 4;
