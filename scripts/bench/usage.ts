@@ -179,7 +179,7 @@ async function main(client: pg.Client, work: string) {
   const oneAccount = parseUsageFilters({ account: "acct_A3" });
   const day = parseUsageFilters({ from: "2026-11-03T00:00:00Z", to: "2026-11-04T00:00:00Z" });
   const queries: [string, () => Promise<unknown>][] = [
-    ["Series · by model, all (day buckets)", () => usageSeries(scope, all, "model")],
+    ["Series · by model, all (7 days, hours)", () => usageSeries(scope, all, "model")],
     ["Series · by top accounts, all", () => usageSeries(scope, all, "account")],
     ["Series · one day (hour buckets)", () => usageSeries(scope, day, "model")],
     ["Top accounts", () => topUsage(scope, all, "account")],
