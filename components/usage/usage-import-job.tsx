@@ -11,6 +11,31 @@ type TState = Awaited<ReturnType<typeof getUsageImport>>;
 
 const STATUS_TONE = { COMMITTED: "green", FAILED: "red", CANCELLED: "slate", VALIDATED: "blue" } as const;
 
+const FORMAT_NAMES: Record<string, string> = {
+  iso: "ISO 8601",
+  epoch_s: "epoch seconds",
+  epoch_ms: "epoch milliseconds",
+  epoch_us: "epoch microseconds",
+  epoch_ns: "epoch nanoseconds",
+  clf: "common log format",
+  rfc2822: "RFC 2822",
+  us_12h: "US 12-hour",
+};
+
+/** How the times were read; a column whose values disagree is pointed out, never silently taken. */
+function TimeFormats({ counts }: { counts: Record<string, number> }) {
+  const read = Object.entries(counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([f, n]) => `${FORMAT_NAMES[f] ?? f} ×${n.toLocaleString("en")}`);
+  if (read.length < 2) return <p className="mt-2 text-sm text-slate-600">Times read as {read[0] ?? "—"}.</p>;
+  return (
+    <p role="note" className="mt-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+      The time column mixes formats: {read.join(", ")}. Each value was read by its shape and size; check that the file
+      really mixes them, or choose the time format when mapping again.
+    </p>
+  );
+}
+
 /** One usage import: mapping, the validation pass with its progress and refused rows, then load or cancel. */
 export function UsageImportJob({
   caseId,
@@ -78,6 +103,9 @@ export function UsageImportJob({
               <ActionButton name="Cancel the import" label="Cancel" action={actions.cancel} />
             </div>
           </div>
+        )}
+        {(job.status === "VALIDATED" || job.status === "COMMITTED") && job.timeFormats && (
+          <TimeFormats counts={job.timeFormats} />
         )}
         {job.status === "COMMITTED" && (
           <p role="status" className="mt-3 text-sm text-green-700">

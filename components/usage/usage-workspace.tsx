@@ -5,6 +5,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { TFormAction } from "@/components/ui/form";
 import { Panel } from "@/components/ui/panel";
+import { SourceLink } from "@/components/usage/source-link";
 import { ActionButton, SignalSettingsForm, StartImportForm } from "@/components/usage/usage-forms";
 import type { TTopRow } from "@/lib/usage/analytics";
 import type { TUsageView } from "@/lib/usage/queries";
@@ -74,6 +75,7 @@ export function UsageWorkspace({
 }) {
   const { filters } = view;
   const active = FILTERS.filter((f) => filters[f]);
+  const imports = new Map(view.imports.map((i) => [i.id, i]));
   return (
     <div className="space-y-6">
       {view.can.import && (
@@ -144,9 +146,19 @@ export function UsageWorkspace({
                                   },
                                 )}
                               >
-                                sample rows
+                                all rows in the period
                               </Link>
                             </p>
+                            {s.samples.length > 0 && (
+                              <ul aria-label="Rows behind this signal" className="space-y-0.5">
+                                {s.samples.map((r) => (
+                                  <li key={`${r.importId}:${r.seq}`}>
+                                    {r.occurredAt.slice(0, 19).replace("T", " ")} · {r.accountId} ·{" "}
+                                    <SourceLink caseId={caseId} imports={imports} importId={r.importId} line={r.line} />
+                                  </li>
+                                ))}
+                              </ul>
+                            )}
                             <pre className="overflow-x-auto rounded bg-slate-50 p-2">
                               {JSON.stringify({ thresholds: s.params, aggregates: s.aggregates }, null, 2)}
                             </pre>
@@ -262,10 +274,22 @@ export function UsageWorkspace({
                         {r.statusCode}
                         {r.rateLimited ? " (limited)" : ""}
                       </td>
-                      <td className="px-4 py-2">line {r.line}</td>
+                      <td className="px-4 py-2">
+                        <SourceLink caseId={caseId} imports={imports} importId={r.importId} line={r.line} />
+                      </td>
                     </tr>
                   ))}
                 </DataTable>
+              )}
+              {view.nextRows && (
+                <p className="mt-3 text-sm">
+                  <Link
+                    className="text-brand-700 underline"
+                    href={href(caseId, filters, { view: "rows", after: view.nextRows })}
+                  >
+                    Next rows
+                  </Link>
+                </p>
               )}
             </Panel>
           ) : (

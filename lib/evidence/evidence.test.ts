@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { buffer } from "node:stream/consumers";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { setLegalHold } from "@/lib/cases/mutations";
@@ -49,6 +50,39 @@ describe("evidence", () => {
     );
     expect(audit).toEqual(["evidence.uploaded", "evidence.downloaded", "evidence.viewed"]);
     expect(stagedFiles()).toEqual([]);
+  });
+
+  it("shows the cited line of the stored file (gzip or not) with its neighbours, and audits that it did", async () => {
+    const w = await createJointCase();
+    const text = ["time,account", ...Array.from({ length: 20 }, (_, i) => `2026-11-02T10:00:${i}Z,acct_${i + 2}`)].join(
+      "\r\n",
+    );
+    const plain = await upload(w.investigator, w.caseId, Buffer.from(`${uid()}\r\n${text}`), { fileName: "u.csv" });
+    const packed = await upload(w.investigator, w.caseId, gzipSync(`${uid()}\n${text}`), {
+      fileName: "u.csv.gz",
+      mimeType: "application/gzip",
+    });
+    for (const item of [plain, packed]) {
+      const e = await getEvidence(w.partnerInvestigator, w.caseId, item.id, { line: "12" });
+      expect(e.sourceLines).toEqual({
+        line: 12,
+        lines: [10, 11, 12, 13, 14].map((n) => ({ n, text: expect.stringMatching(new RegExp(`,acct_${n - 1}$`)) })),
+      });
+    }
+    const near = await getEvidence(w.lead, w.caseId, plain.id, { line: "22" }); // the last line
+    expect(near.sourceLines!.lines.map((l) => l.n)).toEqual([20, 21, 22]);
+    // No line, or a malformed one, reads nothing more than the page.
+    expect((await getEvidence(w.lead, w.caseId, plain.id, { line: "x" })).sourceLines).toBeNull();
+    expect((await getEvidence(w.lead, w.caseId, plain.id)).sourceLines).toBeNull();
+    const audit = await getDb().auditEvent.findFirst({
+      where: {
+        action: "evidence.viewed",
+        targetId: plain.id,
+        actorId: w.lead.id,
+        details: { path: ["line"], equals: 22 },
+      },
+    });
+    expect(audit).not.toBeNull();
   });
 
   it("identical bytes uploaded again to the same case point to the existing item", async () => {

@@ -1,5 +1,7 @@
 import "server-only";
+import { createInterface } from "node:readline";
 import Papa from "papaparse";
+import { decompressed } from "@/lib/ingest/records";
 import { getBlobStore } from "@/lib/storage";
 import { IMAGE_PREVIEW_TYPES, TEXT_PREVIEW_TYPES } from "@/lib/evidence/sniff";
 
@@ -49,4 +51,34 @@ export async function readPreview(e: { sha256: string; mimeType: string; size: b
   }
   if (e.mimeType === "text/csv") return { kind: "csv", rows: parseCsvRows(text, CSV_ROWS), truncated: true };
   return { kind: "text", text, truncated };
+}
+
+const SOURCE_LINE_CHARS = 2_000;
+
+export type TSourceLines = { line: number; lines: { n: number; text: string }[] };
+
+/**
+ * The lines around `line` of the stored file (un-gzipped if need be), as the usage rows and
+ * timeline events derived from it cite them: where a derived row came from, next to the file's
+ * SHA-256. Read from the start (rows keep no byte offsets), stopping just after the line.
+ */
+export async function readSourceLines(sha256: string, line: number, context = 2): Promise<TSourceLines | null> {
+  const stream = await getBlobStore().read(sha256);
+  if (!stream) return null;
+  const input = await decompressed(stream);
+  const lines: { n: number; text: string }[] = [];
+  let n = 0;
+  const reader = createInterface({ input, crlfDelay: Infinity });
+  try {
+    for await (const text of reader) {
+      n++;
+      if (n >= line - context) lines.push({ n, text: text.slice(0, SOURCE_LINE_CHARS) });
+      if (n >= line + context) break;
+    }
+  } finally {
+    reader.close();
+    input.destroy();
+    stream.destroy();
+  }
+  return { line, lines };
 }

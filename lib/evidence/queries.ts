@@ -1,5 +1,6 @@
 import "server-only";
 import type { Readable } from "node:stream";
+import { z } from "zod";
 import { getDb, type Prisma } from "@/lib/db";
 import { itemScope, recordAudit } from "@/lib/audit/record";
 import { canOnEvidence } from "@/lib/auth/permissions";
@@ -10,7 +11,7 @@ import { getBlobStore } from "@/lib/storage";
 import { visibleItemSql, visibleItemWhere } from "@/lib/auth/visibility";
 import { addCustody, loadEvidence } from "@/lib/evidence/access";
 import { getItemReleases, type TItemRelease, type TReleaseState } from "@/lib/releases/queries";
-import { readPreview, type TPreview } from "@/lib/evidence/preview";
+import { readPreview, readSourceLines, type TPreview, type TSourceLines } from "@/lib/evidence/preview";
 import { EVIDENCE_PAGE_SIZE, type TEvidenceFilters } from "@/lib/evidence/schemas";
 import { IMAGE_PREVIEW_TYPES } from "@/lib/evidence/sniff";
 
@@ -153,6 +154,8 @@ export type TCustodyRow = {
 
 export type TEvidenceDetail = TEvidenceRow & {
   caseId: string;
+  /** The lines around the one asked for (a usage row's or signal's source), if one was. */
+  sourceLines: TSourceLines | null;
   source: string;
   collectedBy: string;
   description: string;
@@ -178,8 +181,17 @@ export type TEvidenceDetail = TEvidenceRow & {
  * The item page: metadata, custody, a safe preview and the release controls. Audited, and
  * recorded in custody as a view (once per reader and item per VIEW_WINDOW_MINUTES).
  */
-export async function getEvidence(actor: TActor, caseId: unknown, evidenceId: unknown): Promise<TEvidenceDetail> {
+/** A line number from a link (`?line=`); anything else is no line. */
+const ZSourceLine = z.coerce.number().int().min(1).max(2_147_483_647).optional().catch(undefined);
+
+export async function getEvidence(
+  actor: TActor,
+  caseId: unknown,
+  evidenceId: unknown,
+  options: { line?: unknown } = {},
+): Promise<TEvidenceDetail> {
   const { evidence: e, access, item } = await loadEvidence(actor, evidenceId, "evidence.read", caseId);
+  const line = ZSourceLine.parse(options.line);
   const db = getDb();
   // visibility: re-reads the item loadEvidence just authorized.
   const row = await db.evidence.findUniqueOrThrow({
@@ -199,6 +211,7 @@ export async function getEvidence(actor: TActor, caseId: unknown, evidenceId: un
   const preview = e.deletedAt
     ? ({ kind: "none", reason: "Deleted evidence is not previewed." } as const)
     : await readPreview(e);
+  const sourceLines = line && !e.deletedAt && !row.purgedAt ? await readSourceLines(e.sha256, line) : null;
   await db.$transaction(async (tx) => {
     await addViewOnce(tx, e.id, actor.id, e.sha256);
     await recordAudit(
@@ -209,6 +222,7 @@ export async function getEvidence(actor: TActor, caseId: unknown, evidenceId: un
         targetId: e.id,
         caseId: e.caseId,
         scope: itemScope(e),
+        ...(sourceLines ? { details: { line } } : {}),
       },
       tx,
     );
@@ -224,6 +238,7 @@ export async function getEvidence(actor: TActor, caseId: unknown, evidenceId: un
   return {
     ...toRow(row, release.state),
     caseId: row.caseId,
+    sourceLines,
     source: row.source,
     collectedBy: row.collectedBy,
     description: row.description,

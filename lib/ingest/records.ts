@@ -14,6 +14,9 @@ import { streamValues } from "stream-json/streamers/stream-values.js";
 // with the file.
 
 export type TRecord = { line: number; values: Record<string, string> } | { line: number; error: string };
+/** A CSV record as its cells, in the order of `columns` (the header): no object per record. */
+export type TCellRecord = { line: number; cells: string[] } | { line: number; error: string };
+export type TCellBatch = { columns: readonly string[]; records: TCellRecord[] };
 /** A record (a quoted field) longer than this is taken for an unclosed quote, not buffered on. */
 export const MAX_RECORD_CHARS = 1 << 20;
 
@@ -35,7 +38,7 @@ function newlines(value: string): number {
  * not yet consumed, keeps the unfinished last record for the next chunk, and counts lines from
  * the newlines inside fields (CRLF is made LF first, as is every newline inside a quoted field).
  */
-async function* csvRecords(input: Readable): AsyncGenerator<TRecord[]> {
+export async function* csvCells(input: Readable): AsyncGenerator<TCellBatch> {
   const parser = new Papa.Parser({ delimiter: ",", newline: "\n", quoteChar: '"', escapeChar: '"' });
   const decoder = new StringDecoder("utf8");
   let pending = "";
@@ -44,11 +47,11 @@ async function* csvRecords(input: Readable): AsyncGenerator<TRecord[]> {
   let header: string[] | null = null;
   let first = true;
 
-  const take = (final: boolean): TRecord[] => {
+  const take = (final: boolean): TCellRecord[] => {
     const { data, errors, meta } = parser.parse(pending, 0, !final) as Papa.ParseResult<string[]>;
     const errorByRow = new Map<number, string>();
     for (const e of errors) if (e.row !== undefined && !errorByRow.has(e.row)) errorByRow.set(e.row, e.message);
-    const out: TRecord[] = [];
+    const out: TCellRecord[] = [];
     for (let r = 0; r < data.length; r++) {
       const record = data[r]!;
       const start = line;
@@ -66,11 +69,7 @@ async function* csvRecords(input: Readable): AsyncGenerator<TRecord[]> {
       } else if (!header) header = record.map((h, i) => h.trim() || `column ${i + 1}`);
       else if (record.length !== header.length)
         out.push({ line: start, error: `Expected ${header.length} columns, found ${record.length}.` });
-      else {
-        const values: Record<string, string> = {};
-        for (let i = 0; i < header.length; i++) values[header[i]!] = record[i]!;
-        out.push({ line: start, values });
-      }
+      else out.push({ line: start, cells: record });
     }
     pending = final ? "" : pending.slice(meta.cursor);
     if (pending.length > MAX_RECORD_CHARS)
@@ -89,11 +88,22 @@ async function* csvRecords(input: Readable): AsyncGenerator<TRecord[]> {
     carry = text.endsWith("\r") ? "\r" : "";
     pending += (carry ? text.slice(0, -1) : text).replace(/\r\n/g, "\n");
     const batch = take(false);
-    if (batch.length) yield batch;
+    if (batch.length) yield { columns: header ?? [], records: batch };
   }
   pending += (carry + decoder.end()).replace(/\r\n/g, "\n");
   const batch = take(true);
-  if (batch.length) yield batch;
+  if (batch.length) yield { columns: header ?? [], records: batch };
+}
+
+/** CSV records with their values named by the header. */
+async function* csvRecords(input: Readable): AsyncGenerator<TRecord[]> {
+  for await (const { columns, records } of csvCells(input))
+    yield records.map((r) => {
+      if ("error" in r) return r;
+      const values: Record<string, string> = {};
+      for (let i = 0; i < columns.length; i++) values[columns[i]!] = r.cells[i]!;
+      return { line: r.line, values };
+    });
 }
 
 /** A JSON object as a record: nested values as their JSON text, null as empty. */

@@ -164,6 +164,21 @@ function dayExists(v: string): boolean {
   return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
+/** Like ISO_UTC, with at most milliseconds: such a value is its own canonical text for a timestamp(3). */
+const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+
+/**
+ * The bulk loader's shortcut for the shape nearly every machine log writes: the epoch
+ * milliseconds of `2026-11-02T10:00:00.123Z` exactly as readTime would read it ("auto" or
+ * "iso"), or null when the value has another shape or is not a valid time (then readTime
+ * gives the answer and the reason).
+ */
+export function readIsoUtcMs(v: string): number | null {
+  if (v.length < 20 || v.length > 24 || !ISO_UTC_MS.test(v) || !dayExists(v)) return null;
+  const t = Date.parse(v);
+  return t >= EVENT_TIME_MIN && t < EVENT_TIME_MAX ? t : null;
+}
+
 function readAuto(v: string, timeZone: string): TTimeRead {
   if (ISO_UTC.test(v)) return readIso(v, timeZone);
   if (NUMBER.test(v)) {

@@ -30,6 +30,8 @@ export type TImportJobView = {
   rowsExisting: number;
   stats: unknown;
   error: string | null;
+  /** Times read in each format (from stats): more than one is worth a look. */
+  timeFormats: Record<string, number> | null;
   createdAt: string;
 };
 
@@ -84,6 +86,7 @@ export function findJob(id: string) {
 export function toView(j: TLoadedJob["job"]): TImportJobView {
   return {
     ...j,
+    timeFormats: (j.stats as { timeFormats?: Record<string, number> } | null)?.timeFormats ?? null,
     size: Number(j.size),
     bytesProcessed: Number(j.bytesProcessed),
     createdAt: j.createdAt.toISOString(),

@@ -1,21 +1,20 @@
 import "server-only";
-import { analyzeLoaded, getDb, withPgClient } from "@/lib/db";
+import { getDb, withPgClient } from "@/lib/db";
 import { itemScope, recordAudit, type TAuditScope } from "@/lib/audit/record";
 import { countBytes } from "@/lib/ingest/records";
 import { FILE_GONE, progressWriter, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
 import { getBlobStore } from "@/lib/storage";
 import {
   attachImport,
-  copyUsageRows,
+  copyUsageText,
   indexImportTable,
   prepareImportTable,
   sqlOf,
   writeUsageRollups,
-  type TNumberedRow,
 } from "@/lib/usage/load";
-import { toUsageRow } from "@/lib/usage/parse";
+import { type TTimeFormatCounts } from "@/lib/usage/parse";
 import { serverRedactor } from "@/lib/usage/redaction";
-import { readUsageRecords } from "@/lib/usage/read";
+import { usageCopyChunks } from "@/lib/usage/stage";
 import { ZUsageOptions } from "@/lib/usage/schemas";
 import { refreshUsageAnalysis } from "@/lib/linkage/store";
 
@@ -42,24 +41,7 @@ async function validate(job: TClaimedJob): Promise<void> {
   // Kept in memory while COPY runs: on the embedded database no other connection is served
   // until a COPY statement ends, so writing them now would wait on ourselves.
   const rejects: { jobId: string; line: number; reason: string }[] = [];
-  async function* batches(): AsyncGenerator<TNumberedRow[]> {
-    for await (const records of readUsageRecords(
-      countBytes(stream!, (n) => (bytes += n)),
-      options.preset,
-    )) {
-      const out: TNumberedRow[] = [];
-      for (const r of records) {
-        const row = "error" in r ? r.error : toUsageRow(r.values, options, redact);
-        if (typeof row === "string") {
-          rejected++;
-          if (rejects.length < REJECTS_KEPT) rejects.push({ jobId: job.id, line: r.line, reason: row.slice(0, 500) });
-        } else out.push({ ...row, line: r.line });
-      }
-      rows += records.length;
-      progress(rows, bytes);
-      yield out;
-    }
-  }
+  const timeFormats: TTimeFormatCounts = {};
   const valid = await withPgClient(async (client) => {
     // One runner per job: a runner taking over a stale job waits here until the previous one's
     // connection is gone (a process that died releases it at once; a slow one keeps it), so two
@@ -71,7 +53,21 @@ async function validate(job: TClaimedJob): Promise<void> {
     );
     if (current[0]?.status !== "VALIDATING") return null;
     await prepareImportTable(client, target);
-    const loaded = await copyUsageRows(client, target, batches());
+    const chunks = usageCopyChunks(
+      countBytes(stream, (n) => (bytes += n)),
+      options,
+      redact,
+      target,
+      {
+        onRecords: (n) => progress((rows = n), bytes),
+        timeFormats,
+        onReject: (line, reason) => {
+          rejected++;
+          if (rejects.length < REJECTS_KEPT) rejects.push({ jobId: job.id, line, reason: reason.slice(0, 500) });
+        },
+      },
+    );
+    const loaded = await copyUsageText(client, target, chunks);
     await writeUsageRollups(client, target);
     await indexImportTable(client, target);
     return loaded;
@@ -87,6 +83,8 @@ async function validate(job: TClaimedJob): Promise<void> {
       bytesProcessed: bytes,
       rowsValid: valid,
       rowsRejected: rejected,
+      // The same shape as the timeline import's: rows read in each time format.
+      stats: { timeFormats },
       heartbeatAt: null,
     },
   });
@@ -123,8 +121,6 @@ async function commit(job: TClaimedJob): Promise<void> {
     },
     { timeout: 10 * 60_000, maxWait: 60_000 },
   );
-  // The partition was analyzed as it was attached; the rollups written at staging were not.
-  if (committed) await analyzeLoaded(["UsageHourly", "UsageAttribute"]);
   if (committed) await refreshUsageAnalysis(job.caseId);
 }
 

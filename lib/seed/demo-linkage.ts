@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb } from "@/lib/db";
+import { visibleItemWhere } from "@/lib/auth/visibility";
 import type { TActor } from "@/lib/auth/session";
 import {
   acceptProposalsAbove,
@@ -42,7 +43,7 @@ export async function seedDemoLinkage(reviewers: TActor[], caseId: string): Prom
     rationale: "The sign-up email on acct_A1's account record (synthetic).",
   });
   const first = await db.timelineEvent.findFirst({
-    where: { caseId, title: { startsWith: "Subject cluster A accounts begin" } },
+    where: { caseId, title: { startsWith: "Subject cluster A accounts begin" }, ...visibleItemWhere(lead!) },
     select: { id: true },
   });
   const accounts = await db.entity.findMany({

@@ -103,6 +103,62 @@ describe("usage analytics", () => {
     expect(await usageRows({ caseId, importIds: [hidden] }, f({ account: "acct_a" }))).toEqual([]);
   });
 
+  it("answers whole-day ranges from the daily rollup exactly as the hourly rollup answers them", async () => {
+    // Three weeks, so the series is in day buckets; odd hours and counts so that every group,
+    // first and last hour differ from day to day.
+    const { caseId, importId } = await loadUsage(
+      hoursOf(21 * 24, (h) => [
+        { account: `acct_${h % 11}`, hour: h, requests: 1 + ((h * 7) % 13), model: h % 3 ? "gpt-4o" : "o3-mini" },
+        ...(h % 11 === 0
+          ? [{ account: "acct_x", hour: h, requests: 40, apiKeyId: `key_${h % 4}`, rateLimited: true }]
+          : []),
+      ]),
+    );
+    const scope = { caseId, importIds: [importId] };
+    const day = (d: number) => new Date(T0 + d * 86_400_000).toISOString();
+    const hour = (h: number) => new Date(T0 + h * 3_600_000).toISOString();
+    // Each pair selects the same hours: the first as whole days (daily), the second not (hourly).
+    const pairs: [Record<string, string>, Record<string, string>][] = [
+      [{}, { from: hour(-1) }],
+      [{ from: day(2) }, { from: day(2), to: hour(21 * 24 + 1) }],
+      [
+        { from: day(1), to: day(20), account: "acct_x" },
+        { from: hour(24), to: hour(20 * 24), account: "acct_x" },
+      ],
+      [
+        { model: "o3-mini", to: day(18) },
+        { model: "o3-mini", to: hour(18 * 24), from: hour(-3) },
+      ],
+    ];
+    for (const [daily, hourly] of pairs) {
+      for (const by of ["model", "account"] as const) {
+        const a = await usageSeries(scope, f(daily), by);
+        expect(a.bucket).toBe("day");
+        expect(a).toEqual(await usageSeries(scope, f(hourly), by));
+      }
+      for (const kind of ["account", "key", "network", "model"] as const)
+        expect(await topUsage(scope, f(daily), kind)).toEqual(await topUsage(scope, f(hourly), kind));
+    }
+    // The whole-case series (per-model rollup; "Other" as the total less the top accounts)
+    // against the general grouping, which an endpoint filter that every row passes forces.
+    const ranges: Record<string, string>[] = [
+      {},
+      { from: hour(5), to: hour(300) },
+      { model: "gpt-4o" },
+      { to: day(10) },
+    ];
+    for (const range of ranges)
+      for (const by of ["model", "account"] as const) {
+        const fast = await usageSeries(scope, f(range), by);
+        expect(fast).toEqual(await usageSeries(scope, f({ ...range, endpoint: "/v1/chat/completions" }), by));
+        if (by === "account") expect(fast.keys).toContain("Other");
+      }
+    expect((await topUsage(scope, f(), "account")).find((r) => r.value === "acct_x")).toMatchObject({
+      firstSeen: hour(0),
+      lastSeen: hour(495 + 1), // the last hour h % 11 === 0 below 504, and its end
+    });
+  });
+
   it("drops malformed filters from a hand-edited link instead of failing", () => {
     expect(
       f({ ip: "not-an-ip", from: "yesterday", to: "-271821-04-20", account: "acct_\u0000x", model: "gpt-4o" }),

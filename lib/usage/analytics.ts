@@ -5,8 +5,8 @@ import { usagePartition } from "@/lib/usage/load";
 import type { TSignalScope } from "@/lib/usage/signals";
 import type { TUsageFilters } from "@/lib/usage/filters";
 
-// What the Usage tab shows, over the imports in scope: charts and tables from the hourly
-// rollups, raw rows only for a drill-down page. Every query names one case.
+// What the Usage tab shows, over the imports in scope: charts and tables from the daily or
+// hourly rollups, raw rows only for a drill-down page. Every query names one case.
 
 export type TUsageScope = TSignalScope;
 
@@ -21,14 +21,43 @@ function networkFilter(ip: string): { sql: Prisma.Sql; approximate: boolean } {
   };
 }
 
-function rollupWhere(s: TUsageScope, f: TUsageFilters): { where: Prisma.Sql; approximate: boolean } {
+/** A rollup table, with its time column and the exact first and last hour of each of its groups. */
+type TRollup = { table: Prisma.Sql; time: Prisma.Sql; first: Prisma.Sql; last: Prisma.Sql };
+const HOURLY: TRollup = { table: Prisma.raw(`"UsageHourly"`), time: Prisma.raw("hour"), ...span("hour", "hour") };
+const DAILY: TRollup = {
+  table: Prisma.raw(`"UsageDaily"`),
+  time: Prisma.raw("day"),
+  ...span(`"firstHour"`, `"lastHour"`),
+};
+function span(first: string, last: string) {
+  return { first: Prisma.raw(first), last: Prisma.raw(last) };
+}
+
+/** Per hour and model only: whole-case series (filters on time and model alone). */
+const BY_MODEL: TRollup = {
+  table: Prisma.raw(`"UsageHourlyModel"`),
+  time: Prisma.raw("hour"),
+  ...span("hour", "hour"),
+};
+
+const startsADay = (instant: string | undefined) => !instant || instant.endsWith("T00:00:00.000Z");
+
+/**
+ * The smallest rollup that answers exactly: days when the range is whole days (or open), hours
+ * otherwise. Both hold the same groups but the hour, so every answer is the same either way.
+ */
+function rollupFor(f: TUsageFilters): TRollup {
+  return startsADay(f.from) && startsADay(f.to) ? DAILY : HOURLY;
+}
+
+function rollupWhere(s: TUsageScope, f: TUsageFilters, r: TRollup): { where: Prisma.Sql; approximate: boolean } {
   const parts = [Prisma.sql`"caseId" = ${s.caseId}::uuid AND "importId" = ANY(${s.importIds}::uuid[])`];
   if (f.account) parts.push(Prisma.sql`"accountId" = ${f.account}`);
   if (f.key) parts.push(Prisma.sql`"apiKeyId" = ${f.key}`);
   if (f.model) parts.push(Prisma.sql`model = ${f.model}`);
   if (f.endpoint) parts.push(Prisma.sql`endpoint = ${f.endpoint}`);
-  if (f.from) parts.push(Prisma.sql`hour >= date_trunc('hour', ${f.from}::timestamp)`);
-  if (f.to) parts.push(Prisma.sql`hour < ${f.to}::timestamp`);
+  if (f.from) parts.push(Prisma.sql`${r.time} >= date_trunc('hour', ${f.from}::timestamp)`);
+  if (f.to) parts.push(Prisma.sql`${r.time} < ${f.to}::timestamp`);
   let approximate = false;
   if (f.ip) {
     const net = networkFilter(f.ip);
@@ -49,20 +78,58 @@ export type TUsageSeries = {
 
 const SERIES_KEYS = 8;
 
+type TBucketRow = { t: Date; k: string | null; requests: number; tokens: number; limited: number };
+
+/** The top accounts' buckets, and "Other" (k null) as each bucket's total less theirs. */
+async function accountBuckets(
+  s: TUsageScope,
+  f: TUsageFilters,
+  bucket: "hour" | "day",
+  r: TRollup,
+  keys: string[],
+): Promise<TBucketRow[]> {
+  type TSums = TBucketRow & { n: number };
+  const db = getDb();
+  const [top, totals] = await Promise.all([
+    db.$queryRaw<TSums[]>`
+      SELECT date_trunc(${bucket}, ${r.time}) AS t, "accountId" AS k, sum(requests)::float8 AS requests,
+             sum("inputTokens" + "outputTokens")::float8 AS tokens, sum("rateLimited")::float8 AS limited, sum(rows)::float8 AS n
+      FROM ${r.table} WHERE ${rollupWhere(s, f, r).where} AND "accountId" = ANY(${keys}) GROUP BY 1, 2`,
+    db.$queryRaw<TSums[]>`
+      SELECT date_trunc(${bucket}, hour) AS t, NULL AS k, sum(requests)::float8 AS requests,
+             sum("inputTokens" + "outputTokens")::float8 AS tokens, sum("rateLimited")::float8 AS limited, sum(rows)::float8 AS n
+      FROM "UsageHourlyModel" WHERE ${rollupWhere(s, f, BY_MODEL).where} GROUP BY 1`,
+  ]);
+  const others = new Map(totals.map((x) => [x.t.getTime(), { ...x }]));
+  for (const x of top) {
+    const other = others.get(x.t.getTime())!;
+    other.requests -= x.requests;
+    other.tokens -= x.tokens;
+    other.limited -= x.limited;
+    other.n -= x.n;
+  }
+  // A bucket has "Other" when rows outside the top accounts fall in it (as a grouping would).
+  return [...top, ...[...others.values()].filter((o) => o.n > 0)].sort((x, y) => x.t.getTime() - y.t.getTime());
+}
+
 /**
  * Requests and tokens over time, stacked by model or by the busiest accounts (the rest as
  * "Other"), and the rate-limited share of each bucket.
  */
 export async function usageSeries(s: TUsageScope, f: TUsageFilters, by: "model" | "account"): Promise<TUsageSeries> {
   if (!s.importIds.length) return { bucket: "hour", keys: [], points: [], rateLimited: [], approximate: false };
-  const { where, approximate } = rollupWhere(s, f);
+  // Filters the per-model rollup answers: then the series never reads the big hourly groups
+  // but for the top accounts' own hours (by index), and "Other" is the total less those.
+  const modelOnly = !f.account && !f.key && !f.ip && !f.endpoint;
+  const coarse = by === "model" && modelOnly ? BY_MODEL : rollupFor(f);
+  const { where, approximate } = rollupWhere(s, f, coarse);
   const column = Prisma.raw(by === "model" ? "model" : `"accountId"`);
   const db = getDb();
   // One scan for each key's total and the span (the bucket width: hours up to two weeks, days
   // beyond, so one chart stays readable), a second for the buckets.
   const groups = await db.$queryRaw<{ k: string; total: number; first: Date; last: Date }[]>`
-    SELECT ${column} AS k, sum(requests)::float8 AS total, min(hour) AS first, max(hour) AS last
-    FROM "UsageHourly" WHERE ${where} GROUP BY 1`;
+    SELECT ${column} AS k, sum(requests)::float8 AS total, min(${coarse.first}) AS first, max(${coarse.last}) AS last
+    FROM ${coarse.table} WHERE ${where} GROUP BY 1`;
   const keys = [...groups]
     .sort((x, y) => y.total - x.total || (x.k < y.k ? -1 : 1))
     .slice(0, SERIES_KEYS)
@@ -70,10 +137,14 @@ export async function usageSeries(s: TUsageScope, f: TUsageFilters, by: "model" 
   const first = groups.reduce((m, g) => Math.min(m, g.first.getTime()), Infinity);
   const last = groups.reduce((m, g) => Math.max(m, g.last.getTime()), -Infinity);
   const bucket = groups.length && (last - first) / 3_600_000 > TWO_WEEKS_H ? "day" : "hour";
-  const rows = await db.$queryRaw<{ t: Date; k: string | null; requests: number; tokens: number; limited: number }[]>`
-    SELECT date_trunc(${bucket}, hour) AS t, CASE WHEN ${column} = ANY(${keys}) THEN ${column} END AS k,
+  const r = coarse === BY_MODEL || bucket === "day" ? coarse : HOURLY;
+  const rows =
+    by === "account" && modelOnly
+      ? await accountBuckets(s, f, bucket, bucket === "day" ? rollupFor(f) : HOURLY, keys)
+      : await db.$queryRaw<TBucketRow[]>`
+    SELECT date_trunc(${bucket}, ${r.time}) AS t, CASE WHEN ${column} = ANY(${keys}) THEN ${column} END AS k,
            sum(requests)::float8 AS requests, sum("inputTokens" + "outputTokens")::float8 AS tokens, sum("rateLimited")::float8 AS limited
-    FROM "UsageHourly" WHERE ${where} GROUP BY 1, 2 ORDER BY 1`;
+    FROM ${r.table} WHERE ${r === coarse ? where : rollupWhere(s, f, r).where} GROUP BY 1, 2 ORDER BY 1`;
   // NULL: outside the top keys.
   const label = (k: string | null) => (k === null ? "Other" : k || "(none)");
   const points = new Map<string, { t: string } & Record<string, number | string>>();
@@ -109,14 +180,15 @@ export type TTopRow = {
 /** The busiest accounts, keys, networks or models under the filters. */
 export async function topUsage(s: TUsageScope, f: TUsageFilters, kind: TTopKind, limit = 10): Promise<TTopRow[]> {
   if (!s.importIds.length) return [];
-  const { where } = rollupWhere(s, f);
+  const r = rollupFor(f);
+  const { where } = rollupWhere(s, f, r);
   const column = Prisma.raw(TOP_KINDS[kind]);
   const rows = await getDb().$queryRaw<
     { value: string; requests: number; i: number; o: number; rl: number; first: Date; last: Date }[]
   >`
     SELECT ${column} AS value, sum(requests)::float8 AS requests, sum("inputTokens")::float8 AS i, sum("outputTokens")::float8 AS o,
-           sum("rateLimited")::float8 AS rl, min(hour) AS first, max(hour) AS last
-    FROM "UsageHourly" WHERE ${where} AND ${column} <> '' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`;
+           sum("rateLimited")::float8 AS rl, min(${r.first}) AS first, max(${r.last}) AS last
+    FROM ${r.table} WHERE ${where} AND ${column} <> '' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`;
   return rows.map((r) => ({
     value: r.value,
     requests: Number(r.requests),
@@ -186,4 +258,30 @@ export async function usageRows(
     inputTokens: Number(r.inputTokens),
     outputTokens: Number(r.outputTokens),
   }));
+}
+
+export type TUsageSample = { importId: string; seq: number; line: number; occurredAt: string; accountId: string };
+
+/**
+ * The first rows of these accounts in the period (its last hour included), in time order: the
+ * rows behind a signal, each with its import (file) and line. One short index walk per account.
+ */
+export async function sampleRows(
+  s: TUsageScope,
+  accounts: string[],
+  from: Date,
+  to: Date,
+  limit = 5,
+): Promise<TUsageSample[]> {
+  if (!s.importIds.length || !accounts.length) return [];
+  const rows = await getDb().$queryRaw<(Omit<TUsageSample, "occurredAt"> & { occurredAt: Date })[]>`
+    SELECT r."importId", r.seq, r.line, r."occurredAt", r."accountId"
+    FROM unnest(${accounts.slice(0, 50)}::text[]) AS a(account)
+    CROSS JOIN LATERAL (
+      SELECT "importId", seq, line, "occurredAt", "accountId" FROM ${Prisma.raw(usagePartition(s.caseId))}
+      WHERE "caseId" = ${s.caseId}::uuid AND "importId" = ANY(${s.importIds}::uuid[]) AND "accountId" = a.account
+        AND "occurredAt" >= ${from} AND "occurredAt" < ${new Date(to.getTime() + 3_600_000)}
+      ORDER BY "occurredAt", seq LIMIT ${limit}) r
+    ORDER BY r."occurredAt", r."importId", r.seq LIMIT ${limit}`;
+  return rows.map((r) => ({ ...r, occurredAt: r.occurredAt.toISOString() }));
 }

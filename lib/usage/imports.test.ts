@@ -60,6 +60,8 @@ describe("usage imports", () => {
     expect(started.preview.columns).toContain("client_ip");
     expect(started.mapping).toMatchObject({ occurredAt: "time", accountId: "account_id", ip: "client_ip" });
     expect(validated.job).toMatchObject({ status: "VALIDATED", rowsValid: 6, rowsRejected: 5 });
+    // The file mixes time formats in one column: reported, row by row as read.
+    expect(validated.job.timeFormats).toEqual({ iso: 4, epoch_s: 1, epoch_ms: 1 });
     expect(validated.rejects.items.map((r) => r.line)).toEqual([7, 8, 9, 10, 12]);
     expect(done.job.status).toBe("COMMITTED");
     expect(await usageImportIdsFor(w.ownerOrg.id, w.caseId)).toEqual([started.job.id]);
@@ -91,6 +93,14 @@ describe("usage imports", () => {
       "volume_spike@1",
       "acct_spiky",
     ]);
+    // Each signal carries rows behind it, by file (import) and line, first in time: the spike
+    // hour starts at line 402, and its 20:00:00 rows are every 60th line from there.
+    const spike = (await signals(w.ownerOrg.id)).find((s) => s.rule === "volume_spike@1")!;
+    expect(spike.samples).toEqual(
+      [402, 462, 522, 582, 642].map((line) =>
+        expect.objectContaining({ importId: started.job.id, line, accountId: "acct_spiky" }),
+      ),
+    );
     expect(await signals(w.partnerOrg.id)).toEqual([]);
     // Someone else's job in progress is not theirs to poll.
     await expect(getUsageImport(w.partnerLead, w.caseId, started.job.id)).rejects.toBeInstanceOf(NotFoundError);

@@ -152,6 +152,8 @@ export type TUsageImportRow = {
   evidenceId: string | null;
   evidenceTitle: string | null;
   fileName: string;
+  /** CSV and JSON Lines rows cite a line of the file; a JSON page export's, its bucket's ordinal. */
+  citesLines: boolean;
   preset: string;
   status: string;
   rows: number;
@@ -182,6 +184,7 @@ export async function listUsageImports(actor: TActor, caseId: unknown): Promise<
       id: true,
       evidenceId: true,
       fileName: true,
+      format: true,
       options: true,
       status: true,
       rowsValid: true,
@@ -206,6 +209,7 @@ export async function listUsageImports(actor: TActor, caseId: unknown): Promise<
     evidenceId: j.evidenceId,
     evidenceTitle: j.evidence?.title ?? null,
     fileName: j.fileName,
+    citesLines: j.format !== "JSON",
     preset: String((j.options as { preset?: string }).preset ?? ""),
     status: j.status,
     rows: j.rowsValid,

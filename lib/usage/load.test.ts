@@ -191,6 +191,12 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       expect(await count(`SELECT sum(rows)::int AS n FROM "UsageHourly" WHERE "importId" = $1`, [a.importId])).toBe(
         120_000,
       );
+      expect(await count(`SELECT sum(rows)::int AS n FROM "UsageDaily" WHERE "importId" = $1`, [a.importId])).toBe(
+        120_000,
+      );
+      expect(
+        await count(`SELECT sum(rows)::int AS n FROM "UsageHourlyModel" WHERE "importId" = $1`, [a.importId]),
+      ).toBe(120_000);
 
       await client.query("BEGIN");
       expect(await discardImport(client, a)).toBe(true);
@@ -198,6 +204,10 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       expect(await rowsOf(caseId, a.importId)).toBe(0);
       expect(await rowsOf(caseId, b.importId)).toBe(1_000);
       expect(await count(`SELECT count(*)::int AS n FROM "UsageHourly" WHERE "importId" = $1`, [a.importId])).toBe(0);
+      expect(await count(`SELECT count(*)::int AS n FROM "UsageDaily" WHERE "importId" = $1`, [a.importId])).toBe(0);
+      expect(await count(`SELECT count(*)::int AS n FROM "UsageHourlyModel" WHERE "importId" = $1`, [a.importId])).toBe(
+        0,
+      );
       expect(
         await count(`SELECT count(*)::int AS n FROM "UsageAttribute" WHERE "importId" = $1`, [b.importId]),
       ).toBeGreaterThan(0);

@@ -3,9 +3,19 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { createRedactor, holdsCardNumber, toUsageRow, type TUsageRow } from "@/lib/usage/parse";
+import {
+  cellsOfRow,
+  createRedactor,
+  fieldIndex,
+  holdsCardNumber,
+  readUsageCells,
+  toUsageRow,
+  USAGE_COLUMNS,
+  type TUsageCells,
+  type TUsageRow,
+} from "@/lib/usage/parse";
 import type { TRecord } from "@/lib/ingest/records";
-import { readUsageRecords } from "@/lib/usage/read";
+import { readUsageBatches, readUsageRecords } from "@/lib/usage/read";
 import { ZUsageOptions, defaultMapping, type TUsagePreset } from "@/lib/usage/schemas";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../../tests/fixtures/usage");
@@ -69,6 +79,27 @@ describe("usage import: gateway request log", () => {
       [10, expect.stringMatching(/^time: "20261102" is too short to tell/)],
       [12, "Expected 14 columns, found 4."],
     ]);
+  });
+
+  it("the bulk loader's reading of cells by index gives the same rows and reasons as the reading by name", async () => {
+    const byName = await importFile(fixture("gateway.csv"), "gateway");
+    const byIndex: ({ line: number; cells: TUsageCells } | { line: number; reason: string })[] = [];
+    for await (const batch of readUsageBatches(fixture("gateway.csv"), "gateway")) {
+      expect(batch.columns).not.toBeNull(); // a plain CSV: arrays of cells
+      const options = ZUsageOptions.parse({ preset: "gateway", mapping: defaultMapping("gateway", batch.columns!) });
+      const index = fieldIndex(batch.columns!, options.mapping);
+      for (const r of batch.records) {
+        if ("error" in r) byIndex.push({ line: r.line, reason: r.error });
+        else if ("cells" in r) {
+          const out: TUsageCells = new Array(USAGE_COLUMNS.length);
+          const reason = readUsageCells(r.cells, index, options, redact, out);
+          // The time is kept as written when it is already canonical: compare the instant.
+          if (reason === null) out[0] = new Date(out[0]!).toISOString();
+          byIndex.push(reason === null ? { line: r.line, cells: out } : { line: r.line, reason });
+        }
+      }
+    }
+    expect(byIndex).toEqual(byName.map((o) => ("row" in o ? { line: o.line, cells: cellsOfRow(o.row) } : o)));
   });
 
   it("never keeps a secret key: it becomes prefix, last four and a keyed hash that links equal keys", async () => {

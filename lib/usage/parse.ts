@@ -1,11 +1,11 @@
 import "server-only";
 import { createHmac } from "node:crypto";
 import ipaddr from "ipaddr.js";
-import { readTime } from "@/lib/ingest/time";
-import type { TUsageField, TUsageOptions } from "@/lib/usage/schemas";
+import { readIsoUtcMs, readTime, type TReadAs } from "@/lib/ingest/time";
+import { USAGE_FIELDS, type TUsageMapping, type TUsageOptions } from "@/lib/usage/schemas";
 
-// One usage record (a CSV or JSON row, already flattened to named columns) → a usage row, or
-// the reason it is refused. Secrets are never stored: what looks like a secret API key becomes
+// One usage record (a CSV row's cells, or a JSON row flattened to named columns) → the usage
+// row's column texts (or a TUsageRow), or the reason it is refused. Secrets are never stored: what looks like a secret API key becomes
 // a keyed hash with its prefix and last four characters; a full payment card number refuses
 // the row. A value is never read as something else: bad numbers, addresses and times are
 // reasons, not zeros.
@@ -30,19 +30,9 @@ export type TUsageRow = {
   deviceFingerprint: string | null;
 };
 
-const TEXT_FIELDS = [
-  "accountId",
-  "projectId",
-  "apiKeyId",
-  "userAgent",
-  "model",
-  "endpoint",
-  "paymentFingerprint",
-  "deviceFingerprint",
-] as const satisfies readonly TUsageField[];
 const TEXT_MAX = 512;
 const COUNT_MAX = 1e12;
-
+const INT4_MAX = 2_147_483_647; // the request count's column
 /** Secret API keys as providers print them: sk-…, sk-proj-…, sk-svcacct-…, rk-… */
 const SECRET_KEY = /\b(?:sk|rk)-(?:(?:proj|svcacct|admin|live|test)-)?[A-Za-z0-9_-]{20,}/g;
 /** 13–19 digits, optionally grouped by spaces or dashes: a candidate card number. */
@@ -75,6 +65,12 @@ function passesLuhn(digits: string): boolean {
 /** Does the text hold what looks like a full payment card number (a major network's, Luhn-valid)? */
 export function holdsCardNumber(text: string): boolean {
   if (text.length < 13) return false; // the common case, without a regular expression
+  let digits = 0;
+  for (let i = 0; i < text.length && digits < 13; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+  }
+  if (digits < 13) return false;
   for (const match of text.matchAll(CARD_CANDIDATE)) {
     const digits = match[0].replace(/[ -]/g, "");
     if (digits.length >= 13 && /^[2-6]/.test(digits) && passesLuhn(digits)) return true;
@@ -93,77 +89,217 @@ function readIp(raw: string): string | null | { reason: string } {
   return ipaddr.process(bare).toString();
 }
 
-function readCount(raw: string, fallback: number): number | { reason: string } {
+/** Plain digits (the common case) without a regular expression. */
+function isDigits(raw: string): boolean {
+  if (raw.length === 0 || raw.length > 13) return false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** A count as COPY takes it, or why it is refused. */
+function readCount(raw: string, fallback: string, max: number): string | { reason: string } {
   if (raw === "") return fallback;
+  if (isDigits(raw) && Number(raw) <= max) return raw;
   if (!/^\d+(\.0+)?$/.test(raw)) return { reason: `"${raw.slice(0, 40)}" is not a whole number.` };
   const n = Number(raw);
-  return n > COUNT_MAX ? { reason: `${raw} is larger than any real count.` } : n;
+  return n > max ? { reason: `${raw.slice(0, 40)} is larger than any real count.` } : String(n);
 }
 
 const TRUE = new Set(["true", "1", "yes", "y", "t"]);
 const FALSE = new Set(["false", "0", "no", "n", "f"]);
 
-/** The record's usage row, or why it is refused (`field: reason`). */
-export function toUsageRow(values: Record<string, string>, o: TUsageOptions, redact: TRedact): TUsageRow | string {
-  const raw = (field: TUsageField) => {
-    const column = o.mapping[field];
-    return column ? (values[column] ?? "").trim() : "";
-  };
+/**
+ * A usage row as the text of each of its columns, in this order (what COPY loads after the
+ * row's ordinal and line): null is SQL NULL. Text is not yet escaped for COPY.
+ */
+export const USAGE_COLUMNS = [
+  "occurredAt",
+  "bucketSeconds",
+  "accountId",
+  "projectId",
+  "apiKeyId",
+  "ip",
+  "userAgent",
+  "model",
+  "endpoint",
+  "inputTokens",
+  "outputTokens",
+  "cachedTokens",
+  "requests",
+  "statusCode",
+  "rateLimited",
+  "paymentFingerprint",
+  "deviceFingerprint",
+] as const satisfies readonly (keyof TUsageRow)[];
+export type TUsageCells = (string | null)[];
+/** How many rows' times were read in each format. */
+export type TTimeFormatCounts = Partial<Record<TReadAs, number>>;
 
-  const start = readTime(raw("occurredAt"), o.timeFormat, "UTC");
-  if (!start.ok) return `time: ${start.reason}`;
+/** Field ordinals (USAGE_FIELDS) → the column each is read from, and where its text goes. */
+const FIELD = Object.fromEntries(USAGE_FIELDS.map((f, i) => [f, i])) as Record<(typeof USAGE_FIELDS)[number], number>;
+const TEXT_FIELDS = (
+  [
+    "accountId",
+    "projectId",
+    "apiKeyId",
+    "userAgent",
+    "model",
+    "endpoint",
+    "paymentFingerprint",
+    "deviceFingerprint",
+  ] as const
+).map((f) => ({ name: f, from: FIELD[f], to: USAGE_COLUMNS.indexOf(f) }));
+const COUNT_FIELDS = (
+  [
+    ["inputTokens", "0", COUNT_MAX],
+    ["outputTokens", "0", COUNT_MAX],
+    ["cachedTokens", "0", COUNT_MAX],
+    ["requests", "1", INT4_MAX],
+  ] as const
+).map(([f, fallback, max]) => ({ name: f, from: FIELD[f], to: USAGE_COLUMNS.indexOf(f), fallback, max }));
+
+/**
+ * For records that are arrays of cells (a CSV file's rows): each usage field's cell index under
+ * `mapping`, resolved once per header rather than looked up by name on every row; -1 for none.
+ */
+export function fieldIndex(columns: readonly string[], mapping: TUsageMapping): Int32Array {
+  const at = new Map<string, number>();
+  columns.forEach((c, i) => at.set(c, i)); // a repeated header name: the last one, as in a record of values
+  return Int32Array.from(USAGE_FIELDS, (f) => (mapping[f] ? (at.get(mapping[f]) ?? -1) : -1));
+}
+
+/** For records of named values (JSON): the mapped values in field order, read with IDENTITY. */
+export function cellsOfValues(values: Record<string, string>, mapping: TUsageMapping): string[] {
+  return USAGE_FIELDS.map((f) => (mapping[f] ? (values[mapping[f]] ?? "") : ""));
+}
+export const IDENTITY = Int32Array.from(USAGE_FIELDS, (_, i) => i);
+
+function cellOf(cells: readonly string[], index: Int32Array, field: number): string {
+  const at = index[field]!;
+  return at < 0 ? "" : (cells[at] ?? "").trim();
+}
+
+/**
+ * The one reading of a usage record: writes the row's column texts into `out` (USAGE_COLUMNS
+ * order) and answers null, or answers why the row is refused (`field: reason`). `out` is reused
+ * from row to row by the bulk loader, so a row costs no object of its own.
+ */
+export function readUsageCells(
+  cells: readonly string[],
+  index: Int32Array,
+  o: TUsageOptions,
+  redact: TRedact,
+  out: TUsageCells,
+  formats?: TTimeFormatCounts,
+): string | null {
+  const time = cellOf(cells, index, FIELD.occurredAt);
+  // Most logs write `…T10:00:00.123Z`: read exactly as readTime would, and kept as written.
+  const fast = o.timeFormat === "auto" || o.timeFormat === "iso" ? readIsoUtcMs(time) : null;
+  let startMs: number;
+  let as: TReadAs;
+  if (fast !== null) {
+    startMs = fast;
+    out[0] = time;
+    as = "iso";
+  } else {
+    const start = readTime(time, o.timeFormat, "UTC");
+    if (!start.ok) return `time: ${start.reason}`;
+    startMs = start.date.getTime();
+    out[0] = start.date.toISOString();
+    as = start.as;
+  }
   let bucketSeconds = o.bucketSeconds;
-  if (raw("bucketEnd")) {
-    const end = readTime(raw("bucketEnd"), o.timeFormat, "UTC");
+  const endText = cellOf(cells, index, FIELD.bucketEnd);
+  if (endText) {
+    const end = readTime(endText, o.timeFormat, "UTC");
     if (!end.ok) return `bucket end: ${end.reason}`;
-    bucketSeconds = Math.round((end.date.getTime() - start.date.getTime()) / 1000);
+    bucketSeconds = Math.round((end.date.getTime() - startMs) / 1000);
     if (bucketSeconds < 0) return "bucket end: the bucket ends before it starts.";
   }
+  out[1] = String(bucketSeconds);
 
-  const text: Partial<Record<(typeof TEXT_FIELDS)[number], string | null>> = {};
-  for (const field of TEXT_FIELDS) {
-    const value = raw(field);
-    if (value.includes("\0")) return `${field}: holds a NUL character.`;
+  for (const { name, from, to } of TEXT_FIELDS) {
+    const value = cellOf(cells, index, from);
+    if (value === "") {
+      out[to] = null;
+      continue;
+    }
+    if (value.includes("\0")) return `${name}: holds a NUL character.`;
     if (holdsCardNumber(value))
-      return `${field}: holds what looks like a full payment card number; the row is refused and nothing of it is stored.`;
+      return `${name}: holds what looks like a full payment card number; the row is refused and nothing of it is stored.`;
     const redacted = value.includes("k-") ? value.replace(SECRET_KEY, redact) : value;
-    if (redacted.length > TEXT_MAX) return `${field}: longer than ${TEXT_MAX} characters.`;
-    text[field] = redacted || null;
+    if (redacted.length > TEXT_MAX) return `${name}: longer than ${TEXT_MAX} characters.`;
+    out[to] = redacted;
   }
 
-  const ip = raw("ip") ? readIp(raw("ip")) : null;
+  const ipText = cellOf(cells, index, FIELD.ip);
+  const ip = ipText ? readIp(ipText) : null;
   if (ip && typeof ip === "object") return `ip: ${ip.reason}`;
+  out[5] = ip;
 
-  const counts = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, requests: 1 };
-  for (const field of Object.keys(counts) as (keyof typeof counts)[]) {
-    const n = readCount(raw(field), counts[field]);
-    if (typeof n === "object") return `${field}: ${n.reason}`;
-    counts[field] = n;
+  for (const { name, from, to, fallback, max } of COUNT_FIELDS) {
+    const n = readCount(cellOf(cells, index, from), fallback, max);
+    if (typeof n === "object") return `${name}: ${n.reason}`;
+    out[to] = n;
   }
 
-  let statusCode: number | null = null;
-  if (raw("statusCode")) {
-    statusCode = Number(raw("statusCode"));
-    if (!/^\d{3}$/.test(raw("statusCode")) || statusCode < 100)
-      return `status: "${raw("statusCode").slice(0, 40)}" is not an HTTP status code.`;
-  }
-  const flag = raw("rateLimited").toLowerCase();
+  const status = cellOf(cells, index, FIELD.statusCode);
+  if (status && (status.length !== 3 || !isDigits(status) || status < "100"))
+    return `status: "${status.slice(0, 40)}" is not an HTTP status code.`;
+  out[13] = status || null;
+  const flag = cellOf(cells, index, FIELD.rateLimited).toLowerCase();
   if (flag && !TRUE.has(flag) && !FALSE.has(flag)) return `rate limited: "${flag.slice(0, 40)}" is not true or false.`;
+  out[14] = (flag ? TRUE.has(flag) : status === "429") ? "t" : "f";
+  // Counted for rows kept only: a column that mixes formats is reported with the import.
+  if (formats) formats[as] = (formats[as] ?? 0) + 1;
+  return null;
+}
 
+/** The column texts of a row (the inverse of rowOfCells), for loading rows built in code. */
+export function cellsOfRow(r: TUsageRow): TUsageCells {
+  return USAGE_COLUMNS.map((c) => {
+    const v = r[c];
+    return v === null
+      ? null
+      : v instanceof Date
+        ? v.toISOString()
+        : typeof v === "boolean"
+          ? v
+            ? "t"
+            : "f"
+          : String(v);
+  });
+}
+
+function rowOfCells(c: TUsageCells): TUsageRow {
+  const count = (i: number) => Number(c[i]);
   return {
-    occurredAt: start.date,
-    bucketSeconds,
-    accountId: text.accountId ?? null,
-    projectId: text.projectId ?? null,
-    apiKeyId: text.apiKeyId ?? null,
-    ip,
-    userAgent: text.userAgent ?? null,
-    model: text.model ?? null,
-    endpoint: text.endpoint ?? null,
-    ...counts,
-    statusCode,
-    rateLimited: flag ? TRUE.has(flag) : statusCode === 429,
-    paymentFingerprint: text.paymentFingerprint ?? null,
-    deviceFingerprint: text.deviceFingerprint ?? null,
+    occurredAt: new Date(c[0]!),
+    bucketSeconds: count(1),
+    accountId: c[2]!,
+    projectId: c[3]!,
+    apiKeyId: c[4]!,
+    ip: c[5]!,
+    userAgent: c[6]!,
+    model: c[7]!,
+    endpoint: c[8]!,
+    inputTokens: count(9),
+    outputTokens: count(10),
+    cachedTokens: count(11),
+    requests: count(12),
+    statusCode: c[13] === null ? null : count(13),
+    rateLimited: c[14] === "t",
+    paymentFingerprint: c[15]!,
+    deviceFingerprint: c[16]!,
   };
+}
+
+/** One record of named values → its usage row, or why it is refused (`field: reason`). */
+export function toUsageRow(values: Record<string, string>, o: TUsageOptions, redact: TRedact): TUsageRow | string {
+  const out: TUsageCells = new Array(USAGE_COLUMNS.length);
+  const reason = readUsageCells(cellsOfValues(values, o.mapping), IDENTITY, o, redact, out);
+  return reason ?? rowOfCells(out);
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { requireCaseAccess } from "@/lib/auth/guards";
@@ -6,11 +7,13 @@ import { canOnCase } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
 import { visibleItemWhere } from "@/lib/auth/visibility";
 import {
+  RAW_PAGE,
   topUsage,
   usageRows,
   usageSeries,
   type TTopRow,
   type TUsageRawRow,
+  type TUsageSample,
   type TUsageSeries,
 } from "@/lib/usage/analytics";
 import { parseUsageFilters, type TUsageFilters } from "@/lib/usage/filters";
@@ -32,6 +35,7 @@ export type TUsageSignalView = {
   periodEnd: Date;
   params: unknown;
   aggregates: unknown;
+  samples: TUsageSample[];
   timelineEventId: string | null;
 };
 
@@ -41,11 +45,28 @@ export type TUsageView = {
   series: TUsageSeries | null;
   top: { account: TTopRow[]; key: TTopRow[]; network: TTopRow[]; model: TTopRow[] } | null;
   rows: TUsageRawRow[] | null;
+  /** The cursor of the next page of rows (`after` in the URL), when there may be one. */
+  nextRows: string | null;
   signals: TUsageSignalView[];
   evidence: { id: string; title: string; fileName: string }[];
   settings: TSignalSettings;
   can: { import: boolean; addToTimeline: boolean; configure: boolean };
 };
+
+const ZRowCursor = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z_[0-9a-f-]{36}_\d{1,10}$/)
+  .transform((v) => {
+    const [occurredAt, importId, seq] = v.split("_") as [string, string, string];
+    return { occurredAt, importId, seq: Number(seq) };
+  })
+  .refine((c) => !Number.isNaN(Date.parse(c.occurredAt)))
+  .optional()
+  .catch(undefined);
+
+/** A keyset page's position in the URL: the last row's time, import and ordinal. */
+const rowCursor = (r: TUsageRawRow) => `${r.occurredAt}_${r.importId}_${r.seq}`;
+const parseRowCursor = (v: unknown) => ZRowCursor.parse(Array.isArray(v) ? v[0] : v);
 
 export async function getUsageView(
   actor: TActor,
@@ -56,6 +77,7 @@ export async function getUsageView(
   const filters = parseUsageFilters(params);
   const scope = { caseId: c.id, importIds: await usageImportIdsFor(actor.orgId, c.id) };
   const view = params.view === "rows" ? "rows" : "charts";
+  const after = parseRowCursor(params.after);
   const [imports, settings, signals, evidence] = await Promise.all([
     listUsageImports(actor, c.id),
     signalSettings(c.id),
@@ -73,6 +95,7 @@ export async function getUsageView(
         periodEnd: true,
         params: true,
         aggregates: true,
+        samples: true,
         timelineEventId: true,
       },
     }),
@@ -93,7 +116,7 @@ export async function getUsageView(
         topUsage(scope, filters, "key"),
         topUsage(scope, filters, "network"),
         topUsage(scope, filters, "model"),
-        view === "rows" ? usageRows(scope, filters) : Promise.resolve(null),
+        view === "rows" ? usageRows(scope, filters, after) : Promise.resolve(null),
       ])
     : [null, [], [], [], [], null];
   await recordAudit({
@@ -112,7 +135,8 @@ export async function getUsageView(
     series,
     top: hasData ? { account, key, network, model } : null,
     rows,
-    signals,
+    nextRows: rows && rows.length === RAW_PAGE ? rowCursor(rows.at(-1)!) : null,
+    signals: signals.map((s) => ({ ...s, samples: s.samples as TUsageSample[] })),
     evidence,
     settings,
     can: {

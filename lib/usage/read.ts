@@ -1,6 +1,15 @@
 import "server-only";
 import type { Readable } from "node:stream";
-import { decompressed, jsonRecords, peek, previewRecords, readRecords, type TRecord } from "@/lib/ingest/records";
+import {
+  csvCells,
+  decompressed,
+  jsonRecords,
+  peek,
+  previewRecords,
+  readRecords,
+  type TCellBatch,
+  type TRecord,
+} from "@/lib/ingest/records";
 import { USAGE_PRESET_INFO, type TUsagePreset } from "@/lib/usage/schemas";
 
 // A usage file's records, flattened to named columns, whatever shape its tool wrote: CSV or
@@ -75,12 +84,32 @@ export async function usageFormat(input: Readable, preset: TUsagePreset): Promis
 /** The file's records for `preset`, in file order, a batch at a time. */
 export async function* readUsageRecords(input: Readable, preset: TUsagePreset): TRecords {
   const { head, stream } = await peek(await decompressed(input));
+  yield* recordsOf(head, stream, preset);
+}
+
+async function* recordsOf(head: Buffer, stream: Readable, preset: TUsagePreset): TRecords {
   if (USAGE_PRESET_INFO[preset].reader === "openai_pages") {
     yield* jsonRecords(stream, { path: OPENAI_BUCKET, records: bucketRecords });
     return;
   }
   const records = readRecords(stream, looksLikeJsonLines(head) ? "JSONL" : "CSV");
   yield* preset === "azure_diagnostics" ? withAzureProperties(records) : records;
+}
+
+/**
+ * The same records for the bulk loader: a plain CSV's as arrays of cells under its header (no
+ * object per row), anything else as records of named values (`columns` empty).
+ */
+export async function* readUsageBatches(
+  input: Readable,
+  preset: TUsagePreset,
+): AsyncGenerator<TCellBatch | { columns: null; records: TRecord[] }> {
+  const { head, stream } = await peek(await decompressed(input));
+  if (preset === "gateway" && !looksLikeJsonLines(head)) {
+    yield* csvCells(stream);
+    return;
+  }
+  for await (const records of recordsOf(head, stream, preset)) yield { columns: null, records };
 }
 
 /** The columns and the first rows, for the mapping step; the rest is not read. */

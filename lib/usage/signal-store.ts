@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
 import { visibleItemWhere } from "@/lib/auth/visibility";
+import { sampleRows } from "@/lib/usage/analytics";
 import { computeSignals } from "@/lib/usage/signals";
 import { ZSignalSettings, type TSignalSettings } from "@/lib/usage/signals-schema";
 
@@ -41,7 +42,9 @@ export async function refreshSignals(caseId: string): Promise<void> {
   if (!kase) return;
   const settings = await signalSettings(caseId);
   for (const orgId of [kase.ownerOrgId, ...kase.sharedWith.map((s) => s.orgId)]) {
-    const signals = await computeSignals({ caseId, importIds: await usageImportIdsFor(orgId, caseId) }, settings);
+    const scope = { caseId, importIds: await usageImportIdsFor(orgId, caseId) };
+    const signals = await computeSignals(scope, settings);
+    const samples = await Promise.all(signals.map((s) => sampleRows(scope, s.accounts, s.from, s.to)));
     await db.$transaction(async (tx) => {
       const linked = await tx.usageSignal.findMany({
         where: { caseId, viewerOrgId: orgId, timelineEventId: { not: null } },
@@ -50,7 +53,7 @@ export async function refreshSignals(caseId: string): Promise<void> {
       const links = new Map(linked.map((l) => [`${l.rule}\0${l.subject}`, l.timelineEventId]));
       await tx.usageSignal.deleteMany({ where: { caseId, viewerOrgId: orgId } });
       await tx.usageSignal.createMany({
-        data: signals.map((s) => ({
+        data: signals.map((s, i) => ({
           caseId,
           viewerOrgId: orgId,
           rule: s.rule,
@@ -60,6 +63,7 @@ export async function refreshSignals(caseId: string): Promise<void> {
           summary: s.summary,
           params: s.params,
           aggregates: s.aggregates as Prisma.InputJsonObject,
+          samples: samples[i]!,
           periodStart: s.from,
           periodEnd: s.to,
           timelineEventId: links.get(`${s.rule}\0${s.subject}`) ?? null,

@@ -7,8 +7,10 @@ import { z } from "zod";
 export const SIGNAL_RULES = {
   volume_spike: { version: 1, label: "Volume spike" },
   key_rotation: { version: 1, label: "Key rotation" },
+  key_retired_near_limit: { version: 1, label: "Keys retired near their limit" },
   limit_evasion: { version: 1, label: "Limit evasion" },
-  synchronised_traffic: { version: 1, label: "Synchronised traffic" },
+  synchronised_traffic: { version: 2, label: "Synchronised traffic" },
+  round_robin_keys: { version: 1, label: "Round-robin keys" },
   fast_model_switching: { version: 1, label: "Fast model switching" },
   extraction_shaped: { version: 1, label: "Extraction-shaped traffic" },
 } as const;
@@ -30,12 +32,24 @@ export const ZSignalSettings = z.object({
   rotationMinKeys: count(4),
   /** … whose keys live this many hours or less (median), one after another. */
   rotationMaxKeyHours: count(72),
+  /** Retirement: a key's request quota (what the provider lets one key make) … */
+  keyRequestLimit: count(10_000),
+  /** … and keys retired having used at least this share of it, but not all of it … */
+  retireMinShare: ratio(0.8),
+  /** … at least this many of them. */
+  retireMinKeys: count(3),
   /** Synchronised: Pearson correlation of two accounts' hourly requests at least this … */
   syncMinCorrelation: ratio(0.9),
   /** … over at least this many hours in which either was active. */
   syncMinHours: count(12),
   /** Only the busiest accounts are compared pairwise. */
   syncTopAccounts: count(200),
+  /** … and only series that really rise and fall: coefficient of variation of the active hours at least this. */
+  syncMinVariation: z.coerce.number().min(0).max(10).default(0.3),
+  /** Round robin: at least this many keys share one account's (or one tied group's) traffic … */
+  roundRobinMinKeys: count(3),
+  /** … in turn: over every run of as many active hours as keys, each key's share within this of an equal share. */
+  roundRobinMaxDeviation: ratio(0.1),
   /** Model switching: at least this share of the traffic moves to a new model … */
   switchShare: ratio(0.5),
   /** … within this many days of the model's first appearance in the case. */
@@ -73,6 +87,12 @@ export const SIGNAL_SETTING_LABELS: Record<keyof TSignalSettings, string> = {
   syncMinCorrelation: "Synchronised: correlation at least",
   syncMinHours: "Synchronised: over at least this many hours",
   syncTopAccounts: "Synchronised: compare the busiest N accounts",
+  syncMinVariation: "Synchronised: hourly variation at least",
+  keyRequestLimit: "Retirement: a key's request quota",
+  retireMinShare: "Retirement: share of the quota used before retiring",
+  retireMinKeys: "Retirement: at least this many keys",
+  roundRobinMinKeys: "Round robin: at least this many keys",
+  roundRobinMaxDeviation: "Round robin: largest departure from an equal share",
   switchShare: "Model switch: share of traffic moved",
   switchDays: "Model switch: within this many days",
   extractionMinRatio: "Extraction: output tokens per input token",

@@ -93,6 +93,75 @@ describe("usage signals", () => {
     expect(found.map((s) => s.subject)).toEqual(["acct_sync_a, acct_sync_b"]);
   });
 
+  it("synchronised traffic: flat, steady accounts do not correlate, however alike their rounding", async () => {
+    // Identical but nearly constant series (Pearson 1.0 on a one-request wobble): not rising and falling.
+    const specs = hoursOf(48, (h) => [
+      { account: "acct_flat_a", hour: h, requests: 100 + (h % 3 === 0 ? 1 : 0) },
+      { account: "acct_flat_b", hour: h, requests: 50 + (h % 3 === 0 ? 1 : 0) },
+    ]);
+    expect(await fired("synchronised_traffic", specs)).toEqual([]);
+  });
+
+  it("key retirement: fires on keys dropped each just under their quota, not on keys dropped anywhere else", async () => {
+    const specs = hoursOf(60, (h) => [
+      // Five keys of 10 hours × 850 = 8,500 requests each (quota 10,000), the sixth still in use.
+      { account: "acct_quota", hour: h, requests: 850, apiKeyId: `key_q${Math.floor(h / 10)}` },
+      // Retired at 2,000 and at 30,000 requests: rotation, maybe, but not timed to a quota.
+      {
+        account: "acct_other",
+        hour: h,
+        requests: h < 20 ? 100 : 1_000,
+        apiKeyId: h < 20 ? "key_o0" : `key_o${Math.floor(h / 30) + 1}`,
+      },
+    ]);
+    const found = await fired("key_retired_near_limit", specs);
+    expect(found.map((s) => s.subject)).toEqual(["acct_quota"]);
+    expect(found[0]).toMatchObject({
+      rule: "key_retired_near_limit@1",
+      params: { keyRequestLimit: 10_000, retireMinShare: 0.8, retireMinKeys: 3 },
+      aggregates: { retiredKeys: 5, nearLimitKeys: 5 },
+    });
+    expect((found[0]!.aggregates.keys as { requests: number }[]).map((k) => k.requests)).toEqual(Array(5).fill(8_500));
+  });
+
+  it("round-robin keys: fires on keys taking turns hour by hour or request by request, and on tied accounts taking turns", async () => {
+    const shape = noise(3);
+    const specs = hoursOf(48, (h) => [
+      { account: "acct_turns", hour: h, requests: 200, apiKeyId: `key_t${h % 4}` },
+      ...[0, 1, 2].map((k) => ({ account: "acct_even", hour: h, requests: 70, apiKeyId: `key_e${k}` })),
+      // Three accounts tied by a card, one per hour in turn, each with its own key.
+      {
+        account: `acct_ring_${h % 3}`,
+        hour: h,
+        requests: Math.round(100 + 50 * shape(h)),
+        apiKeyId: `key_ring_${h % 3}`,
+        paymentFingerprint: "pf_ring",
+      },
+    ]);
+    const found = await fired("round_robin_keys", specs);
+    expect(found.map((s) => s.subject).sort()).toEqual([
+      "acct_even",
+      "acct_ring_0, acct_ring_1, acct_ring_2",
+      "acct_turns",
+    ]);
+    expect(found.find((s) => s.subject === "acct_turns")).toMatchObject({
+      rule: "round_robin_keys@1",
+      aggregates: { activeHours: 48, departure: 0 },
+    });
+  });
+
+  it("round-robin keys: not keys used one after another, unevenly, or by unrelated accounts", async () => {
+    const specs = hoursOf(48, (h) => [
+      { account: "acct_rotates", hour: h, requests: 10, apiKeyId: `key_r${Math.floor(h / 10)}` },
+      { account: "acct_prod_dev", hour: h, requests: 60, apiKeyId: "key_prod" },
+      { account: "acct_prod_dev", hour: h, requests: 25, apiKeyId: "key_dev" },
+      { account: "acct_prod_dev", hour: h, requests: 15, apiKeyId: "key_ci" },
+      // Three unrelated accounts that happen to alternate: no tie, so no group.
+      { account: `acct_shift_${h % 3}`, hour: h, requests: 100, apiKeyId: `key_shift_${h % 3}` },
+    ]);
+    expect(await fired("round_robin_keys", specs)).toEqual([]);
+  });
+
   it("fast model switching: fires when an account moves most traffic to a model new in the case, not when it samples it", async () => {
     const specs = hoursOf(24 * 10, (h) => {
       const newModelOut = h >= 24 * 5;

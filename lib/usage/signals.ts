@@ -1,19 +1,15 @@
 import "server-only";
-import { getDb, Prisma } from "@/lib/db";
+import { getDb } from "@/lib/db";
 import { ruleId, type TSignal, type TSignalSettings } from "@/lib/usage/signals-schema";
+import { keyRotation, keysRetiredNearLimit, roundRobinKeys } from "@/lib/usage/signals-keys";
+import { accountTies, groupsOf, hours, num, scopeSql, type TSignalScope } from "@/lib/usage/signal-sql";
 
 // The abuse-signal rules, over the hourly rollups of the imports a viewer may see (never raw
 // rows). Each rule answers its findings with the thresholds it used and the aggregates behind
 // them. The caller chooses the imports: signals computed for one organisation are computed
 // over exactly what that organisation can see, so no count includes another's private data.
 
-export type TSignalScope = { caseId: string; importIds: string[] };
-
-const scopeSql = (s: TSignalScope, alias = "") =>
-  Prisma.sql`${Prisma.raw(alias)}"caseId" = ${s.caseId}::uuid AND ${Prisma.raw(alias)}"importId" = ANY(${s.importIds}::uuid[])`;
-
-const num = (v: unknown) => Number(v ?? 0);
-const hours = (ms: number) => Math.round(ms / 3_600_000);
+export type { TSignalScope };
 
 async function volumeSpikes(s: TSignalScope, t: TSignalSettings): Promise<TSignal[]> {
   const rows = await getDb().$queryRaw<
@@ -53,59 +49,9 @@ async function volumeSpikes(s: TSignalScope, t: TSignalSettings): Promise<TSigna
   }));
 }
 
-async function keyRotation(s: TSignalScope, t: TSignalSettings): Promise<TSignal[]> {
-  const rows = await getDb().$queryRaw<
-    { a: string; keys: number; median_hours: number; first: Date; last: Date; list: string[] }[]
-  >`
-    WITH k AS (
-      SELECT "accountId" AS a, value, min("firstSeen") AS f, max("lastSeen") AS l FROM "UsageAttribute"
-      WHERE ${scopeSql(s)} AND kind = 'API_KEY' GROUP BY 1, 2)
-    SELECT a, count(*)::int AS keys,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM l - f) / 3600) AS median_hours,
-           min(f) AS first, max(l) AS last, (array_agg(value ORDER BY f))[1:20] AS list
-    FROM k GROUP BY a
-    HAVING count(*) >= ${t.rotationMinKeys}
-       AND percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM l - f) / 3600) <= ${t.rotationMaxKeyHours}
-    ORDER BY a`;
-  return rows.map((r) => ({
-    rule: ruleId("key_rotation"),
-    subject: r.a,
-    accounts: [r.a],
-    score: r.keys / t.rotationMinKeys,
-    summary: `${r.a} used ${r.keys} API keys, each for about ${Math.round(num(r.median_hours))} hours (median) before the next.`,
-    params: { rotationMinKeys: t.rotationMinKeys, rotationMaxKeyHours: t.rotationMaxKeyHours },
-    aggregates: { keys: r.keys, medianKeyHours: num(r.median_hours), firstKeys: r.list },
-    from: r.first,
-    to: r.last,
-  }));
-}
-
-/** Groups of accounts joined by shared values (union–find over the ties). */
-function groupsOf(ties: { accounts: string[] }[]): string[][] {
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    const p = parent.get(x) ?? x;
-    if (p === x) return x;
-    const root = find(p);
-    parent.set(x, root);
-    return root;
-  };
-  for (const { accounts } of ties) {
-    for (const a of accounts) if (!parent.has(a)) parent.set(a, a);
-    for (const a of accounts.slice(1)) parent.set(find(a), find(accounts[0]!));
-  }
-  const groups = new Map<string, string[]>();
-  for (const a of parent.keys()) groups.set(find(a), [...(groups.get(find(a)) ?? []), a]);
-  return [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort());
-}
-
 async function limitEvasion(s: TSignalScope, t: TSignalSettings): Promise<TSignal[]> {
   const db = getDb();
-  // Payment instruments and devices tie accounts to one actor; addresses do not (a NAT or VPN
-  // carries many unrelated accounts), so they are not ties here.
-  const ties = await db.$queryRaw<{ kind: string; value: string; accounts: string[] }[]>`
-    SELECT kind::text, value, array_agg(DISTINCT "accountId" ORDER BY "accountId") AS accounts FROM "UsageAttribute"
-    WHERE ${scopeSql(s)} AND kind IN ('PAYMENT', 'DEVICE') GROUP BY 1, 2 HAVING count(DISTINCT "accountId") > 1`;
+  const ties = await accountTies(s);
   const groups = groupsOf(ties);
   if (!groups.length) return [];
   const series = await db.$queryRaw<{ a: string; hour: Date; r: number }[]>`
@@ -146,6 +92,22 @@ async function limitEvasion(s: TSignalScope, t: TSignalSettings): Promise<TSigna
     });
   }
   return out;
+}
+
+/** Coefficient of variation of a series over its active (non-zero) hours. */
+function variation(values: Float64Array): number {
+  let n = 0;
+  let sum = 0;
+  for (const v of values)
+    if (v) {
+      n++;
+      sum += v;
+    }
+  if (n < 2) return 0;
+  const mean = sum / n;
+  let squares = 0;
+  for (const v of values) if (v) squares += (v - mean) ** 2;
+  return Math.sqrt(squares / n) / mean;
 }
 
 function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
@@ -189,7 +151,9 @@ async function synchronisedTraffic(s: TSignalScope, t: TSignalSettings): Promise
     values[Math.round((row.hour.getTime() - start) / 3_600_000)] = num(row.r);
     series.set(row.a, values);
   }
-  const accounts = [...series.keys()].sort();
+  // Flat traffic does not "rise and fall": two steady accounts correlate on the rounding of
+  // their counts alone. Only series that vary hour to hour are compared.
+  const accounts = [...series.keys()].filter((a) => variation(series.get(a)!) >= t.syncMinVariation).sort();
   const pairs: { a: string; b: string; r: number; hours: number; from: number; to: number }[] = [];
   const x = new Float64Array(width);
   const y = new Float64Array(width);
@@ -235,6 +199,7 @@ async function synchronisedTraffic(s: TSignalScope, t: TSignalSettings): Promise
         syncMinCorrelation: t.syncMinCorrelation,
         syncMinHours: t.syncMinHours,
         syncTopAccounts: t.syncTopAccounts,
+        syncMinVariation: t.syncMinVariation,
       },
       aggregates: {
         pairs: inGroup.map((p) => ({ a: p.a, b: p.b, correlation: Number(p.r.toFixed(3)), hours: p.hours })),
@@ -337,9 +302,16 @@ async function extractionShaped(s: TSignalScope, t: TSignalSettings): Promise<TS
 export async function computeSignals(scope: TSignalScope, settings: TSignalSettings): Promise<TSignal[]> {
   if (!scope.importIds.length) return [];
   const found = await Promise.all(
-    [volumeSpikes, keyRotation, limitEvasion, synchronisedTraffic, fastModelSwitching, extractionShaped].map((rule) =>
-      rule(scope, settings),
-    ),
+    [
+      volumeSpikes,
+      keyRotation,
+      keysRetiredNearLimit,
+      limitEvasion,
+      synchronisedTraffic,
+      roundRobinKeys,
+      fastModelSwitching,
+      extractionShaped,
+    ].map((rule) => rule(scope, settings)),
   );
   return found.flat();
 }

@@ -144,7 +144,12 @@ async function main(client: pg.Client, work: string) {
   const { measureGraphRender } = await import("@/scripts/bench/graph-render");
   const render = await measureGraphRender(payload.nodes.length, payload.edges.length, SMALL ? 1 : 3, payload);
   const renderMs = render.firstRender.median;
-  const renderLine = `  First render of the giant cluster  ${fmt(renderMs, 0).padStart(10)} ms (p95 ${fmt(render.firstRender.p95, 0)} ms)  target < 3,000 ms  ${verdict(renderMs < TARGET.renderMs)}`;
+  // The platform's floor in the same run: the same harness drawing a 10-node graph (Chromium's
+  // start-up, WebGL set-up and one frame, drawn in software where there is no GPU).
+  const floor = await measureGraphRender(10, 12, SMALL ? 1 : 3);
+  const renderLine =
+    `  First render of the giant cluster  ${fmt(renderMs, 0).padStart(10)} ms (p95 ${fmt(render.firstRender.p95, 0)} ms)  target < 3,000 ms  ${verdict(renderMs < TARGET.renderMs)}\n` +
+    `  … a 10-node graph, same harness     ${fmt(floor.firstRender.median, 0).padStart(10)} ms (the platform's floor; the cluster costs ${fmt(renderMs - floor.firstRender.median, 0)} ms more)`;
 
   const rulesAndClustering = entitiesSeconds + proposalsSeconds + clusterSeconds;
   console.log(

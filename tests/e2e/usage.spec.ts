@@ -38,6 +38,12 @@ test("the demo usage log shows its charts and signals; a signal goes to the time
   const evasion = signals.locator("details").filter({ hasText: "Limit evasion" });
   await evasion.locator("summary").click();
   await expect(evasion.getByText('"accountHourlyRequestLimit": 1000')).toBeVisible();
+  await expect(
+    evasion
+      .getByRole("list", { name: "Rows behind this signal" })
+      .getByRole("link", { name: /, line \d+$/ })
+      .first(),
+  ).toBeVisible();
   await evasion.getByRole("button", { name: "Add to timeline" }).click();
   await expect(evasion.getByText(/Added to the timeline|On the timeline/)).toBeVisible();
 
@@ -50,7 +56,13 @@ test("the demo usage log shows its charts and signals; a signal goes to the time
   await page.getByRole("link", { name: "See the rows behind these charts" }).click();
   const rows = page.getByRole("table", { name: "Usage rows" });
   await expect(rows.getByRole("cell", { name: "acct_A1" }).first()).toBeVisible();
-  await expect(rows.getByRole("cell", { name: /^line \d+$/ }).first()).toBeVisible();
+  // From a row to its source: the evidence item, at that line of the stored file.
+  const source = rows.getByRole("link", { name: /, line \d+$/ }).first();
+  const line = Number((await source.textContent())!.match(/line ([\d,]+)$/)![1]!.replace(/,/g, ""));
+  await source.click();
+  const cited = page.getByRole("region", { name: `Source, line ${line.toLocaleString("en")}` });
+  await expect(cited.locator('li[aria-current="true"]')).toContainText("acct_A1");
+  await expect(cited.getByText(/From the stored file with SHA-256 [0-9a-f]{64}/)).toBeVisible();
 });
 
 test("import a usage log from evidence: map, validate with refused rows by line, load", async ({ browser }) => {

@@ -4,6 +4,7 @@ import { CustodyTable } from "@/components/evidence/custody-table";
 import { ActionButton, EvidenceEditForm, PrivilegeForm } from "@/components/evidence/evidence-actions";
 import { IntegrityAlert, EvidenceSummary } from "@/components/evidence/evidence-summary";
 import { EvidencePreview } from "@/components/evidence/evidence-preview";
+import { SourceLines } from "@/components/evidence/source-lines";
 import { ItemRelease } from "@/components/releases/item-release";
 import { Panel } from "@/components/ui/panel";
 import { ReasonForm } from "@/components/ui/reason-form";
@@ -22,12 +23,14 @@ export const metadata: Metadata = { title: "Evidence item" };
 
 export default async function EvidenceItemPage({
   params,
+  searchParams,
 }: {
   params: Promise<{ caseId: string; evidenceId: string }>;
+  searchParams: Promise<{ line?: string | string[] }>;
 }) {
   const user = await requirePageUser();
   const { caseId, evidenceId } = await params;
-  const e = await orNotFound(getEvidence(user, caseId, evidenceId));
+  const e = await orNotFound(getEvidence(user, caseId, evidenceId, { line: (await searchParams).line }));
   const api = `/api/cases/${e.caseId}/evidence/${e.id}`;
   const bind = (action: typeof updateEvidenceAction) => action.bind(null, e.caseId, e.id);
   const releaseActions = {
@@ -42,6 +45,7 @@ export default async function EvidenceItemPage({
       </Link>
       <IntegrityAlert evidence={e} />
       <EvidenceSummary evidence={e} downloadHref={`${api}/download`} />
+      {e.sourceLines && <SourceLines source={e.sourceLines} sha256={e.sha256} />}
       <Panel title="Preview">
         <EvidencePreview preview={e.preview} src={`${api}/preview`} title={e.title} />
       </Panel>

@@ -1,0 +1,71 @@
+import "server-only";
+import type { Readable } from "node:stream";
+import { copyHead, copyLine, type TCopyChunk, type TUsageTarget } from "@/lib/usage/load";
+import {
+  cellsOfValues,
+  fieldIndex,
+  IDENTITY,
+  readUsageCells,
+  USAGE_COLUMNS,
+  type TRedact,
+  type TTimeFormatCounts,
+  type TUsageCells,
+} from "@/lib/usage/parse";
+import { readUsageBatches } from "@/lib/usage/read";
+import type { TUsageOptions } from "@/lib/usage/schemas";
+
+// A usage file straight to COPY text, as the import job stages it: records read as cells by
+// index (a CSV) or by name (JSON), one reused array of column texts, no object per row. This
+// parse is what bounds an import's rate, so it allocates little beyond the text it produces.
+
+export type TStageEvents = {
+  /** After each batch: the records read so far (good and refused). */
+  onRecords?: (records: number) => void;
+  onReject: (line: number, reason: string) => void;
+  /** Counted as rows are read: how many times in each format. */
+  timeFormats?: TTimeFormatCounts;
+};
+
+/** The file's good rows as COPY text, numbered 1… in file order; refused rows go to onReject. */
+export async function* usageCopyChunks(
+  input: Readable,
+  options: TUsageOptions,
+  redact: TRedact,
+  target: TUsageTarget,
+  events: TStageEvents,
+): AsyncGenerator<TCopyChunk> {
+  const head = copyHead(target);
+  const out: TUsageCells = new Array(USAGE_COLUMNS.length);
+  let seq = 0;
+  let records = 0;
+  let index: Int32Array = IDENTITY;
+  let indexed: readonly string[] | null = null;
+  for await (const batch of readUsageBatches(input, options.preset)) {
+    if (batch.columns && batch.columns !== indexed) {
+      indexed = batch.columns;
+      index = fieldIndex(batch.columns, options.mapping);
+    }
+    let text = "";
+    const before = seq;
+    for (const r of batch.records) {
+      const reason =
+        "error" in r
+          ? r.error
+          : "cells" in r
+            ? readUsageCells(r.cells, index, options, redact, out, events.timeFormats)
+            : readUsageCells(
+                cellsOfValues(r.values, options.mapping),
+                IDENTITY,
+                options,
+                redact,
+                out,
+                events.timeFormats,
+              );
+      if (reason === null) text += copyLine(head, ++seq, r.line, out);
+      else events.onReject(r.line, reason);
+    }
+    records += batch.records.length;
+    events.onRecords?.(records);
+    yield { text, rows: seq - before };
+  }
+}
