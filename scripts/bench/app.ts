@@ -17,7 +17,15 @@ export function startApp(
   stdout: "ignore" | "pipe" = "ignore",
 ) {
   return spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/start.ts"], {
-    env: { ...env, PORT: String(port), NEXTAUTH_URL: `http://localhost:${port}`, ...extraEnv },
+    // The benchmarks sign in as the shared demo accounts, as the end-to-end tests do: no second
+    // factor (MFA is covered by its own tests), unless the caller's environment asks for it.
+    env: {
+      ...env,
+      PORT: String(port),
+      NEXTAUTH_URL: `http://localhost:${port}`,
+      MFA_REQUIRED_FOR: env.MFA_REQUIRED_FOR ?? "none",
+      ...extraEnv,
+    },
     stdio: ["ignore", stdout, "inherit"],
   });
 }
