@@ -14,7 +14,7 @@ import {
   unmergeEntity,
 } from "@/lib/linkage/mutations";
 import { findPath, getCluster, getEntity, getLink, getLinkageOverview, listEntities } from "@/lib/linkage/queries";
-import { refreshProposals } from "@/lib/linkage/store";
+import { refreshProposals, refreshUsageAnalysis } from "@/lib/linkage/store";
 import { exportClusterStix } from "@/lib/linkage/stix";
 import { createTimelineEvent } from "@/lib/timeline/mutations";
 import { listTimelineEvents } from "@/lib/timeline/queries";
@@ -334,5 +334,38 @@ describe("account linkage", () => {
     // The partner cannot tie the owner's private event, nor anything as a viewer.
     await expect(linkTimelineEvent(w.partnerLead, w.caseId, acct.id, private_.id)).rejects.toThrow(NotFoundError);
     await expect(linkTimelineEvent(w.viewer, w.caseId, acct.id, first.id)).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("the usage evasion signal ties accounts by the clusters of accepted links", async () => {
+    const w = await createJointCase();
+    // Two accounts, 600 requests an hour each (the limit is 1,000), sharing no card or device.
+    const rows = [
+      "time,account_id,api_key_id,requests,input_tokens,output_tokens,payment_fingerprint,device_fingerprint",
+    ];
+    for (let h = 0; h < 4; h++)
+      for (const a of ["Acct_Left", "acct_right"])
+        rows.push(`2026-10-03T${String(10 + h).padStart(2, "0")}:00:00Z,${a},key_${a},600,1,1,pm_${a},dev_${a}`);
+    await importUsageFile(w.lead, w.caseId, Buffer.from(`${rows.join("\n")}\n`));
+    const evasion = () =>
+      getDb().usageSignal.findMany({
+        where: { caseId: w.caseId, viewerOrgId: w.ownerOrg.id, rule: { startsWith: "limit_evasion@" } },
+      });
+    expect(await evasion()).toEqual([]);
+    // An investigator ties both accounts to one sign-up email, then recomputes.
+    const left = (await listEntities(w.lead, w.caseId, { q: "acct_left" })).items[0]!;
+    const right = (await listEntities(w.lead, w.caseId, { q: "acct_right" })).items[0]!;
+    const email = await createEntity(w.lead, w.caseId, { kind: "EMAIL", value: "same.person@example.org" });
+    for (const account of [left, right])
+      await createLink(w.lead, w.caseId, {
+        fromId: account.id,
+        toId: email.id,
+        kind: "SAME_OWNER",
+        confidence: 80,
+        rationale: "Same sign-up email",
+      });
+    await refreshUsageAnalysis(w.caseId);
+    const [signal] = await evasion();
+    expect(signal).toMatchObject({ rule: "limit_evasion@2", accounts: ["Acct_Left", "acct_right"] });
+    expect(signal!.summary).toMatch(/tied by a linked cluster made up to 1,200 requests an hour together/);
   });
 });

@@ -3,6 +3,7 @@ import { analyzeLoaded, getDb } from "@/lib/db";
 import { normaliseEntity, usageValueSql } from "@/lib/linkage/normalise";
 import { proposeLinks } from "@/lib/linkage/rules";
 import { ZLinkageSettings, type TLinkageSettings } from "@/lib/linkage/settings";
+import { loadClusters } from "@/lib/linkage/graph";
 import { linkageViewer } from "@/lib/linkage/visibility";
 import { refreshSignals } from "@/lib/usage/signal-store";
 
@@ -92,13 +93,8 @@ export async function materialiseUsageEntities(caseId: string): Promise<void> {
  */
 export async function refreshProposals(caseId: string): Promise<void> {
   const db = getDb();
-  const kase = await db.case.findUnique({
-    where: { id: caseId },
-    select: { ownerOrgId: true, sharedWith: { select: { orgId: true } } },
-  });
-  if (!kase) return;
   const settings = await linkageSettings(caseId);
-  for (const orgId of [kase.ownerOrgId, ...kase.sharedWith.map((s) => s.orgId)]) {
+  for (const orgId of await caseOrgIds(caseId)) {
     const proposals = await proposeLinks(await linkageViewer(orgId, caseId), settings);
     await db.$transaction(
       async (tx) => {
@@ -134,12 +130,46 @@ export async function refreshProposals(caseId: string): Promise<void> {
   }
 }
 
+/** The case's organisations: the owner and those it is shared with. */
+async function caseOrgIds(caseId: string): Promise<string[]> {
+  const kase = await getDb().case.findUnique({
+    where: { id: caseId },
+    select: { ownerOrgId: true, sharedWith: { select: { orgId: true } } },
+  });
+  return kase ? [kase.ownerOrgId, ...kase.sharedWith.map((s) => s.orgId)] : [];
+}
+
+/**
+ * For each organisation, the accounts its accepted links cluster (at the case's floor), as the
+ * spellings they have in the imports it sees: the usage signals tie accounts by these too.
+ */
+export async function linkedAccountGroups(caseId: string): Promise<Map<string, string[][]>> {
+  const settings = await linkageSettings(caseId);
+  const out = new Map<string, string[][]>();
+  for (const orgId of await caseOrgIds(caseId)) {
+    const viewer = await linkageViewer(orgId, caseId);
+    const { clusters } = await loadClusters(viewer, settings, settings.clusterMinConfidence);
+    if (!clusters.length) continue;
+    const usage = await getDb().entityUsage.findMany({
+      where: { entityId: { in: clusters.flatMap((c) => c.nodes) }, importId: { in: viewer.importIds } },
+      select: { entityId: true, spellings: true },
+    });
+    const spellings = new Map<string, string[]>();
+    for (const u of usage) spellings.set(u.entityId, [...(spellings.get(u.entityId) ?? []), ...u.spellings]);
+    out.set(
+      orgId,
+      clusters.map((c) => [...new Set(c.nodes.flatMap((n) => spellings.get(n) ?? []))]),
+    );
+  }
+  return out;
+}
+
 /**
  * Everything the case's usage imports feed, computed again after a load, a deletion or a change
  * of settings: the signals, then the entities, then the proposals (which read the signals).
  */
 export async function refreshUsageAnalysis(caseId: string): Promise<void> {
-  await refreshSignals(caseId);
+  await refreshSignals(caseId, await linkedAccountGroups(caseId));
   await materialiseUsageEntities(caseId);
   await analyzeLoaded(["Entity", "EntityMention", "EntityUsage"]);
   await refreshProposals(caseId);

@@ -35,7 +35,7 @@ describe("seedDemoData", () => {
       );
     }
     const evasion = await getDb().usageSignal.findFirstOrThrow({
-      where: { caseId: demo.id, viewerOrgId: demo.ownerOrgId, rule: "limit_evasion@1" },
+      where: { caseId: demo.id, viewerOrgId: demo.ownerOrgId, rule: "limit_evasion@2" },
     });
     expect(evasion.accounts).toEqual(["acct_A1", "acct_A2", "acct_A3", "acct_A4", "acct_A5", "acct_A6"]);
     expect(await getDb().timelineEvent.count({ where: { caseId: demo.id } })).toBeGreaterThanOrEqual(8);

@@ -4,7 +4,11 @@ import { getDb, Prisma } from "@/lib/db";
 // What the signal rules share: the scope every query is held to (one case, the imports a
 // viewer may see), number reading, and the accounts tied to one actor.
 
-export type TSignalScope = { caseId: string; importIds: string[] };
+/**
+ * The imports a viewer may see, and the account groups its accepted links cluster (each as the
+ * spellings its accounts have in those imports; lib/linkage/store.ts#linkedAccountGroups).
+ */
+export type TSignalScope = { caseId: string; importIds: string[]; linked?: string[][] };
 
 export const scopeSql = (s: TSignalScope, alias = "") =>
   Prisma.sql`${Prisma.raw(alias)}"caseId" = ${s.caseId}::uuid AND ${Prisma.raw(alias)}"importId" = ANY(${s.importIds}::uuid[])`;
@@ -36,7 +40,18 @@ export function groupsOf(ties: { accounts: string[] }[]): string[][] {
  * NAT or VPN carries many unrelated accounts), so they are never ties.
  */
 export async function accountTies(s: TSignalScope) {
-  return getDb().$queryRaw<{ kind: string; value: string; accounts: string[] }[]>`
+  const shared = await getDb().$queryRaw<{ kind: string; value: string; accounts: string[] }[]>`
     SELECT kind::text, value, array_agg(DISTINCT "accountId" ORDER BY "accountId") AS accounts FROM "UsageAttribute"
     WHERE ${scopeSql(s)} AND kind IN ('PAYMENT', 'DEVICE') GROUP BY 1, 2 HAVING count(DISTINCT "accountId") > 1`;
+  const linked = (s.linked ?? [])
+    .filter((accounts) => accounts.length > 1)
+    .map((accounts) => ({ kind: "LINKED_CLUSTER", value: accounts[0]!, accounts: [...accounts].sort() }));
+  return [...shared, ...linked];
 }
+
+/** How a tie reads in a sentence. */
+export const TIE_WORDS: Record<string, string> = {
+  PAYMENT: "a payment instrument",
+  DEVICE: "a device",
+  LINKED_CLUSTER: "a linked cluster",
+};

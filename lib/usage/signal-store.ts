@@ -30,10 +30,11 @@ export async function signalSettings(caseId: string): Promise<TSignalSettings> {
 
 /**
  * Recomputes the case's signals for each of its organisations, over what that organisation may
- * see, and replaces its stored set in one transaction. A signal already turned into a timeline
+ * see (and the account groups its accepted links cluster, `clusters` by organisation), and
+ * replaces its stored set in one transaction. A signal already turned into a timeline
  * event keeps that link while the same rule still fires for the same subject.
  */
-export async function refreshSignals(caseId: string): Promise<void> {
+export async function refreshSignals(caseId: string, clusters = new Map<string, string[][]>()): Promise<void> {
   const db = getDb();
   const kase = await db.case.findUnique({
     where: { id: caseId },
@@ -42,7 +43,7 @@ export async function refreshSignals(caseId: string): Promise<void> {
   if (!kase) return;
   const settings = await signalSettings(caseId);
   for (const orgId of [kase.ownerOrgId, ...kase.sharedWith.map((s) => s.orgId)]) {
-    const scope = { caseId, importIds: await usageImportIdsFor(orgId, caseId) };
+    const scope = { caseId, importIds: await usageImportIdsFor(orgId, caseId), linked: clusters.get(orgId) ?? [] };
     const signals = await computeSignals(scope, settings);
     const samples = await Promise.all(signals.map((s) => sampleRows(scope, s.accounts, s.from, s.to)));
     await db.$transaction(async (tx) => {

@@ -8,9 +8,10 @@ export const SIGNAL_RULES = {
   volume_spike: { version: 1, label: "Volume spike" },
   key_rotation: { version: 1, label: "Key rotation" },
   key_retired_near_limit: { version: 1, label: "Keys retired near their limit" },
-  limit_evasion: { version: 1, label: "Limit evasion" },
+  // v2: accounts are also tied by the clusters of accepted links, not only by a shared card or device.
+  limit_evasion: { version: 2, label: "Limit evasion" },
   synchronised_traffic: { version: 2, label: "Synchronised traffic" },
-  round_robin_keys: { version: 1, label: "Round-robin keys" },
+  round_robin_keys: { version: 2, label: "Round-robin keys" }, // v2: ties include linked clusters
   fast_model_switching: { version: 1, label: "Fast model switching" },
   extraction_shaped: { version: 1, label: "Extraction-shaped traffic" },
 } as const;

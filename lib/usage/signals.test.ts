@@ -145,7 +145,7 @@ describe("usage signals", () => {
       "acct_turns",
     ]);
     expect(found.find((s) => s.subject === "acct_turns")).toMatchObject({
-      rule: "round_robin_keys@1",
+      rule: "round_robin_keys@2",
       aggregates: { activeHours: 48, departure: 0 },
     });
   });

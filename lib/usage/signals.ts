@@ -2,7 +2,7 @@ import "server-only";
 import { getDb } from "@/lib/db";
 import { ruleId, type TSignal, type TSignalSettings } from "@/lib/usage/signals-schema";
 import { keyRotation, keysRetiredNearLimit, roundRobinKeys } from "@/lib/usage/signals-keys";
-import { accountTies, groupsOf, hours, num, scopeSql, type TSignalScope } from "@/lib/usage/signal-sql";
+import { accountTies, groupsOf, hours, num, scopeSql, TIE_WORDS, type TSignalScope } from "@/lib/usage/signal-sql";
 
 // The abuse-signal rules, over the hourly rollups of the imports a viewer may see (never raw
 // rows). Each rule answers its findings with the thresholds it used and the aggregates behind
@@ -79,7 +79,7 @@ async function limitEvasion(s: TSignalScope, t: TSignalSettings): Promise<TSigna
       subject: group.join(", "),
       accounts: group,
       score: peak / t.accountHourlyRequestLimit,
-      summary: `${group.length} accounts sharing ${shared.map((x) => x.kind.toLowerCase()).join(" and ")} made up to ${peak.toLocaleString("en")} requests an hour together (limit ${t.accountHourlyRequestLimit.toLocaleString("en")}), each staying under it.`,
+      summary: `${group.length} accounts tied by ${[...new Set(shared.map((x) => TIE_WORDS[x.kind] ?? x.kind.toLowerCase()))].join(" and ")} made up to ${peak.toLocaleString("en")} requests an hour together (limit ${t.accountHourlyRequestLimit.toLocaleString("en")}), each staying under it.`,
       params: { accountHourlyRequestLimit: t.accountHourlyRequestLimit },
       aggregates: {
         combinedPeak: peak,
