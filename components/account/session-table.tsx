@@ -1,15 +1,8 @@
 import { OneClickForm } from "@/components/account/one-click-form";
 import type { TFormAction } from "@/components/ui/form";
+import type { TSessionListItem } from "@/lib/auth/sessions";
 
-export type TSessionRow = {
-  id: string;
-  createdAt: Date;
-  lastSeenAt: Date;
-  expiresAt: Date;
-  ip: string | null;
-  userAgent: string | null;
-  isCurrent: boolean;
-};
+export type TSessionRow = TSessionListItem;
 
 const when = (date: Date) => date.toISOString().slice(0, 16).replace("T", " ") + " UTC";
 

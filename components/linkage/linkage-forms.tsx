@@ -3,7 +3,7 @@
 import { Field, FormMessage, SubmitButton, useActionForm, type TFormAction } from "@/components/ui/form";
 import { ENTITY_KINDS, LINK_KINDS } from "@/lib/linkage/graph-types";
 import { LINKAGE_SETTING_LABELS } from "@/lib/linkage/settings";
-import { ENTITY_KIND_LABELS, LINK_KIND_LABELS } from "@/components/linkage/labels";
+import { ENTITY_KIND_LABELS, LINK_KIND_LABELS, utcMinute } from "@/components/linkage/labels";
 
 const VISIBILITY_OPTIONS = (
   <>
@@ -414,7 +414,7 @@ export function LinkEventForm({
             </option>
             {events.map((e) => (
               <option key={e.id} value={e.id}>
-                {new Date(e.occurredAt).toISOString().slice(0, 16).replace("T", " ")} · {e.title.slice(0, 80)}
+                {utcMinute(e.occurredAt)} · {e.title.slice(0, 80)}
               </option>
             ))}
           </select>

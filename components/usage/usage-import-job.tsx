@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { TIME_FORMAT_SHORT } from "@/lib/ingest/time";
 import type { TFormAction } from "@/components/ui/form";
 import { Panel } from "@/components/ui/panel";
 import { MappingForm } from "@/components/usage/mapping-form";
@@ -11,22 +12,11 @@ type TState = Awaited<ReturnType<typeof getUsageImport>>;
 
 const STATUS_TONE = { COMMITTED: "green", FAILED: "red", CANCELLED: "slate", VALIDATED: "blue" } as const;
 
-const FORMAT_NAMES: Record<string, string> = {
-  iso: "ISO 8601",
-  epoch_s: "epoch seconds",
-  epoch_ms: "epoch milliseconds",
-  epoch_us: "epoch microseconds",
-  epoch_ns: "epoch nanoseconds",
-  clf: "common log format",
-  rfc2822: "RFC 2822",
-  us_12h: "US 12-hour",
-};
-
 /** How the times were read; a column whose values disagree is pointed out, never silently taken. */
 function TimeFormats({ counts }: { counts: Record<string, number> }) {
   const read = Object.entries(counts)
     .sort((a, b) => b[1] - a[1])
-    .map(([f, n]) => `${FORMAT_NAMES[f] ?? f} ×${n.toLocaleString("en")}`);
+    .map(([f, n]) => `${TIME_FORMAT_SHORT[f as keyof typeof TIME_FORMAT_SHORT] ?? f} ×${n.toLocaleString("en")}`);
   if (read.length < 2) return <p className="mt-2 text-sm text-slate-600">Times read as {read[0] ?? "—"}.</p>;
   return (
     <p role="note" className="mt-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">

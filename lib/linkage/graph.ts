@@ -69,7 +69,12 @@ export async function mergeRoots(viewer: TLinkageViewer): Promise<Map<string, st
   return roots;
 }
 
-type TGraphBuild = { graph: MultiUndirectedGraph; kinds: Map<string, TEntityKind>; values: Map<string, string> };
+type TGraphBuild = {
+  graph: MultiUndirectedGraph;
+  kinds: Map<string, TEntityKind>;
+  values: Map<string, string>;
+  roots: Map<string, string>; // merged entity → the entity it now stands as
+};
 
 /** The viewer's graph at a confidence: nodes are entities (merged ones as their root), edges are links. */
 async function buildGraph(viewer: TLinkageViewer, minConfidence: number): Promise<TGraphBuild> {
@@ -96,7 +101,7 @@ async function buildGraph(viewer: TLinkageViewer, minConfidence: number): Promis
       values.set(r.id, r.value);
     }
   }
-  return { graph, kinds, values };
+  return { graph, kinds, values, roots };
 }
 
 /** Communities of a component (seeded Louvain) and the accounts whose neighbours span two or more. */
@@ -295,7 +300,7 @@ export async function neighbourhood(
   minConfidence: number,
 ): Promise<string[]> {
   const build = await buildGraph(viewer, minConfidence);
-  const root = (await mergeRoots(viewer)).get(entityId) ?? entityId;
+  const root = build.roots.get(entityId) ?? entityId;
   if (!build.graph.hasNode(root)) return [root];
   return [root, ...build.graph.neighbors(root)];
 }
@@ -312,8 +317,7 @@ export async function shortestPath(
   toId: string,
   minConfidence: number,
 ): Promise<{ nodes: string[]; hops: THop[] } | null> {
-  const { graph } = await buildGraph(viewer, minConfidence);
-  const roots = await mergeRoots(viewer);
+  const { graph, roots } = await buildGraph(viewer, minConfidence);
   const [a, b] = [roots.get(fromId) ?? fromId, roots.get(toId) ?? toId];
   if (!graph.hasNode(a) || !graph.hasNode(b)) return null;
   if (a === b) return { nodes: [a], hops: [] };

@@ -12,7 +12,7 @@ import { normaliseEntity } from "@/lib/linkage/normalise";
 import { ZAcceptAbove, ZClusterName, ZEntityInput, ZLinkInput, ZLinkRevision, ZMerge } from "@/lib/linkage/schemas";
 import { ZLinkageSettings } from "@/lib/linkage/settings";
 import { refreshProposals } from "@/lib/linkage/store";
-import { entityVisibleSql, linkageViewer, linkVisibleSql, type TLinkageViewer } from "@/lib/linkage/visibility";
+import { findVisibleEntity, linkageViewer, linkVisibleSql } from "@/lib/linkage/visibility";
 import { serverRedactor } from "@/lib/usage/redaction";
 import { parseInput } from "@/lib/validation";
 
@@ -24,15 +24,6 @@ import { parseInput } from "@/lib/validation";
 type Tx = Prisma.TransactionClient;
 
 const orgScope = (actor: TActor): TAuditScope => ({ org: actor.orgId });
-
-async function visibleEntity(viewer: TLinkageViewer, id: unknown, tx: Tx | ReturnType<typeof getDb> = getDb()) {
-  const entityId = parseId(id);
-  const [row] = await tx.$queryRaw<{ id: string; kind: TEntityKind; value: string; mergedIntoId: string | null }[]>`
-    SELECT e.id, e.kind::text AS kind, e.value, e."mergedIntoId" FROM "Entity" e
-    WHERE e.id = ${entityId}::uuid AND e."caseId" = ${viewer.caseId}::uuid AND ${entityVisibleSql(viewer, "e")}`;
-  if (!row) throw new NotFoundError("No such entity in this case.");
-  return row;
-}
 
 /** An entity named by id, or by its value in a kind (normalised as when it was added). */
 async function entityIdOf(tx: Tx, caseId: string, kind: TEntityKind, text: string): Promise<string> {
@@ -185,7 +176,7 @@ export async function createLink(actor: TActor, caseId: unknown, input: unknown)
   const { case: c } = await requireCaseAccess(actor, caseId, "linkage.review");
   const data = parseInput(ZLinkInput, input);
   const viewer = await linkageViewer(actor.orgId, c.id);
-  const [from, to] = [await visibleEntity(viewer, data.fromId), await visibleEntity(viewer, data.toId)];
+  const [from, to] = [await findVisibleEntity(viewer, data.fromId), await findVisibleEntity(viewer, data.toId)];
   const evidence = await citableEvidence(actor, c.id, data.evidenceIds);
   // A link resting on owner-only evidence is itself owner-only.
   const visibility = evidence.some((e) => e.visibility === "OWNER_ORG_ONLY") ? "OWNER_ORG_ONLY" : data.visibility;
@@ -464,8 +455,8 @@ export async function mergeEntities(actor: TActor, caseId: unknown, input: unkno
   const { sourceId, target: targetText } = parseInput(ZMerge, input);
   const viewer = await linkageViewer(actor.orgId, c.id);
   await getDb().$transaction(async (tx) => {
-    const source = await visibleEntity(viewer, sourceId, tx);
-    const target = await visibleEntity(viewer, await entityIdOf(tx, c.id, source.kind, targetText), tx);
+    const source = await findVisibleEntity(viewer, sourceId, tx);
+    const target = await findVisibleEntity(viewer, await entityIdOf(tx, c.id, source.kind, targetText), tx);
     if (target.id === source.id)
       throw new ValidationError("An entity cannot be merged into itself.", { target: ["Choose another entity."] });
     if (source.kind !== target.kind)
@@ -500,7 +491,7 @@ export async function unmergeEntity(actor: TActor, caseId: unknown, entityId: un
   const { case: c } = await requireCaseAccess(actor, caseId, "linkage.review");
   const viewer = await linkageViewer(actor.orgId, c.id);
   await getDb().$transaction(async (tx) => {
-    const entity = await visibleEntity(viewer, entityId, tx);
+    const entity = await findVisibleEntity(viewer, entityId, tx);
     if (!entity.mergedIntoId) throw new ConflictError("This entity is not merged.");
     await tx.entity.update({
       where: { id: entity.id },
@@ -526,7 +517,7 @@ export async function nameCluster(actor: TActor, caseId: unknown, input: unknown
   const { case: c } = await requireCaseAccess(actor, caseId, "linkage.review");
   const { anchorId, name } = parseInput(ZClusterName, input);
   const viewer = await linkageViewer(actor.orgId, c.id);
-  const anchor = await visibleEntity(viewer, anchorId);
+  const anchor = await findVisibleEntity(viewer, anchorId);
   if (anchor.kind !== "ACCOUNT") throw new ValidationError("A cluster is named after one of its accounts.");
   await getDb().$transaction(async (tx) => {
     await tx.clusterLabel.upsert({
@@ -558,7 +549,7 @@ export async function linkTimelineEvent(
 ): Promise<void> {
   const { case: c } = await requireCaseAccess(actor, caseId, "linkage.review");
   const viewer = await linkageViewer(actor.orgId, c.id);
-  const entity = await visibleEntity(viewer, entityId);
+  const entity = await findVisibleEntity(viewer, entityId);
   const event = await getDb().timelineEvent.findFirst({
     where: { id: parseId(eventId), caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },
     select: { id: true, visibility: true, orgId: true },

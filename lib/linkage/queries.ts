@@ -19,14 +19,19 @@ import {
 import type { TEntityKind, TGraphPayload, TLinkKind } from "@/lib/linkage/graph-types";
 import { ZClusterQuery, ZEntityFilters } from "@/lib/linkage/schemas";
 import type { TLinkageSettings } from "@/lib/linkage/settings";
+import type { TContribution } from "@/lib/linkage/rules";
 import { linkageSettings } from "@/lib/linkage/store";
-import { entityVisibleSql, linkageViewer, linkVisibleSql, type TLinkageViewer } from "@/lib/linkage/visibility";
+import {
+  entityVisibleSql,
+  findVisibleEntity,
+  linkageViewer,
+  linkVisibleSql,
+  type TLinkageViewer,
+} from "@/lib/linkage/visibility";
 import { parseQuery } from "@/lib/validation";
 
 // The Linkages tab and its pages, as the acting user's organisation sees them (the rules of
 // lib/linkage/visibility.ts, applied in every query here).
-
-export type TContribution = { label: string; points: number };
 
 export type TProposalView = {
   id: string;
@@ -267,10 +272,7 @@ export async function getEntity(actor: TActor, caseId: unknown, entityId: unknow
   const viewer = await linkageViewer(actor.orgId, c.id);
   const id = parseId(entityId);
   const db = getDb();
-  const [entity] = await db.$queryRaw<{ id: string; kind: TEntityKind; value: string; mergedIntoId: string | null }[]>`
-    SELECT e.id, e.kind::text AS kind, e.value, e."mergedIntoId" FROM "Entity" e
-    WHERE e.id = ${id}::uuid AND e."caseId" = ${c.id}::uuid AND ${entityVisibleSql(viewer, "e")}`;
-  if (!entity) throw new NotFoundError("No such entity in this case.");
+  const entity = await findVisibleEntity(viewer, id);
   const roots = await mergeRoots(viewer);
   const aliasIds = [...roots].filter(([, root]) => root === entity.id).map(([aliasId]) => aliasId);
   const group = [entity.id, ...aliasIds];
@@ -450,9 +452,7 @@ export async function getNeighbourhood(
   const { case: c } = await requireCaseAccess(actor, caseId, "case.read");
   const viewer = await linkageViewer(actor.orgId, c.id);
   const id = parseId(entityId);
-  const [visible] = await getDb().$queryRaw<{ id: string }[]>`
-    SELECT e.id FROM "Entity" e WHERE e.id = ${id}::uuid AND e."caseId" = ${c.id}::uuid AND ${entityVisibleSql(viewer, "e")}`;
-  if (!visible) throw new NotFoundError("No such entity in this case.");
+  await findVisibleEntity(viewer, id);
   const minConfidence = parseQuery(ZClusterQuery, params).minConfidence ?? 0;
   const nodes = await neighbourhood(viewer, id, minConfidence);
   return graphPayload(viewer, nodes, minConfidence, { seed: 1 });

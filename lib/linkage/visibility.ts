@@ -1,5 +1,8 @@
 import "server-only";
-import { Prisma } from "@/lib/db";
+import { getDb, Prisma } from "@/lib/db";
+import { parseId } from "@/lib/auth/guards";
+import { NotFoundError } from "@/lib/errors";
+import type { TEntityKind } from "@/lib/linkage/graph-types";
 import { visibleItemSql } from "@/lib/auth/visibility";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
 
@@ -42,4 +45,18 @@ export function linkVisibleSql(viewer: TLinkageViewer, l: string): Prisma.Sql {
       WHERE vs."linkId" = ${link}.id AND (
         (vs."importId" IS NOT NULL AND NOT vs."importId" = ANY(${viewer.importIds}::uuid[]))
         OR (vs."evidenceId" IS NOT NULL AND (ve.id IS NULL OR ve."deletedAt" IS NOT NULL OR NOT ${visibleItemSql(viewer, "ve")})))))`;
+}
+
+/** One entity of the case by id, if it exists for the viewer; else NotFound (missing or hidden alike). */
+export async function findVisibleEntity(
+  viewer: TLinkageViewer,
+  id: unknown,
+  db: Pick<ReturnType<typeof getDb>, "$queryRaw"> = getDb(),
+): Promise<{ id: string; kind: TEntityKind; value: string; mergedIntoId: string | null }> {
+  const entityId = parseId(id);
+  const [row] = await db.$queryRaw<{ id: string; kind: TEntityKind; value: string; mergedIntoId: string | null }[]>`
+    SELECT e.id, e.kind::text AS kind, e.value, e."mergedIntoId" FROM "Entity" e
+    WHERE e.id = ${entityId}::uuid AND e."caseId" = ${viewer.caseId}::uuid AND ${entityVisibleSql(viewer, "e")}`;
+  if (!row) throw new NotFoundError("No such entity in this case.");
+  return row;
 }

@@ -11,9 +11,9 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { createReadStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { runUsageImport } from "@/scripts/bench/usage-import";
 import { benchDatabase, createBenchCase, env, fmt, log, sized, SMALL, verdict } from "@/scripts/bench/common";
 import { GATEWAY_HEADER, pairScores, syntheticLinkageLog } from "@/tests/helpers/linkage-data";
 
@@ -66,26 +66,9 @@ async function main(client: pg.Client, work: string) {
     data: { caseId, settings: { clusterSplitAbove: 10_000 }, updatedById: lead.id },
   });
 
-  const { uploadEvidence } = await import("@/lib/evidence/upload");
-  const { startUsageImport, changeUsageImport, getUsageImport } = await import("@/lib/usage/imports");
-  const { runImportJob } = await import("@/lib/jobs/runner");
   const { materialiseUsageEntities, refreshProposals } = await import("@/lib/linkage/store");
   let t = performance.now();
-  const evidence = await uploadEvidence(lead, caseId, {
-    body: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>,
-    metadata: Buffer.from(
-      JSON.stringify({ title: "Bench log", kind: "API_LOG_EXPORT", fileName: "bench.csv", mimeType: "text/csv" }),
-    ).toString("base64url"),
-    sha256: null,
-    contentLength: String(size),
-  });
-  const started = await startUsageImport(lead, caseId, { evidenceId: evidence.id, preset: "gateway" });
-  await changeUsageImport(lead, caseId, started.job.id, { action: "validate", options: { mapping: started.mapping } });
-  await runImportJob(started.job.id);
-  await changeUsageImport(lead, caseId, started.job.id, { action: "commit" });
-  await runImportJob(started.job.id);
-  const job = (await getUsageImport(lead, caseId, started.job.id)).job;
-  if (job.status !== "COMMITTED") throw new Error(`import: ${JSON.stringify(job)}`);
+  await runUsageImport(file, size, lead, caseId);
   log(`import (upload, validate, load, signals and the first rule run): ${fmt(seconds(t), 1)} s`);
 
   // The rule run, timed on its own (the import's commit ran it once already; this is a re-run).

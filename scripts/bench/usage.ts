@@ -19,7 +19,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import type { TActor } from "@/lib/auth/session";
+import { runUsageImport } from "@/scripts/bench/usage-import";
 import { benchDatabase, createBenchCase, env, fmt, log, measure, sized, SMALL, verdict } from "@/scripts/bench/common";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
@@ -96,48 +96,6 @@ async function parseOnly(file: string): Promise<number> {
   return (performance.now() - t) / 1000;
 }
 
-/** The import through the code the app runs, with this process's RSS sampled throughout. */
-async function runImport(file: string, size: number, who: TActor, caseId: string) {
-  const { uploadEvidence } = await import("@/lib/evidence/upload");
-  const { startUsageImport, changeUsageImport, getUsageImport } = await import("@/lib/usage/imports");
-  const { runImportJob } = await import("@/lib/jobs/runner");
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
-  try {
-    const t0 = performance.now();
-    const evidence = await uploadEvidence(who, caseId, {
-      body: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>,
-      metadata: Buffer.from(
-        JSON.stringify({ title: "Bench log", kind: "API_LOG_EXPORT", fileName: "bench.csv", mimeType: "text/csv" }),
-      ).toString("base64url"),
-      sha256: null,
-      contentLength: String(size),
-    });
-    const t1 = performance.now();
-    const started = await startUsageImport(who, caseId, { evidenceId: evidence.id, preset: "gateway" });
-    await changeUsageImport(who, caseId, started.job.id, { action: "validate", options: { mapping: started.mapping } });
-    await runImportJob(started.job.id);
-    const validated = (await getUsageImport(who, caseId, started.job.id)).job;
-    if (validated.status !== "VALIDATED" || validated.rowsValid !== ROWS)
-      throw new Error(`validation: ${JSON.stringify(validated)}`);
-    const t2 = performance.now();
-    await changeUsageImport(who, caseId, started.job.id, { action: "commit" });
-    await runImportJob(started.job.id);
-    const t3 = performance.now();
-    const done = (await getUsageImport(who, caseId, started.job.id)).job;
-    if (done.status !== "COMMITTED") throw new Error(`load: ${JSON.stringify(done)}`);
-    return {
-      upload: (t1 - t0) / 1000,
-      validate: (t2 - t1) / 1000,
-      // The load step includes computing the signals (the job does it after ATTACH).
-      load: (t3 - t2) / 1000,
-      peakMb: peak / 2 ** 20,
-    };
-  } finally {
-    clearInterval(sampler);
-  }
-}
-
 async function main(client: pg.Client, work: string) {
   const file = path.join(work, "usage.csv");
   log(`writing ${ROWS.toLocaleString("en")} rows…`);
@@ -150,7 +108,7 @@ async function main(client: pg.Client, work: string) {
   log(
     `parse only (file → checked rows → COPY text, no database): ${fmt(parseSeconds, 2)} s = ${fmt(ROWS / parseSeconds, 0)} rows/s`,
   );
-  const imp = await runImport(file, size, lead, caseId);
+  const imp = await runUsageImport(file, size, lead, caseId, ROWS);
   log(
     `import: evidence upload ${fmt(imp.upload, 2)} s · validate and stage ${fmt(imp.validate, 2)} s · load and signals ${fmt(imp.load, 2)} s · peak RSS ${fmt(imp.peakMb, 0)} MB`,
   );

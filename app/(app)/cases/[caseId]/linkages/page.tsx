@@ -14,6 +14,7 @@ import {
   ENTITY_KIND_LABELS,
   LINK_KIND_LABELS,
   provenanceLabel,
+  utcMinute,
 } from "@/components/linkage/labels";
 import { PathView } from "@/components/linkage/path-view";
 import { DataTable } from "@/components/ui/data-table";
@@ -46,7 +47,6 @@ const FLOORS = [
 ];
 
 const fmt = (n: number) => n.toLocaleString("en");
-const day = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 16).replace("T", " ") : "—");
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
 
 export default async function LinkagesPage({ params, searchParams }: Props) {
@@ -163,7 +163,7 @@ export default async function LinkagesPage({ params, searchParams }: Props) {
                   <td className="px-4 py-2 tabular-nums">{fmt(c.totals.tokens)}</td>
                   <td className="px-4 py-2 tabular-nums">{fmt(c.totals.rateLimited)}</td>
                   <td className="px-4 py-2 text-xs whitespace-nowrap">
-                    {day(c.totals.firstSeen)} – {day(c.totals.lastSeen)}
+                    {utcMinute(c.totals.firstSeen)} – {utcMinute(c.totals.lastSeen)}
                   </td>
                   <td className="px-4 py-2 text-xs">{c.totals.orgIds.join(", ") || "—"}</td>
                 </tr>
@@ -212,9 +212,9 @@ export default async function LinkagesPage({ params, searchParams }: Props) {
                       <p className="mt-1 text-xs text-slate-500">{fmt(p.supportRows)} requests behind it</p>
                     </td>
                     <td className="px-4 py-2 text-xs whitespace-nowrap">
-                      {day(p.firstSeen)}
+                      {utcMinute(p.firstSeen)}
                       <br />
-                      {day(p.lastSeen)}
+                      {utcMinute(p.lastSeen)}
                     </td>
                     {view.can.review && (
                       <td className="space-y-1 px-4 py-2">

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ClusterGraph } from "@/components/linkage/cluster-graph";
 import { ClusterNameForm } from "@/components/linkage/linkage-forms";
-import { ENTITY_KIND_LABELS } from "@/components/linkage/labels";
+import { ENTITY_KIND_LABELS, utcMinute } from "@/components/linkage/labels";
 import { DataTable } from "@/components/ui/data-table";
 import { Panel } from "@/components/ui/panel";
 import { getCluster } from "@/lib/linkage/queries";
@@ -16,7 +16,6 @@ type Props = {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 };
 const fmt = (n: number) => n.toLocaleString("en");
-const at = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 16).replace("T", " ") : "—");
 
 export default async function ClusterPage({ params, searchParams }: Props) {
   const user = await requirePageUser();
@@ -52,8 +51,8 @@ export default async function ClusterPage({ params, searchParams }: Props) {
           ["Requests", fmt(t.requests)],
           ["Tokens", fmt(t.tokens)],
           ["Rate-limited", fmt(t.rateLimited)],
-          ["First seen", at(t.firstSeen)],
-          ["Last seen", at(t.lastSeen)],
+          ["First seen", utcMinute(t.firstSeen)],
+          ["Last seen", utcMinute(t.lastSeen)],
         ].map(([label, value]) => (
           <div key={label} className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
             <dt className="text-xs text-slate-500">{label}</dt>

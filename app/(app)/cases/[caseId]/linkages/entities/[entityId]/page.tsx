@@ -2,7 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionButton } from "@/components/usage/usage-forms";
 import { LinkEventForm, LinkForm, MergeForm } from "@/components/linkage/linkage-forms";
-import { ConfidenceBadge, ENTITY_KIND_LABELS, LINK_KIND_LABELS, provenanceLabel } from "@/components/linkage/labels";
+import {
+  ConfidenceBadge,
+  ENTITY_KIND_LABELS,
+  LINK_KIND_LABELS,
+  provenanceLabel,
+  utcMinute,
+} from "@/components/linkage/labels";
 import { DataTable } from "@/components/ui/data-table";
 import { Panel } from "@/components/ui/panel";
 import { getEntity } from "@/lib/linkage/queries";
@@ -13,7 +19,6 @@ export const metadata: Metadata = { title: "Entity" };
 
 type Props = { params: Promise<{ caseId: string; entityId: string }> };
 const fmt = (n: number) => n.toLocaleString("en");
-const at = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 16).replace("T", " ") : "—");
 
 export default async function EntityPage({ params }: Props) {
   const user = await requirePageUser();
@@ -74,7 +79,7 @@ export default async function EntityPage({ params }: Props) {
             <div>
               <dt className="text-xs text-slate-500">Active</dt>
               <dd className="text-xs">
-                {at(view.usage.firstSeen)} – {at(view.usage.lastSeen)}
+                {utcMinute(view.usage.firstSeen)} – {utcMinute(view.usage.lastSeen)}
               </dd>
             </div>
           </dl>
@@ -157,7 +162,7 @@ export default async function EntityPage({ params }: Props) {
             <ul className="space-y-1 text-sm">
               {view.events.map((e) => (
                 <li key={e.id}>
-                  <span className="text-xs text-slate-500">{at(e.occurredAt)}</span>{" "}
+                  <span className="text-xs text-slate-500">{utcMinute(e.occurredAt)}</span>{" "}
                   <Link href={`/cases/${caseId}/timeline?entity=${entity.id}`} className="hover:underline">
                     {e.title}
                   </Link>

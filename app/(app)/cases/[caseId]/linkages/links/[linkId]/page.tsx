@@ -7,6 +7,7 @@ import {
   ENTITY_KIND_LABELS,
   LINK_KIND_LABELS,
   provenanceLabel,
+  utcMinute,
 } from "@/components/linkage/labels";
 import { DataTable } from "@/components/ui/data-table";
 import { Panel } from "@/components/ui/panel";
@@ -17,7 +18,6 @@ import { reviseLinkAction } from "../../actions";
 export const metadata: Metadata = { title: "Why this link" };
 
 type Props = { params: Promise<{ caseId: string; linkId: string }> };
-const at = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 16).replace("T", " ") : "—");
 
 export default async function LinkPage({ params }: Props) {
   const user = await requirePageUser();
@@ -46,8 +46,8 @@ export default async function LinkPage({ params }: Props) {
           {!current && <span className="text-amber-700">A newer version exists.</span>}
         </p>
         <p className="text-xs text-slate-500">
-          {ENTITY_KIND_LABELS[link.fromKind]} to {ENTITY_KIND_LABELS[link.toKind]} · seen {at(link.firstSeen)} –{" "}
-          {at(link.lastSeen)}
+          {ENTITY_KIND_LABELS[link.fromKind]} to {ENTITY_KIND_LABELS[link.toKind]} · seen {utcMinute(link.firstSeen)} –{" "}
+          {utcMinute(link.lastSeen)}
         </p>
       </div>
 
@@ -110,7 +110,7 @@ export default async function LinkPage({ params }: Props) {
                 <ConfidenceBadge confidence={v.confidence} />
               </td>
               <td className="px-4 py-2 text-xs">{v.createdBy}</td>
-              <td className="px-4 py-2 text-xs">{at(v.createdAt)}</td>
+              <td className="px-4 py-2 text-xs">{utcMinute(v.createdAt)}</td>
               <td className="px-4 py-2 text-xs">{v.rationale}</td>
             </tr>
           ))}
