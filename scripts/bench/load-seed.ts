@@ -9,10 +9,11 @@ export type TLoadCase = {
   caseId: string;
   evidenceId: string;
   deepCursor: string;
-  signInBody: string;
-  /** The CSRF cookie that goes with signInBody's token. */
+  /** One sign-in form body per bench account (a connection signs in as its own account). */
+  signInBodies: string[];
+  /** The CSRF cookie that goes with the bodies' token. */
   signInCookie: string;
-  eventBody: string;
+  noteBody: string;
   seconds: number;
 };
 
@@ -23,7 +24,7 @@ export async function seedLoadCase(
   dbUrl: string,
   origin: string,
   cookie: string,
-  sizes: { events: number; evidence: number; notes: number },
+  sizes: { events: number; evidence: number; notes: number; accounts: number },
 ): Promise<TLoadCase> {
   const started = performance.now();
   const client = new pg.Client({ connectionString: dbUrl });
@@ -85,6 +86,16 @@ export async function seedLoadCase(
        FROM generate_series(1, $4::int) g`,
       [c.caseId, c.lead, c.leadOrg, sizes.notes],
     );
+    // Bench accounts: people sign in as themselves, and a per-account limit (lib/auth/throttle.ts)
+    // rightly refuses 32 parallel attempts on one account. Same organisation and password as the
+    // lead (its hash is copied: no hashing here).
+    const { rows: accounts } = await client.query(
+      `INSERT INTO "User" (id, email, name, "passwordHash", role, "orgId", "updatedAt")
+       SELECT gen_random_uuid(), 'bench-' || g || '@microsoft.demo', 'Bench user ' || g, u."passwordHash", u.role, u."orgId", now()
+       FROM "User" u, generate_series(1, $2::int) g WHERE u.id = $1
+       ON CONFLICT (email) DO UPDATE SET "updatedAt" = now() RETURNING email`,
+      [c.lead, sizes.accounts],
+    );
     await client.query(`ANALYZE "TimelineEvent", "Evidence", "Note"`); // a bulk load: statistics before reading
     // The keyset cursor of the event 90% of the way down the timeline (lib/timeline/sql.ts form).
     const { rows: deep } = await client.query(
@@ -102,27 +113,17 @@ export async function seedLoadCase(
       .filter(Boolean)
       .map((v) => String(v).split(";")[0])
       .join("; ");
-    const signInBody = new URLSearchParams({
-      csrfToken,
-      email: "investigator@microsoft.demo",
-      password: "casebridge-demo",
-      json: "true",
-    }).toString();
-    const eventBody = JSON.stringify({
-      occurredAt: "2026-06-01T12:00:00Z",
-      timeZone: "UTC",
-      title: "Load write",
-      description: "Added under load.",
-      category: "DETECTION",
-      source: "bench",
-    });
+    const signInBodies = (accounts as { email: string }[]).map(({ email }) =>
+      new URLSearchParams({ csrfToken, email, password: "casebridge-demo", json: "true" }).toString(),
+    );
+    const noteBody = JSON.stringify({ body: "Added under load: the cluster's traffic resumed at 02:00 UTC." });
     return {
       caseId: c.caseId,
       evidenceId,
       deepCursor,
-      signInBody,
+      signInBodies,
       signInCookie,
-      eventBody,
+      noteBody,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {

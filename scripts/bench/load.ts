@@ -3,7 +3,7 @@
 // Many users at once (issue 16). For each database (a throwaway one on BENCH_DATABASE_URL's
 // PostgreSQL, and the embedded PGlite in a temporary folder): starts the app as `npm start` does
 // (production build), loads the demo case with 100,000 timeline events, 1,000 evidence items and
-// 500 notes, signs in, and drives each route with autocannon at each number of concurrent users:
+// 500 notes and 64 accounts, signs in, and drives each route with autocannon at each number of concurrent users:
 // req/s, p50/p95/p99, errors and timeouts, and the ratio to /api/health (the framework's floor).
 // Then a soak at 16 users mixing reads and writes: RSS at start and end, errors, audit:verify.
 // The load generator runs beside the app on the same cores, as in the issue's measurements.
@@ -26,7 +26,7 @@ const SOAK_SECONDS = Number(arg("soak-seconds") ?? sized(600, 3));
 const SOAK_USERS = 16;
 const TIMEOUT_S = 5;
 const TARGET = { apiP95: 300, pageP95: 1_000, soakRssMb: 50, at: 32 };
-const SIZES = { events: sized(100_000, 2_000), evidence: sized(1_000, 20), notes: sized(500, 20) };
+const SIZES = { events: sized(100_000, 2_000), evidence: sized(1_000, 20), notes: sized(500, 20), accounts: 64 };
 
 type TRoute = {
   name: string;
@@ -34,6 +34,8 @@ type TRoute = {
   method?: "GET" | "POST";
   path: string;
   body?: string;
+  /** A body per connection instead (connection n sends bodies[n mod length]). */
+  bodies?: string[];
   form?: boolean;
   cookie?: string;
 };
@@ -49,7 +51,7 @@ function routesOf(c: TLoadCase): TRoute[] {
       kind: "api",
       method: "POST",
       path: "/api/auth/callback/credentials",
-      body: c.signInBody,
+      bodies: c.signInBodies,
       form: true,
       cookie: c.signInCookie,
     },
@@ -62,7 +64,7 @@ function routesOf(c: TLoadCase): TRoute[] {
     { name: "histogram API", kind: "api", path: `${api}/timeline/histogram` },
     { name: "evidence list page", kind: "page", path: `${base}/evidence` },
     { name: "evidence download", kind: "api", path: `${api}/evidence/${c.evidenceId}/download` },
-    { name: "add timeline event (write)", kind: "api", method: "POST", path: `${api}/timeline`, body: c.eventBody },
+    { name: "add note (write)", kind: "api", method: "POST", path: `${api}/notes`, body: c.noteBody },
   ];
 }
 
@@ -92,7 +94,13 @@ async function drive(
         connections: users,
         duration: seconds,
         timeout: TIMEOUT_S,
-        requests: requests.map((r) => ({ method: r.method ?? "GET", path: r.path, body: r.body, headers: headers(r) })),
+        requests: requests.map((r) => ({
+          method: r.method ?? "GET",
+          path: r.path,
+          body: r.body,
+          headers: headers(r),
+          ...(r.bodies && { setupRequest: perConnection(r.bodies) }),
+        })),
       },
       (error, done) => (error ? reject(error) : resolve(done)),
     );
@@ -106,6 +114,15 @@ async function drive(
     p99: percentile(latencies, 0.99),
     errors: result.non2xx + result.errors - result.timeouts,
     timeouts: result.timeouts,
+  };
+}
+
+/** autocannon's setupRequest: each connection (its context object) gets the next body, for good. */
+function perConnection(bodies: string[]) {
+  let next = 0;
+  return (request: autocannon.Request, context: { body?: string }) => {
+    context.body ??= bodies[next++ % bodies.length];
+    return { ...request, body: context.body };
   };
 }
 
@@ -170,7 +187,7 @@ async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
       [
         "timeline API, first page",
         "case overview page",
-        "add timeline event (write)",
+        "add note (write)",
         "histogram API",
         "evidence list page",
         "case list API",

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { DEMO_CASE_TITLE, signInAs } from "./helpers";
+import { DEMO_CASE_TITLE, ORIGIN, signInAs } from "./helpers";
 
 async function as(browser: Browser, email: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
@@ -40,8 +40,27 @@ test("a lead opens a case, shares it, adds a partner; the partner sees it, a non
   await partner.getByRole("button", { name: "Add note" }).click();
   await expect(partner.getByText("Seen from the OpenAI side: same key prefix.")).toBeVisible();
 
+  // The notes API: an owner-organisation-only note exists for its organisation only.
+  const notesApi = `/api/cases/${caseUrl.split("/").at(-1)}/notes`;
+  const internal = "Internal: billing contact confirmed the card is shared.";
+  const made = await lead.request.post(notesApi, {
+    headers: { Origin: ORIGIN },
+    data: { body: internal, visibility: "OWNER_ORG_ONLY" },
+  });
+  expect(made.status()).toBe(201);
+  const bodies = async (page: Page) =>
+    ((await (await page.request.get(notesApi)).json()) as { items: { body: string }[] }).items.map((n) => n.body);
+  expect(await bodies(lead)).toContain(internal);
+  expect(await bodies(partner)).toEqual(["Seen from the OpenAI side: same key prefix."]);
+  const forged = await partner.request.post(notesApi, {
+    headers: { Origin: "https://evil.example" },
+    data: { body: "x" },
+  });
+  expect(forged.status()).toBe(403);
+
   const outsider = await as(browser, "legal@microsoft.demo");
   await expect(outsider.getByText(title)).toHaveCount(0);
+  expect((await outsider.request.get(notesApi)).status()).toBe(404);
   const response = await outsider.goto(caseUrl);
   expect(response?.status()).toBe(404);
   await expect(outsider.getByRole("heading", { name: "Not found" })).toBeVisible();
