@@ -15,7 +15,8 @@ const label = (iso: string, seconds: number, zone: string) => {
 };
 
 /**
- * Event counts per time bucket (computed in SQL in the histogram's zone), stacked by category.
+ * Event counts per time bucket (computed in SQL in the histogram's zone), stacked by category:
+ * the built-in ones, and the case's own most used categories in the colours the case chose.
  * Dragging the brush puts the selected range into the URL (from/to: the first bucket's start,
  * the last one's end), which is what the list below shows.
  */
@@ -29,6 +30,8 @@ export function TimelineHistogram({ histogram }: { histogram: THistogram }) {
     end: b.end,
     ...b.counts,
   }));
+  // The case's own categories drawn as series: their names and the colours the case chose.
+  const series = new Map(histogram.caseCategories.map((c) => [c.key, c]));
   const from = search.get("from");
   const to = search.get("to");
   const startIndex = from
@@ -57,42 +60,81 @@ export function TimelineHistogram({ histogram }: { histogram: THistogram }) {
     }, 350);
   }
 
+  const seriesName = (c: string) => series.get(c)?.name ?? EVENT_CATEGORY_LABELS[c as TEventCategory] ?? c;
   return (
-    <figure
-      aria-label="Events over time"
-      className="flex h-72 flex-col rounded-lg border border-slate-200 bg-white p-2"
-    >
-      <figcaption className="px-2 text-xs text-slate-500">Buckets in {histogram.timeZone}</figcaption>
-      <div className="min-h-0 flex-1">
-        <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-            <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={40} />
-            <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={48} />
-            <Tooltip />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
-            {histogram.categories.map((c) => (
-              <Bar
-                key={c}
-                dataKey={c}
-                name={EVENT_CATEGORY_LABELS[c as TEventCategory] ?? c}
-                stackId="events"
-                fill={CATEGORY_COLOURS[c] ?? "#64748b"}
-                isAnimationActive={false}
-              />
-            ))}
-            {data.length > 1 && (
-              <Brush
-                dataKey="label"
-                height={24}
-                startIndex={startIndex}
-                endIndex={endIndex}
-                onChange={select}
-                travellerWidth={10}
-              />
-            )}
-          </BarChart>
-        </ResponsiveContainer>
-      </div>
-    </figure>
+    <div>
+      <figure
+        aria-label="Events over time"
+        className="flex h-72 flex-col rounded-lg border border-slate-200 bg-white p-2"
+      >
+        <figcaption className="px-2 text-xs text-slate-500">Buckets in {histogram.timeZone}</figcaption>
+        <div className="min-h-0 flex-1">
+          <ResponsiveContainer width="100%" height="100%">
+            <BarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+              <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={40} />
+              <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={48} />
+              <Tooltip />
+              <Legend wrapperStyle={{ fontSize: 12 }} />
+              {histogram.categories.map((c) => (
+                <Bar
+                  key={c}
+                  dataKey={c}
+                  name={series.get(c)?.name ?? EVENT_CATEGORY_LABELS[c as TEventCategory] ?? c}
+                  stackId="events"
+                  fill={series.get(c)?.colour ?? CATEGORY_COLOURS[c] ?? "#64748b"}
+                  isAnimationActive={false}
+                />
+              ))}
+              {data.length > 1 && (
+                <Brush
+                  dataKey="label"
+                  height={24}
+                  startIndex={startIndex}
+                  endIndex={endIndex}
+                  onChange={select}
+                  travellerWidth={10}
+                />
+              )}
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
+      </figure>
+      <details className="mt-1 text-sm">
+        <summary className="cursor-pointer text-slate-700">View as table</summary>
+        <div className="max-h-64 overflow-auto">
+          <table className="min-w-full text-left text-xs">
+            <caption className="sr-only">Events per bucket ({histogram.timeZone}) and category</caption>
+            <thead>
+              <tr>
+                <th className="border-b px-2 py-1">Bucket start ({histogram.timeZone})</th>
+                {histogram.categories.map((c) => (
+                  <th key={c} className="border-b px-2 py-1">
+                    {seriesName(c)}
+                  </th>
+                ))}
+                <th className="border-b px-2 py-1">Events</th>
+              </tr>
+            </thead>
+            <tbody>
+              {histogram.buckets
+                .filter((b) => b.total > 0)
+                .map((b) => (
+                  <tr key={b.t}>
+                    <td className="border-b px-2 py-1 font-mono">
+                      {label(b.t, histogram.bucketSeconds, histogram.timeZone)}
+                    </td>
+                    {histogram.categories.map((c) => (
+                      <td key={c} className="border-b px-2 py-1 font-mono">
+                        {b.counts[c] ?? 0}
+                      </td>
+                    ))}
+                    <td className="border-b px-2 py-1 font-mono">{b.total}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </div>
   );
 }

@@ -33,8 +33,8 @@ export function categoryMapOf(data: FormData, values: TValue[]): Record<string, 
 
 /**
  * The category values of the file that are not built-in, with their rows: each can go to a
- * built-in category, become (or join) one of the case's own categories, or stay in Other with
- * the value kept as an attribute.
+ * built-in category or stay in Other (the value kept as an attribute either way), or become (or
+ * join) one of the case's own categories.
  */
 export function ImportCategories({
   values,
@@ -50,7 +50,8 @@ export function ImportCategories({
     <fieldset className="rounded-md border border-slate-200 p-3 text-sm">
       <legend className="px-1 font-medium">Category values that are not built-in</legend>
       <p className="mb-2 text-xs text-slate-600">
-        Choose what each becomes, then validate again. Left in Other, the value is kept with the event.
+        Choose what each becomes, then validate again. In Other or a built-in category, the file&apos;s value is kept
+        with the event as an attribute.
       </p>
       <table className="min-w-full text-left text-sm" aria-label="Category values">
         <thead>

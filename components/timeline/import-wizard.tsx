@@ -108,10 +108,11 @@ export function ImportWizard({
   return (
     <section aria-label="Import events" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <label className="block text-sm font-medium text-slate-700">
-        File to import (CSV with a header line, JSON Lines, or a JSON array: Timesketch, plaso psort, our export)
+        File to import (CSV with a header line, JSON Lines, or a JSON array, gzip-compressed or not: Timesketch, plaso
+        psort, our export)
         <input
           type="file"
-          accept=".csv,.jsonl,.ndjson,.json"
+          accept=".csv,.jsonl,.ndjson,.json,.gz"
           className="mt-1 block w-full max-w-full text-sm font-normal text-slate-700 file:mr-3 file:cursor-pointer file:rounded-md file:border file:border-solid file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-slate-800 file:shadow-sm hover:file:bg-slate-50"
           onChange={(e) => void choose(e.target.files?.[0])}
         />

@@ -31,6 +31,7 @@ export const CASE_ACTIONS = [
   "evidence.verify", // re-hash evidence and record the outcome
   "evidence.delete", // tombstone evidence of the lead's own organisation
   "timeline.create", // add (and import) timeline events
+  "timeline.categories", // rename, recolour, delete the organisation's own case categories
   "usage.import", // import API usage logs from evidence the actor can see
   "usage.configure", // set the case's signal thresholds and limits
   "linkage.review", // add entities and links, accept or reject proposals, merge, name clusters

@@ -167,7 +167,22 @@ export async function peek(input: Readable): Promise<{ head: Buffer; stream: Rea
  */
 export async function decompressed(input: Readable): Promise<Readable> {
   const { head, stream } = await peek(input);
-  return head[0] === 0x1f && head[1] === 0x8b ? pipeline(stream, createGunzip(), () => {}) : stream;
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return stream;
+  // zlib's own words ("incorrect header check", "unexpected end of file") mean little to a user.
+  const gunzip = createGunzip();
+  const out = new PassThrough();
+  stream.on("error", (error) => out.destroy(error));
+  gunzip.on("error", (error) =>
+    out.destroy(
+      new Error(`The file is gzip-compressed but cannot be un-gzipped (${error.message}): it is damaged or cut short.`),
+    ),
+  );
+  out.on("close", () => {
+    gunzip.destroy();
+    stream.destroy();
+  });
+  stream.pipe(gunzip).pipe(out);
+  return out;
 }
 
 export type TJsonRecordsOptions = {
@@ -212,13 +227,17 @@ const JSON_ARRAY: TJsonRecordsOptions = {
   records: (value, ordinal) => [objectRecord(ordinal, value, `Element ${ordinal}`)],
 };
 
-/** The file's records in file order, a batch at a time. */
-export function readRecords(input: Readable, format: "CSV" | "JSONL" | "JSON"): AsyncGenerator<TRecord[]> {
-  return format === "CSV"
-    ? csvRecords(input)
+/**
+ * The file's records in file order, a batch at a time; a gzip-compressed file (`.csv.gz`, by
+ * its magic number) is read un-gzipped, and a leading byte order mark is skipped in every format.
+ */
+export async function* readRecords(input: Readable, format: "CSV" | "JSONL" | "JSON"): AsyncGenerator<TRecord[]> {
+  const bytes = await decompressed(input);
+  yield* format === "CSV"
+    ? csvRecords(bytes)
     : format === "JSONL"
-      ? jsonlRecords(input)
-      : jsonRecords(input, JSON_ARRAY);
+      ? jsonlRecords(bytes)
+      : jsonRecords(bytes, JSON_ARRAY);
 }
 
 /** The columns and the first rows of any record reader, for the mapping step. */

@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from "uuid";
 import { analyzeLoaded, getDb, type Prisma } from "@/lib/db";
 import { FILE_GONE, progressWriter, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
 import { recordAudit } from "@/lib/audit/record";
+import { ensureCaseCategories } from "@/lib/timeline/categories";
 import { getBlobStore } from "@/lib/storage";
 import { countBytes, readRecords } from "@/lib/ingest/records";
 import { importPlan, keyFingerprint, toEventRow, type TImportRow, type TRowNotes } from "@/lib/timeline/import-parse";
@@ -172,6 +173,8 @@ async function commit(job: TJob): Promise<void> {
       let inserted = 0,
         processed = 0,
         batch: TImportRow[] = [];
+      // The case categories the rows carry become the organisation's (lib/timeline/categories.ts).
+      const categories = new Set<string>();
       // The database inserts one batch while the next is parsed: one insert in flight at a time
       // (a transaction's statements run in order), its failure surfacing at the next await.
       let inFlight: Promise<number> | null = null;
@@ -182,7 +185,10 @@ async function commit(job: TJob): Promise<void> {
       };
       for await (const outcomes of rowsOf(job, (n, b) => progress((processed = n), b))) {
         for (const r of outcomes) {
-          if (r.row) batch.push(r.row);
+          if (r.row) {
+            batch.push(r.row);
+            if (r.row.customCategory) categories.add(r.row.customCategory);
+          }
         }
         if (batch.length >= BATCH) {
           await send(batch);
@@ -191,6 +197,7 @@ async function commit(job: TJob): Promise<void> {
       }
       if (batch.length) await send(batch);
       if (inFlight) inserted += await inFlight;
+      await ensureCaseCategories(tx, job.caseId, job.orgId, [...categories]);
       await tx.importJob.update({
         where: { id: job.id },
         data: {

@@ -2,6 +2,7 @@ import "server-only";
 import { getDb } from "@/lib/db";
 import type { TActor } from "@/lib/auth/session";
 import { runImportJob } from "@/lib/jobs/runner";
+import { listCaseCategories, updateCaseCategory } from "@/lib/timeline/categories";
 import { changeImport, createImport } from "@/lib/timeline/import";
 import { detectPreset, presetOptions } from "@/lib/timeline/import-presets";
 
@@ -56,7 +57,7 @@ export function demoTimesketchCsv(): string {
   ].join("\n");
 }
 
-/** Imports the demo Timesketch file; "Key rotation" becomes a case category. */
+/** Imports the demo Timesketch file; "Key rotation" becomes a case category, coloured teal. */
 export async function seedDemoTimelineImport(lead: TActor, caseId: string): Promise<void> {
   const csv = demoTimesketchCsv();
   const { job, preview } = await createImport(lead, caseId, {
@@ -84,4 +85,12 @@ export async function seedDemoTimelineImport(lead: TActor, caseId: string): Prom
   const status = await getDb().importJob.findUnique({ where: { id: job.id }, select: { status: true, error: true } });
   if (status?.status !== "COMMITTED")
     throw new Error(`The demo timeline import did not load: ${status?.error ?? status?.status}`);
+  // The lead gives the case's own category its colour in the histogram.
+  const rotation = (await listCaseCategories(lead, caseId)).categories.find((c) => c.name === "Key rotation");
+  if (rotation?.id)
+    await updateCaseCategory(lead, caseId, rotation.id, {
+      name: rotation.name,
+      colour: "teal",
+      version: rotation.version,
+    });
 }

@@ -46,6 +46,9 @@ describe("seedDemoData", () => {
       orderBy: { occurredAt: "asc" },
     });
     expect(rotations).toHaveLength(3);
+    expect(
+      await getDb().caseCategory.findMany({ where: { caseId: demo.id }, select: { name: true, colour: true } }),
+    ).toEqual([{ name: "Key rotation", colour: "teal" }]);
     expect(rotations[0]).toMatchObject({
       category: "OTHER",
       attributes: { account: "acct_A1", src_ip: "198.51.100.23" },

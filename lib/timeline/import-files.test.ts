@@ -1,5 +1,7 @@
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
+import { ValidationError } from "@/lib/errors";
 import type { TActor } from "@/lib/auth/session";
 import { exportTimeline } from "@/lib/timeline/export";
 import { exportImportRejects, listImportRejects } from "@/lib/timeline/import";
@@ -198,12 +200,15 @@ describe("Timesketch files", () => {
     ]);
     expect(events[0]!.description).toMatch(/^An account was successfully logged on\.\n\nSubject:\n\tSecurity ID:/);
     expect(events[0]!.description).toMatch(/Source Port:\t\t49832$/);
+    // Mapped to a built-in category, the file's own value is kept with the event.
     expect(events[0]!.attributes).toEqual({
       timestamp: "1606992000123456",
       event_identifier: "4624",
       source_name: "Microsoft-Windows-Security-Auditing",
       computer_name: "WKSTN-01.corp.example",
+      timestamp_desc: "Event Recorded",
     });
+    expect(events[2]!.attributes).not.toHaveProperty("timestamp_desc"); // its case category is the value
     expect(events[3]!.attributes).toEqual({
       timestamp: "1606992180000000",
       computer_name: "WKSTN-01.corp.example",
@@ -395,5 +400,69 @@ describe("the case's own categories", () => {
     await expect(add("x".repeat(101), "ALL_CASE_ORGS")).rejects.toMatchObject({
       fieldErrors: { customCategory: ["A case category can be at most 100 characters."] },
     });
+  });
+});
+
+describe("compressed files and byte order marks", () => {
+  it("gzip-compressed CSV, JSONL and JSON arrays (a BOM in each) import as their plain files do", async () => {
+    const w = await createJointCase();
+    const plain = await importAsWizard(w.investigator, w.caseId, timelineFixture("timesketch-evtx.csv"), "evtx.csv");
+    await commitTimelineImport(w.investigator, w.caseId, plain.jobId);
+    const jsonl = timelineFixture("timesketch-sigma.jsonl");
+    await commitTimelineImport(
+      w.investigator,
+      w.caseId,
+      (await importAsWizard(w.investigator, w.caseId, jsonl, "sigma.jsonl")).jobId,
+    );
+    const original = (await listed(w.investigator, w.caseId)).map(essence);
+    expect(original).toHaveLength(7);
+    const json = await text(exportTimeline(w.investigator, w.caseId, all, "json"));
+
+    const BOM = Buffer.from("\uFEFF");
+    for (const [bytes, name] of [
+      [gzipSync(Buffer.concat([BOM, timelineFixture("timesketch-evtx.csv")])), "evtx_part.csv.gz"],
+      [gzipSync(Buffer.concat([BOM, jsonl])), "sigma_events.jsonl.GZ"],
+      [Buffer.concat([BOM, jsonl]), "sigma_events.jsonl"],
+      [gzipSync(Buffer.concat([BOM, Buffer.from(json)])), "timeline.json.gz"],
+      [Buffer.concat([BOM, Buffer.from(json)]), "timeline.json"],
+      [gzipSync(Buffer.from(json)), "renamed.json"], // decided by content, not by the name
+    ] as const) {
+      const to = await createJointCase();
+      const { job, preview } = await uploadTimelineFile(to.investigator, to.caseId, bytes, name);
+      expect(job.format, name).toBe(name.includes(".csv") ? "CSV" : name.includes(".jsonl") ? "JSONL" : "JSON");
+      expect(preview.columns[0], name).not.toMatch(/^\uFEFF/);
+      const imported = await importAsWizard(to.investigator, to.caseId, bytes, name);
+      expect(imported.validated, name).toMatchObject({ rowsRejected: 0, status: "VALIDATED" });
+      await commitTimelineImport(to.investigator, to.caseId, imported.jobId);
+      const events = (await listed(to.investigator, to.caseId)).map(essence);
+      const expected = name.includes(".csv")
+        ? original.slice(0, 4)
+        : name.includes(".jsonl")
+          ? original.slice(4)
+          : original;
+      expect(events, name).toEqual(expected);
+    }
+  });
+
+  it("a damaged or cut-short gzip file is refused at upload with a reason (400), and no job is made", async () => {
+    const w = await createJointCase();
+    const packed = gzipSync(timelineFixture("timesketch-evtx.csv"));
+    for (const bytes of [
+      packed.subarray(0, packed.length - 20),
+      Buffer.concat([packed.subarray(0, 10), Buffer.alloc(50, 7)]),
+    ]) {
+      const refused = await uploadTimelineFile(w.investigator, w.caseId, bytes, "evtx.csv.gz").catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ValidationError);
+      expect(refused).toMatchObject({
+        status: 400,
+        message: expect.stringMatching(/gzip-compressed but cannot be un-gzipped/),
+      });
+    }
+    for (const name of ["evtx.gz", "evtx.csv.zip", "evtx.tar.gz"])
+      await expect(uploadTimelineFile(w.investigator, w.caseId, packed, name)).rejects.toMatchObject({
+        status: 400,
+        message: expect.stringMatching(/gzip-compressed \(\.csv\.gz\) or not/),
+      });
+    expect(await getDb().importJob.count({ where: { caseId: w.caseId } })).toBe(0);
   });
 });

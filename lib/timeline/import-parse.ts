@@ -13,7 +13,8 @@ import { readTime, type TReadAs } from "@/lib/ingest/time";
 // Mapping an import file's records (lib/ingest/records.ts) into event rows, or the reason each
 // is refused. Nothing in a row is dropped silently: columns mapped to no field are kept as the
 // event's attributes, a category value that is not built-in is mapped as the user chose (or put
-// in Other with the value kept), and a title too long for one is split rather than refused.
+// in Other), its original value kept as an attribute, and a title too long for one is split
+// rather than refused.
 
 export type TImportRow = {
   occurredAt: Date;
@@ -193,15 +194,12 @@ export function toEventRow(
     else {
       const choice = p.categories.get(rawCategory.toLowerCase());
       categoryNote = { value: rawCategory.slice(0, 100), to: choice?.to ?? "unmapped" };
-      if (choice?.to === "builtin") category = choice.category;
-      else if (choice?.to === "custom") {
-        category = "OTHER";
-        customCategory = choice.name;
-      } else {
-        // Other, with the value kept where the user can still see, search and export it.
-        category = "OTHER";
+      category = choice?.to === "builtin" ? choice.category : "OTHER";
+      if (choice?.to === "custom") customCategory = choice.name;
+      // The file's own value is kept where the user can still see, search and export it, unless
+      // it is the case category's name itself.
+      if (choice?.to !== "custom" || choice.name.toLowerCase() !== rawCategory.toLowerCase())
         attributes = { ...attributes, [m.category]: rawCategory };
-      }
     }
   }
   return withRow(attributes);

@@ -4,6 +4,9 @@ import { CONFIDENCES, EVENT_CATEGORIES } from "@/lib/timeline/schemas";
 import { isValidTimeZone } from "@/lib/timeline/time";
 import { TIME_FORMATS, TIME_FORMAT_LABELS } from "@/lib/ingest/time";
 import { NUL_MESSAGE, hasNoNul } from "@/lib/validation";
+import { CUSTOM_CATEGORY_MAX, customCategoryName } from "@/lib/timeline/category-schemas";
+
+export { CUSTOM_CATEGORY_MAX };
 
 export { TIME_FORMATS, TIME_FORMAT_LABELS };
 export const IMPORT_FIELDS = [
@@ -44,7 +47,10 @@ export const IMPORT_FORMATS: Record<string, TImportFormat> = {
   json: "JSON",
 };
 const FILE_NAME_HELP =
-  "Upload a .csv, .jsonl, .ndjson or .json (an array of objects) file (send its name, URI-encoded, in X-File-Name).";
+  "Upload a .csv, .jsonl, .ndjson or .json (an array of objects) file, gzip-compressed (.csv.gz) or not (send its name, URI-encoded, in X-File-Name).";
+/** The format a file name says, ignoring a trailing .gz (the content decides whether it is un-gzipped). */
+export const importFormatOf = (name: string): TImportFormat | undefined =>
+  IMPORT_FORMATS[name.replace(/\.gz$/i, "").split(".").pop()!.toLowerCase()];
 
 /**
  * The X-File-Name header as sent: URI-encoded (headers are Latin-1), so it is decoded here; a
@@ -69,20 +75,9 @@ export const ZImportFileName = z
       .min(1, { message: FILE_NAME_HELP })
       .max(255, { message: "The file name can be at most 255 characters." })
       .refine(hasNoNul, { message: NUL_MESSAGE })
-      .refine((name) => IMPORT_FORMATS[name.split(".").pop()!.toLowerCase()] !== undefined, {
-        message: FILE_NAME_HELP,
-      }),
+      .refine((name) => importFormatOf(name) !== undefined, { message: FILE_NAME_HELP }),
   )
-  .transform((name) => ({ name, format: IMPORT_FORMATS[name.split(".").pop()!.toLowerCase()]! }));
-
-/** A case's own category name (an import's "Write time"). */
-export const CUSTOM_CATEGORY_MAX = 100;
-export const customCategoryName = z
-  .string()
-  .trim()
-  .min(1, { message: "Enter the category's name." })
-  .max(CUSTOM_CATEGORY_MAX, { message: `A category name can be at most ${CUSTOM_CATEGORY_MAX} characters.` })
-  .refine(hasNoNul, { message: NUL_MESSAGE });
+  .transform((name) => ({ name, format: importFormatOf(name)! }));
 
 const column = z.string().trim().max(200).optional().default("");
 export const ZImportOptions = z.object({

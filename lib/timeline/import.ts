@@ -58,10 +58,14 @@ export async function createImport(
   }
   const stored = await getBlobStore().read(staged.sha256);
   if (!stored) throw new ConflictError(REMOVED);
-  const preview = await readPreview(stored, format);
+  // A file that cannot be read (damaged gzip, JSON that is not) is the uploader's to fix: a 400,
+  // and no job (the stored bytes, referenced by nothing, go at the next sweep).
+  const preview = await readPreview(stored, format).catch((error: unknown) => {
+    throw new ValidationError(`The file cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  });
   if (preview.columns.length === 0)
     throw new ValidationError(
-      "No rows could be read from the file: check that it is CSV with a header line, or JSON Lines.",
+      "No rows could be read from the file: check that it is CSV with a header line, JSON Lines or a JSON array (gzip-compressed or not).",
     );
   const job = await getDb().$transaction(async (tx) => {
     // As for evidence uploads: the job keeps the file (lib/storage/references.ts) only once it

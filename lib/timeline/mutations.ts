@@ -10,6 +10,7 @@ import { ConflictError, ValidationError } from "@/lib/errors";
 import { parseInput, parseQuery } from "@/lib/validation";
 import { ZCreateEvent, ZDeleteEvent, ZUpdateEvent, type TUpdateEvent } from "@/lib/timeline/schemas";
 import { visibleItemWhere } from "@/lib/auth/visibility";
+import { ensureCaseCategories } from "@/lib/timeline/categories";
 
 type Tx = Prisma.TransactionClient;
 
@@ -62,6 +63,7 @@ export async function createTimelineEvent(actor: TActor, caseId: unknown, input:
       },
       select: { id: true },
     });
+    if (data.customCategory) await ensureCaseCategories(tx, c.id, actor.orgId, [data.customCategory]);
     await recordAudit(
       {
         actorId: actor.id,
@@ -132,6 +134,7 @@ export async function updateTimelineEvent(
       },
     });
     if (count === 0) throw new ConflictError(CONFLICT);
+    if (data.customCategory) await ensureCaseCategories(tx, event.caseId, event.orgId, [data.customCategory]);
     await tx.timelineEventEvidence.deleteMany({ where: { eventId: event.id } });
     await tx.timelineEventEvidence.createMany({
       data: data.evidenceIds.map((evidenceId) => ({ eventId: event.id, evidenceId })),

@@ -89,4 +89,21 @@ describe("timeline policy", () => {
     expect(canOnCase(actor(PARTNER), "timeline.create", facts(role))).toBe(create);
     expect(canOnCase(actor("org-gone"), "timeline.create", facts(role))).toBe(false);
   });
+
+  it.each([
+    ["LEAD", "INVESTIGATOR", true],
+    ["LEAD", "ADMIN", true],
+    ["LEAD", "EXECUTIVE", false], // an executive made lead acts as a viewer
+    ["INVESTIGATOR", "INVESTIGATOR", false],
+    ["LEGAL_REVIEWER", "LEGAL", false],
+    ["VIEWER", "EXECUTIVE", false],
+    [null, "ADMIN", false],
+  ] as const)(
+    "case role %s (%s): manage the organisation's case categories %s (either organisation)",
+    (role, global, allowed) => {
+      expect(canOnCase(actor(OWNER, global), "timeline.categories", facts(role))).toBe(allowed);
+      expect(canOnCase(actor(PARTNER, global), "timeline.categories", facts(role))).toBe(allowed);
+      expect(canOnCase(actor("org-gone", global), "timeline.categories", facts(role))).toBe(false);
+    },
+  );
 });

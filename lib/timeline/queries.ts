@@ -19,6 +19,7 @@ import {
   ts,
 } from "@/lib/timeline/sql";
 import { visibleItemWhere } from "@/lib/auth/visibility";
+import { categoryColour } from "@/lib/timeline/category-schemas";
 
 export type TTimelineEventView = {
   id: string;
@@ -181,9 +182,14 @@ export type THistogram = {
   bucketSeconds: number;
   /** The zone whose midnights and hours the buckets start at, as requested. */
   timeZone: string;
+  /** Series keys: a built-in category, or `case:<name>` for a case category drawn on its own. */
   categories: string[];
+  /** The case categories drawn as series (the most used; the rest count in their built-in category). */
+  caseCategories: { key: string; name: string; colour: string }[];
   buckets: { t: string; end: string; total: number; counts: Record<string, number> }[];
 };
+/** Case categories drawn as series of their own; more would be colours no reader tells apart. */
+export const HISTOGRAM_CASE_CATEGORIES = 8;
 
 /** occurredAt (UTC) plus the zone's offset at that instant: a CASE over the range's offset periods. */
 function shiftedBy(periods: { start: Date; offset: number }[]): Prisma.Sql {
@@ -234,18 +240,21 @@ export async function getTimelineHistogram(
   const [range] = await db.$queryRaw<
     { min: Date | null; max: Date | null }[]
   >`SELECT min(e."occurredAt") AS min, max(e."occurredAt") AS max FROM "TimelineEvent" e WHERE ${where}`;
-  if (!range?.min || !range.max) return { bucketSeconds: 3600, timeZone, categories: [], buckets: [] };
+  if (!range?.min || !range.max)
+    return { bucketSeconds: 3600, timeZone, categories: [], caseCategories: [], buckets: [] };
   const span = (range.max.getTime() - range.min.getTime()) / 1000;
   const width = WIDTHS.find((w) => span / w <= MAX_BUCKETS) ?? WIDTHS.at(-1)!;
   // occurredAt holds UTC; its local time is it plus the zone's offset then, taken from a short
   // CASE over the offset periods of the range (no per-row conversion by zone name).
   const periods = offsetPeriods(sqlZone, range.min, range.max);
   const local = periods ? shiftedBy(periods) : Prisma.sql`(e."occurredAt" AT TIME ZONE 'UTC') AT TIME ZONE ${sqlZone}`;
-  const rows = await db.$queryRaw<{ local: string; category: string; n: bigint }[]>`
-    SELECT to_char(b.t, 'YYYY-MM-DD"T"HH24:MI:SS') AS local, b.category::text AS category, b.n
-    FROM (SELECT date_bin(${`${width} seconds`}::interval, ${local}, TIMESTAMP '2000-01-01') AS t, e.category, count(*) AS n
+  const rows = await db.$queryRaw<{ local: string; category: string; custom: string | null; n: bigint }[]>`
+    SELECT to_char(b.t, 'YYYY-MM-DD"T"HH24:MI:SS') AS local, b.category::text AS category, b.custom, b.n
+    FROM (SELECT date_bin(${`${width} seconds`}::interval, ${local}, TIMESTAMP '2000-01-01') AS t, e.category,
+                 e."customCategory" AS custom, count(*) AS n
           FROM "TimelineEvent" e WHERE ${where}
-          GROUP BY 1, 2) b`; // formatted per bucket, not per event
+          GROUP BY 1, 2, 3) b`; // formatted per bucket, not per event
+  const caseCategories = await drawnCaseCategories(actor, c.id, rows);
   // Sorted here, not in SQL: ORDER BY makes the planner sort a million rows for a GroupAggregate
   // (it cannot estimate the few buckets) where a HashAggregate over them is twice as fast.
   rows.sort((a, b) => (a.local < b.local ? -1 : a.local > b.local ? 1 : 0));
@@ -260,13 +269,52 @@ export async function getTimelineHistogram(
     }
   }
   const categories = new Set<string>();
+  const drawn = new Set(caseCategories.map((k) => k.name));
   for (const r of rows) {
     const b = buckets.get(r.local)!;
-    b.counts[r.category] = Number(r.n);
+    const key = r.custom !== null && drawn.has(r.custom) ? `case:${r.custom}` : r.category;
+    b.counts[key] = (b.counts[key] ?? 0) + Number(r.n);
     b.total += Number(r.n);
-    categories.add(r.category);
+    categories.add(key);
   }
-  return { bucketSeconds: width, timeZone, categories: [...categories], buckets: [...buckets.values()] };
+  return {
+    bucketSeconds: width,
+    timeZone,
+    categories: [
+      ...[...categories].filter((k) => !k.startsWith("case:")),
+      ...caseCategories.map((k) => k.key).filter((k) => categories.has(k)),
+    ],
+    caseCategories,
+    buckets: [...buckets.values()],
+  };
+}
+
+/**
+ * The case categories the histogram draws as their own series: the most counted, coloured as the
+ * reader's organisation chose (else as the partner chose, else by the name). Only names carried
+ * by the counted (visible) events are looked up, so no other category is revealed.
+ */
+async function drawnCaseCategories(
+  actor: TActor,
+  caseId: string,
+  rows: { custom: string | null; n: bigint }[],
+): Promise<THistogram["caseCategories"]> {
+  const totals = new Map<string, number>();
+  for (const r of rows) if (r.custom !== null) totals.set(r.custom, (totals.get(r.custom) ?? 0) + Number(r.n));
+  const names = [...totals]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, HISTOGRAM_CASE_CATEGORIES)
+    .map(([name]) => name);
+  if (!names.length) return [];
+  const chosen = await getDb().caseCategory.findMany({
+    where: { caseId, name: { in: names }, colour: { not: null } },
+    select: { name: true, colour: true, orgId: true },
+    orderBy: { createdAt: "asc" },
+  });
+  const colourOf = (name: string) =>
+    (chosen.find((c) => c.name === name && c.orgId === actor.orgId) ?? chosen.find((c) => c.name === name))?.colour ??
+    null;
+  return names.map((name) => ({ key: `case:${name}`, name, colour: categoryColour(name, colourOf(name)) }));
 }
 
 export type TTimelineOptions = {
@@ -274,7 +322,7 @@ export type TTimelineOptions = {
   direct: boolean;
   orgs: { id: string; name: string }[];
   sources: string[];
-  /** The case's own categories: those its events the actor can see carry (a name exists by use). */
+  /** The case's own categories: the actor's organisation's, and those its events the actor can see carry. */
   customCategories: string[];
   evidence: { id: string; title: string }[];
 };
@@ -296,9 +344,11 @@ export async function getTimelineOptions(actor: TActor, caseId: unknown): Promis
         db.$queryRaw<{ source: string }[]>(timelineSourcesSql(actor, c.id, 200)),
       ])
       .then(([, rows]) => rows),
-    db.$queryRaw<
-      { name: string }[]
-    >`SELECT DISTINCT e."customCategory" AS name FROM "TimelineEvent" e WHERE ${all} AND e."customCategory" IS NOT NULL ORDER BY 1 LIMIT 500`,
+    db.$queryRaw<{ name: string }[]>`
+      SELECT name FROM "CaseCategory" WHERE "caseId" = ${c.id}::uuid AND "orgId" = ${actor.orgId}::uuid
+      UNION
+      SELECT DISTINCT e."customCategory" FROM "TimelineEvent" e WHERE ${all} AND e."customCategory" IS NOT NULL
+      ORDER BY 1 LIMIT 500`,
     db.evidence.findMany({
       where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },
       select: { id: true, title: true },

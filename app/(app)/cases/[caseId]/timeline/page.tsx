@@ -1,16 +1,25 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
+import { CaseCategories } from "@/components/timeline/case-categories";
 import { HistogramPanel } from "@/components/timeline/histogram-panel";
 import { ExportLinks, TimelineFilters } from "@/components/timeline/timeline-filters";
 import { ImportWizard } from "@/components/timeline/import-wizard";
 import { TimelineWorkspace } from "@/components/timeline/timeline-workspace";
 import { EmptyState } from "@/components/ui/empty-state";
 import { orNotFound, requirePageUser } from "@/lib/page";
+import { listCaseCategories } from "@/lib/timeline/categories";
 import { getTimelineHistogram, getTimelineOptions, listTimelineEvents } from "@/lib/timeline/queries";
 import { filtersForPage, viewerTimeZone, type TTimelineFilters } from "@/lib/timeline/schemas";
 import { TIME_ZONE_COOKIE } from "@/lib/timeline/time";
 import { decideReleaseAction, requestReleaseAction, withdrawReleaseAction } from "../actions";
-import { createEventAction, deleteEventAction, updateEventAction } from "./actions";
+import {
+  createCategoryAction,
+  createEventAction,
+  deleteCategoryAction,
+  deleteEventAction,
+  updateCategoryAction,
+  updateEventAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Timeline" };
 
@@ -32,11 +41,12 @@ export default async function TimelinePage({ params, searchParams }: Props) {
   // in the viewer's zone as far as the server knows it.
   const histogramQuery = new URLSearchParams([...search].filter(([k]) => k !== "from" && k !== "to"));
   const timeZone = viewerTimeZone((await cookies()).get(TIME_ZONE_COOKIE)?.value);
-  const [options, histogram, page] = await orNotFound(
+  const [options, histogram, page, categories] = await orNotFound(
     Promise.all([
       getTimelineOptions(user, caseId),
       getTimelineHistogram(user, caseId, { ...filters, from: undefined, to: undefined }, { timeZone }),
       listTimelineEvents(user, caseId, filters),
+      listCaseCategories(user, caseId),
     ]),
   );
   // Events through this segment's actions; release decisions through the case's generic ones.
@@ -48,6 +58,11 @@ export default async function TimelinePage({ params, searchParams }: Props) {
     release: bind(requestReleaseAction),
     decide: bind(decideReleaseAction),
     withdraw: bind(withdrawReleaseAction),
+  };
+  const categoryActions = {
+    create: bind(createCategoryAction),
+    update: bind(updateCategoryAction),
+    remove: bind(deleteCategoryAction),
   };
   return (
     <div className="space-y-4">
@@ -75,6 +90,16 @@ export default async function TimelinePage({ params, searchParams }: Props) {
             ? "Add the first one below, or import a file."
             : "Members who can add events build the timeline here."}
         </EmptyState>
+      )}
+      {(categories.canManage || categories.categories.length > 0) && (
+        <details className="rounded-lg border border-slate-200 bg-slate-50 p-3">
+          <summary className="cursor-pointer text-sm font-medium">
+            Case categories ({categories.categories.length})
+          </summary>
+          <div className="mt-3">
+            <CaseCategories {...categories} actions={categoryActions} />
+          </div>
+        </details>
       )}
       {options.canCreate && (
         <details className="rounded-lg border border-slate-200 bg-slate-50 p-3">
