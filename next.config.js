@@ -14,8 +14,8 @@ const nextConfig = {
           { key: "X-Frame-Options", value: "DENY" },
           { key: "Referrer-Policy", value: "same-origin" },
           { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-          // No framing, no plugins, forms and <base> only to ourselves. (Scripts are not
-          // restricted here: Next's inline bootstrap would need per-request nonces.)
+          // No framing, no plugins, forms and <base> only to ourselves, for every response. Pages
+          // also get the proxy's policy with a per-request script nonce (proxy.ts).
           {
             key: "Content-Security-Policy",
             value: "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
@@ -24,6 +24,11 @@ const nextConfig = {
             ? [{ key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" }]
             : []),
         ],
+      },
+      {
+        // Case data is never kept by a browser or shared cache (route handlers may say more).
+        source: "/api/cases/:path*",
+        headers: [{ key: "Cache-Control", value: "private, no-store" }],
       },
       {
         // Uploaded evidence served back (lib/http.ts untrustedFileResponse): a sandboxed

@@ -51,6 +51,15 @@ const ZEnv = z.object({
       message: 'MFA_REQUIRED_FOR must be "admin,lead", "admin", "lead" or "none"',
     })
     .default("admin,lead"),
+  // Single sign-on (lib/auth/oidc.ts): the ids of the OpenID Connect providers, each configured by
+  // its own OIDC_<ID>_* variables (parseOidcProviders below).
+  OIDC_PROVIDERS: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,30}(,[a-z][a-z0-9-]{0,30})*$/, {
+      message: 'OIDC_PROVIDERS must be comma-separated ids such as "entra,okta" (lower case, digits, -)',
+    })
+    .refine((ids) => !ids.split(",").includes("credentials"), { message: '"credentials" is the password sign-in' })
+    .optional(),
   CASEBRIDGE_DATA_DIR: z.string().min(1).default(".data"),
   // Evidence: per-file size limit, and where blobs live (lib/storage).
   EVIDENCE_MAX_BYTES: z.coerce
@@ -76,6 +85,97 @@ const ZEnv = z.object({
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
+
+const ROLES = ["ADMIN", "INVESTIGATOR", "LEGAL", "EXECUTIVE"] as const;
+const list = (value: string) =>
+  value
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+// One provider's OIDC_<ID>_* variables. Every field that decides who gets in is required: no
+// default organisation, no "any domain".
+const ZOidcProvider = z.object({
+  NAME: z.string().min(1).max(60).optional(),
+  ISSUER: z.string().url(),
+  CLIENT_ID: z.string().min(1),
+  CLIENT_SECRET: z.string().min(1),
+  // Scopes asked for; add the one that releases the role claim if the IdP needs it (Okta: groups).
+  SCOPES: z.string().min(1).default("openid email profile"),
+  // The slug of the organisation its users belong to.
+  ORG: z.string().min(1),
+  EMAIL_DOMAINS: z
+    .string()
+    .transform((v) => list(v.toLowerCase()))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "a domain such as example.com")).min(1)),
+  // The claim that carries groups or app roles, and "value=ROLE" pairs (first listed match wins).
+  ROLE_CLAIM: z.string().min(1).default("groups"),
+  ROLES: z
+    .string()
+    .default("")
+    .transform((v) => list(v).map((pair) => pair.split("=").map((p) => p.trim())))
+    .pipe(z.array(z.tuple([z.string().min(1), z.enum(ROLES)], { message: 'pairs "claim value=ROLE"' }))),
+  // Role when no mapping matches; unset: such a user is refused.
+  DEFAULT_ROLE: z.enum(ROLES).optional(),
+  // Second factor for users our MFA policy covers: "amr" (default) wants the ID token's amr
+  // claim to show one; "idp" trusts that the IdP enforces MFA itself (e.g. Conditional Access).
+  MFA: z.enum(["amr", "idp"]).default("amr"),
+});
+
+export type TOidcProvider = {
+  id: string;
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string;
+  orgSlug: string;
+  emailDomains: string[];
+  roleClaim: string;
+  roles: [string, (typeof ROLES)[number]][];
+  defaultRole?: (typeof ROLES)[number];
+  mfa: "amr" | "idp";
+};
+
+/** The providers named in OIDC_PROVIDERS, read from their OIDC_<ID>_* variables (ID upper-cased, - as _). */
+export function parseOidcProviders(ids: string | undefined, vars: Record<string, string | undefined>): TOidcProvider[] {
+  return list(ids ?? "").map((id) => {
+    const prefix = `OIDC_${id.toUpperCase().replace(/-/g, "_")}_`;
+    const own = Object.fromEntries(
+      Object.entries(vars)
+        .filter(([key]) => key.startsWith(prefix))
+        .map(([key, value]) => [key.slice(prefix.length), value]),
+    );
+    const result = ZOidcProvider.safeParse(own);
+    if (!result.success) {
+      const problems = result.error.issues.map((i) => `${prefix}${String(i.path[0] ?? "")}: ${i.message}`).join("; ");
+      throw new Error(`Invalid single sign-on configuration (${problems}). See README, "Single sign-on".`);
+    }
+    const p = result.data;
+    return {
+      id,
+      name: p.NAME ?? id,
+      issuer: p.ISSUER,
+      clientId: p.CLIENT_ID,
+      clientSecret: p.CLIENT_SECRET,
+      scopes: p.SCOPES,
+      orgSlug: p.ORG,
+      emailDomains: p.EMAIL_DOMAINS,
+      roleClaim: p.ROLE_CLAIM,
+      roles: p.ROLES,
+      ...(p.DEFAULT_ROLE ? { defaultRole: p.DEFAULT_ROLE } : {}),
+      mfa: p.MFA,
+    };
+  });
+}
+
+let oidcProviders: TOidcProvider[] | undefined;
+
+/** The configured single sign-on providers (none unless OIDC_PROVIDERS is set). */
+export function getOidcProviders(): TOidcProvider[] {
+  oidcProviders ??= parseOidcProviders(getEnv().OIDC_PROVIDERS, process.env);
+  return oidcProviders;
+}
 
 let parsed: TEnv | undefined;
 

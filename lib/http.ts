@@ -2,6 +2,7 @@ import "server-only";
 import { Readable } from "node:stream";
 import { getEnv } from "@/lib/env";
 import { AppError, ForbiddenError, UnsupportedMediaTypeError } from "@/lib/errors";
+import { crossSiteRefusal, ownOrigins } from "@/lib/request-policy";
 
 // The one translation of errors for route handlers: RFC 9457 problem+json. Typed errors keep
 // their status and message; anything else is a generic 500 with the detail in the server log.
@@ -41,15 +42,18 @@ export function route<C>(handler: Handler<C>): Handler<C> {
 
 /**
  * CSRF protection for state-changing route handlers (they get none from Next): the browser's
- * Origin header must be this app's own. A cross-site form or fetch carries the attacker's origin
- * (or none, for some old clients) and is refused with 403 before the body is read.
+ * Origin must be this app's own, and Sec-Fetch-Site (when sent) same-origin. A cross-site form or
+ * fetch carries the attacker's origin, "null" or none, and is refused with 403 before the body is
+ * read. "Own" is NEXTAUTH_URL when set, else the Host header; X-Forwarded-Host only counts behind
+ * a configured trusted proxy (anyone can send that header).
  */
 export function requireSameOrigin(request: Request): void {
-  const origin = request.headers.get("origin");
-  const own = new Set([new URL(request.url).origin]);
-  const configured = getEnv().NEXTAUTH_URL;
-  if (configured) own.add(new URL(configured).origin);
-  if (!origin || !own.has(origin))
+  const env = getEnv();
+  const host =
+    (env.CASEBRIDGE_TRUSTED_PROXIES > 0 ? request.headers.get("x-forwarded-host") : null) ??
+    request.headers.get("host");
+  const own = ownOrigins(env.NEXTAUTH_URL, host, new URL(request.url).protocol);
+  if (crossSiteRefusal(request.method, request.headers, own))
     throw new ForbiddenError(
       "Cross-site request refused: send it from Casebridge itself (the Origin header must be this site).",
     );

@@ -14,6 +14,20 @@ const messages = (lockMinutes: number): Record<string, string> => ({
   AccountDisabled: "This account is disabled. Ask an administrator to re-enable it.",
   MfaRequired: "",
   MfaInvalid: "That code is not right, or was used already. Try the next code from your app.",
+  // Single sign-on (lib/auth/sso.ts; next-auth's own codes for a failed exchange).
+  SsoDomain: "Your organisation account's email address is not one this sign-in accepts.",
+  SsoEmailTaken:
+    "A Casebridge account with your email address already exists and is not linked to single sign-on. Sign in with its password, or ask an administrator.",
+  SsoNoOrganisation: "Single sign-on is not set up correctly (unknown organisation). Ask an administrator.",
+  SsoWrongOrganisation: "Your account belongs to another organisation. Ask an administrator.",
+  SsoNoRole: "Your organisation account has no Casebridge role assigned. Ask your identity administrator.",
+  SsoMfaRequired:
+    "Your account needs a second factor, and your identity provider did not report one. Sign in again with multi-factor authentication.",
+  SsoInvalid: "Single sign-on failed. Please try again.",
+  OAuthCallback: "Single sign-on failed or was tampered with. Please try again.",
+  OAuthSignin: "Single sign-on could not start. Please try again later.",
+  Callback: "Single sign-on failed. Please try again.",
+  AccessDenied: "Single sign-on was refused.",
 });
 const FALLBACK = "Sign-in failed. Please try again.";
 

@@ -3,12 +3,13 @@ import { DataTable } from "@/components/ui/data-table";
 import type { TCaseListItem } from "@/lib/cases/queries";
 import { EmptyState } from "@/components/ui/empty-state";
 import { SeverityBadge, StatusBadge, TlpBadge, humanise } from "@/components/cases/case-badges";
+import { InertText } from "@/components/ui/inert-text";
 
 function CaseTitle({ c }: { c: TCaseListItem }) {
   if (c.access === "member") {
     return (
       <Link href={`/cases/${c.id}`} className="text-brand-700 font-medium hover:underline">
-        {c.title}
+        <InertText text={c.title} />
       </Link>
     );
   }
@@ -16,7 +17,9 @@ function CaseTitle({ c }: { c: TCaseListItem }) {
   // manage the members without reading the case.
   return (
     <>
-      <span className="font-medium text-slate-800">{c.title}</span>
+      <span className="font-medium text-slate-800">
+        <InertText text={c.title} />
+      </span>
       {c.canManageMembers && (
         <Link href={`/cases/${c.id}/members`} className="text-brand-700 ml-2 text-xs hover:underline">
           Manage members

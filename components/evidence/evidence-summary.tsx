@@ -2,6 +2,7 @@ import { Badge } from "@/components/ui/badge";
 import { ReleaseBadge } from "@/components/releases/item-release";
 import { formatSize, IntegrityBadge, KindBadge } from "@/components/evidence/evidence-badges";
 import type { TEvidenceDetail } from "@/lib/evidence/queries";
+import { InertText } from "@/components/ui/inert-text";
 
 const utc = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 19)} UTC` : "—");
 
@@ -27,7 +28,7 @@ export function EvidenceSummary({ evidence: e, downloadHref }: { evidence: TEvid
     [
       "File",
       <span key="f" className="font-mono">
-        {e.fileName}
+        <InertText text={e.fileName} />
       </span>,
     ],
     [
@@ -61,7 +62,9 @@ export function EvidenceSummary({ evidence: e, downloadHref }: { evidence: TEvid
     <section aria-label="Evidence details" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
-          <h2 className="text-xl font-semibold">{e.title}</h2>
+          <h2 className="text-xl font-semibold">
+            <InertText text={e.title} />
+          </h2>
           <div className="mt-1 flex flex-wrap gap-1">
             <KindBadge kind={e.kind} />
             {e.privileged && <Badge tone="orange">Privileged</Badge>}

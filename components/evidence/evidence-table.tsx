@@ -3,6 +3,7 @@ import { Badge } from "@/components/ui/badge";
 import { ReleaseBadge } from "@/components/releases/item-release";
 import { formatSize, IntegrityBadge, KindBadge } from "@/components/evidence/evidence-badges";
 import type { TEvidenceRow } from "@/lib/evidence/queries";
+import { InertText } from "@/components/ui/inert-text";
 
 export function EvidenceTable({ caseId, items }: { caseId: string; items: TEvidenceRow[] }) {
   return (
@@ -23,10 +24,12 @@ export function EvidenceTable({ caseId, items }: { caseId: string; items: TEvide
             <tr key={e.id}>
               <td className="px-3 py-2">
                 <Link href={`/cases/${caseId}/evidence/${e.id}`} className="text-brand-700 font-medium hover:underline">
-                  {e.title}
+                  <InertText text={e.title} />
                 </Link>
                 <div className="flex flex-wrap gap-1 pt-1 text-xs text-slate-500">
-                  <span className="font-mono">{e.fileName}</span>
+                  <span className="font-mono">
+                    <InertText text={e.fileName} />
+                  </span>
                   {e.privileged && <Badge tone="orange">Privileged</Badge>}
                   <ReleaseBadge state={e.releaseState} orgName={e.orgName} />
                   {e.deleted && <Badge tone="red">Deleted</Badge>}

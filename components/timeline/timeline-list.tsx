@@ -7,6 +7,7 @@ import { useTimeZone } from "@/components/timeline/use-time-zone";
 import { CONFIDENCE_LABELS, EVENT_CATEGORY_LABELS, type TEventCategory } from "@/lib/timeline/schemas";
 import { offsetLabel, utcToZonedInput, zonedDay } from "@/lib/timeline/time";
 import type { TTimelineEventView, TTimelinePage } from "@/lib/timeline/queries";
+import { InertText } from "@/components/ui/inert-text";
 
 type TRow = { kind: "day"; day: string } | { kind: "event"; event: TTimelineEventView };
 
@@ -153,7 +154,9 @@ function EventRow({
         )}
       </time>
       <div className="col-span-2 row-start-2 min-w-0 sm:col-span-1 sm:col-start-2 sm:row-start-1">
-        <p className="font-medium break-words text-slate-900">{event.title}</p>
+        <p className="font-medium break-words text-slate-900">
+          <InertText text={event.title} />
+        </p>
         <p className="text-xs text-slate-600">
           {event.customCategory ?? EVENT_CATEGORY_LABELS[event.category as TEventCategory] ?? event.category} ·{" "}
           {CONFIDENCE_LABELS[event.confidence as keyof typeof CONFIDENCE_LABELS] ?? event.confidence}

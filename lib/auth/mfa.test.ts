@@ -3,7 +3,7 @@ import { generate } from "otplib";
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
-import { confirmEnrolment, isMfaRequired, RECOVERY_CODE_COUNT, startEnrolment } from "@/lib/auth/mfa";
+import { confirmEnrolment, isMfaRequired, RECOVERY_CODE_COUNT, resetOwnMfa, startEnrolment } from "@/lib/auth/mfa";
 import { authenticate, SIGN_IN_ERROR } from "@/lib/auth/sign-in";
 import { createSession } from "@/lib/auth/sessions";
 import { createSignInThrottle } from "@/lib/auth/throttle";
@@ -174,5 +174,50 @@ describe("an admin's MFA reset, from both organisations and every role", () => {
     await expect(resetUserMfa(foreign, user.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(resetUserMfa(foreign, randomUUID())).rejects.toBeInstanceOf(NotFoundError);
     expect((await getDb().user.findUniqueOrThrow({ where: { id: user.id } })).mfaEnabledAt).not.toBeNull();
+  });
+});
+
+describe("the user's own MFA change", () => {
+  it("needs a current code; then clears MFA, ends other sessions, and lets the user enrol again", async () => {
+    const { user, secret } = await enrolled();
+    const here = await createSession(user.id);
+    const elsewhere = await createSession(user.id);
+    const actor = { ...user, sessionId: here };
+    await expect(resetOwnMfa(actor, "000000", throttle)).rejects.toBeInstanceOf(ValidationError);
+    await expect(resetOwnMfa(actor, "", throttle)).rejects.toBeInstanceOf(ValidationError);
+    expect((await getDb().user.findUniqueOrThrow({ where: { id: user.id } })).mfaEnabledAt).not.toBeNull();
+
+    // A code of the next time step (the enrolment's own step was spent).
+    expect(await resetOwnMfa(actor, await generate({ secret, epoch: now() + 30 }), throttle)).toEqual({
+      mustEnrol: false,
+    });
+    const after = await getDb().user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(after).toMatchObject({ mfaEnabledAt: null, mfaSecret: null });
+    expect(await getDb().mfaRecoveryCode.count({ where: { userId: user.id } })).toBe(0);
+    expect((await getDb().userSession.findUniqueOrThrow({ where: { id: elsewhere } })).endedReason).toBe("mfa_reset");
+    expect(await getDb().userSession.findUniqueOrThrow({ where: { id: here } })).toMatchObject({
+      endedAt: null,
+      mfaPending: false,
+    });
+    expect(await getDb().auditEvent.count({ where: { action: "auth.mfa_reset_by_user", targetId: user.id } })).toBe(1);
+    expect((await startEnrolment(user)).secret).not.toBe(secret);
+  });
+
+  it("accepts a recovery code; a user who must use MFA is sent to enrol again", async () => {
+    const { user, codes } = await enrolled("ADMIN");
+    const here = await createSession(user.id);
+    expect(await resetOwnMfa({ ...user, sessionId: here }, codes[0], throttle)).toEqual({ mustEnrol: true });
+    expect((await getDb().userSession.findUniqueOrThrow({ where: { id: here } })).mfaPending).toBe(true);
+  });
+
+  it("counts wrong codes towards the sign-in lock, and is refused without MFA on", async () => {
+    const { user } = await enrolled();
+    for (let i = 0; i < 5; i++)
+      await expect(resetOwnMfa(user, "000000", throttle)).rejects.toBeInstanceOf(ValidationError);
+    expect(await throttle.lockedFor(user.email)).toBeGreaterThan(0);
+    const org = await createOrg();
+    await expect(resetOwnMfa(await createUser({ orgId: org.id }), "000000", throttle)).rejects.toBeInstanceOf(
+      ConflictError,
+    );
   });
 });

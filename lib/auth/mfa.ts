@@ -6,6 +6,8 @@ import { getDb, Prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { recordAudit } from "@/lib/audit/record";
 import { ConflictError, ValidationError } from "@/lib/errors";
+import { endUserSessions } from "@/lib/auth/sessions";
+import { getSignInThrottle, type TSignInThrottle } from "@/lib/auth/throttle";
 import type { TActor } from "@/lib/auth/session";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
 
@@ -189,4 +191,57 @@ export async function clearMfa(tx: Tx, userId: string): Promise<void> {
     data: { mfaSecret: null, mfaEnabledAt: null, mfaLastTimeStep: null },
   });
   await tx.mfaRecoveryCode.deleteMany({ where: { userId } });
+}
+
+/**
+ * The user's own MFA change (a new phone, recovery codes used up or exposed): proven with a
+ * current code or an unused recovery code, then MFA is cleared so they enrol again at once. Wrong
+ * codes count towards the same lock as sign-in failures, so a stolen session cannot guess its way
+ * to replacing the factor. Other sessions end; when MFA is required for the user, this session
+ * becomes enrolment-only until they have enrolled again. Audited.
+ */
+export async function resetOwnMfa(
+  actor: TActor,
+  rawCode: unknown,
+  throttle: TSignInThrottle = getSignInThrottle(),
+): Promise<{ mustEnrol: boolean }> {
+  const code = typeof rawCode === "string" ? rawCode.trim().slice(0, 64) : "";
+  const user = await getDb().user.findUniqueOrThrow({ where: { id: actor.id }, select: { mfaEnabledAt: true } });
+  if (!user.mfaEnabledAt) throw new ConflictError("Two-step sign-in is not on.");
+  const claim = await throttle.claim(actor.email, null);
+  if (!claim.ok)
+    throw new ValidationError("Too many wrong codes. Try again later, or ask an administrator.", {
+      code: ["Too many wrong codes."],
+    });
+  const checked = code ? await verifySecondFactor(actor.id, code) : { ok: false as const };
+  if (!checked.ok) {
+    const locked = await throttle.failed(actor.email, claim.attempt);
+    await recordAudit({
+      actorId: actor.id,
+      action: "auth.mfa_failed",
+      targetType: "user",
+      targetId: actor.id,
+      details: { during: "self_reset", failures: claim.attempt, locked },
+    });
+    throw new ValidationError("That code is not right, or was used already.", { code: ["That code is not right."] });
+  }
+  await throttle.succeeded(actor.email, null, false);
+  const mustEnrol = await isMfaRequired(actor);
+  await getDb().$transaction(async (tx: Tx) => {
+    await clearMfa(tx, actor.id);
+    const sessionsEnded = await endUserSessions(tx, actor.id, "mfa_reset", actor.sessionId);
+    if (mustEnrol && actor.sessionId)
+      await tx.userSession.updateMany({ where: { id: actor.sessionId }, data: { mfaPending: true } });
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "auth.mfa_reset_by_user",
+        targetType: "user",
+        targetId: actor.id,
+        details: { proof: checked.kind, sessionsEnded, mustEnrol },
+      },
+      tx,
+    );
+  });
+  return { mustEnrol };
 }

@@ -1,10 +1,12 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { getEnv } from "@/lib/env";
+import { getEnv, getOidcProviders } from "@/lib/env";
 import { safeRedirect } from "@/lib/auth/redirect";
 import { authenticate } from "@/lib/auth/sign-in";
-import { clientIp } from "@/lib/request-meta";
+import { clientIp, getRequestMeta } from "@/lib/request-meta";
+import { oidcProvider, type TOidcClaims } from "@/lib/auth/oidc";
+import { signInWithSso } from "@/lib/auth/sso";
 import { endSessionById, sessionLimits } from "@/lib/auth/sessions";
 
 function header(headers: unknown, name: string): string | null {
@@ -43,8 +45,22 @@ export function getAuthOptions(): NextAuthOptions {
           return result.user;
         },
       }),
+      ...getOidcProviders().map(oidcProvider),
     ],
     callbacks: {
+      // Password sign-ins were decided in authorize. An IdP's sign-in arrives here after
+      // next-auth verified the ID token, state, nonce and PKCE; lib/auth/sso.ts decides who it
+      // is and opens the session, whose id the jwt callback below puts in the cookie.
+      async signIn({ user, account, profile }) {
+        if (account?.type !== "oauth") return true;
+        const provider = getOidcProviders().find((p) => p.id === account.provider);
+        const result = provider
+          ? await signInWithSso(provider, (profile ?? {}) as TOidcClaims, await getRequestMeta())
+          : ({ ok: false, error: "SsoInvalid" } as const);
+        if (!result.ok) return `${getEnv().NEXTAUTH_URL ?? ""}/sign-in?error=${result.error}`;
+        (user as unknown as { sessionId: string }).sessionId = result.sessionId;
+        return true;
+      },
       // Only ever back to this site; a malformed callbackUrl is ignored, not a 500.
       redirect: ({ url, baseUrl }) => safeRedirect(url, baseUrl),
       // At sign-in `user` is what authorize returned; the token keeps its session id and

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { VISIBILITIES } from "@/lib/notes/schemas";
 import { NUL_MESSAGE, ZVersion, hasNoNul, isStorableDate } from "@/lib/validation";
+import { hasBidiControls } from "@/lib/request-policy";
 
 // Shared with the client forms; the server parse is the one that counts.
 export const EVIDENCE_KINDS = [
@@ -76,6 +77,10 @@ export const ZFileName = z
   .min(1, { message: "The file has no name." })
   .max(255, { message: "The file name can be at most 255 characters." })
   .refine((n) => !/[\u0000-\u001f\u007f]/.test(n), { message: "The file name contains control characters." })
+  .refine((n) => !hasBidiControls(n), {
+    message:
+      "The file name contains bidirectional control characters (U+202A–U+202E, U+2066–U+2069), which can disguise its type. Rename the file.",
+  })
   .refine((n) => !/[/\\]/.test(n) && n !== "." && n !== ".." && !n.includes(".."), {
     message: "The file name must not contain a path (/, \\ or ..).",
   });

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { VISIBILITIES } from "@/lib/notes/schemas";
 import { CONFIDENCES, EVENT_CATEGORIES } from "@/lib/timeline/schemas";
 import { isValidTimeZone } from "@/lib/timeline/time";
+import { ZFileName } from "@/lib/evidence/schemas";
 import { TIME_FORMATS, TIME_FORMAT_LABELS } from "@/lib/ingest/time";
-import { NUL_MESSAGE, hasNoNul } from "@/lib/validation";
 import { CUSTOM_CATEGORY_MAX, customCategoryName } from "@/lib/timeline/category-schemas";
 
 export { CUSTOM_CATEGORY_MAX };
@@ -70,12 +70,8 @@ export const ZImportFileName = z
     }
   })
   .pipe(
-    z
-      .string()
-      .min(1, { message: FILE_NAME_HELP })
-      .max(255, { message: "The file name can be at most 255 characters." })
-      .refine(hasNoNul, { message: NUL_MESSAGE })
-      .refine((name) => importFormatOf(name) !== undefined, { message: FILE_NAME_HELP }),
+    // The rules of every uploaded file's name (no path, control or bidi characters), then the format.
+    ZFileName.refine((name) => importFormatOf(name) !== undefined, { message: FILE_NAME_HELP }),
   )
   .transform((name) => ({ name, format: importFormatOf(name)! }));
 

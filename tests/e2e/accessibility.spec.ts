@@ -8,6 +8,10 @@ import { DEMO_CASE_TITLE, signInAs } from "./helpers";
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const TABS = ["", "evidence", "timeline", "usage", "linkages", "notes", "activity", "members"];
 
+// axe is injected as a script tag, which the pages' nonce CSP (proxy.ts) rightly refuses; the
+// browser lets this test's own injection through (the CSP itself is checked by attacks.spec.ts).
+test.use({ bypassCSP: true });
+
 type TViolation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
 
 async function violations(page: Page): Promise<TViolation[]> {

@@ -1,8 +1,9 @@
 "use server";
 
+import { redirect } from "next/navigation";
 import { actionError } from "@/lib/action-state";
 import { requireUser } from "@/lib/auth/guards";
-import { confirmEnrolment } from "@/lib/auth/mfa";
+import { confirmEnrolment, resetOwnMfa } from "@/lib/auth/mfa";
 
 export type TEnrolState = { ok: boolean; message?: string; fieldErrors?: Record<string, string[]>; codes?: string[] };
 
@@ -15,4 +16,18 @@ export async function confirmMfaAction(_state: TEnrolState, formData: FormData):
   } catch (error) {
     return actionError(error);
   }
+}
+
+export type TResetState = { ok: boolean; message?: string; fieldErrors?: Record<string, string[]> };
+
+// A signed-in user replacing their own second factor (new phone, recovery codes used up). The
+// code proves they hold the current one; then the page shows a fresh enrolment.
+export async function resetOwnMfaAction(_state: TResetState, formData: FormData): Promise<TResetState> {
+  try {
+    const actor = await requireUser();
+    await resetOwnMfa(actor, formData.get("code"));
+  } catch (error) {
+    return actionError(error);
+  }
+  redirect("/mfa-setup");
 }

@@ -2,6 +2,7 @@ import { CaseTabs } from "@/components/cases/case-tabs";
 import { SeverityBadge, StatusBadge, TlpBadge } from "@/components/cases/case-badges";
 import { orNotFound, requirePageUser } from "@/lib/page";
 import { getCaseHeader } from "@/lib/cases/queries";
+import { InertText } from "@/components/ui/inert-text";
 
 // No loading.tsx anywhere below this segment, on purpose: a Suspense boundary lets the response
 // start (status 200) before the page has checked access, and a refused page would then answer
@@ -33,7 +34,9 @@ export default async function CaseLayout({
     <>
       <header className="mb-4">
         <p className="font-mono text-xs text-slate-500">{header.number}</p>
-        <h1 className="text-2xl font-semibold tracking-tight">{header.title}</h1>
+        <h1 className="text-2xl font-semibold tracking-tight">
+          <InertText text={header.title} />
+        </h1>
         <div className="mt-2 flex flex-wrap items-center gap-2">
           <StatusBadge status={header.status} />
           <SeverityBadge severity={header.severity} />

@@ -1,0 +1,62 @@
+// Request rules shared by the proxy (pages and server actions) and lib/http.ts (route handlers).
+// Pure functions of headers and configuration: the proxy cannot import lib/env (server-only).
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The origins this app answers as: the configured public URL, else the Host the request came to. */
+export function ownOrigins(configuredUrl: string | undefined, host: string | null, protocol: string): Set<string> {
+  if (configuredUrl) return new Set([new URL(configuredUrl).origin]);
+  return new Set(host ? [`${protocol}//${host}`] : []);
+}
+
+/**
+ * Why a state-changing request must be refused as cross-site, or null to let it through. The
+ * browser's Origin must be one of ours (absent, "null" or foreign: refused, so a form or fetch
+ * from another site or a sandboxed frame cannot act as the user), and Sec-Fetch-Site, when the
+ * browser sends it, must say same-origin. Safe methods change nothing and pass.
+ */
+export function crossSiteRefusal(method: string, headers: Headers, own: Set<string>): string | null {
+  if (SAFE_METHODS.has(method.toUpperCase())) return null;
+  const site = headers.get("sec-fetch-site");
+  if (site && site !== "same-origin") return `Sec-Fetch-Site is ${site}`;
+  const origin = headers.get("origin");
+  if (!origin) return "no Origin header";
+  if (!own.has(origin)) return `foreign Origin ${origin.slice(0, 100)}`;
+  return null;
+}
+
+/**
+ * The Content-Security-Policy of a page: scripts only with this response's nonce (Next adds it
+ * to its own scripts) and what those load ('strict-dynamic'), never inline or eval ('unsafe-eval'
+ * only for the development server's React tooling). Inline styles stay allowed: charts and the
+ * graph set style attributes, which cannot carry a nonce.
+ */
+export function pageCsp(nonce: string, { dev = false } = {}): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "frame-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+// Bidirectional controls (U+202A–U+202E embeddings and overrides, U+2066–U+2069 isolates) can
+// make "invoice‮fdp.exe" read as "invoiceexe.pdf". Refused in file names (lib/evidence/schemas.ts);
+// elsewhere shown inert and visibly (components/ui/inert-text.tsx).
+export const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+export const hasBidiControls = (text: string) => BIDI_CONTROL.test(text);
+
+/** The text with each bidi control replaced by a visible marker such as ⟦U+202E⟧. */
+export function markBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, (c) => `⟦U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}⟧`);
+}

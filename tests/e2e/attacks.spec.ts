@@ -1,0 +1,321 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, request as newRequest, test, type APIRequestContext } from "@playwright/test";
+import { globSync } from "tinyglobby";
+import { DEMO_CASE_TITLE, DEMO_PASSWORD, ORIGIN } from "./helpers";
+
+// The attack suite: what an outside tester replays against a running app, over HTTP.
+// - Every route handler (found in app/, so a new one is covered without editing this file) and
+//   every app page, as an anonymous visitor and as signed-in people outside the case, with the
+//   variants that bypassed Next.js guards before (x-middleware-subrequest, RSC and prefetch
+//   requests, HEAD/OPTIONS): all denied, and no case data in any answer.
+// - Cross-site request forgery against route handlers and server actions; a token replayed after
+//   sign-out; the security headers of pages and API answers.
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const PUBLIC_ROUTES = ["app/api/auth/[...nextauth]/route.ts", "app/api/health/route.ts"];
+const METHOD_EXPORT = /export (?:const|async function) (GET|POST|PUT|PATCH|DELETE|HEAD)\b/g;
+
+/** Each route handler file as a URL template and the methods it exports. */
+function routeHandlers() {
+  return globSync("app/api/**/route.ts", { cwd: ROOT })
+    .filter((f) => !PUBLIC_ROUTES.includes(f))
+    .sort()
+    .map((file) => ({
+      file,
+      template: `/${path.dirname(file).replace(/^app\//, "")}`,
+      methods: [...readFileSync(path.join(ROOT, file), "utf8").matchAll(METHOD_EXPORT)].map((m) => m[1]!),
+    }));
+}
+
+/** Each signed-in page as a URL template (route groups dropped). */
+function appPages() {
+  // (Parentheses are glob syntax: the route group is matched as a prefix instead.)
+  return globSync("app/**/page.tsx", { cwd: ROOT })
+    .filter((f) => f.startsWith("app/(app)/"))
+    .sort()
+    .map((file) =>
+      `/${path
+        .dirname(file)
+        .replace(/^app\//, "")
+        .replace(/\([^)]+\)\/?/g, "")}`.replace(/\/$/, ""),
+    )
+    .map((p) => p || "/");
+}
+
+// Ids to put into templates. An unknown parameter name fails the coverage gate below, so a new
+// kind of route has to be given one here (and so is attacked) before it can ship.
+const FORGED = "00000000-0000-4000-8000-000000000000";
+const fill = (template: string, caseId: string) =>
+  template.replace(/\[(\w+)\]/g, (_, name: string) => {
+    if (name === "caseId") return caseId;
+    if (["evidenceId", "eventId", "jobId", "clusterId", "entityId", "linkId", "userId"].includes(name)) return FORGED;
+    throw new Error(`No id for [${name}]: add it to tests/e2e/attacks.spec.ts so the new route is attacked.`);
+  });
+
+async function signedIn(email: string): Promise<APIRequestContext> {
+  const api = await newRequest.newContext({ baseURL: ORIGIN });
+  const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const response = await api.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email, password: DEMO_PASSWORD, json: "true" },
+    headers: { origin: ORIGIN },
+  });
+  expect(response.status(), `sign-in of ${email}`).toBeLessThan(400);
+  expect((await api.storageState()).cookies.some((c) => c.name.endsWith("next-auth.session-token"))).toBe(true);
+  return api;
+}
+
+let caseId = "";
+/** Text only a member of the demo case may read: its timeline's event titles. */
+let secrets: string[] = [];
+
+test.beforeAll(async () => {
+  const member = await signedIn("investigator@microsoft.demo");
+  const cases = (await (await member.get("/api/cases")).json()) as { items: { id: string; title: string }[] };
+  caseId = cases.items.find((c) => c.title === DEMO_CASE_TITLE)!.id;
+  const timeline = (await (await member.get(`/api/cases/${caseId}/timeline`)).json()) as {
+    items?: { title: string }[];
+    events?: { title: string }[];
+  };
+  secrets = (timeline.items ?? timeline.events ?? []).map((e) => e.title).slice(0, 5);
+  expect(secrets.length, "the demo case's timeline has events to look for").toBeGreaterThan(0);
+  await member.dispose();
+});
+
+test("coverage gate: every route handler and page is found and has ids to attack with", () => {
+  const routes = routeHandlers();
+  expect(routes.length).toBeGreaterThan(10);
+  for (const r of routes) {
+    expect(r.methods.length, `${r.file} exports no HTTP method this suite knows`).toBeGreaterThan(0);
+    expect(() => fill(r.template, caseId)).not.toThrow();
+  }
+  const pages = appPages();
+  expect(pages.filter((p) => p.includes("[caseId]")).length).toBeGreaterThan(10);
+  for (const p of pages) expect(() => fill(p, caseId)).not.toThrow();
+});
+
+const bodyFor = (method: string) =>
+  method === "GET" || method === "HEAD" ? {} : { data: { title: "attack", version: 1 } };
+
+/** Requests of every route handler, method and variant, as `api`, with same-origin headers (so authorization, not CSRF, is what refuses). */
+async function attackRoutes(api: APIRequestContext, who: string, denied: number[], signedInUser = false) {
+  // A route outside any case (the case list) answers a signed-in user; it must still leak nothing.
+  const refusals = (template: string) =>
+    signedInUser && !template.includes("[caseId]") ? [...denied, 405, 200] : [...denied, 405];
+  const secretsSeen: string[] = [];
+  for (const r of routeHandlers()) {
+    const url = fill(r.template, caseId);
+    for (const method of [...r.methods, "OPTIONS"]) {
+      for (const extra of [
+        {} as Record<string, string>,
+        { "x-middleware-subrequest": "middleware:middleware:middleware:middleware:middleware" },
+      ]) {
+        const response = await api.fetch(url, {
+          method,
+          headers: { origin: ORIGIN, "sec-fetch-site": "same-origin", ...extra },
+          ...bodyFor(method),
+          maxRedirects: 0,
+        });
+        const label = `${who}: ${method} ${url} ${Object.keys(extra).join(",")}`;
+        expect(response.status(), label).toBeLessThan(500);
+        const text = await response.text();
+        // Next answers OPTIONS itself (204, an Allow header, no body): the same for any id.
+        if (method === "OPTIONS" && response.status() === 204) expect(text, label).toBe("");
+        else expect(refusals(r.template), label).toContain(response.status());
+        secretsSeen.push(...secrets.filter((s) => text.includes(s)).map((s) => `${label}: ${s}`));
+      }
+    }
+  }
+  expect(secretsSeen).toEqual([]);
+}
+
+test("every route handler refuses an anonymous caller, whatever the variant", async () => {
+  const api = await newRequest.newContext({ baseURL: ORIGIN });
+  await attackRoutes(api, "anonymous", [401, 403, 404]);
+});
+
+for (const email of ["executive@microsoft.demo", "admin@openai.demo"]) {
+  test(`every case route handler answers 404 to ${email}, who is not on the case`, async () => {
+    const api = await signedIn(email);
+    await attackRoutes(api, email, [400, 403, 404, 415], true);
+  });
+}
+
+test("a member is allowed the same reads (the suite can tell allowed from denied)", async () => {
+  const api = await signedIn("investigator@openai.demo");
+  for (const sub of ["timeline", "evidence", "timeline/histogram"]) {
+    expect((await api.get(`/api/cases/${caseId}/${sub}`)).status(), sub).toBe(200);
+  }
+});
+
+test("every app page: anonymous visitors go to sign-in; outsiders get no case data, also via RSC and prefetch", async () => {
+  const anonymous = await newRequest.newContext({ baseURL: ORIGIN });
+  const outsider = await signedIn("admin@openai.demo");
+  for (const template of appPages().filter((p) => p.includes("[caseId]"))) {
+    const url = fill(template, caseId);
+    const anon = await anonymous.get(url, { maxRedirects: 0 });
+    expect([307, 308], `anonymous ${url}`).toContain(anon.status());
+    expect(anon.headers().location, url).toContain("/sign-in");
+    for (const [suffix, headers] of [
+      ["", {}],
+      ["", { rsc: "1" }],
+      ["", { rsc: "1", "next-router-prefetch": "1", "next-router-segment-prefetch": "/_tree" }],
+      ["?nxtPcaseId=" + FORGED, {}],
+      [".rsc", {}],
+      ["", { "x-middleware-subrequest": "middleware:middleware:middleware:middleware:middleware" }],
+    ] as const) {
+      const response = await outsider.get(url + suffix, { headers, maxRedirects: 0 });
+      const label = `outsider ${url}${suffix} ${JSON.stringify(headers)}`;
+      expect(response.status(), label).toBeLessThan(500);
+      const text = await response.text();
+      for (const secret of secrets) expect(text.includes(secret), `${label} leaks "${secret}"`).toBe(false);
+    }
+  }
+});
+
+test("cross-site requests to a route handler are refused and write nothing", async () => {
+  const api = await signedIn("investigator@microsoft.demo");
+  const count = async () =>
+    ((await (await api.get(`/api/cases/${caseId}/timeline`)).json()) as { total?: number }).total;
+  const before = await count();
+  const event = JSON.stringify({ occurredAt: "2026-01-15T09:00", timeZone: "UTC", title: "forged", category: "OTHER" });
+  for (const [name, headers] of [
+    ["foreign Origin", { origin: "https://evil.example", "content-type": "application/json" }],
+    ["Origin: null", { origin: "null", "content-type": "application/json" }],
+    ["no Origin", { "content-type": "application/json" }],
+    ["text/plain JSON", { origin: "https://evil.example", "content-type": "text/plain" }],
+    [
+      "cross-site fetch metadata",
+      { origin: ORIGIN, "sec-fetch-site": "cross-site", "content-type": "application/json" },
+    ],
+    [
+      "a forged X-Forwarded-Host",
+      { origin: "https://evil.example", "x-forwarded-host": "evil.example", "content-type": "application/json" },
+    ],
+  ] as const) {
+    const response = await api.post(`/api/cases/${caseId}/timeline`, { headers, data: event });
+    expect(response.status(), name).toBe(403);
+  }
+  expect(await count()).toBe(before);
+});
+
+test("cross-site server action posts are refused before any action runs", async () => {
+  const api = await signedIn("investigator@microsoft.demo");
+  for (const [name, headers] of [
+    ["foreign Origin", { origin: "https://evil.example" }],
+    ["Origin: null", { origin: "null" }],
+    ["no Origin", {}],
+    ["a forged X-Forwarded-Host", { origin: "https://evil.example", "x-forwarded-host": "evil.example" }],
+    ["cross-site fetch metadata", { origin: ORIGIN, "sec-fetch-site": "cross-site" }],
+  ] as const) {
+    const response = await api.post(`/cases/${caseId}/notes`, {
+      headers: { "next-action": "0".repeat(42), "content-type": "text/plain;charset=UTF-8", ...headers },
+      data: "[]",
+      maxRedirects: 0,
+    });
+    expect(response.status(), name).toBe(403);
+  }
+});
+
+test("a session token replayed after sign-out is refused", async () => {
+  const api = await signedIn("legal@microsoft.demo");
+  expect((await api.get(`/api/cases/${caseId}/timeline`)).status()).toBe(200);
+  const cookies = (await api.storageState()).cookies.filter((c) => c.name.includes("session-token"));
+  const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  await api.post("/api/auth/signout", { form: { csrfToken, json: "true" }, headers: { origin: ORIGIN } });
+  const replay = await newRequest.newContext({
+    baseURL: ORIGIN,
+    extraHTTPHeaders: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; ") },
+  });
+  expect((await replay.get(`/api/cases/${caseId}/timeline`)).status()).toBe(401);
+});
+
+test("pages carry a nonce CSP and the other security headers; signed-in answers are not cached", async () => {
+  const anonymous = await newRequest.newContext({ baseURL: ORIGIN });
+  const page = await anonymous.get("/sign-in");
+  const csp = page.headers()["content-security-policy"] ?? "";
+  const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+  expect(nonce, csp).toBeTruthy();
+  expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  expect(csp).toContain("frame-ancestors 'none'");
+  const html = await page.text();
+  const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const tag of scripts) expect(tag, "every script carries the nonce").toContain(`nonce="${nonce}"`);
+  expect(page.headers()["x-content-type-options"]).toBe("nosniff");
+  expect(page.headers()["referrer-policy"]).toBeTruthy();
+  expect(page.headers()["permissions-policy"]).toBeTruthy();
+  // A new nonce for every response.
+  const again = (await anonymous.get("/sign-in")).headers()["content-security-policy"];
+  expect(again).not.toBe(csp);
+  expect((await anonymous.get("/favicon.ico")).status()).toBe(200);
+
+  const member = await signedIn("investigator@microsoft.demo");
+  for (const url of [`/cases/${caseId}`, `/cases/${caseId}/timeline`, `/api/cases/${caseId}/timeline`]) {
+    expect((await member.get(url)).headers()["cache-control"], url).toMatch(/no-store/);
+  }
+});
+
+test("upload abuse: hostile names are refused; hostile bytes are stored inertly and only served inert", async () => {
+  const api = await signedIn("investigator@microsoft.demo");
+  const url = `/api/cases/${caseId}/evidence`;
+  const upload = (fileName: string, mimeType: string, data: Buffer) =>
+    api.post(url, {
+      data,
+      headers: {
+        origin: ORIGIN,
+        "content-type": "application/octet-stream",
+        "x-evidence-metadata": Buffer.from(
+          JSON.stringify({ kind: "OTHER", title: "Abuse", fileName, mimeType }),
+        ).toString("base64url"),
+      },
+    });
+  const unique = () => randomBytes(16).toString("hex");
+
+  const total = async () => ((await (await api.get(url)).json()) as { total: number }).total;
+  const before = await total();
+  for (const name of [
+    "a\r\nSet-Cookie: x=1.txt",
+    "../../etc/passwd",
+    "invoice\u202Efdp.exe",
+    "a\u0000.txt",
+    "a\u2066b.txt",
+    "",
+  ]) {
+    const response = await upload(name, "text/plain", Buffer.from(unique()));
+    expect(response.status(), JSON.stringify(name)).toBe(400);
+    expect(response.headers()["content-type"]).toContain("application/problem+json");
+  }
+  expect(await total()).toBe(before);
+
+  for (const [name, mimeType, body] of [
+    ["photo.png", "image/png", `<html><script>alert(document.cookie)</script>${unique()}</html>`],
+    [
+      "drawing.svg",
+      "image/svg+xml",
+      `<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><!--${unique()}--></svg>`,
+    ],
+    ["report.pdf.exe", "application/pdf", `MZ${unique()}`],
+    ["empty.txt", "text/plain", ""],
+  ] as const) {
+    const response = await upload(name, mimeType, Buffer.from(body));
+    const label = `${name} (${mimeType})`;
+    if (response.status() >= 400) {
+      expect(response.status(), label).toBeLessThan(500);
+      continue;
+    }
+    const { id } = (await response.json()) as { id: string };
+    for (const file of ["download", "preview"]) {
+      const served = await api.get(`${url}/${id}/${file}`);
+      if (served.status() !== 200) continue; // no preview for this type
+      const headers = served.headers();
+      expect(headers["x-content-type-options"], `${label} ${file}`).toBe("nosniff");
+      expect(headers["content-security-policy"], `${label} ${file}`).toMatch(/(^|;\s*)sandbox/);
+      if (file === "download") {
+        expect(headers["content-disposition"], label).toMatch(/^attachment;/);
+        expect(headers["content-type"], label).toBe("application/octet-stream");
+      }
+    }
+  }
+});
