@@ -128,7 +128,8 @@ export async function buildBundle(input: TBundleInput): Promise<TBundle> {
       e.nativePath,
       async () => {
         const stream = await store.read(e.sha256);
-        if (!stream) throw new Error(`Evidence ${e.bates} ("${e.title}", ${e.id}): its stored file is missing.`);
+        if (!stream)
+          throw new Error(`Evidence "${e.title}" (${e.id}): its stored file is missing. Nothing was produced.`);
         stream.on("data", (chunk: Buffer) => input.onProgress(items, (bytes += chunk.length)));
         stream.on("end", () => input.onProgress(++items, bytes));
         return stream;
@@ -136,7 +137,7 @@ export async function buildBundle(input: TBundleInput): Promise<TBundle> {
       {
         compress: false,
         size: e.size,
-        expect: { sha256: e.sha256, what: `Evidence ${e.bates} ("${e.title}", ${e.id})` },
+        expect: { sha256: e.sha256, what: `Evidence "${e.title}" (${e.id})` },
       },
     );
   }

@@ -4,6 +4,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { canOnCase } from "@/lib/auth/permissions";
 import { parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
+import { visibleItemWhere } from "@/lib/auth/visibility";
 import { STALE_MS } from "@/lib/jobs/job";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
@@ -134,6 +135,47 @@ export async function getProduction(actor: TActor, caseId: unknown, productionId
   return toView(p, await userNames([p.createdById]));
 }
 
+type TBates = { batesPrefix: string; batesStart: number | null; batesEnd: number | null };
+const batesText = (p: TBates) =>
+  p.batesStart !== null && p.batesEnd !== null
+    ? `${formatBates(p.batesPrefix, p.batesStart)}-${formatBates(p.batesPrefix, p.batesEnd)}`
+    : "no natives";
+const downloadName = (caseNumber: string, p: TBates) => `${caseNumber}_${batesText(p)}.zip`;
+
+/** What the export form offers: the evidence to choose from and the next number of each prefix used. */
+export async function getExportForm(actor: TActor, caseId: unknown) {
+  const { case: c } = await requireCaseAccess(actor, caseId, "production.create");
+  const db = getDb();
+  const evidence = await db.evidence.findMany({
+    where: { caseId: c.id, deletedAt: null, purgedAt: null, ...visibleItemWhere(actor) },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: EVIDENCE_CHOICES,
+    select: { id: true, title: true, fileName: true, privileged: true },
+  });
+  const prefixes = await db.production.findMany({
+    where: { caseId: c.id, orgId: actor.orgId },
+    distinct: ["batesPrefix"],
+    select: { batesPrefix: true },
+  });
+  const counters = await db.batesCounter.findMany({ where: { prefix: { in: prefixes.map((p) => p.batesPrefix) } } });
+  return {
+    evidence,
+    moreEvidence: evidence.length === EVIDENCE_CHOICES,
+    nextNumbers: Object.fromEntries(counters.map((k) => [k.prefix, k.last + 1])),
+  };
+}
+
+/** The form lists this many items to pick from; beyond it, export the case or a date range. */
+const EVIDENCE_CHOICES = 1_000;
+
+/** The download's headers (a HEAD request): checked like the download, recorded as nothing. */
+export async function describeProductionDownload(actor: TActor, caseId: unknown, productionId: unknown) {
+  const { case: c } = await requireCaseAccess(actor, caseId, "production.create");
+  const p = await findOwn(actor, c.id, parseId(productionId));
+  if (!p || p.status !== "COMPLETE" || !p.sha256) throw new NotFoundError("No finished production here.");
+  return { fileName: downloadName(c.number, p), mimeType: "application/zip", size: Number(p.size), sha256: p.sha256 };
+}
+
 /**
  * The finished ZIP as a stream. Audited, and each produced item gets a PRODUCED custody entry
  * (it has left the organisation's hands), in one transaction before the first byte goes out.
@@ -190,7 +232,7 @@ export async function openProductionDownload(actor: TActor, caseId: unknown, pro
   });
   return {
     stream,
-    fileName: `${c.number}_${range}.zip`,
+    fileName: downloadName(c.number, p),
     mimeType: "application/zip",
     size: Number(p.size),
     sha256: p.sha256,

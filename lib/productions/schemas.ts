@@ -19,9 +19,13 @@ export function formatBates(prefix: string, n: number): string {
 export const DEFAULT_DELIMITERS = { column: "\u0014", quote: "\u00fe", newline: "\u00ae" } as const;
 export type TDelimiters = { column: string; quote: string; newline: string };
 
+/** A delimiter as one character, or written as its code point (U+0014, 0x14) for the invisible ones. */
 const delimiter = (label: string) =>
   z
-    .string()
+    .preprocess((v) => {
+      const m = typeof v === "string" ? /^(?:U\+|0x)([0-9a-f]{2,6})$/i.exec(v.trim()) : null;
+      return m ? String.fromCodePoint(parseInt(m[1]!, 16)) : v;
+    }, z.string())
     .refine((v) => [...v].length === 1, `The ${label} delimiter must be exactly one character.`)
     .refine((v) => v !== "\r" && v !== "\n" && v !== "\u0000", `The ${label} delimiter cannot be CR, LF or NUL.`);
 
