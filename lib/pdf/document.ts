@@ -3,8 +3,9 @@ import PDFDocument from "pdfkit";
 
 // The report documents' frame, shared by every PDF Casebridge writes (legal review exports,
 // executive summaries): A4, the standard Helvetica fonts (no font files to ship), a TLP banner
-// at the top and a footer with the caller's stamp and "Page n of N" on every page, drawn after
-// the content so the page count is known.
+// at the top and a footer with the caller's stamp and "Page n" on every page, drawn as each
+// page opens. Pages are not buffered: each is written out when the next begins, so a report of
+// thousands of pages streams in bounded memory (hence no "of N": the total is not known yet).
 
 export type TPdf = PDFKit.PDFDocument;
 
@@ -37,14 +38,21 @@ export function pdfText(value: string): string {
     .replace(/[^\x20-\x7e\xa0-\xff\n]/g, "?");
 }
 
-export function createPdf(info: { title: string; author: string; subject?: string }): TPdf {
-  return new PDFDocument({
+export type TStamp = { tlp: string; footer: string };
+
+/** A new document whose every page carries the TLP banner and the footer `stamp`. */
+export function createPdf(info: { title: string; author: string; subject?: string }, stamp: TStamp): TPdf {
+  const doc = new PDFDocument({
     size: "A4",
-    bufferPages: true,
+    autoFirstPage: false,
     margins: { top: PAGE_MARGIN + BAND, bottom: PAGE_MARGIN + BAND, left: PAGE_MARGIN, right: PAGE_MARGIN },
     info: { Title: pdfText(info.title), Author: pdfText(info.author), Subject: pdfText(info.subject ?? "") },
     font: "Helvetica",
   });
+  let page = 0;
+  doc.on("pageAdded", () => stampPage(doc, stamp, ++page));
+  doc.addPage();
+  return doc;
 }
 
 /** Width of the text column. */
@@ -96,32 +104,42 @@ export function facts(doc: TPdf, rows: readonly [string, string][]): void {
 }
 
 /**
- * Draws the TLP banner (top, right-aligned, in the TLP colour on black as FIRST advises) and the
- * footer (the caller's stamp left, "Page n of N" right) on every buffered page. Call once, last.
+ * Draws the TLP banner (top: the label in the TLP colour on black, as FIRST advises, right; and
+ * plain, left) and the footer (the caller's stamp left, "Page n" right) on the page just opened,
+ * then puts the cursor back at the top of the text area.
  */
-export function stampPages(doc: TPdf, stamp: { tlp: string; footer: string }): void {
-  const range = doc.bufferedPageRange();
+function stampPage(doc: TPdf, stamp: TStamp, n: number): void {
   const label = tlpLabel(stamp.tlp);
   const colour = TLP_COLOURS[stamp.tlp] ?? TLP_COLOURS.CLEAR!;
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const { width, height, margins } = doc.page;
-    const bottom = margins.bottom;
-    doc.page.margins.bottom = 0; // writing in the margin must not open a new page
-    doc.font("Helvetica-Bold").fontSize(10);
-    const w = doc.widthOfString(label) + 12;
-    doc.rect(width - PAGE_MARGIN - w, PAGE_MARGIN - 6, w, 18).fill("#000000");
-    doc.fillColor(colour.fill).text(label, width - PAGE_MARGIN - w + 6, PAGE_MARGIN - 1, { lineBreak: false });
-    doc.fillColor("#000000").text(label, PAGE_MARGIN, PAGE_MARGIN - 1, { lineBreak: false });
-    doc
-      .moveTo(PAGE_MARGIN, height - PAGE_MARGIN - 8)
-      .lineTo(width - PAGE_MARGIN, height - PAGE_MARGIN - 8)
-      .lineWidth(0.5)
-      .stroke("#94a3b8");
-    doc.font("Helvetica").fontSize(8).fillColor("#334155");
-    doc.text(pdfText(stamp.footer), PAGE_MARGIN, height - PAGE_MARGIN, { lineBreak: false });
-    const pageText = `Page ${i - range.start + 1} of ${range.count}`;
-    doc.text(pageText, width - PAGE_MARGIN - doc.widthOfString(pageText), height - PAGE_MARGIN, { lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
+  const { width, height, margins } = doc.page;
+  const bottom = margins.bottom;
+  doc.page.margins.bottom = 0; // writing in the margin must not open a new page
+  doc.save();
+  doc.font("Helvetica-Bold").fontSize(10);
+  const w = doc.widthOfString(label) + 12;
+  doc.rect(width - PAGE_MARGIN - w, PAGE_MARGIN - 6, w, 18).fill("#000000");
+  doc.fillColor(colour.fill).text(label, width - PAGE_MARGIN - w + 6, PAGE_MARGIN - 1, { lineBreak: false });
+  doc.fillColor("#000000").text(label, PAGE_MARGIN, PAGE_MARGIN - 1, { lineBreak: false });
+  doc
+    .moveTo(PAGE_MARGIN, height - PAGE_MARGIN - 8)
+    .lineTo(width - PAGE_MARGIN, height - PAGE_MARGIN - 8)
+    .lineWidth(0.5)
+    .stroke("#94a3b8");
+  doc.font("Helvetica").fontSize(8).fillColor("#334155");
+  doc.text(pdfText(stamp.footer), PAGE_MARGIN, height - PAGE_MARGIN, { lineBreak: false });
+  const pageText = `Page ${n}`;
+  doc.text(pageText, width - PAGE_MARGIN - doc.widthOfString(pageText), height - PAGE_MARGIN, { lineBreak: false });
+  doc.restore();
+  doc.page.margins.bottom = bottom;
+  doc.font("Helvetica").fontSize(10).fillColor("#1e293b");
+  doc.x = margins.left;
+  doc.y = margins.top;
+}
+
+/** Fits text on one line of `width` points in the current font: cut, with "...", when longer. */
+export function fitLine(doc: TPdf, text: string, width: number): string {
+  if (doc.widthOfString(text) <= width) return text;
+  let cut = Math.max(0, Math.floor((text.length * width) / doc.widthOfString(text)) - 3);
+  while (cut > 0 && doc.widthOfString(`${text.slice(0, cut)}...`) > width) cut--;
+  return `${text.slice(0, cut)}...`;
 }

@@ -7,7 +7,7 @@ import { graphPayload, loadClusters } from "@/lib/linkage/graph";
 import { linkageSettings } from "@/lib/linkage/store";
 import { linkageViewer } from "@/lib/linkage/visibility";
 import { barChart, graphPicture } from "@/lib/pdf/charts";
-import { createPdf, facts, heading, paragraph, stampPages, type TPdf } from "@/lib/pdf/document";
+import { createPdf, facts, heading, paragraph, type TPdf } from "@/lib/pdf/document";
 import { table } from "@/lib/pdf/table";
 import {
   auditOf,
@@ -206,12 +206,12 @@ export async function writeReport(
   await table(
     doc,
     [
-      { label: "Bates", width: 1.4 },
-      { label: "Title", width: 2.6 },
+      { label: "Bates", width: 1.3 },
+      { label: "Title", width: 2.3 },
       { label: "Kind", width: 1 },
-      { label: "Collected at (UTC)", width: 1.8 },
-      { label: "Collected by", width: 1.4 },
-      { label: "SHA-256", width: 4, mono: true },
+      { label: "Collected at (UTC)", width: 1.7 },
+      { label: "Collected by", width: 1.1 },
+      { label: "SHA-256", width: 4.9, mono: true },
     ],
     r.produced.map((e) => [e.bates, e.title, e.kind, iso(e.collectedAt), e.collectedBy, e.sha256]),
   );
@@ -238,7 +238,7 @@ export async function writeReport(
     await table(
       doc,
       [
-        { label: "Id", width: 2.6 },
+        { label: "Id", width: 2.6, mono: true },
         { label: "Date (UTC)", width: 1.8 },
         { label: "Kind", width: 1 },
         { label: "Author or custodian", width: 1.5 },
@@ -269,13 +269,12 @@ export async function writeReport(
     ],
     auditRows(),
   );
-  stampPages(doc, {
-    tlp: r.case.tlp,
-    footer: `${r.batesRange} | ${r.case.number} | Production ${r.productionId}`,
-  });
   doc.end();
 }
 
-export function newReportPdf(r: Pick<TReportInput, "case" | "producer">): TPdf {
-  return createPdf({ title: `${r.case.number} legal review production`, author: r.producer.orgName });
+export function newReportPdf(r: Pick<TReportInput, "case" | "producer" | "batesRange" | "productionId">): TPdf {
+  return createPdf(
+    { title: `${r.case.number} legal review production`, author: r.producer.orgName },
+    { tlp: r.case.tlp, footer: `${r.batesRange} | ${r.case.number} | Production ${r.productionId}` },
+  );
 }

@@ -15,9 +15,13 @@ import { Readable } from "node:stream";
 import pg from "pg";
 import { benchDatabase, createBenchCase, env, fmt, log, sized, verdict } from "@/scripts/bench/common";
 
-const ITEMS = sized(10_000, 50);
-const EVENTS = sized(100_000, 1_000);
-const TOTAL_BYTES = sized(2_000_000_000, 2_000_000);
+const arg = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : undefined;
+};
+const ITEMS = arg("--items") ?? sized(10_000, 50);
+const EVENTS = arg("--events") ?? sized(100_000, 1_000);
+const TOTAL_BYTES = (arg("--mb") ?? sized(2_000, 2)) * 1e6;
 const TARGET = { ratio: 0.5, rssMb: 400 };
 const keep = process.argv.includes("--keep");
 const { name: dbName, url: benchUrl, onServer } = benchDatabase("export");
