@@ -161,6 +161,19 @@ describe("legal review exports", () => {
       writeFileSync(path.join(b, native), bytes);
     });
     expect(flipped).toContainEqual({ file: native, problem: expect.stringContaining("digest differs") });
+    // The command line says the same, with its exit code.
+    const cli = (file: string) =>
+      spawnSync(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/export-verify.ts", file], {
+        encoding: "utf8",
+      });
+    const good = cli(zip);
+    expect(good.stdout).toContain("OK: complete");
+    expect(good.status).toBe(0);
+    const tamperedCopy = unzipBag(zip);
+    writeFileSync(path.join(tamperedCopy, "data/NATIVES/0001/extra.txt"), "slipped in");
+    const bad = cli(rezip(tamperedCopy));
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain("data/NATIVES/0001/extra.txt: extra");
     const added = await check((b) => writeFileSync(path.join(b, "data/NATIVES/0001/extra.txt"), "slipped in"));
     expect(added).toContainEqual({ file: "data/NATIVES/0001/extra.txt", problem: expect.stringContaining("extra") });
     const removed = await check((b) => rmSync(path.join(b, native)));
@@ -175,5 +188,5 @@ describe("legal review exports", () => {
     const run = spawnSync("sha256sum", ["-c", "manifest-sha256.txt"], { cwd: copy, encoding: "utf8" });
     expect(run.status).not.toBe(0);
     expect(run.stdout).toContain(`${native}: FAILED`);
-  });
+  }, 180_000);
 });
