@@ -34,8 +34,6 @@ import { verifyCommands } from "@/lib/productions/verify-text";
 // whole bundle, naming the item, before anything is committed.
 
 export const NATIVES_PER_FOLDER = 5_000;
-// eslint-disable-next-line no-restricted-properties -- a developer's switch, read once
-const TRACE = process.env.PRODUCTION_TRACE === "1";
 
 export type TBundleInput = Omit<TReportInput, "batesRange" | "produced"> & {
   /** The natives to produce, in Bates order (privileged items already left out). */
@@ -76,7 +74,6 @@ export async function buildBundle(input: TBundleInput): Promise<TBundle> {
   const bag = `${input.case.number}_${name}`;
   const batesRange = produced.length ? `${produced[0]!.bates} - ${produced.at(-1)!.bates}` : "none (no natives)";
   const mtime = input.generatedAt;
-  const t0 = performance.now();
   const zip = new yazl.ZipFile();
   const out = new PassThrough();
   let failure: Error | null = null;
@@ -101,7 +98,6 @@ export async function buildBundle(input: TBundleInput): Promise<TBundle> {
       `${bag}/data/${rel}`,
       { mtime, compress: options.compress, ...(options.size !== undefined ? { size: options.size } : {}) },
       (cb) => {
-        if (TRACE) console.log(`[production] ${((performance.now() - t0) / 1000).toFixed(1)} s: ${rel}`);
         open().then(
           (source) => {
             const digest = digestStream((d) => {
