@@ -55,7 +55,7 @@ describe("Bates numbering", () => {
     const numbers = readdirSync(path.join(bag, "data/NATIVES/0001")).sort();
     expect(numbers.length).toBe(2);
     expect(numbers.every((n) => /^B[0-9A-F]{10}-00000[5-8]\.txt$/.test(n))).toBe(true);
-  });
+  }, 180_000);
 
   it("rejects a prefix that ends in a digit or a space", async () => {
     const w = await caseWith(0);
@@ -86,7 +86,7 @@ describe("Bates numbering", () => {
     }
     const again = await produce(w.reviewer, w.caseId, { batesPrefix: prefix, batesStart: 3 });
     expect(await range(again)).toMatchObject({ status: "COMPLETE", start: 3, end: 4 });
-  });
+  }, 120_000);
 
   it("gives byte-identical natives and DATA files for the same scope and start", async () => {
     const w = await caseWith(3);
@@ -104,5 +104,5 @@ describe("Bates numbering", () => {
     const two = await files(await produce(w.reviewer, w.caseId, { batesPrefix: prefix }));
     expect([...two.keys()]).toEqual([...one.keys()]);
     for (const [name, bytes] of one) expect({ name, same: bytes.equals(two.get(name)!) }).toEqual({ name, same: true });
-  });
+  }, 120_000);
 });

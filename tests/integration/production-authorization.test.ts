@@ -83,7 +83,7 @@ beforeAll(async () => {
   ownerReviewer = who.find((w) => w.name === "owner LEGAL_REVIEWER")!.actor;
   await upload(lead, caseId, Buffer.from(`evidence ${uid()}`), { fileName: "e.txt" });
   finished = await produce(ownerReviewer, caseId, { batesPrefix: `AUTH${uid().toUpperCase()}_` });
-});
+}, 120_000);
 
 const count = () => getDb().production.count({ where: { caseId } });
 
@@ -134,5 +134,5 @@ describe("legal review exports: authorization", () => {
     await setLegalHold(lead, caseId, { legalHold: "on", version: c.version });
     expect(await outcome(() => deleteProduction(lead, caseId, held))).toBe(409);
     expect((await getDb().production.findUniqueOrThrow({ where: { id: held } })).deletedAt).toBeNull();
-  });
+  }, 180_000);
 });
