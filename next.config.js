@@ -3,8 +3,9 @@ const EVIDENCE_CSP = "sandbox; default-src 'none'; img-src 'self'; frame-ancesto
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
-  // Native and database packages stay outside the server bundle.
-  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg"],
+  // Native and database packages stay outside the server bundle (pdfkit reads its font
+  // metrics from its own folder at run time).
+  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg", "pdfkit", "yazl", "yauzl"],
   async headers() {
     return [
       {

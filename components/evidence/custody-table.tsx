@@ -11,6 +11,7 @@ const LABELS: Record<string, string> = {
   RELEASED: "Visibility changed",
   DELETED: "Deleted",
   PURGED: "File purged",
+  PRODUCED: "Produced (legal export downloaded)",
 };
 
 export function CustodyTable({ rows }: { rows: TCustodyRow[] }) {

@@ -36,6 +36,8 @@ export const CASE_ACTIONS = [
   "usage.configure", // set the case's signal thresholds and limits
   "linkage.review", // add entities and links, accept or reject proposals, merge, name clusters
   "linkage.configure", // set the case's linkage rule settings
+  "production.create", // start a legal review export; list and download its organisation's
+  "production.delete", // delete a finished export of the lead's organisation (not under legal hold)
 ] as const;
 export type TCaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -76,7 +78,7 @@ const CASE_PERMISSIONS: Record<CaseRole, readonly TCaseAction[]> = {
     "usage.import",
     "linkage.review",
   ],
-  LEGAL_REVIEWER: ["case.read", "note.create", "evidence.verify"],
+  LEGAL_REVIEWER: ["case.read", "note.create", "evidence.verify", "production.create"],
   VIEWER: ["case.read"],
 };
 

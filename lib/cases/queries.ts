@@ -143,6 +143,7 @@ export type TCaseHeader = {
     createNote: boolean;
     createEvidence: boolean;
     verifyEvidence: boolean;
+    createProduction: boolean;
   };
 };
 
@@ -180,6 +181,7 @@ export async function getCaseHeader(actor: TActor, caseId: unknown): Promise<TCa
       createNote: allowed("note.create"),
       createEvidence: allowed("evidence.create"),
       verifyEvidence: allowed("evidence.verify"),
+      createProduction: allowed("production.create"),
     },
   };
 }

@@ -64,5 +64,10 @@ describe("seedDemoData", () => {
       expect(linkage.proposalCount).toBeGreaterThan(0); // the office accounts' organisation id, to review
     }
     expect(await getDb().timelineEventEntity.count()).toBeGreaterThanOrEqual(6);
+    // A finished legal review export, with its Bates range and the ZIP's hash.
+    const production = await getDb().production.findFirstOrThrow({ where: { caseId: demo.id } });
+    expect(production).toMatchObject({ status: "COMPLETE", batesPrefix: "MSFT-CB", batesStart: 1 });
+    expect(production.batesEnd).toBeGreaterThanOrEqual(1);
+    expect(production.sha256).toMatch(/^[0-9a-f]{64}$/);
   }, 120_000);
 });

@@ -6,6 +6,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { seedDemoLinkage } from "@/lib/seed/demo-linkage";
 import { seedDemoUsage } from "@/lib/seed/demo-usage";
 import { seedDemoTimelineImport } from "@/lib/seed/demo-timeline";
+import { seedDemoProduction } from "@/lib/seed/demo-production";
 import type { CaseRole, GlobalRole } from "@/lib/generated/prisma/enums";
 
 // Synthetic demo data. The two real company names are the collaborating organisations of the
@@ -116,6 +117,7 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
   await seedDemoLinkage([lead, await actorOf("investigator@openai.demo")], caseId);
   await seedDemoTimelineImport(lead, caseId);
   await analyzeLoaded("all"); // a seed is a bulk load: statistics before anyone reads
+  await seedDemoProduction(await actorOf("legal@microsoft.demo"), caseId);
   return { created: true };
 }
 

@@ -15,6 +15,7 @@ export const IMPORT_FILE_KEPT_MS = 7 * 24 * 60 * 60_000;
  * - Timeline imports: while the job runs, and while its owner may still go on (uploaded,
  *   validated, failed and retried) for IMPORT_FILE_KEPT_MS after it last changed. A committed
  *   or cancelled job no longer needs its file.
+ * - Legal review exports (productions): the ZIP, until the production is deleted.
  */
 function referencesOf(shas: string[]): Prisma.Sql {
   const keptSince = new Date(Date.now() - IMPORT_FILE_KEPT_MS);
@@ -24,7 +25,9 @@ function referencesOf(shas: string[]): Prisma.Sql {
     UNION
     SELECT sha256 FROM "ImportJob" WHERE sha256 = ANY(${shas}::text[])
       AND (status IN ('VALIDATING', 'COMMITTING')
-        OR (status IN ('UPLOADED', 'VALIDATED', 'FAILED') AND "updatedAt" > ${keptSince}))`;
+        OR (status IN ('UPLOADED', 'VALIDATED', 'FAILED') AND "updatedAt" > ${keptSince}))
+    UNION
+    SELECT sha256 FROM "Production" WHERE sha256 = ANY(${shas}::text[]) AND "deletedAt" IS NULL`;
 }
 
 /** Which of `shas` some use still needs. */

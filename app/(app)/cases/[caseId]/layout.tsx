@@ -29,7 +29,10 @@ export default async function CaseLayout({
   const user = await requirePageUser();
   const { caseId } = await params;
   const header = await orNotFound(getCaseHeader(user, caseId));
-  const tabs = header.canRead ? READ_TABS : READ_TABS.filter((t) => t.slug === "members");
+  const readTabs = header.permissions.createProduction
+    ? [...READ_TABS, { slug: "exports", label: "Exports" }]
+    : READ_TABS;
+  const tabs = header.canRead ? readTabs : READ_TABS.filter((t) => t.slug === "members");
   return (
     <>
       <header className="mb-4">

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "CustodyAction" ADD VALUE 'PRODUCED';
