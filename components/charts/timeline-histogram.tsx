@@ -74,7 +74,7 @@ export function TimelineHistogram({ histogram }: { histogram: THistogram }) {
               <Bar
                 key={c}
                 dataKey={c}
-                name={EVENT_CATEGORY_LABELS[c as TEventCategory] ?? c}
+                name={c === "WITHHELD" ? "Withheld (privileged)" : (EVENT_CATEGORY_LABELS[c as TEventCategory] ?? c)}
                 stackId="events"
                 fill={CATEGORY_COLOURS[c] ?? "#64748b"}
                 isAnimationActive={false}

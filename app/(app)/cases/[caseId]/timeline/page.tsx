@@ -9,7 +9,13 @@ import { orNotFound, requirePageUser } from "@/lib/page";
 import { getTimelineHistogram, getTimelineOptions, listTimelineEvents } from "@/lib/timeline/queries";
 import { filtersForPage, viewerTimeZone, type TTimelineFilters } from "@/lib/timeline/schemas";
 import { TIME_ZONE_COOKIE } from "@/lib/timeline/time";
-import { decideReleaseAction, requestReleaseAction, withdrawReleaseAction } from "../actions";
+import {
+  decideReleaseAction,
+  flagPrivilegeAction,
+  requestReleaseAction,
+  unflagPrivilegeAction,
+  withdrawReleaseAction,
+} from "../actions";
 import { createEventAction, deleteEventAction, updateEventAction } from "./actions";
 
 export const metadata: Metadata = { title: "Timeline" };
@@ -48,6 +54,8 @@ export default async function TimelinePage({ params, searchParams }: Props) {
     release: bind(requestReleaseAction),
     decide: bind(decideReleaseAction),
     withdraw: bind(withdrawReleaseAction),
+    flag: bind(flagPrivilegeAction),
+    unflag: bind(unflagPrivilegeAction),
   };
   return (
     <div className="space-y-4">
