@@ -60,7 +60,10 @@ export function TimelineHistogram({ histogram }: { histogram: THistogram }) {
     }, 350);
   }
 
-  const seriesName = (c: string) => series.get(c)?.name ?? EVENT_CATEGORY_LABELS[c as TEventCategory] ?? c;
+  const seriesName = (c: string) =>
+    c === "WITHHELD"
+      ? "Withheld (privileged)"
+      : (series.get(c)?.name ?? EVENT_CATEGORY_LABELS[c as TEventCategory] ?? c);
   return (
     <div>
       <figure
@@ -79,7 +82,7 @@ export function TimelineHistogram({ histogram }: { histogram: THistogram }) {
                 <Bar
                   key={c}
                   dataKey={c}
-                  name={series.get(c)?.name ?? EVENT_CATEGORY_LABELS[c as TEventCategory] ?? c}
+                  name={seriesName(c)}
                   stackId="events"
                   fill={series.get(c)?.colour ?? CATEGORY_COLOURS[c] ?? "#64748b"}
                   isAnimationActive={false}

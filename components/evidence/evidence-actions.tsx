@@ -38,7 +38,6 @@ type TEditable = {
   collectedBy: string;
   description: string;
   tags: string;
-  privileged: boolean;
 };
 
 export function EvidenceEditForm({ action, evidence }: { action: TFormAction; evidence: TEditable }) {
@@ -76,37 +75,8 @@ export function EvidenceEditForm({ action, evidence }: { action: TFormAction; ev
       <Field name="description" label="Description" state={state}>
         {(p) => <textarea {...p} rows={3} defaultValue={v.description} />}
       </Field>
-      <label className="flex items-center gap-2 text-sm">
-        <input
-          type="checkbox"
-          name="privileged"
-          defaultChecked={refused ? refused.privileged === "on" : evidence.privileged}
-        />{" "}
-        Privileged (legal review)
-      </label>
       <FormMessage state={state} success="Saved." />
       <SubmitButton pending={pending}>Save metadata</SubmitButton>
-    </form>
-  );
-}
-
-/** The privilege flag alone: what a legal reviewer of another organisation may change. */
-export function PrivilegeForm({
-  action,
-  evidence,
-}: {
-  action: TFormAction;
-  evidence: Pick<TEditable, "version" | "privileged">;
-}) {
-  const { state, pending, formRef, onSubmit } = useActionForm(action);
-  return (
-    <form ref={formRef} onSubmit={onSubmit} className="space-y-3" aria-label="Privilege" key={evidence.version}>
-      <input type="hidden" name="version" value={evidence.version} />
-      <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="privileged" defaultChecked={evidence.privileged} /> Privileged (legal review)
-      </label>
-      <FormMessage state={state} success="Saved." />
-      <SubmitButton pending={pending}>Save privilege flag</SubmitButton>
     </form>
   );
 }

@@ -1,3 +1,4 @@
+import { PrivilegedBadge } from "@/components/privilege/withheld";
 import { Badge } from "@/components/ui/badge";
 import { ReleaseBadge } from "@/components/releases/item-release";
 import { formatSize, IntegrityBadge, KindBadge } from "@/components/evidence/evidence-badges";
@@ -67,7 +68,7 @@ export function EvidenceSummary({ evidence: e, downloadHref }: { evidence: TEvid
           </h2>
           <div className="mt-1 flex flex-wrap gap-1">
             <KindBadge kind={e.kind} />
-            {e.privileged && <Badge tone="orange">Privileged</Badge>}
+            {e.privileged && <PrivilegedBadge basis={e.privilegeBasis} />}
             {e.tags.map((t) => (
               <Badge key={t}>{t}</Badge>
             ))}

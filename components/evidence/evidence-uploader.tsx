@@ -100,7 +100,6 @@ export function EvidenceUploader({
           description: form.description,
           tags: form.tags,
           visibility: form.visibility ?? "OWNER_ORG_ONLY",
-          privileged: form.privileged === "on",
           fileName: entry.file.name,
           mimeType: entry.file.type || "application/octet-stream",
         };
@@ -257,9 +256,6 @@ export function EvidenceUploader({
         ) : (
           <span className="text-slate-600">Visible to {orgName} only until a lead releases it.</span>
         )}
-        <label className="flex items-center gap-2">
-          <input type="checkbox" name="privileged" /> Privileged (legal review)
-        </label>
       </div>
       <Button type="submit" disabled={busy || queuedCount === 0}>
         {busy ? "Uploading…" : `Upload ${queuedCount || ""} file${queuedCount === 1 ? "" : "s"}`.replace("  ", " ")}

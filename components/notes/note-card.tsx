@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import type { TNoteView } from "@/lib/notes/queries";
 import { FormMessage, SubmitButton, useActionForm, type TFormAction, type TFormState } from "@/components/ui/form";
 import { ItemRelease, ReleaseBadge, type TReleaseActions } from "@/components/releases/item-release";
+import { PrivilegedBadge } from "@/components/privilege/withheld";
 
 /** A note as the card shows it: the lib view with its times made strings for the client. */
 export type TNoteCard = Omit<TNoteView, "createdAt" | "updatedAt"> & { createdAt: string; edited: boolean };
@@ -14,9 +15,11 @@ type Props = {
   rendered: React.ReactNode;
   direct: boolean;
   actions: { update: TFormAction; remove: TFormAction } & TReleaseActions;
+  /** The privilege control, for those who may flag the note (rendered by the page). */
+  privilege?: React.ReactNode;
 };
 
-export function NoteCard({ note, rendered, direct, actions }: Props) {
+export function NoteCard({ note, rendered, direct, actions, privilege }: Props) {
   const [editing, setEditing] = useState(false);
   const {
     state: updateState,
@@ -39,6 +42,7 @@ export function NoteCard({ note, rendered, direct, actions }: Props) {
         <time dateTime={note.createdAt}>{note.createdAt.slice(0, 16).replace("T", " ")} UTC</time>
         {note.edited && <span>(edited)</span>}
         <ReleaseBadge state={note.releaseState} orgName={note.orgName} />
+        {note.privileged && <PrivilegedBadge basis={note.privilegeBasis} />}
       </header>
       {editing ? (
         <form onSubmit={submitUpdate} className="space-y-2">
@@ -99,6 +103,12 @@ export function NoteCard({ note, rendered, direct, actions }: Props) {
         </div>
       )}
       <FormMessage state={removeState} />
+      {privilege && (
+        <details className="mt-3 text-sm">
+          <summary className="cursor-pointer text-slate-700">Privilege</summary>
+          <div className="mt-2">{privilege}</div>
+        </details>
+      )}
       {/* Only where there is something to do or to know: a reader of another organisation sees the badge alone. */}
       {(note.can.release || note.can.approve || note.can.withdraw || note.release) && (
         <div className="mt-3">

@@ -3,6 +3,9 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ReleaseBadge } from "@/components/releases/item-release";
+import { PrivilegeControl } from "@/components/privilege/privilege-control";
+import { PrivilegedBadge, WithheldBadge, withheldLabel } from "@/components/privilege/withheld";
+import type { TFormAction } from "@/components/ui/form";
 import { useTimeZone } from "@/components/timeline/use-time-zone";
 import { CONFIDENCE_LABELS, EVENT_CATEGORY_LABELS, type TEventCategory } from "@/lib/timeline/schemas";
 import { offsetLabel, utcToZonedInput, zonedDay } from "@/lib/timeline/time";
@@ -10,6 +13,7 @@ import type { TTimelineEventView, TTimelinePage } from "@/lib/timeline/queries";
 import { InertText } from "@/components/ui/inert-text";
 
 type TRow = { kind: "day"; day: string } | { kind: "event"; event: TTimelineEventView };
+export type TPrivilegeActions = { flag: TFormAction; unflag: TFormAction };
 
 const PAGE = 200;
 
@@ -22,11 +26,13 @@ export function TimelineList({
   query,
   initial,
   onEdit,
+  privilege,
 }: {
   caseId: string;
   query: string;
   initial: TTimelinePage;
   onEdit: (e: TTimelineEventView) => void;
+  privilege: TPrivilegeActions;
 }) {
   const [zone] = useTimeZone();
   const [pages, setPages] = useState({ initial, items: initial.items, next: initial.nextCursor });
@@ -112,7 +118,7 @@ export function TimelineList({
                     {row.day}
                   </h3>
                 ) : (
-                  <EventRow event={row.event} zone={zone} onEdit={onEdit} />
+                  <EventRow event={row.event} zone={zone} onEdit={onEdit} privilege={privilege} />
                 )}
               </div>
             );
@@ -133,13 +139,33 @@ function EventRow({
   event,
   zone,
   onEdit,
+  privilege,
 }: {
   event: TTimelineEventView;
   zone: string;
   onEdit: (e: TTimelineEventView) => void;
+  privilege: TPrivilegeActions;
 }) {
   const at = new Date(event.occurredAt);
   const end = event.endsAt ? new Date(event.endsAt) : null;
+  if (event.withheld && event.privilegeBasis)
+    return (
+      <article
+        aria-label={withheldLabel(event.privilegeBasis)}
+        className="grid grid-cols-[1fr] gap-x-4 gap-y-1 border-b border-slate-100 px-4 py-3 text-sm sm:grid-cols-[10rem_1fr]"
+      >
+        <time dateTime={event.occurredAt} className="font-mono text-slate-700">
+          {utcToZonedInput(at, zone).slice(11)} <span className="text-xs text-slate-500">{offsetLabel(at, zone)}</span>
+        </time>
+        <div>
+          <WithheldBadge basis={event.privilegeBasis} />
+          <p className="mt-1 text-xs text-slate-600">
+            Timeline event <span className="font-mono">{event.id.slice(0, 8)}</span>: its content is for the owning
+            organisation&apos;s legal reviewers and leads only.
+          </p>
+        </div>
+      </article>
+    );
   return (
     // On a phone the time and the Edit button share the first line and the text takes the full width
     // below; from sm the time is a 10rem column. Rows differ in height: the list measures each one.
@@ -167,6 +193,25 @@ function EventRow({
         {event.attributes && <EventAttributes attributes={event.attributes} />}
         {event.evidence.length > 0 && (
           <p className="mt-1 text-xs text-slate-600">Evidence: {event.evidence.map((e) => e.title).join(", ")}</p>
+        )}
+        {event.privileged && (
+          <p className="mt-1">
+            <PrivilegedBadge basis={event.privilegeBasis} />
+          </p>
+        )}
+        {event.can.flagPrivilege && (
+          <details className="mt-1 text-xs">
+            <summary className="cursor-pointer text-slate-600">Privilege</summary>
+            <div className="mt-2 max-w-xl">
+              <PrivilegeControl
+                flag={privilege.flag}
+                unflag={privilege.unflag}
+                itemType="timeline_event"
+                itemId={event.id}
+                item={event}
+              />
+            </div>
+          </details>
         )}
       </div>
       {/* The editor also holds the release controls: whoever may release, approve or withdraw

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { TFormAction } from "@/components/ui/form";
 import { EventForm } from "@/components/timeline/event-form";
 import type { TReleaseActions } from "@/components/releases/item-release";
-import { TimelineList } from "@/components/timeline/timeline-list";
+import { TimelineList, type TPrivilegeActions } from "@/components/timeline/timeline-list";
 import { TimeZonePicker } from "@/components/timeline/time-zone-picker";
 import type { TTimelineEventView, TTimelineOptions, TTimelinePage } from "@/lib/timeline/queries";
 
@@ -14,7 +14,7 @@ type Props = {
   initial: TTimelinePage;
   options: TTimelineOptions;
   orgName: string;
-  actions: { create: TFormAction; update: TFormAction; remove: TFormAction } & TReleaseActions;
+  actions: { create: TFormAction; update: TFormAction; remove: TFormAction } & TReleaseActions & TPrivilegeActions;
 };
 
 /** The add/edit form and the list, sharing the chosen time zone and the event being edited. */
@@ -66,7 +66,13 @@ export function TimelineWorkspace({ caseId, query, initial, options, orgName, ac
       ) : (
         options.canCreate && <EventForm {...common} action={actions.create} />
       )}
-      <TimelineList caseId={caseId} query={query} initial={initial} onEdit={open} />
+      <TimelineList
+        caseId={caseId}
+        query={query}
+        initial={initial}
+        onEdit={open}
+        privilege={{ flag: actions.flag, unflag: actions.unflag }}
+      />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { withholdAuditDetails } from "@/lib/privilege/audit";
 import { z } from "zod";
 import { getDb, Prisma } from "@/lib/db";
 import { ORG_SCOPE_KEY, recordAudit } from "@/lib/audit/record";
@@ -106,7 +107,14 @@ export function auditOrgScopeSql(actor: TActor): Prisma.Sql {
 export async function listAuditEvents(actor: TActor, filters: TAuditFilters): Promise<TAuditPage> {
   requireGlobal(actor, "audit.read");
   const { cursor, ...rest } = filters;
-  const page = await fetchAuditPage({ filters: rest, cursor, limit: AUDIT_PAGE_SIZE, where: auditOrgScopeSql(actor) });
+  const fetched = await fetchAuditPage({
+    filters: rest,
+    cursor,
+    limit: AUDIT_PAGE_SIZE,
+    where: auditOrgScopeSql(actor),
+  });
+  // An admin audits their own organisation's items; another's privileged items keep their details.
+  const page = { ...fetched, rows: await withholdAuditDetails(fetched.rows, (item) => item.orgId === actor.orgId) };
   if (!cursor)
     await recordAudit({
       actorId: actor.id,

@@ -1,7 +1,7 @@
 // The policy: every permission Casebridge grants, decided in one place from (user, action,
 // resource). Pure functions, no I/O: the guards (lib/auth/guards.ts) load the facts from the
 // database and ask here. Deny by default: an action missing from a map is refused.
-import type { CaseRole, GlobalRole, Tlp, Visibility } from "@/lib/generated/prisma/enums";
+import type { CaseRole, GlobalRole, PrivilegeBasis, Tlp, Visibility } from "@/lib/generated/prisma/enums";
 
 export const GLOBAL_ROLES = ["ADMIN", "INVESTIGATOR", "LEGAL", "EXECUTIVE"] as const satisfies readonly GlobalRole[];
 export const CASE_ROLES = ["LEAD", "INVESTIGATOR", "LEGAL_REVIEWER", "VIEWER"] as const satisfies readonly CaseRole[];
@@ -100,7 +100,14 @@ export type TCaseFacts = {
   tlp: Tlp;
 };
 
-export type TItemFacts = { orgId: string; visibility: Visibility; authorId: string };
+export type TItemFacts = {
+  orgId: string;
+  visibility: Visibility;
+  authorId: string;
+  /** The privilege flag (lib/auth/permissions.ts#canReadPrivileged); absent counts as not privileged. */
+  privileged?: boolean;
+  privilegeBasis?: PrivilegeBasis | null;
+};
 
 export function can(actor: TPolicyActor, action: TGlobalAction): boolean {
   return GLOBAL_PERMISSIONS[actor.role]?.includes(action) ?? false;
@@ -194,6 +201,8 @@ export function canOnItem(
   if (!canOnCase(actor, "case.read", facts)) return false;
   const sameOrg = item.orgId === actor.orgId;
   if (!sameOrg && item.visibility === "OWNER_ORG_ONLY") return false;
+  // A privileged item someone may not read exists for them as a stub: nothing to act on.
+  if (action !== "item.read" && !canReadPrivileged(actor, facts, item)) return false;
   switch (action) {
     case "item.read":
       return true;
@@ -222,10 +231,61 @@ export function canOnItem(
   }
 }
 
+export const PRIVILEGE_BASES = [
+  "ATTORNEY_CLIENT",
+  "WORK_PRODUCT",
+  "COMMON_INTEREST",
+] as const satisfies readonly PrivilegeBasis[];
+
+/**
+ * Flagging (and unflagging) an item privileged is a decision of the item's own organisation:
+ * its legal reviewers and leads (effective case role), who must see the item. A partner's
+ * reviewer cannot withhold the owner's item from its own people.
+ */
+export function canFlagPrivilege(actor: TPolicyActor, facts: TCaseFacts, item: TItemFacts): boolean {
+  if (!canOnItem(actor, "item.read", facts, item) || item.orgId !== actor.orgId) return false;
+  const role = effectiveCaseRole(actor, facts);
+  return role === "LEAD" || role === "LEGAL_REVIEWER";
+}
+
+/** What the actor may read of privileged items on one case: the input of readableItemSql/Where. */
+export type TPrivilegeReader = {
+  orgId: string;
+  /** Reads its own organisation's privileged items (a lead or legal reviewer). */
+  ownOrg: boolean;
+  /** Reads any organisation's items privileged under common interest (a legal reviewer). */
+  commonInterest: boolean;
+};
+
+export function privilegeReader(actor: TPolicyActor, facts: TCaseFacts): TPrivilegeReader {
+  const role = canOnCase(actor, "case.read", facts) ? effectiveCaseRole(actor, facts) : null;
+  return {
+    orgId: actor.orgId,
+    ownOrg: role === "LEAD" || role === "LEGAL_REVIEWER",
+    commonInterest: role === "LEGAL_REVIEWER",
+  };
+}
+
+/**
+ * May the actor read the content of an item they see exists? Anything not privileged: yes. A
+ * privileged item: its organisation's legal reviewers and leads; under common interest also
+ * the partner organisation's legal reviewers (not its leads or investigators). Everyone else
+ * sees a withheld stub (lib/privilege/withhold.ts): id, date, kind and basis, nothing more.
+ */
+export function canReadPrivileged(actor: TPolicyActor, facts: TCaseFacts, item: TItemFacts): boolean {
+  if (!item.privileged) return true;
+  const reader = privilegeReader(actor, facts);
+  return (
+    (reader.ownOrg && item.orgId === actor.orgId) ||
+    (reader.commonInterest && item.privilegeBasis === "COMMON_INTEREST")
+  );
+}
+
 export const EVIDENCE_ACTIONS = [
-  "evidence.read",
+  "evidence.read", // that it exists: the stub of a privileged item
+  "evidence.read_content", // metadata, preview, download (canReadPrivileged)
   "evidence.edit", // every metadata field
-  "evidence.flag_privilege", // the privilege flag alone
+  "evidence.flag_privilege", // the privilege flag alone (canFlagPrivilege)
   "evidence.verify",
   "evidence.delete",
   "evidence.purge",
@@ -235,9 +295,9 @@ export type TEvidenceAction = (typeof EVIDENCE_ACTIONS)[number];
 /**
  * Evidence is an item (visibility and release exactly as notes) with its own rules on top, all
  * from the effective case role (a capped role counts as what it is capped to): metadata is
- * edited by the uploader, a lead or a legal reviewer of its organisation; a legal reviewer of
- * any organisation that sees it may flag it privileged, and change nothing else of another
- * organisation's item; only a lead of its organisation tombstones it; only an admin purges the
+ * edited by the uploader, a lead or a legal reviewer of its organisation; privilege is flagged
+ * by canFlagPrivilege; a privileged item's content, and every action but flagging and purging,
+ * are for those who may read it (canReadPrivileged); only a lead of its organisation tombstones it; only an admin purges the
  * blob of a tombstone, and only as a member who can see it. The legal hold is checked by the
  * mutation (a state of the case, not a permission).
  */
@@ -250,22 +310,26 @@ export function canOnEvidence(
   if (!canOnItem(actor, "item.read", facts, item)) return false;
   const sameOrg = item.orgId === actor.orgId;
   const role = effectiveCaseRole(actor, facts);
+  const content = canReadPrivileged(actor, facts, item);
   switch (action) {
     case "evidence.read":
       return true;
+    case "evidence.read_content":
+      return content;
     case "evidence.verify":
-      return canOnCase(actor, "evidence.verify", facts);
+      return content && canOnCase(actor, "evidence.verify", facts);
     case "evidence.edit":
       return (
+        content &&
         sameOrg &&
         ((item.authorId === actor.id && canOnCase(actor, "evidence.create", facts)) ||
           role === "LEAD" ||
           role === "LEGAL_REVIEWER")
       );
     case "evidence.flag_privilege":
-      return role === "LEGAL_REVIEWER" || canOnEvidence(actor, "evidence.edit", facts, item);
+      return canFlagPrivilege(actor, facts, item);
     case "evidence.delete":
-      return sameOrg && canOnCase(actor, "evidence.delete", facts);
+      return content && sameOrg && canOnCase(actor, "evidence.delete", facts);
     case "evidence.purge":
       return can(actor, "evidence.purge");
     default:
@@ -291,7 +355,7 @@ export function canOnTimelineEvent(
 ): boolean {
   if (!canOnItem(actor, "item.read", facts, item)) return false;
   const sameOrg = item.orgId === actor.orgId;
-  const writer = canOnCase(actor, "timeline.create", facts);
+  const writer = canOnCase(actor, "timeline.create", facts) && canReadPrivileged(actor, facts, item);
   switch (action) {
     case "event.read":
       return true;

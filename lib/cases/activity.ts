@@ -2,8 +2,9 @@ import "server-only";
 import { Prisma } from "@/lib/db";
 import { queryAuditEvents, parseAuditFilters, type TAuditPage } from "@/lib/audit/queries";
 import { ORG_SCOPE_KEY, recordAudit } from "@/lib/audit/record";
-import { parseId } from "@/lib/auth/guards";
-import { can } from "@/lib/auth/permissions";
+import { parseId, requireCaseAccess } from "@/lib/auth/guards";
+import { can, canReadPrivileged } from "@/lib/auth/permissions";
+import { withholdAuditDetails } from "@/lib/privilege/audit";
 import type { TActor } from "@/lib/auth/session";
 
 /**
@@ -42,6 +43,10 @@ export async function listCaseActivity(
       details: { filters: rest },
     });
   }
-  const rows = can(actor, "audit.read") ? page.rows : page.rows.map((row) => ({ ...row, ip: null, userAgent: null }));
+  const { facts } = await requireCaseAccess(actor, caseId, "case.read");
+  const readable = await withholdAuditDetails(page.rows, (item) =>
+    canReadPrivileged(actor, facts, { ...item, visibility: "ALL_CASE_ORGS", authorId: "" }),
+  );
+  const rows = can(actor, "audit.read") ? readable : readable.map((row) => ({ ...row, ip: null, userAgent: null }));
   return { ...page, rows, filters };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
-import { canOnEvidence, type TEvidenceAction } from "@/lib/auth/permissions";
+import { canOnEvidence, type TEvidenceAction, type TItemFacts } from "@/lib/auth/permissions";
 import { forbiddenRefusal, notFoundRefusal, loadCaseFacts, parseId, type TCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import type { CustodyAction } from "@/lib/generated/prisma/enums";
@@ -13,6 +13,11 @@ const EVIDENCE_FACTS = {
   orgId: true,
   addedById: true,
   visibility: true,
+  privileged: true,
+  privilegeBasis: true,
+  kind: true,
+  collectedAt: true,
+  createdAt: true,
   sha256: true,
   size: true,
   mimeType: true,
@@ -26,7 +31,7 @@ export type TEvidenceFacts = Prisma.EvidenceGetPayload<{ select: typeof EVIDENCE
 export type TLoadedEvidence = {
   evidence: TEvidenceFacts;
   access: TCaseAccess;
-  item: { orgId: string; visibility: TEvidenceFacts["visibility"]; authorId: string };
+  item: TItemFacts;
 };
 
 /**
@@ -46,7 +51,13 @@ export async function loadEvidence(
   const refused = () => notFoundRefusal(actor, action, "evidence", id);
   if (!evidence || (caseId !== undefined && parseId(caseId) !== evidence.caseId)) throw await refused();
   const access = await loadCaseFacts(actor, evidence.caseId);
-  const item = { orgId: evidence.orgId, visibility: evidence.visibility, authorId: evidence.addedById };
+  const item = {
+    orgId: evidence.orgId,
+    visibility: evidence.visibility,
+    authorId: evidence.addedById,
+    privileged: evidence.privileged,
+    privilegeBasis: evidence.privilegeBasis,
+  };
   if (!access || !canOnEvidence(actor, "evidence.read", access.facts, item)) throw await refused();
   if (!canOnEvidence(actor, action, access.facts, item))
     throw await forbiddenRefusal(actor, action, { type: "evidence", id, caseId: evidence.caseId }, FORBIDDEN[action]);
@@ -55,9 +66,11 @@ export async function loadEvidence(
 
 const FORBIDDEN: Record<TEvidenceAction, string> = {
   "evidence.read": "You cannot see this evidence.",
-  "evidence.edit":
-    "Only the uploader, a lead or a legal reviewer of the evidence's organisation can edit it. A legal reviewer of another organisation may flag it privileged.",
-  "evidence.flag_privilege": "Only a legal reviewer, or someone who may edit this evidence, can flag it privileged.",
+  // Says no more than the stub the reader already sees.
+  "evidence.read_content":
+    "This evidence is withheld as privileged: only its organisation's legal reviewers and leads can open it.",
+  "evidence.edit": "Only the uploader, a lead or a legal reviewer of the evidence's organisation can edit it.",
+  "evidence.flag_privilege": "Only a legal reviewer or lead of the evidence's organisation can flag it privileged.",
   "evidence.verify": "Your role on this case cannot run integrity checks.",
   "evidence.delete": "Only a lead of the evidence's organisation can delete it.",
   "evidence.purge": "Only an administrator can purge a deleted file.",

@@ -1,9 +1,10 @@
 // Issue 9, defect 3 and the custody rough edges: who may change evidence metadata (effective
-// role, organisation, privilege flag alone), the legal hold, and what custody records.
+// role, organisation, the privilege flag), the legal hold, and what custody records.
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { ConflictError, ForbiddenError } from "@/lib/errors";
-import { setEvidencePrivilege, updateEvidence } from "@/lib/evidence/mutations";
+import { updateEvidence } from "@/lib/evidence/mutations";
+import { flagPrivilege } from "@/lib/privilege/mutations";
 import { getEvidence } from "@/lib/evidence/queries";
 import { verifyEvidence } from "@/lib/evidence/verify";
 import { decideRelease, requestRelease, withdrawRelease } from "@/lib/releases/mutations";
@@ -34,14 +35,16 @@ async function member(
 const custody = async (id: string) =>
   (await getDb().custodyEvent.findMany({ where: { evidenceId: id }, orderBy: { id: "asc" } })).map((c) => c.action);
 
+const FLAG = { basis: "ATTORNEY_CLIENT", description: "Memo from counsel", version: 1 };
+const flag = (actor: Parameters<typeof flagPrivilege>[0], caseId: string, id: string, input: object = FLAG) =>
+  flagPrivilege(actor, "evidence", caseId, id, input);
+
 describe("evidence edits", () => {
   it("a lead demoted to executive acts as a viewer: no metadata edit, no privilege flag", async () => {
     const { w, id, row } = await sharedItem();
     const demoted = await member(w, w.ownerOrg.id, "EXECUTIVE", "LEAD");
     await expect(updateEvidence(demoted, w.caseId, id, { ...META, version: 1 })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(setEvidencePrivilege(demoted, w.caseId, id, { privileged: "on", version: 1 })).rejects.toBeInstanceOf(
-      ForbiddenError,
-    );
+    await expect(flag(demoted, w.caseId, id)).rejects.toBeInstanceOf(ForbiddenError);
     expect(await getEvidence(demoted, w.caseId, id)).toMatchObject({ can: { edit: false, flagPrivilege: false } });
     expect(await row()).toMatchObject({ title: "Original", privileged: false, version: 1 });
     // The same stored role with a global role that may hold it edits.
@@ -49,48 +52,48 @@ describe("evidence edits", () => {
     expect(await row()).toMatchObject({ title: "Renamed", version: 2 });
   });
 
-  it("a partner's legal reviewer flags privilege on the owner's item and changes nothing else", async () => {
+  it("a partner's legal reviewer may not flag the owner's item; the owner's reviewer flags it, in custody", async () => {
     const { w, id, row } = await sharedItem();
-    const reviewer = await member(w, w.partnerOrg.id, "LEGAL", "LEGAL_REVIEWER");
-    await expect(updateEvidence(reviewer, w.caseId, id, { ...META, version: 1 })).rejects.toBeInstanceOf(
+    const partnerReviewer = await member(w, w.partnerOrg.id, "LEGAL", "LEGAL_REVIEWER");
+    await expect(updateEvidence(partnerReviewer, w.caseId, id, { ...META, version: 1 })).rejects.toBeInstanceOf(
       ForbiddenError,
     );
-    await expect(
-      setEvidencePrivilege(reviewer, w.caseId, id, { privileged: "on", title: "Sneaky", version: 1 }),
-    ).rejects.toBeInstanceOf(ForbiddenError);
-    expect(await row()).toMatchObject({ title: "Original", privileged: false, version: 1 });
-    expect(await getEvidence(reviewer, w.caseId, id)).toMatchObject({ can: { edit: false, flagPrivilege: true } });
-    await setEvidencePrivilege(reviewer, w.caseId, id, { privileged: "on", version: 1 });
-    expect(await row()).toMatchObject({ title: "Original", description: "", privileged: true, version: 2 });
+    await expect(flag(partnerReviewer, w.caseId, id)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await getEvidence(partnerReviewer, w.caseId, id)).toMatchObject({
+      can: { edit: false, flagPrivilege: false },
+    });
+    const reviewer = await member(w, w.ownerOrg.id, "LEGAL", "LEGAL_REVIEWER");
+    await flag(reviewer, w.caseId, id);
+    expect(await row()).toMatchObject({
+      title: "Original",
+      privileged: true,
+      privilegeBasis: "ATTORNEY_CLIENT",
+      version: 2,
+    });
     const changed = await getDb().custodyEvent.findFirstOrThrow({
       where: { evidenceId: id, action: "METADATA_CHANGED" },
     });
-    expect(changed.note).toBe("Changed: privileged.");
+    expect(changed.note).toBe("Flagged privileged (ATTORNEY_CLIENT).");
   });
 
-  it("the owner's legal reviewer edits the owner's item; a partner lead or investigator may not flag it", async () => {
+  it("the metadata form no longer carries the flag; a partner lead or investigator may not flag", async () => {
     const { w, id, row } = await sharedItem();
     const reviewer = await member(w, w.ownerOrg.id, "LEGAL", "LEGAL_REVIEWER");
     await updateEvidence(reviewer, w.caseId, id, { ...META, privileged: "on", version: 1 });
-    expect(await row()).toMatchObject({ title: "Renamed", privileged: true });
+    expect(await row()).toMatchObject({ title: "Renamed", privileged: false });
     for (const partner of [w.partnerLead, w.partnerInvestigator]) {
-      await expect(setEvidencePrivilege(partner, w.caseId, id, { privileged: "", version: 2 })).rejects.toBeInstanceOf(
-        ForbiddenError,
-      );
+      await expect(flag(partner, w.caseId, id, { ...FLAG, version: 2 })).rejects.toBeInstanceOf(ForbiddenError);
     }
-    expect(await row()).toMatchObject({ privileged: true, version: 2 });
+    expect(await row()).toMatchObject({ privileged: false, version: 2 });
   });
 
-  it("under legal hold neither metadata nor the privilege flag changes", async () => {
+  it("under legal hold metadata is frozen, but counsel can still flag privilege (a flag removes nothing)", async () => {
     const { w, id, row } = await sharedItem();
-    const reviewer = await member(w, w.partnerOrg.id, "LEGAL", "LEGAL_REVIEWER");
     await getDb().case.update({ where: { id: w.caseId }, data: { legalHold: true } });
     await expect(updateEvidence(w.lead, w.caseId, id, { ...META, version: 1 })).rejects.toBeInstanceOf(ConflictError);
-    await expect(setEvidencePrivilege(reviewer, w.caseId, id, { privileged: "on", version: 1 })).rejects.toBeInstanceOf(
-      ConflictError,
-    );
-    expect(await row()).toMatchObject({ title: "Original", privileged: false, version: 1 });
-    expect(await custody(id)).not.toContain("METADATA_CHANGED");
+    await flag(w.lead, w.caseId, id);
+    expect(await row()).toMatchObject({ title: "Original", privileged: true, version: 2 });
+    expect(await custody(id)).toContain("METADATA_CHANGED");
   });
 });
 

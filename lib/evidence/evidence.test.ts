@@ -10,7 +10,7 @@ import { getEvidence, listEvidence, openEvidenceFile } from "@/lib/evidence/quer
 import { ZEvidenceFilters } from "@/lib/evidence/schemas";
 import { verifyCaseEvidence, verifyEvidence } from "@/lib/evidence/verify";
 import { requestRelease } from "@/lib/releases/mutations";
-import { blobPath, sha256, stagedFiles, upload } from "@/tests/helpers/evidence";
+import { blobPath, readEvidence, sha256, stagedFiles, upload } from "@/tests/helpers/evidence";
 import { createJointCase, createUser, uid } from "@/tests/helpers/factories";
 
 const ALL = ZEvidenceFilters.parse({});
@@ -35,7 +35,7 @@ describe("evidence", () => {
     expect(result).toMatchObject({ sha256: sha256(bytes), size: bytes.length, duplicate: false });
     expect(existsSync(blobPath(result.sha256))).toBe(true);
     expect((await download(w.partnerLead, w.caseId, result.id, "download")).equals(bytes)).toBe(true);
-    const item = await getEvidence(w.lead, w.caseId, result.id);
+    const item = await readEvidence(w.lead, w.caseId, result.id);
     expect(item).toMatchObject({
       sha256: sha256(bytes),
       size: bytes.length,
@@ -63,17 +63,17 @@ describe("evidence", () => {
       mimeType: "application/gzip",
     });
     for (const item of [plain, packed]) {
-      const e = await getEvidence(w.partnerInvestigator, w.caseId, item.id, { line: "12" });
+      const e = await readEvidence(w.partnerInvestigator, w.caseId, item.id, { line: "12" });
       expect(e.sourceLines).toEqual({
         line: 12,
         lines: [10, 11, 12, 13, 14].map((n) => ({ n, text: expect.stringMatching(new RegExp(`,acct_${n - 1}$`)) })),
       });
     }
-    const near = await getEvidence(w.lead, w.caseId, plain.id, { line: "22" }); // the last line
+    const near = await readEvidence(w.lead, w.caseId, plain.id, { line: "22" }); // the last line
     expect(near.sourceLines!.lines.map((l) => l.n)).toEqual([20, 21, 22]);
     // No line, or a malformed one, reads nothing more than the page.
-    expect((await getEvidence(w.lead, w.caseId, plain.id, { line: "x" })).sourceLines).toBeNull();
-    expect((await getEvidence(w.lead, w.caseId, plain.id)).sourceLines).toBeNull();
+    expect((await readEvidence(w.lead, w.caseId, plain.id, { line: "x" })).sourceLines).toBeNull();
+    expect((await readEvidence(w.lead, w.caseId, plain.id)).sourceLines).toBeNull();
     const audit = await getDb().auditEvent.findFirst({
       where: {
         action: "evidence.viewed",
@@ -191,7 +191,7 @@ describe("evidence", () => {
     await deleteEvidence(w.lead, w.caseId, e.id, { reason: "uploaded to the wrong case" });
     expect((await listEvidence(w.lead, w.caseId, ALL)).total).toBe(0);
     expect((await listEvidence(w.lead, w.caseId, ZEvidenceFilters.parse({ deleted: "1" }))).total).toBe(1);
-    const tomb = await getEvidence(w.lead, w.caseId, e.id);
+    const tomb = await readEvidence(w.lead, w.caseId, e.id);
     expect(tomb).toMatchObject({ sha256: e.sha256, deleteReason: "uploaded to the wrong case", deleted: true });
     expect(tomb.custody.map((c) => c.action)).toEqual(["COLLECTED", "UPLOADED", "DELETED", "VIEWED"]);
     await expect(openEvidenceFile(w.lead, w.caseId, e.id, "download")).rejects.toBeInstanceOf(NotFoundError);

@@ -2,7 +2,7 @@ import "server-only";
 import { getDb } from "@/lib/db";
 import { itemScope, recordAudit } from "@/lib/audit/record";
 import type { TActor } from "@/lib/auth/session";
-import { ConflictError, ForbiddenError, ValidationError } from "@/lib/errors";
+import { ConflictError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { getBlobStore } from "@/lib/storage";
 import { requireNoLegalHold } from "@/lib/cases/hold";
@@ -12,7 +12,6 @@ import {
   EVIDENCE_METADATA_FIELDS,
   ZDeleteEvidence,
   ZPurgeEvidence,
-  ZSetPrivilege,
   ZUpdateEvidence,
   type TUpdateEvidence,
 } from "@/lib/evidence/schemas";
@@ -31,24 +30,6 @@ export async function updateEvidence(
   const { evidence: e } = await loadEvidence(actor, evidenceId, "evidence.edit", caseId);
   const { version, ...data } = parseInput(ZUpdateEvidence, input);
   await saveMetadata(actor, e, version, data);
-}
-
-/**
- * Flags (or unflags) the evidence privileged, and nothing else: what a legal reviewer of another
- * organisation may do to an item they see. Any other field in the input is refused, not ignored,
- * so a forged form cannot pass an edit off as a flag.
- */
-export async function setEvidencePrivilege(
-  actor: TActor,
-  caseId: unknown,
-  evidenceId: unknown,
-  input: unknown,
-): Promise<void> {
-  const { evidence: e } = await loadEvidence(actor, evidenceId, "evidence.flag_privilege", caseId);
-  const others = EVIDENCE_METADATA_FIELDS.filter((f) => f !== "privileged" && Object.hasOwn(Object(input), f));
-  if (others.length) throw new ForbiddenError(`Only the privilege flag can be changed here, not ${others.join(", ")}.`);
-  const { version, privileged } = parseInput(ZSetPrivilege, input);
-  await saveMetadata(actor, e, version, { privileged });
 }
 
 async function saveMetadata(

@@ -3,13 +3,21 @@ import type { Readable } from "node:stream";
 import { z } from "zod";
 import { getDb, type Prisma } from "@/lib/db";
 import { itemScope, recordAudit } from "@/lib/audit/record";
-import { canOnEvidence } from "@/lib/auth/permissions";
+import { canOnEvidence, privilegeReader, type TCaseFacts } from "@/lib/auth/permissions";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { NotFoundError } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
-import { visibleItemSql, visibleItemWhere } from "@/lib/auth/visibility";
-import { addCustody, loadEvidence } from "@/lib/evidence/access";
+import {
+  readableItemSql,
+  readableItemWhere,
+  visibleItemSql,
+  visibleItemWhere,
+  withheldItemWhere,
+} from "@/lib/auth/visibility";
+import { withhold, type TWithheld } from "@/lib/privilege/withhold";
+import type { PrivilegeBasis } from "@/lib/generated/prisma/enums";
+import { addCustody, loadEvidence, type TEvidenceFacts } from "@/lib/evidence/access";
 import { getItemReleases, type TItemRelease, type TReleaseState } from "@/lib/releases/queries";
 import { readPreview, readSourceLines, type TPreview, type TSourceLines } from "@/lib/evidence/preview";
 import { EVIDENCE_PAGE_SIZE, type TEvidenceFilters } from "@/lib/evidence/schemas";
@@ -25,6 +33,8 @@ export type TEvidenceRow = {
   sha256: string;
   tags: string[];
   privileged: boolean;
+  privilegeBasis: PrivilegeBasis | null;
+  privilegeDescription: string | null;
   visibility: string;
   integrity: string;
   orgName: string;
@@ -35,7 +45,8 @@ export type TEvidenceRow = {
   releaseState: TReleaseState;
 };
 export type TEvidenceList = {
-  items: TEvidenceRow[];
+  /** Rows the actor may read, in the chosen order, then the withheld stubs, newest first. */
+  items: (TEvidenceRow | TWithheld)[];
   total: number;
   page: number;
   pageCount: number;
@@ -53,6 +64,8 @@ const ROW = {
   sha256: true,
   tags: true,
   privileged: true,
+  privilegeBasis: true,
+  privilegeDescription: true,
   visibility: true,
   integrity: true,
   collectedAt: true,
@@ -66,6 +79,12 @@ const ROW = {
 type TRowRecord = Prisma.EvidenceGetPayload<{ select: typeof ROW }>;
 
 const itemFacts = (e: TRowRecord) => ({ id: e.id, orgId: e.orgId, visibility: e.visibility, authorId: e.addedById });
+
+/** The stub of a withheld evidence item (lib/privilege/withhold.ts). */
+export const evidenceStub = (e: { collectedAt: Date | null; createdAt: Date; kind: string }) => ({
+  date: e.collectedAt ?? e.createdAt,
+  kind: e.kind,
+});
 
 const toRow = (
   { addedBy, size, deletedAt, orgId: _orgId, addedById: _addedById, ...e }: TRowRecord,
@@ -86,36 +105,69 @@ const ORDER: Record<TEvidenceFilters["sort"], (dir: "asc" | "desc") => Prisma.Ev
   size: (dir) => [{ size: dir }, { id: dir }],
 };
 
-/** The evidence of a case the actor may see, filtered, sorted and paginated. The read is audited. */
+/**
+ * The evidence of a case the actor may see, filtered, sorted and paginated. The read is audited.
+ * Items the actor may not read (privileged) come after the readable ones, newest first, as
+ * stubs: ordering them among the others by title or size would tell those apart. Filters on
+ * content (tag, organisation) select readable items only.
+ */
 export async function listEvidence(actor: TActor, caseId: unknown, filters: TEvidenceFilters): Promise<TEvidenceList> {
-  const { case: c } = await requireCaseAccess(actor, caseId, "case.read");
+  const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
+  const reader = privilegeReader(actor, facts);
   const conditions: Prisma.EvidenceWhereInput[] = [
     { caseId: c.id },
     visibleItemWhere(actor),
     filters.deleted ? { deletedAt: { not: null } } : { deletedAt: null },
   ];
   if (filters.kind) conditions.push({ kind: filters.kind });
-  if (filters.tag) conditions.push({ tags: { has: filters.tag } });
-  if (filters.orgId) conditions.push({ orgId: filters.orgId });
   if (filters.privileged) conditions.push({ privileged: filters.privileged === "yes" });
-  const where: Prisma.EvidenceWhereInput = { AND: conditions };
+  const onContent = Boolean(filters.tag || filters.orgId);
+  const readable: Prisma.EvidenceWhereInput = { AND: [...conditions, readableItemWhere(reader)] };
+  if (filters.tag) readable.AND = [...(readable.AND as Prisma.EvidenceWhereInput[]), { tags: { has: filters.tag } }];
+  if (filters.orgId) readable.AND = [...(readable.AND as Prisma.EvidenceWhereInput[]), { orgId: filters.orgId }];
+  const withheld: Prisma.EvidenceWhereInput = { AND: [...conditions, withheldItemWhere(reader)] };
   const db = getDb();
-  const [total, rows, orgIds, tags] = await Promise.all([
-    db.evidence.count({ where }),
+  const offset = (filters.page - 1) * EVIDENCE_PAGE_SIZE;
+  const [readableTotal, withheldTotal, orgIds, tags] = await Promise.all([
+    db.evidence.count({ where: readable }),
+    onContent ? 0 : db.evidence.count({ where: withheld }),
     db.evidence.findMany({
-      where,
-      orderBy: ORDER[filters.sort](filters.dir),
-      skip: (filters.page - 1) * EVIDENCE_PAGE_SIZE,
-      take: EVIDENCE_PAGE_SIZE,
-      select: ROW,
-    }),
-    db.evidence.findMany({
-      where: { caseId: c.id, ...visibleItemWhere(actor) },
+      where: { caseId: c.id, ...visibleItemWhere(actor), AND: [readableItemWhere(reader)] },
       distinct: ["orgId"],
       select: { orgId: true },
     }),
     db.$queryRaw<{ tag: string }[]>`SELECT DISTINCT t AS tag FROM "Evidence" ev, unnest(ev."tags") AS t
-      WHERE ev."caseId" = ${c.id}::uuid AND ev."deletedAt" IS NULL AND ${visibleItemSql(actor, "ev")} ORDER BY 1 LIMIT 200`,
+      WHERE ev."caseId" = ${c.id}::uuid AND ev."deletedAt" IS NULL AND ${visibleItemSql(actor, "ev")}
+        AND ${readableItemSql(reader, "ev")} ORDER BY 1 LIMIT 200`,
+  ]);
+  const total = readableTotal + withheldTotal;
+  const [rows, stubs] = await Promise.all([
+    offset < readableTotal
+      ? db.evidence.findMany({
+          where: readable,
+          orderBy: ORDER[filters.sort](filters.dir),
+          skip: offset,
+          take: EVIDENCE_PAGE_SIZE,
+          select: ROW,
+        })
+      : [],
+    offset + EVIDENCE_PAGE_SIZE > readableTotal && withheldTotal > 0
+      ? db.evidence.findMany({
+          where: withheld,
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+          skip: Math.max(0, offset - readableTotal),
+          take: EVIDENCE_PAGE_SIZE - Math.max(0, readableTotal - offset),
+          select: {
+            id: true,
+            orgId: true,
+            kind: true,
+            collectedAt: true,
+            createdAt: true,
+            privileged: true,
+            privilegeBasis: true,
+          },
+        })
+      : [],
   ]);
   const releases = await getItemReleases(actor, c.id, "evidence", rows.map(itemFacts));
   const orgs = await db.organization.findMany({
@@ -131,10 +183,13 @@ export async function listEvidence(actor: TActor, caseId: unknown, filters: TEvi
     caseId: c.id,
     // The counts are over what the reader's organisation sees, and the filters are theirs.
     scope: { org: actor.orgId },
-    details: { count: rows.length, total },
+    details: { count: rows.length + stubs.length, total },
   });
   return {
-    items: rows.map((r) => toRow(r, releases.get(r.id)!.state)),
+    items: [
+      ...rows.map((r) => toRow(r, releases.get(r.id)!.state)),
+      ...stubs.map((s) => withhold(actor, facts, s, evidenceStub) as TWithheld),
+    ],
     total,
     page: filters.page,
     pageCount: Math.max(1, Math.ceil(total / EVIDENCE_PAGE_SIZE)),
@@ -189,8 +244,9 @@ export async function getEvidence(
   caseId: unknown,
   evidenceId: unknown,
   options: { line?: unknown } = {},
-): Promise<TEvidenceDetail> {
+): Promise<TEvidenceDetail | (TWithheld & { caseId: string })> {
   const { evidence: e, access, item } = await loadEvidence(actor, evidenceId, "evidence.read", caseId);
+  if (!canOnEvidence(actor, "evidence.read_content", access.facts, item)) return viewWithheld(actor, e, access.facts);
   const line = ZSourceLine.parse(options.line);
   const db = getDb();
   // visibility: re-reads the item loadEvidence just authorized.
@@ -264,6 +320,23 @@ export async function getEvidence(
   };
 }
 
+/**
+ * The item page of a withheld item: its stub. Audited as a view (the reader learnt it exists);
+ * not custody, which records who had the content.
+ */
+async function viewWithheld(actor: TActor, e: TEvidenceFacts, facts: TCaseFacts) {
+  await recordAudit({
+    actorId: actor.id,
+    action: "evidence.viewed",
+    targetType: "evidence",
+    targetId: e.id,
+    caseId: e.caseId,
+    scope: { org: actor.orgId },
+    details: { withheld: true },
+  });
+  return { ...(withhold(actor, facts, e, evidenceStub) as TWithheld), caseId: e.caseId };
+}
+
 /** A reader's views of one item within this window are one custody row: reloads are not events. */
 export const VIEW_WINDOW_MINUTES = 5;
 
@@ -294,7 +367,7 @@ const MISSING = "The stored file is missing. Run an integrity check on this item
 
 /** The item whose file `actor` asks for, if it is served for `purpose`; NotFound otherwise. */
 async function loadServedEvidence(actor: TActor, caseId: unknown, evidenceId: unknown, purpose: TFilePurpose) {
-  const { evidence: e } = await loadEvidence(actor, evidenceId, "evidence.read", caseId);
+  const { evidence: e } = await loadEvidence(actor, evidenceId, "evidence.read_content", caseId);
   if (e.deletedAt)
     throw new NotFoundError(
       "This evidence was deleted; its record and custody history remain, the file is no longer served.",

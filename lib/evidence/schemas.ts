@@ -55,10 +55,6 @@ const tags = z
   .refine((list) => list.every((t) => t.length <= 40 && /^[\p{L}\p{N}_.:\- ]+$/u.test(t)), {
     message: "Tags are words of up to 40 letters, digits, spaces, - _ . or :.",
   });
-const flag = z
-  .union([z.boolean(), z.enum(["on", "true", "false", ""])])
-  .optional()
-  .transform((v) => v === true || v === "on" || v === "true");
 
 const metadata = {
   title,
@@ -68,7 +64,6 @@ const metadata = {
   collectedBy: text("Collected by", 200).default(""),
   description: text("The description", DESCRIPTION_MAX).default(""),
   tags,
-  privileged: flag,
 };
 
 /** A file name as the uploader's computer named it: kept for the download, never used as a path. */
@@ -108,8 +103,6 @@ export const ZUpdateEvidence = z.object({
 });
 export type TUpdateEvidence = z.infer<typeof ZUpdateEvidence>;
 
-/** The privilege flag alone (lib/evidence/mutations.ts refuses any other metadata field). */
-export const ZSetPrivilege = ZUpdateEvidence.pick({ version: true, privileged: true });
 export const EVIDENCE_METADATA_FIELDS = Object.keys(metadata) as (keyof typeof metadata)[];
 
 const reason = z

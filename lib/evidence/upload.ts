@@ -14,7 +14,8 @@ import { lockBlob } from "@/lib/storage/references";
 import { addCustody } from "@/lib/evidence/access";
 import { ZSha256, ZUploadMetadata, type TUploadMetadata } from "@/lib/evidence/schemas";
 import { checkDeclaredType } from "@/lib/evidence/sniff";
-import { visibleItemWhere } from "@/lib/auth/visibility";
+import { readableItemWhere, visibleItemWhere } from "@/lib/auth/visibility";
+import { privilegeReader, type TPrivilegeReader } from "@/lib/auth/permissions";
 
 /**
  * An upload as the route handler receives it. The body is the raw file (never multipart, never
@@ -66,7 +67,7 @@ async function stage(body: ReadableStream<Uint8Array>, maxBytes: number): Promis
  * file; the storage sweep (lib/storage/sweep.ts) removes it after its grace period.
  */
 export async function uploadEvidence(actor: TActor, caseId: unknown, upload: TEvidenceUpload): Promise<TUploadResult> {
-  const { case: c } = await requireCaseAccess(actor, caseId, "evidence.create");
+  const { case: c, facts } = await requireCaseAccess(actor, caseId, "evidence.create");
   const meta = parseMetadata(upload.metadata);
   const expected = upload.sha256 ? parseInput(ZSha256, upload.sha256) : null;
   const maxBytes = getEnv().EVIDENCE_MAX_BYTES;
@@ -87,7 +88,7 @@ export async function uploadEvidence(actor: TActor, caseId: unknown, upload: TEv
     }
     const mimeType = checkDeclaredType(meta.mimeType, staged.head);
     await staged.commit();
-    return await saveRow(actor, c, { ...meta, mimeType }, staged, expected !== null);
+    return await saveRow(actor, c, privilegeReader(actor, facts), { ...meta, mimeType }, staged, expected !== null);
   } finally {
     await staged.discard();
   }
@@ -96,6 +97,7 @@ export async function uploadEvidence(actor: TActor, caseId: unknown, upload: TEv
 async function saveRow(
   actor: TActor,
   c: { id: string; releaseMode: string },
+  reader: TPrivilegeReader,
   meta: TUploadMetadata,
   blob: TStagedBlob,
   verified: boolean,
@@ -109,7 +111,8 @@ async function saveRow(
     if (!(await getBlobStore().exists(sha256)))
       throw new ConflictError("The stored file was removed at the same moment. Upload it again.");
     const existing = await tx.evidence.findFirst({
-      where: { caseId: c.id, sha256, deletedAt: null, ...visibleItemWhere(actor) },
+      // Not a withheld item: "already uploaded as …" would confirm what a privileged item holds.
+      where: { caseId: c.id, sha256, deletedAt: null, ...visibleItemWhere(actor), AND: [readableItemWhere(reader)] },
       orderBy: { createdAt: "asc" },
       select: { id: true, orgId: true, visibility: true },
     });
@@ -136,11 +139,9 @@ async function saveRow(
       );
       return { id: existing.id, sha256, size, duplicate: true };
     }
-    const { privileged, ...fields } = meta;
     const row = await tx.evidence.create({
       data: {
-        ...fields,
-        privileged,
+        ...meta,
         visibility,
         caseId: c.id,
         orgId: actor.orgId,

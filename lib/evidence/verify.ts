@@ -1,15 +1,16 @@
 import "server-only";
+import { ITEM_FACTS_SELECT } from "@/lib/releases/items";
 import { createHash } from "node:crypto";
 import { pipeline } from "node:stream/promises";
 import { getDb } from "@/lib/db";
 import { itemScope, recordAudit } from "@/lib/audit/record";
-import { canOnEvidence } from "@/lib/auth/permissions";
+import { canOnEvidence, privilegeReader } from "@/lib/auth/permissions";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { ValidationError } from "@/lib/errors";
 import { getBlobStore } from "@/lib/storage";
 import { addCustody, loadEvidence } from "@/lib/evidence/access";
-import { visibleItemWhere } from "@/lib/auth/visibility";
+import { readableItemWhere, visibleItemWhere } from "@/lib/auth/visibility";
 
 export type TIntegrity = "INTACT" | "MISMATCH" | "MISSING";
 export type TVerifyResult = { id: string; title: string; status: TIntegrity; actual: string | null };
@@ -74,9 +75,15 @@ export async function verifyEvidence(actor: TActor, caseId: unknown, evidenceId:
 export async function verifyCaseEvidence(actor: TActor, caseId: unknown): Promise<TVerifySummary> {
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "evidence.verify");
   const items = await getDb().evidence.findMany({
-    where: { caseId: c.id, purgedAt: null, ...visibleItemWhere(actor) },
+    // Withheld items are left out: a result would name them (canOnEvidence refuses them too).
+    where: {
+      caseId: c.id,
+      purgedAt: null,
+      ...visibleItemWhere(actor),
+      AND: [readableItemWhere(privilegeReader(actor, facts))],
+    },
     orderBy: { createdAt: "asc" },
-    select: { id: true, caseId: true, orgId: true, visibility: true, sha256: true, title: true, addedById: true },
+    select: { id: true, ...ITEM_FACTS_SELECT, sha256: true, title: true, addedById: true },
   });
   const results: TVerifyResult[] = [];
   for (const e of items) {
@@ -85,6 +92,8 @@ export async function verifyCaseEvidence(actor: TActor, caseId: unknown): Promis
         orgId: e.orgId,
         visibility: e.visibility,
         authorId: e.addedById,
+        privileged: e.privileged,
+        privilegeBasis: e.privilegeBasis,
       })
     )
       continue;

@@ -2,9 +2,10 @@ import "server-only";
 import { getDb, Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { parseId, requireCaseAccess } from "@/lib/auth/guards";
-import { canOnCase } from "@/lib/auth/permissions";
+import { canOnCase, privilegeReader, type TPrivilegeReader } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
-import { visibleItemSql, visibleItemWhere } from "@/lib/auth/visibility";
+import { readableItemWhere, visibleItemSql, visibleItemWhere, withheldOr } from "@/lib/auth/visibility";
+import { WITHHELD_TITLE } from "@/lib/privilege/withhold";
 import { NotFoundError } from "@/lib/errors";
 import {
   clusterTotals,
@@ -270,6 +271,7 @@ export type TEntityView = {
 export async function getEntity(actor: TActor, caseId: unknown, entityId: unknown): Promise<TEntityView> {
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
   const viewer = await linkageViewer(actor.orgId, c.id);
+  const reader = privilegeReader(actor, facts);
   const id = parseId(entityId);
   const db = getDb();
   const entity = await findVisibleEntity(viewer, id);
@@ -278,7 +280,7 @@ export async function getEntity(actor: TActor, caseId: unknown, entityId: unknow
   const group = [entity.id, ...aliasIds];
   const [spellings, aliases, links, events, mergedInto] = await Promise.all([
     db.$queryRaw<{ display: string; label: string; source: string }[]>`
-      SELECT DISTINCT m.display, m.label, coalesce(ev.title, 'Added by hand') AS source
+      SELECT DISTINCT m.display, m.label, coalesce(${withheldOr(reader, "ev", "title", WITHHELD_TITLE)}, 'Added by hand') AS source
       FROM "EntityMention" m LEFT JOIN "ImportJob" j ON j.id = m."importId" LEFT JOIN "Evidence" ev ON ev.id = j."evidenceId"
       WHERE m."entityId" = ANY(${group}::uuid[]) AND (CASE WHEN m."importId" IS NULL THEN ${visibleItemSql(viewer, "m")}
             ELSE m."importId" = ANY(${viewer.importIds}::uuid[]) END)
@@ -289,7 +291,8 @@ export async function getEntity(actor: TActor, caseId: unknown, entityId: unknow
       Prisma.sql`(l."fromId" = ANY(${group}::uuid[]) OR l."toId" = ANY(${group}::uuid[])) AND l."supersededAt" IS NULL`,
     ),
     db.$queryRaw<{ id: string; title: string; occurredAt: Date }[]>`
-      SELECT t.id, t.title, t."occurredAt" FROM "TimelineEvent" t JOIN "TimelineEventEntity" te ON te."eventId" = t.id
+      SELECT t.id, ${withheldOr(reader, "t", "title", WITHHELD_TITLE)} AS title, t."occurredAt"
+      FROM "TimelineEvent" t JOIN "TimelineEventEntity" te ON te."eventId" = t.id
       WHERE te."entityId" = ANY(${group}::uuid[]) AND t."caseId" = ${c.id}::uuid AND t."deletedAt" IS NULL
         AND ${visibleItemSql(viewer, "t")}
       ORDER BY t."occurredAt" DESC LIMIT 100`,
@@ -319,7 +322,7 @@ export async function getEntity(actor: TActor, caseId: unknown, entityId: unknow
     cluster: cluster ? { id: cluster.id, name: clusterName, accounts: cluster.accounts } : null,
     evidence: canOnCase(actor, "linkage.review", facts)
       ? await db.evidence.findMany({
-          where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },
+          where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor), AND: [readableItemWhere(reader)] },
           orderBy: { createdAt: "desc" },
           take: 200,
           select: { id: true, title: true },
@@ -327,7 +330,7 @@ export async function getEntity(actor: TActor, caseId: unknown, entityId: unknow
       : [],
     eventChoices: canOnCase(actor, "linkage.review", facts)
       ? await db.timelineEvent.findMany({
-          where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },
+          where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor), AND: [readableItemWhere(reader)] },
           orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
           take: 200,
           select: { id: true, title: true, occurredAt: true },
@@ -347,7 +350,7 @@ export type TLinkSupportView = {
  * What links rest on, by link. Only for links the viewer sees (linkVisibleSql), which already
  * requires every evidence item and import behind them to be visible to it.
  */
-async function linkSupport(linkIds: string[]): Promise<Map<string, TLinkSupportView[]>> {
+async function linkSupport(linkIds: string[], reader: TPrivilegeReader): Promise<Map<string, TLinkSupportView[]>> {
   // visibility: only called with ids of links that passed linkVisibleSql (all support visible)
   const rows = await getDb().$queryRaw<
     {
@@ -359,8 +362,9 @@ async function linkSupport(linkIds: string[]): Promise<Map<string, TLinkSupportV
       rows: bigint;
     }[]
   >`
-    SELECT s."linkId", s."importId", ev.id, ev.title, ev.sha256, s.rows FROM "LinkSupport" s
-    LEFT JOIN "Evidence" ev ON ev.id = s."evidenceId" WHERE s."linkId" = ANY(${linkIds}::uuid[]) ORDER BY ev.title`;
+    SELECT s."linkId", s."importId", ev.id, ${withheldOr(reader, "ev", "title", WITHHELD_TITLE)} AS title,
+           ${withheldOr(reader, "ev", "sha256", "")} AS sha256, s.rows FROM "LinkSupport" s
+    LEFT JOIN "Evidence" ev ON ev.id = s."evidenceId" WHERE s."linkId" = ANY(${linkIds}::uuid[]) ORDER BY 4`;
   const out = new Map<string, TLinkSupportView[]>();
   for (const r of rows)
     out.set(r.linkId, [
@@ -385,7 +389,7 @@ export async function getLink(actor: TActor, caseId: unknown, linkId: unknown): 
   if (!link) throw new NotFoundError("No such link in this case.");
   const [versions, support] = await Promise.all([
     linkRows(viewer, Prisma.sql`l."lineageId" = ${link.lineageId}::uuid`),
-    linkSupport([link.id]),
+    linkSupport([link.id], privilegeReader(actor, facts)),
   ]);
   await recordAudit({
     actorId: actor.id,
@@ -475,7 +479,7 @@ export async function findPath(
   caseId: unknown,
   input: { from?: unknown; to?: unknown; minConfidence?: unknown },
 ): Promise<TPathView> {
-  const { case: c } = await requireCaseAccess(actor, caseId, "case.read");
+  const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
   const viewer = await linkageViewer(actor.orgId, c.id);
   const db = getDb();
   const resolve = async (raw: unknown) => {
@@ -505,7 +509,10 @@ export async function findPath(
   const byId = new Map(links.map((l) => [l.id, l]));
   const values = await db.entity.findMany({ where: { id: { in: path.nodes } }, select: { id: true, value: true } });
   const valueOf = new Map(values.map((v) => [v.id, v.value]));
-  const support = await linkSupport(links.map((l) => l.id));
+  const support = await linkSupport(
+    links.map((l) => l.id),
+    privilegeReader(actor, facts),
+  );
   return {
     from,
     to,

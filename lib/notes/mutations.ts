@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db";
 import { itemScope, recordAudit } from "@/lib/audit/record";
-import { endOpenReleases } from "@/lib/releases/items";
+import { endOpenReleases, ITEM_FACTS_SELECT } from "@/lib/releases/items";
 import { canOnItem } from "@/lib/auth/permissions";
 import { requireNoLegalHold } from "@/lib/cases/hold";
 import { forbiddenRefusal, notFoundRefusal, loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
@@ -46,7 +46,7 @@ async function loadNote(actor: TActor, noteId: unknown) {
   // visibility: one note by id, decided by canOnItem below (NotFound if not visible).
   const note = await getDb().note.findFirst({
     where: { id, deletedAt: null },
-    select: { id: true, caseId: true, orgId: true, visibility: true, authorId: true, version: true },
+    select: { id: true, ...ITEM_FACTS_SELECT, authorId: true },
   });
   if (!note) throw await notFoundRefusal(actor, "note.change", "note", id);
   const access = await loadCaseFacts(actor, note.caseId);

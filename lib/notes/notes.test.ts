@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { createNote, deleteNote, updateNote } from "@/lib/notes/mutations";
-import { listNotes } from "@/lib/notes/queries";
+import { listNotes, type TNoteView } from "@/lib/notes/queries";
 import { NOTE_MAX } from "@/lib/notes/schemas";
 import { createJointCase } from "@/tests/helpers/factories";
 
@@ -89,7 +89,7 @@ describe("notes", () => {
     await expect(deleteNote(w.partnerLead, owners.id)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(deleteNote(w.lead, partners.id)).rejects.toBeInstanceOf(ForbiddenError);
     const shown = async (actor: typeof w.lead, id: string) =>
-      (await listNotes(actor, w.caseId)).find((n) => n.id === id)!.can.delete;
+      ((await listNotes(actor, w.caseId)).find((n) => n.id === id) as TNoteView).can.delete;
     expect([await shown(w.partnerLead, owners.id), await shown(w.lead, partners.id)]).toEqual([false, false]);
     expect([await shown(w.lead, owners.id), await shown(w.partnerLead, partners.id)]).toEqual([true, true]);
     expect(await getDb().note.count({ where: { caseId: w.caseId, deletedAt: null } })).toBe(2);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { createNote, updateNote } from "@/lib/notes/mutations";
-import { listNotes } from "@/lib/notes/queries";
+import { listNotes, type TNoteView } from "@/lib/notes/queries";
 import { decideRelease, requestRelease, withdrawRelease } from "@/lib/releases/mutations";
 import { createJointCase } from "@/tests/helpers/factories";
 
@@ -138,11 +138,18 @@ describe("release to partner", () => {
     const { w, noteId } = await orgOnlyNote("LEAD_RELEASE");
     await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "Internal: legal said ok" });
     const ours = (await listNotes(w.investigator, w.caseId)).find((n) => n.id === noteId)!;
-    const theirs = (await listNotes(w.partnerLead, w.caseId)).find((n) => n.id === noteId)!;
+    const theirs = (await listNotes(w.partnerLead, w.caseId)).find((n) => n.id === noteId) as TNoteView;
     expect(ours).toMatchObject({ releaseState: "RELEASED", release: { reason: "Internal: legal said ok" } });
     expect(theirs).toMatchObject({ releaseState: "RELEASED", release: null });
     expect(JSON.stringify(theirs)).not.toContain("legal said ok");
     expect(JSON.stringify(theirs)).not.toContain(w.lead.name);
-    expect(theirs.can).toEqual({ edit: false, delete: false, release: false, approve: false, withdraw: false });
+    expect(theirs.can).toEqual({
+      edit: false,
+      delete: false,
+      flagPrivilege: false,
+      release: false,
+      approve: false,
+      withdraw: false,
+    });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { DEMO_ACCOUNTS, seedDemoData } from "@/lib/seed/demo";
 import { getLinkageOverview } from "@/lib/linkage/queries";
+import { listNotes } from "@/lib/notes/queries";
 
 describe("seedDemoData", () => {
   it("creates two organisations, a user per role in each, and the demo case, once", async () => {
@@ -70,4 +71,26 @@ describe("seedDemoData", () => {
     expect(production.batesEnd).toBeGreaterThanOrEqual(1);
     expect(production.sha256).toMatch(/^[0-9a-f]{64}$/);
   }, 120_000);
+
+  it("the demo case holds a privileged memo: the partner's investigator sees only its stub", async () => {
+    await seedDemoData();
+    const memo = await getDb().note.findFirstOrThrow({
+      where: { privileged: true, case: { title: { startsWith: "Suspected distillation via API" } } },
+    });
+    expect(memo).toMatchObject({ privilegeBasis: "ATTORNEY_CLIENT", visibility: "ALL_CASE_ORGS" });
+    const u = await getDb().user.findUniqueOrThrow({
+      where: { email: "investigator@openai.demo" },
+      include: { org: true },
+    });
+    const partner = { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId, orgName: u.org.name };
+    const notes = await listNotes(partner, memo.caseId);
+    expect(notes.find((n) => n.id === memo.id)).toEqual({
+      withheld: true,
+      id: memo.id,
+      date: memo.createdAt,
+      kind: "note",
+      basis: "ATTORNEY_CLIENT",
+    });
+    expect(JSON.stringify(notes)).not.toContain("notice duties");
+  });
 });

@@ -4,6 +4,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { nextCaseNumber } from "@/lib/cases/numbers";
 import { recordAudit } from "@/lib/audit/record";
 import { seedDemoLinkage } from "@/lib/seed/demo-linkage";
+import { seedDemoPrivilege } from "@/lib/seed/demo-privilege";
 import { seedDemoUsage } from "@/lib/seed/demo-usage";
 import { seedDemoTimelineImport } from "@/lib/seed/demo-timeline";
 import { seedDemoProduction } from "@/lib/seed/demo-production";
@@ -116,6 +117,7 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
   await seedDemoUsage(lead, caseId);
   await seedDemoLinkage([lead, await actorOf("investigator@openai.demo")], caseId);
   await seedDemoTimelineImport(lead, caseId);
+  await seedDemoPrivilege(lead, await actorOf("legal@microsoft.demo"), caseId);
   await analyzeLoaded("all"); // a seed is a bulk load: statistics before anyone reads
   await seedDemoProduction(await actorOf("legal@microsoft.demo"), caseId);
   return { created: true };

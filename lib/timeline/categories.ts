@@ -2,7 +2,8 @@ import "server-only";
 import type { z } from "zod";
 import { getDb, Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { canOnCase } from "@/lib/auth/permissions";
+import { canOnCase, privilegeReader } from "@/lib/auth/permissions";
+import { readableItemSql } from "@/lib/auth/visibility";
 import { parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { requireNoLegalHold } from "@/lib/cases/hold";
@@ -57,13 +58,14 @@ export async function listCaseCategories(
   caseId: unknown,
 ): Promise<{ categories: TCaseCategoryView[]; canManage: boolean }> {
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
-  const visible = timelineWhere(actor, c.id, ZTimelineFilters.parse({}));
+  const reader = privilegeReader(actor, facts);
+  const visible = timelineWhere(actor, reader, c.id, ZTimelineFilters.parse({}));
   const rows = await getDb().$queryRaw<
     { id: string | null; name: string; colour: string | null; version: number | null; events: number }[]
   >`
     WITH used AS (
       SELECT e."customCategory" AS name, count(*)::int AS n FROM "TimelineEvent" e
-      WHERE ${visible} AND e."customCategory" IS NOT NULL GROUP BY 1
+      WHERE ${visible} AND ${readableItemSql(reader, "e")} AND e."customCategory" IS NOT NULL GROUP BY 1
     ), own AS (
       SELECT id, name, colour, version FROM "CaseCategory" WHERE "caseId" = ${c.id}::uuid AND "orgId" = ${actor.orgId}::uuid
     )

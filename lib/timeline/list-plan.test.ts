@@ -58,13 +58,16 @@ async function loadFreshCase(client: pg.Client): Promise<{ caseId: string; actor
   return { caseId, actor };
 }
 
+/** An investigator's view: privileged events (there are none here) would be withheld. */
+const READER = (actor: TActor) => ({ orgId: actor.orgId, ownOrg: false, commonInterest: false });
+
 async function explainPage(
   client: pg.Client,
   actor: TActor,
   caseId: string,
   after: { occurredAt: Date; id: string } | null,
 ) {
-  return explain(client, timelinePageSql(actor, caseId, ZTimelineFilters.parse({}), after, 101));
+  return explain(client, timelinePageSql(actor, READER(actor), caseId, ZTimelineFilters.parse({}), after, 101));
 }
 
 async function explain(client: pg.Client, page: { text: string; values: unknown[] }) {
@@ -119,7 +122,7 @@ describe.each([
   });
 
   it("lists the visible sources by walking the (caseId, source) index, never reading the case", async () => {
-    const sources = timelineSourcesSql(fresh.actor, fresh.caseId, 200);
+    const sources = timelineSourcesSql(fresh.actor, READER(fresh.actor), fresh.caseId, 200);
     const plan = await explain(client, sources);
     expect(plan.map((n) => n["Node Type"])).not.toContain("Seq Scan");
     expect(plan.map((n) => n["Node Type"])).not.toContain("Sort");
@@ -129,7 +132,7 @@ describe.each([
   });
 
   it("returns the page in order, with names", async () => {
-    const page = timelinePageSql(fresh.actor, fresh.caseId, ZTimelineFilters.parse({}), null, 3);
+    const page = timelinePageSql(fresh.actor, READER(fresh.actor), fresh.caseId, ZTimelineFilters.parse({}), null, 3);
     const { rows } = await client.query(page.text, page.values);
     expect(rows.map((r) => r.title)).toEqual(["Event 1", "Event 2", "Event 3"]);
     expect(rows[0].authorName).toBe("Plan");

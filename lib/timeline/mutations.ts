@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
 import { itemScope, recordAudit } from "@/lib/audit/record";
-import { endOpenReleases } from "@/lib/releases/items";
+import { endOpenReleases, ITEM_FACTS_SELECT } from "@/lib/releases/items";
 import { canOnTimelineEvent, type TTimelineAction } from "@/lib/auth/permissions";
 import { requireNoLegalHold } from "@/lib/cases/hold";
 import { forbiddenRefusal, notFoundRefusal, loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
@@ -86,7 +86,7 @@ async function loadEvent(actor: TActor, eventId: unknown, action: TTimelineActio
   // visibility: one event by id, decided by canOnTimelineEvent below (NotFound if not visible).
   const event = await getDb().timelineEvent.findFirst({
     where: { id, deletedAt: null },
-    select: { id: true, caseId: true, orgId: true, visibility: true, authorId: true, version: true },
+    select: { id: true, ...ITEM_FACTS_SELECT, authorId: true },
   });
   const refused = () => notFoundRefusal(actor, action, "timeline_event", id);
   if (!event || (caseId !== undefined && parseId(caseId) !== event.caseId)) throw await refused();

@@ -1,10 +1,17 @@
 import "server-only";
 import { getDb, Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { canOnCase, canOnTimelineEvent } from "@/lib/auth/permissions";
+import {
+  canFlagPrivilege,
+  canOnCase,
+  canOnTimelineEvent,
+  privilegeReader,
+  type TPrivilegeReader,
+} from "@/lib/auth/permissions";
+import { isWithheld, WITHHELD_TITLE } from "@/lib/privilege/withhold";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
-import type { Visibility } from "@/lib/generated/prisma/enums";
+import type { PrivilegeBasis, Visibility } from "@/lib/generated/prisma/enums";
 import { getItemReleases, type TItemRelease, type TReleaseState } from "@/lib/releases/queries";
 import { ZHistogramZone, ZTimelineFilters, ZTimelinePage, type TTimelineFilters } from "@/lib/timeline/schemas";
 import { canonicalTimeZone, offsetPeriods, zonedStart } from "@/lib/timeline/time";
@@ -18,7 +25,7 @@ import {
   timelineWhere,
   ts,
 } from "@/lib/timeline/sql";
-import { visibleItemWhere } from "@/lib/auth/visibility";
+import { readableItemSql, readableItemWhere, visibleItemWhere } from "@/lib/auth/visibility";
 import { categoryColour } from "@/lib/timeline/category-schemas";
 
 export type TTimelineEventView = {
@@ -39,16 +46,28 @@ export type TTimelineEventView = {
   orgId: string;
   orgName: string;
   authorName: string;
+  /** Linked evidence; a withheld item's title is WITHHELD_TITLE. */
   evidence: { id: string; title: string }[];
+  privileged: boolean;
+  privilegeBasis: PrivilegeBasis | null;
+  privilegeDescription: string | null;
+  /**
+   * The reader may not read this privileged event: every field but id, occurredAt and
+   * privilegeBasis is blank (the withheld stub, in the shape of the list's rows).
+   */
+  withheld: boolean;
   releaseState: TReleaseState;
   release: TItemRelease["release"];
-  can: { edit: boolean; delete: boolean } & TItemRelease["can"];
+  can: { edit: boolean; delete: boolean; flagPrivilege: boolean } & TItemRelease["can"];
 };
 export type TTimelinePage = { items: TTimelineEventView[]; nextCursor: string | null };
 /** An event as exported: what the list shows, without the reader's release controls. */
 export type TTimelineEventRow = Omit<TTimelineEventView, "releaseState" | "release" | "can">;
 
-type TRow = Omit<TTimelineEventView, "occurredAt" | "endsAt" | "evidence" | "releaseState" | "release" | "can"> & {
+type TRow = Omit<
+  TTimelineEventView,
+  "occurredAt" | "endsAt" | "evidence" | "releaseState" | "release" | "can" | "withheld"
+> & {
   occurredAt: Date;
   endsAt: Date | null;
   authorId: string;
@@ -69,10 +88,12 @@ export async function listTimelineEvents(
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
   const { cursor, limit } = ZTimelinePage.parse(page);
   const after = cursor ? decodeCursor(cursor) : null;
-  const { rows, more } = await readRows(actor, c.id, filters, after, limit);
+  const reader = privilegeReader(actor, facts);
+  const { rows, more } = await readRows(actor, reader, c.id, filters, after, limit);
   const [links, releases] = await Promise.all([
     visibleEvidenceLinks(
       actor,
+      reader,
       rows.map((r) => r.id),
     ),
     getItemReleases(actor, c.id, "timeline_event", rows.map(itemFacts)),
@@ -89,12 +110,20 @@ export async function listTimelineEvents(
   const items = rows.map((r) => {
     const release = releases.get(r.id)!;
     const item = itemFacts(r);
+    const withheld = isWithheld(actor, facts, r);
     const can = {
       edit: canOnTimelineEvent(actor, "event.edit", facts, item),
       delete: canOnTimelineEvent(actor, "event.delete", facts, item),
-      ...release.can,
+      flagPrivilege: canFlagPrivilege(actor, facts, item),
+      ...(withheld ? NO_RELEASE : release.can),
     };
-    return { ...toRow(r, links.get(r.id) ?? []), releaseState: release.state, release: release.release, can };
+    const row = toRow(r, links.get(r.id) ?? [], withheld);
+    return {
+      ...row,
+      releaseState: withheld ? ("SHARED" as const) : release.state,
+      release: withheld ? null : release.release,
+      can,
+    };
   });
   const last = rows.at(-1);
   return { items, nextCursor: more && last ? encodeCursor(last.occurredAt, last.id) : null };
@@ -103,6 +132,7 @@ export async function listTimelineEvents(
 /** One keyset page of the visible, filtered events after `after`, and whether more follow. */
 async function readRows(
   actor: TActor,
+  reader: TPrivilegeReader,
   caseId: string,
   filters: TTimelineFilters,
   after: { occurredAt: Date; id: string } | null,
@@ -112,7 +142,7 @@ async function readRows(
   // One transaction so the setting holds for this statement only (sql.ts#ORDERED_PLAN_ONLY).
   const [, rows] = await db.$transaction([
     db.$queryRaw(ORDERED_PLAN_ONLY),
-    db.$queryRaw<TRow[]>(timelinePageSql(actor, caseId, filters, after, limit + 1)),
+    db.$queryRaw<TRow[]>(timelinePageSql(actor, reader, caseId, filters, after, limit + 1)),
   ]);
   return { rows: rows.slice(0, limit), more: rows.length > limit };
 }
@@ -122,10 +152,43 @@ const itemFacts = (r: TRow) => ({
   orgId: r.orgId,
   visibility: r.visibility as Visibility,
   authorId: r.authorId,
+  privileged: r.privileged,
+  privilegeBasis: r.privilegeBasis,
 });
 
-function toRow({ authorId: _authorId, ...r }: TRow, evidence: { id: string; title: string }[]): TTimelineEventRow {
-  return { ...r, occurredAt: r.occurredAt.toISOString(), endsAt: r.endsAt?.toISOString() ?? null, evidence };
+const NO_RELEASE = { release: false, approve: false, withdraw: false };
+
+/** The row as exported or listed; a withheld one keeps its id, time and basis only. */
+function toRow(
+  { authorId: _authorId, ...r }: TRow,
+  evidence: { id: string; title: string }[],
+  withheld: boolean,
+): TTimelineEventRow {
+  const occurredAt = r.occurredAt.toISOString();
+  if (withheld)
+    return {
+      id: r.id,
+      occurredAt,
+      endsAt: null,
+      title: WITHHELD_TITLE,
+      description: "",
+      category: "OTHER",
+      customCategory: null,
+      source: "",
+      confidence: "",
+      attributes: null,
+      visibility: "",
+      version: 0,
+      orgId: "",
+      orgName: "",
+      authorName: "",
+      evidence: [],
+      privileged: true,
+      privilegeBasis: r.privilegeBasis ?? "ATTORNEY_CLIENT",
+      privilegeDescription: null,
+      withheld: true,
+    };
+  return { ...r, occurredAt, endsAt: r.endsAt?.toISOString() ?? null, evidence, withheld: false };
 }
 
 /**
@@ -139,7 +202,8 @@ export async function* iterateTimelineEvents(
   filters: TTimelineFilters,
   format: string,
 ): AsyncGenerator<TTimelineEventRow> {
-  const { case: c } = await requireCaseAccess(actor, caseId, "case.read");
+  const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
+  const reader = privilegeReader(actor, facts);
   await recordAudit({
     actorId: actor.id,
     action: "timeline.exported",
@@ -151,19 +215,23 @@ export async function* iterateTimelineEvents(
     details: { format, filters },
   });
   for (let after: { occurredAt: Date; id: string } | null = null; ;) {
-    const { rows, more } = await readRows(actor, c.id, filters, after, 2_000);
+    const { rows, more } = await readRows(actor, reader, c.id, filters, after, 2_000);
     const links = await visibleEvidenceLinks(
       actor,
+      reader,
       rows.map((r) => r.id),
     );
-    for (const r of rows) yield toRow(r, links.get(r.id) ?? []);
+    for (const r of rows) yield toRow(r, links.get(r.id) ?? [], isWithheld(actor, facts, r));
     if (!more) return;
     after = rows.at(-1)!;
   }
 }
 
-/** Links to evidence the actor can see: an owner-org-only item of another organisation stays hidden. */
-async function visibleEvidenceLinks(actor: TActor, eventIds: string[]) {
+/**
+ * Links to evidence the actor can see: an owner-org-only item of another organisation stays
+ * hidden; a withheld (privileged) item shows as WITHHELD_TITLE.
+ */
+async function visibleEvidenceLinks(actor: TActor, reader: TPrivilegeReader, eventIds: string[]) {
   const map = new Map<string, { id: string; title: string }[]>();
   if (eventIds.length === 0) return map;
   const links = await getDb().timelineEventEvidence.findMany({
@@ -173,9 +241,24 @@ async function visibleEvidenceLinks(actor: TActor, eventIds: string[]) {
     },
     select: { eventId: true, evidence: { select: { id: true, title: true } } },
   });
-  for (const l of links) (map.get(l.eventId) ?? map.set(l.eventId, []).get(l.eventId)!).push(l.evidence);
+  const readable = new Set(
+    // visibility: ids of the visible links just read; this only asks which may be read.
+    (
+      await getDb().evidence.findMany({
+        where: { id: { in: links.map((l) => l.evidence.id) }, AND: [readableItemWhere(reader)] },
+        select: { id: true },
+      })
+    ).map((e) => e.id),
+  );
+  for (const l of links) {
+    const evidence = readable.has(l.evidence.id) ? l.evidence : { id: l.evidence.id, title: WITHHELD_TITLE };
+    (map.get(l.eventId) ?? map.set(l.eventId, []).get(l.eventId)!).push(evidence);
+  }
   return map;
 }
+
+/** The histogram's category for withheld events (a privileged event's category is content). */
+export const WITHHELD_CATEGORY = "WITHHELD";
 
 export type THistogram = {
   /** The nominal width; a day bucket across a DST change is 23 or 25 hours (see `end`). */
@@ -222,10 +305,14 @@ export async function getTimelineHistogram(
   filters: TTimelineFilters,
   zone: unknown = {},
 ): Promise<THistogram> {
-  const { case: c } = await requireCaseAccess(actor, caseId, "case.read");
+  const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
   const { timeZone } = parseInput(ZHistogramZone, zone);
   const sqlZone = canonicalTimeZone(timeZone)!;
-  const where = timelineWhere(actor, c.id, filters);
+  const reader = privilegeReader(actor, facts);
+  const where = timelineWhere(actor, reader, c.id, filters);
+  // A withheld event counts in its bucket (its time is in its stub) but not in its category.
+  const category = Prisma.sql`CASE WHEN ${readableItemSql(reader, "e")} THEN e.category::text ELSE ${WITHHELD_CATEGORY} END`;
+  const custom = Prisma.sql`CASE WHEN ${readableItemSql(reader, "e")} THEN e."customCategory" END`; // a stub's is hidden
   await recordAudit({
     actorId: actor.id,
     action: "timeline.histogram_viewed",
@@ -250,8 +337,8 @@ export async function getTimelineHistogram(
   const local = periods ? shiftedBy(periods) : Prisma.sql`(e."occurredAt" AT TIME ZONE 'UTC') AT TIME ZONE ${sqlZone}`;
   const rows = await db.$queryRaw<{ local: string; category: string; custom: string | null; n: bigint }[]>`
     SELECT to_char(b.t, 'YYYY-MM-DD"T"HH24:MI:SS') AS local, b.category::text AS category, b.custom, b.n
-    FROM (SELECT date_bin(${`${width} seconds`}::interval, ${local}, TIMESTAMP '2000-01-01') AS t, e.category,
-                 e."customCategory" AS custom, count(*) AS n
+    FROM (SELECT date_bin(${`${width} seconds`}::interval, ${local}, TIMESTAMP '2000-01-01') AS t, ${category} AS category,
+                 ${custom} AS custom, count(*) AS n
           FROM "TimelineEvent" e WHERE ${where}
           GROUP BY 1, 2, 3) b`; // formatted per bucket, not per event
   const caseCategories = await drawnCaseCategories(actor, c.id, rows);
@@ -331,7 +418,8 @@ export type TTimelineOptions = {
 export async function getTimelineOptions(actor: TActor, caseId: unknown): Promise<TTimelineOptions> {
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
   const db = getDb();
-  const all = timelineWhere(actor, c.id, ZTimelineFilters.parse({}));
+  const reader = privilegeReader(actor, facts);
+  const all = Prisma.sql`${timelineWhere(actor, reader, c.id, ZTimelineFilters.parse({}))} AND ${readableItemSql(reader, "e")}`;
   const [orgs, sources, customCategories, evidence] = await Promise.all([
     db.organization.findMany({
       where: { id: { in: [facts.ownerOrgId, ...facts.sharedOrgIds] } },
@@ -341,7 +429,7 @@ export async function getTimelineOptions(actor: TActor, caseId: unknown): Promis
     db
       .$transaction([
         db.$queryRaw(ORDERED_PLAN_ONLY),
-        db.$queryRaw<{ source: string }[]>(timelineSourcesSql(actor, c.id, 200)),
+        db.$queryRaw<{ source: string }[]>(timelineSourcesSql(actor, reader, c.id, 200)),
       ])
       .then(([, rows]) => rows),
     db.$queryRaw<{ name: string }[]>`
@@ -350,7 +438,7 @@ export async function getTimelineOptions(actor: TActor, caseId: unknown): Promis
       SELECT DISTINCT e."customCategory" FROM "TimelineEvent" e WHERE ${all} AND e."customCategory" IS NOT NULL
       ORDER BY 1 LIMIT 500`,
     db.evidence.findMany({
-      where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },
+      where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor), AND: [readableItemWhere(reader)] },
       select: { id: true, title: true },
       orderBy: { createdAt: "desc" },
       take: 200,

@@ -1,25 +1,35 @@
 import "server-only";
 import { Prisma } from "@/lib/db";
 import type { TActor } from "@/lib/auth/session";
-import { visibleItemSql } from "@/lib/auth/visibility";
+import type { TPrivilegeReader } from "@/lib/auth/permissions";
+import { readableItemSql, visibleItemSql } from "@/lib/auth/visibility";
 import { ValidationError } from "@/lib/errors";
 import { ZQueryDate } from "@/lib/validation";
 import { ZTimelineFilters, type TTimelineFilters } from "@/lib/timeline/schemas";
 
 // The SQL form of the timeline's read rules, shared by the list, the histogram and the export
 // so they cannot disagree: the case, not deleted, and canOnItem's visibility rule (another
-// organisation's owner-org-only events do not exist), then the user's filters.
+// organisation's owner-org-only events do not exist), then the user's filters. A filter on
+// anything but the date selects only events whose content the reader may read
+// (readableItemSql): a privileged event they see as a stub is never found by its hidden words.
 // Timestamps are `timestamp(3)` holding UTC; parameters are cast from ISO strings with
 // ::timestamp (the zone suffix is ignored) so the session's TimeZone setting never shifts them.
 
 export const ts = (d: Date) => Prisma.sql`${d.toISOString()}::timestamp`;
 
-export function timelineWhere(actor: TActor, caseId: string, f: TTimelineFilters): Prisma.Sql {
+export function timelineWhere(
+  actor: TActor,
+  reader: TPrivilegeReader,
+  caseId: string,
+  f: TTimelineFilters,
+): Prisma.Sql {
   const parts: Prisma.Sql[] = [
     Prisma.sql`e."caseId" = ${caseId}::uuid`,
     Prisma.sql`e."deletedAt" IS NULL`,
     visibleItemSql(actor, "e"),
   ];
+  const onContent = f.category.length || f.customCategory || f.confidence || f.source || f.orgId || f.entity || f.q;
+  if (onContent) parts.push(readableItemSql(reader, "e"));
   if (f.category.length) parts.push(Prisma.sql`e.category::text IN (${Prisma.join(f.category)})`);
   if (f.customCategory) parts.push(Prisma.sql`e."customCategory" = ${f.customCategory}`);
   if (f.confidence) parts.push(Prisma.sql`e.confidence::text = ${f.confidence}`);
@@ -49,6 +59,7 @@ export function timelineWhere(actor: TActor, caseId: string, f: TTimelineFilters
  */
 export function timelinePageSql(
   actor: TActor,
+  reader: TPrivilegeReader,
   caseId: string,
   filters: TTimelineFilters,
   after: { occurredAt: Date; id: string } | null,
@@ -60,9 +71,10 @@ export function timelinePageSql(
   return Prisma.sql`
     SELECT e.id, e."occurredAt", e."endsAt", e.title, e.description, e.category::text AS category, e."customCategory",
            e.source, e.confidence::text AS confidence, e.attributes, e.visibility::text AS visibility, e.version,
-           e."orgId", e."authorId", o.name AS "orgName", u.name AS "authorName"
+           e."orgId", e."authorId", o.name AS "orgName", u.name AS "authorName",
+           e.privileged, e."privilegeBasis"::text AS "privilegeBasis", e."privilegeDescription"
     FROM (SELECT * FROM "TimelineEvent" e
-          WHERE ${timelineWhere(actor, caseId, filters)} ${keyset}
+          WHERE ${timelineWhere(actor, reader, caseId, filters)} ${keyset}
           ORDER BY e."occurredAt", e.id
           LIMIT ${limit}) e
     JOIN "User" u ON u.id = e."authorId" JOIN "Organization" o ON o.id = e."orgId"
@@ -75,8 +87,8 @@ export function timelinePageSql(
  * DISTINCT read every event of the case (45 ms at 100,000 events, on every timeline page). Run
  * after ORDERED_PLAN_ONLY in one transaction, so each step stays an index step.
  */
-export function timelineSourcesSql(actor: TActor, caseId: string, limit: number): Prisma.Sql {
-  const where = timelineWhere(actor, caseId, ZTimelineFilters.parse({}));
+export function timelineSourcesSql(actor: TActor, reader: TPrivilegeReader, caseId: string, limit: number): Prisma.Sql {
+  const where = Prisma.sql`${timelineWhere(actor, reader, caseId, ZTimelineFilters.parse({}))} AND ${readableItemSql(reader, "e")}`;
   return Prisma.sql`
     WITH RECURSIVE s(source) AS (
       (SELECT e.source FROM "TimelineEvent" e WHERE ${where} AND e.source > '' ORDER BY e.source LIMIT 1)

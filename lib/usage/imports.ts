@@ -3,8 +3,8 @@ import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
-import { effectiveCaseRole } from "@/lib/auth/permissions";
-import { visibleItemWhere } from "@/lib/auth/visibility";
+import { effectiveCaseRole, privilegeReader } from "@/lib/auth/permissions";
+import { readableItemWhere, visibleItemWhere } from "@/lib/auth/visibility";
 import { requireNoLegalHold } from "@/lib/cases/hold";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { loadEvidence } from "@/lib/evidence/access";
@@ -48,7 +48,7 @@ const loadJob = (actor: TActor, caseId: unknown, jobId: unknown) =>
 export async function startUsageImport(actor: TActor, caseId: unknown, input: unknown) {
   const { case: c } = await requireCaseAccess(actor, caseId, "usage.import");
   const { evidenceId, preset } = parseInput(ZStartUsageImport, input);
-  const { evidence } = await loadEvidence(actor, evidenceId, "evidence.read", c.id);
+  const { evidence } = await loadEvidence(actor, evidenceId, "evidence.read_content", c.id);
   if (evidence.deletedAt)
     throw new ValidationError("This evidence item was deleted: its file can no longer be imported.");
   const store = getBlobStore();
@@ -174,7 +174,14 @@ export async function listUsageImports(actor: TActor, caseId: unknown): Promise<
       caseId: c.id,
       kind: "USAGE",
       OR: [
-        { status: "COMMITTED", evidence: { deletedAt: null, ...visibleItemWhere(actor) } },
+        {
+          status: "COMMITTED",
+          evidence: {
+            deletedAt: null,
+            ...visibleItemWhere(actor),
+            AND: [readableItemWhere(privilegeReader(actor, facts))],
+          },
+        },
         { createdById: actor.id, status: { notIn: ["CANCELLED", "COMMITTED"] } },
       ],
     },

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { requireCaseAccess } from "@/lib/auth/guards";
-import { canOnCase } from "@/lib/auth/permissions";
+import { canOnCase, privilegeReader } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
-import { visibleItemWhere } from "@/lib/auth/visibility";
+import { readableItemWhere, visibleItemWhere } from "@/lib/auth/visibility";
 import {
   RAW_PAGE,
   topUsage,
@@ -101,7 +101,13 @@ export async function getUsageView(
     }),
     canOnCase(actor, "usage.import", facts)
       ? getDb().evidence.findMany({
-          where: { caseId: c.id, deletedAt: null, purgedAt: null, ...visibleItemWhere(actor) },
+          where: {
+            caseId: c.id,
+            deletedAt: null,
+            purgedAt: null,
+            ...visibleItemWhere(actor),
+            AND: [readableItemWhere(privilegeReader(actor, facts))],
+          },
           orderBy: { createdAt: "desc" },
           take: 200,
           select: { id: true, title: true, fileName: true },

@@ -7,7 +7,9 @@ import { ZSignalSettings, type TSignalSettings } from "@/lib/usage/signals-schem
 
 // Which usage imports an organisation may see, and the signals stored per organisation. One
 // rule: a usage import is seen where its evidence item is seen (visibleItemWhere on the item,
-// not deleted), and only once loaded. Everything derived (rows, rollups, signals) follows it.
+// not deleted, not privileged), and only once loaded. Everything derived (rows, rollups,
+// signals, linkage mentions) follows it. These views are per organisation, and a privileged
+// item's content is for some of its people only: so usage from a privileged item feeds no view.
 
 /** The loaded usage imports of the case whose evidence the organisation may see. */
 export async function usageImportIdsFor(orgId: string, caseId: string): Promise<string[]> {
@@ -16,7 +18,7 @@ export async function usageImportIdsFor(orgId: string, caseId: string): Promise<
       caseId,
       kind: "USAGE",
       status: "COMMITTED",
-      evidence: { deletedAt: null, ...visibleItemWhere({ orgId }) },
+      evidence: { deletedAt: null, privileged: false, ...visibleItemWhere({ orgId }) },
     },
     select: { id: true },
   });

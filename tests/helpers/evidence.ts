@@ -3,6 +3,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import type { TActor } from "@/lib/auth/session";
 import { uploadEvidence } from "@/lib/evidence/upload";
+import { getEvidence, type TEvidenceDetail } from "@/lib/evidence/queries";
 
 // eslint-disable-next-line no-restricted-properties -- set by tests/helpers/global-setup.ts
 export const EVIDENCE_ROOT = path.resolve(process.env.CASEBRIDGE_DATA_DIR ?? ".data", "evidence");
@@ -56,3 +57,10 @@ export const stagedFiles = () => {
 };
 
 export const blobPath = (hash: string) => path.join(EVIDENCE_ROOT, "blobs", hash.slice(0, 2), hash);
+
+/** getEvidence for a reader who may read the item: fails the test on a withheld stub. */
+export async function readEvidence(...args: Parameters<typeof getEvidence>): Promise<TEvidenceDetail> {
+  const e = await getEvidence(...args);
+  if ("withheld" in e) throw new Error(`evidence ${e.id} is withheld from this reader`);
+  return e;
+}

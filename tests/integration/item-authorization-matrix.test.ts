@@ -7,6 +7,7 @@
 // the partner's on both).
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  canFlagPrivilege,
   canOnEvidence,
   canOnItem,
   canOnTimelineEvent,
@@ -17,7 +18,8 @@ import {
 import type { TActor } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
-import { deleteEvidence, setEvidencePrivilege, updateEvidence } from "@/lib/evidence/mutations";
+import { deleteEvidence, updateEvidence } from "@/lib/evidence/mutations";
+import { flagPrivilege } from "@/lib/privilege/mutations";
 import type { CaseRole, GlobalRole, Visibility } from "@/lib/generated/prisma/enums";
 import { createNote, deleteNote, updateNote } from "@/lib/notes/mutations";
 import { decideRelease, requestRelease, withdrawRelease } from "@/lib/releases/mutations";
@@ -48,12 +50,17 @@ const ACTORS: [string, GlobalRole, CaseRole | null][] = [
 ];
 
 const READ: TAllowed = { note: ["read"], evidence: ["read"], event: ["read"] };
-const REVIEWER_OWN: TAllowed = { note: ["read"], evidence: ["read", "edit", "flag_privilege"], event: ["read"] };
-const REVIEWER_OTHER: TAllowed = { note: ["read"], evidence: ["read", "flag_privilege"], event: ["read"] };
+// Privilege is flagged by a legal reviewer or lead of the item's own organisation, on every kind.
+const REVIEWER_OWN: TAllowed = {
+  note: ["read", "flag_privilege"],
+  evidence: ["read", "edit", "flag_privilege"],
+  event: ["read", "flag_privilege"],
+};
+const REVIEWER_OTHER: TAllowed = READ;
 const LEAD_OWN: TAllowed = {
-  note: ["read", "delete", "release", "approve", "withdraw"],
+  note: ["read", "delete", "release", "approve", "withdraw", "flag_privilege"],
   evidence: ["read", "edit", "delete", "release", "approve", "withdraw", "flag_privilege"],
-  event: ["read", "edit", "delete", "release", "approve", "withdraw"],
+  event: ["read", "edit", "delete", "release", "approve", "withdraw", "flag_privilege"],
 };
 
 /**
@@ -79,10 +86,14 @@ const EXPECTED: Record<string, { own: TAllowed; other: TAllowed }> = {
 const EXPECTED_AUTHOR: Record<string, TAllowed> = {
   investigator: {
     note: ["read", "edit", "delete", "approve"],
-    evidence: ["read", "edit", "approve", "flag_privilege"], // whoever edits metadata sets the flag too
+    evidence: ["read", "edit", "approve"], // editing metadata no longer includes the privilege flag
     event: ["read", "edit", "delete", "approve"],
   },
-  "legal reviewer": { note: ["read", "edit", "delete"], evidence: ["read", "edit", "flag_privilege"], event: ["read"] },
+  "legal reviewer": {
+    note: ["read", "edit", "delete", "flag_privilege"],
+    evidence: ["read", "edit", "flag_privilege"],
+    event: ["read", "flag_privilege"],
+  },
   viewer: READ,
   "lead whose global role is EXECUTIVE (acts as viewer)": READ,
 };
@@ -105,12 +116,17 @@ function policy(kind: TKind, action: TAction, actor: TPolicyActor, facts: TCaseF
   } as const;
   if (action === "release" || action === "approve" || action === "withdraw")
     return canOnItem(actor, generic[action], facts, item, RELEASE);
+  if (action === "flag_privilege") {
+    const flag = canFlagPrivilege(actor, facts, item);
+    if (kind === "evidence") expect(canOnEvidence(actor, "evidence.flag_privilege", facts, item)).toBe(flag);
+    return flag;
+  }
   if (kind === "note") {
     const map = { read: "item.read", edit: "item.edit", delete: "item.delete" } as const;
-    return action === "flag_privilege" ? false : canOnItem(actor, map[action], facts, item);
+    return canOnItem(actor, map[action], facts, item);
   }
   if (kind === "evidence") return canOnEvidence(actor, `evidence.${action}`, facts, item);
-  return action === "flag_privilege" ? false : canOnTimelineEvent(actor, `event.${action}`, facts, item);
+  return canOnTimelineEvent(actor, `event.${action}`, facts, item);
 }
 
 describe("item policy matrix", () => {
@@ -231,6 +247,12 @@ async function attempt(
     return withdrawRelease(actor, r.id, { reason: "matrix withdraw" });
   }
   if (action === "release") return requestRelease(actor, { itemType: ITEM_TYPE[kind], itemId: id, reason: "matrix" });
+  if (action === "flag_privilege")
+    return flagPrivilege(actor, ITEM_TYPE[kind], w.caseId, id, {
+      basis: "WORK_PRODUCT",
+      description: "Matrix memo",
+      version: 1,
+    });
   if (kind === "note") {
     if (action === "edit") return updateNote(actor, id, { body: "changed", version: 1 });
     if (action === "delete") return deleteNote(actor, id);
@@ -241,7 +263,6 @@ async function attempt(
   }
   if (kind === "evidence") {
     if (action === "edit") return updateEvidence(actor, w.caseId, id, { title: "changed", kind: "OTHER", version: 1 });
-    if (action === "flag_privilege") return setEvidencePrivilege(actor, w.caseId, id, { privileged: "on", version: 1 });
     if (action === "delete") return deleteEvidence(actor, w.caseId, id, { reason: "matrix delete" });
   }
   throw new Error(`no mutation for ${kind} ${action}`);
@@ -270,8 +291,15 @@ const SUBSET: [TSide, TPerson, TSide, Visibility, TKind, TAction, TOutcome][] = 
   ["owner", "cappedLead", "owner", "OWNER_ORG_ONLY", "note", "delete", "forbidden"],
   ["owner", "cappedLead", "owner", "OWNER_ORG_ONLY", "evidence", "release", "forbidden"],
   ["partner", "reviewer", "owner", "ALL_CASE_ORGS", "evidence", "edit", "forbidden"],
-  ["partner", "reviewer", "owner", "ALL_CASE_ORGS", "evidence", "flag_privilege", "allowed"],
-  ["owner", "reviewer", "partner", "ALL_CASE_ORGS", "evidence", "flag_privilege", "allowed"],
+  // Privilege: the item's own organisation's legal reviewers and leads (issue 12).
+  ["partner", "reviewer", "owner", "ALL_CASE_ORGS", "evidence", "flag_privilege", "forbidden"],
+  ["owner", "reviewer", "partner", "ALL_CASE_ORGS", "evidence", "flag_privilege", "forbidden"],
+  ["owner", "reviewer", "owner", "ALL_CASE_ORGS", "evidence", "flag_privilege", "allowed"],
+  ["partner", "reviewer", "partner", "ALL_CASE_ORGS", "note", "flag_privilege", "allowed"],
+  ["owner", "lead", "owner", "ALL_CASE_ORGS", "event", "flag_privilege", "allowed"],
+  ["partner", "lead", "owner", "ALL_CASE_ORGS", "note", "flag_privilege", "forbidden"],
+  ["owner", "investigator", "owner", "ALL_CASE_ORGS", "event", "flag_privilege", "forbidden"],
+  ["owner", "admin", "owner", "ALL_CASE_ORGS", "note", "flag_privilege", "allowed"],
   ["partner", "reviewer", "owner", "OWNER_ORG_ONLY", "evidence", "flag_privilege", "not found"],
   ["owner", "reviewer", "owner", "ALL_CASE_ORGS", "evidence", "edit", "allowed"],
   ["owner", "lead", "owner", "ALL_CASE_ORGS", "evidence", "edit", "allowed"],

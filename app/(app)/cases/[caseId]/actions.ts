@@ -14,6 +14,7 @@ import {
 } from "@/lib/cases/mutations";
 import { createNote, deleteNote, updateNote } from "@/lib/notes/mutations";
 import { decideRelease, requestRelease, withdrawRelease } from "@/lib/releases/mutations";
+import { flagPrivilege, unflagPrivilege } from "@/lib/privilege/mutations";
 
 // Every action: form data → requireUser → one lib/ function (which authorizes against the case
 // itself, so a forged caseId or item id is refused there) → revalidate.
@@ -47,6 +48,12 @@ const deleteNoteImpl = caseAction((actor, _caseId, input) => deleteNote(actor, i
 const requestReleaseImpl = caseAction((actor, _caseId, input) => requestRelease(actor, input));
 const decideReleaseImpl = caseAction((actor, _caseId, input) => decideRelease(actor, input.releaseId, input));
 const withdrawReleaseImpl = caseAction((actor, _caseId, input) => withdrawRelease(actor, input.releaseId, input));
+const flagPrivilegeImpl = caseAction((actor, caseId, input) =>
+  flagPrivilege(actor, input.itemType, caseId, input.itemId, input),
+);
+const unflagPrivilegeImpl = caseAction((actor, caseId, input) =>
+  unflagPrivilege(actor, input.itemType, caseId, input.itemId, input),
+);
 
 // "use server" files may export only async functions.
 export async function updateCaseAction(caseId: string, s: TActionState, f: FormData) {
@@ -87,4 +94,10 @@ export async function decideReleaseAction(caseId: string, s: TActionState, f: Fo
 }
 export async function withdrawReleaseAction(caseId: string, s: TActionState, f: FormData) {
   return withdrawReleaseImpl(caseId, s, f);
+}
+export async function flagPrivilegeAction(caseId: string, s: TActionState, f: FormData) {
+  return flagPrivilegeImpl(caseId, s, f);
+}
+export async function unflagPrivilegeAction(caseId: string, s: TActionState, f: FormData) {
+  return unflagPrivilegeImpl(caseId, s, f);
 }

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { runAction, type TActionState } from "@/lib/action-state";
 import { requireUser } from "@/lib/auth/guards";
-import { deleteEvidence, purgeEvidence, setEvidencePrivilege, updateEvidence } from "@/lib/evidence/mutations";
+import { deleteEvidence, purgeEvidence, updateEvidence } from "@/lib/evidence/mutations";
 import { verifyCaseEvidence, verifyEvidence } from "@/lib/evidence/verify";
 
 // Every action: requireUser → one lib/ function (which checks the case and the item itself, so
@@ -49,18 +49,6 @@ export async function updateEvidenceAction(
 ): Promise<TActionState> {
   return runAction(async () => {
     await updateEvidence(await requireUser(), caseId, evidenceId, Object.fromEntries(form));
-    revalidatePath(`/cases/${caseId}/evidence`, "layout");
-  });
-}
-
-export async function setEvidencePrivilegeAction(
-  caseId: string,
-  evidenceId: string,
-  _s: TActionState,
-  form: FormData,
-): Promise<TActionState> {
-  return runAction(async () => {
-    await setEvidencePrivilege(await requireUser(), caseId, evidenceId, Object.fromEntries(form));
     revalidatePath(`/cases/${caseId}/evidence`, "layout");
   });
 }

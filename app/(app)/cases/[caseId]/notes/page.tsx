@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { NoteCard } from "@/components/notes/note-card";
 import { NoteComposer } from "@/components/notes/note-composer";
+import { PrivilegeControl } from "@/components/privilege/privilege-control";
+import { WithheldStub } from "@/components/privilege/withheld";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Markdown } from "@/components/ui/markdown";
 import { orNotFound, requirePageUser } from "@/lib/page";
@@ -10,7 +12,9 @@ import {
   createNoteAction,
   decideReleaseAction,
   deleteNoteAction,
+  flagPrivilegeAction,
   requestReleaseAction,
+  unflagPrivilegeAction,
   updateNoteAction,
   withdrawReleaseAction,
 } from "../actions";
@@ -40,19 +44,36 @@ export default async function NotesPage({ params }: { params: Promise<{ caseId: 
           {header.permissions.createNote ? "Write the first one above." : "Members with write access add notes here."}
         </EmptyState>
       )}
-      {notes.map((n) => (
-        <NoteCard
-          key={n.id}
-          note={{
-            ...n,
-            createdAt: n.createdAt.toISOString(),
-            edited: n.updatedAt.getTime() - n.createdAt.getTime() > 1000,
-          }}
-          rendered={<Markdown>{n.body}</Markdown>}
-          direct={direct}
-          actions={actions}
-        />
-      ))}
+      {notes.map((n) =>
+        "withheld" in n ? (
+          <article key={n.id} aria-label="Withheld note">
+            <WithheldStub stub={n} />
+          </article>
+        ) : (
+          <NoteCard
+            key={n.id}
+            note={{
+              ...n,
+              createdAt: n.createdAt.toISOString(),
+              edited: n.updatedAt.getTime() - n.createdAt.getTime() > 1000,
+            }}
+            rendered={<Markdown>{n.body}</Markdown>}
+            direct={direct}
+            actions={actions}
+            privilege={
+              n.can.flagPrivilege && (
+                <PrivilegeControl
+                  flag={bind(flagPrivilegeAction)}
+                  unflag={bind(unflagPrivilegeAction)}
+                  itemType="note"
+                  itemId={n.id}
+                  item={n}
+                />
+              )
+            }
+          />
+        ),
+      )}
     </div>
   );
 }

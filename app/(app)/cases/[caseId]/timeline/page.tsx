@@ -11,7 +11,13 @@ import { listCaseCategories } from "@/lib/timeline/categories";
 import { getTimelineHistogram, getTimelineOptions, listTimelineEvents } from "@/lib/timeline/queries";
 import { filtersForPage, viewerTimeZone, type TTimelineFilters } from "@/lib/timeline/schemas";
 import { TIME_ZONE_COOKIE } from "@/lib/timeline/time";
-import { decideReleaseAction, requestReleaseAction, withdrawReleaseAction } from "../actions";
+import {
+  decideReleaseAction,
+  flagPrivilegeAction,
+  requestReleaseAction,
+  unflagPrivilegeAction,
+  withdrawReleaseAction,
+} from "../actions";
 import {
   createCategoryAction,
   createEventAction,
@@ -58,6 +64,8 @@ export default async function TimelinePage({ params, searchParams }: Props) {
     release: bind(requestReleaseAction),
     decide: bind(decideReleaseAction),
     withdraw: bind(withdrawReleaseAction),
+    flag: bind(flagPrivilegeAction),
+    unflag: bind(unflagPrivilegeAction),
   };
   const categoryActions = {
     create: bind(createCategoryAction),

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CustodyTable } from "@/components/evidence/custody-table";
-import { ActionButton, EvidenceEditForm, PrivilegeForm } from "@/components/evidence/evidence-actions";
+import { ActionButton, EvidenceEditForm } from "@/components/evidence/evidence-actions";
+import { PrivilegeControl } from "@/components/privilege/privilege-control";
+import { WithheldStub } from "@/components/privilege/withheld";
 import { IntegrityAlert, EvidenceSummary } from "@/components/evidence/evidence-summary";
 import { EvidencePreview } from "@/components/evidence/evidence-preview";
 import { SourceLines } from "@/components/evidence/source-lines";
@@ -10,14 +12,14 @@ import { Panel } from "@/components/ui/panel";
 import { ReasonForm } from "@/components/ui/reason-form";
 import { getEvidence } from "@/lib/evidence/queries";
 import { orNotFound, requirePageUser } from "@/lib/page";
-import { decideReleaseAction, requestReleaseAction, withdrawReleaseAction } from "../../actions";
 import {
-  deleteEvidenceAction,
-  purgeEvidenceAction,
-  setEvidencePrivilegeAction,
-  updateEvidenceAction,
-  verifyEvidenceAction,
-} from "../actions";
+  decideReleaseAction,
+  flagPrivilegeAction,
+  requestReleaseAction,
+  unflagPrivilegeAction,
+  withdrawReleaseAction,
+} from "../../actions";
+import { deleteEvidenceAction, purgeEvidenceAction, updateEvidenceAction, verifyEvidenceAction } from "../actions";
 
 export const metadata: Metadata = { title: "Evidence item" };
 
@@ -31,6 +33,18 @@ export default async function EvidenceItemPage({
   const user = await requirePageUser();
   const { caseId, evidenceId } = await params;
   const e = await orNotFound(getEvidence(user, caseId, evidenceId, { line: (await searchParams).line }));
+  const back = (
+    <Link href={`/cases/${e.caseId}/evidence`} className="text-brand-700 text-sm hover:underline">
+      ← All evidence
+    </Link>
+  );
+  if ("withheld" in e)
+    return (
+      <div className="space-y-4">
+        {back}
+        <WithheldStub stub={e} />
+      </div>
+    );
   const api = `/api/cases/${e.caseId}/evidence/${e.id}`;
   const bind = (action: typeof updateEvidenceAction) => action.bind(null, e.caseId, e.id);
   const releaseActions = {
@@ -40,9 +54,7 @@ export default async function EvidenceItemPage({
   };
   return (
     <div className="space-y-4">
-      <Link href={`/cases/${e.caseId}/evidence`} className="text-brand-700 text-sm hover:underline">
-        ← All evidence
-      </Link>
+      {back}
       <IntegrityAlert evidence={e} />
       <EvidenceSummary evidence={e} downloadHref={`${api}/download`} />
       {e.sourceLines && <SourceLines source={e.sourceLines} sha256={e.sha256} />}
@@ -66,9 +78,15 @@ export default async function EvidenceItemPage({
             />
           </Panel>
         )}
-        {!e.can.edit && e.can.flagPrivilege && (
+        {e.can.flagPrivilege && (
           <Panel title="Privilege">
-            <PrivilegeForm action={bind(setEvidencePrivilegeAction)} evidence={e} />
+            <PrivilegeControl
+              flag={flagPrivilegeAction.bind(null, e.caseId)}
+              unflag={unflagPrivilegeAction.bind(null, e.caseId)}
+              itemType="evidence"
+              itemId={e.id}
+              item={e}
+            />
           </Panel>
         )}
         {(e.can.release || e.can.approve || e.can.withdraw || e.release) && (
