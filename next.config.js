@@ -4,7 +4,7 @@ const EVIDENCE_CSP = "sandbox; default-src 'none'; img-src 'self'; frame-ancesto
 const nextConfig = {
   poweredByHeader: false,
   // Native and database packages stay outside the server bundle.
-  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg"],
+  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg", "pdfkit"],
   async headers() {
     return [
       {
