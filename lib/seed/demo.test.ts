@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { DEMO_ACCOUNTS, seedDemoData } from "@/lib/seed/demo";
 import { getLinkageOverview } from "@/lib/linkage/queries";
+import { getCaseBrief } from "@/lib/summary/brief";
+import { getSummary } from "@/lib/summary/portfolio";
 
 describe("seedDemoData", () => {
   it("creates two organisations, a user per role in each, and the demo case, once", async () => {
@@ -61,5 +63,21 @@ describe("seedDemoData", () => {
       expect(linkage.proposalCount).toBeGreaterThan(0); // the office accounts' organisation id, to review
     }
     expect(await getDb().timelineEventEntity.count()).toBeGreaterThanOrEqual(6);
+  }, 120_000);
+
+  it("gives both organisations' executives a filled summary and brief of the demo case", async () => {
+    await seedDemoData();
+    for (const email of ["executive@microsoft.demo", "executive@openai.demo"]) {
+      const u = await getDb().user.findUniqueOrThrow({ where: { email }, include: { org: true } });
+      const actor = { id: u.id, email, name: u.name, role: u.role, orgId: u.orgId, orgName: u.org.name };
+      const summary = await getSummary(actor, { period: "30d" }, new Date("2026-11-20T00:00:00Z"));
+      const demo = summary.cases.find((c) => c.title.startsWith("Suspected distillation via API"))!;
+      expect(demo).toMatchObject({ member: false, enforcement: 2 });
+      expect(summary.attributedTokens.current).toBeGreaterThan(0);
+      expect(summary.evasionSignals.current + summary.extractionSignals.current).toBeGreaterThan(0);
+      const brief = await getCaseBrief(actor, demo.id);
+      expect(brief).toMatchObject({ level: "aggregate", text: { version: 2 } });
+      expect(brief.enforcement.every((a) => a.effect !== null && a.targets.length === 0)).toBe(true);
+    }
   }, 120_000);
 });

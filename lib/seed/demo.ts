@@ -5,6 +5,7 @@ import { nextCaseNumber } from "@/lib/cases/numbers";
 import { recordAudit } from "@/lib/audit/record";
 import { seedDemoLinkage } from "@/lib/seed/demo-linkage";
 import { seedDemoUsage } from "@/lib/seed/demo-usage";
+import { seedDemoSummary } from "@/lib/seed/demo-summary";
 import { seedDemoTimelineImport } from "@/lib/seed/demo-timeline";
 import type { CaseRole, GlobalRole } from "@/lib/generated/prisma/enums";
 
@@ -115,6 +116,7 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
   await seedDemoUsage(lead, caseId);
   await seedDemoLinkage([lead, await actorOf("investigator@openai.demo")], caseId);
   await seedDemoTimelineImport(lead, caseId);
+  await seedDemoSummary(lead, caseId, userIds.get("investigator@openai.demo")!);
   await analyzeLoaded("all"); // a seed is a bulk load: statistics before anyone reads
   return { created: true };
 }

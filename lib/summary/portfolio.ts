@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db";
 import { can, canViewSummary, effectiveCaseRole } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
 import { NotFoundError } from "@/lib/errors";
+import { refreshClusterRuns } from "@/lib/linkage/store";
 import { restrictedCasesSql } from "@/lib/summary/scope";
 import { parseSummaryFilters, periodBounds, type TSummaryFilters } from "@/lib/summary/schemas";
 import {
@@ -86,6 +87,12 @@ export async function getSummary(
   const w = periodBounds(filters.period, now);
   const db = getDb();
   const sc = scopedCasesCte(actor, filters);
+  // The clusters are read from each case's stored run: bring those runs up to date first.
+  const inScope = await db.$queryRaw<{ id: string }[]>`WITH ${sc} SELECT id FROM sc`;
+  await refreshClusterRuns(
+    actor.orgId,
+    inScope.map((c) => c.id),
+  );
   const [caseRows, usageRows, signalRows, tallies, perCase, restricted, charts] = await Promise.all([
     db.$queryRaw<Record<string, unknown>[]>`
       WITH ${sc}, st AS (
