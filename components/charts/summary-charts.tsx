@@ -63,9 +63,13 @@ export function SummaryChart({ title, chart, kind, xLabel, yLabel, stacked }: TP
       {empty ? (
         <p className="py-10 text-center text-sm text-slate-500">No data in this period.</p>
       ) : (
+        // Focusable for keyboard users: the plot's own accessibility layer then takes arrow keys.
         <div
           className="focus-visible:ring-brand-600 h-64 rounded focus-visible:ring-2 focus-visible:outline-none"
           data-chart={id}
+          tabIndex={0}
+          role="group"
+          aria-label={`${title}: chart; its values are under "View as table"`}
         >
           <ResponsiveContainer width="100%" height="100%">
             {kind === "line" ? (

@@ -21,8 +21,9 @@ test("an executive lands on the summary, opens a brief and downloads its one-pag
   await status.getByText("View as table").click();
   await expect(status.getByRole("table")).toBeVisible();
   // Keyboard focus reaches the plot (Recharts' accessibility layer).
-  await status.locator("svg.recharts-surface").first().focus();
-  await expect(status.locator("svg.recharts-surface").first()).toBeFocused();
+  const plot = status.locator('[tabindex="0"]').first();
+  await plot.focus();
+  await expect(plot).toBeFocused();
 
   // The demo case's brief: aggregates and the leads' findings; no entity values, no events.
   const row = page.getByRole("row").filter({ hasText: DEMO_CASE_TITLE });

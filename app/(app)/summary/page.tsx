@@ -12,6 +12,9 @@ import { summaryCards } from "@/components/summary/summary-cards";
 
 export const metadata: Metadata = { title: "Summary" };
 
+// No loading.tsx here, on purpose (as under the case layout): a Suspense boundary would start a
+// 200 response before the access check, and a refused summary must answer a real 404.
+
 export default async function SummaryPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   const user = await requirePageUser();
   const [summary, orgs] = await Promise.all([
