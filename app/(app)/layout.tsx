@@ -5,6 +5,7 @@ import { can } from "@/lib/auth/permissions";
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageUser();
   const adminLinks = [
+    ...(can(user, "summary.view") ? [{ href: "/summary", label: "Summary" }] : []),
     ...(can(user, "user.manage") ? [{ href: "/admin/users", label: "Users" }] : []),
     ...(can(user, "audit.read") ? [{ href: "/admin/audit", label: "Audit log" }] : []),
   ];

@@ -13,13 +13,18 @@ function CaseTitle({ c }: { c: TCaseListItem }) {
       </Link>
     );
   }
-  // Not a member: the row is all there is to see (no dead link), except for an admin, who may
-  // manage the members without reading the case.
+  // Not a member: the title opens nothing; the brief shows the case's aggregates (not for
+  // TLP:RED, which is for named members only), and an admin may manage the members.
   return (
     <>
       <span className="font-medium text-slate-800">
         <InertText text={c.title} />
       </span>
+      {c.tlp !== "RED" && (
+        <Link href={`/briefs/${c.id}`} className="text-brand-700 ml-2 text-xs hover:underline">
+          Brief
+        </Link>
+      )}
       {c.canManageMembers && (
         <Link href={`/cases/${c.id}/members`} className="text-brand-700 ml-2 text-xs hover:underline">
           Manage members
@@ -30,8 +35,8 @@ function CaseTitle({ c }: { c: TCaseListItem }) {
 }
 
 /**
- * Says what a "Not a member" row is. Executives see their organisation's cases this way; until
- * the executive summary exists, the row is what they can see of them.
+ * Says what a "Not a member" row is. Executives see their organisation's cases this way, and
+ * each case's aggregates in its brief.
  */
 function MetadataNote({ cases }: { cases: TCaseListItem[] }) {
   const metadata = cases.filter((c) => c.access === "metadata");
@@ -41,7 +46,7 @@ function MetadataNote({ cases }: { cases: TCaseListItem[] }) {
     <p className="mb-3 text-sm text-slate-600">
       {manages
         ? "Cases marked “Not a member” are listed for you to manage their members; their contents stay hidden."
-        : "Cases marked “Not a member” show their status, severity, TLP and last update only. A one-page summary of each case is coming; to read a case now, ask its lead to add you."}
+        : "Cases marked “Not a member” show their status, severity, TLP and last update only. Its one-page brief shows the figures and the leads' findings; to read the case itself, ask its lead to add you."}
     </p>
   );
 }

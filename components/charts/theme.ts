@@ -32,3 +32,20 @@ export const OTHER_COLOUR = "#64748b"; // slate-500
 
 export const seriesColour = (key: string, index: number) =>
   key === "Other" ? OTHER_COLOUR : SERIES_COLOURS[index % SERIES_COLOURS.length]!;
+
+/**
+ * The Okabe–Ito palette (distinguishable with every common colour-vision deficiency), for
+ * series told apart by colour alone; the summary's charts also name every series in a legend
+ * and a table. Yellow and sky blue are darkened for contrast on white.
+ */
+export const CB_SAFE_COLOURS = [
+  "#0072b2", // blue
+  "#d55e00", // vermillion
+  "#009e73", // bluish green
+  "#cc79a7", // reddish purple
+  "#e69f00", // orange
+  "#56b4e9", // sky blue
+  "#000000", // black
+];
+export const cbSafeColour = (key: string, index: number) =>
+  key === "Other" ? OTHER_COLOUR : CB_SAFE_COLOURS[index % CB_SAFE_COLOURS.length]!;

@@ -14,6 +14,7 @@ export const GLOBAL_ACTIONS = [
   "audit.read",
   "audit.verify",
   "evidence.purge",
+  "summary.view", // the portfolio summary (lib/summary); leads of a case may open it too (canViewSummary)
 ] as const;
 export type TGlobalAction = (typeof GLOBAL_ACTIONS)[number];
 
@@ -38,6 +39,8 @@ export const CASE_ACTIONS = [
   "linkage.configure", // set the case's linkage rule settings
   "production.create", // start a legal review export; list and download its organisation's
   "production.delete", // delete a finished export of the lead's organisation (not under legal hold)
+  "brief.write", // write the case brief's key findings and next steps (a new version each time)
+  "enforcement.record", // record an enforcement action taken against the case's subjects
 ] as const;
 export type TCaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -53,10 +56,10 @@ export const ITEM_ACTIONS = [
 export type TItemAction = (typeof ITEM_ACTIONS)[number];
 
 const GLOBAL_PERMISSIONS: Record<GlobalRole, readonly TGlobalAction[]> = {
-  ADMIN: ["case.list_all", "user.manage", "audit.read", "audit.verify", "evidence.purge"],
+  ADMIN: ["case.list_all", "user.manage", "audit.read", "audit.verify", "evidence.purge", "summary.view"],
   INVESTIGATOR: ["case.create"],
   LEGAL: [],
-  EXECUTIVE: ["case.list_all"],
+  EXECUTIVE: ["case.list_all", "summary.view"],
 };
 
 /** Decisions about the case itself belong to its owner organisation's leads, not a partner's. */
@@ -370,4 +373,25 @@ export function canOnTimelineEvent(
 
 export function canHoldCaseRole(globalRole: GlobalRole, caseRole: CaseRole): boolean {
   return HOLDABLE_CASE_ROLES[globalRole]?.includes(caseRole) ?? false;
+}
+
+/**
+ * May the actor open the portfolio summary? Executives and admins, and anyone who leads a case
+ * (`leadsACase`: an effective LEAD role somewhere). What it shows is scoped by briefAccess.
+ */
+export function canViewSummary(actor: TPolicyActor, leadsACase: boolean): boolean {
+  return can(actor, "summary.view") || leadsACase;
+}
+
+/**
+ * How much of one case's brief and figures the actor may see (lib/summary/scope.ts#summaryCasesSql
+ * is the SQL form). Members who read the case: "full". An executive or admin whose organisation
+ * owns or is shared into it (canListCaseMetadata): "aggregate" — its figures and the leads'
+ * written findings, never raw evidence, notes, usage rows, entity values or file names. A
+ * TLP:RED case is never "aggregate": to non-members it is only a count. Anyone else: null (404).
+ */
+export function briefAccess(actor: TPolicyActor, facts: TCaseFacts): "full" | "aggregate" | null {
+  if (canOnCase(actor, "case.read", facts)) return "full";
+  if (facts.tlp !== "RED" && canListCaseMetadata(actor, facts)) return "aggregate";
+  return null;
 }

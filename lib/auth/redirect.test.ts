@@ -7,7 +7,7 @@ describe("sign-in return addresses", () => {
   it("a malformed callbackUrl is no error and goes nowhere else", () => {
     expect(safeRedirect("http://localhost:3000x", BASE)).toBe(BASE);
     expect(safeRedirect("http://[::1", BASE)).toBe(BASE);
-    expect(safeCallbackPath("http://localhost:3000x")).toBe("/cases");
+    expect(safeCallbackPath("http://localhost:3000x")).toBe("/");
   });
 
   it("another site is never followed", () => {
@@ -15,7 +15,7 @@ describe("sign-in return addresses", () => {
       expect(safeRedirect(url, BASE), url).toBe(BASE);
       expect(safeCallbackPath(url), url).toMatch(/^\/(?!\/)/);
     }
-    expect(safeCallbackPath("https://evil.example/cases")).toBe("/cases");
+    expect(safeCallbackPath("https://evil.example/cases")).toBe("/");
   });
 
   it("this site's own paths are kept", () => {

@@ -4,17 +4,17 @@
 const PLACEHOLDER = "http://casebridge.invalid";
 
 /**
- * A same-site path (with query and hash) for a return address, or /cases. Resolved against a
+ * A same-site path (with query and hash) for a return address, or / (the landing page by role). Resolved against a
  * placeholder origin the way a browser would, so "/\\evil.example", "/\t/evil" or an absolute
  * URL of another site cannot escape, and a malformed URL ("http://localhost:3000x") is no error.
  */
 export function safeCallbackPath(value: string | null | undefined): string {
-  if (!value) return "/cases";
+  if (!value) return "/";
   try {
     const url = new URL(value, PLACEHOLDER);
-    return url.origin === PLACEHOLDER ? url.pathname + url.search + url.hash : "/cases";
+    return url.origin === PLACEHOLDER ? url.pathname + url.search + url.hash : "/";
   } catch {
-    return "/cases";
+    return "/";
   }
 }
 

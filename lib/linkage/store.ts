@@ -191,3 +191,18 @@ export async function linkEventToAccounts(caseId: string, eventId: string, accou
     skipDuplicates: true,
   });
 }
+
+/**
+ * Brings the organisation's stored cluster runs (at each case's floor) up to date for the cases
+ * that have links, so readers of ClusterRun in SQL (the summary) see the clusters the linkage
+ * pages would show. A run whose links did not change is only stamped (loadClusters).
+ */
+export async function refreshClusterRuns(orgId: string, caseIds: string[]): Promise<void> {
+  if (!caseIds.length) return;
+  const linked = await getDb().$queryRaw<{ caseId: string }[]>`
+    SELECT DISTINCT "caseId" FROM "EntityLink" WHERE "caseId" = ANY(${caseIds}::uuid[])`;
+  for (const { caseId } of linked) {
+    const settings = await linkageSettings(caseId);
+    await loadClusters(await linkageViewer(orgId, caseId), settings, settings.clusterMinConfidence);
+  }
+}

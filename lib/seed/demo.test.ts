@@ -3,6 +3,8 @@ import { getDb } from "@/lib/db";
 import { DEMO_ACCOUNTS, seedDemoData } from "@/lib/seed/demo";
 import { getLinkageOverview } from "@/lib/linkage/queries";
 import { listNotes } from "@/lib/notes/queries";
+import { getCaseBrief } from "@/lib/summary/brief";
+import { getSummary } from "@/lib/summary/portfolio";
 
 describe("seedDemoData", () => {
   it("creates two organisations, a user per role in each, and the demo case, once", async () => {
@@ -93,4 +95,19 @@ describe("seedDemoData", () => {
     });
     expect(JSON.stringify(notes)).not.toContain("notice duties");
   });
+  it("gives both organisations' executives a filled summary and brief of the demo case", async () => {
+    await seedDemoData();
+    for (const email of ["executive@microsoft.demo", "executive@openai.demo"]) {
+      const u = await getDb().user.findUniqueOrThrow({ where: { email }, include: { org: true } });
+      const actor = { id: u.id, email, name: u.name, role: u.role, orgId: u.orgId, orgName: u.org.name };
+      const summary = await getSummary(actor, { period: "30d" }, new Date("2026-11-20T00:00:00Z"));
+      const demo = summary.cases.find((c) => c.title.startsWith("Suspected distillation via API"))!;
+      expect(demo).toMatchObject({ member: false, enforcement: 2 });
+      expect(summary.attributedTokens.current).toBeGreaterThan(0);
+      expect(summary.evasionSignals.current + summary.extractionSignals.current).toBeGreaterThan(0);
+      const brief = await getCaseBrief(actor, demo.id);
+      expect(brief).toMatchObject({ level: "aggregate", text: { version: 2 } });
+      expect(brief.enforcement.every((a) => a.effect !== null && a.targets.length === 0)).toBe(true);
+    }
+  }, 120_000);
 });

@@ -6,6 +6,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { seedDemoLinkage } from "@/lib/seed/demo-linkage";
 import { seedDemoPrivilege } from "@/lib/seed/demo-privilege";
 import { seedDemoUsage } from "@/lib/seed/demo-usage";
+import { seedDemoSummary } from "@/lib/seed/demo-summary";
 import { seedDemoTimelineImport } from "@/lib/seed/demo-timeline";
 import { seedDemoProduction } from "@/lib/seed/demo-production";
 import type { CaseRole, GlobalRole } from "@/lib/generated/prisma/enums";
@@ -118,6 +119,7 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
   await seedDemoLinkage([lead, await actorOf("investigator@openai.demo")], caseId);
   await seedDemoTimelineImport(lead, caseId);
   await seedDemoPrivilege(lead, await actorOf("legal@microsoft.demo"), caseId);
+  await seedDemoSummary(lead, caseId, userIds.get("investigator@openai.demo")!);
   await analyzeLoaded("all"); // a seed is a bulk load: statistics before anyone reads
   await seedDemoProduction(await actorOf("legal@microsoft.demo"), caseId);
   return { created: true };

@@ -1,6 +1,6 @@
 import "server-only";
-import { getDb, type Prisma } from "@/lib/db";
-import { visibleItemWhere } from "@/lib/auth/visibility";
+import { getDb, Prisma } from "@/lib/db";
+import { visibleItemSql, visibleItemWhere } from "@/lib/auth/visibility";
 import { sampleRows } from "@/lib/usage/analytics";
 import { computeSignals } from "@/lib/usage/signals";
 import { ZSignalSettings, type TSignalSettings } from "@/lib/usage/signals-schema";
@@ -23,6 +23,16 @@ export async function usageImportIdsFor(orgId: string, caseId: string): Promise<
     select: { id: true },
   });
   return jobs.map((j) => j.id);
+}
+
+/**
+ * usageImportIdsFor as SQL, for queries over many cases at once (the summary): the loaded usage
+ * imports (`id`, `caseId`) whose evidence the organisation may see. The summary test checks
+ * that the two agree.
+ */
+export function usageImportsSql(orgId: string): Prisma.Sql {
+  return Prisma.sql`SELECT j.id, j."caseId" FROM "ImportJob" j JOIN "Evidence" ev ON ev.id = j."evidenceId"
+    WHERE j.kind = 'USAGE' AND j.status = 'COMMITTED' AND ev."deletedAt" IS NULL AND ${visibleItemSql({ orgId }, "ev")}`;
 }
 
 export async function signalSettings(caseId: string): Promise<TSignalSettings> {

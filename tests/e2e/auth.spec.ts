@@ -18,12 +18,13 @@ test("an investigator signs in, sees the seeded case, and signs out", async ({ p
 
 test("an executive who is not a member sees that the case exists, but not its contents", async ({ page }) => {
   await signInAs(page, "executive@microsoft.demo");
+  await page.goto("/cases");
   await expect(page.getByText(DEMO_CASE_TITLE)).toBeVisible();
   await expect(page.getByRole("link", { name: DEMO_CASE_TITLE })).toHaveCount(0);
   await expect(page.getByRole("cell", { name: "Not a member" })).toBeVisible();
   // No dead end: the list says what these rows are and what is coming.
   await expect(page.getByText(/show their status, severity, TLP and last update only/)).toBeVisible();
-  await expect(page.getByText(/A one-page summary of each case is coming/)).toBeVisible();
+  await expect(page.getByText(/Its one-page brief shows the figures and the leads' findings/)).toBeVisible();
 });
 
 test("a wrong password gets one generic message, the same as an unknown email", async ({ page }) => {

@@ -14,9 +14,10 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+/** Signs in and waits for the landing page: the case list, or the summary for executives. */
 export async function signInAs(page: Page, email: string) {
   await signIn(page, email);
-  await expect(page.getByRole("heading", { name: "Cases", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: /^(Cases|Portfolio summary)$/, level: 1 })).toBeVisible();
 }
 
 /** The sign-in form's error (Next's route announcer is an alert too, outside the form). */

@@ -64,6 +64,7 @@ describe("entry points", () => {
     const modules = [
       ...files("lib/{cases,notes,releases,users,audit,timeline}/{queries,mutations,activity,import}.ts"),
       ...files("lib/evidence/{queries,mutations,upload,verify}.ts"),
+      ...files("lib/summary/{portfolio,brief,enforcement,findings}.ts"),
     ];
     expect(modules.length).toBeGreaterThan(4);
     const offenders: string[] = [];

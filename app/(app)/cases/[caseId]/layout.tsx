@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { CaseTabs } from "@/components/cases/case-tabs";
 import { SeverityBadge, StatusBadge, TlpBadge } from "@/components/cases/case-badges";
 import { orNotFound, requirePageUser } from "@/lib/page";
@@ -46,6 +47,11 @@ export default async function CaseLayout({
           <TlpBadge tlp={header.tlp} />
           {header.legalHold && (
             <span className="rounded-full bg-red-600 px-2 py-0.5 text-xs font-semibold text-white">Legal hold</span>
+          )}
+          {header.canRead && (
+            <Link href={`/briefs/${header.id}`} className="text-brand-700 text-sm hover:underline">
+              One-page brief
+            </Link>
           )}
           {!header.canRead && (
             <span className="text-xs text-slate-500">

@@ -1,0 +1,176 @@
+import "server-only";
+import PDFDocument from "pdfkit";
+import type { TActor } from "@/lib/auth/session";
+import { getCaseBrief, type TBrief } from "@/lib/summary/brief";
+import { ENFORCEMENT_LABELS } from "@/lib/summary/schemas";
+
+// The brief as a one-page PDF (pdfkit, the legal export's library). Every block has a fixed box
+// and cuts its text with an ellipsis, so nothing can spill onto a second page; the TLP banner
+// and the case number are text, top and bottom. Kept apart from the export's drawing helpers
+// (lib/pdf/) until the two are folded together.
+
+const TLP_COLOURS: Record<string, { bg: string; fg: string }> = {
+  CLEAR: { bg: "#ffffff", fg: "#000000" },
+  GREEN: { bg: "#33ff00", fg: "#000000" },
+  AMBER: { bg: "#ffc000", fg: "#000000" },
+  AMBER_STRICT: { bg: "#ffc000", fg: "#000000" },
+  RED: { bg: "#ff2b2b", fg: "#000000" },
+};
+export const tlpLabel = (tlp: string) => `TLP:${tlp === "AMBER_STRICT" ? "AMBER+STRICT" : tlp}`;
+const n = new Intl.NumberFormat("en");
+const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "—");
+
+export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"): Promise<Buffer> {
+  const doc = new PDFDocument({ size, margin: 36, autoFirstPage: true, info: { Title: `${brief.case.number} brief` } });
+  const chunks: Buffer[] = [];
+  doc.on("data", (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) => doc.on("end", () => resolve(Buffer.concat(chunks))));
+  // A box that would overflow adds a page in pdfkit: refuse that, the brief is one page.
+  doc.on("pageAdded", () => {
+    throw new Error("The brief does not fit on one page.");
+  });
+  const W = doc.page.width - 72;
+  const bottom = doc.page.height - 36;
+  const tlp = TLP_COLOURS[brief.case.tlp] ?? TLP_COLOURS.AMBER!;
+  const box = (text: string, x: number, y: number, w: number, h: number, font = "Helvetica", fontSize = 9) =>
+    doc.font(font).fontSize(fontSize).fillColor("#111111").text(text, x, y, { width: w, height: h, ellipsis: true });
+
+  // Banner
+  doc.rect(36, 36, W, 20).fillAndStroke(tlp.bg, "#000000");
+  doc
+    .font("Helvetica-Bold")
+    .fontSize(11)
+    .fillColor(tlp.fg)
+    .text(tlpLabel(brief.case.tlp), 42, 41, { width: W - 12, height: 14 });
+  let y = 64;
+  box(`${brief.case.number} · ${brief.case.title}`, 36, y, W, 18, "Helvetica-Bold", 14);
+  y += 20;
+  box(
+    `Status ${brief.case.status.replace("_", " ").toLowerCase()} · Severity ${brief.case.severity.toLowerCase()} · Owner ${brief.case.ownerOrgName}${brief.level === "aggregate" ? " · Aggregate view (not a member)" : ""}`,
+    36,
+    y,
+    W,
+    12,
+    "Helvetica",
+    9,
+  );
+  y += 18;
+
+  // Headline figures
+  const f = brief.figures;
+  const cells = [
+    ["Accounts", n.format(f.accounts)],
+    ["Clusters", `${n.format(f.clusters)} (${n.format(f.linkedAccounts)} accts)`],
+    ["Requests", n.format(f.requests)],
+    ["Tokens", n.format(f.tokens)],
+    ["Activity", f.firstSeen ? `${day(f.firstSeen)} – ${day(f.lastSeen)}` : "none yet"],
+  ] as const;
+  const cw = W / cells.length;
+  cells.forEach(([label, value], i) => {
+    doc.rect(36 + i * cw, y, cw - 4, 34).stroke("#cbd5e1");
+    box(label, 40 + i * cw, y + 4, cw - 12, 10, "Helvetica", 7);
+    box(value, 40 + i * cw, y + 15, cw - 12, 14, "Helvetica-Bold", 10);
+  });
+  y += 42;
+
+  // Findings and next steps
+  const version = brief.text
+    ? `version ${brief.text.version}, ${brief.text.authorName}, ${day(brief.text.createdAt)}`
+    : "not written yet";
+  box(`Key findings (${version})`, 36, y, W, 12, "Helvetica-Bold", 10);
+  box(brief.text?.findings || "—", 36, y + 14, W, 110);
+  y += 128;
+  box("Recommended next steps", 36, y, W, 12, "Helvetica-Bold", 10);
+  box(brief.text?.nextSteps || "—", 36, y + 14, W, 70);
+  y += 88;
+
+  // Usage chart (bars of requests per bucket) and the main cluster picture
+  const chartW = brief.graph ? W * 0.62 : W;
+  box(`Requests per ${brief.usage.bucket} (count)`, 36, y, chartW, 12, "Helvetica-Bold", 10);
+  const ch = 80;
+  const top = y + 16;
+  doc
+    .moveTo(36, top + ch)
+    .lineTo(36 + chartW, top + ch)
+    .stroke("#94a3b8");
+  const pts = brief.usage.points;
+  const max = Math.max(1, ...pts.map((p) => p.requests));
+  const bw = pts.length ? chartW / pts.length : 0;
+  pts.forEach((p, i) => {
+    const h = (p.requests / max) * ch;
+    doc.rect(36 + i * bw, top + ch - h, Math.max(bw - 0.5, 0.3), h).fill("#0072b2");
+  });
+  box(
+    pts.length ? `${pts[0]!.t} – ${pts.at(-1)!.t} · peak ${n.format(max)}` : "No usage imported yet.",
+    36,
+    top + ch + 3,
+    chartW,
+    10,
+    "Helvetica",
+    7,
+  );
+  if (brief.graph) {
+    const gx = 36 + chartW + 12;
+    const gs = Math.min(W - chartW - 12, 110);
+    box(`Main cluster: ${brief.graph.accounts} accounts`, gx, y, W - chartW - 12, 12, "Helvetica-Bold", 9);
+    for (const e of brief.graph.edges)
+      doc
+        .moveTo(gx + e.x1 * gs, top + e.y1 * gs)
+        .lineTo(gx + e.x2 * gs, top + e.y2 * gs)
+        .stroke("#94a3b8");
+    for (const node of brief.graph.nodes)
+      doc.circle(gx + node.x * gs, top + node.y * gs, 3).fill(node.kind === "ACCOUNT" ? "#0072b2" : "#e69f00");
+  }
+  y = top + ch + 18;
+
+  // Timeline, enforcement, productions
+  const section = (title: string, lines: string[], height: number) => {
+    if (y + height > bottom - 20) return;
+    box(title, 36, y, W, 12, "Helvetica-Bold", 10);
+    box(lines.length ? lines.join("\n") : "None.", 36, y + 14, W, height - 16, "Helvetica", 8);
+    y += height;
+  };
+  if (brief.level === "full")
+    section(
+      "Last timeline events",
+      brief.events.map((e) => `${day(e.occurredAt)}  ${e.category.toLowerCase()}  ${e.title}`),
+      74,
+    );
+  section(
+    "Enforcement",
+    brief.enforcement.slice(0, 5).map((a) => {
+      const effect = a.effect
+        ? `requests ${n.format(a.effect.before.requests)} -> ${n.format(a.effect.after.requests)}, tokens ${n.format(a.effect.before.tokens)} -> ${n.format(a.effect.after.tokens)} (week before -> after)`
+        : "effect not measurable";
+      return `${day(a.takenAt)}  ${ENFORCEMENT_LABELS[a.kind as keyof typeof ENFORCEMENT_LABELS] ?? a.kind} by ${a.carriedOutBy} (${a.orgName}), ${a.targetCount} targets: ${effect}`;
+    }),
+    74,
+  );
+  section(
+    `Productions (${brief.productionCount})`,
+    brief.productions
+      .slice(0, 3)
+      .map((p) => `${day(p.completedAt)}  ${p.bates}  to ${p.receivingParty}  by ${p.createdBy}`),
+    48,
+  );
+
+  // Footer
+  box(
+    `${brief.case.number} · ${tlpLabel(brief.case.tlp)} · generated ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    36,
+    bottom - 12,
+    W,
+    10,
+    "Helvetica",
+    7,
+  );
+  doc.end();
+  return done;
+}
+
+/** The brief of a case as a PDF, for whoever may read it (getCaseBrief decides how much). */
+export async function exportBriefPdf(actor: TActor, caseId: unknown, size: unknown) {
+  const brief = await getCaseBrief(actor, caseId);
+  const pdf = await renderBriefPdf(brief, size === "letter" ? "LETTER" : "A4");
+  return { pdf, fileName: `${brief.case.number}-brief.pdf` };
+}

@@ -1,0 +1,185 @@
+import "server-only";
+import { getDb } from "@/lib/db";
+import { recordAudit } from "@/lib/audit/record";
+import { canOnCase } from "@/lib/auth/permissions";
+import type { TActor } from "@/lib/auth/session";
+import { visibleItemWhere } from "@/lib/auth/visibility";
+import { graphPayload, loadClusters } from "@/lib/linkage/graph";
+import { linkageSettings } from "@/lib/linkage/store";
+import { linkageViewer, type TLinkageViewer } from "@/lib/linkage/visibility";
+import { requireBriefAccess } from "@/lib/summary/access";
+import { circleLayout, type TBriefGraph } from "@/lib/summary/layout";
+import { enforcementOf, latestBriefText, type TBriefText, type TEnforcementRow } from "@/lib/summary/read";
+
+// One case on one page. What it holds depends on the reader (briefAccess): members get it whole;
+// an executive or admin who is not a member gets "aggregate": the figures, the usage chart, the
+// leads' written findings and the enforcement log without its targets — never a timeline event,
+// an entity value (the graph picture), a file name, a note or a usage row.
+
+export type TBrief = {
+  level: "full" | "aggregate";
+  case: {
+    id: string;
+    number: string;
+    title: string;
+    status: string;
+    severity: string;
+    tlp: string;
+    ownerOrgName: string;
+  };
+  text: TBriefText | null;
+  canWrite: boolean;
+  canRecordEnforcement: boolean;
+  figures: {
+    accounts: number;
+    clusters: number;
+    linkedAccounts: number;
+    requests: number;
+    tokens: number;
+    firstSeen: Date | null;
+    lastSeen: Date | null;
+  };
+  usage: { bucket: "day" | "week"; points: { t: string; requests: number; tokens: number }[] };
+  enforcement: TEnforcementRow[];
+  /** Full briefs only. */
+  graph: TBriefGraph | null;
+  events: { id: string; occurredAt: Date; title: string; category: string }[];
+  productions: { id: string; completedAt: Date | null; bates: string; receivingParty: string; createdBy: string }[];
+  productionCount: number;
+};
+
+const GRAPH_NODES = 30;
+
+async function figuresOf(viewer: TLinkageViewer) {
+  const db = getDb();
+  const [totals] = await db.$queryRaw<
+    { accounts: number; requests: number; tokens: number; first: Date | null; last: Date | null }[]
+  >`
+    SELECT count(DISTINCT eu."entityId")::int AS accounts, coalesce(sum(eu.requests), 0)::float8 AS requests,
+           coalesce(sum(eu.tokens), 0)::float8 AS tokens, min(eu."firstSeen") AS first, max(eu."lastSeen") AS last
+    FROM "EntityUsage" eu WHERE eu."caseId" = ${viewer.caseId}::uuid AND eu."importId" = ANY(${viewer.importIds}::uuid[])`;
+  const [clusters] = await db.$queryRaw<{ clusters: number; linked: number }[]>`
+    SELECT coalesce(jsonb_array_length(r.result->'clusters'), 0)::int AS clusters,
+           coalesce((SELECT sum((c->>'accounts')::int) FROM jsonb_array_elements(r.result->'clusters') c), 0)::int AS linked
+    FROM "ClusterRun" r LEFT JOIN "LinkageSettings" ls ON ls."caseId" = r."caseId"
+    WHERE r."caseId" = ${viewer.caseId}::uuid AND r."viewerOrgId" = ${viewer.orgId}::uuid
+      AND r."minConfidence" = coalesce((ls.settings->>'clusterMinConfidence')::int, 50)`;
+  return {
+    accounts: totals?.accounts ?? 0,
+    requests: Number(totals?.requests ?? 0),
+    tokens: Number(totals?.tokens ?? 0),
+    firstSeen: totals?.first ?? null,
+    lastSeen: totals?.last ?? null,
+    clusters: clusters?.clusters ?? 0,
+    linkedAccounts: clusters?.linked ?? 0,
+  };
+}
+
+/** Requests and tokens per day (per week past four months) from the hour × model rollup. */
+async function usageOf(viewer: TLinkageViewer, first: Date | null, last: Date | null): Promise<TBrief["usage"]> {
+  const bucket = first && last && last.getTime() - first.getTime() > 120 * 86_400_000 ? "week" : "day";
+  const rows = await getDb().$queryRaw<{ t: Date; requests: number; tokens: number }[]>`
+    SELECT date_trunc(${bucket}, m.hour) AS t, sum(m.requests)::float8 AS requests,
+           sum(m."inputTokens" + m."outputTokens")::float8 AS tokens
+    FROM "UsageHourlyModel" m WHERE m."caseId" = ${viewer.caseId}::uuid AND m."importId" = ANY(${viewer.importIds}::uuid[])
+    GROUP BY 1 ORDER BY 1`;
+  return {
+    bucket,
+    points: rows.map((r) => ({ t: r.t.toISOString().slice(0, 10), requests: r.requests, tokens: r.tokens })),
+  };
+}
+
+async function mainClusterGraph(viewer: TLinkageViewer): Promise<TBriefGraph | null> {
+  const settings = await linkageSettings(viewer.caseId);
+  const floor = settings.clusterMinConfidence;
+  const { clusters, seed } = await loadClusters(viewer, settings, floor);
+  const main = [...clusters].sort((a, b) => b.accounts - a.accounts)[0];
+  if (!main) return null;
+  const payload = await graphPayload(viewer, main.nodes.slice(0, GRAPH_NODES), floor, { bridges: main.bridges, seed });
+  return circleLayout(payload, main.accounts, main.nodes.length);
+}
+
+export async function getCaseBrief(actor: TActor, caseId: unknown): Promise<TBrief> {
+  const { case: c, facts, level } = await requireBriefAccess(actor, caseId);
+  const db = getDb();
+  const viewer = await linkageViewer(actor.orgId, c.id);
+  const full = level === "full";
+  const [owner, text, figures, enforcement, productions] = await Promise.all([
+    db.organization.findUniqueOrThrow({ where: { id: c.ownerOrgId }, select: { name: true } }),
+    latestBriefText(c.id),
+    figuresOf(viewer),
+    enforcementOf(viewer, full),
+    db.production.findMany({
+      where: { caseId: c.id, orgId: actor.orgId, status: "COMPLETE", deletedAt: null },
+      orderBy: { completedAt: "desc" },
+      select: {
+        id: true,
+        completedAt: true,
+        batesPrefix: true,
+        batesStart: true,
+        batesEnd: true,
+        receivingParty: true,
+        createdById: true,
+      },
+    }),
+  ]);
+  const [usage, graph, events, producers] = await Promise.all([
+    usageOf(viewer, figures.firstSeen, figures.lastSeen),
+    full ? mainClusterGraph(viewer) : null,
+    full
+      ? db.timelineEvent.findMany({
+          where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },
+          orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
+          take: 5,
+          select: { id: true, occurredAt: true, title: true, category: true },
+        })
+      : [],
+    full
+      ? db.user.findMany({
+          where: { id: { in: productions.map((p) => p.createdById) } },
+          select: { id: true, name: true },
+        })
+      : [],
+  ]);
+  await recordAudit({
+    actorId: actor.id,
+    action: "case.brief_viewed",
+    targetType: "case",
+    targetId: c.id,
+    caseId: c.id,
+    // Its figures are those of the reader's organisation's view.
+    scope: { org: actor.orgId },
+    details: { level },
+  });
+  const pad = (n: number | null) => String(n ?? 0).padStart(6, "0");
+  return {
+    level,
+    case: {
+      id: c.id,
+      number: c.number,
+      title: c.title,
+      status: c.status,
+      severity: c.severity,
+      tlp: c.tlp,
+      ownerOrgName: owner.name,
+    },
+    text,
+    canWrite: canOnCase(actor, "brief.write", facts),
+    canRecordEnforcement: canOnCase(actor, "enforcement.record", facts),
+    figures,
+    usage,
+    enforcement,
+    graph,
+    events,
+    productions: full
+      ? productions.map((p) => ({
+          id: p.id,
+          completedAt: p.completedAt,
+          bates: `${p.batesPrefix}${pad(p.batesStart)}–${p.batesPrefix}${pad(p.batesEnd)}`,
+          receivingParty: p.receivingParty,
+          createdBy: producers.find((u) => u.id === p.createdById)?.name ?? "",
+        }))
+      : [],
+    productionCount: productions.length,
+  };
+}

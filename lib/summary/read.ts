@@ -1,0 +1,97 @@
+import "server-only";
+import { getDb } from "@/lib/db";
+import { entityVisibleSql, type TLinkageViewer } from "@/lib/linkage/visibility";
+
+// Reads that the brief and the enforcement log make after their guard (requireBriefAccess) has
+// decided what the reader may see: they take the case (or the linkage viewer), not the actor.
+
+const WEEK = "7 days";
+
+export type TEnforcementRow = {
+  id: string;
+  kind: string;
+  description: string;
+  requestedBy: string;
+  carriedOutBy: string;
+  orgName: string;
+  takenAt: Date;
+  /** Target count always; their kinds and values only for members ("full"). */
+  targetCount: number;
+  targets: { id: string; kind: string; value: string }[];
+  /** null when no target is an account or API key (nothing in the usage to measure). */
+  effect: { before: { requests: number; tokens: number }; after: { requests: number; tokens: number } } | null;
+};
+
+/** For callers that already passed the guard (the brief). */
+export async function enforcementOf(viewer: TLinkageViewer, withValues: boolean): Promise<TEnforcementRow[]> {
+  const db = getDb();
+  const rows = await db.$queryRaw<
+    (Omit<TEnforcementRow, "targets" | "effect"> & {
+      targets: { id: string; kind: string; value: string }[] | null;
+      measurable: boolean;
+      before_req: number;
+      before_tok: number;
+      after_req: number;
+      after_tok: number;
+    })[]
+  >`
+    WITH a AS (
+      SELECT e.*, o.name AS "orgName", u.name AS "requestedBy" FROM "EnforcementAction" e
+      JOIN "Organization" o ON o.id = e."orgId" JOIN "User" u ON u.id = e."requestedById"
+      WHERE e."caseId" = ${viewer.caseId}::uuid),
+    t AS (
+      SELECT a.id AS action, en.id, en.kind::text AS kind, en.value FROM a
+      CROSS JOIN LATERAL unnest(a."entityIds") tid
+      JOIN "Entity" en ON en.id = tid AND en."caseId" = ${viewer.caseId}::uuid AND ${entityVisibleSql(viewer, "en")}),
+    spell AS (
+      SELECT t.action, t.kind, m.display AS spelling FROM t
+      JOIN "EntityMention" m ON m."entityId" = t.id AND m."importId" = ANY(${viewer.importIds}::uuid[])
+      WHERE t.kind IN ('ACCOUNT', 'API_KEY')
+      UNION
+      SELECT t.action, t.kind, sp FROM t
+      JOIN "EntityUsage" eu ON eu."entityId" = t.id AND eu."importId" = ANY(${viewer.importIds}::uuid[])
+      CROSS JOIN LATERAL unnest(eu.spellings) sp WHERE t.kind = 'ACCOUNT')
+    SELECT a.id, a.kind::text AS kind, a.description, a."requestedBy", a."carriedOutBy", a."orgName", a."takenAt",
+      cardinality(a."entityIds") AS "targetCount",
+      (SELECT json_agg(json_build_object('id', t.id, 'kind', t.kind, 'value', t.value) ORDER BY t.kind, t.value) FROM t WHERE t.action = a.id) AS targets,
+      EXISTS (SELECT 1 FROM t WHERE t.action = a.id AND t.kind IN ('ACCOUNT', 'API_KEY')) AS measurable,
+      w.before_req, w.before_tok, w.after_req, w.after_tok
+    FROM a CROSS JOIN LATERAL (
+      SELECT coalesce(sum(h.requests) FILTER (WHERE h.hour < a."takenAt"), 0)::float8 AS before_req,
+             coalesce(sum(h."inputTokens" + h."outputTokens") FILTER (WHERE h.hour < a."takenAt"), 0)::float8 AS before_tok,
+             coalesce(sum(h.requests) FILTER (WHERE h.hour >= a."takenAt"), 0)::float8 AS after_req,
+             coalesce(sum(h."inputTokens" + h."outputTokens") FILTER (WHERE h.hour >= a."takenAt"), 0)::float8 AS after_tok
+      FROM "UsageHourly" h
+      WHERE h."caseId" = ${viewer.caseId}::uuid AND h."importId" = ANY(${viewer.importIds}::uuid[])
+        AND h.hour >= a."takenAt" - ${WEEK}::interval AND h.hour < a."takenAt" + ${WEEK}::interval
+        AND (h."accountId" IN (SELECT spelling FROM spell WHERE spell.action = a.id AND spell.kind = 'ACCOUNT')
+          OR h."apiKeyId" IN (SELECT spelling FROM spell WHERE spell.action = a.id AND spell.kind = 'API_KEY'))) w
+    ORDER BY a."takenAt" DESC, a.id`;
+  return rows.map(({ measurable, before_req, before_tok, after_req, after_tok, targets, ...r }) => ({
+    ...r,
+    targetCount: Number(r.targetCount),
+    targets: withValues ? (targets ?? []) : [],
+    effect: measurable
+      ? { before: { requests: before_req, tokens: before_tok }, after: { requests: after_req, tokens: after_tok } }
+      : null,
+  }));
+}
+
+export type TBriefText = {
+  version: number;
+  findings: string;
+  nextSteps: string;
+  authorName: string;
+  createdAt: Date;
+};
+
+export async function latestBriefText(caseId: string): Promise<TBriefText | null> {
+  const row = await getDb().caseBrief.findFirst({
+    where: { caseId },
+    orderBy: { version: "desc" },
+    select: { version: true, findings: true, nextSteps: true, createdAt: true, authorId: true },
+  });
+  if (!row) return null;
+  const author = await getDb().user.findUnique({ where: { id: row.authorId }, select: { name: true } });
+  return { ...row, authorName: author?.name ?? "" };
+}

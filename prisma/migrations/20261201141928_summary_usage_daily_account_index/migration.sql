@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "UsageDaily_caseId_accountId_day_idx" ON "UsageDaily"("caseId", "accountId", "day");
