@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { SeverityBadge, StatusBadge, humanise } from "@/components/cases/case-badges";
 import { BriefUsageChart } from "@/components/charts/summary-charts";
 import { BriefGraph } from "@/components/summary/brief-graph";
@@ -140,7 +141,10 @@ export function BriefView({ brief }: { brief: TBrief }) {
           <ul className="text-sm">
             {brief.productions.map((p) => (
               <li key={p.id}>
-                {day(p.completedAt)} · {p.bates} · to {p.receivingParty} · by {p.createdBy}
+                <Link href={`/cases/${brief.case.id}/exports/${p.id}`} className="text-brand-700 hover:underline">
+                  {day(p.completedAt)} · {p.bates}
+                </Link>{" "}
+                · to {p.receivingParty} · by {p.createdBy}
               </li>
             ))}
           </ul>

@@ -4,6 +4,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { canOnCase } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
 import { visibleItemWhere } from "@/lib/auth/visibility";
+import { isWithheld, WITHHELD_TITLE } from "@/lib/privilege/withhold";
 import { graphPayload, loadClusters } from "@/lib/linkage/graph";
 import { linkageSettings } from "@/lib/linkage/store";
 import { linkageViewer, type TLinkageViewer } from "@/lib/linkage/visibility";
@@ -131,7 +132,15 @@ export async function getCaseBrief(actor: TActor, caseId: unknown): Promise<TBri
           where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },
           orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
           take: 5,
-          select: { id: true, occurredAt: true, title: true, category: true },
+          select: {
+            id: true,
+            occurredAt: true,
+            title: true,
+            category: true,
+            orgId: true,
+            privileged: true,
+            privilegeBasis: true,
+          },
         })
       : [],
     full
@@ -170,7 +179,12 @@ export async function getCaseBrief(actor: TActor, caseId: unknown): Promise<TBri
     usage,
     enforcement,
     graph,
-    events,
+    // A privileged event the reader may not read keeps its time, never its title or category.
+    events: events.map(({ orgId, privileged, privilegeBasis, ...e }) =>
+      isWithheld(actor, facts, { id: e.id, orgId, privileged, privilegeBasis })
+        ? { ...e, title: WITHHELD_TITLE, category: "OTHER" as const }
+        : e,
+    ),
     productions: full
       ? productions.map((p) => ({
           id: p.id,
