@@ -42,7 +42,14 @@ describe("timeline events", () => {
         orgName: w.ownerOrg.name,
       }),
     ]);
-    expect(items[0]!.can).toEqual({ edit: false, delete: false, release: false, approve: false, withdraw: false });
+    expect(items[0]!.can).toEqual({
+      edit: false,
+      delete: false,
+      release: false,
+      approve: false,
+      withdraw: false,
+      flagPrivilege: false, // the item is the other organisation's
+    });
   });
 
   it("owner-org-only events are hidden from the partner in the list, the histogram and by id", async () => {
