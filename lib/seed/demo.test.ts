@@ -18,7 +18,7 @@ describe("seedDemoData", () => {
     expect(first).toEqual({ orgs: 2, users: 8, cases: 1 });
     expect(await seedDemoData()).toEqual({ created: false });
     expect(await counts()).toEqual(first);
-  });
+  }, 180_000); // the first seed loads the demo usage log and runs its analysis
 
   it("the demo case shows every capability: evidence, a loaded usage log with its signals, timeline events", async () => {
     await seedDemoData();
@@ -94,7 +94,7 @@ describe("seedDemoData", () => {
       basis: "ATTORNEY_CLIENT",
     });
     expect(JSON.stringify(notes)).not.toContain("notice duties");
-  });
+  }, 120_000);
   it("gives both organisations' executives a filled summary and brief of the demo case", async () => {
     await seedDemoData();
     for (const email of ["executive@microsoft.demo", "executive@openai.demo"]) {

@@ -28,7 +28,8 @@ export const timelineLoaded = (page: Page) => page.getByRole("status").filter({ 
 
 /** The server renders times in UTC; the zone picker shows the browser's zone once React runs. */
 export async function timelineHydrated(page: Page, timezoneId = "America/Los_Angeles") {
-  await expect(page.getByRole("region", { name: "Timeline events" })).toBeVisible();
+  // The first render of a freshly started server can take a while on a busy machine.
+  await expect(page.getByRole("region", { name: "Timeline events" })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByLabel("Time zone", { exact: true })).toHaveValue(timezoneId);
 }
 

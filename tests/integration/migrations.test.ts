@@ -59,7 +59,7 @@ describe("migrations", () => {
       await fromSchema.stop();
       await migrated.stop();
     }
-  });
+  }, 180_000); // two embedded databases, every migration: minutes on a busy 2-core machine
 
   it("apply once, record themselves where `prisma migrate deploy` looks, and re-apply nothing", async () => {
     const db = await startEmbeddedDatabase();
@@ -73,5 +73,5 @@ describe("migrations", () => {
     } finally {
       await db.stop();
     }
-  });
+  }, 180_000);
 });
