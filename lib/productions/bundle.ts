@@ -82,6 +82,9 @@ export async function buildBundle(input: TBundleInput): Promise<TBundle> {
     failure = error;
     out.destroy(error);
   };
+  // `out` ends in error on a failure; `failure` carries it to the caller (after stage() returns or
+  // rejects), so this listener only keeps the pipe from re-emitting it as an uncaught exception.
+  out.on("error", () => {});
   zip.on("error", (e: Error) => fail(e));
   zip.outputStream.on("error", (e: Error) => fail(e));
   zip.outputStream.pipe(out);
