@@ -1,16 +1,13 @@
 "use client";
 
-import { Button } from "@/components/ui/button";
+import { ErrorMessage, type ErrorBoundaryProps } from "@/components/ui/error-message";
 
-// Unexpected errors: a generic message here, the detail in the server log.
-export default function AuditLogError({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
+export default function AuditLogError({ reset }: ErrorBoundaryProps) {
   return (
-    <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-6">
-      <h2 className="font-semibold text-red-800">The audit log could not be loaded</h2>
-      <p className="mt-1 text-sm text-red-700">Try again; if it keeps failing, check the server log.</p>
-      <Button variant="secondary" className="mt-4" onClick={reset}>
-        Try again
-      </Button>
-    </div>
+    <ErrorMessage
+      reset={reset}
+      title="The audit log could not be loaded"
+      detail="Try again; if it keeps failing, check the server log."
+    />
   );
 }
