@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { humanise } from "@/components/cases/case-badges";
+import { FilterSelect, labelled, OrgFilterSelect } from "@/components/ui/filter-select";
 
 type Props = {
   filters: { status?: string; severity?: string; orgId?: string; mine?: string; q?: string; sort: string; dir: string };
@@ -32,39 +33,14 @@ export function CaseFilters({ filters, orgs, statuses, severities, sorts }: Prop
         <span className="text-xs font-medium text-slate-600">Search</span>
         <input name="q" defaultValue={filters.q} placeholder="Title or CB-2026-0001" className={`${SELECT} w-56`} />
       </label>
-      <label className="flex flex-col gap-1">
-        <span className="text-xs font-medium text-slate-600">Status</span>
-        <select name="status" defaultValue={filters.status ?? ""} className={SELECT}>
-          <option value="">Any</option>
-          {statuses.map((s) => (
-            <option key={s} value={s}>
-              {humanise(s)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col gap-1">
-        <span className="text-xs font-medium text-slate-600">Severity</span>
-        <select name="severity" defaultValue={filters.severity ?? ""} className={SELECT}>
-          <option value="">Any</option>
-          {severities.map((s) => (
-            <option key={s} value={s}>
-              {humanise(s)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col gap-1">
-        <span className="text-xs font-medium text-slate-600">Organisation</span>
-        <select name="orgId" defaultValue={filters.orgId ?? ""} className={SELECT}>
-          <option value="">Any</option>
-          {orgs.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect label="Status" name="status" value={filters.status} options={labelled(statuses, humanise)} />
+      <FilterSelect
+        label="Severity"
+        name="severity"
+        value={filters.severity}
+        options={labelled(severities, humanise)}
+      />
+      <OrgFilterSelect orgs={orgs} value={filters.orgId} />
       <div className="flex flex-col gap-1">
         <label htmlFor="case-sort" className="text-xs font-medium text-slate-600">
           Sort by

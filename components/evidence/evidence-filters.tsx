@@ -1,3 +1,4 @@
+import { FilterSelect, labelled, OrgFilterSelect } from "@/components/ui/filter-select";
 import { EVIDENCE_KIND_LABELS, EVIDENCE_KINDS, type TEvidenceFilters } from "@/lib/evidence/schemas";
 
 const SELECT = "mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
@@ -14,39 +15,15 @@ export function EvidenceFilters({
 }) {
   return (
     <form method="get" className="flex flex-wrap items-end gap-3 text-sm" aria-label="Filter evidence">
-      <label>
-        Kind
-        <select name="kind" defaultValue={filters.kind ?? ""} className={SELECT}>
-          <option value="">Any</option>
-          {EVIDENCE_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {EVIDENCE_KIND_LABELS[k]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Tag
-        <select name="tag" defaultValue={filters.tag ?? ""} className={SELECT}>
-          <option value="">Any</option>
-          {tags.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Organisation
-        <select name="orgId" defaultValue={filters.orgId ?? ""} className={SELECT}>
-          <option value="">Any</option>
-          {orgs.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        variant="inline"
+        label="Kind"
+        name="kind"
+        value={filters.kind}
+        options={labelled(EVIDENCE_KINDS, (k) => EVIDENCE_KIND_LABELS[k])}
+      />
+      <FilterSelect variant="inline" label="Tag" name="tag" value={filters.tag} options={labelled(tags, (t) => t)} />
+      <OrgFilterSelect variant="inline" orgs={orgs} value={filters.orgId} />
       <label>
         Privileged
         <select name="privileged" defaultValue={filters.privileged ?? ""} className={SELECT}>

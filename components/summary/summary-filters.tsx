@@ -1,6 +1,6 @@
 import { humanise } from "@/components/cases/case-badges";
+import { FilterSelect, labelled, OrgFilterSelect } from "@/components/ui/filter-select";
 
-const SELECT = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
 const PERIOD_LABELS: Record<string, string> = {
   "7d": "Last 7 days",
   "30d": "Last 30 days",
@@ -23,38 +23,20 @@ export function SummaryFilters({ filters, orgs, severities }: Props) {
       aria-label="Filter the summary"
       className="mb-6 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm"
     >
-      <label className="flex flex-col gap-1">
-        <span className="text-xs font-medium text-slate-600">Period</span>
-        <select name="period" defaultValue={filters.period} className={SELECT}>
-          {Object.entries(PERIOD_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col gap-1">
-        <span className="text-xs font-medium text-slate-600">Severity</span>
-        <select name="severity" defaultValue={filters.severity ?? ""} className={SELECT}>
-          <option value="">Any</option>
-          {severities.map((s) => (
-            <option key={s} value={s}>
-              {humanise(s)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col gap-1">
-        <span className="text-xs font-medium text-slate-600">Organisation</span>
-        <select name="orgId" defaultValue={filters.orgId ?? ""} className={SELECT}>
-          <option value="">Any</option>
-          {orgs.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        label="Period"
+        name="period"
+        value={filters.period}
+        anyLabel={null}
+        options={Object.entries(PERIOD_LABELS).map(([value, label]) => ({ value, label }))}
+      />
+      <FilterSelect
+        label="Severity"
+        name="severity"
+        value={filters.severity}
+        options={labelled(severities, humanise)}
+      />
+      <OrgFilterSelect orgs={orgs} value={filters.orgId} />
       <button type="submit" className="bg-brand-600 hover:bg-brand-700 rounded-md px-3 py-1.5 font-medium text-white">
         Apply
       </button>

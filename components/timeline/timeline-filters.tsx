@@ -1,3 +1,4 @@
+import { FilterSelect, labelled, OrgFilterSelect } from "@/components/ui/filter-select";
 import {
   CONFIDENCE_LABELS,
   CONFIDENCES,
@@ -10,7 +11,7 @@ import {
 // within bounds: a select is as wide as its longest option, and a long source would widen the page.
 const SELECT =
   "mt-1 block w-full max-w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm sm:w-auto sm:max-w-64";
-const LABEL = "min-w-0";
+const INLINE = { variant: "inline", className: "min-w-0", selectClassName: SELECT } as const;
 
 /** A plain GET form: filters live in the URL (deep links); the brushed range is kept. */
 export function TimelineFilters({
@@ -33,63 +34,37 @@ export function TimelineFilters({
       className="grid w-full max-w-full min-w-0 grid-cols-2 items-end gap-3 text-sm sm:flex sm:w-auto sm:flex-wrap"
       aria-label="Filter the timeline"
     >
-      <label className={LABEL}>
-        Category
-        <select name="category" defaultValue={filters.category[0] ?? ""} className={SELECT}>
-          <option value="">Any</option>
-          {EVENT_CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {EVENT_CATEGORY_LABELS[c]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        {...INLINE}
+        label="Category"
+        name="category"
+        value={filters.category[0]}
+        options={labelled(EVENT_CATEGORIES, (c) => EVENT_CATEGORY_LABELS[c])}
+      />
       {customCategories.length > 0 && (
-        <label className={LABEL}>
-          Case category
-          <select name="customCategory" defaultValue={filters.customCategory ?? ""} className={SELECT}>
-            <option value="">Any</option>
-            {customCategories.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          {...INLINE}
+          label="Case category"
+          name="customCategory"
+          value={filters.customCategory}
+          options={labelled(customCategories, (c) => c)}
+        />
       )}
-      <label className={LABEL}>
-        Confidence
-        <select name="confidence" defaultValue={filters.confidence ?? ""} className={SELECT}>
-          <option value="">Any</option>
-          {CONFIDENCES.map((c) => (
-            <option key={c} value={c}>
-              {CONFIDENCE_LABELS[c]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className={LABEL}>
-        Source
-        <select name="source" defaultValue={filters.source ?? ""} className={SELECT}>
-          <option value="">Any</option>
-          {sources.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className={LABEL}>
-        Organisation
-        <select name="orgId" defaultValue={filters.orgId ?? ""} className={SELECT}>
-          <option value="">Any</option>
-          {orgs.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        {...INLINE}
+        label="Confidence"
+        name="confidence"
+        value={filters.confidence}
+        options={labelled(CONFIDENCES, (c) => CONFIDENCE_LABELS[c])}
+      />
+      <FilterSelect
+        {...INLINE}
+        label="Source"
+        name="source"
+        value={filters.source}
+        options={labelled(sources, (s) => s)}
+      />
+      <OrgFilterSelect {...INLINE} orgs={orgs} value={filters.orgId} />
       <label className="col-span-2 min-w-0">
         Text
         <input
