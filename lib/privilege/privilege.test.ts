@@ -11,8 +11,8 @@ import { describeEvidenceFile, getEvidence, listEvidence, openEvidenceFile } fro
 import { ZEvidenceFilters } from "@/lib/evidence/schemas";
 import { createNote } from "@/lib/notes/mutations";
 import { listNotes } from "@/lib/notes/queries";
-import { listPrivilegeLog } from "@/lib/privilege/log";
 import { flagPrivilege, unflagPrivilege } from "@/lib/privilege/mutations";
+import { privilegeLog } from "@/lib/productions/content";
 import { exportTimeline } from "@/lib/timeline/export";
 import { createTimelineEvent } from "@/lib/timeline/mutations";
 import { getTimelineHistogram, getTimelineOptions, listTimelineEvents } from "@/lib/timeline/queries";
@@ -161,12 +161,13 @@ describe("privileged content never reaches those who may not read it", () => {
   });
 
   it("the privilege log lists what is withheld, with its description, never its content", async () => {
-    const log = await listPrivilegeLog(w.partnerInvestigator, w.caseId);
-    expect(log.map((r) => [r.itemType, r.basis, r.description])).toEqual(
+    // The log a production of the whole case holds, made in the partner investigator's view.
+    const log = await privilegeLog(w.partnerInvestigator, w.caseId, { kind: "case" });
+    expect(log.map((r) => [r.kind, r.basis, r.description])).toEqual(
       expect.arrayContaining([
-        ["evidence", "ATTORNEY_CLIENT", "Memo from counsel"],
-        ["note", "COMMON_INTEREST", "Memo from counsel"],
-        ["timeline_event", "WORK_PRODUCT", "Memo from counsel"],
+        ["EVIDENCE", "ATTORNEY_CLIENT", "Memo from counsel"],
+        ["NOTE", "COMMON_INTEREST", "Memo from counsel"],
+        ["EVENT", "WORK_PRODUCT", "Memo from counsel"],
       ]),
     );
     expect(log).toHaveLength(3);

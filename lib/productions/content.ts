@@ -155,8 +155,35 @@ export type TWithheld = {
   description: string;
 };
 
+/**
+ * The privilege log of a scope as `producer` sees the case: every privileged item it would hold
+ * (evidence, events, and for the whole case notes), with its date, author, basis and description,
+ * never its content. `evidence` is the scope's evidence when the caller has read it already.
+ */
+export async function privilegeLog(
+  producer: TProducer,
+  caseId: string,
+  scope: TProductionScope,
+  evidence?: TScopedEvidence[],
+): Promise<TWithheld[]> {
+  const items = evidence ?? (await scopedEvidence(producer, caseId, scope));
+  return [
+    ...items
+      .filter((e) => e.privileged)
+      .map((e) => ({
+        id: e.id,
+        date: e.collectedAt ?? e.createdAt,
+        kind: "EVIDENCE" as const,
+        author: e.custodian,
+        basis: e.privilegeBasis ?? "",
+        description: e.privilegeDescription ?? "",
+      })),
+    ...(await withheldEventsAndNotes(producer, caseId, scope)),
+  ];
+}
+
 /** Privileged events and notes of the scope (privileged evidence comes with scopedEvidence). */
-export async function withheldEventsAndNotes(
+async function withheldEventsAndNotes(
   producer: TProducer,
   caseId: string,
   scope: TProductionScope,

@@ -107,15 +107,6 @@ async function timeline(doc: TPdf, r: TReportInput): Promise<void> {
     total > TIMELINE_ROWS ? `Events (first ${TIMELINE_ROWS} of ${total}; all in DATA/timeline.csv)` : "Events",
     2,
   );
-  let left = TIMELINE_ROWS;
-  async function* firstRows() {
-    for await (const page of scopedEvents(r.producer, r.case.id, r.scope, 500)) {
-      const rows = page.slice(0, left).map((e) => [iso(e.occurredAt), e.category, e.title, e.source, e.orgName]);
-      left -= rows.length;
-      yield rows;
-      if (left <= 0) return;
-    }
-  }
   await table(
     doc,
     [
@@ -125,7 +116,13 @@ async function timeline(doc: TPdf, r: TReportInput): Promise<void> {
       { label: "Source", width: 1.5 },
       { label: "Organisation", width: 1.5 },
     ],
-    firstRows(),
+    firstRows(scopedEvents(r.producer, r.case.id, r.scope, 500), TIMELINE_ROWS, (e) => [
+      iso(e.occurredAt),
+      e.category,
+      e.title,
+      e.source,
+      e.orgName,
+    ]),
   );
 }
 
@@ -173,6 +170,17 @@ async function linkage(doc: TPdf, r: TReportInput, links: { entities: number; li
     edges: graph.mapEdges((_e, _a, source, target) => ({ source, target })),
     legend: kinds,
   });
+}
+
+/** The first `limit` items of a paged source, as table rows; stops reading once it has them. */
+async function* firstRows<T>(pages: AsyncIterable<T[]>, limit: number, row: (item: T) => string[]) {
+  let left = limit;
+  for await (const page of pages) {
+    const rows = page.slice(0, left).map(row);
+    left -= rows.length;
+    yield rows;
+    if (left <= 0) return;
+  }
 }
 
 /** Renders the report into `doc` (a stream the caller pipes), then ends it. */
@@ -248,17 +256,6 @@ export async function writeReport(
       r.withheld.map((w) => [w.id, iso(w.date), w.kind, w.author, w.basis, w.description]),
     );
   heading(doc, `Audit excerpt (first ${AUDIT_ROWS} rows; all in DATA/audit_extract.jsonl)`);
-  let left = AUDIT_ROWS;
-  async function* auditRows() {
-    for await (const page of auditOf(r.producer, r.case.id, AUDIT_ROWS)) {
-      const rows = page
-        .slice(0, left)
-        .map((a) => [iso(a.occurredAt), a.actor ?? "", a.action, `${a.targetType} ${a.targetId ?? ""}`]);
-      left -= rows.length;
-      yield rows;
-      if (left <= 0) return;
-    }
-  }
   await table(
     doc,
     [
@@ -267,7 +264,12 @@ export async function writeReport(
       { label: "Action", width: 2.2 },
       { label: "Target", width: 4 },
     ],
-    auditRows(),
+    firstRows(auditOf(r.producer, r.case.id, AUDIT_ROWS), AUDIT_ROWS, (a) => [
+      iso(a.occurredAt),
+      a.actor ?? "",
+      a.action,
+      `${a.targetType} ${a.targetId ?? ""}`,
+    ]),
   );
   doc.end();
 }

@@ -3,7 +3,7 @@ import { getDb, type Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { failureMessage, STALE_MS } from "@/lib/jobs/job";
 import { buildBundle } from "@/lib/productions/bundle";
-import { scopedEvidence, withheldEventsAndNotes, type TWithheld } from "@/lib/productions/content";
+import { privilegeLog, scopedEvidence } from "@/lib/productions/content";
 import { ZStartProduction, type TProductionOptions, type TProductionScope } from "@/lib/productions/schemas";
 
 // The production job, on the import jobs' machinery (lib/jobs/job.ts): claimed by stamping
@@ -112,19 +112,7 @@ async function produce(mine: { id: string; attempts: number }): Promise<void> {
   const producer = { id: user.id, orgId: p.orgId, name: user.name, orgName: user.org.name };
   const evidence = await scopedEvidence(producer, p.caseId, scope);
   const produced = evidence.filter((e) => !e.privileged);
-  const withheld: TWithheld[] = [
-    ...evidence
-      .filter((e) => e.privileged)
-      .map((e) => ({
-        id: e.id,
-        date: e.collectedAt ?? e.createdAt,
-        kind: "EVIDENCE" as const,
-        author: e.custodian,
-        basis: e.privilegeBasis ?? "",
-        description: e.privilegeDescription ?? "",
-      })),
-    ...(await withheldEventsAndNotes(producer, p.caseId, scope)),
-  ];
+  const withheld = await privilegeLog(producer, p.caseId, scope, evidence);
   const counter = await db.batesCounter.findUnique({ where: { prefix: p.batesPrefix } });
   const batesStart = Math.max(options.requestedStart, (counter?.last ?? 0) + 1);
   const bytesTotal = produced.reduce((s, e) => s + e.size, 0);
