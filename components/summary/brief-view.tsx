@@ -4,6 +4,7 @@ import { BriefUsageChart } from "@/components/charts/summary-charts";
 import { BriefGraph } from "@/components/summary/brief-graph";
 import type { TBrief } from "@/lib/summary/brief";
 import { ENFORCEMENT_LABELS } from "@/lib/summary/schemas";
+import { InertText } from "@/components/ui/inert-text";
 
 const full = new Intl.NumberFormat("en");
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "—");
@@ -35,7 +36,9 @@ export function BriefView({ brief }: { brief: TBrief }) {
       <p className={`rounded px-3 py-1 text-sm font-bold ${TLP_BANNER[brief.case.tlp] ?? ""}`}>{tlp}</p>
       <header>
         <p className="font-mono text-xs text-slate-500">{brief.case.number}</p>
-        <h1 className="text-2xl font-semibold tracking-tight print:text-lg">{brief.case.title}</h1>
+        <h1 className="text-2xl font-semibold tracking-tight print:text-lg">
+          <InertText text={brief.case.title} />
+        </h1>
         <div className="mt-1 flex flex-wrap items-center gap-2 text-sm">
           <StatusBadge status={brief.case.status} />
           <SeverityBadge severity={brief.case.severity} />
@@ -85,7 +88,7 @@ export function BriefView({ brief }: { brief: TBrief }) {
               {brief.events.map((e) => (
                 <li key={e.id}>
                   <time dateTime={e.occurredAt.toISOString()}>{day(e.occurredAt)}</time> · {humanise(e.category)} ·{" "}
-                  {e.title}
+                  <InertText text={e.title} />
                 </li>
               ))}
             </ul>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { SeverityBadge, StatusBadge, TlpBadge, humanise } from "@/components/cases/case-badges";
 import type { TSummaryCase } from "@/lib/summary/portfolio";
+import { InertText } from "@/components/ui/inert-text";
 
 const full = new Intl.NumberFormat("en");
 
@@ -64,7 +65,9 @@ export function CaseFigures({ cases, restricted }: { cases: TSummaryCase[]; rest
                     <Link href={brief} className="text-brand-700 font-medium hover:underline">
                       {c.number}
                     </Link>{" "}
-                    <span className="text-slate-700">{c.title}</span>
+                    <span className="text-slate-700">
+                      <InertText text={c.title} />
+                    </span>
                     {!c.member && <span className="ml-1 text-xs text-slate-500">(aggregates)</span>}
                   </th>
                   <td className="px-3 py-2">

@@ -46,6 +46,28 @@ export async function createSession(
   return row.id;
 }
 
+/**
+ * A completed sign-in, whatever its method: the session row and its "auth.sign_in" audit row,
+ * whose details name the session and add the method's own (`details`).
+ */
+export async function startSignedInSession(
+  userId: string,
+  meta: TRequestMeta,
+  details: Record<string, unknown>,
+  options: { mfaPending?: boolean } = {},
+): Promise<string> {
+  const sessionId = await createSession(userId, meta, options);
+  await recordAudit({
+    actorId: userId,
+    action: "auth.sign_in",
+    targetType: "user",
+    targetId: userId,
+    ...meta,
+    details: { session: sessionId, ...details },
+  });
+  return sessionId;
+}
+
 /** True while the row may still authenticate a request (not ended, not expired, not idle). */
 export function isSessionLive(row: { endedAt: Date | null; expiresAt: Date; lastSeenAt: Date }, now = Date.now()) {
   return !row.endedAt && row.expiresAt.getTime() > now && now - row.lastSeenAt.getTime() < sessionLimits().idleMs;

@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { verifyPassword } from "@/lib/auth/password";
 import { isMfaRequired, verifySecondFactor } from "@/lib/auth/mfa";
-import { createSession } from "@/lib/auth/sessions";
+import { startSignedInSession } from "@/lib/auth/sessions";
 import { getSignInThrottle, type TSignInThrottle } from "@/lib/auth/throttle";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
 
@@ -130,7 +130,6 @@ export async function authenticate(
   const mfaPending = !user.mfaEnabledAt && (await isMfaRequired(user));
 
   await throttle.succeeded(email, ip, claim.ipCounted);
-  const sessionId = await createSession(user.id, meta, { mfaPending });
   if (secondFactor === "recovery")
     await recordAudit({
       actorId: user.id,
@@ -139,14 +138,12 @@ export async function authenticate(
       targetId: user.id,
       ...meta,
     });
-  await recordAudit({
-    actorId: user.id,
-    action: "auth.sign_in",
-    targetType: "user",
-    targetId: user.id,
-    ...meta,
-    details: { session: sessionId, secondFactor, ...(mfaPending ? { mfaEnrolmentRequired: true } : {}) },
-  });
+  const sessionId = await startSignedInSession(
+    user.id,
+    meta,
+    { secondFactor, ...(mfaPending ? { mfaEnrolmentRequired: true } : {}) },
+    { mfaPending },
+  );
   const { passwordHash: _hash, disabledAt: _disabled, mfaEnabledAt: _mfa, ...sessionUser } = user;
   return { ok: true, user: { ...sessionUser, sessionId, mfaPending } };
 }

@@ -6,7 +6,7 @@ import type { TOidcProvider } from "@/lib/env";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { isMfaRequired } from "@/lib/auth/mfa";
-import { createSession, endUserSessions } from "@/lib/auth/sessions";
+import { endUserSessions, startSignedInSession } from "@/lib/auth/sessions";
 import type { TOidcClaims } from "@/lib/auth/oidc";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
 
@@ -126,18 +126,14 @@ export async function signInWithSso(
   if (mfaCovered && provider.mfa === "amr" && !amrShowsMfa(claims.amr))
     return refuse(SSO_ERROR.mfa, user.id, { amr: claims.amr ?? null });
 
-  const sessionId = await createSession(user.id, meta);
   await db.ssoAccount.updateMany({
     where: { issuer: claims.iss, subject: claims.sub },
     data: { lastLoginAt: new Date() },
   });
-  await recordAudit({
-    actorId: user.id,
-    action: "auth.sign_in",
-    targetType: "user",
-    targetId: user.id,
-    ...meta,
-    details: { session: sessionId, method: "sso", provider: provider.id, amr: claims.amr ?? null },
+  const sessionId = await startSignedInSession(user.id, meta, {
+    method: "sso",
+    provider: provider.id,
+    amr: claims.amr ?? null,
   });
   return { ok: true, userId: user.id, sessionId };
 }

@@ -1,22 +1,15 @@
 import "server-only";
 import PDFDocument from "pdfkit";
 import type { TActor } from "@/lib/auth/session";
+import { pdfText, TLP_COLOURS, tlpLabel } from "@/lib/pdf/document";
 import { getCaseBrief, type TBrief } from "@/lib/summary/brief";
 import { ENFORCEMENT_LABELS } from "@/lib/summary/schemas";
 
 // The brief as a one-page PDF (pdfkit, the legal export's library). Every block has a fixed box
 // and cuts its text with an ellipsis, so nothing can spill onto a second page; the TLP banner
-// and the case number are text, top and bottom. Kept apart from the export's drawing helpers
-// (lib/pdf/) until the two are folded together.
+// and the case number are text, top and bottom. Its own one-page layout, with lib/pdf's TLP
+// colours and labels and its WinAnsi text cleaning (the standard fonts print nothing else).
 
-const TLP_COLOURS: Record<string, { bg: string; fg: string }> = {
-  CLEAR: { bg: "#ffffff", fg: "#000000" },
-  GREEN: { bg: "#33ff00", fg: "#000000" },
-  AMBER: { bg: "#ffc000", fg: "#000000" },
-  AMBER_STRICT: { bg: "#ffc000", fg: "#000000" },
-  RED: { bg: "#ff2b2b", fg: "#000000" },
-};
-export const tlpLabel = (tlp: string) => `TLP:${tlp === "AMBER_STRICT" ? "AMBER+STRICT" : tlp}`;
 const n = new Intl.NumberFormat("en");
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "—");
 
@@ -33,14 +26,18 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
   const bottom = doc.page.height - 36;
   const tlp = TLP_COLOURS[brief.case.tlp] ?? TLP_COLOURS.AMBER!;
   const box = (text: string, x: number, y: number, w: number, h: number, font = "Helvetica", fontSize = 9) =>
-    doc.font(font).fontSize(fontSize).fillColor("#111111").text(text, x, y, { width: w, height: h, ellipsis: true });
+    doc
+      .font(font)
+      .fontSize(fontSize)
+      .fillColor("#111111")
+      .text(pdfText(text), x, y, { width: w, height: h, ellipsis: true });
 
   // Banner
-  doc.rect(36, 36, W, 20).fillAndStroke(tlp.bg, "#000000");
+  doc.rect(36, 36, W, 20).fillAndStroke(tlp.fill, "#000000");
   doc
     .font("Helvetica-Bold")
     .fontSize(11)
-    .fillColor(tlp.fg)
+    .fillColor(tlp.text)
     .text(tlpLabel(brief.case.tlp), 42, 41, { width: W - 12, height: 14 });
   let y = 64;
   box(`${brief.case.number} · ${brief.case.title}`, 36, y, W, 18, "Helvetica-Bold", 14);
