@@ -1,6 +1,9 @@
 // What every benchmark script shares: a throwaway database on BENCH_DATABASE_URL's server, a
 // timestamped log, number formatting, and median/p95 timing after warm-up runs.
 import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pg from "pg";
 import type { TActor } from "@/lib/auth/session";
 
@@ -19,6 +22,41 @@ export function benchDatabase(kind: string) {
     await client.query(sql).finally(() => client.end());
   };
   return { name, url, onServer };
+}
+
+/**
+ * Runs a benchmark's `main` in a fresh, migrated database of its own (kept with --keep) and a
+ * scratch folder for the app's files, then removes both; a failure is printed and sets the exit
+ * code. The app's DATABASE_URL points at that database before lib/db is first used.
+ */
+export async function runInBenchDatabase(
+  kind: string,
+  main: (client: pg.Client, work: string) => Promise<void>,
+): Promise<void> {
+  const keep = process.argv.includes("--keep");
+  try {
+    const work = await mkdtemp(path.join(tmpdir(), `casebridge-bench-${kind}-`));
+    const { name, url, onServer } = benchDatabase(kind);
+    await onServer(`CREATE DATABASE "${name}"`);
+    try {
+      const { applyMigrations } = await import("@/lib/db/schema-engine");
+      log(`created database ${name}; applied migrations: ${(await applyMigrations(url)).length}`);
+      env.DATABASE_URL = url;
+      env.CASEBRIDGE_DATA_DIR = path.join(work, "data");
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await main(client, work).finally(() => client.end());
+    } finally {
+      const { disconnectDb } = await import("@/lib/db");
+      await disconnectDb();
+      if (keep) log(`kept database ${name}: ${url}`);
+      else await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await rm(work, { recursive: true, force: true });
+    }
+  } catch (error) {
+    console.error("✖ The benchmark failed:", error);
+    process.exitCode = 1;
+  }
 }
 
 /**

@@ -7,20 +7,18 @@
 // time to its first rendered frame in headless Chromium (scripts/bench/graph-render.ts).
 //   npm run bench:linkage [-- --accounts=200000 --rows=5000000 --keep | --small]
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { runUsageImport } from "@/scripts/bench/usage-import";
-import { benchDatabase, createBenchCase, env, fmt, log, sized, SMALL, verdict } from "@/scripts/bench/common";
+import { runInBenchDatabase, createBenchCase, fmt, log, sized, SMALL, verdict } from "@/scripts/bench/common";
 import { GATEWAY_HEADER, pairScores, syntheticLinkageLog } from "@/tests/helpers/linkage-data";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const ACCOUNTS = Number(arg("accounts") ?? sized(200_000, 2_000));
 const ROWS = Number(arg("rows") ?? sized(5_000_000, 20_000));
-const keep = process.argv.includes("--keep");
 const TARGET = { rulesAndClusteringSeconds: 60, recall: 0.95, precision: 0.95, renderMs: 3_000 };
 const OPTIONS = {
   accounts: ACCOUNTS,
@@ -154,26 +152,4 @@ async function main(client: pg.Client, work: string) {
   console.log(renderLine);
 }
 
-try {
-  const work = await mkdtemp(path.join(tmpdir(), "casebridge-bench-linkage-"));
-  const { name, url, onServer } = benchDatabase("linkage");
-  await onServer(`CREATE DATABASE "${name}"`);
-  try {
-    const { applyMigrations } = await import("@/lib/db/schema-engine");
-    log(`created database ${name}; applied migrations: ${(await applyMigrations(url)).length}`);
-    env.DATABASE_URL = url;
-    env.CASEBRIDGE_DATA_DIR = path.join(work, "data");
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await main(client, work).finally(() => client.end());
-  } finally {
-    const { disconnectDb } = await import("@/lib/db");
-    await disconnectDb();
-    if (keep) log(`kept database ${name}: ${url}`);
-    else await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await rm(work, { recursive: true, force: true });
-  }
-} catch (error) {
-  console.error("✖ The benchmark failed:", error);
-  process.exitCode = 1;
-}
+await runInBenchDatabase("linkage", main);

@@ -6,8 +6,7 @@
 // executive, and a brief (aggregate for the executive, full for the lead) with its PDF.
 //   npm run bench:summary [-- --rows=5000000 --keep | --small]
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
@@ -15,13 +14,12 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import type { TActor } from "@/lib/auth/session";
 import { runUsageImport } from "@/scripts/bench/usage-import";
-import { benchDatabase, createBenchCase, env, fmt, log, measure, sized, verdict } from "@/scripts/bench/common";
+import { runInBenchDatabase, createBenchCase, fmt, log, measure, sized, verdict } from "@/scripts/bench/common";
 import { GATEWAY_HEADER, syntheticLinkageLog } from "@/tests/helpers/linkage-data";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const ROWS = Number(arg("rows") ?? sized(5_000_000, 20_000));
 const CASES = 50;
-const keep = process.argv.includes("--keep");
 const TARGET_MS = 1_000;
 const RUNS = sized({ runs: 20, warmup: 3 }, { runs: 3, warmup: 1 });
 // The log covers October 2026 (tests/helpers/linkage-data.ts): the summary is read at its end.
@@ -158,26 +156,4 @@ async function main(client: pg.Client, work: string) {
   line("Brief PDF rendering (not in target)", pdf, false);
 }
 
-try {
-  const work = await mkdtemp(path.join(tmpdir(), "casebridge-bench-summary-"));
-  const { name, url, onServer } = benchDatabase("summary");
-  await onServer(`CREATE DATABASE "${name}"`);
-  try {
-    const { applyMigrations } = await import("@/lib/db/schema-engine");
-    log(`created database ${name}; applied migrations: ${(await applyMigrations(url)).length}`);
-    env.DATABASE_URL = url;
-    env.CASEBRIDGE_DATA_DIR = path.join(work, "data");
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await main(client, work).finally(() => client.end());
-  } finally {
-    const { disconnectDb } = await import("@/lib/db");
-    await disconnectDb();
-    if (keep) log(`kept database ${name}: ${url}`);
-    else await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await rm(work, { recursive: true, force: true });
-  }
-} catch (error) {
-  console.error("✖ The benchmark failed:", error);
-  process.exitCode = 1;
-}
+await runInBenchDatabase("summary", main);
