@@ -28,13 +28,15 @@ export function crossSiteRefusal(method: string, headers: Headers, own: Set<stri
 /**
  * The Content-Security-Policy of a page: scripts only with this response's nonce (Next adds it
  * to its own scripts) and what those load ('strict-dynamic'), never inline or eval ('unsafe-eval'
- * only for the development server's React tooling). Inline styles stay allowed: charts and the
- * graph set style attributes, which cannot carry a nonce.
+ * only for the development server's React tooling). WebAssembly may be compiled
+ * ('wasm-unsafe-eval', which allows no eval of script): the upload form hashes files with
+ * hash-wasm in the browser. Inline styles stay allowed: charts and the graph set style
+ * attributes, which cannot carry a nonce.
  */
 export function pageCsp(nonce: string, { dev = false } = {}): string {
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic' 'wasm-unsafe-eval'${dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",

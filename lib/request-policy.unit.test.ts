@@ -34,10 +34,10 @@ describe("crossSiteRefusal", () => {
 });
 
 describe("pageCsp", () => {
-  it("allows scripts only by nonce, never inline or eval in production", () => {
+  it("allows scripts only by nonce, never inline or eval in production; WebAssembly compiles", () => {
     const csp = pageCsp("abc123");
-    expect(csp).toContain("script-src 'self' 'nonce-abc123' 'strict-dynamic'");
-    expect(csp).not.toMatch(/script-src[^;]*unsafe-(inline|eval)/);
+    expect(csp).toContain("script-src 'self' 'nonce-abc123' 'strict-dynamic' 'wasm-unsafe-eval'");
+    expect(csp).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
   });

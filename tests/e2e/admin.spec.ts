@@ -1,26 +1,39 @@
 import { expect, test } from "@playwright/test";
 import { signIn, signInAs } from "./helpers";
 
+// The subject is a user the admin creates here: resetting a shared demo account's password would
+// lock every later spec out of it.
 test("an admin resets a password: the user's open session ends and only the new password works", async ({
   browser,
 }) => {
-  const user = await (await browser.newContext()).newPage();
-  await signInAs(user, "executive@openai.demo");
-
+  const email = `reset-${Date.now()}@openai.demo`;
+  const [first, second] = ["violet-harbour-kestrel-2026", "a-brand-new-password-2026"];
   const admin = await (await browser.newContext()).newPage();
   await signInAs(admin, "admin@openai.demo");
   await admin.getByRole("link", { name: "Users" }).click();
-  await admin.getByRole("link", { name: "OpenAI Executive" }).click();
-  await admin.getByLabel("New password", { exact: true }).fill("a-brand-new-password-2026");
-  await admin.getByLabel("Confirm new password").fill("a-brand-new-password-2026");
+  await admin.getByRole("link", { name: "New user" }).click();
+  await admin.getByLabel("Email").fill(email);
+  await admin.getByLabel("Full name").fill("Reset Subject");
+  await admin.getByLabel("Global role").selectOption("INVESTIGATOR");
+  await admin.getByLabel("Initial password").fill(first);
+  await admin.getByLabel("Confirm password").fill(first);
+  await admin.getByRole("button", { name: "Create user" }).click();
+  await expect(admin.getByRole("heading", { name: "Reset Subject", level: 1 })).toBeVisible();
+
+  const user = await (await browser.newContext()).newPage();
+  await signIn(user, email, first);
+  await expect(user.getByRole("heading", { name: "Cases", level: 1 })).toBeVisible();
+
+  await admin.getByLabel("New password", { exact: true }).fill(second);
+  await admin.getByLabel("Confirm new password").fill(second);
   await admin.getByRole("button", { name: "Reset password" }).click();
   await expect(admin.getByText(/password (was )?reset/i).first()).toBeVisible();
 
   await user.reload();
   await expect(user).toHaveURL(/\/sign-in/);
-  await signIn(user, "executive@openai.demo");
+  await signIn(user, email, first);
   await expect(user.locator("form").getByRole("alert")).toHaveText("Incorrect email or password.");
-  await signIn(user, "executive@openai.demo", "a-brand-new-password-2026");
+  await signIn(user, email, second);
   await expect(user.getByRole("heading", { name: "Cases", level: 1 })).toBeVisible();
 });
 

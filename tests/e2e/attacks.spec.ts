@@ -50,7 +50,8 @@ const FORGED = "00000000-0000-4000-8000-000000000000";
 const fill = (template: string, caseId: string) =>
   template.replace(/\[(\w+)\]/g, (_, name: string) => {
     if (name === "caseId") return caseId;
-    if (["evidenceId", "eventId", "jobId", "clusterId", "entityId", "linkId", "userId"].includes(name)) return FORGED;
+    if (["evidenceId", "eventId", "jobId", "clusterId", "entityId", "linkId", "userId", "productionId"].includes(name))
+      return FORGED;
     throw new Error(`No id for [${name}]: add it to tests/e2e/attacks.spec.ts so the new route is attacked.`);
   });
 
@@ -101,8 +102,12 @@ const bodyFor = (method: string) =>
 /** Requests of every route handler, method and variant, as `api`, with same-origin headers (so authorization, not CSRF, is what refuses). */
 async function attackRoutes(api: APIRequestContext, who: string, denied: number[], signedInUser = false) {
   // A route outside any case (the case list) answers a signed-in user; it must still leak nothing.
+  // A case's brief answers its organisations' executives and admins with aggregates
+  // (lib/summary/access.ts), members or not; it must still carry no case content.
   const refusals = (template: string) =>
-    signedInUser && !template.includes("[caseId]") ? [...denied, 405, 200] : [...denied, 405];
+    signedInUser && (!template.includes("[caseId]") || template.startsWith("/api/briefs/"))
+      ? [...denied, 405, 200]
+      : [...denied, 405];
   const secretsSeen: string[] = [];
   for (const r of routeHandlers()) {
     const url = fill(r.template, caseId);

@@ -26,7 +26,7 @@ test("a legal reviewer exports, sees progress, downloads and verifies", async ({
   await form.getByLabel("Bates prefix").fill("CB1");
   await form.getByLabel("Receiving party").fill("Counsel for OpenAI");
   await form.getByRole("button", { name: "Start export" }).click();
-  await expect(form.getByText("must not end in a digit or a space")).toBeVisible();
+  await expect(form.getByText(/^The prefix must not end in a digit or a space/)).toBeVisible();
   await form.getByLabel("Bates prefix").fill(prefix);
   await form.getByRole("button", { name: "Start export" }).click();
 
