@@ -8,6 +8,7 @@ import { defineConfig } from "vitest/config";
 // database fails at once (no DATABASE_URL), so a wrong listing cannot pass silently.
 const UNIT_TESTS = [
   "lib/**/*.unit.test.ts",
+  "scripts/**/*.unit.test.ts",
   "components/**/*.test.{ts,tsx}",
   "lib/auth/redirect.test.ts",
   "lib/evidence/permissions.test.ts",
