@@ -57,6 +57,25 @@ describe("Bates numbering", () => {
     expect(numbers.every((n) => /^B[0-9A-F]{10}-00000[5-8]\.txt$/.test(n))).toBe(true);
   }, 180_000);
 
+  it("runs a production once when two runners claim it at once (the start and a status poll)", async () => {
+    const w = await caseWith(1);
+    const input = {
+      scope: { kind: "case" },
+      batesPrefix: `R${uid().toUpperCase()}-`,
+      batesStart: 1,
+      receivingParty: "Counsel",
+    };
+    const started = await startProduction(w.reviewer, w.caseId, input);
+    await Promise.all([runProduction(started.id), runProduction(started.id)]);
+    const p = await getDb().production.findUniqueOrThrow({ where: { id: started.id } });
+    expect({ status: p.status, attempts: p.attempts, start: p.batesStart, end: p.batesEnd }).toEqual({
+      status: "COMPLETE",
+      attempts: 1,
+      start: 1,
+      end: 1,
+    });
+  }, 120_000);
+
   it("rejects a prefix that ends in a digit or a space", async () => {
     const w = await caseWith(0);
     for (const batesPrefix of ["CB1", "CB ", ""])

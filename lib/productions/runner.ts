@@ -29,10 +29,12 @@ const prefixLock = (tx: Prisma.TransactionClient, prefix: string) =>
 
 async function claim(productionId: string): Promise<TClaim> {
   return getDb().$transaction(async (tx) => {
-    const p = await tx.production.findUnique({
-      where: { id: productionId },
-      select: { status: true, batesPrefix: true, heartbeatAt: true, deletedAt: true },
-    });
+    // FOR UPDATE: two claims at once (the start action and a status poll) queue here, and the
+    // second sees the first's RUNNING with a fresh heartbeat instead of a QUEUED it would take too.
+    const [p] = await tx.$queryRaw<
+      { status: string; batesPrefix: string; heartbeatAt: Date | null; deletedAt: Date | null }[]
+    >`SELECT status::text AS status, "batesPrefix", "heartbeatAt", "deletedAt" FROM "Production"
+      WHERE id = ${productionId}::uuid FOR UPDATE`;
     if (!p || p.deletedAt) return null;
     const stale = !p.heartbeatAt || Date.now() - p.heartbeatAt.getTime() > STALE_MS;
     if (!(p.status === "QUEUED" || (p.status === "RUNNING" && stale))) return null;
