@@ -32,7 +32,17 @@ export async function resolveAuthSecret(): Promise<string> {
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
   await mkdir(DATA_DIR, { recursive: true });
   const secret = randomBytes(48).toString("base64url");
-  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  try {
+    // "wx": two instances starting at once on one data folder keep the first one's secret.
+    await writeFile(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    for (;;) {
+      const written = (await readFile(file, "utf8")).trim(); // empty while the other is writing
+      if (written) return written;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
   await chmod(file, 0o600);
   return secret;
 }

@@ -7,7 +7,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
+import pg from "pg";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import { DATA_DIR, fail, openDatabase, resolveAuthSecret } from "@/scripts/runtime";
 
@@ -40,6 +42,45 @@ function buildIsStale(): boolean {
   return BUILD_INPUTS.some((entry) => newestMtime(entry) > builtAt);
 }
 
+// pg_advisory_lock key of the start-up work (migrations, demo seed): "Case" in ASCII.
+const STARTUP_LOCK = 0x43617365;
+
+/**
+ * Runs the start-up work one instance at a time. Instances started together on one database
+ * queue here on a session advisory lock, each waiting up to CASEBRIDGE_STARTUP_WAIT_SECONDS
+ * (default 600) with a message; the next one in finds the schema current and the data seeded,
+ * and serves. (Prisma's own migration lock made a second instance give up after 10 s.) The
+ * lock goes with this connection's session, so an instance that dies mid-migration frees it.
+ */
+async function oneInstanceAtATime<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const waitSeconds = Number(env.CASEBRIDGE_STARTUP_WAIT_SECONDS ?? 600);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const since = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [
+        STARTUP_LOCK,
+      ]);
+      if (rows[0]?.locked) break;
+      if (attempt === 0)
+        console.log(
+          `• Another instance is migrating or seeding this database: waiting for it (up to ${waitSeconds} s)…`,
+        );
+      if (Date.now() - since > waitSeconds * 1000)
+        fail(
+          `Gave up after ${waitSeconds} s waiting for another instance to finish migrating and seeding this database. ` +
+            `If none is starting, find the session holding advisory lock ${STARTUP_LOCK} in pg_locks; ` +
+            "set CASEBRIDGE_STARTUP_WAIT_SECONDS to wait longer.",
+        );
+      await sleep(1_000);
+    }
+    return await work();
+  } finally {
+    await client.end(); // ends the session, and with it the lock
+  }
+}
+
 export type TStartOptions = { port?: number; dev?: boolean; onShutdown?: () => Promise<void> };
 
 export async function startCasebridge({
@@ -56,20 +97,22 @@ export async function startCasebridge({
       : "• PostgreSQL from DATABASE_URL",
   );
 
-  const applied = await applyMigrations(url).catch((error: Error) =>
-    fail(`Could not apply migrations: ${error.message}`),
-  );
-  console.log(applied.length ? `• Applied migrations: ${applied.join(", ")}` : "• Database schema is up to date");
-
   env.DATABASE_URL = url;
   const { isDatabaseEmpty, seedDemoData, DEMO_ACCOUNTS, DEMO_PASSWORD } = await import("@/lib/seed/demo");
   const { disconnectDb } = await import("@/lib/db");
-  let seeded = false;
-  if (env.NODE_ENV !== "production" && env.CASEBRIDGE_SEED_DEMO !== "false" && (await isDatabaseEmpty())) {
+  // The embedded database belongs to this one process; a server may have other instances.
+  const startUp = async () => {
+    const applied = await applyMigrations(url).catch((error: Error) =>
+      fail(`Could not apply migrations: ${error.message}`),
+    );
+    console.log(applied.length ? `• Applied migrations: ${applied.join(", ")}` : "• Database schema is up to date");
+    if (env.NODE_ENV === "production" || env.CASEBRIDGE_SEED_DEMO === "false" || !(await isDatabaseEmpty()))
+      return false;
     await seedDemoData();
-    seeded = true;
     console.log("• Seeded demo data into the empty database");
-  }
+    return true;
+  };
+  const seeded = embedded ? await startUp() : await oneInstanceAtATime(url, startUp);
   await disconnectDb();
 
   const childEnv = {
