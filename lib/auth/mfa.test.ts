@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { generate } from "otplib";
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
@@ -97,6 +97,9 @@ describe("enrolment", () => {
     expect(audit?.actorId).toBe(user.id);
     const hashes = await getDb().mfaRecoveryCode.findMany({ where: { userId: user.id } });
     expect(JSON.stringify(hashes)).not.toContain(codes[0]!.replace("-", ""));
+    // 50 bits each: salted argon2id, as passwords are (ASVS 6.5.2), so equal codes hash apart.
+    expect(hashes.every((h) => h.codeHash.startsWith("$argon2id$"))).toBe(true);
+    expect(new Set(hashes.map((h) => h.codeHash.split("$").at(-2))).size).toBe(RECOVERY_CODE_COUNT);
   });
 });
 
@@ -138,6 +141,16 @@ describe("signing in with MFA on", () => {
     expect(
       await getDb().auditEvent.count({ where: { action: "auth.mfa_recovery_code_used", targetId: user.id } }),
     ).toBe(2);
+  });
+
+  it("still accepts, once, a recovery code stored before codes were salted (plain SHA-256)", async () => {
+    const { user } = await enrolled();
+    const legacy = "ABCDE23456";
+    await getDb().mfaRecoveryCode.create({
+      data: { userId: user.id, codeHash: createHash("sha256").update(legacy).digest("hex") },
+    });
+    expect((await signIn(user.email, "abcde-23456")).ok).toBe(true);
+    expect(await signIn(user.email, legacy)).toEqual({ ok: false, error: SIGN_IN_ERROR.mfaInvalid });
   });
 
   it("does not accept another user's recovery code", async () => {

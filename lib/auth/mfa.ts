@@ -1,11 +1,12 @@
 import "server-only";
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { generateSecret, generateURI, verify } from "otplib";
 import QRCode from "qrcode";
 import { getDb, Prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { recordAudit } from "@/lib/audit/record";
 import { ConflictError, ValidationError } from "@/lib/errors";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { endUserSessions } from "@/lib/auth/sessions";
 import { getSignInThrottle, type TSignInThrottle } from "@/lib/auth/throttle";
 import type { TActor } from "@/lib/auth/session";
@@ -71,7 +72,18 @@ export async function isMfaRequired(
 }
 
 const normaliseRecovery = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, "");
-const hashRecovery = (code: string) => createHash("sha256").update(normaliseRecovery(code)).digest("hex");
+// A recovery code carries 50 bits (10 of 32 symbols): below the 112 bits at which a plain hash
+// would do, so it is stored as a salted argon2id hash, like a password (ASVS 5.0, 6.5.2), and
+// checked against the user's unused codes one by one. Codes stored before that are unsalted
+// SHA-256 (64 hex digits) and are still accepted until used or replaced.
+const hashRecovery = (code: string) => hashPassword(normaliseRecovery(code));
+const LEGACY_RECOVERY_HASH = /^[0-9a-f]{64}$/;
+
+async function recoveryCodeMatches(stored: string, code: string): Promise<boolean> {
+  if (!LEGACY_RECOVERY_HASH.test(stored)) return verifyPassword(stored, normaliseRecovery(code));
+  const digest = createHash("sha256").update(normaliseRecovery(code)).digest();
+  return timingSafeEqual(digest, Buffer.from(stored, "hex"));
+}
 
 /** A TOTP code (6 digits) or a recovery code, checked and spent. */
 export async function verifySecondFactor(
@@ -101,11 +113,20 @@ export async function verifySecondFactor(
     return claimed === 1 ? { ok: true, kind: "totp" } : { ok: false };
   }
   if (normaliseRecovery(code).length !== 10) return { ok: false };
-  const used = await db.mfaRecoveryCode.updateMany({
-    where: { userId, codeHash: hashRecovery(code), usedAt: null },
-    data: { usedAt: new Date() },
+  const unused = await db.mfaRecoveryCode.findMany({
+    where: { userId, usedAt: null },
+    select: { id: true, codeHash: true },
   });
-  return used.count === 1 ? { ok: true, kind: "recovery" } : { ok: false };
+  for (const row of unused) {
+    if (!(await recoveryCodeMatches(row.codeHash, code))) continue;
+    // Spent at most once, also when two sign-ins race with the same code.
+    const used = await db.mfaRecoveryCode.updateMany({
+      where: { id: row.id, usedAt: null },
+      data: { usedAt: new Date() },
+    });
+    return used.count === 1 ? { ok: true, kind: "recovery" } : { ok: false };
+  }
+  return { ok: false };
 }
 
 export type TMfaStatus = { enabled: boolean; required: boolean; recoveryCodesLeft: number };
@@ -168,6 +189,7 @@ export async function confirmEnrolment(actor: TActor, rawCode: unknown): Promise
       code: ["That code is not right."],
     });
   const codes = newRecoveryCodes();
+  const hashes = await Promise.all(codes.map(hashRecovery));
   await getDb().$transaction(async (tx: Tx) => {
     await tx.user.update({
       where: { id: actor.id },
@@ -175,7 +197,7 @@ export async function confirmEnrolment(actor: TActor, rawCode: unknown): Promise
     });
     await tx.mfaRecoveryCode.deleteMany({ where: { userId: actor.id } });
     await tx.mfaRecoveryCode.createMany({
-      data: codes.map((c) => ({ userId: actor.id, codeHash: hashRecovery(c) })),
+      data: hashes.map((codeHash) => ({ userId: actor.id, codeHash })),
     });
     if (actor.sessionId)
       await tx.userSession.updateMany({ where: { id: actor.sessionId }, data: { mfaPending: false } });
