@@ -56,14 +56,17 @@ export async function summaryCharts(actor: TActor, f: TSummaryFilters, w: TWindo
       GROUP BY 1, 2`,
     db.$queryRaw<{ t: Date; key: string; n: number }[]>`
       WITH ${sc}, ${clusterAccountsCte(actor)}, ${linkedDailyCte(w)},
-      ranked AS (
-        SELECT "caseId", n, row_number() OVER (ORDER BY sum(tokens) DESC, "caseId", n) AS rk
-        FROM daily WHERE day >= ${w.from} GROUP BY 1, 2)
-      SELECT date_bin(${step}::interval, d.day, ${w.from}::timestamp) AS t,
-             CASE WHEN r.rk <= ${TOP_CLUSTERS} THEN sc.number || ' cluster ' || d.n ELSE 'Other' END AS key,
-             sum(d.tokens)::float8 AS n
-      FROM daily d JOIN ranked r ON r."caseId" = d."caseId" AND r.n = d.n JOIN sc ON sc.id = d."caseId"
-      WHERE d.day >= ${w.from}
+      -- Each cluster's rank in one pass of window functions over daily, with no join back to
+      -- it: the planner guesses one row for daily, and a join of the ranking to daily ran as a
+      -- nested loop, one side rescanned for every row of the other (55 s at 5,000,000 rows).
+      per AS (
+        SELECT "caseId", n, day, tokens, sum(tokens) OVER (PARTITION BY "caseId", n) AS total
+        FROM daily WHERE day >= ${w.from}),
+      ranked AS (SELECT per.*, dense_rank() OVER (ORDER BY total DESC, "caseId", n) AS rk FROM per)
+      SELECT date_bin(${step}::interval, r.day, ${w.from}::timestamp) AS t,
+             CASE WHEN r.rk <= ${TOP_CLUSTERS} THEN sc.number || ' cluster ' || r.n ELSE 'Other' END AS key,
+             sum(r.tokens)::float8 AS n
+      FROM ranked r JOIN sc ON sc.id = r."caseId"
       GROUP BY 1, 2, r.rk ORDER BY min(r.rk)`,
     db.$queryRaw<{ t: Date; key: string; n: number }[]>`
       WITH ${sc}
