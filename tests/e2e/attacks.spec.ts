@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import path from "node:path";
 import { expect, request as newRequest, test, type APIRequestContext } from "@playwright/test";
 import { globSync } from "tinyglobby";
-import { DEMO_CASE_TITLE, DEMO_PASSWORD, ORIGIN } from "./helpers";
+import { DEMO_CASE_TITLE, DEMO_PASSWORD, ORIGIN, signInAs } from "./helpers";
 
 // The attack suite: what an outside tester replays against a running app, over HTTP.
 // - Every route handler (found in app/, so a new one is covered without editing this file) and
@@ -71,7 +72,26 @@ let caseId = "";
 /** Text only a member of the demo case may read: its timeline's event titles. */
 let secrets: string[] = [];
 
-test.beforeAll(async () => {
+/** A case owned by Microsoft, shared with nobody, whose one member is its lead; and an event title in it. */
+const privateCase = { id: "", secret: "" };
+
+test.beforeAll(async ({ browser }) => {
+  const lead = await browser.newPage();
+  await signInAs(lead, "investigator@microsoft.demo");
+  await lead.getByRole("link", { name: "New case" }).click();
+  await lead.getByLabel("Title").fill(`Attack suite private case ${Date.now()}`);
+  await lead.getByRole("button", { name: "Open case" }).click();
+  await expect(lead.getByRole("heading", { level: 1 })).toContainText("Attack suite private case");
+  privateCase.id = /\/cases\/([0-9a-f-]{36})/.exec(lead.url())![1]!;
+  privateCase.secret = `private-${randomBytes(6).toString("hex")}`;
+  const event = { occurredAt: "2026-01-15T09:00", timeZone: "UTC", title: privateCase.secret, category: "OTHER" };
+  const created = await lead.request.post(`/api/cases/${privateCase.id}/timeline`, {
+    data: event,
+    headers: { origin: ORIGIN },
+  });
+  expect(created.status()).toBe(201);
+  await lead.close();
+
   const member = await signedIn("investigator@microsoft.demo");
   const cases = (await (await member.get("/api/cases")).json()) as { items: { id: string; title: string }[] };
   caseId = cases.items.find((c) => c.title === DEMO_CASE_TITLE)!.id;
@@ -99,18 +119,29 @@ test("coverage gate: every route handler and page is found and has ids to attack
 const bodyFor = (method: string) =>
   method === "GET" || method === "HEAD" ? {} : { data: { title: "attack", version: 1 } };
 
-/** Requests of every route handler, method and variant, as `api`, with same-origin headers (so authorization, not CSRF, is what refuses). */
-async function attackRoutes(api: APIRequestContext, who: string, denied: number[], signedInUser = false) {
-  // A route outside any case (the case list) answers a signed-in user; it must still leak nothing.
-  // A case's brief answers its organisations' executives and admins with aggregates
-  // (lib/summary/access.ts), members or not; it must still carry no case content.
+/**
+ * Requests of every route handler, method and variant, as `api`, with same-origin headers (so
+ * authorization, not CSRF, is what refuses), against `target` (the demo case by default). A
+ * route outside any case (the case list) answers a signed-in user; it must still leak nothing.
+ * `briefAggregates`: the caller is an executive or admin of one of the target's organisations,
+ * whom a case's brief answers with aggregates (lib/summary/access.ts); it must still carry no
+ * case content.
+ */
+async function attackRoutes(
+  api: APIRequestContext,
+  who: string,
+  denied: number[],
+  options: { signedInUser?: boolean; briefAggregates?: boolean; target?: string; hidden?: string[] } = {},
+) {
+  const { signedInUser = false, target = caseId, hidden = secrets } = options;
+  const briefAggregates = options.briefAggregates ?? signedInUser;
   const refusals = (template: string) =>
-    signedInUser && (!template.includes("[caseId]") || template.startsWith("/api/briefs/"))
+    signedInUser && (!template.includes("[caseId]") || (briefAggregates && template.startsWith("/api/briefs/")))
       ? [...denied, 405, 200]
       : [...denied, 405];
   const secretsSeen: string[] = [];
   for (const r of routeHandlers()) {
-    const url = fill(r.template, caseId);
+    const url = fill(r.template, target);
     for (const method of [...r.methods, "OPTIONS"]) {
       for (const extra of [
         {} as Record<string, string>,
@@ -128,7 +159,7 @@ async function attackRoutes(api: APIRequestContext, who: string, denied: number[
         // Next answers OPTIONS itself (204, an Allow header, no body): the same for any id.
         if (method === "OPTIONS" && response.status() === 204) expect(text, label).toBe("");
         else expect(refusals(r.template), label).toContain(response.status());
-        secretsSeen.push(...secrets.filter((s) => text.includes(s)).map((s) => `${label}: ${s}`));
+        secretsSeen.push(...hidden.filter((s) => text.includes(s)).map((s) => `${label}: ${s}`));
       }
     }
   }
@@ -143,7 +174,52 @@ test("every route handler refuses an anonymous caller, whatever the variant", as
 for (const email of ["executive@microsoft.demo", "admin@openai.demo"]) {
   test(`every case route handler answers 404 to ${email}, who is not on the case`, async () => {
     const api = await signedIn(email);
-    await attackRoutes(api, email, [400, 403, 404, 415], true);
+    await attackRoutes(api, email, [400, 403, 404, 415], { signedInUser: true });
+  });
+}
+
+// Every role of both organisations, admins included, against a case only its lead is on: owned
+// by Microsoft, shared with nobody. Microsoft's executive and admin may read its brief's
+// aggregates; nothing else answers anyone but 404 (or a refusal before the case is looked up).
+const EVERY_OTHER_ROLE = [
+  ["admin@microsoft.demo", true],
+  ["legal@microsoft.demo", false],
+  ["executive@microsoft.demo", true],
+  ["admin@openai.demo", false],
+  ["investigator@openai.demo", false],
+  ["legal@openai.demo", false],
+  ["executive@openai.demo", false],
+] as const;
+for (const [email, briefAggregates] of EVERY_OTHER_ROLE) {
+  test(`every case route handler refuses ${email} on a case only its lead is on`, async () => {
+    const api = await signedIn(email);
+    await attackRoutes(api, email, [400, 403, 404, 415], {
+      signedInUser: true,
+      briefAggregates,
+      target: privateCase.id,
+      hidden: [privateCase.secret],
+    });
+  });
+}
+
+// Not found and hidden answer alike: a case the caller may not see and one that does not exist
+// give the same status, type and body on every case route (timing: npm run bench:not-found).
+for (const email of ["executive@microsoft.demo", "admin@openai.demo"]) {
+  test(`${email}: a hidden case and a made-up one get the same answer from every case route`, async () => {
+    const api = await signedIn(email);
+    const routes = routeHandlers().filter(
+      (r) => r.template.includes("[caseId]") && r.methods.includes("GET") && !r.template.startsWith("/api/briefs/"),
+    );
+    expect(routes.length).toBeGreaterThan(10);
+    for (const r of routes) {
+      const answer = async (id: string) => {
+        const response = await api.get(fill(r.template, id), { maxRedirects: 0 });
+        return { status: response.status(), type: response.headers()["content-type"], body: await response.text() };
+      };
+      const hidden = await answer(caseId);
+      expect(hidden.status, r.template).toBe(404);
+      expect(hidden, r.template).toEqual(await answer(FORGED));
+    }
   });
 }
 
@@ -323,4 +399,43 @@ test("upload abuse: hostile names are refused; hostile bytes are stored inertly 
       }
     }
   }
+  // The size limit over HTTP (the e2e server sets EVIDENCE_MAX_BYTES to 32 MiB): the limit is
+  // stored, one byte more is 413 with nothing kept, announced or sent without a length.
+  const LIMIT = 32 * 1024 * 1024;
+  const atLimit = await upload("limit.bin", "application/octet-stream", randomBytes(LIMIT));
+  expect(atLimit.status()).toBe(201);
+  const countAfterLimit = await total();
+  const over = await upload("over.bin", "application/octet-stream", randomBytes(LIMIT + 1));
+  expect(over.status()).toBe(413);
+  expect(over.headers()["content-type"]).toContain("application/problem+json");
+  const cookie = (await api.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+  const chunked = await new Promise<number>((resolve, reject) => {
+    const req = httpRequest(`${ORIGIN}${url}`, {
+      method: "POST",
+      headers: {
+        cookie,
+        origin: ORIGIN,
+        "content-type": "application/octet-stream",
+        "transfer-encoding": "chunked",
+        "x-evidence-metadata": Buffer.from(
+          JSON.stringify({
+            kind: "OTHER",
+            title: "Abuse",
+            fileName: "chunked.bin",
+            mimeType: "application/octet-stream",
+          }),
+        ).toString("base64url"),
+      },
+    });
+    req.on("response", (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    // The server may answer and close before the last bytes are written: the answer still comes.
+    req.on("error", (error) => setTimeout(() => reject(error), 2_000));
+    req.write(randomBytes(LIMIT));
+    req.end(randomBytes(1));
+  });
+  expect(chunked).toBe(413);
+  expect(await total()).toBe(countAfterLimit);
 });

@@ -19,6 +19,8 @@ process.env.NEXTAUTH_URL = `http://localhost:${E2E_PORT}`;
 // use per 30 s) cannot serve; MFA is optional here and its own spec enrols a user. The required
 // path (admins, leads) is covered by lib/auth/mfa.test.ts.
 process.env.MFA_REQUIRED_FOR ??= "none";
+// A 32 MiB upload limit (2 GiB by default), so the attack suite can send limit + 1 byte.
+process.env.EVIDENCE_MAX_BYTES ??= String(32 * 1024 * 1024);
 // Single sign-on against a real OpenID Connect provider started here (tests/e2e/sso.spec.ts):
 // "testidp" maps to Microsoft; "noorg" is the same IdP mapped to an organisation that does not exist.
 const idpPort = testIdpPort(E2E_PORT);
