@@ -4,8 +4,9 @@ import { MultiUndirectedGraph, UndirectedGraph } from "graphology";
 import louvain from "graphology-communities-louvain";
 import { connectedComponents } from "graphology-components";
 import { bidirectional } from "graphology-shortest-path/dijkstra";
-import { getDb, Prisma } from "@/lib/db";
+import { analyzeLoaded, getDb, Prisma } from "@/lib/db";
 import type { TEntityKind, TGraphPayload, TLinkKind } from "@/lib/linkage/graph-types";
+import { CLUSTER_USAGE_TABLES, lockClusterRun, writeClusterUsage } from "@/lib/linkage/cluster-usage";
 import { usageValueSql } from "@/lib/linkage/normalise";
 import { seededRandom } from "@/lib/linkage/random";
 import type { TLinkageSettings } from "@/lib/linkage/settings";
@@ -182,19 +183,43 @@ async function linksStamp(viewer: TLinkageViewer, settings: TLinkageSettings): P
 
 /**
  * The viewer's clusters at a confidence: from the stored run when nothing it rests on changed
- * (links, merges, the imports the viewer sees, the settings), else computed and stored.
+ * (links, merges, the imports the viewer sees, the settings), else computed and stored. The run
+ * at the case's floor also stores its usage rollup (writeClusterUsage), which the summary reads.
  */
 export async function loadClusters(
   viewer: TLinkageViewer,
   settings: TLinkageSettings,
   minConfidence: number,
 ): Promise<TClusterResult> {
-  const db = getDb();
   const stamp = await linksStamp(viewer, settings);
-  const key = { caseId: viewer.caseId, viewerOrgId: viewer.orgId, minConfidence };
-  const stored = await db.clusterRun.findUnique({ where: { caseId_viewerOrgId_minConfidence: key } });
+  const stored = await getDb().clusterRun.findUnique({
+    where: { caseId_viewerOrgId_minConfidence: { caseId: viewer.caseId, viewerOrgId: viewer.orgId, minConfidence } },
+    select: { linksStamp: true, result: true },
+  });
   if (stored?.linksStamp === stamp) return stored.result as unknown as TClusterResult;
+  return computeClusterRun(viewer, settings, minConfidence, stamp);
+}
+
+/** Brings the viewer's run at the case's floor (and so its usage rollup) up to date. */
+export async function refreshFloorClusterRun(viewer: TLinkageViewer, settings: TLinkageSettings): Promise<void> {
+  const minConfidence = settings.clusterMinConfidence;
+  const stamp = await linksStamp(viewer, settings);
+  const stored = await getDb().clusterRun.findUnique({
+    where: { caseId_viewerOrgId_minConfidence: { caseId: viewer.caseId, viewerOrgId: viewer.orgId, minConfidence } },
+    select: { linksStamp: true },
+  });
+  if (stored?.linksStamp !== stamp) await computeClusterRun(viewer, settings, minConfidence, stamp);
+}
+
+async function computeClusterRun(
+  viewer: TLinkageViewer,
+  settings: TLinkageSettings,
+  minConfidence: number,
+  stamp: string,
+): Promise<TClusterResult> {
   const result = clustersOf(await buildGraph(viewer, minConfidence), settings, minConfidence);
+  const key = { caseId: viewer.caseId, viewerOrgId: viewer.orgId, minConfidence };
+  const atFloor = minConfidence === settings.clusterMinConfidence;
   const data = {
     linksStamp: stamp,
     seed: result.seed,
@@ -202,11 +227,20 @@ export async function loadClusters(
     result: result as unknown as Prisma.InputJsonObject,
     computedAt: new Date(),
   };
-  await db.clusterRun.upsert({
-    where: { caseId_viewerOrgId_minConfidence: key },
-    create: { ...key, ...data },
-    update: data,
-  });
+  await getDb().$transaction(
+    async (tx) => {
+      // Two readers may compute the same run at once: one writes its run and rollup at a time.
+      await lockClusterRun(tx, viewer.caseId, viewer.orgId);
+      await tx.clusterRun.upsert({
+        where: { caseId_viewerOrgId_minConfidence: key },
+        create: { ...key, ...data },
+        update: data,
+      });
+      if (atFloor) await writeClusterUsage(tx, viewer, result);
+    },
+    { timeout: 10 * 60_000, maxWait: 60_000 },
+  );
+  if (atFloor) await analyzeLoaded(CLUSTER_USAGE_TABLES);
   return result;
 }
 

@@ -3,7 +3,8 @@ import { analyzeLoaded, getDb } from "@/lib/db";
 import { normaliseEntity, usageValueSql } from "@/lib/linkage/normalise";
 import { proposeLinks } from "@/lib/linkage/rules";
 import { ZLinkageSettings, type TLinkageSettings } from "@/lib/linkage/settings";
-import { loadClusters } from "@/lib/linkage/graph";
+import { CLUSTER_USAGE_TABLES, rewriteClusterUsage } from "@/lib/linkage/cluster-usage";
+import { loadClusters, refreshFloorClusterRun } from "@/lib/linkage/graph";
 import { linkageViewer } from "@/lib/linkage/visibility";
 import { refreshSignals } from "@/lib/usage/signal-store";
 
@@ -82,6 +83,7 @@ export async function materialiseUsageEntities(caseId: string): Promise<void> {
          ON CONFLICT ("entityId", "importId") DO NOTHING`,
         caseId,
       );
+      await rewriteClusterUsage(tx, caseId, (await linkageSettings(caseId)).clusterMinConfidence);
     },
     { timeout: 10 * 60_000, maxWait: 60_000 },
   );
@@ -171,7 +173,7 @@ export async function linkedAccountGroups(caseId: string): Promise<Map<string, s
 export async function refreshUsageAnalysis(caseId: string): Promise<void> {
   await refreshSignals(caseId, await linkedAccountGroups(caseId));
   await materialiseUsageEntities(caseId);
-  await analyzeLoaded(["Entity", "EntityMention", "EntityUsage"]);
+  await analyzeLoaded(["Entity", "EntityMention", "EntityUsage", ...CLUSTER_USAGE_TABLES]);
   await refreshProposals(caseId);
   await analyzeLoaded(["LinkProposal"]);
 }
@@ -193,16 +195,15 @@ export async function linkEventToAccounts(caseId: string, eventId: string, accou
 }
 
 /**
- * Brings the organisation's stored cluster runs (at each case's floor) up to date for the cases
- * that have links, so readers of ClusterRun in SQL (the summary) see the clusters the linkage
- * pages would show. A run whose links did not change is only stamped (loadClusters).
+ * Brings the organisation's stored cluster runs at each case's floor, and their usage rollups,
+ * up to date for the cases that have links, so readers in SQL (the summary) see the clusters the
+ * linkage pages would show. A run whose links did not change is left as it is.
  */
 export async function refreshClusterRuns(orgId: string, caseIds: string[]): Promise<void> {
   if (!caseIds.length) return;
   const linked = await getDb().$queryRaw<{ caseId: string }[]>`
     SELECT DISTINCT "caseId" FROM "EntityLink" WHERE "caseId" = ANY(${caseIds}::uuid[])`;
   for (const { caseId } of linked) {
-    const settings = await linkageSettings(caseId);
-    await loadClusters(await linkageViewer(orgId, caseId), settings, settings.clusterMinConfidence);
+    await refreshFloorClusterRun(await linkageViewer(orgId, caseId), await linkageSettings(caseId));
   }
 }

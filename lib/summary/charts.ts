@@ -2,7 +2,7 @@ import "server-only";
 import { getDb } from "@/lib/db";
 import type { TActor } from "@/lib/auth/session";
 import type { TSummaryFilters } from "@/lib/summary/schemas";
-import { EXTRACTION_RULES, clusterAccountsCte, linkedDailyCte, scopedCasesCte, type TWindow } from "@/lib/summary/sql";
+import { EXTRACTION_RULES, clusterDailyCte, scopedCasesCte, type TWindow } from "@/lib/summary/sql";
 
 // The summary's four charts, each aggregated in SQL into at most a few hundred points; the
 // components only draw them (components/charts/summary-charts.tsx).
@@ -55,19 +55,17 @@ export async function summaryCharts(actor: TActor, f: TSummaryFilters, w: TWindo
         AND x."changedAt" < b.t + ${step}::interval ORDER BY x."changedAt" DESC LIMIT 1) s
       GROUP BY 1, 2`,
     db.$queryRaw<{ t: Date; key: string; n: number }[]>`
-      WITH ${sc}, ${clusterAccountsCte(actor)}, ${linkedDailyCte(w)},
-      -- Each cluster's rank in one pass of window functions over daily, with no join back to
-      -- it: the planner guesses one row for daily, and a join of the ranking to daily ran as a
-      -- nested loop, one side rescanned for every row of the other (55 s at 5,000,000 rows).
-      per AS (
-        SELECT "caseId", n, day, tokens, sum(tokens) OVER (PARTITION BY "caseId", n) AS total
-        FROM daily WHERE day >= ${w.from}),
-      ranked AS (SELECT per.*, dense_rank() OVER (ORDER BY total DESC, "caseId", n) AS rk FROM per)
-      SELECT date_bin(${step}::interval, r.day, ${w.from}::timestamp) AS t,
-             CASE WHEN r.rk <= ${TOP_CLUSTERS} THEN sc.number || ' cluster ' || r.n ELSE 'Other' END AS key,
-             sum(r.tokens)::float8 AS n
-      FROM ranked r JOIN sc ON sc.id = r."caseId"
-      GROUP BY 1, 2, r.rk ORDER BY min(r.rk)`,
+      WITH ${sc}, ${clusterDailyCte(actor, w)},
+      cur AS (SELECT * FROM daily WHERE day >= ${w.from}),
+      -- The top clusters by their tokens in the period: a few rows, joined back by hash.
+      top AS MATERIALIZED (
+        SELECT "caseId", n, row_number() OVER (ORDER BY sum(tokens) DESC, "caseId", n) AS rk
+        FROM cur GROUP BY 1, 2 ORDER BY rk LIMIT ${TOP_CLUSTERS})
+      SELECT date_bin(${step}::interval, c.day, ${w.from}::timestamp) AS t,
+             CASE WHEN top.rk IS NULL THEN 'Other' ELSE sc.number || ' cluster ' || c.n END AS key,
+             sum(c.tokens)::float8 AS n
+      FROM cur c JOIN sc ON sc.id = c."caseId" LEFT JOIN top ON top."caseId" = c."caseId" AND top.n = c.n
+      GROUP BY 1, 2 ORDER BY min(coalesce(top.rk, ${TOP_CLUSTERS + 1}))`,
     db.$queryRaw<{ t: Date; key: string; n: number }[]>`
       WITH ${sc}
       SELECT date_bin('7 days'::interval, u."periodStart", ${w.from}::timestamp) AS t,

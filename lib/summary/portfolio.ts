@@ -9,8 +9,8 @@ import { parseSummaryFilters, periodBounds, type TSummaryFilters } from "@/lib/s
 import {
   EXTRACTION_RULES,
   caseFiltersSql,
-  clusterAccountsCte,
-  linkedDailyCte,
+  clusterAccountsSql,
+  clusterDailyCte,
   scopedCasesCte,
   type TWindow,
 } from "@/lib/summary/sql";
@@ -93,7 +93,7 @@ export async function getSummary(
     actor.orgId,
     inScope.map((c) => c.id),
   );
-  const [caseRows, usageRows, signalRows, tallies, perCase, restricted, charts] = await Promise.all([
+  const [caseRows, usageRows, accountRows, signalRows, tallies, perCase, restricted, charts] = await Promise.all([
     db.$queryRaw<Record<string, unknown>[]>`
       WITH ${sc}, st AS (
         SELECT sc.severity, sc."createdAt",
@@ -110,13 +110,14 @@ export async function getSummary(
         count(*) FILTER (WHERE closed_cur)::int AS closed_cur,
         count(*) FILTER (WHERE closed_prev)::int AS closed_prev
       FROM st GROUP BY severity`,
-    db.$queryRaw<
-      { caseId: string; cur: boolean; accounts: number; clusters: number; requests: number; tokens: number }[]
-    >`
-      WITH ${sc}, ${clusterAccountsCte(actor)}, ${linkedDailyCte(w)}
-      SELECT "caseId", day >= ${w.from} AS cur, count(DISTINCT "entityId")::int AS accounts, count(DISTINCT n)::int AS clusters,
-             sum(requests)::float8 AS requests, sum(tokens)::float8 AS tokens
-      FROM daily GROUP BY 1, 2`,
+    db.$queryRaw<{ caseId: string; cur: boolean; clusters: number; requests: number; tokens: number }[]>`
+      WITH ${sc}, ${clusterDailyCte(actor, w)},
+      per AS (
+        SELECT "caseId", day >= ${w.from} AS cur, n, sum(requests) AS requests, sum(tokens) AS tokens
+        FROM daily GROUP BY 1, 2, 3)
+      SELECT "caseId", cur, count(*)::int AS clusters, sum(requests)::float8 AS requests, sum(tokens)::float8 AS tokens
+      FROM per GROUP BY 1, 2`,
+    db.$queryRaw<{ caseId: string; cur: number; prev: number }[]>`WITH ${sc} ${clusterAccountsSql(actor, w)}`,
     db.$queryRaw<{ caseId: string; cur: boolean; extraction: boolean; n: number }[]>`
       WITH ${sc}
       SELECT u."caseId", u."periodStart" >= ${w.from} AS cur, split_part(u.rule, '@', 1) = ANY(${EXTRACTION_RULES}) AS extraction, count(*)::int AS n
@@ -148,7 +149,7 @@ export async function getSummary(
   const openBySeverity: Record<string, TKpi> = {};
   const sum = (key: string) => caseRows.reduce((t, r) => t + Number(r[key] ?? 0), 0);
   for (const r of caseRows) openBySeverity[String(r.severity)] = kpi(r.open_cur, r.open_prev);
-  const usageSum = (cur: boolean, key: "accounts" | "clusters" | "requests" | "tokens") =>
+  const usageSum = (cur: boolean, key: "clusters" | "requests" | "tokens") =>
     usageRows.filter((r) => r.cur === cur).reduce((t, r) => t + Number(r[key]), 0);
   const signalSum = (cur: boolean, extraction: boolean) =>
     signalRows.filter((r) => r.cur === cur && r.extraction === extraction).reduce((t, r) => t + r.n, 0);
@@ -168,7 +169,10 @@ export async function getSummary(
     openBySeverity,
     opened: kpi(sum("opened_cur"), sum("opened_prev")),
     closed: kpi(sum("closed_cur"), sum("closed_prev")),
-    linkedAccounts: kpi(usageSum(true, "accounts"), usageSum(false, "accounts")),
+    linkedAccounts: kpi(
+      accountRows.reduce((t, r) => t + r.cur, 0),
+      accountRows.reduce((t, r) => t + r.prev, 0),
+    ),
     linkedClusters: kpi(usageSum(true, "clusters"), usageSum(false, "clusters")),
     attributedRequests: kpi(usageSum(true, "requests"), usageSum(false, "requests")),
     attributedTokens: kpi(usageSum(true, "tokens"), usageSum(false, "tokens")),

@@ -3,11 +3,10 @@ import { Prisma } from "@/lib/db";
 import type { TActor } from "@/lib/auth/session";
 import { caseMemberSql, summaryCasesSql } from "@/lib/summary/scope";
 import type { TSummaryFilters } from "@/lib/summary/schemas";
-import { usageImportsSql } from "@/lib/usage/signal-store";
 
 // The building blocks of the summary's statements: the cases in scope with the filters, and
-// the linked clusters' accounts as each import spells them. Every figure is SQL over the
-// rollups (UsageDaily, EntityUsage, UsageSignal) and the case tables; the app adds up at most a
+// the linked clusters' usage. Every figure is SQL over the
+// rollups (ClusterUsageDaily, ClusterAccount, UsageSignal) and the case tables; the app adds up at most a
 // row per case.
 
 export type TWindow = { from: Date; to: Date; prevFrom: Date; bucketDays: number };
@@ -34,32 +33,25 @@ export function caseFiltersSql(f: TSummaryFilters, c = "c"): Prisma.Sql {
 }
 
 /**
- * `acc`: the accounts of each linked cluster (the viewer organisation's last cluster run at the
- * case's floor), with the spellings each visible import used for them. Needs `sc`.
+ * `daily`: each linked cluster's requests and tokens per day over both periods, from the rollup
+ * of the viewer organisation's run at the case's floor (lib/linkage/cluster-usage.ts). Needs `sc`.
  */
-export function clusterAccountsCte(actor: TActor): Prisma.Sql {
-  return Prisma.sql`imp AS (${usageImportsSql(actor.orgId)}),
-  nodes AS (
-    SELECT r."caseId", cl.n::int AS n, node::uuid AS "entityId"
-    FROM "ClusterRun" r JOIN sc ON sc.id = r."caseId"
-    LEFT JOIN "LinkageSettings" ls ON ls."caseId" = r."caseId"
-    CROSS JOIN LATERAL jsonb_array_elements(r.result->'clusters') WITH ORDINALITY cl(c, n)
-    CROSS JOIN LATERAL jsonb_array_elements_text(cl.c->'nodes') node
-    WHERE r."viewerOrgId" = ${actor.orgId}::uuid
-      AND r."minConfidence" = coalesce((ls.settings->>'clusterMinConfidence')::int, 50)),
-  acc AS (
-    SELECT DISTINCT nodes."caseId", nodes.n, nodes."entityId", eu."importId", sp AS spelling
-    FROM nodes JOIN "EntityUsage" eu ON eu."entityId" = nodes."entityId"
-    JOIN imp ON imp.id = eu."importId" AND imp."caseId" = nodes."caseId"
-    CROSS JOIN LATERAL unnest(eu.spellings) sp)`;
+export function clusterDailyCte(actor: TActor, w: TWindow): Prisma.Sql {
+  return Prisma.sql`daily AS (
+    SELECT d."caseId", d.cluster AS n, d.day, d.requests::float8 AS requests, d.tokens::float8 AS tokens
+    FROM "ClusterUsageDaily" d JOIN sc ON sc.id = d."caseId"
+    WHERE d."viewerOrgId" = ${actor.orgId}::uuid AND d.day >= ${w.prevFrom} AND d.day < ${w.to})`;
 }
 
-/** `daily`: each linked account's requests and tokens per day over both periods. Needs `acc`. */
-export function linkedDailyCte(w: TWindow): Prisma.Sql {
-  return Prisma.sql`daily AS (
-    SELECT acc."caseId", acc.n, acc."entityId", d.day, sum(d.requests)::float8 AS requests,
-           sum(d."inputTokens" + d."outputTokens")::float8 AS tokens
-    FROM acc JOIN "UsageDaily" d ON d."caseId" = acc."caseId" AND d."importId" = acc."importId"
-      AND d.day >= ${w.prevFrom} AND d.day < ${w.to} AND d."accountId" = acc.spelling
-    GROUP BY 1, 2, 3, 4)`;
+/** The linked clusters' accounts active in each period, per case in `sc`. */
+export function clusterAccountsSql(actor: TActor, w: TWindow): Prisma.Sql {
+  // The bounds are UTC midnights (periodBounds), passed as dates so no session time zone applies.
+  const [from, to, prevFrom] = [w.from, w.to, w.prevFrom].map((d) => d.toISOString().slice(0, 10));
+  return Prisma.sql`
+    SELECT a."caseId",
+      count(*) FILTER (WHERE a."activeDays" && daterange(${from}::date, ${to}::date))::int AS cur,
+      count(*) FILTER (WHERE a."activeDays" && daterange(${prevFrom}::date, ${from}::date))::int AS prev
+    FROM "ClusterAccount" a JOIN sc ON sc.id = a."caseId"
+    WHERE a."viewerOrgId" = ${actor.orgId}::uuid
+    GROUP BY 1`;
 }
