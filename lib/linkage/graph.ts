@@ -41,13 +41,20 @@ export type TClusterResult = {
   clusters: TCluster[];
 };
 
-/** The active links the viewer sees at or above a confidence. */
-export async function visibleLinks(viewer: TLinkageViewer, minConfidence: number): Promise<TLinkEdge[]> {
+/** The active links the viewer sees at or above a confidence (only those touching `touching`, when given). */
+export async function visibleLinks(
+  viewer: TLinkageViewer,
+  minConfidence: number,
+  touching?: string[],
+): Promise<TLinkEdge[]> {
+  const near = touching
+    ? Prisma.sql`AND (l."fromId" = ANY(${touching}::uuid[]) OR l."toId" = ANY(${touching}::uuid[]))`
+    : Prisma.empty;
   return getDb().$queryRaw<TLinkEdge[]>`
     SELECT l.id, l.kind::text AS kind, l."fromId", l."toId", l.confidence, l.provenance
     FROM "EntityLink" l
     WHERE l."caseId" = ${viewer.caseId}::uuid AND l."supersededAt" IS NULL AND NOT l.retracted
-      AND l.confidence >= ${minConfidence} AND ${linkVisibleSql(viewer, "l")}
+      AND l.confidence >= ${minConfidence} ${near} AND ${linkVisibleSql(viewer, "l")}
     ORDER BY l.id`;
 }
 
@@ -77,9 +84,19 @@ type TGraphBuild = {
   roots: Map<string, string>; // merged entity → the entity it now stands as
 };
 
-/** The viewer's graph at a confidence: nodes are entities (merged ones as their root), edges are links. */
-async function buildGraph(viewer: TLinkageViewer, minConfidence: number): Promise<TGraphBuild> {
-  const [links, roots] = await Promise.all([visibleLinks(viewer, minConfidence), mergeRoots(viewer)]);
+/**
+ * The viewer's graph at a confidence: nodes are entities (merged ones as their root), edges are
+ * links. With `around`, only the links that touch those entities (or what was merged into them):
+ * each of them is in the graph exactly when it is in the whole one, with every link among them.
+ */
+async function buildGraph(viewer: TLinkageViewer, minConfidence: number, around?: string[]): Promise<TGraphBuild> {
+  const roots = await mergeRoots(viewer);
+  let touching: string[] | undefined;
+  if (around) {
+    const set = new Set(around);
+    touching = [...around, ...[...roots].filter(([, r]) => set.has(r)).map(([id]) => id)];
+  }
+  const links = await visibleLinks(viewer, minConfidence, touching);
   const root = (id: string) => roots.get(id) ?? id;
   const graph = new MultiUndirectedGraph();
   for (const link of links) {
@@ -306,7 +323,7 @@ export async function graphPayload(
   minConfidence: number,
   extra: { bridges?: string[]; seed: number },
 ): Promise<TGraphPayload> {
-  const build = await buildGraph(viewer, minConfidence);
+  const build = await buildGraph(viewer, minConfidence, nodes);
   const inSet = new Set(nodes.filter((n) => build.graph.hasNode(n)));
   const bridges = new Set(extra.bridges ?? []);
   const edges: TGraphPayload["edges"] = [];
