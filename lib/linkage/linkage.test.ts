@@ -13,6 +13,8 @@ import {
   reviseLink,
   unmergeEntity,
 } from "@/lib/linkage/mutations";
+import { graphPayload } from "@/lib/linkage/graph";
+import { linkageViewer } from "@/lib/linkage/visibility";
 import { findPath, getCluster, getEntity, getLink, getLinkageOverview, listEntities } from "@/lib/linkage/queries";
 import { refreshProposals, refreshUsageAnalysis } from "@/lib/linkage/store";
 import { exportClusterStix } from "@/lib/linkage/stix";
@@ -167,6 +169,40 @@ describe("account linkage", () => {
         "linkage.link_revised",
       ]),
     );
+  });
+
+  it("draws a set of nodes with the links among them, merged ends included, and keeps nodes whose links leave it", async () => {
+    const w = await createJointCase();
+    const entity = (value: string) => createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value });
+    const [a, b, c, alias] = [
+      await entity("acct_a"),
+      await entity("acct_b"),
+      await entity("acct_c"),
+      await entity("acct_a2"),
+    ];
+    const link = (fromId: string, toId: string) =>
+      createLink(w.lead, w.caseId, { fromId, toId, kind: "SAME_OWNER", confidence: 70, rationale: "test" });
+    const ab = await link(a.id, b.id);
+    const bc = await link(b.id, c.id);
+    const aliasC = await link(alias.id, c.id);
+    await mergeEntities(w.lead, w.caseId, { sourceId: alias.id, target: a.id });
+    const viewer = await linkageViewer(w.ownerOrg.id, w.caseId);
+    const draw = async (nodes: string[]) => {
+      const p = await graphPayload(viewer, nodes, 0, { seed: 1 });
+      return { nodes: p.nodes.map((n) => n.id).sort(), edges: p.edges.map((e) => e.id).sort() };
+    };
+    expect(await draw([a.id, b.id])).toEqual({ nodes: [a.id, b.id].sort(), edges: [ab.id] });
+    // a and c are tied only through b and through the alias merged into a.
+    expect(await draw([a.id, c.id])).toEqual({ nodes: [a.id, c.id].sort(), edges: [aliasC.id] });
+    // d's only link is its alias's, to b outside the set: d is still drawn, alone.
+    const [d, dAlias] = [await entity("acct_d"), await entity("acct_d2")];
+    await link(dAlias.id, b.id);
+    await mergeEntities(w.lead, w.caseId, { sourceId: dAlias.id, target: d.id });
+    expect(await draw([d.id])).toEqual({ nodes: [d.id], edges: [] });
+    expect(await draw([a.id, b.id, c.id])).toEqual({
+      nodes: [a.id, b.id, c.id].sort(),
+      edges: [ab.id, bc.id, aliasC.id].sort(),
+    });
   });
 
   it("imports entities from CSV all or nothing, naming each bad line", async () => {
