@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError } from "@/lib/errors";
+import { AppError, ValidationError } from "@/lib/errors";
 
 // The one translation of errors for server actions: forms show `message` (role="alert",
 // aria-live) and `fieldErrors` under their inputs. Unexpected errors get a generic message;
@@ -25,9 +25,21 @@ export function actionError(error: unknown): TActionState {
   return { ok: false, message: "Something went wrong on our side. Your input is still here; try again." };
 }
 
-/** Runs an action body, turning thrown errors into form state. */
-export async function runAction(body: () => Promise<TActionState | void>): Promise<TActionState> {
+/**
+ * The form an action declares is what it received: a FormData when our forms post, but a
+ * hand-made request can put anything in its place (or nothing), which would fail as a TypeError.
+ */
+export function requireForm(form: unknown): asserts form is FormData {
+  if (!(form instanceof FormData)) throw new ValidationError("This action takes a form's fields.");
+}
+
+/**
+ * Runs an action body, turning thrown errors into form state. `form`, when the action declares
+ * one, is checked first (requireForm).
+ */
+export async function runAction(body: () => Promise<TActionState | void>, ...form: [unknown?]): Promise<TActionState> {
   try {
+    if (form.length) requireForm(form[0]);
     return (await body()) ?? { ok: true };
   } catch (error) {
     // next/navigation's redirect() and notFound() work by throwing; let them through.

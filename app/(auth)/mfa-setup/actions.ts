@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { actionError } from "@/lib/action-state";
+import { actionError, requireForm } from "@/lib/action-state";
 import { requireUser } from "@/lib/auth/guards";
 import { confirmEnrolment, resetOwnMfa } from "@/lib/auth/mfa";
 
@@ -11,6 +11,7 @@ export type TEnrolState = { ok: boolean; message?: string; fieldErrors?: Record<
 export async function confirmMfaAction(_state: TEnrolState, formData: FormData): Promise<TEnrolState> {
   try {
     const actor = await requireUser({ mfaEnrolment: true });
+    requireForm(formData);
     const codes = await confirmEnrolment(actor, formData.get("code"));
     return { ok: true, codes };
   } catch (error) {
@@ -25,6 +26,7 @@ export type TResetState = { ok: boolean; message?: string; fieldErrors?: Record<
 export async function resetOwnMfaAction(_state: TResetState, formData: FormData): Promise<TResetState> {
   try {
     const actor = await requireUser();
+    requireForm(formData);
     await resetOwnMfa(actor, formData.get("code"));
   } catch (error) {
     return actionError(error);

@@ -11,6 +11,6 @@ export async function verifyChainAction(_previous: TVerifyChainState, _form: For
   const state = await runAction(async () => {
     const user = await requireUser();
     result = await verifyAuditChainAs(user);
-  });
+  }, _form);
   return { ok: state.ok, message: state.message, result, seconds: (performance.now() - started) / 1000 };
 }

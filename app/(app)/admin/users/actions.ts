@@ -37,7 +37,7 @@ export async function createUserAction(_state: TActionState, formData: FormData)
     );
     revalidateUsers();
     redirect(`/admin/users/${user.id}`);
-  });
+  }, formData);
 }
 
 export async function updateUserAction(
@@ -50,7 +50,7 @@ export async function updateUserAction(
     await updateUser(actor, userId, fields(formData, ["orgId", "role"]));
     revalidateUsers();
     return { ok: true, message: "Changes saved." };
-  });
+  }, formData);
 }
 
 export async function setUserDisabledAction(
@@ -64,7 +64,7 @@ export async function setUserDisabledAction(
     await setUserDisabled(actor, userId, disabled);
     revalidateUsers();
     return { ok: true, message: disabled ? "User disabled. They can no longer sign in." : "User re-enabled." };
-  });
+  }, formData);
 }
 
 export async function resetPasswordAction(
@@ -81,7 +81,7 @@ export async function resetPasswordAction(
       message:
         "Password reset, the user's sessions ended and any sign-in lockout lifted. Give the user the new password through a trusted channel.",
     };
-  });
+  }, formData);
 }
 
 export async function endAllSessionsAction(userId: string, _state: TActionState): Promise<TActionState> {

@@ -13,7 +13,7 @@ export async function saveBriefAction(caseId: string, _s: TActionState, form: Fo
     const user = await requireUser();
     await saveBriefText(user, caseId, Object.fromEntries(form));
     revalidatePath(`/briefs/${caseId}`);
-  });
+  }, form);
 }
 
 export async function recordEnforcementAction(caseId: string, _s: TActionState, form: FormData): Promise<TActionState> {
@@ -31,5 +31,5 @@ export async function recordEnforcementAction(caseId: string, _s: TActionState, 
       entityIds: form.getAll("entityIds"),
     });
     revalidatePath(`/briefs/${caseId}`);
-  });
+  }, form);
 }

@@ -32,7 +32,7 @@ function caseAction(
       const actor = await requireUser();
       await body(actor, caseId, Object.fromEntries(form));
       revalidatePath(`/cases/${caseId}`, "layout");
-    });
+    }, form);
 }
 
 const updateCaseImpl = caseAction((actor, caseId, input) => updateCase(actor, caseId, input));

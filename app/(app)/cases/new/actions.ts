@@ -10,7 +10,7 @@ export async function createCaseAction(_state: TActionState, form: FormData): Pr
   const state = await runAction(async () => {
     const actor = await requireUser();
     created = await createCase(actor, Object.fromEntries(form));
-  });
+  }, form);
   if (created) redirect(`/cases/${created.id}`);
   return state;
 }

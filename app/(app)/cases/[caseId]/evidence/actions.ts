@@ -25,7 +25,7 @@ export async function verifyEvidenceAction(
     const result = await verifyEvidence(await requireUser(), caseId, evidenceId);
     revalidatePath(`/cases/${caseId}/evidence`, "layout");
     return { ok: result.status === "INTACT", message: VERDICT[result.status] };
-  });
+  }, _f);
 }
 
 export async function verifyAllEvidenceAction(caseId: string, _s: TActionState, _f: FormData): Promise<TActionState> {
@@ -38,7 +38,7 @@ export async function verifyAllEvidenceAction(caseId: string, _s: TActionState, 
     return s.failures.length
       ? { ok: false, message: `Integrity check FAILED for ${s.failures.length} of ${s.checked} items: ${failures}.` }
       : { ok: true, message: `All ${s.checked} items are intact.` };
-  });
+  }, _f);
 }
 
 export async function updateEvidenceAction(
@@ -50,7 +50,7 @@ export async function updateEvidenceAction(
   return runAction(async () => {
     await updateEvidence(await requireUser(), caseId, evidenceId, Object.fromEntries(form));
     revalidatePath(`/cases/${caseId}/evidence`, "layout");
-  });
+  }, form);
 }
 
 export async function deleteEvidenceAction(
@@ -62,7 +62,7 @@ export async function deleteEvidenceAction(
   return runAction(async () => {
     await deleteEvidence(await requireUser(), caseId, evidenceId, Object.fromEntries(form));
     revalidatePath(`/cases/${caseId}/evidence`, "layout");
-  });
+  }, form);
 }
 
 export async function purgeEvidenceAction(
@@ -74,5 +74,5 @@ export async function purgeEvidenceAction(
   return runAction(async () => {
     await purgeEvidence(await requireUser(), caseId, evidenceId, Object.fromEntries(form));
     revalidatePath(`/cases/${caseId}/evidence`, "layout");
-  });
+  }, form);
 }

@@ -36,7 +36,7 @@ export async function startProductionAction(caseId: string, _s: TActionState, fo
     });
     id = started.id;
     after(() => runProduction(started.id));
-  });
+  }, form);
   if (id) redirect(`/cases/${caseId}/exports/${id}`);
   return state;
 }
@@ -50,5 +50,5 @@ export async function deleteProductionAction(
   return runAction(async () => {
     await deleteProduction(await requireUser(), caseId, productionId);
     revalidatePath(`/cases/${caseId}/exports`);
-  });
+  }, _f);
 }

@@ -31,7 +31,7 @@ export async function acceptProposalAction(caseId: string, proposalId: string, _
     await acceptProposal(await requireUser(), caseId, proposalId);
     refresh(caseId);
     return { ok: true, message: "Accepted: now a link." };
-  });
+  }, _f);
 }
 
 export async function rejectProposalAction(caseId: string, proposalId: string, _s: TActionState, _f: FormData) {
@@ -39,7 +39,7 @@ export async function rejectProposalAction(caseId: string, proposalId: string, _
     await rejectProposal(await requireUser(), caseId, proposalId);
     refresh(caseId);
     return { ok: true, message: "Rejected: it will not be proposed again." };
-  });
+  }, _f);
 }
 
 export async function acceptAboveAction(caseId: string, _s: TActionState, form: FormData): Promise<TActionState> {
@@ -50,7 +50,7 @@ export async function acceptAboveAction(caseId: string, _s: TActionState, form: 
     });
     refresh(caseId);
     return { ok: true, message: `${accepted.toLocaleString("en")} proposal(s) accepted.` };
-  });
+  }, form);
 }
 
 export async function createEntityAction(caseId: string, _s: TActionState, form: FormData): Promise<TActionState> {
@@ -58,7 +58,7 @@ export async function createEntityAction(caseId: string, _s: TActionState, form:
   const state = await runAction(async () => {
     id = (await createEntity(await requireUser(), caseId, Object.fromEntries(form))).id;
     refresh(caseId);
-  });
+  }, form);
   if (id) redirect(`/cases/${caseId}/linkages/entities/${id}`);
   return state;
 }
@@ -74,7 +74,7 @@ export async function importEntitiesAction(caseId: string, _s: TActionState, for
     const { added } = await importEntitiesCsv(user, caseId, await file.text(), form.get("visibility"));
     refresh(caseId);
     return { ok: true, message: `${added.toLocaleString("en")} entit${added === 1 ? "y" : "ies"} added.` };
-  });
+  }, form);
 }
 
 export async function createLinkAction(caseId: string, _s: TActionState, form: FormData): Promise<TActionState> {
@@ -87,7 +87,7 @@ export async function createLinkAction(caseId: string, _s: TActionState, form: F
       })
     ).id;
     refresh(caseId);
-  });
+  }, form);
   if (id) redirect(`/cases/${caseId}/linkages/links/${id}`);
   return state;
 }
@@ -102,7 +102,7 @@ export async function reviseLinkAction(caseId: string, linkId: string, _s: TActi
       })
     ).id;
     refresh(caseId);
-  });
+  }, form);
   if (id) redirect(`/cases/${caseId}/linkages/links/${id}`);
   return state;
 }
@@ -112,7 +112,7 @@ export async function mergeEntityAction(caseId: string, sourceId: string, _s: TA
     await mergeEntities(await requireUser(), caseId, { sourceId, target: form.get("target") });
     refresh(caseId);
     return { ok: true, message: "Merged. Both values stay; undo the merge at any time." };
-  });
+  }, form);
 }
 
 export async function unmergeEntityAction(caseId: string, entityId: string, _s: TActionState, _f: FormData) {
@@ -120,7 +120,7 @@ export async function unmergeEntityAction(caseId: string, entityId: string, _s: 
     await unmergeEntity(await requireUser(), caseId, entityId);
     refresh(caseId);
     return { ok: true, message: "Merge undone." };
-  });
+  }, _f);
 }
 
 export async function nameClusterAction(caseId: string, anchorId: string, _s: TActionState, form: FormData) {
@@ -128,7 +128,7 @@ export async function nameClusterAction(caseId: string, anchorId: string, _s: TA
     await nameCluster(await requireUser(), caseId, { anchorId, name: form.get("name") });
     refresh(caseId);
     return { ok: true, message: "Named." };
-  });
+  }, form);
 }
 
 export async function updateLinkageSettingsAction(
@@ -146,7 +146,7 @@ export async function updateLinkageSettingsAction(
     });
     refresh(caseId);
     return { ok: true, message: "Settings saved; the rules ran again." };
-  });
+  }, form);
 }
 
 export async function linkEventAction(caseId: string, entityId: string, _s: TActionState, form: FormData) {
@@ -154,5 +154,5 @@ export async function linkEventAction(caseId: string, entityId: string, _s: TAct
     await linkTimelineEvent(await requireUser(), caseId, entityId, form.get("eventId"));
     refresh(caseId);
     return { ok: true, message: "Linked: the event now shows under this entity's filter." };
-  });
+  }, form);
 }

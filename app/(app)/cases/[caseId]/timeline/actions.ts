@@ -19,7 +19,7 @@ export async function createEventAction(caseId: string, _s: TActionState, form: 
     const actor = await requireUser();
     await createTimelineEvent(actor, caseId, input(form));
     revalidatePath(`/cases/${caseId}/timeline`);
-  });
+  }, form);
 }
 
 export async function updateEventAction(caseId: string, _s: TActionState, form: FormData): Promise<TActionState> {
@@ -27,7 +27,7 @@ export async function updateEventAction(caseId: string, _s: TActionState, form: 
     const actor = await requireUser();
     await updateTimelineEvent(actor, form.get("eventId"), input(form), caseId);
     revalidatePath(`/cases/${caseId}/timeline`);
-  });
+  }, form);
 }
 
 export async function deleteEventAction(caseId: string, _s: TActionState, form: FormData): Promise<TActionState> {
@@ -35,7 +35,7 @@ export async function deleteEventAction(caseId: string, _s: TActionState, form: 
     const actor = await requireUser();
     await deleteTimelineEvent(actor, form.get("eventId"), form.get("version"), caseId);
     revalidatePath(`/cases/${caseId}/timeline`);
-  });
+  }, form);
 }
 
 export async function createCategoryAction(caseId: string, _s: TActionState, form: FormData): Promise<TActionState> {
@@ -43,7 +43,7 @@ export async function createCategoryAction(caseId: string, _s: TActionState, for
     const actor = await requireUser();
     await createCaseCategory(actor, caseId, Object.fromEntries(form));
     revalidatePath(`/cases/${caseId}/timeline`);
-  });
+  }, form);
 }
 
 export async function updateCategoryAction(caseId: string, _s: TActionState, form: FormData): Promise<TActionState> {
@@ -52,7 +52,7 @@ export async function updateCategoryAction(caseId: string, _s: TActionState, for
     const { events } = await updateCaseCategory(actor, caseId, form.get("categoryId"), Object.fromEntries(form));
     revalidatePath(`/cases/${caseId}/timeline`);
     return { ok: true, message: events ? `Saved; ${events} ${events === 1 ? "event" : "events"} renamed.` : "Saved." };
-  });
+  }, form);
 }
 
 export async function deleteCategoryAction(caseId: string, _s: TActionState, form: FormData): Promise<TActionState> {
@@ -61,5 +61,5 @@ export async function deleteCategoryAction(caseId: string, _s: TActionState, for
     const { events } = await deleteCaseCategory(actor, caseId, form.get("categoryId"), Object.fromEntries(form));
     revalidatePath(`/cases/${caseId}/timeline`);
     return { ok: true, message: `Deleted; ${events} ${events === 1 ? "event" : "events"} changed.` };
-  });
+  }, form);
 }

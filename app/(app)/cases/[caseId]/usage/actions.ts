@@ -23,7 +23,7 @@ export async function startUsageImportAction(caseId: string, _s: TActionState, f
       preset: form.get("preset"),
     });
     jobId = started.job.id;
-  });
+  }, form);
   if (jobId) redirect(`/cases/${caseId}/usage/imports/${jobId}`);
   return state;
 }
@@ -41,7 +41,7 @@ export async function validateUsageImportAction(
     const { run } = await changeUsageImport(user, caseId, jobId, { action: "validate", options });
     if (run) after(() => runImportJob(jobId));
     revalidatePath(`/cases/${caseId}/usage/imports/${jobId}`);
-  });
+  }, form);
 }
 
 export async function finishUsageImportAction(
@@ -56,7 +56,7 @@ export async function finishUsageImportAction(
     const { run } = await changeUsageImport(user, caseId, jobId, { action });
     if (run) after(() => runImportJob(jobId));
     revalidatePath(`/cases/${caseId}/usage`, "layout");
-  });
+  }, _f);
 }
 
 export async function deleteUsageImportAction(
@@ -69,7 +69,7 @@ export async function deleteUsageImportAction(
     await deleteUsageImport(await requireUser(), caseId, jobId);
     revalidatePath(`/cases/${caseId}/usage`, "layout");
     return { ok: true, message: "Import deleted, with its rows and signals." };
-  });
+  }, _f);
 }
 
 export async function addSignalToTimelineAction(
@@ -82,7 +82,7 @@ export async function addSignalToTimelineAction(
     await addSignalToTimeline(await requireUser(), caseId, signalId);
     revalidatePath(`/cases/${caseId}/usage`);
     return { ok: true, message: "Added to the timeline." };
-  });
+  }, _f);
 }
 
 export async function updateSignalSettingsAction(
@@ -94,7 +94,7 @@ export async function updateSignalSettingsAction(
     await updateSignalSettings(await requireUser(), caseId, Object.fromEntries(form));
     revalidatePath(`/cases/${caseId}/usage`);
     return { ok: true, message: "Thresholds saved; the signals were computed again." };
-  });
+  }, form);
 }
 
 export async function recomputeSignalsAction(caseId: string, _s: TActionState, _f: FormData): Promise<TActionState> {
@@ -102,5 +102,5 @@ export async function recomputeSignalsAction(caseId: string, _s: TActionState, _
     await recomputeSignals(await requireUser(), caseId);
     revalidatePath(`/cases/${caseId}/usage`);
     return { ok: true, message: "Signals computed again." };
-  });
+  }, _f);
 }
