@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { crossSiteRefusal, ownOrigins, pageCsp } from "@/lib/request-policy";
+import { actionBodyRefusal, crossSiteRefusal, hasMalformedEscapes, ownOrigins, pageCsp } from "@/lib/request-policy";
 
 // Runs before every page and server action (not API routes: they answer 401 JSON themselves,
 // check their own origin in lib/http.ts, and their bodies (uploads) must not pass through here,
@@ -7,7 +7,9 @@ import { crossSiteRefusal, ownOrigins, pageCsp } from "@/lib/request-policy";
 // 1. X-Forwarded-Host is dropped unless a trusted proxy is configured: Next compares a server
 //    action's Origin with it, so a forged one would let a cross-site POST pass as same-origin.
 // 2. State-changing requests (server actions) without our Origin, or with a Sec-Fetch-Site other
-//    than same-origin, are refused with 403 before any action runs.
+//    than same-origin, are refused with 403 before any action runs; a server action's body that
+//    Next's decoder would fail on with a 500 (over its size limit, malformed multipart) is
+//    refused with 413 or 400. So is an address whose percent-escapes are not UTF-8.
 // 3. Every page gets a Content-Security-Policy with a fresh nonce (Next puts it on its scripts),
 //    and a signed-in page Cache-Control: no-store.
 // 4. Anonymous visitors of app pages go to sign-in instead of seeing an error. That checks only
@@ -23,24 +25,25 @@ const config_ = () => ({
 });
 /* eslint-enable no-restricted-properties */
 
-export function proxy(request: NextRequest) {
+const problem = (status: number, title: string, code: string) =>
+  NextResponse.json(
+    { type: "about:blank", status, title, code },
+    { status, headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store" } },
+  );
+
+export async function proxy(request: NextRequest) {
+  if (hasMalformedEscapes(request.nextUrl.pathname)) return problem(400, "The address is malformed.", "validation");
+  // API routes reach the proxy only for such an address (see the matcher): nothing else to do.
+  if (request.nextUrl.pathname.startsWith("/api/")) return NextResponse.next();
   const { publicUrl, trustedProxies, dev } = config_();
   const headers = new Headers(request.headers);
   if (trustedProxies < 1) headers.delete("x-forwarded-host");
 
   const own = ownOrigins(publicUrl, headers.get("x-forwarded-host") ?? headers.get("host"), request.nextUrl.protocol);
   const refusal = crossSiteRefusal(request.method, headers, own);
-  if (refusal) {
-    return NextResponse.json(
-      {
-        type: "about:blank",
-        status: 403,
-        title: "Cross-site request refused: send it from Casebridge itself.",
-        code: "forbidden",
-      },
-      { status: 403, headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store" } },
-    );
-  }
+  if (refusal) return problem(403, "Cross-site request refused: send it from Casebridge itself.", "forbidden");
+  const badBody = await actionBodyRefusal(request.method, headers, () => request.clone());
+  if (badBody) return problem(badBody.status, badBody.reason, badBody.status === 413 ? "too_large" : "validation");
 
   const signedIn = SESSION_COOKIES.some((name) => request.cookies.has(name));
   const path = request.nextUrl.pathname;
@@ -62,5 +65,10 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|txt|webmanifest)$).*)"],
+  matcher: [
+    "/((?!api/|_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|txt|webmanifest)$).*)",
+    // API addresses with a percent-escape only (their bodies, uploads, must not be buffered
+    // here): one that is not UTF-8 would be Next's 500.
+    "/api/(.*%.*)",
+  ],
 };

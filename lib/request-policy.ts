@@ -26,6 +26,52 @@ export function crossSiteRefusal(method: string, headers: Headers, own: Set<stri
 }
 
 /**
+ * Whether a URL path holds a percent-escape that is not UTF-8 ("%ED%A0%80", a lone surrogate):
+ * Next's router fails to decode it and answers a bare 500, so the proxy answers 400 first.
+ */
+export function hasMalformedEscapes(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Next's limit on a server action's body (serverActions.bodySizeLimit: next.config.js keeps the default). */
+export const ACTION_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Why a server action's body must be refused before Next decodes it, or null. Next answers 500
+ * when the body is over its limit or when its multipart parser rejects a part (a control
+ * character in a field or file name, broken framing). Our own forms send neither, so they are
+ * refused here instead: 413 and 400. `copy` gives a fresh copy of the request to read.
+ */
+export async function actionBodyRefusal(
+  method: string,
+  headers: Headers,
+  copy: () => Pick<Request, "arrayBuffer" | "formData">,
+): Promise<{ status: 400 | 413; reason: string } | null> {
+  if (method.toUpperCase() !== "POST" || !headers.has("next-action")) return null;
+  const declared = headers.get("content-length");
+  const size = declared !== null ? Number(declared) : (await copy().arrayBuffer()).byteLength;
+  if (!(size <= ACTION_BODY_LIMIT)) return { status: 413, reason: "The form is too large." };
+  if (!/^multipart\/form-data\b/i.test(headers.get("content-type") ?? "")) return null;
+  const malformed = (reason: string) => ({ status: 400 as const, reason: `The form data is malformed: ${reason}.` });
+  try {
+    for (const [name, value] of await copy().formData()) {
+      if (CONTROL.test(name)) return malformed("a control character in a field name");
+      if (typeof value !== "string" && CONTROL.test(value.name)) return malformed("a control character in a file name");
+    }
+    return null;
+  } catch {
+    return malformed("it cannot be read");
+  }
+}
+
+/**
  * The Content-Security-Policy of a page: scripts only with this response's nonce (Next adds it
  * to its own scripts) and what those load ('strict-dynamic'), never inline or eval ('unsafe-eval'
  * only for the development server's React tooling). WebAssembly may be compiled

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { ZFileName } from "@/lib/evidence/schemas";
 import { ZImportFileName } from "@/lib/timeline/import-schemas";
-import { crossSiteRefusal, hasBidiControls, markBidiControls, ownOrigins, pageCsp } from "@/lib/request-policy";
+import {
+  crossSiteRefusal,
+  hasBidiControls,
+  hasMalformedEscapes,
+  actionBodyRefusal,
+  ACTION_BODY_LIMIT,
+  markBidiControls,
+  ownOrigins,
+  pageCsp,
+} from "@/lib/request-policy";
 
 const OWN = ownOrigins("https://casebridge.example", "evil.example", "https:");
 const h = (headers: Record<string, string>) => new Headers(headers);
@@ -30,6 +39,62 @@ describe("crossSiteRefusal", () => {
 
   it("lets safe methods through", () => {
     for (const method of ["GET", "HEAD", "OPTIONS"]) expect(crossSiteRefusal(method, h({}), OWN)).toBeNull();
+  });
+});
+
+describe("hasMalformedEscapes", () => {
+  it("finds percent-escapes that are not UTF-8, and passes the rest", () => {
+    for (const bad of ["/api/cases/%ED%A0%80/timeline", "/cases/%E0%A4%A", "/x/%FF", "/x/%"]) {
+      expect(hasMalformedEscapes(bad), bad).toBe(true);
+    }
+    for (const good of ["/api/cases/abc/timeline", "/cases/%41bc", "/x/%C3%A9", "/x/%00"]) {
+      expect(hasMalformedEscapes(good), good).toBe(false);
+    }
+  });
+});
+
+describe("actionBodyRefusal", () => {
+  const action = { "next-action": "abc", "content-type": "multipart/form-data; boundary=x" };
+  const copyOf = (entries: [string, string | File][]) => () => {
+    const f = new FormData();
+    for (const [k, v] of entries) f.append(k, v);
+    return new Request("http://x/", { method: "POST", body: f });
+  };
+  const refusal = (headers: Record<string, string>, copy: () => Pick<Request, "arrayBuffer" | "formData">) =>
+    actionBodyRefusal("POST", h(headers), copy);
+  it("lets our own forms' bodies through, control characters in values included", async () => {
+    expect(
+      await refusal(
+        action,
+        copyOf([
+          ["1_title", "a\u0000b"],
+          ["0", '["$K1"]'],
+        ]),
+      ),
+    ).toBeNull();
+    expect(await refusal(action, copyOf([["1_file", new File(["x"], "log.csv")]]))).toBeNull();
+  });
+  it("refuses control characters in field or file names, and a body that cannot be read", async () => {
+    expect((await refusal(action, copyOf([["1_\u0000", "x"]])))?.reason).toMatch(/field name/);
+    expect((await refusal(action, copyOf([["1_f", new File(["x"], "a\nb.csv")]])))?.reason).toMatch(/file name/);
+    const broken = () => new Request("http://x/", { method: "POST", body: "--x\r\nnonsense" });
+    expect(await refusal(action, broken)).toMatchObject({ status: 400, reason: /cannot be read/ });
+  });
+  it("refuses a body over Next's limit, declared or not, with 413", async () => {
+    const big = () => new Request("http://x/", { method: "POST", body: "x".repeat(ACTION_BODY_LIMIT + 1) });
+    expect(await refusal({ "next-action": "a", "content-length": String(ACTION_BODY_LIMIT + 1) }, big)).toMatchObject({
+      status: 413,
+    });
+    expect(await refusal({ "next-action": "a", "content-type": "text/plain" }, big)).toMatchObject({ status: 413 });
+    const fits = () => new Request("http://x/", { method: "POST", body: "[]" });
+    expect(await refusal({ "next-action": "a", "content-type": "text/plain" }, fits)).toBeNull();
+  });
+  it("looks only at server action posts", async () => {
+    const never = () => {
+      throw new Error("read");
+    };
+    expect(await refusal({ "content-type": "multipart/form-data" }, never)).toBeNull();
+    expect(await actionBodyRefusal("GET", h(action), never)).toBeNull();
   });
 });
 
