@@ -1,10 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import path from "node:path";
 import { expect, request as newRequest, test, type APIRequestContext } from "@playwright/test";
-import { globSync } from "tinyglobby";
-import { DEMO_CASE_TITLE, DEMO_PASSWORD, ORIGIN, signInAs } from "./helpers";
+import { FORGED, appPages, fill, routeHandlers, signedIn } from "./attack-surface";
+import { DEMO_CASE_TITLE, ORIGIN, signInAs } from "./helpers";
 
 // The attack suite: what an outside tester replays against a running app, over HTTP.
 // - Every route handler (found in app/, so a new one is covered without editing this file) and
@@ -13,60 +11,6 @@ import { DEMO_CASE_TITLE, DEMO_PASSWORD, ORIGIN, signInAs } from "./helpers";
 //   requests, HEAD/OPTIONS): all denied, and no case data in any answer.
 // - Cross-site request forgery against route handlers and server actions; a token replayed after
 //   sign-out; the security headers of pages and API answers.
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const PUBLIC_ROUTES = ["app/api/auth/[...nextauth]/route.ts", "app/api/health/route.ts"];
-const METHOD_EXPORT = /export (?:const|async function) (GET|POST|PUT|PATCH|DELETE|HEAD)\b/g;
-
-/** Each route handler file as a URL template and the methods it exports. */
-function routeHandlers() {
-  return globSync("app/api/**/route.ts", { cwd: ROOT })
-    .filter((f) => !PUBLIC_ROUTES.includes(f))
-    .sort()
-    .map((file) => ({
-      file,
-      template: `/${path.dirname(file).replace(/^app\//, "")}`,
-      methods: [...readFileSync(path.join(ROOT, file), "utf8").matchAll(METHOD_EXPORT)].map((m) => m[1]!),
-    }));
-}
-
-/** Each signed-in page as a URL template (route groups dropped). */
-function appPages() {
-  // (Parentheses are glob syntax: the route group is matched as a prefix instead.)
-  return globSync("app/**/page.tsx", { cwd: ROOT })
-    .filter((f) => f.startsWith("app/(app)/"))
-    .sort()
-    .map((file) =>
-      `/${path
-        .dirname(file)
-        .replace(/^app\//, "")
-        .replace(/\([^)]+\)\/?/g, "")}`.replace(/\/$/, ""),
-    )
-    .map((p) => p || "/");
-}
-
-// Ids to put into templates. An unknown parameter name fails the coverage gate below, so a new
-// kind of route has to be given one here (and so is attacked) before it can ship.
-const FORGED = "00000000-0000-4000-8000-000000000000";
-const fill = (template: string, caseId: string) =>
-  template.replace(/\[(\w+)\]/g, (_, name: string) => {
-    if (name === "caseId") return caseId;
-    if (["evidenceId", "eventId", "jobId", "clusterId", "entityId", "linkId", "userId", "productionId"].includes(name))
-      return FORGED;
-    throw new Error(`No id for [${name}]: add it to tests/e2e/attacks.spec.ts so the new route is attacked.`);
-  });
-
-async function signedIn(email: string): Promise<APIRequestContext> {
-  const api = await newRequest.newContext({ baseURL: ORIGIN });
-  const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const response = await api.post("/api/auth/callback/credentials", {
-    form: { csrfToken, email, password: DEMO_PASSWORD, json: "true" },
-    headers: { origin: ORIGIN },
-  });
-  expect(response.status(), `sign-in of ${email}`).toBeLessThan(400);
-  expect((await api.storageState()).cookies.some((c) => c.name.endsWith("next-auth.session-token"))).toBe(true);
-  return api;
-}
 
 let caseId = "";
 /** Text only a member of the demo case may read: its timeline's event titles. */

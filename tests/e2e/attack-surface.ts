@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, request as newRequest, type APIRequestContext } from "@playwright/test";
+import { globSync } from "tinyglobby";
+import { DEMO_PASSWORD, ORIGIN } from "./helpers";
+
+// What the attack suite and the fuzzer aim at, found in app/ and in the build so that a new
+// route handler, page or server action is attacked without editing either spec.
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const PUBLIC_ROUTES = ["app/api/auth/[...nextauth]/route.ts", "app/api/health/route.ts"];
+const METHOD_EXPORT = /export (?:const|async function) (GET|POST|PUT|PATCH|DELETE|HEAD)\b/g;
+
+/** Each route handler file as a URL template and the methods it exports. */
+export function routeHandlers() {
+  return globSync("app/api/**/route.ts", { cwd: ROOT })
+    .filter((f) => !PUBLIC_ROUTES.includes(f))
+    .sort()
+    .map((file) => ({
+      file,
+      template: `/${path.dirname(file).replace(/^app\//, "")}`,
+      methods: [...readFileSync(path.join(ROOT, file), "utf8").matchAll(METHOD_EXPORT)].map((m) => m[1]!),
+    }));
+}
+
+/** A page module path as its URL template ("app/(app)/cases/[caseId]/page" → "/cases/[caseId]"). */
+const pageUrl = (file: string) =>
+  `/${path
+    .dirname(file)
+    .replace(/^app\//, "")
+    .replace(/\([^)]+\)\/?/g, "")}`.replace(/\/$/, "") || "/";
+
+/** Each signed-in page as a URL template (route groups dropped). */
+export function appPages() {
+  // (Parentheses are glob syntax: the route group is matched as a prefix instead.)
+  return globSync("app/**/page.tsx", { cwd: ROOT })
+    .filter((f) => f.startsWith("app/(app)/"))
+    .sort()
+    .map(pageUrl);
+}
+
+/**
+ * Every server action of the production build (its action manifest): id, module, export, and a
+ * page that serves it. `exported` is what app/ declares, for the coverage gate.
+ */
+export function serverActions() {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8")) as {
+    node: Record<string, { workers: Record<string, unknown>; filename: string; exportedName: string }>;
+  };
+  const built = Object.entries(manifest.node)
+    .map(([id, a]) => {
+      // The page with the fewest parameters: a forged item id would only add a not-found render.
+      const params = (p: string) => p.split("[").length;
+      const page = Object.keys(a.workers).sort((x, y) => params(x) - params(y) || x.localeCompare(y))[0]!;
+      return { id, file: a.filename, name: a.exportedName, page: pageUrl(page) };
+    })
+    .sort((a, b) => `${a.file}#${a.name}`.localeCompare(`${b.file}#${b.name}`));
+  const exported = globSync("app/**/actions.ts", { cwd: ROOT })
+    .flatMap((file) =>
+      [...readFileSync(path.join(ROOT, file), "utf8").matchAll(/export async function (\w+)/g)].map(
+        (m) => `${file}#${m[1]}`,
+      ),
+    )
+    .sort();
+  return { built, exported };
+}
+
+// Ids to put into templates. An unknown parameter name fails the coverage gates, so a new kind
+// of route has to be given one here (and so is attacked) before it can ship.
+export const FORGED = "00000000-0000-4000-8000-000000000000";
+export const fill = (template: string, caseId: string, other = FORGED) =>
+  template.replace(/\[(\w+)\]/g, (_, name: string) => {
+    if (name === "caseId") return caseId;
+    if (["evidenceId", "eventId", "jobId", "clusterId", "entityId", "linkId", "userId", "productionId"].includes(name))
+      return other;
+    throw new Error(`No id for [${name}]: add it to tests/e2e/attack-surface.ts so the new route is attacked.`);
+  });
+
+/** An API client signed in with the demo password (no browser). */
+export async function signedIn(email: string): Promise<APIRequestContext> {
+  const api = await newRequest.newContext({ baseURL: ORIGIN });
+  const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const response = await api.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email, password: DEMO_PASSWORD, json: "true" },
+    headers: { origin: ORIGIN },
+  });
+  expect(response.status(), `sign-in of ${email}`).toBeLessThan(400);
+  expect((await api.storageState()).cookies.some((c) => c.name.endsWith("next-auth.session-token"))).toBe(true);
+  return api;
+}
