@@ -103,19 +103,40 @@ async function connectToShadowDatabase(config: PoolConfig): Promise<Adapter> {
   return adapter;
 }
 
-async function openEngine(connectionString: string, log?: (line: string) => void): Promise<Engine> {
+/**
+ * A schema engine on its own connection pool. `close` frees the engine and ends the pool's
+ * connections: the engine takes PostgreSQL's advisory lock 72707369 for a migration and leaves it
+ * to the connection's end, which the pool would put off for its idle timeout (10 s), so another
+ * instance starting next would time out waiting for it.
+ */
+async function openEngine(
+  connectionString: string,
+  log?: (line: string) => void,
+): Promise<{ engine: Engine; close: () => Promise<void> }> {
   const { SchemaEngine } = await loadWasm();
   const config = parseConnectionString(connectionString) as PoolConfig;
   const factory = new PrismaPg(config);
   const connect = factory.connect.bind(factory);
-  factory.connect = async () => adaptForSchemaEngine(await connect());
+  const opened: { dispose: () => Promise<void> }[] = [];
+  factory.connect = async () => {
+    const adapter = await connect();
+    opened.push(adapter);
+    return adaptForSchemaEngine(adapter);
+  };
   factory.connectToShadowDb = () => connectToShadowDatabase(config);
   const schema = await readFile(SCHEMA_PATH, "utf8");
-  return SchemaEngine.new(
+  const engine = await SchemaEngine.new(
     { datamodels: [[SCHEMA_PATH, schema]] },
     (line: string) => log?.(line),
     bindMigrationAwareSqlAdapterFactory(factory),
   );
+  return {
+    engine,
+    close: async () => {
+      engine.free();
+      await Promise.all(opened.map((adapter) => adapter.dispose()));
+    },
+  };
 }
 
 export async function readMigrations() {
@@ -146,7 +167,7 @@ export async function readMigrations() {
 
 /** Applies every migration not yet recorded in `_prisma_migrations`; returns their names. */
 export async function applyMigrations(connectionString: string, log?: (line: string) => void): Promise<string[]> {
-  const engine = await openEngine(connectionString, log);
+  const { engine, close } = await openEngine(connectionString, log);
   try {
     const { appliedMigrationNames } = await engine.applyMigrations({
       migrationsList: await readMigrations(),
@@ -154,7 +175,7 @@ export async function applyMigrations(connectionString: string, log?: (line: str
     });
     return appliedMigrationNames;
   } finally {
-    engine.free();
+    await close();
   }
 }
 
@@ -164,7 +185,7 @@ export async function applyMigrations(connectionString: string, log?: (line: str
  * shadow database): PGlite's catalogs carry NOT NULL constraints the engine cannot describe.
  */
 export async function diffMigrationsToSchema(serverUrl: string) {
-  const engine = await openEngine(serverUrl);
+  const { engine, close } = await openEngine(serverUrl);
   try {
     const schema = await readFile(SCHEMA_PATH, "utf8");
     const result = await engine.diff({
@@ -176,13 +197,13 @@ export async function diffMigrationsToSchema(serverUrl: string) {
     });
     return result.exitCode === 2 ? (result.stdout ?? "") : null;
   } finally {
-    engine.free();
+    await close();
   }
 }
 
 /** The SQL that creates the current schema.prisma from nothing (no database is read). */
 export async function sqlForSchema(connectionString: string): Promise<string> {
-  const engine = await openEngine(connectionString);
+  const { engine, close } = await openEngine(connectionString);
   try {
     const schema = await readFile(SCHEMA_PATH, "utf8");
     const result = await engine.diff({
@@ -194,6 +215,6 @@ export async function sqlForSchema(connectionString: string): Promise<string> {
     });
     return result.stdout ?? "";
   } finally {
-    engine.free();
+    await close();
   }
 }
