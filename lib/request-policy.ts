@@ -45,30 +45,58 @@ export const ACTION_BODY_LIMIT = 1024 * 1024;
 
 /**
  * Why a server action's body must be refused before Next decodes it, or null. Next answers 500
- * when the body is over its limit or when its multipart parser rejects a part (a control
- * character in a field or file name, broken framing). Our own forms send neither, so they are
- * refused here instead: 413 and 400. `copy` gives a fresh copy of the request to read.
+ * when the body is over its limit, when its multipart parser rejects a part (a control
+ * character in a field or file name, broken framing), or when the arguments' JSON refers to a
+ * part the body does not hold. Our own forms send none of these, so they are refused here
+ * instead: 413 and 400. `copy` gives a fresh copy of the request to read.
  */
 export async function actionBodyRefusal(
   method: string,
   headers: Headers,
-  copy: () => Pick<Request, "arrayBuffer" | "formData">,
+  copy: () => Pick<Request, "arrayBuffer" | "formData" | "text">,
 ): Promise<{ status: 400 | 413; reason: string } | null> {
   if (method.toUpperCase() !== "POST" || !headers.has("next-action")) return null;
   const declared = headers.get("content-length");
   const size = declared !== null ? Number(declared) : (await copy().arrayBuffer()).byteLength;
   if (!(size <= ACTION_BODY_LIMIT)) return { status: 413, reason: "The form is too large." };
-  if (!/^multipart\/form-data\b/i.test(headers.get("content-type") ?? "")) return null;
   const malformed = (reason: string) => ({ status: 400 as const, reason: `The form data is malformed: ${reason}.` });
+  let root: unknown = undefined;
   try {
-    for (const [name, value] of await copy().formData()) {
-      if (CONTROL.test(name)) return malformed("a control character in a field name");
-      if (typeof value !== "string" && CONTROL.test(value.name)) return malformed("a control character in a file name");
+    if (/^multipart\/form-data\b/i.test(headers.get("content-type") ?? "")) {
+      const form = await copy().formData();
+      for (const [name, value] of form) {
+        if (CONTROL.test(name)) return malformed("a control character in a field name");
+        if (typeof value !== "string" && CONTROL.test(value.name))
+          return malformed("a control character in a file name");
+      }
+      root = form.get("0") ?? undefined;
+    } else {
+      root = await copy().text();
     }
-    return null;
   } catch {
     return malformed("it cannot be read");
   }
+  if (typeof root !== "string") return root === undefined ? null : malformed("its arguments are not text");
+  let args: unknown;
+  try {
+    args = JSON.parse(root);
+  } catch {
+    return malformed("its arguments are not JSON");
+  }
+  return hasForeignReference(args) ? malformed("its arguments refer to parts it does not hold") : null;
+}
+
+// What React's client writes for the arguments our actions take: escaped strings ("$$…"), a
+// form ("$K1"), undefined, dates, numbers it cannot write as JSON. Any other "$" value is a
+// reference to another part of the body, which Next's decoder fails on (500) when it is missing.
+const OUR_REFERENCES = /^\$(\$|K[0-9a-f]+$|undefined$|D|n-?\d+$|NaN$|-?Infinity$|-0$)/;
+
+function hasForeignReference(value: unknown, depth = 0): boolean {
+  if (depth > 64) return true;
+  if (typeof value === "string") return value.startsWith("$") && !OUR_REFERENCES.test(value);
+  if (Array.isArray(value)) return value.some((v) => hasForeignReference(v, depth + 1));
+  if (value && typeof value === "object") return Object.values(value).some((v) => hasForeignReference(v, depth + 1));
+  return false;
 }
 
 /**

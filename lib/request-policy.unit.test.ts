@@ -60,7 +60,7 @@ describe("actionBodyRefusal", () => {
     for (const [k, v] of entries) f.append(k, v);
     return new Request("http://x/", { method: "POST", body: f });
   };
-  const refusal = (headers: Record<string, string>, copy: () => Pick<Request, "arrayBuffer" | "formData">) =>
+  const refusal = (headers: Record<string, string>, copy: () => Pick<Request, "arrayBuffer" | "formData" | "text">) =>
     actionBodyRefusal("POST", h(headers), copy);
   it("lets our own forms' bodies through, control characters in values included", async () => {
     expect(
@@ -88,6 +88,32 @@ describe("actionBodyRefusal", () => {
     expect(await refusal({ "next-action": "a", "content-type": "text/plain" }, big)).toMatchObject({ status: 413 });
     const fits = () => new Request("http://x/", { method: "POST", body: "[]" });
     expect(await refusal({ "next-action": "a", "content-type": "text/plain" }, fits)).toBeNull();
+  });
+  it("refuses arguments that are not JSON or refer to parts the body does not hold", async () => {
+    const text = (body: string) => () => new Request("http://x/", { method: "POST", body });
+    const plain = { "next-action": "a", "content-type": "text/plain;charset=UTF-8" };
+    for (const ok of ['["id",{"ok":false,"conflict":"$undefined"},"$K1"]', '["$$5 off", "$D2026-01-01", "$n12"]', "[]"])
+      expect(await refusal(plain, text(ok)), ok).toBeNull();
+    for (const bad of ['["$@1"]', '[{"a":["$1"]}]', '["$Q2"]', '["$nabc"]', "[", "\u0000"])
+      expect(await refusal(plain, text(bad)), bad).toMatchObject({ status: 400 });
+    expect(
+      await refusal(
+        action,
+        copyOf([
+          ["_1_body", "x"],
+          ["0", '["id",null,"$K1"]'],
+        ]),
+      ),
+    ).toBeNull();
+    expect(
+      await refusal(
+        action,
+        copyOf([
+          ["_1_body", "x"],
+          ["0", '["$T1"]'],
+        ]),
+      ),
+    ).toMatchObject({ status: 400 });
   });
   it("looks only at server action posts", async () => {
     const never = () => {
