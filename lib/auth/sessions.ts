@@ -13,7 +13,14 @@ import type { TActor } from "@/lib/auth/session";
 // revive a token issued before the disable.
 
 export type TSessionEndReason =
-  "signed_out" | "ended_by_user" | "ended_by_admin" | "disabled" | "role_changed" | "password_reset" | "mfa_reset";
+  | "signed_out"
+  | "ended_by_user"
+  | "ended_by_admin"
+  | "disabled"
+  | "role_changed"
+  | "password_reset"
+  | "password_changed"
+  | "mfa_reset";
 
 type TRequestMeta = { ip?: string | null; userAgent?: string | null };
 type Tx = Prisma.TransactionClient;

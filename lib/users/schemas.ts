@@ -53,6 +53,19 @@ export const ZResetPassword = z
   .superRefine(confirmMatches);
 export type TResetPassword = z.infer<typeof ZResetPassword>;
 
+export const ZChangeOwnPassword = z
+  .object({
+    currentPassword: z.string().min(1, "Type your current password.").max(1024),
+    password: ZPassword,
+    confirmPassword: z.string(),
+  })
+  .superRefine(confirmMatches)
+  .refine((v) => v.password !== v.currentPassword, {
+    message: "Choose a password different from your current one.",
+    path: ["password"],
+  });
+export type TChangeOwnPassword = z.infer<typeof ZChangeOwnPassword>;
+
 // Filters come from the URL, so anything malformed is dropped (the unfiltered list) rather than
 // refused: a hand-edited link should still show a page.
 const firstValue = (value: unknown) => (Array.isArray(value) ? value[0] : value);

@@ -62,7 +62,7 @@ describe("entry points", () => {
 
   it("every exported data function of a domain module takes the acting user first", () => {
     const modules = [
-      ...files("lib/{cases,notes,releases,users,audit,timeline}/{queries,mutations,activity,import}.ts"),
+      ...files("lib/{cases,notes,releases,users,audit,timeline}/{queries,mutations,activity,import,own-account}.ts"),
       ...files("lib/evidence/{queries,mutations,upload,verify}.ts"),
       ...files("lib/summary/{portfolio,brief,enforcement,findings}.ts"),
     ];

@@ -24,6 +24,10 @@ export default async function SessionsPage() {
           <Link href="/mfa-setup" className="text-brand-700 hover:underline">
             Two-step sign-in
           </Link>
+          {" · "}
+          <Link href="/account/password" className="text-brand-700 hover:underline">
+            Change password
+          </Link>
         </p>
       </div>
       <SessionTable sessions={sessions} endAction={(id) => endSessionAction.bind(null, id)} />
