@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, request as newRequest, type APIRequestContext } from "@playwright/test";
 import { globSync } from "tinyglobby";
-import { DEMO_PASSWORD, ORIGIN } from "./helpers";
+import { DEMO_CASE_TITLE, DEMO_PASSWORD, ORIGIN } from "./helpers";
 
 // What the attack suite and the fuzzer aim at, found in app/ and in the build so that a new
 // route handler, page or server action is attacked without editing either spec.
@@ -55,14 +55,24 @@ export function serverActions() {
       return { id, file: a.filename, name: a.exportedName, page: pageUrl(page) };
     })
     .sort((a, b) => `${a.file}#${a.name}`.localeCompare(`${b.file}#${b.name}`));
-  const exported = globSync("app/**/actions.ts", { cwd: ROOT })
-    .flatMap((file) =>
-      [...readFileSync(path.join(ROOT, file), "utf8").matchAll(/export async function (\w+)/g)].map(
-        (m) => `${file}#${m[1]}`,
+  // Each exported action's parameters as declared ("caseId: string" → { name, type }).
+  const declared = new Map(
+    globSync("app/**/actions.ts", { cwd: ROOT }).flatMap((file) =>
+      [...readFileSync(path.join(ROOT, file), "utf8").matchAll(/export async function (\w+)\(([^)]*)\)/g)].map(
+        (m) =>
+          [
+            `${file}#${m[1]}`,
+            m[2]!
+              .split(",")
+              .map((p) => p.trim())
+              .filter(Boolean)
+              .map((p) => ({ name: p.split(":")[0]!.trim(), type: (p.split(":")[1] ?? "").trim() })),
+          ] as const,
       ),
-    )
-    .sort();
-  return { built, exported };
+    ),
+  );
+  const exported = [...declared.keys()].sort();
+  return { built: built.map((a) => ({ ...a, params: declared.get(`${a.file}#${a.name}`) ?? [] })), exported };
 }
 
 // Ids to put into templates. An unknown parameter name fails the coverage gates, so a new kind
@@ -87,4 +97,25 @@ export async function signedIn(email: string): Promise<APIRequestContext> {
   expect(response.status(), `sign-in of ${email}`).toBeLessThan(400);
   expect((await api.storageState()).cookies.some((c) => c.name.endsWith("next-auth.session-token"))).toBe(true);
   return api;
+}
+
+/** The demo case's id, found by its title (earlier specs add cases: it may not be on page one). */
+export async function demoCaseId(api: APIRequestContext): Promise<string> {
+  const response = await api.get(`/api/cases?q=${encodeURIComponent(DEMO_CASE_TITLE)}`);
+  const { items } = (await response.json()) as { items: { id: string; title: string }[] };
+  const found = items.find((c) => c.title === DEMO_CASE_TITLE);
+  expect(found, "the demo case").toBeTruthy();
+  return found!.id;
+}
+
+/**
+ * A server action call's body as React's client encodes it: the form's fields ("_1_" + name),
+ * then the root "0", the arguments in JSON, where "$K1" stands for that form. The decoder reads
+ * the fields in the order they came, so the root goes last.
+ */
+export function actionReply(rootJson: string, fields: Record<string, string>): FormData {
+  const body = new FormData();
+  for (const [name, value] of Object.entries(fields)) body.append(`_1_${name}`, value);
+  body.append("0", rootJson);
+  return body;
 }

@@ -1,8 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { expect, request as newRequest, test, type APIRequestContext } from "@playwright/test";
-import { FORGED, appPages, fill, routeHandlers, signedIn } from "./attack-surface";
-import { DEMO_CASE_TITLE, ORIGIN, signInAs } from "./helpers";
+import {
+  FORGED,
+  actionReply,
+  appPages,
+  demoCaseId,
+  fill,
+  routeHandlers,
+  serverActions,
+  signedIn,
+} from "./attack-surface";
+import { ORIGIN, signInAs } from "./helpers";
 
 // The attack suite: what an outside tester replays against a running app, over HTTP.
 // - Every route handler (found in app/, so a new one is covered without editing this file) and
@@ -37,8 +46,7 @@ test.beforeAll(async ({ browser }) => {
   await lead.close();
 
   const member = await signedIn("investigator@microsoft.demo");
-  const cases = (await (await member.get("/api/cases")).json()) as { items: { id: string; title: string }[] };
-  caseId = cases.items.find((c) => c.title === DEMO_CASE_TITLE)!.id;
+  caseId = await demoCaseId(member);
   const timeline = (await (await member.get(`/api/cases/${caseId}/timeline`)).json()) as {
     items?: { title: string }[];
     events?: { title: string }[];
@@ -241,6 +249,87 @@ test("cross-site server action posts are refused before any action runs", async 
     });
     expect(response.status(), name).toBe(403);
   }
+});
+
+/** What the private case's lead reads of it: an action refused to someone else changes none of it. */
+async function privateCaseState(): Promise<string> {
+  const lead = await signedIn("investigator@microsoft.demo");
+  const id = privateCase.id;
+  const parts = [`/api/cases/${id}/timeline`, `/api/cases/${id}/notes`, `/api/cases/${id}/evidence`, "/api/cases"];
+  const texts = await Promise.all(parts.map(async (url) => (await lead.get(url)).text()));
+  await lead.dispose();
+  return texts.join("\n");
+}
+
+/**
+ * Posts every server action of the build as `api` against `target`, its arguments as React
+ * encodes them: the declared ids (the case, forged items), the form state, then a form with
+ * plausible fields. Returns the actions that answered success.
+ */
+async function attackActions(
+  api: APIRequestContext,
+  who: string,
+  target: string,
+  hidden: string[],
+  only?: (name: string) => boolean,
+) {
+  const succeeded: string[] = [];
+  for (const action of serverActions().built.filter((a) => !only || only(a.name))) {
+    const args = action.params.map((p) =>
+      p.type === "FormData" ? "$K1" : p.name === "caseId" ? target : /State$/.test(p.type) ? null : FORGED,
+    );
+    const form = {
+      title: "attack",
+      body: "attack",
+      name: "attack",
+      value: "acct_attack",
+      kind: "ACCOUNT",
+      version: "1",
+    };
+    const response = await api.post(fill(action.page, target), {
+      headers: {
+        origin: ORIGIN,
+        "sec-fetch-site": "same-origin",
+        "next-action": action.id,
+        accept: "text/x-component",
+      },
+      multipart: actionReply(JSON.stringify(args), form),
+      maxRedirects: 0,
+    });
+    const label = `${who}: ${action.name}`;
+    expect(response.status(), label).toBeLessThan(500);
+    const text = await response.text();
+    if (/"ok":true/.test(text)) succeeded.push(action.name);
+    for (const secret of hidden) expect(text.includes(secret), `${label} leaks "${secret}"`).toBe(false);
+  }
+  return succeeded;
+}
+
+// Actions that need no case: ending one's own other sessions (anyone signed in), verifying the
+// audit chain (admins). Nothing else may succeed for anyone but the case's lead.
+const allowedWithoutCase = (email: string) =>
+  email.startsWith("admin@") ? ["endOtherSessionsAction", "verifyChainAction"] : ["endOtherSessionsAction"];
+
+test("every server action refuses anonymous callers and every role of both organisations on a case only its lead is on", async () => {
+  test.setTimeout(600_000);
+  const before = await privateCaseState();
+  const anonymous = await newRequest.newContext({ baseURL: ORIGIN });
+  expect(await attackActions(anonymous, "anonymous", privateCase.id, [privateCase.secret])).toEqual([]);
+  for (const [email] of EVERY_OTHER_ROLE) {
+    const api = await signedIn(email);
+    const succeeded = await attackActions(api, email, privateCase.id, [privateCase.secret]);
+    expect(
+      succeeded.filter((name) => !allowedWithoutCase(email).includes(name)),
+      email,
+    ).toEqual([]);
+    await api.dispose();
+  }
+  expect(await privateCaseState()).toBe(before);
+  // The same post from the case's lead does act: the sweep can tell allowed from denied.
+  const lead = await signedIn("investigator@microsoft.demo");
+  const notes = (name: string) => name === "createNoteAction";
+  expect(await attackActions(lead, "lead", privateCase.id, [], notes)).toEqual(["createNoteAction"]);
+  expect(await privateCaseState()).not.toBe(before);
 });
 
 test("a session token replayed after sign-out is refused", async () => {

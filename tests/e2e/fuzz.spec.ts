@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { FORGED, fill, routeHandlers, serverActions, signedIn } from "./attack-surface";
-import { DEMO_CASE_TITLE, ORIGIN, signInAs } from "./helpers";
+import { FORGED, actionReply, demoCaseId, fill, routeHandlers, serverActions, signedIn } from "./attack-surface";
+import { ORIGIN, signInAs } from "./helpers";
 
 // Property-based fuzzing (fast-check) of every route handler and every server action of the
 // production build, over HTTP, as the demo case's lead (so input gets past the guard to the
@@ -106,8 +106,7 @@ async function caseState(): Promise<string> {
 
 test.beforeAll(async () => {
   lead = await signedIn("investigator@microsoft.demo");
-  const cases = (await (await lead.get("/api/cases")).json()) as { items: { id: string; title: string }[] };
-  caseId = cases.items.find((c) => c.title === DEMO_CASE_TITLE)!.id;
+  caseId = await demoCaseId(lead);
   expect(await caseState(), "the case's state reads the same twice").toBe(await caseState());
 });
 
@@ -167,18 +166,18 @@ const INPUT_FREE = new Set([
 test("fuzzing every server action: never a 5xx or an unexpected error, and a refused action changes nothing", async () => {
   test.setTimeout(900_000);
   // Arguments as React encodes them: bound ids first, the form state, then the FormData (a
-  // multipart reply whose root "0" refers to the "1_" fields), or a plain JSON array of junk.
-  const reply: fc.Arbitrary<{ text?: string; multipart?: Record<string, string> }> = fc.oneof(
+  // multipart reply whose root "0" refers to the "_1_" fields), or a plain JSON array of junk.
+  const reply: fc.Arbitrary<{ text?: string; multipart?: FormData }> = fc.oneof(
     fc
       .tuple(
         fc.array(fc.oneof(fc.constant("$CASE"), hostileValue), { minLength: 0, maxLength: 3 }),
         fc.dictionary(hostileKey, hostileString, { maxKeys: 5 }),
       )
       .map(([args, form]) => ({
-        multipart: {
-          "0": JSON.stringify([...args, null, "$K1"]).replaceAll('"$CASE"', JSON.stringify(caseId)),
-          ...Object.fromEntries(Object.entries(form).map(([k, v]) => [`1_${k}`, v])),
-        } as Record<string, string>,
+        multipart: actionReply(
+          JSON.stringify([...args, null, "$K1"]).replaceAll('"$CASE"', JSON.stringify(caseId)),
+          form,
+        ),
       })),
     fc.array(hostileValue, { maxLength: 4 }).map((args) => ({ text: JSON.stringify(args) })),
   );
