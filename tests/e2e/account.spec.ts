@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn, signInAs } from "./helpers";
+import { createUserAsAdmin, signIn } from "./helpers";
 
 // A user changes their own password (ASVS 6.2.2, 6.2.3). The subject is a user an admin creates
 // here: changing a shared demo account's password would lock every later spec out of it.
@@ -8,17 +8,7 @@ test("a user changes their own password: the current one is required, other sess
 }) => {
   const email = `own-password-${Date.now()}@microsoft.demo`;
   const [first, second] = ["amber-orchid-lighthouse-2026", "silver-meadow-compass-2026"];
-  const admin = await (await browser.newContext()).newPage();
-  await signInAs(admin, "admin@microsoft.demo");
-  await admin.getByRole("link", { name: "Users" }).click();
-  await admin.getByRole("link", { name: "New user" }).click();
-  await admin.getByLabel("Email").fill(email);
-  await admin.getByLabel("Full name").fill("Password Subject");
-  await admin.getByLabel("Global role").selectOption("INVESTIGATOR");
-  await admin.getByLabel("Initial password").fill(first);
-  await admin.getByLabel("Confirm password").fill(first);
-  await admin.getByRole("button", { name: "Create user" }).click();
-  await expect(admin.getByRole("heading", { name: "Password Subject", level: 1 })).toBeVisible();
+  await createUserAsAdmin(browser, "admin@microsoft.demo", { email, name: "Password Subject", password: first });
 
   const signedInAs = async () => {
     const page = await (await browser.newContext()).newPage();

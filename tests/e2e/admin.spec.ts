@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn, signInAs } from "./helpers";
+import { createUserAsAdmin, signIn, signInAs } from "./helpers";
 
 // The subject is a user the admin creates here: resetting a shared demo account's password would
 // lock every later spec out of it.
@@ -8,17 +8,11 @@ test("an admin resets a password: the user's open session ends and only the new 
 }) => {
   const email = `reset-${Date.now()}@openai.demo`;
   const [first, second] = ["violet-harbour-kestrel-2026", "a-brand-new-password-2026"];
-  const admin = await (await browser.newContext()).newPage();
-  await signInAs(admin, "admin@openai.demo");
-  await admin.getByRole("link", { name: "Users" }).click();
-  await admin.getByRole("link", { name: "New user" }).click();
-  await admin.getByLabel("Email").fill(email);
-  await admin.getByLabel("Full name").fill("Reset Subject");
-  await admin.getByLabel("Global role").selectOption("INVESTIGATOR");
-  await admin.getByLabel("Initial password").fill(first);
-  await admin.getByLabel("Confirm password").fill(first);
-  await admin.getByRole("button", { name: "Create user" }).click();
-  await expect(admin.getByRole("heading", { name: "Reset Subject", level: 1 })).toBeVisible();
+  const admin = await createUserAsAdmin(browser, "admin@openai.demo", {
+    email,
+    name: "Reset Subject",
+    password: first,
+  });
 
   const user = await (await browser.newContext()).newPage();
   await signIn(user, email, first);

@@ -62,3 +62,27 @@ export async function openTimeline(
   expect(errors, "errors while the timeline page hydrated").toEqual([]);
   return { page, caseId };
 }
+
+/**
+ * A new investigator, created through the admin UI by `adminEmail` (in a context of its own), for
+ * journeys that change a user's password: a shared demo account must keep its own. Returns the
+ * admin's page, on the new user's page.
+ */
+export async function createUserAsAdmin(
+  browser: Browser,
+  adminEmail: string,
+  user: { email: string; name: string; password: string },
+): Promise<Page> {
+  const admin = await (await browser.newContext()).newPage();
+  await signInAs(admin, adminEmail);
+  await admin.getByRole("link", { name: "Users" }).click();
+  await admin.getByRole("link", { name: "New user" }).click();
+  await admin.getByLabel("Email").fill(user.email);
+  await admin.getByLabel("Full name").fill(user.name);
+  await admin.getByLabel("Global role").selectOption("INVESTIGATOR");
+  await admin.getByLabel("Initial password").fill(user.password);
+  await admin.getByLabel("Confirm password").fill(user.password);
+  await admin.getByRole("button", { name: "Create user" }).click();
+  await expect(admin.getByRole("heading", { name: user.name, level: 1 })).toBeVisible();
+  return admin;
+}
