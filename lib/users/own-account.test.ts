@@ -72,6 +72,13 @@ describe("changing one's own password", () => {
     expect(await verifyPassword(await hashOf(actor.id), NEW)).toBe(true);
   });
 
+  it("allows long passphrases (64 characters and more, ASVS 6.2.9) and any characters", async () => {
+    const { actor } = await signedInTwice((await createOrg()).id);
+    const long = `${"a long passphrase with spaces, ünïcode and symbols! ".repeat(4)}`.slice(0, 180);
+    await changeOwnPassword(actor, { currentPassword: TEST_PASSWORD, password: long, confirmPassword: long }, throttle);
+    expect(await verifyPassword(await hashOf(actor.id), long)).toBe(true);
+  });
+
   it("denies weak, mismatched, unchanged and malformed new passwords with a field error each", async () => {
     const { actor } = await signedInTwice((await createOrg()).id);
     const before = await hashOf(actor.id);
