@@ -1,5 +1,5 @@
 import "server-only";
-import { analyzeLoaded, getDb } from "@/lib/db";
+import { analyzeLoaded, getDb, type Prisma } from "@/lib/db";
 import { normaliseEntity, usageValueSql } from "@/lib/linkage/normalise";
 import { proposeLinks } from "@/lib/linkage/rules";
 import { ZLinkageSettings, type TLinkageSettings } from "@/lib/linkage/settings";
@@ -11,8 +11,11 @@ import { refreshSignals } from "@/lib/usage/signal-store";
 // What usage imports give the linkage: entities (with a mention per import, so each exists
 // exactly where its import is seen) and, per organisation, the rules' proposals.
 
-export async function linkageSettings(caseId: string): Promise<TLinkageSettings> {
-  const row = await getDb().linkageSettings.findUnique({ where: { caseId }, select: { settings: true } });
+export async function linkageSettings(
+  caseId: string,
+  db: Pick<Prisma.TransactionClient, "linkageSettings"> = getDb(),
+): Promise<TLinkageSettings> {
+  const row = await db.linkageSettings.findUnique({ where: { caseId }, select: { settings: true } });
   return ZLinkageSettings.parse(row?.settings ?? {});
 }
 
@@ -83,7 +86,9 @@ export async function materialiseUsageEntities(caseId: string): Promise<void> {
          ON CONFLICT ("entityId", "importId") DO NOTHING`,
         caseId,
       );
-      await rewriteClusterUsage(tx, caseId, (await linkageSettings(caseId)).clusterMinConfidence);
+      // Read on `tx`: the embedded database serves one connection at a time, so a read on
+      // another would wait for this transaction forever.
+      await rewriteClusterUsage(tx, caseId, (await linkageSettings(caseId, tx)).clusterMinConfidence);
     },
     { timeout: 10 * 60_000, maxWait: 60_000 },
   );
