@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import pg from "pg";
 import { analyzeStaleTables } from "./analyze";
 import { createCopyIn } from "./embedded-copy";
+import { createStatementJanitor, scopeStatementName } from "./embedded-statements";
 
 type QueuedMessage = {
   handlerId: number;
@@ -37,17 +38,23 @@ const EXCHANGE_MESSAGES = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48]);
  * together inside a transaction. Outside one, two connections' Parse/Bind/Execute messages can
  * interleave on PGlite's single session, so one connection binds the other's unnamed statement
  * and gets its rows (seen here as wrong or empty results under parallel requests). This keeps
- * every exchange up to its Sync together, as a real server's separate sessions would.
+ * every exchange up to its Sync together, as a real server's separate sessions would. Named
+ * statements are made each connection's own (embedded-statements.ts).
  */
 function keepExchangesWhole(queue: QueryQueue): void {
   let midExchange: number | null = null;
   const copyIn = createCopyIn(queue.db);
+  const statements = createStatementJanitor(queue.db);
   queue.processQueue = async function processQueue() {
     if (queue.processing || queue.queue.length === 0) return;
     queue.processing = true;
     try {
       while (queue.queue.length > 0) {
         const sticky = midExchange ?? copyIn.activeHandler ?? (queue.db.isInTransaction() ? queue.lastHandlerId : null);
+        if (sticky === null && !queue.db.isInTransaction())
+          await statements
+            .sweep() // query() and exec() take PGlite's own locks: not inside runExclusive
+            .catch((error) => console.error("[db] deallocating a closed connection's statements failed:", error));
         const index = sticky === null ? 0 : queue.queue.findIndex((m) => m.handlerId === sticky);
         if (index === -1) break; // wait for the rest of that connection's exchange
         const item = queue.queue.splice(index, 1)[0]!;
@@ -68,7 +75,7 @@ function keepExchangesWhole(queue: QueryQueue): void {
         let bytes = 0;
         try {
           await queue.db.runExclusive(() =>
-            queue.db.execProtocolRawStream(item.message, {
+            queue.db.execProtocolRawStream(scopeStatementName(item.handlerId, item.message), {
               onRawData: (data: Uint8Array) => {
                 bytes += data.length;
                 item.onData(data);
@@ -91,6 +98,7 @@ function keepExchangesWhole(queue: QueryQueue): void {
   const clearTransaction = queue.clearTransactionIfNeeded.bind(queue);
   queue.clearTransactionIfNeeded = async (handlerId: number) => {
     if (midExchange === handlerId) midExchange = null;
+    statements.connectionClosed(handlerId);
     await copyIn.abandon(handlerId);
     await clearTransaction(handlerId);
     await queue.processQueue();

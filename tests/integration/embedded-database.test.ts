@@ -68,6 +68,45 @@ describe("embedded PostgreSQL", () => {
     const { rows } = await pool.query("SELECT n FROM counter WHERE k = 'k'");
     expect(rows[0].n).toBe(16);
   });
+
+  // rate-limiter-flexible names its statements and each pool connection prepares them: on one
+  // shared PGlite session the second "already exists" (parallel sign-ins failed).
+  it("gives each connection its own named statements, as PostgreSQL's separate sessions do", async () => {
+    const clients = Array.from({ length: 6 }, () => new pg.Client({ connectionString: db.url }));
+    await Promise.all(clients.map((c) => c.connect()));
+    try {
+      for (let round = 0; round < 3; round++) {
+        const answers = await Promise.all(
+          clients.map(async (c, i) => {
+            // Same name, each connection its own text: a shared statement would answer another's.
+            const { rows } = await c.query({
+              name: "same-name",
+              text: `SELECT $1::int * 10 + ${i} AS n`,
+              values: [round],
+            });
+            return rows[0].n;
+          }),
+        );
+        expect(answers).toEqual(clients.map((_, i) => round * 10 + i));
+      }
+    } finally {
+      await Promise.all(clients.map((c) => c.end()));
+    }
+  });
+
+  it("deallocates a closed connection's named statements", async () => {
+    const leaving = new pg.Client({ connectionString: db.url });
+    await leaving.connect();
+    await leaving.query({ name: "leaving-statement", text: "SELECT 1" });
+    const prepared = async () =>
+      Number(
+        (await pool.query("SELECT count(*) AS n FROM pg_prepared_statements WHERE name LIKE '%:leaving-statement'"))
+          .rows[0].n,
+      );
+    expect(await prepared()).toBe(1);
+    await leaving.end();
+    await expect.poll(prepared, { timeout: 5_000 }).toBe(0);
+  });
 });
 
 // COPY … FROM STDIN is played by the socket layer (lib/db/embedded-copy.ts): the same client
