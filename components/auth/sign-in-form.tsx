@@ -14,6 +14,7 @@ const messages = (lockMinutes: number): Record<string, string> => ({
   AccountDisabled: "This account is disabled. Ask an administrator to re-enable it.",
   MfaRequired: "",
   MfaInvalid: "That code is not right, or was used already. Try the next code from your app.",
+  SignInUnavailable: "Sign-in is unavailable right now. Please try again in a minute.",
   // Single sign-on (lib/auth/sso.ts; next-auth's own codes for a failed exchange).
   SsoDomain: "Your organisation account's email address is not one this sign-in accepts.",
   SsoEmailTaken:

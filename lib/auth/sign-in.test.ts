@@ -225,3 +225,23 @@ describe.each(["postgres", "redis"] as const)("authenticate, limits stored in %s
     expect(events.every((e) => e.ip === "203.0.113.7" && e.userAgent === "vitest")).toBe(true);
   });
 });
+
+it("answers a code, not the server's error text, when the limits' store fails", async () => {
+  // A real store that cannot be reached: nothing listens on port 1.
+  const throttle = createSignInThrottle({
+    store: "redis",
+    redisUrl: "redis://127.0.0.1:1",
+    maxFailures: MAX,
+    lockSeconds: 900,
+    maxFailuresPerIp: 1000,
+    delayMs: 0,
+  });
+  try {
+    const user = await newUser();
+    const result = await authenticate({ email: user.email, password: TEST_PASSWORD }, {}, throttle);
+    expect(result).toEqual({ ok: false, error: SIGN_IN_ERROR.unavailable });
+    expect(await getDb().userSession.count({ where: { userId: user.id } })).toBe(0);
+  } finally {
+    await throttle.close().catch(() => {});
+  }
+});

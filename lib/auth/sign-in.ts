@@ -18,6 +18,8 @@ export const SIGN_IN_ERROR = {
   /** The password was right; now the second factor (asked for by the sign-in form). */
   mfaRequired: "MfaRequired",
   mfaInvalid: "MfaInvalid",
+  /** Something failed on the server (logged there); its text never reaches the client. */
+  unavailable: "SignInUnavailable",
 } as const;
 
 export const ZCredentials = z.object({
@@ -60,6 +62,15 @@ export async function authenticate(
   meta: TRequestMeta = {},
   throttle: TSignInThrottle = getSignInThrottle(),
 ): Promise<TSignInResult> {
+  // next-auth hands a thrown error's message to the client: a database error's text would
+  // tell anyone who signs in how the server is built.
+  return checkCredentials(raw, meta, throttle).catch((error: unknown) => {
+    console.error("[auth] sign-in failed on the server:", error);
+    return { ok: false, error: SIGN_IN_ERROR.unavailable } as const;
+  });
+}
+
+async function checkCredentials(raw: unknown, meta: TRequestMeta, throttle: TSignInThrottle): Promise<TSignInResult> {
   const parsed = ZCredentials.safeParse(raw);
   if (!parsed.success) return { ok: false, error: SIGN_IN_ERROR.invalid };
   const { email, password, code } = parsed.data;
