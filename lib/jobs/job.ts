@@ -45,17 +45,35 @@ export async function claimJob(jobId: string): Promise<TClaimedJob | null> {
   return rows[0] ?? null;
 }
 
-/** Progress writes go outside the work's transaction, throttled, and never block the work. */
+/**
+ * Progress writes go outside the work's transaction, throttled, and never block the work. One
+ * is in flight at a time, the latest figures waiting for it: on the embedded database a write
+ * queues behind the work's open transaction, and writes that piled up there would hold every
+ * connection of the pool until the commit.
+ */
 export function progressWriter(job: Pick<TClaimedJob, "id">, status: string) {
   let last = 0;
+  let inFlight: Promise<void> | null = null;
+  let waiting: [rows: number, bytes: number] | null = null;
+  const write = (rows: number, bytes: number) => {
+    inFlight = getDb()
+      .$executeRaw`UPDATE "ImportJob" SET "rowsProcessed" = ${rows}, "bytesProcessed" = ${bytes}, "heartbeatAt" = now() WHERE id = ${job.id}::uuid AND status::text = ${status}`.then(
+      () => {},
+      (error: unknown) => console.error("[import] progress update failed:", error),
+    );
+    void inFlight.then(() => {
+      inFlight = null;
+      const next = waiting;
+      waiting = null;
+      if (next) write(...next);
+    });
+  };
   return (rows: number, bytes: number, force = false) => {
     const now = Date.now();
     if (!force && now - last < PROGRESS_MS) return;
     last = now;
-    void getDb()
-      .$executeRaw`UPDATE "ImportJob" SET "rowsProcessed" = ${rows}, "bytesProcessed" = ${bytes}, "heartbeatAt" = now() WHERE id = ${job.id}::uuid AND status::text = ${status}`.catch(
-      (error: unknown) => console.error("[import] progress update failed:", error),
-    );
+    if (inFlight) waiting = [rows, bytes];
+    else write(rows, bytes);
   };
 }
 
