@@ -17,6 +17,7 @@ import {
 import { createRedactor, toUsageRow } from "@/lib/usage/parse";
 import { readUsageRecords } from "@/lib/usage/read";
 import { ZUsageOptions, defaultMapping } from "@/lib/usage/schemas";
+import { onEmbeddedTestDatabase } from "@/tests/helpers/test-database";
 
 // The bulk path on both databases the app runs on: the test run's own (PostgreSQL in CI) and
 // an embedded PGlite, where COPY goes through the socket layer's CopyIn (lib/db/embedded-copy.ts).
@@ -224,7 +225,10 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
 }
 
 // eslint-disable-next-line no-restricted-properties -- the test run's database (tests/helpers/global-setup.ts)
-suite("the test database", true, async () => ({ url: process.env.DATABASE_URL!, stop: async () => {} }));
+suite("the test database", !onEmbeddedTestDatabase(), async () => ({
+  url: process.env.DATABASE_URL!,
+  stop: async () => {},
+}));
 suite("embedded PGlite", false, async (): Promise<EmbeddedDatabase> => {
   const embedded = await startEmbeddedDatabase();
   await applyMigrations(embedded.url);

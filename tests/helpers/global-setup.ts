@@ -11,6 +11,7 @@ export default async function setup(_project: TestProject) {
   console.log(`[tests] database: ${database.kind}`);
   /* eslint-disable no-restricted-properties -- hand the database to the worker processes */
   process.env.DATABASE_URL = database.url;
+  process.env.CASEBRIDGE_TEST_DATABASE_EMBEDDED = database.embedded ? "1" : "0";
   process.env.NEXTAUTH_SECRET ??= "test-secret-that-is-at-least-32-characters-long";
   // Evidence blobs of this run (lib/storage, local backend), removed afterwards.
   const dataDir = mkdtempSync(path.join(tmpdir(), "casebridge-test-"));

@@ -6,7 +6,16 @@ import pg from "pg";
 import { startEmbeddedDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/schema-engine";
 
-export type TestDatabase = { url: string; kind: string; drop: () => Promise<void> };
+export type TestDatabase = { url: string; kind: string; embedded: boolean; drop: () => Promise<void> };
+
+/**
+ * True in a test run on the embedded database (global-setup.ts says so to the workers). PGlite
+ * runs every connection on one session, so a session's advisory locks are every connection's:
+ * the few tests of locks between app instances (which the embedded database, owned by one
+ * process, never has) cannot run there.
+ */
+// eslint-disable-next-line no-restricted-properties -- set by tests/helpers/global-setup.ts
+export const onEmbeddedTestDatabase = () => process.env.CASEBRIDGE_TEST_DATABASE_EMBEDDED === "1";
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -23,7 +32,7 @@ async function provision(): Promise<TestDatabase> {
   const { TEST_DATABASE_URL, DATABASE_URL } = process.env;
   if (TEST_DATABASE_URL) {
     await withClient(TEST_DATABASE_URL, (c) => c.query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"));
-    return { url: TEST_DATABASE_URL, kind: "TEST_DATABASE_URL", drop: async () => {} };
+    return { url: TEST_DATABASE_URL, kind: "TEST_DATABASE_URL", embedded: false, drop: async () => {} };
   }
   if (DATABASE_URL) {
     const name = `casebridge_test_${Date.now()}_${randomBytes(3).toString("hex")}`;
@@ -33,12 +42,13 @@ async function provision(): Promise<TestDatabase> {
     return {
       url: url.toString(),
       kind: `throwaway database ${name} on DATABASE_URL's server`,
+      embedded: false,
       drop: () =>
         withClient(DATABASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
     };
   }
   const embedded = await startEmbeddedDatabase();
-  return { url: embedded.url, kind: "embedded PGlite (in memory)", drop: embedded.stop };
+  return { url: embedded.url, kind: "embedded PGlite (in memory)", embedded: true, drop: embedded.stop };
 }
 
 /** A migrated, empty database for one test run. */
