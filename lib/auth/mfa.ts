@@ -7,6 +7,7 @@ import { getEnv } from "@/lib/env";
 import { recordAudit } from "@/lib/audit/record";
 import { ConflictError, ValidationError } from "@/lib/errors";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { proveOwnSecret } from "@/lib/auth/own-proof";
 import { endUserSessions } from "@/lib/auth/sessions";
 import { getSignInThrottle, type TSignInThrottle } from "@/lib/auth/throttle";
 import type { TActor } from "@/lib/auth/session";
@@ -230,24 +231,20 @@ export async function resetOwnMfa(
   const code = typeof rawCode === "string" ? rawCode.trim().slice(0, 64) : "";
   const user = await getDb().user.findUniqueOrThrow({ where: { id: actor.id }, select: { mfaEnabledAt: true } });
   if (!user.mfaEnabledAt) throw new ConflictError("Two-step sign-in is not on.");
-  const claim = await throttle.claim(actor.email, null);
-  if (!claim.ok)
-    throw new ValidationError("Too many wrong codes. Try again later, or ask an administrator.", {
-      code: ["Too many wrong codes."],
-    });
-  const checked = code ? await verifySecondFactor(actor.id, code) : { ok: false as const };
-  if (!checked.ok) {
-    const locked = await throttle.failed(actor.email, claim.attempt);
-    await recordAudit({
-      actorId: actor.id,
-      action: "auth.mfa_failed",
-      targetType: "user",
-      targetId: actor.id,
-      details: { during: "self_reset", failures: claim.attempt, locked },
-    });
-    throw new ValidationError("That code is not right, or was used already.", { code: ["That code is not right."] });
-  }
-  await throttle.succeeded(actor.email, null, false);
+  const checked = await proveOwnSecret(
+    actor,
+    throttle,
+    async () => {
+      const result = code ? await verifySecondFactor(actor.id, code) : null;
+      return result?.ok ? result : null;
+    },
+    { action: "auth.mfa_failed", details: { during: "self_reset" } },
+    {
+      field: "code",
+      locked: ["Too many wrong codes. Try again later, or ask an administrator.", "Too many wrong codes."],
+      wrong: ["That code is not right, or was used already.", "That code is not right."],
+    },
+  );
   const mustEnrol = await isMfaRequired(actor);
   await getDb().$transaction(async (tx: Tx) => {
     await clearMfa(tx, actor.id);

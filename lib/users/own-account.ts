@@ -3,9 +3,9 @@ import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import type { TActor } from "@/lib/auth/session";
+import { proveOwnSecret } from "@/lib/auth/own-proof";
 import { endUserSessions } from "@/lib/auth/sessions";
 import { getSignInThrottle, type TSignInThrottle } from "@/lib/auth/throttle";
-import { ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { ZChangeOwnPassword } from "@/lib/users/schemas";
 
@@ -25,26 +25,17 @@ export async function changeOwnPassword(
 ): Promise<{ sessionsEnded: number }> {
   const data = parseInput(ZChangeOwnPassword, input);
   const user = await getDb().user.findUniqueOrThrow({ where: { id: actor.id }, select: { passwordHash: true } });
-  const claim = await throttle.claim(actor.email, null);
-  if (!claim.ok) {
-    throw new ValidationError("Too many wrong passwords. Try again later, or ask an administrator.", {
-      currentPassword: ["Too many wrong passwords."],
-    });
-  }
-  if (!(await verifyPassword(user.passwordHash, data.currentPassword))) {
-    const locked = await throttle.failed(actor.email, claim.attempt);
-    await recordAudit({
-      actorId: actor.id,
-      action: "user.password_change_refused",
-      targetType: "user",
-      targetId: actor.id,
-      details: { failures: claim.attempt, locked },
-    });
-    throw new ValidationError("Your current password is not right.", {
-      currentPassword: ["This is not your current password."],
-    });
-  }
-  await throttle.succeeded(actor.email, null, false);
+  await proveOwnSecret(
+    actor,
+    throttle,
+    async () => ((await verifyPassword(user.passwordHash, data.currentPassword)) ? true : null),
+    { action: "user.password_change_refused" },
+    {
+      field: "currentPassword",
+      locked: ["Too many wrong passwords. Try again later, or ask an administrator.", "Too many wrong passwords."],
+      wrong: ["Your current password is not right.", "This is not your current password."],
+    },
+  );
   const passwordHash = await hashPassword(data.password);
   return getDb().$transaction(async (tx) => {
     await tx.user.update({ where: { id: actor.id }, data: { passwordHash } });
