@@ -19,14 +19,15 @@ const MAX_NAME_BYTES = 63;
 const prefixOf = (handlerId: number) => `${handlerId}:`;
 
 /**
- * The connection's own name for `name`. PostgreSQL reads only a name's first 63 bytes, so this
- * does too; a name too long for the prefix is hashed, never cut into another's.
+ * The connection's own name for the statement name `name` (its bytes, as sent: no decoding, so
+ * two names never become one). PostgreSQL reads only a name's first 63 bytes, so this does too;
+ * a name too long for the prefix is hashed, never cut into another's.
  */
-export function scopedName(handlerId: number, name: string): string {
-  const read = Buffer.from(name, "utf8").subarray(0, MAX_NAME_BYTES);
-  const scoped = Buffer.concat([Buffer.from(prefixOf(handlerId)), read]);
-  if (scoped.length <= MAX_NAME_BYTES) return scoped.toString("utf8");
-  return prefixOf(handlerId) + createHash("sha256").update(read).digest("base64url").slice(0, 43);
+export function scopedName(handlerId: number, name: Buffer): Buffer {
+  const read = name.subarray(0, MAX_NAME_BYTES);
+  const prefix = Buffer.from(prefixOf(handlerId));
+  if (prefix.length + read.length <= MAX_NAME_BYTES) return Buffer.concat([prefix, read]);
+  return Buffer.concat([prefix, Buffer.from(createHash("sha256").update(read).digest("base64url").slice(0, 43))]);
 }
 
 /** The end (exclusive) of the NUL-terminated string starting at `from`. */
@@ -36,8 +37,8 @@ function stringEnd(message: Buffer, from: number): number {
 }
 
 /** `message` with the string at [start, end) replaced by `value`, its length field updated. */
-function replaceString(message: Buffer, start: number, end: number, value: string): Buffer {
-  const out = Buffer.concat([message.subarray(0, start), Buffer.from(value, "utf8"), message.subarray(end)]);
+function replaceString(message: Buffer, start: number, end: number, value: Buffer): Buffer {
+  const out = Buffer.concat([message.subarray(0, start), value, message.subarray(end)]);
   out.writeInt32BE(out.length - 1, 1);
   return out;
 }
@@ -67,7 +68,7 @@ export function scopeStatementName(handlerId: number, message: Uint8Array): Uint
   if (start === -1 || start >= bytes.length) return message;
   const end = stringEnd(bytes, start);
   if (end === start) return message;
-  return replaceString(bytes, start, end, scopedName(handlerId, bytes.toString("utf8", start, end)));
+  return replaceString(bytes, start, end, scopedName(handlerId, bytes.subarray(start, end)));
 }
 
 /** Closed connections whose statements are still prepared, deallocated when the session is idle. */
@@ -80,12 +81,18 @@ export function createStatementJanitor(db: PGlite) {
     /** Call with no exchange or transaction open on the session. */
     async sweep() {
       if (closed.length === 0) return;
-      const patterns = closed.splice(0).map((id) => `${prefixOf(id)}%`); // digits and ':', no wildcards
-      const { rows } = await db.query<{ name: string }>(
-        "SELECT name FROM pg_prepared_statements WHERE name LIKE ANY($1::text[])",
-        [patterns],
-      );
-      for (const { name } of rows) await db.exec(`DEALLOCATE "${name.replaceAll('"', '""')}"`);
+      const ids = closed.splice(0);
+      try {
+        const patterns = ids.map((id) => `${prefixOf(id)}%`); // digits and ':', no wildcards
+        const { rows } = await db.query<{ name: string }>(
+          "SELECT name FROM pg_prepared_statements WHERE name LIKE ANY($1::text[])",
+          [patterns],
+        );
+        for (const { name } of rows) await db.exec(`DEALLOCATE "${name.replaceAll('"', '""')}"`);
+      } catch (error) {
+        closed.push(...ids); // tried again at the next idle moment
+        throw error;
+      }
     },
   };
 }

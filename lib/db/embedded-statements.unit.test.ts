@@ -38,12 +38,17 @@ describe("scopeStatementName", () => {
 });
 
 describe("scopedName", () => {
+  const name = (text: string, handlerId = 12) => scopedName(handlerId, Buffer.from(text)).toString("latin1");
+
   it("reads 63 bytes of a name, as PostgreSQL does, and stays within them per connection", () => {
     const long = "s".repeat(70);
-    expect(scopedName(12, `${long}a`)).toBe(scopedName(12, `${long}b`));
-    expect(scopedName(12, long)).not.toBe(scopedName(13, long));
-    expect(scopedName(12, `${"s".repeat(50)}a`)).not.toBe(scopedName(12, `${"s".repeat(50)}b`));
-    for (const name of [long, `${"s".repeat(50)}a`])
-      expect(Buffer.byteLength(scopedName(12, name))).toBeLessThanOrEqual(63);
+    expect(name(`${long}a`)).toBe(name(`${long}b`));
+    expect(name(long)).not.toBe(name(long, 13));
+    expect(name(`${"s".repeat(50)}a`)).not.toBe(name(`${"s".repeat(50)}b`));
+    for (const text of [long, `${"s".repeat(50)}a`]) expect(name(text).length).toBeLessThanOrEqual(63);
+  });
+
+  it("keeps names that are not UTF-8 apart (decoding would make both U+FFFD)", () => {
+    expect(scopedName(12, Buffer.from([0xff])).equals(scopedName(12, Buffer.from([0xfe])))).toBe(false);
   });
 });

@@ -32,6 +32,18 @@ type QueryQueue = {
 // messages, Terminate) leaves no exchange open: a connection that connects and then idles must
 // not hold the queue (it did, and the next connection's startup waited forever).
 const EXCHANGE_MESSAGES = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48]);
+/**
+ * Ends a closed connection's half-sent exchange as its end of session would: rolled back. A
+ * Sync alone would commit it, so a Bind of a statement that cannot exist fails it first.
+ */
+const ABORT_EXCHANGE = (() => {
+  // Bind: length, portal "", statement " casebridge: none" (no scoped name starts so), no
+  // parameter formats, parameters or result formats.
+  const bind = Buffer.from("B\0\0\0\0\0 casebridge: none\0\0\0\0\0\0\0", "latin1");
+  bind.writeInt32BE(bind.length - 1, 1);
+  return new Uint8Array(Buffer.concat([bind, Buffer.from([0x53, 0, 0, 0, 4])]));
+})();
+const GONE_KEPT = 10_000;
 
 /**
  * pglite-socket queues each wire message separately and only keeps a connection's messages
@@ -45,6 +57,24 @@ function keepExchangesWhole(queue: QueryQueue): void {
   let midExchange: number | null = null;
   const copyIn = createCopyIn(queue.db);
   const statements = createStatementJanitor(queue.db);
+  // Connections that closed (the latest GONE_KEPT; ids only grow). One that closes while its
+  // message runs would otherwise be left holding the queue, waiting for a Sync that never comes.
+  const gone = new Set<number>();
+  /** Leaves the session as a server's end of session would: exchange and transaction rolled back. */
+  const endGone = async (handlerId: number) => {
+    try {
+      if (midExchange === handlerId) {
+        midExchange = null;
+        await queue.db.runExclusive(() => queue.db.execProtocolRawStream(ABORT_EXCHANGE, { onRawData: () => {} }));
+      }
+      if (queue.lastHandlerId === handlerId) {
+        if (queue.db.isInTransaction()) await queue.db.exec("ROLLBACK");
+        queue.lastHandlerId = null;
+      }
+    } catch (error) {
+      console.error("[db] ending a closed connection's exchange failed:", error);
+    }
+  };
   queue.processQueue = async function processQueue() {
     if (queue.processing || queue.queue.length === 0) return;
     queue.processing = true;
@@ -58,6 +88,10 @@ function keepExchangesWhole(queue: QueryQueue): void {
         const index = sticky === null ? 0 : queue.queue.findIndex((m) => m.handlerId === sticky);
         if (index === -1) break; // wait for the rest of that connection's exchange
         const item = queue.queue.splice(index, 1)[0]!;
+        if (gone.has(item.handlerId)) {
+          item.reject(new Error("The connection is closed"));
+          continue;
+        }
         const type = item.message[0];
         // COPY … FROM STDIN and its CopyData are answered by the socket layer (embedded-copy.ts).
         let consumed: boolean;
@@ -70,6 +104,7 @@ function keepExchangesWhole(queue: QueryQueue): void {
         if (consumed) {
           queue.lastHandlerId = item.handlerId;
           item.resolve(0);
+          if (gone.has(item.handlerId)) await endGone(item.handlerId);
           continue;
         }
         let bytes = 0;
@@ -90,17 +125,28 @@ function keepExchangesWhole(queue: QueryQueue): void {
         midExchange = type !== undefined && EXCHANGE_MESSAGES.has(type) ? item.handlerId : null;
         queue.lastHandlerId = item.handlerId;
         item.resolve(bytes);
+        if (gone.has(item.handlerId)) await endGone(item.handlerId); // it closed while this ran
       }
     } finally {
       queue.processing = false;
     }
   };
-  const clearTransaction = queue.clearTransactionIfNeeded.bind(queue);
+  // Called when a connection closes (pglite-socket's detach), after its queued messages are dropped.
   queue.clearTransactionIfNeeded = async (handlerId: number) => {
-    if (midExchange === handlerId) midExchange = null;
+    gone.add(handlerId);
+    if (gone.size > GONE_KEPT) gone.delete(gone.values().next().value!);
     statements.connectionClosed(handlerId);
     await copyIn.abandon(handlerId);
-    await clearTransaction(handlerId);
+    // While a message runs, the loop ends the connection after it (above); else it is done here,
+    // with the loop held off meanwhile.
+    if (!queue.processing) {
+      queue.processing = true;
+      try {
+        await endGone(handlerId);
+      } finally {
+        queue.processing = false;
+      }
+    }
     await queue.processQueue();
   };
 }

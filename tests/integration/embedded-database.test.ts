@@ -1,3 +1,4 @@
+import { connect, type Socket } from "node:net";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
@@ -92,6 +93,26 @@ describe("embedded PostgreSQL", () => {
     } finally {
       await Promise.all(clients.map((c) => c.end()));
     }
+  });
+
+  // A client that goes away mid-exchange or mid-transaction (a killed process, a dropped
+  // socket) must leave the session as a server's end of session would: nothing of it kept, and
+  // the next connection's exchange not caught in its half-sent one.
+  it.each([
+    ["mid-exchange (Parse, Bind, Execute; no Sync)", "gone-1", (k: string) => [parse(insert(k)), bind(), execute()]],
+    ["mid-exchange after an error", "gone-2", () => [parse("SELECT 1/0"), bind(), execute()]],
+    ["inside its transaction", "gone-3", (k: string) => [simpleQuery(`BEGIN; ${insert(k)}`)]],
+  ])("a connection that closes %s leaves nothing behind, and the others served", async (_, key, messages) => {
+    const socket = await rawConnection(db.url);
+    socket.write(Buffer.concat(messages(key)));
+    await new Promise((r) => setTimeout(r, 200)); // its messages have run
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    const answered = await Promise.race([
+      pool.query("SELECT count(*)::int AS n FROM counter WHERE k = $1", [key]).then((r) => r.rows[0].n),
+      new Promise((r) => setTimeout(() => r("no answer in 5 s"), 5_000)),
+    ]);
+    expect(answered).toBe(0);
   });
 
   it("deallocates a closed connection's named statements", async () => {
@@ -237,3 +258,48 @@ describe("embedded PostgreSQL: COPY FROM STDIN", () => {
     expect(await count("usage_t")).toBe(0);
   });
 });
+
+// A bare wire-protocol client (the pg driver never leaves an exchange half sent).
+function frame(type: string, body: Buffer): Buffer {
+  const head = Buffer.alloc(5);
+  head.write(type, 0, "latin1");
+  head.writeInt32BE(body.length + 4, 1);
+  return Buffer.concat([head, body]);
+}
+const cstring = (text: string) => Buffer.from(`${text}\0`);
+const parse = (sql: string) => frame("P", Buffer.concat([cstring(""), cstring(sql), Buffer.from([0, 0])]));
+const bind = () => frame("B", Buffer.concat([cstring(""), cstring(""), Buffer.from([0, 0, 0, 0, 0, 0])]));
+const execute = () => frame("E", Buffer.concat([cstring(""), Buffer.from([0, 0, 0, 0])]));
+const simpleQuery = (sql: string) => frame("Q", cstring(sql));
+const insert = (key: string) => `INSERT INTO counter VALUES ('${key}', 1)`;
+
+/** A socket past the startup handshake (its first ReadyForQuery). */
+async function rawConnection(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  const params = Buffer.concat([
+    cstring("user"),
+    cstring("postgres"),
+    cstring("database"),
+    cstring("postgres"),
+    Buffer.from([0]),
+  ]);
+  const startup = Buffer.alloc(8);
+  startup.writeInt32BE(8 + params.length, 0);
+  startup.writeInt32BE(196608, 4); // protocol 3.0
+  socket.write(Buffer.concat([startup, params]));
+  await new Promise<void>((resolve) => {
+    let seen = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      seen = Buffer.concat([seen, chunk]);
+      for (let at = 0; at + 5 <= seen.length; at += 1 + seen.readInt32BE(at + 1))
+        if (seen[at] === 0x5a) {
+          socket.off("data", onData);
+          return resolve();
+        }
+    };
+    socket.on("data", onData);
+  });
+  return socket;
+}
