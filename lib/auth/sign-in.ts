@@ -60,7 +60,7 @@ export type TSignInResult =
 export async function authenticate(
   raw: unknown,
   meta: TRequestMeta = {},
-  throttle: TSignInThrottle = getSignInThrottle(),
+  throttle?: TSignInThrottle,
 ): Promise<TSignInResult> {
   // next-auth hands a thrown error's message to the client: a database error's text would
   // tell anyone who signs in how the server is built.
@@ -70,7 +70,11 @@ export async function authenticate(
   });
 }
 
-async function checkCredentials(raw: unknown, meta: TRequestMeta, throttle: TSignInThrottle): Promise<TSignInResult> {
+async function checkCredentials(
+  raw: unknown,
+  meta: TRequestMeta,
+  throttle = getSignInThrottle(),
+): Promise<TSignInResult> {
   const parsed = ZCredentials.safeParse(raw);
   if (!parsed.success) return { ok: false, error: SIGN_IN_ERROR.invalid };
   const { email, password, code } = parsed.data;

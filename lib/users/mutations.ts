@@ -171,13 +171,14 @@ export async function resetPassword(actor: TActor, userId: unknown, input: unkno
   // The lock is read before the transaction: it lives in Redis or on another connection, which
   // the embedded database would not serve while this transaction is open. Only the audit row
   // (written once lockUser has allowed the reset) tells of it.
-  const known = await getDb().user.findUnique({ where: { id }, select: { email: true } });
-  const lockoutCleared = known ? (await getSignInThrottle().lockedFor(known.email)) > 0 : false;
+  const known = await getDb().user.findFirst({ where: { id, orgId: actor.orgId }, select: { email: true } });
+  const lockedBefore = known ? (await getSignInThrottle().lockedFor(known.email)) > 0 : false;
 
   const email = await getDb().$transaction(async (tx) => {
     const user = await lockUser(tx, actor, id);
     await tx.user.update({ where: { id }, data: { passwordHash } });
     const sessionsEnded = await endUserSessions(tx, id, "password_reset");
+    const lockoutCleared = lockedBefore && known?.email === user.email;
     await recordAudit(
       {
         actorId: actor.id,
