@@ -224,8 +224,8 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
   });
 }
 
-// eslint-disable-next-line no-restricted-properties -- the test run's database (tests/helpers/global-setup.ts)
 suite("the test database", !onEmbeddedTestDatabase(), async () => ({
+  // eslint-disable-next-line no-restricted-properties -- the test run's database (tests/helpers/global-setup.ts)
   url: process.env.DATABASE_URL!,
   stop: async () => {},
 }));
