@@ -1,8 +1,7 @@
 import "server-only";
 import type { Prisma } from "@/lib/db";
 import type { TClusterResult } from "@/lib/linkage/graph";
-import type { TLinkageViewer } from "@/lib/linkage/visibility";
-import { usageImportsSql } from "@/lib/usage/signal-store";
+import { linkageViewer, type TLinkageViewer } from "@/lib/linkage/visibility";
 
 // The usage of a cluster run's accounts, rolled up when the run is stored: per cluster and day
 // (ClusterUsageDaily) and per account with its active days (ClusterAccount). The run is only
@@ -34,11 +33,8 @@ export async function rewriteClusterUsage(tx: Tx, caseId: string, floor: number)
       where: { caseId_viewerOrgId_minConfidence: { caseId, viewerOrgId, minConfidence: floor } },
       select: { result: true },
     });
-    // The viewer's imports read in this transaction: the embedded database serves one
-    // connection at a time, so a read on another would wait for this transaction forever.
-    const imports = await tx.$queryRaw<{ id: string }[]>`
-      SELECT i.id FROM (${usageImportsSql(viewerOrgId)}) i WHERE i."caseId" = ${caseId}::uuid`;
-    const viewer = { orgId: viewerOrgId, caseId, importIds: imports.map((i) => i.id) };
+    // Read on `tx`: the embedded database serves one connection at a time.
+    const viewer = await linkageViewer(viewerOrgId, caseId, tx);
     await writeClusterUsage(tx, viewer, run.result as unknown as TClusterResult);
   }
 }

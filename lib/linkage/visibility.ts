@@ -17,8 +17,13 @@ import { usageImportIdsFor } from "@/lib/usage/signal-store";
 /** Whose view: the organisation and the usage imports it may see, loaded once per request. */
 export type TLinkageViewer = { orgId: string; caseId: string; importIds: string[] };
 
-export async function linkageViewer(orgId: string, caseId: string): Promise<TLinkageViewer> {
-  return { orgId, caseId, importIds: await usageImportIdsFor(orgId, caseId) };
+/** `db`: the transaction a caller holds open (the embedded database serves one connection at a time). */
+export async function linkageViewer(
+  orgId: string,
+  caseId: string,
+  db?: Parameters<typeof usageImportIdsFor>[2],
+): Promise<TLinkageViewer> {
+  return { orgId, caseId, importIds: await usageImportIdsFor(orgId, caseId, db) };
 }
 
 const alias = (name: string) => {

@@ -12,8 +12,12 @@ import { ZSignalSettings, type TSignalSettings } from "@/lib/usage/signals-schem
 // item's content is for some of its people only: so usage from a privileged item feeds no view.
 
 /** The loaded usage imports of the case whose evidence the organisation may see. */
-export async function usageImportIdsFor(orgId: string, caseId: string): Promise<string[]> {
-  const jobs = await getDb().importJob.findMany({
+export async function usageImportIdsFor(
+  orgId: string,
+  caseId: string,
+  db: Pick<Prisma.TransactionClient, "importJob"> = getDb(),
+): Promise<string[]> {
+  const jobs = await db.importJob.findMany({
     where: {
       caseId,
       kind: "USAGE",
