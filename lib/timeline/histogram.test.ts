@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { NotFoundError, ValidationError } from "@/lib/errors";
-import { createTimelineEvent } from "@/lib/timeline/mutations";
+import { getDb } from "@/lib/db";
+import { createTimelineEvent, updateTimelineEvent } from "@/lib/timeline/mutations";
+import { timelineVersion } from "@/lib/timeline/derived-cache";
 import { getTimelineHistogram } from "@/lib/timeline/queries";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
 import { createJointCase } from "@/tests/helpers/factories";
@@ -105,5 +107,101 @@ describe("timeline histogram in the viewer's time zone", () => {
     // Aliases and any spelling Intl accepts are read as the canonical zone.
     const h = await getTimelineHistogram(w.lead, w.caseId, ALL, { timeZone: "asia/calcutta" });
     expect(h.buckets[0]!.t).toBe("2025-01-10T09:30:00.000Z");
+  });
+});
+
+describe("histogram counts kept between requests while the case's timeline is unchanged", () => {
+  const total = (h: Awaited<ReturnType<typeof getTimelineHistogram>>) => h.buckets.reduce((n, b) => n + b.total, 0);
+  /** An event written with the database's triggers off: a change the timeline version does not see. */
+  async function unseenEvent(caseId: string, authorId: string, orgId: string) {
+    await getDb().$transaction(async (tx) => {
+      await tx.$executeRaw`SET LOCAL session_replication_role = replica`;
+      await tx.timelineEvent.create({
+        data: {
+          caseId,
+          orgId,
+          authorId,
+          occurredAt: new Date("2025-01-10T12:00:00Z"),
+          title: "Unseen",
+          category: "OTHER",
+        },
+      });
+    });
+  }
+
+  it("every statement that changes the case's events moves its version; other cases' and no-op statements do not", async () => {
+    const w = await caseWith(["2025-01-10T10:00:00Z"]);
+    const other = await caseWith(["2025-01-10T10:00:00Z"]);
+    const before = await timelineVersion(w.caseId);
+    const { id } = await createTimelineEvent(w.investigator, w.caseId, {
+      occurredAt: "2025-01-11T10:00:00Z",
+      timeZone: "UTC",
+      title: "Second",
+      category: "API_ACCESS",
+    });
+    expect(await timelineVersion(w.caseId)).toBe(before + 1);
+    await getDb().timelineEvent.updateMany({ where: { caseId: w.caseId }, data: { source: "edited" } });
+    expect(await timelineVersion(w.caseId)).toBe(before + 2);
+    await getDb().timelineEvent.updateMany({
+      where: { caseId: w.caseId, title: "no such event" },
+      data: { source: "x" },
+    });
+    expect(await timelineVersion(w.caseId)).toBe(before + 2);
+    await getDb().timelineEvent.delete({ where: { id } });
+    expect(await timelineVersion(w.caseId)).toBe(before + 3);
+    expect(await timelineVersion(other.caseId)).toBe(before);
+    // A case deleted with its events (they cascade) leaves no version behind and no error.
+    await getDb().case.delete({ where: { id: other.caseId } });
+    expect(await timelineVersion(other.caseId)).toBe(before);
+  });
+
+  it("a repeated request reads the kept counts, and the next change, by anyone, is counted at once", async () => {
+    const w = await caseWith(["2025-01-10T10:00:00Z", "2025-01-12T00:00:00Z"]);
+    expect(total(await getTimelineHistogram(w.lead, w.caseId, ALL))).toBe(2);
+    // Kept: a row added behind the version's back is not counted until the timeline changes.
+    await unseenEvent(w.caseId, w.lead.id, w.ownerOrg.id);
+    expect(total(await getTimelineHistogram(w.lead, w.caseId, ALL))).toBe(2);
+    await createTimelineEvent(w.partnerInvestigator, w.caseId, {
+      occurredAt: "2025-01-11T10:00:00Z",
+      timeZone: "UTC",
+      title: "Partner's",
+      category: "API_ACCESS",
+    });
+    expect(total(await getTimelineHistogram(w.lead, w.caseId, ALL))).toBe(4);
+  });
+
+  it("an event made owner-only leaves the partner's counts at once, for every partner role, and stays in the owner's", async () => {
+    const w = await createJointCase({ releaseMode: "DIRECT" });
+    const input = {
+      occurredAt: "2025-01-10T10:00:00Z",
+      timeZone: "UTC",
+      title: "Shared first",
+      category: "API_ACCESS",
+    };
+    const { id } = await createTimelineEvent(w.investigator, w.caseId, input);
+    await createTimelineEvent(w.lead, w.caseId, { ...input, occurredAt: "2025-01-12T00:00:00Z", title: "Other" });
+    const partners = [w.partnerLead, w.partnerInvestigator];
+    for (const p of partners) expect(total(await getTimelineHistogram(p, w.caseId, ALL))).toBe(2);
+    expect(total(await getTimelineHistogram(w.lead, w.caseId, ALL))).toBe(2);
+    await updateTimelineEvent(w.investigator, id, {
+      ...input,
+      visibility: "OWNER_ORG_ONLY",
+      version: 1,
+      evidenceIds: [],
+    });
+    for (const p of partners) expect(total(await getTimelineHistogram(p, w.caseId, ALL))).toBe(1);
+    expect(total(await getTimelineHistogram(w.lead, w.caseId, ALL))).toBe(2);
+    expect(total(await getTimelineHistogram(w.investigator, w.caseId, ALL))).toBe(2);
+  });
+
+  it("each reader's counts are their own: a partner's request never reads the owner's kept counts", async () => {
+    const w = await createJointCase({ releaseMode: "DIRECT" });
+    const input = { occurredAt: "2025-01-10T10:00:00Z", timeZone: "UTC", title: "Private", category: "API_ACCESS" };
+    await createTimelineEvent(w.investigator, w.caseId, { ...input, visibility: "OWNER_ORG_ONLY" });
+    await createTimelineEvent(w.investigator, w.caseId, { ...input, occurredAt: "2025-01-11T10:00:00Z" });
+    expect(total(await getTimelineHistogram(w.lead, w.caseId, ALL))).toBe(2);
+    expect(total(await getTimelineHistogram(w.partnerLead, w.caseId, ALL))).toBe(1);
+    expect(total(await getTimelineHistogram(w.partnerInvestigator, w.caseId, ALL))).toBe(1);
+    expect(total(await getTimelineHistogram(w.viewer, w.caseId, ALL))).toBe(2);
   });
 });

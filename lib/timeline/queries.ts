@@ -27,6 +27,7 @@ import {
 } from "@/lib/timeline/sql";
 import { readableItemSql, readableItemWhere, visibleItemWhere } from "@/lib/auth/visibility";
 import { categoryColour } from "@/lib/timeline/category-schemas";
+import { derivedFromTimeline } from "@/lib/timeline/derived-cache";
 
 export type TTimelineEventView = {
   id: string;
@@ -323,28 +324,14 @@ export async function getTimelineHistogram(
     scope: { org: actor.orgId },
     details: { filters, timeZone },
   });
-  const db = getDb();
-  const [range] = await db.$queryRaw<
-    { min: Date | null; max: Date | null }[]
-  >`SELECT min(e."occurredAt") AS min, max(e."occurredAt") AS max FROM "TimelineEvent" e WHERE ${where}`;
-  if (!range?.min || !range.max)
-    return { bucketSeconds: 3600, timeZone, categories: [], caseCategories: [], buckets: [] };
-  const span = (range.max.getTime() - range.min.getTime()) / 1000;
-  const width = WIDTHS.find((w) => span / w <= MAX_BUCKETS) ?? WIDTHS.at(-1)!;
-  // occurredAt holds UTC; its local time is it plus the zone's offset then, taken from a short
-  // CASE over the offset periods of the range (no per-row conversion by zone name).
-  const periods = offsetPeriods(sqlZone, range.min, range.max);
-  const local = periods ? shiftedBy(periods) : Prisma.sql`(e."occurredAt" AT TIME ZONE 'UTC') AT TIME ZONE ${sqlZone}`;
-  const rows = await db.$queryRaw<{ local: string; category: string; custom: string | null; n: bigint }[]>`
-    SELECT to_char(b.t, 'YYYY-MM-DD"T"HH24:MI:SS') AS local, b.category::text AS category, b.custom, b.n
-    FROM (SELECT date_bin(${`${width} seconds`}::interval, ${local}, TIMESTAMP '2000-01-01') AS t, ${category} AS category,
-                 ${custom} AS custom, count(*) AS n
-          FROM "TimelineEvent" e WHERE ${where}
-          GROUP BY 1, 2, 3) b`; // formatted per bucket, not per event
+  // Counts with an entity filter also read the entity tables, which the cache does not watch.
+  const count = () => histogramCounts(where, category, custom, sqlZone);
+  const counted = filters.entity
+    ? await count()
+    : await derivedFromTimeline(c.id, Prisma.sql`${where} ${category} ${custom} ${sqlZone}`, count);
+  if (!counted) return { bucketSeconds: 3600, timeZone, categories: [], caseCategories: [], buckets: [] };
+  const { width, rows } = counted;
   const caseCategories = await drawnCaseCategories(actor, c.id, rows);
-  // Sorted here, not in SQL: ORDER BY makes the planner sort a million rows for a GroupAggregate
-  // (it cannot estimate the few buckets) where a HashAggregate over them is twice as fast.
-  rows.sort((a, b) => (a.local < b.local ? -1 : a.local > b.local ? 1 : 0));
   // Every bucket from the first to the last, empty ones included, so that the chart's axis is
   // time (a quiet week is a gap, not squeezed out). Local wall times step by the width.
   const step = (local: string) => new Date(Date.parse(`${local}Z`) + width * 1000).toISOString().slice(0, 19);
@@ -374,6 +361,43 @@ export async function getTimelineHistogram(
     caseCategories,
     buckets: [...buckets.values()],
   };
+}
+
+type THistogramCount = { local: string; category: string; custom: string | null; n: bigint };
+
+/**
+ * The filtered events' counts per bucket (local wall time), category and case category, in
+ * bucket order, with the bucket width their range calls for; null when no event matches.
+ */
+async function histogramCounts(
+  where: Prisma.Sql,
+  category: Prisma.Sql,
+  custom: Prisma.Sql,
+  sqlZone: string,
+): Promise<{ width: number; rows: THistogramCount[] } | null> {
+  const db = getDb();
+  // visibility: `where` is timelineWhere(…), built by getTimelineHistogram, the only caller.
+  const [range] = await db.$queryRaw<
+    { min: Date | null; max: Date | null }[]
+  >`SELECT min(e."occurredAt") AS min, max(e."occurredAt") AS max FROM "TimelineEvent" e WHERE ${where}`;
+  if (!range?.min || !range.max) return null;
+  const span = (range.max.getTime() - range.min.getTime()) / 1000;
+  const width = WIDTHS.find((w) => span / w <= MAX_BUCKETS) ?? WIDTHS.at(-1)!;
+  // occurredAt holds UTC; its local time is it plus the zone's offset then, taken from a short
+  // CASE over the offset periods of the range (no per-row conversion by zone name).
+  const periods = offsetPeriods(sqlZone, range.min, range.max);
+  const local = periods ? shiftedBy(periods) : Prisma.sql`(e."occurredAt" AT TIME ZONE 'UTC') AT TIME ZONE ${sqlZone}`;
+  // visibility: `where` is timelineWhere(…), as above.
+  const rows = await db.$queryRaw<THistogramCount[]>`
+    SELECT to_char(b.t, 'YYYY-MM-DD"T"HH24:MI:SS') AS local, b.category::text AS category, b.custom, b.n
+    FROM (SELECT date_bin(${`${width} seconds`}::interval, ${local}, TIMESTAMP '2000-01-01') AS t, ${category} AS category,
+                 ${custom} AS custom, count(*) AS n
+          FROM "TimelineEvent" e WHERE ${where}
+          GROUP BY 1, 2, 3) b`; // formatted per bucket, not per event
+  // Sorted here, not in SQL: ORDER BY makes the planner sort a million rows for a GroupAggregate
+  // (it cannot estimate the few buckets) where a HashAggregate over them is twice as fast.
+  rows.sort((a, b) => (a.local < b.local ? -1 : a.local > b.local ? 1 : 0));
+  return { width, rows };
 }
 
 /**
@@ -414,29 +438,39 @@ export type TTimelineOptions = {
   evidence: { id: string; title: string }[];
 };
 
+/** Case categories the forms list at most. */
+const OPTIONS_LISTED = 500;
+
 /** What the timeline page's forms offer: the case's organisations, known sources, linkable evidence. */
 export async function getTimelineOptions(actor: TActor, caseId: unknown): Promise<TTimelineOptions> {
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
   const db = getDb();
   const reader = privilegeReader(actor, facts);
   const all = Prisma.sql`${timelineWhere(actor, reader, c.id, ZTimelineFilters.parse({}))} AND ${readableItemSql(reader, "e")}`;
-  const [orgs, sources, customCategories, evidence] = await Promise.all([
+  // What the case's events carry (their sources and case categories) is kept while the timeline
+  // is unchanged: each is a walk over the case's events.
+  const sourcesSql = timelineSourcesSql(actor, reader, c.id, 200);
+  const carriedSql = Prisma.sql`
+    SELECT DISTINCT e."customCategory" AS name FROM "TimelineEvent" e
+    WHERE ${all} AND e."customCategory" IS NOT NULL ORDER BY 1 LIMIT ${OPTIONS_LISTED}`;
+  const [orgs, sources, ownCategories, carried, evidence] = await Promise.all([
     db.organization.findMany({
       where: { id: { in: [facts.ownerOrgId, ...facts.sharedOrgIds] } },
       select: { id: true, name: true },
       orderBy: { name: "asc" },
     }),
-    db
-      .$transaction([
-        db.$queryRaw(ORDERED_PLAN_ONLY),
-        db.$queryRaw<{ source: string }[]>(timelineSourcesSql(actor, reader, c.id, 200)),
-      ])
-      .then(([, rows]) => rows),
-    db.$queryRaw<{ name: string }[]>`
-      SELECT name FROM "CaseCategory" WHERE "caseId" = ${c.id}::uuid AND "orgId" = ${actor.orgId}::uuid
-      UNION
-      SELECT DISTINCT e."customCategory" FROM "TimelineEvent" e WHERE ${all} AND e."customCategory" IS NOT NULL
-      ORDER BY 1 LIMIT 500`,
+    derivedFromTimeline(c.id, sourcesSql, () =>
+      db
+        .$transaction([db.$queryRaw(ORDERED_PLAN_ONLY), db.$queryRaw<{ source: string }[]>(sourcesSql)])
+        .then(([, rows]) => rows),
+    ),
+    db.caseCategory.findMany({
+      where: { caseId: c.id, orgId: actor.orgId },
+      select: { name: true },
+      orderBy: { name: "asc" },
+      take: OPTIONS_LISTED,
+    }),
+    derivedFromTimeline(c.id, carriedSql, () => db.$queryRaw<{ name: string }[]>(carriedSql)),
     db.evidence.findMany({
       where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor), AND: [readableItemWhere(reader)] },
       select: { id: true, title: true },
@@ -449,7 +483,9 @@ export async function getTimelineOptions(actor: TActor, caseId: unknown): Promis
     direct: c.releaseMode === "DIRECT",
     orgs,
     sources: sources.map((s) => s.source),
-    customCategories: customCategories.map((r) => r.name),
+    customCategories: [...new Set([...ownCategories, ...carried].map((r) => r.name))]
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, OPTIONS_LISTED),
     evidence,
   };
 }
