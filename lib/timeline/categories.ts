@@ -17,6 +17,7 @@ import {
   categoryColour,
 } from "@/lib/timeline/category-schemas";
 import { timelineWhere } from "@/lib/timeline/sql";
+import { derivedFromTimeline } from "@/lib/timeline/derived-cache";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
 
 // A case's own event categories. Each organisation keeps its own list on the case (its leads
@@ -60,12 +61,18 @@ export async function listCaseCategories(
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
   const reader = privilegeReader(actor, facts);
   const visible = timelineWhere(actor, reader, c.id, ZTimelineFilters.parse({}));
+  // The counts are a pass over the case's events: kept while its timeline is unchanged.
+  const usedSql = Prisma.sql`
+    SELECT e."customCategory" AS name, count(*)::int AS n FROM "TimelineEvent" e
+    WHERE ${visible} AND ${readableItemSql(reader, "e")} AND e."customCategory" IS NOT NULL GROUP BY 1`;
+  const used = await derivedFromTimeline(c.id, usedSql, () =>
+    getDb().$queryRaw<{ name: string; n: number }[]>(usedSql),
+  );
   const rows = await getDb().$queryRaw<
     { id: string | null; name: string; colour: string | null; version: number | null; events: number }[]
   >`
     WITH used AS (
-      SELECT e."customCategory" AS name, count(*)::int AS n FROM "TimelineEvent" e
-      WHERE ${visible} AND ${readableItemSql(reader, "e")} AND e."customCategory" IS NOT NULL GROUP BY 1
+      SELECT u.name, u.n FROM json_to_recordset(${JSON.stringify(used)}::json) AS u(name text, n int)
     ), own AS (
       SELECT id, name, colour, version FROM "CaseCategory" WHERE "caseId" = ${c.id}::uuid AND "orgId" = ${actor.orgId}::uuid
     )
