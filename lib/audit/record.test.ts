@@ -78,6 +78,31 @@ describe("audit log", () => {
     expect(await verifyAuditChain()).toMatchObject({ ok: true });
   });
 
+  it("writers that hold the chain lock to a slow commit never fork it: each reads the head after the lock", async () => {
+    const tag = uid();
+    // Each transaction keeps the lock for 30 ms after its row, so the others wait on it and
+    // then must read the head its commit wrote, not the one from before they asked.
+    await Promise.all(
+      Array.from({ length: 12 }, (_, n) =>
+        getDb().$transaction(
+          async (tx) => {
+            await recordAudit(
+              { actorId: null, action: "test.slow", targetType: "test", targetId: tag, details: { n } },
+              tx,
+            );
+            await tx.$executeRaw`SELECT pg_sleep(0.03)`;
+          },
+          { timeout: 30_000 },
+        ),
+      ),
+    );
+    const rows = await getDb().$queryRaw<{ prevHash: string; hash: string }[]>`
+      SELECT "prevHash", hash FROM "AuditEvent" WHERE "targetId" = ${tag} ORDER BY id`;
+    expect(rows).toHaveLength(12);
+    expect(new Set(rows.map((r) => r.prevHash)).size).toBe(12);
+    expect(await verifyAuditChain()).toMatchObject({ ok: true });
+  });
+
   it("is append-only in the database itself", async () => {
     const tag = uid();
     await recordAudit({ actorId: null, action: "test.immutable", targetType: "test", targetId: tag });

@@ -67,9 +67,10 @@ async function contentOf(input: TAuditInput): Promise<TAuditContent> {
 
 /** Appends rows, in order, to the chain: under the chain lock, after the last committed row. */
 async function appendRows(tx: Tx, contents: TAuditContent[]): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
-  let prevHash = last?.hash ?? GENESIS_HASH;
+  // The lock, then the last committed hash, in one round trip (migration audit_chain_head).
+  const [head] = await tx.$queryRaw<{ hash: string | null }[]>`
+    SELECT audit_chain_head(${AUDIT_CHAIN_LOCK}::bigint) AS hash`;
+  let prevHash = head?.hash ?? GENESIS_HASH;
   const rows = contents.map((content) => {
     const hash = hashAuditEvent(prevHash, content);
     const row = { ...content, details: content.details as Prisma.InputJsonObject, prevHash, hash };
