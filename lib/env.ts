@@ -82,6 +82,13 @@ const ZEnv = z.object({
   // how old an unreferenced or staged file must be before it is removed — longer than any upload.
   STORAGE_SWEEP_EVERY_MINUTES: z.coerce.number().int().min(0).default(60),
   STORAGE_SWEEP_GRACE_MINUTES: z.coerce.number().int().min(5).default(60),
+  // How long `npm start` waits for another instance migrating or seeding the same database.
+  CASEBRIDGE_STARTUP_WAIT_SECONDS: z.coerce
+    .number({ message: "CASEBRIDGE_STARTUP_WAIT_SECONDS must be a number of seconds" })
+    .int({ message: "CASEBRIDGE_STARTUP_WAIT_SECONDS must be a whole number of seconds" })
+    .min(1, { message: "CASEBRIDGE_STARTUP_WAIT_SECONDS must be at least 1" })
+    .max(86_400, { message: "CASEBRIDGE_STARTUP_WAIT_SECONDS must be at most 86400 (a day)" })
+    .default(600),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
@@ -175,6 +182,16 @@ let oidcProviders: TOidcProvider[] | undefined;
 export function getOidcProviders(): TOidcProvider[] {
   oidcProviders ??= parseOidcProviders(getEnv().OIDC_PROVIDERS, process.env);
   return oidcProviders;
+}
+
+/**
+ * CASEBRIDGE_STARTUP_WAIT_SECONDS on its own, for `npm start`, which needs it before the rest of
+ * the environment is complete (DATABASE_URL is set up later). Throws with the reason when invalid.
+ */
+export function startupWaitSeconds(value: string | undefined): number {
+  const result = ZEnv.shape.CASEBRIDGE_STARTUP_WAIT_SECONDS.safeParse(value);
+  if (!result.success) throw new Error(result.error.issues[0]!.message);
+  return result.data;
 }
 
 let parsed: TEnv | undefined;

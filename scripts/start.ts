@@ -53,7 +53,13 @@ const STARTUP_LOCK = 0x43617365;
  * lock goes with this connection's session, so an instance that dies mid-migration frees it.
  */
 async function oneInstanceAtATime<T>(url: string, work: () => Promise<T>): Promise<T> {
-  const waitSeconds = Number(env.CASEBRIDGE_STARTUP_WAIT_SECONDS ?? 600);
+  const { startupWaitSeconds } = await import("@/lib/env");
+  let waitSeconds: number;
+  try {
+    waitSeconds = startupWaitSeconds(env.CASEBRIDGE_STARTUP_WAIT_SECONDS);
+  } catch (error) {
+    fail((error as Error).message);
+  }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
