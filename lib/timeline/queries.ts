@@ -325,15 +325,38 @@ export async function getTimelineHistogram(
     details: { filters, timeZone },
   });
   // Counts with an entity filter also read the entity tables, which the cache does not watch.
-  const count = () => histogramCounts(where, category, custom, sqlZone);
-  const counted = filters.entity
-    ? await count()
-    : await derivedFromTimeline(c.id, Prisma.sql`${where} ${category} ${custom} ${sqlZone}`, count);
-  if (!counted) return { bucketSeconds: 3600, timeZone, categories: [], caseCategories: [], buckets: [] };
-  const { width, rows } = counted;
-  const caseCategories = await drawnCaseCategories(actor, c.id, rows);
-  // Every bucket from the first to the last, empty ones included, so that the chart's axis is
-  // time (a quiet week is a gap, not squeezed out). Local wall times step by the width.
+  const lay = async () => {
+    const counted = await histogramCounts(where, category, custom, sqlZone);
+    return counted && layBuckets(counted.width, counted.rows, sqlZone);
+  };
+  const laid = filters.entity
+    ? await lay()
+    : await derivedFromTimeline(c.id, Prisma.sql`${where} ${category} ${custom} ${sqlZone}`, lay);
+  if (!laid) return { bucketSeconds: 3600, timeZone, categories: [], caseCategories: [], buckets: [] };
+  // Colours are the case's choice, read each time (the kept layout has only the names).
+  const caseCategories = await caseCategoryColours(actor, c.id, laid.drawn);
+  return {
+    bucketSeconds: laid.width,
+    timeZone,
+    categories: [...laid.builtIn, ...caseCategories.map((k) => k.key).filter((k) => laid.drawnUsed.has(k))],
+    caseCategories,
+    buckets: laid.buckets,
+  };
+}
+
+/**
+ * The histogram's bars from its counts: every bucket from the first to the last, empty ones
+ * included, so that the chart's axis is time (a quiet week is a gap, not squeezed out), with
+ * the most counted case categories (HISTOGRAM_CASE_CATEGORIES) as series of their own. Local
+ * wall times step by the width; each bucket's bounds are turned back into instants in the zone.
+ */
+function layBuckets(width: number, rows: THistogramCount[], sqlZone: string) {
+  const totals = new Map<string, number>();
+  for (const r of rows) if (r.custom !== null) totals.set(r.custom, (totals.get(r.custom) ?? 0) + Number(r.n));
+  const drawn = [...totals]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, HISTOGRAM_CASE_CATEGORIES)
+    .map(([name]) => name);
   const step = (local: string) => new Date(Date.parse(`${local}Z`) + width * 1000).toISOString().slice(0, 19);
   const buckets = new Map<string, THistogram["buckets"][number]>();
   if (rows.length) {
@@ -343,23 +366,20 @@ export async function getTimelineHistogram(
     }
   }
   const categories = new Set<string>();
-  const drawn = new Set(caseCategories.map((k) => k.name));
+  const drawnNames = new Set(drawn);
   for (const r of rows) {
     const b = buckets.get(r.local)!;
-    const key = r.custom !== null && drawn.has(r.custom) ? `case:${r.custom}` : r.category;
+    const key = r.custom !== null && drawnNames.has(r.custom) ? `case:${r.custom}` : r.category;
     b.counts[key] = (b.counts[key] ?? 0) + Number(r.n);
     b.total += Number(r.n);
     categories.add(key);
   }
   return {
-    bucketSeconds: width,
-    timeZone,
-    categories: [
-      ...[...categories].filter((k) => !k.startsWith("case:")),
-      ...caseCategories.map((k) => k.key).filter((k) => categories.has(k)),
-    ],
-    caseCategories,
+    width,
     buckets: [...buckets.values()],
+    builtIn: [...categories].filter((k) => !k.startsWith("case:")),
+    drawn,
+    drawnUsed: new Set([...categories].filter((k) => k.startsWith("case:"))),
   };
 }
 
@@ -401,21 +421,15 @@ async function histogramCounts(
 }
 
 /**
- * The case categories the histogram draws as their own series: the most counted, coloured as the
- * reader's organisation chose (else as the partner chose, else by the name). Only names carried
- * by the counted (visible) events are looked up, so no other category is revealed.
+ * The colours of the case categories the histogram draws as series: as the reader's organisation
+ * chose (else as the partner chose, else by the name). Only names carried by the counted
+ * (visible) events are looked up, so no other category is revealed.
  */
-async function drawnCaseCategories(
+async function caseCategoryColours(
   actor: TActor,
   caseId: string,
-  rows: { custom: string | null; n: bigint }[],
+  names: string[],
 ): Promise<THistogram["caseCategories"]> {
-  const totals = new Map<string, number>();
-  for (const r of rows) if (r.custom !== null) totals.set(r.custom, (totals.get(r.custom) ?? 0) + Number(r.n));
-  const names = [...totals]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, HISTOGRAM_CASE_CATEGORIES)
-    .map(([name]) => name);
   if (!names.length) return [];
   const chosen = await getDb().caseCategory.findMany({
     where: { caseId, name: { in: names }, colour: { not: null } },
