@@ -15,7 +15,7 @@ import {
   insertStaged,
   stageCopySql,
   stagedCategories,
-  stagedRows,
+  stagedPages,
   stageLine,
   stageLock,
   stageTable,
@@ -28,7 +28,7 @@ import { ZImportOptions, type TImportOptions, type TImportStats } from "@/lib/ti
 // the per-case dedupe key makes a re-run add no duplicates.
 
 const BATCH = 5_000;
-/** Staged rows per INSERT … SELECT of the commit (its progress steps). */
+/** About how many staged rows each INSERT … SELECT of the commit moves (chunks are page ranges). */
 const CHUNK = 50_000;
 /** Beyond this only the count grows; the full list is a download that reads the file again. */
 export const REJECTS_KEPT = 100_000;
@@ -182,21 +182,25 @@ async function commit(job: TJob): Promise<void> {
       // One runner at a time per job (a reclaimed job waits here for a slow predecessor), and a
       // job already committed or cancelled is left alone.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`import:${job.id}`}))`;
-      const [current] = await tx.$queryRaw<{ status: string; rows: number; size: bigint }[]>`
-        SELECT status::text AS status, "rowsValid" + "rowsRejected" + "rowsDuplicate" AS rows, size
+      const [current] = await tx.$queryRaw<{ status: string; rows: number; duplicate: number; size: bigint }[]>`
+        SELECT status::text AS status, "rowsValid" + "rowsRejected" + "rowsDuplicate" AS rows,
+               "rowsDuplicate" AS duplicate, size
         FROM "ImportJob" WHERE id = ${job.id}::uuid`;
       if (current?.status !== "COMMITTING") return;
-      const staged = await stagedRows(tx, job.id);
-      // An UNLOGGED stage is emptied by a database crash: then it no longer holds what was validated.
-      if (staged === null || (staged === 0 && job.rowsValid > 0)) throw new Error(STAGE_GONE);
+      const pages = await stagedPages(tx, job.id);
+      // Repeats are staged too. An UNLOGGED stage is emptied by a database crash: then it no
+      // longer holds what was validated.
+      const staged = job.rowsValid + current.duplicate;
+      if (pages === null || (pages === 0 && staged > 0)) throw new Error(STAGE_GONE);
       const size = Number(current.size);
       // Repeats within the file and rows imported before are both skipped by ON CONFLICT; the
       // validation counted the repeats, so what remains existed.
       let inserted = 0;
-      for (let from = 0; from < staged; from += CHUNK) {
-        inserted += await insertStaged(tx, { ...job, visibility: job.options.visibility }, from, from + CHUNK);
-        const done = Math.min(staged, from + CHUNK) / staged;
-        progress(Math.round(current.rows * done), Math.round(size * done));
+      const step = Math.max(1, Math.ceil((pages * CHUNK) / Math.max(1, staged)));
+      for (let from = 0; from < pages; from += step) {
+        const to = Math.min(pages, from + step);
+        inserted += await insertStaged(tx, { ...job, visibility: job.options.visibility }, from, to);
+        progress(Math.round((current.rows * to) / pages), Math.round((size * to) / pages));
       }
       // The case categories the rows carry become the organisation's (lib/timeline/categories.ts).
       await ensureCaseCategories(tx, job.caseId, job.orgId, await stagedCategories(tx, job.id));

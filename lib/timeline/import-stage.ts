@@ -1,8 +1,8 @@
 import "server-only";
 import type pg from "pg";
-import { v7 as uuidv7 } from "uuid";
 import { Prisma, withPgClient } from "@/lib/db";
 import { copyEscape } from "@/lib/db/copy";
+import { uuidv7 } from "@/lib/db/uuidv7";
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
 import type { TImportRow } from "@/lib/timeline/import-parse";
 
@@ -24,7 +24,7 @@ export function stageTable(jobId: string): string {
 }
 
 /**
- * The rows as the commit inserts them, numbered 1… in file order (`seq`, the commit's chunks).
+ * The rows as the commit inserts them, numbered 1… in file order (`seq`).
  * `repeat`: a row whose key validation had seen earlier in the file (by fingerprint, which may
  * rarely collide: so it is staged too, and the commit's ON CONFLICT decides by the full key).
  */
@@ -50,18 +50,14 @@ export function stageLine(seq: number, repeat: boolean, r: TImportRow): string {
 }
 
 /**
- * After the load: a BRIN index on seq (the commit's chunks read ranges of it; rows are in seq
- * order, so a few pages' summary each) and statistics for the join below. Then how many of the
- * first-seen rows the importing organisation's events on the case already hold (any of them,
- * deleted ones included: the commit's ON CONFLICT skips those too), in one join.
+ * How many of the first-seen rows the importing organisation's events on the case already hold
+ * (any of them, deleted ones included: the commit's ON CONFLICT skips those too), in one join.
  */
 export async function countStagedExisting(
   client: pg.ClientBase,
   job: { id: string; caseId: string; orgId: string },
 ): Promise<number> {
   const table = stageTable(job.id);
-  await client.query(`CREATE INDEX ON ${table} USING brin (seq)`);
-  await client.query(`ANALYZE ${table}`);
   // visibility: the importing organisation's own rows only (orgId), counted, nothing shown.
   const { rows } = await client.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM ${table} s JOIN "TimelineEvent" e
@@ -72,13 +68,15 @@ export async function countStagedExisting(
   return rows[0]?.n ?? 0;
 }
 
-/** How many rows the job's stage holds, or null when it has none. */
-export async function stagedRows(tx: TSql, jobId: string): Promise<number | null> {
+/**
+ * How many pages the job's stage holds (the commit's chunks are page ranges: a TID range scan
+ * each, in the order the rows were loaded, no index needed), or null when it has none.
+ */
+export async function stagedPages(tx: TSql, jobId: string): Promise<number | null> {
   const table = stageTable(jobId);
-  const [present] = await tx.$queryRaw<{ present: boolean }[]>`SELECT to_regclass(${table}) IS NOT NULL AS present`;
-  if (!present?.present) return null;
-  const [row] = await tx.$queryRaw<{ n: number }[]>`SELECT coalesce(max(seq), 0)::int AS n FROM ${Prisma.raw(table)}`;
-  return row?.n ?? 0;
+  const [row] = await tx.$queryRaw<{ pages: number | null }[]>`
+    SELECT (pg_relation_size(to_regclass(${table})) / current_setting('block_size')::int)::int AS pages`;
+  return row?.pages ?? null;
 }
 
 /** The case categories the staged rows carry (distinct). */
@@ -92,15 +90,15 @@ export type TStageInsert = { id: string; caseId: string; orgId: string; createdB
 
 // The key is unique per case *and importing organisation*: otherwise a partner importing a row
 // equal to one of our owner-org-only events would be told it "already exists" (revealing it)
-// and lose the row. Each organisation's imports are de-duplicated against its own. Rows read in
-// seq order (the stage's physical order), so of two rows with one key the first in the file wins.
-/** Inserts the staged rows with from < seq <= to; answers how many were new. */
+// and lose the row. Each organisation's imports are de-duplicated against its own. Rows are read
+// in the order they were loaded, so of two rows with one key the first in the file wins.
+/** Inserts the staged rows on pages from…to-1; answers how many were new. */
 export async function insertStaged(tx: TSql, job: TStageInsert, from: number, to: number): Promise<number> {
   return tx.$executeRaw`
     INSERT INTO "TimelineEvent" (id, "caseId", "orgId", "authorId", "occurredAt", "endsAt", title, description, category, "customCategory", source, confidence, attributes, visibility, "dedupeKey", "importJobId", "updatedAt")
     SELECT s.id, ${job.caseId}::uuid, ${job.orgId}::uuid, ${job.createdById}::uuid, s."occurredAt", s."endsAt", s.title, s.description, s.category, s."customCategory", s.source, s.confidence, s.attributes,
            ${job.visibility}::"Visibility", s."dedupeKey", ${job.id}::uuid, now()
-    FROM ${Prisma.raw(stageTable(job.id))} s WHERE s.seq > ${from} AND s.seq <= ${to}
+    FROM ${Prisma.raw(stageTable(job.id))} s WHERE s.ctid >= ${`(${from},0)`}::tid AND s.ctid < ${`(${to},0)`}::tid
     ON CONFLICT ("caseId", "orgId", "dedupeKey") DO NOTHING`;
 }
 
