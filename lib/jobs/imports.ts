@@ -133,6 +133,8 @@ export type TJobMoves = {
   options: (raw: unknown) => unknown;
   /** Audit action prefix: "timeline.import", "usage.import". */
   audit: string;
+  /** After a cancel: release what the job's validation left (a timeline import's stage). */
+  cancelled?: (jobId: string) => Promise<void>;
 };
 
 /**
@@ -196,8 +198,9 @@ export async function changeJob(
     return { job: toView(await move(["VALIDATED"], data, `${kind.audit}_committing`)), run: true };
   }
   const cancelled = { status: "CANCELLED", heartbeatAt: null } as const;
-  return {
-    job: toView(await move(["UPLOADED", "VALIDATING", "VALIDATED", "FAILED"], cancelled, `${kind.audit}_cancelled`)),
-    run: false,
-  };
+  const view = toView(
+    await move(["UPLOADED", "VALIDATING", "VALIDATED", "FAILED"], cancelled, `${kind.audit}_cancelled`),
+  );
+  await kind.cancelled?.(job.id);
+  return { job: view, run: false };
 }

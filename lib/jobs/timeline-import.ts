@@ -1,20 +1,35 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { v7 as uuidv7 } from "uuid";
-import { analyzeLoaded, getDb, type Prisma } from "@/lib/db";
+import { analyzeLoaded, getDb, withPgClient } from "@/lib/db";
+import { copyChunks, type TCopyChunk } from "@/lib/db/copy";
 import { FILE_GONE, progressWriter, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
 import { recordAudit } from "@/lib/audit/record";
 import { ensureCaseCategories } from "@/lib/timeline/categories";
 import { getBlobStore } from "@/lib/storage";
 import { countBytes, readRecords } from "@/lib/ingest/records";
 import { importPlan, keyFingerprint, toEventRow, type TImportRow, type TRowNotes } from "@/lib/timeline/import-parse";
+import {
+  countStagedExisting,
+  createStage,
+  dropStage,
+  insertStaged,
+  stageCopySql,
+  stagedCategories,
+  stagedPages,
+  stageLine,
+  stageLock,
+  stageTable,
+} from "@/lib/timeline/import-stage";
 import { ZImportOptions, type TImportOptions, type TImportStats } from "@/lib/timeline/import-schemas";
 
-// Timeline imports (run by lib/jobs/runner.ts). Validation only writes counts and rejected rows
-// (replaced on a re-run); the commit is ONE transaction, so a crash leaves no events behind,
-// and ON CONFLICT on the per-case dedupe key makes a re-run add no duplicates.
+// Timeline imports (run by lib/jobs/runner.ts). Validation writes counts, rejected rows and the
+// job's stage of good rows (all replaced on a re-run); the commit moves the stage into
+// "TimelineEvent" in ONE transaction, so a crash leaves no events behind, and ON CONFLICT on
+// the per-case dedupe key makes a re-run add no duplicates.
 
 const BATCH = 5_000;
+/** About how many staged rows each INSERT … SELECT of the commit moves (chunks are page ranges). */
+const CHUNK = 50_000;
 /** Beyond this only the count grows; the full list is a download that reads the file again. */
 export const REJECTS_KEPT = 100_000;
 
@@ -56,6 +71,35 @@ async function* rowsOf(
   }
 }
 
+/** What validation counts besides the rows themselves (the mapping step shows it). */
+function statsTally() {
+  const timeFormats: NonNullable<TImportStats["timeFormats"]> = {};
+  const categories = new Map<string, NonNullable<TImportStats["categories"]>[number]>();
+  let split = 0;
+  return {
+    add(notes: TRowNotes) {
+      timeFormats[notes.timeAs] = (timeFormats[notes.timeAs] ?? 0) + 1;
+      if (notes.split) split++;
+      if (notes.category) {
+        const key = notes.category.value.toLowerCase();
+        const c = categories.get(key);
+        if (c) c.rows++;
+        else if (categories.size < CATEGORY_VALUES_KEPT) categories.set(key, { ...notes.category, rows: 1 });
+      }
+    },
+    stats: (): TImportStats => ({
+      timeFormats,
+      categories: [...categories.values()].sort((a, b) => b.rows - a.rows || a.value.localeCompare(b.value)),
+      titlesSplit: split,
+    }),
+  };
+}
+
+/** Distinct category values that are not built-in, listed for the mapping step (most rows first). */
+const CATEGORY_VALUES_KEPT = 1_000;
+
+// Validation parses the file once and COPYs its good rows into the job's stage as it goes
+// (lib/timeline/import-stage.ts); "already on the timeline" is then one join of the stage.
 async function validate(job: TJob): Promise<void> {
   const db = getDb();
   const progress = progressWriter(job, "VALIDATING");
@@ -64,97 +108,71 @@ async function validate(job: TJob): Promise<void> {
   let valid = 0,
     rejected = 0,
     duplicate = 0,
-    existing = 0,
-    split = 0,
-    rows = 0;
-  const timeFormats: NonNullable<TImportStats["timeFormats"]> = {};
-  const categories = new Map<string, NonNullable<TImportStats["categories"]>[number]>();
-  let pending: { jobId: string; line: number; reason: string }[] = [];
-  let fresh: string[] = [];
-  for await (const batch of rowsOf(job, (n, b) => progress((rows = n), b))) {
-    for (const r of batch) {
-      if (r.row) {
-        timeFormats[r.notes.timeAs] = (timeFormats[r.notes.timeAs] ?? 0) + 1;
-        if (r.notes.split) split++;
-        if (r.notes.category) {
-          const key = r.notes.category.value.toLowerCase();
-          const c = categories.get(key);
-          if (c) c.rows++;
-          else if (categories.size < CATEGORY_VALUES_KEPT) categories.set(key, { ...r.notes.category, rows: 1 });
+    rows = 0,
+    seq = 0;
+  const tally = statsTally();
+  // Kept in memory while COPY runs: on the embedded database no other connection is served
+  // until a COPY statement ends, so writing them now would wait on ourselves.
+  const rejects: { jobId: string; line: number; reason: string }[] = [];
+  async function* chunks(): AsyncGenerator<TCopyChunk> {
+    for await (const batch of rowsOf(job, (n, b) => progress((rows = n), b))) {
+      let text = "";
+      const before = seq;
+      for (const r of batch) {
+        if (r.row) {
+          tally.add(r.notes);
+          const fingerprint = keyFingerprint(r.row.dedupeKey);
+          const repeat = seen.has(fingerprint);
+          if (repeat) duplicate++;
+          else {
+            seen.add(fingerprint);
+            valid++;
+          }
+          text += stageLine(++seq, repeat, r.row);
+          continue;
         }
-        const fingerprint = keyFingerprint(r.row.dedupeKey);
-        if (seen.has(fingerprint)) duplicate++;
-        else {
-          seen.add(fingerprint);
-          fresh.push(r.row.dedupeKey);
-          valid++;
-        }
-        continue;
+        rejected++;
+        if (rejected <= REJECTS_KEPT) rejects.push({ jobId: job.id, line: r.line, reason: r.reason.slice(0, 500) });
       }
-      rejected++;
-      if (rejected <= REJECTS_KEPT) pending.push({ jobId: job.id, line: r.line, reason: r.reason.slice(0, 500) });
-    }
-    if (fresh.length >= BATCH) {
-      existing += await countExisting(job, fresh);
-      fresh = [];
-    }
-    if (pending.length >= BATCH) {
-      await db.importRowError.createMany({ data: pending });
-      pending = [];
+      yield { text, rows: seq - before };
     }
   }
-  if (pending.length) await db.importRowError.createMany({ data: pending });
-  if (fresh.length) existing += await countExisting(job, fresh);
-  const stats: TImportStats = {
-    timeFormats,
-    categories: [...categories.values()].sort((a, b) => b.rows - a.rows || a.value.localeCompare(b.value)),
-    titlesSplit: split,
-  };
-  await db.importJob.updateMany({
-    where: { id: job.id, status: "VALIDATING" },
-    data: {
-      status: "VALIDATED",
-      rowsProcessed: rows,
-      rowsValid: valid,
-      rowsRejected: rejected,
-      rowsDuplicate: duplicate,
-      rowsExisting: existing,
-      stats,
-      heartbeatAt: null,
-    },
+  await withPgClient(async (client) => {
+    // One runner per job: a runner taking over a stale job waits here until the previous one's
+    // connection is gone, so two never write the same stage. Then it goes on only if the job
+    // still needs it.
+    await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [stageLock(job.id)]);
+    const { rows: current } = await client.query<{ status: string }>(
+      `SELECT status::text AS status FROM "ImportJob" WHERE id = $1`,
+      [job.id],
+    );
+    if (current[0]?.status !== "VALIDATING") return;
+    await createStage(client, job.id);
+    await copyChunks(client, stageCopySql(job.id), chunks());
+    const existing = await countStagedExisting(client, job);
+    // The COPY is over: other connections are served again.
+    for (let i = 0; i < rejects.length; i += BATCH)
+      await db.importRowError.createMany({ data: rejects.slice(i, i + BATCH) });
+    const { count } = await db.importJob.updateMany({
+      where: { id: job.id, status: "VALIDATING" },
+      data: {
+        status: "VALIDATED",
+        rowsProcessed: rows,
+        rowsValid: valid,
+        rowsRejected: rejected,
+        rowsDuplicate: duplicate,
+        rowsExisting: existing,
+        stats: tally.stats(),
+        heartbeatAt: null,
+      },
+    });
+    // Cancelled while it ran (the cancel left the stage to us: we held its lock).
+    if (count === 0) await client.query(`DROP TABLE IF EXISTS ${stageTable(job.id)}`);
   });
 }
 
-/** Distinct category values that are not built-in, listed for the mapping step (most rows first). */
-const CATEGORY_VALUES_KEPT = 1_000;
-
-/**
- * How many of these keys the importing organisation's rows on the case already hold (any of
- * them, deleted ones included: the commit's ON CONFLICT skips those too), so validation can say
- * "already on the timeline" before anything is written.
- */
-async function countExisting(job: TJob, keys: string[]): Promise<number> {
-  // visibility: the importing organisation's own rows only (orgId), counted, nothing shown.
-  const [row] = await getDb().$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM "TimelineEvent"
-    WHERE "caseId" = ${job.caseId}::uuid AND "orgId" = ${job.orgId}::uuid AND "dedupeKey" = ANY(${keys}::text[])`;
-  return row?.n ?? 0;
-}
-
-// The key is unique per case *and importing organisation*: otherwise a partner importing a row
-// equal to one of our owner-org-only events would be told it "already exists" (revealing it)
-// and lose the row. Each organisation's imports are de-duplicated against its own.
-// Ids are UUIDv7 (time-ordered): appended to the primary key's index rather than scattered.
-async function insertBatch(tx: Prisma.TransactionClient, job: TJob, batch: TImportRow[]): Promise<number> {
-  // One JSON parameter per batch: PostgreSQL parses it faster than the ORM binds 9 arrays.
-  const rows = JSON.stringify(batch.map((r) => ({ ...r, id: uuidv7() })));
-  return tx.$executeRaw`
-    INSERT INTO "TimelineEvent" (id, "caseId", "orgId", "authorId", "occurredAt", "endsAt", title, description, category, "customCategory", source, confidence, attributes, visibility, "dedupeKey", "importJobId", "updatedAt")
-    SELECT r.id, ${job.caseId}::uuid, ${job.orgId}::uuid, ${job.createdById}::uuid, r."occurredAt", r."endsAt", r.title, r.description, r.category, r."customCategory", r.source, r.confidence, r.attributes,
-           ${job.options.visibility}::"Visibility", r."dedupeKey", ${job.id}::uuid, now()
-    FROM json_to_recordset(${rows}::json) AS r(id uuid, "occurredAt" timestamp, "endsAt" timestamp, title text, description text, category "EventCategory", "customCategory" text, source text, confidence "EventConfidence", attributes jsonb, "dedupeKey" text)
-    ON CONFLICT ("caseId", "orgId", "dedupeKey") DO NOTHING`;
-}
+/** What a commit says when the validated rows are not staged (validated before stages, or dropped). */
+export const STAGE_GONE = "The validated rows are no longer ready to import: validate the file again, then import it.";
 
 async function commit(job: TJob): Promise<void> {
   const progress = progressWriter(job, "COMMITTING");
@@ -164,45 +182,35 @@ async function commit(job: TJob): Promise<void> {
       // One runner at a time per job (a reclaimed job waits here for a slow predecessor), and a
       // job already committed or cancelled is left alone.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`import:${job.id}`}))`;
-      const [current] = await tx.$queryRaw<
-        { status: string }[]
-      >`SELECT status::text AS status FROM "ImportJob" WHERE id = ${job.id}::uuid`;
+      const [current] = await tx.$queryRaw<{ status: string; rows: number; duplicate: number; size: bigint }[]>`
+        SELECT status::text AS status, "rowsValid" + "rowsRejected" + "rowsDuplicate" AS rows,
+               "rowsDuplicate" AS duplicate, size
+        FROM "ImportJob" WHERE id = ${job.id}::uuid`;
       if (current?.status !== "COMMITTING") return;
-      // Repeats within the file and rows imported before are both skipped by ON CONFLICT (also
-      // within one statement); the validation counted the repeats, so what remains existed.
-      let inserted = 0,
-        processed = 0,
-        batch: TImportRow[] = [];
-      // The case categories the rows carry become the organisation's (lib/timeline/categories.ts).
-      const categories = new Set<string>();
-      // The database inserts one batch while the next is parsed: one insert in flight at a time
-      // (a transaction's statements run in order), its failure surfacing at the next await.
-      let inFlight: Promise<number> | null = null;
-      const send = async (rows: TImportRow[]) => {
-        if (inFlight) inserted += await inFlight;
-        inFlight = insertBatch(tx, job, rows);
-        inFlight.catch(() => {});
-      };
-      for await (const outcomes of rowsOf(job, (n, b) => progress((processed = n), b))) {
-        for (const r of outcomes) {
-          if (r.row) {
-            batch.push(r.row);
-            if (r.row.customCategory) categories.add(r.row.customCategory);
-          }
-        }
-        if (batch.length >= BATCH) {
-          await send(batch);
-          batch = [];
-        }
+      const pages = await stagedPages(tx, job.id);
+      // Repeats are staged too. An UNLOGGED stage is emptied by a database crash: then it no
+      // longer holds what was validated.
+      const staged = job.rowsValid + current.duplicate;
+      if (pages === null || (pages === 0 && staged > 0)) throw new Error(STAGE_GONE);
+      const size = Number(current.size);
+      // Repeats within the file and rows imported before are both skipped by ON CONFLICT; the
+      // validation counted the repeats, so what remains existed.
+      let inserted = 0;
+      const step = Math.max(1, Math.ceil((pages * CHUNK) / Math.max(1, staged)));
+      for (let from = 0; from < pages; from += step) {
+        const to = Math.min(pages, from + step);
+        inserted += await insertStaged(tx, { ...job, visibility: job.options.visibility }, from, to);
+        progress(Math.round((current.rows * to) / pages), Math.round((size * to) / pages));
       }
-      if (batch.length) await send(batch);
-      if (inFlight) inserted += await inFlight;
-      await ensureCaseCategories(tx, job.caseId, job.orgId, [...categories]);
+      // The case categories the rows carry become the organisation's (lib/timeline/categories.ts).
+      await ensureCaseCategories(tx, job.caseId, job.orgId, await stagedCategories(tx, job.id));
+      await dropStage(tx, job.id);
       await tx.importJob.update({
         where: { id: job.id },
         data: {
           status: "COMMITTED",
-          rowsProcessed: processed,
+          rowsProcessed: current.rows,
+          bytesProcessed: size,
           rowsInserted: inserted,
           rowsExisting: Math.max(0, job.rowsValid - inserted),
           heartbeatAt: null,

@@ -3,27 +3,36 @@ import { getDb, withAdvisoryLock } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { getBlobStore } from "@/lib/storage";
 import { lockBlob, referencedBlobs } from "@/lib/storage/references";
+import { dropAbandonedStages } from "@/lib/timeline/import-stage";
 
-export type TSweepResult = { blobsRemoved: number; blobsKept: number; stagingRemoved: number };
+export type TSweepResult = {
+  blobsRemoved: number;
+  blobsKept: number;
+  stagingRemoved: number;
+  /** Timeline imports' staging tables whose job no longer needs them (lib/timeline/import-stage.ts). */
+  stagesDropped: number;
+};
 
 const BATCH = 500;
 const SWEEP_LOCK = "casebridge:storage-sweep";
 
 /**
  * Removes stored files nothing needs any more: blobs no use references (lib/storage/references.ts:
- * purged evidence, finished imports, uploads whose row was never written) and staged uploads
- * left by a crash. Safe with several app instances: one sweeps at a time (a session advisory
- * lock; the others return null at once), and each removal re-checks under the blob's own lock
- * that nothing references it and that it is older than the grace period, so an upload in flight
- * (whose commit refreshed the blob's time) or one that just wrote its row keeps it.
+ * purged evidence, finished imports, uploads whose row was never written), staged uploads left
+ * by a crash, and timeline imports' staging tables their job no longer needs. Safe with several
+ * app instances: one sweeps at a time (a session advisory lock; the others return null at once),
+ * and each removal re-checks under the blob's own lock that nothing references it and that it is
+ * older than the grace period, so an upload in flight (whose commit refreshed the blob's time) or
+ * one that just wrote its row keeps it.
  */
 export async function sweepStorage(options: { graceMs?: number } = {}): Promise<TSweepResult | null> {
   const graceMs = options.graceMs ?? getEnv().STORAGE_SWEEP_GRACE_MINUTES * 60_000;
   return withAdvisoryLock(SWEEP_LOCK, async () => {
     const store = getBlobStore();
     const cutoff = new Date(Date.now() - graceMs);
-    const result: TSweepResult = { blobsRemoved: 0, blobsKept: 0, stagingRemoved: 0 };
+    const result: TSweepResult = { blobsRemoved: 0, blobsKept: 0, stagingRemoved: 0, stagesDropped: 0 };
     result.stagingRemoved = await store.removeStaleStaging(cutoff);
+    result.stagesDropped = await dropAbandonedStages();
     let batch: string[] = [];
     const flush = async () => {
       const removed = await removeUnreferenced(batch, cutoff);
@@ -69,9 +78,9 @@ export async function runStorageSweep(): Promise<void> {
   try {
     const result = await sweepStorage();
     if (!result) console.log("• Storage sweep: another instance is sweeping; skipped");
-    else if (result.blobsRemoved || result.stagingRemoved)
+    else if (result.blobsRemoved || result.stagingRemoved || result.stagesDropped)
       console.log(
-        `• Storage sweep: removed ${result.blobsRemoved} unreferenced file(s) and ${result.stagingRemoved} staged upload(s)`,
+        `• Storage sweep: removed ${result.blobsRemoved} unreferenced file(s), ${result.stagingRemoved} staged upload(s) and ${result.stagesDropped} import stage(s)`,
       );
   } catch (error) {
     console.error("[storage] sweep failed:", error);

@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { runImportJob } from "@/lib/jobs/runner";
-import { getBlobStore } from "@/lib/storage";
 import { changeImport, createImport, exportImportRejects, getImport, listImportRejects } from "@/lib/timeline/import";
 import { MAX_RECORD_CHARS, readRecords, type TRecord } from "@/lib/ingest/records";
 import { parseTime } from "@/lib/timeline/import-parse";
@@ -44,6 +43,32 @@ async function commit(actor: TActor, caseId: string, jobId: string) {
 }
 
 afterEach(() => vi.restoreAllMocks());
+
+/** The first transaction that inserts into "TimelineEvent" fails at its next statement. */
+function failAfterInsert(message: string) {
+  const db = getDb();
+  const transaction = db.$transaction.bind(db) as (work: unknown, options: unknown) => Promise<unknown>;
+  let failed = false;
+  vi.spyOn(db, "$transaction").mockImplementation(((work: (tx: object) => Promise<unknown>, options: unknown) =>
+    transaction(async (tx: object) => {
+      let inserted = false;
+      const failing = new Proxy(tx, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver);
+          if (failed || typeof value !== "function" || typeof key !== "string" || !key.startsWith("$")) return value;
+          return (...args: unknown[]) => {
+            if (inserted) {
+              failed = true;
+              throw new Error(message);
+            }
+            inserted = String((args[0] as string[] | undefined)?.join?.("")).includes('INSERT INTO "TimelineEvent"');
+            return value.apply(target, args);
+          };
+        },
+      });
+      return work(failing);
+    }, options)) as never);
+}
 
 /** Every record of `bytes` read as CSV, the file arriving in chunks of `size` bytes. */
 async function recordsOf(bytes: Buffer, size: number): Promise<TRecord[]> {
@@ -262,23 +287,11 @@ describe("timeline import", () => {
     );
     const bytes = Buffer.from(["time,title,category,source,notes", ...rows].join("\n"));
     const { jobId } = await importFile(w.investigator, w.caseId, bytes);
-    const store = getBlobStore();
-    const read = store.read.bind(store);
-    // The storage read dies after ~70% of the file: the first batches were already inserted.
-    vi.spyOn(store, "read").mockImplementationOnce(async () => {
-      let sent = false;
-      return new Readable({
-        read() {
-          if (sent) return this.destroy(new Error("connection reset by storage"));
-          sent = true;
-          this.push(bytes.subarray(0, Math.floor(bytes.length * 0.7)));
-        },
-      });
-    });
+    // The connection dies after the rows went in, before the transaction ends.
+    failAfterInsert("connection reset by the database");
     const failed = await commit(w.investigator, w.caseId, jobId);
-    expect(failed).toMatchObject({ status: "FAILED", error: "connection reset by storage" });
+    expect(failed).toMatchObject({ status: "FAILED", error: "connection reset by the database" });
     expect(await events(w.caseId)).toBe(0);
-    vi.mocked(store.read).mockImplementation(read);
 
     // A process that died mid-commit leaves the job COMMITTING with a stale heartbeat; the next
     // status poll starts it again.

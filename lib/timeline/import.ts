@@ -17,6 +17,7 @@ import {
 } from "@/lib/jobs/imports";
 import { getBlobStore, formatBytes } from "@/lib/storage";
 import { allRejects } from "@/lib/jobs/timeline-import";
+import { discardStage } from "@/lib/timeline/import-stage";
 import { csvCell } from "@/lib/timeline/export";
 import { lockBlob } from "@/lib/storage/references";
 import { readPreview } from "@/lib/ingest/records";
@@ -143,6 +144,7 @@ export async function changeImport(
   const releaseMode = loaded.c.releaseMode;
   return changeJob(actor, { job: loaded.job, caseId: loaded.c.id }, input, {
     audit: "timeline.import",
+    cancelled: discardStage,
     options: (raw) => {
       const parsed = parseInput(ZImportOptions, raw);
       // As for events added by hand: on a release-controlled case, imported events start owner-org-only.

@@ -1,9 +1,7 @@
 import "server-only";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import type { Prisma } from "@/lib/db";
-import { from as copyFrom } from "pg-copy-streams";
+import { copyChunks, copyEscape, type TCopyChunk } from "@/lib/db/copy";
 import { cellsOfRow, USAGE_COLUMNS, type TUsageCells, type TUsageRow } from "@/lib/usage/parse";
 
 // Bulk loading of usage rows. "UsageRecord" is partitioned by case, and each case's partition
@@ -85,7 +83,6 @@ export async function prepareImportTable(client: pg.ClientBase, target: TUsageTa
 
 const COLUMNS = ["caseId", "importId", "seq", "line", ...USAGE_COLUMNS] as const;
 
-const ESCAPED = /[\\\t\n\r]/;
 /** Columns whose text may need COPY's escapes (times, numbers and addresses never do). */
 const TEXTUAL = USAGE_COLUMNS.map(
   (c) =>
@@ -98,22 +95,13 @@ export function copyLine(head: string, seq: number, line: number, cells: TUsageC
   for (let i = 0; i < cells.length; i++) {
     const v = cells[i];
     if (v === null || v === undefined) text += "\t\\N";
-    else if (TEXTUAL[i] && ESCAPED.test(v))
-      text +=
-        "\t" + v.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
-    else text += "\t" + v;
+    else text += "\t" + (TEXTUAL[i] ? copyEscape(v) : v);
   }
   return text + "\n";
 }
 
 /** The start of every row's COPY text for the target: its case and import. */
 export const copyHead = (target: TUsageTarget) => `${target.caseId}\t${target.importId}\t`;
-
-/** A run of rows' COPY text (rows numbered from 1 in file order), and how many rows it holds. */
-export type TCopyChunk = { text: string; rows: number };
-
-/** Rows per COPY statement: between two, other connections get their turn on the embedded database. */
-export const ROWS_PER_COPY = 100_000;
 
 /**
  * Streams the rows' text into the import's table with COPY, one statement per ROWS_PER_COPY
@@ -128,25 +116,7 @@ export async function copyUsageText(
   onRows: (n: number) => void = () => {},
 ): Promise<number> {
   const columns = COLUMNS.map((c) => `"${c}"`).join(", ");
-  const sql = `COPY ${importTable(target)} (${columns}) FROM STDIN`;
-  const iterator = chunks[Symbol.asyncIterator]();
-  let rows = 0;
-  let done = false;
-  async function* segment(): AsyncGenerator<string> {
-    const end = rows + ROWS_PER_COPY;
-    while (rows < end) {
-      const next = await iterator.next();
-      if (next.done) {
-        done = true;
-        return;
-      }
-      rows += next.value.rows;
-      onRows(rows);
-      if (next.value.text) yield next.value.text;
-    }
-  }
-  while (!done) await pipeline(Readable.from(segment(), { objectMode: false }), client.query(copyFrom(sql)));
-  return rows;
+  return copyChunks(client, `COPY ${importTable(target)} (${columns}) FROM STDIN`, chunks, onRows);
 }
 
 /** Rows built in code (tests, the demo seed) loaded the same way, numbered in order. */

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Readable } from "node:stream";
-import { copyHead, copyLine, type TCopyChunk, type TUsageTarget } from "@/lib/usage/load";
+import type { TCopyChunk } from "@/lib/db/copy";
+import { copyHead, copyLine, type TUsageTarget } from "@/lib/usage/load";
 import {
   cellsOfValues,
   fieldIndex,

@@ -1,0 +1,53 @@
+import "server-only";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+
+// Bulk loads by COPY … FROM STDIN in text format, shared by the usage and timeline imports.
+
+/** A run of rows' COPY text, and how many rows it holds. */
+export type TCopyChunk = { text: string; rows: number };
+
+/** Rows per COPY statement: between two, other connections get their turn on the embedded database. */
+export const ROWS_PER_COPY = 100_000;
+
+const ESCAPED = /[\\\t\n\r]/;
+
+/** A value as COPY text: backslash escapes for the four characters that would break a row. */
+export function copyEscape(v: string): string {
+  if (!ESCAPED.test(v)) return v;
+  return v.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
+}
+
+/**
+ * Streams `chunks` into `sql` (a COPY … FROM STDIN), one statement per ROWS_PER_COPY rows or so;
+ * answers how many rows went in. The embedded database serves one connection at a time while a
+ * COPY runs, so `chunks` must not wait on another connection (buffer such writes until this
+ * returns; a write not awaited, like a progress update, just waits its turn).
+ */
+export async function copyChunks(
+  client: pg.ClientBase,
+  sql: string,
+  chunks: AsyncIterable<TCopyChunk>,
+  onRows: (n: number) => void = () => {},
+): Promise<number> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  let rows = 0;
+  let done = false;
+  async function* segment(): AsyncGenerator<string> {
+    const end = rows + ROWS_PER_COPY;
+    while (rows < end) {
+      const next = await iterator.next();
+      if (next.done) {
+        done = true;
+        return;
+      }
+      rows += next.value.rows;
+      onRows(rows);
+      if (next.value.text) yield next.value.text;
+    }
+  }
+  while (!done) await pipeline(Readable.from(segment(), { objectMode: false }), client.query(copyFrom(sql)));
+  return rows;
+}
