@@ -1,6 +1,6 @@
 import "server-only";
 import type pg from "pg";
-import { Prisma, withPgClient } from "@/lib/db";
+import { getDb, Prisma, withAdvisoryLock } from "@/lib/db";
 import { copyEscape } from "@/lib/db/copy";
 import { uuidv7 } from "@/lib/db/uuidv7";
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
@@ -119,13 +119,7 @@ export const stageLock = (jobId: string) => `timeline-import:${jobId}`;
  * when it finds the job no longer validating). Its own connection: a session lock must not wait.
  */
 export async function discardStage(jobId: string): Promise<void> {
-  await withPgClient(async (client) => {
-    const { rows } = await client.query<{ locked: boolean }>(
-      "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked",
-      [stageLock(jobId)],
-    );
-    if (rows[0]?.locked) await client.query(`DROP TABLE IF EXISTS ${stageTable(jobId)}`);
-  });
+  await withAdvisoryLock(stageLock(jobId), () => dropStage(getDb(), jobId));
 }
 
 /**
@@ -137,31 +131,21 @@ export async function discardStage(jobId: string): Promise<void> {
  */
 export async function dropAbandonedStages(): Promise<number> {
   const keptSince = new Date(Date.now() - IMPORT_FILE_KEPT_MS);
-  const abandoned = `NOT EXISTS (SELECT 1 FROM "ImportJob" j WHERE j.id = $1::uuid
-    AND (j.status IN ('VALIDATING', 'COMMITTING') OR (j.status = 'VALIDATED' AND j."updatedAt" > $2)))`;
-  return withPgClient(async (client) => {
-    const { rows } = await client.query<{ id: string }>(
-      `SELECT substr(c.relname, 10) AS id FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = 'import_stages' AND c.relkind = 'r' AND c.relname ~ '^timeline_[0-9a-f]{32}$'`,
-    );
-    let dropped = 0;
-    for (const { id: hex } of rows) {
-      const id = hex.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
-      const { rows: locked } = await client.query<{ locked: boolean }>(
-        "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked",
-        [stageLock(id)],
-      );
-      if (!locked[0]?.locked) continue;
-      try {
-        const { rows: gone } = await client.query<{ gone: boolean }>(`SELECT ${abandoned} AS gone`, [id, keptSince]);
-        if (gone[0]?.gone) {
-          await client.query(`DROP TABLE IF EXISTS ${stageTable(id)}`);
-          dropped++;
-        }
-      } finally {
-        await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [stageLock(id)]);
-      }
-    }
-    return dropped;
-  });
+  const stages = await getDb().$queryRaw<{ id: string }[]>`
+    SELECT substr(c.relname, 10) AS id FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'import_stages' AND c.relkind = 'r' AND c.relname ~ '^timeline_[0-9a-f]{32}$'`;
+  let dropped = 0;
+  for (const { id: hex } of stages) {
+    const id = hex.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+    // Under the stage's lock (skipped while a validation holds it), the job's state read again.
+    await withAdvisoryLock(stageLock(id), async () => {
+      const [row] = await getDb().$queryRaw<{ gone: boolean }[]>`
+        SELECT NOT EXISTS (SELECT 1 FROM "ImportJob" j WHERE j.id = ${id}::uuid
+          AND (j.status IN ('VALIDATING', 'COMMITTING') OR (j.status = 'VALIDATED' AND j."updatedAt" > ${keptSince.toISOString()}::timestamp))) AS gone`;
+      if (!row?.gone) return;
+      await dropStage(getDb(), id);
+      dropped++;
+    });
+  }
+  return dropped;
 }
