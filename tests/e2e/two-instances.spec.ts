@@ -1,30 +1,25 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { expect, request as newRequest, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { DEMO_CASE_TITLE, DEMO_PASSWORD } from "./helpers";
+import { DEMO_CASE_TITLE } from "./helpers";
+import { signedIn, startInstance, stopInstance, untilHealthy, type TInstance } from "./instances";
 
 // Issue 14, platform: two instances started at the same moment on one empty PostgreSQL database
 // and one blob folder. One migrates and seeds while the other waits for it (scripts/start.ts);
 // then both serve, as one app: a session, a stored file and an import job cross between them.
 
-/* eslint-disable no-restricted-properties -- the harness starts the instances' environment */
+// eslint-disable-next-line no-restricted-properties -- the harness chooses the database server and ports
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+// eslint-disable-next-line no-restricted-properties -- and the instances' ports
 const BASE_PORT = Number(process.env.E2E_PORT ?? 3100) + 20;
-const PARENT_ENV = Object.fromEntries(
-  Object.entries(process.env).filter(([k, v]) => v !== undefined && !/^(OIDC_|NODE_ENV$|PORT$|NEXTAUTH_)/.test(k)),
-) as Record<string, string>;
-/* eslint-enable no-restricted-properties */
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 test.skip(!SERVER_URL, "needs a PostgreSQL server: TEST_DATABASE_URL or DATABASE_URL");
 test.describe.configure({ mode: "serial", timeout: 600_000 });
 
-type TInstance = { origin: string; process: ChildProcess; output: string[] };
 const instances: TInstance[] = [];
 let database = "";
 let dataDir = "";
@@ -35,30 +30,6 @@ async function onServer(sql: string) {
   await client.query(sql).finally(() => client.end());
 }
 
-async function untilHealthy(instance: TInstance) {
-  const deadline = Date.now() + 480_000;
-  for (;;) {
-    const ok = await fetch(`${instance.origin}/api/health`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) return;
-    if (instance.process.exitCode !== null || Date.now() > deadline)
-      throw new Error(`${instance.origin} did not come up:\n${instance.output.join("").slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-}
-
-async function signedIn(origin: string): Promise<APIRequestContext> {
-  const api = await newRequest.newContext();
-  const { csrfToken } = (await (await api.get(`${origin}/api/auth/csrf`)).json()) as { csrfToken: string };
-  const response = await api.post(`${origin}/api/auth/callback/credentials`, {
-    form: { csrfToken, email: "investigator@microsoft.demo", password: DEMO_PASSWORD, json: "true" },
-    headers: { origin },
-  });
-  expect(response.status()).toBeLessThan(400);
-  return api;
-}
-
 test.beforeAll(async () => {
   test.setTimeout(600_000); // two builds of the schema race, one demo seed
   database = `casebridge_two_${Date.now()}_${randomBytes(3).toString("hex")}`;
@@ -66,36 +37,13 @@ test.beforeAll(async () => {
   const url = Object.assign(new URL(SERVER_URL!), { pathname: `/${database}` }).toString();
   dataDir = mkdtempSync(path.join(tmpdir(), "casebridge-two-"));
   const secret = randomBytes(32).toString("base64url");
-  for (const port of [BASE_PORT, BASE_PORT + 1]) {
-    const child = spawn("npx", ["tsx", "--conditions=react-server", "scripts/start.ts"], {
-      cwd: ROOT,
-      detached: true, // its own process group: the instance and its `next start` end together
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...PARENT_ENV,
-        PORT: String(port),
-        DATABASE_URL: url,
-        CASEBRIDGE_DATA_DIR: dataDir,
-        NEXTAUTH_URL: `http://localhost:${port}`,
-        NEXTAUTH_SECRET: secret,
-        MFA_REQUIRED_FOR: "none",
-      } as Record<string, string> as NodeJS.ProcessEnv,
-    });
-    const instance = { origin: `http://localhost:${port}`, process: child, output: [] as string[] };
-    child.stdout!.on("data", (c: Buffer) => instance.output.push(c.toString()));
-    child.stderr!.on("data", (c: Buffer) => instance.output.push(c.toString()));
-    instances.push(instance);
-  }
+  for (const port of [BASE_PORT, BASE_PORT + 1])
+    instances.push(startInstance(port, { DATABASE_URL: url, CASEBRIDGE_DATA_DIR: dataDir, NEXTAUTH_SECRET: secret }));
   await Promise.all(instances.map(untilHealthy));
 });
 
 test.afterAll(async () => {
-  for (const { process: child } of instances) {
-    if (child.exitCode !== null || !child.pid) continue;
-    const exited = new Promise((r) => child.once("exit", r));
-    process.kill(-child.pid, "SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-  }
+  await Promise.all(instances.map(stopInstance));
   if (database) await onServer(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
