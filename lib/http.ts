@@ -2,6 +2,7 @@ import "server-only";
 import { Readable } from "node:stream";
 import { getEnv } from "@/lib/env";
 import { AppError, ForbiddenError, UnsupportedMediaTypeError } from "@/lib/errors";
+import { inReadScope } from "@/lib/read-scope";
 import { crossSiteRefusal, ownOrigins } from "@/lib/request-policy";
 
 // The one translation of errors for route handlers: RFC 9457 problem+json. Typed errors keep
@@ -29,11 +30,15 @@ export function errorResponse(error: unknown): Response {
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
-/** Wraps a route handler so that every error leaves as problem+json. */
+/**
+ * Wraps a route handler so that every error leaves as problem+json. A read (GET, HEAD) runs in a
+ * read scope (lib/read-scope.ts): what it loads twice, such as a case's facts, is read once.
+ */
 export function route<C>(handler: Handler<C>): Handler<C> {
   return async (request, context) => {
     try {
-      return await handler(request, context);
+      const read = request.method === "GET" || request.method === "HEAD";
+      return await (read ? inReadScope(() => handler(request, context)) : handler(request, context));
     } catch (error) {
       return errorResponse(error);
     }

@@ -7,6 +7,8 @@ import { recordAuditRateLimited } from "@/lib/audit/record";
 import { getRequestMeta } from "@/lib/request-meta";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "@/lib/errors";
 import { getSessionActor, type TActor } from "@/lib/auth/session";
+import type { CaseRole, Tlp } from "@/lib/generated/prisma/enums";
+import { onceInReadScope } from "@/lib/read-scope";
 import { can, canOnCase, type TCaseAction, type TCaseFacts, type TGlobalAction } from "@/lib/auth/permissions";
 
 /**
@@ -56,47 +58,32 @@ export type TCaseRecord = {
 export type TCaseAccess = { case: TCaseRecord; facts: TCaseFacts };
 
 /**
- * Loads what the policy needs to decide about one case, as seen by `actor` (no check). Memoised
- * per server render (React `cache`; the actor is the render's cached `getCurrentUser`), so a
- * case page's layout, page and panels share one load; server actions and scripts, which run
- * outside a render, always read afresh.
+ * Loads what the policy needs to decide about one case, as seen by `actor` (no check), in one
+ * statement. Memoised per server render (React `cache`; the actor is the render's cached
+ * `getCurrentUser`), so a case page's layout, page and panels share one load, and per read
+ * request in a route handler (lib/read-scope.ts). Server actions, writes and scripts always
+ * read afresh.
  */
-export const loadCaseFacts = cache(async function loadCaseFacts(
-  actor: TActor,
-  caseId: string,
-): Promise<TCaseAccess | null> {
-  const row = await getDb().case.findUnique({
-    where: { id: caseId },
-    select: {
-      id: true,
-      number: true,
-      title: true,
-      summary: true,
-      status: true,
-      severity: true,
-      tlp: true,
-      legalHold: true,
-      releaseMode: true,
-      ownerOrgId: true,
-      version: true,
-      createdAt: true,
-      updatedAt: true,
-      members: { where: { userId: actor.id }, select: { role: true } },
-      sharedWith: { select: { orgId: true } },
-    },
-  });
+export const loadCaseFacts = cache((actor: TActor, caseId: string): Promise<TCaseAccess | null> =>
+  onceInReadScope(`case-facts:${actor.id}:${caseId}`, () => readCaseFacts(actor, caseId)),
+);
+
+async function readCaseFacts(actor: TActor, caseId: string): Promise<TCaseAccess | null> {
+  const [row] = await getDb().$queryRaw<(TCaseRecord & { memberRole: CaseRole | null; sharedOrgIds: string[] })[]>`
+    SELECT c.id, c.number, c.title, c.summary, c.status::text AS status, c.severity::text AS severity,
+           c.tlp::text AS tlp, c."legalHold", c."releaseMode"::text AS "releaseMode", c."ownerOrgId",
+           c.version, c."createdAt", c."updatedAt",
+           (SELECT m.role::text FROM "CaseMember" m WHERE m."caseId" = c.id AND m."userId" = ${actor.id}::uuid) AS "memberRole",
+           ARRAY(SELECT s."orgId"::text FROM "CaseOrganization" s WHERE s."caseId" = c.id) AS "sharedOrgIds"
+    FROM "Case" c
+    WHERE c.id = ${caseId}::uuid`;
   if (!row) return null;
-  const { members, sharedWith, ...record } = row;
+  const { memberRole, sharedOrgIds, ...record } = row;
   return {
     case: record,
-    facts: {
-      memberRole: members[0]?.role ?? null,
-      ownerOrgId: row.ownerOrgId,
-      sharedOrgIds: sharedWith.map((s) => s.orgId),
-      tlp: row.tlp,
-    },
+    facts: { memberRole, ownerOrgId: row.ownerOrgId, sharedOrgIds, tlp: row.tlp as Tlp },
   };
-});
+}
 
 /**
  * The case, if `actor` may do `action` on it. Re-reads membership from the database (a session

@@ -25,7 +25,7 @@ import {
   timelineWhere,
   ts,
 } from "@/lib/timeline/sql";
-import { readableItemSql, readableItemWhere, visibleItemWhere } from "@/lib/auth/visibility";
+import { readableItemSql, readableItemWhere, visibleItemSql, visibleItemWhere } from "@/lib/auth/visibility";
 import { categoryColour } from "@/lib/timeline/category-schemas";
 import { derivedFromTimeline } from "@/lib/timeline/derived-cache";
 
@@ -235,24 +235,14 @@ export async function* iterateTimelineEvents(
 async function visibleEvidenceLinks(actor: TActor, reader: TPrivilegeReader, eventIds: string[]) {
   const map = new Map<string, { id: string; title: string }[]>();
   if (eventIds.length === 0) return map;
-  const links = await getDb().timelineEventEvidence.findMany({
-    where: {
-      eventId: { in: eventIds },
-      evidence: { deletedAt: null, ...visibleItemWhere(actor) },
-    },
-    select: { eventId: true, evidence: { select: { id: true, title: true } } },
-  });
-  const readable = new Set(
-    // visibility: ids of the visible links just read; this only asks which may be read.
-    (
-      await getDb().evidence.findMany({
-        where: { id: { in: links.map((l) => l.evidence.id) }, AND: [readableItemWhere(reader)] },
-        select: { id: true },
-      })
-    ).map((e) => e.id),
-  );
+  // One statement: the visible linked items, each with whether the reader may read its title.
+  const links = await getDb().$queryRaw<{ eventId: string; id: string; title: string; readable: boolean }[]>`
+    SELECT l."eventId", e.id, e.title, ${readableItemSql(reader, "e")} IS TRUE AS readable
+    FROM "TimelineEventEvidence" l
+    JOIN "Evidence" e ON e.id = l."evidenceId"
+    WHERE l."eventId" = ANY(${eventIds}::uuid[]) AND e."deletedAt" IS NULL AND ${visibleItemSql(actor, "e")}`;
   for (const l of links) {
-    const evidence = readable.has(l.evidence.id) ? l.evidence : { id: l.evidence.id, title: WITHHELD_TITLE };
+    const evidence = { id: l.id, title: l.readable ? l.title : WITHHELD_TITLE };
     (map.get(l.eventId) ?? map.set(l.eventId, []).get(l.eventId)!).push(evidence);
   }
   return map;

@@ -1,0 +1,27 @@
+import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
+
+// What a read request has already loaded, for the rest of that request: React's `cache` does
+// this during a server render, but a route handler runs outside one, so the same case facts were
+// read two or three times per API call (the guard, then each helper that checks again). Only
+// reads get a scope (lib/http.ts#route: GET and HEAD), so nothing a request changes can be
+// answered from before the change.
+const scope = new AsyncLocalStorage<Map<string, Promise<unknown>>>();
+
+/** Runs `work` with a fresh read scope. */
+export function inReadScope<T>(work: () => Promise<T>): Promise<T> {
+  return scope.run(new Map(), work);
+}
+
+/** `load()` once per read scope and `key`; outside a scope, every call loads. A failure is not kept. */
+export function onceInReadScope<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const memo = scope.getStore();
+  if (!memo) return load();
+  let kept = memo.get(key) as Promise<T> | undefined;
+  if (!kept) {
+    kept = load();
+    memo.set(key, kept);
+    kept.catch(() => memo.delete(key));
+  }
+  return kept;
+}

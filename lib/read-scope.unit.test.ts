@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { inReadScope, onceInReadScope } from "@/lib/read-scope";
+
+describe("read scope", () => {
+  const counter = () => {
+    let calls = 0;
+    return { load: async () => ++calls, calls: () => calls };
+  };
+
+  it("loads a key once within a scope, and again in another scope", async () => {
+    const c = counter();
+    const first = await inReadScope(async () => [
+      await onceInReadScope("k", c.load),
+      await onceInReadScope("k", c.load),
+      await onceInReadScope("other", c.load),
+    ]);
+    expect(first).toEqual([1, 1, 2]);
+    expect(await inReadScope(() => onceInReadScope("k", c.load))).toBe(3);
+  });
+
+  it("outside a scope (writes, scripts) every call loads", async () => {
+    const c = counter();
+    await onceInReadScope("k", c.load);
+    await onceInReadScope("k", c.load);
+    expect(c.calls()).toBe(2);
+  });
+
+  it("concurrent callers share one load; a failed load is not kept", async () => {
+    let calls = 0;
+    const failing = async () => {
+      calls++;
+      throw new Error("down");
+    };
+    await inReadScope(async () => {
+      const c = counter();
+      expect(await Promise.all([onceInReadScope("k", c.load), onceInReadScope("k", c.load)])).toEqual([1, 1]);
+      await expect(onceInReadScope("f", failing)).rejects.toThrow("down");
+      await expect(onceInReadScope("f", failing)).rejects.toThrow("down");
+    });
+    expect(calls).toBe(2);
+  });
+});
