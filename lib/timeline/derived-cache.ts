@@ -1,6 +1,8 @@
 import "server-only";
 import { LRUCache } from "lru-cache";
+import { cache as perRender } from "react";
 import { getDb, type Prisma } from "@/lib/db";
+import { onceInReadScope } from "@/lib/read-scope";
 
 // Results derived from a case's whole timeline (the histogram's counts, the categories its
 // events carry) cost a pass over every event of the case: about 110 ms at 100,000 events, on
@@ -14,6 +16,8 @@ import { getDb, type Prisma } from "@/lib/db";
 // and never removes: it moves exactly when such a transaction commits, in any process. It is
 // read before the query it guards, so a result is at least as new as the version it is kept
 // under; a change committed in between makes the next reader's version differ, never the reverse.
+// One request reads it once (a page keeps four results): the first read comes before every
+// query it guards.
 
 type TEntry = { version: number; value: Promise<unknown> };
 
@@ -26,6 +30,11 @@ export async function timelineVersion(caseId: string, db: Prisma.TransactionClie
   return row?.n ?? 0;
 }
 
+/** timelineVersion, read once per server render or read request. */
+const versionForRequest = perRender((caseId: string) =>
+  onceInReadScope(`timeline-version:${caseId}`, () => timelineVersion(caseId)),
+);
+
 /**
  * `compute()`'s result for `query` on the case's timeline, from this process's cache while the
  * timeline is unchanged. `query` must read only "TimelineEvent" rows of the case (anything else
@@ -33,7 +42,7 @@ export async function timelineVersion(caseId: string, db: Prisma.TransactionClie
  * version share one computation; a failed one is not kept.
  */
 export async function derivedFromTimeline<T>(caseId: string, query: Prisma.Sql, compute: () => Promise<T>): Promise<T> {
-  const version = await timelineVersion(caseId);
+  const version = await versionForRequest(caseId);
   const key = `${caseId}\n${query.sql}\n${JSON.stringify(query.values, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}`;
   const kept = cache.get(key);
   if (kept?.version === version) return kept.value as Promise<T>;
