@@ -26,22 +26,33 @@ function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/**
+ * The part of a row's hashed text that is its own content (every column but the id, the hashes):
+ * the canonical array `[prevHash, occurredAt, …, details]` without its first item. The database
+ * completes it with the chain's head under the chain lock (migration audit_append), as chainHash does.
+ */
+export function contentTail(event: TAuditContent): string {
+  return canonical([
+    event.occurredAt.toISOString(),
+    event.actorId,
+    event.action,
+    event.targetType,
+    event.targetId,
+    event.caseId,
+    event.ip,
+    event.userAgent,
+    event.details ?? {},
+  ]).slice(1);
+}
+
+/** sha256 of the canonical `[prevHash, …content]`: `["<prevHash>",` then the content tail. */
+export function chainHash(prevHash: string, tail: string): string {
+  return createHash("sha256")
+    .update(`[${JSON.stringify(prevHash)},${tail}`)
+    .digest("hex");
+}
+
 /** The chained hash of one audit row: covers every column but the id and the hash itself. */
 export function hashAuditEvent(prevHash: string, event: TAuditContent): string {
-  return createHash("sha256")
-    .update(
-      canonical([
-        prevHash,
-        event.occurredAt.toISOString(),
-        event.actorId,
-        event.action,
-        event.targetType,
-        event.targetId,
-        event.caseId,
-        event.ip,
-        event.userAgent,
-        event.details ?? {},
-      ]),
-    )
-    .digest("hex");
+  return chainHash(prevHash, contentTail(event));
 }

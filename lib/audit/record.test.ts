@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
@@ -53,6 +54,42 @@ describe("audit log", () => {
     expect(hashAuditEvent("x", { ...base, details: { a: 1 } })).not.toBe(
       hashAuditEvent("y", { ...base, details: { a: 1 } }),
     );
+  });
+
+  it("hashes a row as sha256 of its canonical [prevHash, …content], the form of every row written before", () => {
+    const row = {
+      occurredAt: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6)),
+      actorId: "00000000-0000-4000-8000-000000000001",
+      action: "a",
+      targetType: "t",
+      targetId: "x",
+      caseId: null,
+      ip: "10.0.0.1",
+      userAgent: "UA",
+      details: { b: [1, { d: "é" }], a: null },
+    };
+    // The canonical text written out: keys sorted, no spaces.
+    const text =
+      '["p","2026-01-02T03:04:05.006Z","00000000-0000-4000-8000-000000000001","a","t","x",null,"10.0.0.1","UA",' +
+      '{"a":null,"b":[1,{"d":"é"}]}]';
+    expect(hashAuditEvent("p", row)).toBe(createHash("sha256").update(text).digest("hex"));
+  });
+
+  it("the database hashes what the app would: quotes, escapes and characters beyond ASCII", async () => {
+    const tag = uid();
+    const odd = 'naïve "quoted" back\\slash \u2028 tab\t 🚀 ✓';
+    await recordAudit({
+      actorId: null,
+      action: "test.odd",
+      targetType: "test",
+      targetId: tag,
+      userAgent: odd,
+      ip: null,
+      details: { [odd]: odd, z: [1.5, -0, 1e21, { b: true, a: null }] },
+    });
+    const row = await getDb().auditEvent.findFirstOrThrow({ where: { targetId: tag } });
+    expect(row.userAgent).toBe(odd);
+    expect(row.hash).toBe(hashAuditEvent(row.prevHash, row));
   });
 
   it("rows recorded at once go in shared transactions, in one chain with rows written inside callers' transactions", async () => {

@@ -1,9 +1,10 @@
 import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
-import { GENESIS_HASH, hashAuditEvent, type TAuditContent } from "@/lib/audit/hash";
+import { contentTail, type TAuditContent } from "@/lib/audit/hash";
 import { getRequestMeta } from "@/lib/request-meta";
 
 type Tx = Prisma.TransactionClient;
+type TDb = ReturnType<typeof getDb>;
 
 /**
  * Who may see a case's audit row in its Activity tab. One rule (lib/cases/activity.ts): a row
@@ -65,20 +66,14 @@ async function contentOf(input: TAuditInput): Promise<TAuditContent> {
   };
 }
 
-/** Appends rows, in order, to the chain: under the chain lock, after the last committed row. */
-async function appendRows(tx: Tx, contents: TAuditContent[]): Promise<void> {
-  // The lock, then the last committed hash, in one round trip (migration audit_chain_head).
-  const [head] = await tx.$queryRaw<{ hash: string | null }[]>`
-    SELECT audit_chain_head(${AUDIT_CHAIN_LOCK}::bigint) AS hash`;
-  let prevHash = head?.hash ?? GENESIS_HASH;
-  const rows = contents.map((content) => {
-    const hash = hashAuditEvent(prevHash, content);
-    const row = { ...content, details: content.details as Prisma.InputJsonObject, prevHash, hash };
-    prevHash = hash;
-    return row;
-  });
-  // One INSERT … VALUES: its rows take their ids from the sequence in list order.
-  await tx.auditEvent.createMany({ data: rows });
+/**
+ * Appends rows, in order, to the chain, in one statement (migration audit_append): under the
+ * chain lock, after the last committed row. `db` is the caller's transaction, or the client
+ * itself for a batch that is its own transaction.
+ */
+async function appendRows(db: Tx | TDb, contents: TAuditContent[]): Promise<void> {
+  const entries = contents.map((c) => ({ ...c, occurredAt: c.occurredAt.toISOString(), tail: contentTail(c) }));
+  await db.$executeRaw`SELECT audit_append(${AUDIT_CHAIN_LOCK}::bigint, ${JSON.stringify(entries)}::jsonb)`;
 }
 
 async function appendAudit(tx: Tx, input: TAuditInput): Promise<void> {
@@ -92,7 +87,7 @@ function withScope(input: TAuditInput): Record<string, unknown> {
 
 // Rows recorded outside a caller's transaction (every audited read) are appended in batches:
 // whatever arrived while the previous batch was being written goes in the next, in one
-// transaction. The chain lock is held through each commit, and so through its WAL flush; one
+// statement that is its own transaction. The chain lock is held through each commit, and so through its WAL flush; one
 // row per transaction capped the whole instance at one flush per audited request (36–80 rows/s
 // on this machine under load, issue 16). Each caller still returns only once its row is
 // committed, and a failed batch fails every caller in it, as a failed insert did.
@@ -105,11 +100,9 @@ async function flush(): Promise<void> {
   while (pending.length > 0) {
     const batch = pending.splice(0, MAX_BATCH);
     try {
-      await getDb().$transaction((tx) =>
-        appendRows(
-          tx,
-          batch.map((p) => p.content),
-        ),
+      await appendRows(
+        getDb(),
+        batch.map((p) => p.content),
       );
       for (const p of batch) p.resolve();
     } catch (error) {
