@@ -16,6 +16,7 @@ import {
   ZShareCase,
   ZUpdateCase,
 } from "@/lib/cases/schemas";
+import { touchCase } from "@/lib/cases/touch";
 
 type Tx = Prisma.TransactionClient;
 
@@ -130,7 +131,7 @@ export async function shareCase(actor: TActor, caseId: unknown, input: unknown):
   if (isCaseOrg(facts, org.id)) throw new ValidationError(`The case is already shared with ${org.name}.`);
   await getDb().$transaction(async (tx) => {
     await tx.caseOrganization.create({ data: { caseId: c.id, orgId: org.id, sharedById: actor.id } });
-    await tx.case.update({ where: { id: c.id }, data: { updatedAt: new Date() } });
+    await touchCase(tx, c.id);
     await recordAudit(
       {
         actorId: actor.id,

@@ -5,6 +5,7 @@ import { createNote, deleteNote, updateNote } from "@/lib/notes/mutations";
 import { listNotes, type TNoteView } from "@/lib/notes/queries";
 import { NOTE_MAX } from "@/lib/notes/schemas";
 import { createJointCase } from "@/tests/helpers/factories";
+import { onEmbeddedTestDatabase } from "@/tests/helpers/test-database";
 
 const noteCount = (caseId: string) => getDb().note.count({ where: { caseId } });
 
@@ -122,4 +123,50 @@ describe("notes", () => {
     expect(actions).toEqual(["note.created", "case.notes_viewed"]);
     expect(note.id).toBeTruthy();
   });
+});
+
+describe("a note marks its case as active", () => {
+  const updatedAt = async (caseId: string) =>
+    (await getDb().case.findUniqueOrThrow({ where: { id: caseId }, select: { updatedAt: true } })).updatedAt;
+
+  it("a new note moves the case's updated time", async () => {
+    const w = await createJointCase();
+    const before = await updatedAt(w.caseId);
+    await new Promise((r) => setTimeout(r, 5));
+    await createNote(w.investigator, w.caseId, { body: "activity" });
+    expect((await updatedAt(w.caseId)).getTime()).toBeGreaterThan(before.getTime());
+  });
+
+  // The embedded database runs one transaction at a time: there is no second one to hold the row.
+  it.skipIf(onEmbeddedTestDatabase())(
+    "writers do not queue on the case row: a note is saved while another transaction holds it",
+    async () => {
+      const w = await createJointCase();
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => (locked = r));
+      const holder = getDb().$transaction(
+        async (tx) => {
+          // As another writer's touch holds it (an UPDATE of a column that is not a key).
+          await tx.$queryRaw`SELECT id FROM "Case" WHERE id = ${w.caseId}::uuid FOR NO KEY UPDATE`;
+          locked();
+          await held;
+        },
+        { timeout: 30_000 },
+      );
+      await isLocked;
+      try {
+        const saved = await Promise.race([
+          createNote(w.investigator, w.caseId, { body: "while held" }).then(() => "saved"),
+          new Promise((r) => setTimeout(() => r("waited"), 5_000)),
+        ]);
+        expect(saved).toBe("saved");
+      } finally {
+        release();
+        await holder;
+      }
+      expect(await noteCount(w.caseId)).toBe(1);
+    },
+  );
 });
