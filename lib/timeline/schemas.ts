@@ -35,6 +35,12 @@ export const CONFIDENCE_LABELS: Record<(typeof CONFIDENCES)[number], string> = {
 };
 export const TIMELINE_PAGE_MAX = 500;
 export const TIMELINE_PAGE_DEFAULT = 100;
+/**
+ * Events the timeline page renders with itself: a screenful and the list's look-ahead (it loads
+ * the next page when the last 20 rows near). Every event is sent in the page's React payload,
+ * and the page is the costliest the server renders (issue 16), so no more than that.
+ */
+export const TIMELINE_FIRST_SCREEN = 50;
 export const EVIDENCE_LINKS_MAX = 50;
 
 const text = (label: string, max: number) =>

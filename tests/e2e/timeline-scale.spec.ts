@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 // June 2026, later than every other spec's events, so their first screens still show theirs.
 const START = Date.UTC(2026, 5, 1);
 const STEP = (30 * DAY) / EVENTS; // 25.92 s apart: time order is title order
-const FIRST_PAGE = 100; // what the server renders; the list then fetches 200 at a time
+const FIRST_PAGE = 50; // what the server renders (TIMELINE_FIRST_SCREEN); the list then fetches 200 at a time
 const MAX_ROWS = 100; // rendered rows (events and day headers): a screenful plus overscan
 const CATEGORIES = ["payment", "api_access", "extraction", "detection"];
 

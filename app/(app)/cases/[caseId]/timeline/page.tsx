@@ -9,7 +9,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { orNotFound, requirePageUser } from "@/lib/page";
 import { listCaseCategories } from "@/lib/timeline/categories";
 import { getTimelineHistogram, getTimelineOptions, listTimelineEvents } from "@/lib/timeline/queries";
-import { filtersForPage, viewerTimeZone, type TTimelineFilters } from "@/lib/timeline/schemas";
+import { filtersForPage, TIMELINE_FIRST_SCREEN, viewerTimeZone, type TTimelineFilters } from "@/lib/timeline/schemas";
 import { TIME_ZONE_COOKIE } from "@/lib/timeline/time";
 import {
   decideReleaseAction,
@@ -51,7 +51,7 @@ export default async function TimelinePage({ params, searchParams }: Props) {
     Promise.all([
       getTimelineOptions(user, caseId),
       getTimelineHistogram(user, caseId, { ...filters, from: undefined, to: undefined }, { timeZone }),
-      listTimelineEvents(user, caseId, filters),
+      listTimelineEvents(user, caseId, filters, { limit: TIMELINE_FIRST_SCREEN }),
       listCaseCategories(user, caseId),
     ]),
   );
