@@ -13,6 +13,11 @@ export function inReadScope<T>(work: () => Promise<T>): Promise<T> {
   return scope.run(new Map(), work);
 }
 
+/** Runs `work` outside any read scope: background work a read request starts (a job it resumes). */
+export function outsideReadScope<T>(work: () => T): T {
+  return scope.exit(work);
+}
+
 /** `load()` once per read scope and `key`; outside a scope, every call loads. A failure is not kept. */
 export function onceInReadScope<T>(key: string, load: () => Promise<T>): Promise<T> {
   const memo = scope.getStore();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inReadScope, onceInReadScope } from "@/lib/read-scope";
+import { inReadScope, onceInReadScope, outsideReadScope } from "@/lib/read-scope";
 
 describe("read scope", () => {
   const counter = () => {
@@ -22,6 +22,15 @@ describe("read scope", () => {
     const c = counter();
     await onceInReadScope("k", c.load);
     await onceInReadScope("k", c.load);
+    expect(c.calls()).toBe(2);
+  });
+
+  it("work started outside the scope from within it loads afresh", async () => {
+    const c = counter();
+    await inReadScope(async () => {
+      await onceInReadScope("k", c.load);
+      await outsideReadScope(() => onceInReadScope("k", c.load));
+    });
     expect(c.calls()).toBe(2);
   });
 

@@ -87,9 +87,9 @@ function withScope(input: TAuditInput): Record<string, unknown> {
 
 // Rows recorded outside a caller's transaction (every audited read) are appended in batches:
 // whatever arrived while the previous batch was being written goes in the next, in one
-// statement that is its own transaction. The chain lock is held through each commit, and so through its WAL flush; one
-// row per transaction capped the whole instance at one flush per audited request (36–80 rows/s
-// on this machine under load, issue 16). Each caller still returns only once its row is
+// statement that is its own transaction. The chain lock is held through each commit, and so
+// through its WAL flush; one row per transaction capped the whole instance at one flush per
+// audited request (36–80 rows/s on this machine under load, issue 16). Each caller still returns only once its row is
 // committed, and a failed batch fails every caller in it, as a failed insert did.
 type TPending = { content: TAuditContent; resolve: () => void; reject: (error: unknown) => void };
 const MAX_BATCH = 500;
