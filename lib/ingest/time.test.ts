@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readTime, type TTimeFormat } from "@/lib/ingest/time";
+import { readIsoUtcMs, readTime, type TTimeFormat } from "@/lib/ingest/time";
 
 const at = (value: string, format: TTimeFormat = "auto", zone = "UTC") => {
   const r = readTime(value, format, zone);
@@ -86,5 +86,49 @@ describe("readTime, explicit formats never read a value as something else", () =
 
   it("explicit epoch seconds still takes an early compact value that automatic refuses", () => {
     expect(at("86400", "epoch_s")).toEqual({ iso: "1970-01-02T00:00:00.000Z", as: "epoch_s" });
+  });
+});
+
+describe("readIsoUtcMs, the bulk loaders' shortcut", () => {
+  it("reads what readTime reads, to the millisecond, or leaves the value to readTime", () => {
+    const values = [
+      "2026-11-02T10:00:00Z",
+      "2026-11-02T10:00:00.1Z",
+      "2026-11-02T10:00:00.12Z",
+      "2026-11-02T10:00:00.123Z",
+      "2026-11-02T23:59:59.999Z",
+      "2024-02-29T00:00:00Z", // a leap day
+      "2000-02-29T12:00:00Z", // a leap day (divisible by 400)
+      "1970-01-01T00:00:00Z",
+      "2199-12-31T23:59:59.999Z",
+      "2026-12-31T00:00:00Z",
+    ];
+    for (const v of values) {
+      const slow = readTime(v, "auto", "UTC");
+      expect(slow.ok, v).toBe(true);
+      expect(readIsoUtcMs(v), v).toBe(slow.ok ? slow.date.getTime() : NaN);
+    }
+  });
+
+  it("declines what is not plainly a valid time, so that readTime gives the answer and its reason", () => {
+    const declined = [
+      "2025-02-29T00:00:00Z", // no such day
+      "1900-02-29T00:00:00Z", // not a leap year (divisible by 100)
+      "2026-04-31T00:00:00Z",
+      "2026-13-01T00:00:00Z",
+      "2026-00-10T00:00:00Z",
+      "2026-11-00T00:00:00Z",
+      "2026-11-02T24:00:00Z",
+      "2026-11-02T10:60:00Z",
+      "2026-11-02T10:00:60Z",
+      "1969-12-31T23:59:59Z", // before the earliest time kept
+      "2200-01-01T00:00:00Z",
+      "2026-11-02T10:00:00.1234Z", // more than milliseconds
+      "2026-11-02T10:00:00+01:00",
+      "2026-11-02 10:00:00Z",
+      "1762077600",
+    ];
+    for (const v of declined) expect(readIsoUtcMs(v), v).toBeNull();
+    expect(readTime("2025-02-29T00:00:00Z", "auto", "UTC").ok).toBe(false);
   });
 });

@@ -164,6 +164,15 @@ function dayExists(v: string): boolean {
   return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
+/** The number written by `count` ASCII digits of `v` from `at` (the caller has checked them). */
+function digitsAt(v: string, at: number, count: number): number {
+  let x = 0;
+  for (let i = at; i < at + count; i++) x = x * 10 + v.charCodeAt(i) - 48;
+  return x;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** Like ISO_UTC, with at most milliseconds: such a value is its own canonical text for a timestamp(3). */
 const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 
@@ -174,8 +183,21 @@ const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
  * gives the answer and the reason).
  */
 export function readIsoUtcMs(v: string): number | null {
-  if (v.length < 20 || v.length > 24 || !ISO_UTC_MS.test(v) || !dayExists(v)) return null;
-  const t = Date.parse(v);
+  if (v.length < 20 || v.length > 24 || !ISO_UTC_MS.test(v)) return null;
+  // The fields by their digits: no Date.parse and no substrings, for millions of rows.
+  const year = digitsAt(v, 0, 4);
+  const month = digitsAt(v, 5, 2);
+  const day = digitsAt(v, 8, 2);
+  const hour = digitsAt(v, 11, 2);
+  const minute = digitsAt(v, 14, 2);
+  const second = digitsAt(v, 17, 2);
+  const fraction = v.length - 21; // digits after the point (1 to 3), or none
+  const ms = fraction > 0 ? digitsAt(v, 20, fraction) * 10 ** (3 - fraction) : 0;
+  // Anything unusual (24:00, a leap second, a year before 1970) gets readTime's own answer.
+  if (hour > 23 || minute > 59 || second > 59 || month < 1 || month > 12 || day < 1) return null;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return null;
+  const t = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   return t >= EVENT_TIME_MIN && t < EVENT_TIME_MAX ? t : null;
 }
 
