@@ -16,7 +16,12 @@ import { streamValues } from "stream-json/streamers/stream-values.js";
 export type TRecord = { line: number; values: Record<string, string> } | { line: number; error: string };
 /** A CSV record as its cells, in the order of `columns` (the header): no object per record. */
 export type TCellRecord = { line: number; cells: string[] } | { line: number; error: string };
-export type TCellBatch = { columns: readonly string[]; records: TCellRecord[] };
+export type TCellBatch = {
+  columns: readonly string[];
+  records: TCellRecord[];
+  /** No cell holds a tab, backslash, CR or LF: written out as COPY text, none needs an escape. */
+  plain?: boolean;
+};
 /** A record (a quoted field) longer than this is taken for an unclosed quote, not buffered on. */
 export const MAX_RECORD_CHARS = 1 << 20;
 
@@ -46,8 +51,12 @@ export async function* csvCells(input: Readable): AsyncGenerator<TCellBatch> {
   let line = 1;
   let header: string[] | null = null;
   let first = true;
+  let plain = false;
 
   const take = (final: boolean): TCellRecord[] => {
+    // Only a quoted field can hold a newline: text without a quote needs no count per field.
+    const quoted = pending.includes('"');
+    plain = !quoted && !/[\\\t\r]/.test(pending);
     const { data, errors, meta } = parser.parse(pending, 0, !final) as Papa.ParseResult<string[]>;
     const errorByRow = new Map<number, string>();
     for (const e of errors) if (e.row !== undefined && !errorByRow.has(e.row)) errorByRow.set(e.row, e.message);
@@ -56,7 +65,7 @@ export async function* csvCells(input: Readable): AsyncGenerator<TCellBatch> {
       const record = data[r]!;
       const start = line;
       line += 1;
-      for (const v of record) line += newlines(v);
+      if (quoted) for (const v of record) line += newlines(v);
       if (record.length === 1 && record[0] === "") continue; // a blank line
       const error = errorByRow.get(r);
       if (error) {
@@ -88,11 +97,11 @@ export async function* csvCells(input: Readable): AsyncGenerator<TCellBatch> {
     carry = text.endsWith("\r") ? "\r" : "";
     pending += (carry ? text.slice(0, -1) : text).replace(/\r\n/g, "\n");
     const batch = take(false);
-    if (batch.length) yield { columns: header ?? [], records: batch };
+    if (batch.length) yield { columns: header ?? [], records: batch, plain };
   }
   pending += (carry + decoder.end()).replace(/\r\n/g, "\n");
   const batch = take(true);
-  if (batch.length) yield { columns: header ?? [], records: batch };
+  if (batch.length) yield { columns: header ?? [], records: batch, plain };
 }
 
 /** CSV records with their values named by the header. */

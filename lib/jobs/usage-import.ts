@@ -26,6 +26,27 @@ import { refreshUsageAnalysis } from "@/lib/linkage/store";
 
 const REJECTS_KEPT = 100_000; // beyond this only the count grows
 
+/**
+ * work_mem and maintenance_work_mem of the job's own connections (PostgreSQL's defaults, 4 and
+ * 64 MB, spill a load's grouping and index sorts to disk): one job's, on the database server.
+ */
+const BULK_MEMORY = "256MB";
+
+/** Seconds per step, kept on the job (stats.seconds): where a slow import spent its time. */
+function stopwatch() {
+  const laps: Record<string, number> = {};
+  let from = performance.now();
+  return {
+    laps,
+    /** The seconds since the last lap; `alongside` leaves the lap open, for steps run side by side. */
+    lap(step: string, alongside = false) {
+      const now = performance.now();
+      laps[step] = Math.round(now - from) / 1000;
+      if (!alongside) from = now;
+    },
+  };
+}
+
 async function validate(job: TClaimedJob): Promise<void> {
   const options = ZUsageOptions.parse(job.options);
   const target = { caseId: job.caseId, importId: job.id };
@@ -42,6 +63,7 @@ async function validate(job: TClaimedJob): Promise<void> {
   // until a COPY statement ends, so writing them now would wait on ourselves.
   const rejects: { jobId: string; line: number; reason: string }[] = [];
   const timeFormats: TTimeFormatCounts = {};
+  const seconds = stopwatch();
   const valid = await withPgClient(async (client) => {
     // One runner per job: a runner taking over a stale job waits here until the previous one's
     // connection is gone (a process that died releases it at once; a slow one keeps it), so two
@@ -52,12 +74,13 @@ async function validate(job: TClaimedJob): Promise<void> {
       [job.id],
     );
     if (current[0]?.status !== "VALIDATING") return null;
+    // The rollups' GROUP BYs hash a few hundred thousand groups: in memory, not in batches on disk.
+    await client.query(`SET work_mem = '${BULK_MEMORY}'`);
     await prepareImportTable(client, target);
     const chunks = usageCopyChunks(
       countBytes(stream, (n) => (bytes += n)),
       options,
       redact,
-      target,
       {
         onRecords: (n) => progress((rows = n), bytes),
         timeFormats,
@@ -68,8 +91,18 @@ async function validate(job: TClaimedJob): Promise<void> {
       },
     );
     const loaded = await copyUsageText(client, target, chunks);
-    await writeUsageRollups(client, target);
-    await indexImportTable(client, target);
+    seconds.lap("parseAndCopy");
+    // The rollups and the drill-down indexes both read the rows just loaded, and write apart:
+    // on two connections, each can have a core (the embedded database takes them in turn). Both
+    // end before the job's lock goes, even when one fails.
+    const steps = await Promise.allSettled([
+      writeUsageRollups(client, target).then(() => seconds.lap("rollups", true)),
+      withPgClient(async (other) => {
+        await other.query(`SET maintenance_work_mem = '${BULK_MEMORY}'`);
+        await indexImportTable(other, target);
+      }).then(() => seconds.lap("indexes", true)),
+    ]);
+    for (const step of steps) if (step.status === "rejected") throw step.reason;
     return loaded;
   });
   if (valid === null) return;
@@ -84,7 +117,7 @@ async function validate(job: TClaimedJob): Promise<void> {
       rowsValid: valid,
       rowsRejected: rejected,
       // The same shape as the timeline import's: rows read in each time format.
-      stats: { timeFormats },
+      stats: { timeFormats, seconds: seconds.laps },
       heartbeatAt: null,
     },
   });

@@ -10,6 +10,8 @@ import {
   copyUsageRows,
   discardImport,
   ensureUsagePartition,
+  importTable,
+  indexImportTable,
   prepareImportTable,
   writeUsageRollups,
   type TNumberedRow,
@@ -213,6 +215,45 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
         await count(`SELECT count(*)::int AS n FROM "UsageAttribute" WHERE "importId" = $1`, [b.importId]),
       ).toBeGreaterThan(0);
       expect(await discardImport(client, a)).toBe(false); // already gone
+    });
+
+    it("staged and attached, account ids compare byte by byte, and one account's rows come from the account index", async () => {
+      const target = { caseId: randomUUID(), importId: randomUUID() };
+      await prepareImportTable(client, target);
+      await copyUsageRows(client, target, synthetic(2_000));
+      await indexImportTable(client, target);
+      await writeUsageRollups(client, target);
+      const collation = async (table: string) =>
+        (
+          await other.query(
+            `SELECT c.collname FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
+             WHERE a.attrelid = $1::regclass AND a.attname = 'accountId'`,
+            [table],
+          )
+        ).rows[0].collname;
+      expect(await collation(importTable(target))).toBe("C");
+      await client.query("BEGIN");
+      await attachImport(client, target);
+      await client.query("COMMIT");
+      expect(await collation('"UsageRecord"')).toBe("C");
+      // A text parameter (default collation) against the column: still equality, still the index.
+      await client.query("SET enable_seqscan = off");
+      const plan = await client.query(
+        `EXPLAIN SELECT seq FROM "UsageRecord" WHERE "caseId" = $1 AND "accountId" = $2 ORDER BY "occurredAt", seq LIMIT 5`,
+        [target.caseId, "acct_7"],
+      );
+      await client.query("RESET enable_seqscan");
+      expect(plan.rows.map((r) => r["QUERY PLAN"]).join("\n")).toMatch(/_account/);
+      expect(
+        await count(`SELECT count(*)::int AS n FROM "UsageRecord" WHERE "caseId" = $1 AND "accountId" = $2`, [
+          target.caseId,
+          "acct_7",
+        ]),
+      ).toBe(40);
+      // The staging analyzed the rows before it grouped them.
+      expect(
+        await count(`SELECT count(*)::int AS n FROM pg_statistic WHERE starelid = $1::regclass`, [importTable(target)]),
+      ).toBeGreaterThan(0);
     });
 
     it("refuses ids that are not UUIDs before building any SQL with them", async () => {

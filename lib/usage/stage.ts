@@ -1,7 +1,7 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import type { TCopyChunk } from "@/lib/db/copy";
-import { copyHead, copyLine, type TUsageTarget } from "@/lib/usage/load";
+import { copyLine } from "@/lib/usage/load";
 import {
   cellsOfValues,
   fieldIndex,
@@ -32,10 +32,8 @@ export async function* usageCopyChunks(
   input: Readable,
   options: TUsageOptions,
   redact: TRedact,
-  target: TUsageTarget,
   events: TStageEvents,
 ): AsyncGenerator<TCopyChunk> {
-  const head = copyHead(target);
   const out: TUsageCells = new Array(USAGE_COLUMNS.length);
   let seq = 0;
   let records = 0;
@@ -62,7 +60,9 @@ export async function* usageCopyChunks(
                 out,
                 events.timeFormats,
               );
-      if (reason === null) text += copyLine(head, ++seq, r.line, out);
+      // A plain CSV batch's cells need no escapes, nor do the values read from them (times,
+      // addresses, counts and redacted keys are written without tabs or backslashes).
+      if (reason === null) text += copyLine(++seq, r.line, out, "plain" in batch && batch.plain === true);
       else events.onReject(r.line, reason);
     }
     records += batch.records.length;

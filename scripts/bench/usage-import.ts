@@ -40,6 +40,8 @@ export async function runUsageImport(file: string, size: number, who: TActor, ca
       // The load step includes what the job derives after ATTACH (signals, linkage entities and rules).
       load: (t3 - t2) / 1000,
       peakMb: peak / 2 ** 20,
+      /** The validate step's own split (the job's stats.seconds). */
+      steps: (validated.stats as { seconds?: Record<string, number> } | null)?.seconds ?? {},
     };
   } finally {
     clearInterval(sampler);

@@ -85,10 +85,9 @@ async function parseOnly(file: string): Promise<number> {
   const { createRedactor } = await import("@/lib/usage/parse");
   const { ZUsageOptions, defaultMapping } = await import("@/lib/usage/schemas");
   const options = ZUsageOptions.parse({ preset: "gateway", mapping: defaultMapping("gateway", HEADER.split(",")) });
-  const target = { caseId: "00000000-0000-4000-8000-000000000000", importId: "00000000-0000-4000-8000-000000000001" };
   let rows = 0;
   const t = performance.now();
-  for await (const chunk of usageCopyChunks(createReadStream(file), options, createRedactor("bench"), target, {
+  for await (const chunk of usageCopyChunks(createReadStream(file), options, createRedactor("bench"), {
     onReject: () => {},
   }))
     rows += chunk.rows;
@@ -111,6 +110,11 @@ async function main(client: pg.Client, work: string) {
   const imp = await runUsageImport(file, size, lead, caseId, ROWS);
   log(
     `import: evidence upload ${fmt(imp.upload, 2)} s · validate and stage ${fmt(imp.validate, 2)} s · load and signals ${fmt(imp.load, 2)} s · peak RSS ${fmt(imp.peakMb, 0)} MB`,
+  );
+  log(
+    `validate steps: ${Object.entries(imp.steps)
+      .map(([step, s]) => `${step} ${fmt(s, 2)} s`)
+      .join(" · ")}`,
   );
   const jobRate = ROWS / (imp.validate + imp.load);
   if (embedded) {
