@@ -1,4 +1,5 @@
 import "server-only";
+import type pg from "pg";
 import { getDb, withPgClient } from "@/lib/db";
 import { itemScope, recordAudit, type TAuditScope } from "@/lib/audit/record";
 import { countBytes } from "@/lib/ingest/records";
@@ -27,10 +28,16 @@ import { refreshUsageAnalysis } from "@/lib/linkage/store";
 const REJECTS_KEPT = 100_000; // beyond this only the count grows
 
 /**
- * work_mem and maintenance_work_mem of the job's own connections (PostgreSQL's defaults, 4 and
- * 64 MB, spill a load's grouping and index sorts to disk): one job's, on the database server.
+ * Raises work_mem or maintenance_work_mem on one of the job's own connections: PostgreSQL's
+ * defaults (4 and 64 MB) spill a load's grouping and index sorts to disk. On a database server
+ * only: the embedded database lives in the app's own 32-bit WebAssembly memory, which grows
+ * and never gives back, so it keeps the defaults.
  */
-const BULK_MEMORY = "256MB";
+async function raiseBulkMemory(client: pg.ClientBase, setting: "work_mem" | "maintenance_work_mem") {
+  await client.query(`SELECT CASE WHEN version() LIKE '%wasm32%' THEN NULL ELSE set_config($1, '256MB', false) END`, [
+    setting,
+  ]);
+}
 
 /** Seconds per step, kept on the job (stats.seconds): where a slow import spent its time. */
 function stopwatch() {
@@ -75,7 +82,7 @@ async function validate(job: TClaimedJob): Promise<void> {
     );
     if (current[0]?.status !== "VALIDATING") return null;
     // The rollups' GROUP BYs hash a few hundred thousand groups: in memory, not in batches on disk.
-    await client.query(`SET work_mem = '${BULK_MEMORY}'`);
+    await raiseBulkMemory(client, "work_mem");
     await prepareImportTable(client, target);
     const chunks = usageCopyChunks(
       countBytes(stream, (n) => (bytes += n)),
@@ -98,7 +105,7 @@ async function validate(job: TClaimedJob): Promise<void> {
     const steps = await Promise.allSettled([
       writeUsageRollups(client, target).then(() => seconds.lap("rollups", true)),
       withPgClient(async (other) => {
-        await other.query(`SET maintenance_work_mem = '${BULK_MEMORY}'`);
+        await raiseBulkMemory(other, "maintenance_work_mem");
         await indexImportTable(other, target);
       }).then(() => seconds.lap("indexes", true)),
     ]);
