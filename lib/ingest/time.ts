@@ -158,10 +158,18 @@ const AUTO_EPOCH_MIN = 1e8;
 /** The shape most machine logs write (`2026-11-02T10:00:00.123Z`): parsed without the ladder below. */
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The days in `month` (1–12) of `year`, in the Gregorian calendar. */
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+}
+
 /** JavaScript moves 30 February to 2 March; a time that names a day that does not exist is refused. */
 function dayExists(v: string): boolean {
   const [y, m, d] = [+v.slice(0, 4), +v.slice(5, 7), +v.slice(8, 10)];
-  return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
 /** The number written by `count` ASCII digits of `v` from `at` (the caller has checked them). */
@@ -170,8 +178,6 @@ function digitsAt(v: string, at: number, count: number): number {
   for (let i = at; i < at + count; i++) x = x * 10 + v.charCodeAt(i) - 48;
   return x;
 }
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Like ISO_UTC, with at most milliseconds: such a value is its own canonical text for a timestamp(3). */
 const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
@@ -195,8 +201,7 @@ export function readIsoUtcMs(v: string): number | null {
   const ms = fraction > 0 ? digitsAt(v, 20, fraction) * 10 ** (3 - fraction) : 0;
   // Anything unusual (24:00, a leap second, a year before 1970) gets readTime's own answer.
   if (hour > 23 || minute > 59 || second > 59 || month < 1 || month > 12 || day < 1) return null;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return null;
+  if (day > daysInMonth(year, month)) return null;
   const t = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   return t >= EVENT_TIME_MIN && t < EVENT_TIME_MAX ? t : null;
 }
