@@ -1,5 +1,5 @@
 // npm run bench:load [-- --db=pg,embedded] [-- --users=1,8,32,64] [-- --seconds=10]
-//                    [-- --soak-seconds=600] [-- --small]
+//                    [-- --soak-seconds=600] [-- --routes=sign-in,case] [-- --small]
 // Many users at once (issue 16). For each database (a throwaway one on BENCH_DATABASE_URL's
 // PostgreSQL, and the embedded PGlite in a temporary folder): starts the app as `npm start` does
 // (production build), loads the demo case with 100,000 timeline events, 1,000 evidence items and
@@ -26,6 +26,8 @@ const SOAK_SECONDS = Number(arg("soak-seconds") ?? sized(600, 3));
 const SOAK_USERS = 16;
 const TIMEOUT_S = 5;
 const TARGET = { apiP95: 300, pageP95: 1_000, soakRssMb: 50, at: 32 };
+/** Only the routes whose names start with one of these (the floor always runs): to look at one closely. */
+const ONLY = arg("routes")?.split(",");
 const SIZES = { events: sized(100_000, 2_000), evidence: sized(1_000, 20), notes: sized(500, 20), accounts: 64 };
 
 type TRoute = {
@@ -158,7 +160,8 @@ async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
     log(
       `${kind}: ${SIZES.events.toLocaleString("en")} events, ${SIZES.evidence} evidence items, ${SIZES.notes} notes in ${fmt(loadCase.seconds)} s`,
     );
-    const routes = routesOf(loadCase);
+    const all = routesOf(loadCase);
+    const routes = all.filter((r) => !ONLY || r.kind === "floor" || ONLY.some((prefix) => r.name.startsWith(prefix)));
     // Warm-up: the first requests of each route compile and fill caches; not measured.
     if (!SMALL) for (const route of routes) await drive(origin, cookie, 2, 1, [route]);
 
@@ -187,7 +190,7 @@ async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
       }
     }
 
-    const mix = routes.filter((r) =>
+    const mix = all.filter((r) =>
       [
         "timeline API, first page",
         "case overview page",
