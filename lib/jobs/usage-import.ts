@@ -8,9 +8,11 @@ import { getBlobStore } from "@/lib/storage";
 import {
   attachImport,
   copyUsageText,
+  discardStaged,
   indexImportTable,
   prepareImportTable,
   sqlOf,
+  usageImportLock,
   writeUsageRollups,
 } from "@/lib/usage/load";
 import { type TTimeFormatCounts } from "@/lib/usage/parse";
@@ -71,16 +73,16 @@ async function validate(job: TClaimedJob): Promise<void> {
   const rejects: { jobId: string; line: number; reason: string }[] = [];
   const timeFormats: TTimeFormatCounts = {};
   const seconds = stopwatch();
-  const valid = await withPgClient(async (client) => {
+  await withPgClient(async (client) => {
     // One runner per job: a runner taking over a stale job waits here until the previous one's
     // connection is gone (a process that died releases it at once; a slow one keeps it), so two
     // never write the same table. Then it goes on only if the job still needs it.
-    await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [`usage-import:${job.id}`]);
+    await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [usageImportLock(job.id)]);
     const { rows: current } = await client.query<{ status: string }>(
       `SELECT status::text AS status FROM "ImportJob" WHERE id = $1`,
       [job.id],
     );
-    if (current[0]?.status !== "VALIDATING") return null;
+    if (current[0]?.status !== "VALIDATING") return;
     // The rollups' GROUP BYs hash a few hundred thousand groups: in memory, not in batches on disk.
     await raiseBulkMemory(client, "work_mem");
     await prepareImportTable(client, target);
@@ -110,23 +112,24 @@ async function validate(job: TClaimedJob): Promise<void> {
       }).then(() => seconds.lap("indexes", true)),
     ]);
     for (const step of steps) if (step.status === "rejected") throw step.reason;
-    return loaded;
-  });
-  if (valid === null) return;
-  for (let i = 0; i < rejects.length; i += 5_000)
-    await db.importRowError.createMany({ data: rejects.slice(i, i + 5_000) });
-  await db.importJob.updateMany({
-    where: { id: job.id, status: "VALIDATING" },
-    data: {
-      status: "VALIDATED",
-      rowsProcessed: rows,
-      bytesProcessed: bytes,
-      rowsValid: valid,
-      rowsRejected: rejected,
-      // The same shape as the timeline import's: rows read in each time format.
-      stats: { timeFormats, seconds: seconds.laps },
-      heartbeatAt: null,
-    },
+    for (let i = 0; i < rejects.length; i += 5_000)
+      await db.importRowError.createMany({ data: rejects.slice(i, i + 5_000) });
+    const { count } = await db.importJob.updateMany({
+      where: { id: job.id, status: "VALIDATING" },
+      data: {
+        status: "VALIDATED",
+        rowsProcessed: rows,
+        bytesProcessed: bytes,
+        rowsValid: loaded,
+        rowsRejected: rejected,
+        // The same shape as the timeline import's: rows read in each time format.
+        stats: { timeFormats, seconds: seconds.laps },
+        heartbeatAt: null,
+      },
+    });
+    // Cancelled while it ran: the cancel left the rows to us (we hold the lock), and no one
+    // may load them now.
+    if (count === 0) await discardStaged(target);
   });
 }
 

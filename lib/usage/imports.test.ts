@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { getDb } from "@/lib/db";
+import { getDb, withPgClient } from "@/lib/db";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
 import { runImportJob } from "@/lib/jobs/runner";
 import {
@@ -11,9 +11,11 @@ import {
   listUsageImports,
   startUsageImport,
 } from "@/lib/usage/imports";
+import { importTable, usageImportLock } from "@/lib/usage/load";
 import { recomputeSignals, updateSignalSettings } from "@/lib/usage/mutations";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
 import { createJointCase } from "@/tests/helpers/factories";
+import { onEmbeddedTestDatabase } from "@/tests/helpers/test-database";
 import { upload } from "@/tests/helpers/evidence";
 
 // A usage import from start to delete, as the two organisations of a case see it.
@@ -31,6 +33,30 @@ function spikyLog(): Buffer {
       );
   }
   return Buffer.from(`${lines.join("\n")}\n`);
+}
+
+/** `rows` requests of one account, a second apart: a file that takes a moment to validate. */
+function longLog(rows: number): Buffer {
+  const lines = ["time,account_id,api_key_id,client_ip,model,input_tokens,output_tokens,status_code"];
+  const start = Date.UTC(2026, 10, 1);
+  for (let i = 0; i < rows; i++)
+    lines.push(`${new Date(start + i * 1000).toISOString()},acct_long,key_1,203.0.113.9,gpt-4o,100,2000,200`);
+  return Buffer.from(`${lines.join("\n")}\n`);
+}
+
+/** What an import's validation leaves in the database: its own table, and its rollups. */
+async function leftBehind(caseId: string, importId: string) {
+  const db = getDb();
+  const [row] = await db.$queryRaw<{ table: string | null }[]>`
+    SELECT to_regclass(${importTable({ caseId, importId })})::text AS "table"`;
+  const where = { where: { importId } };
+  const rollups = await Promise.all([
+    db.usageHourly.count(where),
+    db.usageDaily.count(where),
+    db.usageHourlyModel.count(where),
+    db.usageAttribute.count(where),
+  ]);
+  return { table: row?.table != null, rollups: rollups.reduce((a, b) => a + b, 0) };
 }
 
 async function importAll(
@@ -145,6 +171,68 @@ describe("usage imports", () => {
       "UPLOADED",
     );
   });
+
+  it("a cancelled import leaves nothing behind: its staged rows and rollups go with the cancel", async () => {
+    const w = await createJointCase();
+    const ev = await upload(w.lead, w.caseId, spikyLog(), { fileName: "spiky.csv" });
+    const started = await startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
+    const id = started.job.id;
+    await changeUsageImport(w.investigator, w.caseId, id, {
+      action: "validate",
+      options: { mapping: started.mapping },
+    });
+    await runImportJob(id);
+    const validated = await leftBehind(w.caseId, id);
+    expect(validated.table).toBe(true);
+    expect(validated.rollups).toBeGreaterThan(0);
+    const { job } = await changeUsageImport(w.investigator, w.caseId, id, { action: "cancel" });
+    expect(job.status).toBe("CANCELLED");
+    expect(await leftBehind(w.caseId, id)).toEqual({ table: false, rollups: 0 });
+    expect(await usageImportIdsFor(w.ownerOrg.id, w.caseId)).toEqual([]);
+  });
+
+  // The embedded database is one session for every connection: its advisory locks never refuse.
+  it.skipIf(onEmbeddedTestDatabase())(
+    "a cancel while a validation holds the import leaves the rows to that run",
+    async () => {
+      const w = await createJointCase();
+      const ev = await upload(w.lead, w.caseId, spikyLog(), { fileName: "spiky.csv" });
+      const started = await startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
+      const id = started.job.id;
+      const validate = { action: "validate", options: { mapping: started.mapping } };
+      await changeUsageImport(w.investigator, w.caseId, id, validate);
+      await runImportJob(id);
+      // Validated again; the test holds the import's lock, as a running validation does.
+      await changeUsageImport(w.investigator, w.caseId, id, validate);
+      await withPgClient(async (client) => {
+        await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [usageImportLock(id)]);
+        const { job } = await changeUsageImport(w.investigator, w.caseId, id, { action: "cancel" });
+        expect(job.status).toBe("CANCELLED");
+        expect((await leftBehind(w.caseId, id)).table).toBe(true);
+      });
+    },
+  );
+
+  it("a cancel during validation: the run finds the import cancelled and discards what it loaded", async () => {
+    const w = await createJointCase();
+    const ev = await upload(w.lead, w.caseId, longLog(150_000), { fileName: "long.csv" });
+    const started = await startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
+    const id = started.job.id;
+    await changeUsageImport(w.investigator, w.caseId, id, {
+      action: "validate",
+      options: { mapping: started.mapping },
+    });
+    const running = runImportJob(id);
+    // Once the run has read some rows (its progress shows), and while it still runs.
+    const job = () =>
+      getDb().importJob.findUniqueOrThrow({ where: { id }, select: { status: true, rowsProcessed: true } });
+    await expect.poll(async () => (await job()).rowsProcessed > 0, { timeout: 60_000, interval: 10 }).toBe(true);
+    expect((await job()).status).toBe("VALIDATING");
+    await changeUsageImport(w.investigator, w.caseId, id, { action: "cancel" });
+    await running;
+    expect((await job()).status).toBe("CANCELLED");
+    expect(await leftBehind(w.caseId, id)).toEqual({ table: false, rollups: 0 });
+  }, 120_000);
 
   it("a lead of either organisation sets the thresholds, and the signals follow; an investigator cannot", async () => {
     const w = await createJointCase();

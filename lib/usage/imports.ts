@@ -21,7 +21,7 @@ import {
 import { evidenceScope } from "@/lib/jobs/usage-import";
 import { getBlobStore } from "@/lib/storage";
 import { lockBlob } from "@/lib/storage/references";
-import { discardImport, sqlOf } from "@/lib/usage/load";
+import { discardCancelledImport, discardImport, sqlOf } from "@/lib/usage/load";
 import { previewUsage, usageFormat } from "@/lib/usage/read";
 import {
   ZStartUsageImport,
@@ -144,6 +144,7 @@ export async function changeUsageImport(
     audit: "usage.import",
     // The preset is the one the import was started with.
     options: (raw) => parseInput(ZUsageOptions, { ...(raw as object), preset }),
+    cancelled: (importId) => discardCancelledImport({ caseId: c.id, importId }),
   });
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type pg from "pg";
-import type { Prisma } from "@/lib/db";
+import { getDb, withAdvisoryLock, type Prisma } from "@/lib/db";
 import { copyChunks, copyEscape, type TCopyChunk } from "@/lib/db/copy";
 import { cellsOfRow, USAGE_COLUMNS, type TUsageCells, type TUsageRow } from "@/lib/usage/parse";
 
@@ -250,4 +250,21 @@ export async function discardImport(client: TSqlClient, target: TUsageTarget): P
   if (!rows[0]?.present) return false;
   await client.query(`DROP TABLE ${table}`);
   return true;
+}
+
+/** The session lock a validation holds on its own connection while it writes the import's table. */
+export const usageImportLock = (importId: string) => `usage-import:${importId}`;
+
+/** Discards the import's rows and rollups in one transaction (see discardImport). */
+export async function discardStaged(target: TUsageTarget): Promise<void> {
+  await getDb().$transaction((tx) => discardImport(sqlOf(tx), target));
+}
+
+/**
+ * After a cancel: discards what the import's validation left (its unattached table and its
+ * rollups), unless a validation is writing them right now; that run discards them itself when
+ * it finds the job no longer validating.
+ */
+export async function discardCancelledImport(target: TUsageTarget): Promise<void> {
+  await withAdvisoryLock(usageImportLock(target.importId), () => discardStaged(target));
 }
