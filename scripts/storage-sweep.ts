@@ -10,6 +10,6 @@ await withDatabase(async () => {
   if (!result) console.log("Another process is sweeping the storage right now; nothing done.");
   else
     console.log(
-      `Removed ${result.blobsRemoved} unreferenced file(s), ${result.stagingRemoved} staged upload(s) and ${result.stagesDropped} import stage(s); ${result.blobsKept} file(s) kept.`,
+      `Removed ${result.blobsRemoved} unreferenced file(s), ${result.stagingRemoved} staged upload(s), ${result.stagesDropped} import stage(s) and ${result.usageTablesDropped} usage import table(s); ${result.blobsKept} file(s) kept.`,
     );
 });

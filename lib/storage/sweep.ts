@@ -4,6 +4,7 @@ import { getEnv } from "@/lib/env";
 import { getBlobStore } from "@/lib/storage";
 import { lockBlob, referencedBlobs } from "@/lib/storage/references";
 import { dropAbandonedStages } from "@/lib/timeline/import-stage";
+import { dropAbandonedImports } from "@/lib/usage/load";
 
 export type TSweepResult = {
   blobsRemoved: number;
@@ -11,6 +12,8 @@ export type TSweepResult = {
   stagingRemoved: number;
   /** Timeline imports' staging tables whose job no longer needs them (lib/timeline/import-stage.ts). */
   stagesDropped: number;
+  /** Usage imports' tables, with their rollups, that can no longer be loaded (lib/usage/load.ts). */
+  usageTablesDropped: number;
 };
 
 const BATCH = 500;
@@ -19,20 +22,27 @@ const SWEEP_LOCK = "casebridge:storage-sweep";
 /**
  * Removes stored files nothing needs any more: blobs no use references (lib/storage/references.ts:
  * purged evidence, finished imports, uploads whose row was never written), staged uploads left
- * by a crash, and timeline imports' staging tables their job no longer needs. Safe with several
- * app instances: one sweeps at a time (a session advisory lock; the others return null at once),
- * and each removal re-checks under the blob's own lock that nothing references it and that it is
- * older than the grace period, so an upload in flight (whose commit refreshed the blob's time) or
- * one that just wrote its row keeps it.
+ * by a crash, and the tables of timeline and usage imports their job no longer needs. Safe with
+ * several app instances: one sweeps at a time (a session advisory lock; the others return null
+ * at once), and each removal re-checks under the blob's own lock that nothing references it and
+ * that it is older than the grace period, so an upload in flight (whose commit refreshed the
+ * blob's time) or one that just wrote its row keeps it.
  */
 export async function sweepStorage(options: { graceMs?: number } = {}): Promise<TSweepResult | null> {
   const graceMs = options.graceMs ?? getEnv().STORAGE_SWEEP_GRACE_MINUTES * 60_000;
   return withAdvisoryLock(SWEEP_LOCK, async () => {
     const store = getBlobStore();
     const cutoff = new Date(Date.now() - graceMs);
-    const result: TSweepResult = { blobsRemoved: 0, blobsKept: 0, stagingRemoved: 0, stagesDropped: 0 };
+    const result: TSweepResult = {
+      blobsRemoved: 0,
+      blobsKept: 0,
+      stagingRemoved: 0,
+      stagesDropped: 0,
+      usageTablesDropped: 0,
+    };
     result.stagingRemoved = await store.removeStaleStaging(cutoff);
     result.stagesDropped = await dropAbandonedStages();
+    result.usageTablesDropped = await dropAbandonedImports();
     let batch: string[] = [];
     const flush = async () => {
       const removed = await removeUnreferenced(batch, cutoff);
@@ -78,9 +88,9 @@ export async function runStorageSweep(): Promise<void> {
   try {
     const result = await sweepStorage();
     if (!result) console.log("• Storage sweep: another instance is sweeping; skipped");
-    else if (result.blobsRemoved || result.stagingRemoved || result.stagesDropped)
+    else if (result.blobsRemoved || result.stagingRemoved || result.stagesDropped || result.usageTablesDropped)
       console.log(
-        `• Storage sweep: removed ${result.blobsRemoved} unreferenced file(s), ${result.stagingRemoved} staged upload(s) and ${result.stagesDropped} import stage(s)`,
+        `• Storage sweep: removed ${result.blobsRemoved} unreferenced file(s), ${result.stagingRemoved} staged upload(s), ${result.stagesDropped} import stage(s) and ${result.usageTablesDropped} usage import table(s)`,
       );
   } catch (error) {
     console.error("[storage] sweep failed:", error);

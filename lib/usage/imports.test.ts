@@ -11,6 +11,7 @@ import {
   listUsageImports,
   startUsageImport,
 } from "@/lib/usage/imports";
+import { sweepStorage } from "@/lib/storage/sweep";
 import { importTable, usageImportLock } from "@/lib/usage/load";
 import { recomputeSignals, updateSignalSettings } from "@/lib/usage/mutations";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
@@ -212,6 +213,45 @@ describe("usage imports", () => {
       });
     },
   );
+
+  it("the storage sweep discards the tables of failed and cancelled imports, and keeps validated and loaded ones", async () => {
+    const w = await createJointCase();
+    const { started: loaded } = await importAll(
+      w.investigator,
+      w.caseId,
+      (await upload(w.lead, w.caseId, GATEWAY, { fileName: "gateway.csv" })).id,
+    );
+    const validated = async (rows: number) => {
+      const ev = await upload(w.lead, w.caseId, longLog(rows), { fileName: `long-${rows}.csv` });
+      const started = await startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
+      await changeUsageImport(w.investigator, w.caseId, started.job.id, {
+        action: "validate",
+        options: { mapping: started.mapping },
+      });
+      await runImportJob(started.job.id);
+      return started.job.id;
+    };
+    const [kept, failed, cancelled] = [await validated(10), await validated(11), await validated(12)];
+    // As a crash or a cancel whose discard was skipped leaves them.
+    await getDb().importJob.update({ where: { id: failed }, data: { status: "FAILED" } });
+    await getDb().importJob.update({ where: { id: cancelled }, data: { status: "CANCELLED" } });
+    expect((await leftBehind(w.caseId, cancelled)).table).toBe(true);
+
+    const result = await sweepStorage({ graceMs: 60_000 });
+    expect(result?.usageTablesDropped).toBeGreaterThanOrEqual(2);
+    expect(await leftBehind(w.caseId, failed)).toEqual({ table: false, rollups: 0 });
+    expect(await leftBehind(w.caseId, cancelled)).toEqual({ table: false, rollups: 0 });
+    expect((await leftBehind(w.caseId, kept)).table).toBe(true);
+    expect((await leftBehind(w.caseId, loaded.job.id)).table).toBe(true);
+    // The validated one still loads; the loaded one is still read.
+    await changeUsageImport(w.investigator, w.caseId, kept, { action: "commit" });
+    await runImportJob(kept);
+    expect((await getUsageImport(w.investigator, w.caseId, kept)).job).toMatchObject({
+      status: "COMMITTED",
+      rowsValid: 10,
+    });
+    expect((await usageImportIdsFor(w.ownerOrg.id, w.caseId)).sort()).toEqual([loaded.job.id, kept].sort());
+  });
 
   it("a cancel during validation: the run finds the import cancelled and discards what it loaded", async () => {
     const w = await createJointCase();

@@ -268,3 +268,31 @@ export async function discardStaged(target: TUsageTarget): Promise<void> {
 export async function discardCancelledImport(target: TUsageTarget): Promise<void> {
   await withAdvisoryLock(usageImportLock(target.importId), () => discardStaged(target));
 }
+
+/**
+ * For the storage sweep: discards the tables (and rollups) of usage imports that can no longer
+ * be loaded: failed (a new validation makes them again), cancelled, or gone. A loaded import's
+ * table is attached and never looked at; a validated one keeps its table until it is loaded,
+ * cancelled or deleted. Each import is decided again under its lock, skipped while a validation
+ * holds it. Answers how many were discarded.
+ */
+export async function dropAbandonedImports(): Promise<number> {
+  const tables = await getDb().$queryRaw<{ importId: string; hex: string }[]>`
+    SELECT substr(c.relname, 8)::uuid::text AS "importId", substr(c.relname, 8) AS hex
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'usage_partitions' AND c.relkind = 'r' AND NOT c.relispartition
+      AND c.relname ~ '^import_[0-9a-f]{32}$'`;
+  let dropped = 0;
+  for (const { importId, hex } of tables) {
+    await withAdvisoryLock(usageImportLock(importId), async () => {
+      const [job] = await getDb().$queryRaw<{ caseId: string; status: string }[]>`
+        SELECT "caseId"::text AS "caseId", status::text AS status FROM "ImportJob" WHERE id = ${importId}::uuid`;
+      if (job && job.status !== "FAILED" && job.status !== "CANCELLED") return;
+      // A deleted import's rollups went with it; only a table left by a crash remains.
+      if (job) await discardStaged({ caseId: job.caseId, importId });
+      else await getDb().$executeRawUnsafe(`DROP TABLE IF EXISTS usage_partitions."import_${hex}"`);
+      dropped++;
+    });
+  }
+  return dropped;
+}
