@@ -133,8 +133,8 @@ export type TJobMoves = {
   options: (raw: unknown) => unknown;
   /** Audit action prefix: "timeline.import", "usage.import". */
   audit: string;
-  /** After a cancel: release what the job's validation left (a timeline import's stage). */
-  cancelled?: (jobId: string) => Promise<void>;
+  /** After a cancel: release what the job's validation left (`from`: the job's state before). */
+  cancelled?: (jobId: string, from: string) => Promise<void>;
 };
 
 /**
@@ -201,6 +201,6 @@ export async function changeJob(
   const view = toView(
     await move(["UPLOADED", "VALIDATING", "VALIDATED", "FAILED"], cancelled, `${kind.audit}_cancelled`),
   );
-  await kind.cancelled?.(job.id);
+  await kind.cancelled?.(job.id, job.status);
   return { job: view, run: false };
 }

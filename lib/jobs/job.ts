@@ -89,6 +89,9 @@ export function failureMessage(error: unknown): string {
   return error instanceof Error ? error.message.slice(0, 500) : "The import failed.";
 }
 
+/** What a commit says when the validated rows are no longer there (dropped, or from an old version). */
+export const STAGE_GONE = "The validated rows are no longer ready to import: validate the file again, then import it.";
+
 /** The stored file, or an error saying why it is gone. */
 export const FILE_GONE =
   "The uploaded file is no longer kept (an import left for 7 days releases its file): upload it again.";

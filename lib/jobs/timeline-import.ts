@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { analyzeLoaded, getDb, withPgClient } from "@/lib/db";
 import { copyChunks, type TCopyChunk } from "@/lib/db/copy";
-import { FILE_GONE, progressWriter, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
+import { FILE_GONE, progressWriter, STAGE_GONE, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
 import { recordAudit } from "@/lib/audit/record";
 import { ensureCaseCategories } from "@/lib/timeline/categories";
 import { getBlobStore } from "@/lib/storage";
@@ -170,9 +170,6 @@ async function validate(job: TJob): Promise<void> {
     if (count === 0) await client.query(`DROP TABLE IF EXISTS ${stageTable(job.id)}`);
   });
 }
-
-/** What a commit says when the validated rows are not staged (validated before stages, or dropped). */
-export const STAGE_GONE = "The validated rows are no longer ready to import: validate the file again, then import it.";
 
 async function commit(job: TJob): Promise<void> {
   const progress = progressWriter(job, "COMMITTING");

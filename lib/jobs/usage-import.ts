@@ -3,12 +3,13 @@ import type pg from "pg";
 import { getDb, withPgClient } from "@/lib/db";
 import { itemScope, recordAudit, type TAuditScope } from "@/lib/audit/record";
 import { countBytes } from "@/lib/ingest/records";
-import { FILE_GONE, progressWriter, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
+import { FILE_GONE, progressWriter, STAGE_GONE, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
 import { getBlobStore } from "@/lib/storage";
 import {
   attachImport,
   copyUsageText,
-  discardStaged,
+  discardIfAbandoned,
+  importTable,
   indexImportTable,
   prepareImportTable,
   sqlOf,
@@ -61,7 +62,6 @@ async function validate(job: TClaimedJob): Promise<void> {
   const target = { caseId: job.caseId, importId: job.id };
   const progress = progressWriter(job, "VALIDATING");
   const db = getDb();
-  await db.importRowError.deleteMany({ where: { jobId: job.id } });
   const stream = await getBlobStore().read(job.sha256);
   if (!stream) throw new Error(FILE_GONE);
   const redact = serverRedactor();
@@ -82,7 +82,13 @@ async function validate(job: TClaimedJob): Promise<void> {
       `SELECT status::text AS status FROM "ImportJob" WHERE id = $1`,
       [job.id],
     );
-    if (current[0]?.status !== "VALIDATING") return;
+    // Cancelled or failed meanwhile: what an earlier run left may go.
+    if (current[0]?.status !== "VALIDATING") {
+      stream.destroy();
+      await discardIfAbandoned(target);
+      return;
+    }
+    await db.importRowError.deleteMany({ where: { jobId: job.id } });
     // The rollups' GROUP BYs hash a few hundred thousand groups: in memory, not in batches on disk.
     await raiseBulkMemory(client, "work_mem");
     await prepareImportTable(client, target);
@@ -127,9 +133,8 @@ async function validate(job: TClaimedJob): Promise<void> {
         heartbeatAt: null,
       },
     });
-    // Cancelled while it ran: the cancel left the rows to us (we hold the lock), and no one
-    // may load them now.
-    if (count === 0) await discardStaged(target);
+    // Cancelled while it ran: the cancel left the rows to us, and no one may load them now.
+    if (count === 0) await discardIfAbandoned(target);
   });
 }
 
@@ -140,7 +145,11 @@ async function commit(job: TClaimedJob): Promise<void> {
       const [current] = await tx.$queryRaw<{ status: string }[]>`
         SELECT status::text AS status FROM "ImportJob" WHERE id = ${job.id}::uuid FOR UPDATE`;
       if (current?.status !== "COMMITTING") return false;
-      await attachImport(sqlOf(tx), { caseId: job.caseId, importId: job.id });
+      const target = { caseId: job.caseId, importId: job.id };
+      const [staged] = await tx.$queryRaw<{ present: boolean }[]>`
+        SELECT to_regclass(${importTable(target)}) IS NOT NULL AS present`;
+      if (!staged?.present) throw new Error(STAGE_GONE);
+      await attachImport(sqlOf(tx), target);
       await tx.importJob.update({
         where: { id: job.id },
         data: { status: "COMMITTED", rowsInserted: job.rowsValid, heartbeatAt: null },

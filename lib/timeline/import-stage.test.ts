@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { runImportJob } from "@/lib/jobs/runner";
-import { STAGE_GONE } from "@/lib/jobs/timeline-import";
+import { STAGE_GONE } from "@/lib/jobs/job";
 import { sweepStorage } from "@/lib/storage/sweep";
 import { changeImport, getImport } from "@/lib/timeline/import";
 import { stageTable } from "@/lib/timeline/import-stage";

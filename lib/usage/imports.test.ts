@@ -11,8 +11,10 @@ import {
   listUsageImports,
   startUsageImport,
 } from "@/lib/usage/imports";
-import { sweepStorage } from "@/lib/storage/sweep";
-import { importTable, usageImportLock } from "@/lib/usage/load";
+import { claimJob, STAGE_GONE } from "@/lib/jobs/job";
+import { usageImportSteps } from "@/lib/jobs/usage-import";
+import { dropAbandonedImports, importTable, usageImportLock } from "@/lib/usage/load";
+import { defaultMapping } from "@/lib/usage/schemas";
 import { recomputeSignals, updateSignalSettings } from "@/lib/usage/mutations";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
 import { createJointCase } from "@/tests/helpers/factories";
@@ -58,6 +60,30 @@ async function leftBehind(caseId: string, importId: string) {
     db.usageAttribute.count(where),
   ]);
   return { table: row?.table != null, rollups: rollups.reduce((a, b) => a + b, 0) };
+}
+
+/** The gateway preset's mapping of longLog's and spikyLog's columns. */
+const MAPPING = defaultMapping("gateway", [
+  "time",
+  "account_id",
+  "api_key_id",
+  "client_ip",
+  "model",
+  "input_tokens",
+  "output_tokens",
+  "status_code",
+]);
+
+/** A usage import of `file` into the case, validated (not loaded); answers its id. */
+async function validatedImport(w: Awaited<ReturnType<typeof createJointCase>>, file: Buffer): Promise<string> {
+  const ev = await upload(w.lead, w.caseId, file, { fileName: `usage-${file.length}.csv` });
+  const started = await startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
+  await changeUsageImport(w.investigator, w.caseId, started.job.id, {
+    action: "validate",
+    options: { mapping: MAPPING },
+  });
+  await runImportJob(started.job.id);
+  return started.job.id;
 }
 
 async function importAll(
@@ -175,14 +201,7 @@ describe("usage imports", () => {
 
   it("a cancelled import leaves nothing behind: its staged rows and rollups go with the cancel", async () => {
     const w = await createJointCase();
-    const ev = await upload(w.lead, w.caseId, spikyLog(), { fileName: "spiky.csv" });
-    const started = await startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
-    const id = started.job.id;
-    await changeUsageImport(w.investigator, w.caseId, id, {
-      action: "validate",
-      options: { mapping: started.mapping },
-    });
-    await runImportJob(id);
+    const id = await validatedImport(w, spikyLog());
     const validated = await leftBehind(w.caseId, id);
     expect(validated.table).toBe(true);
     expect(validated.rollups).toBeGreaterThan(0);
@@ -192,25 +211,55 @@ describe("usage imports", () => {
     expect(await usageImportIdsFor(w.ownerOrg.id, w.caseId)).toEqual([]);
   });
 
+  it("a cancel leaves a validating import's rows to its run, which discards them when it finds it cancelled", async () => {
+    const w = await createJointCase();
+    const id = await validatedImport(w, spikyLog());
+    await changeUsageImport(w.investigator, w.caseId, id, { action: "validate", options: { mapping: MAPPING } });
+    // A runner has claimed the job; the cancel comes before it starts.
+    const claimed = await claimJob(id);
+    expect(claimed?.status).toBe("VALIDATING");
+    await changeUsageImport(w.investigator, w.caseId, id, { action: "cancel" });
+    expect((await leftBehind(w.caseId, id)).table).toBe(true);
+    await usageImportSteps.validate(claimed!);
+    expect(await leftBehind(w.caseId, id)).toEqual({ table: false, rollups: 0 });
+    expect((await getUsageImport(w.investigator, w.caseId, id)).job.status).toBe("CANCELLED");
+  });
+
+  it("a cancel during validation: the run finds the import cancelled and discards what it loaded", async () => {
+    const w = await createJointCase();
+    const ev = await upload(w.lead, w.caseId, longLog(150_000), { fileName: "long.csv" });
+    const started = await startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
+    const id = started.job.id;
+    await changeUsageImport(w.investigator, w.caseId, id, { action: "validate", options: { mapping: MAPPING } });
+    const running = runImportJob(id);
+    // Once the run has read some rows (its progress shows), and while it still runs.
+    const job = () =>
+      getDb().importJob.findUniqueOrThrow({ where: { id }, select: { status: true, rowsProcessed: true } });
+    await expect.poll(async () => (await job()).rowsProcessed > 0, { timeout: 60_000, interval: 10 }).toBe(true);
+    expect((await job()).status).toBe("VALIDATING");
+    await changeUsageImport(w.investigator, w.caseId, id, { action: "cancel" });
+    await running;
+    expect((await job()).status).toBe("CANCELLED");
+    expect(await leftBehind(w.caseId, id)).toEqual({ table: false, rollups: 0 });
+  }, 120_000);
+
   // The embedded database is one session for every connection: its advisory locks never refuse.
   it.skipIf(onEmbeddedTestDatabase())(
-    "a cancel while a validation holds the import leaves the rows to that run",
+    "a cancel while another process holds the import leaves its rows to the storage sweep",
     async () => {
       const w = await createJointCase();
-      const ev = await upload(w.lead, w.caseId, spikyLog(), { fileName: "spiky.csv" });
-      const started = await startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
-      const id = started.job.id;
-      const validate = { action: "validate", options: { mapping: started.mapping } };
-      await changeUsageImport(w.investigator, w.caseId, id, validate);
-      await runImportJob(id);
-      // Validated again; the test holds the import's lock, as a running validation does.
-      await changeUsageImport(w.investigator, w.caseId, id, validate);
+      const id = await validatedImport(w, spikyLog());
       await withPgClient(async (client) => {
         await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [usageImportLock(id)]);
         const { job } = await changeUsageImport(w.investigator, w.caseId, id, { action: "cancel" });
         expect(job.status).toBe("CANCELLED");
         expect((await leftBehind(w.caseId, id)).table).toBe(true);
+        // Nor does the sweep touch it while the lock is held.
+        await dropAbandonedImports();
+        expect((await leftBehind(w.caseId, id)).table).toBe(true);
       });
+      await dropAbandonedImports();
+      expect(await leftBehind(w.caseId, id)).toEqual({ table: false, rollups: 0 });
     },
   );
 
@@ -221,24 +270,17 @@ describe("usage imports", () => {
       w.caseId,
       (await upload(w.lead, w.caseId, GATEWAY, { fileName: "gateway.csv" })).id,
     );
-    const validated = async (rows: number) => {
-      const ev = await upload(w.lead, w.caseId, longLog(rows), { fileName: `long-${rows}.csv` });
-      const started = await startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
-      await changeUsageImport(w.investigator, w.caseId, started.job.id, {
-        action: "validate",
-        options: { mapping: started.mapping },
-      });
-      await runImportJob(started.job.id);
-      return started.job.id;
-    };
-    const [kept, failed, cancelled] = [await validated(10), await validated(11), await validated(12)];
-    // As a crash or a cancel whose discard was skipped leaves them.
+    const [kept, failed, cancelled] = [
+      await validatedImport(w, longLog(10)),
+      await validatedImport(w, longLog(11)),
+      await validatedImport(w, longLog(12)),
+    ];
+    // As a crash, or a cancel whose discard was left to a run that died, leaves them.
     await getDb().importJob.update({ where: { id: failed }, data: { status: "FAILED" } });
     await getDb().importJob.update({ where: { id: cancelled }, data: { status: "CANCELLED" } });
     expect((await leftBehind(w.caseId, cancelled)).table).toBe(true);
 
-    const result = await sweepStorage({ graceMs: 60_000 });
-    expect(result?.usageTablesDropped).toBeGreaterThanOrEqual(2);
+    expect(await dropAbandonedImports()).toBeGreaterThanOrEqual(2);
     expect(await leftBehind(w.caseId, failed)).toEqual({ table: false, rollups: 0 });
     expect(await leftBehind(w.caseId, cancelled)).toEqual({ table: false, rollups: 0 });
     expect((await leftBehind(w.caseId, kept)).table).toBe(true);
@@ -253,26 +295,25 @@ describe("usage imports", () => {
     expect((await usageImportIdsFor(w.ownerOrg.id, w.caseId)).sort()).toEqual([loaded.job.id, kept].sort());
   });
 
-  it("a cancel during validation: the run finds the import cancelled and discards what it loaded", async () => {
+  it("a load whose validated rows are gone fails, asking for a new validation, which then loads", async () => {
     const w = await createJointCase();
-    const ev = await upload(w.lead, w.caseId, longLog(150_000), { fileName: "long.csv" });
-    const started = await startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
-    const id = started.job.id;
-    await changeUsageImport(w.investigator, w.caseId, id, {
-      action: "validate",
-      options: { mapping: started.mapping },
+    const id = await validatedImport(w, longLog(20));
+    await getDb().$executeRawUnsafe(`DROP TABLE ${importTable({ caseId: w.caseId, importId: id })}`);
+    await changeUsageImport(w.investigator, w.caseId, id, { action: "commit" });
+    await runImportJob(id);
+    expect((await getUsageImport(w.investigator, w.caseId, id)).job).toMatchObject({
+      status: "FAILED",
+      error: STAGE_GONE,
     });
-    const running = runImportJob(id);
-    // Once the run has read some rows (its progress shows), and while it still runs.
-    const job = () =>
-      getDb().importJob.findUniqueOrThrow({ where: { id }, select: { status: true, rowsProcessed: true } });
-    await expect.poll(async () => (await job()).rowsProcessed > 0, { timeout: 60_000, interval: 10 }).toBe(true);
-    expect((await job()).status).toBe("VALIDATING");
-    await changeUsageImport(w.investigator, w.caseId, id, { action: "cancel" });
-    await running;
-    expect((await job()).status).toBe("CANCELLED");
-    expect(await leftBehind(w.caseId, id)).toEqual({ table: false, rollups: 0 });
-  }, 120_000);
+    await changeUsageImport(w.investigator, w.caseId, id, { action: "validate", options: { mapping: MAPPING } });
+    await runImportJob(id);
+    await changeUsageImport(w.investigator, w.caseId, id, { action: "commit" });
+    await runImportJob(id);
+    expect((await getUsageImport(w.investigator, w.caseId, id)).job).toMatchObject({
+      status: "COMMITTED",
+      rowsValid: 20,
+    });
+  });
 
   it("a lead of either organisation sets the thresholds, and the signals follow; an investigator cannot", async () => {
     const w = await createJointCase();

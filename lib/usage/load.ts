@@ -1,6 +1,6 @@
 import "server-only";
 import type pg from "pg";
-import { getDb, withAdvisoryLock, type Prisma } from "@/lib/db";
+import { getDb, Prisma, withAdvisoryLock } from "@/lib/db";
 import { copyChunks, copyEscape, type TCopyChunk } from "@/lib/db/copy";
 import { cellsOfRow, USAGE_COLUMNS, type TUsageCells, type TUsageRow } from "@/lib/usage/parse";
 
@@ -255,44 +255,66 @@ export async function discardImport(client: TSqlClient, target: TUsageTarget): P
 /** The session lock a validation holds on its own connection while it writes the import's table. */
 export const usageImportLock = (importId: string) => `usage-import:${importId}`;
 
-/** Discards the import's rows and rollups in one transaction (see discardImport). */
-export async function discardStaged(target: TUsageTarget): Promise<void> {
-  await getDb().$transaction((tx) => discardImport(sqlOf(tx), target));
+/** The states in which an import can no longer be loaded: what it left may go. */
+const ABANDONED = ["FAILED", "CANCELLED"];
+
+/**
+ * Discards the import's unattached table and rollups if its job can no longer load them (failed,
+ * cancelled or gone), deciding and dropping in one transaction that holds the job's row, so a
+ * validation or commit that moves the job meanwhile is never undone. Answers whether a table
+ * was dropped.
+ */
+export async function discardIfAbandoned(target: TUsageTarget): Promise<boolean> {
+  return getDb().$transaction(async (tx) => {
+    const [job] = await tx.$queryRaw<{ status: string }[]>`
+      SELECT status::text AS status FROM "ImportJob" WHERE id = ${target.importId}::uuid FOR UPDATE`;
+    if (job && !ABANDONED.includes(job.status)) return false;
+    // Never a loaded import's rows, whatever the job says.
+    const [table] = await tx.$queryRaw<{ attached: boolean | null }[]>`
+      SELECT c.relispartition AS attached FROM pg_class c
+      WHERE c.oid = to_regclass(${importTable(target)})`;
+    if (table?.attached) return false;
+    return discardImport(sqlOf(tx), target);
+  });
 }
 
 /**
- * After a cancel: discards what the import's validation left (its unattached table and its
- * rollups), unless a validation is writing them right now; that run discards them itself when
- * it finds the job no longer validating.
+ * After a cancel: discards what the import's validation left, unless a validation may be
+ * writing it right now (the job was validating, or another process holds the import's lock):
+ * that run discards it when it finds the job cancelled, and the storage sweep otherwise. The
+ * cancel itself has happened: a failure here is logged, not thrown.
  */
-export async function discardCancelledImport(target: TUsageTarget): Promise<void> {
-  await withAdvisoryLock(usageImportLock(target.importId), () => discardStaged(target));
+export async function discardCancelledImport(target: TUsageTarget, wasValidating: boolean): Promise<void> {
+  if (wasValidating) return;
+  await withAdvisoryLock(usageImportLock(target.importId), () => discardIfAbandoned(target)).catch((error: unknown) =>
+    console.error(`[import] discarding cancelled usage import ${target.importId}:`, error),
+  );
 }
 
 /**
  * For the storage sweep: discards the tables (and rollups) of usage imports that can no longer
  * be loaded: failed (a new validation makes them again), cancelled, or gone. A loaded import's
- * table is attached and never looked at; a validated one keeps its table until it is loaded,
- * cancelled or deleted. Each import is decided again under its lock, skipped while a validation
- * holds it. Answers how many were discarded.
+ * table is attached and never looked at; a validated one keeps its table until it is loaded or
+ * cancelled. Each is decided again under the import's lock (skipped while a validation holds
+ * it) and its job's row. Answers how many were discarded.
  */
 export async function dropAbandonedImports(): Promise<number> {
-  const tables = await getDb().$queryRaw<{ importId: string; hex: string }[]>`
-    SELECT substr(c.relname, 8)::uuid::text AS "importId", substr(c.relname, 8) AS hex
+  const tables = await getDb().$queryRaw<{ caseId: string | null; importId: string; hex: string }[]>`
+    SELECT j."caseId"::text AS "caseId", substr(c.relname, 8)::uuid::text AS "importId", substr(c.relname, 8) AS hex
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN "ImportJob" j ON j.id = substr(c.relname, 8)::uuid
     WHERE n.nspname = 'usage_partitions' AND c.relkind = 'r' AND NOT c.relispartition
-      AND c.relname ~ '^import_[0-9a-f]{32}$'`;
+      AND c.relname ~ '^import_[0-9a-f]{32}$'
+      AND (j.id IS NULL OR j.status::text IN (${Prisma.join(ABANDONED)}))`;
   let dropped = 0;
-  for (const { importId, hex } of tables) {
-    await withAdvisoryLock(usageImportLock(importId), async () => {
-      const [job] = await getDb().$queryRaw<{ caseId: string; status: string }[]>`
-        SELECT "caseId"::text AS "caseId", status::text AS status FROM "ImportJob" WHERE id = ${importId}::uuid`;
-      if (job && job.status !== "FAILED" && job.status !== "CANCELLED") return;
-      // A deleted import's rollups went with it; only a table left by a crash remains.
-      if (job) await discardStaged({ caseId: job.caseId, importId });
-      else await getDb().$executeRawUnsafe(`DROP TABLE IF EXISTS usage_partitions."import_${hex}"`);
-      dropped++;
+  for (const { caseId, importId, hex } of tables) {
+    const discarded = await withAdvisoryLock(usageImportLock(importId), async () => {
+      if (caseId) return discardIfAbandoned({ caseId, importId });
+      // No job: a deleted import's rollups went with it, and only a table left by a crash remains.
+      await getDb().$executeRawUnsafe(`DROP TABLE IF EXISTS usage_partitions."import_${hex}"`);
+      return true;
     });
+    if (discarded) dropped++;
   }
   return dropped;
 }
