@@ -146,7 +146,12 @@ async function validate(job: TJob): Promise<void> {
       `SELECT status::text AS status FROM "ImportJob" WHERE id = $1`,
       [job.id],
     );
-    if (current[0]?.status !== "VALIDATING") return;
+    if (current[0]?.status !== "VALIDATING") {
+      // Cancelled or failed before this run began: the stage an earlier run left may go.
+      if (current[0]?.status !== "VALIDATED" && !current[0]?.status.startsWith("COMMIT"))
+        await client.query(`DROP TABLE IF EXISTS ${stageTable(job.id)}`);
+      return;
+    }
     await createStage(client, job.id);
     await copyChunks(client, stageCopySql(job.id), chunks());
     const existing = await countStagedExisting(client, job);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { runImportJob } from "@/lib/jobs/runner";
-import { STAGE_GONE } from "@/lib/jobs/job";
+import { claimJob, STAGE_GONE } from "@/lib/jobs/job";
+import { timelineImportSteps } from "@/lib/jobs/timeline-import";
 import { sweepStorage } from "@/lib/storage/sweep";
 import { changeImport, getImport } from "@/lib/timeline/import";
 import { stageTable } from "@/lib/timeline/import-stage";
@@ -60,6 +61,24 @@ describe("timeline import stage", () => {
     expect(await stageRows(jobId)).toBe(50);
     await changeImport(w.investigator, w.caseId, jobId, { action: "cancel" });
     expect(await stageRows(jobId)).toBeNull();
+    expect(await events(w.caseId)).toBe(0);
+  });
+
+  it("a cancel leaves a validating import's stage to its run, which drops it when it finds it cancelled", async () => {
+    const w = await createJointCase();
+    const { jobId } = await validated(w.investigator, w.caseId, csv(0, 30));
+    await changeImport(w.investigator, w.caseId, jobId, {
+      action: "validate",
+      options: { mapping: MAPPING, timeZone: "UTC" },
+    });
+    // A runner has claimed the job; the cancel comes before it starts.
+    const claimed = await claimJob(jobId);
+    expect(claimed?.status).toBe("VALIDATING");
+    await changeImport(w.investigator, w.caseId, jobId, { action: "cancel" });
+    expect(await stageRows(jobId)).toBe(30);
+    await timelineImportSteps.validate(claimed!);
+    expect(await stageRows(jobId)).toBeNull();
+    expect((await getImport(w.investigator, w.caseId, jobId)).job.status).toBe("CANCELLED");
     expect(await events(w.caseId)).toBe(0);
   });
 
