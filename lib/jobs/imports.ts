@@ -133,8 +133,12 @@ export type TJobMoves = {
   options: (raw: unknown) => unknown;
   /** Audit action prefix: "timeline.import", "usage.import". */
   audit: string;
-  /** After a cancel: release what the job's validation left (`from`: the job's state before). */
-  cancelled?: (jobId: string, from: string) => Promise<void>;
+  /**
+   * After a cancel: release what the job's validation left. Not called for a job that was
+   * validating: its run releases it when it finds the job cancelled (on the embedded database
+   * a lock alone would not keep this out while the run writes).
+   */
+  cancelled?: (jobId: string) => Promise<void>;
 };
 
 /**
@@ -201,6 +205,6 @@ export async function changeJob(
   const view = toView(
     await move(["UPLOADED", "VALIDATING", "VALIDATED", "FAILED"], cancelled, `${kind.audit}_cancelled`),
   );
-  await kind.cancelled?.(job.id, job.status);
+  if (job.status !== "VALIDATING") await kind.cancelled?.(job.id);
   return { job: view, run: false };
 }

@@ -89,6 +89,9 @@ export function failureMessage(error: unknown): string {
   return error instanceof Error ? error.message.slice(0, 500) : "The import failed.";
 }
 
+/** The states in which a job can no longer be loaded: what its validation left may go. */
+export const ABANDONED_STATUSES: readonly string[] = ["FAILED", "CANCELLED"];
+
 /** What a commit says when the validated rows are no longer there (dropped, or from an old version). */
 export const STAGE_GONE = "The validated rows are no longer ready to import: validate the file again, then import it.";
 

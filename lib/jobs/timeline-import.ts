@@ -2,7 +2,14 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { analyzeLoaded, getDb, withPgClient } from "@/lib/db";
 import { copyChunks, type TCopyChunk } from "@/lib/db/copy";
-import { FILE_GONE, progressWriter, STAGE_GONE, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
+import {
+  ABANDONED_STATUSES,
+  FILE_GONE,
+  progressWriter,
+  STAGE_GONE,
+  type TClaimedJob,
+  type TJobSteps,
+} from "@/lib/jobs/job";
 import { recordAudit } from "@/lib/audit/record";
 import { ensureCaseCategories } from "@/lib/timeline/categories";
 import { getBlobStore } from "@/lib/storage";
@@ -148,7 +155,7 @@ async function validate(job: TJob): Promise<void> {
     );
     if (current[0]?.status !== "VALIDATING") {
       // Cancelled or failed before this run began: the stage an earlier run left may go.
-      if (current[0]?.status !== "VALIDATED" && !current[0]?.status.startsWith("COMMIT"))
+      if (!current[0] || ABANDONED_STATUSES.includes(current[0].status))
         await client.query(`DROP TABLE IF EXISTS ${stageTable(job.id)}`);
       return;
     }

@@ -144,9 +144,7 @@ export async function changeImport(
   const releaseMode = loaded.c.releaseMode;
   return changeJob(actor, { job: loaded.job, caseId: loaded.c.id }, input, {
     audit: "timeline.import",
-    // A validating job's stage is left to its run (it drops it when it finds the job cancelled):
-    // on the embedded database the stage's lock does not keep a cancel out.
-    cancelled: (jobId, from) => (from === "VALIDATING" ? Promise.resolve() : discardStage(jobId)),
+    cancelled: discardStage,
     options: (raw) => {
       const parsed = parseInput(ZImportOptions, raw);
       // As for events added by hand: on a release-controlled case, imported events start owner-org-only.

@@ -144,7 +144,7 @@ export async function changeUsageImport(
     audit: "usage.import",
     // The preset is the one the import was started with.
     options: (raw) => parseInput(ZUsageOptions, { ...(raw as object), preset }),
-    cancelled: (importId, from) => discardCancelledImport({ caseId: c.id, importId }, from === "VALIDATING"),
+    cancelled: (importId) => discardCancelledImport({ caseId: c.id, importId }),
   });
 }
 

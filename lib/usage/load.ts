@@ -2,6 +2,7 @@ import "server-only";
 import type pg from "pg";
 import { getDb, Prisma, withAdvisoryLock } from "@/lib/db";
 import { copyChunks, copyEscape, type TCopyChunk } from "@/lib/db/copy";
+import { ABANDONED_STATUSES } from "@/lib/jobs/job";
 import { cellsOfRow, USAGE_COLUMNS, type TUsageCells, type TUsageRow } from "@/lib/usage/parse";
 
 // Bulk loading of usage rows. "UsageRecord" is partitioned by case, and each case's partition
@@ -255,9 +256,6 @@ export async function discardImport(client: TSqlClient, target: TUsageTarget): P
 /** The session lock a validation holds on its own connection while it writes the import's table. */
 export const usageImportLock = (importId: string) => `usage-import:${importId}`;
 
-/** The states in which an import can no longer be loaded: what it left may go. */
-const ABANDONED = ["FAILED", "CANCELLED"];
-
 /**
  * Discards the import's unattached table and rollups if its job can no longer load them (failed,
  * cancelled or gone), deciding and dropping in one transaction that holds the job's row, so a
@@ -268,7 +266,7 @@ export async function discardIfAbandoned(target: TUsageTarget): Promise<boolean>
   return getDb().$transaction(async (tx) => {
     const [job] = await tx.$queryRaw<{ status: string }[]>`
       SELECT status::text AS status FROM "ImportJob" WHERE id = ${target.importId}::uuid FOR UPDATE`;
-    if (job && !ABANDONED.includes(job.status)) return false;
+    if (job && !ABANDONED_STATUSES.includes(job.status)) return false;
     // Never a loaded import's rows, whatever the job says.
     const [table] = await tx.$queryRaw<{ attached: boolean | null }[]>`
       SELECT c.relispartition AS attached FROM pg_class c
@@ -279,13 +277,11 @@ export async function discardIfAbandoned(target: TUsageTarget): Promise<boolean>
 }
 
 /**
- * After a cancel: discards what the import's validation left, unless a validation may be
- * writing it right now (the job was validating, or another process holds the import's lock):
- * that run discards it when it finds the job cancelled, and the storage sweep otherwise. The
- * cancel itself has happened: a failure here is logged, not thrown.
+ * After a cancel: discards what the import's validation left, unless another process holds the
+ * import's lock (then the storage sweep does). The cancel itself has happened: a failure here is
+ * logged, not thrown.
  */
-export async function discardCancelledImport(target: TUsageTarget, wasValidating: boolean): Promise<void> {
-  if (wasValidating) return;
+export async function discardCancelledImport(target: TUsageTarget): Promise<void> {
   await withAdvisoryLock(usageImportLock(target.importId), () => discardIfAbandoned(target)).catch((error: unknown) =>
     console.error(`[import] discarding cancelled usage import ${target.importId}:`, error),
   );
@@ -305,7 +301,7 @@ export async function dropAbandonedImports(): Promise<number> {
     LEFT JOIN "ImportJob" j ON j.id = substr(c.relname, 8)::uuid
     WHERE n.nspname = 'usage_partitions' AND c.relkind = 'r' AND NOT c.relispartition
       AND c.relname ~ '^import_[0-9a-f]{32}$'
-      AND (j.id IS NULL OR j.status::text IN (${Prisma.join(ABANDONED)}))`;
+      AND (j.id IS NULL OR j.status::text IN (${Prisma.join(ABANDONED_STATUSES)}))`;
   let dropped = 0;
   for (const { caseId, importId, hex } of tables) {
     const discarded = await withAdvisoryLock(usageImportLock(importId), async () => {
