@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { hash } from "@node-rs/argon2";
 import { getDb } from "@/lib/db";
+import { passwordNeedsRehash, verifyPassword } from "@/lib/auth/password";
 import { authenticate, SIGN_IN_ERROR } from "@/lib/auth/sign-in";
 import { createSignInThrottle, type TThrottleConfig } from "@/lib/auth/throttle";
 import { createOrg, createUser, TEST_PASSWORD, uid } from "@/tests/helpers/factories";
@@ -223,6 +225,50 @@ describe.each(["postgres", "redis"] as const)("authenticate, limits stored in %s
     const events = await getDb().auditEvent.findMany({ where: { targetId: user.id }, orderBy: { id: "asc" } });
     expect(events.map((e) => e.action)).toEqual(["auth.sign_in_failed", "auth.sign_in"]);
     expect(events.every((e) => e.ip === "203.0.113.7" && e.userAgent === "vitest")).toBe(true);
+  });
+});
+
+describe("a password hashed with older parameters", () => {
+  // The OWASP minimum the app used before (19 MiB, 2 passes): what existing accounts still hold.
+  const older = () => hash(TEST_PASSWORD, { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+  const throttle = createSignInThrottle({
+    store: "postgres",
+    maxFailures: MAX,
+    lockSeconds: 900,
+    maxFailuresPerIp: 1000,
+    delayMs: 0,
+    prefix: `test-${uid()}`,
+  });
+  afterAll(() => throttle.close());
+  const storedHash = async (id: string) =>
+    (await getDb().user.findUniqueOrThrow({ where: { id }, select: { passwordHash: true } })).passwordHash;
+
+  it("still signs in, and the sign-in stores the password at today's parameters", async () => {
+    const user = await newUser();
+    const old = await older();
+    await getDb().user.update({ where: { id: user.id }, data: { passwordHash: old } });
+    expect(passwordNeedsRehash(old)).toBe(true);
+
+    expect((await authenticate({ email: user.email, password: TEST_PASSWORD }, {}, throttle)).ok).toBe(true);
+    const upgraded = await storedHash(user.id);
+    expect(upgraded).not.toBe(old);
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=12288,t=3,p=1\$/);
+    expect(passwordNeedsRehash(upgraded)).toBe(false);
+    expect(await verifyPassword(upgraded, TEST_PASSWORD)).toBe(true);
+    // Signing in again leaves the new hash as it is.
+    expect((await authenticate({ email: user.email, password: TEST_PASSWORD }, {}, throttle)).ok).toBe(true);
+    expect(await storedHash(user.id)).toBe(upgraded);
+  });
+
+  it("is not rehashed by a wrong password or a disabled account's sign-in", async () => {
+    const wrong = await newUser();
+    const disabled = await newUser({ disabled: true });
+    const old = await older();
+    await getDb().user.updateMany({ where: { id: { in: [wrong.id, disabled.id] } }, data: { passwordHash: old } });
+    expect((await authenticate({ email: wrong.email, password: "not the password" }, {}, throttle)).ok).toBe(false);
+    expect((await authenticate({ email: disabled.email, password: TEST_PASSWORD }, {}, throttle)).ok).toBe(false);
+    expect(await storedHash(wrong.id)).toBe(old);
+    expect(await storedHash(disabled.id)).toBe(old);
   });
 });
 

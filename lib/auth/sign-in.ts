@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { verifyPassword } from "@/lib/auth/password";
+import { hashPassword, passwordNeedsRehash, verifyPassword } from "@/lib/auth/password";
 import { isMfaRequired, verifySecondFactor } from "@/lib/auth/mfa";
 import { startSignedInSession } from "@/lib/auth/sessions";
 import { getSignInThrottle, type TSignInThrottle } from "@/lib/auth/throttle";
@@ -145,6 +145,7 @@ async function checkCredentials(
   const mfaPending = !user.mfaEnabledAt && (await isMfaRequired(user));
 
   await throttle.succeeded(email, ip, claim.ipCounted);
+  if (passwordNeedsRehash(user.passwordHash)) await upgradePasswordHash(user.id, user.passwordHash, password);
   if (secondFactor === "recovery")
     await recordAudit({
       actorId: user.id,
@@ -161,4 +162,13 @@ async function checkCredentials(
   );
   const { passwordHash: _hash, disabledAt: _disabled, mfaEnabledAt: _mfa, ...sessionUser } = user;
   return { ok: true, user: { ...sessionUser, sessionId, mfaPending } };
+}
+
+/**
+ * Stores the password again at today's hash parameters, once it has been proved. Only if the
+ * hash is still the one just verified: a password changed meanwhile is never overwritten.
+ */
+async function upgradePasswordHash(userId: string, verifiedHash: string, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await getDb().user.updateMany({ where: { id: userId, passwordHash: verifiedHash }, data: { passwordHash } });
 }

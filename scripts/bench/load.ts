@@ -167,7 +167,7 @@ async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
 
     const ceiling = await signInCeiling();
     log(
-      `${kind}: the platform's limit for sign-in: ${fmt(ceiling)} argon2id verifies/s on these cores at the app's cost (19 MiB, 2 passes); at ${TARGET.at} users a sign-in then waits ≥ ${ms((TARGET.at / ceiling) * 1000)} on average (Little's law), whatever the app does`,
+      `${kind}: the platform's limit for sign-in: ${fmt(ceiling)} argon2id verifies/s on these cores at the app's cost (lib/auth/password.ts); at ${TARGET.at} users a sign-in then waits ≥ ${ms((TARGET.at / ceiling) * 1000)} on average (Little's law), whatever the app does`,
     );
     for (const users of USERS) {
       const load = loadavg()
