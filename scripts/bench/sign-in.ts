@@ -1,11 +1,43 @@
 // Sign-in and session costs, in a throwaway database on the local PostgreSQL (BENCH_DATABASE_URL
 // for another server): the time of a wrong password beside an unknown email (they must be alike:
 // no account enumeration by timing), a successful sign-in, and the per-request session check
-// (resolveSession: one lookup of the session row with its user). Prints medians, p95 and ratios.
+// (resolveSession: one lookup of the session row with its user). Prints medians, p95 and ratios,
+// and how many argon2id verifies/s these cores do at each of OWASP's equally strong parameter
+// sets, so the app's choice (lib/auth/password.ts) can be checked on the machine it runs on.
+import { availableParallelism } from "node:os";
+import { hash, verify } from "@node-rs/argon2";
 import { encode } from "next-auth/jwt";
-import { benchDatabase, env, fmt, log, measure, stats } from "@/scripts/bench/common";
+import { benchDatabase, env, fmt, log, measure, sized, stats, verdict } from "@/scripts/bench/common";
 
-const RUNS = 40;
+const RUNS = sized(40, 8);
+// OWASP Password Storage Cheat Sheet, argon2id: these settings "provide an equal level of
+// defense"; they trade memory for passes. [MiB in KiB, passes]
+const OWASP_ARGON2ID = [
+  [47_104, 1],
+  [19_456, 2],
+  [12_288, 3],
+  [9_216, 4],
+  [7_168, 5],
+] as const;
+// Unknown email and wrong password must take alike: a median ratio this close to 1.
+const ENUMERATION_BAND = [0.8, 1.25] as const;
+
+/** argon2id verifies/s with every core busy, for `seconds`, at one parameter set. */
+async function verifiesPerSecond(memoryCost: number, timeCost: number, seconds: number): Promise<number> {
+  const hashed = await hash("bench-ceiling-password", { algorithm: 2, memoryCost, timeCost, parallelism: 1 });
+  let done = 0;
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: availableParallelism() * 2 }, async () => {
+      while (performance.now() < until) {
+        await verify(hashed, "not-the-password");
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
 const { name: dbName, url: benchUrl, onServer } = benchDatabase("signin");
 
 async function main() {
@@ -73,6 +105,21 @@ async function main() {
     );
     console.log(`  session check: median ${fmt(check.median, 2)} ms, p95 ${fmt(check.p95, 2)} ms`);
     console.log(`  sign-in: median ${fmt(success.median)} ms (argon2id verify dominates)`);
+    const [low, high] = ENUMERATION_BAND;
+    const ratio = unknown.median / wrong.median;
+    console.log(
+      `  no enumeration by timing: unknown/wrong median ×${fmt(ratio, 2)} within ×${low}–×${high}  ${verdict(ratio >= low && ratio <= high)}`,
+    );
+
+    const inUse = (await hashPassword("x")).split("$")[3]; // "m=…,t=…,p=…"
+    console.log(`\n  argon2id verifies/s, every core busy, at OWASP's equally strong settings:`);
+    for (const [memoryCost, timeCost] of OWASP_ARGON2ID) {
+      const rate = await verifiesPerSecond(memoryCost, timeCost, sized(3, 0.5));
+      const params = `m=${memoryCost},t=${timeCost},p=1`;
+      console.log(
+        `    ${`${fmt(memoryCost / 1024, 0)} MiB × ${timeCost}`.padEnd(14)} ${fmt(rate).padStart(8)}/s${params === inUse ? "   ← the app's" : ""}`,
+      );
+    }
   } finally {
     await throttle.close();
     await disconnectDb();

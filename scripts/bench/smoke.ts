@@ -5,7 +5,18 @@
 // start the app (evidence, load).
 import { spawn } from "node:child_process";
 
-const BENCHES = ["cases", "evidence", "timeline", "usage", "linkage", "export", "summary", "load", "not-found"];
+const BENCHES = [
+  "cases",
+  "evidence",
+  "timeline",
+  "usage",
+  "linkage",
+  "export",
+  "summary",
+  "load",
+  "not-found",
+  "sign-in",
+];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const VERDICT = /\b(PASS|MISS)\b/;
 
