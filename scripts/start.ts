@@ -17,6 +17,11 @@ import { DATA_DIR, fail, openDatabase, resolveAuthSecret } from "@/scripts/runti
 const env = process.env;
 const require = createRequire(import.meta.url);
 const NEXT_CLI = require.resolve("next/dist/bin/next");
+// A larger young generation for the server (V8's default is 16 MB per semi-space): a request
+// allocates much that dies young, and at 32 users the collector took 9% of the server's time.
+// Measured with `npm run bench:load`: /api/health 645 req/s against 510–545, the other routes
+// 5–10% more; at 128 MB no better.
+const SERVER_FLAGS = ["--max-semi-space-size=32"];
 const BUILD_INPUTS = [
   "app",
   "components",
@@ -159,7 +164,7 @@ export async function startCasebridge({
       : undefined;
   sweepTimer?.unref();
 
-  const server = spawn(process.execPath, [NEXT_CLI, dev ? "dev" : "start", "-p", String(port)], {
+  const server = spawn(process.execPath, [...SERVER_FLAGS, NEXT_CLI, dev ? "dev" : "start", "-p", String(port)], {
     stdio: ["ignore", "pipe", "inherit"],
     env: childEnv,
   });
