@@ -30,6 +30,8 @@ export async function verifyPassword(passwordHash: string | null, password: stri
 /**
  * True when a stored hash was made with other parameters than today's (e.g. before the change
  * above): the sign-in that proves the password then stores a new hash (lib/auth/sign-in.ts).
+ * Until it has, a wrong password for that account costs the older hash's time, not the unknown
+ * email's: a difference of milliseconds that tells which accounts have not signed in since.
  */
 export function passwordNeedsRehash(passwordHash: string): boolean {
   return !passwordHash.startsWith(CURRENT_PARAMETERS);
