@@ -14,6 +14,7 @@ import {
 import { claimJob, STAGE_GONE } from "@/lib/jobs/job";
 import { usageImportSteps } from "@/lib/jobs/usage-import";
 import { dropAbandonedImports, importTable, usageImportLock } from "@/lib/usage/load";
+import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
 import { defaultMapping } from "@/lib/usage/schemas";
 import { recomputeSignals, updateSignalSettings } from "@/lib/usage/mutations";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
@@ -293,6 +294,37 @@ describe("usage imports", () => {
       rowsValid: 10,
     });
     expect((await usageImportIdsFor(w.ownerOrg.id, w.caseId)).sort()).toEqual([loaded.job.id, kept].sort());
+  });
+
+  it("the storage sweep discards a validated import left unloaded for a week; loading it asks for a new validation", async () => {
+    const w = await createJointCase();
+    const [stale, recent] = [await validatedImport(w, longLog(13)), await validatedImport(w, longLog(14))];
+    const weekAgo = new Date(Date.now() - IMPORT_FILE_KEPT_MS);
+    // Left a week and a minute, and a week less a minute.
+    await getDb().importJob.update({ where: { id: stale }, data: { updatedAt: new Date(weekAgo.getTime() - 60_000) } });
+    await getDb().importJob.update({
+      where: { id: recent },
+      data: { updatedAt: new Date(weekAgo.getTime() + 60_000) },
+    });
+
+    await dropAbandonedImports();
+    expect(await leftBehind(w.caseId, stale)).toEqual({ table: false, rollups: 0 });
+    expect((await leftBehind(w.caseId, recent)).table).toBe(true);
+
+    await changeUsageImport(w.investigator, w.caseId, stale, { action: "commit" });
+    await runImportJob(stale);
+    expect((await getUsageImport(w.investigator, w.caseId, stale)).job).toMatchObject({
+      status: "FAILED",
+      error: STAGE_GONE,
+    });
+    await changeUsageImport(w.investigator, w.caseId, stale, { action: "validate", options: { mapping: MAPPING } });
+    await runImportJob(stale);
+    await changeUsageImport(w.investigator, w.caseId, stale, { action: "commit" });
+    await runImportJob(stale);
+    expect((await getUsageImport(w.investigator, w.caseId, stale)).job).toMatchObject({
+      status: "COMMITTED",
+      rowsValid: 13,
+    });
   });
 
   it("a load whose validated rows are gone fails, asking for a new validation, which then loads", async () => {

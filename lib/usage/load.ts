@@ -3,6 +3,7 @@ import type pg from "pg";
 import { getDb, Prisma, withAdvisoryLock } from "@/lib/db";
 import { copyChunks, copyEscape, type TCopyChunk } from "@/lib/db/copy";
 import { ABANDONED_STATUSES } from "@/lib/jobs/job";
+import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
 import { cellsOfRow, USAGE_COLUMNS, type TUsageCells, type TUsageRow } from "@/lib/usage/parse";
 
 // Bulk loading of usage rows. "UsageRecord" is partitioned by case, and each case's partition
@@ -258,15 +259,16 @@ export const usageImportLock = (importId: string) => `usage-import:${importId}`;
 
 /**
  * Discards the import's unattached table and rollups if its job can no longer load them (failed,
- * cancelled or gone), deciding and dropping in one transaction that holds the job's row, so a
- * validation or commit that moves the job meanwhile is never undone. Answers whether a table
- * was dropped.
+ * cancelled or gone) or, given `staleBefore`, was validated and left unloaded since before then.
+ * Decides and drops in one transaction that holds the job's row, so a validation or commit that
+ * moves the job meanwhile is never undone. Answers whether a table was dropped.
  */
-export async function discardIfAbandoned(target: TUsageTarget): Promise<boolean> {
+export async function discardIfAbandoned(target: TUsageTarget, staleBefore?: Date): Promise<boolean> {
   return getDb().$transaction(async (tx) => {
-    const [job] = await tx.$queryRaw<{ status: string }[]>`
-      SELECT status::text AS status FROM "ImportJob" WHERE id = ${target.importId}::uuid FOR UPDATE`;
-    if (job && !ABANDONED_STATUSES.includes(job.status)) return false;
+    const [job] = await tx.$queryRaw<{ status: string; updatedAt: Date }[]>`
+      SELECT status::text AS status, "updatedAt" FROM "ImportJob" WHERE id = ${target.importId}::uuid FOR UPDATE`;
+    const stale = job?.status === "VALIDATED" && staleBefore !== undefined && job.updatedAt <= staleBefore;
+    if (job && !ABANDONED_STATUSES.includes(job.status) && !stale) return false;
     // Never a loaded import's rows, whatever the job says.
     const [table] = await tx.$queryRaw<{ attached: boolean | null }[]>`
       SELECT c.relispartition AS attached FROM pg_class c
@@ -289,23 +291,26 @@ export async function discardCancelledImport(target: TUsageTarget): Promise<void
 
 /**
  * For the storage sweep: discards the tables (and rollups) of usage imports that can no longer
- * be loaded: failed (a new validation makes them again), cancelled, or gone. A loaded import's
- * table is attached and never looked at; a validated one keeps its table until it is loaded or
- * cancelled. Each is decided again under the import's lock (skipped while a validation holds
+ * be loaded: failed (a new validation makes them again), cancelled, or gone; and of validated
+ * imports left unloaded for IMPORT_FILE_KEPT_MS, as the timeline import's stages (loading one
+ * then asks for a new validation, STAGE_GONE). A loaded import's table is attached and never
+ * looked at. Each is decided again under the import's lock (skipped while a validation holds
  * it) and its job's row. Answers how many were discarded.
  */
 export async function dropAbandonedImports(): Promise<number> {
+  const staleBefore = new Date(Date.now() - IMPORT_FILE_KEPT_MS);
   const tables = await getDb().$queryRaw<{ caseId: string | null; importId: string; hex: string }[]>`
     SELECT j."caseId"::text AS "caseId", substr(c.relname, 8)::uuid::text AS "importId", substr(c.relname, 8) AS hex
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN "ImportJob" j ON j.id = substr(c.relname, 8)::uuid
     WHERE n.nspname = 'usage_partitions' AND c.relkind = 'r' AND NOT c.relispartition
       AND c.relname ~ '^import_[0-9a-f]{32}$'
-      AND (j.id IS NULL OR j.status::text IN (${Prisma.join(ABANDONED_STATUSES)}))`;
+      AND (j.id IS NULL OR j.status::text IN (${Prisma.join(ABANDONED_STATUSES)})
+        OR (j.status = 'VALIDATED' AND j."updatedAt" <= ${staleBefore.toISOString()}::timestamp))`;
   let dropped = 0;
   for (const { caseId, importId, hex } of tables) {
     const discarded = await withAdvisoryLock(usageImportLock(importId), async () => {
-      if (caseId) return discardIfAbandoned({ caseId, importId });
+      if (caseId) return discardIfAbandoned({ caseId, importId }, staleBefore);
       // No job: a deleted import's rollups went with it, and only a table left by a crash remains.
       await getDb().$executeRawUnsafe(`DROP TABLE IF EXISTS usage_partitions."import_${hex}"`);
       return true;
