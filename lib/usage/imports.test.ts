@@ -75,6 +75,24 @@ const MAPPING = defaultMapping("gateway", [
   "status_code",
 ]);
 
+/** A load of an import whose validated rows are gone: it fails asking for a new validation, after which it loads. */
+async function expectValidateAgainThenLoads(w: Awaited<ReturnType<typeof createJointCase>>, id: string, rows: number) {
+  await changeUsageImport(w.investigator, w.caseId, id, { action: "commit" });
+  await runImportJob(id);
+  expect((await getUsageImport(w.investigator, w.caseId, id)).job).toMatchObject({
+    status: "FAILED",
+    error: STAGE_GONE,
+  });
+  await changeUsageImport(w.investigator, w.caseId, id, { action: "validate", options: { mapping: MAPPING } });
+  await runImportJob(id);
+  await changeUsageImport(w.investigator, w.caseId, id, { action: "commit" });
+  await runImportJob(id);
+  expect((await getUsageImport(w.investigator, w.caseId, id)).job).toMatchObject({
+    status: "COMMITTED",
+    rowsValid: rows,
+  });
+}
+
 /** A usage import of `file` into the case, validated (not loaded); answers its id. */
 async function validatedImport(w: Awaited<ReturnType<typeof createJointCase>>, file: Buffer): Promise<string> {
   const ev = await upload(w.lead, w.caseId, file, { fileName: `usage-${file.length}.csv` });
@@ -311,40 +329,14 @@ describe("usage imports", () => {
     expect(await leftBehind(w.caseId, stale)).toEqual({ table: false, rollups: 0 });
     expect((await leftBehind(w.caseId, recent)).table).toBe(true);
 
-    await changeUsageImport(w.investigator, w.caseId, stale, { action: "commit" });
-    await runImportJob(stale);
-    expect((await getUsageImport(w.investigator, w.caseId, stale)).job).toMatchObject({
-      status: "FAILED",
-      error: STAGE_GONE,
-    });
-    await changeUsageImport(w.investigator, w.caseId, stale, { action: "validate", options: { mapping: MAPPING } });
-    await runImportJob(stale);
-    await changeUsageImport(w.investigator, w.caseId, stale, { action: "commit" });
-    await runImportJob(stale);
-    expect((await getUsageImport(w.investigator, w.caseId, stale)).job).toMatchObject({
-      status: "COMMITTED",
-      rowsValid: 13,
-    });
+    await expectValidateAgainThenLoads(w, stale, 13);
   });
 
   it("a load whose validated rows are gone fails, asking for a new validation, which then loads", async () => {
     const w = await createJointCase();
     const id = await validatedImport(w, longLog(20));
     await getDb().$executeRawUnsafe(`DROP TABLE ${importTable({ caseId: w.caseId, importId: id })}`);
-    await changeUsageImport(w.investigator, w.caseId, id, { action: "commit" });
-    await runImportJob(id);
-    expect((await getUsageImport(w.investigator, w.caseId, id)).job).toMatchObject({
-      status: "FAILED",
-      error: STAGE_GONE,
-    });
-    await changeUsageImport(w.investigator, w.caseId, id, { action: "validate", options: { mapping: MAPPING } });
-    await runImportJob(id);
-    await changeUsageImport(w.investigator, w.caseId, id, { action: "commit" });
-    await runImportJob(id);
-    expect((await getUsageImport(w.investigator, w.caseId, id)).job).toMatchObject({
-      status: "COMMITTED",
-      rowsValid: 20,
-    });
+    await expectValidateAgainThenLoads(w, id, 20);
   });
 
   it("a lead of either organisation sets the thresholds, and the signals follow; an investigator cannot", async () => {

@@ -74,6 +74,22 @@ export const fmt = (n: number, digits = 1) =>
   n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 export const verdict = (pass: boolean) => (pass ? "PASS" : "MISS");
 
+/** Operations/s of `work` run back to back by `workers` loops at once, for `seconds`. */
+export async function throughput(seconds: number, workers: number, work: () => Promise<unknown>): Promise<number> {
+  let done = 0;
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (performance.now() < until) {
+        await work();
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
 export type TStats = { median: number; p95: number };
 
 export function stats(samples: number[]): TStats {

@@ -15,7 +15,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { findFreePort } from "@/lib/db/embedded";
 import { descendantsRss, http, signIn, startApp, stopApp, waitForServer } from "@/scripts/bench/app";
-import { benchDatabase, env, fmt, log, sized, SMALL, verdict } from "@/scripts/bench/common";
+import { benchDatabase, env, fmt, log, sized, SMALL, throughput, verdict } from "@/scripts/bench/common";
 import { seedLoadCase, type TLoadCase } from "@/scripts/bench/load-seed";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
@@ -270,18 +270,7 @@ function verdictLine(kind: string, route: TRoute, r: TResult, signInCeiling: num
 async function signInCeiling(): Promise<number> {
   const { hashPassword, verifyPassword } = await import("@/lib/auth/password");
   const hashed = await hashPassword("bench-ceiling-password");
-  let done = 0;
-  const started = performance.now();
-  const until = started + (SMALL ? 500 : 3_000);
-  await Promise.all(
-    Array.from({ length: availableParallelism() * 2 }, async () => {
-      while (performance.now() < until) {
-        await verifyPassword(hashed, "not-the-password");
-        done++;
-      }
-    }),
-  );
-  return done / ((performance.now() - started) / 1000);
+  return throughput(SMALL ? 0.5 : 3, availableParallelism() * 2, () => verifyPassword(hashed, "not-the-password"));
 }
 
 try {

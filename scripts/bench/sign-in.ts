@@ -7,7 +7,7 @@
 import { availableParallelism } from "node:os";
 import { hash, verify } from "@node-rs/argon2";
 import { encode } from "next-auth/jwt";
-import { benchDatabase, env, fmt, log, measure, sized, stats, verdict } from "@/scripts/bench/common";
+import { benchDatabase, env, fmt, log, measure, sized, stats, throughput, verdict } from "@/scripts/bench/common";
 
 const RUNS = sized(40, 8);
 // OWASP Password Storage Cheat Sheet, argon2id: these settings "provide an equal level of
@@ -25,18 +25,7 @@ const ENUMERATION_BAND = [0.8, 1.25] as const;
 /** argon2id verifies/s with every core busy, for `seconds`, at one parameter set. */
 async function verifiesPerSecond(memoryCost: number, timeCost: number, seconds: number): Promise<number> {
   const hashed = await hash("bench-ceiling-password", { algorithm: 2, memoryCost, timeCost, parallelism: 1 });
-  let done = 0;
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: availableParallelism() * 2 }, async () => {
-      while (performance.now() < until) {
-        await verify(hashed, "not-the-password");
-        done++;
-      }
-    }),
-  );
-  return done / ((performance.now() - started) / 1000);
+  return throughput(seconds, availableParallelism() * 2, () => verify(hashed, "not-the-password"));
 }
 const { name: dbName, url: benchUrl, onServer } = benchDatabase("signin");
 
