@@ -9,8 +9,8 @@ import {
   attachImport,
   copyUsageText,
   discardIfAbandoned,
-  importTable,
   indexImportTable,
+  isStaged,
   prepareImportTable,
   sqlOf,
   usageImportLock,
@@ -146,9 +146,7 @@ async function commit(job: TClaimedJob): Promise<void> {
         SELECT status::text AS status FROM "ImportJob" WHERE id = ${job.id}::uuid FOR UPDATE`;
       if (current?.status !== "COMMITTING") return false;
       const target = { caseId: job.caseId, importId: job.id };
-      const [staged] = await tx.$queryRaw<{ present: boolean }[]>`
-        SELECT to_regclass(${importTable(target)}) IS NOT NULL AS present`;
-      if (!staged?.present) throw new Error(STAGE_GONE);
+      if (!(await isStaged(sqlOf(tx), target))) throw new Error(STAGE_GONE);
       await attachImport(sqlOf(tx), target);
       await tx.importJob.update({
         where: { id: job.id },

@@ -51,8 +51,11 @@ function longLog(rows: number): Buffer {
 /** What an import's validation leaves in the database: its own table, and its rollups. */
 async function leftBehind(caseId: string, importId: string) {
   const db = getDb();
-  const [row] = await db.$queryRaw<{ table: string | null }[]>`
-    SELECT to_regclass(${importTable({ caseId, importId })})::text AS "table"`;
+  const [row] = await db.$queryRaw<{ table: string | null; hourly: string | null }[]>`
+    SELECT to_regclass(${importTable({ caseId, importId })})::text AS "table",
+      to_regclass(${`usage_partitions."hourly_${importId.replace(/-/g, "")}"`})::text AS hourly`;
+  // The import's rows and its hourly rollup come and go together.
+  expect(row?.hourly != null).toBe(row?.table != null);
   const where = { where: { importId } };
   const rollups = await Promise.all([
     db.usageHourly.count(where),

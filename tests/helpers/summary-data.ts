@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { getDb } from "@/lib/db";
+import { getDb, withPgClient } from "@/lib/db";
 import { linkageSettings } from "@/lib/linkage/store";
 import { loadClusters } from "@/lib/linkage/graph";
 import { linkageViewer } from "@/lib/linkage/visibility";
 import type { CaseRole, GlobalRole, Severity, Tlp } from "@/lib/generated/prisma/enums";
 import { createOrg, createUser, uid } from "@/tests/helpers/factories";
 import { nextCaseNumber } from "@/lib/cases/numbers";
+import { openHourlyPartition } from "@/lib/usage/load";
 
 // A fixed dataset for the summary: two organisations, four cases, usage rollups written by hand
 // (so every figure can be worked out on paper), a cluster, signals, enforcement and productions.
@@ -189,6 +190,10 @@ export async function buildSummaryData() {
     rows: requests,
     account: e.value.toUpperCase(),
   }));
+  await withPgClient(async (client) => {
+    for (const importId of new Set(hourly.map((h) => h.importId)))
+      await openHourlyPartition(client, { caseId: case1.id, importId });
+  });
   await db.usageHourly.createMany({
     data: hourly.map(({ account, ...h }) => ({
       ...h,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
@@ -75,6 +76,65 @@ describe("migrations", () => {
       expect(held[0]?.n).toBe(0);
     },
   );
+
+  it("move each import's hourly rollup to a partition of its own: attached if loaded, apart if only validated", async () => {
+    const MOVE = "20261202190000_usage_hourly_per_import";
+    const db = await startEmbeddedDatabase();
+    try {
+      const sqlOf = (m: { migrationFile: { content: { tag: string; value: string } } }) =>
+        m.migrationFile.content.value;
+      const migrations = (await readMigrations()).migrationDirectories;
+      const at = migrations.findIndex((m) => m.path === MOVE);
+      expect(at).toBeGreaterThan(0);
+      for (const m of migrations.slice(0, at)) await query(db, sqlOf(m));
+      // As the version before left a case: one import loaded, one validated, one whose rows are gone.
+      const [caseId, loaded, validated, gone] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      const hex = (id: string) => id.replace(/-/g, "");
+      const hour = (importId: string, account: string, requests: number) =>
+        `('${caseId}', '${importId}', '2026-11-01 10:00', '${account}', '', '', 'm', '', ${requests}, 0, 0, 0, 0, 1)`;
+      await query(
+        db,
+        `CREATE TABLE usage_partitions."case_${hex(caseId)}" PARTITION OF "UsageRecord"
+           FOR VALUES IN ('${caseId}') PARTITION BY LIST ("importId");
+         CREATE TABLE usage_partitions."import_${hex(loaded)}" PARTITION OF usage_partitions."case_${hex(caseId)}"
+           FOR VALUES IN ('${loaded}');
+         CREATE TABLE usage_partitions."import_${hex(validated)}" (LIKE "UsageRecord");
+         INSERT INTO "UsageHourly" VALUES ${[hour(loaded, "a", 5), hour(loaded, "b", 7), hour(validated, "a", 11), hour(gone, "a", 13)].join(", ")};`,
+      );
+      await query(db, sqlOf(migrations[at]!));
+
+      // What queries read: the loaded import's rollup, and nothing else until the other loads.
+      const read = async () =>
+        (
+          await query(
+            db,
+            `SELECT "importId"::text AS id, sum(requests)::int AS n FROM "UsageHourly" GROUP BY 1 ORDER BY 2`,
+          )
+        ).map((r) => [r.id, r.n]);
+      expect(await read()).toEqual([[loaded, 12]]);
+      const table = async (id: string) =>
+        (await query(db, `SELECT relispartition AS attached FROM pg_class WHERE relname = 'hourly_${hex(id)}'`))[0];
+      expect(await table(loaded)).toEqual({ attached: true });
+      expect(await table(validated)).toEqual({ attached: false });
+      expect(await table(gone)).toBeUndefined();
+      // The validated one attaches as a load would, with its indexes.
+      await query(
+        db,
+        `ALTER TABLE usage_partitions."hourly_case_${hex(caseId)}" ATTACH PARTITION usage_partitions."hourly_${hex(validated)}" FOR VALUES IN ('${validated}')`,
+      );
+      expect(await read()).toEqual([
+        [validated, 11],
+        [loaded, 12],
+      ]);
+      const indexes = await query(
+        db,
+        `SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = 'hourly_${hex(validated)}'`,
+      );
+      expect(indexes).toEqual([{ n: 3 }]);
+    } finally {
+      await db.stop();
+    }
+  }, 180_000);
 
   it("apply once, record themselves where `prisma migrate deploy` looks, and re-apply nothing", async () => {
     const db = await startEmbeddedDatabase();
