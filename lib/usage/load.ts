@@ -299,11 +299,13 @@ export async function discardImport(client: TSqlClient, target: TUsageTarget): P
   await client.query(`DELETE FROM "UsageAttribute" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid`, params);
   await client.query(`DELETE FROM "UsageDaily" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid`, params);
   await client.query(`DELETE FROM "UsageHourlyModel" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid`, params);
-  await client.query(`DROP TABLE IF EXISTS ${hourlyTable(target.importId)}`);
+  // The rows' table before the hourly one, in the order a load attaches them (two sessions
+  // locking the case's partitions in opposite orders could deadlock).
   const { rows } = await client.query("SELECT to_regclass($1) IS NOT NULL AS present", [table]);
-  if (!rows[0]?.present) return false;
-  await client.query(`DROP TABLE ${table}`);
-  return true;
+  const present = rows[0]?.present === true;
+  if (present) await client.query(`DROP TABLE ${table}`);
+  await client.query(`DROP TABLE IF EXISTS ${hourlyTable(target.importId)}`);
+  return present;
 }
 
 /** The session lock a validation holds on its own connection while it writes the import's table. */
