@@ -13,7 +13,7 @@ import {
 } from "@/lib/usage/imports";
 import { claimJob, STAGE_GONE } from "@/lib/jobs/job";
 import { usageImportSteps } from "@/lib/jobs/usage-import";
-import { dropAbandonedImports, importTable, usageImportLock } from "@/lib/usage/load";
+import { dropAbandonedImports, hourlyTable, importTable, usageImportLock } from "@/lib/usage/load";
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
 import { defaultMapping } from "@/lib/usage/schemas";
 import { recomputeSignals, updateSignalSettings } from "@/lib/usage/mutations";
@@ -53,7 +53,7 @@ async function leftBehind(caseId: string, importId: string) {
   const db = getDb();
   const [row] = await db.$queryRaw<{ table: string | null; hourly: string | null }[]>`
     SELECT to_regclass(${importTable({ caseId, importId })})::text AS "table",
-      to_regclass(${`usage_partitions."hourly_${importId.replace(/-/g, "")}"`})::text AS hourly`;
+      to_regclass(${hourlyTable(importId)})::text AS hourly`;
   // The import's rows and its hourly rollup come and go together.
   expect(row?.hourly != null).toBe(row?.table != null);
   const where = { where: { importId } };
@@ -141,6 +141,27 @@ describe("usage imports", () => {
     expect(done.job.status).toBe("COMMITTED");
     expect(await usageImportIdsFor(w.ownerOrg.id, w.caseId)).toEqual([started.job.id]);
     expect(await usageImportIdsFor(w.partnerOrg.id, w.caseId)).toEqual([started.job.id]);
+  });
+
+  it("a load attaches the staged hourly rollup with every index UsageHourly has, none built again", async () => {
+    const w = await createJointCase();
+    const id = await validatedImport(w, spikyLog());
+    const indexes = async () => {
+      const [row] = await getDb().$queryRaw<{ own: number; attached: number; parent: number }[]>`
+        SELECT (SELECT count(*)::int FROM pg_index WHERE indrelid = to_regclass(${hourlyTable(id)})) AS own,
+          (SELECT count(*)::int FROM pg_index i JOIN pg_inherits h ON h.inhrelid = i.indexrelid
+            WHERE i.indrelid = to_regclass(${hourlyTable(id)})) AS attached,
+          (SELECT count(*)::int FROM pg_index WHERE indrelid = '"UsageHourly"'::regclass) AS parent`;
+      return row;
+    };
+    // Staged with each of the parent's indexes: one added to UsageHourly but not to the staging
+    // (lib/usage/load.ts) would be built by ATTACH, inside the load's transaction.
+    expect(await indexes()).toEqual({ own: 3, attached: 0, parent: 3 });
+    await changeUsageImport(w.investigator, w.caseId, id, { action: "commit" });
+    await runImportJob(id);
+    expect((await getUsageImport(w.investigator, w.caseId, id)).job.status).toBe("COMMITTED");
+    // Loaded: the same three, each now a partition of the parent's.
+    expect(await indexes()).toEqual({ own: 3, attached: 3, parent: 3 });
   });
 
   it("refuses the same file twice in one case, naming the first import", async () => {

@@ -52,7 +52,7 @@ function hourlyPartition(caseId: string): string {
 }
 
 /** The import's hourly rollup, a partition of its case's once loaded. */
-function hourlyTable(importId: string): string {
+export function hourlyTable(importId: string): string {
   return `usage_partitions."hourly_${checked(importId, "an import").replace(/-/g, "")}"`;
 }
 
