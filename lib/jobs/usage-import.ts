@@ -6,6 +6,7 @@ import { countBytes } from "@/lib/ingest/records";
 import { FILE_GONE, progressWriter, STAGE_GONE, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
 import { getBlobStore } from "@/lib/storage";
 import {
+  analyzeImportRows,
   attachImport,
   copyUsageText,
   discardIfAbandoned,
@@ -14,7 +15,8 @@ import {
   prepareImportTable,
   sqlOf,
   usageImportLock,
-  writeUsageRollups,
+  writeAccountAttributes,
+  writeTrafficRollups,
 } from "@/lib/usage/load";
 import { type TTimeFormatCounts } from "@/lib/usage/parse";
 import { serverRedactor } from "@/lib/usage/redaction";
@@ -107,15 +109,21 @@ async function validate(job: TClaimedJob): Promise<void> {
     );
     const loaded = await copyUsageText(client, target, chunks);
     seconds.lap("parseAndCopy");
-    // The rollups and the drill-down indexes both read the rows just loaded, and write apart:
-    // on two connections, each can have a core (the embedded database takes them in turn). Both
-    // end before the job's lock goes, even when one fails.
+    await analyzeImportRows(client, target);
+    seconds.lap("analyze");
+    // The rollups, the drill-down indexes and the accounts' attributes all read the rows just
+    // loaded, and write apart: on two connections, each can have a core (the embedded database
+    // takes them in turn), split so that both take about as long. Both end before the job's
+    // lock goes, even when one fails.
     const steps = await Promise.allSettled([
-      writeUsageRollups(client, target).then(() => seconds.lap("rollups", true)),
+      writeTrafficRollups(client, target).then(() => seconds.lap("rollups", true)),
       withPgClient(async (other) => {
         await raiseBulkMemory(other, "maintenance_work_mem");
         await indexImportTable(other, target);
-      }).then(() => seconds.lap("indexes", true)),
+        seconds.lap("indexes", true);
+        await raiseBulkMemory(other, "work_mem");
+        await writeAccountAttributes(other, target);
+      }).then(() => seconds.lap("attributes", true)),
     ]);
     for (const step of steps) if (step.status === "rejected") throw step.reason;
     for (let i = 0; i < rejects.length; i += 5_000)
