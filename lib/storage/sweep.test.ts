@@ -9,6 +9,7 @@ import { runImportJob } from "@/lib/jobs/runner";
 import { LocalBlobStore } from "@/lib/storage/local";
 import { sweepStorage } from "@/lib/storage/sweep";
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
+import { timelineVersion } from "@/lib/timeline/derived-cache";
 import { changeImport, createImport, getImport } from "@/lib/timeline/import";
 import type { TActor } from "@/lib/auth/session";
 import { blobPath, sha256, streamOf, upload } from "@/tests/helpers/evidence";
@@ -82,8 +83,13 @@ describe("stored files are kept while any use needs them, and swept after", () =
     await getDb().$executeRaw`UPDATE "ImportJob" SET "updatedAt" = ${longAgo} WHERE id = ${ids.idle}::uuid`;
     for (const bytes of [committed, cancelled, pending, failed, idle]) await age(sha256(bytes));
 
+    const version = await timelineVersion(w.caseId);
     const result = await sweepStorage(GRACE);
     expect(result?.blobsRemoved).toBeGreaterThanOrEqual(3);
+    // The committed import's change row is folded into the case's count: its version stays.
+    expect(result?.timelineChangesFolded).toBeGreaterThanOrEqual(1);
+    expect(await getDb().timelineChange.count({ where: { caseId: w.caseId } })).toBe(0);
+    expect(await timelineVersion(w.caseId)).toBe(version);
     const kept = (bytes: Buffer) => existsSync(blobPath(sha256(bytes)));
     expect({
       committed: kept(committed),

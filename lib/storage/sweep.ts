@@ -3,6 +3,7 @@ import { getDb, withAdvisoryLock } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { getBlobStore } from "@/lib/storage";
 import { lockBlob, referencedBlobs } from "@/lib/storage/references";
+import { foldTimelineChanges } from "@/lib/timeline/derived-cache";
 import { dropAbandonedStages } from "@/lib/timeline/import-stage";
 import { dropAbandonedImports } from "@/lib/usage/load";
 
@@ -14,6 +15,8 @@ export type TSweepResult = {
   stagesDropped: number;
   /** Usage imports' tables, with their rollups, that can no longer be loaded (lib/usage/load.ts). */
   usageTablesDropped: number;
+  /** Timeline change rows folded into their case's count (lib/timeline/derived-cache.ts). */
+  timelineChangesFolded: number;
 };
 
 const BATCH = 500;
@@ -22,11 +25,12 @@ const SWEEP_LOCK = "casebridge:storage-sweep";
 /**
  * Removes stored files nothing needs any more: blobs no use references (lib/storage/references.ts:
  * purged evidence, finished imports, uploads whose row was never written), staged uploads left
- * by a crash, and the tables of timeline and usage imports their job no longer needs. Safe with
- * several app instances: one sweeps at a time (a session advisory lock; the others return null
- * at once), and each removal re-checks under the blob's own lock that nothing references it and
- * that it is older than the grace period, so an upload in flight (whose commit refreshed the
- * blob's time) or one that just wrote its row keeps it.
+ * by a crash, and the tables of timeline and usage imports their job no longer needs; and folds
+ * the timeline's change rows into their cases' counts. Safe with several app instances: one
+ * sweeps at a time (a session advisory lock; the others return null at once), and each removal
+ * re-checks under the blob's own lock that nothing references it and that it is older than the
+ * grace period, so an upload in flight (whose commit refreshed the blob's time) or one that just
+ * wrote its row keeps it.
  */
 export async function sweepStorage(options: { graceMs?: number } = {}): Promise<TSweepResult | null> {
   const graceMs = options.graceMs ?? getEnv().STORAGE_SWEEP_GRACE_MINUTES * 60_000;
@@ -39,10 +43,12 @@ export async function sweepStorage(options: { graceMs?: number } = {}): Promise<
       stagingRemoved: 0,
       stagesDropped: 0,
       usageTablesDropped: 0,
+      timelineChangesFolded: 0,
     };
     result.stagingRemoved = await store.removeStaleStaging(cutoff);
     result.stagesDropped = await dropAbandonedStages();
     result.usageTablesDropped = await dropAbandonedImports();
+    result.timelineChangesFolded = await foldTimelineChanges();
     let batch: string[] = [];
     const flush = async () => {
       const removed = await removeUnreferenced(batch, cutoff);

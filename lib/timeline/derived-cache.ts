@@ -12,10 +12,11 @@ import { onceInReadScope } from "@/lib/read-scope";
 // construction) and checked against the case's timeline version before each use.
 //
 // The version is the number of "TimelineChange" rows of the case, which the database adds in
-// every transaction that changes the case's events (a statement trigger; see prisma/schema.prisma)
-// and never removes: it moves exactly when such a transaction commits, in any process. It is
-// read before the query it guards, so a result is at least as new as the version it is kept
-// under; a change committed in between makes the next reader's version differ, never the reverse.
+// every transaction that changes the case's events (a statement trigger; see prisma/schema.prisma),
+// plus those the storage sweep has folded into "TimelineChangeFolded": it moves exactly when such
+// a transaction commits, in any process, and folding never moves it. It is read before the query
+// it guards, so a result is at least as new as the version it is kept under; a change committed
+// in between makes the next reader's version differ, never the reverse.
 // One request reads it once (a page keeps four results): the first read comes before every
 // query it guards.
 
@@ -25,9 +26,38 @@ const cache = new LRUCache<string, TEntry>({ max: 2_000 });
 
 /** The case's timeline version: moves with every committed change to its events. */
 export async function timelineVersion(caseId: string, db: Prisma.TransactionClient = getDb()): Promise<number> {
+  // One statement, so one snapshot: a fold commits whole, before or after it.
   const [row] = await db.$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM "TimelineChange" WHERE "caseId" = ${caseId}::uuid`;
+    SELECT ((SELECT count(*) FROM "TimelineChange" WHERE "caseId" = ${caseId}::uuid)
+      + coalesce((SELECT changes FROM "TimelineChangeFolded" WHERE "caseId" = ${caseId}::uuid), 0))::int AS n`;
   return row?.n ?? 0;
+}
+
+const FOLD_BATCH = 50_000;
+
+/**
+ * For the storage sweep: folds every committed "TimelineChange" row into its case's count in
+ * "TimelineChangeFolded", in batches, each one statement (so no reader sees a batch half done), so
+ * reading a version stays a count of the few changes since the last sweep. No version moves; a
+ * change whose transaction is still open is not seen, and is folded by a later sweep. Answers
+ * how many rows were folded.
+ */
+export async function foldTimelineChanges(): Promise<number> {
+  let folded = 0;
+  for (;;) {
+    const [row] = await getDb().$queryRaw<{ n: number }[]>`
+      WITH gone AS (
+        DELETE FROM "TimelineChange" WHERE id IN (SELECT id FROM "TimelineChange" ORDER BY id LIMIT ${FOLD_BATCH})
+        RETURNING "caseId"),
+      counted AS (SELECT "caseId", count(*) AS changes FROM gone GROUP BY 1),
+      kept AS (
+        INSERT INTO "TimelineChangeFolded" ("caseId", changes) SELECT "caseId", changes FROM counted
+        ON CONFLICT ("caseId") DO UPDATE SET changes = "TimelineChangeFolded".changes + EXCLUDED.changes)
+      SELECT coalesce(sum(changes), 0)::int AS n FROM counted`;
+    const n = row?.n ?? 0;
+    folded += n;
+    if (n < FOLD_BATCH) return folded;
+  }
 }
 
 /** timelineVersion, read once per server render or read request. */

@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { getDb } from "@/lib/db";
 import { createTimelineEvent, updateTimelineEvent } from "@/lib/timeline/mutations";
-import { timelineVersion } from "@/lib/timeline/derived-cache";
+import { foldTimelineChanges, timelineVersion } from "@/lib/timeline/derived-cache";
 import { getTimelineHistogram } from "@/lib/timeline/queries";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
 import { createJointCase } from "@/tests/helpers/factories";
+import { onEmbeddedTestDatabase } from "@/tests/helpers/test-database";
 
 const ALL = ZTimelineFilters.parse({});
 
@@ -154,6 +155,42 @@ describe("histogram counts kept between requests while the case's timeline is un
     await getDb().case.delete({ where: { id: other.caseId } });
     expect(await timelineVersion(other.caseId)).toBe(before);
   });
+
+  it("folding the change rows keeps every case's version, and the next change still moves it", async () => {
+    const w = await caseWith(["2025-01-10T10:00:00Z", "2025-01-11T10:00:00Z"]);
+    const rows = () => getDb().timelineChange.count({ where: { caseId: w.caseId } });
+    const version = await timelineVersion(w.caseId);
+    expect(version).toBe(2);
+    expect(await foldTimelineChanges()).toBeGreaterThanOrEqual(2);
+    expect(await rows()).toBe(0);
+    expect(await timelineVersion(w.caseId)).toBe(version);
+    await createTimelineEvent(w.investigator, w.caseId, {
+      occurredAt: "2025-01-12T10:00:00Z",
+      timeZone: "UTC",
+      title: "After the fold",
+      category: "API_ACCESS",
+    });
+    expect(await timelineVersion(w.caseId)).toBe(version + 1);
+    await foldTimelineChanges();
+    expect([await rows(), await timelineVersion(w.caseId)]).toEqual([0, version + 1]);
+  });
+
+  it.skipIf(onEmbeddedTestDatabase())(
+    "a change still uncommitted while the rows are folded moves the version when it commits",
+    async () => {
+      const w = await caseWith(["2025-01-10T10:00:00Z"]);
+      const version = await timelineVersion(w.caseId);
+      await getDb().$transaction(async (tx) => {
+        await tx.timelineEvent.updateMany({ where: { caseId: w.caseId }, data: { source: "edited" } });
+        // Another connection folds meanwhile: it cannot see this change's row, so leaves it.
+        await foldTimelineChanges();
+        expect(await timelineVersion(w.caseId)).toBe(version);
+      });
+      expect(await timelineVersion(w.caseId)).toBe(version + 1);
+      await foldTimelineChanges();
+      expect(await timelineVersion(w.caseId)).toBe(version + 1);
+    },
+  );
 
   it("a repeated request reads the kept counts, and the next change, by anyone, is counted at once", async () => {
     const w = await caseWith(["2025-01-10T10:00:00Z", "2025-01-12T00:00:00Z"]);
