@@ -15,7 +15,7 @@ export type TEnforcementRow = {
   carriedOutBy: string;
   orgName: string;
   takenAt: Date;
-  /** Target count always; their kinds and values only for members ("full"). */
+  /** How many of its targets the reader may see, always; their kinds and values only for members ("full"). */
   targetCount: number;
   targets: { id: string; kind: string; value: string }[];
   /** null when no target is an account or API key (nothing in the usage to measure). */
@@ -52,7 +52,7 @@ export async function enforcementOf(viewer: TLinkageViewer, withValues: boolean)
       JOIN "EntityUsage" eu ON eu."entityId" = t.id AND eu."importId" = ANY(${viewer.importIds}::uuid[])
       CROSS JOIN LATERAL unnest(eu.spellings) sp WHERE t.kind = 'ACCOUNT')
     SELECT a.id, a.kind::text AS kind, a.description, a."requestedBy", a."carriedOutBy", a."orgName", a."takenAt",
-      cardinality(a."entityIds") AS "targetCount",
+      (SELECT count(*) FROM t WHERE t.action = a.id) AS "targetCount",
       (SELECT json_agg(json_build_object('id', t.id, 'kind', t.kind, 'value', t.value) ORDER BY t.kind, t.value) FROM t WHERE t.action = a.id) AS targets,
       EXISTS (SELECT 1 FROM t WHERE t.action = a.id AND t.kind IN ('ACCOUNT', 'API_KEY')) AS measurable,
       w.before_req, w.before_tok, w.after_req, w.after_tok

@@ -244,4 +244,38 @@ describe("the enforcement log", () => {
     });
     expect(await getDb().enforcementAction.count({ where: { caseId: w.case1.id } })).toBe(before + 1);
   });
+
+  it("counts only the targets the reader may see: a target known from owner-only usage is not even counted", async () => {
+    const db = getDb();
+    const owner = await db.importJob.findFirstOrThrow({
+      where: { caseId: w.case1.id, evidence: { visibility: "OWNER_ORG_ONLY" } },
+    });
+    const hidden = await db.entity.create({
+      data: { caseId: w.case1.id, kind: "ACCOUNT", value: `acct_owner_only_${owner.id.slice(0, 8)}` },
+    });
+    await db.entityMention.create({
+      data: { entityId: hidden.id, caseId: w.case1.id, importId: owner.id, orgId: w.orgA.id, display: hidden.value },
+    });
+    const takenAt = "2026-11-20T00:00:00Z";
+    await recordEnforcement(w.leadA, w.case1.id, {
+      kind: "ACCOUNT_SUSPENDED",
+      requestedById: w.leadA.id,
+      carriedOutBy: "Trust & Safety",
+      orgId: w.orgA.id,
+      takenAt,
+      entityIds: [w.a1.id, hidden.id],
+    });
+    const action = async (actor: TActor) =>
+      (await listEnforcement(actor, w.case1.id)).find(
+        (a) => a.takenAt.toISOString() === new Date(takenAt).toISOString(),
+      )!;
+    expect(await action(w.leadA)).toMatchObject({ targetCount: 2 });
+    // The partner's lead sees the one target it may see; its admin (no member: no values) a count of one.
+    expect(await action(w.leadB)).toMatchObject({
+      targetCount: 1,
+      targets: [expect.objectContaining({ value: w.a1.value })],
+    });
+    expect(await action(w.adminB)).toMatchObject({ targetCount: 1, targets: [] });
+    await db.enforcementAction.deleteMany({ where: { caseId: w.case1.id, takenAt: new Date(takenAt) } });
+  });
 });
