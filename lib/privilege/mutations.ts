@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 import { ITEM_KINDS, ITEM_TYPES, type TItemType, type TPrivilegeData } from "@/lib/releases/items";
 import { ZFlagPrivilege, ZUnflagPrivilege } from "@/lib/privilege/schemas";
 import { parseInput } from "@/lib/validation";
-import { refreshUsageAnalysis } from "@/lib/linkage/store";
+import { refreshUsageAfterItemChange } from "@/lib/usage/imports";
 
 const CONFLICT =
   "Someone else changed this item after you opened it. Reload the page to see its current state, then try again.";
@@ -105,13 +105,5 @@ async function save(
   });
   // Usage loaded from a privileged item feeds no view (lib/usage/signal-store.ts): recompute
   // what the case's usage feeds when such an item is flagged or unflagged.
-  if (item.itemType === "evidence" && (await hasLoadedUsage(item.id))) await refreshUsageAnalysis(item.caseId);
-}
-
-async function hasLoadedUsage(evidenceId: string): Promise<boolean> {
-  const job = await getDb().importJob.findFirst({
-    where: { evidenceId, kind: "USAGE", status: "COMMITTED" },
-    select: { id: true },
-  });
-  return job !== null;
+  await refreshUsageAfterItemChange(item);
 }

@@ -8,6 +8,8 @@ import type { TActor } from "@/lib/auth/session";
 import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { ITEM_KINDS, ITEM_TYPES, type TItemType } from "@/lib/releases/items";
+import { refreshUsageAfterItemChange } from "@/lib/usage/imports";
+import { forgetOtherOrgsSignals } from "@/lib/usage/signal-store";
 
 const reason = z
   .string({ message: "Say what is released and why." })
@@ -53,8 +55,8 @@ export async function requestRelease(
   );
   if (item.visibility !== "OWNER_ORG_ONLY")
     throw new ValidationError("This item is already visible to every organisation on the case.");
-  const status = access.case.releaseMode === "TWO_PERSON" ? "PENDING" : "RELEASED";
-  return getDb().$transaction(async (tx) => {
+  const status: "PENDING" | "RELEASED" = access.case.releaseMode === "TWO_PERSON" ? "PENDING" : "RELEASED";
+  const result = await getDb().$transaction(async (tx) => {
     // One release decision per item at a time: two concurrent requests cannot both pass the check.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${itemId}))`;
     const pending = await tx.itemRelease.findFirst({
@@ -89,6 +91,8 @@ export async function requestRelease(
     );
     return { releaseId: release.id, status };
   });
+  if (status === "RELEASED") await refreshUsageAfterItemChange({ itemType, id: itemId, caseId: item.caseId });
+  return result;
 }
 
 async function loadRelease(actor: TActor, releaseId: unknown, action: TItemAction) {
@@ -127,6 +131,7 @@ export async function decideRelease(actor: TActor, releaseId: unknown, input: un
       tx,
     );
   });
+  if (approve) await refreshUsageAfterItemChange({ itemType, id: release.itemId, caseId: release.caseId });
 }
 
 /**
@@ -144,6 +149,8 @@ export async function withdrawRelease(actor: TActor, releaseId: unknown, input: 
     });
     if (count === 0) throw new ValidationError("Only a release in force can be withdrawn.");
     await ITEM_KINDS[itemType].setVisibility(tx, release.itemId, "OWNER_ORG_ONLY", actor.id, why);
+    if (itemType === "evidence")
+      await forgetOtherOrgsSignals(tx, { id: release.itemId, caseId: release.caseId, orgId: item.orgId });
     await recordAudit(
       {
         actorId: actor.id,
@@ -157,4 +164,5 @@ export async function withdrawRelease(actor: TActor, releaseId: unknown, input: 
       tx,
     );
   });
+  await refreshUsageAfterItemChange({ itemType, id: release.itemId, caseId: release.caseId });
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,7 +17,11 @@ import { usageImportSteps } from "@/lib/jobs/usage-import";
 import { dropAbandonedImports, hourlyTable, importTable, usageImportLock } from "@/lib/usage/load";
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
 import { defaultMapping } from "@/lib/usage/schemas";
-import { recomputeSignals, updateSignalSettings } from "@/lib/usage/mutations";
+import { addSignalToTimeline, recomputeSignals, updateSignalSettings } from "@/lib/usage/mutations";
+import { getUsageView } from "@/lib/usage/queries";
+import { listTimelineEvents } from "@/lib/timeline/queries";
+import { ZTimelineFilters } from "@/lib/timeline/schemas";
+import { requestRelease, withdrawRelease } from "@/lib/releases/mutations";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
 import { createJointCase } from "@/tests/helpers/factories";
 import { onEmbeddedTestDatabase } from "@/tests/helpers/test-database";
@@ -200,6 +205,83 @@ describe("usage imports", () => {
     expect(await signals(w.partnerOrg.id)).toEqual([]);
     // Someone else's job in progress is not theirs to poll.
     await expect(getUsageImport(w.partnerLead, w.caseId, started.job.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("a release gives the partner the signals of owner-only usage; withdrawing it takes them back in the same commit", async () => {
+    const w = await createJointCase({ releaseMode: "DIRECT" });
+    const ev = await upload(w.lead, w.caseId, spikyLog(), { fileName: "spiky.csv", visibility: "OWNER_ORG_ONLY" });
+    await importAll(w.lead, w.caseId, ev.id);
+    const partners = [w.partnerLead, w.partnerInvestigator];
+    const seen = async () =>
+      Promise.all(
+        [w.lead, ...partners].map(async (actor) =>
+          (await getUsageView(actor, w.caseId, {})).signals.some((s) => s.subject === "acct_spiky"),
+        ),
+      );
+    expect(await seen()).toEqual([true, false, false]);
+    const { releaseId } = await requestRelease(w.lead, {
+      itemType: "evidence",
+      itemId: ev.id,
+      reason: "For the joint review.",
+    });
+    expect(await seen()).toEqual([true, true, true]);
+    // Withdrawn: the partner's stored signals go with the commit that narrows the item, and the
+    // refresh after it computes them over what the partner still sees (nothing here).
+    await withdrawRelease(w.lead, releaseId, { reason: "Shared too early." });
+    expect(await seen()).toEqual([true, false, false]);
+    expect(await getDb().usageSignal.count({ where: { caseId: w.caseId, viewerOrgId: w.partnerOrg.id } })).toBe(0);
+  });
+
+  it("another organisation's owner-only import is never named: the same file imports, and deleting it is not found", async () => {
+    const w = await createJointCase();
+    const ev = await upload(w.lead, w.caseId, spikyLog(), { fileName: "spiky.csv", visibility: "OWNER_ORG_ONLY" });
+    const { started } = await importAll(w.lead, w.caseId, ev.id);
+    // The partner's own copy of the same bytes: no refusal that would tell them the owner has it.
+    const copy = await upload(w.partnerInvestigator, w.caseId, spikyLog(), { fileName: "our-copy.csv" });
+    const theirs = await startUsageImport(w.partnerInvestigator, w.caseId, { evidenceId: copy.id, preset: "gateway" });
+    expect(theirs.job.status).toBe("UPLOADED");
+    // …while the owner, who sees both items, is refused a second import, named.
+    await expect(
+      startUsageImport(w.investigator, w.caseId, { evidenceId: copy.id, preset: "gateway" }),
+    ).rejects.toThrow(new RegExp(`already imported into this case \\(import ${started.job.id}`));
+    for (const partner of [w.partnerLead, w.partnerInvestigator]) {
+      const hidden = await deleteUsageImport(partner, w.caseId, started.job.id).catch((e: unknown) => e);
+      const missing = await deleteUsageImport(partner, w.caseId, randomUUID()).catch((e: unknown) => e);
+      expect(hidden).toBeInstanceOf(NotFoundError);
+      expect([(hidden as AppError).status, (hidden as AppError).message]).toEqual([
+        (missing as AppError).status,
+        (missing as AppError).message,
+      ]);
+    }
+    expect(await usageImportIdsFor(w.ownerOrg.id, w.caseId)).toEqual([started.job.id]);
+  });
+
+  it("a signal put on the timeline cites the evidence it rests on, and is owner-only exactly when that is", async () => {
+    for (const spikyVisibility of ["ALL_CASE_ORGS", "OWNER_ORG_ONLY"] as const) {
+      const w = await createJointCase();
+      const spiky = await upload(w.lead, w.caseId, spikyLog(), { fileName: "spiky.csv", visibility: spikyVisibility });
+      const other = await upload(w.lead, w.caseId, longLog(50), {
+        fileName: "other.csv",
+        visibility: spikyVisibility === "OWNER_ORG_ONLY" ? "ALL_CASE_ORGS" : "OWNER_ORG_ONLY",
+      });
+      await importAll(w.lead, w.caseId, spiky.id);
+      await importAll(w.lead, w.caseId, other.id);
+      const signal = await getDb().usageSignal.findFirstOrThrow({
+        where: { caseId: w.caseId, viewerOrgId: w.ownerOrg.id, rule: "volume_spike@1", subject: "acct_spiky" },
+      });
+      const { id } = await addSignalToTimeline(w.investigator, w.caseId, signal.id);
+      const event = await getDb().timelineEvent.findUniqueOrThrow({
+        where: { id },
+        select: { visibility: true, evidence: { select: { evidenceId: true } } },
+      });
+      expect(event).toEqual({ visibility: spikyVisibility, evidence: [{ evidenceId: spiky.id }] });
+      for (const partner of [w.partnerLead, w.partnerInvestigator]) {
+        const seen = (await listTimelineEvents(partner, w.caseId, ZTimelineFilters.parse({}))).items.some(
+          (e) => e.id === id,
+        );
+        expect(seen).toBe(spikyVisibility === "ALL_CASE_ORGS");
+      }
+    }
   });
 
   it("a viewer or legal reviewer cannot import; a partner investigator can import shared evidence", async () => {

@@ -3,7 +3,7 @@ import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
-import { effectiveCaseRole, privilegeReader } from "@/lib/auth/permissions";
+import { effectiveCaseRole, privilegeReader, type TCaseFacts } from "@/lib/auth/permissions";
 import { readableItemWhere, visibleItemWhere } from "@/lib/auth/visibility";
 import { requireNoLegalHold } from "@/lib/cases/hold";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
@@ -30,6 +30,7 @@ import {
   type TUsageMapping,
   type TUsagePreset,
 } from "@/lib/usage/schemas";
+import { hasLoadedUsage } from "@/lib/usage/signal-store";
 import { refreshUsageAnalysis } from "@/lib/linkage/store";
 import { parseInput } from "@/lib/validation";
 
@@ -41,12 +42,26 @@ const loadJob = (actor: TActor, caseId: unknown, jobId: unknown) =>
   loadOwnJob(actor, caseId, jobId, "USAGE", "usage.import");
 
 /**
+ * The usage imports an actor may know of: those whose evidence item they may see and read, and
+ * their own still in progress. Listing, the one-import-per-file check and deletion all ask this,
+ * so another organisation's owner-only import is never named, counted or refused on.
+ */
+function knownImportWhere(actor: TActor, facts: TCaseFacts) {
+  return {
+    OR: [
+      { evidence: { ...visibleItemWhere(actor), AND: [readableItemWhere(privilegeReader(actor, facts))] } },
+      { createdById: actor.id, status: { not: "COMMITTED" as const } },
+    ],
+  };
+}
+
+/**
  * Starts an import of an evidence item's file (which the actor must be able to see) with a
  * preset: answers the job, the file's columns and first rows, and the preset's mapping for
  * them. The same file imported into the same case before is refused, naming that import.
  */
 export async function startUsageImport(actor: TActor, caseId: unknown, input: unknown) {
-  const { case: c } = await requireCaseAccess(actor, caseId, "usage.import");
+  const { case: c, facts } = await requireCaseAccess(actor, caseId, "usage.import");
   const { evidenceId, preset } = parseInput(ZStartUsageImport, input);
   const { evidence } = await loadEvidence(actor, evidenceId, "evidence.read_content", c.id);
   if (evidence.deletedAt)
@@ -65,11 +80,19 @@ export async function startUsageImport(actor: TActor, caseId: unknown, input: un
   if (preview.columns.length === 0)
     throw new ValidationError("No rows could be read from the file with this preset: check the preset and the file.");
   const job = await getDb().$transaction(async (tx) => {
-    // One import per file and case: a second would count every request twice.
+    // One import per file and case: a second would count every request twice. Only among the
+    // imports the actor may know of: refusing because of another organisation's owner-only
+    // import would tell them it holds the same file (its views may then count both).
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`usage-import:${c.id}:${evidence.sha256}`}, 0))`;
     await lockBlob(tx, evidence.sha256);
     const earlier = await tx.importJob.findFirst({
-      where: { caseId: c.id, kind: "USAGE", sha256: evidence.sha256, status: { notIn: ["CANCELLED", "FAILED"] } },
+      where: {
+        caseId: c.id,
+        kind: "USAGE",
+        sha256: evidence.sha256,
+        status: { notIn: ["CANCELLED", "FAILED"] },
+        ...knownImportWhere(actor, facts),
+      },
       select: { id: true, status: true },
     });
     if (earlier)
@@ -174,16 +197,14 @@ export async function listUsageImports(actor: TActor, caseId: unknown): Promise<
     where: {
       caseId: c.id,
       kind: "USAGE",
-      OR: [
+      ...knownImportWhere(actor, facts),
+      AND: [
         {
-          status: "COMMITTED",
-          evidence: {
-            deletedAt: null,
-            ...visibleItemWhere(actor),
-            AND: [readableItemWhere(privilegeReader(actor, facts))],
-          },
+          OR: [
+            { status: "COMMITTED", evidence: { deletedAt: null } },
+            { createdById: actor.id, status: { notIn: ["CANCELLED", "COMMITTED"] } },
+          ],
         },
-        { createdById: actor.id, status: { notIn: ["CANCELLED", "COMMITTED"] } },
       ],
     },
     orderBy: { createdAt: "desc" },
@@ -236,6 +257,9 @@ export async function deleteUsageImport(actor: TActor, caseId: unknown, jobId: u
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "usage.import");
   const job = await findJob(parseId(jobId));
   if (!job || job.kind !== "USAGE" || job.caseId !== c.id) throw new NotFoundError();
+  // Another organisation's owner-only import answers as one that does not exist.
+  if ((await getDb().importJob.count({ where: { id: job.id, ...knownImportWhere(actor, facts) } })) === 0)
+    throw new NotFoundError();
   const row = await getDb().importJob.findUniqueOrThrow({
     where: { id: job.id },
     select: { orgId: true, evidenceId: true },
@@ -265,4 +289,13 @@ export async function deleteUsageImport(actor: TActor, caseId: unknown, jobId: u
     { timeout: 5 * 60_000, maxWait: 60_000 },
   );
   await refreshUsageAnalysis(c.id);
+}
+
+/**
+ * After an evidence item's visibility or privilege flag changed (and committed): what the case's
+ * usage feeds is computed per organisation over what each may see, so it is computed again when
+ * the item carries loaded usage.
+ */
+export async function refreshUsageAfterItemChange(item: { itemType: string; id: string; caseId: string }) {
+  if (item.itemType === "evidence" && (await hasLoadedUsage(item.id))) await refreshUsageAnalysis(item.caseId);
 }

@@ -2,11 +2,12 @@ import "server-only";
 import { getDb } from "@/lib/db";
 import { parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
-import { visibleItemWhere } from "@/lib/auth/visibility";
 import { recordAudit } from "@/lib/audit/record";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { createTimelineEvent } from "@/lib/timeline/mutations";
+import { EVIDENCE_LINKS_MAX } from "@/lib/timeline/schemas";
 import { ZSignalSettings } from "@/lib/usage/signals-schema";
+import { usageImportIdsFor } from "@/lib/usage/signal-store";
 import { linkEventToAccounts, refreshUsageAnalysis } from "@/lib/linkage/store";
 import { parseInput } from "@/lib/validation";
 
@@ -37,17 +38,7 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
   });
   if (!signal) throw new NotFoundError();
   if (signal.timelineEventId) throw new ConflictError("This signal is already on the timeline.");
-  const sources = await getDb().importJob.findMany({
-    where: {
-      caseId: c.id,
-      kind: "USAGE",
-      status: "COMMITTED",
-      evidence: { deletedAt: null, ...visibleItemWhere(actor) },
-    },
-    select: { evidence: { select: { id: true, visibility: true } } },
-    take: 20,
-  });
-  const evidence = sources.flatMap((s) => (s.evidence ? [s.evidence] : []));
+  const evidence = await evidenceBehind(c.id, actor.orgId, signal);
   const event = await createTimelineEvent(actor, c.id, {
     occurredAt: signal.periodStart.toISOString(),
     endsAt: signal.periodEnd > signal.periodStart ? signal.periodEnd.toISOString() : "",
@@ -58,11 +49,36 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
     source: `usage signal ${signal.rule}`,
     confidence: "POSSIBLE",
     visibility: evidence.some((e) => e.visibility === "OWNER_ORG_ONLY") ? "OWNER_ORG_ONLY" : "ALL_CASE_ORGS",
-    evidenceIds: evidence.map((e) => e.id),
+    evidenceIds: evidence.slice(0, EVIDENCE_LINKS_MAX).map((e) => e.id),
   });
   await getDb().usageSignal.update({ where: { id: signal.id }, data: { timelineEventId: event.id } });
   await linkEventToAccounts(c.id, event.id, signal.accounts);
   return event;
+}
+
+/**
+ * The evidence items a signal of the organisation's view was computed from: those of its visible
+ * imports with usage of the signal's accounts in its period (all its visible imports if none
+ * is found that way). The event made from it is owner-organisation-only when any of them is, and
+ * cites the first EVIDENCE_LINKS_MAX.
+ */
+async function evidenceBehind(
+  caseId: string,
+  orgId: string,
+  signal: { accounts: string[]; periodStart: Date; periodEnd: Date },
+): Promise<{ id: string; visibility: string }[]> {
+  const visible = await usageImportIdsFor(orgId, caseId);
+  const used = await getDb().$queryRaw<{ importId: string }[]>`
+    SELECT DISTINCT "importId"::text AS "importId" FROM "UsageHourly"
+    WHERE "caseId" = ${caseId}::uuid AND "importId" = ANY(${visible}::uuid[]) AND "accountId" = ANY(${signal.accounts})
+      AND hour >= date_trunc('hour', ${signal.periodStart.toISOString()}::timestamp)
+      AND hour <= ${signal.periodEnd.toISOString()}::timestamp`;
+  const jobs = await getDb().importJob.findMany({
+    where: { id: { in: used.length > 0 ? used.map((u) => u.importId) : visible } },
+    select: { evidence: { select: { id: true, visibility: true } } },
+  });
+  const items = new Map(jobs.flatMap((j) => (j.evidence ? [[j.evidence.id, j.evidence] as const] : [])));
+  return [...items.values()];
 }
 
 /** A lead sets the case's signal thresholds and limits; the signals are computed again. */

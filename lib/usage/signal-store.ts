@@ -36,7 +36,34 @@ export async function usageImportIdsFor(
  */
 export function usageImportsSql(orgId: string): Prisma.Sql {
   return Prisma.sql`SELECT j.id, j."caseId" FROM "ImportJob" j JOIN "Evidence" ev ON ev.id = j."evidenceId"
-    WHERE j.kind = 'USAGE' AND j.status = 'COMMITTED' AND ev."deletedAt" IS NULL AND ${visibleItemSql({ orgId }, "ev")}`;
+    WHERE j.kind = 'USAGE' AND j.status = 'COMMITTED' AND ev."deletedAt" IS NULL AND NOT ev.privileged
+      AND ${visibleItemSql({ orgId }, "ev")}`;
+}
+
+/** Whether usage was loaded from the evidence item (then its visibility feeds the case's views). */
+export async function hasLoadedUsage(
+  evidenceId: string,
+  db: Pick<Prisma.TransactionClient, "importJob"> = getDb(),
+): Promise<boolean> {
+  const job = await db.importJob.findFirst({
+    where: { evidenceId, kind: "USAGE", status: "COMMITTED" },
+    select: { id: true },
+  });
+  return job !== null;
+}
+
+/**
+ * In the transaction that takes an evidence item carrying loaded usage back to its own
+ * organisation (a release withdrawn): the signals stored for the other organisations were
+ * computed over it, so they go in the same commit. The refresh that follows the commit
+ * (refreshUsageAfterItemChange, lib/usage/imports.ts) computes them again over what each may see.
+ */
+export async function forgetOtherOrgsSignals(
+  tx: Prisma.TransactionClient,
+  item: { id: string; caseId: string; orgId: string },
+): Promise<void> {
+  if (!(await hasLoadedUsage(item.id, tx))) return;
+  await tx.usageSignal.deleteMany({ where: { caseId: item.caseId, viewerOrgId: { not: item.orgId } } });
 }
 
 export async function signalSettings(caseId: string): Promise<TSignalSettings> {
