@@ -22,8 +22,8 @@ export function ProductionProgress({ caseId, production: p }: { caseId: string; 
       >
         {p.status === "QUEUED" && (
           <p className="text-sm text-slate-600" role="status">
-            Waiting to start (another export with the same Bates prefix may be running). You can leave this page and
-            come back.
+            Waiting to start (another of your organisation&apos;s exports with the same Bates prefix may be running).
+            You can leave this page and come back.
           </p>
         )}
         {running && (

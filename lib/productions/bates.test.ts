@@ -9,9 +9,10 @@ import { blobPath, stagedFiles, upload } from "@/tests/helpers/evidence";
 import { createJointCase, uid } from "@/tests/helpers/factories";
 import { addLegalReviewer, downloadTo, produce, unzipBag } from "@/tests/helpers/productions";
 
-// Bates numbers: zero-padded, unique, contiguous, continuing across productions of a prefix
-// (also two started at once), none consumed by a failed production; and the same scope with
-// the same start gives byte-identical natives and DATA files.
+// Bates numbers: zero-padded, unique, contiguous, continuing across an organisation's
+// productions of a prefix (also two started at once), none consumed by a failed production; and
+// the same scope with the same start gives byte-identical natives and DATA files. Between
+// organisations: bates-orgs.test.ts.
 
 async function caseWith(items: number) {
   const w = await createJointCase();
@@ -21,6 +22,11 @@ async function caseWith(items: number) {
     ids.push((await upload(w.investigator, w.caseId, Buffer.from(`item ${i} ${uid()}`), { fileName: `f${i}.txt` })).id);
   return { ...w, reviewer, ids };
 }
+
+/** The owner organisation's counter of the prefix (its reviewer and lead produce here). */
+const counterOf = (w: { ownerOrg: { id: string } }, prefix: string) => ({
+  orgId_prefix: { orgId: w.ownerOrg.id, prefix },
+});
 
 const range = async (id: string) => {
   const p = await getDb().production.findUniqueOrThrow({ where: { id } });
@@ -49,7 +55,7 @@ describe("Bates numbering", () => {
       { status: "COMPLETE", start: 5, end: 6 },
       { status: "COMPLETE", start: 7, end: 8 },
     ]);
-    expect((await getDb().batesCounter.findUniqueOrThrow({ where: { prefix } })).last).toBe(8);
+    expect((await getDb().batesCounter.findUniqueOrThrow({ where: counterOf(w, prefix) })).last).toBe(8);
     // The names in the bag are the numbers, zero-padded.
     const bag = unzipBag(await downloadTo(w.reviewer, w.caseId, b.id));
     const numbers = readdirSync(path.join(bag, "data/NATIVES/0001")).sort();
@@ -98,7 +104,7 @@ describe("Bates numbering", () => {
       expect(r).toMatchObject({ status: "FAILED", start: null, end: null });
       expect(r.error).toContain(item.id);
       expect(r.error).toContain("does not match its recorded SHA-256");
-      expect((await getDb().batesCounter.findUniqueOrThrow({ where: { prefix } })).last).toBe(2);
+      expect((await getDb().batesCounter.findUniqueOrThrow({ where: counterOf(w, prefix) })).last).toBe(2);
       expect(stagedFiles()).toEqual([]); // the half-written ZIP is gone
     } finally {
       writeFileSync(file, original);
@@ -119,7 +125,7 @@ describe("Bates numbering", () => {
     };
     const one = await files(await produce(w.reviewer, w.caseId, { batesPrefix: prefix }));
     // The same start again: as if the numbers had never been handed out.
-    await getDb().batesCounter.delete({ where: { prefix } });
+    await getDb().batesCounter.delete({ where: counterOf(w, prefix) });
     const two = await files(await produce(w.reviewer, w.caseId, { batesPrefix: prefix }));
     expect([...two.keys()]).toEqual([...one.keys()]);
     for (const [name, bytes] of one) expect({ name, same: bytes.equals(two.get(name)!) }).toEqual({ name, same: true });

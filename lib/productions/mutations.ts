@@ -30,7 +30,11 @@ export async function startProduction(actor: TActor, caseId: unknown, input: unk
       });
     data.scope.ids = ids;
   }
-  const counter = await db.batesCounter.findUnique({ where: { prefix: data.batesPrefix } });
+  // Bates numbers are the producing organisation's: this checks, and names, its own numbers
+  // only; another organisation's productions of the prefix are neither a conflict nor shown.
+  const counter = await db.batesCounter.findUnique({
+    where: { orgId_prefix: { orgId: actor.orgId, prefix: data.batesPrefix } },
+  });
   if (counter && data.batesStart <= counter.last) {
     const message = `${formatBates(data.batesPrefix, 1)} to ${formatBates(data.batesPrefix, counter.last)} are already used: start at ${counter.last + 1} or later.`;
     throw new ValidationError(message, { batesStart: [message] });

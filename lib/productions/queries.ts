@@ -142,7 +142,7 @@ const batesText = (p: TBates) =>
     : "no natives";
 const downloadName = (caseNumber: string, p: TBates) => `${caseNumber}_${batesText(p)}.zip`;
 
-/** What the export form offers: the evidence to choose from and the next number of each prefix used. */
+/** What the export form offers: the evidence to choose from and the organisation's next number per prefix it used. */
 export async function getExportForm(actor: TActor, caseId: unknown) {
   const { case: c } = await requireCaseAccess(actor, caseId, "production.create");
   const db = getDb();
@@ -157,7 +157,10 @@ export async function getExportForm(actor: TActor, caseId: unknown) {
     distinct: ["batesPrefix"],
     select: { batesPrefix: true },
   });
-  const counters = await db.batesCounter.findMany({ where: { prefix: { in: prefixes.map((p) => p.batesPrefix) } } });
+  // The organisation's own counters: another's use of a prefix must not show in the suggestion.
+  const counters = await db.batesCounter.findMany({
+    where: { orgId: actor.orgId, prefix: { in: prefixes.map((p) => p.batesPrefix) } },
+  });
   return {
     evidence,
     moreEvidence: evidence.length === EVIDENCE_CHOICES,

@@ -10,13 +10,15 @@ import { ZStartProduction, type TProductionOptions, type TProductionScope } from
 // heartbeatAt, progress written throttled outside any transaction, a run whose heartbeat is
 // older than STALE_MS taken over by the next status poll.
 //
-// Bates numbers. Productions sharing a prefix run one at a time: the claim, under a
-// transaction-scoped advisory lock on the prefix, refuses while another production of that
-// prefix is RUNNING with a fresh heartbeat (the caller waits and tries again). So the running
-// one may read the counter at its start, number its natives last + 1 onwards, and write the
-// counter in the same transaction that marks it COMPLETE: two concurrent exports get disjoint
-// contiguous ranges, and a failed one consumes no number. No transaction stays open during
-// the build (the embedded database serialises open transactions).
+// Bates numbers are per producing organisation and prefix: one organisation's productions never
+// wait for, conflict with or reveal the other's. An organisation's productions sharing a prefix
+// run one at a time: the claim, under a transaction-scoped advisory lock on (organisation,
+// prefix), refuses while another of them is RUNNING with a fresh heartbeat (the caller waits
+// and tries again). So the running one may read its organisation's counter at its start, number
+// its natives last + 1 onwards, and write the counter in the same transaction that marks it
+// COMPLETE: two concurrent exports get disjoint contiguous ranges, and a failed one consumes no
+// number. No transaction stays open during the build (the embedded database serialises open
+// transactions).
 
 const PROGRESS_MS = 500;
 const HEARTBEAT_MS = 10_000;
@@ -24,24 +26,25 @@ const WAIT_MS = 1_000;
 
 type TClaim = { id: string; attempt: number } | "busy" | null;
 
-const prefixLock = (tx: Prisma.TransactionClient, prefix: string) =>
-  tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`bates:${prefix}`}, 0))`;
+const batesLock = (tx: Prisma.TransactionClient, orgId: string, prefix: string) =>
+  tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`bates:${orgId}:${prefix}`}, 0))`;
 
 async function claim(productionId: string): Promise<TClaim> {
   return getDb().$transaction(async (tx) => {
     // FOR UPDATE: two claims at once (the start action and a status poll) queue here, and the
     // second sees the first's RUNNING with a fresh heartbeat instead of a QUEUED it would take too.
     const [p] = await tx.$queryRaw<
-      { status: string; batesPrefix: string; heartbeatAt: Date | null; deletedAt: Date | null }[]
-    >`SELECT status::text AS status, "batesPrefix", "heartbeatAt", "deletedAt" FROM "Production"
-      WHERE id = ${productionId}::uuid FOR UPDATE`;
+      { status: string; orgId: string; batesPrefix: string; heartbeatAt: Date | null; deletedAt: Date | null }[]
+    >`SELECT status::text AS status, "orgId", "batesPrefix", "heartbeatAt", "deletedAt"
+      FROM "Production" WHERE id = ${productionId}::uuid FOR UPDATE`;
     if (!p || p.deletedAt) return null;
     const stale = !p.heartbeatAt || Date.now() - p.heartbeatAt.getTime() > STALE_MS;
     if (!(p.status === "QUEUED" || (p.status === "RUNNING" && stale))) return null;
-    await prefixLock(tx, p.batesPrefix);
+    await batesLock(tx, p.orgId, p.batesPrefix);
     const busy = await tx.production.count({
       where: {
         id: { not: productionId },
+        orgId: p.orgId,
         batesPrefix: p.batesPrefix,
         status: "RUNNING",
         heartbeatAt: { gt: new Date(Date.now() - STALE_MS) },
@@ -57,7 +60,7 @@ async function claim(productionId: string): Promise<TClaim> {
   });
 }
 
-/** Runs a queued production (or one whose runner died); waits while another of its prefix runs. */
+/** Runs a queued production (or one whose runner died); waits while its organisation runs another of the prefix. */
 export async function runProduction(productionId: string): Promise<void> {
   let claimed = await claim(productionId);
   while (claimed === "busy") {
@@ -115,7 +118,8 @@ async function produce(mine: { id: string; attempts: number }): Promise<void> {
   const evidence = await scopedEvidence(producer, p.caseId, scope);
   const produced = evidence.filter((e) => !e.privileged);
   const withheld = await privilegeLog(producer, p.caseId, scope, evidence);
-  const counter = await db.batesCounter.findUnique({ where: { prefix: p.batesPrefix } });
+  const counterKey = { orgId_prefix: { orgId: p.orgId, prefix: p.batesPrefix } };
+  const counter = await db.batesCounter.findUnique({ where: counterKey });
   const batesStart = Math.max(options.requestedStart, (counter?.last ?? 0) + 1);
   const bytesTotal = produced.reduce((s, e) => s + e.size, 0);
   await db.production.updateMany({
@@ -165,14 +169,14 @@ async function produce(mine: { id: string; attempts: number }): Promise<void> {
   await bundle.staged.commit();
   const batesEnd = bundle.batesEnd;
   await db.$transaction(async (tx) => {
-    await prefixLock(tx, p.batesPrefix);
-    const now = await tx.batesCounter.findUnique({ where: { prefix: p.batesPrefix } });
+    await batesLock(tx, p.orgId, p.batesPrefix);
+    const now = await tx.batesCounter.findUnique({ where: counterKey });
     if (batesEnd !== null && (now?.last ?? 0) >= batesStart)
       throw new Error(`Bates numbers from ${batesStart} were taken by another production meanwhile; export again.`);
     if (batesEnd !== null)
       await tx.batesCounter.upsert({
-        where: { prefix: p.batesPrefix },
-        create: { prefix: p.batesPrefix, last: batesEnd },
+        where: counterKey,
+        create: { orgId: p.orgId, prefix: p.batesPrefix, last: batesEnd },
         update: { last: batesEnd },
       });
     const { count } = await tx.production.updateMany({

@@ -136,6 +136,46 @@ describe("migrations", () => {
     }
   }, 180_000);
 
+  it("split the shared Bates counters by producing organisation, each from its own productions", async () => {
+    const SPLIT = "20261203065635_bates_counter_per_org";
+    const db = await startEmbeddedDatabase();
+    try {
+      const migrations = (await readMigrations()).migrationDirectories;
+      const at = migrations.findIndex((m) => m.path === SPLIT);
+      expect(at).toBeGreaterThan(0);
+      for (const m of migrations.slice(0, at)) await query(db, m.migrationFile.content.value);
+      // As the shared counter left them: the owner used CB1-500 (its second export since deleted),
+      // the partner CB501-510 and X-1-5; one counter's productions are gone altogether.
+      const [owner, partner, user] = [randomUUID(), randomUUID(), randomUUID()];
+      const production = (org: string, prefix: string, start: number | null, end: number | null, deleted = false) =>
+        `(gen_random_uuid(), gen_random_uuid(), '${org}', '${user}', '${end === null ? "FAILED" : "COMPLETE"}', '{}',
+          '${prefix}', ${start}, ${end}, 'Counsel', ${deleted ? "now()" : "NULL"})`;
+      const rows = [
+        production(owner, "CB", 1, 420),
+        production(owner, "CB", 421, 500, true),
+        production(partner, "CB", 501, 510),
+        production(partner, "X-", 1, 5),
+        production(partner, "CB", null, null),
+      ];
+      await query(
+        db,
+        `SET session_replication_role = replica; -- no cases or users behind these rows
+         INSERT INTO "Production" (id, "caseId", "orgId", "createdById", status, scope, "batesPrefix", "batesStart",
+           "batesEnd", "receivingParty", "deletedAt") VALUES ${rows.join(", ")};
+         INSERT INTO "BatesCounter" (prefix, last) VALUES ('CB', 510), ('X-', 5), ('GONE', 9);`,
+      );
+      await query(db, migrations[at]!.migrationFile.content.value);
+      const counters = await query(db, `SELECT "orgId"::text AS org, prefix, last FROM "BatesCounter" ORDER BY 3`);
+      expect(counters).toEqual([
+        { org: partner, prefix: "X-", last: 5 },
+        { org: owner, prefix: "CB", last: 500 },
+        { org: partner, prefix: "CB", last: 510 },
+      ]);
+    } finally {
+      await db.stop();
+    }
+  }, 180_000);
+
   it("apply once, record themselves where `prisma migrate deploy` looks, and re-apply nothing", async () => {
     const db = await startEmbeddedDatabase();
     try {
