@@ -5,7 +5,7 @@ import { canOnCase } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
 import { visibleItemWhere } from "@/lib/auth/visibility";
 import { isWithheld, WITHHELD_TITLE } from "@/lib/privilege/withhold";
-import { graphPayload, loadClusters } from "@/lib/linkage/graph";
+import { graphPayload, loadClusters, type TClusterResult } from "@/lib/linkage/graph";
 import { linkageSettings } from "@/lib/linkage/store";
 import { linkageViewer, type TLinkageViewer } from "@/lib/linkage/visibility";
 import { requireBriefAccess } from "@/lib/summary/access";
@@ -51,29 +51,31 @@ export type TBrief = {
 
 const GRAPH_NODES = 30;
 
-async function figuresOf(viewer: TLinkageViewer) {
-  const db = getDb();
-  const [totals] = await db.$queryRaw<
+async function figuresOf(viewer: TLinkageViewer, clusters: TClusterResult) {
+  const [totals] = await getDb().$queryRaw<
     { accounts: number; requests: number; tokens: number; first: Date | null; last: Date | null }[]
   >`
     SELECT count(DISTINCT eu."entityId")::int AS accounts, coalesce(sum(eu.requests), 0)::float8 AS requests,
            coalesce(sum(eu.tokens), 0)::float8 AS tokens, min(eu."firstSeen") AS first, max(eu."lastSeen") AS last
     FROM "EntityUsage" eu WHERE eu."caseId" = ${viewer.caseId}::uuid AND eu."importId" = ANY(${viewer.importIds}::uuid[])`;
-  const [clusters] = await db.$queryRaw<{ clusters: number; linked: number }[]>`
-    SELECT coalesce(jsonb_array_length(r.result->'clusters'), 0)::int AS clusters,
-           coalesce((SELECT sum((c->>'accounts')::int) FROM jsonb_array_elements(r.result->'clusters') c), 0)::int AS linked
-    FROM "ClusterRun" r LEFT JOIN "LinkageSettings" ls ON ls."caseId" = r."caseId"
-    WHERE r."caseId" = ${viewer.caseId}::uuid AND r."viewerOrgId" = ${viewer.orgId}::uuid
-      AND r."minConfidence" = coalesce((ls.settings->>'clusterMinConfidence')::int, 50)`;
   return {
     accounts: totals?.accounts ?? 0,
     requests: Number(totals?.requests ?? 0),
     tokens: Number(totals?.tokens ?? 0),
     firstSeen: totals?.first ?? null,
     lastSeen: totals?.last ?? null,
-    clusters: clusters?.clusters ?? 0,
-    linkedAccounts: clusters?.linked ?? 0,
+    clusters: clusters.clusters.length,
+    linkedAccounts: clusters.clusters.reduce((n, c) => n + c.accounts, 0),
   };
+}
+
+/**
+ * The viewer's clusters at the case's floor: the stored run only while nothing it rests on
+ * changed (loadClusters), so a release withdrawn or a link retracted shows in the next brief.
+ */
+async function floorClusters(viewer: TLinkageViewer): Promise<TClusterResult> {
+  const settings = await linkageSettings(viewer.caseId);
+  return loadClusters(viewer, settings, settings.clusterMinConfidence);
 }
 
 /** Requests and tokens per day (per week past four months) from the hour × model rollup. */
@@ -90,10 +92,8 @@ async function usageOf(viewer: TLinkageViewer, first: Date | null, last: Date | 
   };
 }
 
-async function mainClusterGraph(viewer: TLinkageViewer): Promise<TBriefGraph | null> {
-  const settings = await linkageSettings(viewer.caseId);
-  const floor = settings.clusterMinConfidence;
-  const { clusters, seed } = await loadClusters(viewer, settings, floor);
+async function mainClusterGraph(viewer: TLinkageViewer, run: TClusterResult): Promise<TBriefGraph | null> {
+  const { clusters, seed, minConfidence: floor } = run;
   const main = [...clusters].sort((a, b) => b.accounts - a.accounts)[0];
   if (!main) return null;
   const payload = await graphPayload(viewer, main.nodes.slice(0, GRAPH_NODES), floor, { bridges: main.bridges, seed });
@@ -105,10 +105,11 @@ export async function getCaseBrief(actor: TActor, caseId: unknown): Promise<TBri
   const db = getDb();
   const viewer = await linkageViewer(actor.orgId, c.id);
   const full = level === "full";
+  const clusters = await floorClusters(viewer);
   const [owner, text, figures, enforcement, productions] = await Promise.all([
     db.organization.findUniqueOrThrow({ where: { id: c.ownerOrgId }, select: { name: true } }),
     latestBriefText(c.id),
-    figuresOf(viewer),
+    figuresOf(viewer, clusters),
     enforcementOf(viewer, full),
     db.production.findMany({
       where: { caseId: c.id, orgId: actor.orgId, status: "COMPLETE", deletedAt: null },
@@ -126,7 +127,7 @@ export async function getCaseBrief(actor: TActor, caseId: unknown): Promise<TBri
   ]);
   const [usage, graph, events, producers] = await Promise.all([
     usageOf(viewer, figures.firstSeen, figures.lastSeen),
-    full ? mainClusterGraph(viewer) : null,
+    full ? mainClusterGraph(viewer, clusters) : null,
     full
       ? db.timelineEvent.findMany({
           where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor) },

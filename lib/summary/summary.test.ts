@@ -206,6 +206,19 @@ describe("the brief", () => {
       saveBriefText(w.execA, w.case1.id, { findings: "x", nextSteps: "", baseVersion: 1 }),
     ).rejects.toBeInstanceOf(NotFoundError);
   });
+
+  it("counts the clusters as they are now, never from a stored run that no longer matches what it rests on", async () => {
+    const figures = { clusters: 1, linkedAccounts: 2 };
+    expect((await getCaseBrief(w.execA, w.case1.id)).figures).toMatchObject(figures);
+    // A run stored before something it rests on changed (a link, a merge, a release withdrawn):
+    // its stamp no longer matches, so the next brief computes the clusters again.
+    await getDb().clusterRun.updateMany({
+      where: { caseId: w.case1.id, viewerOrgId: w.orgA.id },
+      data: { linksStamp: "stale", result: { minConfidence: 50, seed: 1, resolution: 1, clusters: [] } },
+    });
+    expect((await getCaseBrief(w.execA, w.case1.id)).figures).toMatchObject(figures);
+    expect((await getCaseBrief(w.leadA, w.case1.id)).graph?.nodes.map((n) => n.label)).toContain(SECRETS.entity);
+  });
 });
 
 describe("the enforcement log", () => {
