@@ -10,7 +10,7 @@ import { CLUSTER_USAGE_TABLES, lockClusterRun, writeClusterUsage } from "@/lib/l
 import { usageValueSql } from "@/lib/linkage/normalise";
 import { seededRandom } from "@/lib/linkage/random";
 import type { TLinkageSettings } from "@/lib/linkage/settings";
-import { entityVisibleSql, linkVisibleSql, type TLinkageViewer } from "@/lib/linkage/visibility";
+import { entityVisibleSql, linkVisibleSql, mergedIntoVisibleSql, type TLinkageViewer } from "@/lib/linkage/visibility";
 
 // The case's link graph as one viewer sees it, and what is computed on it with graphology:
 // clusters (connected components of accounts, split by seeded Louvain when very large), bridge
@@ -63,11 +63,10 @@ export async function visibleLinks(
  * as the viewer sees both. A merge into something the viewer cannot see does not exist for it.
  */
 export async function mergeRoots(viewer: TLinkageViewer): Promise<Map<string, string>> {
-  const rows = await getDb().$queryRaw<{ id: string; into: string }[]>`
-    SELECT e.id, e."mergedIntoId" AS into FROM "Entity" e
-    WHERE e."caseId" = ${viewer.caseId}::uuid AND e."mergedIntoId" IS NOT NULL AND ${entityVisibleSql(viewer, "e")}
-      AND EXISTS (SELECT 1 FROM "Entity" t WHERE t.id = e."mergedIntoId" AND ${entityVisibleSql(viewer, "t")})`;
-  const into = new Map(rows.map((r) => [r.id, r.into]));
+  const rows = await getDb().$queryRaw<{ id: string; into: string | null }[]>`
+    SELECT e.id, ${mergedIntoVisibleSql(viewer, "e")} AS into FROM "Entity" e
+    WHERE e."caseId" = ${viewer.caseId}::uuid AND e."mergedIntoId" IS NOT NULL AND ${entityVisibleSql(viewer, "e")}`;
+  const into = new Map(rows.flatMap((r) => (r.into ? [[r.id, r.into] as const] : [])));
   const roots = new Map<string, string>();
   for (const id of into.keys()) {
     let root = id;

@@ -12,7 +12,14 @@ import { normaliseEntity } from "@/lib/linkage/normalise";
 import { ZAcceptAbove, ZClusterName, ZEntityInput, ZLinkInput, ZLinkRevision, ZMerge } from "@/lib/linkage/schemas";
 import { ZLinkageSettings } from "@/lib/linkage/settings";
 import { refreshProposals } from "@/lib/linkage/store";
-import { findVisibleEntity, linkageViewer, linkVisibleSql } from "@/lib/linkage/visibility";
+import {
+  entityVisibleSql,
+  findVisibleEntity,
+  linkageViewer,
+  linkVisibleSql,
+  NO_SUCH_ENTITY,
+  type TLinkageViewer,
+} from "@/lib/linkage/visibility";
 import { serverRedactor } from "@/lib/usage/redaction";
 import { parseInput } from "@/lib/validation";
 
@@ -25,18 +32,22 @@ type Tx = Prisma.TransactionClient;
 
 const orgScope = (actor: TActor): TAuditScope => ({ org: actor.orgId });
 
-/** An entity named by id, or by its value in a kind (normalised as when it was added). */
-async function entityIdOf(tx: Tx, caseId: string, kind: TEntityKind, text: string): Promise<string> {
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) return text;
+/**
+ * An entity the viewer sees, named by id or by its value in a kind (normalised as when it was
+ * added). A value that exists only out of the viewer's sight gets the answer of one that does
+ * not exist at all, so that a name cannot be tried to learn what the other side holds.
+ */
+async function findEntityNamed(tx: Tx, viewer: TLinkageViewer, kind: TEntityKind, text: string) {
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text))
+    return findVisibleEntity(viewer, text, tx);
   const n = normaliseEntity(kind, text, serverRedactor());
   if ("error" in n) throw new ValidationError(n.error, { target: [n.error] });
-  const found = await tx.entity.findUnique({
-    where: { caseId_kind_value: { caseId, kind, value: n.value } },
-    select: { id: true },
-  });
+  const [found] = await tx.$queryRaw<{ id: string }[]>`
+    SELECT e.id FROM "Entity" e WHERE e."caseId" = ${viewer.caseId}::uuid AND e.kind = ${kind}::"EntityKind"
+      AND e.value = ${n.value} AND ${entityVisibleSql(viewer, "e")}`;
   if (!found)
     throw new NotFoundError(`No ${kind.toLowerCase().replace("_", " ")} "${text.slice(0, 80)}" in this case.`);
-  return found.id;
+  return findVisibleEntity(viewer, found.id, tx);
 }
 
 /** Adds (or finds) an entity by hand: the value normalised, the spelling kept on the mention. */
@@ -447,8 +458,28 @@ export async function rejectProposal(actor: TActor, caseId: unknown, proposalId:
 }
 
 /**
+ * Refuses a merge of `sourceId` into `targetId` that would close a loop: the target already
+ * stands, through its merges, for the source. The walk follows the stored merges, those the
+ * viewer cannot see too (a loop is a loop); a loop through an entity hidden from the viewer is
+ * answered as a missing target, since it may not learn of that merge.
+ */
+async function refuseMergeLoop(tx: Tx, viewer: TLinkageViewer, sourceId: string, targetId: string): Promise<void> {
+  let throughHidden = false;
+  for (let at: string | null = targetId, hops = 0; at && hops < 1_000; hops++) {
+    const [step]: { into: string | null; seen: boolean }[] = await tx.$queryRaw`
+      SELECT e."mergedIntoId" AS into, ${entityVisibleSql(viewer, "e")} AS seen FROM "Entity" e WHERE e.id = ${at}::uuid`;
+    throughHidden ||= !step?.seen;
+    at = step?.into ?? null;
+    if (at !== sourceId) continue;
+    if (throughHidden) throw new NotFoundError(NO_SUCH_ENTITY);
+    throw new ConflictError("The target is already merged into this entity.");
+  }
+}
+
+/**
  * Merges one entity into another of the same kind: the source's links and mentions then count
  * as the target's, and both values stay (the source as an alias). Undone by unmergeEntity.
+ * Entities and merges are those the actor's organisation sees (lib/linkage/visibility.ts).
  */
 export async function mergeEntities(actor: TActor, caseId: unknown, input: unknown): Promise<void> {
   const { case: c } = await requireCaseAccess(actor, caseId, "linkage.review");
@@ -456,22 +487,25 @@ export async function mergeEntities(actor: TActor, caseId: unknown, input: unkno
   const viewer = await linkageViewer(actor.orgId, c.id);
   await getDb().$transaction(async (tx) => {
     const source = await findVisibleEntity(viewer, sourceId, tx);
-    const target = await findVisibleEntity(viewer, await entityIdOf(tx, c.id, source.kind, targetText), tx);
+    const target = await findEntityNamed(tx, viewer, source.kind, targetText);
     if (target.id === source.id)
       throw new ValidationError("An entity cannot be merged into itself.", { target: ["Choose another entity."] });
     if (source.kind !== target.kind)
       throw new ValidationError(`Only entities of one kind merge (${source.kind} and ${target.kind}).`);
     if (source.mergedIntoId) throw new ConflictError("This entity is already merged; undo that merge first.");
-    // The target must not already stand for the source (that would be a loop).
-    for (let at: string | null = target.mergedIntoId, hops = 0; at && hops < 1_000; hops++) {
-      if (at === source.id) throw new ConflictError("The target is already merged into this entity.");
-      at = (await tx.entity.findUnique({ where: { id: at }, select: { mergedIntoId: true } }))?.mergedIntoId ?? null;
-    }
+    await refuseMergeLoop(tx, viewer, source.id, target.id);
     const updated = await tx.entity.updateMany({
       where: { id: source.id, mergedIntoId: null },
       data: { mergedIntoId: target.id, mergedById: actor.id, mergedAt: new Date() },
     });
-    if (!updated.count) throw new ConflictError("This entity was merged by someone else a moment ago.");
+    if (!updated.count) {
+      // Merged since it was read, or all along into an entity the viewer cannot see. The second
+      // is another organisation's merge, not the viewer's to replace nor to learn of: the source
+      // is answered as missing.
+      if ((await findVisibleEntity(viewer, source.id, tx)).mergedIntoId)
+        throw new ConflictError("This entity was merged by someone else a moment ago.");
+      throw new NotFoundError(NO_SUCH_ENTITY);
+    }
     await recordAudit(
       {
         actorId: actor.id,
@@ -487,16 +521,19 @@ export async function mergeEntities(actor: TActor, caseId: unknown, input: unkno
   });
 }
 
+/** Undoes a merge the actor's organisation sees; a merge into an entity it cannot see is none for it. */
 export async function unmergeEntity(actor: TActor, caseId: unknown, entityId: unknown): Promise<void> {
   const { case: c } = await requireCaseAccess(actor, caseId, "linkage.review");
   const viewer = await linkageViewer(actor.orgId, c.id);
   await getDb().$transaction(async (tx) => {
     const entity = await findVisibleEntity(viewer, entityId, tx);
     if (!entity.mergedIntoId) throw new ConflictError("This entity is not merged.");
-    await tx.entity.update({
-      where: { id: entity.id },
+    // Only the merge the viewer saw: had it been replaced meanwhile, that one may be hidden from it.
+    const updated = await tx.entity.updateMany({
+      where: { id: entity.id, mergedIntoId: entity.mergedIntoId },
       data: { mergedIntoId: null, mergedById: null, mergedAt: new Date() },
     });
+    if (!updated.count) throw new ConflictError("This entity is not merged.");
     await recordAudit(
       {
         actorId: actor.id,

@@ -27,6 +27,7 @@ import {
   findVisibleEntity,
   linkageViewer,
   linkVisibleSql,
+  mergedIntoVisibleSql,
   type TLinkageViewer,
 } from "@/lib/linkage/visibility";
 import { parseQuery } from "@/lib/validation";
@@ -79,6 +80,8 @@ async function namesFor(viewer: TLinkageViewer, clusters: TCluster[]) {
 
 async function clusterViews(viewer: TLinkageViewer, clusters: TCluster[]): Promise<TClusterView[]> {
   const names = await namesFor(viewer, clusters);
+  // visibility: only called with the viewer's own clusters (loadClusters), whose anchors and
+  // nodes are ends of links it sees or merge roots it sees: entities that exist for it.
   const anchors = await getDb().entity.findMany({
     where: { id: { in: clusters.map((c) => c.id) } },
     select: { id: true, value: true },
@@ -200,7 +203,7 @@ export async function listEntities(
   const pageSize = 100;
   const q = filters.q.toLowerCase();
   const rows = await getDb().$queryRaw<(Omit<TEntityRow, "links"> & { links: bigint })[]>`
-    SELECT e.id, e.kind::text AS kind, e.value, e."mergedIntoId",
+    SELECT e.id, e.kind::text AS kind, e.value, ${mergedIntoVisibleSql(viewer, "e")} AS "mergedIntoId",
            (SELECT count(*) FROM "EntityLink" l WHERE (l."fromId" = e.id OR l."toId" = e.id) AND l."supersededAt" IS NULL
               AND NOT l.retracted AND ${linkVisibleSql(viewer, "l")}) AS links
     FROM "Entity" e

@@ -54,12 +54,21 @@ type TPairRow = {
   last: Date;
   imports: string[];
   requests: number[];
+  behind: string[];
 };
 
 const num = (v: unknown) => Number(v ?? 0);
 
-function toSupport(row: Pick<TPairRow, "imports" | "requests">) {
+/**
+ * What a shared-value proposal rests on: the account's own imports (with its rows), and every
+ * other import whose accounts the count and the rationale include (no rows of its own). So a
+ * link that counts an account of another organisation's owner-only import is invisible to the
+ * organisations that may not see that import (linkVisibleSql), as its count would tell of it.
+ */
+function toSupport(row: Pick<TPairRow, "imports" | "requests" | "behind">) {
   const support = row.imports.map((importId, i) => ({ importId, rows: num(row.requests[i]) }));
+  const own = new Set(row.imports);
+  for (const importId of row.behind) if (!own.has(importId)) support.push({ importId, rows: 0 });
   return { support, supportRows: support.reduce((sum, s) => sum + s.rows, 0) };
 }
 
@@ -74,11 +83,13 @@ async function sharedValues(viewer: TLinkageViewer, spec: (typeof SHARED_VALUE_R
       WHERE "caseId" = ${viewer.caseId}::uuid AND "importId" = ANY(${viewer.importIds}::uuid[])
         AND kind = ${spec.attribute}::"UsageAttributeKind" AND btrim("accountId") <> ''
       GROUP BY 1, 2, 3),
-    shared AS (SELECT value, count(DISTINCT account)::int AS accounts FROM a GROUP BY 1 HAVING count(DISTINCT account) > 1),
+    shared AS (
+      SELECT value, count(DISTINCT account)::int AS accounts, array_agg(DISTINCT "importId"::text) AS behind
+      FROM a GROUP BY 1 HAVING count(DISTINCT account) > 1),
     per AS (
-      SELECT a.account, a.value, s.accounts, min(a.f) AS first, max(a.l) AS last,
+      SELECT a.account, a.value, s.accounts, s.behind, min(a.f) AS first, max(a.l) AS last,
              array_agg(a."importId"::text ORDER BY a."importId") AS imports, array_agg(a.req::float8 ORDER BY a."importId") AS requests
-      FROM a JOIN shared s USING (value) GROUP BY 1, 2, 3)
+      FROM a JOIN shared s USING (value) GROUP BY 1, 2, 3, 4)
     SELECT fa.id AS from_id, fv.id AS to_id, per.*
     FROM per
     JOIN "Entity" fa ON fa."caseId" = ${viewer.caseId}::uuid AND fa.kind = 'ACCOUNT' AND fa.value = per.account
@@ -126,15 +137,19 @@ async function sharedIp(viewer: TLinkageViewer, settings: TLinkageSettings): Pro
     shared AS (
       SELECT value, count(*)::int AS accounts FROM spans GROUP BY 1
       HAVING count(*) BETWEEN 2 AND ${settings.sharedIpMaxAccounts}),
+    -- Every import whose accounts the count includes.
+    behind AS (
+      SELECT value, array_agg(DISTINCT "importId"::text) AS behind FROM a
+      WHERE value IN (SELECT value FROM shared) GROUP BY 1),
     -- Accounts that met another on the address within the window.
     met AS (
       SELECT DISTINCT x.account, x.value FROM spans x JOIN spans y ON y.value = x.value AND y.account <> x.account
       JOIN shared s ON s.value = x.value
       WHERE x.f <= y.l + ${window}::interval AND y.f <= x.l + ${window}::interval),
     per AS (
-      SELECT a.account, a.value, s.accounts, min(a.f) AS first, max(a.l) AS last,
+      SELECT a.account, a.value, s.accounts, bh.behind, min(a.f) AS first, max(a.l) AS last,
              array_agg(a."importId"::text ORDER BY a."importId") AS imports, array_agg(a.req::float8 ORDER BY a."importId") AS requests
-      FROM a JOIN met USING (account, value) JOIN shared s USING (value) GROUP BY 1, 2, 3)
+      FROM a JOIN met USING (account, value) JOIN shared s USING (value) JOIN behind bh USING (value) GROUP BY 1, 2, 3, 4)
     SELECT fa.id AS from_id, fv.id AS to_id, per.*
     FROM per
     JOIN "Entity" fa ON fa."caseId" = ${viewer.caseId}::uuid AND fa.kind = 'ACCOUNT' AND fa.value = per.account

@@ -1,11 +1,12 @@
 import "server-only";
-import { analyzeLoaded, getDb, type Prisma } from "@/lib/db";
+import { analyzeLoaded, getDb, Prisma } from "@/lib/db";
+import type { TEntityKind } from "@/lib/linkage/graph-types";
 import { normaliseEntity, usageValueSql } from "@/lib/linkage/normalise";
 import { proposeLinks } from "@/lib/linkage/rules";
 import { ZLinkageSettings, type TLinkageSettings } from "@/lib/linkage/settings";
 import { CLUSTER_USAGE_TABLES, rewriteClusterUsage } from "@/lib/linkage/cluster-usage";
 import { loadClusters, refreshFloorClusterRun } from "@/lib/linkage/graph";
-import { linkageViewer } from "@/lib/linkage/visibility";
+import { linkageViewer, sharedAddressesSql } from "@/lib/linkage/visibility";
 import { refreshSignals } from "@/lib/usage/signal-store";
 
 // What usage imports give the linkage: entities (with a mention per import, so each exists
@@ -21,28 +22,29 @@ export async function linkageSettings(
 
 /**
  * Entities for the case's loaded usage imports: every account, key, organisation id, payment
- * instrument and device, and every address used by more than one account (an address of one
- * account ties nothing, and a case has many). Idempotent: run after each load.
+ * instrument and device, and every address more than one account used (sharedAddressesSql), in
+ * any of them: stored once for every organisation, each reader sees those its own imports share
+ * (entityVisibleSql). Idempotent: run after each load.
  */
 export async function materialiseUsageEntities(caseId: string): Promise<void> {
-  const norm = usageValueSql;
-  const values = `
+  const norm = (kind: TEntityKind, expr: string) => Prisma.raw(usageValueSql(kind, expr));
+  // visibility: every organisation's loaded imports, by design: each mention keeps its import,
+  // and the readers (entityVisibleSql) see a mention only where they see its import.
+  const values = Prisma.sql`
     WITH loaded AS (
       SELECT j.id, ev."orgId" FROM "ImportJob" j JOIN "Evidence" ev ON ev.id = j."evidenceId"
-      WHERE j."caseId" = $1::uuid AND j.kind = 'USAGE' AND j.status = 'COMMITTED'),
-    shared_ips AS (
-      SELECT value FROM "UsageAttribute" WHERE "caseId" = $1::uuid AND kind = 'IP' AND "importId" IN (SELECT id FROM loaded)
-      GROUP BY 1 HAVING count(DISTINCT ${norm("ACCOUNT", '"accountId"')}) > 1),
+      WHERE j."caseId" = ${caseId}::uuid AND j.kind = 'USAGE' AND j.status = 'COMMITTED'),
+    shared_ips AS (${sharedAddressesSql(caseId, Prisma.sql`ARRAY(SELECT id FROM loaded)`)}),
     vals AS (
       SELECT h."importId", 'ACCOUNT'::"EntityKind" AS kind, ${norm("ACCOUNT", 'h."accountId"')} AS value, min(h."accountId") AS display
-      FROM "UsageHourly" h WHERE h."caseId" = $1::uuid AND h."importId" IN (SELECT id FROM loaded) AND btrim(h."accountId") <> ''
+      FROM "UsageHourly" h WHERE h."caseId" = ${caseId}::uuid AND h."importId" IN (SELECT id FROM loaded) AND btrim(h."accountId") <> ''
       GROUP BY 1, 2, 3
       UNION ALL
       SELECT a."importId",
              (CASE a.kind WHEN 'PROJECT' THEN 'ORG_ID' ELSE a.kind::text END)::"EntityKind",
              CASE WHEN a.kind IN ('API_KEY', 'IP') THEN ${norm("IP", "a.value")} ELSE ${norm("ORG_ID", "a.value")} END,
              min(a.value)
-      FROM "UsageAttribute" a WHERE a."caseId" = $1::uuid AND a."importId" IN (SELECT id FROM loaded)
+      FROM "UsageAttribute" a WHERE a."caseId" = ${caseId}::uuid AND a."importId" IN (SELECT id FROM loaded)
         AND a.kind IN ('API_KEY', 'PROJECT', 'PAYMENT', 'DEVICE', 'IP') AND btrim(a.value) <> ''
         AND (a.kind <> 'IP' OR a.value IN (SELECT value FROM shared_ips))
       GROUP BY 1, 2, 3)`;
@@ -56,29 +58,25 @@ export async function materialiseUsageEntities(caseId: string): Promise<void> {
              AND NOT EXISTS (SELECT 1 FROM "ImportJob" j WHERE j.id = m."importId" AND j.status = 'COMMITTED')`,
           caseId,
         );
-      await tx.$executeRawUnsafe(
-        `${values}
-         INSERT INTO "Entity" (id, "caseId", kind, value)
-         SELECT gen_random_uuid(), $1::uuid, kind, value FROM vals GROUP BY kind, value
-         ON CONFLICT ("caseId", kind, value) DO NOTHING`,
-        caseId,
-      );
-      await tx.$executeRawUnsafe(
-        `${values}
-         INSERT INTO "EntityMention" (id, "entityId", "caseId", "importId", "orgId", display)
-         SELECT gen_random_uuid(), e.id, $1::uuid, v."importId", l."orgId", v.display
-         FROM vals v JOIN loaded l ON l.id = v."importId"
-         JOIN "Entity" e ON e."caseId" = $1::uuid AND e.kind = v.kind AND e.value = v.value
-         ON CONFLICT ("entityId", "importId") DO NOTHING`,
-        caseId,
-      );
+      await tx.$executeRaw`
+        ${values}
+        INSERT INTO "Entity" (id, "caseId", kind, value)
+        SELECT gen_random_uuid(), ${caseId}::uuid, kind, value FROM vals GROUP BY kind, value
+        ON CONFLICT ("caseId", kind, value) DO NOTHING`;
+      await tx.$executeRaw`
+        ${values}
+        INSERT INTO "EntityMention" (id, "entityId", "caseId", "importId", "orgId", display)
+        SELECT gen_random_uuid(), e.id, ${caseId}::uuid, v."importId", l."orgId", v.display
+        FROM vals v JOIN loaded l ON l.id = v."importId"
+        JOIN "Entity" e ON e."caseId" = ${caseId}::uuid AND e.kind = v.kind AND e.value = v.value
+        ON CONFLICT ("entityId", "importId") DO NOTHING`;
       // Each account's usage per import, once per import (an import's rows never change).
       await tx.$executeRawUnsafe(
         `INSERT INTO "EntityUsage" ("entityId", "importId", "caseId", requests, tokens, "rateLimited", "firstSeen", "lastSeen", spellings)
          SELECT e.id, h."importId", $1::uuid, sum(h.requests), sum(h."inputTokens" + h."outputTokens"), sum(h."rateLimited"),
                 min(h.hour), max(h.hour) + interval '1 hour', array_agg(DISTINCT h."accountId")
          FROM "UsageHourly" h
-         JOIN "Entity" e ON e."caseId" = $1::uuid AND e.kind = 'ACCOUNT' AND e.value = ${norm("ACCOUNT", 'h."accountId"')}
+         JOIN "Entity" e ON e."caseId" = $1::uuid AND e.kind = 'ACCOUNT' AND e.value = ${usageValueSql("ACCOUNT", 'h."accountId"')}
          WHERE h."caseId" = $1::uuid AND btrim(h."accountId") <> '' AND h."importId" IN (
            SELECT j.id FROM "ImportJob" j WHERE j."caseId" = $1::uuid AND j.kind = 'USAGE' AND j.status = 'COMMITTED'
              AND NOT EXISTS (SELECT 1 FROM "EntityUsage" u WHERE u."caseId" = $1::uuid AND u."importId" = j.id))

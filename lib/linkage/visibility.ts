@@ -3,13 +3,17 @@ import { getDb, Prisma } from "@/lib/db";
 import { parseId } from "@/lib/auth/guards";
 import { NotFoundError } from "@/lib/errors";
 import type { TEntityKind } from "@/lib/linkage/graph-types";
+import { usageValueSql } from "@/lib/linkage/normalise";
 import { visibleItemSql } from "@/lib/auth/visibility";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
 
 // Who sees which entities and links: one rule, in SQL, used by every linkage read.
 // - An entity exists for an organisation when one of its mentions does: a mention from a usage
 //   import where that import is seen (usageImportIdsFor: where its evidence item is seen), a
-//   mention typed by a person where that item is seen (visibleItemSql).
+//   mention typed by a person where that item is seen (visibleItemSql). An address from usage
+//   is stored when accounts share it in any import; it exists for an organisation only where
+//   they share it in the imports it sees (sharedAddressesSql), else it would tell of the others.
+// - A merge exists for an organisation when it sees both entities (mergedIntoVisibleSql).
 // - A link is seen when it is an item the organisation may see, both its ends exist for it, and
 //   nothing it rests on is hidden from it: a link whose support includes another organisation's
 //   owner-only import or evidence is invisible to it, provenance and all.
@@ -31,12 +35,38 @@ const alias = (name: string) => {
   return Prisma.raw(`"${name}"`);
 };
 
+/**
+ * The addresses that tie accounts in the given usage imports (`importIds`, a uuid[] expression):
+ * those more than one account used. An address of one account ties nothing, and a case has
+ * many. With `value`, only that address (an index lookup). Stored values are PostgreSQL's
+ * host(inet), already the entity's normalised value.
+ */
+export function sharedAddressesSql(caseId: string, importIds: Prisma.Sql, value?: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`SELECT va.value FROM "UsageAttribute" va
+    WHERE va."caseId" = ${caseId}::uuid AND va.kind = 'IP' AND va."importId" = ANY(${importIds})
+      ${value ? Prisma.sql`AND va.value = ${value}` : Prisma.empty}
+    GROUP BY 1 HAVING count(DISTINCT ${Prisma.raw(usageValueSql("ACCOUNT", 'va."accountId"'))}) > 1`;
+}
+
 /** Entity `e` (an "Entity" row alias) exists for the viewer. */
 export function entityVisibleSql(viewer: TLinkageViewer, e: string): Prisma.Sql {
+  const entity = alias(e);
+  // An address's usage mention counts only where the viewer's own imports share the address:
+  // that another organisation's import shares it too must not show.
   return Prisma.sql`EXISTS (
-    SELECT 1 FROM "EntityMention" vm WHERE vm."entityId" = ${alias(e)}.id AND (
+    SELECT 1 FROM "EntityMention" vm WHERE vm."entityId" = ${entity}.id AND (
       CASE WHEN vm."importId" IS NULL THEN ${visibleItemSql(viewer, "vm")}
-           ELSE vm."importId" = ANY(${viewer.importIds}::uuid[]) END))`;
+           ELSE vm."importId" = ANY(${viewer.importIds}::uuid[])
+             AND (${entity}.kind <> 'IP' OR EXISTS (
+               ${sharedAddressesSql(viewer.caseId, Prisma.sql`${viewer.importIds}::uuid[]`, Prisma.sql`${entity}.value`)})) END))`;
+}
+
+/**
+ * Entity `e`'s merge target where the viewer sees it, else NULL: a merge into an entity hidden
+ * from the viewer does not exist for it (neither its target's id nor that there is one).
+ */
+export function mergedIntoVisibleSql(viewer: TLinkageViewer, e: string): Prisma.Sql {
+  return Prisma.sql`(SELECT vi.id FROM "Entity" vi WHERE vi.id = ${alias(e)}."mergedIntoId" AND ${entityVisibleSql(viewer, "vi")})`;
 }
 
 /** Link `l` (an "EntityLink" row alias) is seen by the viewer. */
@@ -52,7 +82,13 @@ export function linkVisibleSql(viewer: TLinkageViewer, l: string): Prisma.Sql {
         OR (vs."evidenceId" IS NOT NULL AND (ve.id IS NULL OR ve."deletedAt" IS NOT NULL OR NOT ${visibleItemSql(viewer, "ve")})))))`;
 }
 
-/** One entity of the case by id, if it exists for the viewer; else NotFound (missing or hidden alike). */
+/** The answer to an entity the viewer cannot see, word for word the one to an entity that is not there. */
+export const NO_SUCH_ENTITY = "No such entity in this case.";
+
+/**
+ * One entity of the case by id, if it exists for the viewer; else NotFound (missing or hidden
+ * alike). Its merge only where the viewer sees the target (mergedIntoVisibleSql).
+ */
 export async function findVisibleEntity(
   viewer: TLinkageViewer,
   id: unknown,
@@ -60,8 +96,8 @@ export async function findVisibleEntity(
 ): Promise<{ id: string; kind: TEntityKind; value: string; mergedIntoId: string | null }> {
   const entityId = parseId(id);
   const [row] = await db.$queryRaw<{ id: string; kind: TEntityKind; value: string; mergedIntoId: string | null }[]>`
-    SELECT e.id, e.kind::text AS kind, e.value, e."mergedIntoId" FROM "Entity" e
+    SELECT e.id, e.kind::text AS kind, e.value, ${mergedIntoVisibleSql(viewer, "e")} AS "mergedIntoId" FROM "Entity" e
     WHERE e.id = ${entityId}::uuid AND e."caseId" = ${viewer.caseId}::uuid AND ${entityVisibleSql(viewer, "e")}`;
-  if (!row) throw new NotFoundError("No such entity in this case.");
+  if (!row) throw new NotFoundError(NO_SUCH_ENTITY);
   return row;
 }

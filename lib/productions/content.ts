@@ -2,7 +2,7 @@ import "server-only";
 import { getDb, Prisma } from "@/lib/db";
 import { ORG_SCOPE_KEY } from "@/lib/audit/record";
 import { visibleItemSql, visibleItemWhere } from "@/lib/auth/visibility";
-import { linkageViewer, entityVisibleSql, linkVisibleSql } from "@/lib/linkage/visibility";
+import { linkageViewer, entityVisibleSql, linkVisibleSql, mergedIntoVisibleSql } from "@/lib/linkage/visibility";
 import type { TProductionScope } from "@/lib/productions/schemas";
 
 // What a production holds, read as its producer sees the case (visibleItemWhere/visibleItemSql:
@@ -244,7 +244,7 @@ export type TLinkLine = {
 export async function linkageOf(producer: TProducer, caseId: string) {
   const viewer = await linkageViewer(producer.orgId, caseId);
   const entities = await getDb().$queryRaw<TEntityLine[]>`
-    SELECT e.id, e.kind::text AS kind, e.value, e."mergedIntoId" FROM "Entity" e
+    SELECT e.id, e.kind::text AS kind, e.value, ${mergedIntoVisibleSql(viewer, "e")} AS "mergedIntoId" FROM "Entity" e
     WHERE e."caseId" = ${caseId}::uuid AND ${entityVisibleSql(viewer, "e")} ORDER BY e.kind, e.value, e.id`;
   const links = await getDb().$queryRaw<TLinkLine[]>`
     SELECT l.id, l.kind::text AS kind, f.value AS "fromValue", t.value AS "toValue", l.confidence, l.provenance, l.rationale

@@ -1,0 +1,156 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db";
+import type { TActor } from "@/lib/auth/session";
+import { createEntity, mergeEntities, unmergeEntity } from "@/lib/linkage/mutations";
+import { getEntity, getLinkageOverview, listEntities } from "@/lib/linkage/queries";
+import { answerOf, HIDDEN_ADDRESS, linkageVisibilityCase, SHARED_ADDRESS } from "@/tests/helpers/linkage-visibility";
+
+// The owner-only rule on what the linkage derives: a shared address, a merge's answers, a merge
+// into a hidden entity. Each rule: the owner sees it or may do it; each of the partner's users
+// (admin, lead, investigator, legal reviewer) gets exactly what it would get if the hidden thing
+// did not exist (the twin case without the owner-only import, or a value that is nowhere).
+
+type TWorld = Awaited<ReturnType<typeof linkageVisibilityCase>>;
+let w: TWorld;
+let twin: TWorld;
+
+beforeAll(async () => {
+  [w, twin] = [await linkageVisibilityCase({ hidden: true }), await linkageVisibilityCase({ hidden: false })];
+}, 120_000);
+
+/** Everything of the linkage tab a reader sees, by value (ids differ between the two cases). */
+async function seen(actor: TActor, caseId: string) {
+  const entities = (await listEntities(actor, caseId, {})).items.map((e) => `${e.kind} ${e.value} ${e.links}`);
+  const addresses = (await listEntities(actor, caseId, { kind: "IP" })).items.map((e) => e.value);
+  const overview = await getLinkageOverview(actor, caseId, { minConfidence: 0 });
+  return {
+    entities,
+    addresses,
+    counts: overview.counts,
+    proposals: overview.proposals.map((p) => `${p.rule} ${p.from.value} ${p.to.value} ${p.rationale}`).sort(),
+    clusters: overview.clusters.map((c) => ({ anchor: c.anchorValue, accounts: c.accounts, totals: c.totals })),
+  };
+}
+
+const partnerOf = (world: TWorld, name: string) => world.partners.find(([n]) => n === name)![1];
+
+describe("linkage visibility", () => {
+  it("builds a shared address from the imports each organisation sees", async () => {
+    // Allowed: the owner sees both addresses, each tying two accounts.
+    expect((await listEntities(w.lead, w.caseId, { kind: "IP" })).items.map((e) => e.value)).toEqual([
+      HIDDEN_ADDRESS,
+      SHARED_ADDRESS,
+    ]);
+    const hiddenIp = (await listEntities(w.lead, w.caseId, { q: HIDDEN_ADDRESS })).items[0]!.id;
+    expect((await getEntity(w.lead, w.caseId, hiddenIp)).links).toHaveLength(2);
+    const card = (await listEntities(w.lead, w.caseId, { q: "pm_acct_a" })).items[0]!.id;
+    expect((await getEntity(w.lead, w.caseId, card)).links.map((l) => l.rationale)).toContain(
+      "acct_a used payment instrument pm_acct_a, which 1 other account also used.",
+    );
+    // Denied: acct_a alone used 1.2.3.4 and its card in what the partner sees, so for it neither
+    // ties anything (nor do the owner's links that count acct_b); its every view equals the
+    // twin's, which never had the owner's import.
+    for (const [name, partner] of w.partners) {
+      const view = await seen(partner, w.caseId);
+      expect([name, view]).toEqual([name, await seen(partnerOf(twin, name), twin.caseId)]);
+      expect(view.addresses).toEqual([SHARED_ADDRESS]);
+      expect(await answerOf(() => getEntity(partner, w.caseId, hiddenIp))).toEqual(
+        await answerOf(() => getEntity(partner, w.caseId, randomUUID())),
+      );
+    }
+  });
+
+  it("answers a merge into a hidden entity exactly as a merge into a missing one", async () => {
+    const secret = await createEntity(w.lead, w.caseId, {
+      kind: "ACCOUNT",
+      value: "acct_secret",
+      visibility: "OWNER_ORG_ONLY",
+    });
+    const source = await createEntity(w.partnerLead, w.caseId, { kind: "ACCOUNT", value: "acct_partner_typed" });
+    for (const [name, partner] of w.partners) {
+      const byValue = await answerOf(
+        () => mergeEntities(partner, w.caseId, { sourceId: source.id, target: "ACCT_SECRET" }),
+        "ACCT_SECRET",
+      );
+      const missingValue = await answerOf(
+        () => mergeEntities(partner, w.caseId, { sourceId: source.id, target: "acct_nowhere" }),
+        "acct_nowhere",
+      );
+      expect([name, byValue]).toEqual([name, missingValue]);
+      expect([name, byValue]).not.toEqual([name, "ok"]);
+      const byId = await answerOf(() => mergeEntities(partner, w.caseId, { sourceId: source.id, target: secret.id }));
+      const missingId = await answerOf(() =>
+        mergeEntities(partner, w.caseId, { sourceId: source.id, target: randomUUID() }),
+      );
+      expect([name, byId]).toEqual([name, missingId]);
+    }
+    expect(await getDb().entity.findUnique({ where: { id: source.id }, select: { mergedIntoId: true } })).toEqual({
+      mergedIntoId: null,
+    });
+    // Allowed: the owner finds its own entity by value.
+    await mergeEntities(w.lead, w.caseId, { sourceId: source.id, target: "ACCT_SECRET" });
+    expect((await getEntity(w.lead, w.caseId, secret.id)).aliases.map((a) => a.value)).toEqual(["acct_partner_typed"]);
+  });
+
+  it("keeps the owner's merge into a hidden entity out of the partner's sight and reach", async () => {
+    const account = (value: string, visibility = "ALL_CASE_ORGS") =>
+      createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility });
+    const hidden = await account("acct_hidden_target", "OWNER_ORG_ONLY");
+    const [merged, plain] = [await account("acct_merged"), await account("acct_plain")];
+    await mergeEntities(w.lead, w.caseId, { sourceId: merged.id, target: hidden.id });
+    // Allowed: the owner sees the merge (list, page) and may undo it.
+    expect((await listEntities(w.lead, w.caseId, { q: "acct_merged" })).items[0]!.mergedIntoId).toBe(hidden.id);
+    expect((await getEntity(w.lead, w.caseId, merged.id)).entity.mergedInto?.id).toBe(hidden.id);
+    for (const [name, partner] of w.partners) {
+      // Denied: the merged entity reads as the one never merged, and acts like it.
+      const listed = (await listEntities(partner, w.caseId, { q: "acct_merged" })).items;
+      expect([name, listed.map((e) => e.mergedIntoId)]).toEqual([name, [null]]);
+      const page = await getEntity(partner, w.caseId, merged.id);
+      expect([name, page.entity.mergedInto]).toEqual([name, null]);
+      expect(JSON.stringify(page)).not.toContain(hidden.id);
+      expect([name, await answerOf(() => unmergeEntity(partner, w.caseId, merged.id))]).toEqual([
+        name,
+        await answerOf(() => unmergeEntity(partner, w.caseId, plain.id)),
+      ]);
+      // Another merge of it cannot be allowed (it would undo the owner's): answered as for no entity.
+      expect([
+        name,
+        await answerOf(() => mergeEntities(partner, w.caseId, { sourceId: merged.id, target: plain.id })),
+      ]).toEqual([
+        name,
+        await answerOf(() => mergeEntities(partner, w.caseId, { sourceId: randomUUID(), target: plain.id })),
+      ]);
+    }
+    expect(await getDb().entity.findUnique({ where: { id: merged.id }, select: { mergedIntoId: true } })).toEqual({
+      mergedIntoId: hidden.id,
+    });
+    await unmergeEntity(w.lead, w.caseId, merged.id);
+    expect((await getEntity(w.lead, w.caseId, merged.id)).entity.mergedInto).toBeNull();
+  });
+
+  it("answers a merge that would close a loop through a hidden entity as one into a missing entity", async () => {
+    const account = (value: string, visibility = "ALL_CASE_ORGS") =>
+      createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility });
+    const [source, target] = [await account("acct_loop_source"), await account("acct_loop_target")];
+    const hidden = await account("acct_loop_hidden", "OWNER_ORG_ONLY");
+    // The owner: target → hidden → source. Merging source into target would close the loop.
+    await mergeEntities(w.lead, w.caseId, { sourceId: target.id, target: hidden.id });
+    await mergeEntities(w.lead, w.caseId, { sourceId: hidden.id, target: source.id });
+    // Allowed: the owner sees the loop and is told so.
+    expect(
+      await answerOf(() => mergeEntities(w.lead, w.caseId, { sourceId: source.id, target: target.id })),
+    ).toMatchObject({ status: 409 });
+    for (const [name, partner] of w.partners)
+      expect([
+        name,
+        await answerOf(() => mergeEntities(partner, w.caseId, { sourceId: source.id, target: target.id })),
+      ]).toEqual([
+        name,
+        await answerOf(() => mergeEntities(partner, w.caseId, { sourceId: source.id, target: randomUUID() })),
+      ]);
+    expect(await getDb().entity.findUnique({ where: { id: source.id }, select: { mergedIntoId: true } })).toEqual({
+      mergedIntoId: null,
+    });
+  });
+});
