@@ -52,6 +52,8 @@ export const ITEM_ACTIONS = [
   "item.release",
   "item.approve_release",
   "item.withdraw_release",
+  /** A new version of a link (its confidence, or its retraction): the link's own organisation's reviewers. */
+  "item.revise_link",
 ] as const;
 export type TItemAction = (typeof ITEM_ACTIONS)[number];
 
@@ -220,6 +222,8 @@ export function canOnItem(
     case "item.release":
     case "item.withdraw_release":
       return sameOrg && effectiveCaseRole(actor, facts) === "LEAD";
+    case "item.revise_link":
+      return sameOrg && canOnCase(actor, "linkage.review", facts);
     case "item.approve_release": {
       const role = effectiveCaseRole(actor, facts);
       return (

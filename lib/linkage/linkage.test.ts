@@ -171,6 +171,44 @@ describe("account linkage", () => {
     );
   });
 
+  it("a link is revised or retracted by its own organisation only; the other's reviewers are refused and change nothing", async () => {
+    const w = await createJointCase();
+    const acct = await createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value: "acct_owned_link" });
+    const mail = await createEntity(w.lead, w.caseId, { kind: "EMAIL", value: "owned.link@example.com" });
+    const link = await createLink(w.lead, w.caseId, {
+      fromId: acct.id,
+      toId: mail.id,
+      kind: "SAME_OWNER",
+      confidence: 60,
+      rationale: "Signup email of the account",
+      visibility: "ALL_CASE_ORGS",
+    });
+    const revision = { version: 1, confidence: 5, rationale: "We disagree", retract: true };
+    for (const partner of [w.partnerLead, w.partnerInvestigator]) {
+      await expect(reviseLink(partner, w.caseId, link.id, revision)).rejects.toSatisfy(
+        (e) => e instanceof AppError && e.status === 403,
+      );
+      expect((await getLink(partner, w.caseId, link.id)).can.review).toBe(false);
+    }
+    expect((await getLink(w.lead, w.caseId, link.id)).versions).toHaveLength(1);
+    expect((await getLink(w.investigator, w.caseId, link.id)).can.review).toBe(true);
+    const v2 = await reviseLink(w.investigator, w.caseId, link.id, { ...revision, rationale: "Mailbox recycled" });
+    expect((await getLink(w.partnerLead, w.caseId, v2.id)).link).toMatchObject({ version: 2, retracted: true });
+    // And the other way round: the partner's own link is the partner's to revise.
+    const theirs = await createLink(w.partnerLead, w.caseId, {
+      fromId: acct.id,
+      toId: mail.id,
+      kind: "SAME_OWNER",
+      confidence: 70,
+      rationale: "Seen in our signup records",
+      visibility: "ALL_CASE_ORGS",
+    });
+    await expect(reviseLink(w.lead, w.caseId, theirs.id, { ...revision, version: 1 })).rejects.toSatisfy(
+      (e) => e instanceof AppError && e.status === 403,
+    );
+    await reviseLink(w.partnerInvestigator, w.caseId, theirs.id, { ...revision, rationale: "Checked again" });
+  });
+
   it("draws a set of nodes with the links among them, merged ends included, and keeps nodes whose links leave it", async () => {
     const w = await createJointCase();
     const entity = (value: string) => createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value });

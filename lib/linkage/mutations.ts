@@ -3,10 +3,11 @@ import { randomUUID } from "node:crypto";
 import Papa from "papaparse";
 import { getDb, Prisma } from "@/lib/db";
 import { parseId, requireCaseAccess } from "@/lib/auth/guards";
+import { canOnItem } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
 import { visibleItemWhere } from "@/lib/auth/visibility";
 import { recordAudit, type TAuditScope } from "@/lib/audit/record";
-import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { ENTITY_KINDS, type TEntityKind } from "@/lib/linkage/graph-types";
 import { normaliseEntity } from "@/lib/linkage/normalise";
 import { ZAcceptAbove, ZClusterName, ZEntityInput, ZLinkInput, ZLinkRevision, ZMerge } from "@/lib/linkage/schemas";
@@ -237,7 +238,7 @@ export async function reviseLink(
   linkId: unknown,
   input: unknown,
 ): Promise<{ id: string }> {
-  const { case: c } = await requireCaseAccess(actor, caseId, "linkage.review");
+  const { case: c, facts } = await requireCaseAccess(actor, caseId, "linkage.review");
   const data = parseInput(ZLinkRevision, input);
   const viewer = await linkageViewer(actor.orgId, c.id);
   const id = parseId(linkId);
@@ -248,6 +249,9 @@ export async function reviseLink(
       FOR UPDATE`;
     if (!current) throw new NotFoundError("No such link in this case.");
     const old = await tx.entityLink.findUniqueOrThrow({ where: { id: current.id }, include: { support: true } });
+    // Another organisation's link is read-only: it states what that organisation concluded.
+    if (!canOnItem(actor, "item.revise_link", facts, { ...old, authorId: old.createdById }))
+      throw new ForbiddenError("Only the organisation that made this link can revise or retract it.");
     if (old.supersededAt || old.version !== data.version)
       throw new ConflictError("Someone changed this link since you opened it: reload to see the current version.");
     await tx.entityLink.update({ where: { id: old.id }, data: { supersededAt: new Date() } });

@@ -2,7 +2,7 @@ import "server-only";
 import { getDb, Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { parseId, requireCaseAccess } from "@/lib/auth/guards";
-import { canOnCase, privilegeReader, type TPrivilegeReader } from "@/lib/auth/permissions";
+import { canOnCase, canOnItem, privilegeReader, type TPrivilegeReader } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
 import { readableItemWhere, visibleItemSql, visibleItemWhere, withheldOr } from "@/lib/auth/visibility";
 import { WITHHELD_TITLE } from "@/lib/privilege/withhold";
@@ -390,9 +390,14 @@ export async function getLink(actor: TActor, caseId: unknown, linkId: unknown): 
   const id = parseId(linkId);
   const [link] = await linkRows(viewer, Prisma.sql`l.id = ${id}::uuid`);
   if (!link) throw new NotFoundError("No such link in this case.");
-  const [versions, support] = await Promise.all([
+  const [versions, support, owner] = await Promise.all([
     linkRows(viewer, Prisma.sql`l."lineageId" = ${link.lineageId}::uuid`),
     linkSupport([link.id], privilegeReader(actor, facts)),
+    // visibility: the link just read through linkVisibleSql
+    getDb().entityLink.findUniqueOrThrow({
+      where: { id: link.id },
+      select: { orgId: true, visibility: true, createdById: true },
+    }),
   ]);
   await recordAudit({
     actorId: actor.id,
@@ -406,7 +411,8 @@ export async function getLink(actor: TActor, caseId: unknown, linkId: unknown): 
     link,
     versions: versions.sort((a, b) => b.version - a.version),
     support: support.get(link.id) ?? [],
-    can: { review: canOnCase(actor, "linkage.review", facts) },
+    // Revising is for the link's own organisation (lib/linkage/mutations.ts#reviseLink).
+    can: { review: canOnItem(actor, "item.revise_link", facts, { ...owner, authorId: owner.createdById }) },
   };
 }
 
