@@ -186,14 +186,20 @@ function clustersOf(build: TGraphBuild, settings: TLinkageSettings, minConfidenc
   return { minConfidence, seed: settings.louvainSeed, resolution: settings.louvainResolution, clusters };
 }
 
-/** What the clusters were computed from: when it changes, they are computed again. */
+/**
+ * What the clusters were computed from: when it changes, they are computed again. The links and
+ * merges, the imports the viewer sees, the settings, and the evidence items links cite (a release
+ * withdrawn or an item deleted hides the links that rest on it: `e`, their last change).
+ */
 async function linksStamp(viewer: TLinkageViewer, settings: TLinkageSettings): Promise<string> {
-  const [row] = await getDb().$queryRaw<{ n: bigint; t: Date | null; m: Date | null }[]>`
+  const [row] = await getDb().$queryRaw<{ n: bigint; t: Date | null; m: Date | null; e: Date | null }[]>`
     SELECT (SELECT count(*) FROM "EntityLink" WHERE "caseId" = ${viewer.caseId}::uuid) AS n,
            (SELECT max(greatest("createdAt", "supersededAt")) FROM "EntityLink" WHERE "caseId" = ${viewer.caseId}::uuid) AS t,
-           (SELECT max("mergedAt") FROM "Entity" WHERE "caseId" = ${viewer.caseId}::uuid) AS m`;
+           (SELECT max("mergedAt") FROM "Entity" WHERE "caseId" = ${viewer.caseId}::uuid) AS m,
+           (SELECT max(ev."updatedAt") FROM "LinkSupport" s JOIN "EntityLink" l ON l.id = s."linkId"
+              JOIN "Evidence" ev ON ev.id = s."evidenceId" WHERE l."caseId" = ${viewer.caseId}::uuid) AS e`;
   return createHash("sha256")
-    .update(JSON.stringify([String(row?.n), row?.t, row?.m, [...viewer.importIds].sort(), settings]))
+    .update(JSON.stringify([String(row?.n), row?.t, row?.m, row?.e, [...viewer.importIds].sort(), settings]))
     .digest("hex");
 }
 

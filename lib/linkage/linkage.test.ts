@@ -13,14 +13,16 @@ import {
   reviseLink,
   unmergeEntity,
 } from "@/lib/linkage/mutations";
-import { graphPayload } from "@/lib/linkage/graph";
+import { graphPayload, loadClusters } from "@/lib/linkage/graph";
 import { linkageViewer } from "@/lib/linkage/visibility";
 import { findPath, getCluster, getEntity, getLink, getLinkageOverview, listEntities } from "@/lib/linkage/queries";
-import { refreshProposals, refreshUsageAnalysis } from "@/lib/linkage/store";
+import { linkageSettings, refreshProposals, refreshUsageAnalysis } from "@/lib/linkage/store";
+import { requestRelease, withdrawRelease } from "@/lib/releases/mutations";
 import { exportClusterStix } from "@/lib/linkage/stix";
 import { createTimelineEvent } from "@/lib/timeline/mutations";
 import { listTimelineEvents } from "@/lib/timeline/queries";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
+import { upload } from "@/tests/helpers/evidence";
 import { createJointCase } from "@/tests/helpers/factories";
 import { GATEWAY_HEADER, NAT_ADDRESS, pairScores, syntheticLinkageLog } from "@/tests/helpers/linkage-data";
 import { importUsageFile } from "@/tests/helpers/usage-import";
@@ -207,6 +209,39 @@ describe("account linkage", () => {
       (e) => e instanceof AppError && e.status === 403,
     );
     await reviseLink(w.partnerInvestigator, w.caseId, theirs.id, { ...revision, rationale: "Checked again" });
+  });
+
+  it("a link resting on evidence whose release is withdrawn leaves the partner's clusters at once", async () => {
+    const w = await createJointCase({ releaseMode: "DIRECT" });
+    const ev = await upload(w.lead, w.caseId, Buffer.from("kyc record\n"), {
+      fileName: "kyc.txt",
+      visibility: "OWNER_ORG_ONLY",
+    });
+    const { releaseId } = await requestRelease(w.lead, {
+      itemType: "evidence",
+      itemId: ev.id,
+      reason: "For the partner.",
+    });
+    const account = (value: string) =>
+      createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility: "ALL_CASE_ORGS" });
+    const [a, b] = [await account("acct_kyc_1"), await account("acct_kyc_2")];
+    await createLink(w.lead, w.caseId, {
+      fromId: a.id,
+      toId: b.id,
+      kind: "SAME_OWNER",
+      confidence: 90,
+      rationale: "Same passport in the KYC record",
+      evidenceIds: [ev.id],
+      visibility: "ALL_CASE_ORGS",
+    });
+    const clusters = async () => {
+      const [viewer, settings] = [await linkageViewer(w.partnerOrg.id, w.caseId), await linkageSettings(w.caseId)];
+      return (await loadClusters(viewer, settings, settings.clusterMinConfidence)).clusters.length;
+    };
+    expect(await clusters()).toBe(1);
+    // The partner's run is stored; the evidence behind its only link then goes back to the owner.
+    await withdrawRelease(w.lead, releaseId, { reason: "Shared too early." });
+    expect(await clusters()).toBe(0);
   });
 
   it("draws a set of nodes with the links among them, merged ends included, and keeps nodes whose links leave it", async () => {
