@@ -192,6 +192,7 @@ function clustersOf(build: TGraphBuild, settings: TLinkageSettings, minConfidenc
  * withdrawn or an item deleted hides the links that rest on it: `e`, their last change).
  */
 async function linksStamp(viewer: TLinkageViewer, settings: TLinkageSettings): Promise<string> {
+  // visibility: only the time of the cited items' last change, hashed into a cache key; nothing of them is returned
   const [row] = await getDb().$queryRaw<{ n: bigint; t: Date | null; m: Date | null; e: Date | null }[]>`
     SELECT (SELECT count(*) FROM "EntityLink" WHERE "caseId" = ${viewer.caseId}::uuid) AS n,
            (SELECT max(greatest("createdAt", "supersededAt")) FROM "EntityLink" WHERE "caseId" = ${viewer.caseId}::uuid) AS t,
