@@ -177,14 +177,16 @@ describe("account linkage", () => {
     const w = await createJointCase();
     const acct = await createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value: "acct_owned_link" });
     const mail = await createEntity(w.lead, w.caseId, { kind: "EMAIL", value: "owned.link@example.com" });
-    const link = await createLink(w.lead, w.caseId, {
-      fromId: acct.id,
-      toId: mail.id,
-      kind: "SAME_OWNER",
-      confidence: 60,
-      rationale: "Signup email of the account",
-      visibility: "ALL_CASE_ORGS",
-    });
+    const linkBy = (actor: typeof w.lead, rationale: string) =>
+      createLink(actor, w.caseId, {
+        fromId: acct.id,
+        toId: mail.id,
+        kind: "SAME_OWNER",
+        confidence: 60,
+        rationale,
+        visibility: "ALL_CASE_ORGS",
+      });
+    const link = await linkBy(w.lead, "Signup email of the account");
     const revision = { version: 1, confidence: 5, rationale: "We disagree", retract: true };
     for (const partner of [w.partnerLead, w.partnerInvestigator]) {
       await expect(reviseLink(partner, w.caseId, link.id, revision)).rejects.toSatisfy(
@@ -197,14 +199,7 @@ describe("account linkage", () => {
     const v2 = await reviseLink(w.investigator, w.caseId, link.id, { ...revision, rationale: "Mailbox recycled" });
     expect((await getLink(w.partnerLead, w.caseId, v2.id)).link).toMatchObject({ version: 2, retracted: true });
     // And the other way round: the partner's own link is the partner's to revise.
-    const theirs = await createLink(w.partnerLead, w.caseId, {
-      fromId: acct.id,
-      toId: mail.id,
-      kind: "SAME_OWNER",
-      confidence: 70,
-      rationale: "Seen in our signup records",
-      visibility: "ALL_CASE_ORGS",
-    });
+    const theirs = await linkBy(w.partnerLead, "Seen in our signup records");
     await expect(reviseLink(w.lead, w.caseId, theirs.id, { ...revision, version: 1 })).rejects.toSatisfy(
       (e) => e instanceof AppError && e.status === 403,
     );

@@ -43,12 +43,15 @@ async function findEntityNamed(tx: Tx, viewer: TLinkageViewer, kind: TEntityKind
     return findVisibleEntity(viewer, text, tx);
   const n = normaliseEntity(kind, text, serverRedactor());
   if ("error" in n) throw new ValidationError(n.error, { target: [n.error] });
-  const [found] = await tx.$queryRaw<{ id: string }[]>`
-    SELECT e.id FROM "Entity" e WHERE e."caseId" = ${viewer.caseId}::uuid AND e.kind = ${kind}::"EntityKind"
-      AND e.value = ${n.value} AND ${entityVisibleSql(viewer, "e")}`;
-  if (!found)
-    throw new NotFoundError(`No ${kind.toLowerCase().replace("_", " ")} "${text.slice(0, 80)}" in this case.`);
-  return findVisibleEntity(viewer, found.id, tx);
+  const missing = new NotFoundError(`No ${kind.toLowerCase().replace("_", " ")} "${text.slice(0, 80)}" in this case.`);
+  const found = await tx.entity.findUnique({
+    where: { caseId_kind_value: { caseId: viewer.caseId, kind, value: n.value } },
+    select: { id: true },
+  });
+  if (!found) throw missing;
+  return findVisibleEntity(viewer, found.id, tx).catch((error: unknown) => {
+    throw error instanceof NotFoundError ? missing : error;
+  });
 }
 
 /** Adds (or finds) an entity by hand: the value normalised, the spelling kept on the mention. */
