@@ -3,6 +3,7 @@
 // demo data into an empty database (never in production); builds the app when the build is
 // missing or older than the sources; then serves it with `next start` (or `next dev` with
 // --dev), sweeping unreferenced stored files at start and every STORAGE_SWEEP_EVERY_MINUTES.
+// In production the server is WEB_CONCURRENCY `next start` processes on one port (scripts/servers.ts).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -11,6 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { applyMigrations } from "@/lib/db/schema-engine";
+import { serverProcesses, startServers, type TServers } from "@/scripts/servers";
 import { DATA_DIR, fail, openDatabase, resolveAuthSecret } from "@/scripts/runtime";
 
 // eslint-disable-next-line no-restricted-properties -- the launcher builds the app's environment
@@ -164,30 +166,24 @@ export async function startCasebridge({
       : undefined;
   sweepTimer?.unref();
 
-  const server = spawn(process.execPath, [...SERVER_FLAGS, NEXT_CLI, dev ? "dev" : "start", "-p", String(port)], {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: childEnv,
-  });
-  server.stdout.on("data", (chunk: Buffer) => {
-    process.stdout.write(chunk);
-    if (/Ready|started server/i.test(chunk.toString())) {
-      console.log(
-        `\n  Casebridge is ready at http://localhost:${port}  (${((Date.now() - started) / 1000).toFixed(1)} s)`,
-      );
-      if (seeded || embedded) {
-        console.log(`  Demo accounts (password "${DEMO_PASSWORD}"):`);
-        for (const a of DEMO_ACCOUNTS) console.log(`    ${a.email.padEnd(30)} ${a.role}`);
-      }
-      console.log("  Press Ctrl+C to stop.\n");
+  const banner = () => {
+    console.log(
+      `\n  Casebridge is ready at http://localhost:${port}  (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
+    if (seeded || embedded) {
+      console.log(`  Demo accounts (password "${DEMO_PASSWORD}"):`);
+      for (const a of DEMO_ACCOUNTS) console.log(`    ${a.email.padEnd(30)} ${a.role}`);
     }
-  });
+    console.log("  Press Ctrl+C to stop.\n");
+  };
+  const server = dev ? devServer(port, childEnv, banner) : productionServers(port, childEnv, !!embedded, banner);
 
   let stopping = false;
   async function shutdown(code: number) {
     if (stopping) return;
     stopping = true;
-    server.kill("SIGTERM");
     clearInterval(sweepTimer);
+    await server.stop();
     await sweeping;
     await disconnectDb();
     // The embedded database must close cleanly to keep its files consistent.
@@ -197,7 +193,56 @@ export async function startCasebridge({
   }
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
-  server.on("exit", (code) => void shutdown(code ?? 0));
+  void server.exited.then(shutdown);
+}
+
+/** `next dev`, one process. */
+function devServer(port: number, childEnv: NodeJS.ProcessEnv, onReady: () => void): TServers {
+  const server = spawn(process.execPath, [...SERVER_FLAGS, NEXT_CLI, "dev", "-p", String(port)], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: childEnv,
+  });
+  let announced = false;
+  server.stdout.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    if (!announced && /Ready|started server/i.test(chunk.toString())) {
+      announced = true;
+      onReady();
+    }
+  });
+  const exited = new Promise<number>((resolve) => server.on("exit", (code) => resolve(code ?? 0)));
+  return {
+    exited,
+    stop: async () => {
+      server.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** `next start` in WEB_CONCURRENCY processes (scripts/servers.ts). */
+function productionServers(
+  port: number,
+  childEnv: NodeJS.ProcessEnv,
+  embedded: boolean,
+  onReady: () => void,
+): TServers {
+  let processes: ReturnType<typeof serverProcesses>;
+  try {
+    processes = serverProcesses(env.WEB_CONCURRENCY, embedded);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (processes.note) console.log(`• ${processes.note}`);
+  else if (processes.count > 1) console.log(`• ${processes.count} server processes (WEB_CONCURRENCY)`);
+  return startServers({
+    cli: NEXT_CLI,
+    args: ["start", "-p", String(port)],
+    execArgv: SERVER_FLAGS,
+    env: childEnv,
+    workers: processes.count,
+    onReady,
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
