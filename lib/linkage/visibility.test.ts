@@ -2,7 +2,10 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import type { TActor } from "@/lib/auth/session";
-import { createEntity, mergeEntities, unmergeEntity } from "@/lib/linkage/mutations";
+import { createEntity, linkTimelineEvent, mergeEntities, unmergeEntity } from "@/lib/linkage/mutations";
+import { createTimelineEvent } from "@/lib/timeline/mutations";
+import { getTimelineHistogram, iterateTimelineEvents, listTimelineEvents } from "@/lib/timeline/queries";
+import { ZTimelineFilters } from "@/lib/timeline/schemas";
 import { getEntity, getLinkageOverview, listEntities } from "@/lib/linkage/queries";
 import { answerOf, HIDDEN_ADDRESS, linkageVisibilityCase, SHARED_ADDRESS } from "@/tests/helpers/linkage-visibility";
 
@@ -152,5 +155,58 @@ describe("linkage visibility", () => {
     expect(await getDb().entity.findUnique({ where: { id: source.id }, select: { mergedIntoId: true } })).toEqual({
       mergedIntoId: null,
     });
+  });
+
+  it("filters the timeline by an entity through the merges the reader sees, at any depth", async () => {
+    const account = (value: string, visibility = "ALL_CASE_ORGS") =>
+      createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility });
+    const [shown, alias, aliasOfAlias] = [
+      await account("acct_filter_shown"),
+      await account("acct_filter_alias"),
+      await account("acct_filter_alias2"),
+    ];
+    const hidden = await account("acct_filter_hidden", "OWNER_ORG_ONLY");
+    const event = async (title: string, entityId: string) => {
+      const { id } = await createTimelineEvent(w.lead, w.caseId, {
+        occurredAt: "2026-11-20T10:00:00Z",
+        timeZone: "UTC",
+        title,
+        category: "API_ACCESS",
+        visibility: "ALL_CASE_ORGS",
+      });
+      await linkTimelineEvent(w.lead, w.caseId, entityId, id);
+    };
+    await event("Tied to the shown account", shown.id);
+    await event("Tied to its alias", alias.id);
+    await event("Tied to the alias of its alias", aliasOfAlias.id);
+    await event("Tied to the owner's hidden account", hidden.id);
+    await mergeEntities(w.lead, w.caseId, { sourceId: aliasOfAlias.id, target: alias.id });
+    await mergeEntities(w.lead, w.caseId, { sourceId: alias.id, target: shown.id });
+    await mergeEntities(w.lead, w.caseId, { sourceId: hidden.id, target: shown.id });
+    const byEntity = async (actor: TActor, entity: string) => {
+      const filters = ZTimelineFilters.parse({ entity });
+      const listed = (await listTimelineEvents(actor, w.caseId, filters)).items.map((e) => e.title).sort();
+      const counted = (await getTimelineHistogram(actor, w.caseId, filters)).buckets.reduce((n, b) => n + b.total, 0);
+      const exported: string[] = [];
+      for await (const row of iterateTimelineEvents(actor, w.caseId, filters, "json")) exported.push(row.title);
+      return { listed, counted, exported: exported.sort() };
+    };
+    const visible = ["Tied to its alias", "Tied to the alias of its alias", "Tied to the shown account"];
+    // Allowed: the owner sees the merge of its hidden account, so its event counts too.
+    expect(await byEntity(w.lead, shown.id)).toEqual({
+      listed: [...visible, "Tied to the owner's hidden account"].sort(),
+      counted: 4,
+      exported: [...visible, "Tied to the owner's hidden account"].sort(),
+    });
+    expect((await byEntity(w.lead, hidden.id)).listed).toEqual(["Tied to the owner's hidden account"]);
+    for (const [name, partner] of w.partners) {
+      // Denied: the event is shared, but its tie to the shown account runs through an entity the
+      // partner cannot see; the hidden entity's own filter finds what a missing one does.
+      expect([name, await byEntity(partner, shown.id)]).toEqual([
+        name,
+        { listed: visible, counted: 3, exported: visible },
+      ]);
+      expect([name, await byEntity(partner, hidden.id)]).toEqual([name, await byEntity(partner, randomUUID())]);
+    }
   });
 });

@@ -69,6 +69,26 @@ export function mergedIntoVisibleSql(viewer: TLinkageViewer, e: string): Prisma.
   return Prisma.sql`(SELECT vi.id FROM "Entity" vi WHERE vi.id = ${alias(e)}."mergedIntoId" AND ${entityVisibleSql(viewer, "vi")})`;
 }
 
+/**
+ * Entity `id` and every entity merged into it, at any depth, through merges the viewer sees
+ * (both ends exist for it, as in mergedIntoVisibleSql): what "this entity" takes in, as a
+ * filter. Empty when the entity does not exist for the viewer.
+ */
+export async function visibleMergeGroup(
+  viewer: TLinkageViewer,
+  id: string,
+  db: Pick<ReturnType<typeof getDb>, "$queryRaw"> = getDb(),
+): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    WITH RECURSIVE grp(id) AS (
+      SELECT e.id FROM "Entity" e
+      WHERE e.id = ${id}::uuid AND e."caseId" = ${viewer.caseId}::uuid AND ${entityVisibleSql(viewer, "e")}
+      UNION
+      SELECT e.id FROM "Entity" e JOIN grp ON e."mergedIntoId" = grp.id WHERE ${entityVisibleSql(viewer, "e")})
+    SELECT id FROM grp`;
+  return rows.map((r) => r.id);
+}
+
 /** Link `l` (an "EntityLink" row alias) is seen by the viewer. */
 export function linkVisibleSql(viewer: TLinkageViewer, l: string): Prisma.Sql {
   const link = alias(l);

@@ -23,6 +23,8 @@ import {
   timelinePageSql,
   timelineSourcesSql,
   timelineWhere,
+  resolveTimelineFilters,
+  type TResolvedFilters,
   ts,
 } from "@/lib/timeline/sql";
 import { readableItemSql, readableItemWhere, visibleItemSql, visibleItemWhere } from "@/lib/auth/visibility";
@@ -90,7 +92,8 @@ export async function listTimelineEvents(
   const { cursor, limit } = ZTimelinePage.parse(page);
   const after = cursor ? decodeCursor(cursor) : null;
   const reader = privilegeReader(actor, facts);
-  const { rows, more } = await readRows(actor, reader, c.id, filters, after, limit);
+  const resolved = await resolveTimelineFilters(actor, c.id, filters);
+  const { rows, more } = await readRows(actor, reader, c.id, resolved, after, limit);
   const [links, releases] = await Promise.all([
     visibleEvidenceLinks(
       actor,
@@ -135,7 +138,7 @@ async function readRows(
   actor: TActor,
   reader: TPrivilegeReader,
   caseId: string,
-  filters: TTimelineFilters,
+  filters: TResolvedFilters,
   after: { occurredAt: Date; id: string } | null,
   limit: number,
 ): Promise<{ rows: TRow[]; more: boolean }> {
@@ -215,8 +218,9 @@ export async function* iterateTimelineEvents(
     scope: { org: actor.orgId },
     details: { format, filters },
   });
+  const resolved = await resolveTimelineFilters(actor, c.id, filters);
   for (let after: { occurredAt: Date; id: string } | null = null; ;) {
-    const { rows, more } = await readRows(actor, reader, c.id, filters, after, 2_000);
+    const { rows, more } = await readRows(actor, reader, c.id, resolved, after, 2_000);
     const links = await visibleEvidenceLinks(
       actor,
       reader,
@@ -300,7 +304,7 @@ export async function getTimelineHistogram(
   const { timeZone } = parseInput(ZHistogramZone, zone);
   const sqlZone = canonicalTimeZone(timeZone)!;
   const reader = privilegeReader(actor, facts);
-  const where = timelineWhere(actor, reader, c.id, filters);
+  const where = timelineWhere(actor, reader, c.id, await resolveTimelineFilters(actor, c.id, filters));
   // A withheld event counts in its bucket (its time is in its stub) but not in its category.
   const category = Prisma.sql`CASE WHEN ${readableItemSql(reader, "e")} THEN e.category::text ELSE ${WITHHELD_CATEGORY} END`;
   const custom = Prisma.sql`CASE WHEN ${readableItemSql(reader, "e")} THEN e."customCategory" END`; // a stub's is hidden

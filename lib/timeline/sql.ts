@@ -4,6 +4,7 @@ import type { TActor } from "@/lib/auth/session";
 import type { TPrivilegeReader } from "@/lib/auth/permissions";
 import { readableItemSql, visibleItemSql } from "@/lib/auth/visibility";
 import { ValidationError } from "@/lib/errors";
+import { linkageViewer, visibleMergeGroup } from "@/lib/linkage/visibility";
 import { ZQueryDate } from "@/lib/validation";
 import { ZTimelineFilters, type TTimelineFilters } from "@/lib/timeline/schemas";
 
@@ -17,11 +18,24 @@ import { ZTimelineFilters, type TTimelineFilters } from "@/lib/timeline/schemas"
 
 export const ts = (d: Date) => Prisma.sql`${d.toISOString()}::timestamp`;
 
+/** The filters as a query takes them: an entity filter with the entities it stands for. */
+export type TResolvedFilters = TTimelineFilters & { entityGroup?: string[] };
+
+/** Resolves what the filters name for this reader (the entity filter's merge group). */
+export async function resolveTimelineFilters(
+  actor: TActor,
+  caseId: string,
+  f: TTimelineFilters,
+): Promise<TResolvedFilters> {
+  if (!f.entity) return f;
+  return { ...f, entityGroup: await visibleMergeGroup(await linkageViewer(actor.orgId, caseId), f.entity) };
+}
+
 export function timelineWhere(
   actor: TActor,
   reader: TPrivilegeReader,
   caseId: string,
-  f: TTimelineFilters,
+  f: TResolvedFilters,
 ): Prisma.Sql {
   const parts: Prisma.Sql[] = [
     Prisma.sql`e."caseId" = ${caseId}::uuid`,
@@ -35,9 +49,13 @@ export function timelineWhere(
   if (f.confidence) parts.push(Prisma.sql`e.confidence::text = ${f.confidence}`);
   if (f.source) parts.push(Prisma.sql`e.source = ${f.source}`);
   if (f.orgId) parts.push(Prisma.sql`e."orgId" = ${f.orgId}::uuid`);
-  if (f.entity)
-    parts.push(Prisma.sql`EXISTS (SELECT 1 FROM "TimelineEventEntity" te JOIN "Entity" en ON en.id = te."entityId"
-      WHERE te."eventId" = e.id AND (en.id = ${f.entity}::uuid OR en."mergedIntoId" = ${f.entity}::uuid))`);
+  if (f.entity) {
+    // The entity as the reader sees it: itself and what was merged into it where the reader
+    // sees both (a merge from an entity hidden from the reader does not exist for it).
+    if (!f.entityGroup) throw new Error("An entity filter is resolved first (resolveTimelineFilters).");
+    parts.push(Prisma.sql`EXISTS (SELECT 1 FROM "TimelineEventEntity" te
+      WHERE te."eventId" = e.id AND te."entityId" = ANY(${f.entityGroup}::uuid[]))`);
+  }
   if (f.from) parts.push(Prisma.sql`e."occurredAt" >= ${ts(f.from)}`);
   if (f.to) parts.push(Prisma.sql`e."occurredAt" < ${ts(f.to)}`);
   if (f.q) {
@@ -61,7 +79,7 @@ export function timelinePageSql(
   actor: TActor,
   reader: TPrivilegeReader,
   caseId: string,
-  filters: TTimelineFilters,
+  filters: TResolvedFilters,
   after: { occurredAt: Date; id: string } | null,
   limit: number,
 ): Prisma.Sql {
