@@ -6,6 +6,7 @@ import { createEntity, linkTimelineEvent, mergeEntities, unmergeEntity } from "@
 import { createTimelineEvent } from "@/lib/timeline/mutations";
 import { getTimelineHistogram, iterateTimelineEvents, listTimelineEvents } from "@/lib/timeline/queries";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
+import { enforcementFormOptions } from "@/lib/summary/enforcement";
 import { getEntity, getLinkageOverview, listEntities } from "@/lib/linkage/queries";
 import { answerOf, HIDDEN_ADDRESS, linkageVisibilityCase, SHARED_ADDRESS } from "@/tests/helpers/linkage-visibility";
 
@@ -208,5 +209,27 @@ describe("linkage visibility", () => {
       ]);
       expect([name, await byEntity(partner, hidden.id)]).toEqual([name, await byEntity(partner, randomUUID())]);
     }
+  });
+
+  it("offers the enforcement log the entities as each lead sees them, merges included", async () => {
+    const account = (value: string, visibility = "ALL_CASE_ORGS") =>
+      createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility });
+    const hidden = await account("acct_enforce_hidden", "OWNER_ORG_ONLY");
+    const [mergedIntoHidden, mergedIntoShown, shown] = [
+      await account("acct_enforce_into_hidden"),
+      await account("acct_enforce_into_shown"),
+      await account("acct_enforce_shown"),
+    ];
+    await mergeEntities(w.lead, w.caseId, { sourceId: mergedIntoHidden.id, target: hidden.id });
+    await mergeEntities(w.lead, w.caseId, { sourceId: mergedIntoShown.id, target: shown.id });
+    const offered = async (actor: TActor) =>
+      (await enforcementFormOptions(actor, w.caseId)).entities
+        .map((e) => e.value)
+        .filter((v) => v.startsWith("acct_enforce"));
+    // The owner's lead sees both merges: only their targets are offered.
+    expect(await offered(w.lead)).toEqual(["acct_enforce_hidden", "acct_enforce_shown"]);
+    // The partner's lead sees the merge into the shown account, not the one into the hidden
+    // account: that entity is offered as the unmerged entity it is to the partner.
+    expect(await offered(w.partnerLead)).toEqual(["acct_enforce_into_hidden", "acct_enforce_shown"]);
   });
 });

@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { ValidationError } from "@/lib/errors";
-import { entityVisibleSql, linkageViewer } from "@/lib/linkage/visibility";
+import { entityVisibleSql, linkageViewer, mergedIntoVisibleSql } from "@/lib/linkage/visibility";
 import { enforcementOf, type TEnforcementRow } from "@/lib/summary/read";
 import { requireBriefAccess } from "@/lib/summary/access";
 import { ZRecordEnforcement } from "@/lib/summary/schemas";
@@ -39,7 +39,7 @@ export async function enforcementFormOptions(actor: TActor, caseId: unknown) {
     }),
     db.$queryRaw<{ id: string; kind: string; value: string }[]>`
       SELECT e.id, e.kind::text AS kind, e.value FROM "Entity" e
-      WHERE e."caseId" = ${c.id}::uuid AND e."mergedIntoId" IS NULL AND e.kind IN ('ACCOUNT', 'API_KEY', 'ORG_ID', 'PAYMENT', 'EMAIL', 'DOMAIN')
+      WHERE e."caseId" = ${c.id}::uuid AND ${mergedIntoVisibleSql(viewer, "e")} IS NULL AND e.kind IN ('ACCOUNT', 'API_KEY', 'ORG_ID', 'PAYMENT', 'EMAIL', 'DOMAIN')
         AND ${entityVisibleSql(viewer, "e")}
       ORDER BY e.kind, e.value LIMIT 500`,
   ]);
