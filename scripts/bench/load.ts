@@ -17,6 +17,7 @@ import { findFreePort } from "@/lib/db/embedded";
 import { descendantsRss, http, signIn, startApp, stopApp, waitForServer } from "@/scripts/bench/app";
 import { benchDatabase, env, fmt, log, sized, SMALL, verdict } from "@/scripts/bench/common";
 import { seedLoadCase, type TLoadCase } from "@/scripts/bench/load-seed";
+import { serverProcesses } from "@/scripts/servers";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const DATABASES = (arg("db") ?? "pg,embedded").split(",") as ("pg" | "embedded")[];
@@ -165,6 +166,7 @@ async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
     // Warm-up: the first requests of each route compile and fill caches; not measured.
     if (!SMALL) for (const route of routes) await drive(origin, cookie, 2, 1, [route]);
 
+    const processes = serverProcesses(env.WEB_CONCURRENCY, kind === "embedded").count;
     const hashOnly = await signInFloor();
     log(
       `${kind}: the platform's floor for sign-in: a bare server that only verifies the password, at the app's cost (lib/auth/password.ts), serves ${fmt(hashOnly.reqs)} req/s at ${TARGET.at} users, p50 ${ms(hashOnly.p50)}, p95 ${ms(hashOnly.p95)}; no sign-in can be answered sooner`,
@@ -174,7 +176,7 @@ async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
         .map((n) => n.toFixed(1))
         .join(" ");
       console.log(
-        `\n${kind} · ${users} concurrent user${users > 1 ? "s" : ""} · ${SECONDS} s per route · load average ${load}`,
+        `\n${kind} · ${users} concurrent user${users > 1 ? "s" : ""} · ${SECONDS} s per route · ${processes} server process${processes > 1 ? "es" : ""} · load average ${load}`,
       );
       console.log(
         `  ${"route".padEnd(30)} ${"req/s".padStart(8)} ${"p50".padStart(8)} ${"p95".padStart(8)} ${"p99".padStart(8)}  errors  timeouts  ratio`,
