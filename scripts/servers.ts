@@ -35,8 +35,9 @@ const READY = /Ready|started server/i;
  * holds its own pool of DATABASE_POOL_MAX connections). One on the embedded database, which
  * belongs to the launcher's process.
  */
-export function serverProcesses(value: string | undefined, embedded: boolean): { count: number; note?: string } {
-  if (value !== undefined && !/^\s*\d+\s*$/.test(value))
+export function serverProcesses(setting: string | undefined, embedded: boolean): { count: number; note?: string } {
+  const value = setting?.trim() || undefined; // set but empty: as if unset
+  if (value !== undefined && !/^\d+$/.test(value))
     throw new Error(`WEB_CONCURRENCY must be a whole number of server processes, not "${value}"`);
   const asked = value === undefined ? undefined : Number(value);
   if (asked !== undefined && (asked < 1 || asked > 64)) throw new Error("WEB_CONCURRENCY must be between 1 and 64");

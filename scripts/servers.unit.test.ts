@@ -98,6 +98,7 @@ describe("the number of server processes", () => {
     expect(serverProcesses("3", false)).toEqual({ count: 3 });
     expect(serverProcesses(undefined, false).count).toBeGreaterThanOrEqual(1);
     expect(serverProcesses(undefined, false).count).toBeLessThanOrEqual(4);
+    expect(serverProcesses("", false)).toEqual(serverProcesses(undefined, false));
   });
 
   it("is one on the embedded database, saying so when more were asked for", () => {
@@ -110,7 +111,7 @@ describe("the number of server processes", () => {
   });
 
   it("refuses what is not a whole number from 1 to 64", () => {
-    for (const bad of ["0", "65", "two", "1.5", ""])
+    for (const bad of ["0", "65", "two", "1.5", "-2"])
       expect(() => serverProcesses(bad, false), bad).toThrow(/WEB_CONCURRENCY/);
   });
 });

@@ -103,6 +103,8 @@ export async function startCasebridge({
 }: TStartOptions = {}) {
   const started = Date.now();
   const secret = await resolveAuthSecret();
+  // Without DATABASE_URL the embedded database starts next: one server process.
+  const processes = dev ? { count: 1 } : howManyServers(!env.DATABASE_URL);
   const { url, embedded } = await openDatabase();
   console.log(
     embedded
@@ -176,7 +178,7 @@ export async function startCasebridge({
     }
     console.log("  Press Ctrl+C to stop.\n");
   };
-  const server = dev ? devServer(port, childEnv, banner) : productionServers(port, childEnv, !!embedded, banner);
+  const server = dev ? devServer(port, childEnv, banner) : productionServers(port, childEnv, processes.count, banner);
 
   let stopping = false;
   async function shutdown(code: number) {
@@ -220,27 +222,26 @@ function devServer(port: number, childEnv: NodeJS.ProcessEnv, onReady: () => voi
   };
 }
 
-/** `next start` in WEB_CONCURRENCY processes (scripts/servers.ts). */
-function productionServers(
-  port: number,
-  childEnv: NodeJS.ProcessEnv,
-  embedded: boolean,
-  onReady: () => void,
-): TServers {
-  let processes: ReturnType<typeof serverProcesses>;
+/** WEB_CONCURRENCY, checked before any work is done (scripts/servers.ts). */
+function howManyServers(embedded: boolean): { count: number } {
   try {
-    processes = serverProcesses(env.WEB_CONCURRENCY, embedded);
+    const processes = serverProcesses(env.WEB_CONCURRENCY, embedded);
+    if (processes.note) console.log(`• ${processes.note}`);
+    return processes;
   } catch (error) {
     fail((error as Error).message);
   }
-  if (processes.note) console.log(`• ${processes.note}`);
-  else if (processes.count > 1) console.log(`• ${processes.count} server processes (WEB_CONCURRENCY)`);
+}
+
+/** `next start` in `workers` processes (scripts/servers.ts). */
+function productionServers(port: number, childEnv: NodeJS.ProcessEnv, workers: number, onReady: () => void): TServers {
+  if (workers > 1) console.log(`• ${workers} server processes (WEB_CONCURRENCY)`);
   return startServers({
     cli: NEXT_CLI,
     args: ["start", "-p", String(port)],
     execArgv: SERVER_FLAGS,
     env: childEnv,
-    workers: processes.count,
+    workers,
     onReady,
   });
 }

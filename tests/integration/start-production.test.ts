@@ -37,4 +37,11 @@ describe("npm start in production", () => {
     expect(run.output).toMatch(/embedded database is for trying the app/);
     expect(run.embeddedCreated).toBe(false);
   });
+
+  it("refuses a WEB_CONCURRENCY that is no number of server processes, before it opens a database", () => {
+    const run = start({ WEB_CONCURRENCY: "two", DATABASE_URL: undefined });
+    expect(run.status).toBe(1);
+    expect(run.output).toMatch(/WEB_CONCURRENCY must be a whole number of server processes, not "two"/);
+    expect(run.embeddedCreated).toBe(false);
+  });
 });
