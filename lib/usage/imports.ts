@@ -93,6 +93,8 @@ export async function startUsageImport(actor: TActor, caseId: unknown, input: un
         status: { notIn: ["CANCELLED", "FAILED"] },
         ...knownImportWhere(actor, facts),
       },
+      // The first of them, when the actor knows of two (the partner's own copy started since).
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       select: { id: true, status: true },
     });
     if (earlier)
