@@ -208,7 +208,7 @@ async function synchronised(viewer: TLinkageViewer): Promise<TProposal[]> {
   const idOf = new Map(entities.map((e) => [e.value, e.id]));
   const account = Prisma.raw(usageValueSql("ACCOUNT", '"accountId"'));
   const usage = await db.$queryRaw<{ account: string; importId: string; rows: number }[]>`
-    SELECT ${account} AS account, "importId"::text AS "importId", sum(requests)::float8 AS rows FROM "UsageHourly"
+    SELECT ${account} AS account, "importId"::text AS "importId", sum(requests)::float8 AS rows FROM "UsageDaily"
     WHERE "caseId" = ${viewer.caseId}::uuid AND "importId" = ANY(${viewer.importIds}::uuid[])
       AND ${account} = ANY(${values}) GROUP BY 1, 2`;
   const out: TProposal[] = [];

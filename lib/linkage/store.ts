@@ -37,7 +37,7 @@ export async function materialiseUsageEntities(caseId: string): Promise<void> {
     shared_ips AS (${sharedAddressesSql(caseId, Prisma.sql`ARRAY(SELECT id FROM loaded)`)}),
     vals AS (
       SELECT h."importId", 'ACCOUNT'::"EntityKind" AS kind, ${norm("ACCOUNT", 'h."accountId"')} AS value, min(h."accountId") AS display
-      FROM "UsageHourly" h WHERE h."caseId" = ${caseId}::uuid AND h."importId" IN (SELECT id FROM loaded) AND btrim(h."accountId") <> ''
+      FROM "UsageDaily" h WHERE h."caseId" = ${caseId}::uuid AND h."importId" IN (SELECT id FROM loaded) AND btrim(h."accountId") <> ''
       GROUP BY 1, 2, 3
       UNION ALL
       SELECT a."importId",
@@ -70,12 +70,13 @@ export async function materialiseUsageEntities(caseId: string): Promise<void> {
         FROM vals v JOIN loaded l ON l.id = v."importId"
         JOIN "Entity" e ON e."caseId" = ${caseId}::uuid AND e.kind = v.kind AND e.value = v.value
         ON CONFLICT ("entityId", "importId") DO NOTHING`;
-      // Each account's usage per import, once per import (an import's rows never change).
+      // Each account's usage per import, once per import (an import's rows never change). Whole
+      // imports' totals: read from the daily rollup, a twentieth of the hourly one's rows.
       await tx.$executeRawUnsafe(
         `INSERT INTO "EntityUsage" ("entityId", "importId", "caseId", requests, tokens, "rateLimited", "firstSeen", "lastSeen", spellings)
          SELECT e.id, h."importId", $1::uuid, sum(h.requests), sum(h."inputTokens" + h."outputTokens"), sum(h."rateLimited"),
-                min(h.hour), max(h.hour) + interval '1 hour', array_agg(DISTINCT h."accountId")
-         FROM "UsageHourly" h
+                min(h."firstHour"), max(h."lastHour") + interval '1 hour', array_agg(DISTINCT h."accountId")
+         FROM "UsageDaily" h
          JOIN "Entity" e ON e."caseId" = $1::uuid AND e.kind = 'ACCOUNT' AND e.value = ${usageValueSql("ACCOUNT", 'h."accountId"')}
          WHERE h."caseId" = $1::uuid AND btrim(h."accountId") <> '' AND h."importId" IN (
            SELECT j.id FROM "ImportJob" j WHERE j."caseId" = $1::uuid AND j.kind = 'USAGE' AND j.status = 'COMMITTED'
