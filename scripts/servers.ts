@@ -28,7 +28,8 @@ type TOptions = {
 
 /** How long a stopping worker gets before it is killed. */
 const STOP_GRACE_MS = 10_000;
-const READY = /Ready|started server/i;
+/** The line a Next.js server prints once it serves (`next start` and `next dev` alike). */
+export const READY = /Ready|started server/i;
 
 /**
  * The number of server processes: WEB_CONCURRENCY when set, else one per core up to 4 (each

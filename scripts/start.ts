@@ -12,7 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { applyMigrations } from "@/lib/db/schema-engine";
-import { serverProcesses, startServers, type TServers } from "@/scripts/servers";
+import { READY, serverProcesses, startServers, type TServers } from "@/scripts/servers";
 import { DATA_DIR, fail, openDatabase, resolveAuthSecret } from "@/scripts/runtime";
 
 // eslint-disable-next-line no-restricted-properties -- the launcher builds the app's environment
@@ -207,7 +207,7 @@ function devServer(port: number, childEnv: NodeJS.ProcessEnv, onReady: () => voi
   let announced = false;
   server.stdout.on("data", (chunk: Buffer) => {
     process.stdout.write(chunk);
-    if (!announced && /Ready|started server/i.test(chunk.toString())) {
+    if (!announced && READY.test(chunk.toString())) {
       announced = true;
       onReady();
     }
