@@ -1,10 +1,12 @@
 import "server-only";
+import { cache as perRender } from "react";
 import { Prisma } from "@/lib/db";
 import type { TActor } from "@/lib/auth/session";
 import type { TPrivilegeReader } from "@/lib/auth/permissions";
 import { readableItemSql, visibleItemSql } from "@/lib/auth/visibility";
 import { ValidationError } from "@/lib/errors";
 import { linkageViewer, visibleMergeGroup } from "@/lib/linkage/visibility";
+import { onceInReadScope } from "@/lib/read-scope";
 import { ZQueryDate } from "@/lib/validation";
 import { ZTimelineFilters, type TTimelineFilters } from "@/lib/timeline/schemas";
 
@@ -21,6 +23,16 @@ export const ts = (d: Date) => Prisma.sql`${d.toISOString()}::timestamp`;
 /** The filters as a query takes them: an entity filter with the entities it stands for. */
 export type TResolvedFilters = TTimelineFilters & { entityGroup?: string[] };
 
+/**
+ * The entity's merge group as the organisation sees it, once per server render or read request
+ * (a timeline page's list and histogram both filter by it).
+ */
+const mergeGroupForRequest = perRender((orgId: string, caseId: string, entity: string) =>
+  onceInReadScope(`merge-group:${orgId}:${caseId}:${entity}`, async () =>
+    visibleMergeGroup(await linkageViewer(orgId, caseId), entity),
+  ),
+);
+
 /** Resolves what the filters name for this reader (the entity filter's merge group). */
 export async function resolveTimelineFilters(
   actor: TActor,
@@ -28,7 +40,7 @@ export async function resolveTimelineFilters(
   f: TTimelineFilters,
 ): Promise<TResolvedFilters> {
   if (!f.entity) return f;
-  return { ...f, entityGroup: await visibleMergeGroup(await linkageViewer(actor.orgId, caseId), f.entity) };
+  return { ...f, entityGroup: await mergeGroupForRequest(actor.orgId, caseId, f.entity) };
 }
 
 export function timelineWhere(
