@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { getDb } from "@/lib/db";
+import { getDb, Prisma } from "@/lib/db";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
 import {
   acceptProposal,
@@ -14,6 +14,7 @@ import {
   unmergeEntity,
 } from "@/lib/linkage/mutations";
 import { graphPayload, loadClusters } from "@/lib/linkage/graph";
+import { usageValueSql } from "@/lib/linkage/normalise";
 import { linkageViewer } from "@/lib/linkage/visibility";
 import { findPath, getCluster, getEntity, getLink, getLinkageOverview, listEntities } from "@/lib/linkage/queries";
 import { linkageSettings, refreshProposals, refreshUsageAnalysis } from "@/lib/linkage/store";
@@ -47,6 +48,21 @@ describe("account linkage", () => {
     const w = await createJointCase();
     const { csv, truth } = syntheticCsv();
     await importUsageFile(w.lead, w.caseId, csv);
+
+    // Each account's usage (written from the rollups) is the total of its own rows, spellings
+    // joined: counted again here from the raw rows.
+    const account = Prisma.raw(usageValueSql("ACCOUNT", 'r."accountId"'));
+    const fromRows = await getDb().$queryRaw<unknown[]>`
+      SELECT ${account} AS value, sum(r.requests)::float8 AS requests, sum(r."inputTokens" + r."outputTokens")::float8 AS tokens,
+             sum(CASE WHEN r."rateLimited" THEN r.requests ELSE 0 END)::float8 AS limited,
+             date_trunc('hour', min(r."occurredAt")) AS first, date_trunc('hour', max(r."occurredAt")) + interval '1 hour' AS last
+      FROM "UsageRecord" r WHERE r."caseId" = ${w.caseId}::uuid AND btrim(r."accountId") <> '' GROUP BY 1 ORDER BY 1`;
+    const stored = await getDb().$queryRaw<unknown[]>`
+      SELECT e.value, u.requests::float8 AS requests, u.tokens::float8 AS tokens, u."rateLimited"::float8 AS limited,
+             u."firstSeen" AS first, u."lastSeen" AS last
+      FROM "EntityUsage" u JOIN "Entity" e ON e.id = u."entityId" WHERE u."caseId" = ${w.caseId}::uuid ORDER BY 1`;
+    expect(fromRows.length).toBe(OPTIONS.accounts);
+    expect(stored).toEqual(fromRows);
 
     const overview = await getLinkageOverview(w.investigator, w.caseId);
     expect(overview.proposalCount).toBeGreaterThan(0);
