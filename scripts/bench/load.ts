@@ -231,14 +231,14 @@ async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
     const verified = verify.status === 0 && /^OK:/m.test(verify.stdout);
     const errors = soak.errors + soak.timeouts;
     console.log(
-      `\n${kind} soak: ${fmt(soak.reqs)} req/s, p95 ${ms(soak.p95)}, errors ${soak.errors}, timeouts ${soak.timeouts}; app RSS ${fmt(rssStart, 0)} → ${fmt(rssEnd, 0)} MB (${fmt(rssEnd - rssStart, 0)} MB)`,
+      `\n${kind} soak: ${fmt(soak.reqs)} req/s, p95 ${ms(soak.p95)}, errors ${soak.errors}, timeouts ${soak.timeouts}; app RSS ${fmt(rssStart, 0)} → ${fmt(rssEnd, 0)} MB (${signed(rssEnd - rssStart)} MB)`,
     );
     console.log(
-      `  RSS every ${fmt(SOAK_SECONDS / 10, 0)} s (MB): ${[rssStart, ...samples, rssEnd].map((mb) => fmt(mb, 0)).join(" → ")}; second half ${fmt(rssEnd - (samples[4] ?? rssStart), 0)} MB`,
+      `  RSS every ${fmt(SOAK_SECONDS / 10, SOAK_SECONDS < 100 ? 1 : 0)} s (MB): ${[rssStart, ...samples, rssEnd].map((mb) => fmt(mb, 0)).join(" → ")}; second half ${signed(rssEnd - (samples[4] ?? rssStart))} MB`,
     );
     console.log(`  audit:verify → ${(verify.stdout.trim().split("\n").at(-1) ?? verify.stderr.slice(-300)).trim()}`);
     summary.push(
-      `  ${kind.padEnd(9)} soak ${SOAK_SECONDS} s × ${SOAK_USERS} users    RSS +${fmt(rssEnd - rssStart, 0)} MB, ${errors} errors/timeouts, chain ${verified ? "verifies" : "BROKEN"}  target < ${TARGET.soakRssMb} MB, 0, verifies  ${verdict(rssEnd - rssStart < TARGET.soakRssMb && errors === 0 && verified)}`,
+      `  ${kind.padEnd(9)} soak ${SOAK_SECONDS} s × ${SOAK_USERS} users    RSS ${signed(rssEnd - rssStart)} MB, ${errors} errors/timeouts, chain ${verified ? "verifies" : "BROKEN"}  target < ${TARGET.soakRssMb} MB, 0, verifies  ${verdict(rssEnd - rssStart < TARGET.soakRssMb && errors === 0 && verified)}`,
     );
     return summary;
   } finally {
@@ -252,6 +252,9 @@ async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
  * Waits (up to 60 s) until the app answers /api/health within 200 ms: requests the load
  * generator gave up on are still being served, and would otherwise be charged to the next route.
  */
+/** Megabytes with their sign: +3, -4. */
+const signed = (mb: number) => `${mb >= 0 ? "+" : ""}${fmt(mb, 0)}`;
+
 async function settle(origin: string): Promise<void> {
   for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
     const started = performance.now();
