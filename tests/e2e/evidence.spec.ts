@@ -77,7 +77,8 @@ test("upload with progress, preview, download identical bytes, verify", async ({
   await page.getByRole("link", { name: "dashboard.png" }).click();
   const image = page.getByRole("img", { name: "Preview of dashboard.png" });
   await expect(image).toBeVisible();
-  expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+  // Visible is not yet decoded: its width is 0 until the bytes have arrived.
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : -1))).toBe(1);
 });
 
 test("a file over 10 MB streams through the real server intact; downloads are sandboxed attachments", async ({
