@@ -121,13 +121,11 @@ export async function listTimelineEvents(
       flagPrivilege: canFlagPrivilege(actor, facts, item),
       ...(withheld ? NO_RELEASE : release.can),
     };
-    const row = toRow(r, links.get(r.id) ?? [], withheld);
-    return {
-      ...row,
+    return Object.assign(toRow(r, links.get(r.id) ?? [], withheld), {
       releaseState: withheld ? ("SHARED" as const) : release.state,
       release: withheld ? null : release.release,
       can,
-    };
+    });
   });
   const last = rows.at(-1);
   return { items, nextCursor: more && last ? encodeCursor(last.occurredAt, last.id) : null };
@@ -162,12 +160,12 @@ const itemFacts = (r: TRow) => ({
 
 const NO_RELEASE = { release: false, approve: false, withdraw: false };
 
-/** The row as exported or listed; a withheld one keeps its id, time and basis only. */
-function toRow(
-  { authorId: _authorId, ...r }: TRow,
-  evidence: { id: string; title: string }[],
-  withheld: boolean,
-): TTimelineEventRow {
+/**
+ * The row as exported or listed; a withheld one keeps its id, time and basis only. Field by
+ * field, not a spread of the query's row: nothing it selects reaches a reader unnamed, and a
+ * page of rows is built in one pass (the copies were a tenth of the list's time under load).
+ */
+function toRow(r: TRow, evidence: { id: string; title: string }[], withheld: boolean): TTimelineEventRow {
   const occurredAt = r.occurredAt.toISOString();
   if (withheld)
     return {
@@ -192,7 +190,28 @@ function toRow(
       privilegeDescription: null,
       withheld: true,
     };
-  return { ...r, occurredAt, endsAt: r.endsAt?.toISOString() ?? null, evidence, withheld: false };
+  return {
+    id: r.id,
+    occurredAt,
+    endsAt: r.endsAt?.toISOString() ?? null,
+    title: r.title,
+    description: r.description,
+    category: r.category,
+    customCategory: r.customCategory,
+    source: r.source,
+    confidence: r.confidence,
+    attributes: r.attributes,
+    visibility: r.visibility,
+    version: r.version,
+    orgId: r.orgId,
+    orgName: r.orgName,
+    authorName: r.authorName,
+    evidence,
+    privileged: r.privileged,
+    privilegeBasis: r.privilegeBasis,
+    privilegeDescription: r.privilegeDescription,
+    withheld: false,
+  };
 }
 
 /**

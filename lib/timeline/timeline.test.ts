@@ -50,6 +50,34 @@ describe("timeline events", () => {
       withdraw: false,
       flagPrivilege: false, // the item is the other organisation's
     });
+    // Exactly the listed fields: nothing else the query reads (the author's id) reaches a reader.
+    expect(Object.keys(items[0]!).sort()).toEqual(
+      [
+        "id",
+        "occurredAt",
+        "endsAt",
+        "title",
+        "description",
+        "category",
+        "customCategory",
+        "source",
+        "confidence",
+        "attributes",
+        "visibility",
+        "version",
+        "orgId",
+        "orgName",
+        "authorName",
+        "evidence",
+        "privileged",
+        "privilegeBasis",
+        "privilegeDescription",
+        "withheld",
+        "releaseState",
+        "release",
+        "can",
+      ].sort(),
+    );
   });
 
   it("owner-org-only events are hidden from the partner in the list, the histogram and by id", async () => {
