@@ -8,6 +8,7 @@ import {
   zonedDay,
   zonedStart,
   zonedToUtc,
+  zoneOffsetMinutes,
 } from "@/lib/timeline/time";
 import { ZCreateEvent } from "@/lib/timeline/schemas";
 
@@ -18,6 +19,21 @@ const utc = (local: string, zone: string) => {
 };
 
 describe("time zones", () => {
+  it("UTC's offset, taken without formatting, is what Intl gives for the same zone", () => {
+    for (const iso of [
+      "1970-01-01T00:00:00Z",
+      "2026-03-29T01:30:00Z",
+      "2026-10-25T00:59:59Z",
+      "2199-12-31T23:59:59Z",
+    ]) {
+      const at = new Date(iso);
+      expect(zoneOffsetMinutes(at, "UTC")).toBe(0);
+      expect(zoneOffsetMinutes(at, "Etc/UTC")).toBe(0); // the formatting path
+    }
+    expect(zoneOffsetMinutes(new Date("2026-07-15T12:00:00Z"), "Europe/London")).toBe(60);
+    expect(utcToZonedInput(new Date("2026-07-15T17:05:09Z"), "UTC")).toBe("2026-07-15T17:05");
+  });
+
   it("09:00 in Los Angeles is 17:00 UTC in winter and 16:00 UTC in summer, and shows back as 09:00", () => {
     expect(utc("2026-01-15T09:00", "America/Los_Angeles")).toBe("2026-01-15T17:00:00.000Z");
     expect(utc("2026-07-15T09:00", "America/Los_Angeles")).toBe("2026-07-15T16:00:00.000Z");

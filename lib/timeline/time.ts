@@ -61,6 +61,9 @@ export function canonicalTimeZone(timeZone: string): string | null {
 
 /** The zone's offset from UTC at `instant`, in minutes (America/Los_Angeles in winter: -480). */
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
+  // The usual zone of a shared timeline, and the default: no formatting needed (each call
+  // otherwise formats the instant into parts, several times per row drawn).
+  if (timeZone === "UTC") return 0;
   const p = Object.fromEntries(
     partsFormatter(timeZone)
       .formatToParts(instant)
