@@ -1,4 +1,5 @@
 import "server-only";
+import { LRUCache } from "lru-cache";
 import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { cache } from "react";
@@ -37,12 +38,33 @@ type TSessionRow = {
 
 export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 
+/** next-auth's leeway on a token's expiry (`decode` in next-auth/jwt), kept for remembered tokens. */
+const CLOCK_TOLERANCE_S = 15;
+
+/**
+ * Tokens already decoded, by their text, for the secret they were decoded with. Decoding costs a
+ * key derivation and a decryption, on every request (a fiftieth of a timeline page's time under
+ * load); the same text always holds the same claims, so a remembered one only has its expiry
+ * checked again. A token that does not decode is never remembered, and whether its session is
+ * still live is read from the database on every request, as before.
+ */
+const decodedTokens = new LRUCache<string, { sid: string; exp: number }>({ max: 2_000 });
+let decodedWith: string | undefined;
+
 /** The session id in a session token, or null (absent, forged, expired, or an older token shape). */
 export async function sessionIdFromToken(raw: string | undefined): Promise<string | null> {
   const secret = getEnv().NEXTAUTH_SECRET;
   if (!raw || !secret) return null;
+  if (decodedWith !== secret) {
+    decodedTokens.clear();
+    decodedWith = secret;
+  }
+  const known = decodedTokens.get(raw);
+  if (known) return Date.now() / 1000 <= known.exp + CLOCK_TOLERANCE_S ? known.sid : null;
   const token = await decode({ token: raw, secret }).catch(() => null);
-  return typeof token?.sid === "string" ? token.sid : null;
+  if (typeof token?.sid !== "string") return null;
+  if (typeof token.exp === "number") decodedTokens.set(raw, { sid: token.sid, exp: token.exp });
+  return token.sid;
 }
 
 /**

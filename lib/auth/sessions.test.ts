@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { encode } from "next-auth/jwt";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { NotFoundError } from "@/lib/errors";
@@ -40,6 +40,27 @@ describe("resolveSession", () => {
     const { user } = await orgWithAdmin();
     const { token, sessionId } = await signedIn(user);
     expect(await resolveSession(token)).toEqual({ ...user, sessionId });
+  });
+
+  it("a token it has already read stops working when it expires, as an unread one does", async () => {
+    const { user } = await orgWithAdmin();
+    const { sessionId } = await signedIn(user);
+    const secret = getEnv().NEXTAUTH_SECRET!;
+    const shortLived = await encode({ token: { sid: sessionId }, secret, maxAge: 60 });
+    const unread = await encode({ token: { sid: sessionId }, secret, maxAge: 60 });
+    expect(await resolveSession(shortLived)).not.toBeNull(); // read, and remembered
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 70_000 });
+    try {
+      // Within next-auth's 15 s leeway, both still pass; past it, neither does.
+      expect(await resolveSession(shortLived)).not.toBeNull();
+      vi.setSystemTime(Date.now() + 10_000);
+      expect(await resolveSession(shortLived)).toBeNull();
+      expect(await resolveSession(unread)).toBeNull();
+      // The session itself is still live: a token with a longer life is taken.
+      expect(await resolveSession(await tokenFor(sessionId))).not.toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("refuses a token replayed after sign-out", async () => {
