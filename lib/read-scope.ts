@@ -1,5 +1,6 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
+import { cache as perRender } from "react";
 
 // What a read request has already loaded, for the rest of that request: React's `cache` does
 // this during a server render, but a route handler runs outside one, so the same case facts were
@@ -29,4 +30,16 @@ export function onceInReadScope<T>(key: string, load: () => Promise<T>): Promise
     kept.catch(() => memo.delete(key));
   }
   return kept;
+}
+
+/**
+ * `load` memoised per request: per server render by React's `cache` (on the arguments' identity),
+ * and per read request in a route handler by the read scope (on `key` of the arguments, a string
+ * that must name everything the result depends on). Writes and scripts load every time.
+ */
+export function oncePerRequest<A extends unknown[], T>(
+  key: (...args: A) => string,
+  load: (...args: A) => Promise<T>,
+): (...args: A) => Promise<T> {
+  return perRender((...args: A) => onceInReadScope(key(...args), () => load(...args)));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inReadScope, onceInReadScope, outsideReadScope } from "@/lib/read-scope";
+import { inReadScope, oncePerRequest, onceInReadScope, outsideReadScope } from "@/lib/read-scope";
 
 describe("read scope", () => {
   const counter = () => {
@@ -47,5 +47,23 @@ describe("read scope", () => {
       await expect(onceInReadScope("f", failing)).rejects.toThrow("down");
     });
     expect(calls).toBe(2);
+  });
+
+  it("a function memoised per request loads once per key and request, with its arguments", async () => {
+    const seen: string[] = [];
+    const load = oncePerRequest(
+      (org: string, id: string) => `thing:${org}:${id}`,
+      async (org: string, id: string) => {
+        seen.push(`${org}/${id}`);
+        return seen.length;
+      },
+    );
+    expect(await inReadScope(async () => [await load("a", "1"), await load("a", "1"), await load("b", "1")])).toEqual([
+      1, 1, 2,
+    ]);
+    expect(await inReadScope(() => load("a", "1"))).toBe(3);
+    await load("a", "1");
+    await load("a", "1");
+    expect(seen).toEqual(["a/1", "b/1", "a/1", "a/1", "a/1"]);
   });
 });

@@ -1,5 +1,4 @@
 import "server-only";
-import { cache } from "react";
 import { after } from "next/server";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
@@ -8,7 +7,7 @@ import { getRequestMeta } from "@/lib/request-meta";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "@/lib/errors";
 import { getSessionActor, type TActor } from "@/lib/auth/session";
 import type { CaseRole, Tlp } from "@/lib/generated/prisma/enums";
-import { onceInReadScope } from "@/lib/read-scope";
+import { oncePerRequest } from "@/lib/read-scope";
 import { can, canOnCase, type TCaseAction, type TCaseFacts, type TGlobalAction } from "@/lib/auth/permissions";
 
 /**
@@ -64,8 +63,9 @@ export type TCaseAccess = { case: TCaseRecord; facts: TCaseFacts };
  * request in a route handler (lib/read-scope.ts). Server actions, writes and scripts always
  * read afresh.
  */
-export const loadCaseFacts = cache((actor: TActor, caseId: string): Promise<TCaseAccess | null> =>
-  onceInReadScope(`case-facts:${actor.id}:${caseId}`, () => readCaseFacts(actor, caseId)),
+export const loadCaseFacts = oncePerRequest(
+  (actor: TActor, caseId: string) => `case-facts:${actor.id}:${caseId}`,
+  readCaseFacts,
 );
 
 async function readCaseFacts(actor: TActor, caseId: string): Promise<TCaseAccess | null> {

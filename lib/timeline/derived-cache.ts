@@ -1,8 +1,7 @@
 import "server-only";
 import { LRUCache } from "lru-cache";
-import { cache as perRender } from "react";
 import { getDb, type Prisma } from "@/lib/db";
-import { onceInReadScope } from "@/lib/read-scope";
+import { oncePerRequest } from "@/lib/read-scope";
 
 // Results derived from a case's whole timeline (the histogram's counts, the categories its
 // events carry) cost a pass over every event of the case: about 110 ms at 100,000 events, on
@@ -61,9 +60,7 @@ export async function foldTimelineChanges(): Promise<number> {
 }
 
 /** timelineVersion, read once per server render or read request. */
-const versionForRequest = perRender((caseId: string) =>
-  onceInReadScope(`timeline-version:${caseId}`, () => timelineVersion(caseId)),
-);
+const versionForRequest = oncePerRequest((caseId: string) => `timeline-version:${caseId}`, timelineVersion);
 
 /**
  * `compute()`'s result for `query` on the case's timeline, from this process's cache while the

@@ -1,12 +1,11 @@
 import "server-only";
-import { cache as perRender } from "react";
 import { Prisma } from "@/lib/db";
 import type { TActor } from "@/lib/auth/session";
 import type { TPrivilegeReader } from "@/lib/auth/permissions";
 import { readableItemSql, visibleItemSql } from "@/lib/auth/visibility";
 import { ValidationError } from "@/lib/errors";
 import { linkageViewer, visibleMergeGroup } from "@/lib/linkage/visibility";
-import { onceInReadScope } from "@/lib/read-scope";
+import { oncePerRequest } from "@/lib/read-scope";
 import { ZQueryDate } from "@/lib/validation";
 import { ZTimelineFilters, type TTimelineFilters } from "@/lib/timeline/schemas";
 
@@ -27,10 +26,10 @@ export type TResolvedFilters = TTimelineFilters & { entityGroup?: string[] };
  * The entity's merge group as the organisation sees it, once per server render or read request
  * (a timeline page's list and histogram both filter by it).
  */
-const mergeGroupForRequest = perRender((orgId: string, caseId: string, entity: string) =>
-  onceInReadScope(`merge-group:${orgId}:${caseId}:${entity}`, async () =>
+const mergeGroupForRequest = oncePerRequest(
+  (orgId: string, caseId: string, entity: string) => `merge-group:${orgId}:${caseId}:${entity}`,
+  async (orgId: string, caseId: string, entity: string) =>
     visibleMergeGroup(await linkageViewer(orgId, caseId), entity),
-  ),
 );
 
 /** Resolves what the filters name for this reader (the entity filter's merge group). */
