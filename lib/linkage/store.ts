@@ -58,16 +58,20 @@ export async function materialiseUsageEntities(caseId: string): Promise<void> {
              AND NOT EXISTS (SELECT 1 FROM "ImportJob" j WHERE j.id = m."importId" AND j.status = 'COMMITTED')`,
           caseId,
         );
+      // The values once, for both inserts below (each read them afresh before: twice the
+      // grouping of the rollups); the table goes with the transaction.
       await tx.$executeRaw`
+        CREATE TEMP TABLE usage_entity_values ON COMMIT DROP AS
         ${values}
+        SELECT v."importId", l."orgId", v.kind, v.value, v.display FROM vals v JOIN loaded l ON l.id = v."importId"`;
+      await tx.$executeRaw`
         INSERT INTO "Entity" (id, "caseId", kind, value)
-        SELECT gen_random_uuid(), ${caseId}::uuid, kind, value FROM vals GROUP BY kind, value
+        SELECT gen_random_uuid(), ${caseId}::uuid, kind, value FROM usage_entity_values GROUP BY kind, value
         ON CONFLICT ("caseId", kind, value) DO NOTHING`;
       await tx.$executeRaw`
-        ${values}
         INSERT INTO "EntityMention" (id, "entityId", "caseId", "importId", "orgId", display)
-        SELECT gen_random_uuid(), e.id, ${caseId}::uuid, v."importId", l."orgId", v.display
-        FROM vals v JOIN loaded l ON l.id = v."importId"
+        SELECT gen_random_uuid(), e.id, ${caseId}::uuid, v."importId", v."orgId", v.display
+        FROM usage_entity_values v
         JOIN "Entity" e ON e."caseId" = ${caseId}::uuid AND e.kind = v.kind AND e.value = v.value
         ON CONFLICT ("entityId", "importId") DO NOTHING`;
       // Each account's usage per import, once per import (an import's rows never change). Whole
