@@ -254,13 +254,13 @@ async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
   }
 }
 
+/** Megabytes with their sign: +3, -4. */
+const signed = (mb: number) => `${mb >= 0 ? "+" : ""}${fmt(mb, 0)}`;
+
 /**
  * Waits (up to 60 s) until the app answers /api/health within 200 ms: requests the load
  * generator gave up on are still being served, and would otherwise be charged to the next route.
  */
-/** Megabytes with their sign: +3, -4. */
-const signed = (mb: number) => `${mb >= 0 ? "+" : ""}${fmt(mb, 0)}`;
-
 async function settle(origin: string): Promise<void> {
   for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
     const started = performance.now();
