@@ -153,6 +153,8 @@ test("100,000 imported events: the list stays virtualised, loads pages as you sc
   for (let steps = 0; steps < 60 && (await secondDay.count()) === 0; steps++) await scrollUp();
   await scrollUp(); // the header was the first row rendered: bring the first day's end in too
   await expect(secondDay).toBeVisible();
+  // The list draws the rows a scroll brings in on its next frame, not at once: wait for them.
+  await expect.poll(async () => (await renderedIndexes(feed, marker)).includes(secondDayStart - 1)).toBe(true);
   const shown = await renderedIndexes(feed, marker);
   expect(shown).toEqual(expect.arrayContaining([secondDayStart - 1, secondDayStart]));
   expect(Math.min(...shown)).toBeGreaterThanOrEqual(FIRST_PAGE); // none of these was on the first page
