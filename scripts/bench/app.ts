@@ -1,7 +1,7 @@
 // What the benchmarks that drive the running app share: start it (scripts/start.ts, the
 // production build, as `npm start` does), wait for it, sign in over HTTP, plain requests, and
 // the resident memory of its processes.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { request } from "node:http";
 import { pipeline } from "node:stream/promises";
@@ -38,28 +38,74 @@ export async function stopApp(app: ChildProcess | undefined): Promise<void> {
   await exited;
 }
 
-/** Sum of VmRSS over the launcher's descendants (the Next.js server), in MB. */
-export function descendantsRss(rootPid: number): number {
-  const parents = new Map<number, number>();
+/** Every process's /proc stat line, by pid. */
+function procStats(): Map<number, string> {
+  const stats = new Map<number, string>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {}
+      stats.set(Number(entry), readFileSync(`/proc/${entry}/stat`, "utf8"));
+    } catch {} // ended meanwhile
   }
+  return stats;
+}
+
+/** The fields of a stat line after the command's name: [0] is the state, [1] the parent. */
+const fieldsOf = (stat: string) => stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+
+/** The processes under `rootPid` (the launcher's children, theirs, and so on). */
+function descendants(rootPid: number, stats: Map<number, string>): number[] {
+  const parents = new Map([...stats].map(([pid, stat]) => [pid, Number(fieldsOf(stat)[1])]));
   const isDescendant = (pid: number): boolean => {
     for (let p = parents.get(pid); p; p = parents.get(p)) if (p === rootPid) return true;
     return false;
   };
+  return [...parents.keys()].filter(isDescendant);
+}
+
+/** Sum of VmRSS over the launcher's descendants (the Next.js server), in MB. */
+export function descendantsRss(rootPid: number): number {
   let kb = 0;
-  for (const pid of parents.keys()) {
-    if (!isDescendant(pid)) continue;
+  for (const pid of descendants(rootPid, procStats())) {
     try {
       kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
     } catch {}
   }
   return kb / 1024;
+}
+
+const TICKS_PER_S = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+
+/** The user and system time of a stat line (a process's, or one thread's), in ms. */
+function cpuMs(stat: string): number {
+  const fields = fieldsOf(stat);
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
+}
+
+export type TCpu = { appMain: number; appOther: number; postgres: number; generator: number };
+
+/**
+ * CPU time used so far, in ms: the app's processes' main threads (JavaScript), their other
+ * threads (libuv's pool, where password hashes run, and V8's helpers: GC), PostgreSQL's
+ * processes (all of the machine's), and this process (the load generator).
+ */
+export function cpuTimes(rootPid: number): TCpu {
+  const stats = procStats();
+  const cpu: TCpu = { appMain: 0, appOther: 0, postgres: 0, generator: 0 };
+  for (const pid of descendants(rootPid, stats)) {
+    try {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const ms = cpuMs(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8"));
+        if (Number(tid) === pid) cpu.appMain += ms;
+        else cpu.appOther += ms;
+      }
+    } catch {}
+  }
+  for (const [pid, stat] of stats) {
+    if (stat.includes("(postgres)")) cpu.postgres += cpuMs(stat);
+    if (pid === process.pid) cpu.generator += cpuMs(stat);
+  }
+  return cpu;
 }
 
 /** One HTTP request; the body is read as text, or piped into `sink` on a 200. */

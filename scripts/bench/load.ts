@@ -4,7 +4,9 @@
 // PostgreSQL, and the embedded PGlite in a temporary folder): starts the app as `npm start` does
 // (production build), loads the demo case with 100,000 timeline events, 1,000 evidence items and
 // 500 notes and 64 accounts, signs in, and drives each route with autocannon at each number of concurrent users:
-// req/s, p50/p95/p99, errors and timeouts, and the ratio to /api/health (the framework's floor).
+// req/s, p50/p95/p99, errors and timeouts, and the ratio to /api/health (the framework's floor);
+// at 32 users, also each request's CPU by where it ran (the app's main and other threads,
+// PostgreSQL, the load generator).
 // Then a soak at 16 users mixing reads and writes, after a minute of the same to warm up: RSS at
 // start, every tenth of the soak and at the end, errors, audit:verify.
 // The load generator runs beside the app on the same cores, as in the issue's measurements.
@@ -15,7 +17,16 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { findFreePort } from "@/lib/db/embedded";
-import { descendantsRss, http, signIn, startApp, stopApp, waitForServer } from "@/scripts/bench/app";
+import {
+  cpuTimes,
+  descendantsRss,
+  http,
+  signIn,
+  startApp,
+  stopApp,
+  waitForServer,
+  type TCpu,
+} from "@/scripts/bench/app";
 import { benchDatabase, env, fmt, log, sized, SMALL, verdict } from "@/scripts/bench/common";
 import { seedLoadCase, type TLoadCase } from "@/scripts/bench/load-seed";
 import { serverProcesses } from "@/scripts/servers";
@@ -193,9 +204,13 @@ async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
           console.log(row("sign-in floor (hash only)", hashOnly));
           await settle(origin);
         }
+        const before = cpuTimes(app.pid!);
         const r = await drive(origin, cookie, users, SECONDS, [route]);
+        const used = cpuTimes(app.pid!);
         if (route.kind === "floor") floor = r.reqs;
         console.log(row(route.name, r));
+        // Where each request's CPU went, at the users the targets are for: what to make cheaper.
+        if (users === TARGET.at) console.log(cpuLine(before, used, r.reqs * SECONDS));
         if (users === TARGET.at && route.kind !== "floor") summary.push(verdictLine(kind, route, r, hashOnly));
       }
     }
@@ -252,6 +267,12 @@ async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
     if (database) await database.onServer(`DROP DATABASE IF EXISTS "${database.name}" WITH (FORCE)`).catch(() => {});
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** CPU per request between two readings, by where it ran. */
+function cpuLine(before: TCpu, after: TCpu, requests: number): string {
+  const per = (k: keyof TCpu) => `${fmt((after[k] - before[k]) / Math.max(requests, 1), 2)} ms`;
+  return `    CPU per request: app main threads ${per("appMain")} · app's other threads ${per("appOther")} · PostgreSQL ${per("postgres")} · load generator ${per("generator")}`;
 }
 
 /** Megabytes with their sign: +3, -4. */
