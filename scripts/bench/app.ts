@@ -74,12 +74,14 @@ export function descendantsRss(rootPid: number): number {
   return kb / 1024;
 }
 
-const TICKS_PER_S = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+/** Clock ticks per second, the unit of /proc's CPU times: asked once, when first needed. */
+let ticksPerS: number | undefined;
 
 /** The user and system time of a stat line (a process's, or one thread's), in ms. */
 function cpuMs(stat: string): number {
+  ticksPerS ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
   const fields = fieldsOf(stat);
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerS;
 }
 
 export type TCpu = { appMain: number; appOther: number; postgres: number; generator: number };

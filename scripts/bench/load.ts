@@ -204,13 +204,12 @@ async function runOn(kind: "pg" | "embedded"): Promise<string[]> {
           console.log(row("sign-in floor (hash only)", hashOnly));
           await settle(origin);
         }
-        const before = cpuTimes(app.pid!);
+        // Where each request's CPU went, at the users the targets are for: what to make cheaper.
+        const before = users === TARGET.at ? cpuTimes(app.pid!) : undefined;
         const r = await drive(origin, cookie, users, SECONDS, [route]);
-        const used = cpuTimes(app.pid!);
         if (route.kind === "floor") floor = r.reqs;
         console.log(row(route.name, r));
-        // Where each request's CPU went, at the users the targets are for: what to make cheaper.
-        if (users === TARGET.at) console.log(cpuLine(before, used, r.reqs * SECONDS));
+        if (before) console.log(cpuLine(before, cpuTimes(app.pid!), r.reqs * SECONDS));
         if (users === TARGET.at && route.kind !== "floor") summary.push(verdictLine(kind, route, r, hashOnly));
       }
     }
