@@ -392,7 +392,12 @@ export async function dropAbandonedImports(): Promise<number> {
     const discarded = await withAdvisoryLock(usageImportLock(importId), async () => {
       if (caseId) return discardIfAbandoned({ caseId, importId }, staleBefore);
       // No job: a deleted import's rollups went with it, and only a table left by a crash remains.
-      await getDb().$executeRawUnsafe(`DROP TABLE IF EXISTS usage_partitions."import_${hex}"`);
+      // Looked at again under the lock: one attached since the list above is never dropped.
+      const table = `usage_partitions."import_${hex}"`;
+      const [state] = await getDb().$queryRaw<{ attached: boolean | null }[]>`
+        SELECT c.relispartition AS attached FROM pg_class c WHERE c.oid = to_regclass(${table})`;
+      if (!state || state.attached) return false;
+      await getDb().$executeRawUnsafe(`DROP TABLE IF EXISTS ${table}`);
       await getDb().$executeRawUnsafe(`DROP TABLE IF EXISTS ${hourlyTable(importId)}`);
       return true;
     });

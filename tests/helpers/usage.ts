@@ -4,6 +4,7 @@ import {
   attachImport,
   copyUsageRows,
   prepareImportTable,
+  usageImportLock,
   writeUsageRollups,
   type TNumberedRow,
 } from "@/lib/usage/load";
@@ -41,6 +42,9 @@ export const usageRow = (s: TSpec, line: number): TNumberedRow => ({
 export async function loadUsage(specs: TSpec[], caseId: string = randomUUID()) {
   const target = { caseId, importId: randomUUID() };
   await withPgClient(async (client) => {
+    // The import's lock, held as the import job holds it (until this connection ends): a storage
+    // sweep in a test file running beside this one then leaves the unattached table alone.
+    await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [usageImportLock(target.importId)]);
     await prepareImportTable(client, target);
     await copyUsageRows(
       client,
