@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -26,12 +25,6 @@ const UNIT_TESTS = [
   "tests/integration/start-production.test.ts",
 ];
 
-// On a PostgreSQL server the test files run side by side, one per core (vitest's default
-// leaves one core to itself: on a 2-core machine, one file at a time, with the cores idle a third
-// of the run while each test waits on the database). The embedded PGlite serves one connection
-// at a time, so there vitest's default stands.
-const onServer = Boolean(process.env.TEST_DATABASE_URL || process.env.DATABASE_URL);
-
 export default defineConfig({
   resolve: {
     alias: {
@@ -42,7 +35,6 @@ export default defineConfig({
   },
   test: {
     pool: "forks",
-    ...(onServer && { maxWorkers: availableParallelism() }),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
