@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -25,6 +26,14 @@ const UNIT_TESTS = [
   "tests/integration/start-production.test.ts",
 ];
 
+// On a PostgreSQL server the test files run side by side, one per core (Vitest's default leaves
+// one core to itself: on a 2-core machine, one file at a time, with the cores a third idle while
+// each test waits on the database). Each file makes its own organisations, users and cases, and
+// each worker has its own evidence folder (tests/helpers/worker-setup.ts). The embedded PGlite
+// runs every connection on one session (shared advisory locks and settings), so there Vitest's
+// default stands. Set here, not per project: Vitest refuses projects with different counts.
+const onServer = Boolean(process.env.TEST_DATABASE_URL || process.env.DATABASE_URL);
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -35,6 +44,7 @@ export default defineConfig({
   },
   test: {
     pool: "forks",
+    ...(onServer && { maxWorkers: availableParallelism() }),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
@@ -46,6 +56,7 @@ export default defineConfig({
           include: ["lib/**/*.test.ts", "tests/integration/**/*.test.{ts,tsx}"],
           exclude: UNIT_TESTS,
           globalSetup: ["tests/helpers/global-setup.ts"],
+          setupFiles: ["tests/helpers/worker-setup.ts"],
         },
       },
     ],

@@ -13,8 +13,10 @@ export default async function setup(_project: TestProject) {
   process.env.DATABASE_URL = database.url;
   process.env.CASEBRIDGE_TEST_DATABASE_EMBEDDED = database.embedded ? "1" : "0";
   process.env.NEXTAUTH_SECRET ??= "test-secret-that-is-at-least-32-characters-long";
-  // Evidence blobs of this run (lib/storage, local backend), removed afterwards.
+  // Evidence blobs of this run (lib/storage, local backend), removed afterwards: a folder per
+  // worker inside it (tests/helpers/worker-setup.ts).
   const dataDir = mkdtempSync(path.join(tmpdir(), "casebridge-test-"));
+  process.env.CASEBRIDGE_TEST_DATA_ROOT = dataDir;
   process.env.CASEBRIDGE_DATA_DIR = dataDir;
   /* eslint-enable no-restricted-properties */
   return async () => {
