@@ -77,6 +77,14 @@ export async function withPgClient<T>(work: (client: pg.Client) => Promise<T>): 
 }
 
 /**
+ * Waits for the PostgreSQL session advisory lock `name` (withAdvisoryLock's key) and holds it on
+ * `client` until that connection ends or unlocks it: a process that dies releases it at once.
+ */
+export async function holdAdvisoryLock(client: pg.ClientBase, name: string): Promise<void> {
+  await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [name]);
+}
+
+/**
  * Runs `work` while this process holds the PostgreSQL session advisory lock `name`, or returns
  * null at once when another process (another app instance) holds it. The lock lives on a
  * connection of its own, outside any transaction, so `work` may use the pool freely (also on

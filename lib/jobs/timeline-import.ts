@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { analyzeLoaded, getDb, withPgClient } from "@/lib/db";
+import { analyzeLoaded, getDb, holdAdvisoryLock, withPgClient } from "@/lib/db";
 import { copyChunks, type TCopyChunk } from "@/lib/db/copy";
 import {
   ABANDONED_STATUSES,
@@ -148,7 +148,7 @@ async function validate(job: TJob): Promise<void> {
     // One runner per job: a runner taking over a stale job waits here until the previous one's
     // connection is gone, so two never write the same stage. Then it goes on only if the job
     // still needs it.
-    await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [stageLock(job.id)]);
+    await holdAdvisoryLock(client, stageLock(job.id));
     const { rows: current } = await client.query<{ status: string }>(
       `SELECT status::text AS status FROM "ImportJob" WHERE id = $1`,
       [job.id],

@@ -1,6 +1,6 @@
 import "server-only";
 import type pg from "pg";
-import { getDb, withPgClient } from "@/lib/db";
+import { getDb, holdAdvisoryLock, withPgClient } from "@/lib/db";
 import { itemScope, recordAudit, type TAuditScope } from "@/lib/audit/record";
 import { countBytes } from "@/lib/ingest/records";
 import { FILE_GONE, progressWriter, STAGE_GONE, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
@@ -79,7 +79,7 @@ async function validate(job: TClaimedJob): Promise<void> {
     // One runner per job: a runner taking over a stale job waits here until the previous one's
     // connection is gone (a process that died releases it at once; a slow one keeps it), so two
     // never write the same table. Then it goes on only if the job still needs it.
-    await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [usageImportLock(job.id)]);
+    await holdAdvisoryLock(client, usageImportLock(job.id));
     const { rows: current } = await client.query<{ status: string }>(
       `SELECT status::text AS status FROM "ImportJob" WHERE id = $1`,
       [job.id],

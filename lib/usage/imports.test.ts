@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { getDb, withPgClient } from "@/lib/db";
+import { getDb, holdAdvisoryLock, withPgClient } from "@/lib/db";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
 import { runImportJob } from "@/lib/jobs/runner";
 import {
@@ -14,7 +14,7 @@ import {
 } from "@/lib/usage/imports";
 import { claimJob, STAGE_GONE } from "@/lib/jobs/job";
 import { usageImportSteps } from "@/lib/jobs/usage-import";
-import { dropAbandonedImports, hourlyTable, importTable, usageImportLock } from "@/lib/usage/load";
+import { dropAbandonedImports, hourlyTable, importTable, prepareImportTable, usageImportLock } from "@/lib/usage/load";
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
 import { defaultMapping } from "@/lib/usage/schemas";
 import { addSignalToTimeline, recomputeSignals, updateSignalSettings } from "@/lib/usage/mutations";
@@ -26,6 +26,7 @@ import { usageImportIdsFor } from "@/lib/usage/signal-store";
 import { createJointCase } from "@/tests/helpers/factories";
 import { onEmbeddedTestDatabase } from "@/tests/helpers/test-database";
 import { upload } from "@/tests/helpers/evidence";
+import { loadUsage } from "@/tests/helpers/usage";
 
 // A usage import from start to delete, as the two organisations of a case see it.
 
@@ -57,7 +58,7 @@ function longLog(rows: number): Buffer {
 async function leftBehind(caseId: string, importId: string) {
   const db = getDb();
   const [row] = await db.$queryRaw<{ table: string | null; hourly: string | null }[]>`
-    SELECT to_regclass(${importTable({ caseId, importId })})::text AS "table",
+    SELECT to_regclass(${importTable({ importId })})::text AS "table",
       to_regclass(${hourlyTable(importId)})::text AS hourly`;
   // The import's rows and its hourly rollup come and go together.
   expect(row?.hourly != null).toBe(row?.table != null);
@@ -375,7 +376,7 @@ describe("usage imports", () => {
       const w = await createJointCase();
       const id = await validatedImport(w, spikyLog());
       await withPgClient(async (client) => {
-        await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [usageImportLock(id)]);
+        await holdAdvisoryLock(client, usageImportLock(id));
         const { job } = await changeUsageImport(w.investigator, w.caseId, id, { action: "cancel" });
         expect(job.status).toBe("CANCELLED");
         expect((await leftBehind(w.caseId, id)).table).toBe(true);
@@ -420,6 +421,20 @@ describe("usage imports", () => {
     expect((await usageImportIdsFor(w.ownerOrg.id, w.caseId)).sort()).toEqual([loaded.job.id, kept].sort());
   });
 
+  it("the storage sweep drops the tables a crash left with no job, and never a loaded import's", async () => {
+    const w = await createJointCase();
+    // Staged by hand, with no job row: as a crash between making the tables and the job leaves them.
+    const orphan = randomUUID();
+    await withPgClient((client) => prepareImportTable(client, { caseId: w.caseId, importId: orphan }));
+    // Loaded with no job row (the test helper's way): attached, so never the sweep's.
+    const { importId: loaded } = await loadUsage([{ account: "acct_1", hour: 0, requests: 3 }], w.caseId);
+    expect(await leftBehind(w.caseId, orphan)).toEqual({ table: true, rollups: 0 });
+
+    await dropAbandonedImports();
+    expect(await leftBehind(w.caseId, orphan)).toEqual({ table: false, rollups: 0 });
+    expect((await leftBehind(w.caseId, loaded)).table).toBe(true);
+  });
+
   it("the storage sweep discards a validated import left unloaded for a week; loading it asks for a new validation", async () => {
     const w = await createJointCase();
     const [stale, recent] = [await validatedImport(w, longLog(13)), await validatedImport(w, longLog(14))];
@@ -441,7 +456,7 @@ describe("usage imports", () => {
   it("a load whose validated rows are gone fails, asking for a new validation, which then loads", async () => {
     const w = await createJointCase();
     const id = await validatedImport(w, longLog(20));
-    await getDb().$executeRawUnsafe(`DROP TABLE ${importTable({ caseId: w.caseId, importId: id })}`);
+    await getDb().$executeRawUnsafe(`DROP TABLE ${importTable({ importId: id })}`);
     await expectValidateAgainThenLoads(w, id, 20);
   });
 

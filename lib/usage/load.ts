@@ -41,9 +41,8 @@ export function usagePartition(caseId: string): string {
 }
 
 /** The import's own table, a partition of its case's once loaded. */
-export function importTable(target: TUsageTarget): string {
-  checked(target.caseId, "a case");
-  return `usage_partitions."import_${checked(target.importId, "an import").replace(/-/g, "")}"`;
+export function importTable({ importId }: Pick<TUsageTarget, "importId">): string {
+  return `usage_partitions."import_${checked(importId, "an import").replace(/-/g, "")}"`;
 }
 
 /** The case's partition of "UsageHourly". */
@@ -293,6 +292,15 @@ export async function indexImportTable(client: TSqlClient, target: TUsageTarget)
   await client.query(`CREATE INDEX IF NOT EXISTS "${name}_account" ON ${table} ("accountId", "occurredAt", seq)`);
 }
 
+/** Whether the import's table is a partition (loaded), is not (staged), or is not there (null). */
+async function isAttached(client: TSqlClient, importId: string): Promise<boolean | null> {
+  const { rows } = await client.query(
+    "SELECT c.relispartition AS attached FROM pg_class c WHERE c.oid = to_regclass($1)",
+    [importTable({ importId })],
+  );
+  return rows.length === 0 ? null : rows[0]!.attached === true;
+}
+
 /** Whether the import's validated rows and hourly rollup are there to be loaded. */
 export async function isStaged(client: TSqlClient, target: TUsageTarget): Promise<boolean> {
   const { rows } = await client.query("SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL AS staged", [
@@ -350,10 +358,7 @@ export async function discardIfAbandoned(target: TUsageTarget, staleBefore?: Dat
     const stale = job?.status === "VALIDATED" && staleBefore !== undefined && job.updatedAt <= staleBefore;
     if (job && !ABANDONED_STATUSES.includes(job.status) && !stale) return false;
     // Never a loaded import's rows, whatever the job says.
-    const [table] = await tx.$queryRaw<{ attached: boolean | null }[]>`
-      SELECT c.relispartition AS attached FROM pg_class c
-      WHERE c.oid = to_regclass(${importTable(target)})`;
-    if (table?.attached) return false;
+    if (await isAttached(sqlOf(tx), target.importId)) return false;
     return discardImport(sqlOf(tx), target);
   });
 }
@@ -379,8 +384,8 @@ export async function discardCancelledImport(target: TUsageTarget): Promise<void
  */
 export async function dropAbandonedImports(): Promise<number> {
   const staleBefore = new Date(Date.now() - IMPORT_FILE_KEPT_MS);
-  const tables = await getDb().$queryRaw<{ caseId: string | null; importId: string; hex: string }[]>`
-    SELECT j."caseId"::text AS "caseId", substr(c.relname, 8)::uuid::text AS "importId", substr(c.relname, 8) AS hex
+  const tables = await getDb().$queryRaw<{ caseId: string | null; importId: string }[]>`
+    SELECT j."caseId"::text AS "caseId", substr(c.relname, 8)::uuid::text AS "importId"
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN "ImportJob" j ON j.id = substr(c.relname, 8)::uuid
     WHERE n.nspname = 'usage_partitions' AND c.relkind = 'r' AND NOT c.relispartition
@@ -388,20 +393,28 @@ export async function dropAbandonedImports(): Promise<number> {
       AND (j.id IS NULL OR j.status::text IN (${Prisma.join(ABANDONED_STATUSES)})
         OR (j.status = 'VALIDATED' AND j."updatedAt" <= ${staleBefore.toISOString()}::timestamp))`;
   let dropped = 0;
-  for (const { caseId, importId, hex } of tables) {
-    const discarded = await withAdvisoryLock(usageImportLock(importId), async () => {
-      if (caseId) return discardIfAbandoned({ caseId, importId }, staleBefore);
-      // No job: a deleted import's rollups went with it, and only a table left by a crash remains.
-      // Looked at again under the lock: one attached since the list above is never dropped.
-      const table = `usage_partitions."import_${hex}"`;
-      const [state] = await getDb().$queryRaw<{ attached: boolean | null }[]>`
-        SELECT c.relispartition AS attached FROM pg_class c WHERE c.oid = to_regclass(${table})`;
-      if (!state || state.attached) return false;
-      await getDb().$executeRawUnsafe(`DROP TABLE IF EXISTS ${table}`);
-      await getDb().$executeRawUnsafe(`DROP TABLE IF EXISTS ${hourlyTable(importId)}`);
-      return true;
-    });
+  for (const { caseId, importId } of tables) {
+    const discarded = await withAdvisoryLock(usageImportLock(importId), () =>
+      caseId ? discardIfAbandoned({ caseId, importId }, staleBefore) : discardOrphanTables(importId),
+    );
     if (discarded) dropped++;
   }
   return dropped;
+}
+
+/**
+ * The tables of an import that has no job: a deleted import's rollups went with it, so only
+ * tables left by a crash remain. Looked at again with the table locked (an ATTACH needs a lock on
+ * it too), so one attached since the sweep listed it is never dropped.
+ */
+async function discardOrphanTables(importId: string): Promise<boolean> {
+  return getDb().$transaction(async (tx) => {
+    const sql = sqlOf(tx);
+    if ((await isAttached(sql, importId)) !== false) return false;
+    await tx.$executeRawUnsafe(`LOCK TABLE ${importTable({ importId })} IN ACCESS EXCLUSIVE MODE`);
+    if ((await isAttached(sql, importId)) !== false) return false;
+    await tx.$executeRawUnsafe(`DROP TABLE ${importTable({ importId })}`);
+    await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS ${hourlyTable(importId)}`);
+    return true;
+  });
 }

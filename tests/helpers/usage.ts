@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { withPgClient } from "@/lib/db";
+import { holdAdvisoryLock, withPgClient } from "@/lib/db";
 import {
   attachImport,
   copyUsageRows,
@@ -44,7 +44,7 @@ export async function loadUsage(specs: TSpec[], caseId: string = randomUUID()) {
   await withPgClient(async (client) => {
     // The import's lock, held as the import job holds it (until this connection ends): a storage
     // sweep in a test file running beside this one then leaves the unattached table alone.
-    await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [usageImportLock(target.importId)]);
+    await holdAdvisoryLock(client, usageImportLock(target.importId));
     await prepareImportTable(client, target);
     await copyUsageRows(
       client,
