@@ -4,12 +4,17 @@
 // (resolveSession: one lookup of the session row with its user). Prints medians, p95 and ratios,
 // and how many argon2id verifies/s these cores do at each of OWASP's equally strong parameter
 // sets, so the app's choice (lib/auth/password.ts) can be checked on the machine it runs on.
+// Then 32 users signing in at once, each as themselves, by calling the sign-in directly: no HTTP,
+// no Next, no next-auth. Beside bench:load's sign-in at 32 users, it tells how much of a sign-in's
+// cost is ours (the throttle, the user, the hash, the session and audit rows) and how much is the
+// route's.
 import { availableParallelism } from "node:os";
 import { hash, verify } from "@node-rs/argon2";
 import { encode } from "next-auth/jwt";
 import { benchDatabase, env, fmt, log, measure, sized, stats, throughput, verdict } from "@/scripts/bench/common";
 
 const RUNS = sized(40, 8);
+const USERS = 32;
 // OWASP Password Storage Cheat Sheet, argon2id: these settings "provide an equal level of
 // defense"; they trade memory for passes. [MiB in KiB, passes]
 const OWASP_ARGON2ID = [
@@ -100,6 +105,8 @@ async function main() {
       `  no enumeration by timing: unknown/wrong median ×${fmt(ratio, 2)} within ×${low}–×${high}  ${verdict(ratio >= low && ratio <= high)}`,
     );
 
+    await concurrentSignIns(org.id, user.passwordHash, password);
+
     const inUse = (await hashPassword("x")).split("$")[3]; // "m=…,t=…,p=…"
     console.log(`\n  argon2id verifies/s, every core busy, at OWASP's equally strong settings:`);
     for (const [memoryCost, timeCost] of OWASP_ARGON2ID) {
@@ -112,6 +119,40 @@ async function main() {
   } finally {
     await throttle.close();
     await disconnectDb();
+  }
+
+  /** USERS accounts signing in over and over, all at once, through lib/auth/sign-in.ts alone. */
+  async function concurrentSignIns(orgId: string, passwordHash: string, password: string) {
+    const emails = Array.from({ length: USERS }, (_, i) => `user-${i}@bench.example`);
+    await getDb().user.createMany({
+      data: emails.map((email, i) => ({ email, name: `User ${i}`, role: "INVESTIGATOR", orgId, passwordHash })),
+    });
+    const run = async (seconds: number) => {
+      const latencies: number[] = [];
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      await Promise.all(
+        emails.map(async (email) => {
+          while (performance.now() - started < seconds * 1000) {
+            const t = performance.now();
+            const result = await authenticate({ email, password }, { ip: null, userAgent: "bench" }, throttle);
+            if (!result.ok) throw new Error(`sign-in refused: ${result.error}`);
+            latencies.push(performance.now() - t);
+          }
+        }),
+      );
+      const used = process.cpuUsage(cpu);
+      return {
+        ...stats(latencies),
+        perSecond: latencies.length / ((performance.now() - started) / 1000),
+        cpuMs: (used.user + used.system) / 1000 / latencies.length,
+      };
+    };
+    await run(sized(2, 0.5)); // warm-up: connections, JIT
+    const r = await run(sized(10, 1));
+    console.log(
+      `\n  ${USERS} users signing in at once, no HTTP: ${fmt(r.perSecond)} sign-ins/s, median ${fmt(r.median)} ms, p95 ${fmt(r.p95)} ms; this process's CPU per sign-in ${fmt(r.cpuMs, 2)} ms (the hash included; PostgreSQL's not)`,
+    );
   }
 }
 
