@@ -74,20 +74,28 @@ export const fmt = (n: number, digits = 1) =>
   n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 export const verdict = (pass: boolean) => (pass ? "PASS" : "MISS");
 
-/** Operations/s of `work` run back to back by `workers` loops at once, for `seconds`. */
-export async function throughput(seconds: number, workers: number, work: () => Promise<unknown>): Promise<number> {
-  let done = 0;
+/**
+ * `workers` loops, each calling `work` (given its number) over and over for `seconds`: calls
+ * completed per second, and each call's time in milliseconds.
+ */
+export async function underLoad(
+  seconds: number,
+  workers: number,
+  work: (worker: number) => Promise<unknown>,
+): Promise<{ perSecond: number; latencies: number[] }> {
+  const latencies: number[] = [];
   const started = performance.now();
   const until = started + seconds * 1000;
   await Promise.all(
-    Array.from({ length: workers }, async () => {
+    Array.from({ length: workers }, async (_, worker) => {
       while (performance.now() < until) {
-        await work();
-        done++;
+        const t = performance.now();
+        await work(worker);
+        latencies.push(performance.now() - t);
       }
     }),
   );
-  return done / ((performance.now() - started) / 1000);
+  return { perSecond: latencies.length / ((performance.now() - started) / 1000), latencies };
 }
 
 export type TStats = { median: number; p95: number };

@@ -11,7 +11,7 @@
 import { availableParallelism } from "node:os";
 import { hash, verify } from "@node-rs/argon2";
 import { encode } from "next-auth/jwt";
-import { benchDatabase, env, fmt, log, measure, sized, stats, throughput, verdict } from "@/scripts/bench/common";
+import { benchDatabase, env, fmt, log, measure, sized, stats, underLoad, verdict } from "@/scripts/bench/common";
 
 const RUNS = sized(40, 8);
 const USERS = 32;
@@ -30,7 +30,8 @@ const ENUMERATION_BAND = [0.8, 1.25] as const;
 /** argon2id verifies/s with every core busy, for `seconds`, at one parameter set. */
 async function verifiesPerSecond(memoryCost: number, timeCost: number, seconds: number): Promise<number> {
   const hashed = await hash("bench-ceiling-password", { algorithm: 2, memoryCost, timeCost, parallelism: 1 });
-  return throughput(seconds, availableParallelism() * 2, () => verify(hashed, "not-the-password"));
+  const { perSecond } = await underLoad(seconds, availableParallelism() * 2, () => verify(hashed, "not-the-password"));
+  return perSecond;
 }
 const { name: dbName, url: benchUrl, onServer } = benchDatabase("signin");
 
@@ -128,25 +129,13 @@ async function main() {
       data: emails.map((email, i) => ({ email, name: `User ${i}`, role: "INVESTIGATOR", orgId, passwordHash })),
     });
     const run = async (seconds: number) => {
-      const latencies: number[] = [];
       const cpu = process.cpuUsage();
-      const started = performance.now();
-      await Promise.all(
-        emails.map(async (email) => {
-          while (performance.now() - started < seconds * 1000) {
-            const t = performance.now();
-            const result = await authenticate({ email, password }, { ip: null, userAgent: "bench" }, throttle);
-            if (!result.ok) throw new Error(`sign-in refused: ${result.error}`);
-            latencies.push(performance.now() - t);
-          }
-        }),
-      );
+      const { perSecond, latencies } = await underLoad(seconds, USERS, async (i) => {
+        const result = await authenticate({ email: emails[i]!, password }, { ip: null, userAgent: "bench" }, throttle);
+        if (!result.ok) throw new Error(`sign-in refused: ${result.error}`);
+      });
       const used = process.cpuUsage(cpu);
-      return {
-        ...stats(latencies),
-        perSecond: latencies.length / ((performance.now() - started) / 1000),
-        cpuMs: (used.user + used.system) / 1000 / latencies.length,
-      };
+      return { ...stats(latencies), perSecond, cpuMs: (used.user + used.system) / 1000 / latencies.length };
     };
     await run(sized(2, 0.5)); // warm-up: connections, JIT
     const r = await run(sized(10, 1));
