@@ -1,7 +1,7 @@
 import "server-only";
 import { Readable } from "node:stream";
 import { getEnv } from "@/lib/env";
-import { AppError, ForbiddenError, UnsupportedMediaTypeError } from "@/lib/errors";
+import { AppError, ForbiddenError, TooLargeError, UnsupportedMediaTypeError } from "@/lib/errors";
 import { inReadScope } from "@/lib/read-scope";
 import { crossSiteRefusal, ownOrigins } from "@/lib/request-policy";
 
@@ -69,6 +69,25 @@ export function requireContentType(request: Request, expected: string): void {
   const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (type !== expected)
     throw new UnsupportedMediaTypeError(`Send the file as the raw request body with Content-Type: ${expected}.`);
+}
+
+/**
+ * A small request body as text, refused with 413 past `maxBytes`: by its Content-Length before
+ * anything is read, or as it streams in when it has none. For endpoints anyone may call (sign-in),
+ * which must never buffer a body of any size.
+ */
+export async function readSmallBody(request: Request, maxBytes: number): Promise<string> {
+  const tooLarge = () => new TooLargeError(`The request body is over ${maxBytes} bytes.`);
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
+  if (!request.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw tooLarge(); // leaving the loop cancels the stream
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** RFC 6266 attachment with an ASCII fallback and the UTF-8 name. */

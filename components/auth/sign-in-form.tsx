@@ -1,6 +1,5 @@
 "use client";
 
-import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
@@ -15,6 +14,7 @@ const messages = (lockMinutes: number): Record<string, string> => ({
   MfaRequired: "",
   MfaInvalid: "That code is not right, or was used already. Try the next code from your app.",
   SignInUnavailable: "Sign-in is unavailable right now. Please try again in a minute.",
+  Incomplete: "Enter your email address and password.",
   // Single sign-on (lib/auth/sso.ts; next-auth's own codes for a failed exchange).
   SsoDomain: "Your organisation account's email address is not one this sign-in accepts.",
   SsoEmailTaken:
@@ -32,6 +32,21 @@ const messages = (lockMinutes: number): Record<string, string> => ({
 });
 const FALLBACK = "Sign-in failed. Please try again.";
 
+/**
+ * Signs in (app/api/auth/sign-in): null once the session cookie is set, else the refusal's code
+ * ("Incomplete" for a field the server could not take, "" when the server could not be reached).
+ */
+async function signInWithPassword(fields: Record<string, string>): Promise<string | null> {
+  const response = await fetch("/api/auth/sign-in", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(fields),
+  }).catch(() => null);
+  if (response?.ok) return null;
+  const body = (await response?.json().catch(() => null)) as { error?: string; code?: string } | null;
+  return body?.error ?? (response?.status === 400 ? "Incomplete" : "");
+}
+
 type Props = { callbackUrl: string; initialError?: string; lockMinutes: number };
 
 export function SignInForm({ callbackUrl, initialError, lockMinutes }: Props) {
@@ -48,20 +63,19 @@ export function SignInForm({ callbackUrl, initialError, lockMinutes }: Props) {
     const form = new FormData(event.currentTarget);
     setPending(true);
     setError("");
-    const result = await signIn("credentials", {
+    const refused = await signInWithPassword({
       email: String(form.get("email") ?? ""),
       password: String(form.get("password") ?? ""),
       code: String(form.get("code") ?? ""),
-      redirect: false,
-    }).catch(() => null);
-    if (result?.ok && !result.error) {
+    });
+    if (refused === null) {
       router.replace(callbackUrl);
       router.refresh();
       return;
     }
     setPending(false);
-    if (result?.error === "MfaRequired" || result?.error === "MfaInvalid") setAskCode(true);
-    setError(MESSAGES[result?.error ?? ""] ?? FALLBACK);
+    if (refused === "MfaRequired" || refused === "MfaInvalid") setAskCode(true);
+    setError(MESSAGES[refused] ?? FALLBACK);
   }
 
   return (

@@ -1,12 +1,12 @@
 import "server-only";
 import { LRUCache } from "lru-cache";
-import { decode } from "next-auth/jwt";
+import { decode, encode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { cache } from "react";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { isSessionLive, touchSession } from "@/lib/auth/sessions";
+import { isSessionLive, sessionLimits, touchSession } from "@/lib/auth/sessions";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
 
 export type TActor = {
@@ -37,6 +37,29 @@ type TSessionRow = {
 };
 
 export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+
+/**
+ * The Set-Cookie header of a new session, as next-auth's own sign-in writes it (the same name,
+ * flags, lifetime and encrypted token holding only the session id), so next-auth reads it back
+ * for sign-out and its session endpoint. `siteUrl` is the app's public address: over https the
+ * cookie is Secure and takes the __Secure- prefix.
+ */
+export async function sessionCookie(sessionId: string, siteUrl: string): Promise<string> {
+  const secret = getEnv().NEXTAUTH_SECRET;
+  if (!secret) throw new Error("NEXTAUTH_SECRET is not set.");
+  const maxAge = Math.floor(sessionLimits().maxMs / 1000);
+  const token = await encode({ token: { sid: sessionId }, secret, maxAge });
+  const secure = siteUrl.startsWith("https://");
+  const expires = new Date(Date.now() + maxAge * 1000).toUTCString();
+  return [
+    `${SESSION_COOKIES[secure ? 0 : 1]}=${token}`,
+    `Path=/`,
+    `Expires=${expires}`,
+    "HttpOnly",
+    "SameSite=Lax",
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
+}
 
 /** next-auth's leeway on a token's expiry (`decode` in next-auth/jwt), kept for remembered tokens. */
 const CLOCK_TOLERANCE_S = 15;

@@ -22,6 +22,8 @@ export const SIGN_IN_ERROR = {
   unavailable: "SignInUnavailable",
 } as const;
 
+export type TSignInError = (typeof SIGN_IN_ERROR)[keyof typeof SIGN_IN_ERROR];
+
 export const ZCredentials = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
   password: z.string().min(1).max(1024),
@@ -48,8 +50,7 @@ export type TSessionUser = {
 
 type TRequestMeta = { ip?: string | null; userAgent?: string | null };
 
-export type TSignInResult =
-  { ok: true; user: TSessionUser } | { ok: false; error: (typeof SIGN_IN_ERROR)[keyof typeof SIGN_IN_ERROR] };
+export type TSignInResult = { ok: true; user: TSessionUser } | { ok: false; error: TSignInError };
 
 /**
  * Checks credentials and, when they are right, opens a server-side session. Unknown email and
@@ -62,8 +63,8 @@ export async function authenticate(
   meta: TRequestMeta = {},
   throttle?: TSignInThrottle,
 ): Promise<TSignInResult> {
-  // next-auth hands a thrown error's message to the client: a database error's text would
-  // tell anyone who signs in how the server is built.
+  // A failure on the server is one code for the client: a database error's text would tell
+  // anyone who signs in how the server is built.
   return checkCredentials(raw, meta, throttle).catch((error: unknown) => {
     console.error("[auth] sign-in failed on the server:", error);
     return { ok: false, error: SIGN_IN_ERROR.unavailable } as const;

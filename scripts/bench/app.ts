@@ -136,34 +136,22 @@ export async function http(
   );
 }
 
-/** Signs in through next-auth's credentials endpoint; answers the Cookie header of the session. */
+/** Signs in as the app's sign-in form does (app/api/auth/sign-in); answers the Cookie header of the session. */
 export async function signIn(
   origin: string,
   email = "investigator@microsoft.demo",
   password = "casebridge-demo",
 ): Promise<string> {
-  const csrf = await http("GET", `${origin}/api/auth/csrf`);
-  const cookies = [csrf.headers["set-cookie"]]
-    .flat()
-    .filter(Boolean)
-    .map((c) => String(c).split(";")[0]);
-  const { csrfToken } = JSON.parse(csrf.text);
-  const body = new URLSearchParams({
-    csrfToken,
-    email,
-    password,
-    json: "true",
-  }).toString();
-  const res = await http("POST", `${origin}/api/auth/callback/credentials`, {
-    body,
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookies.join("; "), Origin: origin },
+  const res = await http("POST", `${origin}/api/auth/sign-in`, {
+    body: JSON.stringify({ email, password }),
+    headers: { "Content-Type": "application/json", Origin: origin },
   });
   const session = [res.headers["set-cookie"]]
     .flat()
     .map(String)
     .find((c) => c.startsWith("next-auth.session-token="));
   if (!session) throw new Error(`Sign-in failed (HTTP ${res.status})`);
-  return [...cookies, session.split(";")[0]].join("; ");
+  return session.split(";")[0]!;
 }
 
 /** Waits until the app answers /api/health (up to 5 minutes: a first start builds it). */

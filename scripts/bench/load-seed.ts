@@ -9,10 +9,8 @@ export type TLoadCase = {
   caseId: string;
   evidenceId: string;
   deepCursor: string;
-  /** One sign-in form body per bench account (a connection signs in as its own account). */
+  /** One sign-in body per bench account (a connection signs in as its own account). */
   signInBodies: string[];
-  /** The CSRF cookie that goes with the bodies' token. */
-  signInCookie: string;
   noteBody: string;
   seconds: number;
 };
@@ -106,15 +104,8 @@ export async function seedLoadCase(
       "base64url",
     );
 
-    const csrf = await http("GET", `${origin}/api/auth/csrf`);
-    const { csrfToken } = JSON.parse(csrf.text) as { csrfToken: string };
-    const signInCookie = [csrf.headers["set-cookie"]]
-      .flat()
-      .filter(Boolean)
-      .map((v) => String(v).split(";")[0])
-      .join("; ");
     const signInBodies = (accounts as { email: string }[]).map(({ email }) =>
-      new URLSearchParams({ csrfToken, email, password: "casebridge-demo", json: "true" }).toString(),
+      JSON.stringify({ email, password: "casebridge-demo" }),
     );
     const noteBody = JSON.stringify({ body: "Added under load: the cluster's traffic resumed at 02:00 UTC." });
     return {
@@ -122,7 +113,6 @@ export async function seedLoadCase(
       evidenceId,
       deepCursor,
       signInBodies,
-      signInCookie,
       noteBody,
       seconds: (performance.now() - started) / 1000,
     };

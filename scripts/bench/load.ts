@@ -63,13 +63,12 @@ function routesOf(c: TLoadCase): TRoute[] {
   return [
     { name: "GET /api/health (floor)", kind: "floor", path: "/api/health" },
     {
-      name: "sign-in (POST credentials)",
+      name: "sign-in (POST /api/auth/sign-in)",
       kind: "api",
       method: "POST",
-      path: "/api/auth/callback/credentials",
+      path: "/api/auth/sign-in",
       bodies: c.signInBodies,
-      form: true,
-      cookie: c.signInCookie,
+      cookie: "",
     },
     { name: "case list API", kind: "api", path: "/api/cases" },
     { name: "case list page", kind: "page", path: "/cases" },

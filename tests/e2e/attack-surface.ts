@@ -1,14 +1,15 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, request as newRequest, type APIRequestContext } from "@playwright/test";
+import { expect, type APIRequestContext } from "@playwright/test";
 import { globSync } from "tinyglobby";
-import { DEMO_CASE_TITLE, DEMO_PASSWORD, ORIGIN } from "./helpers";
+import { DEMO_CASE_TITLE, ORIGIN } from "./helpers";
+import { signedIn as signedInAt } from "./instances";
+import { PUBLIC_ROUTES } from "@/tests/helpers/public-routes";
 
 // What the attack suite and the fuzzer aim at, found in app/ and in the build so that a new
 // route handler, page or server action is attacked without editing either spec.
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const PUBLIC_ROUTES = ["app/api/auth/[...nextauth]/route.ts", "app/api/health/route.ts"];
 const METHOD_EXPORT = /export (?:const|async function) (GET|POST|PUT|PATCH|DELETE|HEAD)\b/g;
 
 /** Each route handler file as a URL template and the methods it exports. */
@@ -87,17 +88,7 @@ export const fill = (template: string, caseId: string, other = FORGED) =>
   });
 
 /** An API client signed in with the demo password (no browser). */
-export async function signedIn(email: string): Promise<APIRequestContext> {
-  const api = await newRequest.newContext({ baseURL: ORIGIN });
-  const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const response = await api.post("/api/auth/callback/credentials", {
-    form: { csrfToken, email, password: DEMO_PASSWORD, json: "true" },
-    headers: { origin: ORIGIN },
-  });
-  expect(response.status(), `sign-in of ${email}`).toBeLessThan(400);
-  expect((await api.storageState()).cookies.some((c) => c.name.endsWith("next-auth.session-token"))).toBe(true);
-  return api;
-}
+export const signedIn = (email: string): Promise<APIRequestContext> => signedInAt(ORIGIN, email);
 
 /**
  * The demo case's id, found by its title (earlier specs add cases, so it may not be on page one,

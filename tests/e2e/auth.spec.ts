@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_CASE_TITLE, signIn, signInAs, signInError } from "./helpers";
+import { DEMO_CASE_TITLE, DEMO_PASSWORD, signIn, signInAs, signInError } from "./helpers";
 
 test("an investigator signs in, sees the seeded case, and signs out", async ({ page }) => {
   await page.goto("/cases");
@@ -49,6 +49,27 @@ test("five failed attempts lock the account, even against the right password", a
   await signIn(page, email);
   await expect(signInError(page)).toContainText("locked for 15 minutes");
   await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test("the form's sign-in is one same-origin request: another site's is refused and sets no cookie", async ({
+  page,
+  request,
+}) => {
+  const posts: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" || r.url().includes("/api/auth/"))
+      posts.push(`${r.method()} ${new URL(r.url()).pathname}`);
+  });
+  await signInAs(page, "investigator@openai.demo");
+  expect(posts).toEqual(["POST /api/auth/sign-in"]);
+
+  const forged = await request.post("/api/auth/sign-in", {
+    data: { email: "investigator@openai.demo", password: DEMO_PASSWORD },
+    headers: { origin: "https://evil.example" },
+  });
+  expect(forged.status()).toBe(403);
+  expect(forged.headers()["set-cookie"]).toBeUndefined();
+  expect((await request.get("/api/cases")).status()).toBe(401);
 });
 
 test("the API answers 401 JSON to anonymous callers, and health is public", async ({ request }) => {

@@ -11,13 +11,12 @@ import path from "node:path";
 import { globSync } from "tinyglobby";
 import { describe, expect, it } from "vitest";
 import { EntryPointChecker, HTTP_METHODS } from "@/tests/helpers/entry-point-guard";
+import { PUBLIC_ROUTES } from "@/tests/helpers/public-routes";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 const files = (pattern: string) => globSync(pattern, { cwd: ROOT, expandDirectories: false }).sort();
 
-// Public on purpose: next-auth's own endpoints and the load balancer's health check.
-const PUBLIC_ROUTES = ["app/api/auth/[...nextauth]/route.ts", "app/api/health/route.ts"];
 const PUBLIC_PAGES = ["app/(auth)/sign-in/page.tsx", "app/(auth)/sign-out/page.tsx", "app/page.tsx"];
 
 describe("entry points", () => {

@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db";
+import { resolveSession, sessionCookie } from "@/lib/auth/session";
+import { SIGN_IN_ERROR } from "@/lib/auth/sign-in";
+import { getEnv } from "@/lib/env";
+import { getSignInThrottle } from "@/lib/auth/throttle";
+import { createOrg, createUser, TEST_PASSWORD, uid } from "@/tests/helpers/factories";
+import * as signInRoute from "@/app/api/auth/sign-in/route";
+
+// POST /api/auth/sign-in, the password sign-in over HTTP: the route around authenticate()
+// (lib/auth/sign-in.test.ts holds the rules of the check itself).
+
+const SITE = "http://localhost:3000";
+
+function post(
+  body: BodyInit | null,
+  headers: Record<string, string> = {},
+  init: { duplex?: "half" } = {},
+): Promise<Response> {
+  const request = new Request(`${SITE}/api/auth/sign-in`, {
+    method: "POST",
+    headers: { host: "localhost:3000", origin: SITE, "content-type": "application/json", ...headers },
+    body,
+    ...init,
+  });
+  return signInRoute.POST(request, undefined);
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+
+async function newUser(opts: { disabled?: boolean } = {}) {
+  return createUser({ orgId: (await createOrg()).id, ...opts });
+}
+
+/** The session token a response sets, or null. */
+function sessionToken(response: Response): string | null {
+  return /^next-auth\.session-token=([^;]+)/.exec(response.headers.get("set-cookie") ?? "")?.[1] ?? null;
+}
+
+describe("POST /api/auth/sign-in", () => {
+  it("signs in with the right password: 200 and a session cookie that authenticates as that user", async () => {
+    const user = await newUser();
+    const response = await post(json({ email: user.email, password: TEST_PASSWORD }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+    const cookie = response.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const actor = await resolveSession(sessionToken(response) ?? undefined);
+    expect(actor).toMatchObject({ id: user.id, orgId: user.orgId, email: user.email });
+  });
+
+  it("over https, the cookie is Secure and __Secure- prefixed", async () => {
+    const cookie = await sessionCookie(crypto.randomUUID(), "https://casebridge.example");
+    expect(cookie).toMatch(/^__Secure-next-auth\.session-token=[^;]+; Path=\/; .*; HttpOnly; SameSite=Lax; Secure$/);
+  });
+
+  it("refuses a wrong password and an unknown email alike: 401, no cookie, no session", async () => {
+    const user = await newUser();
+    const wrong = await post(json({ email: user.email, password: "not the password" }));
+    const unknown = await post(json({ email: `nobody-${uid()}@test.example`, password: TEST_PASSWORD }));
+    for (const response of [wrong, unknown]) {
+      expect(response.status).toBe(401);
+      expect(response.headers.get("set-cookie")).toBeNull();
+    }
+    const body = await wrong.json();
+    expect(body).toMatchObject({ status: 401, code: "sign_in_refused", error: SIGN_IN_ERROR.invalid });
+    expect(await unknown.json()).toEqual(body);
+    expect(await getDb().userSession.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("refuses a disabled account (403) and a locked one (429)", async () => {
+    const disabled = await newUser({ disabled: true });
+    const refused = await post(json({ email: disabled.email, password: TEST_PASSWORD }));
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: SIGN_IN_ERROR.disabled });
+
+    const locked = await newUser();
+    await getSignInThrottle().failed(locked.email, getEnv().SIGN_IN_MAX_FAILURES);
+    const response = await post(json({ email: locked.email, password: TEST_PASSWORD }));
+    expect(response.status).toBe(429);
+    expect(await response.json()).toMatchObject({ error: SIGN_IN_ERROR.locked });
+    expect(await getDb().userSession.count({ where: { userId: { in: [disabled.id, locked.id] } } })).toBe(0);
+    await getSignInThrottle().unlock(locked.email);
+  });
+
+  it("refuses a request from another site before reading it (403), so no one is signed in by another site", async () => {
+    const user = await newUser();
+    const body = json({ email: user.email, password: TEST_PASSWORD });
+    const attempts: Record<string, string>[] = [
+      { origin: "https://evil.example" },
+      { origin: "null" },
+      { "sec-fetch-site": "cross-site" },
+    ];
+    for (const headers of attempts) {
+      const response = await post(body, headers);
+      expect(response.status, JSON.stringify(headers)).toBe(403);
+      expect(response.headers.get("set-cookie")).toBeNull();
+    }
+    expect(await getDb().userSession.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("answers bad input with a status that fits, and counts no attempt", async () => {
+    const user = await newUser();
+    const form = new URLSearchParams({ email: user.email, password: TEST_PASSWORD }).toString();
+    expect((await post(form, { "content-type": "application/x-www-form-urlencoded" })).status).toBe(415);
+    expect((await post("{not json")).status).toBe(400);
+    const wrongTypes = await post(json({ email: 42, password: ["x"] }));
+    expect(wrongTypes.status).toBe(400);
+    expect(await wrongTypes.json()).toMatchObject({ code: "validation", errors: { email: expect.any(Array) } });
+    expect((await post(json({ email: user.email, password: "x".repeat(9_000) }))).status).toBe(413);
+    // No Content-Length (a streamed body): cut off once it passes the limit.
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new TextEncoder().encode(" ".repeat(4_096)));
+      },
+    });
+    expect((await post(endless, {}, { duplex: "half" })).status).toBe(413);
+    expect(await getDb().userSession.count({ where: { userId: user.id } })).toBe(0);
+    expect(await getDb().auditEvent.count({ where: { targetId: user.id } })).toBe(0);
+  });
+});
