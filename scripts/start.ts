@@ -123,7 +123,7 @@ export async function startCasebridge({
     console.log(applied.length ? `• Applied migrations: ${applied.join(", ")}` : "• Database schema is up to date");
     if (env.NODE_ENV === "production" || env.CASEBRIDGE_SEED_DEMO === "false" || !(await isDatabaseEmpty()))
       return false;
-    await seedDemoData();
+    await seedDemoData().catch((error: Error) => fail(`Could not seed the demo data: ${error.message}`));
     console.log("• Seeded demo data into the empty database");
     return true;
   };

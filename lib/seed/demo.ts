@@ -5,7 +5,9 @@ import { nextCaseNumber } from "@/lib/cases/numbers";
 import { recordAudit } from "@/lib/audit/record";
 import { seedDemoLinkage } from "@/lib/seed/demo-linkage";
 import { seedDemoPrivilege } from "@/lib/seed/demo-privilege";
-import { seedDemoUsage } from "@/lib/seed/demo-usage";
+import { demoGatewayLog, seedDemoUsage } from "@/lib/seed/demo-usage";
+import { getEnv } from "@/lib/env";
+import { formatBytes } from "@/lib/storage/meter";
 import { seedDemoSummary } from "@/lib/seed/demo-summary";
 import { seedDemoTimelineImport } from "@/lib/seed/demo-timeline";
 import { seedDemoProduction } from "@/lib/seed/demo-production";
@@ -53,6 +55,15 @@ const DEMO_CASE = {
 
 /** Idempotent: creates whatever of the demo organisations, users and case is missing. */
 export async function seedDemoData(): Promise<{ created: boolean }> {
+  // The demo uploads its usage log as any user would, under EVIDENCE_MAX_BYTES: checked before
+  // anything is written, so a limit set below it leaves an empty database, not half a demo.
+  const demoLogBytes = Buffer.byteLength(demoGatewayLog());
+  const limit = getEnv().EVIDENCE_MAX_BYTES;
+  if (demoLogBytes > limit)
+    throw new Error(
+      `The demo's usage log (${formatBytes(demoLogBytes)}) is over EVIDENCE_MAX_BYTES (${formatBytes(limit)}). ` +
+        "Raise the limit, or set CASEBRIDGE_SEED_DEMO=false to start without demo data.",
+    );
   const db = getDb();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const orgIds = new Map<string, string>();
