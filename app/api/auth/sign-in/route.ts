@@ -46,6 +46,8 @@ export const POST = route(async (request) => {
     const { status, title } = REFUSALS[result.error];
     return problem(status, title, { code: "sign_in_refused", error: result.error });
   }
-  const cookie = await sessionCookie(result.user.sessionId, getEnv().NEXTAUTH_URL ?? new URL(request.url).origin);
+  // The cookie's name must be the one next-auth reads for sign-out: it decides by NEXTAUTH_URL
+  // alone, and without it uses the plain (not __Secure-) name, whatever the request came over.
+  const cookie = await sessionCookie(result.user.sessionId, getEnv().NEXTAUTH_URL ?? "http://localhost");
   return Response.json({ ok: true }, { headers: { "Set-Cookie": cookie, "Cache-Control": "no-store" } });
 });
