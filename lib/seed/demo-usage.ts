@@ -73,9 +73,11 @@ const EVENTS = [
   { at: "2026-11-04T09:30", title: "Microsoft security alerts OpenAI; joint case opened", category: "COMMUNICATION" },
 ] as const;
 
-/** Evidence, its usage import (validated and loaded by the job runner), and a short timeline. */
-export async function seedDemoUsage(lead: TActor, caseId: string): Promise<void> {
-  const log = demoGatewayLog();
+/**
+ * Evidence, its usage import (validated and loaded by the job runner), and a short timeline.
+ * `log` is demoGatewayLog(), made once by the caller (which checks its size first).
+ */
+export async function seedDemoUsage(lead: TActor, caseId: string, log: string): Promise<void> {
   const evidence = await uploadEvidence(lead, caseId, {
     body: bodyOf(log),
     metadata: Buffer.from(

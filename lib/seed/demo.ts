@@ -57,7 +57,8 @@ const DEMO_CASE = {
 export async function seedDemoData(): Promise<{ created: boolean }> {
   // The demo uploads its usage log as any user would, under EVIDENCE_MAX_BYTES: checked before
   // anything is written, so a limit set below it leaves an empty database, not half a demo.
-  const demoLogBytes = Buffer.byteLength(demoGatewayLog());
+  const demoLog = demoGatewayLog();
+  const demoLogBytes = Buffer.byteLength(demoLog);
   const limit = getEnv().EVIDENCE_MAX_BYTES;
   if (demoLogBytes > limit)
     throw new Error(
@@ -126,7 +127,7 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
     return { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId, orgName: u.org.name };
   };
   const lead = await actorOf(DEMO_CASE.members[0]!.email);
-  await seedDemoUsage(lead, caseId);
+  await seedDemoUsage(lead, caseId, demoLog);
   await seedDemoLinkage([lead, await actorOf("investigator@openai.demo")], caseId);
   await seedDemoTimelineImport(lead, caseId);
   await seedDemoPrivilege(lead, await actorOf("legal@microsoft.demo"), caseId);
