@@ -58,7 +58,6 @@ const ZEnv = z.object({
     .regex(/^[a-z][a-z0-9-]{0,30}(,[a-z][a-z0-9-]{0,30})*$/, {
       message: 'OIDC_PROVIDERS must be comma-separated ids such as "entra,okta" (lower case, digits, -)',
     })
-    .refine((ids) => !ids.split(",").includes("credentials"), { message: '"credentials" is the password sign-in' })
     .optional(),
   CASEBRIDGE_DATA_DIR: z.string().min(1).default(".data"),
   // Evidence: per-file size limit, and where blobs live (lib/storage).

@@ -1,7 +1,7 @@
 import "server-only";
 import { Readable } from "node:stream";
 import { getEnv } from "@/lib/env";
-import { AppError, ForbiddenError, TooLargeError, UnsupportedMediaTypeError } from "@/lib/errors";
+import { AppError, ForbiddenError, TooLargeError, UnsupportedMediaTypeError, ValidationError } from "@/lib/errors";
 import { inReadScope } from "@/lib/read-scope";
 import { crossSiteRefusal, ownOrigins } from "@/lib/request-policy";
 
@@ -67,8 +67,9 @@ export function requireSameOrigin(request: Request): void {
 /** Refuses a request body of another type than `expected` (415), before it is read. */
 export function requireContentType(request: Request, expected: string): void {
   const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  if (type !== expected)
-    throw new UnsupportedMediaTypeError(`Send the file as the raw request body with Content-Type: ${expected}.`);
+  if (type === expected) return;
+  const what = expected === "application/octet-stream" ? "the file as the raw request body" : "the request body";
+  throw new UnsupportedMediaTypeError(`Send ${what} with Content-Type: ${expected}.`);
 }
 
 /**
@@ -82,10 +83,16 @@ export async function readSmallBody(request: Request, maxBytes: number): Promise
   if (!request.body) return "";
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw tooLarge(); // leaving the loop cancels the stream
-    chunks.push(chunk);
+  try {
+    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > maxBytes) throw tooLarge(); // leaving the loop cancels the stream
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof TooLargeError) throw error;
+    // The client went away, or sent a broken body: its fault, not the server's (no 500, no log).
+    throw new ValidationError("The request body ended before it was complete. Send it again.");
   }
   return Buffer.concat(chunks).toString("utf8");
 }

@@ -6,15 +6,14 @@ import { getRequestMeta } from "@/lib/request-meta";
 import { oidcProvider, type TOidcClaims } from "@/lib/auth/oidc";
 import { signInWithSso } from "@/lib/auth/sso";
 import { endSessionById, sessionLimits } from "@/lib/auth/sessions";
+import { sessionSecret } from "@/lib/auth/session";
 
 // The session cookie is a next-auth JWT that carries only the id of a server-side session row
 // (lib/auth/sessions.ts); every request reads that row and the user (lib/auth/session.ts), so
 // nothing in the token is trusted beyond "which session". Any instance can serve any request.
 export function getAuthOptions(): NextAuthOptions {
-  const secret = getEnv().NEXTAUTH_SECRET;
-  if (!secret) throw new Error("NEXTAUTH_SECRET is not set: start the app with `npm start`, or set it (see README).");
   return {
-    secret,
+    secret: sessionSecret(),
     // The cookie lives as long as the longest session may; the row decides before that.
     session: { strategy: "jwt", maxAge: sessionLimits().maxMs / 1000 },
     pages: { signIn: "/sign-in", error: "/sign-in" },

@@ -38,6 +38,13 @@ type TSessionRow = {
 
 export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 
+/** The key session tokens are encrypted with. Unset, nothing can sign in: said before any work. */
+export function sessionSecret(): string {
+  const secret = getEnv().NEXTAUTH_SECRET;
+  if (!secret) throw new Error("NEXTAUTH_SECRET is not set: start the app with `npm start`, or set it (see README).");
+  return secret;
+}
+
 /**
  * The Set-Cookie header of a new session, as next-auth's own sign-in writes it (the same name,
  * flags, lifetime and encrypted token holding only the session id), so next-auth reads it back
@@ -45,11 +52,10 @@ export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.s
  * cookie is Secure and takes the __Secure- prefix.
  */
 export async function sessionCookie(sessionId: string, siteUrl: string): Promise<string> {
-  const secret = getEnv().NEXTAUTH_SECRET;
-  if (!secret) throw new Error("NEXTAUTH_SECRET is not set.");
+  const secret = sessionSecret();
   const maxAge = Math.floor(sessionLimits().maxMs / 1000);
   const token = await encode({ token: { sid: sessionId }, secret, maxAge });
-  const secure = siteUrl.startsWith("https://");
+  const secure = new URL(siteUrl).protocol === "https:";
   const expires = new Date(Date.now() + maxAge * 1000).toUTCString();
   return [
     `${SESSION_COOKIES[secure ? 0 : 1]}=${token}`,

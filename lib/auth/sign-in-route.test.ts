@@ -1,9 +1,11 @@
+import { generate } from "otplib";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { resolveSession, sessionCookie } from "@/lib/auth/session";
 import { SIGN_IN_ERROR } from "@/lib/auth/sign-in";
 import { getEnv } from "@/lib/env";
 import { getSignInThrottle } from "@/lib/auth/throttle";
+import { confirmEnrolment, startEnrolment } from "@/lib/auth/mfa";
 import { createOrg, createUser, TEST_PASSWORD, uid } from "@/tests/helpers/factories";
 import * as signInRoute from "@/app/api/auth/sign-in/route";
 
@@ -12,14 +14,19 @@ import * as signInRoute from "@/app/api/auth/sign-in/route";
 
 const SITE = "http://localhost:3000";
 
+/** POSTs to the route; a header given as null is left out. */
 function post(
   body: BodyInit | null,
-  headers: Record<string, string> = {},
+  headers: Record<string, string | null> = {},
   init: { duplex?: "half" } = {},
 ): Promise<Response> {
+  const all = { host: "localhost:3000", origin: SITE, "content-type": "application/json", ...headers };
   const request = new Request(`${SITE}/api/auth/sign-in`, {
     method: "POST",
-    headers: { host: "localhost:3000", origin: SITE, "content-type": "application/json", ...headers },
+    headers: Object.entries(all).flatMap(([name, value]) => (value === null ? [] : [[name, value]])) as [
+      string,
+      string,
+    ][],
     body,
     ...init,
   });
@@ -87,9 +94,10 @@ describe("POST /api/auth/sign-in", () => {
   it("refuses a request from another site before reading it (403), so no one is signed in by another site", async () => {
     const user = await newUser();
     const body = json({ email: user.email, password: TEST_PASSWORD });
-    const attempts: Record<string, string>[] = [
+    const attempts: Record<string, string | null>[] = [
       { origin: "https://evil.example" },
       { origin: "null" },
+      { origin: null }, // no Origin at all: a browser always sends one on a POST
       { "sec-fetch-site": "cross-site" },
     ];
     for (const headers of attempts) {
@@ -100,10 +108,32 @@ describe("POST /api/auth/sign-in", () => {
     expect(await getDb().userSession.count({ where: { userId: user.id } })).toBe(0);
   });
 
+  it("asks for the second factor of an account with MFA on, then signs in with a right code only", async () => {
+    const user = await newUser();
+    const { secret } = await startEnrolment(user);
+    await confirmEnrolment(user, await generate({ secret }));
+    const password = { email: user.email, password: TEST_PASSWORD };
+
+    const asked = await post(json(password));
+    expect(asked.status).toBe(401);
+    expect(await asked.json()).toMatchObject({ code: "sign_in_refused", error: SIGN_IN_ERROR.mfaRequired });
+    const wrong = await post(json({ ...password, code: "000000" }));
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ error: SIGN_IN_ERROR.mfaInvalid });
+    expect(await getDb().userSession.count({ where: { userId: user.id } })).toBe(0);
+
+    const code = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    const signed = await post(json({ ...password, code }));
+    expect(signed.status).toBe(200);
+    expect(await resolveSession(sessionToken(signed) ?? undefined)).toMatchObject({ id: user.id });
+  });
+
   it("answers bad input with a status that fits, and counts no attempt", async () => {
     const user = await newUser();
     const form = new URLSearchParams({ email: user.email, password: TEST_PASSWORD }).toString();
-    expect((await post(form, { "content-type": "application/x-www-form-urlencoded" })).status).toBe(415);
+    const form415 = await post(form, { "content-type": "application/x-www-form-urlencoded" });
+    expect(form415.status).toBe(415);
+    expect((await form415.json()).title).toBe("Send the request body with Content-Type: application/json.");
     expect((await post("{not json")).status).toBe(400);
     const wrongTypes = await post(json({ email: 42, password: ["x"] }));
     expect(wrongTypes.status).toBe(400);
@@ -116,6 +146,14 @@ describe("POST /api/auth/sign-in", () => {
       },
     });
     expect((await post(endless, {}, { duplex: "half" })).status).toBe(413);
+    // A body that breaks off (the client went away): the client's fault, 400, not the server's 500.
+    const broken = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"email":'));
+        controller.error(new Error("connection reset"));
+      },
+    });
+    expect((await post(broken, {}, { duplex: "half" })).status).toBe(400);
     expect(await getDb().userSession.count({ where: { userId: user.id } })).toBe(0);
     expect(await getDb().auditEvent.count({ where: { targetId: user.id } })).toBe(0);
   });

@@ -12,10 +12,10 @@ import { PUBLIC_ROUTES } from "@/tests/helpers/public-routes";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const METHOD_EXPORT = /export (?:const|async function) (GET|POST|PUT|PATCH|DELETE|HEAD)\b/g;
 
-/** Each route handler file as a URL template and the methods it exports. */
-export function routeHandlers() {
+/** Each route handler file as a URL template and the methods it exports; public ones only if listed. */
+export function routeHandlers(publicToo: string[] = []) {
   return globSync("app/api/**/route.ts", { cwd: ROOT })
-    .filter((f) => !PUBLIC_ROUTES.includes(f))
+    .filter((f) => !PUBLIC_ROUTES.includes(f) || publicToo.includes(f))
     .sort()
     .map((file) => ({
       file,

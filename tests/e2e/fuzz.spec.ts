@@ -138,7 +138,8 @@ test("coverage gate: every server action of the build is one app/ declares, and 
 
 test("fuzzing every route handler: never a 5xx, and a refused write changes nothing", async () => {
   test.setTimeout(600_000);
-  for (const route of routeHandlers()) {
+  // The password sign-in is public but parses what anyone sends: fuzzed too.
+  for (const route of routeHandlers(["app/api/auth/sign-in/route.ts"])) {
     for (const method of route.methods) {
       const before = await caseState();
       const writes: string[] = [];

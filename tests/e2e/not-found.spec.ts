@@ -101,7 +101,7 @@ test("malformed input answers 400 with a plain message, never 500", async ({ bro
   for (const [method, path] of [
     ["GET", `/api/auth/signin?callbackUrl=${bad}`],
     ["GET", `/api/auth/session?callbackUrl=${bad}`],
-    ["POST", `/api/auth/callback/credentials?callbackUrl=${bad}`],
+    ["POST", `/api/auth/signout?callbackUrl=${bad}`],
   ]) {
     const response = await fetch(`${ORIGIN}${path}`, { method, redirect: "manual" });
     expect(response.status, path).toBe(400);

@@ -38,6 +38,14 @@ describe("entry points", () => {
     expect(routes.flatMap((f) => unguarded(f, "requireUser", (name) => HTTP_METHODS.includes(name)))).toEqual([]);
   });
 
+  it("the password sign-in refuses another site's request before anything else of lib/", () => {
+    // It is public (no requireUser), so its first check is the origin: a cross-site form could
+    // otherwise sign a visitor in to an account of the attacker's choosing.
+    const file = "app/api/auth/sign-in/route.ts";
+    expect(PUBLIC_ROUTES).toContain(file);
+    expect(unguarded(file, "requireSameOrigin", (name) => HTTP_METHODS.includes(name))).toEqual([]);
+  });
+
   it("every exported server action calls requireUser before anything else of lib/", () => {
     const actionFiles = files("app/**/actions.ts");
     expect(actionFiles.length).toBeGreaterThan(0);

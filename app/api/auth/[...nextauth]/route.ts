@@ -4,8 +4,8 @@ import { getAuthOptions } from "@/lib/auth/options";
 import { isReadableCallbackUrl } from "@/lib/auth/redirect";
 import { problem } from "@/lib/http";
 
-// next-auth's own endpoints (sign-in, sign-out, session, CSRF). Public by nature: the
-// credentials check, lockout and auditing live in lib/auth/sign-in.ts.
+// next-auth's own endpoints: single sign-on, sign-out, the session and CSRF. Public by nature.
+// The password sign-in is not here but at app/api/auth/sign-in (lib/auth/sign-in.ts).
 type RouteContext = { params: Promise<{ nextauth: string[] }> };
 
 const CALLBACK_COOKIES = ["next-auth.callback-url", "__Secure-next-auth.callback-url"];

@@ -1,4 +1,4 @@
-import { sessionCookie } from "@/lib/auth/session";
+import { sessionCookie, sessionSecret } from "@/lib/auth/session";
 import { authenticate, SIGN_IN_ERROR, ZCredentials, type TSignInError } from "@/lib/auth/sign-in";
 import { getEnv } from "@/lib/env";
 import { ValidationError, validationFromZod } from "@/lib/errors";
@@ -40,6 +40,7 @@ export const POST = route(async (request) => {
   }
   const parsed = ZCredentials.safeParse(body);
   if (!parsed.success) throw validationFromZod(parsed.error);
+  sessionSecret(); // a server without its key fails here, before a session row is written
 
   const result = await authenticate(parsed.data, await getRequestMeta());
   if (!result.ok) {
