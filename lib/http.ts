@@ -74,10 +74,10 @@ export function requireContentType(request: Request, expected: string): void {
 
 /**
  * A small request body as text, refused with 413 past `maxBytes`: by its Content-Length before
- * anything is read, or as it streams in when it has none. For endpoints anyone may call (sign-in),
- * which must never buffer a body of any size.
+ * anything is read, or as it streams in when it has none: no body of any size is ever buffered
+ * whole, whoever sends it.
  */
-export async function readSmallBody(request: Request, maxBytes: number): Promise<string> {
+async function readSmallBody(request: Request, maxBytes: number): Promise<string> {
   const tooLarge = () => new TooLargeError(`The request body is over ${maxBytes} bytes.`);
   if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
   if (!request.body) return "";
@@ -95,6 +95,26 @@ export async function readSmallBody(request: Request, maxBytes: number): Promise
     throw new ValidationError("The request body ended before it was complete. Send it again.");
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** What a JSON request body may weigh: far above any form's fields, far below a server's memory. */
+export const JSON_BODY_MAX_BYTES = 1024 * 1024;
+
+/**
+ * A JSON request body, parsed: 413 past `maxBytes` (never buffered whole first, whoever sends
+ * it), 400 when it is not JSON. `hint` says what to send instead.
+ */
+export async function readJsonBody(
+  request: Request,
+  maxBytes = JSON_BODY_MAX_BYTES,
+  hint = "send a JSON object",
+): Promise<unknown> {
+  const text = await readSmallBody(request, maxBytes);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ValidationError(`The body is not valid JSON: ${hint}.`);
+  }
 }
 
 /** RFC 6266 attachment with an ASCII fallback and the UTF-8 name. */

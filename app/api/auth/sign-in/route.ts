@@ -1,8 +1,8 @@
 import { sessionCookie, sessionSecret } from "@/lib/auth/session";
 import { authenticate, SIGN_IN_ERROR, ZCredentials, type TSignInError } from "@/lib/auth/sign-in";
 import { getEnv } from "@/lib/env";
-import { ValidationError, validationFromZod } from "@/lib/errors";
-import { problem, readSmallBody, requireContentType, requireSameOrigin, route } from "@/lib/http";
+import { validationFromZod } from "@/lib/errors";
+import { problem, readJsonBody, requireContentType, requireSameOrigin, route } from "@/lib/http";
 import { getRequestMeta } from "@/lib/request-meta";
 
 export const dynamic = "force-dynamic";
@@ -31,13 +31,7 @@ const REFUSALS: Record<TSignInError, { status: number; title: string }> = {
 export const POST = route(async (request) => {
   requireSameOrigin(request);
   requireContentType(request, "application/json");
-  let body: unknown;
-  try {
-    body = JSON.parse(await readSmallBody(request, MAX_BODY_BYTES));
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    throw new ValidationError("The body is not valid JSON: send { email, password }.");
-  }
+  const body = await readJsonBody(request, MAX_BODY_BYTES, "send { email, password }");
   const parsed = ZCredentials.safeParse(body);
   if (!parsed.success) throw validationFromZod(parsed.error);
   sessionSecret(); // a server without its key fails here, before a session row is written

@@ -1,5 +1,5 @@
 import { requireUser } from "@/lib/auth/guards";
-import { requireContentType, requireSameOrigin, route } from "@/lib/http";
+import { readJsonBody, requireContentType, requireSameOrigin, route } from "@/lib/http";
 import { deleteTimelineEvent, updateTimelineEvent } from "@/lib/timeline/mutations";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +12,7 @@ export const PATCH = route<TContext>(async (request, { params }) => {
   requireSameOrigin(request);
   requireContentType(request, "application/json");
   const { caseId, eventId } = await params;
-  const body: unknown = await request.json().catch(() => ({}));
+  const body: unknown = await readJsonBody(request);
   return Response.json(await updateTimelineEvent(user, eventId, body, caseId), {
     headers: { "Cache-Control": "no-store" },
   });

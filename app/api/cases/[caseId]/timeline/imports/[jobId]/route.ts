@@ -1,6 +1,6 @@
 import { after } from "next/server";
 import { requireUser } from "@/lib/auth/guards";
-import { requireContentType, requireSameOrigin, route } from "@/lib/http";
+import { readJsonBody, requireContentType, requireSameOrigin, route } from "@/lib/http";
 import { runImportJob } from "@/lib/jobs/runner";
 import { changeImport, getImport } from "@/lib/timeline/import";
 
@@ -21,7 +21,7 @@ export const POST = route<TContext>(async (request, { params }) => {
   requireSameOrigin(request);
   requireContentType(request, "application/json");
   const { caseId, jobId } = await params;
-  const { job, run } = await changeImport(user, caseId, jobId, await request.json().catch(() => ({})));
+  const { job, run } = await changeImport(user, caseId, jobId, await readJsonBody(request));
   // The work continues after the response; if this process dies, the next GET resumes it.
   if (run) after(() => runImportJob(job.id));
   return Response.json({ job }, { status: run ? 202 : 200, headers: { "Cache-Control": "no-store" } });
