@@ -25,6 +25,12 @@ export function parseQuery<S extends z.ZodType>(schema: S, input: unknown): z.ou
 
 // PostgreSQL text cannot hold U+0000: a NUL that reaches a query fails it with a 500. Every
 // free-text field refuses it here instead, so the writer is told and nothing is written.
+/**
+ * Text to find as itself in a LIKE pattern, and in Prisma's `contains`, which becomes one: the
+ * wildcards % and _ and the escape \ are escaped, so "S_spected" or "%" match only themselves.
+ */
+export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 export const NUL_MESSAGE = "Remove the NUL character (U+0000) from the text: it cannot be stored.";
 export const hasNoNul = (value: string) => !value.includes("\u0000");
 

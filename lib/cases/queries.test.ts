@@ -33,6 +33,30 @@ describe("listCases", () => {
   });
 });
 
+describe("listCases search", () => {
+  it("finds % and _ as themselves, not as wildcards", async () => {
+    const org = await createOrg();
+    const lead = await createUser({ orgId: org.id });
+    const make = async (title: string) => {
+      const made = await createCase({
+        ownerOrgId: org.id,
+        createdById: lead.id,
+        members: [{ userId: lead.id, role: "LEAD" }],
+      });
+      return getDb().case.update({ where: { id: made.id }, data: { title } });
+    };
+    const percent = await make("Keys at 100% of the limit");
+    const underscore = await make("Account acct_a7 and its keys");
+    await make("Suspected distillation, 1000 keys");
+    const found = async (q: string) => (await listCases(lead, ZCaseFilters.parse({ q }))).items.map((c) => c.id);
+    expect(await found("100%")).toEqual([percent.id]);
+    expect(await found("%")).toEqual([percent.id]);
+    expect(await found("_")).toEqual([underscore.id]);
+    expect(await found("S_spected")).toEqual([]);
+    expect(await found("\\")).toEqual([]);
+  });
+});
+
 // Issue 9, defect 1: an admin saw the titles of the other organisation's private and RED cases.
 describe("listCases for admins", () => {
   it("lists the cases their organisation owns or is shared into; the other's RED case not at all", async () => {

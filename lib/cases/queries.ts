@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb, Prisma } from "@/lib/db";
+import { likeLiteral } from "@/lib/validation";
 import { recordAudit } from "@/lib/audit/record";
 import { canManageMemberOf, canOnCase } from "@/lib/auth/permissions";
 import { NotFoundError } from "@/lib/errors";
@@ -80,7 +81,10 @@ export async function listCases(actor: TActor, filters: TCaseFilters): Promise<T
   if (filters.mine) conditions.push({ members: { some: { userId: actor.id } } });
   if (filters.q) {
     conditions.push({
-      OR: [{ title: { contains: filters.q, mode: "insensitive" } }, { number: { equals: filters.q.toUpperCase() } }],
+      OR: [
+        { title: { contains: likeLiteral(filters.q), mode: "insensitive" } },
+        { number: { equals: filters.q.toUpperCase() } },
+      ],
     });
   }
   const where: Prisma.CaseWhereInput = { AND: conditions };

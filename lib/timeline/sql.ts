@@ -6,7 +6,7 @@ import { readableItemSql, visibleItemSql } from "@/lib/auth/visibility";
 import { ValidationError } from "@/lib/errors";
 import { linkageViewer, visibleMergeGroup } from "@/lib/linkage/visibility";
 import { oncePerRequest } from "@/lib/read-scope";
-import { ZQueryDate } from "@/lib/validation";
+import { likeLiteral, ZQueryDate } from "@/lib/validation";
 import { ZTimelineFilters, type TTimelineFilters } from "@/lib/timeline/schemas";
 
 // The SQL form of the timeline's read rules, shared by the list, the histogram and the export
@@ -70,7 +70,7 @@ export function timelineWhere(
   if (f.from) parts.push(Prisma.sql`e."occurredAt" >= ${ts(f.from)}`);
   if (f.to) parts.push(Prisma.sql`e."occurredAt" < ${ts(f.to)}`);
   if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = `%${likeLiteral(f.q)}%`;
     // Attributes (an imported file's extra columns) are searched by their values, as stored.
     parts.push(
       Prisma.sql`(e.title ILIKE ${like} OR e.description ILIKE ${like} OR e.source ILIKE ${like} OR e."customCategory" ILIKE ${like}

@@ -61,6 +61,9 @@ describe("listUsers", () => {
     expect((await listUsers(admin, { q: token.toUpperCase() })).users.map((u) => u.id)).toEqual([user.id]);
     expect((await listUsers(admin, { q: ` ${user.name.toLowerCase()} ` })).users.map((u) => u.id)).toEqual([user.id]);
     expect((await listUsers(admin, { q: `nobody-${uid()}` })).users).toEqual([]);
+    // Wildcards are text: no email or name here holds % or _.
+    expect((await listUsers(admin, { q: "%" })).users).toEqual([]);
+    expect((await listUsers(admin, { q: "_" })).users).toEqual([]);
   });
 
   it("paginates by email and clamps a page past the end to the last page", async () => {

@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
+import { likeLiteral } from "@/lib/validation";
 import { parseId, requireGlobal } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { sessionLimits } from "@/lib/auth/sessions";
@@ -52,8 +53,8 @@ function whereFor(actor: TActor, filters: TUserFilters): Prisma.UserWhereInput {
   if (filters.status) where.disabledAt = filters.status === "disabled" ? { not: null } : null;
   if (filters.q) {
     where.OR = [
-      { email: { contains: filters.q, mode: "insensitive" } },
-      { name: { contains: filters.q, mode: "insensitive" } },
+      { email: { contains: likeLiteral(filters.q), mode: "insensitive" } },
+      { name: { contains: likeLiteral(filters.q), mode: "insensitive" } },
     ];
   }
   return where;
