@@ -5,10 +5,16 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 
 type TEnrolState = { ok: boolean; message?: string; fieldErrors?: Record<string, string[]>; codes?: string[] };
-type Props = { action: (state: TEnrolState, data: FormData) => Promise<TEnrolState> };
+type Props = {
+  action: (state: TEnrolState, data: FormData) => Promise<TEnrolState>;
+  /** The pending enrolment's QR code (a data: URL made on the server) and its secret key. */
+  qrDataUrl: string;
+  secret: string;
+};
 
-// Confirms enrolment with the first code; then shows the recovery codes, once.
-export function MfaEnrolForm({ action }: Props) {
+// Shows the QR code and key and confirms enrolment with the first code; then shows the recovery
+// codes, once, and no longer the secret: it is not left on screen once it is in use.
+export function MfaEnrolForm({ action, qrDataUrl, secret }: Props) {
   const [state, dispatch, pending] = useActionState(action, { ok: false });
   if (state.ok && state.codes)
     return (
@@ -33,6 +39,15 @@ export function MfaEnrolForm({ action }: Props) {
   const error = state.fieldErrors?.code?.[0] ?? state.message;
   return (
     <form action={dispatch} className="space-y-3">
+      <p className="text-sm text-slate-600">
+        Scan the code with an authenticator app (Microsoft Authenticator, Google Authenticator, 1Password…), then type
+        the 6-digit code it shows.
+      </p>
+      {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL made on the server */}
+      <img src={qrDataUrl} alt="QR code for your authenticator app" width={200} height={200} className="mx-auto" />
+      <p className="text-center text-xs text-slate-500">
+        Or type this key: <code className="font-mono break-all text-slate-800">{secret}</code>
+      </p>
       <label htmlFor="code" className="block text-sm font-medium text-slate-700">
         Code from your app
       </label>

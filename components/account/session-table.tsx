@@ -14,49 +14,53 @@ export function SessionTable({
   sessions: TSessionRow[];
   endAction: (id: string) => TFormAction;
 }) {
+  // Scrolls sideways inside its own frame on a narrow screen; `relative` keeps the absolutely
+  // positioned sr-only header inside that frame too, or it would widen the page.
   return (
-    <table className="w-full text-left text-sm">
-      <caption className="sr-only">Your active sessions</caption>
-      <thead className="border-b border-slate-200 text-xs text-slate-500 uppercase">
-        <tr>
-          <th scope="col" className="py-2 pr-4">
-            Signed in
-          </th>
-          <th scope="col" className="py-2 pr-4">
-            Last active
-          </th>
-          <th scope="col" className="py-2 pr-4">
-            Ends at the latest
-          </th>
-          <th scope="col" className="py-2 pr-4">
-            Address and browser
-          </th>
-          <th scope="col" className="py-2">
-            <span className="sr-only">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {sessions.map((s) => (
-          <tr key={s.id} className="border-b border-slate-100 align-top">
-            <td className="py-2 pr-4 whitespace-nowrap">{when(s.createdAt)}</td>
-            <td className="py-2 pr-4 whitespace-nowrap">{when(s.lastSeenAt)}</td>
-            <td className="py-2 pr-4 whitespace-nowrap">{when(s.expiresAt)}</td>
-            <td className="max-w-xs py-2 pr-4 break-words text-slate-600">
-              {s.ip ?? "address not recorded"}
-              <br />
-              <span className="text-xs">{s.userAgent ?? "browser not recorded"}</span>
-            </td>
-            <td className="py-2">
-              {s.isCurrent ? (
-                <span className="text-xs font-medium text-emerald-700">This session</span>
-              ) : (
-                <OneClickForm action={endAction(s.id)} label="End" />
-              )}
-            </td>
+    <div className="relative overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">Your active sessions</caption>
+        <thead className="border-b border-slate-200 text-xs text-slate-500 uppercase">
+          <tr>
+            <th scope="col" className="py-2 pr-4">
+              Signed in
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Last active
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Ends at the latest
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Address and browser
+            </th>
+            <th scope="col" className="py-2">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {sessions.map((s) => (
+            <tr key={s.id} className="border-b border-slate-100 align-top">
+              <td className="py-2 pr-4 whitespace-nowrap">{when(s.createdAt)}</td>
+              <td className="py-2 pr-4 whitespace-nowrap">{when(s.lastSeenAt)}</td>
+              <td className="py-2 pr-4 whitespace-nowrap">{when(s.expiresAt)}</td>
+              <td className="max-w-xs py-2 pr-4 break-words text-slate-600">
+                {s.ip ?? "address not recorded"}
+                <br />
+                <span className="text-xs">{s.userAgent ?? "browser not recorded"}</span>
+              </td>
+              <td className="py-2">
+                {s.isCurrent ? (
+                  <span className="text-xs font-medium text-emerald-700">This session</span>
+                ) : (
+                  <OneClickForm action={endAction(s.id)} label="End" />
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

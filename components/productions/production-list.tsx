@@ -92,7 +92,9 @@ export function ProductionList({
           are listed here; a partner&apos;s are theirs.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto">
+        // `relative`: the sr-only "Actions" header is absolutely positioned, and without a
+        // positioned ancestor it escapes this scrolling frame and widens the page.
+        <div className="relative overflow-x-auto">
           <table className="min-w-full text-sm" aria-label="Finished and running exports">
             <thead className="text-left text-xs tracking-wide text-slate-500 uppercase">
               <tr>

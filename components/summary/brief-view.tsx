@@ -99,42 +99,46 @@ export function BriefView({ brief }: { brief: TBrief }) {
       )}
       <Section title="Enforcement" id="enforcement">
         {brief.enforcement.length ? (
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs text-slate-600">
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Action</th>
-                <th scope="col">By</th>
-                <th scope="col">Targets</th>
-                <th scope="col" className="text-right">
-                  Requests, week before → after
-                </th>
-                <th scope="col" className="text-right">
-                  Tokens, week before → after
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {brief.enforcement.map((a) => (
-                <tr key={a.id} className="border-t border-slate-100 align-top">
-                  <td>{day(a.takenAt)}</td>
-                  <td>{ENFORCEMENT_LABELS[a.kind as keyof typeof ENFORCEMENT_LABELS] ?? a.kind}</td>
-                  <td>
-                    {a.carriedOutBy} ({a.orgName}), requested by {a.requestedBy}
-                  </td>
-                  <td>{a.targets.length ? a.targets.map((t) => t.value).join(", ") : a.targetCount}</td>
-                  <td className="text-right tabular-nums">
-                    {a.effect
-                      ? `${full.format(a.effect.before.requests)} → ${full.format(a.effect.after.requests)}`
-                      : "not measurable"}
-                  </td>
-                  <td className="text-right tabular-nums">
-                    {a.effect ? `${full.format(a.effect.before.tokens)} → ${full.format(a.effect.after.tokens)}` : "—"}
-                  </td>
+          <div className="overflow-x-auto print:overflow-visible">
+            <table className="w-full text-left text-sm">
+              <thead className="text-xs text-slate-600">
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">By</th>
+                  <th scope="col">Targets</th>
+                  <th scope="col" className="text-right">
+                    Requests, week before → after
+                  </th>
+                  <th scope="col" className="text-right">
+                    Tokens, week before → after
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {brief.enforcement.map((a) => (
+                  <tr key={a.id} className="border-t border-slate-100 align-top">
+                    <td>{day(a.takenAt)}</td>
+                    <td>{ENFORCEMENT_LABELS[a.kind as keyof typeof ENFORCEMENT_LABELS] ?? a.kind}</td>
+                    <td>
+                      {a.carriedOutBy} ({a.orgName}), requested by {a.requestedBy}
+                    </td>
+                    <td>{a.targets.length ? a.targets.map((t) => t.value).join(", ") : a.targetCount}</td>
+                    <td className="text-right tabular-nums">
+                      {a.effect
+                        ? `${full.format(a.effect.before.requests)} → ${full.format(a.effect.after.requests)}`
+                        : "not measurable"}
+                    </td>
+                    <td className="text-right tabular-nums">
+                      {a.effect
+                        ? `${full.format(a.effect.before.tokens)} → ${full.format(a.effect.after.tokens)}`
+                        : "—"}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         ) : (
           <p className="text-sm text-slate-600">No enforcement action recorded yet.</p>
         )}

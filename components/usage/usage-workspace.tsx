@@ -292,6 +292,20 @@ export function UsageWorkspace({
                 </p>
               )}
             </Panel>
+          ) : view.series.points.length === 0 ? (
+            <EmptyState title={active.length ? "No usage matches these filters" : "The loaded imports hold no usage"}>
+              {active.length ? (
+                <>
+                  Change the filters above, or{" "}
+                  <Link href={`/cases/${caseId}/usage`} className="text-brand-700 underline">
+                    clear them
+                  </Link>{" "}
+                  to see all the usage you can see.
+                </>
+              ) : (
+                "Import a usage log with rows to see its traffic."
+              )}
+            </EmptyState>
           ) : (
             <>
               <Panel title="Requests over time">

@@ -174,6 +174,33 @@ describe("an admin's MFA reset, from both organisations and every role", () => {
     expect((await signIn(user.email)).ok).toBe(true);
   });
 
+  it("refuses a user who never set up MFA (409) and changes nothing: no session ends, no audit row", async () => {
+    const org = await createOrg();
+    const user = await createUser({ orgId: org.id });
+    const admin = await createUser({ orgId: org.id, role: "ADMIN" });
+    const sessionId = await createSession(user.id);
+    const refusal = resetUserMfa(admin, user.id);
+    await expect(refusal).rejects.toBeInstanceOf(ConflictError);
+    await expect(refusal).rejects.toThrow("Two-step sign-in is not set up for this user");
+    expect(await getDb().userSession.findUniqueOrThrow({ where: { id: sessionId } })).toMatchObject({
+      endedAt: null,
+      endedReason: null,
+    });
+    expect(await getDb().auditEvent.count({ where: { action: "user.mfa_reset", targetId: user.id } })).toBe(0);
+
+    // An enrolment begun but never confirmed is not "set up" either: the pending secret stays.
+    const { secret } = await startEnrolment(user);
+    await expect(resetUserMfa(admin, user.id)).rejects.toBeInstanceOf(ConflictError);
+    expect((await getDb().user.findUniqueOrThrow({ where: { id: user.id } })).mfaSecret).not.toBeNull();
+    expect((await getDb().userSession.findUniqueOrThrow({ where: { id: sessionId } })).endedAt).toBeNull();
+
+    // Once confirmed, the same admin can reset it.
+    await confirmEnrolment(user, await generate({ secret }));
+    await resetUserMfa(admin, user.id);
+    expect((await getDb().user.findUniqueOrThrow({ where: { id: user.id } })).mfaEnabledAt).toBeNull();
+    expect((await getDb().userSession.findUniqueOrThrow({ where: { id: sessionId } })).endedReason).toBe("mfa_reset");
+  });
+
   it.each(["INVESTIGATOR", "LEGAL", "EXECUTIVE"] as const)("a %s cannot reset anyone's MFA (404)", async (role) => {
     const { user, org } = await enrolled();
     const actor = await createUser({ orgId: org.id, role });

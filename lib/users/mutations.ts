@@ -58,7 +58,7 @@ async function lockUser(tx: Tx, actor: TActor, userId: string) {
   await tx.$queryRaw`SELECT 1 FROM "User" WHERE id = ${userId}::uuid AND "orgId" = ${actor.orgId}::uuid FOR UPDATE`;
   const user = await tx.user.findFirst({
     where: { id: userId, orgId: actor.orgId },
-    select: { id: true, email: true, role: true, disabledAt: true },
+    select: { id: true, email: true, role: true, disabledAt: true, mfaEnabledAt: true },
   });
   if (!user) throw new NotFoundError();
   return user;
@@ -212,12 +212,17 @@ export async function endAllUserSessions(actor: TActor, userId: unknown): Promis
 /**
  * An admin's reset of a user's two-step sign-in (a lost phone): secret and recovery codes are
  * removed and the user's sessions end; where MFA is required they enrol again at next sign-in.
+ * A user who has not set it up is refused (Conflict) and nothing changes: there is nothing to
+ * reset, and ending their sessions for it would only sign them out.
  */
 export async function resetUserMfa(actor: TActor, userId: unknown): Promise<void> {
   requireGlobal(actor, "user.manage");
   const id = parseId(userId);
   await getDb().$transaction(async (tx) => {
-    await lockUser(tx, actor, id);
+    const user = await lockUser(tx, actor, id);
+    if (!user.mfaEnabledAt) {
+      throw new ConflictError("Two-step sign-in is not set up for this user: there is nothing to reset.");
+    }
     await clearMfa(tx, id);
     const sessionsEnded = await endUserSessions(tx, id, "mfa_reset", id === actor.id ? actor.sessionId : undefined);
     await recordAudit(

@@ -33,22 +33,9 @@ export default async function MfaSetupPage() {
       <p className="mb-4 text-sm text-slate-600">
         {actor.mfaPending
           ? "Your role requires a second step at sign-in. Set it up to continue."
-          : "Optional for your role: a code from your phone at each sign-in."}{" "}
-        Scan the code with an authenticator app (Microsoft Authenticator, Google Authenticator, 1Password…), then type
-        the 6-digit code it shows.
+          : "Optional for your role: a code from your phone at each sign-in."}
       </p>
-      {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL made on the server */}
-      <img
-        src={enrolment.qrDataUrl}
-        alt="QR code for your authenticator app"
-        width={200}
-        height={200}
-        className="mx-auto"
-      />
-      <p className="my-3 text-center text-xs text-slate-500">
-        Or type this key: <code className="font-mono break-all text-slate-800">{enrolment.secret}</code>
-      </p>
-      <MfaEnrolForm action={confirmMfaAction} />
+      <MfaEnrolForm action={confirmMfaAction} qrDataUrl={enrolment.qrDataUrl} secret={enrolment.secret} />
       {actor.mfaPending && (
         <div className="mt-4 flex justify-end">
           <SignOutButton />

@@ -59,13 +59,15 @@ export default async function UserPage({ params }: Props) {
                 : "Sign-in is not locked."
             }
           />
+          {/* Disabled rather than hidden: after a reset the form stays on the page to show its outcome. */}
           <OneClickForm
             action={resetMfaAction.bind(null, user.id)}
             label="Reset two-step sign-in"
+            disabled={!signIn.mfaEnabled}
             description={
               signIn.mfaEnabled
-                ? "Two-step sign-in is on. Reset it when the user lost their device: they set it up again at their next sign-in."
-                : "Two-step sign-in is not set up."
+                ? "Two-step sign-in is on. Reset it when the user lost their device: their sessions end and they set it up again at their next sign-in."
+                : "Two-step sign-in is not set up, so there is nothing to reset."
             }
           />
         </div>
