@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db";
 import type { TActor } from "@/lib/auth/session";
+import { demoTime } from "@/lib/seed/demo-usage";
 import { recordEnforcement } from "@/lib/summary/enforcement";
 import { saveBriefText } from "@/lib/summary/findings";
 
@@ -9,7 +10,7 @@ import { saveBriefText } from "@/lib/summary/findings";
 // (version 2: a first draft, then a revision) and two enforcement actions on the cluster's
 // accounts and a key, mid-log, so their effect (the week before and after) shows.
 
-export async function seedDemoSummary(lead: TActor, caseId: string, partnerId: string): Promise<void> {
+export async function seedDemoSummary(lead: TActor, caseId: string, partnerId: string, t0: number): Promise<void> {
   await saveBriefText(lead, caseId, {
     findings: "Subject cluster A: six linked accounts share a payment instrument and a device.",
     nextSteps: "Suspend the cluster's accounts.",
@@ -40,7 +41,7 @@ export async function seedDemoSummary(lead: TActor, caseId: string, partnerId: s
     requestedById: lead.id,
     carriedOutBy: "OpenAI Trust & Safety",
     orgId: (await getDb().user.findUniqueOrThrow({ where: { id: partnerId }, select: { orgId: true } })).orgId,
-    takenAt: new Date("2026-11-04T00:00:00Z"),
+    takenAt: new Date(demoTime(t0, 48 * 60)),
     entityIds: accounts,
   });
   await recordEnforcement(lead, caseId, {
@@ -49,7 +50,7 @@ export async function seedDemoSummary(lead: TActor, caseId: string, partnerId: s
     requestedById: partnerId,
     carriedOutBy: "OpenAI platform on-call",
     orgId: (await getDb().user.findUniqueOrThrow({ where: { id: partnerId }, select: { orgId: true } })).orgId,
-    takenAt: new Date("2026-11-03T12:00:00Z"),
+    takenAt: new Date(demoTime(t0, 36 * 60)),
     entityIds: key ? [key.id] : [],
   });
 }

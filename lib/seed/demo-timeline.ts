@@ -13,12 +13,15 @@ import { detectPreset, presetOptions } from "@/lib/timeline/import-presets";
 
 const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
-export function demoTimesketchCsv(): string {
-  const at = (iso: string) => [String(Date.parse(iso) * 1000), iso.replace("Z", "+00:00")];
+export function demoTimesketchCsv(t0: number): string {
+  /** Minutes and seconds after the demo's start, as Timesketch's ISO text (seconds, no millis). */
+  const at = (minutes: number, seconds: number) =>
+    new Date(t0 + (minutes * 60 + seconds) * 1000).toISOString().replace(".000Z", "Z");
+  const columns = (iso: string) => [String(Date.parse(iso) * 1000), iso.replace("Z", "+00:00")];
   const rows = [
     [
       "Key sk-…a1f3 retired; acct_A1 switches to key sk-…77c2 within 40 s",
-      "2026-11-02T08:00:12Z",
+      at(8 * 60, 12),
       "Key rotation",
       "acct_A1",
       "sk-…77c2",
@@ -26,7 +29,7 @@ export function demoTimesketchCsv(): string {
     ],
     [
       "Key sk-…b9e0 retired; acct_A2 switches to key sk-…0d4e within 38 s",
-      "2026-11-02T08:00:51Z",
+      at(8 * 60, 51),
       "Key rotation",
       "acct_A2",
       "sk-…0d4e",
@@ -34,7 +37,7 @@ export function demoTimesketchCsv(): string {
     ],
     [
       "Per-account limit approached by 6 accounts sharing payment fingerprint pf_9c1e",
-      "2026-11-02T12:00:00Z",
+      at(12 * 60, 0),
       "Rate limiting",
       "acct_A1;acct_A2;acct_A3;acct_A4;acct_A5;acct_A6",
       "",
@@ -42,7 +45,7 @@ export function demoTimesketchCsv(): string {
     ],
     [
       "Key sk-…c412 retired; acct_A3 switches to key sk-…5be9 within 41 s",
-      "2026-11-02T16:00:07Z",
+      at(16 * 60, 7),
       "Key rotation",
       "acct_A3",
       "sk-…5be9",
@@ -52,14 +55,14 @@ export function demoTimesketchCsv(): string {
   return [
     "message,timestamp,datetime,timestamp_desc,data_type,account,api_key,src_ip",
     ...rows.map(([message, iso, desc, account, key, ip]) =>
-      [message!, ...at(iso!), desc!, "gateway:detection", account!, key!, ip!].map(q).join(","),
+      [message!, ...columns(iso!), desc!, "gateway:detection", account!, key!, ip!].map(q).join(","),
     ),
   ].join("\n");
 }
 
 /** Imports the demo Timesketch file; "Key rotation" becomes a case category, coloured teal. */
-export async function seedDemoTimelineImport(lead: TActor, caseId: string): Promise<void> {
-  const csv = demoTimesketchCsv();
+export async function seedDemoTimelineImport(lead: TActor, caseId: string, t0: number): Promise<void> {
+  const csv = demoTimesketchCsv(t0);
   const { job, preview } = await createImport(lead, caseId, {
     body: new ReadableStream<Uint8Array>({
       start(controller) {

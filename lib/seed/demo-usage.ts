@@ -13,18 +13,30 @@ import { changeUsageImport, startUsageImport } from "@/lib/usage/imports";
 // completions at a steady pace; around them, ordinary accounts and an office NAT.
 
 const DAYS = 3;
-const T0 = Date.UTC(2026, 10, 2);
+const DAY_MS = 86_400_000;
+
+/**
+ * The demo's first day: midnight UTC a week before the seed runs. Its three days of traffic, its
+ * timeline and its enforcement then fall inside the summary's default "last 30 days" on first
+ * sign-in, whatever the date; fixed dates would age out of it.
+ */
+export function demoStart(now = Date.now()): number {
+  return Math.floor(now / DAY_MS) * DAY_MS - 7 * DAY_MS;
+}
+
+/** The time `minutes` after the demo's start, as ISO 8601 (UTC). */
+export const demoTime = (t0: number, minutes: number) => new Date(t0 + minutes * 60_000).toISOString();
 
 /** Deterministic noise in [0, 1). */
 const noise = (seed: number) => (((Math.sin(seed * 12.9898) * 43758.5453) % 1) + 1) % 1;
 
 /** A gateway request log in per-minute buckets (a `requests` column), about 30,000 rows. */
-export function demoGatewayLog(): string {
+export function demoGatewayLog(t0: number): string {
   const lines = [
     "time,account_id,org_id,api_key_id,client_ip,user_agent,model,endpoint,requests,input_tokens,output_tokens,status_code,rate_limited,payment_fingerprint,device_fingerprint",
   ];
   for (let minute = 0; minute < DAYS * 24 * 60; minute += 5) {
-    const at = new Date(T0 + minute * 60_000).toISOString();
+    const at = demoTime(t0, minute);
     const hour = Math.floor(minute / 60);
     // Subject cluster A: six accounts, ~35 requests per 5 minutes each (420/hour, under the
     // 1,000/hour limit), together far over it; keys rotated every 8 hours; 20:1 output.
@@ -58,33 +70,45 @@ const bodyOf = (text: string) =>
     },
   });
 
+/** The demo's timeline, in minutes after its start. */
 const EVENTS = [
   {
-    at: "2026-11-02T00:00",
+    after: 0,
     title: "Subject cluster A accounts begin sustained completion traffic",
     category: "API_ACCESS",
   },
-  { at: "2026-11-02T08:00", title: "First key rotation across cluster A accounts", category: "RATE_LIMITING" },
+  { after: 8 * 60, title: "First key rotation across cluster A accounts", category: "RATE_LIMITING" },
   {
-    at: "2026-11-03T16:00",
+    after: (24 + 16) * 60,
     title: "Cluster A switches most traffic to a newly released model",
     category: "EXTRACTION",
   },
-  { at: "2026-11-04T09:30", title: "Microsoft security alerts OpenAI; joint case opened", category: "COMMUNICATION" },
+  {
+    after: (48 + 9) * 60 + 30,
+    title: "Microsoft security alerts OpenAI; joint case opened",
+    category: "COMMUNICATION",
+  },
 ] as const;
+
+/** "Nov 2–4", or "Nov 30–Dec 2" across a month's end. */
+function dayRange(from: number, to: number): string {
+  const day = (t: number, month: boolean) =>
+    new Date(t).toLocaleDateString("en-US", { timeZone: "UTC", day: "numeric", ...(month && { month: "short" }) });
+  return `${day(from, true)}–${day(to, new Date(from).getUTCMonth() !== new Date(to).getUTCMonth())}`;
+}
 
 /**
  * Evidence, its usage import (validated and loaded by the job runner), and a short timeline.
- * `log` is demoGatewayLog(), made once by the caller (which checks its size first).
+ * `log` is demoGatewayLog(t0), made once by the caller (which checks its size first).
  */
-export async function seedDemoUsage(lead: TActor, caseId: string, log: string): Promise<void> {
+export async function seedDemoUsage(lead: TActor, caseId: string, log: string, t0: number): Promise<void> {
   const evidence = await uploadEvidence(lead, caseId, {
     body: bodyOf(log),
     metadata: Buffer.from(
       JSON.stringify({
-        title: "Gateway request log, Nov 2–4 (synthetic)",
+        title: `Gateway request log, ${dayRange(t0, t0 + (DAYS - 1) * DAY_MS)} (synthetic)`,
         kind: "API_LOG_EXPORT",
-        fileName: "gateway-2026-11-02.csv",
+        fileName: `gateway-${demoTime(t0, 0).slice(0, 10)}.csv`,
         mimeType: "text/csv",
         source: "Cloud API gateway",
         visibility: "ALL_CASE_ORGS",
@@ -109,7 +133,7 @@ export async function seedDemoUsage(lead: TActor, caseId: string, log: string): 
     throw new Error(`The demo usage import did not load: ${status?.error ?? status?.status}`);
   for (const e of EVENTS) {
     await createTimelineEvent(lead, caseId, {
-      occurredAt: e.at,
+      occurredAt: demoTime(t0, e.after).slice(0, 16),
       timeZone: "UTC",
       title: e.title,
       category: e.category,

@@ -5,7 +5,7 @@ import { nextCaseNumber } from "@/lib/cases/numbers";
 import { recordAudit } from "@/lib/audit/record";
 import { seedDemoLinkage } from "@/lib/seed/demo-linkage";
 import { seedDemoPrivilege } from "@/lib/seed/demo-privilege";
-import { demoGatewayLog, seedDemoUsage } from "@/lib/seed/demo-usage";
+import { demoGatewayLog, demoStart, seedDemoUsage } from "@/lib/seed/demo-usage";
 import { getEnv } from "@/lib/env";
 import { formatBytes } from "@/lib/storage/meter";
 import { seedDemoSummary } from "@/lib/seed/demo-summary";
@@ -57,7 +57,8 @@ const DEMO_CASE = {
 export async function seedDemoData(): Promise<{ created: boolean }> {
   // The demo uploads its usage log as any user would, under EVIDENCE_MAX_BYTES: checked before
   // anything is written, so a limit set below it leaves an empty database, not half a demo.
-  const demoLog = demoGatewayLog();
+  const t0 = demoStart();
+  const demoLog = demoGatewayLog(t0);
   const demoLogBytes = Buffer.byteLength(demoLog);
   const limit = getEnv().EVIDENCE_MAX_BYTES;
   if (demoLogBytes > limit)
@@ -127,11 +128,11 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
     return { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId, orgName: u.org.name };
   };
   const lead = await actorOf(DEMO_CASE.members[0]!.email);
-  await seedDemoUsage(lead, caseId, demoLog);
+  await seedDemoUsage(lead, caseId, demoLog, t0);
   await seedDemoLinkage([lead, await actorOf("investigator@openai.demo")], caseId);
-  await seedDemoTimelineImport(lead, caseId);
+  await seedDemoTimelineImport(lead, caseId, t0);
   await seedDemoPrivilege(lead, await actorOf("legal@microsoft.demo"), caseId);
-  await seedDemoSummary(lead, caseId, userIds.get("investigator@openai.demo")!);
+  await seedDemoSummary(lead, caseId, userIds.get("investigator@openai.demo")!, t0);
   await analyzeLoaded("all"); // a seed is a bulk load: statistics before anyone reads
   await seedDemoProduction(await actorOf("legal@microsoft.demo"), caseId);
   return { created: true };
