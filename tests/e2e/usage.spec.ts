@@ -52,10 +52,17 @@ test("the demo usage log shows its charts and signals; a signal goes to the time
 
   // Drill down from the top accounts table to that account's rows, with file lines.
   await page.goto(`${caseUrl}/usage`);
+  // Each click is a client-side navigation: wait for it, or the next click lands on the old page
+  // (whose rows link has no account filter).
   await page.getByRole("table", { name: "Accounts" }).getByRole("link", { name: "acct_A1" }).click();
+  await expect(page).toHaveURL(/[?&]account=acct_A1/);
   await page.getByRole("link", { name: "See the rows behind these charts" }).click();
+  await expect(page).toHaveURL(/[?&]account=acct_A1.*view=rows|view=rows.*[?&]account=acct_A1/);
   const rows = page.getByRole("table", { name: "Usage rows" });
   await expect(rows.getByRole("cell", { name: "acct_A1" }).first()).toBeVisible();
+  // Only that account's rows.
+  const accounts = await rows.locator("tbody tr td:nth-child(2)").allTextContents();
+  expect(new Set(accounts)).toEqual(new Set(["acct_A1"]));
   // From a row to its source: the evidence item, at that line of the stored file.
   const source = rows.getByRole("link", { name: /, line \d+$/ }).first();
   const line = Number((await source.textContent())!.match(/line ([\d,]+)$/)![1]!.replace(/,/g, ""));
