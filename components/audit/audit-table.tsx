@@ -49,12 +49,12 @@ export function AuditTable({ rows, caption = "Audit events, newest first", empty
   return (
     <DataTable
       caption={caption}
-      columns={["Event", "When", "Actor", "Action", "Target", "Case", "Details", "Source"]}
+      columns={["When", "Actor", "Action", "Target", "Case", "Details", "Source"]}
       bodyClassName="align-top"
     >
-      {rows.map((row) => (
-        <tr key={row.id} className="hover:bg-slate-50">
-          <td className="px-4 py-3 font-mono text-xs text-slate-500">#{row.id}</td>
+      {/* A static list: keyed by position. Rows have no id to show (see CURSOR in lib/audit/queries.ts). */}
+      {rows.map((row, i) => (
+        <tr key={i} className="hover:bg-slate-50">
           <td className="px-4 py-3 whitespace-nowrap text-slate-600">
             <time dateTime={row.occurredAt.toISOString()}>{formatTime(row.occurredAt)}</time>
           </td>

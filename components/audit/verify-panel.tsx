@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import type { TVerifyChainState, TVerifyResult } from "@/lib/audit/verify";
+import type { TVerifyChainState, TVerifyView } from "@/lib/audit/verify";
 
 type Props = {
   action: (state: TVerifyChainState, form: FormData) => Promise<TVerifyChainState>;
@@ -16,17 +16,12 @@ const REASONS = {
   chain_broken: "It does not link to the event before it: an earlier event was deleted or the order was changed.",
 } as const;
 
-const count = (n: number) => n.toLocaleString("en");
-
-function Outcome({ result, seconds, path }: { result: TVerifyResult; seconds?: number; path: string }) {
+function Outcome({ result, seconds, path }: { result: TVerifyView; seconds?: number; path: string }) {
   if (result.ok) {
     return (
       <div role="status" className="mt-4 rounded-md border border-green-300 bg-green-50 p-4 text-green-900">
-        <p className="text-lg font-semibold">Chain intact, {count(result.checked)} events checked</p>
-        <p className="mt-1 text-sm">
-          {result.headId ? `Newest event checked: #${result.headId}` : "The log is empty"}
-          {seconds !== undefined && ` · ${seconds.toFixed(1)} s`}
-        </p>
+        <p className="text-lg font-semibold">Chain intact: every event checked</p>
+        {seconds !== undefined && <p className="mt-1 text-sm">Checked in {seconds.toFixed(1)} s</p>}
         <p className="mt-1 font-mono text-xs break-all">Head hash {result.headHash}</p>
         <p className="mt-2 text-xs text-green-800">
           Keep this head hash outside the database: removing the newest events leaves a chain that still verifies, and
@@ -37,14 +32,19 @@ function Outcome({ result, seconds, path }: { result: TVerifyResult; seconds?: n
   }
   return (
     <div role="alert" className="mt-4 rounded-md border border-red-300 bg-red-50 p-4 text-red-900">
-      <p className="text-lg font-semibold">Chain broken at event #{result.firstBrokenId}</p>
+      <p className="text-lg font-semibold">
+        Chain broken at an event of{" "}
+        <time dateTime={result.brokenAt.toISOString()}>
+          {result.brokenAt.toISOString().slice(0, 19).replace("T", " ")} UTC
+        </time>
+      </p>
       <p className="mt-1 text-sm">{REASONS[result.reason]}</p>
-      <p className="mt-1 text-sm">The {count(result.checked)} events before it are intact.</p>
+      <p className="mt-1 text-sm">The events before it are intact.</p>
       <Link
-        href={`${path}?cursor=${BigInt(result.firstBrokenId) + 1n}`}
+        href={`${path}?cursor=${encodeURIComponent(result.cursor)}`}
         className="mt-2 inline-block text-sm font-medium underline"
       >
-        Show event #{result.firstBrokenId}
+        Show the log from there
       </Link>
     </div>
   );

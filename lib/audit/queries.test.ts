@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { Prisma } from "@/lib/db";
+import { getDb, Prisma } from "@/lib/db";
+import { encryptSecret } from "@/lib/auth/mfa";
 import { recordAudit } from "@/lib/audit/record";
 import { listAuditEvents, parseAuditFilters, queryAuditEvents } from "@/lib/audit/queries";
-import { NotFoundError } from "@/lib/errors";
+import { NotFoundError, ValidationError } from "@/lib/errors";
 import { createCase, createOrg, createUser, uid } from "@/tests/helpers/factories";
 
 // Other files append audit rows in parallel: every query here is narrowed to a unique action prefix.
@@ -112,12 +113,44 @@ describe("listAuditEvents", () => {
     do {
       const page = await listAuditEvents(admin, { action: prefix, cursor });
       sizes.push(page.rows.length);
-      seen.push(...page.rows.map((r) => r.id));
+      seen.push(...page.rows.map((r) => r.action));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(sizes).toEqual([50, 50, 20]);
     expect(new Set(seen).size).toBe(120);
-    expect(seen).toEqual([...seen].sort((a, b) => Number(BigInt(b) - BigInt(a))));
+    const newestFirst = await getDb().auditEvent.findMany({
+      where: { action: { startsWith: prefix } },
+      orderBy: { id: "desc" },
+      select: { action: true },
+    });
+    expect(seen).toEqual(newestFirst.map((r) => r.action));
+  });
+
+  it("hands out page links that show no row id, and refuses forged or foreign ones", async () => {
+    const org = await createOrg();
+    const admin = await createUser({ orgId: org.id, role: "ADMIN" });
+    const prefix = `test.cursor${uid()}.`;
+    for (let i = 0; i < 51; i++) await recordAudit({ actorId: admin.id, action: `${prefix}${i}`, targetType: "test" });
+    const first = await listAuditEvents(admin, { action: prefix });
+    const cursor = first.nextCursor!;
+    const [last] = await getDb().auditEvent.findMany({
+      where: { action: `${prefix}1` },
+      select: { id: true },
+    });
+    expect(cursor).not.toContain(last!.id.toString());
+    expect(first.rows.filter((row) => "id" in row)).toEqual([]);
+    expect((await listAuditEvents(admin, { action: prefix, cursor })).rows.map((r) => r.action)).toEqual([
+      `${prefix}0`,
+    ]);
+
+    const [iv, tag, body] = cursor.split(".");
+    const flipped = `${iv}.${tag}.${body!.slice(0, -1)}${body!.endsWith("A") ? "B" : "A"}`;
+    for (const forged of [flipped, last!.id.toString(), encryptSecret(last!.id.toString()), `${cursor}.x`]) {
+      await expect(listAuditEvents(admin, { action: prefix, cursor: forged })).rejects.toBeInstanceOf(ValidationError);
+      // From a URL, such a link is dropped and named, as any invalid filter: the newest page shows.
+      expect(parseAuditFilters({ cursor: forged })).toEqual({ filters: {}, ignored: ["cursor"] });
+    }
+    expect(parseAuditFilters({ cursor }).filters).toEqual({ cursor });
   });
 });
 
@@ -238,10 +271,10 @@ describe("parseAuditFilters", () => {
       from: "2026-02-30",
       to: "2026-02-01",
       actor: "",
-      cursor: "12",
+      cursor: "12", // a bare row id is no page link
     });
     expect(parseAuditFilters({ from: "2026-13-45", to: "tomorrow" }).ignored).toEqual(["from", "to"]);
-    expect(filters).toEqual({ action: "case.", to: "2026-02-01", cursor: "12" });
-    expect(ignored.sort()).toEqual(["caseId", "from"]);
+    expect(filters).toEqual({ action: "case.", to: "2026-02-01" });
+    expect(ignored.sort()).toEqual(["caseId", "cursor", "from"]);
   });
 });

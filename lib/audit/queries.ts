@@ -5,12 +5,15 @@ import { getDb, Prisma } from "@/lib/db";
 import { ORG_SCOPE_KEY, recordAudit } from "@/lib/audit/record";
 import { visibleCasesSql } from "@/lib/cases/queries";
 import { requireCaseAccess, requireGlobal } from "@/lib/auth/guards";
+import { seal, unseal } from "@/lib/auth/sealed";
 import { ValidationError } from "@/lib/errors";
 import type { TActor } from "@/lib/auth/session";
 
 export const AUDIT_PAGE_SIZE = 50;
 const MAX_LIMIT = 500;
-const CURSOR = /^\d{1,18}$/;
+// A page link carries the last row's id sealed (lib/auth/sealed.ts): ids come from one sequence
+// for the whole instance, so their gaps would count what the other organisation did.
+const CURSOR = /^[\w-]{1,64}\.[\w-]{1,64}\.[\w-]{1,64}$/;
 
 // URL filters of the audit log. Each invalid value is dropped on its own (and reported by
 // parseAuditFilters), so a mistyped field never breaks a shared link.
@@ -34,8 +37,12 @@ export const ZAuditFilters = z.object({
   /** UTC days, both inclusive. */
   from: day,
   to: day,
-  /** Keyset cursor: the page starts below this id. */
-  cursor: z.string().regex(CURSOR).optional().catch(undefined),
+  /** Keyset cursor: the page starts below the row it names (an opaque, sealed value). */
+  cursor: z
+    .string()
+    .refine((v) => cursorId(v) !== null)
+    .optional()
+    .catch(undefined),
 });
 export type TAuditFilters = z.infer<typeof ZAuditFilters>;
 
@@ -57,7 +64,6 @@ export function parseAuditFilters(params: TSearchParams): { filters: TAuditFilte
 }
 
 export type TAuditEventRow = {
-  id: string;
   occurredAt: Date;
   action: string;
   /** Null for system events; `actorId` without `actor` for an id that matches no user. */
@@ -78,7 +84,7 @@ export type TAuditQuery = {
   /** Only this case's events: then members who may read the case may see them, not just audit readers. */
   caseId?: string;
   filters?: Omit<TAuditFilters, "cursor">;
-  /** Rows with a smaller id than this one (the previous page's nextCursor). */
+  /** Rows older than the one this names (the previous page's nextCursor). */
   cursor?: string | null;
   limit?: number;
   /** An extra SQL condition on the audit row `a`, ANDed with the rest (so it can only narrow). */
@@ -146,10 +152,7 @@ async function fetchAuditPage(query: Omit<TAuditQuery, "caseId">): Promise<TAudi
   const limit = Math.min(Math.max(1, Math.trunc(query.limit ?? AUDIT_PAGE_SIZE)), MAX_LIMIT);
   const conditions = await filterConditions(query.filters ?? {});
   if (!conditions) return { rows: [], nextCursor: null };
-  if (query.cursor) {
-    if (!CURSOR.test(query.cursor)) throw new ValidationError("That page link is not valid.");
-    conditions.push(Prisma.sql`a.id < ${BigInt(query.cursor)}`);
-  }
+  if (query.cursor) conditions.push(Prisma.sql`a.id < ${openCursor(query.cursor)}`);
   if (query.where) conditions.push(query.where);
 
   const found = await getDb().$queryRaw<
@@ -181,14 +184,30 @@ async function fetchAuditPage(query: Omit<TAuditQuery, "caseId">): Promise<TAudi
       (ids) => getDb().case.findMany({ where: { id: { in: ids } }, select: { id: true, number: true } }),
     ),
   ]);
-  const rows = page.map((r) => ({
+  const rows = page.map(({ id: _id, ...r }) => ({
     ...r,
-    id: r.id.toString(),
     actor: (r.actorId && users.get(r.actorId)) || null,
     caseNumber: (r.caseId && cases.get(r.caseId)?.number) || null,
     details: redact(r.details),
   }));
-  return { rows, nextCursor: found.length > limit ? rows[rows.length - 1]!.id : null };
+  return { rows, nextCursor: found.length > limit ? auditCursor(page.at(-1)!.id) : null };
+}
+
+/** The page link that lists the rows older than the row with this id. */
+export function auditCursor(id: bigint): string {
+  return seal("audit-cursor", id.toString());
+}
+
+/** The row id a page link names; null for a forged or damaged link, or one sealed under another key. */
+function cursorId(cursor: string): bigint | null {
+  const id = CURSOR.test(cursor) ? unseal("audit-cursor", cursor) : null;
+  return id !== null && /^\d{1,19}$/.test(id) ? BigInt(id) : null;
+}
+
+function openCursor(cursor: string): bigint {
+  const id = cursorId(cursor);
+  if (id === null) throw new ValidationError("That page link is not valid.");
+  return id;
 }
 
 /** SQL conditions for the filters; null when they cannot match anything (unknown email). */

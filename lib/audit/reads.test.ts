@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
 import type { TActor } from "@/lib/auth/session";
-import { listAuditEvents } from "@/lib/audit/queries";
+import { listAuditEvents, auditCursor } from "@/lib/audit/queries";
 import { listCaseActivity } from "@/lib/cases/activity";
 import { listCaseMembers } from "@/lib/cases/queries";
 import { describeEvidenceFile, openEvidenceFile } from "@/lib/evidence/queries";
@@ -57,7 +57,7 @@ describe("audited reads", () => {
   it("opening the Activity tab is recorded once per listing, not for each further page", async () => {
     const w = await createJointCase();
     const page = await listCaseActivity(w.investigator, w.caseId, { action: "case." });
-    await listCaseActivity(w.investigator, w.caseId, { cursor: "999999999999" });
+    await listCaseActivity(w.investigator, w.caseId, { cursor: auditCursor(999_999_999_999n) });
     expect(page.rows.some((r) => r.action === "case.activity_viewed")).toBe(false); // recorded after the read
     expect(await rowsOf(w.investigator, "case.activity_viewed")).toEqual([
       {

@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db";
 import { GENESIS_HASH, hashAuditEvent, type TAuditContent } from "@/lib/audit/hash";
+import { auditCursor } from "@/lib/audit/queries";
 import { recordAudit } from "@/lib/audit/record";
 import { requireGlobal } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
@@ -28,10 +29,18 @@ export type TVerifyFailure = "content_modified" | "chain_broken";
 export type TVerifyResult =
   | { ok: true; checked: number; headId: string | null; headHash: string }
   /** `checked`: the intact rows before the first broken one. */
-  | { ok: false; checked: number; firstBrokenId: string; reason: TVerifyFailure };
+  | { ok: false; checked: number; firstBrokenId: string; firstBrokenAt: Date; reason: TVerifyFailure };
+
+/**
+ * What an organisation's admin is told of a run. The chain holds both organisations' rows, so
+ * neither how many it holds nor their ids (which count the other's activity) is shown; the head
+ * hash is what to keep, and a break links to the log at the broken row.
+ */
+export type TVerifyView =
+  { ok: true; headHash: string } | { ok: false; reason: TVerifyFailure; brokenAt: Date; cursor: string };
 
 /** The "Verify chain" form's state: the result, or the message of an error that stopped it. */
-export type TVerifyChainState = { ok: boolean; message?: string; result?: TVerifyResult; seconds?: number };
+export type TVerifyChainState = { ok: boolean; message?: string; result?: TVerifyView; seconds?: number };
 
 type TChainRow = TAuditContent & { id: bigint; prevHash: string; hash: string };
 
@@ -73,7 +82,7 @@ export async function verifyAuditChain(options: TVerifyOptions = {}): Promise<TV
       const reason = checkRow(row, prevHash);
       if (reason) {
         pending?.catch(() => {}); // abandoned prefetch: its outcome no longer matters
-        return { ok: false, checked, firstBrokenId: row.id.toString(), reason };
+        return { ok: false, checked, firstBrokenId: row.id.toString(), firstBrokenAt: row.occurredAt, reason };
       }
       prevHash = row.hash;
       lastId = row.id;
@@ -88,11 +97,20 @@ export async function verifyAuditChain(options: TVerifyOptions = {}): Promise<TV
  * The admin "Verify chain" button. Only for audit.verify (anyone else: NotFound). The run is
  * itself audited, with its outcome and the head hash it saw.
  */
-export async function verifyAuditChainAs(actor: TActor): Promise<TVerifyResult> {
+export async function verifyAuditChainAs(actor: TActor): Promise<TVerifyView> {
   requireGlobal(actor, "audit.verify");
   const result = await verifyAuditChain();
-  await recordAudit({ actorId: actor.id, action: "audit.verify", targetType: "audit_log", details: { ...result } });
-  return result;
+  const view: TVerifyView = result.ok
+    ? { ok: true, headHash: result.headHash }
+    : {
+        ok: false,
+        reason: result.reason,
+        brokenAt: result.firstBrokenAt,
+        cursor: auditCursor(BigInt(result.firstBrokenId) + 1n), // the page that starts with it
+      };
+  const details = view.ok ? view : { ok: false, reason: view.reason, brokenAt: view.brokenAt.toISOString() };
+  await recordAudit({ actorId: actor.id, action: "audit.verify", targetType: "audit_log", details });
+  return view;
 }
 
 // Content first: a row that no longer matches its own hash was edited, whatever its link says.

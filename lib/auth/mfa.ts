@@ -1,5 +1,5 @@
 import "server-only";
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { generateSecret, generateURI, verify } from "otplib";
 import QRCode from "qrcode";
 import { getDb, Prisma } from "@/lib/db";
@@ -8,6 +8,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { ConflictError, ValidationError } from "@/lib/errors";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { proveOwnSecret } from "@/lib/auth/own-proof";
+import { seal, unseal } from "@/lib/auth/sealed";
 import { endUserSessions } from "@/lib/auth/sessions";
 import { getSignInThrottle, type TSignInThrottle } from "@/lib/auth/throttle";
 import type { TActor } from "@/lib/auth/session";
@@ -16,7 +17,7 @@ import type { GlobalRole } from "@/lib/generated/prisma/enums";
 // Two-step sign-in: TOTP (otplib, RFC 6238: SHA-1, 6 digits, 30 s, the authenticator apps'
 // defaults) plus ten one-time recovery codes. Required for the roles in MFA_REQUIRED_FOR
 // (default: admins and anyone who leads a case), optional for everyone else.
-// - The TOTP secret is stored encrypted (AES-256-GCM, key derived from NEXTAUTH_SECRET), so a
+// - The TOTP secret is stored sealed (lib/auth/sealed.ts: AES-256-GCM, key from NEXTAUTH_SECRET), so a
 //   database dump alone does not yield working codes. Rotating NEXTAUTH_SECRET therefore resets
 //   everyone's MFA (they enrol again).
 // - A code is accepted once: the time step of the last accepted code is stored, and a code of
@@ -28,29 +29,10 @@ type Tx = Prisma.TransactionClient;
 export const RECOVERY_CODE_COUNT = 10;
 const ISSUER = "Casebridge";
 
-function key(): Buffer {
-  const secret = getEnv().NEXTAUTH_SECRET;
-  if (!secret) throw new Error("NEXTAUTH_SECRET is not set.");
-  return createHash("sha256").update(`casebridge-mfa:${secret}`).digest();
-}
+export const encryptSecret = (plain: string): string => seal("mfa", plain);
 
-export function encryptSecret(plain: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key(), iv);
-  const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
-  return [iv, cipher.getAuthTag(), body].map((b) => b.toString("base64url")).join(".");
-}
-
-function decryptSecret(stored: string): string | null {
-  try {
-    const [iv, tag, body] = stored.split(".").map((part) => Buffer.from(part, "base64url"));
-    const decipher = createDecipheriv("aes-256-gcm", key(), iv!);
-    decipher.setAuthTag(tag!);
-    return Buffer.concat([decipher.update(body!), decipher.final()]).toString("utf8");
-  } catch {
-    return null; // another NEXTAUTH_SECRET, or a damaged value: no code matches
-  }
-}
+// Null for another NEXTAUTH_SECRET or a damaged value: then no code matches.
+const decryptSecret = (stored: string): string | null => unseal("mfa", stored);
 
 /** Which roles must use MFA: MFA_REQUIRED_FOR, e.g. "admin,lead" (default) or "none". */
 export function mfaRequiredFor(): { admin: boolean; lead: boolean } {

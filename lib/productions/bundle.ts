@@ -281,7 +281,6 @@ export async function buildBundle(input: TBundleInput): Promise<TBundle> {
           .map(
             (a) =>
               JSON.stringify({
-                id: String(a.id),
                 occurredAt: iso(a.occurredAt),
                 actor: a.actor,
                 action: a.action,

@@ -94,6 +94,20 @@ describe("legal review exports", () => {
     expect(privilege).toContain("ATTORNEY_CLIENT");
     expect(privilege).toContain("Advice of counsel on the takedown");
 
+    // The audit extract names each row by its chain hash, never by its id: ids come from one
+    // sequence for the whole instance, so their gaps would count the partner's activity.
+    const audit = readFileSync(path.join(bag, "data/DATA/audit_extract.jsonl"), "utf8").trim().split("\n");
+    expect(audit.length).toBeGreaterThan(0);
+    for (const line of audit)
+      expect(Object.keys(JSON.parse(line))).toEqual([
+        "occurredAt",
+        "actor",
+        "action",
+        "targetType",
+        "targetId",
+        "hash",
+      ]);
+
     // bag-info.txt carries every field the issue lists.
     const info = parseBagInfo(readFileSync(path.join(bag, "bag-info.txt"), "utf8"));
     expect(info.get("Source-Organization")).toBe(w.ownerOrg.name);

@@ -2,11 +2,11 @@
 
 import { runAction } from "@/lib/action-state";
 import { requireUser } from "@/lib/auth/guards";
-import { verifyAuditChainAs, type TVerifyChainState, type TVerifyResult } from "@/lib/audit/verify";
+import { verifyAuditChainAs, type TVerifyChainState, type TVerifyView } from "@/lib/audit/verify";
 
 /** "Verify chain": signed-in users only; verifyAuditChainAs refuses anyone without audit.verify. */
 export async function verifyChainAction(_previous: TVerifyChainState, _form: FormData): Promise<TVerifyChainState> {
-  let result: TVerifyResult | undefined;
+  let result: TVerifyView | undefined;
   const started = performance.now();
   const state = await runAction(async () => {
     const user = await requireUser();

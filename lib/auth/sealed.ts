@@ -1,0 +1,36 @@
+import "server-only";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { sessionSecret } from "@/lib/auth/session";
+
+// Values only the server may read: what it stores (the MFA secrets) and what it hands out to come
+// back unchanged (the audit log's page links, whose row ids would tell one organisation how much
+// the other does). AES-256-GCM, so a changed value fails to open rather than opening as another;
+// the key is derived from NEXTAUTH_SECRET and the purpose, so one purpose's value never opens as
+// another's. Rotating NEXTAUTH_SECRET makes every sealed value unreadable.
+
+export type TSealPurpose = "mfa" | "audit-cursor";
+
+function key(purpose: TSealPurpose): Buffer {
+  return createHash("sha256").update(`casebridge-${purpose}:${sessionSecret()}`).digest();
+}
+
+/** `plain`, encrypted and authenticated: three base64url parts (iv, tag, body) joined by dots. */
+export function seal(purpose: TSealPurpose, plain: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key(purpose), iv);
+  const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
+  return [iv, cipher.getAuthTag(), body].map((b) => b.toString("base64url")).join(".");
+}
+
+/** The sealed text, or null for a value that is damaged, forged, of another purpose or key. */
+export function unseal(purpose: TSealPurpose, sealed: string): string | null {
+  try {
+    const [iv, tag, body, extra] = sealed.split(".").map((part) => Buffer.from(part, "base64url"));
+    if (!iv || !tag || !body || extra) return null;
+    const decipher = createDecipheriv("aes-256-gcm", key(purpose), iv);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(body), decipher.final()]).toString("utf8");
+  } catch {
+    return null;
+  }
+}
