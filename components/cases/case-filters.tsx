@@ -31,7 +31,7 @@ export function CaseFilters({ filters, orgs, statuses, severities, sorts }: Prop
     >
       <label className="flex flex-col gap-1">
         <span className="text-xs font-medium text-slate-600">Search</span>
-        <input name="q" defaultValue={filters.q} placeholder="Title or CB-2026-0001" className={`${SELECT} w-56`} />
+        <input name="q" defaultValue={filters.q} placeholder="Title or case number" className={`${SELECT} w-56`} />
       </label>
       <FilterSelect label="Status" name="status" value={filters.status} options={labelled(statuses, humanise)} />
       <FilterSelect

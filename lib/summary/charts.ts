@@ -13,7 +13,7 @@ export type TChart = { keys: string[]; points: TChartPoint[] };
 export type TSummaryCharts = {
   /** Cases in each status at the end of each bucket. */
   statusOverTime: TChart;
-  /** Tokens attributed to the top linked clusters per bucket ("CB-… cluster n"), the rest as Other. */
+  /** Tokens attributed to the top linked clusters per bucket ("<case number> cluster n"), the rest as Other. */
   clusterTokens: TChart;
   /** Evasion and extraction signals per week (by the week their activity starts). */
   signalsPerWeek: TChart;
