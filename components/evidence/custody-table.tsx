@@ -28,8 +28,8 @@ export function CustodyTable({ rows }: { rows: TCustodyRow[] }) {
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
-          {rows.map((r) => (
-            <tr key={r.id} className={r.action === "VERIFICATION_FAILED" ? "bg-red-50 text-red-900" : undefined}>
+          {rows.map((r, i) => (
+            <tr key={i} className={r.action === "VERIFICATION_FAILED" ? "bg-red-50 text-red-900" : undefined}>
               <td className="py-1 pr-3 whitespace-nowrap">
                 {r.occurredAt.toISOString().replace("T", " ").slice(0, 19)}
               </td>

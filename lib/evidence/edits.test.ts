@@ -117,8 +117,21 @@ describe("evidence custody", () => {
     await getEvidence(w.lead, w.caseId, id);
     await verifyEvidence(w.lead, w.caseId, id);
     await getEvidence(w.lead, w.caseId, id);
-    await Promise.all([getEvidence(w.partnerLead, w.caseId, id), getEvidence(w.partnerLead, w.caseId, id)]);
+    const [seen] = await Promise.all([
+      getEvidence(w.partnerLead, w.caseId, id),
+      getEvidence(w.partnerLead, w.caseId, id),
+    ]);
     expect(await custody(id)).toEqual(["COLLECTED", "UPLOADED", "VIEWED", "VERIFIED", "VIEWED"]);
+    // The page shows who did what and when, never a row id (one sequence counts every case's custody).
+    const rows = "custody" in seen ? seen.custody : [];
+    expect(rows.map((row) => Object.keys(row).sort())).toContainEqual([
+      "action",
+      "actorName",
+      "note",
+      "occurredAt",
+      "sha256",
+    ]);
+    expect(rows.filter((row) => "id" in row)).toEqual([]);
     const views = await getDb().custodyEvent.findMany({ where: { evidenceId: id, action: "VIEWED" } });
     expect(views.map((v) => v.actorId).sort()).toEqual([w.lead.id, w.partnerLead.id].sort());
     // An old view does not count: the next one is recorded.

@@ -198,8 +198,9 @@ export async function listEvidence(actor: TActor, caseId: unknown, filters: TEvi
   };
 }
 
+// No id: custody ids come from one sequence for the whole instance, and their gaps would count
+// what happened to the other organisation's items.
 export type TCustodyRow = {
-  id: string;
   action: string;
   actorName: string;
   sha256: string | null;
@@ -286,7 +287,7 @@ export async function getEvidence(
   const custody = await db.custodyEvent.findMany({
     where: { evidenceId: e.id },
     orderBy: { id: "asc" },
-    select: { id: true, action: true, sha256: true, note: true, occurredAt: true, actor: { select: { name: true } } },
+    select: { action: true, sha256: true, note: true, occurredAt: true, actor: { select: { name: true } } },
   });
   const allowed = (a: Parameters<typeof canOnEvidence>[1]) => canOnEvidence(actor, a, access.facts, item);
   const live = e.deletedAt === null;
@@ -303,7 +304,7 @@ export async function getEvidence(
     deletedAt: row.deletedAt,
     deleteReason: row.deleteReason,
     purgedAt: row.purgedAt,
-    custody: custody.map(({ actor: a, id, ...c }) => ({ ...c, id: String(id), actorName: a.name })),
+    custody: custody.map(({ actor: a, ...c }) => ({ ...c, actorName: a.name })),
     preview,
     releaseState: release.state,
     release: release.release,
