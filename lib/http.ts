@@ -64,11 +64,13 @@ export function requireSameOrigin(request: Request): void {
     );
 }
 
-/** Refuses a request body of another type than `expected` (415), before it is read. */
-export function requireContentType(request: Request, expected: string): void {
+/**
+ * Refuses a request body of another type than `expected` (415), before it is read. `what` names
+ * the body in the message: "Send <what> with Content-Type: <expected>."
+ */
+export function requireContentType(request: Request, expected: string, what = "the request body"): void {
   const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (type === expected) return;
-  const what = expected === "application/octet-stream" ? "the file as the raw request body" : "the request body";
   throw new UnsupportedMediaTypeError(`Send ${what} with Content-Type: ${expected}.`);
 }
 
@@ -101,14 +103,16 @@ async function readSmallBody(request: Request, maxBytes: number): Promise<string
 export const JSON_BODY_MAX_BYTES = 1024 * 1024;
 
 /**
- * A JSON request body, parsed: 413 past `maxBytes` (never buffered whole first, whoever sends
- * it), 400 when it is not JSON. `hint` says what to send instead.
+ * A JSON request body, parsed: 415 unless it is declared application/json, 413 past `maxBytes`
+ * (never buffered whole first, whoever sends it), 400 when it is not JSON. `hint` says what to
+ * send instead.
  */
 export async function readJsonBody(
   request: Request,
   maxBytes = JSON_BODY_MAX_BYTES,
   hint = "send a JSON object",
 ): Promise<unknown> {
+  requireContentType(request, "application/json");
   const text = await readSmallBody(request, maxBytes);
   try {
     return JSON.parse(text) as unknown;

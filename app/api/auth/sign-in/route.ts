@@ -2,7 +2,7 @@ import { sessionCookie, sessionSecret } from "@/lib/auth/session";
 import { authenticate, SIGN_IN_ERROR, ZCredentials, type TSignInError } from "@/lib/auth/sign-in";
 import { getEnv } from "@/lib/env";
 import { validationFromZod } from "@/lib/errors";
-import { problem, readJsonBody, requireContentType, requireSameOrigin, route } from "@/lib/http";
+import { problem, readJsonBody, requireSameOrigin, route } from "@/lib/http";
 import { getRequestMeta } from "@/lib/request-meta";
 
 export const dynamic = "force-dynamic";
@@ -30,7 +30,6 @@ const REFUSALS: Record<TSignInError, { status: number; title: string }> = {
  */
 export const POST = route(async (request) => {
   requireSameOrigin(request);
-  requireContentType(request, "application/json");
   const body = await readJsonBody(request, MAX_BODY_BYTES, "send { email, password }");
   const parsed = ZCredentials.safeParse(body);
   if (!parsed.success) throw validationFromZod(parsed.error);

@@ -25,7 +25,7 @@ export const GET = route<TContext>(async (request, { params }) => {
 export const POST = route<TContext>(async (request, { params }) => {
   const user = await requireUser();
   requireSameOrigin(request);
-  requireContentType(request, "application/octet-stream");
+  requireContentType(request, "application/octet-stream", "the file as the raw request body");
   const result = await uploadEvidence(user, (await params).caseId, {
     body: request.body,
     metadata: request.headers.get("x-evidence-metadata"),

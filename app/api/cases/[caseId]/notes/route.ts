@@ -1,5 +1,5 @@
 import { requireUser } from "@/lib/auth/guards";
-import { readJsonBody, requireContentType, requireSameOrigin, route } from "@/lib/http";
+import { readJsonBody, requireSameOrigin, route } from "@/lib/http";
 import { createNote } from "@/lib/notes/mutations";
 import { listNotes } from "@/lib/notes/queries";
 
@@ -18,7 +18,6 @@ export const GET = route<TContext>(async (_request, { params }) => {
 export const POST = route<TContext>(async (request, { params }) => {
   const user = await requireUser();
   requireSameOrigin(request);
-  requireContentType(request, "application/json");
   const result = await createNote(user, (await params).caseId, await readJsonBody(request));
   return Response.json(result, { status: 201, headers: { "Cache-Control": "no-store" } });
 });

@@ -1,5 +1,5 @@
 import { requireUser } from "@/lib/auth/guards";
-import { readJsonBody, requireContentType, requireSameOrigin, route } from "@/lib/http";
+import { readJsonBody, requireSameOrigin, route } from "@/lib/http";
 import { createTimelineEvent } from "@/lib/timeline/mutations";
 import { listTimelineEvents } from "@/lib/timeline/queries";
 import { filtersFromSearchParams } from "@/lib/timeline/schemas";
@@ -22,7 +22,6 @@ export const GET = route<TContext>(async (request, { params }) => {
 export const POST = route<TContext>(async (request, { params }) => {
   const user = await requireUser();
   requireSameOrigin(request);
-  requireContentType(request, "application/json");
   const result = await createTimelineEvent(user, (await params).caseId, await readJsonBody(request));
   return Response.json(result, { status: 201, headers: { "Cache-Control": "no-store" } });
 });

@@ -1,5 +1,5 @@
 import { requireUser } from "@/lib/auth/guards";
-import { readJsonBody, requireContentType, requireSameOrigin, route } from "@/lib/http";
+import { readJsonBody, requireSameOrigin, route } from "@/lib/http";
 import { deleteTimelineEvent, updateTimelineEvent } from "@/lib/timeline/mutations";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +10,6 @@ type TContext = { params: Promise<{ caseId: string; eventId: string }> };
 export const PATCH = route<TContext>(async (request, { params }) => {
   const user = await requireUser();
   requireSameOrigin(request);
-  requireContentType(request, "application/json");
   const { caseId, eventId } = await params;
   const body: unknown = await readJsonBody(request);
   return Response.json(await updateTimelineEvent(user, eventId, body, caseId), {

@@ -14,7 +14,7 @@ type TContext = { params: Promise<{ caseId: string }> };
 export const POST = route<TContext>(async (request, { params }) => {
   const user = await requireUser();
   requireSameOrigin(request);
-  requireContentType(request, "application/octet-stream");
+  requireContentType(request, "application/octet-stream", "the file as the raw request body");
   const result = await createImport(user, (await params).caseId, {
     body: request.body,
     fileName: request.headers.get("x-file-name"),

@@ -1,6 +1,6 @@
 import { after } from "next/server";
 import { requireUser } from "@/lib/auth/guards";
-import { readJsonBody, requireContentType, requireSameOrigin, route } from "@/lib/http";
+import { readJsonBody, requireSameOrigin, route } from "@/lib/http";
 import { runImportJob } from "@/lib/jobs/runner";
 import { changeImport, getImport } from "@/lib/timeline/import";
 
@@ -19,7 +19,6 @@ export const GET = route<TContext>(async (_request, { params }) => {
 export const POST = route<TContext>(async (request, { params }) => {
   const user = await requireUser();
   requireSameOrigin(request);
-  requireContentType(request, "application/json");
   const { caseId, jobId } = await params;
   const { job, run } = await changeImport(user, caseId, jobId, await readJsonBody(request));
   // The work continues after the response; if this process dies, the next GET resumes it.
