@@ -5,6 +5,7 @@ import { runImportJob } from "@/lib/jobs/runner";
 import { listCaseCategories, updateCaseCategory } from "@/lib/timeline/categories";
 import { changeImport, createImport } from "@/lib/timeline/import";
 import { detectPreset, presetOptions } from "@/lib/timeline/import-presets";
+import { demoTime } from "@/lib/seed/demo-usage";
 
 // The demo case's imported timeline: a short Timesketch CSV export of the lab's gateway
 // detections (synthetic), loaded through the import job as a user's wizard would, so the
@@ -15,8 +16,7 @@ const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 export function demoTimesketchCsv(t0: number): string {
   /** Minutes and seconds after the demo's start, as Timesketch's ISO text (seconds, no millis). */
-  const at = (minutes: number, seconds: number) =>
-    new Date(t0 + (minutes * 60 + seconds) * 1000).toISOString().replace(".000Z", "Z");
+  const at = (minutes: number, seconds: number) => demoTime(t0, minutes, seconds).replace(".000Z", "Z");
   const columns = (iso: string) => [String(Date.parse(iso) * 1000), iso.replace("Z", "+00:00")];
   const rows = [
     [

@@ -24,8 +24,9 @@ export function demoStart(now = Date.now()): number {
   return Math.floor(now / DAY_MS) * DAY_MS - 7 * DAY_MS;
 }
 
-/** The time `minutes` after the demo's start, as ISO 8601 (UTC). */
-export const demoTime = (t0: number, minutes: number) => new Date(t0 + minutes * 60_000).toISOString();
+/** The time `minutes` (and `seconds`) after the demo's start, as ISO 8601 (UTC). */
+export const demoTime = (t0: number, minutes: number, seconds = 0) =>
+  new Date(t0 + (minutes * 60 + seconds) * 1000).toISOString();
 
 /** Deterministic noise in [0, 1). */
 const noise = (seed: number) => (((Math.sin(seed * 12.9898) * 43758.5453) % 1) + 1) % 1;
