@@ -76,6 +76,17 @@ describe("who must use MFA", () => {
 });
 
 describe("enrolment", () => {
+  it("shows every page loaded at once the same secret, the one stored", async () => {
+    const user = await createUser({ orgId: (await createOrg()).id });
+    const loads = await Promise.all(Array.from({ length: 6 }, () => startEnrolment(user)));
+    const secrets = new Set(loads.map((load) => load.secret));
+    expect(secrets.size).toBe(1);
+    // The one stored is the one shown: a code from it turns MFA on.
+    expect(await confirmEnrolment(user, await generate({ secret: loads[0]!.secret }))).toHaveLength(
+      RECOVERY_CODE_COUNT,
+    );
+  });
+
   it("keeps the secret encrypted, refuses a wrong code, then turns MFA on with one-time recovery codes", async () => {
     const org = await createOrg();
     const user = await createUser({ orgId: org.id });

@@ -137,8 +137,14 @@ export async function startEnrolment(actor: TActor): Promise<TEnrolment> {
   if (user.mfaEnabledAt) throw new ConflictError("Two-step sign-in is already on.");
   let secret = user.mfaSecret ? decryptSecret(user.mfaSecret) : null;
   if (!secret) {
+    // Only over the value just read: of two loads at once (two tabs), the second reads back the
+    // first one's secret instead of replacing the code the first tab shows.
     secret = generateSecret();
-    await getDb().user.update({ where: { id: actor.id }, data: { mfaSecret: encryptSecret(secret) } });
+    const { count } = await getDb().user.updateMany({
+      where: { id: actor.id, mfaSecret: user.mfaSecret, mfaEnabledAt: null },
+      data: { mfaSecret: encryptSecret(secret) },
+    });
+    if (count === 0) return startEnrolment(actor);
   }
   const uri = generateURI({ issuer: ISSUER, label: actor.email, secret });
   return { secret, uri, qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 200 }) };
