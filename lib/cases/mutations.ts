@@ -40,7 +40,7 @@ export async function createCase(actor: TActor, input: unknown): Promise<{ id: s
     const created = await tx.case.create({
       data: {
         ...data,
-        number: await nextCaseNumber(tx, actor.orgId),
+        number: await nextCaseNumber(tx),
         ownerOrgId: actor.orgId,
         createdById: actor.id,
         members: { create: { userId: actor.id, role: "LEAD" } },

@@ -1,21 +1,27 @@
 import "server-only";
+import { randomInt } from "node:crypto";
 import type { Prisma } from "@/lib/db";
 
+// Digits and capitals without 0/O, 1/I/L and U: a number read aloud or typed again comes out
+// the same. Six of them: 30^6, about 729 million numbers a year.
+const SYMBOLS = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
+const LENGTH = 6;
+
+/** A fresh random number for the year: CB-2026-7KQ4M2. */
+export function randomCaseNumber(now = new Date()): string {
+  const tail = Array.from({ length: LENGTH }, () => SYMBOLS[randomInt(SYMBOLS.length)]).join("");
+  return `CB-${now.getUTCFullYear()}-${tail}`;
+}
+
 /**
- * Hands out the next case number of an organisation for the year, inside the caller's
- * transaction: its slug, the year and its own count (MICROSOFT-2026-0001, …). Each organisation
- * counts on its own, so a partner who is shown a case cannot tell from its number how many
- * cases the owner, or anyone else, opened meanwhile. Unique without a retry: slugs are unique
- * and the number after the year has no hyphen, so no two organisations' numbers can meet.
+ * A case number no case has yet, inside the caller's transaction. Random, not counted: a partner
+ * shown two numbers, or the same organisation's numbers a month apart, learns nothing of how
+ * many cases were opened between them, by anyone. Two transactions that draw the same unused
+ * number at the same moment (1 in 729 million for a pair) meet the unique index: the second fails.
  */
-export async function nextCaseNumber(tx: Prisma.TransactionClient, orgId: string, now = new Date()): Promise<string> {
-  const year = now.getUTCFullYear();
-  const [row] = await tx.$queryRaw<{ slug: string; last: number }[]>`
-    WITH counter AS (
-      INSERT INTO "CaseNumberCounter" ("orgId", year, last) VALUES (${orgId}::uuid, ${year}, 1)
-      ON CONFLICT ("orgId", year) DO UPDATE SET last = "CaseNumberCounter".last + 1
-      RETURNING last)
-    SELECT o.slug, counter.last FROM counter, "Organization" o WHERE o.id = ${orgId}::uuid`;
-  if (!row) throw new Error(`No organisation ${orgId} to number a case for.`);
-  return `${row.slug.toUpperCase()}-${year}-${String(row.last).padStart(4, "0")}`;
+export async function nextCaseNumber(tx: Prisma.TransactionClient, now = new Date()): Promise<string> {
+  for (;;) {
+    const number = randomCaseNumber(now);
+    if (!(await tx.case.findUnique({ where: { number }, select: { id: true } }))) return number;
+  }
 }

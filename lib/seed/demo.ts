@@ -98,7 +98,7 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
   const caseId = await db.$transaction(async (tx) => {
     const created = await tx.case.create({
       data: {
-        number: await nextCaseNumber(tx, orgIds.get("microsoft")!),
+        number: await nextCaseNumber(tx),
         title: DEMO_CASE.title,
         summary: DEMO_CASE.summary,
         status: "ACTIVE",

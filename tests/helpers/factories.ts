@@ -50,7 +50,7 @@ export async function createCase(opts: {
   return getDb().$transaction(async (tx) =>
     tx.case.create({
       data: {
-        number: await nextCaseNumber(tx, opts.ownerOrgId),
+        number: await nextCaseNumber(tx),
         title: `Case ${uid()}`,
         ownerOrgId: opts.ownerOrgId,
         createdById: opts.createdById,

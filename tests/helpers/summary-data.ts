@@ -48,7 +48,7 @@ export async function buildSummaryData() {
     const c = await db.$transaction(async (tx) =>
       tx.case.create({
         data: {
-          number: await nextCaseNumber(tx, orgA.id),
+          number: await nextCaseNumber(tx),
           title: `Summary case ${uid()}`,
           ownerOrgId: orgA.id,
           createdById: leadA.id,
