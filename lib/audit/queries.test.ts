@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getDb, Prisma } from "@/lib/db";
 import { encryptSecret } from "@/lib/auth/mfa";
 import { recordAudit } from "@/lib/audit/record";
-import { listAuditEvents, parseAuditFilters, queryAuditEvents } from "@/lib/audit/queries";
+import { auditCursor, listAuditEvents, parseAuditFilters, queryAuditEvents } from "@/lib/audit/queries";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { createCase, createOrg, createUser, uid } from "@/tests/helpers/factories";
 
@@ -126,6 +126,14 @@ describe("listAuditEvents", () => {
     expect(seen).toEqual(newestFirst.map((r) => r.action));
   });
 
+  it("shows of an old Verify chain row only what an admin is told today, not the chain's size", async () => {
+    const admin = await createUser({ orgId: (await createOrg()).id, role: "ADMIN" });
+    const details = { ok: false, checked: 41_210, firstBrokenId: "41211", reason: "chain_broken" };
+    await recordAudit({ actorId: admin.id, action: "audit.verify", targetType: "audit_log", details });
+    const { rows } = await listAuditEvents(admin, { action: "audit.verify", actor: admin.id });
+    expect(rows.map((row) => row.details)).toEqual([{ ok: false, reason: "chain_broken" }]);
+  });
+
   it("hands out page links that show no row id, and refuses forged or foreign ones", async () => {
     const org = await createOrg();
     const admin = await createUser({ orgId: org.id, role: "ADMIN" });
@@ -138,6 +146,9 @@ describe("listAuditEvents", () => {
       select: { id: true },
     });
     expect(cursor).not.toContain(last!.id.toString());
+    // Of one length whatever the id: a sealed text is as long as its plain one.
+    expect(auditCursor(1n).length).toBe(cursor.length);
+    expect(auditCursor(9_223_372_036_854_775_807n).length).toBe(cursor.length);
     expect(first.rows.filter((row) => "id" in row)).toEqual([]);
     expect((await listAuditEvents(admin, { action: prefix, cursor })).rows.map((r) => r.action)).toEqual([
       `${prefix}0`,
@@ -145,7 +156,8 @@ describe("listAuditEvents", () => {
 
     const [iv, tag, body] = cursor.split(".");
     const flipped = `${iv}.${tag}.${body!.slice(0, -1)}${body!.endsWith("A") ? "B" : "A"}`;
-    for (const forged of [flipped, last!.id.toString(), encryptSecret(last!.id.toString()), `${cursor}.x`]) {
+    const shortTag = `${iv}.${tag!.slice(0, 6)}.${body}`; // 4 bytes of tag: GCM alone would try it
+    for (const forged of [flipped, shortTag, last!.id.toString(), encryptSecret(last!.id.toString()), `${cursor}.x`]) {
       await expect(listAuditEvents(admin, { action: prefix, cursor: forged })).rejects.toBeInstanceOf(ValidationError);
       // From a URL, such a link is dropped and named, as any invalid filter: the newest page shows.
       expect(parseAuditFilters({ cursor: forged })).toEqual({ filters: {}, ignored: ["cursor"] });

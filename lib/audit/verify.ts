@@ -40,7 +40,7 @@ export type TVerifyView =
   { ok: true; headHash: string } | { ok: false; reason: TVerifyFailure; brokenAt: Date; cursor: string };
 
 /** The "Verify chain" form's state: the result, or the message of an error that stopped it. */
-export type TVerifyChainState = { ok: boolean; message?: string; result?: TVerifyView; seconds?: number };
+export type TVerifyChainState = { ok: boolean; message?: string; result?: TVerifyView };
 
 type TChainRow = TAuditContent & { id: bigint; prevHash: string; hash: string };
 

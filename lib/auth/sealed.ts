@@ -10,13 +10,17 @@ import { sessionSecret } from "@/lib/auth/session";
 
 export type TSealPurpose = "mfa" | "audit-cursor";
 
+const IV_BYTES = 12;
+// The whole tag, and only it: a shorter one would make forgeries cheaper to try.
+const TAG_BYTES = 16;
+
 function key(purpose: TSealPurpose): Buffer {
   return createHash("sha256").update(`casebridge-${purpose}:${sessionSecret()}`).digest();
 }
 
 /** `plain`, encrypted and authenticated: three base64url parts (iv, tag, body) joined by dots. */
 export function seal(purpose: TSealPurpose, plain: string): string {
-  const iv = randomBytes(12);
+  const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", key(purpose), iv);
   const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
   return [iv, cipher.getAuthTag(), body].map((b) => b.toString("base64url")).join(".");
@@ -26,8 +30,8 @@ export function seal(purpose: TSealPurpose, plain: string): string {
 export function unseal(purpose: TSealPurpose, sealed: string): string | null {
   try {
     const [iv, tag, body, extra] = sealed.split(".").map((part) => Buffer.from(part, "base64url"));
-    if (!iv || !tag || !body || extra) return null;
-    const decipher = createDecipheriv("aes-256-gcm", key(purpose), iv);
+    if (iv?.length !== IV_BYTES || tag?.length !== TAG_BYTES || !body || extra) return null;
+    const decipher = createDecipheriv("aes-256-gcm", key(purpose), iv, { authTagLength: TAG_BYTES });
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(body), decipher.final()]).toString("utf8");
   } catch {

@@ -7,10 +7,9 @@ import { verifyAuditChainAs, type TVerifyChainState, type TVerifyView } from "@/
 /** "Verify chain": signed-in users only; verifyAuditChainAs refuses anyone without audit.verify. */
 export async function verifyChainAction(_previous: TVerifyChainState, _form: FormData): Promise<TVerifyChainState> {
   let result: TVerifyView | undefined;
-  const started = performance.now();
   const state = await runAction(async () => {
     const user = await requireUser();
     result = await verifyAuditChainAs(user);
   }, _form);
-  return { ok: state.ok, message: state.message, result, seconds: (performance.now() - started) / 1000 };
+  return { ok: state.ok, message: state.message, result };
 }
