@@ -119,7 +119,10 @@ export async function* scopedEvents(
     const rows: TScopedEvent[] = await getDb().$queryRaw<TScopedEvent[]>`
       SELECT t.id, t."occurredAt", t."endsAt", t.title, t.description, coalesce(t."customCategory", t.category::text) AS category,
              t.source, t.confidence::text AS confidence, o.name AS "orgName",
-             coalesce((SELECT array_agg(te."evidenceId"::text ORDER BY te."evidenceId") FROM "TimelineEventEvidence" te WHERE te."eventId" = t.id), '{}') AS "evidenceIds"
+             coalesce((SELECT array_agg(te."evidenceId"::text ORDER BY te."evidenceId")
+                       FROM "TimelineEventEvidence" te JOIN "Evidence" ev ON ev.id = te."evidenceId"
+                       WHERE te."eventId" = t.id AND ev."deletedAt" IS NULL AND ev."purgedAt" IS NULL
+                         AND ${visibleItemSql(producer, "ev")}), '{}') AS "evidenceIds"
       FROM "TimelineEvent" t JOIN "Organization" o ON o.id = t."orgId"
       WHERE t."caseId" = ${caseId}::uuid AND t."deletedAt" IS NULL AND NOT t.privileged
         AND ${visibleItemSql(producer, "t")} AND ${eventScopeSql(scope)} ${keyset}

@@ -3,6 +3,7 @@ import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
+import { createTimelineEvent } from "@/lib/timeline/mutations";
 import { parseBagInfo, parseManifest } from "@/lib/productions/bagit";
 import { BOM, LOAD_FILE_COLUMNS, parseDat } from "@/lib/productions/load-file";
 import { getProduction } from "@/lib/productions/queries";
@@ -40,6 +41,15 @@ async function world() {
     fileName: "p.txt",
     visibility: "OWNER_ORG_ONLY",
   });
+  // A shared event of the partner's, tied to the partner's owner-only item and to a shared one:
+  // the export's timeline.csv may name only the shared one.
+  const sighting = await createTimelineEvent(w.partnerInvestigator, w.caseId, {
+    occurredAt: "2026-11-01T10:00Z",
+    timeZone: "UTC",
+    title: "Partner sighting",
+    category: "EXTRACTION",
+    evidenceIds: [hidden.id, log.id],
+  });
   await getDb().evidence.update({
     where: { id: memo.id },
     data: {
@@ -50,7 +60,12 @@ async function world() {
       privilegedAt: new Date(),
     },
   });
-  return { ...w, reviewer, files, ids: { log: log.id, memo: memo.id, shot: shot.id, hidden: hidden.id } };
+  return {
+    ...w,
+    reviewer,
+    files,
+    ids: { log: log.id, memo: memo.id, shot: shot.id, hidden: hidden.id, sighting: sighting.id },
+  };
 }
 
 describe("legal review exports", () => {
@@ -87,6 +102,10 @@ describe("legal review exports", () => {
     expect(hashes.has(sha256(w.files.partnerPrivate))).toBe(false);
     const everything = all.map((f) => readFileSync(f, "latin1")).join("\n");
     expect(everything).not.toContain(w.ids.hidden);
+
+    // The partner's shared event is there, with the shared item it cites and not its hidden one.
+    const timeline = readFileSync(path.join(bag, "data/DATA/timeline.csv"), "utf8");
+    expect(timeline.split("\n").find((line) => line.includes(w.ids.sighting))).toContain(w.ids.log);
 
     // The privilege log lists the withheld memo with its basis and description.
     const privilege = readFileSync(path.join(bag, "data/DATA/privilege_log.csv"), "utf8");
