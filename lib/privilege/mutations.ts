@@ -9,6 +9,7 @@ import { ITEM_KINDS, ITEM_TYPES, type TItemType, type TPrivilegeData } from "@/l
 import { ZFlagPrivilege, ZUnflagPrivilege } from "@/lib/privilege/schemas";
 import { parseInput } from "@/lib/validation";
 import { refreshUsageAfterItemChange } from "@/lib/usage/imports";
+import { forgetSignalsOver } from "@/lib/usage/signal-store";
 
 const CONFLICT =
   "Someone else changed this item after you opened it. Reload the page to see its current state, then try again.";
@@ -90,6 +91,7 @@ async function save(
   await getDb().$transaction(async (tx) => {
     if (!(await ITEM_KINDS[item.itemType].setPrivilege(tx, item.id, version, data, actor.id)))
       throw new ConflictError(CONFLICT);
+    if (data.privileged && item.itemType === "evidence") await forgetSignalsOver(tx, item, null);
     await recordAudit(
       {
         actorId: actor.id,
@@ -103,7 +105,7 @@ async function save(
       tx,
     );
   });
-  // Usage loaded from a privileged item feeds no view (lib/usage/signal-store.ts): recompute
-  // what the case's usage feeds when such an item is flagged or unflagged.
+  // Usage loaded from a privileged item feeds no view (lib/usage/signal-store.ts): its signals
+  // went with the flag's commit; recompute what the case's usage feeds, flagged or unflagged.
   await refreshUsageAfterItemChange(item);
 }

@@ -9,7 +9,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { ITEM_KINDS, ITEM_TYPES, type TItemType } from "@/lib/releases/items";
 import { refreshUsageAfterItemChange } from "@/lib/usage/imports";
-import { forgetOtherOrgsSignals } from "@/lib/usage/signal-store";
+import { forgetSignalsOver } from "@/lib/usage/signal-store";
 
 const reason = z
   .string({ message: "Say what is released and why." })
@@ -150,7 +150,7 @@ export async function withdrawRelease(actor: TActor, releaseId: unknown, input: 
     if (count === 0) throw new ValidationError("Only a release in force can be withdrawn.");
     await ITEM_KINDS[itemType].setVisibility(tx, release.itemId, "OWNER_ORG_ONLY", actor.id, why);
     if (itemType === "evidence")
-      await forgetOtherOrgsSignals(tx, { id: release.itemId, caseId: release.caseId, orgId: item.orgId });
+      await forgetSignalsOver(tx, { id: release.itemId, caseId: release.caseId }, item.orgId);
     await recordAudit(
       {
         actorId: actor.id,

@@ -22,6 +22,7 @@ import { getUsageView } from "@/lib/usage/queries";
 import { listTimelineEvents } from "@/lib/timeline/queries";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
 import { requestRelease, withdrawRelease } from "@/lib/releases/mutations";
+import { flagPrivilege } from "@/lib/privilege/mutations";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
 import { createJointCase } from "@/tests/helpers/factories";
 import { onEmbeddedTestDatabase } from "@/tests/helpers/test-database";
@@ -232,6 +233,38 @@ describe("usage imports", () => {
     expect(await seen()).toEqual([true, false, false]);
     expect(await getDb().usageSignal.count({ where: { caseId: w.caseId, viewerOrgId: w.partnerOrg.id } })).toBe(0);
   });
+
+  // The embedded database is one session for every connection: a lock held on one holds them all.
+  it.skipIf(onEmbeddedTestDatabase())(
+    "flagging usage evidence privileged takes every organisation's signals of it in the same commit",
+    async () => {
+      const w = await createJointCase({ releaseMode: "DIRECT" });
+      const ev = await upload(w.lead, w.caseId, spikyLog(), { fileName: "spiky.csv" });
+      await importAll(w.lead, w.caseId, ev.id);
+      const stored = (org: string) => getDb().usageSignal.count({ where: { caseId: w.caseId, viewerOrgId: org } });
+      expect([await stored(w.ownerOrg.id), await stored(w.partnerOrg.id)]).not.toContain(0);
+
+      // Hold back the refresh that follows the commit (it reads the signal settings first), to
+      // see what the commit alone left.
+      await withPgClient(async (client) => {
+        await client.query(`BEGIN; LOCK TABLE "UsageSettings" IN ACCESS EXCLUSIVE MODE`);
+        const flagging = flagPrivilege(w.lead, "evidence", w.caseId, ev.id, {
+          basis: "WORK_PRODUCT",
+          description: "Counsel's analysis",
+          version: 1,
+        });
+        try {
+          while (!(await getDb().evidence.findUniqueOrThrow({ where: { id: ev.id } })).privileged)
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          expect([await stored(w.ownerOrg.id), await stored(w.partnerOrg.id)]).toEqual([0, 0]);
+        } finally {
+          await client.query("COMMIT");
+          await flagging;
+        }
+      });
+      expect((await getUsageView(w.lead, w.caseId, {})).signals).toEqual([]);
+    },
+  );
 
   it("another organisation's owner-only import is never named: the same file imports, and deleting it is not found", async () => {
     const w = await createJointCase();

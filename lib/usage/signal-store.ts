@@ -53,17 +53,22 @@ export async function hasLoadedUsage(
 }
 
 /**
- * In the transaction that takes an evidence item carrying loaded usage back to its own
- * organisation (a release withdrawn): the signals stored for the other organisations were
- * computed over it, so they go in the same commit. The refresh that follows the commit
- * (refreshUsageAfterItemChange, lib/usage/imports.ts) computes them again over what each may see.
+ * In the transaction that takes an evidence item carrying loaded usage out of some view: the
+ * signals stored for those viewers were computed over it, so they go in the same commit, and no
+ * one reads them in between or ever, should the refresh fail. `keep`: the organisation whose
+ * signals stay (a release withdrawn keeps the owner's); null, no one's (an item flagged
+ * privileged feeds no view). The refresh that follows the commit (refreshUsageAfterItemChange,
+ * lib/usage/imports.ts) computes them again over what each may see.
  */
-export async function forgetOtherOrgsSignals(
+export async function forgetSignalsOver(
   tx: Prisma.TransactionClient,
-  item: { id: string; caseId: string; orgId: string },
+  item: { id: string; caseId: string },
+  keep: string | null,
 ): Promise<void> {
   if (!(await hasLoadedUsage(item.id, tx))) return;
-  await tx.usageSignal.deleteMany({ where: { caseId: item.caseId, viewerOrgId: { not: item.orgId } } });
+  await tx.usageSignal.deleteMany({
+    where: { caseId: item.caseId, ...(keep ? { viewerOrgId: { not: keep } } : {}) },
+  });
 }
 
 export async function signalSettings(caseId: string): Promise<TSignalSettings> {
