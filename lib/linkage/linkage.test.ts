@@ -222,6 +222,24 @@ describe("account linkage", () => {
     await reviseLink(w.partnerInvestigator, w.caseId, theirs.id, { ...revision, rationale: "Checked again" });
   });
 
+  it("adding a value the other organisation holds hidden answers as for a new value", async () => {
+    const w = await createJointCase({ releaseMode: "DIRECT" });
+    const hidden = await createEntity(w.lead, w.caseId, {
+      kind: "ACCOUNT",
+      value: "acct_hidden_owner",
+      visibility: "OWNER_ORG_ONLY",
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a time-ordered id would now differ
+    const [again, fresh] = [
+      await createEntity(w.partnerLead, w.caseId, { kind: "ACCOUNT", value: "acct_hidden_owner" }),
+      await createEntity(w.partnerLead, w.caseId, { kind: "ACCOUNT", value: "acct_brand_new" }),
+    ];
+    expect(again.id).toBe(hidden.id); // one row per value: the same node once both see it
+    // Random (v4) ids, both: neither version nor time tells an existing value from a new one.
+    const v4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    expect([again.id, fresh.id].filter((id) => !v4.test(id))).toEqual([]);
+  });
+
   it("a link resting on evidence whose release is withdrawn leaves the partner's clusters at once", async () => {
     const w = await createJointCase({ releaseMode: "DIRECT" });
     const ev = await upload(w.lead, w.caseId, Buffer.from("kyc record\n"), {
