@@ -290,14 +290,18 @@ describe("usage imports", () => {
     expect(await usageImportIdsFor(w.ownerOrg.id, w.caseId)).toEqual([started.job.id]);
   });
 
-  it("a signal put on the timeline cites the evidence it rests on, and is owner-only exactly when that is", async () => {
-    for (const spikyVisibility of ["ALL_CASE_ORGS", "OWNER_ORG_ONLY"] as const) {
+  it("a signal put on the timeline cites the evidence it rests on, and is shared only from a view with nothing owner-only", async () => {
+    // [the spiky file's visibility, another import's, the event's]: a signal's figures may rest on
+    // any import of the view (a baseline, a first sighting), so one owner-only import makes it so.
+    const cases = [
+      ["ALL_CASE_ORGS", "ALL_CASE_ORGS", "ALL_CASE_ORGS"],
+      ["OWNER_ORG_ONLY", "ALL_CASE_ORGS", "OWNER_ORG_ONLY"],
+      ["ALL_CASE_ORGS", "OWNER_ORG_ONLY", "OWNER_ORG_ONLY"],
+    ] as const;
+    for (const [spikyVisibility, otherVisibility, eventVisibility] of cases) {
       const w = await createJointCase();
       const spiky = await upload(w.lead, w.caseId, spikyLog(), { fileName: "spiky.csv", visibility: spikyVisibility });
-      const other = await upload(w.lead, w.caseId, longLog(50), {
-        fileName: "other.csv",
-        visibility: spikyVisibility === "OWNER_ORG_ONLY" ? "ALL_CASE_ORGS" : "OWNER_ORG_ONLY",
-      });
+      const other = await upload(w.lead, w.caseId, longLog(50), { fileName: "other.csv", visibility: otherVisibility });
       await importAll(w.lead, w.caseId, spiky.id);
       await importAll(w.lead, w.caseId, other.id);
       const signal = await getDb().usageSignal.findFirstOrThrow({
@@ -308,12 +312,12 @@ describe("usage imports", () => {
         where: { id },
         select: { visibility: true, evidence: { select: { evidenceId: true } } },
       });
-      expect(event).toEqual({ visibility: spikyVisibility, evidence: [{ evidenceId: spiky.id }] });
+      expect(event).toEqual({ visibility: eventVisibility, evidence: [{ evidenceId: spiky.id }] });
       for (const partner of [w.partnerLead, w.partnerInvestigator]) {
         const seen = (await listTimelineEvents(partner, w.caseId, ZTimelineFilters.parse({}))).items.some(
           (e) => e.id === id,
         );
-        expect(seen).toBe(spikyVisibility === "ALL_CASE_ORGS");
+        expect(seen).toBe(eventVisibility === "ALL_CASE_ORGS");
       }
     }
   });

@@ -19,7 +19,10 @@ const CATEGORY: Record<string, "EXTRACTION" | "RATE_LIMITING" | "API_ACCESS"> = 
 
 /**
  * Turns a signal the actor's organisation sees into a timeline event, linked to the evidence
- * items its usage came from; the event is owner-organisation-only when any of them is.
+ * items its usage came from. The event is owner-organisation-only when any import of that view
+ * is: a signal's figures (a baseline, a model's first sighting, a tie between accounts) may rest
+ * on rows outside its period and accounts, so only a view with nothing owner-only in it gives a
+ * shared event. Its author may still share it, as any event, once they have read it.
  */
 export async function addSignalToTimeline(actor: TActor, caseId: unknown, signalId: unknown): Promise<{ id: string }> {
   const { case: c } = await requireCaseAccess(actor, caseId, "timeline.create");
@@ -38,7 +41,7 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
   });
   if (!signal) throw new NotFoundError();
   if (signal.timelineEventId) throw new ConflictError("This signal is already on the timeline.");
-  const evidence = await evidenceBehind(c.id, actor.orgId, signal);
+  const { cited, ownerOnly } = await evidenceBehind(c.id, actor.orgId, signal);
   const event = await createTimelineEvent(actor, c.id, {
     occurredAt: signal.periodStart.toISOString(),
     endsAt: signal.periodEnd > signal.periodStart ? signal.periodEnd.toISOString() : "",
@@ -48,8 +51,8 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
     category: CATEGORY[signal.rule.split("@")[0]!] ?? "API_ACCESS",
     source: `usage signal ${signal.rule}`,
     confidence: "POSSIBLE",
-    visibility: evidence.some((e) => e.visibility === "OWNER_ORG_ONLY") ? "OWNER_ORG_ONLY" : "ALL_CASE_ORGS",
-    evidenceIds: evidence.slice(0, EVIDENCE_LINKS_MAX).map((e) => e.id),
+    visibility: ownerOnly ? "OWNER_ORG_ONLY" : "ALL_CASE_ORGS",
+    evidenceIds: cited.slice(0, EVIDENCE_LINKS_MAX),
   });
   await getDb().usageSignal.update({ where: { id: signal.id }, data: { timelineEventId: event.id } });
   await linkEventToAccounts(c.id, event.id, signal.accounts);
@@ -57,16 +60,15 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
 }
 
 /**
- * The evidence items a signal of the organisation's view was computed from: those of its visible
- * imports with usage of the signal's accounts in its period (all its visible imports if none
- * is found that way). The event made from it is owner-organisation-only when any of them is, and
- * cites the first EVIDENCE_LINKS_MAX.
+ * The evidence behind a signal of the organisation's view: `cited`, the items of its visible
+ * imports with usage of the signal's accounts in its period (all its visible imports if none is
+ * found that way); `ownerOnly`, whether any visible import at all is owner-organisation-only.
  */
 async function evidenceBehind(
   caseId: string,
   orgId: string,
   signal: { accounts: string[]; periodStart: Date; periodEnd: Date },
-): Promise<{ id: string; visibility: string }[]> {
+): Promise<{ cited: string[]; ownerOnly: boolean }> {
   const visible = await usageImportIdsFor(orgId, caseId);
   const used = await getDb().$queryRaw<{ importId: string }[]>`
     SELECT DISTINCT "importId"::text AS "importId" FROM "UsageHourly"
@@ -74,11 +76,17 @@ async function evidenceBehind(
       AND hour >= date_trunc('hour', ${signal.periodStart.toISOString()}::timestamp)
       AND hour <= ${signal.periodEnd.toISOString()}::timestamp`;
   const jobs = await getDb().importJob.findMany({
-    where: { id: { in: used.length > 0 ? used.map((u) => u.importId) : visible } },
-    select: { evidence: { select: { id: true, visibility: true } } },
+    where: { id: { in: visible } },
+    select: { id: true, evidence: { select: { id: true, visibility: true } } },
   });
-  const items = new Map(jobs.flatMap((j) => (j.evidence ? [[j.evidence.id, j.evidence] as const] : [])));
-  return [...items.values()];
+  const usedIds = new Set(used.map((u) => u.importId));
+  const cited = jobs
+    .filter((j) => usedIds.size === 0 || usedIds.has(j.id))
+    .flatMap((j) => (j.evidence ? [j.evidence.id] : []));
+  return {
+    cited: [...new Set(cited)],
+    ownerOnly: jobs.some((j) => j.evidence?.visibility === "OWNER_ORG_ONLY"),
+  };
 }
 
 /** A lead sets the case's signal thresholds and limits; the signals are computed again. */
