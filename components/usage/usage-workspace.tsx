@@ -162,8 +162,12 @@ export function UsageWorkspace({
                             <pre className="overflow-x-auto rounded bg-slate-50 p-2">
                               {JSON.stringify({ thresholds: s.params, aggregates: s.aggregates }, null, 2)}
                             </pre>
-                            {s.timelineEventId ? (
-                              <p className="text-green-700">On the timeline.</p>
+                            {s.onTimeline ? (
+                              <p className="text-green-700">
+                                {s.onTimeline === "shared"
+                                  ? "On the timeline, shared with the case's organisations."
+                                  : "On the timeline, for your organisation only."}
+                              </p>
                             ) : (
                               view.can.addToTimeline && (
                                 <ActionButton

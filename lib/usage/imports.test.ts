@@ -20,6 +20,7 @@ import { defaultMapping } from "@/lib/usage/schemas";
 import { addSignalToTimeline, recomputeSignals, updateSignalSettings } from "@/lib/usage/mutations";
 import { getUsageView } from "@/lib/usage/queries";
 import { listTimelineEvents } from "@/lib/timeline/queries";
+import { deleteTimelineEvent } from "@/lib/timeline/mutations";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
 import { requestRelease, withdrawRelease } from "@/lib/releases/mutations";
 import { flagPrivilege } from "@/lib/privilege/mutations";
@@ -313,12 +314,20 @@ describe("usage imports", () => {
         select: { visibility: true, evidence: { select: { evidenceId: true } } },
       });
       expect(event).toEqual({ visibility: eventVisibility, evidence: [{ evidenceId: spiky.id }] });
+      const shown = async () =>
+        (await getUsageView(w.lead, w.caseId, {})).signals.find((s) => s.id === signal.id)!.onTimeline;
+      expect(await shown()).toBe(eventVisibility === "ALL_CASE_ORGS" ? "shared" : "own");
       for (const partner of [w.partnerLead, w.partnerInvestigator]) {
         const seen = (await listTimelineEvents(partner, w.caseId, ZTimelineFilters.parse({}))).items.some(
           (e) => e.id === id,
         );
         expect(seen).toBe(eventVisibility === "ALL_CASE_ORGS");
       }
+      // Once on the timeline, not twice; once its event is deleted, it may go again.
+      await expect(addSignalToTimeline(w.investigator, w.caseId, signal.id)).rejects.toBeInstanceOf(ConflictError);
+      await deleteTimelineEvent(w.investigator, id, 1, w.caseId);
+      expect(await shown()).toBeNull();
+      expect((await addSignalToTimeline(w.investigator, w.caseId, signal.id)).id).not.toBe(id);
     }
   });
 

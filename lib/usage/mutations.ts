@@ -40,7 +40,8 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
     },
   });
   if (!signal) throw new NotFoundError();
-  if (signal.timelineEventId) throw new ConflictError("This signal is already on the timeline.");
+  if (signal.timelineEventId && (await eventStands(c.id, signal.timelineEventId)))
+    throw new ConflictError("This signal is already on the timeline.");
   const { cited, ownerOnly } = await evidenceBehind(c.id, actor.orgId, signal);
   const event = await createTimelineEvent(actor, c.id, {
     occurredAt: signal.periodStart.toISOString(),
@@ -57,6 +58,11 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
   await getDb().usageSignal.update({ where: { id: signal.id }, data: { timelineEventId: event.id } });
   await linkEventToAccounts(c.id, event.id, signal.accounts);
   return event;
+}
+
+/** A signal's event counts until deleted: then the signal may go on the timeline again. */
+async function eventStands(caseId: string, eventId: string): Promise<boolean> {
+  return (await getDb().timelineEvent.count({ where: { id: eventId, caseId, deletedAt: null } })) > 0;
 }
 
 /**

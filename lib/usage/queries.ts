@@ -36,7 +36,8 @@ export type TUsageSignalView = {
   params: unknown;
   aggregates: unknown;
   samples: TUsageSample[];
-  timelineEventId: string | null;
+  /** Its timeline event, if it has one that is not deleted: shared with the case's organisations, or own. */
+  onTimeline: "shared" | "own" | null;
 };
 
 export type TUsageView = {
@@ -114,6 +115,11 @@ export async function getUsageView(
         })
       : Promise.resolve([]),
   ]);
+  const events = await signalEvents(
+    actor,
+    c.id,
+    signals.flatMap((s) => (s.timelineEventId ? [s.timelineEventId] : [])),
+  );
   const hasData = scope.importIds.length > 0;
   const [series, account, key, network, model, rows] = hasData
     ? await Promise.all([
@@ -142,7 +148,11 @@ export async function getUsageView(
     top: hasData ? { account, key, network, model } : null,
     rows,
     nextRows: rows && rows.length === RAW_PAGE ? rowCursor(rows.at(-1)!) : null,
-    signals: signals.map((s) => ({ ...s, samples: s.samples as TUsageSample[] })),
+    signals: signals.map(({ timelineEventId, ...s }) => ({
+      ...s,
+      samples: s.samples as TUsageSample[],
+      onTimeline: (timelineEventId && events.get(timelineEventId)) || null,
+    })),
     evidence,
     settings,
     can: {
@@ -151,4 +161,14 @@ export async function getUsageView(
       configure: canOnCase(actor, "usage.configure", facts),
     },
   };
+}
+
+/** The signals' timeline events that are still there, each shared or the organisation's own. */
+async function signalEvents(actor: TActor, caseId: string, ids: string[]): Promise<Map<string, "shared" | "own">> {
+  if (ids.length === 0) return new Map();
+  const events = await getDb().timelineEvent.findMany({
+    where: { id: { in: ids }, caseId, deletedAt: null, ...visibleItemWhere(actor) },
+    select: { id: true, visibility: true },
+  });
+  return new Map(events.map((e) => [e.id, e.visibility === "ALL_CASE_ORGS" ? "shared" : "own"]));
 }
