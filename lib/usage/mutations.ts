@@ -10,6 +10,7 @@ import { ZSignalSettings } from "@/lib/usage/signals-schema";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
 import { linkEventToAccounts, refreshUsageAnalysis } from "@/lib/linkage/store";
 import { parseInput } from "@/lib/validation";
+import { visibleItemWhere } from "@/lib/auth/visibility";
 
 const CATEGORY: Record<string, "EXTRACTION" | "RATE_LIMITING" | "API_ACCESS"> = {
   extraction_shaped: "EXTRACTION",
@@ -40,7 +41,7 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
     },
   });
   if (!signal) throw new NotFoundError();
-  if (signal.timelineEventId && (await eventStands(c.id, signal.timelineEventId)))
+  if (signal.timelineEventId && (await eventStands(actor, c.id, signal.timelineEventId)))
     throw new ConflictError("This signal is already on the timeline.");
   const { cited, ownerOnly } = await evidenceBehind(c.id, actor.orgId, signal);
   const event = await createTimelineEvent(actor, c.id, {
@@ -61,8 +62,9 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
 }
 
 /** A signal's event counts until deleted: then the signal may go on the timeline again. */
-async function eventStands(caseId: string, eventId: string): Promise<boolean> {
-  return (await getDb().timelineEvent.count({ where: { id: eventId, caseId, deletedAt: null } })) > 0;
+async function eventStands(actor: TActor, caseId: string, eventId: string): Promise<boolean> {
+  const where = { id: eventId, caseId, deletedAt: null, ...visibleItemWhere(actor) };
+  return (await getDb().timelineEvent.count({ where })) > 0;
 }
 
 /**
