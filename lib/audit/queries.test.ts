@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getDb, Prisma } from "@/lib/db";
-import { encryptSecret } from "@/lib/auth/mfa";
+import { seal } from "@/lib/auth/sealed";
 import { recordAudit } from "@/lib/audit/record";
 import { auditCursor, listAuditEvents, parseAuditFilters, queryAuditEvents } from "@/lib/audit/queries";
 import { NotFoundError, ValidationError } from "@/lib/errors";
@@ -157,7 +157,7 @@ describe("listAuditEvents", () => {
     const [iv, tag, body] = cursor.split(".");
     const flipped = `${iv}.${tag}.${body!.slice(0, -1)}${body!.endsWith("A") ? "B" : "A"}`;
     const shortTag = `${iv}.${tag!.slice(0, 6)}.${body}`; // 4 bytes of tag: GCM alone would try it
-    for (const forged of [flipped, shortTag, last!.id.toString(), encryptSecret(last!.id.toString()), `${cursor}.x`]) {
+    for (const forged of [flipped, shortTag, last!.id.toString(), seal("mfa", last!.id.toString()), `${cursor}.x`]) {
       await expect(listAuditEvents(admin, { action: prefix, cursor: forged })).rejects.toBeInstanceOf(ValidationError);
       // From a URL, such a link is dropped and named, as any invalid filter: the newest page shows.
       expect(parseAuditFilters({ cursor: forged })).toEqual({ filters: {}, ignored: ["cursor"] });

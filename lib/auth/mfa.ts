@@ -29,11 +29,6 @@ type Tx = Prisma.TransactionClient;
 export const RECOVERY_CODE_COUNT = 10;
 const ISSUER = "Casebridge";
 
-export const encryptSecret = (plain: string): string => seal("mfa", plain);
-
-// Null for another NEXTAUTH_SECRET or a damaged value: then no code matches.
-const decryptSecret = (stored: string): string | null => unseal("mfa", stored);
-
 /** Which roles must use MFA: MFA_REQUIRED_FOR, e.g. "admin,lead" (default) or "none". */
 export function mfaRequiredFor(): { admin: boolean; lead: boolean } {
   const parts = new Set(
@@ -80,7 +75,7 @@ export async function verifySecondFactor(
       where: { id: userId },
       select: { mfaSecret: true, mfaEnabledAt: true, mfaLastTimeStep: true },
     });
-    const secret = user?.mfaEnabledAt && user.mfaSecret ? decryptSecret(user.mfaSecret) : null;
+    const secret = user?.mfaEnabledAt && user.mfaSecret ? unseal("mfa", user.mfaSecret) : null;
     if (!secret) return { ok: false };
     const result = await verify({
       secret,
@@ -135,14 +130,14 @@ export async function startEnrolment(actor: TActor): Promise<TEnrolment> {
     select: { mfaSecret: true, mfaEnabledAt: true },
   });
   if (user.mfaEnabledAt) throw new ConflictError("Two-step sign-in is already on.");
-  let secret = user.mfaSecret ? decryptSecret(user.mfaSecret) : null;
+  let secret = user.mfaSecret ? unseal("mfa", user.mfaSecret) : null;
   if (!secret) {
     // Only over the value just read: of two loads at once (two tabs), the second reads back the
     // first one's secret instead of replacing the code the first tab shows.
     secret = generateSecret();
     const { count } = await getDb().user.updateMany({
       where: { id: actor.id, mfaSecret: user.mfaSecret, mfaEnabledAt: null },
-      data: { mfaSecret: encryptSecret(secret) },
+      data: { mfaSecret: seal("mfa", secret) },
     });
     if (count === 0) return startEnrolment(actor);
   }
@@ -171,7 +166,7 @@ export async function confirmEnrolment(actor: TActor, rawCode: unknown): Promise
     select: { mfaSecret: true, mfaEnabledAt: true },
   });
   if (user.mfaEnabledAt) throw new ConflictError("Two-step sign-in is already on.");
-  const secret = user.mfaSecret ? decryptSecret(user.mfaSecret) : null;
+  const secret = user.mfaSecret ? unseal("mfa", user.mfaSecret) : null;
   const result = secret ? await verify({ secret, token: code, epochTolerance: 30 }) : { valid: false as const };
   if (!result.valid || !("timeStep" in result))
     throw new ValidationError("That code is not right. Check the time on your device and try again.", {

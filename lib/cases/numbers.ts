@@ -8,7 +8,7 @@ const SYMBOLS = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
 const LENGTH = 6;
 
 /** A fresh random number for the year: CB-2026-7KQ4M2. */
-export function randomCaseNumber(now = new Date()): string {
+function randomCaseNumber(now = new Date()): string {
   const tail = Array.from({ length: LENGTH }, () => SYMBOLS[randomInt(SYMBOLS.length)]).join("");
   return `CB-${now.getUTCFullYear()}-${tail}`;
 }

@@ -10,7 +10,7 @@ import { ZSignalSettings } from "@/lib/usage/signals-schema";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
 import { linkEventToAccounts, refreshUsageAnalysis } from "@/lib/linkage/store";
 import { parseInput } from "@/lib/validation";
-import { visibleItemWhere } from "@/lib/auth/visibility";
+import { signalEvents } from "@/lib/usage/queries";
 
 const CATEGORY: Record<string, "EXTRACTION" | "RATE_LIMITING" | "API_ACCESS"> = {
   extraction_shaped: "EXTRACTION",
@@ -41,7 +41,8 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
     },
   });
   if (!signal) throw new NotFoundError();
-  if (signal.timelineEventId && (await eventStands(actor, c.id, signal.timelineEventId)))
+  // Once on the timeline, not twice; once its event is deleted, it may go again.
+  if (signal.timelineEventId && (await signalEvents(actor, c.id, [signal.timelineEventId])).size > 0)
     throw new ConflictError("This signal is already on the timeline.");
   const { cited, ownerOnly } = await evidenceBehind(c.id, actor.orgId, signal);
   const event = await createTimelineEvent(actor, c.id, {
@@ -59,12 +60,6 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
   await getDb().usageSignal.update({ where: { id: signal.id }, data: { timelineEventId: event.id } });
   await linkEventToAccounts(c.id, event.id, signal.accounts);
   return event;
-}
-
-/** A signal's event counts until deleted: then the signal may go on the timeline again. */
-async function eventStands(actor: TActor, caseId: string, eventId: string): Promise<boolean> {
-  const where = { id: eventId, caseId, deletedAt: null, ...visibleItemWhere(actor) };
-  return (await getDb().timelineEvent.count({ where })) > 0;
 }
 
 /**

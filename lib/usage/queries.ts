@@ -163,8 +163,15 @@ export async function getUsageView(
   };
 }
 
-/** The signals' timeline events that are still there, each shared or the organisation's own. */
-async function signalEvents(actor: TActor, caseId: string, ids: string[]): Promise<Map<string, "shared" | "own">> {
+/**
+ * The signals' timeline events that are still there (not deleted, visible to the actor), each
+ * shared or the organisation's own.
+ */
+export async function signalEvents(
+  actor: TActor,
+  caseId: string,
+  ids: string[],
+): Promise<Map<string, "shared" | "own">> {
   if (ids.length === 0) return new Map();
   const events = await getDb().timelineEvent.findMany({
     where: { id: { in: ids }, caseId, deletedAt: null, ...visibleItemWhere(actor) },
