@@ -83,13 +83,13 @@ describe("stored files are kept while any use needs them, and swept after", () =
     await getDb().$executeRaw`UPDATE "ImportJob" SET "updatedAt" = ${longAgo} WHERE id = ${ids.idle}::uuid`;
     for (const bytes of [committed, cancelled, pending, failed, idle]) await age(sha256(bytes));
 
-    const version = await timelineVersion(w.caseId);
+    const version = await timelineVersion(w.caseId, w.lead);
     const result = await sweepStorage(GRACE);
     expect(result?.blobsRemoved).toBeGreaterThanOrEqual(3);
     // The committed import's change row is folded into the case's count: its version stays.
     expect(result?.timelineChangesFolded).toBeGreaterThanOrEqual(1);
     expect(await getDb().timelineChange.count({ where: { caseId: w.caseId } })).toBe(0);
-    expect(await timelineVersion(w.caseId)).toBe(version);
+    expect(await timelineVersion(w.caseId, w.lead)).toBe(version);
     const kept = (bytes: Buffer) => existsSync(blobPath(sha256(bytes)));
     expect({
       committed: kept(committed),

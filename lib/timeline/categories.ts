@@ -65,7 +65,7 @@ export async function listCaseCategories(
   const usedSql = Prisma.sql`
     SELECT e."customCategory" AS name, count(*)::int AS n FROM "TimelineEvent" e
     WHERE ${visible} AND ${readableItemSql(reader, "e")} AND e."customCategory" IS NOT NULL GROUP BY 1`;
-  const used = await derivedFromTimeline(c.id, usedSql, () =>
+  const used = await derivedFromTimeline(c.id, actor, usedSql, () =>
     getDb().$queryRaw<{ name: string; n: number }[]>(usedSql),
   );
   const rows = await getDb().$queryRaw<

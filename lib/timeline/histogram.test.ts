@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { NotFoundError, ValidationError } from "@/lib/errors";
 import { getDb } from "@/lib/db";
-import { createTimelineEvent, updateTimelineEvent } from "@/lib/timeline/mutations";
-import { foldTimelineChanges, timelineVersion } from "@/lib/timeline/derived-cache";
+import { Prisma } from "@/lib/db";
+import { createTimelineEvent, deleteTimelineEvent, updateTimelineEvent } from "@/lib/timeline/mutations";
+import { derivedFromTimeline, foldTimelineChanges, timelineVersion } from "@/lib/timeline/derived-cache";
 import { getTimelineHistogram } from "@/lib/timeline/queries";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
 import { createJointCase } from "@/tests/helpers/factories";
@@ -133,62 +134,124 @@ describe("histogram counts kept between requests while the case's timeline is un
   it("every statement that changes the case's events moves its version; other cases' and no-op statements do not", async () => {
     const w = await caseWith(["2025-01-10T10:00:00Z"]);
     const other = await caseWith(["2025-01-10T10:00:00Z"]);
-    const before = await timelineVersion(w.caseId);
+    const before = await timelineVersion(w.caseId, w.lead);
     const { id } = await createTimelineEvent(w.investigator, w.caseId, {
       occurredAt: "2025-01-11T10:00:00Z",
       timeZone: "UTC",
       title: "Second",
       category: "API_ACCESS",
     });
-    expect(await timelineVersion(w.caseId)).toBe(before + 1);
+    expect(await timelineVersion(w.caseId, w.lead)).toBe(before + 1);
     await getDb().timelineEvent.updateMany({ where: { caseId: w.caseId }, data: { source: "edited" } });
-    expect(await timelineVersion(w.caseId)).toBe(before + 2);
+    expect(await timelineVersion(w.caseId, w.lead)).toBe(before + 2);
     await getDb().timelineEvent.updateMany({
       where: { caseId: w.caseId, title: "no such event" },
       data: { source: "x" },
     });
-    expect(await timelineVersion(w.caseId)).toBe(before + 2);
+    expect(await timelineVersion(w.caseId, w.lead)).toBe(before + 2);
     await getDb().timelineEvent.delete({ where: { id } });
-    expect(await timelineVersion(w.caseId)).toBe(before + 3);
-    expect(await timelineVersion(other.caseId)).toBe(before);
+    expect(await timelineVersion(w.caseId, w.lead)).toBe(before + 3);
+    expect(await timelineVersion(other.caseId, other.lead)).toBe(before);
     // A case deleted with its events (they cascade) leaves no version behind and no error.
     await getDb().case.delete({ where: { id: other.caseId } });
-    expect(await timelineVersion(other.caseId)).toBe(before);
+    expect(await timelineVersion(other.caseId, other.lead)).toBe(before);
   });
 
   it("folding the change rows keeps every case's version, and the next change still moves it", async () => {
     const w = await caseWith(["2025-01-10T10:00:00Z", "2025-01-11T10:00:00Z"]);
     const rows = () => getDb().timelineChange.count({ where: { caseId: w.caseId } });
-    const version = await timelineVersion(w.caseId);
+    const version = await timelineVersion(w.caseId, w.lead);
     expect(version).toBe(2);
     expect(await foldTimelineChanges()).toBeGreaterThanOrEqual(2);
     expect(await rows()).toBe(0);
-    expect(await timelineVersion(w.caseId)).toBe(version);
+    expect(await timelineVersion(w.caseId, w.lead)).toBe(version);
     await createTimelineEvent(w.investigator, w.caseId, {
       occurredAt: "2025-01-12T10:00:00Z",
       timeZone: "UTC",
       title: "After the fold",
       category: "API_ACCESS",
     });
-    expect(await timelineVersion(w.caseId)).toBe(version + 1);
+    expect(await timelineVersion(w.caseId, w.lead)).toBe(version + 1);
     await foldTimelineChanges();
-    expect([await rows(), await timelineVersion(w.caseId)]).toEqual([0, version + 1]);
+    expect([await rows(), await timelineVersion(w.caseId, w.lead)]).toEqual([0, version + 1]);
+  });
+
+  it("a reader's version moves with the changes it sees, never with the other organisation's owner-only events", async () => {
+    const w = await createJointCase({ releaseMode: "DIRECT" });
+    const versions = async () => [
+      await timelineVersion(w.caseId, w.lead),
+      await timelineVersion(w.caseId, w.partnerLead),
+    ];
+    const moved = async (change: () => Promise<unknown>) => {
+      const [own, partner] = await versions();
+      await change();
+      const [ownAfter, partnerAfter] = await versions();
+      return { owner: ownAfter! > own!, partner: partnerAfter! > partner! };
+    };
+    const input = { occurredAt: "2025-01-10T10:00:00Z", timeZone: "UTC", title: "Private", category: "API_ACCESS" };
+    let id = "";
+    expect(
+      await moved(async () => {
+        ({ id } = await createTimelineEvent(w.investigator, w.caseId, { ...input, visibility: "OWNER_ORG_ONLY" }));
+      }),
+    ).toEqual({ owner: true, partner: false });
+    // The partner's own private events, the other way round.
+    expect(
+      await moved(() =>
+        createTimelineEvent(w.partnerInvestigator, w.caseId, {
+          ...input,
+          title: "Theirs",
+          visibility: "OWNER_ORG_ONLY",
+        }),
+      ),
+    ).toEqual({ owner: false, partner: true });
+    const edit = (version: number, changes: object) =>
+      updateTimelineEvent(w.investigator, id, {
+        ...input,
+        visibility: "OWNER_ORG_ONLY",
+        evidenceIds: [],
+        version,
+        ...changes,
+      });
+    expect(await moved(() => edit(1, { title: "Still private" }))).toEqual({ owner: true, partner: false });
+    // Shared, then owner-only again: the partner sees it come, and go.
+    expect(await moved(() => edit(2, { visibility: "ALL_CASE_ORGS" }))).toEqual({ owner: true, partner: true });
+    expect(await moved(() => edit(3, {}))).toEqual({ owner: true, partner: true });
+    expect(await moved(() => deleteTimelineEvent(w.investigator, id, 4))).toEqual({
+      owner: true,
+      partner: false,
+    });
+    expect(
+      await moved(() => createTimelineEvent(w.partnerInvestigator, w.caseId, { ...input, title: "Shared" })),
+    ).toEqual({ owner: true, partner: true });
+    const before = await versions();
+    await foldTimelineChanges();
+    expect(await versions()).toEqual(before);
+
+    // So the partner's kept results outlive the owner's private work; the owner's do not.
+    let computed = 0;
+    const keptFor = (reader: typeof w.lead) =>
+      derivedFromTimeline(w.caseId, reader, Prisma.sql`SELECT ${reader.orgId}::text`, async () => ++computed);
+    const [partnerFirst, ownFirst] = [await keptFor(w.partnerLead), await keptFor(w.lead)];
+    await createTimelineEvent(w.investigator, w.caseId, { ...input, visibility: "OWNER_ORG_ONLY" });
+    expect(await keptFor(w.partnerLead)).toBe(partnerFirst);
+    expect(await keptFor(w.lead)).not.toBe(ownFirst);
   });
 
   it.skipIf(onEmbeddedTestDatabase())(
     "a change still uncommitted while the rows are folded moves the version when it commits",
     async () => {
       const w = await caseWith(["2025-01-10T10:00:00Z"]);
-      const version = await timelineVersion(w.caseId);
+      const version = await timelineVersion(w.caseId, w.lead);
       await getDb().$transaction(async (tx) => {
         await tx.timelineEvent.updateMany({ where: { caseId: w.caseId }, data: { source: "edited" } });
         // Another connection folds meanwhile: it cannot see this change's row, so leaves it.
         await foldTimelineChanges();
-        expect(await timelineVersion(w.caseId)).toBe(version);
+        expect(await timelineVersion(w.caseId, w.lead)).toBe(version);
       });
-      expect(await timelineVersion(w.caseId)).toBe(version + 1);
+      expect(await timelineVersion(w.caseId, w.lead)).toBe(version + 1);
       await foldTimelineChanges();
-      expect(await timelineVersion(w.caseId)).toBe(version + 1);
+      expect(await timelineVersion(w.caseId, w.lead)).toBe(version + 1);
     },
   );
 

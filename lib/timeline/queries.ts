@@ -344,7 +344,7 @@ export async function getTimelineHistogram(
   };
   const laid = filters.entity
     ? await lay()
-    : await derivedFromTimeline(c.id, Prisma.sql`${where} ${category} ${custom} ${sqlZone}`, lay);
+    : await derivedFromTimeline(c.id, actor, Prisma.sql`${where} ${category} ${custom} ${sqlZone}`, lay);
   if (!laid) return { bucketSeconds: 3600, timeZone, categories: [], caseCategories: [], buckets: [] };
   // Colours are the case's choice, read each time (the kept layout has only the names).
   const caseCategories = await caseCategoryColours(actor, c.id, laid.drawn);
@@ -486,7 +486,7 @@ export async function getTimelineOptions(actor: TActor, caseId: unknown): Promis
       select: { id: true, name: true },
       orderBy: { name: "asc" },
     }),
-    derivedFromTimeline(c.id, sourcesSql, () =>
+    derivedFromTimeline(c.id, actor, sourcesSql, () =>
       db
         .$transaction([db.$queryRaw(ORDERED_PLAN_ONLY), db.$queryRaw<{ source: string }[]>(sourcesSql)])
         .then(([, rows]) => rows),
@@ -497,7 +497,7 @@ export async function getTimelineOptions(actor: TActor, caseId: unknown): Promis
       orderBy: { name: "asc" },
       take: OPTIONS_LISTED,
     }),
-    derivedFromTimeline(c.id, carriedSql, () => db.$queryRaw<{ name: string }[]>(carriedSql)),
+    derivedFromTimeline(c.id, actor, carriedSql, () => db.$queryRaw<{ name: string }[]>(carriedSql)),
     db.evidence.findMany({
       where: { caseId: c.id, deletedAt: null, ...visibleItemWhere(actor), AND: [readableItemWhere(reader)] },
       select: { id: true, title: true },

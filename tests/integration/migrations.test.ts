@@ -17,6 +17,24 @@ async function query(db: EmbeddedDatabase, sql: string) {
   }
 }
 
+/**
+ * A fresh embedded database with every migration before `name` applied; `apply()` runs `name`.
+ * For the migrations that move data: the test writes rows as the schema before left them.
+ */
+async function justBefore(name: string): Promise<{ db: EmbeddedDatabase; apply: () => Promise<unknown> }> {
+  const db = await startEmbeddedDatabase();
+  try {
+    const migrations = (await readMigrations()).migrationDirectories;
+    const at = migrations.findIndex((m) => m.path === name);
+    expect(at).toBeGreaterThan(0);
+    for (const m of migrations.slice(0, at)) await query(db, m.migrationFile.content.value);
+    return { db, apply: () => query(db, migrations[at]!.migrationFile.content.value) };
+  } catch (error) {
+    await db.stop();
+    throw error;
+  }
+}
+
 // Tables, columns, indexes, constraints and enums of the public schema, as plain data.
 async function fingerprint(db: EmbeddedDatabase) {
   return {
@@ -78,15 +96,8 @@ describe("migrations", () => {
   );
 
   it("move each import's hourly rollup to a partition of its own: attached if loaded, apart if only validated", async () => {
-    const MOVE = "20261202190000_usage_hourly_per_import";
-    const db = await startEmbeddedDatabase();
+    const { db, apply } = await justBefore("20261202190000_usage_hourly_per_import");
     try {
-      const sqlOf = (m: { migrationFile: { content: { tag: string; value: string } } }) =>
-        m.migrationFile.content.value;
-      const migrations = (await readMigrations()).migrationDirectories;
-      const at = migrations.findIndex((m) => m.path === MOVE);
-      expect(at).toBeGreaterThan(0);
-      for (const m of migrations.slice(0, at)) await query(db, sqlOf(m));
       // As the version before left a case: one import loaded, one validated, one whose rows are gone.
       const [caseId, loaded, validated, gone] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
       const hex = (id: string) => id.replace(/-/g, "");
@@ -101,7 +112,7 @@ describe("migrations", () => {
          CREATE TABLE usage_partitions."import_${hex(validated)}" (LIKE "UsageRecord");
          INSERT INTO "UsageHourly" VALUES ${[hour(loaded, "a", 5), hour(loaded, "b", 7), hour(validated, "a", 11), hour(gone, "a", 13)].join(", ")};`,
       );
-      await query(db, sqlOf(migrations[at]!));
+      await apply();
 
       // What queries read: the loaded import's rollup, and nothing else until the other loads.
       const read = async () =>
@@ -137,13 +148,8 @@ describe("migrations", () => {
   }, 180_000);
 
   it("split the shared Bates counters by producing organisation, each from its own productions", async () => {
-    const SPLIT = "20261203065635_bates_counter_per_org";
-    const db = await startEmbeddedDatabase();
+    const { db, apply } = await justBefore("20261203065635_bates_counter_per_org");
     try {
-      const migrations = (await readMigrations()).migrationDirectories;
-      const at = migrations.findIndex((m) => m.path === SPLIT);
-      expect(at).toBeGreaterThan(0);
-      for (const m of migrations.slice(0, at)) await query(db, m.migrationFile.content.value);
       // As the shared counter left them: the owner used CB1-500 (its second export since deleted),
       // the partner CB501-510 and X-1-5; one counter's productions are gone altogether.
       const [owner, partner, user] = [randomUUID(), randomUUID(), randomUUID()];
@@ -164,13 +170,47 @@ describe("migrations", () => {
            "batesEnd", "receivingParty", "deletedAt") VALUES ${rows.join(", ")};
          INSERT INTO "BatesCounter" (prefix, last) VALUES ('CB', 510), ('X-', 5), ('GONE', 9);`,
       );
-      await query(db, migrations[at]!.migrationFile.content.value);
+      await apply();
       const counters = await query(db, `SELECT "orgId"::text AS org, prefix, last FROM "BatesCounter" ORDER BY 3`);
       expect(counters).toEqual([
         { org: partner, prefix: "X-", last: 5 },
         { org: owner, prefix: "CB", last: 500 },
         { org: partner, prefix: "CB", last: 510 },
       ]);
+    } finally {
+      await db.stop();
+    }
+  }, 180_000);
+
+  it("count the timeline changes made so far as every reader's, and drop those of cases gone", async () => {
+    const { db, apply } = await justBefore("20261204200000_timeline_change_per_audience");
+    try {
+      const [caseId, gone, owner, partner] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      await query(
+        db,
+        `SET session_replication_role = replica; -- no organisation or user behind the case
+         INSERT INTO "Case" (id, number, title, "ownerOrgId", "createdById", "updatedAt")
+           VALUES ('${caseId}', 'CB-2026-MIGRAT', 'Before', '${owner}', '${randomUUID()}', now());
+         INSERT INTO "TimelineChange" ("caseId") VALUES ('${caseId}'), ('${caseId}'), ('${gone}');
+         INSERT INTO "TimelineChangeFolded" ("caseId", changes) VALUES ('${caseId}', 40), ('${gone}', 7);`,
+      );
+      await apply();
+      // Each organisation's version is what the case's was (2 + 40): no reader's goes back.
+      const version = async (org: string) =>
+        (
+          await query(
+            db,
+            `SELECT ((SELECT count(*) FROM "TimelineChange" c WHERE c."caseId" = '${caseId}'
+                        AND (c.visibility = 'ALL_CASE_ORGS' OR c."orgId" = '${org}'))
+               + (SELECT coalesce(sum(changes), 0) FROM "TimelineChangeFolded" c WHERE c."caseId" = '${caseId}'
+                    AND (c.visibility = 'ALL_CASE_ORGS' OR c."orgId" = '${org}')))::int AS n`,
+          )
+        )[0]!.n;
+      expect([await version(owner), await version(partner)]).toEqual([42, 42]);
+      expect(await query(db, `SELECT DISTINCT "caseId"::text AS "caseId" FROM "TimelineChange"`)).toEqual([{ caseId }]);
+      expect(
+        await query(db, `SELECT "caseId"::text AS "caseId", "orgId"::text AS "orgId" FROM "TimelineChangeFolded"`),
+      ).toEqual([{ caseId, orgId: owner }]);
     } finally {
       await db.stop();
     }
