@@ -224,6 +224,12 @@ describe("histogram counts kept between requests while the case's timeline is un
     expect(
       await moved(() => createTimelineEvent(w.partnerInvestigator, w.caseId, { ...input, title: "Shared" })),
     ).toEqual({ owner: true, partner: true });
+    // One statement over events of both classes moves both; removing an owner-only row outright
+    // (the delete trigger) moves the owner's only.
+    expect(
+      await moved(() => getDb().timelineEvent.updateMany({ where: { caseId: w.caseId }, data: { source: "both" } })),
+    ).toEqual({ owner: true, partner: true });
+    expect(await moved(() => getDb().timelineEvent.delete({ where: { id } }))).toEqual({ owner: true, partner: false });
     const before = await versions();
     await foldTimelineChanges();
     expect(await versions()).toEqual(before);

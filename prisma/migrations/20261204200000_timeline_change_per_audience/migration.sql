@@ -2,11 +2,18 @@
 -- the event's organisation and visibility, and a reader's version counts the rows visibleItemSql
 -- lets it see (lib/timeline/derived-cache.ts). The rows so far are kept as changes every reader
 -- sees, so no reader's version goes back.
+
+-- The events first, as a writer locks them (its trigger then writes change rows): taken the other
+-- way round, a write between this migration's first statement and its DROP TRIGGER would deadlock.
+LOCK TABLE "TimelineEvent" IN ACCESS EXCLUSIVE MODE;
 ALTER TABLE "TimelineChange" ADD COLUMN "orgId" UUID,
   ADD COLUMN "visibility" "Visibility" NOT NULL DEFAULT 'ALL_CASE_ORGS';
 UPDATE "TimelineChange" c SET "orgId" = k."ownerOrgId" FROM "Case" k WHERE k.id = c."caseId";
 DELETE FROM "TimelineChange" WHERE "orgId" IS NULL;
 ALTER TABLE "TimelineChange" ALTER COLUMN "orgId" SET NOT NULL, ALTER COLUMN "visibility" DROP DEFAULT;
+-- A reader's count reads the index alone, and only the rows of its classes.
+DROP INDEX "TimelineChange_caseId_idx";
+CREATE INDEX "TimelineChange_caseId_visibility_orgId_idx" ON "TimelineChange"("caseId", "visibility", "orgId");
 
 ALTER TABLE "TimelineChangeFolded" ADD COLUMN "orgId" UUID,
   ADD COLUMN "visibility" "Visibility" NOT NULL DEFAULT 'ALL_CASE_ORGS';
