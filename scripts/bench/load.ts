@@ -32,10 +32,22 @@ import { seedLoadCase, type TLoadCase } from "@/scripts/bench/load-seed";
 import { serverProcesses } from "@/scripts/servers";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+/** `--name=a,b,…` as whole numbers of at least `min` (else the run stops, saying which). */
+function wholeNumbers(name: string, fallback: string, { min = 1, one = false } = {}): number[] {
+  const raw = arg(name) ?? fallback;
+  const values = raw.split(",").map(Number);
+  if ((one && values.length > 1) || values.some((n) => !Number.isInteger(n) || n < min)) {
+    console.error(`✖ --${name}=${raw}: expected ${one ? "a whole number" : "whole numbers"} of at least ${min}`);
+    process.exit(2);
+  }
+  return values;
+}
+const wholeNumber = (name: string, fallback: number, min = 1) =>
+  wholeNumbers(name, String(fallback), { min, one: true })[0]!;
 const DATABASES = (arg("db") ?? "pg,embedded").split(",") as ("pg" | "embedded")[];
-const USERS = (arg("users") ?? sized("1,8,32,64", "8")).split(",").map(Number);
-const SECONDS = Number(arg("seconds") ?? sized(10, 1));
-const SOAK_SECONDS = Number(arg("soak-seconds") ?? sized(600, 3));
+const USERS = wholeNumbers("users", sized("1,8,32,64", "8"));
+const SECONDS = wholeNumber("seconds", sized(10, 1));
+const SOAK_SECONDS = wholeNumber("soak-seconds", sized(600, 3), 0);
 const SOAK_USERS = 16;
 const SOAK_WARMUP_SECONDS = 60;
 const TIMEOUT_S = 5;
@@ -44,7 +56,7 @@ const TARGET = { apiP95: 300, pageP95: 1_000, soakRssMb: 50, at: 32 };
  * Rounds at TARGET.at users, each over every route in turn, judged on their median: this
  * machine's speed moves by a fifth between minutes, so one pass judges the minute, not the code.
  */
-const ROUNDS = Math.max(1, Number(arg("rounds") ?? sized(3, 1)));
+const ROUNDS = wholeNumber("rounds", sized(3, 1));
 /** Only the routes whose names start with one of these (the floor always runs): to look at one closely. */
 const ONLY = arg("routes")?.split(",");
 const SIZES = { events: sized(100_000, 2_000), evidence: sized(1_000, 20), notes: sized(500, 20), accounts: 64 };
