@@ -27,7 +27,7 @@ import {
   waitForServer,
   type TCpu,
 } from "@/scripts/bench/app";
-import { benchDatabase, env, fmt, log, sized, SMALL, verdict } from "@/scripts/bench/common";
+import { benchDatabase, env, fmt, log, sized, SMALL, stats, verdict } from "@/scripts/bench/common";
 import { seedLoadCase, type TLoadCase } from "@/scripts/bench/load-seed";
 import { serverProcesses } from "@/scripts/servers";
 
@@ -45,6 +45,10 @@ function wholeNumbers(name: string, fallback: string, { min = 1, one = false } =
 const wholeNumber = (name: string, fallback: number, min = 1) =>
   wholeNumbers(name, String(fallback), { min, one: true })[0]!;
 const DATABASES = (arg("db") ?? "pg,embedded").split(",") as ("pg" | "embedded")[];
+if (!DATABASES.every((db) => db === "pg" || db === "embedded")) {
+  console.error(`✖ --db=${arg("db")}: expected pg, embedded or both (pg,embedded)`);
+  process.exit(2);
+}
 const USERS = wholeNumbers("users", sized("1,8,32,64", "8"));
 const SECONDS = wholeNumber("seconds", sized(10, 1));
 const SOAK_SECONDS = wholeNumber("soak-seconds", sized(600, 3), 0);
@@ -320,13 +324,12 @@ async function settle(origin: string): Promise<void> {
   }
 }
 
-/** The rounds' median of each figure (errors and timeouts: their sum, as none is allowed). */
+/**
+ * The rounds' median of each figure (of an even number of rounds, the lower middle one, as
+ * common.ts's stats take it); errors and timeouts: their sum, as none is allowed.
+ */
 function medianOf(results: TResult[]): TResult {
-  const median = (pick: (r: TResult) => number) => {
-    const sorted = results.map(pick).sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  };
+  const median = (pick: (r: TResult) => number) => stats(results.map(pick)).median;
   const sum = (pick: (r: TResult) => number) => results.reduce((n, r) => n + pick(r), 0);
   return {
     reqs: median((r) => r.reqs),
