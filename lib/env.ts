@@ -10,6 +10,8 @@ const ZEnv = z.object({
   NEXTAUTH_SECRET: z.string().min(32, { message: "NEXTAUTH_SECRET must be at least 32 characters" }).optional(),
   NEXTAUTH_URL: z.string().url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
+  // Server processes on this machine: set for each by npm start (scripts/servers.ts checks it).
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   // How long a request waits for a pool connection. The embedded database serves one
   // transaction at a time: during a long import commit a status poll must wait, not fail with
   // "connection timeout" (npm start raises it for the embedded database).
@@ -191,6 +193,14 @@ export function startupWaitSeconds(value: string | undefined): number {
   const result = ZEnv.shape.CASEBRIDGE_STARTUP_WAIT_SECONDS.safeParse(value);
   if (!result.success) throw new Error(result.error.issues[0]!.message);
   return result.data;
+}
+
+/**
+ * WEB_CONCURRENCY on its own, for the password hashes' share of the cores (lib/auth/password.ts),
+ * which hash without a database (scripts/bench/hash-server.ts).
+ */
+export function webConcurrency(): number | undefined {
+  return ZEnv.shape.WEB_CONCURRENCY.parse(process.env.WEB_CONCURRENCY);
 }
 
 let parsed: TEnv | undefined;

@@ -240,7 +240,8 @@ function productionServers(port: number, childEnv: NodeJS.ProcessEnv, workers: n
     cli: NEXT_CLI,
     args: ["start", "-p", String(port)],
     execArgv: SERVER_FLAGS,
-    env: childEnv,
+    // Each process is told how many there are, to share the cores out (lib/auth/password.ts).
+    env: { ...childEnv, WEB_CONCURRENCY: String(workers) },
     workers,
     onReady,
   });

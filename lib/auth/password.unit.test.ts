@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isCommonPassword } from "@/lib/auth/password";
+import { hashesAtOnce, isCommonPassword } from "@/lib/auth/password";
 import { ZResetPassword } from "@/lib/users/schemas";
 
 describe("isCommonPassword", () => {
@@ -26,5 +26,14 @@ describe("the password rule where passwords are set", () => {
     expect(parse("short-pass1").error?.issues[0]?.message).toMatch(/at least 12 characters/);
     expect(parse("qwerty123456").error?.issues[0]?.message).toMatch(/too common/);
     expect(parse("correct horse battery staple").success).toBe(true);
+  });
+});
+
+describe("hashes at once", () => {
+  it("shares the cores out between the server processes, at least one each", () => {
+    expect(hashesAtOnce(2)).toBe(2);
+    expect(hashesAtOnce(2, 2)).toBe(1);
+    expect(hashesAtOnce(8, 3)).toBe(2);
+    expect(hashesAtOnce(2, 4)).toBe(1);
   });
 });

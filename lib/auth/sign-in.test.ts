@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { availableParallelism } from "node:os";
 import { hash } from "@node-rs/argon2";
 import { getDb } from "@/lib/db";
-import { passwordNeedsRehash, verifyPassword } from "@/lib/auth/password";
+import { webConcurrency } from "@/lib/env";
+import { hashesAtOnce, hashPassword, hashQueue, passwordNeedsRehash, verifyPassword } from "@/lib/auth/password";
 import { authenticate, SIGN_IN_ERROR } from "@/lib/auth/sign-in";
 import { createSignInThrottle, type TThrottleConfig } from "@/lib/auth/throttle";
 import { createOrg, createUser, TEST_PASSWORD, uid } from "@/tests/helpers/factories";
@@ -269,6 +271,20 @@ describe("a password hashed with older parameters", () => {
     expect((await authenticate({ email: disabled.email, password: TEST_PASSWORD }, {}, throttle)).ok).toBe(false);
     expect(await storedHash(wrong.id)).toBe(old);
     expect(await storedHash(disabled.id)).toBe(old);
+  });
+});
+
+describe("password hashes under load", () => {
+  it("runs no more at once than the process's share of the cores, the others in turn, each answered", async () => {
+    const limit = hashesAtOnce(availableParallelism(), webConcurrency());
+    const hashed = await hashPassword(TEST_PASSWORD);
+    expect(await verifyPassword(null, TEST_PASSWORD)).toBe(false); // the unknown email's hash, made once
+    const verifies = Array.from({ length: limit + 3 }, (_, i) =>
+      verifyPassword(hashed, i % 2 ? TEST_PASSWORD : "not the password"),
+    );
+    expect(hashQueue()).toEqual({ active: limit, waiting: 3 });
+    expect(await Promise.all(verifies)).toEqual(verifies.map((_, i) => i % 2 === 1));
+    expect(hashQueue()).toEqual({ active: 0, waiting: 0 });
   });
 });
 
