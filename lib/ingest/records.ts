@@ -1,6 +1,6 @@
 import "server-only";
 import { createInterface } from "node:readline";
-import { PassThrough, Readable, pipeline } from "node:stream";
+import { PassThrough, Readable, Transform, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { StringDecoder } from "node:string_decoder";
 import Papa from "papaparse";
@@ -25,10 +25,17 @@ export type TCellBatch = {
 /** A record (a quoted field) longer than this is taken for an unclosed quote, not buffered on. */
 export const MAX_RECORD_CHARS = 1 << 20;
 
-/** `input` with its bytes counted as they are read (progress); errors pass through. */
+/**
+ * `input` with its bytes counted as they are read (progress); errors pass through. Nothing flows
+ * until the caller reads: a reader that starts after an await misses no byte.
+ */
 export function countBytes(input: Readable, onBytes: (n: number) => void): Readable {
-  const counter = new PassThrough();
-  counter.on("data", (chunk: Buffer) => onBytes(chunk.length));
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      onBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
   return pipeline(input, counter, () => {});
 }
 
