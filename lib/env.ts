@@ -11,7 +11,11 @@ const ZEnv = z.object({
   NEXTAUTH_URL: z.string().url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
   // Server processes on this machine: set for each by npm start (scripts/servers.ts checks it).
-  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  // Set but empty is as if unset, as there.
+  WEB_CONCURRENCY: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.coerce.number().int().min(1).max(64).optional(),
+  ),
   // How long a request waits for a pool connection. The embedded database serves one
   // transaction at a time: during a long import commit a status poll must wait, not fail with
   // "connection timeout" (npm start raises it for the embedded database).
@@ -199,8 +203,8 @@ export function startupWaitSeconds(value: string | undefined): number {
  * WEB_CONCURRENCY on its own, for the password hashes' share of the cores (lib/auth/password.ts),
  * which hash without a database (scripts/bench/hash-server.ts).
  */
-export function webConcurrency(): number | undefined {
-  return ZEnv.shape.WEB_CONCURRENCY.parse(process.env.WEB_CONCURRENCY);
+export function webConcurrency(value = process.env.WEB_CONCURRENCY): number | undefined {
+  return ZEnv.shape.WEB_CONCURRENCY.parse(value);
 }
 
 let parsed: TEnv | undefined;
