@@ -10,11 +10,16 @@ const ZEnv = z.object({
   NEXTAUTH_SECRET: z.string().min(32, { message: "NEXTAUTH_SECRET must be at least 32 characters" }).optional(),
   NEXTAUTH_URL: z.string().url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
-  // Server processes on this machine: set for each by npm start (scripts/servers.ts checks it).
-  // Set but empty is as if unset, as there.
+  // Server processes on this machine (scripts/servers.ts); npm start sets it for each of them.
+  // Set but empty is as if unset.
   WEB_CONCURRENCY: z.preprocess(
     (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-    z.coerce.number().int().min(1).max(64).optional(),
+    z.coerce
+      .number({ message: "WEB_CONCURRENCY must be a whole number of server processes" })
+      .int({ message: "WEB_CONCURRENCY must be a whole number of server processes" })
+      .min(1, { message: "WEB_CONCURRENCY must be between 1 and 64" })
+      .max(64, { message: "WEB_CONCURRENCY must be between 1 and 64" })
+      .optional(),
   ),
   // How long a request waits for a pool connection. The embedded database serves one
   // transaction at a time: during a long import commit a status poll must wait, not fail with
@@ -200,12 +205,18 @@ export function startupWaitSeconds(value: string | undefined): number {
 }
 
 /**
- * WEB_CONCURRENCY on its own, for the password hashes' share of the cores (lib/auth/password.ts),
- * which hash without a database (scripts/bench/hash-server.ts).
+ * WEB_CONCURRENCY on its own: for `npm start`, which decides on it before the rest of the
+ * environment is complete (scripts/servers.ts), and for the password hashes' share of the cores
+ * (lib/auth/password.ts), which hash without a database. Throws with the reason when invalid.
  */
-export function webConcurrency(value = process.env.WEB_CONCURRENCY): number | undefined {
-  return ZEnv.shape.WEB_CONCURRENCY.parse(value);
+export function webConcurrency(value: string | undefined): number | undefined {
+  const result = ZEnv.shape.WEB_CONCURRENCY.safeParse(value);
+  if (!result.success) throw new Error(`${result.error.issues[0]!.message}, not "${value}"`);
+  return result.data;
 }
+
+/** This process's own WEB_CONCURRENCY (webConcurrency). */
+export const ownWebConcurrency = () => webConcurrency(process.env.WEB_CONCURRENCY);
 
 let parsed: TEnv | undefined;
 

@@ -6,6 +6,7 @@
 // database), as separate instances behind a load balancer already do.
 import cluster, { type Worker } from "node:cluster";
 import { availableParallelism } from "node:os";
+import { webConcurrency } from "@/lib/env";
 
 export type TServers = {
   /** Resolves with the exit code once every worker has gone and none is replaced. */
@@ -37,11 +38,7 @@ export const READY = /Ready|started server/i;
  * belongs to the launcher's process.
  */
 export function serverProcesses(setting: string | undefined, embedded: boolean): { count: number; note?: string } {
-  const value = setting?.trim() || undefined; // set but empty: as if unset
-  if (value !== undefined && !/^\d+$/.test(value))
-    throw new Error(`WEB_CONCURRENCY must be a whole number of server processes, not "${value}"`);
-  const asked = value === undefined ? undefined : Number(value);
-  if (asked !== undefined && (asked < 1 || asked > 64)) throw new Error("WEB_CONCURRENCY must be between 1 and 64");
+  const asked = webConcurrency(setting);
   if (embedded)
     return asked && asked > 1
       ? { count: 1, note: `WEB_CONCURRENCY=${asked} is for PostgreSQL: the embedded database serves one process` }

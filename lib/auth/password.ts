@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { hash, verify } from "@node-rs/argon2";
 import { dictionary } from "@zxcvbn-ts/language-common";
 import pLimit, { type LimitFunction } from "p-limit";
-import { webConcurrency } from "@/lib/env";
+import { ownWebConcurrency } from "@/lib/env";
 
 // argon2id at one of the configurations OWASP's Password Storage Cheat Sheet lists as equally
 // strong (12 MiB, 3 passes, 1 lane; the first listed is 19 MiB and 2 passes). Their cost in CPU
@@ -30,7 +30,7 @@ export function hashesAtOnce(cores: number, processes = 1): number {
 // signing in on two cores (`npm run bench:load`), sign-in's p95 was 433–555 ms in six rounds,
 // against 567–624 ms in three before, on a machine whose speed moved by a fifth meanwhile.
 let limit: LimitFunction | undefined;
-const hashing = () => (limit ??= pLimit(hashesAtOnce(availableParallelism(), webConcurrency())));
+const hashing = () => (limit ??= pLimit(hashesAtOnce(availableParallelism(), ownWebConcurrency())));
 
 /** Hashes running and waiting in this process (tests). */
 export const hashQueue = () => ({ active: hashing().activeCount, waiting: hashing().pendingCount });

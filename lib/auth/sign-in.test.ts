@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { availableParallelism } from "node:os";
 import { hash } from "@node-rs/argon2";
 import { getDb } from "@/lib/db";
-import { webConcurrency } from "@/lib/env";
+import { ownWebConcurrency } from "@/lib/env";
 import { hashesAtOnce, hashPassword, hashQueue, passwordNeedsRehash, verifyPassword } from "@/lib/auth/password";
 import { authenticate, SIGN_IN_ERROR } from "@/lib/auth/sign-in";
 import { createSignInThrottle, type TThrottleConfig } from "@/lib/auth/throttle";
@@ -276,7 +276,7 @@ describe("a password hashed with older parameters", () => {
 
 describe("password hashes under load", () => {
   it("runs no more at once than the process's share of the cores, the others in turn, each answered", async () => {
-    const limit = hashesAtOnce(availableParallelism(), webConcurrency());
+    const limit = hashesAtOnce(availableParallelism(), ownWebConcurrency());
     const hashed = await hashPassword(TEST_PASSWORD);
     expect(await verifyPassword(null, TEST_PASSWORD)).toBe(false); // the unknown email's hash, made once
     const verifies = Array.from({ length: limit + 3 }, (_, i) =>
