@@ -208,6 +208,15 @@ export type TCustodyRow = {
   occurredAt: Date;
 };
 
+/**
+ * The custody entries a reader of the item sees: all of them, but a production's (PRODUCED) only
+ * in the organisation that produced it. A production is its organisation's (lib/productions):
+ * its id, Bates range and receiving party are not the partner's to learn from the item's log.
+ */
+export function custodyVisibleWhere(viewer: Pick<TActor, "orgId">): Prisma.CustodyEventWhereInput {
+  return { OR: [{ action: { not: "PRODUCED" } }, { actor: { orgId: viewer.orgId } }] };
+}
+
 export type TEvidenceDetail = TEvidenceRow & {
   caseId: string;
   /** The lines around the one asked for (a usage row's or signal's source), if one was. */
@@ -285,7 +294,7 @@ export async function getEvidence(
     );
   });
   const custody = await db.custodyEvent.findMany({
-    where: { evidenceId: e.id },
+    where: { evidenceId: e.id, ...custodyVisibleWhere(actor) },
     orderBy: { id: "asc" },
     select: { action: true, sha256: true, note: true, occurredAt: true, actor: { select: { name: true } } },
   });

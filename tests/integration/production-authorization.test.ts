@@ -10,6 +10,7 @@ import type { CaseRole, GlobalRole } from "@/lib/generated/prisma/enums";
 import { setLegalHold } from "@/lib/cases/mutations";
 import { deleteProduction, startProduction } from "@/lib/productions/mutations";
 import { listProductions, openProductionDownload } from "@/lib/productions/queries";
+import { getEvidence } from "@/lib/evidence/queries";
 import { createCase, createOrg, createUser, uid } from "@/tests/helpers/factories";
 import { upload } from "@/tests/helpers/evidence";
 import { produce } from "@/tests/helpers/productions";
@@ -41,6 +42,7 @@ let caseId = "";
 let who: TWho[] = [];
 let finished = "";
 let ownerReviewer: TActor;
+let itemId = "";
 
 const ROLES: { role: TWho["role"]; global: GlobalRole; caseRole: CaseRole | null }[] = [
   { role: "LEAD", global: "INVESTIGATOR", caseRole: "LEAD" },
@@ -81,7 +83,7 @@ beforeAll(async () => {
   };
   who = [...all.map(({ caseRole: _r, ...w }) => w), outsider];
   ownerReviewer = who.find((w) => w.name === "owner LEGAL_REVIEWER")!.actor;
-  await upload(lead, caseId, Buffer.from(`evidence ${uid()}`), { fileName: "e.txt" });
+  itemId = (await upload(lead, caseId, Buffer.from(`evidence ${uid()}`), { fileName: "e.txt" })).id;
   finished = await produce(ownerReviewer, caseId, { batesPrefix: `AUTH${uid().toUpperCase()}_` });
 }, 120_000);
 
@@ -118,6 +120,22 @@ describe("legal review exports: authorization", () => {
       });
       expect({ who: w.name, listed }).toEqual({ who: w.name, listed: expectDownload(w) });
     }
+  });
+
+  it("custody: a download's PRODUCED entry shows only to the producing organisation", async () => {
+    await (await openProductionDownload(ownerReviewer, caseId, finished)).stream.destroy();
+    const seen: Record<string, boolean | TOutcome> = {};
+    for (const w of who) {
+      const got = await outcome(async () => {
+        const item = await getEvidence(w.actor, caseId, itemId);
+        if (!("custody" in item)) throw new Error(`${w.name}: the item is withheld`);
+        const produced = item.custody.filter((c) => c.action === "PRODUCED");
+        seen[w.name] = produced.length > 0 && produced.every((c) => c.note.includes(finished));
+      });
+      if (got !== "ok") seen[w.name] = got;
+    }
+    // Every member reads the item and its custody; only the owner's see the production in it.
+    expect(seen).toEqual(Object.fromEntries(who.map((w) => [w.name, !member(w) ? 404 : w.org === "owner"])));
   });
 
   it("delete: a lead of the producing organisation, never under legal hold", async () => {
