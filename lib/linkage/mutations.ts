@@ -501,6 +501,7 @@ export async function mergeEntities(actor: TActor, caseId: unknown, input: unkno
       throw new ValidationError(`Only entities of one kind merge (${source.kind} and ${target.kind}).`);
     if (source.mergedIntoId) throw new ConflictError("This entity is already merged; undo that merge first.");
     await refuseMergeLoop(tx, viewer, source.id, target.id);
+    // Stamped as a typed mention is (who sees a merge compares the two: seenWhenActedSql).
     const updated = await tx.entity.updateMany({
       where: { id: source.id, mergedIntoId: null },
       data: { mergedIntoId: target.id, mergedById: actor.id, mergedAt: new Date() },

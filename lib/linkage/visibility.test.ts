@@ -6,7 +6,7 @@ import { createEntity, linkTimelineEvent, mergeEntities, unmergeEntity } from "@
 import { createTimelineEvent } from "@/lib/timeline/mutations";
 import { getTimelineHistogram, iterateTimelineEvents, listTimelineEvents } from "@/lib/timeline/queries";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
-import { enforcementFormOptions } from "@/lib/summary/enforcement";
+import { enforcementFormOptions, listEnforcement, recordEnforcement } from "@/lib/summary/enforcement";
 import { getEntity, getLinkageOverview, listEntities } from "@/lib/linkage/queries";
 import { answerOf, HIDDEN_ADDRESS, linkageVisibilityCase, SHARED_ADDRESS } from "@/tests/helpers/linkage-visibility";
 
@@ -131,6 +131,78 @@ describe("linkage visibility", () => {
     });
     await unmergeEntity(w.lead, w.caseId, merged.id);
     expect((await getEntity(w.lead, w.caseId, merged.id)).entity.mergedInto).toBeNull();
+  });
+
+  it("keeps the owner's merge hidden from the partner that types the hidden value afterwards", async () => {
+    const account = (value: string, visibility = "ALL_CASE_ORGS") =>
+      createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility });
+    const hidden = await account("acct_typed_later", "OWNER_ORG_ONLY");
+    const [merged, plain] = [await account("acct_merged_before_typing"), await account("acct_never_merged")];
+    await mergeEntities(w.lead, w.caseId, { sourceId: merged.id, target: hidden.id });
+    // The partner types the hidden value: that entity exists for it from now on (its own mention)…
+    const typed = await createEntity(w.partnerInvestigator, w.caseId, { kind: "ACCOUNT", value: "acct_typed_later" });
+    expect(typed.id).toBe(hidden.id);
+    for (const [name, partner] of w.partners) {
+      // Denied: …but what the owner merged into it before does not: no merge, no alias, nothing to undo.
+      const listed = (await listEntities(partner, w.caseId, { q: "acct_merged_before_typing" })).items;
+      expect([name, listed.map((e) => e.mergedIntoId)]).toEqual([name, [null]]);
+      expect([name, (await getEntity(partner, w.caseId, hidden.id)).aliases]).toEqual([name, []]);
+      expect([name, (await getEntity(partner, w.caseId, merged.id)).entity.mergedInto]).toEqual([name, null]);
+      expect([name, await answerOf(() => unmergeEntity(partner, w.caseId, merged.id))]).toEqual([
+        name,
+        await answerOf(() => unmergeEntity(partner, w.caseId, plain.id)),
+      ]);
+    }
+    expect(await getDb().entity.findUnique({ where: { id: merged.id }, select: { mergedIntoId: true } })).toEqual({
+      mergedIntoId: hidden.id,
+    });
+    // Allowed: the owner sees its merge; a merge made once the partner saw both entities shows to
+    // the partner, as does the partner's own.
+    expect((await getEntity(w.lead, w.caseId, hidden.id)).aliases.map((a) => a.id)).toEqual([merged.id]);
+    const later = await account("acct_merged_after_typing");
+    await mergeEntities(w.lead, w.caseId, { sourceId: later.id, target: hidden.id });
+    const own = await account("acct_merged_by_partner");
+    await mergeEntities(w.partnerLead, w.caseId, { sourceId: own.id, target: hidden.id });
+    for (const [name, partner] of w.partners) {
+      const aliases = (await getEntity(partner, w.caseId, hidden.id)).aliases.map((a) => a.id).sort();
+      expect([name, aliases]).toEqual([name, [later.id, own.id].sort()]);
+    }
+  });
+
+  it("shows an enforcement's target to the partner only if it saw the entity when it was recorded", async () => {
+    const account = (value: string, visibility = "ALL_CASE_ORGS") =>
+      createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility });
+    const [hidden, shown] = [
+      await account("acct_target_typed_later", "OWNER_ORG_ONLY"),
+      await account("acct_target_shown"),
+    ];
+    const record = (actor: TActor, entityIds: string[]) =>
+      recordEnforcement(actor, w.caseId, {
+        kind: "ACCOUNT_SUSPENDED",
+        requestedById: actor.id,
+        carriedOutBy: "Trust & Safety",
+        orgId: actor.orgId,
+        takenAt: new Date(Date.now() - 86_400_000).toISOString(),
+        entityIds,
+      });
+    const { id } = await record(w.lead, [hidden.id, shown.id]);
+    await createEntity(w.partnerInvestigator, w.caseId, { kind: "ACCOUNT", value: "acct_target_typed_later" });
+    const targets = async (actor: TActor, action: string) =>
+      (await listEnforcement(actor, w.caseId)).find((a) => a.id === action)!.targets.map((t) => t.value);
+    // Allowed: the owner sees both targets.
+    expect(await targets(w.lead, id)).toEqual(["acct_target_shown", "acct_target_typed_later"]);
+    for (const [name, partner] of w.partners) {
+      // Denied: the partner typed the hidden value after the action was recorded.
+      expect([name, await targets(partner, id)]).toEqual([name, ["acct_target_shown"]]);
+      expect([name, (await listEnforcement(partner, w.caseId)).find((a) => a.id === id)!.targetCount]).toEqual([
+        name,
+        1,
+      ]);
+    }
+    // Allowed: an action recorded once the partner saw the entity shows it as a target.
+    const { id: later } = await record(w.lead, [hidden.id]);
+    for (const [name, partner] of w.partners)
+      expect([name, await targets(partner, later)]).toEqual([name, ["acct_target_typed_later"]]);
   });
 
   it("answers a merge that would close a loop through a hidden entity as one into a missing entity", async () => {

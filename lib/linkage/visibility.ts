@@ -13,7 +13,8 @@ import { usageImportIdsFor } from "@/lib/usage/signal-store";
 //   mention typed by a person where that item is seen (visibleItemSql). An address from usage
 //   is stored when accounts share it in any import; it exists for an organisation only where
 //   they share it in the imports it sees (sharedAddressesSql), else it would tell of the others.
-// - A merge exists for an organisation when it sees both entities (mergedIntoVisibleSql).
+// - A merge exists for an organisation when it sees both entities, and saw them when the merge
+//   was made or made it itself (mergedIntoVisibleSql, seenWhenActedSql).
 // - A link is seen when it is an item the organisation may see, both its ends exist for it, and
 //   nothing it rests on is hidden from it: a link whose support includes another organisation's
 //   owner-only import or evidence is invisible to it, provenance and all.
@@ -48,13 +49,17 @@ export function sharedAddressesSql(caseId: string, importIds: Prisma.Sql, value?
     GROUP BY 1 HAVING count(DISTINCT ${Prisma.raw(usageValueSql("ACCOUNT", 'va."accountId"'))}) > 1`;
 }
 
-/** Entity `e` (an "Entity" row alias) exists for the viewer. */
-export function entityVisibleSql(viewer: TLinkageViewer, e: string): Prisma.Sql {
+/**
+ * Entity `e` (an "Entity" row alias) exists for the viewer. With `asOf` (a timestamp expression),
+ * it existed for the viewer then already: only mentions made by that time count.
+ */
+export function entityVisibleSql(viewer: TLinkageViewer, e: string, asOf?: Prisma.Sql): Prisma.Sql {
   const entity = alias(e);
   // An address's usage mention counts only where the viewer's own imports share the address:
   // that another organisation's import shares it too must not show.
   return Prisma.sql`EXISTS (
-    SELECT 1 FROM "EntityMention" vm WHERE vm."entityId" = ${entity}.id AND (
+    SELECT 1 FROM "EntityMention" vm WHERE vm."entityId" = ${entity}.id
+      ${asOf ? Prisma.sql`AND vm."createdAt" <= ${asOf}` : Prisma.empty} AND (
       CASE WHEN vm."importId" IS NULL THEN ${visibleItemSql(viewer, "vm")}
            ELSE vm."importId" = ANY(${viewer.importIds}::uuid[])
              AND (${entity}.kind <> 'IP' OR EXISTS (
@@ -62,17 +67,36 @@ export function entityVisibleSql(viewer: TLinkageViewer, e: string): Prisma.Sql 
 }
 
 /**
- * Entity `e`'s merge target where the viewer sees it, else NULL: a merge into an entity hidden
- * from the viewer does not exist for it (neither its target's id nor that there is one).
+ * Entity `e` existed for the viewer when an organisation acted on it (`by`, the acting user's id;
+ * `at`, when): always, for the viewer's own organisation's acts. Typing a value makes its entity
+ * exist for the viewer from then on, but must not tell it what another organisation did with
+ * the entity before (a merge, an enforcement's target).
+ */
+export function seenWhenActedSql(
+  viewer: TLinkageViewer,
+  e: string,
+  act: { by: Prisma.Sql; at: Prisma.Sql },
+): Prisma.Sql {
+  return Prisma.sql`(EXISTS (SELECT 1 FROM "User" vu WHERE vu.id = ${act.by} AND vu."orgId" = ${viewer.orgId}::uuid)
+    OR ${entityVisibleSql(viewer, e, act.at)})`;
+}
+
+/**
+ * Entity `e`'s merge target where the viewer sees the merge, else NULL: both entities exist for
+ * it, and existed when the merge was made (seenWhenActedSql). A merge it does not see does not
+ * exist for it: neither its target's id nor that there is one, nor a way to undo it.
  */
 export function mergedIntoVisibleSql(viewer: TLinkageViewer, e: string): Prisma.Sql {
-  return Prisma.sql`(SELECT vi.id FROM "Entity" vi WHERE vi.id = ${alias(e)}."mergedIntoId" AND ${entityVisibleSql(viewer, "vi")})`;
+  const entity = alias(e);
+  const merge = { by: Prisma.sql`${entity}."mergedById"`, at: Prisma.sql`${entity}."mergedAt"` };
+  return Prisma.sql`(SELECT vi.id FROM "Entity" vi WHERE vi.id = ${entity}."mergedIntoId" AND ${entityVisibleSql(viewer, "vi")}
+    AND ${seenWhenActedSql(viewer, "vi", merge)} AND ${seenWhenActedSql(viewer, e, merge)})`;
 }
 
 /**
  * Entity `id` and every entity merged into it, at any depth, through merges the viewer sees
- * (both ends exist for it, as in mergedIntoVisibleSql): what "this entity" takes in, as a
- * filter. Empty when the entity does not exist for the viewer.
+ * (mergedIntoVisibleSql): what "this entity" takes in, as a filter. Empty when the entity does
+ * not exist for the viewer.
  */
 export async function visibleMergeGroup(
   viewer: TLinkageViewer,
@@ -84,7 +108,8 @@ export async function visibleMergeGroup(
       SELECT e.id FROM "Entity" e
       WHERE e.id = ${id}::uuid AND e."caseId" = ${viewer.caseId}::uuid AND ${entityVisibleSql(viewer, "e")}
       UNION
-      SELECT e.id FROM "Entity" e JOIN grp ON e."mergedIntoId" = grp.id WHERE ${entityVisibleSql(viewer, "e")})
+      SELECT e.id FROM "Entity" e JOIN grp ON e."mergedIntoId" = grp.id
+      WHERE ${entityVisibleSql(viewer, "e")} AND ${mergedIntoVisibleSql(viewer, "e")} IS NOT NULL)
     SELECT id FROM grp`;
   return rows.map((r) => r.id);
 }

@@ -1,6 +1,6 @@
 import "server-only";
-import { getDb } from "@/lib/db";
-import { entityVisibleSql, type TLinkageViewer } from "@/lib/linkage/visibility";
+import { getDb, Prisma } from "@/lib/db";
+import { entityVisibleSql, seenWhenActedSql, type TLinkageViewer } from "@/lib/linkage/visibility";
 
 // Reads that the brief and the enforcement log make after their guard (requireBriefAccess) has
 // decided what the reader may see: they take the case (or the linkage viewer), not the actor.
@@ -15,7 +15,11 @@ export type TEnforcementRow = {
   carriedOutBy: string;
   orgName: string;
   takenAt: Date;
-  /** How many of its targets the reader may see, always; their kinds and values only for members ("full"). */
+  /**
+   * How many of its targets the reader may see (those it saw when the action was recorded, or
+   * all it sees if its organisation recorded it), always; their kinds and values only for
+   * members ("full").
+   */
   targetCount: number;
   targets: { id: string; kind: string; value: string }[];
   /** null when no target is an account or API key (nothing in the usage to measure). */
@@ -42,7 +46,8 @@ export async function enforcementOf(viewer: TLinkageViewer, withValues: boolean)
     t AS (
       SELECT a.id AS action, en.id, en.kind::text AS kind, en.value FROM a
       CROSS JOIN LATERAL unnest(a."entityIds") tid
-      JOIN "Entity" en ON en.id = tid AND en."caseId" = ${viewer.caseId}::uuid AND ${entityVisibleSql(viewer, "en")}),
+      JOIN "Entity" en ON en.id = tid AND en."caseId" = ${viewer.caseId}::uuid AND ${entityVisibleSql(viewer, "en")}
+        AND ${seenWhenActedSql(viewer, "en", { by: Prisma.sql`a."recordedById"`, at: Prisma.sql`a."createdAt"` })}),
     spell AS (
       SELECT t.action, t.kind, m.display AS spelling FROM t
       JOIN "EntityMention" m ON m."entityId" = t.id AND m."importId" = ANY(${viewer.importIds}::uuid[])
