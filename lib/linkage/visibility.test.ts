@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import type { TActor } from "@/lib/auth/session";
-import { createEntity, linkTimelineEvent, mergeEntities, unmergeEntity } from "@/lib/linkage/mutations";
+import { createEntity, createLink, linkTimelineEvent, mergeEntities, unmergeEntity } from "@/lib/linkage/mutations";
 import { createTimelineEvent } from "@/lib/timeline/mutations";
 import { getTimelineHistogram, iterateTimelineEvents, listTimelineEvents } from "@/lib/timeline/queries";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
 import { enforcementFormOptions, listEnforcement, recordEnforcement } from "@/lib/summary/enforcement";
-import { getEntity, getLinkageOverview, listEntities } from "@/lib/linkage/queries";
+import { getEntity, getLink, getLinkageOverview, listEntities } from "@/lib/linkage/queries";
 import { answerOf, HIDDEN_ADDRESS, linkageVisibilityCase, SHARED_ADDRESS } from "@/tests/helpers/linkage-visibility";
 
 // The owner-only rule on what the linkage derives: a shared address, a merge's answers, a merge
@@ -167,6 +167,44 @@ describe("linkage visibility", () => {
       const aliases = (await getEntity(partner, w.caseId, hidden.id)).aliases.map((a) => a.id).sort();
       expect([name, aliases]).toEqual([name, [later.id, own.id].sort()]);
     }
+  });
+
+  it("keeps the owner's link to a hidden entity hidden from the partner that types its value afterwards", async () => {
+    const account = (value: string, visibility = "ALL_CASE_ORGS") =>
+      createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility });
+    const [hidden, shown] = [
+      await account("acct_linked_typed_later", "OWNER_ORG_ONLY"),
+      await account("acct_linked_shown"),
+    ];
+    const link = (rationale: string) =>
+      createLink(w.lead, w.caseId, {
+        fromId: shown.id,
+        toId: hidden.id,
+        kind: "SAME_OWNER",
+        confidence: 80,
+        rationale,
+        visibility: "ALL_CASE_ORGS",
+      });
+    const before = await link("Same operator, from the owner's own records");
+    await createEntity(w.partnerInvestigator, w.caseId, { kind: "ACCOUNT", value: "acct_linked_typed_later" });
+    // Allowed: the owner sees its link.
+    expect((await getLink(w.lead, w.caseId, before.id)).link.rationale).toContain("owner's own records");
+    for (const [name, partner] of w.partners) {
+      // Denied: the link was made while the partner could not see one of its ends.
+      const links = (await getEntity(partner, w.caseId, hidden.id)).links.map((l) => l.id);
+      expect([name, links]).toEqual([name, []]);
+      expect([name, await answerOf(() => getLink(partner, w.caseId, before.id))]).toEqual([
+        name,
+        await answerOf(() => getLink(partner, w.caseId, randomUUID())),
+      ]);
+    }
+    // Allowed: a link made once the partner saw both ends shows to it.
+    const after = await link("Made once both sides knew the account");
+    for (const [name, partner] of w.partners)
+      expect([name, (await getEntity(partner, w.caseId, hidden.id)).links.map((l) => l.id)]).toEqual([
+        name,
+        [after.id],
+      ]);
   });
 
   it("shows an enforcement's target to the partner only if it saw the entity when it was recorded", async () => {

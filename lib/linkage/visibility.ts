@@ -15,9 +15,10 @@ import { usageImportIdsFor } from "@/lib/usage/signal-store";
 //   they share it in the imports it sees (sharedAddressesSql), else it would tell of the others.
 // - A merge exists for an organisation when it sees both entities, and saw them when the merge
 //   was made or made it itself (mergedIntoVisibleSql, seenWhenActedSql).
-// - A link is seen when it is an item the organisation may see, both its ends exist for it, and
-//   nothing it rests on is hidden from it: a link whose support includes another organisation's
-//   owner-only import or evidence is invisible to it, provenance and all.
+// - A link is seen when it is an item the organisation may see, both its ends exist for it (and
+//   did when the link was made, unless it made the link), and nothing it rests on is hidden from
+//   it: a link whose support includes another organisation's owner-only import or evidence is
+//   invisible to it, provenance and all.
 
 /** Whose view: the organisation and the usage imports it may see, loaded once per request. */
 export type TLinkageViewer = { orgId: string; caseId: string; importIds: string[] };
@@ -117,9 +118,12 @@ export async function visibleMergeGroup(
 /** Link `l` (an "EntityLink" row alias) is seen by the viewer. */
 export function linkVisibleSql(viewer: TLinkageViewer, l: string): Prisma.Sql {
   const link = alias(l);
+  const made = { by: Prisma.sql`${link}."createdById"`, at: Prisma.sql`${link}."createdAt"` };
   return Prisma.sql`(${visibleItemSql(viewer, l)}
-    AND EXISTS (SELECT 1 FROM "Entity" vf WHERE vf.id = ${link}."fromId" AND ${entityVisibleSql(viewer, "vf")})
-    AND EXISTS (SELECT 1 FROM "Entity" vt WHERE vt.id = ${link}."toId" AND ${entityVisibleSql(viewer, "vt")})
+    AND EXISTS (SELECT 1 FROM "Entity" vf WHERE vf.id = ${link}."fromId" AND ${entityVisibleSql(viewer, "vf")}
+      AND ${seenWhenActedSql(viewer, "vf", made)})
+    AND EXISTS (SELECT 1 FROM "Entity" vt WHERE vt.id = ${link}."toId" AND ${entityVisibleSql(viewer, "vt")}
+      AND ${seenWhenActedSql(viewer, "vt", made)})
     AND NOT EXISTS (
       SELECT 1 FROM "LinkSupport" vs LEFT JOIN "Evidence" ve ON ve.id = vs."evidenceId"
       WHERE vs."linkId" = ${link}.id AND (
