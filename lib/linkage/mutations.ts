@@ -602,7 +602,7 @@ export async function linkTimelineEvent(
   if (!event) throw new NotFoundError("No such timeline event in this case.");
   await getDb().$transaction(async (tx) => {
     await tx.timelineEventEntity.createMany({
-      data: [{ eventId: event.id, entityId: entity.id }],
+      data: [{ eventId: event.id, entityId: entity.id, createdById: actor.id }],
       skipDuplicates: true,
     });
     await recordAudit(

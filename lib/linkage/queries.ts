@@ -24,6 +24,7 @@ import type { TContribution } from "@/lib/linkage/rules";
 import { linkageSettings } from "@/lib/linkage/store";
 import {
   entityVisibleSql,
+  eventTieVisibleSql,
   findVisibleEntity,
   linkageViewer,
   linkVisibleSql,
@@ -295,9 +296,9 @@ export async function getEntity(actor: TActor, caseId: unknown, entityId: unknow
     ),
     db.$queryRaw<{ id: string; title: string; occurredAt: Date }[]>`
       SELECT t.id, ${withheldOr(reader, "t", "title", WITHHELD_TITLE)} AS title, t."occurredAt"
-      FROM "TimelineEvent" t JOIN "TimelineEventEntity" te ON te."eventId" = t.id
+      FROM "TimelineEvent" t JOIN "TimelineEventEntity" te ON te."eventId" = t.id JOIN "Entity" ten ON ten.id = te."entityId"
       WHERE te."entityId" = ANY(${group}::uuid[]) AND t."caseId" = ${c.id}::uuid AND t."deletedAt" IS NULL
-        AND ${visibleItemSql(viewer, "t")}
+        AND ${visibleItemSql(viewer, "t")} AND ${eventTieVisibleSql(viewer, "te", "ten")}
       ORDER BY t."occurredAt" DESC LIMIT 100`,
     entity.mergedIntoId && roots.has(entity.id)
       ? db.entity.findUnique({ where: { id: entity.mergedIntoId }, select: { id: true, value: true } })

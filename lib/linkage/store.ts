@@ -187,7 +187,12 @@ export async function refreshUsageAnalysis(caseId: string): Promise<void> {
 }
 
 /** Ties an event to the account entities it is about (a usage signal turned into an event). */
-export async function linkEventToAccounts(caseId: string, eventId: string, accounts: string[]): Promise<void> {
+export async function linkEventToAccounts(
+  caseId: string,
+  eventId: string,
+  accounts: string[],
+  createdById: string,
+): Promise<void> {
   const values = accounts.flatMap((a) => {
     const n = normaliseEntity("ACCOUNT", a, (secret) => secret);
     return "value" in n ? [n.value] : [];
@@ -197,7 +202,7 @@ export async function linkEventToAccounts(caseId: string, eventId: string, accou
     select: { id: true },
   });
   await getDb().timelineEventEntity.createMany({
-    data: entities.map((e) => ({ eventId, entityId: e.id })),
+    data: entities.map((e) => ({ eventId, entityId: e.id, createdById })),
     skipDuplicates: true,
   });
 }

@@ -37,6 +37,16 @@ async function seen(actor: TActor, caseId: string) {
   };
 }
 
+/** The timeline filtered by an entity, as the reader gets it: listed, counted and exported. */
+async function byEntity(actor: TActor, entity: string) {
+  const filters = ZTimelineFilters.parse({ entity });
+  const listed = (await listTimelineEvents(actor, w.caseId, filters)).items.map((e) => e.title).sort();
+  const counted = (await getTimelineHistogram(actor, w.caseId, filters)).buckets.reduce((n, b) => n + b.total, 0);
+  const exported: string[] = [];
+  for await (const row of iterateTimelineEvents(actor, w.caseId, filters, "json")) exported.push(row.title);
+  return { listed, counted, exported: exported.sort() };
+}
+
 const partnerOf = (world: TWorld, name: string) => world.partners.find(([n]) => n === name)![1];
 
 describe("linkage visibility", () => {
@@ -294,14 +304,6 @@ describe("linkage visibility", () => {
     await mergeEntities(w.lead, w.caseId, { sourceId: aliasOfAlias.id, target: alias.id });
     await mergeEntities(w.lead, w.caseId, { sourceId: alias.id, target: shown.id });
     await mergeEntities(w.lead, w.caseId, { sourceId: hidden.id, target: shown.id });
-    const byEntity = async (actor: TActor, entity: string) => {
-      const filters = ZTimelineFilters.parse({ entity });
-      const listed = (await listTimelineEvents(actor, w.caseId, filters)).items.map((e) => e.title).sort();
-      const counted = (await getTimelineHistogram(actor, w.caseId, filters)).buckets.reduce((n, b) => n + b.total, 0);
-      const exported: string[] = [];
-      for await (const row of iterateTimelineEvents(actor, w.caseId, filters, "json")) exported.push(row.title);
-      return { listed, counted, exported: exported.sort() };
-    };
     const visible = ["Tied to its alias", "Tied to the alias of its alias", "Tied to the shown account"];
     // Allowed: the owner sees the merge of its hidden account, so its event counts too.
     expect(await byEntity(w.lead, shown.id)).toEqual({
@@ -319,6 +321,42 @@ describe("linkage visibility", () => {
       ]);
       expect([name, await byEntity(partner, hidden.id)]).toEqual([name, await byEntity(partner, randomUUID())]);
     }
+  });
+
+  it("keeps the owner's tie of a shared event to a hidden entity from the partner that types it afterwards", async () => {
+    const hidden = await createEntity(w.lead, w.caseId, {
+      kind: "ACCOUNT",
+      value: "acct_tied_typed_later",
+      visibility: "OWNER_ORG_ONLY",
+    });
+    const tie = async (title: string) => {
+      const { id } = await createTimelineEvent(w.lead, w.caseId, {
+        occurredAt: "2026-11-21T10:00:00Z",
+        timeZone: "UTC",
+        title,
+        category: "API_ACCESS",
+        visibility: "ALL_CASE_ORGS",
+      });
+      await linkTimelineEvent(w.lead, w.caseId, hidden.id, id);
+    };
+    await tie("Tied before the partner knew the account");
+    await createEntity(w.partnerInvestigator, w.caseId, { kind: "ACCOUNT", value: "acct_tied_typed_later" });
+    const events = async (actor: TActor) => (await getEntity(actor, w.caseId, hidden.id)).events.map((e) => e.title);
+    // Allowed: the owner sees its tie, on the entity's page and through the timeline's filter.
+    expect(await events(w.lead)).toEqual(["Tied before the partner knew the account"]);
+    expect((await byEntity(w.lead, hidden.id)).listed).toEqual(["Tied before the partner knew the account"]);
+    for (const [name, partner] of w.partners) {
+      // Denied: the event is shared, but the owner tied it while the partner could not see the account.
+      expect([name, await events(partner)]).toEqual([name, []]);
+      expect([name, await byEntity(partner, hidden.id)]).toEqual([name, { listed: [], counted: 0, exported: [] }]);
+    }
+    // Allowed: a tie made once the partner saw the account shows to it.
+    await tie("Tied once both sides knew the account");
+    for (const [name, partner] of w.partners)
+      expect([name, (await byEntity(partner, hidden.id)).listed]).toEqual([
+        name,
+        ["Tied once both sides knew the account"],
+      ]);
   });
 
   it("offers the enforcement log the entities as each lead sees them, merges included", async () => {

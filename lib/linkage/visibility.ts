@@ -14,7 +14,8 @@ import { usageImportIdsFor } from "@/lib/usage/signal-store";
 //   is stored when accounts share it in any import; it exists for an organisation only where
 //   they share it in the imports it sees (sharedAddressesSql), else it would tell of the others.
 // - A merge exists for an organisation when it sees both entities, and saw them when the merge
-//   was made or made it itself (mergedIntoVisibleSql, seenWhenActedSql).
+//   was made or made it itself (mergedIntoVisibleSql, seenWhenActedSql); so does an event's tie
+//   to an entity (eventTieVisibleSql).
 // - A link is seen when it is an item the organisation may see, both its ends exist for it (and
 //   did when the link was made, unless it made the link), and nothing it rests on is hidden from
 //   it: a link whose support includes another organisation's owner-only import or evidence is
@@ -92,6 +93,16 @@ export function mergedIntoVisibleSql(viewer: TLinkageViewer, e: string): Prisma.
   const merge = { by: Prisma.sql`${entity}."mergedById"`, at: Prisma.sql`${entity}."mergedAt"` };
   return Prisma.sql`(SELECT vi.id FROM "Entity" vi WHERE vi.id = ${entity}."mergedIntoId" AND ${entityVisibleSql(viewer, "vi")}
     AND ${seenWhenActedSql(viewer, "vi", merge)} AND ${seenWhenActedSql(viewer, e, merge)})`;
+}
+
+/**
+ * The tie `te` (a "TimelineEventEntity" row alias) of an event to entity `e` is seen by the
+ * viewer: it saw the entity when the tie was made, or made the tie (seenWhenActedSql). Whether
+ * it sees the event and the entity now is the caller's to ask.
+ */
+export function eventTieVisibleSql(viewer: TLinkageViewer, te: string, e: string): Prisma.Sql {
+  const tie = alias(te);
+  return seenWhenActedSql(viewer, e, { by: Prisma.sql`${tie}."createdById"`, at: Prisma.sql`${tie}."createdAt"` });
 }
 
 /**

@@ -4,7 +4,7 @@ import type { TActor } from "@/lib/auth/session";
 import type { TPrivilegeReader } from "@/lib/auth/permissions";
 import { readableItemSql, visibleItemSql } from "@/lib/auth/visibility";
 import { ValidationError } from "@/lib/errors";
-import { linkageViewer, visibleMergeGroup } from "@/lib/linkage/visibility";
+import { eventTieVisibleSql, linkageViewer, visibleMergeGroup, type TLinkageViewer } from "@/lib/linkage/visibility";
 import { oncePerRequest } from "@/lib/read-scope";
 import { likeLiteral, ZQueryDate } from "@/lib/validation";
 import { ZTimelineFilters, type TTimelineFilters } from "@/lib/timeline/schemas";
@@ -19,8 +19,11 @@ import { ZTimelineFilters, type TTimelineFilters } from "@/lib/timeline/schemas"
 
 export const ts = (d: Date) => Prisma.sql`${d.toISOString()}::timestamp`;
 
-/** The filters as a query takes them: an entity filter with the entities it stands for. */
-export type TResolvedFilters = TTimelineFilters & { entityGroup?: string[] };
+/**
+ * The filters as a query takes them: an entity filter with the entities it stands for, and the
+ * reader's linkage view (whose ties of events to them it sees).
+ */
+export type TResolvedFilters = TTimelineFilters & { entityGroup?: string[]; entityViewer?: TLinkageViewer };
 
 /**
  * The entity's merge group as the organisation sees it, once per server render or read request
@@ -28,8 +31,10 @@ export type TResolvedFilters = TTimelineFilters & { entityGroup?: string[] };
  */
 const mergeGroupForRequest = oncePerRequest(
   (orgId: string, caseId: string, entity: string) => `merge-group:${orgId}:${caseId}:${entity}`,
-  async (orgId: string, caseId: string, entity: string) =>
-    visibleMergeGroup(await linkageViewer(orgId, caseId), entity),
+  async (orgId: string, caseId: string, entity: string) => {
+    const viewer = await linkageViewer(orgId, caseId);
+    return { viewer, group: await visibleMergeGroup(viewer, entity) };
+  },
 );
 
 /** Resolves what the filters name for this reader (the entity filter's merge group). */
@@ -39,7 +44,8 @@ export async function resolveTimelineFilters(
   f: TTimelineFilters,
 ): Promise<TResolvedFilters> {
   if (!f.entity) return f;
-  return { ...f, entityGroup: await mergeGroupForRequest(actor.orgId, caseId, f.entity) };
+  const { viewer, group } = await mergeGroupForRequest(actor.orgId, caseId, f.entity);
+  return { ...f, entityGroup: group, entityViewer: viewer };
 }
 
 export function timelineWhere(
@@ -62,10 +68,13 @@ export function timelineWhere(
   if (f.orgId) parts.push(Prisma.sql`e."orgId" = ${f.orgId}::uuid`);
   if (f.entity) {
     // The entity as the reader sees it: itself and what was merged into it where the reader
-    // sees both (a merge from an entity hidden from the reader does not exist for it).
-    if (!f.entityGroup) throw new Error("An entity filter is resolved first (resolveTimelineFilters).");
-    parts.push(Prisma.sql`EXISTS (SELECT 1 FROM "TimelineEventEntity" te
-      WHERE te."eventId" = e.id AND te."entityId" = ANY(${f.entityGroup}::uuid[]))`);
+    // sees both (a merge from an entity hidden from the reader does not exist for it), through
+    // the ties to it the reader sees.
+    if (!f.entityGroup || !f.entityViewer)
+      throw new Error("An entity filter is resolved first (resolveTimelineFilters).");
+    parts.push(Prisma.sql`EXISTS (SELECT 1 FROM "TimelineEventEntity" te JOIN "Entity" ten ON ten.id = te."entityId"
+      WHERE te."eventId" = e.id AND te."entityId" = ANY(${f.entityGroup}::uuid[])
+        AND ${eventTieVisibleSql(f.entityViewer, "te", "ten")})`);
   }
   if (f.from) parts.push(Prisma.sql`e."occurredAt" >= ${ts(f.from)}`);
   if (f.to) parts.push(Prisma.sql`e."occurredAt" < ${ts(f.to)}`);

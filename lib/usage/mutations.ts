@@ -58,7 +58,7 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
     evidenceIds: cited.slice(0, EVIDENCE_LINKS_MAX),
   });
   await getDb().usageSignal.update({ where: { id: signal.id }, data: { timelineEventId: event.id } });
-  await linkEventToAccounts(c.id, event.id, signal.accounts);
+  await linkEventToAccounts(c.id, event.id, signal.accounts, actor.id);
   return event;
 }
 

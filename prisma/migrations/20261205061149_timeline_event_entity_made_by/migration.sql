@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "TimelineEventEntity" ADD COLUMN     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+ADD COLUMN     "createdById" UUID;
