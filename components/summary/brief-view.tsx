@@ -54,7 +54,7 @@ export function BriefView({ brief }: { brief: TBrief }) {
           ["Clusters", `${full.format(f.clusters)} (${full.format(f.linkedAccounts)} accounts)`],
           ["Requests", full.format(f.requests)],
           ["Tokens", full.format(f.tokens)],
-          ["Activity", f.firstSeen ? `${day(f.firstSeen)} – ${day(f.lastSeen)}` : "None yet"],
+          ["Activity", f.activityDays ? `${f.activityDays.first} – ${f.activityDays.last}` : "None yet"],
         ].map(([label, value]) => (
           <div key={label} className="rounded border border-slate-200 bg-white p-2">
             <dt className="text-xs text-slate-600">{label}</dt>

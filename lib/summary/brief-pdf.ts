@@ -60,7 +60,7 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
     ["Clusters", `${n.format(f.clusters)} (${n.format(f.linkedAccounts)} accts)`],
     ["Requests", n.format(f.requests)],
     ["Tokens", n.format(f.tokens)],
-    ["Activity", f.firstSeen ? `${day(f.firstSeen)} – ${day(f.lastSeen)}` : "none yet"],
+    ["Activity", f.activityDays ? `${f.activityDays.first} – ${f.activityDays.last}` : "none yet"],
   ] as const;
   const cw = W / cells.length;
   cells.forEach(([label, value], i) => {

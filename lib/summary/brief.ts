@@ -38,7 +38,10 @@ export type TBrief = {
     requests: number;
     tokens: number;
     firstSeen: Date | null;
+    /** The end of the last hour with traffic (exclusive), as the rollups keep it. */
     lastSeen: Date | null;
+    /** The first and last UTC days with traffic, as a reader reads "from – to". */
+    activityDays: { first: string; last: string } | null;
   };
   usage: { bucket: "day" | "week"; points: { t: string; requests: number; tokens: number }[] };
   enforcement: TEnforcementRow[];
@@ -50,6 +53,16 @@ export type TBrief = {
 };
 
 const GRAPH_NODES = 30;
+
+const utcDay = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * The first and last UTC days of traffic from the rollups' first hour and exclusive end: the
+ * last hour ends at the next one, so 23:00–24:00 on the 30th is the 30th, not the 1st.
+ */
+export function activityDays(first: Date | null, end: Date | null): { first: string; last: string } | null {
+  return first && end ? { first: utcDay(first), last: utcDay(new Date(end.getTime() - 1)) } : null;
+}
 
 async function figuresOf(viewer: TLinkageViewer, clusters: TClusterResult) {
   const [totals] = await getDb().$queryRaw<
@@ -64,6 +77,7 @@ async function figuresOf(viewer: TLinkageViewer, clusters: TClusterResult) {
     tokens: Number(totals?.tokens ?? 0),
     firstSeen: totals?.first ?? null,
     lastSeen: totals?.last ?? null,
+    activityDays: activityDays(totals?.first ?? null, totals?.last ?? null),
     clusters: clusters.clusters.length,
     linkedAccounts: clusters.clusters.reduce((n, c) => n + c.accounts, 0),
   };

@@ -7,7 +7,7 @@ import { getDb } from "@/lib/db";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import type { TActor } from "@/lib/auth/session";
 import { usageImportIdsFor, usageImportsSql } from "@/lib/usage/signal-store";
-import { getCaseBrief } from "@/lib/summary/brief";
+import { activityDays, getCaseBrief } from "@/lib/summary/brief";
 import { renderBriefPdf } from "@/lib/summary/brief-pdf";
 import { listEnforcement, recordEnforcement } from "@/lib/summary/enforcement";
 import { saveBriefText } from "@/lib/summary/findings";
@@ -151,6 +151,19 @@ describe("who sees which cases' figures", () => {
 });
 
 describe("the brief", () => {
+  it("ends the activity on the day of the last hour with traffic", () => {
+    const at = (iso: string) => new Date(iso);
+    expect(activityDays(at("2026-11-28T00:00:00Z"), at("2026-12-01T00:00:00Z"))).toEqual({
+      first: "2026-11-28",
+      last: "2026-11-30",
+    });
+    expect(activityDays(at("2026-11-28T05:00:00Z"), at("2026-11-28T06:00:00Z"))).toEqual({
+      first: "2026-11-28",
+      last: "2026-11-28",
+    });
+    expect(activityDays(null, null)).toBeNull();
+  });
+
   it("gives a non-member executive aggregates and the leads' findings, never an entity value, note, file name or event", async () => {
     await saveBriefText(w.leadA, w.case1.id, {
       findings: "Cluster extracted outputs.",
@@ -161,6 +174,8 @@ describe("the brief", () => {
     expect(brief.level).toBe("aggregate");
     expect(brief.text).toMatchObject({ version: 1, findings: "Cluster extracted outputs." });
     expect(brief.figures).toMatchObject({ accounts: 3, clusters: 1, linkedAccounts: 2, requests: 1122, tokens: 11250 });
+    // The last hour with traffic is 00:00–01:00 on its day: the activity ends that day.
+    expect(brief.figures.activityDays).toEqual({ first: "2026-10-01", last: "2026-11-03" });
     expect(brief.enforcement[0]).toMatchObject({ targetCount: 1, targets: [] });
     expect(brief.graph).toBeNull();
     expect(brief.events).toEqual([]);

@@ -228,7 +228,8 @@ export async function buildSummaryData() {
         tokens: BigInt(rows.reduce((t, r) => t + r[4] + r[5], 0)),
         rateLimited: 0n,
         firstSeen: d(rows[0]![2]),
-        lastSeen: d(rows.at(-1)![2]),
+        // The end of its last hour, as the store writes it (lib/linkage/store.ts).
+        lastSeen: new Date(d(rows.at(-1)![2]).getTime() + 3_600_000),
         spellings: [e.value.toUpperCase()],
       },
     });

@@ -51,8 +51,9 @@ export default async function ClusterPage({ params, searchParams }: Props) {
           ["Requests", fmt(t.requests)],
           ["Tokens", fmt(t.tokens)],
           ["Rate-limited", fmt(t.rateLimited)],
-          ["First seen", utcMinute(t.firstSeen)],
-          ["Last seen", utcMinute(t.lastSeen)],
+          // Hourly rollups: the first hour's start, and the end of the last one.
+          ["Active from", utcMinute(t.firstSeen)],
+          ["Active until", utcMinute(t.lastSeen)],
         ].map(([label, value]) => (
           <div key={label} className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
             <dt className="text-xs text-slate-500">{label}</dt>
