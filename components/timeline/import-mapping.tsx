@@ -36,6 +36,7 @@ export function ImportMapping({
   customCategories,
   last,
   stats,
+  errors = {},
   onValidate,
 }: {
   preview: TPreview;
@@ -44,6 +45,8 @@ export function ImportMapping({
   customCategories: string[];
   last: TImportOptions | null;
   stats: TImportStats | null;
+  /** The server's messages by option (`mapping.title`) after a refused validation. */
+  errors?: Record<string, string[]>;
   onValidate: (options: unknown) => void;
 }) {
   const [zone] = useTimeZone();
@@ -119,19 +122,33 @@ export function ImportMapping({
       </label>
       {/* Remounted when the preset changes, so each field shows the preset's choice. */}
       <div key={`${preset}-${useLast}`} className="grid gap-3 text-sm md:grid-cols-4">
-        {IMPORT_FIELDS.map((f) => (
-          <label key={f}>
-            {IMPORT_FIELD_LABELS[f]}
-            <select name={`map.${f}`} defaultValue={mapping[f]} className={SELECT}>
-              <option value="">— not in the file —</option>
-              {preview.columns.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          </label>
-        ))}
+        {IMPORT_FIELDS.map((f) => {
+          const problem = errors[`mapping.${f}`]?.join(" ");
+          return (
+            <label key={f}>
+              {IMPORT_FIELD_LABELS[f]}
+              <select
+                name={`map.${f}`}
+                defaultValue={mapping[f]}
+                className={`${SELECT}${problem ? "border-red-500" : ""}`}
+                aria-invalid={problem ? true : undefined}
+                aria-describedby={problem ? `map-${f}-error` : undefined}
+              >
+                <option value="">— not in the file —</option>
+                {preview.columns.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+              {problem && (
+                <span id={`map-${f}-error`} className="mt-1 block text-xs text-red-700">
+                  {problem}
+                </span>
+              )}
+            </label>
+          );
+        })}
         <label className="md:col-span-2">
           Time format
           <select name="timeFormat" defaultValue={current?.timeFormat ?? filled.timeFormat} className={SELECT}>

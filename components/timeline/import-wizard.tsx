@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { RequestError } from "@/components/ui/upload";
 import { ImportMapping } from "@/components/timeline/import-mapping";
 import { ImportResults } from "@/components/timeline/import-results";
 import {
@@ -39,6 +40,8 @@ export function ImportWizard({
     nextAfter: null,
   });
   const [error, setError] = useState<string | null>(null);
+  // A refused validation's messages by field (`mapping.title`), shown beside the fields.
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   // The options of the last validation, shown again in the mapping step (with its category choices).
   const [last, setLast] = useState<TImportOptions | null>(null);
   // Failed status polls in a row: the job goes on without us, so the poll is retried.
@@ -72,12 +75,14 @@ export function ImportWizard({
   const [busy, setBusy] = useState(false);
   async function act(body: { action: string; options?: unknown }) {
     setError(null);
+    setFieldErrors({});
     if (body.action === "validate") setLast(body.options as TImportOptions);
     setBusy(true);
     try {
       setJob(await changeImportJob(caseId, job!.id, body));
     } catch (e) {
       setError((e as Error).message);
+      if (e instanceof RequestError) setFieldErrors(e.fieldErrors);
     } finally {
       setBusy(false);
     }
@@ -126,9 +131,16 @@ export function ImportWizard({
         </div>
       )}
       {error && (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-          {error}
-        </p>
+        <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          <p>{error}</p>
+          {Object.keys(fieldErrors).length > 0 && (
+            <ul className="mt-1 list-disc pl-5">
+              {Object.entries(fieldErrors).flatMap(([field, messages]) =>
+                messages.map((m) => <li key={`${field}:${m}`}>{m}</li>),
+              )}
+            </ul>
+          )}
+        </div>
       )}
       {job && preview && editable && (
         <ImportMapping
@@ -139,6 +151,7 @@ export function ImportWizard({
           customCategories={customCategories}
           last={last}
           stats={job.status === "VALIDATED" ? (job.stats as TImportStats) : null}
+          errors={fieldErrors}
           onValidate={(options) => void act({ action: "validate", options })}
         />
       )}

@@ -22,6 +22,11 @@ const server = http.createServer((request, response) => {
       response.writeHead(400, { "Content-Type": "application/problem+json" });
       return response.end(JSON.stringify({ status: 400, title: "Upload a .csv, .jsonl or .ndjson file." }));
     }
+    if (request.url === "/fields") {
+      response.writeHead(400, { "Content-Type": "application/problem+json" });
+      const errors = { "mapping.title": ["Choose the column with the title."], odd: "not a list", worse: [1] };
+      return response.end(JSON.stringify({ status: 400, title: "Please correct the highlighted fields.", errors }));
+    }
     response.writeHead(201, { "Content-Type": "application/json" });
     response.end(JSON.stringify({ id: "job-1", headers: request.headers }));
   });
@@ -109,6 +114,15 @@ describe("one upload helper: every answer settles the promise with a clear messa
     const pending = send("/silent", controller.signal);
     setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toThrow(/cancelled/);
+  });
+
+  it("a validation answer keeps its messages by field, for the form to show beside each", async () => {
+    const refused = await fetchJson(`${origin}/fields`, { method: "POST" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RequestError);
+    expect((refused as RequestError).message).toBe("Please correct the highlighted fields.");
+    // Only well-formed entries: a list of texts per field.
+    expect((refused as RequestError).fieldErrors).toEqual({ "mapping.title": ["Choose the column with the title."] });
+    expect(((await send("/problem").catch((e: unknown) => e)) as RequestError).fieldErrors).toEqual({});
   });
 
   it("fetchJson turns the same answers into the same messages", async () => {

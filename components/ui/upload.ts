@@ -8,10 +8,23 @@ export class RequestError extends Error {
   constructor(
     message: string,
     readonly status: number | null,
+    /** A validation answer's messages by field (`mapping.title`), for the form to show beside each. */
+    readonly fieldErrors: Record<string, string[]> = {},
   ) {
     super(message);
     this.name = "RequestError";
   }
+}
+
+/** The `errors` of a validation problem (lib/errors.ts), only the well-formed entries. */
+function fieldErrorsOf(body: unknown): Record<string, string[]> {
+  const errors = (body as { errors?: unknown } | null | undefined)?.errors;
+  if (!errors || typeof errors !== "object") return {};
+  return Object.fromEntries(
+    Object.entries(errors).flatMap(([field, messages]) =>
+      Array.isArray(messages) && messages.every((m) => typeof m === "string") ? [[field, messages as string[]]] : [],
+    ),
+  );
 }
 
 /** What to tell the user when the answer has no explanation of ours (e.g. a proxy's HTML page). */
@@ -37,7 +50,11 @@ export function readAnswer<T>(status: number, text: string): T {
     return body as T;
   }
   const title = (body as { title?: unknown } | null | undefined)?.title;
-  throw new RequestError(typeof title === "string" && title ? title : messageForStatus(status), status);
+  throw new RequestError(
+    typeof title === "string" && title ? title : messageForStatus(status),
+    status,
+    fieldErrorsOf(body),
+  );
 }
 
 const OFFLINE = "The connection to the server failed. Check your network, then try again.";

@@ -162,6 +162,27 @@ test("import a CSV: preview, map, validate with rejected rows by line, commit; a
   await expect(second.getByText("2 already on the timeline · 0 imported")).toBeVisible();
 });
 
+test("import a CSV whose columns are not recognised: what is missing is said beside its field", async ({ browser }) => {
+  const { page } = await openTimeline(browser, "investigator@microsoft.demo");
+  const csv = Buffer.from("when,what\n2026-11-28T01:00:00Z,hello\n");
+  await (await openImport(page)).setInputFiles({ name: "unknown.csv", mimeType: "text/csv", buffer: csv });
+  const mapping = page.getByRole("form", { name: "Map columns" });
+  await mapping.locator('select[name="map.occurredAt"]').selectOption("when");
+  await mapping.getByRole("button", { name: "Validate" }).click();
+  const section = page.getByRole("region", { name: "Import events" });
+  const alert = section.getByRole("alert");
+  await expect(alert).toContainText("Please correct the highlighted fields.");
+  await expect(alert).toContainText("Choose the column with the title.");
+  const title = mapping.locator('select[name="map.title"]');
+  await expect(title).toHaveAttribute("aria-invalid", "true");
+  await expect(title).toHaveAccessibleDescription("Choose the column with the title.");
+  // Mapped, it validates; the message goes.
+  await title.selectOption("what");
+  await mapping.getByRole("button", { name: "Validate" }).click();
+  await expect(section.getByText("Validated: nothing is imported until you choose Import.")).toBeVisible();
+  await expect(alert).toHaveCount(0);
+});
+
 test("import a Timesketch CSV: the preset maps it, long messages split, a category value becomes the case's own", async ({
   browser,
 }) => {
