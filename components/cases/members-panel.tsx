@@ -5,6 +5,8 @@ import { DataTable } from "@/components/ui/data-table";
 import { Button } from "@/components/ui/button";
 import { humanise } from "@/components/cases/case-badges";
 import { FormMessage, SubmitButton, type TFormAction } from "@/components/ui/form";
+import { canHoldCaseRole } from "@/lib/auth/permissions";
+import type { CaseRole, GlobalRole } from "@/lib/generated/prisma/enums";
 
 type TMember = { userId: string; name: string; email: string; orgName: string; role: string; canManage: boolean };
 type TCandidate = { id: string; name: string; email: string; role: string; org: { name: string } };
@@ -123,6 +125,10 @@ type Props = {
 // scrolling sideways. Controls show only on the rows the viewer may manage.
 export function MembersPanel({ members, candidates, roles, canManage, addAction, removeAction }: Props) {
   const [addState, add] = useActionState(addAction, { ok: false });
+  // Only the case roles the chosen person's global role may hold (an executive: viewer).
+  const [personId, setPersonId] = useState(candidates[0]?.id);
+  const person = candidates.find((c) => c.id === personId) ?? candidates[0];
+  const holdable = person ? roles.filter((r) => canHoldCaseRole(person.role as GlobalRole, r as CaseRole)) : roles;
   return (
     <div className="space-y-6">
       <DataTable caption="Case members" columns={["Member", "Case role"]}>
@@ -145,7 +151,12 @@ export function MembersPanel({ members, candidates, roles, canManage, addAction,
             <>
               <label className="flex w-full flex-col gap-1 text-sm sm:w-auto">
                 <span className="font-medium text-slate-700">Person</span>
-                <select name="userId" className={SELECT}>
+                <select
+                  name="userId"
+                  value={person?.id}
+                  onChange={(e) => setPersonId(e.target.value)}
+                  className={SELECT}
+                >
                   {candidates.map((c) => (
                     <option key={c.id} value={c.id}>
                       {c.name} — {c.org.name} ({humanise(c.role)})
@@ -155,8 +166,13 @@ export function MembersPanel({ members, candidates, roles, canManage, addAction,
               </label>
               <label className="flex flex-col gap-1 text-sm">
                 <span className="font-medium text-slate-700">Case role</span>
-                <select name="role" defaultValue="INVESTIGATOR" className={SELECT}>
-                  {roles.map((r) => (
+                <select
+                  key={person?.id}
+                  name="role"
+                  defaultValue={holdable.includes("INVESTIGATOR") ? "INVESTIGATOR" : holdable[0]}
+                  className={SELECT}
+                >
+                  {holdable.map((r) => (
                     <option key={r} value={r}>
                       {humanise(r)}
                     </option>

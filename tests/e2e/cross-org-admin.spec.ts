@@ -150,6 +150,9 @@ test("the partner's admin cannot take over the owner's cases, however they try",
 
   // 7. Their own people they do manage: add OpenAI's executive, then remove them after confirming.
   await person.selectOption({ label: "OpenAI Executive — OpenAI (Executive)" });
+  // Only the case role an executive may hold is offered, and chosen.
+  await expect(addForm.getByLabel("Case role").locator("option")).toHaveText(["Viewer"]);
+  await expect(addForm.getByLabel("Case role")).toHaveValue("VIEWER");
   await addForm.getByLabel("Case role").selectOption("VIEWER");
   await admin.getByRole("button", { name: "Add member" }).click();
   const execRow = admin.getByRole("table", { name: "Case members" }).getByRole("row").filter({
