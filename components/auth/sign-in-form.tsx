@@ -33,17 +33,24 @@ const messages = (lockMinutes: number): Record<string, string> => ({
 const FALLBACK = "Sign-in failed. Please try again.";
 
 /**
- * Signs in (app/api/auth/sign-in): null once the session cookie is set, else the refusal's code
- * ("Incomplete" for a field the server could not take, "" when the server could not be reached).
+ * Signs in (app/api/auth/sign-in): null once the session cookie is set, else the refusal: a code
+ * ("Incomplete" for a field the server could not take, "" when the server could not be reached),
+ * or the server's own words about the password (too long).
  */
-async function signInWithPassword(fields: Record<string, string>): Promise<string | null> {
+async function signInWithPassword(fields: Record<string, string>): Promise<string | { message: string } | null> {
   const response = await fetch("/api/auth/sign-in", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(fields),
   }).catch(() => null);
   if (response?.ok) return null;
-  const body = (await response?.json().catch(() => null)) as { error?: string; code?: string } | null;
+  const body = (await response?.json().catch(() => null)) as {
+    error?: string;
+    errors?: { password?: unknown };
+  } | null;
+  const password = body?.errors?.password;
+  if (response?.status === 400 && Array.isArray(password) && typeof password[0] === "string" && fields.password)
+    return { message: password[0] };
   return body?.error ?? (response?.status === 400 ? "Incomplete" : "");
 }
 
@@ -74,6 +81,7 @@ export function SignInForm({ callbackUrl, initialError, lockMinutes }: Props) {
       return;
     }
     setPending(false);
+    if (typeof refused === "object") return setError(refused.message);
     if (refused === "MfaRequired" || refused === "MfaInvalid") setAskCode(true);
     setError(MESSAGES[refused] ?? FALLBACK);
   }

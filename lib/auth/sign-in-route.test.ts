@@ -138,6 +138,12 @@ describe("POST /api/auth/sign-in", () => {
     const wrongTypes = await post(json({ email: 42, password: ["x"] }));
     expect(wrongTypes.status).toBe(400);
     expect(await wrongTypes.json()).toMatchObject({ code: "validation", errors: { email: expect.any(Array) } });
+    // An over-long password is named, in words the sign-in form shows as they are.
+    const long = await post(json({ email: user.email, password: "x".repeat(1025) }));
+    expect(long.status).toBe(400);
+    expect(await long.json()).toMatchObject({
+      errors: { password: ["A password is at most 1,024 characters: this one is longer."] },
+    });
     expect((await post(json({ email: user.email, password: "x".repeat(9_000) }))).status).toBe(413);
     // No Content-Length (a streamed body): cut off once it passes the limit.
     const endless = new ReadableStream<Uint8Array>({

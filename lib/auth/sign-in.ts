@@ -26,7 +26,8 @@ export type TSignInError = (typeof SIGN_IN_ERROR)[keyof typeof SIGN_IN_ERROR];
 
 export const ZCredentials = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
-  password: z.string().min(1).max(1024),
+  // Its message reaches the sign-in form as it is (the only field a person can overfill there).
+  password: z.string().min(1).max(1024, "A password is at most 1,024 characters: this one is longer."),
   // A TOTP or recovery code, on the second submit of an account with MFA on.
   code: z
     .string()

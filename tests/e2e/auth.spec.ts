@@ -36,6 +36,10 @@ test("a wrong password gets one generic message, the same as an unknown email", 
 
   await signIn(page, "nobody@microsoft.demo", "not-the-password");
   await expect(signInError(page)).toHaveText("Incorrect email or password.");
+
+  // A password longer than any accepted is said to be so, not taken for a missing one.
+  await signIn(page, "nobody@microsoft.demo", "x".repeat(1_100));
+  await expect(signInError(page)).toHaveText("A password is at most 1,024 characters: this one is longer.");
 });
 
 test("five failed attempts lock the account, even against the right password", async ({ page }) => {
