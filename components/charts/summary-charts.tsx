@@ -13,6 +13,7 @@ import {
   YAxis,
 } from "recharts";
 import { cbSafeColour } from "@/components/charts/theme";
+import { humanise } from "@/components/cases/case-badges";
 import type { TChart } from "@/lib/summary/charts";
 
 // The summary's charts: each a titled figure with axis labels (and units), a keyboard-focusable
@@ -30,6 +31,9 @@ type TProps = {
   yLabel: string;
   stacked?: boolean;
 };
+
+/** A series' name as people read it: a code (ON_HOLD, requests) in words, a name as it is. */
+const seriesName = (key: string) => (/^([A-Z_]+|[a-z_]+)$/.test(key) ? humanise(key.toUpperCase()) : key);
 
 export function SummaryChart({ title, chart, kind, xLabel, yLabel, stacked }: TProps) {
   const id = title.toLowerCase().replace(/\W+/g, "-");
@@ -52,7 +56,8 @@ export function SummaryChart({ title, chart, kind, xLabel, yLabel, stacked }: TP
         label={{ value: yLabel, angle: -90, position: "insideLeft", fontSize: 11, style: { textAnchor: "middle" } }}
       />
       <Tooltip formatter={(v) => full.format(Number(v))} />
-      <Legend wrapperStyle={{ fontSize: 12 }} />
+      {/* Above the plot: below it, the x axis's label ran into it. */}
+      <Legend verticalAlign="top" wrapperStyle={{ fontSize: 12 }} />
     </>
   );
   return (
@@ -79,7 +84,7 @@ export function SummaryChart({ title, chart, kind, xLabel, yLabel, stacked }: TP
                   <Line
                     key={key}
                     dataKey={key}
-                    name={key}
+                    name={seriesName(key)}
                     stroke={cbSafeColour(key, i)}
                     strokeWidth={2}
                     strokeDasharray={i % 2 ? "5 3" : undefined}
@@ -95,7 +100,7 @@ export function SummaryChart({ title, chart, kind, xLabel, yLabel, stacked }: TP
                   <Bar
                     key={key}
                     dataKey={key}
-                    name={key}
+                    name={seriesName(key)}
                     stackId={stacked ? "s" : undefined}
                     fill={cbSafeColour(key, i)}
                     isAnimationActive={false}
@@ -118,7 +123,7 @@ export function SummaryChart({ title, chart, kind, xLabel, yLabel, stacked }: TP
                 </th>
                 {chart.keys.map((k) => (
                   <th key={k} scope="col" className="py-1 pr-3 text-right">
-                    {k}
+                    {seriesName(k)}
                   </th>
                 ))}
               </tr>
@@ -151,7 +156,7 @@ export function BriefUsageChart({ points, bucket }: { points: { t: string; reque
       title={`Requests per ${bucket}`}
       chart={{ keys: ["requests"], points }}
       kind="bar"
-      xLabel={`${bucket} (UTC)`}
+      xLabel={`${humanise(bucket.toUpperCase())} (UTC)`}
       yLabel="Requests (count)"
     />
   );

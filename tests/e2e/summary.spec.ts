@@ -20,6 +20,9 @@ test("an executive lands on the summary, opens a brief and downloads its one-pag
   await expect(tokens.locator("svg .recharts-bar-rectangle").first()).toBeAttached();
   await status.getByText("View as table").click();
   await expect(status.getByRole("table")).toBeVisible();
+  // Statuses in words, in the legend and the table alike.
+  await expect(status.getByRole("columnheader", { name: "On hold" })).toBeVisible();
+  await expect(status.locator(".recharts-legend-item-text").getByText("On hold", { exact: true })).toBeVisible();
   // Keyboard focus reaches the plot (Recharts' accessibility layer).
   const plot = status.locator('[tabindex="0"]').first();
   await plot.focus();

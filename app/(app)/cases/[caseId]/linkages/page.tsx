@@ -154,7 +154,9 @@ export default async function LinkagesPage({ params, searchParams }: Props) {
                       </p>
                     )}
                     {c.bridges.length > 0 && (
-                      <p className="text-xs text-amber-700">{c.bridges.length} bridge account(s)</p>
+                      <p className="text-xs text-amber-700">
+                        {c.bridges.length} bridge {c.bridges.length === 1 ? "account" : "accounts"}
+                      </p>
                     )}
                   </td>
                   <td className="px-4 py-2 tabular-nums">{fmt(c.accounts)}</td>
