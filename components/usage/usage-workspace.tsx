@@ -218,8 +218,10 @@ export function UsageWorkspace({
                 </span>
                 <input
                   name={f}
-                  defaultValue={filters[f] ?? ""}
-                  className="mt-1 w-40 rounded-md border border-slate-300 px-2 py-1 text-sm"
+                  defaultValue={filters[f] ?? view.ignored.find((i) => i.name === f)?.value ?? ""}
+                  placeholder={f === "from" || f === "to" ? "2026-11-28 or …T10:00Z" : undefined}
+                  aria-invalid={view.ignored.some((i) => i.name === f) ? true : undefined}
+                  className="mt-1 w-40 rounded-md border border-slate-300 px-2 py-1 text-sm aria-invalid:border-red-500"
                 />
               </label>
             ))}
@@ -243,6 +245,17 @@ export function UsageWorkspace({
               </Link>
             )}
           </form>
+          {view.ignored.length > 0 && (
+            <p
+              role="status"
+              className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+            >
+              Not applied, as they could not be read:{" "}
+              {view.ignored.map((i) => `${i.name === "ip" ? "IP or CIDR" : i.name} “${i.value}”`).join(", ")}. Times are
+              written as dates (2026-11-28) or UTC times (2026-11-28T10:00Z); an address as 203.0.113.7 or a range as
+              203.0.113.0/24.
+            </p>
+          )}
           {view.series.approximate && (
             <p className="text-xs text-amber-800">
               Charts and tables show the address&rsquo;s /24 (/48) network; the rows below are exact.

@@ -1,8 +1,9 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
-// The Usage tab's filters, from the URL (so a view is a link). Anything malformed is dropped
-// rather than refused: a hand-edited link still shows a page, unfiltered in that respect.
+// The Usage tab's filters, from the URL (so a view is a link). Anything malformed is not applied
+// rather than refused: a hand-edited link still shows a page, unfiltered in that respect, and
+// says which filters it left out (ignoredUsageFilters).
 
 const firstValue = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -40,4 +41,20 @@ export type TUsageFilters = z.infer<typeof ZUsageFilters>;
 
 export function parseUsageFilters(params: Record<string, string | string[] | undefined>): TUsageFilters {
   return ZUsageFilters.parse(params);
+}
+
+/** A filter given but not applied: its name and the text as typed. */
+export type TIgnoredFilter = { name: keyof TUsageFilters; value: string };
+
+/** The filters given in `params` that `parseUsageFilters` left out as malformed. */
+export function ignoredUsageFilters(
+  params: Record<string, string | string[] | undefined>,
+  filters: TUsageFilters,
+): TIgnoredFilter[] {
+  return (Object.keys(ZUsageFilters.shape) as (keyof TUsageFilters)[]).flatMap((name) => {
+    const raw = firstValue(params[name]);
+    return typeof raw === "string" && raw.trim() !== "" && filters[name] === undefined
+      ? [{ name, value: raw.slice(0, 100) }]
+      : [];
+  });
 }

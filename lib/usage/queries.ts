@@ -16,7 +16,7 @@ import {
   type TUsageSample,
   type TUsageSeries,
 } from "@/lib/usage/analytics";
-import { parseUsageFilters, type TUsageFilters } from "@/lib/usage/filters";
+import { ignoredUsageFilters, parseUsageFilters, type TIgnoredFilter, type TUsageFilters } from "@/lib/usage/filters";
 import { listUsageImports, type TUsageImportRow } from "@/lib/usage/imports";
 import { signalSettings, usageImportIdsFor } from "@/lib/usage/signal-store";
 import type { TSignalSettings } from "@/lib/usage/signals-schema";
@@ -42,6 +42,8 @@ export type TUsageSignalView = {
 
 export type TUsageView = {
   filters: TUsageFilters;
+  /** Filters in the URL that were malformed and so not applied (the page says so). */
+  ignored: TIgnoredFilter[];
   imports: TUsageImportRow[];
   series: TUsageSeries | null;
   top: { account: TTopRow[]; key: TTopRow[]; network: TTopRow[]; model: TTopRow[] } | null;
@@ -143,6 +145,7 @@ export async function getUsageView(
   });
   return {
     filters,
+    ignored: ignoredUsageFilters(params, filters),
     imports,
     series,
     top: hasData ? { account, key, network, model } : null,

@@ -50,6 +50,15 @@ test("the demo usage log shows its charts and signals; a signal goes to the time
   await page.goto(`${caseUrl}/timeline?q=${encodeURIComponent("Signal: limit evasion")}`);
   await expect(page.getByText(/Signal: limit evasion/).first()).toBeVisible({ timeout: 15_000 });
 
+  // A time the filters cannot read is left out, said to be, and kept in its field to mend.
+  await page.goto(`${caseUrl}/usage`);
+  const filtersForm = page.getByRole("form", { name: "Usage filters" });
+  await filtersForm.getByLabel("From").fill("yesterday");
+  await filtersForm.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Not applied" })).toContainText("from “yesterday”");
+  await expect(filtersForm.getByLabel("From")).toHaveValue("yesterday");
+  await expect(filtersForm.getByLabel("From")).toHaveAttribute("aria-invalid", "true");
+
   // Drill down from the top accounts table to that account's rows, with file lines.
   await page.goto(`${caseUrl}/usage`);
   // Each click is a client-side navigation: wait for it, or the next click lands on the old page

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { ignoredUsageFilters, parseUsageFilters } from "@/lib/usage/filters";
+
+// The Usage tab's filters from a URL: what is applied, and what is left out and said to be.
+describe("usage filters", () => {
+  it("applies what it can read and names what it cannot, as typed", () => {
+    const params = {
+      account: "acct_1",
+      from: "yesterday",
+      to: "2026-13-45",
+      ip: "203.0.113.0/24",
+      model: ["gpt-x", "ignored second value"],
+      key: "",
+    };
+    const filters = parseUsageFilters(params);
+    expect(filters).toEqual({ account: "acct_1", ip: "203.0.113.0/24", model: "gpt-x" });
+    expect(ignoredUsageFilters(params, filters)).toEqual([
+      { name: "from", value: "yesterday" },
+      { name: "to", value: "2026-13-45" },
+    ]);
+  });
+
+  it("leaves nothing out of a well-formed link, nor of an empty one", () => {
+    const params = { from: "2026-11-28", to: "2026-11-29T10:00Z", ip: "2001:db8::/48", by: "account" };
+    const filters = parseUsageFilters(params);
+    expect(filters.from).toBe("2026-11-28T00:00:00.000Z");
+    expect(ignoredUsageFilters(params, filters)).toEqual([]);
+    expect(ignoredUsageFilters({}, parseUsageFilters({}))).toEqual([]);
+    expect(ignoredUsageFilters({ ip: "not an address", by: "colour" }, parseUsageFilters({ ip: "x" }))).toEqual([
+      { name: "ip", value: "not an address" },
+      { name: "by", value: "colour" },
+    ]);
+  });
+});
