@@ -112,6 +112,9 @@ export function sigmaOptions(large: boolean, edgesSuspended: () => boolean): TOp
       labelDensity: large ? 0.5 : 1,
       minCameraRatio: 0.02,
       maxCameraRatio: 20,
+      // The first view and "Reset view" frame the nodes whole, and their labels on a graph small
+      // enough to label (fitting positions alone cut the outer nodes and their labels in half).
+      autoRescaleContent: large ? "nodes" : "labels",
     } as TOptions["settings"],
   };
 }

@@ -69,6 +69,7 @@ test("import usage, review the proposals it makes, and see the new cluster", asy
 test("the named cluster's graph draws, a path shows the evidence of each hop, the picture exports", async ({
   browser,
 }) => {
+  test.setTimeout(150_000); // a bounded layout on a software WebGL renderer
   const { page } = await openCase(browser, "investigator@openai.demo");
   await page.getByRole("link", { name: "Linkages", exact: true }).click();
 
@@ -86,6 +87,28 @@ test("the named cluster's graph draws, a path shows the evidence of each hop, th
   await page.getByRole("link", { name: "Subject cluster A" }).click();
   await expect(page.getByRole("heading", { name: "Subject cluster A" })).toBeVisible();
   await expect(page.locator('[data-rendered="true"]')).toBeVisible({ timeout: 30_000 });
+  // Laid out, every node and label is in the frame: a band inside the canvas's edge stays blank.
+  const graph = page.locator('[role="application"][data-layout="done"]');
+  await expect(graph).toBeVisible({ timeout: 60_000 });
+  const shot = await graph.screenshot();
+  const blank = await page.context().newPage(); // decoded outside the app's content security policy
+  const edgeInk = await blank.evaluate(async (base64) => {
+    const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${base64}`)).blob());
+    const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext("2d")!;
+    ctx.drawImage(bitmap, 0, 0);
+    const { data, width, height } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    let inked = 0;
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const band = Math.min(x, y, width - 1 - x, height - 1 - y);
+        if (band < 4 || band > 8) continue; // inside the border, outside the stage's padding
+        const i = (y * width + x) * 4;
+        if (data[i]! < 200 || data[i + 1]! < 200 || data[i + 2]! < 200) inked++;
+      }
+    return inked;
+  }, shot.toString("base64"));
+  await blank.close();
+  expect(edgeInk).toBe(0);
   const download = page.waitForEvent("download");
   await page.getByRole("button", { name: /PNG/ }).click();
   expect((await download).suggestedFilename()).toMatch(/\.png$/);
