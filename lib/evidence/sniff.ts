@@ -64,6 +64,11 @@ function sniff(head: Buffer) {
   return SIGNATURES.find((s) => s.test(head)) ?? null;
 }
 
+/** What a file's first bytes say it is ("a PNG image"), if one of the known binary formats. */
+export function sniffedFormat(head: Buffer): string | null {
+  return sniff(head)?.label ?? null;
+}
+
 /**
  * Checks the declared type against the first bytes of the content and returns the type to
  * store. Unknown declared types are accepted as long as the content is not a recognisably

@@ -7,6 +7,7 @@ import Papa from "papaparse";
 import { parser as jsonParser } from "stream-json";
 import { pick } from "stream-json/filters/pick.js";
 import { streamValues } from "stream-json/streamers/stream-values.js";
+import { sniffedFormat } from "@/lib/evidence/sniff";
 
 // Reading records out of files other tools wrote (timeline imports, usage logs): CSV and JSON
 // Lines, each record with the line it starts on. Pure streaming, in batches (one per chunk
@@ -178,12 +179,30 @@ export async function peek(input: Readable): Promise<{ head: Buffer; stream: Rea
 }
 
 /**
- * The file's bytes, un-gzipped when they start with gzip's magic number (a `.csv.gz` export),
- * as they are otherwise. Decided by content, not by name: a renamed file still reads.
+ * Refuses bytes that are not text, by their first chunk: a known binary format by name (a PNG
+ * renamed .csv), else any NUL byte, which UTF-8 text never holds (UTF-16 text does).
+ */
+function requireText(chunk: Buffer | string): void {
+  const head = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk); // a stream of strings (tests)
+  const format = sniffedFormat(head);
+  if (format) throw new Error(`The file is not text: its content is ${format}.`);
+  if (head.includes(0))
+    throw new Error(
+      "The file is not UTF-8 text: it holds NUL bytes (binary data, or text saved as UTF-16). Save it as UTF-8 CSV or JSON.",
+    );
+}
+
+/**
+ * The file's text: its bytes, un-gzipped when they start with gzip's magic number (a `.csv.gz`
+ * export), as they are otherwise; refused when they are not text (requireText). Decided by
+ * content, not by name: a renamed file still reads.
  */
 export async function decompressed(input: Readable): Promise<Readable> {
   const { head, stream } = await peek(input);
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return stream;
+  if (head[0] !== 0x1f || head[1] !== 0x8b) {
+    requireText(head);
+    return stream;
+  }
   // zlib's own words ("incorrect header check", "unexpected end of file") mean little to a user.
   const gunzip = createGunzip();
   const out = new PassThrough();
@@ -198,7 +217,9 @@ export async function decompressed(input: Readable): Promise<Readable> {
     stream.destroy();
   });
   stream.pipe(gunzip).pipe(out);
-  return out;
+  const inner = await peek(out);
+  requireText(inner.head);
+  return inner.stream;
 }
 
 export type TJsonRecordsOptions = {

@@ -1,7 +1,8 @@
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { countBytes } from "@/lib/ingest/records";
+import { countBytes, readRecords } from "@/lib/ingest/records";
 
 describe("countBytes", () => {
   it("counts every byte read, and loses none to a reader that starts after an await", async () => {
@@ -21,5 +22,30 @@ describe("countBytes", () => {
     await expect(async () => {
       for await (const _ of counter);
     }).rejects.toThrow("disk gone");
+  });
+});
+
+describe("reading records refuses what is not text", () => {
+  const read = async (bytes: Buffer) => {
+    const rows = [];
+    for await (const batch of readRecords(Readable.from([bytes]), "CSV")) rows.push(...batch);
+    return rows;
+  };
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+    Buffer.from("IHDR"),
+  ]);
+
+  it("names a known binary format, compressed or not", async () => {
+    await expect(read(png)).rejects.toThrow("The file is not text: its content is a PNG image.");
+    await expect(read(gzipSync(png))).rejects.toThrow("The file is not text: its content is a PNG image.");
+  });
+
+  it("refuses NUL bytes (UTF-16 text included), and reads UTF-8 text, compressed or not", async () => {
+    const utf16 = Buffer.from("\uFEFFtime,title\n2026-11-01T00:00:00Z,x\n", "utf16le");
+    await expect(read(utf16)).rejects.toThrow(/not UTF-8 text: it holds NUL bytes/);
+    const csv = Buffer.from("time,title\n2026-11-01T00:00:00Z,Café\n");
+    for (const bytes of [csv, gzipSync(csv)])
+      expect(await read(bytes)).toEqual([{ line: 2, values: { time: "2026-11-01T00:00:00Z", title: "Café" } }]);
   });
 });

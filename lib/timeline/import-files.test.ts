@@ -465,4 +465,20 @@ describe("compressed files and byte order marks", () => {
       });
     expect(await getDb().importJob.count({ where: { caseId: w.caseId } })).toBe(0);
   });
+
+  it("a file that is not text (a PNG renamed .csv, UTF-16) is refused at upload with a reason (400), and no job is made", async () => {
+    const w = await createJointCase();
+    const png = Buffer.concat([Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"), Buffer.alloc(64, 1)]);
+    const utf16 = Buffer.from("\uFEFFtime,title\n2026-11-01T00:00:00Z,x\n", "utf16le");
+    for (const [bytes, name, reason] of [
+      [png, "events.csv", /not text: its content is a PNG image/],
+      [gzipSync(png), "events.csv.gz", /not text: its content is a PNG image/],
+      [utf16, "events.csv", /not UTF-8 text: it holds NUL bytes/],
+    ] as const)
+      await expect(uploadTimelineFile(w.investigator, w.caseId, bytes, name)).rejects.toMatchObject({
+        status: 400,
+        message: expect.stringMatching(reason),
+      });
+    expect(await getDb().importJob.count({ where: { caseId: w.caseId } })).toBe(0);
+  });
 });
