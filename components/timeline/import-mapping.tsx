@@ -130,7 +130,7 @@ export function ImportMapping({
               <select
                 name={`map.${f}`}
                 defaultValue={mapping[f]}
-                className={`${SELECT}${problem ? "border-red-500" : ""}`}
+                className={problem ? `${SELECT} border-red-500` : SELECT}
                 aria-invalid={problem ? true : undefined}
                 aria-describedby={problem ? `map-${f}-error` : undefined}
               >
