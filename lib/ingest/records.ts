@@ -182,14 +182,17 @@ export async function peek(input: Readable): Promise<{ head: Buffer; stream: Rea
  * Refuses bytes that are not text, by their first chunk: a known binary format by name (a PNG
  * renamed .csv), else any NUL byte, which UTF-8 text never holds (UTF-16 text does).
  */
-function requireText(chunk: Buffer | string): void {
+function requireText(chunk: Buffer | string, stream: Readable): void {
   const head = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk); // a stream of strings (tests)
   const format = sniffedFormat(head);
-  if (format) throw new Error(`The file is not text: its content is ${format}.`);
-  if (head.includes(0))
-    throw new Error(
-      "The file is not UTF-8 text: it holds NUL bytes (binary data, or text saved as UTF-16). Save it as UTF-8 CSV or JSON.",
-    );
+  const refusal = format
+    ? `The file is not text: its content is ${format}.`
+    : head.includes(0)
+      ? "The file is not UTF-8 text: it holds NUL bytes (binary data, or text saved as UTF-16). Save it as UTF-8 CSV or JSON."
+      : null;
+  if (!refusal) return;
+  stream.destroy(); // the file is not read further
+  throw new Error(refusal);
 }
 
 /**
@@ -200,7 +203,7 @@ function requireText(chunk: Buffer | string): void {
 export async function decompressed(input: Readable): Promise<Readable> {
   const { head, stream } = await peek(input);
   if (head[0] !== 0x1f || head[1] !== 0x8b) {
-    requireText(head);
+    requireText(head, stream);
     return stream;
   }
   // zlib's own words ("incorrect header check", "unexpected end of file") mean little to a user.
@@ -218,7 +221,7 @@ export async function decompressed(input: Readable): Promise<Readable> {
   });
   stream.pipe(gunzip).pipe(out);
   const inner = await peek(out);
-  requireText(inner.head);
+  requireText(inner.head, inner.stream);
   return inner.stream;
 }
 
