@@ -2,12 +2,11 @@ import Link from "next/link";
 import { SeverityBadge, StatusBadge, humanise } from "@/components/cases/case-badges";
 import { BriefUsageChart } from "@/components/charts/summary-charts";
 import { BriefGraph } from "@/components/summary/brief-graph";
-import type { TBrief } from "@/lib/summary/brief";
+import { briefDay, type TBrief } from "@/lib/summary/brief";
 import { ENFORCEMENT_LABELS } from "@/lib/summary/schemas";
 import { InertText } from "@/components/ui/inert-text";
 
 const full = new Intl.NumberFormat("en");
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "—");
 const TLP_BANNER: Record<string, string> = {
   CLEAR: "bg-white text-black border border-black",
   GREEN: "bg-[#33ff00] text-black",
@@ -65,7 +64,7 @@ export function BriefView({ brief }: { brief: TBrief }) {
       <Section title="Key findings">
         <p className="text-xs text-slate-500">
           {brief.text
-            ? `Version ${brief.text.version}, by ${brief.text.authorName}, ${day(brief.text.createdAt)}`
+            ? `Version ${brief.text.version}, by ${brief.text.authorName}, ${briefDay(brief.text.createdAt)}`
             : "The case's leads have not written the brief yet."}
         </p>
         <p className="whitespace-pre-line">{brief.text?.findings || "—"}</p>
@@ -87,7 +86,7 @@ export function BriefView({ brief }: { brief: TBrief }) {
             <ul className="text-sm">
               {brief.events.map((e) => (
                 <li key={e.id}>
-                  <time dateTime={e.occurredAt.toISOString()}>{day(e.occurredAt)}</time> · {humanise(e.category)} ·{" "}
+                  <time dateTime={e.occurredAt.toISOString()}>{briefDay(e.occurredAt)}</time> · {humanise(e.category)} ·{" "}
                   <InertText text={e.title} />
                 </li>
               ))}
@@ -118,7 +117,7 @@ export function BriefView({ brief }: { brief: TBrief }) {
               <tbody>
                 {brief.enforcement.map((a) => (
                   <tr key={a.id} className="border-t border-slate-100 align-top">
-                    <td>{day(a.takenAt)}</td>
+                    <td>{briefDay(a.takenAt)}</td>
                     <td>{ENFORCEMENT_LABELS[a.kind as keyof typeof ENFORCEMENT_LABELS] ?? a.kind}</td>
                     <td>
                       {a.carriedOutBy} ({a.orgName}), requested by {a.requestedBy}
@@ -149,7 +148,7 @@ export function BriefView({ brief }: { brief: TBrief }) {
             {brief.productions.map((p) => (
               <li key={p.id}>
                 <Link href={`/cases/${brief.case.id}/exports/${p.id}`} className="text-brand-700 hover:underline">
-                  {day(p.completedAt)} · {p.bates}
+                  {briefDay(p.completedAt)} · {p.bates}
                 </Link>{" "}
                 · to {p.receivingParty} · by {p.createdBy}
               </li>

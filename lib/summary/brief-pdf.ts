@@ -2,7 +2,7 @@ import "server-only";
 import PDFDocument from "pdfkit";
 import type { TActor } from "@/lib/auth/session";
 import { pdfText, TLP_COLOURS, tlpLabel } from "@/lib/pdf/document";
-import { getCaseBrief, type TBrief } from "@/lib/summary/brief";
+import { briefDay, getCaseBrief, type TBrief } from "@/lib/summary/brief";
 import { ENFORCEMENT_LABELS } from "@/lib/summary/schemas";
 
 // The brief as a one-page PDF (pdfkit, the legal export's library). Every block has a fixed box
@@ -11,7 +11,6 @@ import { ENFORCEMENT_LABELS } from "@/lib/summary/schemas";
 // colours and labels and its WinAnsi text cleaning (the standard fonts print nothing else).
 
 const n = new Intl.NumberFormat("en");
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "—");
 
 export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"): Promise<Buffer> {
   const doc = new PDFDocument({ size, margin: 36, autoFirstPage: true, info: { Title: `${brief.case.number} brief` } });
@@ -72,7 +71,7 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
 
   // Findings and next steps
   const version = brief.text
-    ? `version ${brief.text.version}, ${brief.text.authorName}, ${day(brief.text.createdAt)}`
+    ? `version ${brief.text.version}, ${brief.text.authorName}, ${briefDay(brief.text.createdAt)}`
     : "not written yet";
   box(`Key findings (${version})`, 36, y, W, 12, "Helvetica-Bold", 10);
   box(brief.text?.findings || "—", 36, y + 14, W, 110);
@@ -130,7 +129,7 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
   if (brief.level === "full")
     section(
       "Last timeline events",
-      brief.events.map((e) => `${day(e.occurredAt)}  ${e.category.toLowerCase()}  ${e.title}`),
+      brief.events.map((e) => `${briefDay(e.occurredAt)}  ${e.category.toLowerCase()}  ${e.title}`),
       74,
     );
   section(
@@ -139,7 +138,7 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
       const effect = a.effect
         ? `requests ${n.format(a.effect.before.requests)} -> ${n.format(a.effect.after.requests)}, tokens ${n.format(a.effect.before.tokens)} -> ${n.format(a.effect.after.tokens)} (week before -> after)`
         : "effect not measurable";
-      return `${day(a.takenAt)}  ${ENFORCEMENT_LABELS[a.kind as keyof typeof ENFORCEMENT_LABELS] ?? a.kind} by ${a.carriedOutBy} (${a.orgName}), ${a.targetCount} targets: ${effect}`;
+      return `${briefDay(a.takenAt)}  ${ENFORCEMENT_LABELS[a.kind as keyof typeof ENFORCEMENT_LABELS] ?? a.kind} by ${a.carriedOutBy} (${a.orgName}), ${a.targetCount} targets: ${effect}`;
     }),
     74,
   );
@@ -147,7 +146,7 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
     `Productions (${brief.productionCount})`,
     brief.productions
       .slice(0, 3)
-      .map((p) => `${day(p.completedAt)}  ${p.bates}  to ${p.receivingParty}  by ${p.createdBy}`),
+      .map((p) => `${briefDay(p.completedAt)}  ${p.bates}  to ${p.receivingParty}  by ${p.createdBy}`),
     48,
   );
 

@@ -54,14 +54,17 @@ export type TBrief = {
 
 const GRAPH_NODES = 30;
 
-const utcDay = (d: Date) => d.toISOString().slice(0, 10);
+/** A brief's dates are UTC days (the same on the page and in the PDF); a missing one is a dash. */
+export function briefDay(d: Date | null): string {
+  return d ? d.toISOString().slice(0, 10) : "—";
+}
 
 /**
  * The first and last UTC days of traffic from the rollups' first hour and exclusive end: the
  * last hour ends at the next one, so 23:00–24:00 on the 30th is the 30th, not the 1st.
  */
 export function activityDays(first: Date | null, end: Date | null): { first: string; last: string } | null {
-  return first && end ? { first: utcDay(first), last: utcDay(new Date(end.getTime() - 1)) } : null;
+  return first && end ? { first: briefDay(first), last: briefDay(new Date(end.getTime() - 1)) } : null;
 }
 
 async function figuresOf(viewer: TLinkageViewer, clusters: TClusterResult) {
