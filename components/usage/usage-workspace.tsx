@@ -22,6 +22,9 @@ export type TUsageActions = {
 const n = (v: number) => v.toLocaleString("en");
 const FILTERS = ["account", "key", "ip", "model", "endpoint", "from", "to"] as const;
 
+/** A filter's name as its field is labelled, also in the message that it was not applied. */
+const filterLabel = (name: string) => (name === "ip" ? "IP or CIDR" : name[0]!.toUpperCase() + name.slice(1));
+
 function href(caseId: string, filters: TUsageView["filters"], change: Record<string, string | undefined>) {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries({ ...filters, ...change })) if (v) params.set(k, String(v));
@@ -213,9 +216,7 @@ export function UsageWorkspace({
           >
             {FILTERS.map((f) => (
               <label key={f} className="text-sm">
-                <span className="block text-slate-600">
-                  {f === "ip" ? "IP or CIDR" : f[0]!.toUpperCase() + f.slice(1)}
-                </span>
+                <span className="block text-slate-600">{filterLabel(f)}</span>
                 <input
                   name={f}
                   defaultValue={filters[f] ?? view.ignored.find((i) => i.name === f)?.value ?? ""}
@@ -251,9 +252,8 @@ export function UsageWorkspace({
               className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
             >
               Not applied, as they could not be read:{" "}
-              {view.ignored.map((i) => `${i.name === "ip" ? "IP or CIDR" : i.name} “${i.value}”`).join(", ")}. Times are
-              written as dates (2026-11-28) or UTC times (2026-11-28T10:00Z); an address as 203.0.113.7 or a range as
-              203.0.113.0/24.
+              {view.ignored.map((i) => `${filterLabel(i.name)} “${i.value}”`).join(", ")}. Times are written as dates
+              (2026-11-28) or UTC times (2026-11-28T10:00Z); an address as 203.0.113.7 or a range as 203.0.113.0/24.
             </p>
           )}
           {view.series.approximate && (

@@ -55,7 +55,7 @@ test("the demo usage log shows its charts and signals; a signal goes to the time
   const filtersForm = page.getByRole("form", { name: "Usage filters" });
   await filtersForm.getByLabel("From").fill("yesterday");
   await filtersForm.getByRole("button", { name: "Apply" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Not applied" })).toContainText("from “yesterday”");
+  await expect(page.getByRole("status").filter({ hasText: "Not applied" })).toContainText("From “yesterday”");
   await expect(filtersForm.getByLabel("From")).toHaveValue("yesterday");
   await expect(filtersForm.getByLabel("From")).toHaveAttribute("aria-invalid", "true");
 
