@@ -17,6 +17,10 @@ import { answerOf, HIDDEN_ADDRESS, linkageVisibilityCase, SHARED_ADDRESS } from 
 
 type TWorld = Awaited<ReturnType<typeof linkageVisibilityCase>>;
 let w: TWorld;
+
+/** An account entity the lead of the owner organisation adds to the case. */
+const account = (value: string, visibility = "ALL_CASE_ORGS") =>
+  createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility });
 let twin: TWorld;
 
 beforeAll(async () => {
@@ -108,8 +112,6 @@ describe("linkage visibility", () => {
   });
 
   it("keeps the owner's merge into a hidden entity out of the partner's sight and reach", async () => {
-    const account = (value: string, visibility = "ALL_CASE_ORGS") =>
-      createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility });
     const hidden = await account("acct_hidden_target", "OWNER_ORG_ONLY");
     const [merged, plain] = [await account("acct_merged"), await account("acct_plain")];
     await mergeEntities(w.lead, w.caseId, { sourceId: merged.id, target: hidden.id });
@@ -144,8 +146,6 @@ describe("linkage visibility", () => {
   });
 
   it("keeps the owner's merge hidden from the partner that types the hidden value afterwards", async () => {
-    const account = (value: string, visibility = "ALL_CASE_ORGS") =>
-      createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility });
     const hidden = await account("acct_typed_later", "OWNER_ORG_ONLY");
     const [merged, plain] = [await account("acct_merged_before_typing"), await account("acct_never_merged")];
     await mergeEntities(w.lead, w.caseId, { sourceId: merged.id, target: hidden.id });
@@ -180,8 +180,6 @@ describe("linkage visibility", () => {
   });
 
   it("keeps the owner's link to a hidden entity hidden from the partner that types its value afterwards", async () => {
-    const account = (value: string, visibility = "ALL_CASE_ORGS") =>
-      createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility });
     const [hidden, shown] = [
       await account("acct_linked_typed_later", "OWNER_ORG_ONLY"),
       await account("acct_linked_shown"),
@@ -218,8 +216,6 @@ describe("linkage visibility", () => {
   });
 
   it("shows an enforcement's target to the partner only if it saw the entity when it was recorded", async () => {
-    const account = (value: string, visibility = "ALL_CASE_ORGS") =>
-      createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility });
     const [hidden, shown] = [
       await account("acct_target_typed_later", "OWNER_ORG_ONLY"),
       await account("acct_target_shown"),
@@ -254,8 +250,6 @@ describe("linkage visibility", () => {
   });
 
   it("answers a merge that would close a loop through a hidden entity as one into a missing entity", async () => {
-    const account = (value: string, visibility = "ALL_CASE_ORGS") =>
-      createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility });
     const [source, target] = [await account("acct_loop_source"), await account("acct_loop_target")];
     const hidden = await account("acct_loop_hidden", "OWNER_ORG_ONLY");
     // The owner: target → hidden → source. Merging source into target would close the loop.
@@ -279,8 +273,6 @@ describe("linkage visibility", () => {
   });
 
   it("filters the timeline by an entity through the merges the reader sees, at any depth", async () => {
-    const account = (value: string, visibility = "ALL_CASE_ORGS") =>
-      createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility });
     const [shown, alias, aliasOfAlias] = [
       await account("acct_filter_shown"),
       await account("acct_filter_alias"),
@@ -360,8 +352,6 @@ describe("linkage visibility", () => {
   });
 
   it("offers the enforcement log the entities as each lead sees them, merges included", async () => {
-    const account = (value: string, visibility = "ALL_CASE_ORGS") =>
-      createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value, visibility });
     const hidden = await account("acct_enforce_hidden", "OWNER_ORG_ONLY");
     const [mergedIntoHidden, mergedIntoShown, shown] = [
       await account("acct_enforce_into_hidden"),
