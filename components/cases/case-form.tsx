@@ -33,7 +33,7 @@ export function CaseForm({ action, values, severities, tlps, releaseModes, submi
       <Field name="summary" label="Summary" state={state} hint="Markdown. Links and formatting are shown; HTML is not.">
         {(p) => <textarea {...p} defaultValue={v.summary} rows={6} />}
       </Field>
-      <div className="grid gap-4 sm:grid-cols-3">
+      <div className="grid gap-4 sm:grid-cols-2">
         <Field name="severity" label="Severity" state={state}>
           {(p) => (
             <select {...p} defaultValue={v.severity}>
@@ -56,18 +56,18 @@ export function CaseForm({ action, values, severities, tlps, releaseModes, submi
             </select>
           )}
         </Field>
-        <Field name="releaseMode" label="Sharing with partners" state={state}>
-          {(p) => (
-            <select {...p} defaultValue={v.releaseMode}>
-              {releaseModes.map((m) => (
-                <option key={m} value={m}>
-                  {RELEASE_LABELS[m] ?? m}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
       </div>
+      <Field name="releaseMode" label="Sharing with partners" state={state}>
+        {(p) => (
+          <select {...p} defaultValue={v.releaseMode}>
+            {releaseModes.map((m) => (
+              <option key={m} value={m}>
+                {RELEASE_LABELS[m] ?? m}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       <FormMessage state={state} success="Saved." />
       <SubmitButton pending={pending}>{submitLabel}</SubmitButton>
     </form>
