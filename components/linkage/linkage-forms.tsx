@@ -1,6 +1,6 @@
 "use client";
 
-import { Field, FormMessage, SubmitButton, useActionForm, type TFormAction } from "@/components/ui/form";
+import { FILE_INPUT, Field, FormMessage, SubmitButton, useActionForm, type TFormAction } from "@/components/ui/form";
 import { ENTITY_KINDS, LINK_KINDS } from "@/lib/linkage/graph-types";
 import { LINKAGE_SETTING_LABELS } from "@/lib/linkage/settings";
 import { ENTITY_KIND_LABELS, LINK_KIND_LABELS, utcMinute } from "@/components/linkage/labels";
@@ -113,7 +113,7 @@ export function EntityCsvForm({ action }: { action: TFormAction }) {
             type="file"
             accept=".csv,text/csv"
             required
-            className="mt-1 block text-sm"
+            className={FILE_INPUT}
             aria-invalid={Boolean(errors)}
           />
         </div>

@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { FILE_INPUT } from "@/components/ui/form";
 import { Panel } from "@/components/ui/panel";
 
 type TVerdict = {
@@ -45,7 +46,7 @@ export function VerifyUpload({ caseId }: { caseId: string }) {
       <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3" aria-label="Verify a production">
         <label className="text-sm text-slate-700">
           Production ZIP
-          <input name="bundle" type="file" accept=".zip,application/zip" className="mt-1 block text-sm" />
+          <input name="bundle" type="file" accept=".zip,application/zip" className={FILE_INPUT} />
         </label>
         <Button type="submit" variant="secondary" disabled={pending} aria-disabled={pending}>
           {pending ? "Checking…" : "Verify"}

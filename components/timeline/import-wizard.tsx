@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { FILE_INPUT } from "@/components/ui/form";
 import { RequestError } from "@/components/ui/upload";
 import { ImportMapping } from "@/components/timeline/import-mapping";
 import { ImportResults } from "@/components/timeline/import-results";
@@ -118,7 +119,7 @@ export function ImportWizard({
         <input
           type="file"
           accept=".csv,.jsonl,.ndjson,.json,.gz"
-          className="mt-1 block w-full max-w-full text-sm font-normal text-slate-700 file:mr-3 file:cursor-pointer file:rounded-md file:border file:border-solid file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-slate-800 file:shadow-sm hover:file:bg-slate-50"
+          className={FILE_INPUT}
           onChange={(e) => void choose(e.target.files?.[0])}
         />
       </label>

@@ -46,6 +46,10 @@ export function useActionForm(action: TFormAction, { resetOnSuccess = false } = 
 const INPUT =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:ring-brand-600 aria-[invalid=true]:border-red-500";
 
+/** A file input whose button looks like the form's other buttons (the browser's own is unstyled). */
+export const FILE_INPUT =
+  "mt-1 block w-full max-w-full text-sm font-normal text-slate-700 file:mr-3 file:cursor-pointer file:rounded-md file:border file:border-solid file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-slate-800 file:shadow-sm hover:file:bg-slate-50";
+
 /** A labelled input, select or textarea with its error under it (aria-describedby). */
 export function Field({
   name,
