@@ -1,7 +1,19 @@
 "use client";
 
 import { useRouter, useSearchParams } from "next/navigation";
-import { Bar, BarChart, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { useEffect, useRef, type RefObject } from "react";
+import {
+  Bar,
+  BarChart,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+  useActiveTooltipDataPoints,
+} from "recharts";
 import { seriesColour } from "@/components/charts/theme";
 import type { TUsageSeries } from "@/lib/usage/analytics";
 
@@ -10,16 +22,27 @@ const tick = (iso: string, bucket: "hour" | "day") =>
   bucket === "day" ? iso.slice(0, 10) : iso.slice(0, 16).replace("T", " ");
 const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
 
+/** Keeps `intoRef` on the bucket the chart's tooltip shows (by pointer, or by arrow keys). */
+function ActiveBucket({ intoRef }: { intoRef: RefObject<string | undefined> }) {
+  const active = useActiveTooltipDataPoints<{ t: string }>()?.[0]?.t;
+  useEffect(() => {
+    intoRef.current = active;
+  }, [active, intoRef]);
+  return null;
+}
+
 /**
  * Requests (or tokens) per bucket, stacked by model or by the busiest accounts, computed from the
  * rollups in lib/usage/analytics.ts. Clicking a bar opens the raw rows of that bucket (the
- * drill-down keeps every other filter, from the URL).
+ * drill-down keeps every other filter, from the URL); so does Enter on the bucket chosen with
+ * the arrow keys (Recharts' keyboard layer: Tab to the chart, then left and right).
  */
 export function UsageSeriesChart({ series, metric }: { series: TUsageSeries; metric: "requests" | "tokens" }) {
   const router = useRouter();
   const search = useSearchParams();
   const suffix = metric === "tokens" ? " tokens" : "";
   const data = series.points.map((p) => ({ ...p, label: tick(p.t, series.bucket) }));
+  const activeBucket = useRef<string | undefined>(undefined);
 
   function drill(t: string) {
     const params = new URLSearchParams(search.toString());
@@ -30,9 +53,17 @@ export function UsageSeriesChart({ series, metric }: { series: TUsageSeries; met
   }
 
   return (
-    <figure aria-label={`${metric === "tokens" ? "Tokens" : "Requests"} over time`} className="h-72">
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+    <figure
+      aria-label={`${metric === "tokens" ? "Tokens" : "Requests"} over time`}
+      onKeyDown={(event) => {
+        if (event.key !== "Enter" || !activeBucket.current) return;
+        event.preventDefault();
+        drill(activeBucket.current);
+      }}
+    >
+      <ResponsiveContainer width="100%" height={288}>
+        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }} accessibilityLayer>
+          <ActiveBucket intoRef={activeBucket} />
           <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={40} />
           <YAxis tickFormatter={(v: number) => compact.format(v)} tick={{ fontSize: 11 }} width={52} />
           <Tooltip formatter={(v) => Number(v).toLocaleString("en")} />
@@ -51,6 +82,9 @@ export function UsageSeriesChart({ series, metric }: { series: TUsageSeries; met
           ))}
         </BarChart>
       </ResponsiveContainer>
+      <figcaption className="mt-1 text-xs text-slate-500">
+        To see a bucket&rsquo;s rows, click its bar, or Tab to the chart, choose it with the arrow keys and press Enter.
+      </figcaption>
     </figure>
   );
 }

@@ -50,6 +50,15 @@ test("the demo usage log shows its charts and signals; a signal goes to the time
   await page.goto(`${caseUrl}/timeline?q=${encodeURIComponent("Signal: limit evasion")}`);
   await expect(page.getByText(/Signal: limit evasion/).first()).toBeVisible({ timeout: 15_000 });
 
+  // A bar by keyboard: Tab to the chart, a bucket with the arrow keys, Enter opens its rows.
+  await page.goto(`${caseUrl}/usage`);
+  await page.getByRole("region", { name: "Requests over time" }).locator("svg.recharts-surface[tabindex='0']").focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(page.locator(".recharts-tooltip-wrapper").first()).toBeVisible();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/[?&]from=[^&]+.*[?&]to=[^&]+.*view=rows/);
+  await expect(page.getByRole("table", { name: "Usage rows" })).toBeVisible();
+
   // A time the filters cannot read is left out, said to be, and kept in its field to mend.
   await page.goto(`${caseUrl}/usage`);
   const filtersForm = page.getByRole("form", { name: "Usage filters" });
