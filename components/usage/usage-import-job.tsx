@@ -5,7 +5,7 @@ import type { TFormAction } from "@/components/ui/form";
 import { Panel } from "@/components/ui/panel";
 import { MappingForm } from "@/components/usage/mapping-form";
 import { ActionButton, RefreshWhileRunning } from "@/components/usage/usage-forms";
-import type { getUsageImport } from "@/lib/usage/imports";
+import { SOURCE_CLOSED, type getUsageImport } from "@/lib/usage/imports";
 import { USAGE_PRESET_INFO, type TUsagePreset } from "@/lib/usage/schemas";
 
 type TState = Awaited<ReturnType<typeof getUsageImport>>;
@@ -36,7 +36,7 @@ export function UsageImportJob({
   state: TState;
   actions: { validate: TFormAction; commit: TFormAction; cancel: TFormAction };
 }) {
-  const { job, rejects, preview, mapping } = state;
+  const { job, rejects, preview, mapping, sourceClosed } = state;
   const preset = (job.options as { preset: TUsagePreset }).preset;
   const running = job.status === "VALIDATING" || job.status === "COMMITTING";
   const mappable = preview && mapping && ["UPLOADED", "VALIDATED", "FAILED"].includes(job.status);
@@ -76,7 +76,15 @@ export function UsageImportJob({
             {job.error}
           </p>
         )}
-        {job.status === "VALIDATED" && (
+        {sourceClosed && (
+          <div role="alert" className="mt-3 space-y-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm">
+            <p className="text-amber-900">{SOURCE_CLOSED}</p>
+            {["UPLOADED", "VALIDATING", "VALIDATED", "FAILED"].includes(job.status) && (
+              <ActionButton name="Cancel the import" label="Cancel the import" action={actions.cancel} />
+            )}
+          </div>
+        )}
+        {job.status === "VALIDATED" && !sourceClosed && (
           <div className="mt-4 space-y-3">
             <p className="text-sm">
               <strong>{job.rowsValid.toLocaleString("en")}</strong> rows ready to load;{" "}

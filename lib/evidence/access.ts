@@ -34,6 +34,35 @@ export type TLoadedEvidence = {
   item: TItemFacts;
 };
 
+const itemFacts = (evidence: TEvidenceFacts): TItemFacts => ({
+  orgId: evidence.orgId,
+  visibility: evidence.visibility,
+  authorId: evidence.addedById,
+  privileged: evidence.privileged,
+  privilegeBasis: evidence.privilegeBasis,
+});
+
+/**
+ * True while the actor may open the item's file: it exists in the case, is not deleted, and
+ * loadEvidence would allow "evidence.read_content". Asks without recording a refusal, for what
+ * shows a file's cells besides its download (an import in progress, lib/usage/imports.ts), asked
+ * on every look.
+ */
+export async function mayReadEvidenceContent(actor: TActor, evidenceId: string | null, caseId: string) {
+  // visibility: one item by id, decided by canOnEvidence below; nothing of it is shown.
+  const evidence = evidenceId
+    ? await getDb().evidence.findUnique({ where: { id: evidenceId }, select: EVIDENCE_FACTS })
+    : null;
+  if (!evidence || evidence.caseId !== caseId || evidence.deletedAt) return false;
+  const access = await loadCaseFacts(actor, caseId);
+  const item = itemFacts(evidence);
+  return (
+    !!access &&
+    canOnEvidence(actor, "evidence.read", access.facts, item) &&
+    canOnEvidence(actor, "evidence.read_content", access.facts, item)
+  );
+}
+
 /**
  * One evidence item as `actor` sees it, checked against `action`. Unknown, of another case than
  * the URL says, or invisible to the actor (owner-organisation-only of another organisation, or
@@ -51,13 +80,7 @@ export async function loadEvidence(
   const refused = () => notFoundRefusal(actor, action, "evidence", id);
   if (!evidence || (caseId !== undefined && parseId(caseId) !== evidence.caseId)) throw await refused();
   const access = await loadCaseFacts(actor, evidence.caseId);
-  const item = {
-    orgId: evidence.orgId,
-    visibility: evidence.visibility,
-    authorId: evidence.addedById,
-    privileged: evidence.privileged,
-    privilegeBasis: evidence.privilegeBasis,
-  };
+  const item = itemFacts(evidence);
   if (!access || !canOnEvidence(actor, "evidence.read", access.facts, item)) throw await refused();
   if (!canOnEvidence(actor, action, access.facts, item))
     throw await forbiddenRefusal(actor, action, { type: "evidence", id, caseId: evidence.caseId }, FORBIDDEN[action]);

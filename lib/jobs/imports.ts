@@ -38,6 +38,7 @@ export type TImportJobView = {
 export const IMPORT_JOB_SELECT = {
   id: true,
   caseId: true,
+  evidenceId: true,
   createdById: true,
   status: true,
   format: true,

@@ -9,9 +9,12 @@ import {
   changeUsageImport,
   deleteUsageImport,
   getUsageImport,
+  listUsageImportRejects,
   listUsageImports,
+  SOURCE_CLOSED,
   startUsageImport,
 } from "@/lib/usage/imports";
+import { deleteEvidence } from "@/lib/evidence/mutations";
 import { claimJob, STAGE_GONE } from "@/lib/jobs/job";
 import { usageImportSteps } from "@/lib/jobs/usage-import";
 import { dropAbandonedImports, hourlyTable, importTable, prepareImportTable, usageImportLock } from "@/lib/usage/load";
@@ -339,6 +342,48 @@ describe("usage imports", () => {
     );
     const started = await startUsageImport(w.partnerInvestigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
     expect(started.job.status).toBe("UPLOADED");
+  });
+
+  it("an import in progress shows nothing of a file withheld or deleted since it started, and may only be cancelled", async () => {
+    const w = await createJointCase();
+    const [flagged, deleted] = [
+      await upload(w.lead, w.caseId, GATEWAY, { fileName: "gateway.csv" }),
+      await upload(w.lead, w.caseId, spikyLog(), { fileName: "spiky.csv" }),
+    ];
+    const jobOf = async (evidenceId: string) => {
+      const started = await startUsageImport(w.partnerInvestigator, w.caseId, { evidenceId, preset: "gateway" });
+      const options = { mapping: started.mapping };
+      await changeUsageImport(w.partnerInvestigator, w.caseId, started.job.id, { action: "validate", options });
+      await runImportJob(started.job.id);
+      return started.job.id;
+    };
+    const [flaggedJob, deletedJob] = [await jobOf(flagged.id), await jobOf(deleted.id)];
+    // Allowed while the partner may open the file: its cells, in the preview and the refused rows.
+    const before = await getUsageImport(w.partnerInvestigator, w.caseId, flaggedJob);
+    expect(before).toMatchObject({ sourceClosed: false, job: { status: "VALIDATED", rowsRejected: 5 } });
+    expect(before.rejects.items).toHaveLength(5);
+    expect(JSON.stringify(before.preview)).toContain("acct_101");
+
+    await flagPrivilege(w.lead, "evidence", w.caseId, flagged.id, {
+      basis: "WORK_PRODUCT",
+      description: "Counsel's analysis",
+      version: 1,
+    });
+    await deleteEvidence(w.lead, w.caseId, deleted.id, { reason: "Uploaded to the wrong case." });
+    for (const jobId of [flaggedJob, deletedJob]) {
+      // Denied: no preview, no refused rows, no validation or load; the cancel still works.
+      const after = await getUsageImport(w.partnerInvestigator, w.caseId, jobId);
+      expect(after).toMatchObject({ sourceClosed: true, preview: null, mapping: null, rejects: { items: [] } });
+      expect(JSON.stringify(after)).not.toContain("acct_");
+      expect((await listUsageImportRejects(w.partnerInvestigator, w.caseId, jobId, {})).items).toEqual([]);
+      for (const input of [{ action: "validate", options: { mapping: MAPPING } }, { action: "commit" }])
+        await expect(changeUsageImport(w.partnerInvestigator, w.caseId, jobId, input)).rejects.toSatisfy(
+          (e) => e instanceof AppError && e.status === 403 && e.message === SOURCE_CLOSED,
+        );
+      expect((await getDb().importJob.findUniqueOrThrow({ where: { id: jobId } })).status).toBe("VALIDATED");
+      const cancelled = await changeUsageImport(w.partnerInvestigator, w.caseId, jobId, { action: "cancel" });
+      expect(cancelled.job.status).toBe("CANCELLED");
+    }
   });
 
   it("deletes a loaded import with its rows and signals, except under legal hold, and only by its importer or their lead", async () => {

@@ -7,7 +7,7 @@ import { effectiveCaseRole, privilegeReader, type TCaseFacts } from "@/lib/auth/
 import { readableItemWhere, visibleItemWhere } from "@/lib/auth/visibility";
 import { requireNoLegalHold } from "@/lib/cases/hold";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
-import { loadEvidence } from "@/lib/evidence/access";
+import { loadEvidence, mayReadEvidenceContent } from "@/lib/evidence/access";
 import {
   IMPORT_JOB_SELECT,
   changeJob,
@@ -38,8 +38,19 @@ import { parseInput } from "@/lib/validation";
 // a job in progress belongs to the member who started it (its preview and refused rows show the
 // raw file). Once loaded, its rows are everyone's who may see the evidence item.
 
-const loadJob = (actor: TActor, caseId: unknown, jobId: unknown) =>
-  loadOwnJob(actor, caseId, jobId, "USAGE", "usage.import");
+/**
+ * The actor's own job, and whether its file is still open to them. A job shows the file's cells
+ * (its preview, its refused rows), so once the evidence item is deleted, made its organisation's
+ * only or withheld as privileged, the job shows neither and may only be cancelled, as the
+ * download is refused.
+ */
+async function loadJob(actor: TActor, caseId: unknown, jobId: unknown) {
+  const loaded = await loadOwnJob(actor, caseId, jobId, "USAGE", "usage.import");
+  return { ...loaded, sourceOpen: await mayReadEvidenceContent(actor, loaded.job.evidenceId, loaded.c.id) };
+}
+
+export const SOURCE_CLOSED =
+  "The evidence item this import reads is no longer open to you: it was deleted, made visible to its organisation only, or withheld as privileged. The import can only be cancelled.";
 
 /**
  * The usage imports an actor may know of: those whose evidence item they may see and read, and
@@ -138,22 +149,27 @@ export async function startUsageImport(actor: TActor, caseId: unknown, input: un
  * while it can still be mapped, the file's columns and first rows and the mapping to start from.
  */
 export async function getUsageImport(actor: TActor, caseId: unknown, jobId: unknown) {
-  const { job } = await loadJob(actor, caseId, jobId);
+  const { job, sourceOpen } = await loadJob(actor, caseId, jobId);
+  if (!sourceOpen) return { job: toView(job), rejects: NO_REJECTS, preview: null, mapping: null, sourceClosed: true };
   const status = await jobStatus(job);
   const options = job.options as { preset: TUsagePreset; mapping?: TUsageMapping; timeFormat?: string };
-  if (!["UPLOADED", "VALIDATED", "FAILED"].includes(job.status)) return { ...status, preview: null, mapping: null };
+  if (!["UPLOADED", "VALIDATED", "FAILED"].includes(job.status))
+    return { ...status, preview: null, mapping: null, sourceClosed: false };
   const stream = await getBlobStore().read(job.sha256);
   const preview = stream ? await previewUsage(stream, options.preset).catch(() => null) : null;
   return {
     ...status,
     preview,
     mapping: options.mapping ?? (preview ? defaultMapping(options.preset, preview.columns) : null),
+    sourceClosed: false,
   };
 }
 
+const NO_REJECTS = { items: [] as { line: number; reason: string }[], nextAfter: null };
+
 export async function listUsageImportRejects(actor: TActor, caseId: unknown, jobId: unknown, page: unknown) {
-  const { job } = await loadJob(actor, caseId, jobId);
-  return readRejects(job.id, page);
+  const { job, sourceOpen } = await loadJob(actor, caseId, jobId);
+  return sourceOpen ? readRejects(job.id, page) : NO_REJECTS;
 }
 
 /** validate (with the preset, mapping and time format), commit or cancel: see changeJob. */
@@ -163,7 +179,9 @@ export async function changeUsageImport(
   jobId: unknown,
   input: unknown,
 ): Promise<{ job: TImportJobView; run: boolean }> {
-  const { job, c } = await loadJob(actor, caseId, jobId);
+  const { job, c, sourceOpen } = await loadJob(actor, caseId, jobId);
+  if (!sourceOpen && (input as { action?: unknown } | null)?.action !== "cancel")
+    throw new ForbiddenError(SOURCE_CLOSED);
   const preset = (job.options as { preset?: string }).preset;
   return changeJob(actor, { job, caseId: c.id }, input, {
     audit: "usage.import",
