@@ -3,7 +3,9 @@ import { getDb } from "@/lib/db";
 import type { TActor } from "@/lib/auth/session";
 import { listCases } from "@/lib/cases/queries";
 import { ZCaseFilters } from "@/lib/cases/schemas";
+import { createNote } from "@/lib/notes/mutations";
 import { createCase, createJointCase, createOrg, createUser } from "@/tests/helpers/factories";
+import { upload } from "@/tests/helpers/evidence";
 
 describe("listCases", () => {
   it("lists only the cases the user is a member of, with their role", async () => {
@@ -91,5 +93,29 @@ describe("listCases for admins", () => {
     // Counts agree with the rows: the hidden cases are not counted either.
     const { total } = await listCases(partnerAdmin, ZCaseFilters.parse({ q: ownerPrivate.title }));
     expect(total).toBe(0);
+  });
+});
+
+describe("the case's updated time", () => {
+  it("moves for what every organisation on the case sees, never for an owner-only note or upload", async () => {
+    const w = await createJointCase();
+    const updatedAt = async (viewer: TActor) =>
+      (await listCases(viewer, ZCaseFilters.parse({}))).items.find((c) => c.id === w.caseId)!.updatedAt.getTime();
+    const viewers = [w.lead, w.investigator, w.partnerLead, w.partnerInvestigator];
+    const seen = async () => Promise.all(viewers.map(updatedAt));
+    const start = await seen();
+
+    // Denied: the partner learns nothing of when the owner works on what it cannot see.
+    await createNote(w.investigator, w.caseId, { body: "owner only", visibility: "OWNER_ORG_ONLY" });
+    await upload(w.lead, w.caseId, Buffer.from("owner only file"), { visibility: "OWNER_ORG_ONLY" });
+    expect(await seen()).toEqual(start);
+
+    // Allowed: a shared note, then a shared upload, move it for everyone.
+    await createNote(w.investigator, w.caseId, { body: "shared", visibility: "ALL_CASE_ORGS" });
+    const afterNote = await seen();
+    expect(new Set(afterNote).size).toBe(1);
+    expect(afterNote[0]).toBeGreaterThan(start[0]!);
+    await upload(w.lead, w.caseId, Buffer.from("shared file"), { visibility: "ALL_CASE_ORGS" });
+    expect((await seen())[0]).toBeGreaterThan(afterNote[0]!);
   });
 });

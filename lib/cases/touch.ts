@@ -14,3 +14,16 @@ export async function touchCase(tx: Prisma.TransactionClient, caseId: string): P
     UPDATE "Case" SET "updatedAt" = ${new Date()}::timestamp
     WHERE id = (SELECT id FROM "Case" WHERE id = ${caseId}::uuid FOR NO KEY UPDATE SKIP LOCKED)`;
 }
+
+/**
+ * touchCase for a new item, unless only its organisation sees it: every organisation on the case
+ * reads the "updated" time (the case list, to the millisecond), so an owner-only note or upload
+ * that moved it would tell the partner when the owner worked on what it cannot see.
+ */
+export async function touchCaseFor(
+  tx: Prisma.TransactionClient,
+  caseId: string,
+  item: { visibility: string },
+): Promise<void> {
+  if (item.visibility === "ALL_CASE_ORGS") await touchCase(tx, caseId);
+}

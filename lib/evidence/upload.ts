@@ -16,7 +16,7 @@ import { ZSha256, ZUploadMetadata, type TUploadMetadata } from "@/lib/evidence/s
 import { checkDeclaredType } from "@/lib/evidence/sniff";
 import { readableItemWhere, visibleItemWhere } from "@/lib/auth/visibility";
 import { privilegeReader, type TPrivilegeReader } from "@/lib/auth/permissions";
-import { touchCase } from "@/lib/cases/touch";
+import { touchCaseFor } from "@/lib/cases/touch";
 
 /**
  * An upload as the route handler receives it. The body is the raw file (never multipart, never
@@ -186,7 +186,7 @@ async function saveRow(
         sha256,
         "The stored file matches the SHA-256 the uploader's browser computed before sending it.",
       );
-    await touchCase(tx, c.id);
+    await touchCaseFor(tx, c.id, { visibility });
     await recordAudit(
       {
         actorId: actor.id,

@@ -9,7 +9,7 @@ import type { TActor } from "@/lib/auth/session";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { ZCreateNote, ZUpdateNote } from "@/lib/notes/schemas";
-import { touchCase } from "@/lib/cases/touch";
+import { touchCaseFor } from "@/lib/cases/touch";
 
 /**
  * Writes a note. On a case whose release mode is not DIRECT, a new note always starts
@@ -24,7 +24,7 @@ export async function createNote(actor: TActor, caseId: unknown, input: unknown)
       data: { caseId: c.id, authorId: actor.id, orgId: actor.orgId, body: data.body, visibility },
       select: { id: true },
     });
-    await touchCase(tx, c.id);
+    await touchCaseFor(tx, c.id, { visibility });
     await recordAudit(
       {
         actorId: actor.id,
