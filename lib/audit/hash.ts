@@ -15,7 +15,8 @@ export type TAuditContent = {
 };
 
 // jsonb does not keep key order, so objects are hashed with sorted keys.
-function canonical(value: unknown): string {
+/** JSON with object keys sorted (and undefined left out), so equal content reads as equal text. */
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)

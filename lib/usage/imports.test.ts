@@ -37,14 +37,14 @@ import { loadUsage } from "@/tests/helpers/usage";
 
 const GATEWAY = readFileSync(path.resolve(import.meta.dirname, "../../tests/fixtures/usage/gateway.csv"));
 
-/** A gateway log with a planted spike, so the signals have something to find. */
-function spikyLog(): Buffer {
+/** A gateway log with a planted spike (of `account`), so the signals have something to find. */
+function spikyLog(account = "acct_spiky"): Buffer {
   const lines = ["time,account_id,api_key_id,client_ip,model,input_tokens,output_tokens,status_code"];
   for (let h = 0; h < 24; h++) {
     const n = h === 20 ? 400 : 20;
     for (let i = 0; i < n; i++)
       lines.push(
-        `2026-11-0${1 + Math.floor(h / 24)}T${String(h).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}:00Z,acct_spiky,key_1,203.0.113.9,gpt-4o,100,2000,200`,
+        `2026-11-0${1 + Math.floor(h / 24)}T${String(h).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}:00Z,${account},key_1,203.0.113.9,gpt-4o,100,2000,200`,
       );
   }
   return Buffer.from(`${lines.join("\n")}\n`);
@@ -211,6 +211,34 @@ describe("usage imports", () => {
     expect(await signals(w.partnerOrg.id)).toEqual([]);
     // Someone else's job in progress is not theirs to poll.
     await expect(getUsageImport(w.partnerLead, w.caseId, started.job.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("the partner's signals stay as they were, ids and times, when owner-only usage is loaded", async () => {
+    const w = await createJointCase();
+    const shared = await upload(w.lead, w.caseId, spikyLog(), { fileName: "shared.csv" });
+    await importAll(w.lead, w.caseId, shared.id);
+    const stored = async (org: string) =>
+      (
+        await getDb().usageSignal.findMany({
+          where: { caseId: w.caseId, viewerOrgId: org },
+          select: { id: true, subject: true, computedAt: true },
+          orderBy: { id: "asc" },
+        })
+      ).map((s) => ({ ...s, computedAt: s.computedAt.getTime() }));
+    const [ownerBefore, partnerBefore] = [await stored(w.ownerOrg.id), await stored(w.partnerOrg.id)];
+    expect(partnerBefore.map((s) => s.subject)).toContain("acct_spiky");
+
+    const hidden = await upload(w.lead, w.caseId, spikyLog("acct_hidden_spike"), {
+      fileName: "hidden.csv",
+      visibility: "OWNER_ORG_ONLY",
+    });
+    await importAll(w.lead, w.caseId, hidden.id);
+    // Allowed: the owner's signals are computed again, the hidden spike among them.
+    const ownerAfter = await stored(w.ownerOrg.id);
+    expect(ownerAfter.map((s) => s.subject)).toContain("acct_hidden_spike");
+    expect(ownerAfter.map((s) => s.id)).not.toEqual(ownerBefore.map((s) => s.id));
+    // Denied: nothing of the partner's moved, so nothing tells it when the owner loaded usage.
+    expect(await stored(w.partnerOrg.id)).toEqual(partnerBefore);
   });
 
   it("a release gives the partner the signals of owner-only usage; withdrawing it takes them back in the same commit", async () => {

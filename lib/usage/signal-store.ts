@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb, Prisma } from "@/lib/db";
+import { canonical } from "@/lib/audit/hash";
 import { visibleItemSql, visibleItemWhere } from "@/lib/auth/visibility";
 import { sampleRows } from "@/lib/usage/analytics";
 import { computeSignals } from "@/lib/usage/signals";
@@ -76,6 +77,28 @@ export async function signalSettings(caseId: string): Promise<TSignalSettings> {
   return ZSignalSettings.parse(row?.settings ?? {});
 }
 
+/** What a stored signal says (everything but its id, its case and viewer, its time and event). */
+const SIGNAL_CONTENT = {
+  rule: true,
+  subject: true,
+  accounts: true,
+  score: true,
+  summary: true,
+  params: true,
+  aggregates: true,
+  samples: true,
+  periodStart: true,
+  periodEnd: true,
+} as const;
+
+/** True when both sets say the same, in any order (dates and JSON compared as their JSON text). */
+function sameContent(stored: object[], computed: object[]): boolean {
+  const texts = (set: object[]) =>
+    set.map((s) => canonical(JSON.parse(JSON.stringify({ ...s, timelineEventId: undefined })))).sort();
+  const [a, b] = [texts(stored), texts(computed)];
+  return a.length === b.length && a.every((text, i) => text === b[i]);
+}
+
 /**
  * Recomputes the case's signals for each of its organisations, over what that organisation may
  * see (and the account groups its accepted links cluster, `clusters` by organisation), and
@@ -94,28 +117,34 @@ export async function refreshSignals(caseId: string, clusters = new Map<string, 
     const scope = { caseId, importIds: await usageImportIdsFor(orgId, caseId), linked: clusters.get(orgId) ?? [] };
     const signals = await computeSignals(scope, settings);
     const samples = await Promise.all(signals.map((s) => sampleRows(scope, s.accounts, s.from, s.to)));
+    const rows = signals.map((s, i) => ({
+      rule: s.rule,
+      subject: s.subject,
+      accounts: s.accounts,
+      score: s.score,
+      summary: s.summary,
+      params: s.params,
+      aggregates: s.aggregates as Prisma.InputJsonObject,
+      samples: samples[i]!,
+      periodStart: s.from,
+      periodEnd: s.to,
+    }));
     await db.$transaction(async (tx) => {
-      const linked = await tx.usageSignal.findMany({
-        where: { caseId, viewerOrgId: orgId, timelineEventId: { not: null } },
-        select: { rule: true, subject: true, timelineEventId: true },
+      const stored = await tx.usageSignal.findMany({
+        where: { caseId, viewerOrgId: orgId },
+        select: { ...SIGNAL_CONTENT, timelineEventId: true },
       });
-      const links = new Map(linked.map((l) => [`${l.rule}\0${l.subject}`, l.timelineEventId]));
+      // Unchanged for this organisation (another's import came or went): left as they are, ids
+      // and computedAt included, which would otherwise tell it when the other worked.
+      if (sameContent(stored, rows)) return;
+      const links = new Map(stored.map((l) => [`${l.rule}\0${l.subject}`, l.timelineEventId]));
       await tx.usageSignal.deleteMany({ where: { caseId, viewerOrgId: orgId } });
       await tx.usageSignal.createMany({
-        data: signals.map((s, i) => ({
+        data: rows.map((row) => ({
+          ...row,
           caseId,
           viewerOrgId: orgId,
-          rule: s.rule,
-          subject: s.subject,
-          accounts: s.accounts,
-          score: s.score,
-          summary: s.summary,
-          params: s.params,
-          aggregates: s.aggregates as Prisma.InputJsonObject,
-          samples: samples[i]!,
-          periodStart: s.from,
-          periodEnd: s.to,
-          timelineEventId: links.get(`${s.rule}\0${s.subject}`) ?? null,
+          timelineEventId: links.get(`${row.rule}\0${row.subject}`) ?? null,
         })),
       });
     });
