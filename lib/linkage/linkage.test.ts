@@ -137,6 +137,37 @@ describe("account linkage", () => {
     await expect(rejectProposal(w.lead, w.caseId, target.id)).rejects.toThrow(NotFoundError);
   });
 
+  it("keeps each proposal's row while it is proposed: the partner's do not move when the owner loads owner-only usage", async () => {
+    const w = await createJointCase();
+    await importUsageFile(w.lead, w.caseId, syntheticCsv({ ...OPTIONS, accounts: 20, clusters: 1, seed: 1 }).csv);
+    const stored = (orgId: string) =>
+      getDb().linkProposal.findMany({
+        where: { caseId: w.caseId, viewerOrgId: orgId },
+        select: { id: true, rule: true, pairKey: true, confidence: true },
+        orderBy: [{ rule: "asc" }, { pairKey: "asc" }],
+      });
+    const [ownerBefore, partnerBefore] = [await stored(w.ownerOrg.id), await stored(w.partnerOrg.id)];
+    expect(partnerBefore.length).toBeGreaterThan(0);
+
+    // The owner's private log ties acct_000000 to a hidden account through a payment instrument.
+    const secret = Buffer.from(
+      `${GATEWAY_HEADER}\n` +
+        "2026-10-02T10:00:00Z,acct_000000,org_x,key_x,10.9.9.9,gpt-4o,/v1/chat/completions,1,1,200,false,pm_secret,dev_s1\n" +
+        "2026-10-02T11:00:00Z,acct_hidden,org_y,key_y,10.9.9.8,gpt-4o,/v1/chat/completions,1,1,200,false,pm_secret,dev_s2\n",
+    );
+    await importUsageFile(w.lead, w.caseId, secret, { fileName: "private.csv", visibility: "OWNER_ORG_ONLY" });
+    // Allowed: the owner's proposals grow by the hidden pair; those proposed before keep their ids.
+    const ownerAfter = await stored(w.ownerOrg.id);
+    expect(ownerAfter.length).toBeGreaterThan(ownerBefore.length);
+    expect(ownerAfter).toEqual(expect.arrayContaining(ownerBefore));
+    // Denied: nothing of the partner's moved, ids included.
+    expect(await stored(w.partnerOrg.id)).toEqual(partnerBefore);
+    // A pair no longer proposed goes (here: decided), and the others stay.
+    await rejectProposal(w.lead, w.caseId, ownerBefore[0]!.id);
+    await refreshProposals(w.caseId);
+    expect(await stored(w.ownerOrg.id)).toEqual(ownerAfter.filter((p) => p.id !== ownerBefore[0]!.id));
+  });
+
   it("merges two entities and undoes it; links are versions, never rewritten", async () => {
     const w = await createJointCase();
     const a = await createEntity(w.lead, w.caseId, { kind: "EMAIL", value: "J.Doe+api@googlemail.com" });

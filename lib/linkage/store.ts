@@ -112,10 +112,22 @@ export async function refreshProposals(caseId: string): Promise<void> {
           where: { caseId, orgId },
           select: { rule: true, pairKey: true },
         });
-        const done = new Set(decided.map((d) => `${d.rule}\0${d.pairKey}`));
-        const fresh = proposals.filter((p) => !done.has(`${p.rule}\0${p.pairKey}`));
-        await tx.linkProposal.deleteMany({ where: { caseId, viewerOrgId: orgId } });
-        // One statement for the whole set: a large case proposes hundreds of thousands.
+        // Not yet decided, one row per rule and pair (the table's key), the first proposal kept.
+        const taken = new Set(decided.map((d) => `${d.rule}\0${d.pairKey}`));
+        const fresh = proposals.filter((p) => {
+          const key = `${p.rule}\0${p.pairKey}`;
+          return !taken.has(key) && Boolean(taken.add(key));
+        });
+        // A pair proposed before keeps its row and id (someone may be reviewing it) and is
+        // brought up to date in place; only what is no longer proposed goes. Stable ids also keep
+        // another organisation's work (an owner-only import loaded) from showing here as new ids.
+        await tx.$executeRaw`
+          DELETE FROM "LinkProposal" lp
+          WHERE lp."caseId" = ${caseId}::uuid AND lp."viewerOrgId" = ${orgId}::uuid
+            AND NOT EXISTS (
+              SELECT 1 FROM unnest(${fresh.map((p) => p.rule)}::text[], ${fresh.map((p) => p.pairKey)}::text[]) AS f(rule, k)
+              WHERE f.rule = lp.rule AND f.k = lp."pairKey")`;
+        // One statement per 20,000: a large case proposes hundreds of thousands.
         for (let i = 0; i < fresh.length; i += 20_000) {
           const batch = fresh.slice(i, i + 20_000);
           await tx.$executeRaw`
@@ -132,7 +144,11 @@ export async function refreshProposals(caseId: string): Promise<void> {
                         ${batch.map((p) => p.lastSeen)}::timestamp[], ${batch.map((p) => JSON.stringify(p.support))}::text[],
                         ${batch.map((p) => Math.round(p.supportRows))}::bigint[])
               AS x(rule, kind, f, t, k, c, p, cn, r, fs, ls, s, sr)
-            ON CONFLICT ("caseId", "viewerOrgId", rule, "pairKey") DO NOTHING`;
+            ON CONFLICT ("caseId", "viewerOrgId", rule, "pairKey") DO UPDATE SET
+              kind = EXCLUDED.kind, "fromId" = EXCLUDED."fromId", "toId" = EXCLUDED."toId",
+              confidence = EXCLUDED.confidence, params = EXCLUDED.params, contributions = EXCLUDED.contributions,
+              rationale = EXCLUDED.rationale, "firstSeen" = EXCLUDED."firstSeen", "lastSeen" = EXCLUDED."lastSeen",
+              support = EXCLUDED.support, "supportRows" = EXCLUDED."supportRows", "computedAt" = EXCLUDED."computedAt"`;
         }
       },
       { timeout: 10 * 60_000, maxWait: 60_000 },
