@@ -59,6 +59,9 @@ export function ProductionForm({ action, form }: { action: TFormAction; form: TF
                 </label>
               ))
             )}
+            {state.fieldErrors?.["scope.ids"] && (
+              <p className="mt-1 text-sm text-red-700">{state.fieldErrors["scope.ids"].join(" ")}</p>
+            )}
             {form.moreEvidence && (
               <p className="mt-2 text-xs text-slate-500">
                 Only the first 1,000 items are listed: export the case or a date range for more.
@@ -68,10 +71,10 @@ export function ProductionForm({ action, form }: { action: TFormAction; form: TF
         )}
         {scope === "timeline" && (
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field name="from" label="From (UTC day)" state={state}>
+            <Field name="from" errorKey="scope.from" label="From (UTC day)" state={state}>
               {(p) => <input {...p} type="date" required defaultValue={refused?.from} />}
             </Field>
-            <Field name="to" label="To (UTC day, included)" state={state}>
+            <Field name="to" errorKey="scope.to" label="To (UTC day, included)" state={state}>
               {(p) => <input {...p} type="date" required defaultValue={refused?.to} />}
             </Field>
           </div>
@@ -81,7 +84,7 @@ export function ProductionForm({ action, form }: { action: TFormAction; form: TF
             name="batesPrefix"
             label="Bates prefix"
             state={state}
-            hint="Letters, digits, - and _; must not end in a digit or a space."
+            hint="Letters, digits, spaces, - and _; not starting with a space, not ending in a digit or a space."
           >
             {(p) => <input {...p} required maxLength={20} value={prefix} onChange={(e) => setPrefix(e.target.value)} />}
           </Field>
@@ -119,13 +122,13 @@ export function ProductionForm({ action, form }: { action: TFormAction; form: TF
             asks.
           </p>
           <div className="mt-2 grid gap-4 sm:grid-cols-3">
-            <Field name="column" label="Column" state={state}>
+            <Field name="column" errorKey="delimiters.column" label="Column" state={state}>
               {(p) => <input {...p} defaultValue={refused?.column ?? "U+0014"} />}
             </Field>
-            <Field name="quote" label="Quote" state={state}>
+            <Field name="quote" errorKey="delimiters.quote" label="Quote" state={state}>
               {(p) => <input {...p} defaultValue={refused?.quote ?? "U+00FE"} />}
             </Field>
-            <Field name="newline" label="Newline inside a field" state={state}>
+            <Field name="newline" errorKey="delimiters.newline" label="Newline inside a field" state={state}>
               {(p) => <input {...p} defaultValue={refused?.newline ?? "U+00AE"} />}
             </Field>
           </div>

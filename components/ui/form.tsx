@@ -56,12 +56,15 @@ export function Field({
   label,
   state,
   hint,
+  errorKey = name,
   children,
 }: {
   name: string;
   label: string;
   state?: TFormState;
   hint?: string;
+  /** Where the server reports this field's errors, when not under its name ("scope.to"). */
+  errorKey?: string;
   children: (props: {
     id: string;
     name: string;
@@ -71,7 +74,7 @@ export function Field({
   }) => React.ReactNode;
 }) {
   const id = `${useId()}-${name}`;
-  const errors = state?.fieldErrors?.[name];
+  const errors = state?.fieldErrors?.[errorKey];
   const describedBy =
     [errors ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
   return (

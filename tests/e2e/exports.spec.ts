@@ -23,6 +23,16 @@ test("a legal reviewer exports, sees progress, downloads and verifies", async ({
 
   const prefix = `E2E${randomBytes(3).toString("hex").toUpperCase()}-`;
   const form = page.getByRole("form", { name: "New export" });
+  // A range that ends before it starts: said under its last day, which is marked.
+  await form.getByLabel("A date range of the timeline").check();
+  await form.getByLabel("From (UTC day)").fill("2026-12-10");
+  await form.getByLabel("To (UTC day, included)").fill("2026-12-01");
+  await form.getByLabel("Bates prefix").fill(prefix);
+  await form.getByLabel("Receiving party").fill("Counsel for OpenAI");
+  await form.getByRole("button", { name: "Start export" }).click();
+  await expect(form.getByText("The range must end on or after its first day.")).toBeVisible();
+  await expect(form.getByLabel("To (UTC day, included)")).toHaveAttribute("aria-invalid", "true");
+  await form.getByLabel("The whole case").check();
   await form.getByLabel("Bates prefix").fill("CB1");
   await form.getByLabel("Receiving party").fill("Counsel for OpenAI");
   await form.getByRole("button", { name: "Start export" }).click();
