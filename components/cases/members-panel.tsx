@@ -1,8 +1,8 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState } from "react";
+import { useActionState, useState } from "react";
 import { DataTable } from "@/components/ui/data-table";
-import { Button } from "@/components/ui/button";
+import { ConfirmStep } from "@/components/ui/confirm-step";
 import { humanise } from "@/components/cases/case-badges";
 import { FormMessage, SubmitButton, type TFormAction } from "@/components/ui/form";
 import { canHoldCaseRole } from "@/lib/auth/permissions";
@@ -13,49 +13,19 @@ type TCandidate = { id: string; name: string; email: string; role: string; org: 
 
 const SELECT = "max-w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm";
 
-/**
- * Removing asks a second time, inline (as deleting an event does): "Remove" only reveals the
- * real button beside "Keep", which takes the focus as the safe choice; Escape keeps.
- */
+/** Removing asks a second time, inline (ConfirmStep), as deleting an event does. */
 function RemoveMember({ member, action }: { member: TMember; action: TFormAction }) {
   const [state, remove] = useActionState(action, { ok: false });
-  const [confirming, setConfirming] = useState(false);
-  const boxRef = useRef<HTMLDivElement>(null);
-  const asked = useRef(false);
-  useEffect(() => {
-    if (!asked.current) return;
-    boxRef.current?.querySelector<HTMLElement>(confirming ? "[data-keep]" : "button")?.focus();
-  }, [confirming]);
-  const ask = (on: boolean) => {
-    asked.current = true;
-    setConfirming(on);
-  };
   return (
-    <form
-      action={remove}
-      aria-label={`Remove ${member.name}`}
-      onKeyDown={(e) => {
-        if (e.key === "Escape" && confirming) ask(false);
-      }}
-    >
+    <form action={remove} aria-label={`Remove ${member.name}`}>
       <input type="hidden" name="userId" value={member.userId} />
-      <div ref={boxRef} className="flex flex-wrap items-center gap-2">
-        {confirming ? (
-          <>
-            <p className="text-sm font-medium text-red-800">Remove {member.name} from the case?</p>
-            <SubmitButton variant="danger" pendingText="Removing…">
-              Remove
-            </SubmitButton>
-            <Button variant="secondary" data-keep onClick={() => ask(false)}>
-              Keep
-            </Button>
-          </>
-        ) : (
-          <Button variant="secondary" onClick={() => ask(true)}>
-            Remove…
-          </Button>
-        )}
-      </div>
+      <ConfirmStep
+        ask="Remove…"
+        askVariant="secondary"
+        question={`Remove ${member.name} from the case?`}
+        confirm="Remove"
+        pendingText="Removing…"
+      />
       <FormMessage state={state} />
     </form>
   );

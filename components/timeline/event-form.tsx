@@ -1,7 +1,8 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import { Button } from "@/components/ui/button";
+import { ConfirmStep } from "@/components/ui/confirm-step";
 import { Field, FormMessage, SubmitButton, useActionForm, type TFormAction } from "@/components/ui/form";
 import { ItemRelease, type TReleaseActions } from "@/components/releases/item-release";
 import { useTimeZone } from "@/components/timeline/use-time-zone";
@@ -213,54 +214,20 @@ export function EventForm({
  */
 function DeleteEvent({ event, action, onDone }: { event: TEditableEvent; action: TFormAction; onDone?: () => void }) {
   const { formRef, onSubmit, pending, state } = useActionForm(action);
-  const [confirming, setConfirming] = useState(false);
-  const boxRef = useRef<HTMLDivElement>(null);
-  const asked = useRef(false);
   useEffect(() => {
     if (state.ok) onDone?.();
   }, [state.ok, onDone]);
-  // Focus follows the step: "Keep" when asked (the safe choice), the first button again when kept.
-  useEffect(() => {
-    if (!asked.current) return;
-    boxRef.current?.querySelector<HTMLElement>(confirming ? "[data-keep]" : "button")?.focus();
-  }, [confirming]);
-  const ask = (on: boolean) => {
-    asked.current = true;
-    setConfirming(on);
-  };
-  const onKeyDown = (e: React.KeyboardEvent) => {
-    if (e.key === "Escape" && confirming) {
-      e.stopPropagation();
-      ask(false);
-    }
-  };
   return (
-    <form
-      ref={formRef}
-      onSubmit={onSubmit}
-      onKeyDown={onKeyDown}
-      aria-label="Delete event"
-      className="mt-4 border-t border-red-200 pt-4"
-    >
+    <form ref={formRef} onSubmit={onSubmit} aria-label="Delete event" className="mt-4 border-t border-red-200 pt-4">
       <input type="hidden" name="eventId" value={event.id} />
       <input type="hidden" name="version" value={event.version} />
-      <div ref={boxRef} className="flex flex-wrap items-center gap-3">
-        {confirming ? (
-          <>
-            <p className="text-sm font-medium text-red-800">Delete this event?</p>
-            <SubmitButton variant="danger" pending={pending} pendingText="Deleting…">
-              Delete
-            </SubmitButton>
-            <Button variant="secondary" data-keep onClick={() => ask(false)} disabled={pending}>
-              Keep
-            </Button>
-          </>
-        ) : (
-          <Button variant="danger" onClick={() => ask(true)}>
-            Delete event
-          </Button>
-        )}
-      </div>
+      <ConfirmStep
+        ask="Delete event"
+        question="Delete this event?"
+        confirm="Delete"
+        pending={pending}
+        pendingText="Deleting…"
+      />
       <FormMessage state={state} success="Event deleted." />
     </form>
   );

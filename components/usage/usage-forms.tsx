@@ -2,6 +2,7 @@
 
 import { useEffect } from "react";
 import { useRouter } from "next/navigation";
+import { ConfirmStep } from "@/components/ui/confirm-step";
 import { Field, FormMessage, SubmitButton, useActionForm, type TFormAction } from "@/components/ui/form";
 import { USAGE_PRESET_INFO, USAGE_PRESETS } from "@/lib/usage/schemas";
 
@@ -13,6 +14,7 @@ export function ActionButton({
   variant = "secondary",
   name,
   success,
+  confirm,
 }: {
   action: TFormAction;
   label: string;
@@ -20,13 +22,25 @@ export function ActionButton({
   variant?: "primary" | "secondary" | "danger";
   name: string;
   success?: string;
+  /** Asked first, inline (ConfirmStep), for what cannot be undone; `label` then reads "…". */
+  confirm?: { question: string; label: string };
 }) {
   const { state, pending, formRef, onSubmit } = useActionForm(action);
   return (
     <form ref={formRef} onSubmit={onSubmit} aria-label={name} className="flex flex-wrap items-center gap-2">
-      <SubmitButton pending={pending} pendingText={pendingText} variant={variant}>
-        {label}
-      </SubmitButton>
+      {confirm ? (
+        <ConfirmStep
+          ask={label}
+          question={confirm.question}
+          confirm={confirm.label}
+          pending={pending}
+          pendingText={pendingText ?? "Working…"}
+        />
+      ) : (
+        <SubmitButton pending={pending} pendingText={pendingText} variant={variant}>
+          {label}
+        </SubmitButton>
+      )}
       <FormMessage state={state} success={success} />
     </form>
   );

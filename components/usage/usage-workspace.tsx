@@ -392,8 +392,12 @@ export function UsageWorkspace({
                 {i.canDelete && (
                   <ActionButton
                     name={`Delete import of ${i.fileName}`}
-                    label="Delete"
-                    variant="danger"
+                    label="Delete…"
+                    pendingText="Deleting…"
+                    confirm={{
+                      question: `Delete this import: its ${n(i.rows)} rows and the signals built on them?`,
+                      label: "Delete",
+                    }}
                     action={actions.deleteImport(i.id)}
                   />
                 )}
