@@ -53,9 +53,20 @@ export function BriefView({ brief }: { brief: TBrief }) {
           ["Clusters", `${full.format(f.clusters)} (${full.format(f.linkedAccounts)} accounts)`],
           ["Requests", full.format(f.requests)],
           ["Tokens", full.format(f.tokens)],
-          ["Activity", f.activityDays ? `${f.activityDays.first} – ${f.activityDays.last}` : "None yet"],
+          [
+            "Activity",
+            f.activityDays ? (
+              // Broken between the two days, never inside one.
+              <>
+                <span className="whitespace-nowrap">{f.activityDays.first} –</span>{" "}
+                <span className="whitespace-nowrap">{f.activityDays.last}</span>
+              </>
+            ) : (
+              "None yet"
+            ),
+          ],
         ].map(([label, value]) => (
-          <div key={label} className="rounded border border-slate-200 bg-white p-2">
+          <div key={String(label)} className="rounded border border-slate-200 bg-white p-2">
             <dt className="text-xs text-slate-600">{label}</dt>
             <dd className="font-semibold tabular-nums">{value}</dd>
           </div>

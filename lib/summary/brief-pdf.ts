@@ -61,11 +61,16 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
     ["Tokens", n.format(f.tokens)],
     ["Activity", f.activityDays ? `${f.activityDays.first} – ${f.activityDays.last}` : "none yet"],
   ] as const;
-  const cw = W / cells.length;
+  // The activity's two days take more room than a number.
+  const weights = [1, 1.2, 1, 1, 1.8];
+  const unit = W / weights.reduce((a, b) => a + b, 0);
+  let x = 36;
   cells.forEach(([label, value], i) => {
-    doc.rect(36 + i * cw, y, cw - 4, 34).stroke("#cbd5e1");
-    box(label, 40 + i * cw, y + 4, cw - 12, 10, "Helvetica", 7);
-    box(value, 40 + i * cw, y + 15, cw - 12, 14, "Helvetica-Bold", 10);
+    const cw = weights[i]! * unit;
+    doc.rect(x, y, cw - 4, 34).stroke("#cbd5e1");
+    box(label, x + 4, y + 4, cw - 12, 10, "Helvetica", 7);
+    box(value, x + 4, y + 15, cw - 12, 14, "Helvetica-Bold", 10);
+    x += cw;
   });
   y += 42;
 
@@ -92,14 +97,26 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
   const pts = brief.usage.points;
   const max = Math.max(1, ...pts.map((p) => p.requests));
   const bw = pts.length ? chartW / pts.length : 0;
+  // A gap a fifth of a bar wide (at most 4 pt), so that a few days read as a few bars.
+  const gap = Math.min(bw * 0.2, 4);
   pts.forEach((p, i) => {
     const h = (p.requests / max) * ch;
-    doc.rect(36 + i * bw, top + ch - h, Math.max(bw - 0.5, 0.3), h).fill("#0072b2");
+    doc.rect(36 + i * bw + gap / 2, top + ch - h, Math.max(bw - gap, 0.3), h).fill("#0072b2");
   });
+  // Each bar's day under it when there are few enough to read (month-day; the year is below).
+  const dayRow = pts.length > 0 && pts.length <= 14 ? 9 : 0;
+  if (dayRow)
+    pts.forEach((p, i) =>
+      doc
+        .font("Helvetica")
+        .fontSize(6)
+        .fillColor("#334155")
+        .text(p.t.slice(5), 36 + i * bw, top + ch + 2, { width: bw, align: "center", lineBreak: false }),
+    );
   box(
-    pts.length ? `${pts[0]!.t} – ${pts.at(-1)!.t} · peak ${n.format(max)}` : "No usage imported yet.",
+    pts.length ? `${pts[0]!.t} – ${pts.at(-1)!.t} (UTC) · peak ${n.format(max)} requests` : "No usage imported yet.",
     36,
-    top + ch + 3,
+    top + ch + 3 + dayRow,
     chartW,
     10,
     "Helvetica",
@@ -117,13 +134,13 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
     for (const node of brief.graph.nodes)
       doc.circle(gx + node.x * gs, top + node.y * gs, 3).fill(node.kind === "ACCOUNT" ? "#0072b2" : "#e69f00");
   }
-  y = top + ch + 18;
+  y = top + ch + 18 + dayRow;
 
   // Timeline, enforcement, productions
-  const section = (title: string, lines: string[], height: number) => {
+  const section = (title: string, lines: string[], height: number, empty = "None.") => {
     if (y + height > bottom - 20) return;
     box(title, 36, y, W, 12, "Helvetica-Bold", 10);
-    box(lines.length ? lines.join("\n") : "None.", 36, y + 14, W, height - 16, "Helvetica", 8);
+    box(lines.length ? lines.join("\n") : empty, 36, y + 14, W, height - 16, "Helvetica", 8);
     y += height;
   };
   if (brief.level === "full")
@@ -138,7 +155,7 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
       const effect = a.effect
         ? `requests ${n.format(a.effect.before.requests)} -> ${n.format(a.effect.after.requests)}, tokens ${n.format(a.effect.before.tokens)} -> ${n.format(a.effect.after.tokens)} (week before -> after)`
         : "effect not measurable";
-      return `${briefDay(a.takenAt)}  ${ENFORCEMENT_LABELS[a.kind as keyof typeof ENFORCEMENT_LABELS] ?? a.kind} by ${a.carriedOutBy} (${a.orgName}), ${a.targetCount} targets: ${effect}`;
+      return `${briefDay(a.takenAt)}  ${ENFORCEMENT_LABELS[a.kind as keyof typeof ENFORCEMENT_LABELS] ?? a.kind} by ${a.carriedOutBy} (${a.orgName}), ${a.targetCount} ${a.targetCount === 1 ? "target" : "targets"}: ${effect}`;
     }),
     74,
   );
@@ -148,6 +165,8 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
       .slice(0, 3)
       .map((p) => `${briefDay(p.completedAt)}  ${p.bates}  to ${p.receivingParty}  by ${p.createdBy}`),
     48,
+    // As on the page: the productions are listed for the case's members only.
+    brief.productionCount ? "Listed for the case's members." : "No legal production made yet.",
   );
 
   // Footer

@@ -184,6 +184,10 @@ describe("the brief", () => {
     expect(pdf.pages).toBe(1);
     expect(pdf.text).toContain(w.case1.number);
     expect(pdf.text).toContain("TLP:AMBER");
+    // The whole activity, one target in the singular, productions said to be the members'.
+    expect(pdf.text).toMatch(/2026-10-01 [–-] 2026-11-03/);
+    expect(pdf.text).toMatch(/, 1 target: /);
+    expect(pdf.text).not.toMatch(/Productions \(\d+\)\s+None\./);
     expect(leaks(pdf.text)).toEqual([]);
     const summary = await summaryOf(w.execA);
     expect(leaks(JSON.stringify(summary))).toEqual([]);
