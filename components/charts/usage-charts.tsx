@@ -20,6 +20,14 @@ import type { TUsageSeries } from "@/lib/usage/analytics";
 const STEP_MS = { hour: 3_600_000, day: 86_400_000 } as const;
 const tick = (iso: string, bucket: "hour" | "day") =>
   bucket === "day" ? iso.slice(0, 10) : iso.slice(0, 16).replace("T", " ");
+/** The x axis's title: the buckets are UTC hours or days. */
+const timeAxisLabel = (bucket: "hour" | "day") =>
+  ({
+    value: `${bucket === "day" ? "Day" : "Hour"} (UTC)`,
+    position: "insideBottom",
+    offset: -4,
+    fontSize: 11,
+  }) as const;
 const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
 
 /** Keeps `intoRef` on the bucket the chart's tooltip shows (by pointer, or by arrow keys). */
@@ -64,10 +72,29 @@ export function UsageSeriesChart({ series, metric }: { series: TUsageSeries; met
       <ResponsiveContainer width="100%" height={288}>
         <BarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }} accessibilityLayer>
           <ActiveBucket intoRef={activeBucket} />
-          <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={40} />
-          <YAxis tickFormatter={(v: number) => compact.format(v)} tick={{ fontSize: 11 }} width={52} />
+          <XAxis
+            dataKey="label"
+            tick={{ fontSize: 11 }}
+            minTickGap={40}
+            label={timeAxisLabel(series.bucket)}
+            height={40}
+          />
+          <YAxis
+            tickFormatter={(v: number) => compact.format(v)}
+            tick={{ fontSize: 11 }}
+            width={56}
+            allowDecimals={false}
+            label={{
+              value: metric === "tokens" ? "Tokens" : "Requests",
+              angle: -90,
+              position: "insideLeft",
+              fontSize: 11,
+              style: { textAnchor: "middle" },
+            }}
+          />
           <Tooltip formatter={(v) => Number(v).toLocaleString("en")} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {/* Above the plot: below it, the x axis's title ran into it. */}
+          <Legend verticalAlign="top" wrapperStyle={{ fontSize: 12 }} />
           {series.keys.map((key, i) => (
             <Bar
               key={key}
@@ -99,8 +126,14 @@ export function RateLimitedChart({ series }: { series: TUsageSeries }) {
     <figure aria-label="Rate-limited share over time" className="h-48">
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-          <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={40} />
-          <YAxis unit="%" domain={[0, "auto"]} tick={{ fontSize: 11 }} width={52} />
+          <XAxis
+            dataKey="label"
+            tick={{ fontSize: 11 }}
+            minTickGap={40}
+            label={timeAxisLabel(series.bucket)}
+            height={40}
+          />
+          <YAxis unit="%" domain={[0, "auto"]} tick={{ fontSize: 11 }} width={56} />
           <Tooltip formatter={(v) => `${v}%`} />
           <Line dataKey="share" name="Rate-limited" stroke="#c2410c" dot={false} isAnimationActive={false} />
         </LineChart>
