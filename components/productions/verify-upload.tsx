@@ -66,15 +66,21 @@ export function VerifyUpload({ caseId }: { caseId: string }) {
             >
               {verdict.ok
                 ? `Verified: ${verdict.payloadFiles} files, complete, every digest matches, the load file matches the manifest.`
-                : `Not verified: ${verdict.problems.length} difference(s) found.`}
+                : !verdict.zipSha256
+                  ? "Not verified: this file cannot be read as a ZIP (it is another kind of file, or a damaged ZIP)."
+                  : `Not verified: ${verdict.problems.length} ${verdict.problems.length === 1 ? "difference" : "differences"} found.`}
             </p>
-            <p className="font-mono text-xs break-all text-slate-600">ZIP SHA-256 {verdict.zipSha256}</p>
-            <p className="text-slate-600">
-              {verdict.matches
-                ? "This ZIP is byte for byte one of this case's exports listed above."
-                : "This ZIP is not one of the exports listed above (it may be another case's, or changed)."}
-            </p>
-            {verdict.problems.length > 0 && (
+            {verdict.zipSha256 && (
+              <>
+                <p className="font-mono text-xs break-all text-slate-600">ZIP SHA-256 {verdict.zipSha256}</p>
+                <p className="text-slate-600">
+                  {verdict.matches
+                    ? "This ZIP is byte for byte one of this case's exports listed above."
+                    : "This ZIP is not one of the exports listed above (it may be another case's, or changed)."}
+                </p>
+              </>
+            )}
+            {verdict.zipSha256 && verdict.problems.length > 0 && (
               <ul className="list-disc pl-5" aria-label="Differences">
                 {verdict.problems.map((p, i) => (
                   <li key={i}>

@@ -96,7 +96,9 @@ export async function verifyProductionZip(file: string): Promise<TVerifyReport> 
   try {
     all = await readZip(file);
   } catch (error) {
-    problems.push({ file: "(the ZIP)", problem: `not a readable ZIP file: ${(error as Error).message}` });
+    // The reader's own words (central directory signatures) help no one choosing a file.
+    console.warn("[verify] not a readable ZIP:", (error as Error).message);
+    problems.push({ file: "(the file)", problem: "not a readable ZIP file: another kind of file, or a damaged ZIP" });
     return report(null);
   }
   const zipSha256 = await sha256File(file);

@@ -69,6 +69,14 @@ test("a legal reviewer exports, sees progress, downloads and verifies", async ({
     .setInputFiles({ name: "bundle.zip", mimeType: "application/zip", buffer: tampered });
   await verify.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByText(/Not verified|not a readable ZIP/)).toBeVisible({ timeout: 60_000 });
+
+  // Not a ZIP at all: said in plain words, with no hash of it.
+  await verify
+    .getByLabel("Production ZIP")
+    .setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a production\n") });
+  await verify.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "cannot be read as a ZIP" })).toBeVisible();
+  await expect(page.getByText("ZIP SHA-256")).toHaveCount(0);
 });
 
 test("an investigator has no Exports tab, and the page is a 404", async ({ browser }) => {
