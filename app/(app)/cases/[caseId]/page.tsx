@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import { CaseForm } from "@/components/cases/case-form";
 import { SharePanel } from "@/components/cases/share-panel";
 import { LegalHoldControl, StatusControl } from "@/components/cases/status-controls";
@@ -7,6 +8,8 @@ import { orNotFound, requirePageUser } from "@/lib/page";
 import { getCaseHeader, getCaseOverview, listShareCandidates } from "@/lib/cases/queries";
 import { CASE_STATUSES, RELEASE_MODES, SEVERITIES, TLPS } from "@/lib/cases/schemas";
 import { setLegalHoldAction, setStatusAction, shareAction, unshareAction, updateCaseAction } from "./actions";
+
+export const metadata: Metadata = { title: "Case overview" };
 
 export default async function CaseOverviewPage({ params }: { params: Promise<{ caseId: string }> }) {
   const user = await requirePageUser();

@@ -53,6 +53,7 @@ export default async function UserPage({ params }: Props) {
           <OneClickForm
             action={unlockSignInAction.bind(null, user.id)}
             label="Unlock sign-in"
+            disabled={signIn.lockedForMinutes === 0}
             description={
               signIn.lockedForMinutes > 0
                 ? `Sign-in is locked after repeated failures for about ${signIn.lockedForMinutes} more minute${signIn.lockedForMinutes === 1 ? "" : "s"}.`
