@@ -72,7 +72,7 @@ export function TimelineFilters({
           name="q"
           defaultValue={filters.q ?? ""}
           className={SELECT}
-          placeholder="title, description, source, attributes"
+          placeholder="words in any field"
         />
       </label>
       {filters.entity && (

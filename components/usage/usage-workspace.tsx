@@ -220,7 +220,7 @@ export function UsageWorkspace({
                 <input
                   name={f}
                   defaultValue={filters[f] ?? view.ignored.find((i) => i.name === f)?.value ?? ""}
-                  placeholder={f === "from" || f === "to" ? "2026-11-28 or …T10:00Z" : undefined}
+                  placeholder={f === "from" || f === "to" ? "2026-11-28" : undefined}
                   aria-invalid={view.ignored.some((i) => i.name === f) ? true : undefined}
                   className="mt-1 w-40 rounded-md border border-slate-300 px-2 py-1 text-sm aria-invalid:border-red-500"
                 />

@@ -21,8 +21,9 @@ export type TTimeFormat = (typeof TIME_FORMATS)[number];
 export type TReadAs = Exclude<TTimeFormat, "auto">;
 
 export const TIME_FORMAT_LABELS: Record<TTimeFormat, string> = {
-  auto: "Automatic: each value by its shape and size (ISO 8601, epoch s/ms/µs/ns, RFC 2822, log format, US 12-hour)",
-  iso: "ISO 8601 (times without an offset are read in the zone below)",
+  // Short enough for a select on a phone; the shapes are the options below it.
+  auto: "Automatic: each value by its shape (any below)",
+  iso: "ISO 8601 (no offset: the zone below)",
   epoch_s: "Unix epoch, seconds",
   epoch_ms: "Unix epoch, milliseconds",
   epoch_us: "Unix epoch, microseconds",
