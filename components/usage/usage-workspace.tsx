@@ -20,6 +20,56 @@ export type TUsageActions = {
 };
 
 const n = (v: number) => v.toLocaleString("en");
+/** "accountHourlyRequestLimit" → "Account hourly request limit". */
+const words = (key: string) => {
+  const spaced = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/_/g, " ")
+    .toLowerCase();
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+};
+
+function FigureList({ label, values, names = {} }: { label: string; values: unknown; names?: Record<string, string> }) {
+  const entries = values && typeof values === "object" ? Object.entries(values as Record<string, unknown>) : [];
+  if (entries.length === 0) return null;
+  return (
+    <dl aria-label={label} className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5">
+      {entries.map(([key, value]) => (
+        <div key={key} className="contents">
+          <dt className="text-slate-500">{names[key] ?? words(key)}</dt>
+          <dd className="min-w-0 break-words tabular-nums">
+            {typeof value === "number"
+              ? value.toLocaleString("en")
+              : typeof value === "string"
+                ? value
+                : JSON.stringify(value)}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/**
+ * Why a signal fired, in words: the thresholds it was computed with and what it measured; the
+ * same as stored, as JSON, for whoever needs to reproduce it (with the rule and its version).
+ */
+function SignalFigures({ rule, params, aggregates }: { rule: string; params: unknown; aggregates: unknown }) {
+  const [id, version] = rule.split("@");
+  return (
+    <div className="space-y-2 rounded bg-slate-50 p-2">
+      <FigureList label="Thresholds" values={params} names={SIGNAL_SETTING_LABELS} />
+      <FigureList label="Measured" values={aggregates} />
+      <details>
+        <summary className="cursor-pointer text-slate-500">
+          Rule {id}, version {version}: as JSON
+        </summary>
+        <pre className="mt-1 overflow-x-auto">{JSON.stringify({ rule, thresholds: params, aggregates }, null, 2)}</pre>
+      </details>
+    </div>
+  );
+}
+
 const FILTERS = ["account", "key", "ip", "model", "endpoint", "from", "to"] as const;
 
 /** A filter's name as its field is labelled, also in the message that it was not applied. */
@@ -120,10 +170,7 @@ export function UsageWorkspace({
               return (
                 <section key={rule} aria-label={`${label} signals`}>
                   <h3 className="text-sm font-semibold text-slate-800">
-                    {label}{" "}
-                    <span className="font-normal text-slate-500">
-                      · {group.length} · rule {rule}
-                    </span>
+                    {label} <span className="font-normal text-slate-500">· {group.length}</span>
                   </h3>
                   <ul className="divide-y divide-slate-100">
                     {group.map((s) => (
@@ -162,9 +209,7 @@ export function UsageWorkspace({
                                 ))}
                               </ul>
                             )}
-                            <pre className="overflow-x-auto rounded bg-slate-50 p-2">
-                              {JSON.stringify({ thresholds: s.params, aggregates: s.aggregates }, null, 2)}
-                            </pre>
+                            <SignalFigures rule={rule} params={s.params} aggregates={s.aggregates} />
                             {s.onTimeline ? (
                               <p className="text-green-700">
                                 {s.onTimeline === "shared"

@@ -37,6 +37,11 @@ test("the demo usage log shows its charts and signals; a signal goes to the time
   const signals = page.getByRole("region", { name: "Signals" });
   const evasion = signals.locator("details").filter({ hasText: "Limit evasion" });
   await evasion.locator("summary").click();
+  // Why it fired, in words: the threshold it was computed with, then the same as JSON.
+  await expect(
+    evasion.getByLabel("Thresholds").locator('dt:text-is("Per-account limit (requests an hour)") + dd'),
+  ).toHaveText("1,000");
+  await evasion.getByText(/^Rule limit_evasion, version \d+: as JSON$/).click();
   await expect(evasion.getByText('"accountHourlyRequestLimit": 1000')).toBeVisible();
   await expect(
     evasion
