@@ -42,7 +42,12 @@ export function EvidenceSummary({ evidence: e, downloadHref }: { evidence: TEvid
     ["Type", e.mimeType],
     ["Added by", `${e.addedByName} (${e.orgName}), ${utc(e.createdAt)}`],
     ["Source", e.source || "—"],
-    ["Collected", `${e.collectedBy || "—"}, ${utc(e.collectedAt)}`],
+    [
+      "Collected",
+      e.collectedBy || e.collectedAt
+        ? [e.collectedBy, e.collectedAt && utc(e.collectedAt)].filter(Boolean).join(", ")
+        : "Not recorded",
+    ],
     [
       "Visibility",
       e.releaseState === "SHARED" ? (

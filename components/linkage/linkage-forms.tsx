@@ -1,5 +1,6 @@
 "use client";
 
+import { Button } from "@/components/ui/button";
 import { FILE_INPUT, Field, FormMessage, SubmitButton, useActionForm, type TFormAction } from "@/components/ui/form";
 import { ENTITY_KINDS, LINK_KINDS } from "@/lib/linkage/graph-types";
 import { LINKAGE_SETTING_LABELS } from "@/lib/linkage/settings";
@@ -380,12 +381,7 @@ export function PathForm({ from, to }: { from: string; to: string }) {
           className="mt-1 rounded-md border border-slate-300 px-3 py-2 text-sm"
         />
       </div>
-      <button
-        type="submit"
-        className="rounded-md bg-slate-800 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700 focus-visible:outline-2"
-      >
-        Find path
-      </button>
+      <Button type="submit">Find path</Button>
     </form>
   );
 }

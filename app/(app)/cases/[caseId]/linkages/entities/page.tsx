@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Button } from "@/components/ui/button";
 import Link from "next/link";
 import { ENTITY_KIND_LABELS } from "@/components/linkage/labels";
 import { DataTable } from "@/components/ui/data-table";
@@ -59,12 +60,7 @@ export default async function EntitiesPage({ params, searchParams }: Props) {
             ))}
           </select>
         </div>
-        <button
-          type="submit"
-          className="rounded-md bg-slate-800 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700"
-        >
-          Find
-        </button>
+        <Button type="submit">Find</Button>
       </form>
       {list.items.length === 0 ? (
         <EmptyState title={q || kind ? "No entity matches" : "No entities yet"}>
