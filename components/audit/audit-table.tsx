@@ -1,5 +1,7 @@
 import type { TAuditEventRow } from "@/lib/audit/queries";
+import { humanise } from "@/components/cases/case-badges";
 import { DataTable } from "@/components/ui/data-table";
+import { ORG_SCOPE_KEY } from "@/lib/audit/record";
 
 // Rows only, no data fetching and no hooks: renders in the admin log and in a case's Activity tab.
 type Props = { rows: TAuditEventRow[]; caption?: string; empty?: React.ReactNode };
@@ -23,15 +25,27 @@ function Actor({ row }: { row: TAuditEventRow }) {
   return <span className="text-slate-500">System</span>;
 }
 
+/** The details in words: keys humanised, empty values left out, an organisation scope said plainly. */
+function detailText(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .filter(([, v]) => v !== null && v !== undefined && v !== "")
+    .map(([k, v]) =>
+      k === ORG_SCOPE_KEY
+        ? "Seen by its organisation only"
+        : `${humanise(k)}: ${typeof v === "string" ? v : JSON.stringify(v)}`,
+    )
+    .join(" · ");
+}
+
 function Details({ details }: { details: Record<string, unknown> }) {
-  const entries = Object.entries(details);
-  if (entries.length === 0) return <span className="text-slate-400">—</span>;
-  const inline = entries.map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`).join(" · ");
-  if (inline.length <= DETAILS_INLINE) return <span className="break-words">{inline}</span>;
+  const inline = detailText(details);
+  if (!inline) return <span className="text-slate-400">—</span>;
+  // Ids and hashes have no spaces: they break anywhere rather than widen the column.
+  if (inline.length <= DETAILS_INLINE) return <span className="[overflow-wrap:anywhere]">{inline}</span>;
   return (
     <details>
-      <summary className="cursor-pointer break-words">{inline.slice(0, DETAILS_INLINE)}…</summary>
-      <pre className="mt-2 max-w-md overflow-x-auto rounded bg-slate-50 p-2 text-xs">
+      <summary className="cursor-pointer [overflow-wrap:anywhere]">{inline.slice(0, DETAILS_INLINE)}…</summary>
+      <pre className="mt-2 max-w-xs overflow-x-auto rounded bg-slate-50 p-2 text-xs">
         {JSON.stringify(details, null, 2)}
       </pre>
     </details>
@@ -73,7 +87,7 @@ export function AuditTable({ rows, caption = "Audit events, newest first", empty
           <td className="px-4 py-3 font-mono text-xs whitespace-nowrap text-slate-700">
             {row.caseNumber ?? (row.caseId ? row.caseId.slice(0, 8) : "—")}
           </td>
-          <td className="max-w-md px-4 py-3 text-xs text-slate-700">
+          <td className="max-w-xs px-4 py-3 text-xs text-slate-700">
             <Details details={row.details} />
           </td>
           <td className="px-4 py-3 text-xs text-slate-600">

@@ -10,8 +10,10 @@ const TLP_TONE: Record<string, TBadgeTone> = {
   RED: "red",
 };
 
+/** An enum value or a key in words: "OWNER_ORG_ONLY" → "Owner org only", "evidenceId" → "Evidence id". */
 export function humanise(value: string): string {
-  return value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, " ");
+  const spaced = value.replace(/([a-z0-9])([A-Z])/g, "$1 $2");
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1).toLowerCase().replace(/_/g, " ");
 }
 
 export function SeverityBadge({ severity }: { severity: string }) {

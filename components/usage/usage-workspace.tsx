@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { RateLimitedChart, UsageSeriesChart } from "@/components/charts/usage-charts";
+import { humanise } from "@/components/cases/case-badges";
 import { Badge } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -20,15 +21,6 @@ export type TUsageActions = {
 };
 
 const n = (v: number) => v.toLocaleString("en");
-/** "accountHourlyRequestLimit" → "Account hourly request limit". */
-const words = (key: string) => {
-  const spaced = key
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .replace(/_/g, " ")
-    .toLowerCase();
-  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
-};
-
 function FigureList({ label, values, names = {} }: { label: string; values: unknown; names?: Record<string, string> }) {
   const entries = values && typeof values === "object" ? Object.entries(values as Record<string, unknown>) : [];
   if (entries.length === 0) return null;
@@ -36,7 +28,7 @@ function FigureList({ label, values, names = {} }: { label: string; values: unkn
     <dl aria-label={label} className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5">
       {entries.map(([key, value]) => (
         <div key={key} className="contents">
-          <dt className="text-slate-500">{names[key] ?? words(key)}</dt>
+          <dt className="text-slate-500">{names[key] ?? humanise(key)}</dt>
           <dd className="min-w-0 break-words tabular-nums">
             {typeof value === "number"
               ? value.toLocaleString("en")
