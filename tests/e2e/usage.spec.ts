@@ -35,8 +35,8 @@ test("the demo usage log shows its charts and signals; a signal goes to the time
       .first(),
   ).toBeVisible();
   const signals = page.getByRole("region", { name: "Signals" });
-  const evasion = signals.locator("details").filter({ hasText: "Limit evasion" });
-  await evasion.locator("summary").click();
+  const evasion = signals.getByRole("region", { name: "Limit evasion signals" }).locator("li").first();
+  await evasion.locator("summary").first().click();
   // Why it fired, in words: the threshold it was computed with, then the same as JSON.
   await expect(
     evasion.getByLabel("Thresholds").locator('dt:text-is("Per-account limit (requests an hour)") + dd'),
