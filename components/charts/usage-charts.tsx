@@ -20,13 +20,14 @@ import type { TUsageSeries } from "@/lib/usage/analytics";
 const STEP_MS = { hour: 3_600_000, day: 86_400_000 } as const;
 const tick = (iso: string, bucket: "hour" | "day") =>
   bucket === "day" ? iso.slice(0, 10) : iso.slice(0, 16).replace("T", " ");
-/** The x axis's title: the buckets are UTC hours or days. */
-const timeAxisLabel = (bucket: "hour" | "day") =>
+/** The x axis of both charts: the bucket labels, titled with the bucket (UTC hours or days). */
+const timeAxis = (bucket: "hour" | "day") =>
   ({
-    value: `${bucket === "day" ? "Day" : "Hour"} (UTC)`,
-    position: "insideBottom",
-    offset: -4,
-    fontSize: 11,
+    dataKey: "label",
+    tick: { fontSize: 11 },
+    minTickGap: 40,
+    height: 40,
+    label: { value: `${bucket === "day" ? "Day" : "Hour"} (UTC)`, position: "insideBottom", offset: -4, fontSize: 11 },
   }) as const;
 const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
 
@@ -72,13 +73,7 @@ export function UsageSeriesChart({ series, metric }: { series: TUsageSeries; met
       <ResponsiveContainer width="100%" height={288}>
         <BarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }} accessibilityLayer>
           <ActiveBucket intoRef={activeBucket} />
-          <XAxis
-            dataKey="label"
-            tick={{ fontSize: 11 }}
-            minTickGap={40}
-            label={timeAxisLabel(series.bucket)}
-            height={40}
-          />
+          <XAxis {...timeAxis(series.bucket)} />
           <YAxis
             tickFormatter={(v: number) => compact.format(v)}
             tick={{ fontSize: 11 }}
@@ -126,13 +121,7 @@ export function RateLimitedChart({ series }: { series: TUsageSeries }) {
     <figure aria-label="Rate-limited share over time" className="h-48">
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-          <XAxis
-            dataKey="label"
-            tick={{ fontSize: 11 }}
-            minTickGap={40}
-            label={timeAxisLabel(series.bucket)}
-            height={40}
-          />
+          <XAxis {...timeAxis(series.bucket)} />
           <YAxis unit="%" domain={[0, "auto"]} tick={{ fontSize: 11 }} width={56} />
           <Tooltip formatter={(v) => `${v}%`} />
           <Line dataKey="share" name="Rate-limited" stroke="#c2410c" dot={false} isAnimationActive={false} />
