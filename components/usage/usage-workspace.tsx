@@ -21,6 +21,25 @@ export type TUsageActions = {
 };
 
 const n = (v: number) => v.toLocaleString("en");
+/**
+ * A measure in words: numbers grouped, lists comma-separated, `{ kind, value }` as "Device
+ * dev_a7f3", other objects as "key value" pairs (their keys are data, such as account ids).
+ */
+function figure(value: unknown): string {
+  if (typeof value === "number") return value.toLocaleString("en");
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return value.map(figure).join(", ");
+  if (value && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    if (typeof o.kind === "string" && "value" in o && Object.keys(o).length === 2)
+      return `${humanise(o.kind)} ${figure(o.value)}`;
+    return Object.entries(o)
+      .map(([k, v]) => `${k} ${figure(v)}`)
+      .join(", ");
+  }
+  return String(value);
+}
+
 function FigureList({ label, values, names = {} }: { label: string; values: unknown; names?: Record<string, string> }) {
   const entries = values && typeof values === "object" ? Object.entries(values as Record<string, unknown>) : [];
   if (entries.length === 0) return null;
@@ -29,13 +48,7 @@ function FigureList({ label, values, names = {} }: { label: string; values: unkn
       {entries.map(([key, value]) => (
         <div key={key} className="contents">
           <dt className="text-slate-500">{names[key] ?? humanise(key)}</dt>
-          <dd className="min-w-0 break-words tabular-nums">
-            {typeof value === "number"
-              ? value.toLocaleString("en")
-              : typeof value === "string"
-                ? value
-                : JSON.stringify(value)}
-          </dd>
+          <dd className="min-w-0 break-words tabular-nums">{figure(value)}</dd>
         </div>
       ))}
     </dl>
