@@ -93,6 +93,10 @@ export function GraphFilters({
           onChange={(e) => onChange({ ...filters, minConfidence: Number(e.target.value) })}
           className="w-full rounded-md border border-slate-300 px-2 py-1"
         >
+          {/* A floor between the bands (the page's own, from the address) is offered as it is. */}
+          {!CONFIDENCE_BANDS.some((band) => bandFloor(band) === filters.minConfidence) && (
+            <option value={filters.minConfidence}>{filters.minConfidence} and above</option>
+          )}
           {CONFIDENCE_BANDS.map((band) => (
             <option key={band} value={bandFloor(band)}>
               {BAND_STYLE[band].label} and above

@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { BAND_STYLE } from "@/components/linkage/graph-theme";
+import { bandFloor, CONFIDENCE_BANDS } from "@/lib/linkage/confidence";
 import Link from "next/link";
 import { ActionButton } from "@/components/usage/usage-forms";
 import {
@@ -40,11 +42,11 @@ type Props = {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 };
 
-const FLOORS = [
-  { label: "Low and above", value: 1 },
-  { label: "Medium and above", value: 30 },
-  { label: "High only", value: 70 },
-];
+// The confidence bands the graph draws (lib/linkage/confidence.ts), with the same words.
+const FLOORS = CONFIDENCE_BANDS.map((band) => ({
+  label: `${BAND_STYLE[band].label} and above`,
+  value: bandFloor(band),
+}));
 
 const fmt = (n: number) => n.toLocaleString("en");
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
