@@ -65,7 +65,9 @@ export function ImportResults({
           {job.rowsRejected > REJECTS_LISTED &&
             `The list below stops at the first ${n(REJECTS_LISTED)} rejected rows. `}
           <a href={rejectsCsvUrl(caseId, job.id)} className="text-brand-700 underline" download>
-            Download all {plural(job.rowsRejected, "rejected row", "rejected rows")} as CSV
+            {job.rowsRejected === 1
+              ? "Download the rejected row as CSV"
+              : `Download all ${plural(job.rowsRejected, "rejected row", "rejected rows")} as CSV`}
           </a>
         </p>
       )}
@@ -106,7 +108,7 @@ function ValidationNotes({ stats }: { stats: TImportStats }) {
       {formats.length > 0 && (
         <p>
           Times read as:{" "}
-          {formats.map(([f, v]) => `${TIME_FORMAT_SHORT[f as keyof typeof TIME_FORMAT_SHORT]} ${n(v)}`).join(" · ")}
+          {formats.map(([f, v]) => `${TIME_FORMAT_SHORT[f as keyof typeof TIME_FORMAT_SHORT]} ×${n(v)}`).join(" · ")}
         </p>
       )}
       {(stats.titlesSplit ?? 0) > 0 && (

@@ -28,7 +28,7 @@ export function MappingForm({
           <Field key={field} name={`map.${field}`} label={USAGE_FIELD_LABELS[field]} state={state}>
             {(p) => (
               <select {...p} defaultValue={refused?.[`map.${field}`] ?? mapping[field]}>
-                <option value="">(none)</option>
+                <option value="">— not in the file —</option>
                 {columns.map((c) => (
                   <option key={c} value={c}>
                     {c}

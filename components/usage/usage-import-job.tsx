@@ -6,7 +6,7 @@ import { Panel } from "@/components/ui/panel";
 import { MappingForm } from "@/components/usage/mapping-form";
 import { ActionButton, RefreshWhileRunning } from "@/components/usage/usage-forms";
 import { SOURCE_CLOSED, type getUsageImport } from "@/lib/usage/imports";
-import { USAGE_PRESET_INFO, type TUsagePreset } from "@/lib/usage/schemas";
+import { USAGE_PRESET_INFO, usageImportStatusLabel, type TUsagePreset } from "@/lib/usage/schemas";
 
 type TState = Awaited<ReturnType<typeof getUsageImport>>;
 
@@ -52,7 +52,7 @@ export function UsageImportJob({
         title={`Import of ${job.fileName}`}
         actions={
           <Badge tone={STATUS_TONE[job.status as keyof typeof STATUS_TONE] ?? "amber"}>
-            {job.status.toLowerCase()}
+            {usageImportStatusLabel(job.status)}
           </Badge>
         }
       >
@@ -98,7 +98,7 @@ export function UsageImportJob({
                 pendingText="Loading…"
                 action={actions.commit}
               />
-              <ActionButton name="Cancel the import" label="Cancel" action={actions.cancel} />
+              <ActionButton name="Cancel the import" label="Cancel import" action={actions.cancel} />
             </div>
           </div>
         )}

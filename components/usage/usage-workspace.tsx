@@ -10,6 +10,7 @@ import { SourceLink } from "@/components/usage/source-link";
 import { ActionButton, SignalSettingsForm, StartImportForm } from "@/components/usage/usage-forms";
 import type { TTopRow } from "@/lib/usage/analytics";
 import type { TUsageView } from "@/lib/usage/queries";
+import { usageImportStatusLabel } from "@/lib/usage/schemas";
 import { SIGNAL_RULES, SIGNAL_SETTING_LABELS, type TSignalRule } from "@/lib/usage/signals-schema";
 
 export type TUsageActions = {
@@ -432,7 +433,7 @@ export function UsageWorkspace({
               <td className="px-4 py-2 text-xs">{i.preset}</td>
               <td className="px-4 py-2">
                 <Badge tone={i.status === "COMMITTED" ? "green" : i.status === "FAILED" ? "red" : "amber"}>
-                  {i.status === "COMMITTED" ? "loaded" : i.status.toLowerCase()}
+                  {usageImportStatusLabel(i.status)}
                 </Badge>
               </td>
               <td className="px-4 py-2 tabular-nums">{n(i.rows)}</td>

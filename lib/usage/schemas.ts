@@ -155,3 +155,8 @@ export const ZStartUsageImport = z.object({
   evidenceId: z.string().uuid("Choose an evidence item."),
   preset: z.enum(USAGE_PRESETS, { message: "Choose a preset." }),
 });
+
+/** An import's state as the Usage tab and the import's page both say it (COMMITTED is "loaded"). */
+export function usageImportStatusLabel(status: string): string {
+  return status === "COMMITTED" ? "loaded" : status.toLowerCase();
+}

@@ -144,8 +144,8 @@ test("import a CSV: preview, map, validate with rejected rows by line, commit; a
     await expect(
       section.getByText(/^2 valid · 1 rejected · 0 repeats in the file · [02] already on the timeline$/),
     ).toBeVisible();
-    await expect(section.getByText("Times read as: ISO 8601 2")).toBeVisible();
-    await expect(section.getByRole("link", { name: "Download all 1 rejected row as CSV" })).toBeVisible();
+    await expect(section.getByText("Times read as: ISO 8601 ×2")).toBeVisible();
+    await expect(section.getByRole("link", { name: "Download the rejected row as CSV" })).toBeVisible();
     await expect(
       section.getByRole("table", { name: "Rejected rows" }).getByRole("row", { name: /^5 time: "yesterday"/ }),
     ).toBeVisible();
@@ -213,7 +213,7 @@ test("import a Timesketch CSV: the preset maps it, long messages split, a catego
   await expect(section.getByRole("status")).toContainText("Still working");
   await expect(section.getByRole("alert")).toHaveCount(0);
   await expect(section.getByText(/^2 valid · 0 rejected/)).toBeVisible();
-  await expect(section.getByText("Times read as: ISO 8601 2")).toBeVisible();
+  await expect(section.getByText("Times read as: ISO 8601 ×2")).toBeVisible();
   await expect(section.getByText(/1 title was longer than 300 characters/)).toBeVisible();
   // The values that are not built-in: one to a built-in category, one a new case category.
   await mapping.getByLabel("Category for “Event Recorded”").selectOption({ label: "Detection" });
