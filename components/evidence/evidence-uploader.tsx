@@ -228,7 +228,8 @@ export function EvidenceUploader({
           <input name="collectedBy" className={INPUT} maxLength={200} />
         </label>
         <label className="text-sm font-medium text-slate-700">
-          Collected at
+          {/* Read in the browser's zone and sent as UTC; the item's page shows it in UTC. */}
+          Collected at (your time zone)
           <input name="collectedAt" type="datetime-local" className={INPUT} />
         </label>
         <label className="text-sm font-medium text-slate-700">

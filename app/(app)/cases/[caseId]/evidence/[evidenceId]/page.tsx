@@ -64,7 +64,8 @@ export default async function EvidenceItemPage({
       <Panel title="Chain of custody">
         <CustodyTable rows={e.custody} />
       </Panel>
-      <div className="grid gap-4 lg:grid-cols-2">
+      {/* Each panel its own height: a short one is not stretched to its neighbour's. */}
+      <div className="grid items-start gap-4 lg:grid-cols-2">
         {e.can.verify && (
           <Panel title="Integrity">
             <ActionButton action={bind(verifyEvidenceAction)} label="Verify integrity" pendingText="Re-hashing…" />
