@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/form";
 
@@ -30,6 +30,7 @@ export function ConfirmStep({
   const [confirming, setConfirming] = useState(false);
   const boxRef = useRef<HTMLDivElement>(null);
   const asked = useRef(false);
+  const questionId = useId();
   useEffect(() => {
     if (!asked.current) return;
     boxRef.current?.querySelector<HTMLElement>(confirming ? "[data-keep]" : "button")?.focus();
@@ -51,11 +52,20 @@ export function ConfirmStep({
     >
       {confirming ? (
         <>
-          <p className="text-sm font-medium text-red-800">{question}</p>
+          <p id={questionId} className="text-sm font-medium text-red-800">
+            {question}
+          </p>
           <SubmitButton variant="danger" pending={pending} pendingText={pendingText}>
             {confirm}
           </SubmitButton>
-          <Button variant="secondary" data-keep onClick={() => choose(false)} disabled={pending}>
+          {/* Focused first: the question is read with it. */}
+          <Button
+            variant="secondary"
+            data-keep
+            aria-describedby={questionId}
+            onClick={() => choose(false)}
+            disabled={pending}
+          >
             Keep
           </Button>
         </>

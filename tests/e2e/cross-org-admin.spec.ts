@@ -162,6 +162,10 @@ test("the partner's admin cannot take over the owner's cases, however they try",
   await execRow.getByRole("button", { name: "Remove…" }).click();
   await expect(execRow.getByText("Remove OpenAI Executive from the case?")).toBeVisible();
   await expect(execRow.getByRole("button", { name: "Keep" })).toBeFocused();
+  // The question is read with the button that takes the focus.
+  await expect(execRow.getByRole("button", { name: "Keep" })).toHaveAccessibleDescription(
+    "Remove OpenAI Executive from the case?",
+  );
   await execRow.getByRole("button", { name: "Keep" }).click();
   await expect(execRow).toBeVisible();
   await execRow.getByRole("button", { name: "Remove…" }).click();
