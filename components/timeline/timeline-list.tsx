@@ -91,7 +91,7 @@ export function TimelineList({
 
   return (
     <div>
-      {/* Empty, the list takes no room: the page above says why there is nothing (and the status line below counts 0). */}
+      {/* Empty, the list takes one line: the page above says why there is nothing. */}
       <div
         ref={scrollRef}
         tabIndex={-1}
@@ -101,6 +101,7 @@ export function TimelineList({
         data-timeline-list
         aria-busy={loading}
       >
+        {rows.length === 0 && <p className="text-sm text-slate-600">No events to list.</p>}
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {visible.map((v) => {
             const row = rows[v.index]!;
