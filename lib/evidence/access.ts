@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb, type Prisma } from "@/lib/db";
-import { canOnEvidence, type TEvidenceAction, type TItemFacts } from "@/lib/auth/permissions";
+import { canOnEvidence, type TCaseFacts, type TEvidenceAction, type TItemFacts } from "@/lib/auth/permissions";
 import { forbiddenRefusal, notFoundRefusal, loadCaseFacts, parseId, type TCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import type { CustodyAction } from "@/lib/generated/prisma/enums";
@@ -43,24 +43,33 @@ const itemFacts = (evidence: TEvidenceFacts): TItemFacts => ({
 });
 
 /**
- * True while the actor may open the item's file: it exists in the case, is not deleted, and
- * loadEvidence would allow "evidence.read_content". Asks without recording a refusal, for what
- * shows a file's cells besides its download (an import in progress, lib/usage/imports.ts), asked
- * on every look.
+ * What `actor` may do with an item, from the case's facts: "hidden" when they may not see it at
+ * all (treated as absent), "forbidden" when they see it but may not do `action`. The one
+ * sequence loadEvidence and mayReadEvidenceContent both decide by.
  */
-export async function mayReadEvidenceContent(actor: TActor, evidenceId: string | null, caseId: string) {
-  // visibility: one item by id, decided by canOnEvidence below; nothing of it is shown.
+function evidenceDecision(
+  actor: TActor,
+  facts: TCaseFacts,
+  item: TItemFacts,
+  action: TEvidenceAction,
+): "allowed" | "hidden" | "forbidden" {
+  if (!canOnEvidence(actor, "evidence.read", facts, item)) return "hidden";
+  return canOnEvidence(actor, action, facts, item) ? "allowed" : "forbidden";
+}
+
+/**
+ * True while the actor may open the item's file: it exists in the case, is not deleted, and
+ * loadEvidence would allow "evidence.read_content". Takes the case's facts the caller already
+ * loaded, and asks without recording a refusal, for what shows a file's cells besides its
+ * download (an import in progress, lib/usage/imports.ts), asked on every look.
+ */
+export async function mayReadEvidenceContent(actor: TActor, evidenceId: string | null, access: TCaseAccess) {
+  // visibility: one item by id, decided by evidenceDecision below; nothing of it is shown.
   const evidence = evidenceId
     ? await getDb().evidence.findUnique({ where: { id: evidenceId }, select: EVIDENCE_FACTS })
     : null;
-  if (!evidence || evidence.caseId !== caseId || evidence.deletedAt) return false;
-  const access = await loadCaseFacts(actor, caseId);
-  const item = itemFacts(evidence);
-  return (
-    !!access &&
-    canOnEvidence(actor, "evidence.read", access.facts, item) &&
-    canOnEvidence(actor, "evidence.read_content", access.facts, item)
-  );
+  if (!evidence || evidence.caseId !== access.case.id || evidence.deletedAt) return false;
+  return evidenceDecision(actor, access.facts, itemFacts(evidence), "evidence.read_content") === "allowed";
 }
 
 /**
@@ -75,14 +84,16 @@ export async function loadEvidence(
   caseId?: unknown,
 ): Promise<TLoadedEvidence> {
   const id = parseId(evidenceId);
-  // visibility: one item by id, decided by canOnEvidence below (NotFound if not visible).
+  // visibility: one item by id, decided by evidenceDecision below (NotFound if not visible).
   const evidence = await getDb().evidence.findUnique({ where: { id }, select: EVIDENCE_FACTS });
   const refused = () => notFoundRefusal(actor, action, "evidence", id);
   if (!evidence || (caseId !== undefined && parseId(caseId) !== evidence.caseId)) throw await refused();
   const access = await loadCaseFacts(actor, evidence.caseId);
+  if (!access) throw await refused();
   const item = itemFacts(evidence);
-  if (!access || !canOnEvidence(actor, "evidence.read", access.facts, item)) throw await refused();
-  if (!canOnEvidence(actor, action, access.facts, item))
+  const decision = evidenceDecision(actor, access.facts, item, action);
+  if (decision === "hidden") throw await refused();
+  if (decision === "forbidden")
     throw await forbiddenRefusal(actor, action, { type: "evidence", id, caseId: evidence.caseId }, FORBIDDEN[action]);
   return { evidence, access, item };
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import type { TActor } from "@/lib/auth/session";
-import { ConflictError, NotFoundError } from "@/lib/errors";
+import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { parseId, requireCaseAccess } from "@/lib/auth/guards";
 import { STALE_MS } from "@/lib/jobs/job";
 import { runImportJob } from "@/lib/jobs/runner";
@@ -73,10 +73,11 @@ export async function loadOwnJob(
   kind: "TIMELINE" | "USAGE",
   action: "timeline.create" | "usage.import",
 ) {
-  const { case: c } = await requireCaseAccess(actor, caseId, action);
+  const access = await requireCaseAccess(actor, caseId, action);
   const job = await findJob(parseId(jobId));
-  if (!job || job.kind !== kind || job.caseId !== c.id || job.createdById !== actor.id) throw new NotFoundError();
-  return { job, c };
+  if (!job || job.kind !== kind || job.caseId !== access.case.id || job.createdById !== actor.id)
+    throw new NotFoundError();
+  return { job, c: access.case, access };
 }
 
 /** The job by id, with the fields every view needs (the caller checks access and ownership). */
@@ -140,6 +141,11 @@ export type TJobMoves = {
    * a lock alone would not keep this out while the run writes).
    */
   cancelled?: (jobId: string) => Promise<void>;
+  /**
+   * Set when the job's file is no longer open to its starter (why, in words): the job may then
+   * only be cancelled, and validate and commit are refused with this.
+   */
+  closed?: string;
 };
 
 /**
@@ -154,6 +160,7 @@ export async function changeJob(
   kind: TJobMoves,
 ): Promise<{ job: TImportJobView; run: boolean }> {
   const { action, options } = parseInput(ZAction, input);
+  if (kind.closed && action !== "cancel") throw new ForbiddenError(kind.closed);
   const db = getDb();
   const move = async (
     from: ("UPLOADED" | "VALIDATING" | "VALIDATED" | "FAILED")[],

@@ -46,7 +46,7 @@ import { parseInput } from "@/lib/validation";
  */
 async function loadJob(actor: TActor, caseId: unknown, jobId: unknown) {
   const loaded = await loadOwnJob(actor, caseId, jobId, "USAGE", "usage.import");
-  return { ...loaded, sourceOpen: await mayReadEvidenceContent(actor, loaded.job.evidenceId, loaded.c.id) };
+  return { ...loaded, sourceOpen: await mayReadEvidenceContent(actor, loaded.job.evidenceId, loaded.access) };
 }
 
 export const SOURCE_CLOSED =
@@ -180,14 +180,13 @@ export async function changeUsageImport(
   input: unknown,
 ): Promise<{ job: TImportJobView; run: boolean }> {
   const { job, c, sourceOpen } = await loadJob(actor, caseId, jobId);
-  if (!sourceOpen && (input as { action?: unknown } | null)?.action !== "cancel")
-    throw new ForbiddenError(SOURCE_CLOSED);
   const preset = (job.options as { preset?: string }).preset;
   return changeJob(actor, { job, caseId: c.id }, input, {
     audit: "usage.import",
     // The preset is the one the import was started with.
     options: (raw) => parseInput(ZUsageOptions, { ...(raw as object), preset }),
     cancelled: (importId) => discardCancelledImport({ caseId: c.id, importId }),
+    closed: sourceOpen ? undefined : SOURCE_CLOSED,
   });
 }
 
