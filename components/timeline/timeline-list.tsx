@@ -27,12 +27,15 @@ export function TimelineList({
   initial,
   onEdit,
   privilege,
+  empty,
 }: {
   caseId: string;
   query: string;
   initial: TTimelinePage;
   onEdit: (e: TTimelineEventView) => void;
   privilege: TPrivilegeActions;
+  /** What the list says when there is nothing in it (why, and what to do): the page's one empty state. */
+  empty: React.ReactNode;
 }) {
   const [zone] = useTimeZone();
   const [pages, setPages] = useState({ initial, items: initial.items, next: initial.nextCursor });
@@ -91,7 +94,6 @@ export function TimelineList({
 
   return (
     <div>
-      {/* Empty, the list takes one line: the page above says why there is nothing. */}
       <div
         ref={scrollRef}
         tabIndex={-1}
@@ -101,7 +103,7 @@ export function TimelineList({
         data-timeline-list
         aria-busy={loading}
       >
-        {rows.length === 0 && <p className="text-sm text-slate-600">No events to list.</p>}
+        {rows.length === 0 && !loading && empty}
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {visible.map((v) => {
             const row = rows[v.index]!;
@@ -129,7 +131,8 @@ export function TimelineList({
         {error ??
           (loading
             ? "Loading more events…"
-            : `${pages.items.length.toLocaleString("en")} events loaded${pages.next ? "; scroll for more" : ""}. Times in ${zone}.`)}
+            : pages.items.length > 0 &&
+              `${pages.items.length.toLocaleString("en")} events loaded${pages.next ? "; scroll for more" : ""}. Times in ${zone}.`)}
       </p>
     </div>
   );
