@@ -12,7 +12,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { cbSafeColour } from "@/components/charts/theme";
+import { cbSafeColour, utcAxisTitle } from "@/components/charts/theme";
 import { humanise } from "@/components/cases/case-badges";
 import type { TChart } from "@/lib/summary/charts";
 
@@ -156,7 +156,7 @@ export function BriefUsageChart({ points, bucket }: { points: { t: string; reque
       title={`Requests per ${bucket}`}
       chart={{ keys: ["requests"], points }}
       kind="bar"
-      xLabel={`${humanise(bucket.toUpperCase())} (UTC)`}
+      xLabel={utcAxisTitle(bucket)}
       yLabel="Requests (count)"
     />
   );

@@ -1,3 +1,5 @@
+import { humanise } from "@/components/cases/case-badges";
+
 // Colours of the timeline categories, shared by the histogram and its legend. Recharts writes the
 // legend and tooltip labels in these colours, so each reaches 4.5:1 on white (text contrast, WCAG
 // 1.4.3): Tailwind 600s where they pass, 700s where the 600 is too light (green, cyan, orange,
@@ -49,3 +51,6 @@ export const CB_SAFE_COLOURS = [
 ];
 export const cbSafeColour = (key: string, index: number) =>
   key === "Other" ? OTHER_COLOUR : CB_SAFE_COLOURS[index % CB_SAFE_COLOURS.length]!;
+
+/** A time axis's title: its bucket ("hour", "day"), in UTC, as every chart's buckets are. */
+export const utcAxisTitle = (bucket: string) => `${humanise(bucket)} (UTC)`;

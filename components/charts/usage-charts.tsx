@@ -14,7 +14,7 @@ import {
   YAxis,
   useActiveTooltipDataPoints,
 } from "recharts";
-import { seriesColour } from "@/components/charts/theme";
+import { seriesColour, utcAxisTitle } from "@/components/charts/theme";
 import type { TUsageSeries } from "@/lib/usage/analytics";
 
 const STEP_MS = { hour: 3_600_000, day: 86_400_000 } as const;
@@ -27,7 +27,7 @@ const timeAxis = (bucket: "hour" | "day") =>
     tick: { fontSize: 11 },
     minTickGap: 40,
     height: 40,
-    label: { value: `${bucket === "day" ? "Day" : "Hour"} (UTC)`, position: "insideBottom", offset: -4, fontSize: 11 },
+    label: { value: utcAxisTitle(bucket), position: "insideBottom", offset: -4, fontSize: 11 },
   }) as const;
 const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
 
