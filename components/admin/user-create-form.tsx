@@ -6,10 +6,10 @@ import { Field, FormMessage, useActionForm, type TFormAction } from "@/component
 import { PasswordFields } from "@/components/admin/password-fields";
 import { roleLabel } from "@/components/admin/user-badges";
 
-type Props = { action: TFormAction; orgName: string; minPasswordLength: number };
+type Props = { action: TFormAction; orgName: string; emailDomains: string[]; minPasswordLength: number };
 
 // The organisation is not a choice: an admin creates users of their own organisation only.
-export function UserCreateForm({ action, orgName, minPasswordLength }: Props) {
+export function UserCreateForm({ action, orgName, emailDomains, minPasswordLength }: Props) {
   const { state, pending, formRef, onSubmit } = useActionForm(action);
   return (
     <form
@@ -18,7 +18,12 @@ export function UserCreateForm({ action, orgName, minPasswordLength }: Props) {
       noValidate
       className="max-w-xl space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
     >
-      <Field name="email" label="Email" state={state}>
+      <Field
+        name="email"
+        label="Email"
+        state={state}
+        hint={emailDomains.length ? `At ${emailDomains.join(" or ")}, your organisation's domains.` : undefined}
+      >
         {(p) => <input {...p} type="email" autoComplete="off" required />}
       </Field>
       <Field name="name" label="Full name" state={state}>

@@ -82,8 +82,9 @@ describe("seedDemoData", () => {
     expect(memo).toMatchObject({ privilegeBasis: "ATTORNEY_CLIENT", visibility: "ALL_CASE_ORGS" });
     const u = await getDb().user.findUniqueOrThrow({
       where: { email: "investigator@openai.demo" },
-      include: { org: true },
+      include: { org: { include: { domains: true } } },
     });
+    expect(u.org.domains.map((d) => d.domain)).toEqual(["openai.demo"]);
     const partner = { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId, orgName: u.org.name };
     const notes = await listNotes(partner, memo.caseId);
     expect(notes.find((n) => n.id === memo.id)).toEqual({

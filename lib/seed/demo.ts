@@ -75,6 +75,11 @@ export async function seedDemoData(): Promise<{ created: boolean }> {
       create: { name: org.name, slug: org.slug },
       update: {},
     });
+    await db.organizationDomain.upsert({
+      where: { domain: org.domain },
+      create: { domain: org.domain, orgId: row.id },
+      update: {},
+    });
     orgIds.set(org.slug, row.id);
   }
   const userIds = new Map<string, string>();

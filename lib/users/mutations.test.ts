@@ -212,6 +212,51 @@ describe("an admin's reach ends at their organisation", () => {
     expect(await findUserRow(id)).toEqual({ orgId: otherAdmin.orgId, role: "INVESTIGATOR" });
   });
 
+  it("with email domains, creates users only at its own: the other's address is refused alike, taken or not", async () => {
+    const { admin, otherAdmin } = await twoOrganisations();
+    const [mine, theirs] = [`${uid()}.example`, `${uid()}.example`];
+    await getDb().organizationDomain.createMany({
+      data: [
+        { domain: mine, orgId: admin.orgId },
+        { domain: theirs, orgId: otherAdmin.orgId },
+      ],
+    });
+    const taken = `taken-${uid()}@${theirs}`;
+    await insertUser(otherAdmin, newUserInput(otherAdmin.orgId, { email: taken }));
+    const refusal = (email: string, by = admin) =>
+      insertUser(by, newUserInput(by.orgId, { email })).then(
+        () => null,
+        (e: ValidationError) => ({ type: e.constructor, status: e.status, message: e.message, fields: e.fieldErrors }),
+      );
+    const usersBefore = await getDb().user.count();
+    const auditsBefore = await getDb().auditEvent.count({ where: { actorId: admin.id } });
+
+    // The other organisation's address: the same refusal whether a user has it or not.
+    const forTaken = await refusal(taken);
+    expect(forTaken).toEqual({
+      type: ValidationError,
+      status: 400,
+      message: "Please correct the highlighted fields.",
+      fields: { email: [`Use an address at ${mine}: your organisation's users are created only at its own domains.`] },
+    });
+    expect(await refusal(`free-${uid()}@${theirs}`)).toEqual(forTaken);
+    expect(await refusal(taken.toUpperCase())).toEqual(forTaken);
+    expect(await refusal(`x-${uid()}@sub.${mine}`)).toEqual(forTaken); // exact domains only
+    expect(await getDb().user.count()).toBe(usersBefore);
+    expect(await getDb().auditEvent.count({ where: { actorId: admin.id } })).toBe(auditsBefore);
+
+    // The same from the other side, and each at its own domain.
+    expect((await refusal(`y-${uid()}@${mine}`, otherAdmin))?.fields).toEqual({
+      email: [`Use an address at ${theirs}: your organisation's users are created only at its own domains.`],
+    });
+    const { id } = await insertUser(admin, newUserInput(admin.orgId, { email: `new-${uid()}@${mine}` }));
+    expect(await findUserRow(id)).toEqual({ orgId: admin.orgId, role: "INVESTIGATOR" });
+    // A duplicate can now only be one's own user: the conflict names nothing of the other.
+    await expect(insertUser(otherAdmin, newUserInput(otherAdmin.orgId, { email: taken }))).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+  });
+
   it("cannot edit another organisation's user (404), whose admin can", async () => {
     const { admin, otherAdmin, theirs } = await twoOrganisations();
     await expect(updateUser(admin, theirs.id, { role: "ADMIN" })).rejects.toBeInstanceOf(NotFoundError);

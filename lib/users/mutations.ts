@@ -7,7 +7,8 @@ import { clearMfa } from "@/lib/auth/mfa";
 import { endUserSessions } from "@/lib/auth/sessions";
 import { getSignInThrottle } from "@/lib/auth/throttle";
 import type { TActor } from "@/lib/auth/session";
-import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
+import { ownEmailDomains } from "@/lib/users/queries";
 import { ZCreateUser, ZResetPassword, ZUpdateUser } from "@/lib/users/schemas";
 import { parseInput } from "@/lib/validation";
 
@@ -22,6 +23,21 @@ type Tx = Prisma.TransactionClient;
 
 function duplicateEmail(email: string): ConflictError {
   return new ConflictError(`A user with the email ${email} already exists.`);
+}
+
+/**
+ * Where the organisation has email domains (OrganizationDomain), the address must be at one of
+ * them. Asked before anything is looked up by email: another organisation's address is at its own
+ * domain, so it meets this refusal whether or not a user has it, and the answer never tells.
+ */
+async function requireOwnDomain(actor: TActor, email: string): Promise<void> {
+  const domains = await ownEmailDomains(actor);
+  if (domains.length === 0 || domains.includes(email.slice(email.lastIndexOf("@") + 1))) return;
+  throw new ValidationError("Please correct the highlighted fields.", {
+    email: [
+      `Use an address at ${domains.join(" or ")}: your organisation's users are created only at its own domains.`,
+    ],
+  });
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -69,6 +85,7 @@ export async function createUser(actor: TActor, input: unknown): Promise<{ id: s
   const parsed = parseInput(ZCreateUser, input);
   const { email, name, role, password } = parsed;
   const orgId = ownOrg(actor, parsed.orgId);
+  await requireOwnDomain(actor, email);
   const passwordHash = await hashPassword(password); // slow on purpose: outside the transaction
 
   try {

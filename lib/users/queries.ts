@@ -82,6 +82,17 @@ export async function listUsers(actor: TActor, rawFilters: unknown = {}): Promis
   return { users: rows.map(toListItem), filters: { ...filters, page }, total, page, pageCount };
 }
 
+/** The admin's own organisation's email domains (OrganizationDomain), in order; none means any address. */
+export async function ownEmailDomains(actor: TActor): Promise<string[]> {
+  requireGlobal(actor, "user.manage");
+  const rows = await getDb().organizationDomain.findMany({
+    where: { orgId: actor.orgId },
+    select: { domain: true },
+    orderBy: { domain: "asc" },
+  });
+  return rows.map((r) => r.domain);
+}
+
 /** One user of the admin's own organisation; NotFound for another's, or an unknown or malformed id. */
 export async function getUser(actor: TActor, userId: unknown): Promise<TUserListItem> {
   requireGlobal(actor, "user.manage");

@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/page";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+import { ownEmailDomains } from "@/lib/users/queries";
 import { createUserAction } from "@/app/(app)/admin/users/actions";
 
 export const metadata: Metadata = { title: "New user" };
@@ -20,7 +21,12 @@ export default async function NewUserPage() {
         ← All users
       </Link>
       <h1 className="mt-2 mb-6 text-2xl font-semibold tracking-tight">New user</h1>
-      <UserCreateForm action={createUserAction} orgName={actor.orgName} minPasswordLength={MIN_PASSWORD_LENGTH} />
+      <UserCreateForm
+        action={createUserAction}
+        orgName={actor.orgName}
+        emailDomains={await ownEmailDomains(actor)}
+        minPasswordLength={MIN_PASSWORD_LENGTH}
+      />
     </>
   );
 }
