@@ -192,6 +192,7 @@ export default async function LinkagesPage({ params, searchParams }: Props) {
               <DataTable
                 caption="Proposed links"
                 columns={["Link", "Confidence", "Why", "Seen", view.can.review && "Decide"]}
+                stack
               >
                 {view.proposals.map((p) => (
                   <tr key={p.id} className="align-top">
@@ -207,21 +208,21 @@ export default async function LinkagesPage({ params, searchParams }: Props) {
                         {ENTITY_KIND_LABELS[p.to.kind]} · {provenanceLabel(p.rule)}
                       </p>
                     </td>
-                    <td className="px-4 py-2">
+                    <td className="px-4 py-2" data-label="Confidence">
                       <ConfidenceBadge confidence={p.confidence} />
                     </td>
-                    <td className="max-w-md px-4 py-2">
+                    <td className="max-w-md px-4 py-2" data-label="Why">
                       <p className="mb-1 text-xs text-slate-700">{p.rationale}</p>
                       <Contributions items={p.contributions} />
                       <p className="mt-1 text-xs text-slate-500">{fmt(p.supportRows)} requests behind it</p>
                     </td>
-                    <td className="px-4 py-2 text-xs whitespace-nowrap">
+                    <td className="px-4 py-2 text-xs whitespace-nowrap" data-label="Seen">
                       {utcMinute(p.firstSeen)}
                       <br />
                       {utcMinute(p.lastSeen)}
                     </td>
                     {view.can.review && (
-                      <td className="space-y-1 px-4 py-2">
+                      <td className="space-y-1 px-4 py-2 max-sm:flex max-sm:gap-2 max-sm:space-y-0">
                         <ActionButton
                           name={`Accept ${p.from.value} to ${p.to.value}`}
                           label="Accept"
