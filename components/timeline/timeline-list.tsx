@@ -27,15 +27,12 @@ export function TimelineList({
   initial,
   onEdit,
   privilege,
-  empty,
 }: {
   caseId: string;
   query: string;
   initial: TTimelinePage;
   onEdit: (e: TTimelineEventView) => void;
   privilege: TPrivilegeActions;
-  /** What the list says when there is nothing in it (why, and what to do): the page's one empty state. */
-  empty: React.ReactNode;
 }) {
   const [zone] = useTimeZone();
   const [pages, setPages] = useState({ initial, items: initial.items, next: initial.nextCursor });
@@ -94,16 +91,17 @@ export function TimelineList({
 
   return (
     <div>
+      {/* Empty, the list is hidden and the status line silent: the page above says why there is nothing. */}
       <div
         ref={scrollRef}
         tabIndex={-1}
-        className={`${rows.length > 0 ? "h-[70vh] rounded-lg border border-slate-200 bg-white" : ""} focus-visible:ring-brand-600 overflow-y-auto focus:outline-none focus-visible:ring-2`}
+        hidden={rows.length === 0}
+        className="focus-visible:ring-brand-600 h-[70vh] overflow-y-auto rounded-lg border border-slate-200 bg-white focus:outline-none focus-visible:ring-2"
         role="region"
         aria-label="Timeline events"
         data-timeline-list
         aria-busy={loading}
       >
-        {rows.length === 0 && !loading && empty}
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {visible.map((v) => {
             const row = rows[v.index]!;

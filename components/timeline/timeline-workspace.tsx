@@ -15,12 +15,10 @@ type Props = {
   options: TTimelineOptions;
   orgName: string;
   actions: { create: TFormAction; update: TFormAction; remove: TFormAction } & TReleaseActions & TPrivilegeActions;
-  /** The list's empty state. */
-  empty: React.ReactNode;
 };
 
 /** The add/edit form and the list, sharing the chosen time zone and the event being edited. */
-export function TimelineWorkspace({ caseId, query, initial, options, orgName, actions, empty }: Props) {
+export function TimelineWorkspace({ caseId, query, initial, options, orgName, actions }: Props) {
   const [editing, setEditing] = useState<TTimelineEventView | null>(null);
   const rootRef = useRef<HTMLDivElement>(null);
   // The event whose Edit button gets focus back when the editor closes (saved, deleted, released or closed).
@@ -74,7 +72,6 @@ export function TimelineWorkspace({ caseId, query, initial, options, orgName, ac
         initial={initial}
         onEdit={open}
         privilege={{ flag: actions.flag, unflag: actions.unflag }}
-        empty={empty}
       />
     </div>
   );

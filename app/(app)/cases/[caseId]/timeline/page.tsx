@@ -84,8 +84,20 @@ export default async function TimelinePage({ params, searchParams }: Props) {
         />
         <ExportLinks caseId={caseId} query={search.toString()} />
       </div>
-      {histogram.buckets.length > 0 && (
+      {histogram.buckets.length > 0 ? (
         <HistogramPanel caseId={caseId} query={histogramQuery.toString()} initial={histogram} />
+      ) : isFiltered(filters) ? (
+        <EmptyState title="No events match these filters.">
+          <a href="?" className="text-brand-700 underline">
+            Clear filters
+          </a>
+        </EmptyState>
+      ) : (
+        <EmptyState title="No events yet">
+          {options.canCreate
+            ? "Add the first one below, or import a file."
+            : "Members who can add events build the timeline here."}
+        </EmptyState>
       )}
       {(categories.canManage || categories.categories.length > 0) && (
         <details className="rounded-lg border border-slate-200 bg-slate-50 p-3">
@@ -119,21 +131,6 @@ export default async function TimelinePage({ params, searchParams }: Props) {
         options={options}
         orgName={user.orgName}
         actions={actions}
-        empty={
-          isFiltered(filters) ? (
-            <EmptyState title="No events match these filters.">
-              <a href="?" className="text-brand-700 underline">
-                Clear filters
-              </a>
-            </EmptyState>
-          ) : (
-            <EmptyState title="No events yet">
-              {options.canCreate
-                ? "Add the first one above, or import a file."
-                : "Members who can add events build the timeline here."}
-            </EmptyState>
-          )
-        }
       />
     </div>
   );
