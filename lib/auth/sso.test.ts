@@ -113,6 +113,37 @@ describe("signInWithSso", () => {
     ).toBe(0);
   });
 
+  it("refuses an address at another organisation's domain, whatever the provider allows; its own signs in", async () => {
+    const [theirs, mine] = [`${uid()}.example`, `${uid()}.example`];
+    const { org, provider } = await setup({ emailDomains: [theirs, mine] });
+    const other = await createOrg();
+    await getDb().organizationDomain.createMany({
+      data: [
+        { domain: theirs, orgId: other.id },
+        { domain: mine, orgId: org.id },
+      ],
+    });
+    const taken = await getDb().user.create({
+      data: {
+        email: `taken-${uid()}@${theirs}`,
+        name: "Theirs",
+        passwordHash: "x",
+        orgId: other.id,
+        role: "INVESTIGATOR",
+      },
+    });
+    // The same refusal whether or not the other organisation has a user at that address.
+    for (const email of [taken.email, `free-${uid()}@${theirs}`, `FREE-${uid()}@${theirs.toUpperCase()}`])
+      expect(await signInWithSso(provider, claims({ email }))).toEqual({ ok: false, error: SSO_ERROR.domain });
+    expect(await getDb().user.count({ where: { email: { endsWith: `@${theirs}` } } })).toBe(1);
+    expect(await getDb().ssoAccount.count({ where: { user: { email: { endsWith: `@${theirs}` } } } })).toBe(0);
+
+    const own = await signInWithSso(provider, claims({ email: `person-${uid()}@${mine}` }));
+    expect(own.ok).toBe(true);
+    if (own.ok)
+      expect(await getDb().user.findUniqueOrThrow({ where: { id: own.userId } })).toMatchObject({ orgId: org.id });
+  });
+
   it("refuses a provider mapped to an organisation that does not exist", async () => {
     const { provider } = await setup({ orgSlug: `missing-${uid()}` });
     const c = claims();

@@ -9,6 +9,7 @@ import { isMfaRequired } from "@/lib/auth/mfa";
 import { endUserSessions, startSignedInSession } from "@/lib/auth/sessions";
 import type { TOidcClaims } from "@/lib/auth/oidc";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
+import { addressFitsOrg, emailDomain } from "@/lib/users/domains";
 
 // Single sign-on through an organisation's OpenID Connect IdP (lib/auth/oidc.ts runs the
 // protocol; this decides who that is here). Rules:
@@ -66,7 +67,7 @@ export function amrShowsMfa(amr: string[] | undefined): boolean {
 }
 
 export function isAllowedDomain(provider: TOidcProvider, email: string): boolean {
-  return provider.emailDomains.includes(email.slice(email.lastIndexOf("@") + 1));
+  return provider.emailDomains.includes(emailDomain(email));
 }
 
 /**
@@ -103,7 +104,14 @@ export async function signInWithSso(
 
   const org = await db.organization.findUnique({ where: { slug: provider.orgSlug }, select: { id: true } });
   if (!org) return refuse(SSO_ERROR.noOrganisation, null, { organisation: provider.orgSlug });
-  if (!claims.email || claims.email_verified === false || !isAllowedDomain(provider, claims.email))
+  // The provider's domains, and never another organisation's (OrganizationDomain), so no IdP
+  // configured with the other organisation's domain signs in or creates users at its addresses.
+  if (
+    !claims.email ||
+    claims.email_verified === false ||
+    !isAllowedDomain(provider, claims.email) ||
+    !(await addressFitsOrg(org.id, claims.email)).fits
+  )
     return refuse(SSO_ERROR.domain);
   const role = mapRole(provider, rawClaims);
   if (!role) return refuse(SSO_ERROR.noRole);

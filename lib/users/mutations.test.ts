@@ -228,7 +228,7 @@ describe("an admin's reach ends at their organisation", () => {
         () => null,
         (e: ValidationError) => ({ type: e.constructor, status: e.status, message: e.message, fields: e.fieldErrors }),
       );
-    const usersBefore = await getDb().user.count();
+    const usersAt = (domain: string) => getDb().user.count({ where: { email: { endsWith: `@${domain}` } } });
     const auditsBefore = await getDb().auditEvent.count({ where: { actorId: admin.id } });
 
     // The other organisation's address: the same refusal whether a user has it or not.
@@ -242,7 +242,7 @@ describe("an admin's reach ends at their organisation", () => {
     expect(await refusal(`free-${uid()}@${theirs}`)).toEqual(forTaken);
     expect(await refusal(taken.toUpperCase())).toEqual(forTaken);
     expect(await refusal(`x-${uid()}@sub.${mine}`)).toEqual(forTaken); // exact domains only
-    expect(await getDb().user.count()).toBe(usersBefore);
+    expect([await usersAt(mine), await usersAt(theirs), await usersAt(`sub.${mine}`)]).toEqual([0, 1, 0]);
     expect(await getDb().auditEvent.count({ where: { actorId: admin.id } })).toBe(auditsBefore);
 
     // The same from the other side, and each at its own domain.
@@ -255,6 +255,36 @@ describe("an admin's reach ends at their organisation", () => {
     await expect(insertUser(otherAdmin, newUserInput(otherAdmin.orgId, { email: taken }))).rejects.toBeInstanceOf(
       ConflictError,
     );
+  });
+
+  it("when only one organisation has domains, the other's admin is refused them alike, taken or not", async () => {
+    const { admin, otherAdmin } = await twoOrganisations();
+    const mine = `${uid()}.example`; // the first organisation's; the other has none
+    await getDb().organizationDomain.create({ data: { domain: mine, orgId: admin.orgId } });
+    const taken = `taken-${uid()}@${mine}`;
+    await insertUser(admin, newUserInput(admin.orgId, { email: taken }));
+    const refusal = (email: string, by = otherAdmin) =>
+      insertUser(by, newUserInput(by.orgId, { email })).then(
+        () => null,
+        (e: ValidationError) => ({ type: e.constructor, status: e.status, fields: e.fieldErrors }),
+      );
+    const forTaken = await refusal(taken);
+    expect(forTaken).toEqual({
+      type: ValidationError,
+      status: 400,
+      fields: { email: ["That address is at another organisation's domain: use one of your organisation's own."] },
+    });
+    expect(await refusal(`free-${uid()}@${mine}`)).toEqual(forTaken);
+    expect(await getDb().user.count({ where: { email: { endsWith: `@${mine}` } } })).toBe(1);
+
+    // The organisation without domains still creates users elsewhere; the one with domains only at them.
+    const elsewhere = `new-${uid()}@${uid()}.example`;
+    await expect(insertUser(otherAdmin, newUserInput(otherAdmin.orgId, { email: elsewhere }))).resolves.toEqual({
+      id: expect.any(String),
+    });
+    expect((await refusal(`x-${uid()}@${uid()}.example`, admin))?.fields).toEqual({
+      email: [`Use an address at ${mine}: your organisation's users are created only at its own domains.`],
+    });
   });
 
   it("cannot edit another organisation's user (404), whose admin can", async () => {

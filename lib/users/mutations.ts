@@ -8,7 +8,7 @@ import { endUserSessions } from "@/lib/auth/sessions";
 import { getSignInThrottle } from "@/lib/auth/throttle";
 import type { TActor } from "@/lib/auth/session";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
-import { ownEmailDomains } from "@/lib/users/queries";
+import { addressFitsOrg } from "@/lib/users/domains";
 import { ZCreateUser, ZResetPassword, ZUpdateUser } from "@/lib/users/schemas";
 import { parseInput } from "@/lib/validation";
 
@@ -26,16 +26,18 @@ function duplicateEmail(email: string): ConflictError {
 }
 
 /**
- * Where the organisation has email domains (OrganizationDomain), the address must be at one of
- * them. Asked before anything is looked up by email: another organisation's address is at its own
- * domain, so it meets this refusal whether or not a user has it, and the answer never tells.
+ * The address must fit the actor's organisation (addressFitsOrg): not at another organisation's
+ * domain, and at one of its own when it has any. Asked before anything is looked up by email, so
+ * another organisation's address meets this refusal whether or not a user has it.
  */
-async function requireOwnDomain(actor: TActor, email: string): Promise<void> {
-  const domains = await ownEmailDomains(actor);
-  if (domains.length === 0 || domains.includes(email.slice(email.lastIndexOf("@") + 1))) return;
+async function requireAddressFits(actor: TActor, email: string): Promise<void> {
+  const { fits, own } = await addressFitsOrg(actor.orgId, email);
+  if (fits) return;
   throw new ValidationError("Please correct the highlighted fields.", {
     email: [
-      `Use an address at ${domains.join(" or ")}: your organisation's users are created only at its own domains.`,
+      own.length
+        ? `Use an address at ${own.join(" or ")}: your organisation's users are created only at its own domains.`
+        : "That address is at another organisation's domain: use one of your organisation's own.",
     ],
   });
 }
@@ -85,7 +87,7 @@ export async function createUser(actor: TActor, input: unknown): Promise<{ id: s
   const parsed = parseInput(ZCreateUser, input);
   const { email, name, role, password } = parsed;
   const orgId = ownOrg(actor, parsed.orgId);
-  await requireOwnDomain(actor, email);
+  await requireAddressFits(actor, email);
   const passwordHash = await hashPassword(password); // slow on purpose: outside the transaction
 
   try {

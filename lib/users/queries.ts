@@ -7,6 +7,7 @@ import { sessionLimits } from "@/lib/auth/sessions";
 import { getSignInThrottle } from "@/lib/auth/throttle";
 import type { GlobalRole } from "@/lib/generated/prisma/enums";
 import { NotFoundError } from "@/lib/errors";
+import { domainsOf } from "@/lib/users/domains";
 import { USERS_PAGE_SIZE, ZUserFilters, type TUserFilters } from "@/lib/users/schemas";
 
 export type TUserListItem = {
@@ -85,12 +86,7 @@ export async function listUsers(actor: TActor, rawFilters: unknown = {}): Promis
 /** The admin's own organisation's email domains (OrganizationDomain), in order; none means any address. */
 export async function ownEmailDomains(actor: TActor): Promise<string[]> {
   requireGlobal(actor, "user.manage");
-  const rows = await getDb().organizationDomain.findMany({
-    where: { orgId: actor.orgId },
-    select: { domain: true },
-    orderBy: { domain: "asc" },
-  });
-  return rows.map((r) => r.domain);
+  return domainsOf(actor.orgId);
 }
 
 /** One user of the admin's own organisation; NotFound for another's, or an unknown or malformed id. */
