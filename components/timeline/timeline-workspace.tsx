@@ -33,14 +33,15 @@ export function TimelineWorkspace({ caseId, query, initial, options, orgName, ac
     const id = returnTo.current;
     returnTo.current = null;
     // A deleted (or filtered out, or scrolled away) event has no button: the list takes focus
-    // instead, or the add form's button when the list is empty.
+    // instead, or, when the list is empty (and hidden), the add form's button, else the time zone
+    // picker, which is always there.
     const root = rootRef.current;
     const feed = root?.querySelector<HTMLElement>("[data-timeline-list]");
     const add = root?.querySelector<HTMLElement>('form[aria-label="Add event"] button[type="submit"]');
     const target =
       root?.querySelector<HTMLElement>(`[data-edit-event="${CSS.escape(id)}"]`) ??
       (feed?.querySelector("article") ? feed : add) ??
-      feed;
+      root?.querySelector<HTMLElement>('select[aria-label="Time zone"]');
     target?.focus();
   }, [editing]);
   const common = {

@@ -310,6 +310,17 @@ test("filter by category, brush the histogram, export what is shown; the URL hol
   await expect(page).not.toHaveURL(/from=/);
   await expect(loaded(page)).toContainText("24 events loaded");
   expect(new URL(page.url()).searchParams.get("q")).toBe(tag);
+
+  // A range with nothing in it: the histogram keeps its bars, and the page says, once, why the
+  // list is empty.
+  const gap = new URL(page.url());
+  gap.searchParams.set("from", "2001-01-01");
+  gap.searchParams.set("to", "2001-01-02");
+  await page.goto(gap.toString());
+  await hydrated(page);
+  await expect(page.getByLabel("Events over time")).toBeVisible();
+  await expect(page.getByText("No events match these filters.")).toHaveCount(1);
+  await expect(page.getByRole("region", { name: "Timeline events" })).toBeHidden();
 });
 
 test("someone outside the case gets 404 for the timeline page and API", async ({ browser }) => {

@@ -84,21 +84,25 @@ export default async function TimelinePage({ params, searchParams }: Props) {
         />
         <ExportLinks caseId={caseId} query={search.toString()} />
       </div>
-      {histogram.buckets.length > 0 ? (
+      {histogram.buckets.length > 0 && (
         <HistogramPanel caseId={caseId} query={histogramQuery.toString()} initial={histogram} />
-      ) : isFiltered(filters) ? (
-        <EmptyState title="No events match these filters.">
-          <a href="?" className="text-brand-700 underline">
-            Clear filters
-          </a>
-        </EmptyState>
-      ) : (
-        <EmptyState title="No events yet">
-          {options.canCreate
-            ? "Add the first one below, or import a file."
-            : "Members who can add events build the timeline here."}
-        </EmptyState>
       )}
+      {/* The list's own emptiness, said here once (the list hides itself): a range brushed on
+          the histogram across a gap lists nothing while the histogram still has bars. */}
+      {page.items.length === 0 &&
+        (isFiltered(filters) ? (
+          <EmptyState title="No events match these filters.">
+            <a href="?" className="text-brand-700 underline">
+              Clear filters
+            </a>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No events yet">
+            {options.canCreate
+              ? "Add the first one below, or import a file."
+              : "Members who can add events build the timeline here."}
+          </EmptyState>
+        ))}
       {(categories.canManage || categories.categories.length > 0) && (
         <details className="rounded-lg border border-slate-200 bg-slate-50 p-3">
           <summary className="cursor-pointer text-sm font-medium">
