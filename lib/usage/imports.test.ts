@@ -372,33 +372,55 @@ describe("usage imports", () => {
     expect(started.job.status).toBe("UPLOADED");
   });
 
-  it("an import in progress shows nothing of a file withheld or deleted since it started, and may only be cancelled", async () => {
-    const w = await createJointCase();
-    const [flagged, deleted] = [
+  it("an import in progress shows nothing of a file withheld, deleted or narrowed since it started, and may only be cancelled", async () => {
+    const w = await createJointCase({ releaseMode: "DIRECT" });
+    const [flagged, deleted, released] = [
       await upload(w.lead, w.caseId, GATEWAY, { fileName: "gateway.csv" }),
       await upload(w.lead, w.caseId, spikyLog(), { fileName: "spiky.csv" }),
+      await upload(w.lead, w.caseId, spikyLog("acct_released"), {
+        fileName: "released.csv",
+        visibility: "OWNER_ORG_ONLY",
+      }),
     ];
-    const jobOf = async (evidenceId: string) => {
-      const started = await startUsageImport(w.partnerInvestigator, w.caseId, { evidenceId, preset: "gateway" });
+    const { releaseId } = await requestRelease(w.lead, {
+      itemType: "evidence",
+      itemId: released.id,
+      reason: "For the joint review.",
+    });
+    const jobOf = async (evidenceId: string, actor = w.partnerInvestigator) => {
+      const started = await startUsageImport(actor, w.caseId, { evidenceId, preset: "gateway" });
       const options = { mapping: started.mapping };
-      await changeUsageImport(w.partnerInvestigator, w.caseId, started.job.id, { action: "validate", options });
+      await changeUsageImport(actor, w.caseId, started.job.id, { action: "validate", options });
       await runImportJob(started.job.id);
       return started.job.id;
     };
-    const [flaggedJob, deletedJob] = [await jobOf(flagged.id), await jobOf(deleted.id)];
+    const [flaggedJob, deletedJob, releasedJob] = [
+      await jobOf(flagged.id),
+      await jobOf(deleted.id),
+      await jobOf(released.id),
+    ];
+    // The owner organisation's lead imports a file that is about to be flagged, too.
+    const ownersFile = await upload(w.lead, w.caseId, spikyLog("acct_owners"), { fileName: "owners.csv" });
+    const ownerJob = await jobOf(ownersFile.id, w.lead);
     // Allowed while the partner may open the file: its cells, in the preview and the refused rows.
     const before = await getUsageImport(w.partnerInvestigator, w.caseId, flaggedJob);
     expect(before).toMatchObject({ sourceClosed: false, job: { status: "VALIDATED", rowsRejected: 5 } });
     expect(before.rejects.items).toHaveLength(5);
     expect(JSON.stringify(before.preview)).toContain("acct_101");
 
-    await flagPrivilege(w.lead, "evidence", w.caseId, flagged.id, {
-      basis: "WORK_PRODUCT",
-      description: "Counsel's analysis",
-      version: 1,
-    });
+    for (const { id } of [flagged, ownersFile])
+      await flagPrivilege(w.lead, "evidence", w.caseId, id, {
+        basis: "WORK_PRODUCT",
+        description: "Counsel's analysis",
+        version: 1,
+      });
     await deleteEvidence(w.lead, w.caseId, deleted.id, { reason: "Uploaded to the wrong case." });
-    for (const jobId of [flaggedJob, deletedJob]) {
+    await withdrawRelease(w.lead, releaseId, { reason: "Shared too early." });
+    // Allowed: the owner's lead may still open the flagged file, so their import stays whole.
+    const owners = await getUsageImport(w.lead, w.caseId, ownerJob);
+    expect(owners).toMatchObject({ sourceClosed: false, job: { status: "VALIDATED" } });
+    expect(JSON.stringify(owners.preview)).toContain("acct_owners");
+    for (const jobId of [flaggedJob, deletedJob, releasedJob]) {
       // Denied: no preview, no refused rows, no validation or load; the cancel still works.
       const after = await getUsageImport(w.partnerInvestigator, w.caseId, jobId);
       expect(after).toMatchObject({ sourceClosed: true, preview: null, mapping: null, rejects: { items: [] } });
