@@ -5,7 +5,8 @@ import type { ReactNode } from "react";
  * row of column names (a `false` column is left out) and the caller's rows. No hooks, so server
  * and client components both use it. With `stack`, a phone shows each row as a card and each cell
  * as a line under its column's name, which the caller gives each cell as `data-label` (a wide
- * table of prose would otherwise scroll sideways; see app/globals.css).
+ * table of prose would otherwise scroll sideways; see app/globals.css). Some screen readers
+ * (Safari's) then read the rows as plain blocks; each cell's label still says what it is.
  */
 export function DataTable({
   caption,
