@@ -3,10 +3,7 @@ CREATE TABLE "OrganizationDomain" (
     "domain" TEXT NOT NULL,
     "orgId" UUID NOT NULL,
 
-    CONSTRAINT "OrganizationDomain_pkey" PRIMARY KEY ("domain"),
-    -- Addresses are compared lowercased (lib/users/domains.ts): a domain stored otherwise would
-    -- match nothing. (Written by hand: Prisma's schema has no CHECK constraints.)
-    CONSTRAINT "OrganizationDomain_domain_lowercase" CHECK ("domain" = lower("domain") AND "domain" <> '')
+    CONSTRAINT "OrganizationDomain_pkey" PRIMARY KEY ("domain")
 );
 
 -- CreateIndex
