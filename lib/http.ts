@@ -79,17 +79,52 @@ export function requireContentType(request: Request, expected: string, what = "t
  * anything is read, or as it streams in when it has none: no body of any size is ever buffered
  * whole, whoever sends it.
  */
+/**
+ * How long, and how many more bytes, a refused body is read and dropped while its 413 goes out.
+ * Cancelling it at once makes the server close the connection with unread bytes, which resets
+ * it, and the reset can reach the client before the answer does ("fetch failed", never the
+ * 413). A lingering close, as web servers do: bounded in time and bytes, never kept.
+ */
+export const REFUSED_BODY_LINGER = { ms: 2_000, bytes: 16 * 2 ** 20 };
+
+/** Reads and drops the rest of a refused body, within REFUSED_BODY_LINGER, then cancels it. */
+export async function lingerOnRefusedBody(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  const stop = () => reader.cancel().catch(() => {});
+  const timer = setTimeout(stop, REFUSED_BODY_LINGER.ms);
+  try {
+    for (let dropped = 0; dropped <= REFUSED_BODY_LINGER.bytes;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      dropped += value.byteLength;
+    }
+    await stop();
+  } catch {
+    // The client went away, or the time ran out: nothing is owed to it.
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function readSmallBody(request: Request, maxBytes: number): Promise<string> {
   const tooLarge = () => new TooLargeError(`The request body is over ${maxBytes} bytes.`);
-  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
-  if (!request.body) return "";
+  const reader = request.body?.getReader();
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) {
+    if (reader) void lingerOnRefusedBody(reader);
+    throw tooLarge();
+  }
+  if (!reader) return "";
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
-    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-      size += chunk.byteLength;
-      if (size > maxBytes) throw tooLarge(); // leaving the loop cancels the stream
-      chunks.push(chunk);
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        void lingerOnRefusedBody(reader);
+        throw tooLarge();
+      }
+      chunks.push(value);
     }
   } catch (error) {
     if (error instanceof TooLargeError) throw error;
