@@ -75,11 +75,6 @@ export function requireContentType(request: Request, expected: string, what = "t
 }
 
 /**
- * A small request body as text, refused with 413 past `maxBytes`: by its Content-Length before
- * anything is read, or as it streams in when it has none: no body of any size is ever buffered
- * whole, whoever sends it.
- */
-/**
  * How long, and how many more bytes, a refused body is read and dropped while its 413 goes out.
  * Cancelling it at once makes the server close the connection with unread bytes, which resets
  * it, and the reset can reach the client before the answer does ("fetch failed", never the
@@ -88,7 +83,7 @@ export function requireContentType(request: Request, expected: string, what = "t
 export const REFUSED_BODY_LINGER = { ms: 2_000, bytes: 16 * 2 ** 20 };
 
 /** Reads and drops the rest of a refused body, within REFUSED_BODY_LINGER, then cancels it. */
-export async function lingerOnRefusedBody(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+async function lingerOnRefusedBody(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
   const stop = () => reader.cancel().catch(() => {});
   const timer = setTimeout(stop, REFUSED_BODY_LINGER.ms);
   try {
@@ -105,6 +100,11 @@ export async function lingerOnRefusedBody(reader: ReadableStreamDefaultReader<Ui
   }
 }
 
+/**
+ * A small request body as text, refused with 413 past `maxBytes`: by its Content-Length before
+ * anything is read, or as it streams in when it has none: no body of any size is ever buffered
+ * whole, whoever sends it.
+ */
 async function readSmallBody(request: Request, maxBytes: number): Promise<string> {
   const tooLarge = () => new TooLargeError(`The request body is over ${maxBytes} bytes.`);
   const reader = request.body?.getReader();
