@@ -4,6 +4,7 @@ import type { TActor } from "@/lib/auth/session";
 import { listCases } from "@/lib/cases/queries";
 import { ZCaseFilters } from "@/lib/cases/schemas";
 import { createNote } from "@/lib/notes/mutations";
+import { requestRelease } from "@/lib/releases/mutations";
 import { createCase, createJointCase, createOrg, createUser } from "@/tests/helpers/factories";
 import { upload } from "@/tests/helpers/evidence";
 
@@ -116,6 +117,15 @@ describe("the case's updated time", () => {
     expect(new Set(afterNote).size).toBe(1);
     expect(afterNote[0]).toBeGreaterThan(start[0]!);
     await upload(w.lead, w.caseId, Buffer.from("shared file"), { visibility: "ALL_CASE_ORGS" });
-    expect((await seen())[0]).toBeGreaterThan(afterNote[0]!);
+    const afterUpload = await seen();
+    expect(afterUpload[0]).toBeGreaterThan(afterNote[0]!);
+
+    // Allowed: releasing the owner-only note shows the partner something new.
+    const note = await createNote(w.investigator, w.caseId, { body: "released later", visibility: "OWNER_ORG_ONLY" });
+    expect(await seen()).toEqual(afterUpload);
+    await requestRelease(w.lead, { itemType: "note", itemId: note.id, reason: "for the partner" });
+    const afterRelease = await seen();
+    expect(new Set(afterRelease).size).toBe(1);
+    expect(afterRelease[0]).toBeGreaterThan(afterUpload[0]!);
   });
 });

@@ -1,8 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import { getDb } from "@/lib/db";
+import { getDb, type Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { canOnItem, type TItemAction } from "@/lib/auth/permissions";
+import { touchCase } from "@/lib/cases/touch";
 import { notFoundRefusal, loadCaseFacts, parseId } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
@@ -37,6 +38,21 @@ async function loadItem(actor: TActor, itemType: TItemType, itemId: string) {
 
 function requireItem(allowed: boolean, message: string) {
   if (!allowed) throw new ForbiddenError(message);
+}
+
+/**
+ * The item becomes every organisation's: the partner now sees something new on the case, so the
+ * case's updated time moves (an owner-only item's creation did not move it).
+ */
+async function releaseItem(
+  tx: Prisma.TransactionClient,
+  itemType: TItemType,
+  item: { id: string; caseId: string },
+  actorId: string,
+  why: string,
+): Promise<void> {
+  await ITEM_KINDS[itemType].setVisibility(tx, item.id, "ALL_CASE_ORGS", actorId, why);
+  await touchCase(tx, item.caseId);
 }
 
 /**
@@ -76,7 +92,7 @@ export async function requestRelease(
       },
       select: { id: true },
     });
-    if (status === "RELEASED") await ITEM_KINDS[itemType].setVisibility(tx, itemId, "ALL_CASE_ORGS", actor.id, why);
+    if (status === "RELEASED") await releaseItem(tx, itemType, { id: itemId, caseId: item.caseId }, actor.id, why);
     await recordAudit(
       {
         actorId: actor.id,
@@ -117,7 +133,7 @@ export async function decideRelease(actor: TActor, releaseId: unknown, input: un
     });
     if (count === 0) throw new ValidationError("This release has already been decided.");
     if (approve)
-      await ITEM_KINDS[itemType].setVisibility(tx, release.itemId, "ALL_CASE_ORGS", actor.id, release.reason);
+      await releaseItem(tx, itemType, { id: release.itemId, caseId: release.caseId }, actor.id, release.reason);
     await recordAudit(
       {
         actorId: actor.id,

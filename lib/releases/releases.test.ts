@@ -9,6 +9,9 @@ import { createJointCase } from "@/tests/helpers/factories";
 const partnerSees = async (w: Awaited<ReturnType<typeof createJointCase>>, noteId: string) =>
   (await listNotes(w.partnerInvestigator, w.caseId)).some((n) => n.id === noteId);
 
+const caseUpdatedAt = async (caseId: string) =>
+  (await getDb().case.findUniqueOrThrow({ where: { id: caseId }, select: { updatedAt: true } })).updatedAt;
+
 async function orgOnlyNote(releaseMode: "LEAD_RELEASE" | "TWO_PERSON") {
   const w = await createJointCase({ releaseMode });
   const note = await createNote(w.investigator, w.caseId, { body: "finding" });
@@ -67,12 +70,16 @@ describe("release to partner", () => {
     });
     expect(status).toBe("PENDING");
     expect(await partnerSees(w, noteId)).toBe(false);
+    const requested = await caseUpdatedAt(w.caseId);
     await expect(decideRelease(w.lead, releaseId, { approve: "approve" })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(decideRelease(w.viewer, releaseId, { approve: "approve" })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(decideRelease(w.partnerLead, releaseId, { approve: "approve" })).rejects.toBeInstanceOf(NotFoundError);
     expect(await partnerSees(w, noteId)).toBe(false);
+    // Waiting, refused attempts included, moved nothing the partner reads; the approval does.
+    expect(await caseUpdatedAt(w.caseId)).toEqual(requested);
     await decideRelease(w.investigator, releaseId, { approve: "approve" });
     expect(await partnerSees(w, noteId)).toBe(true);
+    expect((await caseUpdatedAt(w.caseId)).getTime()).toBeGreaterThan(requested.getTime());
     await expect(decideRelease(w.investigator, releaseId, { approve: "reject" })).rejects.toBeInstanceOf(
       ValidationError,
     );
