@@ -40,6 +40,15 @@ type TEditable = {
   tags: string;
 };
 
+/**
+ * A stored time (ISO, UTC) as a datetime-local input's value and step: to the second, or to the
+ * millisecond when it has some, so saving other fields never changes it.
+ */
+function utcInput(iso: string): { defaultValue: string; step: number } {
+  const withMs = /\.\d*[1-9]/.test(iso);
+  return { defaultValue: iso.slice(0, withMs ? 23 : 19), step: withMs ? 0.001 : 1 };
+}
+
 export function EvidenceEditForm({ action, evidence }: { action: TFormAction; evidence: TEditable }) {
   const { state, pending, formRef, onSubmit, refused } = useActionForm(action);
   const v = { ...evidence, ...refused };
@@ -66,8 +75,8 @@ export function EvidenceEditForm({ action, evidence }: { action: TFormAction; ev
       <Field name="collectedBy" label="Collected by" state={state}>
         {(p) => <input {...p} defaultValue={v.collectedBy} />}
       </Field>
-      <Field name="collectedAt" label="Collected at (UTC, ISO 8601)" state={state}>
-        {(p) => <input {...p} defaultValue={v.collectedAt} placeholder="2026-01-31T12:00:00Z" />}
+      <Field name="collectedAt" label="Collected at (UTC)" state={state}>
+        {(p) => <input {...p} type="datetime-local" {...utcInput(v.collectedAt)} />}
       </Field>
       <Field name="tags" label="Tags" state={state} hint="Comma separated.">
         {(p) => <input {...p} defaultValue={v.tags} />}

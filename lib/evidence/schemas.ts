@@ -38,8 +38,14 @@ const title = z
   .max(200, { message: "The title can be at most 200 characters." })
   .refine(hasNoNul, { message: NUL_MESSAGE });
 const kind = z.enum(EVIDENCE_KINDS, { message: "Choose what kind of evidence this is." });
+/** A date and time without a zone (`2026-01-31T12:00`, what a datetime-local input sends). */
+const ZONELESS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?$/;
+// A time written without a zone is UTC (the edit form says so), never the server's own zone.
 const collectedAt = z
-  .union([z.literal(""), z.null(), z.coerce.date({ message: "Enter a valid date and time." })])
+  .preprocess(
+    (v) => (typeof v === "string" && ZONELESS.test(v.trim()) ? `${v.trim()}Z` : v),
+    z.union([z.literal(""), z.null(), z.coerce.date({ message: "Enter a valid date and time." })]),
+  )
   .optional()
   .transform((v) => (v instanceof Date ? v : null))
   .refine((d) => d === null || d.getTime() <= Date.now() + 24 * 3600_000, {

@@ -73,6 +73,17 @@ test("upload with progress, preview, download identical bytes, verify", async ({
       .first(),
   ).toBeVisible();
 
+  // The collection time is picked as the upload's is, and read as the UTC its label says.
+  const edit = page.getByRole("region", { name: "Edit metadata" });
+  await edit.getByLabel("Collected at (UTC)").fill("2026-01-31T12:00:07");
+  await edit.getByRole("button", { name: "Save metadata" }).click();
+  await expect(edit.getByText("Saved.")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Evidence details" })).toContainText("2026-01-31 12:00:07 UTC");
+  await page.reload();
+  await expect(page.getByRole("region", { name: "Edit metadata" }).getByLabel("Collected at (UTC)")).toHaveValue(
+    "2026-01-31T12:00:07",
+  );
+
   await page.getByRole("link", { name: "← All evidence" }).click();
   await page.getByRole("link", { name: "dashboard.png" }).click();
   const image = page.getByRole("img", { name: "Preview of dashboard.png" });
