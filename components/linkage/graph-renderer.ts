@@ -36,7 +36,7 @@ const MEDIUM = 800;
 const syncInterval = (order: number) => (order < MEDIUM ? 250 : order < LARGE ? 1000 : 5000);
 
 function sizeNodes(graph: TLinkageGraph) {
-  graph.updateEachNodeAttributes((id, a) => ({ ...a, size: nodeSize(graph.degree(id), a.bridge) }), {
+  graph.updateEachNodeAttributes((id, a) => ({ ...a, size: nodeSize(graph.degree(id), a.bridge, graph.order) }), {
     attributes: ["size"],
   });
 }

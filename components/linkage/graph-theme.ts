@@ -46,6 +46,12 @@ export const FADED_EDGE_COLOUR = "#f1f5f9";
 
 export const edgeBand = (confidence: number) => BAND_STYLE[confidenceBand(confidence)];
 
-/** Node size from its degree: readable when alone, not a blot when it has hundreds of links. */
-export const nodeSize = (degree: number, bridge: boolean) =>
-  Math.min(3 + Math.log2(1 + degree), 10) + (bridge ? 1.5 : 0);
+/**
+ * Node radius in screen pixels at the first view (sigma-styles sets itemSizesReference: "screen")
+ * from its degree: 5.5 px with one link, 14 from about 300, so a node is readable alone and not a
+ * blot with hundreds of links. Past 200 nodes all shrink with the graph's size (to 0.3 at 2,222
+ * and more), so the whole graph, framed at once, shows its links between the nodes.
+ */
+export const nodeSize = (degree: number, bridge: boolean, order: number) =>
+  (Math.min(4 + 1.5 * Math.log2(1 + degree), 14) + (bridge ? 2 : 0)) *
+  Math.max(0.3, Math.min(1, Math.sqrt(200 / order)));

@@ -108,8 +108,12 @@ export function sigmaOptions(large: boolean, edgesSuspended: () => boolean): TOp
       hideLabelsOnMove: large,
       renderEdgeLabels: false,
       enableEdgeEvents: false,
-      labelRenderedSizeThreshold: large ? 12 : 8,
+      // A small graph labels every node the label grid has room for; a large one its biggest.
+      labelRenderedSizeThreshold: large ? 12 : 0,
       labelDensity: large ? 0.5 : 1,
+      // Node sizes (graph-theme nodeSize) are screen pixels at the first view: sigma 4 would read
+      // them in layout units, and a nine-node cluster's nodes then filled half the stage.
+      itemSizesReference: "screen",
       minCameraRatio: 0.02,
       maxCameraRatio: 20,
       // The first view and "Reset view" frame the nodes whole, and their labels on a graph small
