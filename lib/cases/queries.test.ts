@@ -3,8 +3,9 @@ import { getDb } from "@/lib/db";
 import type { TActor } from "@/lib/auth/session";
 import { listCases } from "@/lib/cases/queries";
 import { ZCaseFilters } from "@/lib/cases/schemas";
-import { createNote } from "@/lib/notes/mutations";
+import { createNote, updateNote } from "@/lib/notes/mutations";
 import { requestRelease } from "@/lib/releases/mutations";
+import { createTimelineEvent } from "@/lib/timeline/mutations";
 import { createCase, createJointCase, createOrg, createUser } from "@/tests/helpers/factories";
 import { upload } from "@/tests/helpers/evidence";
 
@@ -97,6 +98,8 @@ describe("listCases for admins", () => {
   });
 });
 
+const EVENT = { occurredAt: "2026-01-15T09:00:00Z", timeZone: "UTC", title: "Key rotated", category: "OTHER" };
+
 describe("the case's updated time", () => {
   it("moves for what every organisation on the case sees, never for an owner-only note or upload", async () => {
     const w = await createJointCase();
@@ -120,12 +123,30 @@ describe("the case's updated time", () => {
     const afterUpload = await seen();
     expect(afterUpload[0]).toBeGreaterThan(afterNote[0]!);
 
-    // Allowed: releasing the owner-only note shows the partner something new.
-    const note = await createNote(w.investigator, w.caseId, { body: "released later", visibility: "OWNER_ORG_ONLY" });
+    // Denied: an owner-only event, and the edit of an owner-only note that keeps it so.
+    const note = await createNote(w.investigator, w.caseId, { body: "shared later", visibility: "OWNER_ORG_ONLY" });
+    await createTimelineEvent(w.investigator, w.caseId, { ...EVENT, visibility: "OWNER_ORG_ONLY" });
+    await updateNote(w.investigator, note.id, { body: "still owner only", version: 1, visibility: "OWNER_ORG_ONLY" });
     expect(await seen()).toEqual(afterUpload);
-    await requestRelease(w.lead, { itemType: "note", itemId: note.id, reason: "for the partner" });
-    const afterRelease = await seen();
-    expect(new Set(afterRelease).size).toBe(1);
-    expect(afterRelease[0]).toBeGreaterThan(afterUpload[0]!);
+
+    // Allowed, each in the writer's transaction: a shared event, the edit that shares the note, a
+    // release. Each moves the time to at least its own item's.
+    const stamp = async () => {
+      const times = await seen();
+      expect(new Set(times).size).toBe(1);
+      return times[0]!;
+    };
+    const event = await createTimelineEvent(w.investigator, w.caseId, { ...EVENT, visibility: "ALL_CASE_ORGS" });
+    const eventRow = await getDb().timelineEvent.findUniqueOrThrow({ where: { id: event.id } });
+    expect(await stamp()).toBeGreaterThanOrEqual(eventRow.createdAt.getTime());
+    await updateNote(w.investigator, note.id, { body: "now shared", version: 2, visibility: "ALL_CASE_ORGS" });
+    const noteRow = await getDb().note.findUniqueOrThrow({ where: { id: note.id } });
+    expect(await stamp()).toBeGreaterThanOrEqual(noteRow.updatedAt.getTime());
+    const owned = await createNote(w.investigator, w.caseId, { body: "released", visibility: "OWNER_ORG_ONLY" });
+    const before = await stamp();
+    const { releaseId } = await requestRelease(w.lead, { itemType: "note", itemId: owned.id, reason: "for them" });
+    const release = await getDb().itemRelease.findUniqueOrThrow({ where: { id: releaseId } });
+    expect(await stamp()).toBeGreaterThanOrEqual(release.decidedAt!.getTime());
+    expect(release.decidedAt!.getTime()).toBeGreaterThanOrEqual(before);
   });
 });

@@ -16,14 +16,15 @@ export async function touchCase(tx: Prisma.TransactionClient, caseId: string): P
 }
 
 /**
- * touchCase for a new item, unless only its organisation sees it: every organisation on the case
- * reads the "updated" time (the case list, to the millisecond), so an owner-only note or upload
- * that moved it would tell the partner when the owner worked on what it cannot see.
+ * touchCase for a new item, or one whose visibility was `was` before this write, when every
+ * organisation on the case now sees what it did not: every organisation reads the "updated" time
+ * (the case list, to the millisecond), so an owner-only item (or an edit of one) that moved it
+ * would tell the partner when the owner worked on what it cannot see.
  */
 export async function touchCaseFor(
   tx: Prisma.TransactionClient,
   caseId: string,
-  item: { visibility: string },
+  item: { visibility: string; was?: string },
 ): Promise<void> {
-  if (item.visibility === "ALL_CASE_ORGS") await touchCase(tx, caseId);
+  if (item.visibility === "ALL_CASE_ORGS" && item.was !== "ALL_CASE_ORGS") await touchCase(tx, caseId);
 }

@@ -83,6 +83,7 @@ export async function updateNote(actor: TActor, noteId: unknown, input: unknown)
       data: { body: data.body, visibility, version: { increment: 1 } },
     });
     if (count === 0) throw new ConflictError(CONFLICT);
+    await touchCaseFor(tx, note.caseId, { visibility, was: note.visibility });
     if (!direct) {
       await endOpenReleases(
         tx,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getDb, type Prisma } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { canOnItem, type TItemAction } from "@/lib/auth/permissions";
-import { touchCase } from "@/lib/cases/touch";
+import { touchCaseFor } from "@/lib/cases/touch";
 import { notFoundRefusal, loadCaseFacts, parseId } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
@@ -40,9 +40,13 @@ function requireItem(allowed: boolean, message: string) {
   if (!allowed) throw new ForbiddenError(message);
 }
 
+const ALREADY_SHARED = "This item is already visible to every organisation on the case.";
+
 /**
  * The item becomes every organisation's: the partner now sees something new on the case, so the
- * case's updated time moves (an owner-only item's creation did not move it).
+ * case's updated time moves (an owner-only item's creation did not move it). Looked at again in
+ * the caller's transaction, after its lock: an item released meanwhile (a second click) or
+ * deleted is refused, and nothing of the release is kept.
  */
 async function releaseItem(
   tx: Prisma.TransactionClient,
@@ -51,8 +55,11 @@ async function releaseItem(
   actorId: string,
   why: string,
 ): Promise<void> {
+  const current = await ITEM_KINDS[itemType].load(tx, item.id);
+  if (!current) throw new NotFoundError();
+  if (current.visibility !== "OWNER_ORG_ONLY") throw new ValidationError(ALREADY_SHARED);
   await ITEM_KINDS[itemType].setVisibility(tx, item.id, "ALL_CASE_ORGS", actorId, why);
-  await touchCase(tx, item.caseId);
+  await touchCaseFor(tx, item.caseId, { visibility: "ALL_CASE_ORGS", was: current.visibility });
 }
 
 /**
@@ -69,8 +76,7 @@ export async function requestRelease(
     canOnItem(actor, "item.release", access.facts, item),
     "Only a lead of the item's organisation can release it.",
   );
-  if (item.visibility !== "OWNER_ORG_ONLY")
-    throw new ValidationError("This item is already visible to every organisation on the case.");
+  if (item.visibility !== "OWNER_ORG_ONLY") throw new ValidationError(ALREADY_SHARED);
   const status: "PENDING" | "RELEASED" = access.case.releaseMode === "TWO_PERSON" ? "PENDING" : "RELEASED";
   const result = await getDb().$transaction(async (tx) => {
     // One release decision per item at a time: two concurrent requests cannot both pass the check.
@@ -127,6 +133,7 @@ export async function decideRelease(actor: TActor, releaseId: unknown, input: un
     throw new ForbiddenError("A release needs a second person: someone else must approve it.");
   requireItem(allowed, "Only a lead or investigator of the item's organisation can approve its release.");
   await getDb().$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${release.itemId}))`; // as requestRelease
     const { count } = await tx.itemRelease.updateMany({
       where: { id: release.id, status: "PENDING" },
       data: { status: approve ? "RELEASED" : "REJECTED", decidedById: actor.id, decidedAt: new Date() },

@@ -63,6 +63,7 @@ describe("release to partner", () => {
 
   it("with two-person release, a second person of the same organisation must approve", async () => {
     const { w, noteId } = await orgOnlyNote("TWO_PERSON");
+    const before = await caseUpdatedAt(w.caseId);
     const { releaseId, status } = await requestRelease(w.lead, {
       itemType: "note",
       itemId: noteId,
@@ -70,26 +71,28 @@ describe("release to partner", () => {
     });
     expect(status).toBe("PENDING");
     expect(await partnerSees(w, noteId)).toBe(false);
-    const requested = await caseUpdatedAt(w.caseId);
     await expect(decideRelease(w.lead, releaseId, { approve: "approve" })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(decideRelease(w.viewer, releaseId, { approve: "approve" })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(decideRelease(w.partnerLead, releaseId, { approve: "approve" })).rejects.toBeInstanceOf(NotFoundError);
     expect(await partnerSees(w, noteId)).toBe(false);
-    // Waiting, refused attempts included, moved nothing the partner reads; the approval does.
-    expect(await caseUpdatedAt(w.caseId)).toEqual(requested);
+    // The request, waiting, moved nothing the partner reads; the approval does, in its transaction.
+    expect(await caseUpdatedAt(w.caseId)).toEqual(before);
     await decideRelease(w.investigator, releaseId, { approve: "approve" });
     expect(await partnerSees(w, noteId)).toBe(true);
-    expect((await caseUpdatedAt(w.caseId)).getTime()).toBeGreaterThan(requested.getTime());
+    const { decidedAt } = await getDb().itemRelease.findUniqueOrThrow({ where: { id: releaseId } });
+    expect((await caseUpdatedAt(w.caseId)).getTime()).toBeGreaterThanOrEqual(decidedAt!.getTime());
     await expect(decideRelease(w.investigator, releaseId, { approve: "reject" })).rejects.toBeInstanceOf(
       ValidationError,
     );
   });
 
-  it("a rejected request leaves the item with its organisation", async () => {
+  it("a rejected request leaves the item with its organisation, and the case's updated time as it was", async () => {
     const { w, noteId } = await orgOnlyNote("TWO_PERSON");
+    const before = await caseUpdatedAt(w.caseId);
     const { releaseId } = await requestRelease(w.lead, { itemType: "note", itemId: noteId, reason: "maybe" });
     await decideRelease(w.investigator, releaseId, { approve: "reject" });
     expect(await partnerSees(w, noteId)).toBe(false);
+    expect(await caseUpdatedAt(w.caseId)).toEqual(before);
     expect((await getDb().itemRelease.findUniqueOrThrow({ where: { id: releaseId } })).status).toBe("REJECTED");
   });
 
@@ -121,8 +124,10 @@ describe("release to partner", () => {
       ForbiddenError,
     );
     await expect(withdrawRelease(w.investigator, releaseId, { reason: "oops" })).rejects.toBeInstanceOf(ForbiddenError);
+    const released = await caseUpdatedAt(w.caseId);
     await withdrawRelease(w.lead, releaseId, { reason: "Released by mistake" });
     expect(await partnerSees(w, noteId)).toBe(false);
+    expect(await caseUpdatedAt(w.caseId)).toEqual(released); // as a deletion: nothing new to see
     const events = await getDb().auditEvent.findMany({
       where: { targetId: noteId },
       orderBy: { id: "asc" },
@@ -130,6 +135,18 @@ describe("release to partner", () => {
     });
     expect(events.map((e) => e.action)).toEqual(["note.created", "item.released", "item.release_withdrawn"]);
     await expect(withdrawRelease(w.lead, releaseId, { reason: "twice" })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("two releases of one item at once: one is made, the other refused, and only one is kept", async () => {
+    const { w, noteId } = await orgOnlyNote("LEAD_RELEASE");
+    const results = await Promise.allSettled(
+      ["first", "second"].map((reason) => requestRelease(w.lead, { itemType: "note", itemId: noteId, reason })),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected");
+    expect(refused?.reason).toBeInstanceOf(ValidationError);
+    expect(await getDb().itemRelease.count({ where: { itemId: noteId } })).toBe(1);
+    expect(await getDb().auditEvent.count({ where: { targetId: noteId, action: "item.released" } })).toBe(1);
   });
 
   it("a release changes who sees a note, not when it was last edited", async () => {

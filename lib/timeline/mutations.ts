@@ -4,6 +4,7 @@ import { itemScope, recordAudit } from "@/lib/audit/record";
 import { endOpenReleases, ITEM_FACTS_SELECT } from "@/lib/releases/items";
 import { canOnTimelineEvent, type TTimelineAction } from "@/lib/auth/permissions";
 import { requireNoLegalHold } from "@/lib/cases/hold";
+import { touchCaseFor } from "@/lib/cases/touch";
 import { forbiddenRefusal, notFoundRefusal, loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { ConflictError, ValidationError } from "@/lib/errors";
@@ -64,6 +65,7 @@ export async function createTimelineEvent(actor: TActor, caseId: unknown, input:
       select: { id: true },
     });
     if (data.customCategory) await ensureCaseCategories(tx, c.id, actor.orgId, [data.customCategory]);
+    await touchCaseFor(tx, c.id, { visibility });
     await recordAudit(
       {
         actorId: actor.id,
@@ -134,6 +136,7 @@ export async function updateTimelineEvent(
       },
     });
     if (count === 0) throw new ConflictError(CONFLICT);
+    await touchCaseFor(tx, event.caseId, { visibility, was: event.visibility });
     if (data.customCategory) await ensureCaseCategories(tx, event.caseId, event.orgId, [data.customCategory]);
     await tx.timelineEventEvidence.deleteMany({ where: { eventId: event.id } });
     await tx.timelineEventEvidence.createMany({
