@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { VISIBILITIES } from "@/lib/notes/schemas";
-import { NUL_MESSAGE, ZVersion, hasNoNul, isStorableDate } from "@/lib/validation";
+import { NUL_MESSAGE, ZVersion, hasNoNul } from "@/lib/validation";
 import { hasBidiControls } from "@/lib/request-policy";
+import { readTime } from "@/lib/ingest/time";
 
 // Shared with the client forms; the server parse is the one that counts.
 export const EVIDENCE_KINDS = [
@@ -38,20 +39,22 @@ const title = z
   .max(200, { message: "The title can be at most 200 characters." })
   .refine(hasNoNul, { message: NUL_MESSAGE });
 const kind = z.enum(EVIDENCE_KINDS, { message: "Choose what kind of evidence this is." });
-/** A date and time without a zone (`2026-01-31T12:00`, what a datetime-local input sends). */
-const ZONELESS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?$/;
-// A time written without a zone is UTC (the edit form says so), never the server's own zone.
+// An ISO 8601 time, read as the importers read one: a time written without a zone is UTC (the
+// edit form says so, and the upload form sends UTC), never the server's own zone, and a day that
+// does not exist (31 February) is refused, not moved to March.
 const collectedAt = z
-  .preprocess(
-    (v) => (typeof v === "string" && ZONELESS.test(v.trim()) ? `${v.trim()}Z` : v),
-    z.union([z.literal(""), z.null(), z.coerce.date({ message: "Enter a valid date and time." })]),
-  )
+  .union([z.null(), z.string()])
   .optional()
-  .transform((v) => (v instanceof Date ? v : null))
+  .transform((v, ctx) => {
+    if (v === null || v === undefined || v.trim() === "") return null;
+    const read = readTime(v, "iso", "UTC");
+    if (read.ok) return read.date;
+    ctx.addIssue({ code: "custom", message: `Enter a valid date and time: ${read.reason}` });
+    return z.NEVER;
+  })
   .refine((d) => d === null || d.getTime() <= Date.now() + 24 * 3600_000, {
     message: "The collection time cannot be in the future.",
-  })
-  .refine((d) => d === null || isStorableDate(d), { message: "Enter a collection time after the year 1." });
+  });
 const tags = z
   .union([z.string(), z.array(z.string())])
   .optional()

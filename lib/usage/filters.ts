@@ -1,5 +1,6 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { readTime } from "@/lib/ingest/time";
 
 // The Usage tab's filters, from the URL (so a view is a link). Anything malformed is not applied
 // rather than refused: a hand-edited link still shows a page, unfiltered in that respect, and
@@ -19,13 +20,16 @@ const ipOrCidr = z
   .string()
   .trim()
   .refine((v) => (v.includes("/") ? ipaddr.isValidCIDR(v) : ipaddr.isValid(v)), "Not an IP address or CIDR range.");
+// ISO 8601 as the importers read it: without a zone, UTC (never the server's zone); 1970–2199.
 const instant = z
   .string()
   .trim()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)))
-  .transform((v) => new Date(v))
-  .refine((d) => d.getTime() >= Date.UTC(1970, 0, 1) && d.getTime() < Date.UTC(2200, 0, 1))
-  .transform((d) => d.toISOString());
+  .transform((v, ctx) => {
+    const read = readTime(v, "iso", "UTC");
+    if (read.ok) return read.date.toISOString();
+    ctx.addIssue({ code: "custom", message: read.reason });
+    return z.NEVER;
+  });
 
 export const ZUsageFilters = z.object({
   account: optional(text),

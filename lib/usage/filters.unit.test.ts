@@ -18,12 +18,20 @@ describe("usage filters", () => {
       { name: "from", value: "yesterday" },
       { name: "to", value: "2026-13-45" },
     ]);
+    // A day that does not exist is left out and said to be, not moved to March.
+    expect(parseUsageFilters({ from: "2026-02-31" }).from).toBeUndefined();
   });
 
   it("leaves nothing out of a well-formed link, nor of an empty one", () => {
     const params = { from: "2026-11-28", to: "2026-11-29T10:00Z", ip: "2001:db8::/48", by: "account" };
     const filters = parseUsageFilters(params);
     expect(filters.from).toBe("2026-11-28T00:00:00.000Z");
+    expect(filters.to).toBe("2026-11-29T10:00:00.000Z");
+    // Without a zone, UTC, as the importers read it (never the server's own zone).
+    expect(parseUsageFilters({ from: "2026-11-28T10:00", to: "2026-11-28 11:30:00" })).toMatchObject({
+      from: "2026-11-28T10:00:00.000Z",
+      to: "2026-11-28T11:30:00.000Z",
+    });
     expect(ignoredUsageFilters(params, filters)).toEqual([]);
     expect(ignoredUsageFilters({}, parseUsageFilters({}))).toEqual([]);
     expect(ignoredUsageFilters({ ip: "not an address", by: "colour" }, parseUsageFilters({ ip: "x" }))).toEqual([

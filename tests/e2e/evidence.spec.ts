@@ -73,7 +73,7 @@ test("upload with progress, preview, download identical bytes, verify", async ({
       .first(),
   ).toBeVisible();
 
-  // The collection time is picked as the upload's is, and read as the UTC its label says.
+  // The collection time is picked, not typed, and read in the UTC its label names.
   const edit = page.getByRole("region", { name: "Edit metadata" });
   await edit.getByLabel("Collected at (UTC)").fill("2026-01-31T12:00:07");
   await edit.getByRole("button", { name: "Save metadata" }).click();
