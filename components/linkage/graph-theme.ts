@@ -48,7 +48,7 @@ export const edgeBand = (confidence: number) => BAND_STYLE[confidenceBand(confid
 
 /**
  * Node radius in screen pixels at the first view (sigma-styles sets itemSizesReference: "screen")
- * from its degree: 5.5 px with one link, 14 from about 300, so a node is readable alone and not a
+ * from its degree: 5.5 px with one link, 14 from about 100, so a node is readable alone and not a
  * blot with hundreds of links. Past 200 nodes all shrink with the graph's size (to 0.3 at 2,222
  * and more), so the whole graph, framed at once, shows its links between the nodes.
  */

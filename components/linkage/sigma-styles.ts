@@ -108,8 +108,12 @@ export function sigmaOptions(large: boolean, edgesSuspended: () => boolean): TOp
       hideLabelsOnMove: large,
       renderEdgeLabels: false,
       enableEdgeEvents: false,
-      // A small graph labels every node the label grid has room for; a large one its biggest.
-      labelRenderedSizeThreshold: large ? 12 : 0,
+      // A small graph labels every node the label grid has room for. A large one's nodes are
+      // drawn smaller (graph-theme nodeSize): at the first view its hubs (about 70 links at
+      // 5,000 nodes) are labelled, and the rest as one zooms in.
+      labelRenderedSizeThreshold: large ? 4 : 0,
+      // Below sigma's 1.7 px floor, so the confidence bands' thicknesses (BAND_STYLE) stay apart.
+      minEdgeThickness: 0.5,
       labelDensity: large ? 0.5 : 1,
       // Node sizes (graph-theme nodeSize) are screen pixels at the first view: sigma 4 would read
       // them in layout units, and a nine-node cluster's nodes then filled half the stage.
