@@ -26,11 +26,17 @@ export function seal(purpose: TSealPurpose, plain: string): string {
   return [iv, cipher.getAuthTag(), body].map((b) => b.toString("base64url")).join(".");
 }
 
-/** The sealed text, or null for a value that is damaged, forged, of another purpose or key. */
+/**
+ * The sealed text, or null for a value that is damaged, forged, of another purpose or key. Each
+ * part must be written exactly as seal writes it: base64url's last character may carry bits the
+ * decoder ignores, and a link changed there must not open as the one it was made from.
+ */
 export function unseal(purpose: TSealPurpose, sealed: string): string | null {
   try {
-    const [iv, tag, body, extra] = sealed.split(".").map((part) => Buffer.from(part, "base64url"));
+    const parts = sealed.split(".");
+    const [iv, tag, body, extra] = parts.map((part) => Buffer.from(part, "base64url"));
     if (iv?.length !== IV_BYTES || tag?.length !== TAG_BYTES || !body || extra) return null;
+    if (parts.some((part, i) => [iv, tag, body][i]!.toString("base64url") !== part)) return null;
     const decipher = createDecipheriv("aes-256-gcm", key(purpose), iv, { authTagLength: TAG_BYTES });
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(body), decipher.final()]).toString("utf8");
