@@ -11,6 +11,7 @@ import {
   type TJobSteps,
 } from "@/lib/jobs/job";
 import { recordAudit } from "@/lib/audit/record";
+import { touchCaseFor } from "@/lib/cases/touch";
 import { ensureCaseCategories } from "@/lib/timeline/categories";
 import { getBlobStore } from "@/lib/storage";
 import { countBytes, readRecords } from "@/lib/ingest/records";
@@ -214,6 +215,8 @@ async function commit(job: TJob): Promise<void> {
       // The case categories the rows carry become the organisation's (lib/timeline/categories.ts).
       await ensureCaseCategories(tx, job.caseId, job.orgId, await stagedCategories(tx, job.id));
       await dropStage(tx, job.id);
+      // New events every organisation sees move the case's updated time, as one typed in does.
+      if (inserted > 0) await touchCaseFor(tx, job.caseId, { visibility: job.options.visibility });
       await tx.importJob.update({
         where: { id: job.id },
         data: {

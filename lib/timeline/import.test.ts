@@ -14,6 +14,8 @@ import { streamOf } from "@/tests/helpers/evidence";
 
 const MAPPING = { occurredAt: "time", title: "title", category: "category", source: "source", description: "notes" };
 const events = (caseId: string) => getDb().timelineEvent.count({ where: { caseId } });
+const caseUpdatedAt = async (caseId: string) =>
+  (await getDb().case.findUniqueOrThrow({ where: { id: caseId }, select: { updatedAt: true } })).updatedAt;
 
 async function importFile(
   actor: TActor,
@@ -347,14 +349,22 @@ describe("timeline import", () => {
       ...options,
       visibility: "OWNER_ORG_ONLY",
     });
+    const start = await caseUpdatedAt(w.caseId);
     expect(await commit(w.investigator, w.caseId, ours.jobId)).toMatchObject({ rowsInserted: 1, rowsExisting: 0 });
+    // The case's updated time moves only for events every organisation sees.
+    expect(await caseUpdatedAt(w.caseId)).toEqual(start);
     const theirs = await importFile(w.partnerInvestigator, w.caseId, file, "e.csv", options);
     expect(await commit(w.partnerInvestigator, w.caseId, theirs.jobId)).toMatchObject({
       rowsInserted: 1,
       rowsExisting: 0,
     });
+    const shared = await caseUpdatedAt(w.caseId);
+    const job = await getDb().importJob.findUniqueOrThrow({ where: { id: theirs.jobId } });
+    expect(shared.getTime()).toBeGreaterThanOrEqual(job.createdAt.getTime());
+    expect(shared.getTime()).toBeGreaterThan(start.getTime());
     const again = await importFile(w.lead, w.caseId, file, "e.csv", options);
     expect(await commit(w.lead, w.caseId, again.jobId)).toMatchObject({ rowsInserted: 0, rowsExisting: 1 });
+    expect(await caseUpdatedAt(w.caseId)).toEqual(shared); // nothing new
   });
 
   it("on a release-controlled case imported events are owner-org-only, hidden from the partner", async () => {
