@@ -1,7 +1,12 @@
 // How the graph view draws each entity kind and link kind, shared by the WebGL styles and the
 // legend. A kind is told by its shape and its name (legend, tooltip, details), never by colour
 // alone. Node colours reach 3:1 on white (WCAG 1.4.11, graphics); Tailwind 600s and 700s.
-import { confidenceBand, type TConfidenceBand } from "@/lib/linkage/confidence";
+import {
+  confidenceBand,
+  HIGH_CONFIDENCE_MIN,
+  LOW_CONFIDENCE_MAX,
+  type TConfidenceBand,
+} from "@/lib/linkage/confidence";
 import type { TEntityKind, TLinkKind } from "@/lib/linkage/graph-types";
 
 export type TNodeShape = "circle" | "square" | "triangle" | "diamond" | "rectangle";
@@ -35,9 +40,14 @@ export const LINK_STYLE: Record<TLinkKind, { label: string; colour: string }> = 
 
 /** Edge thickness (screen pixels) and opacity by confidence band; low links are also dashed. */
 export const BAND_STYLE: Record<TConfidenceBand, { label: string; size: number; opacity: number; dashed: boolean }> = {
-  low: { label: "Low (0–33)", size: 0.6, opacity: 0.45, dashed: true },
-  medium: { label: "Medium (34–66)", size: 1.2, opacity: 0.7, dashed: false },
-  high: { label: "High (67–100)", size: 2.4, opacity: 0.9, dashed: false },
+  low: { label: `Low (0–${LOW_CONFIDENCE_MAX})`, size: 0.6, opacity: 0.45, dashed: true },
+  medium: {
+    label: `Medium (${LOW_CONFIDENCE_MAX + 1}–${HIGH_CONFIDENCE_MIN - 1})`,
+    size: 1.2,
+    opacity: 0.7,
+    dashed: false,
+  },
+  high: { label: `High (${HIGH_CONFIDENCE_MIN}–100)`, size: 2.4, opacity: 0.9, dashed: false },
 };
 
 export const BRIDGE_RING_COLOUR = "#0f172a";

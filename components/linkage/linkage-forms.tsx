@@ -2,6 +2,7 @@
 
 import { Button } from "@/components/ui/button";
 import { FILE_INPUT, Field, FormMessage, SubmitButton, useActionForm, type TFormAction } from "@/components/ui/form";
+import { HIGH_CONFIDENCE_MIN, LOW_CONFIDENCE_MAX } from "@/lib/linkage/confidence";
 import { ENTITY_KINDS, LINK_KINDS } from "@/lib/linkage/graph-types";
 import { LINKAGE_SETTING_LABELS } from "@/lib/linkage/settings";
 import { ENTITY_KIND_LABELS, LINK_KIND_LABELS, utcMinute } from "@/components/linkage/labels";
@@ -174,7 +175,7 @@ export function LinkForm({
         name="confidence"
         label="Confidence (0–100)"
         state={state}
-        hint="Low below 30, medium 30–69, high from 70 (STIX)."
+        hint={`Low up to ${LOW_CONFIDENCE_MAX}, medium ${LOW_CONFIDENCE_MAX + 1}–${HIGH_CONFIDENCE_MIN - 1}, high from ${HIGH_CONFIDENCE_MIN} (STIX).`}
       >
         {(p) => <input {...p} type="number" min={0} max={100} defaultValue={refused?.confidence ?? "50"} required />}
       </Field>
