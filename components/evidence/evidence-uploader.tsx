@@ -95,7 +95,7 @@ export function EvidenceUploader({
           title: form.title?.trim() && queued.length === 1 ? form.title : entry.file.name,
           kind: form.kind,
           source: form.source,
-          collectedAt: form.collectedAt ? new Date(form.collectedAt).toISOString() : null,
+          collectedAt: form.collectedAt || null, // written in UTC; the server reads it so
           collectedBy: form.collectedBy,
           description: form.description,
           tags: form.tags,
@@ -228,9 +228,9 @@ export function EvidenceUploader({
           <input name="collectedBy" className={INPUT} maxLength={200} />
         </label>
         <label className="text-sm font-medium text-slate-700">
-          {/* Read in the browser's zone and sent as UTC; the item's page shows it in UTC. */}
-          Collected at (your time zone)
-          <input name="collectedAt" type="datetime-local" className={INPUT} />
+          {/* In UTC, as the item's page shows it and its edit form takes it. */}
+          Collected at (UTC)
+          <input name="collectedAt" type="datetime-local" step={1} className={INPUT} />
         </label>
         <label className="text-sm font-medium text-slate-700">
           Tags

@@ -112,6 +112,9 @@ export async function seedDemoUsage(lead: TActor, caseId: string, log: string, t
         fileName: `gateway-${demoTime(t0, 0).slice(0, 10)}.csv`,
         mimeType: "text/csv",
         source: "Cloud API gateway",
+        // Who exported it and when (after the log's last day), as the chain of custody records.
+        collectedBy: "Gateway operations, Microsoft",
+        collectedAt: new Date(Math.min(Date.now(), t0 + DAYS * DAY_MS)).toISOString(),
         visibility: "ALL_CASE_ORGS",
       }),
     ).toString("base64url"),
