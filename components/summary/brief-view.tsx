@@ -97,8 +97,8 @@ export function BriefView({ brief }: { brief: TBrief }) {
             <ul className="text-sm">
               {brief.events.map((e) => (
                 <li key={e.id}>
-                  <time dateTime={e.occurredAt.toISOString()}>{briefDay(e.occurredAt)}</time> · {humanise(e.category)} ·{" "}
-                  <InertText text={e.title} />
+                  <time dateTime={e.occurredAt.toISOString()}>{briefDay(e.occurredAt)}</time> ·{" "}
+                  {e.customCategory ?? humanise(e.category)} · <InertText text={e.title} />
                 </li>
               ))}
             </ul>
@@ -110,7 +110,8 @@ export function BriefView({ brief }: { brief: TBrief }) {
       <Section title="Enforcement" id="enforcement">
         {brief.enforcement.length ? (
           <div className="overflow-x-auto print:overflow-visible">
-            <table className="w-full text-left text-sm">
+            {/* On a phone the table keeps its columns' width and scrolls, rather than crushing them. */}
+            <table className="w-full min-w-[40rem] text-left text-sm print:min-w-0 [&_td]:py-1 [&_td]:pr-3 [&_th]:pr-3">
               <thead className="text-xs text-slate-600">
                 <tr>
                   <th scope="col">When</th>
@@ -128,18 +129,18 @@ export function BriefView({ brief }: { brief: TBrief }) {
               <tbody>
                 {brief.enforcement.map((a) => (
                   <tr key={a.id} className="border-t border-slate-100 align-top">
-                    <td>{briefDay(a.takenAt)}</td>
+                    <td className="whitespace-nowrap">{briefDay(a.takenAt)}</td>
                     <td>{ENFORCEMENT_LABELS[a.kind as keyof typeof ENFORCEMENT_LABELS] ?? a.kind}</td>
                     <td>
                       {a.carriedOutBy} ({a.orgName}), requested by {a.requestedBy}
                     </td>
                     <td>{a.targets.length ? a.targets.map((t) => t.value).join(", ") : a.targetCount}</td>
-                    <td className="text-right tabular-nums">
+                    <td className="text-right whitespace-nowrap tabular-nums">
                       {a.effect
                         ? `${full.format(a.effect.before.requests)} → ${full.format(a.effect.after.requests)}`
                         : "not measurable"}
                     </td>
-                    <td className="text-right tabular-nums">
+                    <td className="text-right whitespace-nowrap tabular-nums">
                       {a.effect
                         ? `${full.format(a.effect.before.tokens)} → ${full.format(a.effect.after.tokens)}`
                         : "—"}

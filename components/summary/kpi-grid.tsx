@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { humanise } from "@/components/cases/case-badges";
 import type { TKpi } from "@/lib/summary/portfolio";
 
 const n = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
@@ -48,5 +47,3 @@ export function KpiGrid({ cards }: { cards: TKpiCard[] }) {
     </ul>
   );
 }
-
-export const severityLabel = (s: string) => `Open ${humanise(s).toLowerCase()} cases`;

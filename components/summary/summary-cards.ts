@@ -12,7 +12,8 @@ export function summaryCards(s: TSummary): TKpiCard[] {
   const sev = s.filters.severity ? `&severity=${s.filters.severity}` : "";
   return [
     ...SEVERITY_ORDER.filter((k) => s.openBySeverity[k]).map((k) => ({
-      label: `Open ${humanise(k).toLowerCase()} cases`,
+      // Not "open": that is one status of several (open, active, on hold) the count takes in.
+      label: `${humanise(k)} cases not closed`,
       kpi: s.openBySeverity[k]!,
       href: `/cases?severity=${k}`,
     })),

@@ -19,8 +19,9 @@ export async function seedDemoSummary(lead: TActor, caseId: string, partnerId: s
   await saveBriefText(lead, caseId, {
     findings:
       "Subject cluster A is six accounts tied by one payment instrument and one device fingerprint. " +
-      "Together they sent sustained, templated completion traffic far above the per-account limit, " +
-      "rotating keys every eight hours so that no key neared its quota; the 20:1 output ratio fits " +
+      "Each stayed under the per-account limit while together they sent sustained, templated " +
+      "completion traffic well above it, rotating keys every eight hours so that no key neared " +
+      "its quota; the 20:1 output ratio fits " +
       "harvesting outputs for training (synthetic data).",
     nextSteps:
       "1. Keep the cluster's accounts suspended and watch for new sign-ups on the same card or device.\n" +

@@ -146,7 +146,7 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
   if (brief.level === "full")
     section(
       "Last timeline events",
-      brief.events.map((e) => `${briefDay(e.occurredAt)}  ${e.category.toLowerCase()}  ${e.title}`),
+      brief.events.map((e) => `${briefDay(e.occurredAt)}  ${e.customCategory ?? e.category.toLowerCase()}  ${e.title}`),
       74,
     );
   section(

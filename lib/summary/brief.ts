@@ -47,7 +47,8 @@ export type TBrief = {
   enforcement: TEnforcementRow[];
   /** Full briefs only. */
   graph: TBriefGraph | null;
-  events: { id: string; occurredAt: Date; title: string; category: string }[];
+  /** The newest events; `customCategory` is the case category shown instead of `category`. */
+  events: { id: string; occurredAt: Date; title: string; category: string; customCategory: string | null }[];
   productions: { id: string; completedAt: Date | null; bates: string; receivingParty: string; createdBy: string }[];
   productionCount: number;
 };
@@ -155,6 +156,7 @@ export async function getCaseBrief(actor: TActor, caseId: unknown): Promise<TBri
             occurredAt: true,
             title: true,
             category: true,
+            customCategory: true,
             orgId: true,
             privileged: true,
             privilegeBasis: true,
@@ -200,7 +202,7 @@ export async function getCaseBrief(actor: TActor, caseId: unknown): Promise<TBri
     // A privileged event the reader may not read keeps its time, never its title or category.
     events: events.map(({ orgId, privileged, privilegeBasis, ...e }) =>
       isWithheld(actor, facts, { id: e.id, orgId, privileged, privilegeBasis })
-        ? { ...e, title: WITHHELD_TITLE, category: "OTHER" as const }
+        ? { ...e, title: WITHHELD_TITLE, category: "OTHER" as const, customCategory: null }
         : e,
     ),
     productions: full

@@ -198,6 +198,9 @@ describe("the brief", () => {
     expect(brief.level).toBe("full");
     expect(brief.graph?.nodes.map((n) => n.label)).toContain(SECRETS.entity);
     expect(brief.events.map((e) => e.title)).toEqual([SECRETS.event]);
+    // The case category the timeline shows, not the category under it.
+    expect(brief.events.map((e) => e.customCategory)).toEqual(["Harvest run"]);
+    expect(pdfText(await renderBriefPdf(brief, "A4")).text).toContain("Harvest run");
     expect(brief.productions).toHaveLength(1);
     const long = {
       ...brief,

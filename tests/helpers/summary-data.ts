@@ -325,6 +325,7 @@ export async function buildSummaryData() {
       occurredAt: d("2026-11-02"),
       title: SECRETS.event,
       category: "EXTRACTION",
+      customCategory: "Harvest run",
     },
   });
   return {
