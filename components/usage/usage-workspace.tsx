@@ -79,7 +79,12 @@ function SignalFigures({ rule, params, aggregates }: { rule: string; params: unk
 const FILTERS = ["account", "key", "ip", "model", "endpoint", "from", "to"] as const;
 
 /** A filter's name as its field is labelled, also in the message that it was not applied. */
-const filterLabel = (name: string) => (name === "ip" ? "IP or CIDR" : name[0]!.toUpperCase() + name.slice(1));
+const filterLabel = (name: string) =>
+  name === "ip"
+    ? "IP or CIDR"
+    : name === "from" || name === "to"
+      ? `${name[0]!.toUpperCase()}${name.slice(1)} (UTC)`
+      : name[0]!.toUpperCase() + name.slice(1);
 
 function href(caseId: string, filters: TUsageView["filters"], change: Record<string, string | undefined>) {
   const params = new URLSearchParams();
