@@ -78,13 +78,11 @@ function SignalFigures({ rule, params, aggregates }: { rule: string; params: unk
 
 const FILTERS = ["account", "key", "ip", "model", "endpoint", "from", "to"] as const;
 
-/** A filter's name as its field is labelled, also in the message that it was not applied. */
+/** A filter's name, as the message that it was not applied names it. */
+const filterName = (name: string) => (name === "ip" ? "IP or CIDR" : name[0]!.toUpperCase() + name.slice(1));
+/** The input's label: the times say their zone. */
 const filterLabel = (name: string) =>
-  name === "ip"
-    ? "IP or CIDR"
-    : name === "from" || name === "to"
-      ? `${name[0]!.toUpperCase()}${name.slice(1)} (UTC)`
-      : name[0]!.toUpperCase() + name.slice(1);
+  name === "from" || name === "to" ? `${filterName(name)} (UTC)` : filterName(name);
 
 function href(caseId: string, filters: TUsageView["filters"], change: Record<string, string | undefined>) {
   const params = new URLSearchParams();
@@ -308,7 +306,7 @@ export function UsageWorkspace({
               className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
             >
               Not applied, as they could not be read:{" "}
-              {view.ignored.map((i) => `${filterLabel(i.name)} “${i.value}”`).join(", ")}. Times are written as dates
+              {view.ignored.map((i) => `${filterName(i.name)} “${i.value}”`).join(", ")}. Times are written as dates
               (2026-11-28) or UTC times (2026-11-28T10:00Z); an address as 203.0.113.7 or a range as 203.0.113.0/24.
             </p>
           )}
