@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { validationFromZod } from "@/lib/errors";
+import { readTime } from "@/lib/ingest/time";
 
 /** Parses input with a schema, or throws ValidationError with per-field messages. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -61,3 +62,19 @@ export const ZQueryDate = z.preprocess(
     })
     .optional(),
 );
+
+/**
+ * An ISO 8601 time typed by a person or sent by a client, read as the importers read one
+ * (lib/ingest/time.ts): without a zone it is UTC, never the server's own zone; a day that does
+ * not exist (31 February) is refused with the reason, after `prefix`; 1970–2199.
+ */
+export const zIsoTime = (prefix = "") =>
+  z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      const read = readTime(v, "iso", "UTC");
+      if (read.ok) return read.date;
+      ctx.addIssue({ code: "custom", message: `${prefix}${read.reason}` });
+      return z.NEVER;
+    });

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { VISIBILITIES } from "@/lib/notes/schemas";
-import { NUL_MESSAGE, ZVersion, hasNoNul } from "@/lib/validation";
+import { NUL_MESSAGE, ZVersion, hasNoNul, zIsoTime } from "@/lib/validation";
 import { hasBidiControls } from "@/lib/request-policy";
-import { readTime } from "@/lib/ingest/time";
 
 // Shared with the client forms; the server parse is the one that counts.
 export const EVIDENCE_KINDS = [
@@ -39,19 +38,13 @@ const title = z
   .max(200, { message: "The title can be at most 200 characters." })
   .refine(hasNoNul, { message: NUL_MESSAGE });
 const kind = z.enum(EVIDENCE_KINDS, { message: "Choose what kind of evidence this is." });
-// An ISO 8601 time, read as the importers read one: a time written without a zone is UTC (the
-// edit form says so, and the upload form sends UTC), never the server's own zone, and a day that
-// does not exist (31 February) is refused, not moved to March.
+// Without a zone, UTC: both evidence forms say so. An empty field is none.
 const collectedAt = z
-  .union([z.null(), z.string()])
-  .optional()
-  .transform((v, ctx) => {
-    if (v === null || v === undefined || v.trim() === "") return null;
-    const read = readTime(v, "iso", "UTC");
-    if (read.ok) return read.date;
-    ctx.addIssue({ code: "custom", message: `Enter a valid date and time: ${read.reason}` });
-    return z.NEVER;
-  })
+  .preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? null : v),
+    zIsoTime("Enter a valid date and time: ").nullable().optional(),
+  )
+  .transform((d) => d ?? null)
   .refine((d) => d === null || d.getTime() <= Date.now() + 24 * 3600_000, {
     message: "The collection time cannot be in the future.",
   });

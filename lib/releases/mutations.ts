@@ -40,6 +40,11 @@ function requireItem(allowed: boolean, message: string) {
   if (!allowed) throw new ForbiddenError(message);
 }
 
+/** One release decision per item at a time, until the transaction ends. */
+async function lockItemReleases(tx: Prisma.TransactionClient, itemId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${itemId}))`;
+}
+
 const ALREADY_SHARED = "This item is already visible to every organisation on the case.";
 
 /**
@@ -80,7 +85,7 @@ export async function requestRelease(
   const status: "PENDING" | "RELEASED" = access.case.releaseMode === "TWO_PERSON" ? "PENDING" : "RELEASED";
   const result = await getDb().$transaction(async (tx) => {
     // One release decision per item at a time: two concurrent requests cannot both pass the check.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${itemId}))`;
+    await lockItemReleases(tx, itemId);
     const pending = await tx.itemRelease.findFirst({
       where: { itemType, itemId, status: "PENDING" },
       select: { id: true },
@@ -133,7 +138,7 @@ export async function decideRelease(actor: TActor, releaseId: unknown, input: un
     throw new ForbiddenError("A release needs a second person: someone else must approve it.");
   requireItem(allowed, "Only a lead or investigator of the item's organisation can approve its release.");
   await getDb().$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${release.itemId}))`; // as requestRelease
+    await lockItemReleases(tx, release.itemId);
     const { count } = await tx.itemRelease.updateMany({
       where: { id: release.id, status: "PENDING" },
       data: { status: approve ? "RELEASED" : "REJECTED", decidedById: actor.id, decidedAt: new Date() },

@@ -1,6 +1,6 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
-import { readTime } from "@/lib/ingest/time";
+import { zIsoTime } from "@/lib/validation";
 
 // The Usage tab's filters, from the URL (so a view is a link). Anything malformed is not applied
 // rather than refused: a hand-edited link still shows a page, unfiltered in that respect, and
@@ -20,16 +20,7 @@ const ipOrCidr = z
   .string()
   .trim()
   .refine((v) => (v.includes("/") ? ipaddr.isValidCIDR(v) : ipaddr.isValid(v)), "Not an IP address or CIDR range.");
-// ISO 8601 as the importers read it: without a zone, UTC (never the server's zone); 1970–2199.
-const instant = z
-  .string()
-  .trim()
-  .transform((v, ctx) => {
-    const read = readTime(v, "iso", "UTC");
-    if (read.ok) return read.date.toISOString();
-    ctx.addIssue({ code: "custom", message: read.reason });
-    return z.NEVER;
-  });
+const instant = zIsoTime().transform((d) => d.toISOString());
 
 export const ZUsageFilters = z.object({
   account: optional(text),
