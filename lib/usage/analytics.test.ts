@@ -103,6 +103,59 @@ describe("usage analytics", () => {
     expect(await usageRows({ caseId, importIds: [hidden] }, f({ account: "acct_a" }))).toEqual([]);
   });
 
+  it("pages every row under each filter once, in order, across hours, imports and a cursor inside an hour", async () => {
+    // Twenty-five rows an hour (pages end inside hours, a page's hours hold more rows than are
+    // left after its cursor), and a sparse account in a second import whose rows fall on the
+    // same instants as some of the first's.
+    const HOUR = 3_600_000;
+    const dense = await loadUsage(
+      hoursOf(40, (h) =>
+        Array.from({ length: 25 }, (_, k) => ({
+          account: `acct_${k % 3}`,
+          hour: h,
+          requests: 1,
+          occurredAt: new Date(T0 + h * HOUR + ((k * 2 + h) % 60) * 60_000),
+        })),
+      ),
+    );
+    const sparse = await loadUsage(
+      hoursOf(8, (h) => ({ account: "acct_s", hour: h * 5, requests: 1, occurredAt: new Date(T0 + h * 5 * HOUR) })),
+      dense.caseId,
+    );
+    const scope = { caseId: dense.caseId, importIds: [dense.importId, sparse.importId] };
+    // Every page full but the last, which may be empty.
+    const pages = async (filters: ReturnType<typeof f>) => {
+      const seen: Awaited<ReturnType<typeof usageRows>> = [];
+      for (let page = await usageRows(scope, filters); page.length;) {
+        seen.push(...page);
+        const next = await usageRows(scope, filters, page.at(-1)!);
+        if (next.length) expect(page).toHaveLength(50);
+        page = next;
+      }
+      return seen;
+    };
+    const key = (r: { occurredAt: string; importId: string; seq: number }) =>
+      `${r.occurredAt}|${r.importId}|${String(r.seq).padStart(6, "0")}`;
+    const inOrder = (rows: { occurredAt: string; importId: string; seq: number }[]) =>
+      rows.every((r, i) => i === 0 || key(rows[i - 1]!) < key(r));
+
+    const all = await pages(f());
+    expect(all).toHaveLength(1_008);
+    expect(inOrder(all)).toBe(true);
+    const sparseRows = await pages(f({ account: "acct_s" }));
+    expect(sparseRows.map((r) => r.occurredAt)).toEqual(
+      Array.from({ length: 8 }, (_, h) => new Date(T0 + h * 5 * HOUR).toISOString()),
+    );
+    const from = new Date(T0 + 10 * HOUR + 30 * 60_000).toISOString();
+    const to = new Date(T0 + 30 * HOUR + 15 * 60_000).toISOString();
+    const window = await pages(f({ from, to }));
+    expect(window).toEqual(all.filter((r) => r.occurredAt >= from && r.occurredAt < to));
+    expect(window.length).toBeGreaterThan(50);
+    expect(await pages(f({ account: "acct_1", from, to }))).toEqual(
+      all.filter((r) => r.accountId === "acct_1" && r.occurredAt >= from && r.occurredAt < to),
+    );
+  });
+
   it("answers whole-day ranges from the daily rollup exactly as the hourly rollup answers them", async () => {
     // Three weeks, so the series is in day buckets; odd hours and counts so that every group,
     // first and last hour differ from day to day.

@@ -219,17 +219,83 @@ export type TUsageRawRow = {
 
 export const RAW_PAGE = 50;
 
+/** Hours a drill-down step looks up in the hourly rollup: more than a page needs at most densities. */
+const PAGE_HOURS = 48;
+const HOUR_MS = 3_600_000;
+
+/**
+ * The hours at or after `from` that hold rows under the filters, in order, with how many rows
+ * each holds (at most, for an address narrower than the rollup's networks): from the hourly
+ * rollup, so a page of raw rows reads only its own hours.
+ */
+async function hoursWithRows(
+  s: TUsageScope,
+  f: TUsageFilters,
+  from: Date | null,
+): Promise<{ hour: Date; rows: number }[]> {
+  const { where } = rollupWhere(s, f, HOURLY);
+  const after = from ? Prisma.sql`AND hour >= ${from.toISOString()}::timestamp` : Prisma.empty;
+  return getDb().$queryRaw`
+    SELECT hour, sum(rows)::float8 AS rows FROM "UsageHourly" WHERE ${where} ${after}
+    GROUP BY hour ORDER BY hour LIMIT ${PAGE_HOURS}`;
+}
+
+/** Runs of consecutive hours as time ranges (a raw query reads each by its time index). */
+function hourRanges(hours: Date[]): Prisma.Sql {
+  const ranges: { from: number; to: number }[] = [];
+  for (const h of hours) {
+    const t = h.getTime();
+    const last = ranges.at(-1);
+    if (last && last.to === t) last.to = t + HOUR_MS;
+    else ranges.push({ from: t, to: t + HOUR_MS });
+  }
+  const iso = (t: number) => new Date(t).toISOString();
+  return Prisma.sql`(${Prisma.join(
+    ranges.map(
+      (r) => Prisma.sql`("occurredAt" >= ${iso(r.from)}::timestamp AND "occurredAt" < ${iso(r.to)}::timestamp)`,
+    ),
+    " OR ",
+  )})`;
+}
+
+type TRowCursor = { occurredAt: string; importId: string; seq: number };
+
 /**
  * One page of raw rows under the filters (exact addresses here), in time order, after the
  * cursor (the last row's time, import and ordinal): keyset pages that never skip or repeat.
+ * The hourly rollup says which hours hold the next rows; only those are read (an import's rows
+ * are indexed by time alone when its file was in time order), a few hours at a time until the
+ * page is full or no hour is left.
  */
-export async function usageRows(
+export async function usageRows(s: TUsageScope, f: TUsageFilters, after?: TRowCursor): Promise<TUsageRawRow[]> {
+  if (!s.importIds.length) return [];
+  const page: TUsageRawRow[] = [];
+  let cursor = after;
+  let from = after ? new Date(Math.floor(Date.parse(after.occurredAt) / HOUR_MS) * HOUR_MS) : null;
+  while (page.length < RAW_PAGE) {
+    const hours = await hoursWithRows(s, f, from);
+    if (!hours.length) break;
+    // Hours until they hold the rest of the page (fewer rows may match: the cursor's own hour,
+    // an address narrower than a network); the next step goes on after the last.
+    let held = 0;
+    const take = hours.findIndex((h) => (held += h.rows) >= RAW_PAGE - page.length);
+    const chosen = take < 0 ? hours : hours.slice(0, take + 1);
+    const rows = await rawRows(s, f, hourRanges(chosen.map((h) => h.hour)), RAW_PAGE - page.length, cursor);
+    page.push(...rows);
+    if (rows.length) cursor = rows.at(-1)!;
+    from = new Date(chosen.at(-1)!.hour.getTime() + HOUR_MS);
+  }
+  return page;
+}
+
+async function rawRows(
   s: TUsageScope,
   f: TUsageFilters,
-  after?: { occurredAt: string; importId: string; seq: number },
+  hours: Prisma.Sql,
+  limit: number,
+  after?: TRowCursor,
 ): Promise<TUsageRawRow[]> {
-  if (!s.importIds.length) return [];
-  const parts = [Prisma.sql`"caseId" = ${s.caseId}::uuid AND "importId" = ANY(${s.importIds}::uuid[])`];
+  const parts = [Prisma.sql`"caseId" = ${s.caseId}::uuid AND "importId" = ANY(${s.importIds}::uuid[])`, hours];
   if (f.account) parts.push(Prisma.sql`"accountId" = ${f.account}`);
   if (f.key) parts.push(Prisma.sql`"apiKeyId" = ${f.key}`);
   if (f.model) parts.push(Prisma.sql`model = ${f.model}`);
@@ -251,7 +317,7 @@ export async function usageRows(
     SELECT "importId", seq, line, "occurredAt", "accountId", "apiKeyId", host(ip) AS ip, model, endpoint,
            "inputTokens", "outputTokens", requests, "statusCode", "rateLimited"
     FROM ${Prisma.raw(usagePartition(s.caseId))} WHERE ${Prisma.join(parts, " AND ")}
-    ORDER BY "occurredAt", "importId", seq LIMIT ${RAW_PAGE}`;
+    ORDER BY "occurredAt", "importId", seq LIMIT ${limit}`;
   return rows.map((r) => ({
     ...r,
     occurredAt: r.occurredAt.toISOString(),
@@ -264,7 +330,8 @@ export type TUsageSample = { importId: string; seq: number; line: number; occurr
 
 /**
  * The first rows of these accounts in the period (its last hour included), in time order: the
- * rows behind a signal, each with its import (file) and line. One short index walk per account.
+ * rows behind a signal, each with its import (file) and line. For each account the hourly
+ * rollup names its first hours in the period, and only those are read.
  */
 export async function sampleRows(
   s: TUsageScope,
@@ -274,13 +341,21 @@ export async function sampleRows(
   limit = 5,
 ): Promise<TUsageSample[]> {
   if (!s.importIds.length || !accounts.length) return [];
+  const start = from.toISOString();
+  const end = new Date(to.getTime() + HOUR_MS).toISOString();
   const rows = await getDb().$queryRaw<(Omit<TUsageSample, "occurredAt"> & { occurredAt: Date })[]>`
     SELECT r."importId", r.seq, r.line, r."occurredAt", r."accountId"
     FROM unnest(${accounts.slice(0, 50)}::text[]) AS a(account)
     CROSS JOIN LATERAL (
+      SELECT min(hour) AS first, max(hour) + interval '1 hour' AS last FROM (
+        SELECT hour FROM "UsageHourly"
+        WHERE "caseId" = ${s.caseId}::uuid AND "importId" = ANY(${s.importIds}::uuid[]) AND "accountId" = a.account
+          AND hour >= date_trunc('hour', ${start}::timestamp) AND hour < ${end}::timestamp
+        GROUP BY hour ORDER BY hour LIMIT ${limit}) hours) h
+    CROSS JOIN LATERAL (
       SELECT "importId", seq, line, "occurredAt", "accountId" FROM ${Prisma.raw(usagePartition(s.caseId))}
       WHERE "caseId" = ${s.caseId}::uuid AND "importId" = ANY(${s.importIds}::uuid[]) AND "accountId" = a.account
-        AND "occurredAt" >= ${from} AND "occurredAt" < ${new Date(to.getTime() + 3_600_000)}
+        AND "occurredAt" >= greatest(${start}::timestamp, h.first) AND "occurredAt" < least(${end}::timestamp, h.last)
       ORDER BY "occurredAt", seq LIMIT ${limit}) r
     ORDER BY r."occurredAt", r."importId", r.seq LIMIT ${limit}`;
   return rows.map((r) => ({ ...r, occurredAt: r.occurredAt.toISOString() }));

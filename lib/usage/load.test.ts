@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import {
+  analyzeImportRows,
   attachImport,
   copyUsageRows,
   discardImport,
@@ -43,8 +44,11 @@ async function fixtureRows(): Promise<TNumberedRow[]> {
   return out;
 }
 
-/** Many synthetic rows, a batch at a time, for loads larger than one COPY slice. */
-async function* synthetic(count: number, failAfter = Infinity): AsyncGenerator<TNumberedRow[]> {
+/**
+ * Many synthetic rows, a batch at a time, for loads larger than one COPY slice: a second apart
+ * in file order, or (`shuffled`) at times scattered through the file.
+ */
+async function* synthetic(count: number, failAfter = Infinity, shuffled = false): AsyncGenerator<TNumberedRow[]> {
   const base = Date.UTC(2026, 10, 2);
   for (let start = 0; start < count; start += 5_000) {
     if (start >= failAfter) throw new Error("the file broke off");
@@ -52,7 +56,7 @@ async function* synthetic(count: number, failAfter = Infinity): AsyncGenerator<T
       const i = start + k;
       return {
         line: i + 2,
-        occurredAt: new Date(base + i * 1_000),
+        occurredAt: new Date(base + (shuffled ? (i * 7_919) % count : i) * 1_000),
         bucketSeconds: 0,
         accountId: `acct_${i % 50}`,
         projectId: "proj_1",
@@ -217,12 +221,36 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       expect(await discardImport(client, a)).toBe(false); // already gone
     });
 
-    it("staged and attached, account ids compare byte by byte, and one account's rows come from the account index", async () => {
+    it("indexes a file in time order by a time range index alone, and one out of order by time and account too", async () => {
+      const indexes = async (target: { importId: string }) =>
+        (
+          await other.query(`SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY 1`, [
+            `import_${target.importId.replace(/-/g, "")}`,
+          ])
+        ).rows.map((r) => String(r.indexname).replace(/^import_[0-9a-f]+_/, ""));
+      const inOrder = { caseId: randomUUID(), importId: randomUUID() };
+      await prepareImportTable(client, inOrder);
+      await copyUsageRows(client, inOrder, synthetic(2_000));
+      await analyzeImportRows(client, inOrder);
+      await indexImportTable(client, inOrder);
+      expect(await indexes(inOrder)).toEqual(["occurredAt"]);
+      await discardImport(client, inOrder);
+
+      const scattered = { caseId: randomUUID(), importId: randomUUID() };
+      await prepareImportTable(client, scattered);
+      await copyUsageRows(client, scattered, synthetic(2_000, Infinity, true));
+      await analyzeImportRows(client, scattered);
+      await indexImportTable(client, scattered);
+      expect(await indexes(scattered)).toEqual(["account", "occurredAt", "time"]);
+      await discardImport(client, scattered);
+    });
+
+    it("staged and attached, account ids compare byte by byte, and a scattered file's account rows come from the account index", async () => {
       const target = { caseId: randomUUID(), importId: randomUUID() };
       await prepareImportTable(client, target);
-      await copyUsageRows(client, target, synthetic(2_000));
-      await indexImportTable(client, target);
+      await copyUsageRows(client, target, synthetic(2_000, Infinity, true));
       await writeUsageRollups(client, target);
+      await indexImportTable(client, target);
       const collation = async (table: string) =>
         (
           await other.query(
