@@ -2,9 +2,9 @@ import "server-only";
 import { getDb, Prisma } from "@/lib/db";
 import { canonical } from "@/lib/audit/hash";
 import { visibleItemSql, visibleItemWhere } from "@/lib/auth/visibility";
-import { sampleRows } from "@/lib/usage/analytics";
+import { sampleRows, type TUsageSample } from "@/lib/usage/analytics";
 import { computeSignals } from "@/lib/usage/signals";
-import { ZSignalSettings, type TSignalSettings } from "@/lib/usage/signals-schema";
+import { ZSignalSettings, type TSignal, type TSignalSettings } from "@/lib/usage/signals-schema";
 
 // Which usage imports an organisation may see, and the signals stored per organisation. One
 // rule: a usage import is seen where its evidence item is seen (visibleItemWhere on the item,
@@ -113,10 +113,21 @@ export async function refreshSignals(caseId: string, clusters = new Map<string, 
   });
   if (!kase) return;
   const settings = await signalSettings(caseId);
+  // Organisations that see the same imports and cluster the same accounts get the same signals:
+  // computed once for them.
+  const computed = new Map<string, Promise<[TSignal[], TUsageSample[][]]>>();
   for (const orgId of [kase.ownerOrgId, ...kase.sharedWith.map((s) => s.orgId)]) {
     const scope = { caseId, importIds: await usageImportIdsFor(orgId, caseId), linked: clusters.get(orgId) ?? [] };
-    const signals = await computeSignals(scope, settings);
-    const samples = await Promise.all(signals.map((s) => sampleRows(scope, s.accounts, s.from, s.to)));
+    const key = JSON.stringify([[...scope.importIds].sort(), scope.linked]);
+    if (!computed.has(key))
+      computed.set(
+        key,
+        computeSignals(scope, settings).then(async (signals) => [
+          signals,
+          await Promise.all(signals.map((s) => sampleRows(scope, s.accounts, s.from, s.to))),
+        ]),
+      );
+    const [signals, samples] = await computed.get(key)!;
     const rows = signals.map((s, i) => ({
       rule: s.rule,
       subject: s.subject,
