@@ -219,8 +219,13 @@ export type TUsageRawRow = {
 
 export const RAW_PAGE = 50;
 
-/** Hours a drill-down step looks up in the hourly rollup: more than a page needs at most densities. */
-const PAGE_HOURS = 48;
+/**
+ * Hours the first step of a drill-down page looks up in the hourly rollup, and the most a step
+ * looks up: each step after a short one looks up four times as many (a busy log's first hour
+ * holds a page; a sparse account's page spans days).
+ */
+const FIRST_HOURS = 2;
+const MOST_HOURS = 192;
 const HOUR_MS = 3_600_000;
 
 /**
@@ -232,12 +237,13 @@ async function hoursWithRows(
   s: TUsageScope,
   f: TUsageFilters,
   from: Date | null,
+  limit: number,
 ): Promise<{ hour: Date; rows: number }[]> {
   const { where } = rollupWhere(s, f, HOURLY);
   const after = from ? Prisma.sql`AND hour >= ${from.toISOString()}::timestamp` : Prisma.empty;
   return getDb().$queryRaw`
     SELECT hour, sum(rows)::float8 AS rows FROM "UsageHourly" WHERE ${where} ${after}
-    GROUP BY hour ORDER BY hour LIMIT ${PAGE_HOURS}`;
+    GROUP BY hour ORDER BY hour LIMIT ${limit}`;
 }
 
 /** Runs of consecutive hours as time ranges (a raw query reads each by its time index). */
@@ -272,8 +278,8 @@ export async function usageRows(s: TUsageScope, f: TUsageFilters, after?: TRowCu
   const page: TUsageRawRow[] = [];
   let cursor = after;
   let from = after ? new Date(Math.floor(Date.parse(after.occurredAt) / HOUR_MS) * HOUR_MS) : null;
-  while (page.length < RAW_PAGE) {
-    const hours = await hoursWithRows(s, f, from);
+  for (let limit = FIRST_HOURS; page.length < RAW_PAGE; limit = Math.min(limit * 4, MOST_HOURS)) {
+    const hours = await hoursWithRows(s, f, from, limit);
     if (!hours.length) break;
     // Hours until they hold the rest of the page (fewer rows may match: the cursor's own hour,
     // an address narrower than a network); the next step goes on after the last.
