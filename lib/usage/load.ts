@@ -290,9 +290,12 @@ export const IN_TIME_ORDER = 0.9;
 /**
  * Indexes for the drill-down pages, built on the staged table before it is loaded, so loading
  * stays one quick transaction. A page reads only the hours the hourly rollup names, by a
- * range index on time (BRIN: one scan, no sort); rows of a file that was not in time order are
- * scattered through the table, so they get B-trees on time and on account as well (a sort of
- * every row each, the longest step of an import). Needs the rows' statistics (ANALYZE).
+ * range index on time (BRIN: one scan, no sort), and an account's page only the parts of those
+ * hours where the account occurs, by a bloom filter of the accounts in every 16 pages (about a
+ * thousand rows; a quiet account's page in a busy log: 20 ms rather than 170). Rows of a file
+ * that was not in time order are scattered through the table, so they get B-trees on time and
+ * on account instead (a sort of every row each, the longest step of an import). Needs the
+ * rows' statistics (ANALYZE).
  */
 export async function indexImportTable(client: TSqlClient, target: TUsageTarget): Promise<void> {
   const table = importTable(target);
@@ -303,7 +306,13 @@ export async function indexImportTable(client: TSqlClient, target: TUsageTarget)
     [name],
   );
   const correlation = rows[0]?.correlation;
-  if (typeof correlation === "number" && Math.abs(correlation) >= IN_TIME_ORDER) return;
+  if (typeof correlation === "number" && Math.abs(correlation) >= IN_TIME_ORDER) {
+    await client.query(
+      `CREATE INDEX IF NOT EXISTS "${name}_account_bloom" ON ${table}
+       USING brin ("accountId" text_bloom_ops (n_distinct_per_range = -0.3)) WITH (pages_per_range = 16)`,
+    );
+    return;
+  }
   await client.query(`CREATE INDEX IF NOT EXISTS "${name}_time" ON ${table} ("occurredAt", seq)`);
   await client.query(`CREATE INDEX IF NOT EXISTS "${name}_account" ON ${table} ("accountId", "occurredAt", seq)`);
 }

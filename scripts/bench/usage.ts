@@ -173,6 +173,8 @@ async function main(client: pg.Client, work: string) {
   const scope = { caseId, importIds: await usageImportIdsFor(partner.orgId, caseId) };
   const all = parseUsageFilters({});
   const oneAccount = parseUsageFilters({ account: "acct_A3" });
+  // One of the 2,000 ordinary accounts: about ten rows an hour among thirty thousand.
+  const quietAccount = parseUsageFilters({ account: "acct_17" });
   const day = parseUsageFilters({ from: "2026-11-03T00:00:00Z", to: "2026-11-04T00:00:00Z" });
   const queries: [string, () => Promise<unknown>][] = [
     ["Series · by model, all (7 days, hours)", () => usageSeries(scope, all, "model")],
@@ -183,8 +185,10 @@ async function main(client: pg.Client, work: string) {
     ["Top networks", () => topUsage(scope, all, "network")],
     ["Top models", () => topUsage(scope, all, "model")],
     ["Series · one account", () => usageSeries(scope, oneAccount, "model")],
+    ["Rows · first page, all", () => usageRows(scope, all)],
     ["Rows · first page, one day", () => usageRows(scope, day)],
     ["Rows · first page, one account", () => usageRows(scope, oneAccount)],
+    ["Rows · first page, a quiet account", () => usageRows(scope, quietAccount)],
   ];
   const timings: [string, { median: number; p95: number }][] = [];
   for (const [label, run] of queries) timings.push([label, await measure(label, QUERY_RUNS, run)]);
