@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { getDb } from "@/lib/db";
 import { topUsage, usageRows, usageSeries } from "@/lib/usage/analytics";
 import { parseUsageFilters } from "@/lib/usage/filters";
 import { hoursOf, loadUsage, T0 } from "@/tests/helpers/usage";
@@ -101,6 +102,34 @@ describe("usage analytics", () => {
     const all = await usageRows(scope, f());
     expect(all.every((r) => r.accountId !== "acct_hidden")).toBe(true);
     expect(await usageRows({ caseId, importIds: [hidden] }, f({ account: "acct_a" }))).toEqual([]);
+  });
+
+  it("pages a quiet address behind a busy one in its /24 completely, in a few queries", async () => {
+    // The hourly rollup counts the whole /24 (sixty rows an hour from .21), so its counts say
+    // little about .20 (a row every ten hours).
+    const HOUR = 3_600_000;
+    const { caseId, importId } = await loadUsage(
+      hoursOf(100, (h) => [
+        ...Array.from({ length: 60 }, (_, k) => ({
+          account: "acct_busy",
+          hour: h,
+          requests: 1,
+          ip: "198.51.100.21",
+          occurredAt: new Date(T0 + h * HOUR + k * 60_000),
+        })),
+        ...(h % 10 === 3 ? [{ account: "acct_quiet", hour: h, requests: 1, ip: "198.51.100.20" }] : []),
+      ]),
+    );
+    const queries = vi.spyOn(getDb(), "$queryRaw");
+    try {
+      const page = await usageRows({ caseId, importIds: [importId] }, f({ ip: "198.51.100.20" }));
+      expect(page.map((r) => r.occurredAt)).toEqual(
+        Array.from({ length: 10 }, (_, i) => new Date(T0 + (i * 10 + 3) * HOUR).toISOString()),
+      );
+      expect(queries.mock.calls.length).toBeLessThan(12);
+    } finally {
+      queries.mockRestore();
+    }
   });
 
   it("pages every row under each filter once, in order, across hours, imports and a cursor inside an hour", async () => {

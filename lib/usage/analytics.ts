@@ -278,13 +278,16 @@ export async function usageRows(s: TUsageScope, f: TUsageFilters, after?: TRowCu
   const page: TUsageRawRow[] = [];
   let cursor = after;
   let from = after ? new Date(Math.floor(Date.parse(after.occurredAt) / HOUR_MS) * HOUR_MS) : null;
+  const { approximate } = rollupWhere(s, f, HOURLY);
   for (let limit = FIRST_HOURS; page.length < RAW_PAGE; limit = Math.min(limit * 4, MOST_HOURS)) {
     const hours = await hoursWithRows(s, f, from, limit);
     if (!hours.length) break;
-    // Hours until they hold the rest of the page (fewer rows may match: the cursor's own hour,
-    // an address narrower than a network); the next step goes on after the last.
+    // Hours until they hold the rest of the page (fewer rows may match in the cursor's own
+    // hour); the next step goes on after the last. For an address narrower than the rollup's
+    // networks the counts are the network's, so every hour looked up is read (four times more
+    // each step): a quiet address behind a busy one is not one query per hour.
     let held = 0;
-    const take = hours.findIndex((h) => (held += h.rows) >= RAW_PAGE - page.length);
+    const take = approximate ? -1 : hours.findIndex((h) => (held += h.rows) >= RAW_PAGE - page.length);
     const chosen = take < 0 ? hours : hours.slice(0, take + 1);
     const rows = await rawRows(s, f, hourRanges(chosen.map((h) => h.hour)), RAW_PAGE - page.length, cursor);
     page.push(...rows);
