@@ -269,9 +269,9 @@ type TRowCursor = { occurredAt: string; importId: string; seq: number };
 /**
  * One page of raw rows under the filters (exact addresses here), in time order, after the
  * cursor (the last row's time, import and ordinal): keyset pages that never skip or repeat.
- * The hourly rollup says which hours hold the next rows; only those are read (an import's rows
- * are indexed by time alone when its file was in time order), a few hours at a time until the
- * page is full or no hour is left.
+ * The hourly rollup says which hours hold the next rows; only those are read (by range indexes
+ * on time and account when the import's file was in time order, lib/usage/load.ts), a few
+ * hours at a time until the page is full or no hour is left.
  */
 export async function usageRows(s: TUsageScope, f: TUsageFilters, after?: TRowCursor): Promise<TUsageRawRow[]> {
   if (!s.importIds.length) return [];

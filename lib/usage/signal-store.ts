@@ -118,6 +118,7 @@ export async function refreshSignals(caseId: string, clusters = new Map<string, 
   const computed = new Map<string, Promise<[TSignal[], TUsageSample[][]]>>();
   for (const orgId of [kase.ownerOrgId, ...kase.sharedWith.map((s) => s.orgId)]) {
     const scope = { caseId, importIds: await usageImportIdsFor(orgId, caseId), linked: clusters.get(orgId) ?? [] };
+    // Everything the computation reads: the case and its settings are the same for all.
     const key = JSON.stringify([[...scope.importIds].sort(), scope.linked]);
     if (!computed.has(key))
       computed.set(
