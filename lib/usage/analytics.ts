@@ -229,17 +229,15 @@ const MOST_HOURS = 192;
 const HOUR_MS = 3_600_000;
 
 /**
- * The hours at or after `from` that hold rows under the filters, in order, with how many rows
+ * The hours at or after `from` that hold rows under the filters (the hourly rollup's `where`), in order, with how many rows
  * each holds (at most, for an address narrower than the rollup's networks): from the hourly
  * rollup, so a page of raw rows reads only its own hours.
  */
 async function hoursWithRows(
-  s: TUsageScope,
-  f: TUsageFilters,
+  where: Prisma.Sql,
   from: Date | null,
   limit: number,
 ): Promise<{ hour: Date; rows: number }[]> {
-  const { where } = rollupWhere(s, f, HOURLY);
   const after = from ? Prisma.sql`AND hour >= ${from.toISOString()}::timestamp` : Prisma.empty;
   return getDb().$queryRaw`
     SELECT hour, sum(rows)::float8 AS rows FROM "UsageHourly" WHERE ${where} ${after}
@@ -278,9 +276,9 @@ export async function usageRows(s: TUsageScope, f: TUsageFilters, after?: TRowCu
   const page: TUsageRawRow[] = [];
   let cursor = after;
   let from = after ? new Date(Math.floor(Date.parse(after.occurredAt) / HOUR_MS) * HOUR_MS) : null;
-  const { approximate } = rollupWhere(s, f, HOURLY);
+  const { where, approximate } = rollupWhere(s, f, HOURLY);
   for (let limit = FIRST_HOURS; page.length < RAW_PAGE; limit = Math.min(limit * 4, MOST_HOURS)) {
-    const hours = await hoursWithRows(s, f, from, limit);
+    const hours = await hoursWithRows(where, from, limit);
     if (!hours.length) break;
     // Hours until they hold the rest of the page (fewer rows may match in the cursor's own
     // hour); the next step goes on after the last. For an address narrower than the rollup's

@@ -115,20 +115,16 @@ export async function refreshSignals(caseId: string, clusters = new Map<string, 
   const settings = await signalSettings(caseId);
   // Organisations that see the same imports and cluster the same accounts get the same signals:
   // computed once for them.
-  const computed = new Map<string, Promise<[TSignal[], TUsageSample[][]]>>();
+  const computed = new Map<string, [TSignal[], TUsageSample[][]]>();
   for (const orgId of [kase.ownerOrgId, ...kase.sharedWith.map((s) => s.orgId)]) {
     const scope = { caseId, importIds: await usageImportIdsFor(orgId, caseId), linked: clusters.get(orgId) ?? [] };
     // Everything the computation reads: the case and its settings are the same for all.
     const key = JSON.stringify([[...scope.importIds].sort(), scope.linked]);
-    if (!computed.has(key))
-      computed.set(
-        key,
-        computeSignals(scope, settings).then(async (signals) => [
-          signals,
-          await Promise.all(signals.map((s) => sampleRows(scope, s.accounts, s.from, s.to))),
-        ]),
-      );
-    const [signals, samples] = await computed.get(key)!;
+    if (!computed.has(key)) {
+      const found = await computeSignals(scope, settings);
+      computed.set(key, [found, await Promise.all(found.map((s) => sampleRows(scope, s.accounts, s.from, s.to)))]);
+    }
+    const [signals, samples] = computed.get(key)!;
     const rows = signals.map((s, i) => ({
       rule: s.rule,
       subject: s.subject,
