@@ -537,4 +537,47 @@ describe("account linkage", () => {
     expect(signal).toMatchObject({ rule: "limit_evasion@2", accounts: ["Acct_Left", "acct_right"] });
     expect(signal!.summary).toMatch(/tied by a linked cluster made up to 1,200 requests an hour together/);
   });
+
+  it("organisations that see the same usage but cluster it apart each get their own evasion signals", async () => {
+    const w = await createJointCase();
+    const rows = ["time,account_id,api_key_id,requests,payment_fingerprint,device_fingerprint"];
+    for (let h = 0; h < 4; h++)
+      for (const a of ["acct_left", "acct_right"])
+        rows.push(`2026-10-03T${String(10 + h).padStart(2, "0")}:00:00Z,${a},key_${a},600,pm_${a},dev_${a}`);
+    // One import both organisations see: the same rows, so one computation could serve both.
+    await importUsageFile(w.lead, w.caseId, Buffer.from(`${rows.join("\n")}\n`));
+    const evasion = async (orgId: string) =>
+      (
+        await getDb().usageSignal.findMany({
+          where: { caseId: w.caseId, viewerOrgId: orgId, rule: { startsWith: "limit_evasion@" } },
+          select: { accounts: true },
+        })
+      ).map((s) => s.accounts);
+    const tie = async (actor: typeof w.lead, email: string) => {
+      const [left, right] = await Promise.all(
+        ["acct_left", "acct_right"].map(async (q) => (await listEntities(actor, w.caseId, { q })).items[0]!),
+      );
+      const owned = { visibility: "OWNER_ORG_ONLY" as const };
+      const hub = await createEntity(actor, w.caseId, { kind: "EMAIL", value: email, ...owned });
+      for (const account of [left!, right!])
+        await createLink(actor, w.caseId, {
+          fromId: account.id,
+          toId: hub.id,
+          kind: "SAME_OWNER",
+          confidence: 80,
+          rationale: "Same sign-up email",
+          ...owned,
+        });
+    };
+    // The owner ties the two accounts in its own view only: one refresh, two answers.
+    await tie(w.lead, "owner.view@example.org");
+    await refreshUsageAnalysis(w.caseId);
+    expect(await evasion(w.ownerOrg.id)).toEqual([["acct_left", "acct_right"]]);
+    expect(await evasion(w.partnerOrg.id)).toEqual([]);
+    // The partner ties them in its own view too: each keeps its own, computed over its own links.
+    await tie(w.partnerLead, "partner.view@example.org");
+    await refreshUsageAnalysis(w.caseId);
+    expect(await evasion(w.ownerOrg.id)).toEqual([["acct_left", "acct_right"]]);
+    expect(await evasion(w.partnerOrg.id)).toEqual([["acct_left", "acct_right"]]);
+  });
 });
