@@ -50,12 +50,22 @@ function rollupFor(f: TUsageFilters): TRollup {
   return startsADay(f.from) && startsADay(f.to) ? DAILY : HOURLY;
 }
 
-function rollupWhere(s: TUsageScope, f: TUsageFilters, r: TRollup): { where: Prisma.Sql; approximate: boolean } {
+/**
+ * The conditions raw rows and rollups share: the scope's imports, and the account, key, model
+ * and endpoint filters (the same columns in both; a filter is never empty, so a rollup's '' for
+ * none matches as NULL does). The address and time filters differ, and each adds its own.
+ */
+function scopeAndValues(s: TUsageScope, f: TUsageFilters): Prisma.Sql[] {
   const parts = [Prisma.sql`"caseId" = ${s.caseId}::uuid AND "importId" = ANY(${s.importIds}::uuid[])`];
   if (f.account) parts.push(Prisma.sql`"accountId" = ${f.account}`);
   if (f.key) parts.push(Prisma.sql`"apiKeyId" = ${f.key}`);
   if (f.model) parts.push(Prisma.sql`model = ${f.model}`);
   if (f.endpoint) parts.push(Prisma.sql`endpoint = ${f.endpoint}`);
+  return parts;
+}
+
+function rollupWhere(s: TUsageScope, f: TUsageFilters, r: TRollup): { where: Prisma.Sql; approximate: boolean } {
+  const parts = scopeAndValues(s, f);
   if (f.from) parts.push(Prisma.sql`${r.time} >= date_trunc('hour', ${f.from}::timestamp)`);
   if (f.to) parts.push(Prisma.sql`${r.time} < ${f.to}::timestamp`);
   let approximate = false;
@@ -302,11 +312,7 @@ async function rawRows(
   limit: number,
   after?: TRowCursor,
 ): Promise<TUsageRawRow[]> {
-  const parts = [Prisma.sql`"caseId" = ${s.caseId}::uuid AND "importId" = ANY(${s.importIds}::uuid[])`, hours];
-  if (f.account) parts.push(Prisma.sql`"accountId" = ${f.account}`);
-  if (f.key) parts.push(Prisma.sql`"apiKeyId" = ${f.key}`);
-  if (f.model) parts.push(Prisma.sql`model = ${f.model}`);
-  if (f.endpoint) parts.push(Prisma.sql`endpoint = ${f.endpoint}`);
+  const parts = [...scopeAndValues(s, f), hours];
   if (f.ip) parts.push(Prisma.sql`ip <<= ${f.ip}::inet`);
   if (f.from) parts.push(Prisma.sql`"occurredAt" >= ${f.from}::timestamp`);
   if (f.to) parts.push(Prisma.sql`"occurredAt" < ${f.to}::timestamp`);
