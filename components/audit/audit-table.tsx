@@ -1,5 +1,6 @@
 import type { TAuditEventRow } from "@/lib/audit/queries";
 import { humanise } from "@/components/cases/case-badges";
+import { auditActionLabel } from "@/lib/audit/actions";
 import { DataTable } from "@/components/ui/data-table";
 import { ORG_SCOPE_KEY } from "@/lib/audit/record";
 
@@ -75,9 +76,13 @@ export function AuditTable({ rows, caption = "Audit events, newest first", empty
           <td className="px-4 py-3">
             <Actor row={row} />
           </td>
-          <td className="px-4 py-3 font-mono text-xs text-slate-800">{row.action}</td>
+          <td className="px-4 py-3 text-slate-800">
+            {auditActionLabel(row.action)}
+            {/* The code as recorded: what "Action starts with" matches. */}
+            <div className="font-mono text-xs text-slate-500">{row.action}</div>
+          </td>
           <td className="px-4 py-3 text-slate-700">
-            {row.targetType}
+            {humanise(row.targetType)}
             {row.targetId && (
               <div className="max-w-48 truncate font-mono text-xs text-slate-500" title={row.targetId}>
                 {row.targetId}

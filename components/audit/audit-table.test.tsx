@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { AuditTable } from "@/components/audit/audit-table";
+import { hasAuditActionLabel } from "@/lib/audit/actions";
+
+const row = (action: string, targetType: string) => ({
+  occurredAt: new Date("2026-11-02T10:00:00Z"),
+  action,
+  actor: { id: "u1", name: "Ada Lead", email: "ada@example.org" },
+  actorId: "u1",
+  targetType,
+  targetId: "f2b8a1c0-0000-4000-8000-000000000001",
+  caseId: null,
+  caseNumber: "CB-2026-001",
+  ip: null,
+  userAgent: null,
+  details: {},
+});
+
+/** Every `action: "area.what"` written in the app's own code (tests aside). */
+function recordedActions(): string[] {
+  const found = new Set<string>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const file = path.join(dir, name);
+      if (statSync(file).isDirectory()) walk(file);
+      else if (/\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name))
+        for (const m of readFileSync(file, "utf8").matchAll(/\baction: "([a-z_]+\.[a-z_]+)"/g)) found.add(m[1]!);
+    }
+  };
+  for (const dir of ["lib", "app"]) walk(path.join(process.cwd(), dir));
+  return [...found].sort();
+}
+
+describe("the audit log's actions in words", () => {
+  it("shows each action as words with its recorded code beneath, and the target's kind in words", () => {
+    const html = renderToStaticMarkup(
+      <AuditTable rows={[row("usage.imported", "import_job"), row("case.some_new_thing", "timeline_event")]} />,
+    );
+    expect(html).toContain("Imported API usage");
+    expect(html).toContain("usage.imported");
+    expect(html).toContain("Import job");
+    expect(html).not.toContain(">import_job<");
+    // An action with no label yet reads as its code made plain, never as nothing.
+    expect(html).toContain("Case: some new thing");
+    expect(html).toContain("Timeline event");
+  });
+
+  it("has a label for every action the app records", () => {
+    const actions = recordedActions();
+    expect(actions.length).toBeGreaterThan(50);
+    expect(actions.filter((a) => !hasAuditActionLabel(a))).toEqual([]);
+  });
+});
