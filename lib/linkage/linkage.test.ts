@@ -574,7 +574,8 @@ describe("account linkage", () => {
     await refreshUsageAnalysis(w.caseId);
     expect(await evasion(w.ownerOrg.id)).toEqual([["acct_left", "acct_right"]]);
     expect(await evasion(w.partnerOrg.id)).toEqual([]);
-    // The partner ties them in its own view too: each keeps its own, computed over its own links.
+    // The partner ties them in its own view too: now both cluster the same accounts, and each
+    // has the signal as a row of its own.
     await tie(w.partnerLead, "partner.view@example.org");
     await refreshUsageAnalysis(w.caseId);
     expect(await evasion(w.ownerOrg.id)).toEqual([["acct_left", "acct_right"]]);
