@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { renderToStaticMarkup } from "react-dom/server";
+import { globSync } from "tinyglobby";
 import { describe, expect, it } from "vitest";
 import { AuditTable } from "@/components/audit/audit-table";
 import { hasAuditActionLabel } from "@/lib/audit/actions";
@@ -30,22 +31,19 @@ function recordedActions(): string[] {
   const found = new Set<string>();
   const prefixes = new Set<string>();
   const steps = new Set<string>();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const file = path.join(dir, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else if (/\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name)) {
-        const text = readFileSync(file, "utf8");
-        for (const line of text.split("\n")) {
-          const recorded = /\baction: (?!"[^"]*" \|)/.test(line) || /\baudit\(/.test(line);
-          if (recorded) for (const m of line.matchAll(CODE)) found.add(m[1]!);
-        }
-        for (const m of text.matchAll(/\baudit: "([a-z_]+\.[a-z_]+)"/g)) prefixes.add(m[1]!);
-        for (const m of text.matchAll(/\$\{kind\.audit\}(_[a-z_]+)/g)) steps.add(m[1]!);
-      }
+  const files = globSync(["lib/**/*.{ts,tsx}", "app/**/*.{ts,tsx}"], {
+    cwd: process.cwd(),
+    ignore: ["lib/generated/**", "**/*.test.{ts,tsx}"],
+  });
+  for (const file of files) {
+    const text = readFileSync(path.join(process.cwd(), file), "utf8");
+    for (const line of text.split("\n")) {
+      const recorded = /\baction: (?!"[^"]*" \|)/.test(line) || /\baudit\(/.test(line);
+      if (recorded) for (const m of line.matchAll(CODE)) found.add(m[1]!);
     }
-  };
-  for (const dir of ["lib", "app"]) walk(path.join(process.cwd(), dir));
+    for (const m of text.matchAll(/\baudit: "([a-z_]+\.[a-z_]+)"/g)) prefixes.add(m[1]!);
+    for (const m of text.matchAll(/\$\{kind\.audit\}(_[a-z_]+)/g)) steps.add(m[1]!);
+  }
   for (const prefix of prefixes) for (const step of steps) found.add(prefix + step);
   return [...found].sort();
 }

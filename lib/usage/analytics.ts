@@ -239,9 +239,9 @@ const MOST_HOURS = 192;
 const HOUR_MS = 3_600_000;
 
 /**
- * The hours at or after `from` that hold rows under the filters (the hourly rollup's `where`), in order, with how many rows
- * each holds (at most, for an address narrower than the rollup's networks): from the hourly
- * rollup, so a page of raw rows reads only its own hours.
+ * The hours at or after `from` that hold rows under the filters (the hourly rollup's `where`),
+ * in order, with how many rows each holds (at most, for an address narrower than the rollup's
+ * networks): from the hourly rollup, so a page of raw rows reads only its own hours.
  */
 async function hoursWithRows(
   where: Prisma.Sql,
