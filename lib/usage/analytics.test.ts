@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db";
-import { topUsage, usageRows, usageSeries } from "@/lib/usage/analytics";
+import { sampleRows, topUsage, usageRows, usageSeries } from "@/lib/usage/analytics";
 import { parseUsageFilters } from "@/lib/usage/filters";
 import { hoursOf, loadUsage, T0 } from "@/tests/helpers/usage";
 
@@ -239,6 +239,45 @@ describe("usage analytics", () => {
       firstSeen: hour(0),
       lastSeen: hour(495 + 1), // the last hour h % 11 === 0 below 504, and its end
     });
+  });
+
+  it("samples a signal's first rows in its period from as few hours as hold them, a cut hour counted as empty", async () => {
+    const at = (h: number, minute: number) => new Date(T0 + h * 3_600_000 + minute * 60_000);
+    const row = (account: string, h: number, minute: number) => ({
+      account,
+      hour: h,
+      requests: 1,
+      occurredAt: at(h, minute),
+    });
+    // acct_s: two rows in hour 0 (one before the period starts at 0:30), one in hour 1, then two an
+    // hour. acct_busy: nine rows in hour 0 alone, then more.
+    const { caseId, importId } = await loadUsage([
+      row("acct_s", 0, 10),
+      row("acct_s", 0, 40),
+      row("acct_s", 1, 20),
+      ...hoursOf(8, (h) => [row("acct_s", h + 2, 5), row("acct_s", h + 2, 50)]),
+      ...hoursOf(9, (m) => row("acct_busy", 0, 31 + m)),
+      ...hoursOf(3, (h) => row("acct_busy", h + 1, 0)),
+    ]);
+    const scope = { caseId, importIds: [importId] };
+    const times = async (accounts: string[], limit?: number) =>
+      (await sampleRows(scope, accounts, at(0, 30), at(9, 0), limit)).map((r) => r.occurredAt);
+    // Hour 0 is cut by the period: its row at 0:40 counts for nothing, so hours 1 to 3 are read
+    // too (1 + 2 rows before hour 3), and the fifth row, at 3:05, is found.
+    expect(await times(["acct_s"])).toEqual(
+      [at(0, 40), at(1, 20), at(2, 5), at(2, 50), at(3, 5)].map((d) => d.toISOString()),
+    );
+    expect(await times(["acct_s"], 7)).toEqual(
+      [at(0, 40), at(1, 20), at(2, 5), at(2, 50), at(3, 5), at(3, 50), at(4, 5)].map((d) => d.toISOString()),
+    );
+    expect(await times(["acct_busy"])).toEqual([31, 32, 33, 34, 35].map((m) => at(0, m).toISOString()));
+    // Several accounts: the first rows of all of them together, in time order.
+    expect(await times(["acct_s", "acct_busy"], 3)).toEqual(
+      [at(0, 31), at(0, 32), at(0, 33)].map((d) => d.toISOString()),
+    );
+    // Never another import's rows, nor an account outside the list.
+    expect(await sampleRows({ caseId, importIds: [] }, ["acct_s"], at(0, 0), at(9, 0))).toEqual([]);
+    expect(await times(["acct_none"])).toEqual([]);
   });
 
   it("drops malformed filters from a hand-edited link instead of failing", () => {
