@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { renderToStaticMarkup } from "react-dom/server";
 import { globSync } from "tinyglobby";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { AuditTable } from "@/components/audit/audit-table";
 import { hasAuditActionLabel } from "@/lib/audit/actions";
@@ -20,32 +21,72 @@ const row = (action: string, targetType: string) => ({
   details: {},
 });
 
-const CODE = /"([a-z_]+\.[a-z_]+)"/g;
+const CODE = /^[a-z_]+\.[a-z_]+$/;
+
+/** The action codes among the string literals in `node` (every branch of a ternary, say). */
+function codesIn(node: ts.Node, into: Set<string>) {
+  if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && CODE.test(node.text))
+    into.add(node.text);
+  ts.forEachChild(node, (child) => codesIn(child, into));
+}
+
+const nameOf = (node: ts.PropertyAssignment | ts.ShorthandPropertyAssignment) =>
+  ts.isIdentifier(node.name) || ts.isStringLiteral(node.name) ? node.name.text : "";
 
 /**
- * Every audit action the app's own code records (tests aside), as it is written there: the codes
- * on an `action:` line (ternaries included; not a type's `action: "a" | "b"`), those passed to a
- * file's own `audit(…)` helper, and the import jobs' codes built as `${kind.audit}_<step>`.
+ * The audit actions that sources record, read from their syntax (so a ternary split over lines
+ * is read whole): the codes given as an object's `action` (in any branch, or through a variable
+ * of that name; a type's `action: "a" | "b"` is not an object's), those passed to a file's own
+ * `audit(…)` helper, and the import jobs' codes built as `${kind.audit}_<step>`.
  */
-function recordedActions(): string[] {
+function actionsIn(files: { file: string; text: string }[]): string[] {
   const found = new Set<string>();
   const prefixes = new Set<string>();
   const steps = new Set<string>();
+  for (const { file, text } of files) {
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
+    const variables = new Map<string, ts.Expression[]>();
+    const shorthand: string[] = [];
+    const visit = (node: ts.Node) => {
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer)
+        variables.set(node.name.text, [...(variables.get(node.name.text) ?? []), node.initializer]);
+      if (ts.isPropertyAssignment(node) && nameOf(node) === "action") codesIn(node.initializer, found);
+      if (ts.isShorthandPropertyAssignment(node) && nameOf(node) === "action") shorthand.push(node.name.text);
+      if (ts.isPropertyAssignment(node) && nameOf(node) === "audit" && ts.isStringLiteral(node.initializer))
+        prefixes.add(node.initializer.text);
+      if (ts.isCallExpression(node)) {
+        const callee = node.expression;
+        const name = ts.isIdentifier(callee)
+          ? callee.text
+          : ts.isPropertyAccessExpression(callee)
+            ? callee.name.text
+            : "";
+        if (name === "audit") for (const arg of node.arguments) codesIn(arg, found);
+      }
+      if (
+        ts.isTemplateSpan(node) &&
+        ts.isPropertyAccessExpression(node.expression) &&
+        node.expression.name.text === "audit"
+      ) {
+        const step = /^_[a-z_]+/.exec(node.literal.text)?.[0];
+        if (step) steps.add(step);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    for (const name of shorthand) for (const init of variables.get(name) ?? []) codesIn(init, found);
+  }
+  for (const prefix of prefixes) for (const step of steps) found.add(prefix + step);
+  return [...found].sort();
+}
+
+/** The actions of the app's own sources (tests and generated code aside). */
+function recordedActions(): string[] {
   const files = globSync(["lib/**/*.{ts,tsx}", "app/**/*.{ts,tsx}"], {
     cwd: process.cwd(),
     ignore: ["lib/generated/**", "**/*.test.{ts,tsx}"],
   });
-  for (const file of files) {
-    const text = readFileSync(path.join(process.cwd(), file), "utf8");
-    for (const line of text.split("\n")) {
-      const recorded = /\baction: (?!"[^"]*" \|)/.test(line) || /\baudit\(/.test(line);
-      if (recorded) for (const m of line.matchAll(CODE)) found.add(m[1]!);
-    }
-    for (const m of text.matchAll(/\baudit: "([a-z_]+\.[a-z_]+)"/g)) prefixes.add(m[1]!);
-    for (const m of text.matchAll(/\$\{kind\.audit\}(_[a-z_]+)/g)) steps.add(m[1]!);
-  }
-  for (const prefix of prefixes) for (const step of steps) found.add(prefix + step);
-  return [...found].sort();
+  return actionsIn(files.map((file) => ({ file, text: readFileSync(path.join(process.cwd(), file), "utf8") })));
 }
 
 describe("the audit log's actions in words", () => {
@@ -60,6 +101,35 @@ describe("the audit log's actions in words", () => {
     // An action with no label yet reads as its code made plain, never as nothing.
     expect(html).toContain("Case: some new thing");
     expect(html).toContain("Timeline event");
+  });
+
+  it("finds actions by syntax: across lines, through a variable, in a helper; never in a type or a comment", () => {
+    const text = [
+      'type TEntry = { action: "type.only" | "type.other" };',
+      '// action: "comment.only"',
+      "const action = restored",
+      '  ? "case.restored_x"',
+      '  : "case.archived_x";',
+      'await recordAudit({ action, targetType: "case" });',
+      "await recordAudit({",
+      "  action:",
+      '    kind === "a"',
+      '      ? "timeline.split_a"',
+      '      : "timeline.split_b",',
+      '  details: { note: "not.an_action" },',
+      "});",
+      'await audit(tx, "evidence.helper_x", id);',
+      'const kinds = { usage: { audit: "usage.job" } };',
+      "const code = `${kind.audit}_started`;",
+    ].join("\n");
+    expect(actionsIn([{ file: "sample.ts", text }])).toEqual([
+      "case.archived_x",
+      "case.restored_x",
+      "evidence.helper_x",
+      "timeline.split_a",
+      "timeline.split_b",
+      "usage.job_started",
+    ]);
   });
 
   it("has a label for every action the app records", () => {
