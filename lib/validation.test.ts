@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ZCreateCase, ZUpdateCase } from "@/lib/cases/schemas";
 import { ValidationError } from "@/lib/errors";
 import { ZUploadMetadata } from "@/lib/evidence/schemas";
@@ -90,5 +90,22 @@ describe("malformed input is a 400 at the schema", () => {
     expect(ZQueryDate.parse(undefined)).toBeUndefined();
     expect(ZQueryDate.parse("")).toBeUndefined();
     expect(ZQueryDate.parse("0001-01-01T00:00:00Z")).toEqual(new Date("0001-01-01T00:00:00Z"));
+  });
+
+  it("ZQueryDate reads a time with no zone as UTC, whatever the server's zone", () => {
+    vi.stubEnv("TZ", "America/New_York"); // Node reads TZ again when it changes
+    try {
+      expect(ZQueryDate.parse("2026-01-15T09:00")).toEqual(new Date("2026-01-15T09:00:00Z"));
+      expect(ZQueryDate.parse(" 2026-01-15 09:00:30.5 ")).toEqual(new Date("2026-01-15T09:00:30.500Z"));
+      // A zone or offset given is kept; a date alone was always UTC.
+      expect(ZQueryDate.parse("2026-01-15T09:00+02:00")).toEqual(new Date("2026-01-15T07:00:00Z"));
+      expect(ZQueryDate.parse("2026-01-15")).toEqual(new Date("2026-01-15T00:00:00Z"));
+      // Date would read 31 February as 3 March.
+      expect(() => ZQueryDate.parse("2026-02-31T09:00")).toThrow(/valid date/);
+      expect(() => ZQueryDate.parse("2026-02-31")).toThrow(/valid date/);
+      expect(ZQueryDate.parse("2028-02-29")).toEqual(new Date("2028-02-29T00:00:00Z"));
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

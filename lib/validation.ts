@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { validationFromZod } from "@/lib/errors";
-import { readTime } from "@/lib/ingest/time";
+import { daysInMonth, readTime } from "@/lib/ingest/time";
 
 /** Parses input with a schema, or throws ValidationError with per-field messages. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -49,12 +49,34 @@ const DATE_MAX = Date.parse("+010000-01-01T00:00:00Z");
 /** Whether PostgreSQL's timestamp (and so every date column) can hold `date`. */
 export const isStorableDate = (date: Date) => date.getTime() >= DATE_MIN && date.getTime() < DATE_MAX;
 
+/** An ISO 8601 date and time with no zone or offset (`2026-01-15T09:00`). */
+const ZONELESS_ISO = /^[+-]?\d{4,6}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+/** The year, month and day of a date written as ISO 8601. */
+const ISO_DAY = /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?:$|[T ])/;
+
+/**
+ * A query's date as Date reads it: trimmed; with no zone, in UTC (Date would take the server's
+ * zone); a day that does not exist, invalid (Date reads 31 February as 3 March).
+ */
+function queryDateInput(v: unknown): unknown {
+  if (v === "" || v === null) return undefined;
+  if (typeof v !== "string") return v;
+  const text = v.trim();
+  const day = ISO_DAY.exec(text);
+  if (day) {
+    const [year, month, date] = [Number(day[1]), Number(day[2]), Number(day[3])];
+    if (month < 1 || month > 12 || date < 1 || date > daysInMonth(year, month)) return new Date(NaN);
+  }
+  return ZONELESS_ISO.test(text) ? `${text}Z` : text;
+}
+
 /**
  * An optional date in a query (filters, deep links): empty means none; anything else must be a
- * real date between the years 1 and 9999, so it cannot fail later in the database.
+ * real date between the years 1 and 9999, so it cannot fail later in the database. A time with
+ * no zone is UTC, as zIsoTime and the importers read it, never the server's own zone.
  */
 export const ZQueryDate = z.preprocess(
-  (v) => (v === "" || v === null ? undefined : v),
+  queryDateInput,
   z.coerce
     .date({ message: "Enter a valid date (e.g. 2026-01-15)." })
     .refine(isStorableDate, {
