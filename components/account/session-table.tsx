@@ -1,10 +1,9 @@
 import { OneClickForm } from "@/components/account/one-click-form";
 import type { TFormAction } from "@/components/ui/form";
 import type { TSessionListItem } from "@/lib/auth/sessions";
+import { utcLabel } from "@/lib/utc";
 
 export type TSessionRow = TSessionListItem;
-
-const when = (date: Date) => date.toISOString().slice(0, 16).replace("T", " ") + " UTC";
 
 /** The signed-in user's live sessions, each with its own "End" button (not the current one). */
 export function SessionTable({
@@ -42,9 +41,9 @@ export function SessionTable({
         <tbody>
           {sessions.map((s) => (
             <tr key={s.id} className="border-b border-slate-100 align-top">
-              <td className="py-2 pr-4 whitespace-nowrap">{when(s.createdAt)}</td>
-              <td className="py-2 pr-4 whitespace-nowrap">{when(s.lastSeenAt)}</td>
-              <td className="py-2 pr-4 whitespace-nowrap">{when(s.expiresAt)}</td>
+              <td className="py-2 pr-4 whitespace-nowrap">{utcLabel(s.createdAt)}</td>
+              <td className="py-2 pr-4 whitespace-nowrap">{utcLabel(s.lastSeenAt)}</td>
+              <td className="py-2 pr-4 whitespace-nowrap">{utcLabel(s.expiresAt)}</td>
               <td className="max-w-xs py-2 pr-4 break-words text-slate-600">
                 {s.ip ?? "address not recorded"}
                 <br />

@@ -3,6 +3,7 @@ import { humanise } from "@/components/cases/case-badges";
 import { auditActionLabel } from "@/lib/audit/actions";
 import { DataTable } from "@/components/ui/data-table";
 import { ORG_SCOPE_KEY } from "@/lib/audit/record";
+import { utcLabel } from "@/lib/utc";
 
 // Rows only, no data fetching and no hooks: renders in the admin log and in a case's Activity tab.
 type Props = { rows: TAuditEventRow[]; caption?: string; empty?: React.ReactNode };
@@ -10,7 +11,7 @@ type Props = { rows: TAuditEventRow[]; caption?: string; empty?: React.ReactNode
 const DETAILS_INLINE = 120;
 
 function formatTime(date: Date): string {
-  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+  return utcLabel(date, "second");
 }
 
 function Actor({ row }: { row: TAuditEventRow }) {

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import type { TVerifyChainState, TVerifyView } from "@/lib/audit/verify";
+import { utcLabel } from "@/lib/utc";
 
 type Props = {
   action: (state: TVerifyChainState, form: FormData) => Promise<TVerifyChainState>;
@@ -33,9 +34,7 @@ function Outcome({ result, path }: { result: TVerifyView; path: string }) {
     <div role="alert" className="mt-4 rounded-md border border-red-300 bg-red-50 p-4 text-red-900">
       <p className="text-lg font-semibold">
         Chain broken at an event of{" "}
-        <time dateTime={result.brokenAt.toISOString()}>
-          {result.brokenAt.toISOString().slice(0, 19).replace("T", " ")} UTC
-        </time>
+        <time dateTime={result.brokenAt.toISOString()}>{utcLabel(result.brokenAt, "second")}</time>
       </p>
       <p className="mt-1 text-sm">{REASONS[result.reason]}</p>
       <p className="mt-1 text-sm">The events before it are intact.</p>

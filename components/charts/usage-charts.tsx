@@ -16,10 +16,10 @@ import {
 } from "recharts";
 import { seriesColour, utcAxisTitle } from "@/components/charts/theme";
 import type { TUsageSeries } from "@/lib/usage/analytics";
+import { utcText } from "@/lib/utc";
 
 const STEP_MS = { hour: 3_600_000, day: 86_400_000 } as const;
-const tick = (iso: string, bucket: "hour" | "day") =>
-  bucket === "day" ? iso.slice(0, 10) : iso.slice(0, 16).replace("T", " ");
+const tick = (iso: string, bucket: "hour" | "day") => (bucket === "day" ? iso.slice(0, 10) : utcText(iso));
 /** The x axis of both charts: the bucket labels, titled with the bucket (UTC hours or days). */
 const timeAxis = (bucket: "hour" | "day") =>
   ({

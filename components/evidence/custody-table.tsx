@@ -1,4 +1,5 @@
 import type { TCustodyRow } from "@/lib/evidence/queries";
+import { utcText } from "@/lib/utc";
 
 const LABELS: Record<string, string> = {
   COLLECTED: "Collected",
@@ -30,9 +31,7 @@ export function CustodyTable({ rows }: { rows: TCustodyRow[] }) {
         <tbody className="divide-y divide-slate-100">
           {rows.map((r, i) => (
             <tr key={i} className={r.action === "VERIFICATION_FAILED" ? "bg-red-50 text-red-900" : undefined}>
-              <td className="py-1 pr-3 whitespace-nowrap">
-                {r.occurredAt.toISOString().replace("T", " ").slice(0, 19)}
-              </td>
+              <td className="py-1 pr-3 whitespace-nowrap">{utcText(r.occurredAt, "second")}</td>
               <td className="py-1 pr-3">{r.actorName}</td>
               <td className="py-1 pr-3">{LABELS[r.action] ?? r.action}</td>
               <td className="py-1 pr-3 font-mono text-xs break-all">{r.sha256 ?? "—"}</td>

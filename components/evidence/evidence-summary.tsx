@@ -4,8 +4,9 @@ import { ReleaseBadge } from "@/components/releases/item-release";
 import { formatSize, IntegrityBadge, KindBadge } from "@/components/evidence/evidence-badges";
 import type { TEvidenceDetail } from "@/lib/evidence/queries";
 import { InertText } from "@/components/ui/inert-text";
+import { utcLabel } from "@/lib/utc";
 
-const utc = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 19)} UTC` : "—");
+const utc = (d: Date | null) => utcLabel(d, "second");
 
 /** A failed check is the first thing on the page, in red. */
 export function IntegrityAlert({ evidence: e }: { evidence: TEvidenceDetail }) {

@@ -6,6 +6,7 @@ import { PrivilegedBadge, withheldKindLabel, WithheldBadge } from "@/components/
 import type { TEvidenceRow } from "@/lib/evidence/queries";
 import { InertText } from "@/components/ui/inert-text";
 import type { TWithheld } from "@/lib/privilege/withhold";
+import { utcLabel } from "@/lib/utc";
 
 export function EvidenceTable({ caseId, items }: { caseId: string; items: (TEvidenceRow | TWithheld)[] }) {
   return (
@@ -55,7 +56,7 @@ export function EvidenceTable({ caseId, items }: { caseId: string; items: (TEvid
                   <IntegrityBadge integrity={e.integrity} />
                 </td>
                 <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-                  {e.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                  {utcLabel(e.createdAt)}
                   <div className="text-xs">{e.addedByName}</div>
                 </td>
               </tr>
@@ -83,9 +84,7 @@ function WithheldRow({ caseId, stub }: { caseId: string; stub: TWithheld }) {
       <td className="px-3 py-2 text-slate-500">—</td>
       <td className="px-3 py-2 text-slate-500">—</td>
       <td className="px-3 py-2 text-slate-500">—</td>
-      <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-        {stub.date.toISOString().slice(0, 16).replace("T", " ")} UTC
-      </td>
+      <td className="px-3 py-2 whitespace-nowrap text-slate-600">{utcLabel(stub.date)}</td>
     </tr>
   );
 }

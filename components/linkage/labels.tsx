@@ -28,10 +28,6 @@ export const LINK_KIND_LABELS: Record<TLinkKind, string> = {
   OTHER: "Other",
 };
 
-/** A UTC instant to the minute, saying so ("2026-11-02 08:00 UTC"), or a dash. */
-export const utcMinute = (d: Date | string | null) =>
-  d ? `${new Date(d).toISOString().slice(0, 16).replace("T", " ")} UTC` : "—";
-
 /** "rule:shared_payment@1" as people read it; "manual" as "By hand". */
 export function provenanceLabel(provenance: string): string {
   const match = /^rule:([a-z_]+)@(\d+)$/.exec(provenance);

@@ -5,7 +5,8 @@ import { FILE_INPUT, Field, FormMessage, SubmitButton, useActionForm, type TForm
 import { HIGH_CONFIDENCE_MIN, LOW_CONFIDENCE_MAX } from "@/lib/linkage/confidence";
 import { ENTITY_KINDS, LINK_KINDS } from "@/lib/linkage/graph-types";
 import { LINKAGE_SETTING_LABELS } from "@/lib/linkage/settings";
-import { ENTITY_KIND_LABELS, LINK_KIND_LABELS, utcMinute } from "@/components/linkage/labels";
+import { ENTITY_KIND_LABELS, LINK_KIND_LABELS } from "@/components/linkage/labels";
+import { utcLabel } from "@/lib/utc";
 
 const VISIBILITY_OPTIONS = (
   <>
@@ -411,7 +412,7 @@ export function LinkEventForm({
             </option>
             {events.map((e) => (
               <option key={e.id} value={e.id}>
-                {utcMinute(e.occurredAt)} · {e.title.slice(0, 80)}
+                {utcLabel(e.occurredAt)} · {e.title.slice(0, 80)}
               </option>
             ))}
           </select>

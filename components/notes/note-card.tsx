@@ -6,6 +6,7 @@ import type { TNoteView } from "@/lib/notes/queries";
 import { FormMessage, SubmitButton, useActionForm, type TFormAction, type TFormState } from "@/components/ui/form";
 import { ItemRelease, ReleaseBadge, type TReleaseActions } from "@/components/releases/item-release";
 import { PrivilegedBadge } from "@/components/privilege/withheld";
+import { utcLabel } from "@/lib/utc";
 
 /** A note as the card shows it: the lib view with its times made strings for the client. */
 export type TNoteCard = Omit<TNoteView, "createdAt" | "updatedAt"> & { createdAt: string; edited: boolean };
@@ -39,7 +40,7 @@ export function NoteCard({ note, rendered, direct, actions, privilege }: Props) 
       <header className="mb-2 flex flex-wrap items-center gap-2 text-xs text-slate-500">
         <span className="font-medium text-slate-800">{note.authorName}</span>
         <span>{note.orgName}</span>
-        <time dateTime={note.createdAt}>{note.createdAt.slice(0, 16).replace("T", " ")} UTC</time>
+        <time dateTime={note.createdAt}>{utcLabel(note.createdAt)}</time>
         {note.edited && <span>(edited)</span>}
         <ReleaseBadge state={note.releaseState} orgName={note.orgName} />
         {note.privileged && <PrivilegedBadge basis={note.privilegeBasis} />}

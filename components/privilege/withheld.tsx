@@ -2,6 +2,7 @@ import { Badge } from "@/components/ui/badge";
 import { EVIDENCE_KIND_LABELS } from "@/lib/evidence/schemas";
 import type { PrivilegeBasis } from "@/lib/generated/prisma/enums";
 import { PRIVILEGE_BASIS_LABELS } from "@/lib/privilege/schemas";
+import { utcLabel } from "@/lib/utc";
 
 /** The kind as a reader sees it in a stub. */
 export function withheldKindLabel(kind: string): string {
@@ -35,9 +36,8 @@ export function WithheldStub({
     <div className="rounded-md border border-orange-200 bg-orange-50 px-4 py-3 text-sm text-orange-950">
       <p className="font-medium">{withheldLabel(stub.basis)}</p>
       <p className="mt-1 text-orange-900">
-        {withheldKindLabel(stub.kind)} of{" "}
-        <time dateTime={date.toISOString()}>{date.toISOString().slice(0, 16).replace("T", " ")} UTC</time>. Its content
-        is for the owning organisation&apos;s legal reviewers and leads only.
+        {withheldKindLabel(stub.kind)} of <time dateTime={date.toISOString()}>{utcLabel(date)}</time>. Its content is
+        for the owning organisation&apos;s legal reviewers and leads only.
       </p>
       <p className="mt-1 font-mono text-xs text-orange-800">ID {stub.id}</p>
     </div>

@@ -5,6 +5,7 @@ import type { TFormAction } from "@/components/ui/form";
 import { Panel } from "@/components/ui/panel";
 import { ActionButton, RefreshWhileRunning } from "@/components/usage/usage-forms";
 import type { listProductions, TProductionView } from "@/lib/productions/queries";
+import { utcLabel } from "@/lib/utc";
 
 export const STATUS_TONE: Record<string, "green" | "red" | "amber" | "blue"> = {
   COMPLETE: "green",
@@ -19,14 +20,12 @@ export function formatSize(bytes: number | null): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-const when = (iso: string) => iso.slice(0, 16).replace("T", " ") + " UTC";
-
 function Row({ caseId, p, remove }: { caseId: string; p: TProductionView; remove?: TFormAction }) {
   return (
     <tr className="align-top">
       <td className="py-2 pr-3">
         <Link href={`/cases/${caseId}/exports/${p.id}`} className="text-brand-700 hover:underline">
-          {when(p.createdAt)}
+          {utcLabel(p.createdAt)}
         </Link>
         <div className="text-xs text-slate-500">{p.createdBy}</div>
       </td>
@@ -56,7 +55,7 @@ function Row({ caseId, p, remove }: { caseId: string; p: TProductionView; remove
             <ActionButton
               action={remove}
               label="Delete"
-              name={`Delete the export of ${when(p.createdAt)}`}
+              name={`Delete the export of ${utcLabel(p.createdAt)}`}
               variant="danger"
               pendingText="Deleting…"
             />

@@ -4,6 +4,7 @@ import { Panel } from "@/components/ui/panel";
 import { RefreshWhileRunning } from "@/components/usage/usage-forms";
 import { formatSize, STATUS_TONE } from "@/components/productions/production-list";
 import type { TProductionView } from "@/lib/productions/queries";
+import { utcLabel } from "@/lib/utc";
 
 /** One export: its progress while it runs (items and bytes), then its facts and the download. */
 export function ProductionProgress({ caseId, production: p }: { caseId: string; production: TProductionView }) {
@@ -53,7 +54,7 @@ export function ProductionProgress({ caseId, production: p }: { caseId: string; 
         <dl className="mt-4 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[12rem_1fr]">
           <dt className="text-slate-500">Made by</dt>
           <dd>
-            {p.createdBy}, {p.createdAt.slice(0, 16).replace("T", " ")} UTC
+            {p.createdBy}, {utcLabel(p.createdAt)}
           </dd>
           <dt className="text-slate-500">Scope</dt>
           <dd>{p.scope}</dd>

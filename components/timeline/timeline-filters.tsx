@@ -6,6 +6,7 @@ import {
   EVENT_CATEGORY_LABELS,
   type TTimelineFilters,
 } from "@/lib/timeline/schemas";
+import { utcText } from "@/lib/utc";
 
 // On a phone two fields a row, each as wide as its column; from sm each as wide as its content,
 // within bounds: a select is as wide as its longest option, and a long source would widen the page.
@@ -100,14 +101,12 @@ export function TimelineFilters({
   );
 }
 
-const utc = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
-
 /** The range brushed on the histogram, shown as a filter with its own remove link (it lives in the URL). */
 function RangeFilter({ filters, query }: { filters: TTimelineFilters; query: string }) {
   const rest = new URLSearchParams(query);
   rest.delete("from");
   rest.delete("to");
-  const label = `${filters.from ? utc(filters.from) : "the start"} to ${filters.to ? utc(filters.to) : "the end"} UTC`;
+  const label = `${filters.from ? utcText(filters.from) : "the start"} to ${filters.to ? utcText(filters.to) : "the end"} UTC`;
   return (
     <p className="col-span-2 flex min-w-0 items-center gap-2 self-center">
       <span className="rounded-full border border-slate-300 bg-white px-2 py-1 text-xs">

@@ -12,6 +12,7 @@ import type { TTopRow } from "@/lib/usage/analytics";
 import type { TUsageView } from "@/lib/usage/queries";
 import { usageImportStatusLabel } from "@/lib/usage/schemas";
 import { SIGNAL_RULES, SIGNAL_SETTING_LABELS, type TSignalRule } from "@/lib/usage/signals-schema";
+import { utcRange, utcText } from "@/lib/utc";
 
 export type TUsageActions = {
   start: TFormAction;
@@ -191,8 +192,7 @@ export function UsageWorkspace({
                           </summary>
                           <div className="mt-2 space-y-2 pl-4 text-xs text-slate-700">
                             <p>
-                              {s.periodStart.toISOString().slice(0, 16).replace("T", " ")} –{" "}
-                              {s.periodEnd.toISOString().slice(0, 16).replace("T", " ")} UTC ·{" "}
+                              {utcRange(s.periodStart, s.periodEnd)} ·{" "}
                               <Link
                                 className="text-brand-700 underline"
                                 href={href(
@@ -212,7 +212,7 @@ export function UsageWorkspace({
                               <ul aria-label="Rows behind this signal" className="space-y-0.5">
                                 {s.samples.map((r) => (
                                   <li key={`${r.importId}:${r.seq}`}>
-                                    {r.occurredAt.slice(0, 19).replace("T", " ")} · {r.accountId} ·{" "}
+                                    {utcText(r.occurredAt, "second")} · {r.accountId} ·{" "}
                                     <SourceLink caseId={caseId} imports={imports} importId={r.importId} line={r.line} />
                                   </li>
                                 ))}
@@ -333,7 +333,7 @@ export function UsageWorkspace({
                 >
                   {view.rows.map((r) => (
                     <tr key={`${r.importId}:${r.seq}`} className="font-mono text-xs">
-                      <td className="px-4 py-2 whitespace-nowrap">{r.occurredAt.slice(0, 19).replace("T", " ")}</td>
+                      <td className="px-4 py-2 whitespace-nowrap">{utcText(r.occurredAt, "second")}</td>
                       <td className="px-4 py-2">{r.accountId}</td>
                       <td className="px-4 py-2">{r.apiKeyId}</td>
                       <td className="px-4 py-2">{r.ip}</td>

@@ -4,6 +4,7 @@ import type { TActor } from "@/lib/auth/session";
 import { pdfText, TLP_COLOURS, tlpLabel } from "@/lib/pdf/document";
 import { briefDay, getCaseBrief, type TBrief } from "@/lib/summary/brief";
 import { ENFORCEMENT_LABELS } from "@/lib/summary/schemas";
+import { utcLabel } from "@/lib/utc";
 
 // The brief as a one-page PDF (pdfkit, the legal export's library). Every block has a fixed box
 // and cuts its text with an ellipsis, so nothing can spill onto a second page; the TLP banner
@@ -171,7 +172,7 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
 
   // Footer
   box(
-    `${brief.case.number} · ${tlpLabel(brief.case.tlp)} · generated ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    `${brief.case.number} · ${tlpLabel(brief.case.tlp)} · generated ${utcLabel(new Date())}`,
     36,
     bottom - 12,
     W,

@@ -16,7 +16,6 @@ import {
   ENTITY_KIND_LABELS,
   LINK_KIND_LABELS,
   provenanceLabel,
-  utcMinute,
 } from "@/components/linkage/labels";
 import { PathView } from "@/components/linkage/path-view";
 import { DataTable } from "@/components/ui/data-table";
@@ -34,6 +33,7 @@ import {
   rejectProposalAction,
   updateLinkageSettingsAction,
 } from "./actions";
+import { utcLabel, utcRange } from "@/lib/utc";
 
 export const metadata: Metadata = { title: "Linkages" };
 
@@ -167,7 +167,7 @@ export default async function LinkagesPage({ params, searchParams }: Props) {
                   <td className="px-4 py-2 tabular-nums">{fmt(c.totals.tokens)}</td>
                   <td className="px-4 py-2 tabular-nums">{fmt(c.totals.rateLimited)}</td>
                   <td className="px-4 py-2 text-xs whitespace-nowrap">
-                    {utcMinute(c.totals.firstSeen)} – {utcMinute(c.totals.lastSeen)}
+                    {utcRange(c.totals.firstSeen, c.totals.lastSeen)}
                   </td>
                   <td className="px-4 py-2 text-xs">{c.totals.orgIds.join(", ") || "—"}</td>
                 </tr>
@@ -217,9 +217,9 @@ export default async function LinkagesPage({ params, searchParams }: Props) {
                       <p className="mt-1 text-xs text-slate-500">{fmt(p.supportRows)} requests behind it</p>
                     </td>
                     <td className="px-4 py-2 text-xs whitespace-nowrap" data-label="Seen">
-                      {utcMinute(p.firstSeen)}
+                      {utcLabel(p.firstSeen)}
                       <br />
-                      {utcMinute(p.lastSeen)}
+                      {utcLabel(p.lastSeen)}
                     </td>
                     {view.can.review && (
                       <td className="space-y-1 px-4 py-2 max-sm:flex max-sm:gap-2 max-sm:space-y-0">

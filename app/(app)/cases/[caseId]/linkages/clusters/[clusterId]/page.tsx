@@ -2,12 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ClusterGraph } from "@/components/linkage/cluster-graph";
 import { ClusterNameForm } from "@/components/linkage/linkage-forms";
-import { ENTITY_KIND_LABELS, utcMinute } from "@/components/linkage/labels";
+import { ENTITY_KIND_LABELS } from "@/components/linkage/labels";
 import { DataTable } from "@/components/ui/data-table";
 import { Panel } from "@/components/ui/panel";
 import { getCluster } from "@/lib/linkage/queries";
 import { orNotFound, requirePageUser } from "@/lib/page";
 import { nameClusterAction } from "../../actions";
+import { utcLabel } from "@/lib/utc";
 
 export const metadata: Metadata = { title: "Cluster" };
 
@@ -52,8 +53,8 @@ export default async function ClusterPage({ params, searchParams }: Props) {
           ["Tokens", fmt(t.tokens)],
           ["Rate-limited", fmt(t.rateLimited)],
           // Hourly rollups: the first hour's start, and the end of the last one.
-          ["Active from", utcMinute(t.firstSeen)],
-          ["Active until", utcMinute(t.lastSeen)],
+          ["Active from", utcLabel(t.firstSeen)],
+          ["Active until", utcLabel(t.lastSeen)],
         ].map(([label, value]) => (
           <div key={label} className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
             <dt className="text-xs text-slate-500">{label}</dt>

@@ -2,18 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionButton } from "@/components/usage/usage-forms";
 import { LinkEventForm, LinkForm, MergeForm } from "@/components/linkage/linkage-forms";
-import {
-  ConfidenceBadge,
-  ENTITY_KIND_LABELS,
-  LINK_KIND_LABELS,
-  provenanceLabel,
-  utcMinute,
-} from "@/components/linkage/labels";
+import { ConfidenceBadge, ENTITY_KIND_LABELS, LINK_KIND_LABELS, provenanceLabel } from "@/components/linkage/labels";
 import { DataTable } from "@/components/ui/data-table";
 import { Panel } from "@/components/ui/panel";
 import { getEntity } from "@/lib/linkage/queries";
 import { orNotFound, requirePageUser } from "@/lib/page";
 import { createLinkAction, linkEventAction, mergeEntityAction, unmergeEntityAction } from "../../actions";
+import { utcLabel, utcRange } from "@/lib/utc";
 
 export const metadata: Metadata = { title: "Entity" };
 
@@ -78,9 +73,7 @@ export default async function EntityPage({ params }: Props) {
             </div>
             <div>
               <dt className="text-xs text-slate-500">Active</dt>
-              <dd className="text-xs">
-                {utcMinute(view.usage.firstSeen)} – {utcMinute(view.usage.lastSeen)}
-              </dd>
+              <dd className="text-xs">{utcRange(view.usage.firstSeen, view.usage.lastSeen)}</dd>
             </div>
           </dl>
           <p className="mt-2 text-sm">
@@ -162,7 +155,7 @@ export default async function EntityPage({ params }: Props) {
             <ul className="space-y-1 text-sm">
               {view.events.map((e) => (
                 <li key={e.id}>
-                  <span className="text-xs text-slate-500">{utcMinute(e.occurredAt)}</span>{" "}
+                  <span className="text-xs text-slate-500">{utcLabel(e.occurredAt)}</span>{" "}
                   <Link href={`/cases/${caseId}/timeline?entity=${entity.id}`} className="hover:underline">
                     {e.title}
                   </Link>

@@ -7,13 +7,13 @@ import {
   ENTITY_KIND_LABELS,
   LINK_KIND_LABELS,
   provenanceLabel,
-  utcMinute,
 } from "@/components/linkage/labels";
 import { DataTable } from "@/components/ui/data-table";
 import { Panel } from "@/components/ui/panel";
 import { getLink } from "@/lib/linkage/queries";
 import { orNotFound, requirePageUser } from "@/lib/page";
 import { reviseLinkAction } from "../../actions";
+import { utcLabel, utcRange } from "@/lib/utc";
 
 export const metadata: Metadata = { title: "Why this link" };
 
@@ -46,8 +46,8 @@ export default async function LinkPage({ params }: Props) {
           {!current && <span className="text-amber-700">A newer version exists.</span>}
         </p>
         <p className="text-xs text-slate-500">
-          {ENTITY_KIND_LABELS[link.fromKind]} to {ENTITY_KIND_LABELS[link.toKind]} · seen {utcMinute(link.firstSeen)} –{" "}
-          {utcMinute(link.lastSeen)}
+          {ENTITY_KIND_LABELS[link.fromKind]} to {ENTITY_KIND_LABELS[link.toKind]} · seen{" "}
+          {utcRange(link.firstSeen, link.lastSeen)}
         </p>
       </div>
 
@@ -110,7 +110,7 @@ export default async function LinkPage({ params }: Props) {
                 <ConfidenceBadge confidence={v.confidence} />
               </td>
               <td className="px-4 py-2 text-xs">{v.createdBy}</td>
-              <td className="px-4 py-2 text-xs">{utcMinute(v.createdAt)}</td>
+              <td className="px-4 py-2 text-xs">{utcLabel(v.createdAt)}</td>
               <td className="px-4 py-2 text-xs">{v.rationale}</td>
             </tr>
           ))}
