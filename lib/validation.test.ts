@@ -104,6 +104,11 @@ describe("malformed input is a 400 at the schema", () => {
       expect(() => ZQueryDate.parse("2026-02-31T09:00")).toThrow(/valid date/);
       expect(() => ZQueryDate.parse("2026-02-31")).toThrow(/valid date/);
       expect(ZQueryDate.parse("2028-02-29")).toEqual(new Date("2028-02-29T00:00:00Z"));
+      // Only ISO 8601: Date would read these too, in the server's zone.
+      for (const other of ["Jan 15 2026 09:00", "2026/01/15", "15 Jan 2026", "+2026-01-15", "1736931600000"])
+        expect(() => ZQueryDate.parse(other), other).toThrow(/valid date/);
+      expect(ZQueryDate.parse("2026-01-15t09:00z")).toEqual(new Date("2026-01-15T09:00:00Z"));
+      expect(ZQueryDate.parse("   ")).toBeUndefined();
     } finally {
       vi.unstubAllEnvs();
     }

@@ -49,31 +49,34 @@ const DATE_MAX = Date.parse("+010000-01-01T00:00:00Z");
 /** Whether PostgreSQL's timestamp (and so every date column) can hold `date`. */
 export const isStorableDate = (date: Date) => date.getTime() >= DATE_MIN && date.getTime() < DATE_MAX;
 
-/** An ISO 8601 date and time with no zone or offset (`2026-01-15T09:00`). */
-const ZONELESS_ISO = /^[+-]?\d{4,6}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
-/** The year, month and day of a date written as ISO 8601. */
-const ISO_DAY = /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?:$|[T ])/;
+/** An ISO 8601 date, alone or with a time and maybe a zone; years as Date takes them (4 digits, or ±6). */
+const ISO_QUERY_DATE =
+  /^(\d{4}|[+-]\d{6})-(\d{2})-(\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|z|[+-]\d{2}:\d{2})?)?$/;
 
 /**
- * A query's date as Date reads it: trimmed; with no zone, in UTC (Date would take the server's
- * zone); a day that does not exist, invalid (Date reads 31 February as 3 March).
+ * A query's date as Date should read it: trimmed, blank as none. Only ISO 8601 is a date (Date
+ * also reads "Jan 15 2026" or "2026/01/15", in the server's zone); a time with no zone is UTC,
+ * never the server's zone; a day that does not exist is not a date (Date reads 31 February as
+ * 3 March).
  */
 function queryDateInput(v: unknown): unknown {
-  if (v === "" || v === null) return undefined;
+  if (v === null || v === undefined) return undefined;
   if (typeof v !== "string") return v;
   const text = v.trim();
-  const day = ISO_DAY.exec(text);
-  if (day) {
-    const [year, month, date] = [Number(day[1]), Number(day[2]), Number(day[3])];
-    if (month < 1 || month > 12 || date < 1 || date > daysInMonth(year, month)) return new Date(NaN);
-  }
-  return ZONELESS_ISO.test(text) ? `${text}Z` : text;
+  if (text === "") return undefined;
+  const iso = ISO_QUERY_DATE.exec(text);
+  if (!iso) return new Date(NaN);
+  const [, year, month, day, time, zone] = iso;
+  const [y, m, d] = [year, month, day].map(Number) as [number, number, number];
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return new Date(NaN);
+  // Date reads a date alone as UTC, but a date and time with no zone in the server's zone.
+  return time === undefined ? text : `${year}-${month}-${day}T${time}${zone?.toUpperCase() ?? "Z"}`;
 }
 
 /**
  * An optional date in a query (filters, deep links): empty means none; anything else must be a
- * real date between the years 1 and 9999, so it cannot fail later in the database. A time with
- * no zone is UTC, as zIsoTime and the importers read it, never the server's own zone.
+ * real ISO 8601 date between the years 1 and 9999, so it cannot fail later in the database. A
+ * time with no zone is UTC, as zIsoTime and the importers read it, never the server's zone.
  */
 export const ZQueryDate = z.preprocess(
   queryDateInput,
