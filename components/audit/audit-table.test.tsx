@@ -37,20 +37,38 @@ const nameOf = (node: ts.PropertyAssignment | ts.ShorthandPropertyAssignment) =>
  * The audit actions that sources record, read from their syntax (so a ternary split over lines
  * is read whole): the codes given as an object's `action` (in any branch, or through a variable
  * of that name; a type's `action: "a" | "b"` is not an object's), those passed to a file's own
- * `audit(…)` helper, and the import jobs' codes built as `${kind.audit}_<step>`.
+ * `audit(…)` helper, and the import jobs' codes built as `${kind.audit}_<step>`. `unread` names
+ * the audit records (objects with a target type) whose action is none of these.
  */
-function actionsIn(files: { file: string; text: string }[]): string[] {
+function actionsIn(files: { file: string; text: string }[]): { actions: string[]; unread: string[] } {
   const found = new Set<string>();
   const prefixes = new Set<string>();
   const steps = new Set<string>();
+  const unread: string[] = [];
   for (const { file, text } of files) {
-    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
+    const kind = file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
+    // A file that does not parse would lose what follows the error without a word.
+    const errors = (source as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
+    if (errors.length)
+      throw new Error(`${file} does not parse: ${ts.flattenDiagnosticMessageText(errors[0]!.messageText, " ")}`);
     const variables = new Map<string, ts.Expression[]>();
     const shorthand: string[] = [];
     const visit = (node: ts.Node) => {
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer)
         variables.set(node.name.text, [...(variables.get(node.name.text) ?? []), node.initializer]);
-      if (ts.isPropertyAssignment(node) && nameOf(node) === "action") codesIn(node.initializer, found);
+      if (ts.isPropertyAssignment(node) && nameOf(node) === "action") {
+        const codes = new Set<string>();
+        codesIn(node.initializer, codes);
+        codes.forEach((code) => found.add(code));
+        // An audit record (it names a target type) whose action is not written out here.
+        const record = node.parent;
+        const names = record.properties.map((p) =>
+          ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) ? nameOf(p) : "",
+        );
+        if (!codes.size && names.includes("targetType"))
+          unread.push(`${file}: action ${node.initializer.getText(source)}`);
+      }
       if (ts.isShorthandPropertyAssignment(node) && nameOf(node) === "action") shorthand.push(node.name.text);
       if (ts.isPropertyAssignment(node) && nameOf(node) === "audit" && ts.isStringLiteral(node.initializer))
         prefixes.add(node.initializer.text);
@@ -77,11 +95,11 @@ function actionsIn(files: { file: string; text: string }[]): string[] {
     for (const name of shorthand) for (const init of variables.get(name) ?? []) codesIn(init, found);
   }
   for (const prefix of prefixes) for (const step of steps) found.add(prefix + step);
-  return [...found].sort();
+  return { actions: [...found].sort(), unread: unread.sort() };
 }
 
 /** The actions of the app's own sources (tests and generated code aside). */
-function recordedActions(): string[] {
+function recordedActions(): { actions: string[]; unread: string[] } {
   const files = globSync(["lib/**/*.{ts,tsx}", "app/**/*.{ts,tsx}"], {
     cwd: process.cwd(),
     ignore: ["lib/generated/**", "**/*.test.{ts,tsx}"],
@@ -121,19 +139,41 @@ describe("the audit log's actions in words", () => {
       'await audit(tx, "evidence.helper_x", id);',
       'const kinds = { usage: { audit: "usage.job" } };',
       "const code = `${kind.audit}_started`;",
+      // A generic arrow: read as TSX, this file would stop parsing here and lose the rest.
+      "const same = <T>(x: T) => x;",
+      'await recordAudit({ action: refusedAs.action, targetType: "user" });',
+      'await recordAudit({ action: "user.after_generic", targetType: "user" });',
     ].join("\n");
-    expect(actionsIn([{ file: "sample.ts", text }])).toEqual([
-      "case.archived_x",
-      "case.restored_x",
-      "evidence.helper_x",
-      "timeline.split_a",
-      "timeline.split_b",
-      "usage.job_started",
-    ]);
+    expect(actionsIn([{ file: "sample.ts", text }])).toEqual({
+      actions: [
+        "case.archived_x",
+        "case.restored_x",
+        "evidence.helper_x",
+        "timeline.split_a",
+        "timeline.split_b",
+        "usage.job_started",
+        "user.after_generic",
+      ],
+      // What the scan cannot read, so that a new indirection is looked at rather than missed.
+      unread: ["sample.ts: action refusedAs.action"],
+    });
+    expect(() => actionsIn([{ file: "broken.ts", text: "recordAudit({ action: " }])).toThrow(
+      /broken.ts does not parse/,
+    );
   });
 
   it("has a label for every action the app records", () => {
-    const actions = recordedActions();
+    const { actions, unread } = recordedActions();
+    // Objects with an action and a target type whose action is not written where they are. The
+    // recorder passes its input on, and an export writes rows already stored. The import jobs
+    // build their codes as `${kind.audit}_<step>`, and a refused proof's code is written, as
+    // `action:`, where each caller passes it: both are read above.
+    expect(unread).toEqual([
+      "lib/audit/record.ts: action input.action",
+      "lib/auth/own-proof.ts: action refusedAs.action",
+      "lib/jobs/imports.ts: action audit",
+      "lib/productions/bundle.ts: action a.action",
+    ]);
     // Written out, in ternaries, through a helper, and built by the import jobs.
     for (const code of ["usage.imported", "user.enabled", "timeline.category_deleted", "usage.import_committing"])
       expect(actions).toContain(code);
