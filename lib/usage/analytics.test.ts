@@ -275,9 +275,28 @@ describe("usage analytics", () => {
     expect(await times(["acct_s", "acct_busy"], 3)).toEqual(
       [at(0, 31), at(0, 32), at(0, 33)].map((d) => d.toISOString()),
     );
-    // Never another import's rows, nor an account outside the list.
-    expect(await sampleRows({ caseId, importIds: [] }, ["acct_s"], at(0, 0), at(9, 0))).toEqual([]);
+    // A busy hour that the period starts exactly on counts whole: its rows alone are read.
+    expect((await sampleRows(scope, ["acct_busy"], at(1, 0), at(9, 0), 2)).map((r) => r.occurredAt)).toEqual([
+      at(1, 0).toISOString(),
+      at(2, 0).toISOString(),
+    ]);
     expect(await times(["acct_none"])).toEqual([]);
+
+    // A second import of the same case: its rows join the samples only when it is in scope, and
+    // its hours add to the first import's (hour 2 then holds four rows of acct_s).
+    const second = await loadUsage([row("acct_s", 2, 20), row("acct_s", 2, 30), row("acct_s", 0, 35)], caseId);
+    expect(await times(["acct_s"])).toEqual(
+      [at(0, 40), at(1, 20), at(2, 5), at(2, 50), at(3, 5)].map((d) => d.toISOString()),
+    );
+    const both = await sampleRows({ caseId, importIds: [importId, second.importId] }, ["acct_s"], at(0, 30), at(9, 0));
+    expect(both.map((r) => [r.occurredAt, r.importId])).toEqual([
+      [at(0, 35).toISOString(), second.importId],
+      [at(0, 40).toISOString(), importId],
+      [at(1, 20).toISOString(), importId],
+      [at(2, 5).toISOString(), importId],
+      [at(2, 20).toISOString(), second.importId],
+    ]);
+    expect(await sampleRows({ caseId, importIds: [second.importId] }, ["acct_s"], at(0, 30), at(9, 0))).toHaveLength(3);
   });
 
   it("drops malformed filters from a hand-edited link instead of failing", () => {
