@@ -14,6 +14,7 @@ import {
   isStaged,
   prepareImportTable,
   sqlOf,
+  TimeSpread,
   usageImportLock,
   writeAccountAttributes,
   writeTrafficRollups,
@@ -74,6 +75,7 @@ async function validate(job: TClaimedJob): Promise<void> {
   // until a COPY statement ends, so writing them now would wait on ourselves.
   const rejects: { jobId: string; line: number; reason: string }[] = [];
   const timeFormats: TTimeFormatCounts = {};
+  const spread = new TimeSpread();
   const seconds = stopwatch();
   await withPgClient(async (client) => {
     // One runner per job: a runner taking over a stale job waits here until the previous one's
@@ -101,6 +103,7 @@ async function validate(job: TClaimedJob): Promise<void> {
       {
         onRecords: (n) => progress((rows = n), bytes),
         timeFormats,
+        spread,
         onReject: (line, reason) => {
           rejected++;
           if (rejects.length < REJECTS_KEPT) rejects.push({ jobId: job.id, line, reason: reason.slice(0, 500) });
@@ -119,7 +122,7 @@ async function validate(job: TClaimedJob): Promise<void> {
       writeTrafficRollups(client, target).then(() => seconds.lap("rollups", true)),
       withPgClient(async (other) => {
         await raiseBulkMemory(other, "maintenance_work_mem");
-        await indexImportTable(other, target);
+        await indexImportTable(other, target, spread);
         seconds.lap("indexes", true);
         await raiseBulkMemory(other, "work_mem");
         await writeAccountAttributes(other, target);

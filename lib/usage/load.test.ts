@@ -12,6 +12,7 @@ import {
   discardImport,
   ensureUsagePartition,
   importTable,
+  TimeSpread,
   indexImportTable,
   prepareImportTable,
   writeUsageRollups,
@@ -48,7 +49,13 @@ async function fixtureRows(): Promise<TNumberedRow[]> {
  * Many synthetic rows, a batch at a time, for loads larger than one COPY slice: a second apart
  * in file order, or (`shuffled`) at times scattered through the file.
  */
-async function* synthetic(count: number, failAfter = Infinity, shuffled = false): AsyncGenerator<TNumberedRow[]> {
+/** Row i's second after the base: in order (i), or `shuffled` through the file, or as `secondOf` says. */
+async function* synthetic(
+  count: number,
+  failAfter = Infinity,
+  shuffled = false,
+  secondOf = (i: number) => (shuffled ? (i * 7_919) % count : i),
+): AsyncGenerator<TNumberedRow[]> {
   const base = Date.UTC(2026, 10, 2);
   for (let start = 0; start < count; start += 5_000) {
     if (start >= failAfter) throw new Error("the file broke off");
@@ -56,7 +63,7 @@ async function* synthetic(count: number, failAfter = Infinity, shuffled = false)
       const i = start + k;
       return {
         line: i + 2,
-        occurredAt: new Date(base + (shuffled ? (i * 7_919) % count : i) * 1_000),
+        occurredAt: new Date(base + secondOf(i) * 1_000),
         bucketSeconds: 0,
         accountId: `acct_${i % 50}`,
         projectId: "proj_1",
@@ -221,36 +228,83 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       expect(await discardImport(client, a)).toBe(false); // already gone
     });
 
-    it("indexes a file in time order by time and account ranges alone, and one out of order by B-trees on time and account", async () => {
+    it("indexes a file in time order by time and account ranges alone, and one out of order, or with stray times, by B-trees", async () => {
       const indexes = async (target: { importId: string }) =>
         (
           await other.query(`SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY 1`, [
             `import_${target.importId.replace(/-/g, "")}`,
           ])
         ).rows.map((r) => String(r.indexname).replace(/^import_[0-9a-f]+_/, ""));
-      const inOrder = { caseId: randomUUID(), importId: randomUUID() };
-      await prepareImportTable(client, inOrder);
-      await copyUsageRows(client, inOrder, synthetic(2_000));
-      await analyzeImportRows(client, inOrder);
-      await indexImportTable(client, inOrder);
-      expect(await indexes(inOrder)).toEqual(["account_bloom", "occurredAt"]);
-      await discardImport(client, inOrder);
+      const correlation = async (target: { importId: string }) =>
+        Number(
+          (
+            await other.query(`SELECT correlation FROM pg_stats WHERE tablename = $1 AND attname = 'occurredAt'`, [
+              `import_${target.importId.replace(/-/g, "")}`,
+            ])
+          ).rows[0].correlation,
+        );
+      /** The indexes a file of these rows gets, and its correlation of time with order. */
+      const staged = async (rows: AsyncIterable<TNumberedRow[]>) => {
+        const target = { caseId: randomUUID(), importId: randomUUID() };
+        const spread = new TimeSpread();
+        await prepareImportTable(client, target);
+        await copyUsageRows(client, target, rows, spread);
+        await analyzeImportRows(client, target);
+        await indexImportTable(client, target, spread);
+        const made = { indexes: await indexes(target), correlation: await correlation(target) };
+        await discardImport(client, target);
+        return made;
+      };
+      const ranges = ["account_bloom", "occurredAt"];
+      const bTrees = ["account", "occurredAt", "time"];
+      expect((await staged(synthetic(2_000))).indexes).toEqual(ranges);
+      expect((await staged(synthetic(2_000, Infinity, true))).indexes).toEqual(bTrees);
+      // 40,000 rows a second apart in order, but one in 500 a year ahead (a device's clock): the
+      // correlation does not see them, and every range of pages spans the year.
+      const YEAR = 365 * 86_400;
+      const strays = await staged(synthetic(40_000, Infinity, false, (i) => (i % 500 === 250 ? i + YEAR : i)));
+      expect(strays.correlation).toBeGreaterThan(0.95);
+      expect(strays.indexes).toEqual(bTrees);
+      // A two-day gap in the middle, or one stray in the whole file, widens one range: still ranges.
+      expect(
+        (await staged(synthetic(40_000, Infinity, false, (i) => (i < 20_000 ? i : i + 2 * 86_400)))).indexes,
+      ).toEqual(ranges);
+      expect((await staged(synthetic(40_000, Infinity, false, (i) => (i === 12_345 ? i + YEAR : i)))).indexes).toEqual(
+        ranges,
+      );
+    });
 
-      const scattered = { caseId: randomUUID(), importId: randomUUID() };
-      await prepareImportTable(client, scattered);
-      await copyUsageRows(client, scattered, synthetic(2_000, Infinity, true));
-      await analyzeImportRows(client, scattered);
-      await indexImportTable(client, scattered);
-      expect(await indexes(scattered)).toEqual(["account", "occurredAt", "time"]);
-      await discardImport(client, scattered);
+    it("measures stray times in runs of rows: more than one run in a hundred far wider than its share of the file", () => {
+      const spreadOf = (n: number, secondOf: (i: number) => number) => {
+        const spread = new TimeSpread();
+        for (let i = 0; i < n; i++) spread.add(secondOf(i) * 1_000);
+        return spread.strayed();
+      };
+      const runs = TimeSpread.BLOCK_ROWS;
+      const YEAR = 365 * 86_400;
+      expect(spreadOf(100 * runs, (i) => i)).toBe(false);
+      // Reversed; a row an hour (each run over a month, its usual stretch); one-day buckets.
+      expect(spreadOf(100 * runs, (i) => -i)).toBe(false);
+      expect(spreadOf(100 * runs, (i) => i * 3_600)).toBe(false);
+      expect(spreadOf(100 * runs, (i) => Math.floor(i / 5_000) * 86_400)).toBe(false);
+      // Strays in 1 run of 100, or 2 of 300: not more than one in a hundred. In 2 of 100: yes,
+      // the first of a run among them (its first time is the one a stray can move).
+      expect(spreadOf(100 * runs, (i) => (i === 5 * runs + 7 ? i + YEAR : i))).toBe(false);
+      expect(spreadOf(300 * runs, (i) => (i === 5 * runs + 7 || i === 60 * runs ? i - YEAR : i))).toBe(false);
+      expect(spreadOf(100 * runs, (i) => (i === 5 * runs + 7 || i === 60 * runs ? i - YEAR : i))).toBe(true);
+      // One in 20 rows from a clock a year out: every run.
+      expect(spreadOf(100 * runs, (i) => (i % 20 === 0 ? i + YEAR : i))).toBe(true);
+      // Too few runs to tell.
+      expect(spreadOf(15 * runs, (i) => (i % 100 === 0 ? i + YEAR : i))).toBe(false);
     });
 
     it("staged and attached, account ids compare byte by byte, and a scattered file's account rows come from the account index", async () => {
       const target = { caseId: randomUUID(), importId: randomUUID() };
       await prepareImportTable(client, target);
-      await copyUsageRows(client, target, synthetic(2_000, Infinity, true));
+      const spread = new TimeSpread();
+      await copyUsageRows(client, target, synthetic(2_000, Infinity, true), spread);
       await writeUsageRollups(client, target);
-      await indexImportTable(client, target);
+      await indexImportTable(client, target, spread);
       const collation = async (table: string) =>
         (
           await other.query(

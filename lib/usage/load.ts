@@ -158,22 +158,25 @@ export async function copyUsageText(
   return copyChunks(client, `COPY ${importTable(target)} (${columns}) FROM STDIN`, chunks, onRows);
 }
 
-/** Rows built in code (tests, the demo seed) loaded the same way, numbered in order. */
+/** Rows built in code (tests) loaded the same way, numbered in order; `spread` is told their times. */
 export async function copyUsageRows(
   client: pg.ClientBase,
   target: TUsageTarget,
   batches: AsyncIterable<TNumberedRow[]>,
-  onRows: (n: number) => void = () => {},
+  spread?: TimeSpread,
 ): Promise<number> {
   let seq = 0;
   async function* chunks(): AsyncGenerator<TCopyChunk> {
     for await (const batch of batches) {
       let text = "";
-      for (const r of batch) text += copyLine(++seq, r.line, cellsOfRow(r));
+      for (const r of batch) {
+        text += copyLine(++seq, r.line, cellsOfRow(r));
+        spread?.add(r.occurredAt.getTime());
+      }
       yield { text, rows: batch.length };
     }
   }
-  return copyUsageText(client, target, chunks(), onRows);
+  return copyUsageText(client, target, chunks());
 }
 
 /**
@@ -287,17 +290,72 @@ export async function writeAccountAttributes(client: TSqlClient, target: TUsageT
  */
 export const IN_TIME_ORDER = 0.9;
 
+const DAY_MS = 86_400_000;
+
+/**
+ * How far the rows' times stray from their neighbours', measured as they are written: the
+ * earliest and latest time of each run of BLOCK_ROWS rows (in file order, the table's order). A
+ * range index on time keeps that for each run of pages, so the few rows of a device with a
+ * wrong clock (a year ahead, or 1970) in a log otherwise in time order widen the ranges they
+ * fall in, and a query for one hour then reads all of them: all of the table, when the strays
+ * are spread through it. PostgreSQL's correlation does not see them (a row in a thousand moves
+ * it by about a thousandth).
+ */
+export class TimeSpread {
+  static readonly BLOCK_ROWS = 1_024;
+  private min = Infinity;
+  private max = -Infinity;
+  private rows = 0;
+  private readonly widths: number[] = [];
+  /** Each run's first time. */
+  private readonly firsts: number[] = [];
+
+  add(ms: number): void {
+    if (this.rows === 0) this.firsts.push(ms);
+    if (ms < this.min) this.min = ms;
+    if (ms > this.max) this.max = ms;
+    if (++this.rows === TimeSpread.BLOCK_ROWS) this.close();
+  }
+
+  private close(): void {
+    this.widths.push(this.max - this.min);
+    this.min = Infinity;
+    this.max = -Infinity;
+    this.rows = 0;
+  }
+
+  /**
+   * Whether more than one run, and more than one in a hundred, spans more than a day and 64
+   * times a run's usual stretch of time (the median step between runs' first times, which a
+   * few strays do not move). A range index would then read that much more of the table for
+   * any hour. Too few runs to tell (16): no.
+   */
+  strayed(): boolean {
+    if (this.rows > 0) this.close();
+    const runs = this.widths.length;
+    if (runs < 16) return false;
+    const steps = this.firsts
+      .slice(1)
+      .map((t, i) => Math.abs(t - this.firsts[i]!))
+      .sort((a, b) => a - b);
+    const wide = Math.max(64 * steps[steps.length >> 1]!, DAY_MS);
+    const count = this.widths.filter((w) => w > wide).length;
+    return count > 1 && count * 100 > runs;
+  }
+}
+
 /**
  * Indexes for the drill-down pages, built on the staged table before it is loaded, so loading
  * stays one quick transaction. A page reads only the hours the hourly rollup names, by a
  * range index on time (BRIN: one scan, no sort), and an account's page only the parts of those
  * hours where the account occurs, by a bloom filter of the accounts in every 16 pages (about a
  * thousand rows; a quiet account's page in a busy log: 20 ms rather than 170). Rows of a file
- * that was not in time order are scattered through the table, so they get B-trees on time and
- * on account instead (a sort of every row each, the longest step of an import). Needs the
- * rows' statistics (ANALYZE).
+ * that was not in time order are scattered through the table, and a few stray times widen the
+ * ranges (TimeSpread), so those get B-trees on time and on account instead (a sort of every row
+ * each, the longest step of an import). Needs the rows' statistics (ANALYZE) and `spread`, told
+ * every row's time as it was written.
  */
-export async function indexImportTable(client: TSqlClient, target: TUsageTarget): Promise<void> {
+export async function indexImportTable(client: TSqlClient, target: TUsageTarget, spread: TimeSpread): Promise<void> {
   const table = importTable(target);
   const name = `import_${target.importId.replace(/-/g, "")}`;
   await client.query(`CREATE INDEX IF NOT EXISTS "${name}_occurredAt" ON ${table} USING brin ("occurredAt")`);
@@ -306,7 +364,7 @@ export async function indexImportTable(client: TSqlClient, target: TUsageTarget)
     [name],
   );
   const correlation = rows[0]?.correlation;
-  if (typeof correlation === "number" && Math.abs(correlation) >= IN_TIME_ORDER) {
+  if (typeof correlation === "number" && Math.abs(correlation) >= IN_TIME_ORDER && !spread.strayed()) {
     await client.query(
       `CREATE INDEX IF NOT EXISTS "${name}_account_bloom" ON ${table}
        USING brin ("accountId" text_bloom_ops (n_distinct_per_range = -0.3)) WITH (pages_per_range = 16)`,

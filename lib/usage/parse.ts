@@ -137,6 +137,8 @@ export const USAGE_COLUMNS = [
 export type TUsageCells = (string | null)[];
 /** How many rows' times were read in each format. */
 export type TTimeFormatCounts = Partial<Record<TReadAs, number>>;
+/** Where readUsageCells leaves a kept row's time as a number (milliseconds since 1970). */
+export type TRowTime = { ms: number };
 
 /** Field ordinals (USAGE_FIELDS) → the column each is read from, and where its text goes. */
 const FIELD = Object.fromEntries(USAGE_FIELDS.map((f, i) => [f, i])) as Record<(typeof USAGE_FIELDS)[number], number>;
@@ -194,6 +196,7 @@ export function readUsageCells(
   redact: TRedact,
   out: TUsageCells,
   formats?: TTimeFormatCounts,
+  at?: TRowTime,
 ): string | null {
   const time = cellOf(cells, index, FIELD.occurredAt);
   // Most logs write `…T10:00:00.123Z`: read exactly as readTime would, and kept as written.
@@ -255,6 +258,7 @@ export function readUsageCells(
   out[14] = (flag ? TRUE.has(flag) : status === "429") ? "t" : "f";
   // Counted for rows kept only: a column that mixes formats is reported with the import.
   if (formats) formats[as] = (formats[as] ?? 0) + 1;
+  if (at) at.ms = startMs;
   return null;
 }
 

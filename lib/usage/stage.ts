@@ -1,7 +1,7 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import type { TCopyChunk } from "@/lib/db/copy";
-import { copyLine } from "@/lib/usage/load";
+import { copyLine, type TimeSpread } from "@/lib/usage/load";
 import {
   cellsOfValues,
   fieldIndex,
@@ -25,6 +25,8 @@ export type TStageEvents = {
   onReject: (line: number, reason: string) => void;
   /** Counted as rows are read: how many times in each format. */
   timeFormats?: TTimeFormatCounts;
+  /** Told each staged row's time, in file order (for the choice of index on time). */
+  spread?: TimeSpread;
 };
 
 /** The file's good rows as COPY text, numbered 1… in file order; refused rows go to onReject. */
@@ -39,6 +41,7 @@ export async function* usageCopyChunks(
   let records = 0;
   let index: Int32Array = IDENTITY;
   let indexed: readonly string[] | null = null;
+  const at = { ms: 0 };
   for await (const batch of readUsageBatches(input, options.preset)) {
     if (batch.columns && batch.columns !== indexed) {
       indexed = batch.columns;
@@ -51,7 +54,7 @@ export async function* usageCopyChunks(
         "error" in r
           ? r.error
           : "cells" in r
-            ? readUsageCells(r.cells, index, options, redact, out, events.timeFormats)
+            ? readUsageCells(r.cells, index, options, redact, out, events.timeFormats, at)
             : readUsageCells(
                 cellsOfValues(r.values, options.mapping),
                 IDENTITY,
@@ -59,11 +62,14 @@ export async function* usageCopyChunks(
                 redact,
                 out,
                 events.timeFormats,
+                at,
               );
       // A plain CSV batch's cells need no escapes, nor do the values read from them (times,
       // addresses, counts and redacted keys are written without tabs or backslashes).
-      if (reason === null) text += copyLine(++seq, r.line, out, "plain" in batch && batch.plain === true);
-      else events.onReject(r.line, reason);
+      if (reason === null) {
+        text += copyLine(++seq, r.line, out, "plain" in batch && batch.plain === true);
+        events.spread?.add(at.ms);
+      } else events.onReject(r.line, reason);
     }
     records += batch.records.length;
     events.onRecords?.(records);

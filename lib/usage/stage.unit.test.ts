@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createRedactor } from "@/lib/usage/parse";
 import { ZUsageOptions, defaultMapping } from "@/lib/usage/schemas";
+import { TimeSpread } from "@/lib/usage/load";
 import { usageCopyChunks } from "@/lib/usage/stage";
 
 // The bulk loader's text: what COPY will read back, whatever the cells hold.
@@ -24,13 +25,14 @@ function readCopy(text: string): (string | null)[][] {
     );
 }
 
-async function stage(csv: string, chunkSize: number) {
+async function stage(csv: string, chunkSize: number, spread?: TimeSpread) {
   const options = ZUsageOptions.parse({ preset: "gateway", mapping: defaultMapping("gateway", HEADER.split(",")) });
   const chunks = Array.from({ length: Math.ceil(csv.length / chunkSize) }, (_, i) =>
     Buffer.from(csv.slice(i * chunkSize, (i + 1) * chunkSize)),
   );
   let text = "";
   for await (const chunk of usageCopyChunks(Readable.from(chunks), options, createRedactor("k"), {
+    spread,
     onReject: (line, reason) => {
       throw new Error(`line ${line}: ${reason}`);
     },
@@ -64,5 +66,26 @@ describe("usage rows as COPY text", () => {
       expect(rows.every((r) => r.length === rows[0]!.length)).toBe(true);
       expect(rows.map((r) => Number(r[0]))).toEqual(Array.from({ length: 104 }, (_, i) => i + 1)); // seq
     }
+  });
+
+  it("tells the time spread each staged row's time, in file order, whatever format the file wrote it in", async () => {
+    const base = Date.UTC(2026, 10, 2) / 1000;
+    const rows = 20 * TimeSpread.BLOCK_ROWS;
+    // In order, half ISO and half epoch seconds; then the same with one row in 100 a year ahead.
+    const csvOf = (stray: (i: number) => boolean) =>
+      [
+        HEADER,
+        ...Array.from({ length: rows }, (_, i) => {
+          const s = base + i + (stray(i) ? 365 * 86_400 : 0);
+          return `${i % 2 ? new Date(s * 1000).toISOString() : s},acct_${i % 7},key_1,192.0.2.1,curl/8.5,10,20`;
+        }),
+      ].join("\n");
+    const spreadOf = async (csv: string) => {
+      const spread = new TimeSpread();
+      expect(await stage(csv, 1 << 16, spread)).toHaveLength(rows);
+      return spread.strayed();
+    };
+    expect(await spreadOf(csvOf(() => false))).toBe(false);
+    expect(await spreadOf(csvOf((i) => i % 100 === 50))).toBe(true);
   });
 });
