@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readIsoUtcMs, readTime, type TTimeFormat } from "@/lib/ingest/time";
+import { utcMs, zonedToUtc } from "@/lib/timeline/time";
 
 const at = (value: string, format: TTimeFormat = "auto", zone = "UTC") => {
   const r = readTime(value, format, zone);
@@ -130,5 +131,35 @@ describe("readIsoUtcMs, the bulk loaders' shortcut", () => {
     ];
     for (const v of declined) expect(readIsoUtcMs(v), v).toBeNull();
     expect(readTime("2025-02-29T00:00:00Z", "auto", "UTC").ok).toBe(false);
+  });
+});
+
+describe("years below 100", () => {
+  // Date.UTC reads the years 0–99 as 1900–1999: "0099" would have become 1999, in range.
+  it("are those years, so a file's 0099 is refused as outside 1970–2199, never read as 1999", () => {
+    for (const [value, format] of [
+      ["0099-06-01T00:00:00Z", "auto"],
+      ["0099-06-01T00:00:00.123Z", "iso"],
+      ["0099-06-01T00:00", "iso"],
+      ["0099-06-01 00:00:00", "auto"],
+      ["0099-06-01", "iso"],
+      ["01/Jun/0099:00:00:00 +0000", "clf"],
+      ["Mon, 01 Jun 0099 00:00:00 +0000", "rfc2822"],
+      ["6/1/0099, 12:00:00 AM", "us_12h"],
+      ["06/01/0099 00:00:00", "mdy"],
+    ] as const)
+      expect(at(value, format), value).toEqual({
+        reason: expect.stringMatching(/^0099-06-01T00:00:00.*outside 1970–2199/),
+      });
+    expect(readIsoUtcMs("0099-06-01T00:00:00Z")).toBeNull();
+  });
+
+  it("are computed in their own calendar: year 0 is a leap year, 1900 was not", () => {
+    expect(utcMs(99, 5, 1)).toBe(Date.parse("0099-06-01T00:00:00Z"));
+    expect(new Date(utcMs(0, 1, 29, 23, 59, 59, 999)).toISOString()).toBe("0000-02-29T23:59:59.999Z");
+    expect(new Date(utcMs(1900, 1, 29)).toISOString()).toBe("1900-03-01T00:00:00.000Z");
+    expect(utcMs(2026, 11, 6, 3, 50)).toBe(Date.UTC(2026, 11, 6, 3, 50));
+    const zoned = zonedToUtc("0099-06-01T00:00", "Europe/Paris");
+    expect(zoned.ok && zoned.date.toISOString().slice(0, 10)).toMatch(/^0099-05-3[01]$/);
   });
 });

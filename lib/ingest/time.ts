@@ -2,7 +2,7 @@
 // never silently read as something else: in the automatic format each value is read by its
 // shape and, for epoch numbers, by its magnitude; in an explicit format a value whose magnitude
 // fits another unit is refused with a reason naming that unit (never taken as 1970).
-import { EVENT_TIME_MAX, EVENT_TIME_MIN, zonedToUtc } from "@/lib/timeline/time";
+import { EVENT_TIME_MAX, EVENT_TIME_MIN, utcMs, zonedToUtc } from "@/lib/timeline/time";
 
 export const TIME_FORMATS = [
   "auto",
@@ -106,7 +106,7 @@ function readClf(v: string): TTimeRead {
   const offset = (m[7] === "-" ? -1 : 1) * (+m[8]! * 60 + +m[9]!);
   return {
     ok: true,
-    date: new Date(Date.UTC(+m[3]!, month, +m[1]!, +m[4]!, +m[5]!, +m[6]!) - offset * 60_000),
+    date: new Date(utcMs(+m[3]!, month, +m[1]!, +m[4]!, +m[5]!, +m[6]!) - offset * 60_000),
     as: "clf",
   };
 }
@@ -117,7 +117,7 @@ function readRfc2822(v: string): TTimeRead {
   if (!m || month < 0) return fail(`${quote(v)} is not an RFC 2822 time (Tue, 01 Dec 2026 07:41:05 +0000).`);
   const zone = m[7]!.toUpperCase();
   const offset = /^[+-]/.test(zone) ? (zone[0] === "-" ? -1 : 1) * (+zone.slice(1, 3) * 60 + +zone.slice(3, 5)) : 0;
-  const wall = Date.UTC(+m[3]!, month, +m[1]!, +m[4]!, +m[5]!, +(m[6] ?? 0));
+  const wall = utcMs(+m[3]!, month, +m[1]!, +m[4]!, +m[5]!, +(m[6] ?? 0));
   if (new Date(wall).getUTCDate() !== +m[1]!) return fail(`${quote(v)}: that date does not exist.`);
   return { ok: true, date: new Date(wall - offset * 60_000), as: "rfc2822" };
 }
@@ -203,7 +203,7 @@ export function readIsoUtcMs(v: string): number | null {
   // Anything unusual (24:00, a leap second, a year before 1970) gets readTime's own answer.
   if (hour > 23 || minute > 59 || second > 59 || month < 1 || month > 12 || day < 1) return null;
   if (day > daysInMonth(year, month)) return null;
-  const t = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const t = utcMs(year, month - 1, day, hour, minute, second, ms);
   return t >= EVENT_TIME_MIN && t < EVENT_TIME_MAX ? t : null;
 }
 

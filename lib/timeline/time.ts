@@ -59,6 +59,20 @@ export function canonicalTimeZone(timeZone: string): string | null {
   return /^[A-Za-z]/.test(name) ? name : null;
 }
 
+/** 400 Gregorian years, in milliseconds: the calendar repeats after them. */
+const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
+
+/**
+ * Date.UTC for a calendar date and time as written, in any year: Date.UTC reads the years 0 to
+ * 99 as 1900 to 1999, so a file's "0099-06-01" would become 1999 (in range, and wrong). Those are
+ * computed 400 years later and moved back.
+ */
+export function utcMs(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
+  if (year >= 0 && year < 100)
+    return Date.UTC(year + 400, monthIndex, day, hour, minute, second, ms) - FOUR_CENTURIES_MS;
+  return Date.UTC(year, monthIndex, day, hour, minute, second, ms);
+}
+
 /** The zone's offset from UTC at `instant`, in minutes (America/Los_Angeles in winter: -480). */
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
   // The usual zone of a shared timeline, and the default: no formatting needed (each call
@@ -69,7 +83,7 @@ export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
       .formatToParts(instant)
       .map((x) => [x.type, x.value]),
   );
-  const asUtc = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
+  const asUtc = utcMs(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
 }
 
@@ -86,7 +100,7 @@ export function zonedToUtc(local: string, timeZone: string): TZonedResult {
   if (!m) return { ok: false, reason: "Enter the date and time as YYYY-MM-DD HH:MM." };
   if (!isValidTimeZone(timeZone)) return { ok: false, reason: `Unknown time zone "${timeZone}".` };
   const [, y, mo, d, h, mi, s, ms] = m;
-  const wall = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +(s ?? 0), +(ms ?? "0").padEnd(3, "0"));
+  const wall = utcMs(+y!, +mo! - 1, +d!, +h!, +mi!, +(s ?? 0), +(ms ?? "0").padEnd(3, "0"));
   const check = new Date(wall);
   if (check.getUTCMonth() !== +mo! - 1 || check.getUTCDate() !== +d! || +h! > 23 || +mi! > 59)
     return { ok: false, reason: "That date does not exist." };
