@@ -22,7 +22,9 @@ describe("malformed input is a 400 at the schema", () => {
   });
 
   it("a filter date PostgreSQL cannot hold, or no date at all", () => {
-    expect(filters("to=-271821-04-20")).toThrow(/between the years 1 and 9999/);
+    expect(filters("to=0000-12-31")).toThrow(/between the years 1 and 9999/);
+    expect(filters("to=0099-06-01").call(null)).toMatchObject({ to: new Date("0099-06-01T00:00:00Z") }); // not 1999
+    expect(filters("to=-271821-04-20")).toThrow(/valid date/); // not ISO 8601's four-digit year
     expect(filters("from=%2B275760-09-13")).toThrow(ValidationError);
     expect(filters("from=yesterday")).toThrow(/valid date/);
     expect(filters("from=2026-01-15&to=").call(null)).toMatchObject({ from: new Date("2026-01-15"), to: undefined });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { validationFromZod } from "@/lib/errors";
-import { daysInMonth, readTime } from "@/lib/ingest/time";
+import { readTime } from "@/lib/ingest/time";
 
 /** Parses input with a schema, or throws ValidationError with per-field messages. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -49,28 +49,18 @@ const DATE_MAX = Date.parse("+010000-01-01T00:00:00Z");
 /** Whether PostgreSQL's timestamp (and so every date column) can hold `date`. */
 export const isStorableDate = (date: Date) => date.getTime() >= DATE_MIN && date.getTime() < DATE_MAX;
 
-/** An ISO 8601 date, alone or with a time and maybe a zone; years as Date takes them (4 digits, or ±6). */
-const ISO_QUERY_DATE =
-  /^(\d{4}|[+-]\d{6})-(\d{2})-(\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|z|[+-]\d{2}:\d{2})?)?$/;
+const QUERY_DATE_MESSAGE = "Enter a valid date (e.g. 2026-01-15).";
 
 /**
- * A query's date as Date should read it: trimmed, blank as none. Only ISO 8601 is a date (Date
- * also reads "Jan 15 2026" or "2026/01/15", in the server's zone); a time with no zone is UTC,
- * never the server's zone; a day that does not exist is not a date (Date reads 31 February as
- * 3 March).
+ * A query's date, read as the importers read ISO 8601 (lib/ingest/time.ts) but in any year:
+ * trimmed; only ISO 8601 (Date also reads "Jan 15 2026" or "2026/01/15", in the server's zone);
+ * a time with no zone is UTC, never the server's zone; a day that does not exist is not a date
+ * (Date reads 31 February as 3 March). Lower-case "t" and "z" are ISO 8601's too.
  */
-function queryDateInput(v: unknown): unknown {
-  if (v === null || v === undefined) return undefined;
-  if (typeof v !== "string") return v;
-  const text = v.trim();
-  if (text === "") return undefined;
-  const iso = ISO_QUERY_DATE.exec(text);
-  if (!iso) return new Date(NaN);
-  const [, year, month, day, time, zone] = iso;
-  const [y, m, d] = [year, month, day].map(Number) as [number, number, number];
-  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return new Date(NaN);
-  // Date reads a date alone as UTC, but a date and time with no zone in the server's zone.
-  return time === undefined ? text : `${year}-${month}-${day}T${time}${zone?.toUpperCase() ?? "Z"}`;
+function readQueryDate(v: Date | string): Date | null {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v;
+  const read = readTime(v.toUpperCase(), "iso", "UTC", { anyYear: true });
+  return read.ok ? read.date : null;
 }
 
 /**
@@ -79,11 +69,17 @@ function queryDateInput(v: unknown): unknown {
  * time with no zone is UTC, as zIsoTime and the importers read it, never the server's zone.
  */
 export const ZQueryDate = z.preprocess(
-  queryDateInput,
-  z.coerce
-    .date({ message: "Enter a valid date (e.g. 2026-01-15)." })
-    .refine(isStorableDate, {
-      message: "Enter a date between the years 1 and 9999.",
+  (v) => (v === null || v === undefined || (typeof v === "string" && v.trim() === "") ? undefined : v),
+  z
+    .union([z.date(), z.string()], { message: QUERY_DATE_MESSAGE })
+    .transform((v, ctx) => {
+      const date = readQueryDate(v);
+      if (date && isStorableDate(date)) return date;
+      ctx.addIssue({
+        code: "custom",
+        message: date ? "Enter a date between the years 1 and 9999." : QUERY_DATE_MESSAGE,
+      });
+      return z.NEVER;
     })
     .optional(),
 );

@@ -221,8 +221,16 @@ function readAuto(v: string, timeZone: string): TTimeRead {
   return fail(`${quote(v)} is not a time in any known format (ISO 8601, epoch, RFC 2822, common log format).`);
 }
 
-/** One value in `format`; times without an offset are read in `timeZone`. */
-export function readTime(value: string, format: TTimeFormat, timeZone: string): TTimeRead {
+/**
+ * One value in `format`; times without an offset are read in `timeZone`. Between 1970 and 2199
+ * (an event's time), unless `anyYear` (a query's date: the caller checks its own range).
+ */
+export function readTime(
+  value: string,
+  format: TTimeFormat,
+  timeZone: string,
+  { anyYear = false }: { anyYear?: boolean } = {},
+): TTimeRead {
   const v = value.trim();
   if (!v) return fail("The time is empty.");
   const r =
@@ -242,7 +250,7 @@ export function readTime(value: string, format: TTimeFormat, timeZone: string): 
   if (!r.ok) return r;
   const t = r.date.getTime();
   if (Number.isNaN(t)) return fail(`${quote(v)} is not a valid time.`);
-  if (t < EVENT_TIME_MIN || t >= EVENT_TIME_MAX)
+  if (!anyYear && (t < EVENT_TIME_MIN || t >= EVENT_TIME_MAX))
     return fail(`${r.date.toISOString()} is outside 1970–2199: check the time format.`);
   return r;
 }
