@@ -274,30 +274,6 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       );
     });
 
-    it("measures stray times in runs of rows: more than one run in a hundred far wider than its share of the file", () => {
-      const spreadOf = (n: number, secondOf: (i: number) => number) => {
-        const spread = new TimeSpread();
-        for (let i = 0; i < n; i++) spread.add(secondOf(i) * 1_000);
-        return spread.strayed();
-      };
-      const runs = TimeSpread.BLOCK_ROWS;
-      const YEAR = 365 * 86_400;
-      expect(spreadOf(100 * runs, (i) => i)).toBe(false);
-      // Reversed; a row an hour (each run over a month, its usual stretch); one-day buckets.
-      expect(spreadOf(100 * runs, (i) => -i)).toBe(false);
-      expect(spreadOf(100 * runs, (i) => i * 3_600)).toBe(false);
-      expect(spreadOf(100 * runs, (i) => Math.floor(i / 5_000) * 86_400)).toBe(false);
-      // Strays in 1 run of 100, or 2 of 300: not more than one in a hundred. In 2 of 100: yes,
-      // the first of a run among them (its first time is the one a stray can move).
-      expect(spreadOf(100 * runs, (i) => (i === 5 * runs + 7 ? i + YEAR : i))).toBe(false);
-      expect(spreadOf(300 * runs, (i) => (i === 5 * runs + 7 || i === 60 * runs ? i - YEAR : i))).toBe(false);
-      expect(spreadOf(100 * runs, (i) => (i === 5 * runs + 7 || i === 60 * runs ? i - YEAR : i))).toBe(true);
-      // One in 20 rows from a clock a year out: every run.
-      expect(spreadOf(100 * runs, (i) => (i % 20 === 0 ? i + YEAR : i))).toBe(true);
-      // Too few runs to tell.
-      expect(spreadOf(15 * runs, (i) => (i % 100 === 0 ? i + YEAR : i))).toBe(false);
-    });
-
     it("staged and attached, account ids compare byte by byte, and a scattered file's account rows come from the account index", async () => {
       const target = { caseId: randomUUID(), importId: randomUUID() };
       await prepareImportTable(client, target);

@@ -294,12 +294,12 @@ const DAY_MS = 86_400_000;
 
 /**
  * How far the rows' times stray from their neighbours', measured as they are written: the
- * earliest and latest time of each run of BLOCK_ROWS rows (in file order, the table's order). A
- * range index on time keeps that for each run of pages, so the few rows of a device with a
- * wrong clock (a year ahead, or 1970) in a log otherwise in time order widen the ranges they
- * fall in, and a query for one hour then reads all of them: all of the table, when the strays
- * are spread through it. PostgreSQL's correlation does not see them (a row in a thousand moves
- * it by about a thousandth).
+ * earliest and latest time of each run of BLOCK_ROWS rows (in file order, the table's order).
+ * The range index on time keeps the same for every 128 pages (about eight such runs), so the
+ * few rows of a device with a wrong clock (a year ahead, or 1970) in a log otherwise in time
+ * order widen the ranges they fall in, and a query for one hour then reads all of those: all
+ * of the table, when the strays are spread through it. PostgreSQL's correlation does not see
+ * them (a row in a thousand moves it by about a thousandth).
  */
 export class TimeSpread {
   static readonly BLOCK_ROWS = 1_024;
@@ -325,10 +325,11 @@ export class TimeSpread {
   }
 
   /**
-   * Whether more than one run, and more than one in a hundred, spans more than a day and 64
-   * times a run's usual stretch of time (the median step between runs' first times, which a
-   * few strays do not move). A range index would then read that much more of the table for
-   * any hour. Too few runs to tell (16): no.
+   * Whether more than one run, and more than one in a hundred (so up to one range of the index
+   * in twelve), spans more than a day and 64 times a run's usual stretch of time: the median of
+   * the steps between runs' first times that move at all (a few strays do not shift it, nor do
+   * the runs that start in the same bucket of a bucketed export). Every query for an hour then
+   * reads those ranges too. Too few runs to tell (16), or no time passing: no.
    */
   strayed(): boolean {
     if (this.rows > 0) this.close();
@@ -337,7 +338,9 @@ export class TimeSpread {
     const steps = this.firsts
       .slice(1)
       .map((t, i) => Math.abs(t - this.firsts[i]!))
+      .filter((step) => step > 0)
       .sort((a, b) => a - b);
+    if (steps.length === 0) return false;
     const wide = Math.max(64 * steps[steps.length >> 1]!, DAY_MS);
     const count = this.widths.filter((w) => w > wide).length;
     return count > 1 && count * 100 > runs;

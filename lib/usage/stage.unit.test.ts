@@ -71,7 +71,7 @@ describe("usage rows as COPY text", () => {
   it("tells the time spread each staged row's time, in file order, whatever format the file wrote it in", async () => {
     const base = Date.UTC(2026, 10, 2) / 1000;
     const rows = 20 * TimeSpread.BLOCK_ROWS;
-    // In order, half ISO and half epoch seconds; then the same with one row in 100 a year ahead.
+    // In order, odd rows ISO and even rows epoch seconds; then one row in 100 a year ahead.
     const csvOf = (stray: (i: number) => boolean) =>
       [
         HEADER,
@@ -86,6 +86,8 @@ describe("usage rows as COPY text", () => {
       return spread.strayed();
     };
     expect(await spreadOf(csvOf(() => false))).toBe(false);
+    // Strays among the epoch rows only, then among the ISO rows only (read by the shortcut).
     expect(await spreadOf(csvOf((i) => i % 100 === 50))).toBe(true);
+    expect(await spreadOf(csvOf((i) => i % 100 === 51))).toBe(true);
   });
 });
