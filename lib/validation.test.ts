@@ -110,6 +110,9 @@ describe("malformed input is a 400 at the schema", () => {
       for (const other of ["Jan 15 2026 09:00", "2026/01/15", "15 Jan 2026", "+2026-01-15", "1736931600000"])
         expect(() => ZQueryDate.parse(other), other).toThrow(/valid date/);
       expect(ZQueryDate.parse("2026-01-15t09:00z")).toEqual(new Date("2026-01-15T09:00:00Z"));
+      // Fractions to the microsecond or nanosecond (Python's isoformat, PostgreSQL's text), as UTC.
+      expect(ZQueryDate.parse("2026-01-15T09:00:00.123456")).toEqual(new Date("2026-01-15T09:00:00.123Z"));
+      expect(ZQueryDate.parse("2026-01-15 09:00:00.123456789")).toEqual(new Date("2026-01-15T09:00:00.123Z"));
       expect(ZQueryDate.parse("   ")).toBeUndefined();
     } finally {
       vi.unstubAllEnvs();

@@ -55,11 +55,11 @@ const QUERY_DATE_MESSAGE = "Enter a valid date (e.g. 2026-01-15).";
  * A query's date, read as the importers read ISO 8601 (lib/ingest/time.ts) but in any year:
  * trimmed; only ISO 8601 (Date also reads "Jan 15 2026" or "2026/01/15", in the server's zone);
  * a time with no zone is UTC, never the server's zone; a day that does not exist is not a date
- * (Date reads 31 February as 3 March). Lower-case "t" and "z" are ISO 8601's too.
+ * (Date reads 31 February as 3 March).
  */
 function readQueryDate(v: Date | string): Date | null {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v;
-  const read = readTime(v.toUpperCase(), "iso", "UTC", { anyYear: true });
+  const read = readTime(v, "iso", "UTC", { anyYear: true });
   return read.ok ? read.date : null;
 }
 

@@ -163,3 +163,17 @@ describe("years below 100", () => {
     expect(zoned.ok && zoned.date.toISOString().slice(0, 10)).toMatch(/^0099-05-3[01]$/);
   });
 });
+
+describe("ISO 8601 as other tools write it", () => {
+  it("takes a lower-case t and z, and a fraction to the nanosecond with or without a zone", () => {
+    expect(at("2026-01-15t09:00:00z")).toEqual({ iso: "2026-01-15T09:00:00.000Z", as: "iso" });
+    expect(at("2026-01-15t09:00:00.5+02:00", "iso")).toEqual({ iso: "2026-01-15T07:00:00.500Z", as: "iso" });
+    expect(at("2026-01-15t09:00", "iso", "Europe/Paris")).toEqual({ iso: "2026-01-15T08:00:00.000Z", as: "iso" });
+    expect(at("2026-01-15T09:00:00.123456", "iso")).toEqual({ iso: "2026-01-15T09:00:00.123Z", as: "iso" });
+    expect(at("2026-01-15 09:00:00.123456789", "auto", "America/New_York")).toEqual({
+      iso: "2026-01-15T14:00:00.123Z",
+      as: "iso",
+    });
+    expect(at("2026-01-15T09:00:00.1234567891", "iso")).toEqual({ reason: expect.stringMatching(/not an ISO 8601/) });
+  });
+});

@@ -69,7 +69,7 @@ const RFC2822 =
   /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|GMT|UTC?|Z)$/i;
 const US_12H = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2}):(\d{2})(\.\d{1,3})?\s*([AP]M)$/i;
 const MDY = /^(\d{1,2})\/(\d{1,2})\/(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})(\.\d{1,9})?$/;
-const ISO_START = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)/;
+const ISO_START = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)/i;
 const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
 export type TTimeRead = { ok: true; date: Date; as: TReadAs } | { ok: false; reason: string };
@@ -142,14 +142,16 @@ function readMdy(v: string, timeZone: string): TTimeRead {
   return r.ok ? { ok: true, date: r.date, as: "mdy" } : fail(`${quote(v)}: ${r.reason}`);
 }
 
-function readIso(v: string, timeZone: string): TTimeRead {
-  if (!ISO_START.test(v)) return fail(`${quote(v)} is not an ISO 8601 time.`);
+function readIso(value: string, timeZone: string): TTimeRead {
+  // ISO 8601 (and RFC 3339) allow a lower-case "t" and "z"; Date and zonedToUtc read upper case.
+  const v = value.toUpperCase();
+  if (!ISO_START.test(v)) return fail(`${quote(value)} is not an ISO 8601 time.`);
   if (HAS_OFFSET.test(v)) {
-    if (!dayExists(v)) return fail(`${quote(v)}: that date does not exist.`);
+    if (!dayExists(v)) return fail(`${quote(value)}: that date does not exist.`);
     return { ok: true, date: new Date(v.replace(" ", "T")), as: "iso" };
   }
   const r = zonedToUtc(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00` : v, timeZone);
-  if (!r.ok) return fail(r.reason.startsWith("Enter") ? `${quote(v)} is not an ISO 8601 time.` : r.reason);
+  if (!r.ok) return fail(r.reason.startsWith("Enter") ? `${quote(value)} is not an ISO 8601 time.` : r.reason);
   return { ok: true, date: r.date, as: "iso" };
 }
 
@@ -157,7 +159,7 @@ function readIso(v: string, timeZone: string): TTimeRead {
 const AUTO_EPOCH_MIN = 1e8;
 
 /** The shape most machine logs write (`2026-11-02T10:00:00.123Z`): parsed without the ladder below. */
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/i;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

@@ -9,7 +9,8 @@
  */
 export const TIME_ZONE_COOKIE = "casebridge-tz";
 
-const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
+// Seconds' fractions to the nanosecond, as logs and Python write them; kept to the millisecond.
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const FORMATTERS_KEPT = 200; // zone names come from users (cookie, query, import options): bounded
 const ZONE_NAME_MAX = 64; // the longest IANA name is 32 characters
@@ -100,7 +101,7 @@ export function zonedToUtc(local: string, timeZone: string): TZonedResult {
   if (!m) return { ok: false, reason: "Enter the date and time as YYYY-MM-DD HH:MM." };
   if (!isValidTimeZone(timeZone)) return { ok: false, reason: `Unknown time zone "${timeZone}".` };
   const [, y, mo, d, h, mi, s, ms] = m;
-  const wall = utcMs(+y!, +mo! - 1, +d!, +h!, +mi!, +(s ?? 0), +(ms ?? "0").padEnd(3, "0"));
+  const wall = utcMs(+y!, +mo! - 1, +d!, +h!, +mi!, +(s ?? 0), +(ms ?? "0").slice(0, 3).padEnd(3, "0"));
   const check = new Date(wall);
   if (check.getUTCMonth() !== +mo! - 1 || check.getUTCDate() !== +d! || +h! > 23 || +mi! > 59)
     return { ok: false, reason: "That date does not exist." };
