@@ -260,7 +260,8 @@ export function GraphView({
         </p>
         <p role="status" className="text-sm text-slate-600">
           Showing {counts.shownNodes.toLocaleString("en")} of {counts.nodes.toLocaleString("en")} entities and{" "}
-          {counts.shownEdges.toLocaleString("en")} of {counts.edges.toLocaleString("en")} links
+          {counts.shownEdges.toLocaleString("en")} of {counts.edges.toLocaleString("en")} links (links between the same
+          two entities share one line)
         </p>
         {selected ? <SelectedEntity details={selected} onExpand={onExpandNode} /> : null}
       </div>

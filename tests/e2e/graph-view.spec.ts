@@ -47,7 +47,9 @@ test("the graph view draws the payload, selects, filters, expands and exports", 
   await page.goto(harness.url);
   await expect(page.locator('[data-rendered="true"]')).toBeVisible({ timeout: 30_000 });
   expect(await page.evaluate(() => performance.getEntriesByName("graph-first-render").length)).toBe(1);
-  await expect(status(page)).toHaveText("Showing 200 of 200 entities and 800 of 800 links");
+  await expect(status(page)).toHaveText(
+    "Showing 200 of 200 entities and 800 of 800 links (links between the same two entities share one line)",
+  );
 
   // The canvas has drawn: many colours (kinds, links, anti-aliasing), and not mostly blank.
   const drawn = await pngColours(page, await surface(page).screenshot());
@@ -103,7 +105,9 @@ test("the graph view draws the payload, selects, filters, expands and exports", 
   await page.getByRole("checkbox", { name: "Account" }).check();
   await page.getByRole("button", { name: "Expand neighbours" }).click();
   await expect(page.getByTestId("expanded-readout")).toHaveText("Expanded: n0");
-  await expect(status(page)).toHaveText("Showing 202 of 202 entities and 802 of 802 links");
+  await expect(status(page)).toHaveText(
+    "Showing 202 of 202 entities and 802 of 802 links (links between the same two entities share one line)",
+  );
   await expect(page.locator('[data-layout="done"]')).toBeVisible({ timeout: 120_000 });
   expect(errors).toEqual([]);
 });

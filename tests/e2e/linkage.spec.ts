@@ -86,6 +86,9 @@ test("the named cluster's graph draws, a path shows the evidence of each hop, th
 
   await page.getByRole("link", { name: "Subject cluster A" }).click();
   await expect(page.getByRole("heading", { name: "Subject cluster A" })).toBeVisible();
+  // The keys the accounts used are counted from the usage logs; a key of one account is not drawn.
+  await expect(page.getByLabel("Cluster totals").getByText("API keys used")).toBeVisible();
+  await expect(page.getByText(/counted here but not drawn/)).toBeVisible();
   await expect(page.locator('[data-rendered="true"]')).toBeVisible({ timeout: 30_000 });
   // Laid out, every node and label is in the frame: a band inside the canvas's edge stays blank.
   const graph = page.locator('[role="application"][data-layout="done"]');

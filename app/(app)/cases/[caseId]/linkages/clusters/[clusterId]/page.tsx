@@ -48,7 +48,7 @@ export default async function ClusterPage({ params, searchParams }: Props) {
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-7" aria-label="Cluster totals">
         {[
           ["Accounts", fmt(cluster.accounts)],
-          ["Keys", fmt(t.keys)],
+          ["API keys used", fmt(t.keys)],
           ["Requests", fmt(t.requests)],
           ["Tokens", fmt(t.tokens)],
           ["Rate-limited", fmt(t.rateLimited)],
@@ -62,6 +62,10 @@ export default async function ClusterPage({ params, searchParams }: Props) {
           </div>
         ))}
       </dl>
+      <p className="text-xs text-slate-500">
+        Totals of the cluster&apos;s accounts in the usage logs you can see. The graph draws the entities that link
+        them: a key used by one account links nothing, so it is counted here but not drawn.
+      </p>
       {t.orgIds.length > 0 && <p className="text-sm">Organisation ids: {t.orgIds.join(", ")}</p>}
 
       <div className="flex flex-wrap items-end gap-4">
