@@ -16,7 +16,7 @@ export function SessionTable({
   // Scrolls sideways inside its own frame on a narrow screen; `relative` keeps the absolutely
   // positioned sr-only header inside that frame too, or it would widen the page.
   return (
-    <div className="relative overflow-x-auto">
+    <div className="scroll-hint relative overflow-x-auto [--scroll-hint-bg:var(--color-slate-50)]">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Your active sessions</caption>
         <thead className="border-b border-slate-200 text-xs text-slate-500 uppercase">

@@ -17,7 +17,7 @@ const LABELS: Record<string, string> = {
 
 export function CustodyTable({ rows }: { rows: TCustodyRow[] }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="scroll-hint overflow-x-auto">
       <table className="min-w-full text-sm" aria-label="Chain of custody">
         <thead className="text-left text-xs tracking-wide text-slate-500 uppercase">
           <tr>

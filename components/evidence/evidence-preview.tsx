@@ -16,7 +16,7 @@ export function EvidencePreview({ preview, src, title }: { preview: TPreview; sr
       );
     case "csv":
       return (
-        <div className="overflow-x-auto">
+        <div className="scroll-hint overflow-x-auto">
           <table className="min-w-full text-xs" aria-label="First rows of the CSV file">
             <tbody className="divide-y divide-slate-100">
               {preview.rows.map((row, i) => (

@@ -10,7 +10,7 @@ import { utcLabel } from "@/lib/utc";
 
 export function EvidenceTable({ caseId, items }: { caseId: string; items: (TEvidenceRow | TWithheld)[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="scroll-hint overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="min-w-full text-sm">
         <thead className="bg-slate-50 text-left text-xs tracking-wide text-slate-500 uppercase">
           <tr>

@@ -93,7 +93,7 @@ export function ProductionList({
       ) : (
         // `relative`: the sr-only "Actions" header is absolutely positioned, and without a
         // positioned ancestor it escapes this scrolling frame and widens the page.
-        <div className="relative overflow-x-auto">
+        <div className="scroll-hint relative overflow-x-auto">
           <table className="min-w-full text-sm" aria-label="Finished and running exports">
             <thead className="text-left text-xs tracking-wide text-slate-500 uppercase">
               <tr>

@@ -109,7 +109,7 @@ export function BriefView({ brief }: { brief: TBrief }) {
       )}
       <Section title="Enforcement" id="enforcement">
         {brief.enforcement.length ? (
-          <div className="overflow-x-auto print:overflow-visible">
+          <div className="scroll-hint overflow-x-auto [--scroll-hint-bg:var(--color-slate-50)] print:overflow-visible">
             {/* On a phone the table keeps its columns' width and scrolls, rather than crushing them. */}
             <table className="w-full min-w-[40rem] text-left text-sm print:min-w-0 [&_td]:py-1 [&_td]:pr-3 [&_th]:pr-3">
               <thead className="text-xs text-slate-600">

@@ -21,7 +21,7 @@ export function CaseFigures({ cases, restricted }: { cases: TSummaryCase[]; rest
           listed.
         </p>
       )}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <div className="scroll-hint overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left text-sm">
           <thead className="bg-slate-50 text-xs text-slate-600">
             <tr>

@@ -78,7 +78,7 @@ export function ImportMapping({
   }
   return (
     <form onSubmit={submit} aria-label="Map columns" className="space-y-3">
-      <div className="overflow-x-auto">
+      <div className="scroll-hint overflow-x-auto">
         <table className="min-w-full text-left text-xs" aria-label="First rows of the file">
           <thead>
             <tr>

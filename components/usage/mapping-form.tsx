@@ -54,7 +54,7 @@ export function MappingForm({
         </Field>
       </div>
       {rows.length > 0 && (
-        <div className="overflow-x-auto rounded-md border border-slate-200">
+        <div className="scroll-hint overflow-x-auto rounded-md border border-slate-200">
           <table className="min-w-full text-xs" aria-label="First rows of the file">
             <thead className="bg-slate-50 text-left">
               <tr>

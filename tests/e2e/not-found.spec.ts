@@ -199,6 +199,19 @@ test("on a phone the header's parts do not overlap and the evidence list comes f
   const form = page.getByRole("form", { name: "Upload evidence" });
   await expect(list).toBeVisible();
   expect((await list.boundingBox())!.y).toBeLessThan((await form.boundingBox())!.y);
+  // The table is wider than the phone: its frame scrolls sideways and shows it, a shadow on the
+  // side where more is hidden (app/globals.css, .scroll-hint).
+  const frame = await list.evaluate((table) => {
+    const el = table.parentElement!;
+    const style = getComputedStyle(el);
+    return {
+      scrolls: el.scrollWidth > el.clientWidth,
+      shadows: style.backgroundImage.match(/radial-gradient/g)?.length ?? 0,
+      // The covers move with the content, the shadows stay (the last layer is the colour's).
+      attachment: style.backgroundAttachment.split(", ").slice(0, 4).join(", "),
+    };
+  });
+  expect(frame).toEqual({ scrolls: true, shadows: 2, attachment: "local, local, scroll, scroll" });
   await page.getByRole("link", { name: "Add evidence ↓" }).click();
   await expect(form).toBeInViewport();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
