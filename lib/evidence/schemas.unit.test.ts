@@ -40,8 +40,12 @@ describe("evidence collection time", () => {
     const refused = read("yesterday");
     expect(refused.success).toBe(false);
     expect(refused.error?.issues[0]?.message).toMatch(/^Enter a valid date and time: .*not an ISO 8601 time/);
-    expect(read("2026-01-31t12:00").success).toBe(false);
-    expect(read("2026-01-31T12:00:07.120456").success).toBe(false); // a zoneless time to the millisecond at most
     expect(read("2999-01-01T00:00:00Z").success).toBe(false);
+    expect(read("2026-01-31T12:00:07.1204567891").success).toBe(false); // beyond the nanosecond
+  });
+
+  it("takes ISO 8601 as other tools write it: a lower-case t, a fraction to the microsecond kept to the millisecond", () => {
+    expect(at("2026-01-31t12:00")).toEqual(new Date(Date.UTC(2026, 0, 31, 12)));
+    expect(at("2026-01-31T12:00:07.120456")).toEqual(new Date(Date.UTC(2026, 0, 31, 12, 0, 7, 120)));
   });
 });
