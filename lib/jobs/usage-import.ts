@@ -10,6 +10,7 @@ import {
   attachImport,
   copyUsageText,
   discardIfAbandoned,
+  indexHourlyRollup,
   indexImportTable,
   isStaged,
   prepareImportTable,
@@ -17,7 +18,8 @@ import {
   TimeSpread,
   usageImportLock,
   writeAccountAttributes,
-  writeTrafficRollups,
+  writeHourlyRollup,
+  writeRollupsFromHours,
 } from "@/lib/usage/load";
 import { type TTimeFormatCounts } from "@/lib/usage/parse";
 import { serverRedactor } from "@/lib/usage/redaction";
@@ -112,21 +114,26 @@ async function validate(job: TClaimedJob): Promise<void> {
     );
     const loaded = await copyUsageText(client, target, chunks);
     seconds.lap("parseAndCopy");
-    await analyzeImportRows(client, target);
-    seconds.lap("analyze");
     // The rollups, the drill-down indexes and the accounts' attributes all read the rows just
     // loaded, and write apart: on two connections, each can have a core (the embedded database
-    // takes them in turn), split so that both take about as long. Both end before the job's
-    // lock goes, even when one fails.
+    // takes them in turn), split so that both take about as long. The hourly rollup needs no
+    // statistics of the rows, so it starts at once; the per-day rollup, on the other
+    // connection, waits for it. Both end before the job's lock goes, even when one fails.
+    const hourly = writeHourlyRollup(client, target);
     const steps = await Promise.allSettled([
-      writeTrafficRollups(client, target).then(() => seconds.lap("rollups", true)),
+      hourly.then(() => indexHourlyRollup(client, target)).then(() => seconds.lap("rollups", true)),
       withPgClient(async (other) => {
+        await analyzeImportRows(other, target);
+        seconds.lap("analyze", true);
         await raiseBulkMemory(other, "maintenance_work_mem");
         await indexImportTable(other, target, spread);
         seconds.lap("indexes", true);
         await raiseBulkMemory(other, "work_mem");
         await writeAccountAttributes(other, target);
-      }).then(() => seconds.lap("attributes", true)),
+        seconds.lap("attributes", true);
+        await hourly;
+        await writeRollupsFromHours(other, target);
+      }).then(() => seconds.lap("daily", true)),
     ]);
     for (const step of steps) if (step.status === "rejected") throw step.reason;
     for (let i = 0; i < rejects.length; i += 5_000)

@@ -255,8 +255,8 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
         await discardImport(client, target);
         return made;
       };
-      const ranges = ["account_bloom", "occurredAt"];
-      const bTrees = ["account", "occurredAt", "time"];
+      const ranges = ["ranges"];
+      const bTrees = ["account", "ranges", "time"];
       expect((await staged(synthetic(2_000))).indexes).toEqual(ranges);
       expect((await staged(synthetic(2_000, Infinity, true))).indexes).toEqual(bTrees);
       // 40,000 rows a second apart in order, but one in 500 a year ahead (a device's clock): the
@@ -312,6 +312,47 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       expect(
         await count(`SELECT count(*)::int AS n FROM pg_statistic WHERE starelid = $1::regclass`, [importTable(target)]),
       ).toBeGreaterThan(0);
+    });
+
+    it("attaches a file in time order with its one range index as the usage table's, which then serves an account's rows", async () => {
+      const target = { caseId: randomUUID(), importId: randomUUID() };
+      const table = `import_${target.importId.replace(/-/g, "")}`;
+      const indexes = async () =>
+        (await other.query(`SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY 1`, [table])).rows.map(
+          (r) => r.indexname,
+        );
+      await prepareImportTable(client, target);
+      const spread = new TimeSpread();
+      await copyUsageRows(client, target, synthetic(2_000), spread);
+      await writeUsageRollups(client, target);
+      await indexImportTable(client, target, spread);
+      expect(await indexes()).toEqual([`${table}_ranges`]);
+      await client.query("BEGIN");
+      await attachImport(client, target);
+      await client.query("COMMIT");
+      // ATTACH took it for the usage table's index on time and account: it built none of its own.
+      expect(await indexes()).toEqual([`${table}_ranges`]);
+      const parent = await other.query(
+        `SELECT p.indexrelid::regclass::text AS name FROM pg_inherits i JOIN pg_index p ON p.indexrelid = i.inhparent
+         WHERE i.inhrelid = $1::regclass`,
+        [`usage_partitions."${table}_ranges"`],
+      );
+      expect(parent.rows.map((r) => r.name)).toEqual([
+        `usage_partitions."case_${target.caseId.replace(/-/g, "")}_occurredAt_accountId_idx"`,
+      ]);
+      await client.query("SET enable_seqscan = off");
+      const plan = await client.query(
+        `EXPLAIN SELECT seq FROM "UsageRecord" WHERE "caseId" = $1 AND "accountId" = $2 ORDER BY "occurredAt", seq LIMIT 5`,
+        [target.caseId, "acct_7"],
+      );
+      await client.query("RESET enable_seqscan");
+      expect(plan.rows.map((r) => r["QUERY PLAN"]).join("\n")).toMatch(/_ranges/);
+      expect(
+        await count(`SELECT count(*)::int AS n FROM "UsageRecord" WHERE "caseId" = $1 AND "accountId" = $2`, [
+          target.caseId,
+          "acct_7",
+        ]),
+      ).toBe(40);
     });
 
     it("refuses ids that are not UUIDs before building any SQL with them", async () => {

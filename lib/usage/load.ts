@@ -196,31 +196,36 @@ export async function writeUsageRollups(client: pg.ClientBase, target: TUsageTar
 }
 
 /**
- * Statistics for the rows just loaded, before anything groups them (nothing else gathers them:
- * PGlite has no autovacuum, and a server may run without it). The GROUP BYs below are planned
- * with them: without, the planner guessed a group per row where there were two thousand, and
- * sorted on disk instead of hashing (2.7 s, not 1.3 s, per million rows).
+ * Statistics for the rows just loaded (nothing else gathers them: PGlite has no autovacuum, and
+ * a server may run without it): the choice of index reads their correlation, and the accounts'
+ * attributes are grouped with them (without, the planner guessed a group per row where there
+ * were two thousand, and sorted on disk instead of hashing: 2.7 s, not 1.3 s, per million rows).
+ * The hourly rollup needs none (it turns sorting off).
  */
 export async function analyzeImportRows(client: TSqlClient, target: TUsageTarget): Promise<void> {
   await client.query(`ANALYZE ${importTable(target)}`);
 }
 
-/** The hourly rollup (the import's own table), and the per-model and per-day ones from it. */
+/** The hourly rollup (the import's own table) with its indexes, and the per-model and per-day ones from it. */
 export async function writeTrafficRollups(client: pg.ClientBase, target: TUsageTarget): Promise<void> {
-  const partition = importTable(target);
-  const hourly = hourlyTable(target.importId);
-  const params = [target.caseId, target.importId];
-  // Grouped by hashing (the rows' order does not matter: the table has no index yet), then
-  // indexed as "UsageHourly" is, each index one sorted build (1.5 s at two million rows, where
-  // going into the shared indexes row by row took 5 s). The planner, which cannot tell how few the
-  // groups are, would sort two million rows instead (twice as long): sorting is off for this
-  // statement (in a transaction of its own: the embedded database has one session for all).
-  // The network is grouped as an address and written as text once per group, not per row
-  // (a fifth less time).
+  await writeHourlyRollup(client, target);
+  await indexHourlyRollup(client, target);
+  await writeRollupsFromHours(client, target);
+}
+
+/**
+ * The import's hourly rollup, from its rows just loaded: one scan, grouped by hashing (the rows'
+ * order does not matter: the table has no index yet). The planner, which cannot tell how few
+ * the groups are (the rows may have no statistics yet), would sort every row instead (twice as
+ * long): sorting is off for this statement (in a transaction of its own: the embedded database
+ * has one session for all). The network is grouped as an address and written as text once per
+ * group, not per row (a fifth less time).
+ */
+export async function writeHourlyRollup(client: pg.ClientBase, target: TUsageTarget): Promise<void> {
   await inTransaction(client, async () => {
     await client.query(`SET LOCAL enable_sort = off`);
     await client.query(
-      `INSERT INTO ${hourly} ("caseId", "importId", hour, "accountId", "apiKeyId", network, model, endpoint,
+      `INSERT INTO ${hourlyTable(target.importId)} ("caseId", "importId", hour, "accountId", "apiKeyId", network, model, endpoint,
        requests, "inputTokens", "outputTokens", "cachedTokens", "rateLimited", rows)
      SELECT $1::uuid, $2::uuid, hour, "accountId", "apiKeyId", coalesce(network::text, ''), model, endpoint,
             requests, "inputTokens", "outputTokens", "cachedTokens", "rateLimited", "rows"
@@ -232,15 +237,39 @@ export async function writeTrafficRollups(client: pg.ClientBase, target: TUsageT
               sum("inputTokens") AS "inputTokens", sum("outputTokens") AS "outputTokens",
               sum("cachedTokens") AS "cachedTokens", sum(CASE WHEN "rateLimited" THEN requests ELSE 0 END) AS "rateLimited",
               count(*) AS "rows"
-       FROM ${partition} GROUP BY 1, 2, 3, 4, 5, 6) AS groups`,
-      params,
+       FROM ${importTable(target)} GROUP BY 1, 2, 3, 4, 5, 6) AS groups`,
+      [target.caseId, target.importId],
     );
   });
+}
+
+/**
+ * The hourly rollup's indexes, as "UsageHourly" has them, each one sorted build (1.5 s at two
+ * million rows, where going into the shared indexes row by row took 5 s), then its statistics
+ * (see writeRollupsFromHours). The primary key is made of its unique index last: building it
+ * as a key would lock out the per-day rollup, which may read the hours meanwhile on another
+ * connection.
+ */
+export async function indexHourlyRollup(client: TSqlClient, target: TUsageTarget): Promise<void> {
+  const hourly = hourlyTable(target.importId);
+  const key = `hourly_${target.importId.replace(/-/g, "")}_pkey`;
   await client.query(
-    `ALTER TABLE ${hourly} ADD PRIMARY KEY ("caseId", "importId", hour, "accountId", "apiKeyId", network, model, endpoint)`,
+    `CREATE UNIQUE INDEX "${key}" ON ${hourly} ("caseId", "importId", hour, "accountId", "apiKeyId", network, model, endpoint)`,
   );
   await client.query(`CREATE INDEX ON ${hourly} ("caseId", hour)`);
   await client.query(`CREATE INDEX ON ${hourly} ("caseId", "accountId", hour)`);
+  await client.query(`ALTER TABLE ${hourly} ADD PRIMARY KEY USING INDEX "${key}"`);
+  await client.query(`ANALYZE ${hourly}`);
+}
+
+/**
+ * The per-model and per-day rollups, from the import's hourly one, then their statistics
+ * (nothing else gathers them: PGlite has no autovacuum, and a server may run without it):
+ * without them a top account's hours were read by a scan of the whole case's index (440 ms,
+ * not 2 ms).
+ */
+export async function writeRollupsFromHours(client: TSqlClient, target: TUsageTarget): Promise<void> {
+  const hourly = hourlyTable(target.importId);
   await client.query(
     `INSERT INTO "UsageHourlyModel" ("caseId", "importId", hour, model, requests, "inputTokens", "outputTokens", "rateLimited", rows)
      SELECT "caseId", "importId", hour, model, sum(requests), sum("inputTokens"), sum("outputTokens"), sum("rateLimited"), sum(rows)
@@ -254,10 +283,7 @@ export async function writeTrafficRollups(client: pg.ClientBase, target: TUsageT
             sum("rateLimited"), sum(rows)
      FROM ${hourly} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
   );
-  // Statistics for the rollups just grown (nothing else gathers them: PGlite has no autovacuum,
-  // and a server may run without it): without them a top account's hours were read by a scan
-  // of the whole case's index (440 ms, not 2 ms).
-  await client.query(`ANALYZE ${hourly}, "UsageDaily", "UsageHourlyModel"`);
+  await client.query(`ANALYZE "UsageDaily", "UsageHourlyModel"`);
 }
 
 /** What each account of the import was seen with (keys, projects, addresses, instruments, devices). */
@@ -353,31 +379,29 @@ export class TimeSpread {
 
 /**
  * Indexes for the drill-down pages, built on the staged table before it is loaded, so loading
- * stays one quick transaction. A page reads only the hours the hourly rollup names, by a
- * range index on time (BRIN: one scan, no sort), and an account's page only the parts of those
- * hours where the account occurs, by a bloom filter of the accounts in every 16 pages (about a
- * thousand rows; a quiet account's page in a busy log: 20 ms rather than 170). Rows of a file
- * that was not in time order are scattered through the table, and a few stray times widen the
- * ranges (TimeSpread), so those get B-trees on time and on account instead (a sort of every row
- * each, the longest step of an import). Needs the rows' statistics (ANALYZE) and `spread`, told
- * every row's time as it was written.
+ * stays one quick transaction. A page reads only the hours the hourly rollup names, and an
+ * account's page only the parts of those hours where the account occurs: one range index
+ * (BRIN, one pass over the rows) keeps for every 16 pages (about a thousand rows) their range
+ * of times and a bloom filter of their accounts (a quiet account's page in a busy log: 20 ms
+ * rather than 170). Every import has it: the usage table's index of the same columns
+ * (ATTACH takes this one for it). Rows of a file that was not in time order are scattered
+ * through the table, and a few stray times widen the ranges (TimeSpread), so those get B-trees
+ * on time and on account as well (a sort of every row each, the longest step of an import).
+ * Needs the rows' statistics (ANALYZE) and `spread`, told every row's time as it was written.
  */
 export async function indexImportTable(client: TSqlClient, target: TUsageTarget, spread: TimeSpread): Promise<void> {
   const table = importTable(target);
   const name = `import_${target.importId.replace(/-/g, "")}`;
-  await client.query(`CREATE INDEX IF NOT EXISTS "${name}_occurredAt" ON ${table} USING brin ("occurredAt")`);
+  await client.query(
+    `CREATE INDEX IF NOT EXISTS "${name}_ranges" ON ${table}
+     USING brin ("occurredAt", "accountId" text_bloom_ops (n_distinct_per_range = -0.3)) WITH (pages_per_range = 16)`,
+  );
   const { rows } = await client.query(
     `SELECT correlation FROM pg_stats WHERE schemaname = 'usage_partitions' AND tablename = $1 AND attname = 'occurredAt'`,
     [name],
   );
   const correlation = rows[0]?.correlation;
-  if (typeof correlation === "number" && Math.abs(correlation) >= IN_TIME_ORDER && !spread.strayed()) {
-    await client.query(
-      `CREATE INDEX IF NOT EXISTS "${name}_account_bloom" ON ${table}
-       USING brin ("accountId" text_bloom_ops (n_distinct_per_range = -0.3)) WITH (pages_per_range = 16)`,
-    );
-    return;
-  }
+  if (typeof correlation === "number" && Math.abs(correlation) >= IN_TIME_ORDER && !spread.strayed()) return;
   await client.query(`CREATE INDEX IF NOT EXISTS "${name}_time" ON ${table} ("occurredAt", seq)`);
   await client.query(`CREATE INDEX IF NOT EXISTS "${name}_account" ON ${table} ("accountId", "occurredAt", seq)`);
 }
