@@ -325,10 +325,10 @@ const DAY_MS = 86_400_000;
 /**
  * How far the rows' times stray from their neighbours', measured as they are written: the
  * earliest and latest time of each run of BLOCK_ROWS rows (in file order, the table's order).
- * The range index on time keeps the same for every 128 pages (about eight such runs), so the
- * few rows of a device with a wrong clock (a year ahead, or 1970) in a log otherwise in time
- * order widen the ranges they fall in, and a query for one hour then reads all of those: all
- * of the table, when the strays are spread through it. PostgreSQL's correlation does not see
+ * The range index keeps the earliest and latest time of every 16 pages (about as many rows as
+ * a run), so the few rows of a device with a wrong clock (a year ahead, or 1970) in a log
+ * otherwise in time order widen the ranges they fall in, and a query for one hour then reads
+ * all of those: all of the table, when the strays are spread through it. PostgreSQL's correlation does not see
  * them (a row in a thousand moves it by about a thousandth).
  */
 export class TimeSpread {
@@ -355,8 +355,8 @@ export class TimeSpread {
   }
 
   /**
-   * Whether more than one run, and more than one in a hundred (so up to one range of the index
-   * in twelve), spans more than a day and 64 times a run's usual stretch of time: the median of
+   * Whether more than one run, and more than one in a hundred (so about as many ranges of the
+   * index), spans more than a day and 64 times a run's usual stretch of time: the median of
    * the steps between runs' first times that move at all (a few strays do not shift it, nor do
    * the runs that start in the same bucket of a bucketed export). Every query for an hour then
    * reads those ranges too. Too few runs to tell (16), or no time passing: no.

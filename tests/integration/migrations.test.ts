@@ -147,6 +147,78 @@ describe("migrations", () => {
     }
   }, 180_000);
 
+  it("give every import's rows the one range index on time and account, loaded or only validated, in place of its two", async () => {
+    const { db, apply } = await justBefore("20261206063000_usage_one_range_index");
+    try {
+      // As the version before left a case: one import loaded, one validated, each with its range
+      // index on time and its bloom filter of accounts, and a scattered one with its B-trees too.
+      const [caseId, loaded, validated, scattered] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      const hex = (id: string) => id.replace(/-/g, "");
+      const table = (id: string) => `usage_partitions."import_${hex(id)}"`;
+      const oldIndexes = (id: string) =>
+        `CREATE INDEX "import_${hex(id)}_occurredAt" ON ${table(id)} USING brin ("occurredAt");
+         CREATE INDEX "import_${hex(id)}_account_bloom" ON ${table(id)}
+           USING brin ("accountId" text_bloom_ops (n_distinct_per_range = -0.3)) WITH (pages_per_range = 16);`;
+      const rows = (id: string) =>
+        `INSERT INTO ${table(id)} ("caseId", "importId", seq, line, "occurredAt", "bucketSeconds", "accountId",
+           "inputTokens", "outputTokens", "cachedTokens", requests, "rateLimited")
+         SELECT '${caseId}', '${id}', i, i + 1, '2026-11-01'::timestamp + i * interval '1 second', 0, 'acct_' || (i % 7),
+           1, 1, 0, 1, false FROM generate_series(1, 500) AS i;`;
+      await query(
+        db,
+        `CREATE TABLE usage_partitions."case_${hex(caseId)}" PARTITION OF "UsageRecord"
+           FOR VALUES IN ('${caseId}') PARTITION BY LIST ("importId");
+         CREATE TABLE ${table(loaded)} (LIKE "UsageRecord");
+         CREATE TABLE ${table(validated)} (LIKE "UsageRecord");
+         CREATE TABLE ${table(scattered)} (LIKE "UsageRecord");
+         ${[loaded, validated, scattered].map((id) => rows(id) + oldIndexes(id)).join("\n")}
+         CREATE INDEX "import_${hex(scattered)}_time" ON ${table(scattered)} ("occurredAt", seq);
+         ALTER TABLE usage_partitions."case_${hex(caseId)}" ATTACH PARTITION ${table(loaded)} FOR VALUES IN ('${loaded}');
+         ALTER TABLE usage_partitions."case_${hex(caseId)}" ATTACH PARTITION ${table(scattered)} FOR VALUES IN ('${scattered}');`,
+      );
+      await apply();
+
+      const indexes = async (id: string) =>
+        (
+          await query(
+            db,
+            `SELECT i.indexname AS name, p.inhparent::regclass::text AS parent, pg_get_indexdef(c.oid) AS def
+             FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname AND c.relnamespace = 'usage_partitions'::regnamespace
+             LEFT JOIN pg_inherits p ON p.inhrelid = c.oid
+             WHERE i.schemaname = 'usage_partitions' AND i.tablename = 'import_${hex(id)}' ORDER BY 1`,
+          )
+        ).map((r) => ({ ...r, name: String(r.name).replace(hex(id), "<id>") }));
+      const ranges = (parent: string | null) => ({
+        name: "import_<id>_ranges",
+        parent,
+        def: expect.stringMatching(
+          /USING brin \("occurredAt", "accountId" text_bloom_ops \(n_distinct_per_range='-0\.3'\)\) WITH \(pages_per_range='16'\)$/,
+        ),
+      });
+      const caseIndex = `usage_partitions."case_${hex(caseId)}_occurredAt_accountId_idx"`;
+      // The loaded ones' index is the usage table's (no coarser one was built beside it).
+      expect(await indexes(loaded)).toEqual([ranges(caseIndex)]);
+      expect(await indexes(scattered)).toEqual([
+        ranges(caseIndex),
+        { name: "import_<id>_time", parent: null, def: expect.any(String) },
+      ]);
+      // The validated one's is ready for its load, whose ATTACH then builds none.
+      expect(await indexes(validated)).toEqual([ranges(null)]);
+      await query(
+        db,
+        `ALTER TABLE usage_partitions."case_${hex(caseId)}" ATTACH PARTITION ${table(validated)} FOR VALUES IN ('${validated}')`,
+      );
+      expect(await indexes(validated)).toEqual([ranges(caseIndex)]);
+      const n = await query(
+        db,
+        `SELECT count(*)::int AS n FROM "UsageRecord" WHERE "caseId" = '${caseId}' AND "accountId" = 'acct_3'`,
+      );
+      expect(n).toEqual([{ n: 3 * 72 }]);
+    } finally {
+      await db.stop();
+    }
+  }, 180_000);
+
   it("split the shared Bates counters by producing organisation, each from its own productions", async () => {
     const { db, apply } = await justBefore("20261203065635_bates_counter_per_org");
     try {
