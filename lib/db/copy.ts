@@ -30,7 +30,6 @@ export async function copyChunks(
   client: pg.ClientBase,
   sql: string,
   chunks: AsyncIterable<TCopyChunk>,
-  onRows: (n: number) => void = () => {},
 ): Promise<number> {
   const iterator = chunks[Symbol.asyncIterator]();
   let rows = 0;
@@ -44,7 +43,6 @@ export async function copyChunks(
         return;
       }
       rows += next.value.rows;
-      onRows(rows);
       if (next.value.text) yield next.value.text;
     }
   }

@@ -156,10 +156,9 @@ export async function copyUsageText(
   client: pg.ClientBase,
   target: TUsageTarget,
   chunks: AsyncIterable<TCopyChunk>,
-  onRows: (n: number) => void = () => {},
 ): Promise<number> {
   const columns = COLUMNS.map((c) => `"${c}"`).join(", ");
-  return copyChunks(client, `COPY ${importTable(target)} (${columns}) FROM STDIN`, chunks, onRows);
+  return copyChunks(client, `COPY ${importTable(target)} (${columns}) FROM STDIN`, chunks);
 }
 
 /** Rows built in code (tests) loaded the same way, numbered in order; `spread` is told their times. */
