@@ -246,7 +246,10 @@ async function withDatabase(work: string, fn: (client: pg.Client) => Promise<voi
   const { applyMigrations } = await import("@/lib/db/schema-engine");
   if (embedded) {
     const { startEmbeddedDatabase } = await import("@/lib/db/embedded");
-    const db = await startEmbeddedDatabase();
+    // On disk, as `npm start` keeps it (scripts/runtime.ts): in memory, every page PGlite adds
+    // to a table copies the table (its in-memory files grow by copying), so each COPY of 100,000
+    // rows took longer than the one before (1.4 s at first, 24 s at a million rows).
+    const db = await startEmbeddedDatabase(path.join(work, "pglite"));
     try {
       await applyMigrations(db.url);
       env.DATABASE_URL = db.url;
