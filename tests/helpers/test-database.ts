@@ -1,7 +1,12 @@
 // The database a test run uses. TEST_DATABASE_URL: that database, emptied first (CI creates a
 // fresh one per run). Else DATABASE_URL: a new throwaway database on the same server, dropped
-// afterwards (your development data is never touched). Else: an embedded in-memory PGlite.
+// afterwards (your development data is never touched). Else: an embedded PGlite in a temporary
+// folder, removed afterwards: on disk, not in memory, where every page added to a table copies
+// the table's file (a suite of usage, linkage and timeline tests took 258 s there, 168 s here).
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { startEmbeddedDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/schema-engine";
@@ -47,8 +52,14 @@ async function provision(): Promise<TestDatabase> {
         withClient(DATABASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
     };
   }
-  const embedded = await startEmbeddedDatabase();
-  return { url: embedded.url, kind: "embedded PGlite (in memory)", embedded: true, drop: embedded.stop };
+  const dir = await mkdtemp(path.join(tmpdir(), "casebridge-test-pglite-"));
+  const embedded = await startEmbeddedDatabase(dir);
+  return {
+    url: embedded.url,
+    kind: `embedded PGlite (${dir})`,
+    embedded: true,
+    drop: () => embedded.stop().finally(() => rm(dir, { recursive: true, force: true })),
+  };
 }
 
 /** A migrated, empty database for one test run. */
