@@ -99,6 +99,22 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
     let client: pg.Client;
     let other: pg.Client;
     const count = async (sql: string, params: unknown[]) => Number((await other.query(sql, params)).rows[0].n);
+    /** An account's rows of a loaded case: the plan of its first page (index scans forced) and how many. */
+    const accountRows = async (caseId: string, account: string) => {
+      await client.query("SET enable_seqscan = off");
+      const plan = await client.query(
+        `EXPLAIN SELECT seq FROM "UsageRecord" WHERE "caseId" = $1 AND "accountId" = $2 ORDER BY "occurredAt", seq LIMIT 5`,
+        [caseId, account],
+      );
+      await client.query("RESET enable_seqscan");
+      return {
+        plan: plan.rows.map((r) => r["QUERY PLAN"]).join("\n"),
+        n: await count(`SELECT count(*)::int AS n FROM "UsageRecord" WHERE "caseId" = $1 AND "accountId" = $2`, [
+          caseId,
+          account,
+        ]),
+      };
+    };
 
     beforeAll(async () => {
       db = await connect();
@@ -295,19 +311,9 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       await client.query("COMMIT");
       expect(await collation('"UsageRecord"')).toBe("C");
       // A text parameter (default collation) against the column: still equality, still the index.
-      await client.query("SET enable_seqscan = off");
-      const plan = await client.query(
-        `EXPLAIN SELECT seq FROM "UsageRecord" WHERE "caseId" = $1 AND "accountId" = $2 ORDER BY "occurredAt", seq LIMIT 5`,
-        [target.caseId, "acct_7"],
-      );
-      await client.query("RESET enable_seqscan");
-      expect(plan.rows.map((r) => r["QUERY PLAN"]).join("\n")).toMatch(/_account/);
-      expect(
-        await count(`SELECT count(*)::int AS n FROM "UsageRecord" WHERE "caseId" = $1 AND "accountId" = $2`, [
-          target.caseId,
-          "acct_7",
-        ]),
-      ).toBe(40);
+      const rows = await accountRows(target.caseId, "acct_7");
+      expect(rows.plan).toMatch(/_account/);
+      expect(rows.n).toBe(40);
       // The staging analyzed the rows before it grouped them.
       expect(
         await count(`SELECT count(*)::int AS n FROM pg_statistic WHERE starelid = $1::regclass`, [importTable(target)]),
@@ -340,19 +346,9 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       expect(parent.rows.map((r) => r.name)).toEqual([
         `usage_partitions."case_${target.caseId.replace(/-/g, "")}_occurredAt_accountId_idx"`,
       ]);
-      await client.query("SET enable_seqscan = off");
-      const plan = await client.query(
-        `EXPLAIN SELECT seq FROM "UsageRecord" WHERE "caseId" = $1 AND "accountId" = $2 ORDER BY "occurredAt", seq LIMIT 5`,
-        [target.caseId, "acct_7"],
-      );
-      await client.query("RESET enable_seqscan");
-      expect(plan.rows.map((r) => r["QUERY PLAN"]).join("\n")).toMatch(/_ranges/);
-      expect(
-        await count(`SELECT count(*)::int AS n FROM "UsageRecord" WHERE "caseId" = $1 AND "accountId" = $2`, [
-          target.caseId,
-          "acct_7",
-        ]),
-      ).toBe(40);
+      const rows = await accountRows(target.caseId, "acct_7");
+      expect(rows.plan).toMatch(/_ranges/);
+      expect(rows.n).toBe(40);
     });
 
     it("refuses ids that are not UUIDs before building any SQL with them", async () => {

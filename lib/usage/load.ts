@@ -35,24 +35,28 @@ function checked(id: string, what: string): string {
   return id;
 }
 
+/** A case's or an import's tables are named after its id's hex digits (no hyphens). */
+const caseHex = (caseId: string) => checked(caseId, "a case").replace(/-/g, "");
+const importHex = (importId: string) => checked(importId, "an import").replace(/-/g, "");
+
 /** The case's partition of "UsageRecord" (a quoted identifier). */
 export function usagePartition(caseId: string): string {
-  return `usage_partitions."case_${checked(caseId, "a case").replace(/-/g, "")}"`;
+  return `usage_partitions."case_${caseHex(caseId)}"`;
 }
 
 /** The import's own table, a partition of its case's once loaded. */
 export function importTable({ importId }: Pick<TUsageTarget, "importId">): string {
-  return `usage_partitions."import_${checked(importId, "an import").replace(/-/g, "")}"`;
+  return `usage_partitions."import_${importHex(importId)}"`;
 }
 
 /** The case's partition of "UsageHourly". */
 function hourlyPartition(caseId: string): string {
-  return `usage_partitions."hourly_case_${checked(caseId, "a case").replace(/-/g, "")}"`;
+  return `usage_partitions."hourly_case_${caseHex(caseId)}"`;
 }
 
 /** The import's hourly rollup, a partition of its case's once loaded. */
 export function hourlyTable(importId: string): string {
-  return `usage_partitions."hourly_${checked(importId, "an import").replace(/-/g, "")}"`;
+  return `usage_partitions."hourly_${importHex(importId)}"`;
 }
 
 async function inTransaction(client: pg.ClientBase, work: () => Promise<void>): Promise<void> {
@@ -251,7 +255,7 @@ export async function writeHourlyRollup(client: pg.ClientBase, target: TUsageTar
  */
 export async function indexHourlyRollup(client: TSqlClient, target: TUsageTarget): Promise<void> {
   const hourly = hourlyTable(target.importId);
-  const key = `hourly_${target.importId.replace(/-/g, "")}_pkey`;
+  const key = `hourly_${importHex(target.importId)}_pkey`;
   await client.query(
     `CREATE UNIQUE INDEX "${key}" ON ${hourly} ("caseId", "importId", hour, "accountId", "apiKeyId", network, model, endpoint)`,
   );
@@ -327,8 +331,8 @@ const DAY_MS = 86_400_000;
  * The range index keeps the earliest and latest time of every 16 pages (about as many rows as
  * a run), so the few rows of a device with a wrong clock (a year ahead, or 1970) in a log
  * otherwise in time order widen the ranges they fall in, and a query for one hour then reads
- * all of those: all of the table, when the strays are spread through it. PostgreSQL's correlation does not see
- * them (a row in a thousand moves it by about a thousandth).
+ * all of those: all of the table, when the strays are spread through it. PostgreSQL's
+ * correlation does not see them (a row in a thousand moves it by about a thousandth).
  */
 export class TimeSpread {
   static readonly BLOCK_ROWS = 1_024;
@@ -390,7 +394,7 @@ export class TimeSpread {
  */
 export async function indexImportTable(client: TSqlClient, target: TUsageTarget, spread: TimeSpread): Promise<void> {
   const table = importTable(target);
-  const name = `import_${target.importId.replace(/-/g, "")}`;
+  const name = `import_${importHex(target.importId)}`;
   await client.query(
     `CREATE INDEX IF NOT EXISTS "${name}_ranges" ON ${table}
      USING brin ("occurredAt", "accountId" text_bloom_ops (n_distinct_per_range = -0.3)) WITH (pages_per_range = 16)`,
