@@ -1,6 +1,7 @@
 // What every benchmark script shares: a throwaway database on BENCH_DATABASE_URL's server, a
 // timestamped log, number formatting, and median/p95 timing after warm-up runs.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -73,6 +74,28 @@ export const log = (line: string) =>
 export const fmt = (n: number, digits = 1) =>
   n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 export const verdict = (pass: boolean) => (pass ? "PASS" : "MISS");
+
+/** Linux counts CPU time in /proc/stat in these ticks (USER_HZ, 100 on every common build). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds the whole machine has spent busy since boot (every core, every process: this
+ * script, PostgreSQL's backends and the rest), from /proc/stat; NaN where there is none. The
+ * difference across a step is what the step cost in CPU, on a machine otherwise idle.
+ */
+export function machineCpuSeconds(): number {
+  try {
+    const [user, nice, system, , , irq, softirq] = readFileSync("/proc/stat", "utf8")
+      .split("\n", 1)[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return (user! + nice! + system! + irq! + softirq!) / TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
 
 /**
  * `workers` loops, each calling `work` (given its number) over and over for `seconds`: calls

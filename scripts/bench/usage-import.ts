@@ -4,6 +4,7 @@
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import type { TActor } from "@/lib/auth/session";
+import { machineCpuSeconds } from "@/scripts/bench/common";
 
 export async function runUsageImport(file: string, size: number, who: TActor, caseId: string, expectRows?: number) {
   const { uploadEvidence } = await import("@/lib/evidence/upload");
@@ -22,6 +23,7 @@ export async function runUsageImport(file: string, size: number, who: TActor, ca
       contentLength: String(size),
     });
     const t1 = performance.now();
+    const cpu1 = machineCpuSeconds();
     const started = await startUsageImport(who, caseId, { evidenceId: evidence.id, preset: "gateway" });
     await changeUsageImport(who, caseId, started.job.id, { action: "validate", options: { mapping: started.mapping } });
     await runImportJob(started.job.id);
@@ -32,6 +34,7 @@ export async function runUsageImport(file: string, size: number, who: TActor, ca
     await changeUsageImport(who, caseId, started.job.id, { action: "commit" });
     await runImportJob(started.job.id);
     const t3 = performance.now();
+    const cpu3 = machineCpuSeconds();
     const done = (await getUsageImport(who, caseId, started.job.id)).job;
     if (done.status !== "COMMITTED") throw new Error(`load: ${JSON.stringify(done)}`);
     return {
@@ -39,6 +42,8 @@ export async function runUsageImport(file: string, size: number, who: TActor, ca
       validate: (t2 - t1) / 1000,
       // The load step includes what the job derives after ATTACH (signals, linkage entities and rules).
       load: (t3 - t2) / 1000,
+      /** CPU seconds the machine spent over validate and load (this process and PostgreSQL's). */
+      cpu: cpu3 - cpu1,
       peakMb: peak / 2 ** 20,
       /** The validate step's own split (the job's stats.seconds). */
       steps: (validated.stats as { seconds?: Record<string, number> } | null)?.seconds ?? {},

@@ -8,13 +8,15 @@
 //   the import's table with its rollups, then load = ATTACH), in rows/s and as a ratio to COPY;
 // - the time to compute the signals, for each organisation of the case;
 // - median and p95 of each Usage tab query;
-// - this process's peak RSS during the import (the app runs the job in its own process).
+// - this process's peak RSS during the import (the app runs the job in its own process);
+// - the CPU time the whole machine spent on the import and on each COPY (from /proc/stat), and
+//   so the best ratio the machine's cores allow for the work the import does.
 // Then the same import of 1,000,000 rows on the embedded PGlite database (a child process), which
 // has no target. Informational: exits 0 whether targets pass or miss.
 import { spawnSync } from "node:child_process";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -27,6 +29,7 @@ import {
   env,
   fmt,
   log,
+  machineCpuSeconds,
   measure,
   sized,
   SMALL,
@@ -76,19 +79,20 @@ async function writeLog(file: string): Promise<number> {
   return (await stat(file)).size;
 }
 
-async function copyBaseline(client: pg.Client, file: string): Promise<number> {
+async function copyBaseline(client: pg.Client, file: string): Promise<{ seconds: number; cpu: number }> {
   await client.query(
     `CREATE TABLE bench_copy (t timestamptz, account text, org text, api_key text, ip inet, ua text, model text, endpoint text,
        input bigint, output bigint, status smallint, limited boolean, payment text, device text)`,
   );
-  const t = performance.now();
+  const [t, cpu] = [performance.now(), machineCpuSeconds()];
   await pipeline(
     createReadStream(file),
     client.query(copyFrom(`COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)`)),
   );
   const seconds = (performance.now() - t) / 1000;
+  const used = machineCpuSeconds() - cpu;
   await client.query(`DROP TABLE bench_copy`);
-  return seconds;
+  return { seconds, cpu: used };
 }
 
 /** The job's parse alone (file → checked rows → COPY text, no database): the ceiling the import could reach. */
@@ -116,10 +120,14 @@ async function main(client: pg.Client, work: string) {
   // The baseline is timed before the import and twice after it, and its median taken: on a
   // shared machine one COPY alone swung from 8.5 to 16 s between runs.
   const copyRuns: number[] = [];
+  const copyCpu: number[] = [];
   const timeCopy = async () => {
-    const seconds = await copyBaseline(client, file);
+    const { seconds, cpu } = await copyBaseline(client, file);
     copyRuns.push(seconds);
-    log(`COPY into a bare table (run ${copyRuns.length}): ${fmt(seconds, 2)} s = ${fmt(ROWS / seconds, 0)} rows/s`);
+    copyCpu.push(cpu);
+    log(
+      `COPY into a bare table (run ${copyRuns.length}): ${fmt(seconds, 2)} s = ${fmt(ROWS / seconds, 0)} rows/s, CPU ${fmt(cpu, 2)} s`,
+    );
   };
   if (!embedded) await timeCopy();
   const parseSeconds = await parseOnly(file);
@@ -132,14 +140,16 @@ async function main(client: pg.Client, work: string) {
   if (!embedded) {
     const other = new pg.Client({ connectionString: env.DATABASE_URL });
     await other.connect();
-    const t = performance.now();
+    const [t, cpu] = [performance.now(), machineCpuSeconds()];
     await Promise.all([copyBaseline(other, file), parseOnly(file)]).finally(() => other.end());
     bothSeconds = (performance.now() - t) / 1000;
-    log(`parse and COPY at once: ${fmt(bothSeconds, 2)} s = ${fmt(ROWS / bothSeconds, 0)} rows/s`);
+    log(
+      `parse and COPY at once: ${fmt(bothSeconds, 2)} s = ${fmt(ROWS / bothSeconds, 0)} rows/s, CPU ${fmt(machineCpuSeconds() - cpu, 2)} s`,
+    );
   }
   const imp = await runUsageImport(file, size, lead, caseId, ROWS);
   log(
-    `import: evidence upload ${fmt(imp.upload, 2)} s · validate and stage ${fmt(imp.validate, 2)} s · load and signals ${fmt(imp.load, 2)} s · peak RSS ${fmt(imp.peakMb, 0)} MB`,
+    `import: evidence upload ${fmt(imp.upload, 2)} s · validate and stage ${fmt(imp.validate, 2)} s · load and signals ${fmt(imp.load, 2)} s · CPU ${fmt(imp.cpu, 2)} s · peak RSS ${fmt(imp.peakMb, 0)} MB`,
   );
   log(
     `validate steps: ${Object.entries(imp.steps)
@@ -205,6 +215,10 @@ async function main(client: pg.Client, work: string) {
     `embedded run failed: ${embeddedRun.stderr.slice(-500)}`;
 
   const copyRate = ROWS / copySeconds;
+  // However its steps were scheduled, the job cannot finish before its CPU time spread over
+  // every core: the best ratio this machine allows for the work it does.
+  const cores = availableParallelism();
+  const cpuBound = (cores * copySeconds) / imp.cpu;
   console.log(
     `\nSummary (${ROWS.toLocaleString("en")} rows, ${fmt(size / 2 ** 20)} MiB CSV; queries N=${QUERY_RUNS.runs} after ${QUERY_RUNS.warmup} warm-ups)`,
   );
@@ -225,6 +239,12 @@ async function main(client: pg.Client, work: string) {
   );
   console.log(
     `  Parse and COPY at once, nothing else   ${fmt(ROWS / bothSeconds, 0).padStart(10)} rows/s   ratio ${fmt(ROWS / bothSeconds / copyRate, 2)}  (this machine's ceiling for any import)`,
+  );
+  console.log(
+    `  CPU time, whole machine: import job    ${fmt(imp.cpu, 1).padStart(10)} s        ${fmt(imp.cpu / stats(copyCpu).median, 2)}× a bare COPY's (median ${fmt(stats(copyCpu).median, 1)} s)`,
+  );
+  console.log(
+    `  … on ${cores} cores, no schedule beats    ${"".padStart(10)}          ratio ${fmt(cpuBound, 2)}  (${cores} × COPY's seconds ÷ the job's CPU seconds)`,
   );
   console.log(
     `  … with the evidence upload as well     ${fmt(ROWS / (imp.upload + imp.validate + imp.load), 0).padStart(10)} rows/s   ratio ${fmt(ROWS / (imp.upload + imp.validate + imp.load) / copyRate, 2)}`,
