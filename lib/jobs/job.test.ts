@@ -26,7 +26,7 @@ it.skipIf(onEmbeddedTestDatabase())(
       await holder.query("BEGIN");
       await holder.query(`SELECT 1 FROM "ImportJob" WHERE id = $1 FOR UPDATE`, [job.id]);
       const progress = progressWriter(job, status);
-      for (let rows = 1; rows <= 12; rows++) progress(rows, rows * 100, true);
+      for (let rows = 1; rows <= 12; rows++) progress.report(rows, rows * 100, true);
 
       const waiting = async () =>
         Number(

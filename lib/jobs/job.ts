@@ -49,16 +49,20 @@ export async function claimJob(jobId: string): Promise<TClaimedJob | null> {
  * Progress writes go outside the work's transaction, throttled, and never block the work. One
  * is in flight at a time, the latest figures waiting for it: on the embedded database a write
  * queues behind the work's open transaction, and writes that piled up there would hold every
- * connection of the pool until the commit.
+ * connection of the pool until the commit. A write that finds the job no longer in `status`
+ * (cancelled, or failed) marks it `stopped`: nothing the work does from then on can be kept.
  */
 export function progressWriter(job: Pick<TClaimedJob, "id">, status: string) {
   let last = 0;
   let inFlight: Promise<void> | null = null;
   let waiting: [rows: number, bytes: number] | null = null;
+  let stopped = false;
   const write = (rows: number, bytes: number) => {
     inFlight = getDb()
       .$executeRaw`UPDATE "ImportJob" SET "rowsProcessed" = ${rows}, "bytesProcessed" = ${bytes}, "heartbeatAt" = now() WHERE id = ${job.id}::uuid AND status::text = ${status}`.then(
-      () => {},
+      (count) => {
+        if (count === 0) stopped = true;
+      },
       (error: unknown) => console.error("[import] progress update failed:", error),
     );
     void inFlight.then(() => {
@@ -68,13 +72,34 @@ export function progressWriter(job: Pick<TClaimedJob, "id">, status: string) {
       if (next) write(...next);
     });
   };
-  return (rows: number, bytes: number, force = false) => {
-    const now = Date.now();
-    if (!force && now - last < PROGRESS_MS) return;
-    last = now;
-    if (inFlight) waiting = [rows, bytes];
-    else write(rows, bytes);
+  return {
+    report(rows: number, bytes: number, force = false) {
+      const now = Date.now();
+      if (!force && now - last < PROGRESS_MS) return;
+      last = now;
+      if (inFlight) waiting = [rows, bytes];
+      else write(rows, bytes);
+    },
+    /** Whether a write found the job moved on from `status` (a cancel shows within PROGRESS_MS or so). */
+    stopped: () => stopped,
   };
+}
+
+/**
+ * `chunks` until the job's progress says it has stopped (checked before each): a cancelled
+ * validation reads no more of its file. Ending early closes `chunks`, and so the file.
+ */
+export async function* untilStopped<T>(chunks: AsyncIterable<T>, progress: { stopped: () => boolean }) {
+  for await (const chunk of chunks) {
+    if (progress.stopped()) return;
+    yield chunk;
+  }
+}
+
+/** Rows a validation refused, kept with its job (once its COPY is over), 5,000 to an INSERT. */
+export async function saveRejects(rejects: { jobId: string; line: number; reason: string }[]): Promise<void> {
+  for (let i = 0; i < rejects.length; i += 5_000)
+    await getDb().importRowError.createMany({ data: rejects.slice(i, i + 5_000) });
 }
 
 /** What the user is told: the reader's and storage's own words; the database's only in the log. */

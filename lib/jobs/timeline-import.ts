@@ -6,7 +6,9 @@ import {
   ABANDONED_STATUSES,
   FILE_GONE,
   progressWriter,
+  saveRejects,
   STAGE_GONE,
+  untilStopped,
   type TClaimedJob,
   type TJobSteps,
 } from "@/lib/jobs/job";
@@ -35,7 +37,6 @@ import { ZImportOptions, type TImportOptions, type TImportStats } from "@/lib/ti
 // "TimelineEvent" in ONE transaction, so a crash leaves no events behind, and ON CONFLICT on
 // the per-case dedupe key makes a re-run add no duplicates.
 
-const BATCH = 5_000;
 /** About how many staged rows each INSERT … SELECT of the commit moves (chunks are page ranges). */
 const CHUNK = 50_000;
 /** Beyond this only the count grows; the full list is a download that reads the file again. */
@@ -123,7 +124,7 @@ async function validate(job: TJob): Promise<void> {
   // until a COPY statement ends, so writing them now would wait on ourselves.
   const rejects: { jobId: string; line: number; reason: string }[] = [];
   async function* chunks(): AsyncGenerator<TCopyChunk> {
-    for await (const batch of rowsOf(job, (n, b) => progress((rows = n), b))) {
+    for await (const batch of rowsOf(job, (n, b) => progress.report((rows = n), b))) {
       let text = "";
       const before = seq;
       for (const r of batch) {
@@ -161,11 +162,17 @@ async function validate(job: TJob): Promise<void> {
       return;
     }
     await createStage(client, job.id);
-    await copyChunks(client, stageCopySql(job.id), chunks());
+    await copyChunks(client, stageCopySql(job.id), untilStopped(chunks(), progress));
+    if (progress.stopped()) {
+      // Cancelled while it ran: the rest of the file is left unread, and the stage goes (the
+      // rows refused so far are kept with the job, as a finished run's are).
+      await saveRejects(rejects);
+      await client.query(`DROP TABLE IF EXISTS ${stageTable(job.id)}`);
+      return;
+    }
     const existing = await countStagedExisting(client, job);
     // The COPY is over: other connections are served again.
-    for (let i = 0; i < rejects.length; i += BATCH)
-      await db.importRowError.createMany({ data: rejects.slice(i, i + BATCH) });
+    await saveRejects(rejects);
     const { count } = await db.importJob.updateMany({
       where: { id: job.id, status: "VALIDATING" },
       data: {
@@ -210,7 +217,7 @@ async function commit(job: TJob): Promise<void> {
       for (let from = 0; from < pages; from += step) {
         const to = Math.min(pages, from + step);
         inserted += await insertStaged(tx, { ...job, visibility: job.options.visibility }, from, to);
-        progress(Math.round((current.rows * to) / pages), Math.round((size * to) / pages));
+        progress.report(Math.round((current.rows * to) / pages), Math.round((size * to) / pages));
       }
       // The case categories the rows carry become the organisation's (lib/timeline/categories.ts).
       await ensureCaseCategories(tx, job.caseId, job.orgId, await stagedCategories(tx, job.id));

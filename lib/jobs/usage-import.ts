@@ -3,7 +3,15 @@ import type pg from "pg";
 import { getDb, holdAdvisoryLock, withPgClient } from "@/lib/db";
 import { itemScope, recordAudit, type TAuditScope } from "@/lib/audit/record";
 import { countBytes } from "@/lib/ingest/records";
-import { FILE_GONE, progressWriter, STAGE_GONE, type TClaimedJob, type TJobSteps } from "@/lib/jobs/job";
+import {
+  FILE_GONE,
+  progressWriter,
+  saveRejects,
+  STAGE_GONE,
+  untilStopped,
+  type TClaimedJob,
+  type TJobSteps,
+} from "@/lib/jobs/job";
 import { getBlobStore } from "@/lib/storage";
 import {
   analyzeImportRows,
@@ -103,7 +111,7 @@ async function validate(job: TClaimedJob): Promise<void> {
       options,
       redact,
       {
-        onRecords: (n) => progress((rows = n), bytes),
+        onRecords: (n) => progress.report((rows = n), bytes),
         timeFormats,
         spread,
         onReject: (line, reason) => {
@@ -112,8 +120,16 @@ async function validate(job: TClaimedJob): Promise<void> {
         },
       },
     );
-    const loaded = await copyUsageText(client, target, chunks);
+    const loaded = await copyUsageText(client, target, untilStopped(chunks, progress));
     seconds.lap("parseAndCopy");
+    if (progress.stopped()) {
+      // Cancelled while it ran: the rest of the file is left unread, and what was loaded goes
+      // (the rows refused so far are kept with the job, as a finished run's are).
+      stream.destroy();
+      await saveRejects(rejects);
+      await discardIfAbandoned(target);
+      return;
+    }
     // The rollups, the drill-down indexes and the accounts' attributes all read the rows just
     // loaded, and write apart: on two connections, each can have a core (the embedded database
     // takes them in turn), split so that both take about as long. The hourly rollup needs no
@@ -136,8 +152,7 @@ async function validate(job: TClaimedJob): Promise<void> {
       }).then(() => seconds.lap("daily", true)),
     ]);
     for (const step of steps) if (step.status === "rejected") throw step.reason;
-    for (let i = 0; i < rejects.length; i += 5_000)
-      await db.importRowError.createMany({ data: rejects.slice(i, i + 5_000) });
+    await saveRejects(rejects);
     const { count } = await db.importJob.updateMany({
       where: { id: job.id, status: "VALIDATING" },
       data: {

@@ -82,6 +82,32 @@ describe("timeline import stage", () => {
     expect(await events(w.caseId)).toBe(0);
   });
 
+  it("a cancel during validation stops the run: it reads no more of the file, and the stage goes", async () => {
+    const w = await createJointCase();
+    // Long enough to outlast a progress write or two; its last line would be refused, if read
+    // (as the first test shows).
+    const bytes = csv(0, 500_000, ["not a time,x,API_ACCESS,gw"]);
+    const { job } = await uploadTimelineFile(w.investigator, w.caseId, bytes, "events.csv");
+    await changeImport(w.investigator, w.caseId, job.id, {
+      action: "validate",
+      options: { mapping: MAPPING, timeZone: "UTC" },
+    });
+    const running = runImportJob(job.id);
+    const state = () =>
+      getDb().importJob.findUniqueOrThrow({ where: { id: job.id }, select: { status: true, rowsProcessed: true } });
+    // Once the run has read some rows (its progress shows), and while it still runs.
+    await expect.poll(async () => (await state()).rowsProcessed > 0, { timeout: 60_000, interval: 10 }).toBe(true);
+    expect((await state()).status).toBe("VALIDATING");
+    // The cancel's own change, in one statement (why: lib/usage/imports.test.ts).
+    await getDb().importJob.update({ where: { id: job.id }, data: { status: "CANCELLED", heartbeatAt: null } });
+    await running;
+    expect((await state()).status).toBe("CANCELLED");
+    expect(await stageRows(job.id)).toBeNull();
+    // The run stopped reading: the last line was never refused, because it was never read.
+    expect(await getDb().importRowError.count({ where: { jobId: job.id } })).toBe(0);
+    expect(await events(w.caseId)).toBe(0);
+  }, 120_000);
+
   it("already on the timeline is exact: the importing organisation's rows, repeats counted once", async () => {
     const w = await createJointCase();
     const first = await validated(w.investigator, w.caseId, csv(0, 100));

@@ -510,6 +510,40 @@ describe("usage imports", () => {
     expect(await leftBehind(w.caseId, id)).toEqual({ table: false, rollups: 0 });
   }, 120_000);
 
+  it("a cancel during validation stops the run: it reads no more of the file and discards what it loaded", async () => {
+    const w = await createJointCase();
+    // Long enough to outlast a progress write or two; its last line would be refused, if read.
+    const file = Buffer.concat([longLog(1_000_000), Buffer.from("not a time,acct_long,key_1,,gpt-4o,1,1,200\n")]);
+    const ev = await upload(w.lead, w.caseId, file, { fileName: "long.csv" });
+    const started = await startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
+    const id = started.job.id;
+    await changeUsageImport(w.investigator, w.caseId, id, { action: "validate", options: { mapping: MAPPING } });
+    const running = runImportJob(id);
+    // Once the run has read some rows (its progress shows), and while it still runs.
+    const job = () =>
+      getDb().importJob.findUniqueOrThrow({ where: { id }, select: { status: true, rowsProcessed: true } });
+    await expect.poll(async () => (await job()).rowsProcessed > 0, { timeout: 60_000, interval: 10 }).toBe(true);
+    expect((await job()).status).toBe("VALIDATING");
+    // The cancel's own change, in one statement: on the embedded database a request of several
+    // queries gets one turn per COPY statement of the run, so the whole cancel would land after
+    // the last COPY of a file this size. (The cancel itself is tested above.)
+    await getDb().importJob.update({ where: { id }, data: { status: "CANCELLED", heartbeatAt: null } });
+    await running;
+    expect((await job()).status).toBe("CANCELLED");
+    expect(await leftBehind(w.caseId, id)).toEqual({ table: false, rollups: 0 });
+    // The run stopped reading: the last line was never refused, because it was never read.
+    expect(await getDb().importRowError.count({ where: { jobId: id } })).toBe(0);
+  }, 120_000);
+
+  it("a run that reads the whole file refuses its last line (the stop above is the cancel's doing)", async () => {
+    const w = await createJointCase();
+    const file = Buffer.concat([longLog(3), Buffer.from("not a time,acct_long,key_1,,gpt-4o,1,1,200\n")]);
+    const id = await validatedImport(w, file);
+    expect(await getDb().importRowError.findMany({ where: { jobId: id }, select: { line: true } })).toEqual([
+      { line: 5 },
+    ]);
+  });
+
   // The embedded database is one session for every connection: its advisory locks never refuse.
   it.skipIf(onEmbeddedTestDatabase())(
     "a cancel while another process holds the import leaves its rows to the storage sweep",
