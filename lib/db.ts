@@ -23,6 +23,9 @@ function createClient(): PrismaClient {
   return new PrismaClient({ adapter, transactionOptions: { maxWait: DATABASE_CONNECT_TIMEOUT_MS } });
 }
 
+/** SQL that is true on the embedded database (PGlite: PostgreSQL built for WebAssembly). */
+export const ON_EMBEDDED_DATABASE = "version() LIKE '%wasm32%'";
+
 export function getDb(): PrismaClient {
   globalForDb.casebridgeDb ??= createClient();
   return globalForDb.casebridgeDb;

@@ -1,6 +1,6 @@
 import "server-only";
 import type pg from "pg";
-import { getDb, holdAdvisoryLock, withPgClient } from "@/lib/db";
+import { getDb, holdAdvisoryLock, ON_EMBEDDED_DATABASE, withPgClient } from "@/lib/db";
 import { itemScope, recordAudit, type TAuditScope } from "@/lib/audit/record";
 import { countBytes } from "@/lib/ingest/records";
 import {
@@ -50,7 +50,7 @@ const REJECTS_KEPT = 100_000; // beyond this only the count grows
  * and never gives back, so it keeps the defaults.
  */
 async function raiseBulkMemory(client: pg.ClientBase, setting: "work_mem" | "maintenance_work_mem") {
-  await client.query(`SELECT CASE WHEN version() LIKE '%wasm32%' THEN NULL ELSE set_config($1, '256MB', false) END`, [
+  await client.query(`SELECT CASE WHEN ${ON_EMBEDDED_DATABASE} THEN NULL ELSE set_config($1, '256MB', false) END`, [
     setting,
   ]);
 }

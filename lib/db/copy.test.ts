@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { withPgClient } from "@/lib/db";
+import { copyChunks, ROWS_PER_COPY, type TCopyChunk } from "@/lib/db/copy";
+import { onEmbeddedTestDatabase } from "@/tests/helpers/test-database";
+
+// Bulk loads by COPY (lib/db/copy.ts), as both imports use them. The embedded database serves
+// one connection at a time while a COPY statement runs, so there a load is cut into statements
+// short enough for the app's other requests to be answered between them.
+
+describe("copyChunks", () => {
+  it("loads every row, one statement per ROWS_PER_COPY rows of this database", async () => {
+    const rows = ROWS_PER_COPY.server + 500;
+    async function* chunks(): AsyncGenerator<TCopyChunk> {
+      for (let from = 0; from < rows; from += 500) {
+        let text = "";
+        for (let n = from; n < from + 500; n++) text += `${n}\trow ${n}\n`;
+        yield { text, rows: 500 };
+      }
+    }
+    await withPgClient(async (client) => {
+      // COPY fires a table's statement triggers: this one counts the statements.
+      await client.query(`CREATE TEMPORARY TABLE copied (n int, label text)`);
+      await client.query(`CREATE TEMPORARY TABLE statements (n int)`);
+      await client.query(`INSERT INTO statements VALUES (0)`);
+      await client.query(
+        `CREATE FUNCTION pg_temp.count_statement() RETURNS trigger LANGUAGE plpgsql
+         AS $$ BEGIN UPDATE statements SET n = n + 1; RETURN NULL; END $$`,
+      );
+      await client.query(
+        `CREATE TRIGGER counted AFTER INSERT ON copied FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.count_statement()`,
+      );
+      expect(await copyChunks(client, `COPY copied FROM STDIN`, chunks())).toBe(rows);
+      const { rows: counted } = await client.query<{ n: number; distinct: number; last: string }>(
+        `SELECT count(*)::int AS n, count(DISTINCT n)::int AS distinct, max(n)::int AS last FROM copied`,
+      );
+      expect(counted[0]).toEqual({ n: rows, distinct: rows, last: rows - 1 });
+      const perCopy = onEmbeddedTestDatabase() ? ROWS_PER_COPY.embedded : ROWS_PER_COPY.server;
+      const { rows: statements } = await client.query<{ n: number }>(`SELECT n FROM statements`);
+      expect(statements[0]!.n).toBe(Math.ceil(rows / perCopy));
+    });
+  });
+});
