@@ -18,25 +18,31 @@ describe("copyChunks", () => {
       }
     }
     await withPgClient(async (client) => {
-      // COPY fires a table's statement triggers: this one counts the statements.
+      // COPY fires a table's statement triggers: this one counts the statements. (Temporary, but
+      // dropped after: the embedded database runs every connection on one session.)
       await client.query(`CREATE TEMPORARY TABLE copied (n int, label text)`);
       await client.query(`CREATE TEMPORARY TABLE statements (n int)`);
-      await client.query(`INSERT INTO statements VALUES (0)`);
-      await client.query(
-        `CREATE FUNCTION pg_temp.count_statement() RETURNS trigger LANGUAGE plpgsql
-         AS $$ BEGIN UPDATE statements SET n = n + 1; RETURN NULL; END $$`,
-      );
-      await client.query(
-        `CREATE TRIGGER counted AFTER INSERT ON copied FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.count_statement()`,
-      );
-      expect(await copyChunks(client, `COPY copied FROM STDIN`, chunks())).toBe(rows);
-      const { rows: counted } = await client.query<{ n: number; distinct: number; last: string }>(
-        `SELECT count(*)::int AS n, count(DISTINCT n)::int AS distinct, max(n)::int AS last FROM copied`,
-      );
-      expect(counted[0]).toEqual({ n: rows, distinct: rows, last: rows - 1 });
-      const perCopy = onEmbeddedTestDatabase() ? ROWS_PER_COPY.embedded : ROWS_PER_COPY.server;
-      const { rows: statements } = await client.query<{ n: number }>(`SELECT n FROM statements`);
-      expect(statements[0]!.n).toBe(Math.ceil(rows / perCopy));
+      try {
+        await client.query(`INSERT INTO statements VALUES (0)`);
+        await client.query(
+          `CREATE FUNCTION pg_temp.count_statement() RETURNS trigger LANGUAGE plpgsql
+           AS $$ BEGIN UPDATE statements SET n = n + 1; RETURN NULL; END $$`,
+        );
+        await client.query(
+          `CREATE TRIGGER counted AFTER INSERT ON copied FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.count_statement()`,
+        );
+        expect(await copyChunks(client, `COPY copied FROM STDIN`, chunks())).toBe(rows);
+        const { rows: counted } = await client.query<{ n: number; distinct: number; last: number }>(
+          `SELECT count(*)::int AS n, count(DISTINCT n)::int AS distinct, max(n)::int AS last FROM copied`,
+        );
+        expect(counted[0]).toEqual({ n: rows, distinct: rows, last: rows - 1 });
+        const perCopy = onEmbeddedTestDatabase() ? ROWS_PER_COPY.embedded : ROWS_PER_COPY.server;
+        const { rows: statements } = await client.query<{ n: number }>(`SELECT n FROM statements`);
+        expect(statements[0]!.n).toBe(Math.ceil(rows / perCopy));
+      } finally {
+        await client.query(`DROP TABLE copied, statements`);
+        await client.query(`DROP FUNCTION IF EXISTS pg_temp.count_statement()`);
+      }
     });
   });
 });

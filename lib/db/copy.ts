@@ -28,8 +28,8 @@ export function copyEscape(v: string): string {
 }
 
 /**
- * Streams `chunks` into `sql` (a COPY … FROM STDIN), one statement per ROWS_PER_COPY rows or so;
- * answers how many rows went in. The embedded database serves one connection at a time while a
+ * Streams `chunks` into `sql` (a COPY … FROM STDIN), one statement per ROWS_PER_COPY rows or so
+ * (`server` or `embedded`, as the database is); answers how many rows went in. The embedded database serves one connection at a time while a
  * COPY runs, so `chunks` must not wait on another connection (buffer such writes until this
  * returns; a write not awaited, like a progress update, just waits its turn).
  */

@@ -172,8 +172,13 @@ export async function peek(input: Readable): Promise<{ head: Buffer; stream: Rea
   const first = await iterator.next();
   const head = first.done ? Buffer.alloc(0) : first.value;
   async function* all() {
-    if (head.length) yield head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    try {
+      if (head.length) yield head;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    } finally {
+      // Ended early (a reader that stops, or fails): the input is closed, not left open.
+      await iterator.return?.();
+    }
   }
   return { head, stream: Readable.from(all(), { objectMode: false }) };
 }

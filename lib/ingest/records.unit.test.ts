@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { countBytes, readRecords } from "@/lib/ingest/records";
+import { countBytes, peek, readRecords } from "@/lib/ingest/records";
 
 describe("countBytes", () => {
   it("counts every byte read, and loses none to a reader that starts after an await", async () => {
@@ -22,6 +22,24 @@ describe("countBytes", () => {
     await expect(async () => {
       for await (const _ of counter);
     }).rejects.toThrow("disk gone");
+  });
+});
+
+describe("peek", () => {
+  it("gives every byte from the start, and closes its input when its reader stops early", async () => {
+    const parts = ["time,", "account\n", "2026-11-01T00:00:00Z,acct_1\n"].map((p) => Buffer.from(p));
+    const whole = await peek(Readable.from(parts));
+    expect(whole.head.toString()).toBe("time,");
+    const read: Buffer[] = [];
+    for await (const chunk of whole.stream) read.push(chunk as Buffer);
+    expect(Buffer.concat(read).toString()).toBe(Buffer.concat(parts).toString());
+
+    // A reader that stops after the first chunk (a cancelled import): the input is not left open.
+    const input = Readable.from(parts);
+    const { stream } = await peek(input);
+    for await (const _chunk of stream) break;
+    await sleep(10);
+    expect(input.destroyed).toBe(true);
   });
 });
 

@@ -50,7 +50,8 @@ export async function claimJob(jobId: string): Promise<TClaimedJob | null> {
  * is in flight at a time, the latest figures waiting for it: on the embedded database a write
  * queues behind the work's open transaction, and writes that piled up there would hold every
  * connection of the pool until the commit. A write that finds the job no longer in `status`
- * (cancelled, or failed) marks it `stopped`: nothing the work does from then on can be kept.
+ * marks it `stopped`: until the run moves the job on itself, that means someone else did
+ * (cancelled it), and nothing the work does from then on can be kept.
  */
 export function progressWriter(job: Pick<TClaimedJob, "id">, status: string) {
   let last = 0;
@@ -86,13 +87,20 @@ export function progressWriter(job: Pick<TClaimedJob, "id">, status: string) {
 }
 
 /**
- * `chunks` until the job's progress says it has stopped (checked before each): a cancelled
- * validation reads no more of its file. Ending early closes `chunks`, and so the file.
+ * `chunks` until the job's progress says it has stopped, checked before each is read: a
+ * cancelled validation reads no more of its file. Ending early closes `chunks` (and so the
+ * readers under it, which close the file).
  */
 export async function* untilStopped<T>(chunks: AsyncIterable<T>, progress: { stopped: () => boolean }) {
-  for await (const chunk of chunks) {
-    if (progress.stopped()) return;
-    yield chunk;
+  const iterator = chunks[Symbol.asyncIterator]();
+  try {
+    while (!progress.stopped()) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await iterator.return?.();
   }
 }
 

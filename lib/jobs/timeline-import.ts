@@ -61,22 +61,26 @@ async function* rowsOf(
   let rows = 0;
   const counted = countBytes(stream, (n) => (bytes += n));
   const plan = importPlan(job.options);
-  for await (const records of readRecords(counted, job.format)) {
-    const out: TOutcome[] = new Array(records.length);
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i]!;
-      if ("error" in record) out[i] = { line: record.line, row: null, notes: null, reason: record.error };
-      else {
-        const r = toEventRow(record.values, plan);
-        out[i] =
-          typeof r === "string"
-            ? { line: record.line, row: null, notes: null, reason: r }
-            : { line: record.line, row: r.row, notes: r.notes, reason: null };
+  try {
+    for await (const records of readRecords(counted, job.format)) {
+      const out: TOutcome[] = new Array(records.length);
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i]!;
+        if ("error" in record) out[i] = { line: record.line, row: null, notes: null, reason: record.error };
+        else {
+          const r = toEventRow(record.values, plan);
+          out[i] =
+            typeof r === "string"
+              ? { line: record.line, row: null, notes: null, reason: r }
+              : { line: record.line, row: r.row, notes: r.notes, reason: null };
+        }
       }
+      rows += records.length;
+      onProgress(rows, bytes);
+      yield out;
     }
-    rows += records.length;
-    onProgress(rows, bytes);
-    yield out;
+  } finally {
+    stream.destroy(); // read to its end, or left early (a cancel, a failure)
   }
 }
 
@@ -151,25 +155,20 @@ async function validate(job: TJob): Promise<void> {
     // connection is gone, so two never write the same stage. Then it goes on only if the job
     // still needs it.
     await holdAdvisoryLock(client, stageLock(job.id));
+    const dropOwnStage = () => client.query(`DROP TABLE IF EXISTS ${stageTable(job.id)}`);
     const { rows: current } = await client.query<{ status: string }>(
       `SELECT status::text AS status FROM "ImportJob" WHERE id = $1`,
       [job.id],
     );
     if (current[0]?.status !== "VALIDATING") {
       // Cancelled or failed before this run began: the stage an earlier run left may go.
-      if (!current[0] || ABANDONED_STATUSES.includes(current[0].status))
-        await client.query(`DROP TABLE IF EXISTS ${stageTable(job.id)}`);
+      if (!current[0] || ABANDONED_STATUSES.includes(current[0].status)) await dropOwnStage();
       return;
     }
     await createStage(client, job.id);
     await copyChunks(client, stageCopySql(job.id), untilStopped(chunks(), progress));
-    if (progress.stopped()) {
-      // Cancelled while it ran: the rest of the file is left unread, and the stage goes (the
-      // rows refused so far are kept with the job, as a finished run's are).
-      await saveRejects(rejects);
-      await client.query(`DROP TABLE IF EXISTS ${stageTable(job.id)}`);
-      return;
-    }
+    // Cancelled while it ran: the rest of the file was left unread, and the stage goes.
+    if (progress.stopped()) return void (await dropOwnStage());
     const existing = await countStagedExisting(client, job);
     // The COPY is over: other connections are served again.
     await saveRejects(rejects);
@@ -187,7 +186,7 @@ async function validate(job: TJob): Promise<void> {
       },
     });
     // Cancelled while it ran (the cancel left the stage to us: we held its lock).
-    if (count === 0) await client.query(`DROP TABLE IF EXISTS ${stageTable(job.id)}`);
+    if (count === 0) await dropOwnStage();
   });
 }
 

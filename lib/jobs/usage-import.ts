@@ -87,6 +87,7 @@ async function validate(job: TClaimedJob): Promise<void> {
   const timeFormats: TTimeFormatCounts = {};
   const spread = new TimeSpread();
   const seconds = stopwatch();
+  // The file is closed however the run ends: read to its end, left early, or failed.
   await withPgClient(async (client) => {
     // One runner per job: a runner taking over a stale job waits here until the previous one's
     // connection is gone (a process that died releases it at once; a slow one keeps it), so two
@@ -97,11 +98,7 @@ async function validate(job: TClaimedJob): Promise<void> {
       [job.id],
     );
     // Cancelled or failed meanwhile: what an earlier run left may go.
-    if (current[0]?.status !== "VALIDATING") {
-      stream.destroy();
-      await discardIfAbandoned(target);
-      return;
-    }
+    if (current[0]?.status !== "VALIDATING") return void (await discardIfAbandoned(target));
     await db.importRowError.deleteMany({ where: { jobId: job.id } });
     // The rollups' GROUP BYs hash a few hundred thousand groups: in memory, not in batches on disk.
     await raiseBulkMemory(client, "work_mem");
@@ -122,14 +119,8 @@ async function validate(job: TClaimedJob): Promise<void> {
     );
     const loaded = await copyUsageText(client, target, untilStopped(chunks, progress));
     seconds.lap("parseAndCopy");
-    if (progress.stopped()) {
-      // Cancelled while it ran: the rest of the file is left unread, and what was loaded goes
-      // (the rows refused so far are kept with the job, as a finished run's are).
-      stream.destroy();
-      await saveRejects(rejects);
-      await discardIfAbandoned(target);
-      return;
-    }
+    // Cancelled while it ran: the rest of the file was left unread, and what was loaded goes.
+    if (progress.stopped()) return void (await discardIfAbandoned(target));
     // The rollups, the drill-down indexes and the accounts' attributes all read the rows just
     // loaded, and write apart: on two connections, each can have a core (the embedded database
     // takes them in turn), split so that both take about as long. The hourly rollup needs no
@@ -168,7 +159,7 @@ async function validate(job: TClaimedJob): Promise<void> {
     });
     // Cancelled while it ran: the cancel left the rows to us, and no one may load them now.
     if (count === 0) await discardIfAbandoned(target);
-  });
+  }).finally(() => stream.destroy());
 }
 
 async function commit(job: TClaimedJob): Promise<void> {

@@ -1,8 +1,10 @@
-import { describe, expect, it } from "vitest";
+import type { ReadStream } from "node:fs";
+import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { runImportJob } from "@/lib/jobs/runner";
 import { claimJob, STAGE_GONE } from "@/lib/jobs/job";
 import { timelineImportSteps } from "@/lib/jobs/timeline-import";
+import { getBlobStore } from "@/lib/storage";
 import { sweepStorage } from "@/lib/storage/sweep";
 import { changeImport, getImport } from "@/lib/timeline/import";
 import { stageTable } from "@/lib/timeline/import-stage";
@@ -84,29 +86,47 @@ describe("timeline import stage", () => {
 
   it("a cancel during validation stops the run: it reads no more of the file, and the stage goes", async () => {
     const w = await createJointCase();
-    // Long enough to outlast a progress write or two; its last line would be refused, if read
-    // (as the first test shows).
-    const bytes = csv(0, 500_000, ["not a time,x,API_ACCESS,gw"]);
+    const bytes = csv(0, 500_000); // long enough to outlast a progress write or two
     const { job } = await uploadTimelineFile(w.investigator, w.caseId, bytes, "events.csv");
     await changeImport(w.investigator, w.caseId, job.id, {
       action: "validate",
       options: { mapping: MAPPING, timeZone: "UTC" },
     });
-    const running = runImportJob(job.id);
-    const state = () =>
-      getDb().importJob.findUniqueOrThrow({ where: { id: job.id }, select: { status: true, rowsProcessed: true } });
-    // Once the run has read some rows (its progress shows), and while it still runs.
-    await expect.poll(async () => (await state()).rowsProcessed > 0, { timeout: 60_000, interval: 10 }).toBe(true);
-    expect((await state()).status).toBe("VALIDATING");
-    // The cancel's own change, in one statement (why: lib/usage/imports.test.ts).
-    await getDb().importJob.update({ where: { id: job.id }, data: { status: "CANCELLED", heartbeatAt: null } });
-    await running;
-    expect((await state()).status).toBe("CANCELLED");
-    expect(await stageRows(job.id)).toBeNull();
-    // The run stopped reading: the last line was never refused, because it was never read.
-    expect(await getDb().importRowError.count({ where: { jobId: job.id } })).toBe(0);
-    expect(await events(w.caseId)).toBe(0);
+    const reads = vi.spyOn(getBlobStore(), "read");
+    try {
+      const running = timelineImportSteps.validate((await claimJob(job.id))!); // its errors fail the test
+      const state = () =>
+        getDb().importJob.findUniqueOrThrow({ where: { id: job.id }, select: { status: true, rowsProcessed: true } });
+      // Once the run has read some rows (its progress shows), and while it still runs.
+      await expect.poll(async () => (await state()).rowsProcessed > 0, { timeout: 60_000, interval: 10 }).toBe(true);
+      expect((await state()).status).toBe("VALIDATING");
+      await changeImport(w.investigator, w.caseId, job.id, { action: "cancel" });
+      await running;
+      expect((await state()).status).toBe("CANCELLED");
+      expect(await stageRows(job.id)).toBeNull();
+      // The file was closed with part of it unread; a run read to the end reads it all.
+      const stream = (await reads.mock.results.at(-1)!.value) as ReadStream;
+      expect(stream.destroyed).toBe(true);
+      expect(stream.bytesRead).toBeLessThan(bytes.length);
+      expect(await events(w.caseId)).toBe(0);
+    } finally {
+      reads.mockRestore();
+    }
   }, 120_000);
+
+  it("a run that is not cancelled reads its whole file, and closes it", async () => {
+    const w = await createJointCase();
+    const bytes = csv(0, 20_000);
+    const reads = vi.spyOn(getBlobStore(), "read");
+    try {
+      await validated(w.investigator, w.caseId, bytes);
+      const stream = (await reads.mock.results.at(-1)!.value) as ReadStream;
+      expect(stream.bytesRead).toBe(bytes.length);
+      expect(stream.destroyed).toBe(true);
+    } finally {
+      reads.mockRestore();
+    }
+  });
 
   it("already on the timeline is exact: the importing organisation's rows, repeats counted once", async () => {
     const w = await createJointCase();

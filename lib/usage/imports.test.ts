@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, type ReadStream } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getDb, holdAdvisoryLock, withPgClient } from "@/lib/db";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
 import { runImportJob } from "@/lib/jobs/runner";
@@ -19,6 +19,7 @@ import { claimJob, STAGE_GONE } from "@/lib/jobs/job";
 import { usageImportSteps } from "@/lib/jobs/usage-import";
 import { dropAbandonedImports, hourlyTable, importTable, prepareImportTable, usageImportLock } from "@/lib/usage/load";
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
+import { getBlobStore } from "@/lib/storage";
 import { defaultMapping } from "@/lib/usage/schemas";
 import { addSignalToTimeline, recomputeSignals, updateSignalSettings } from "@/lib/usage/mutations";
 import { getUsageView } from "@/lib/usage/queries";
@@ -492,56 +493,47 @@ describe("usage imports", () => {
     expect((await getUsageImport(w.investigator, w.caseId, id)).job.status).toBe("CANCELLED");
   });
 
-  it("a cancel during validation: the run finds the import cancelled and discards what it loaded", async () => {
-    const w = await createJointCase();
-    const ev = await upload(w.lead, w.caseId, longLog(150_000), { fileName: "long.csv" });
-    const started = await startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
-    const id = started.job.id;
-    await changeUsageImport(w.investigator, w.caseId, id, { action: "validate", options: { mapping: MAPPING } });
-    const running = runImportJob(id);
-    // Once the run has read some rows (its progress shows), and while it still runs.
-    const job = () =>
-      getDb().importJob.findUniqueOrThrow({ where: { id }, select: { status: true, rowsProcessed: true } });
-    await expect.poll(async () => (await job()).rowsProcessed > 0, { timeout: 60_000, interval: 10 }).toBe(true);
-    expect((await job()).status).toBe("VALIDATING");
-    await changeUsageImport(w.investigator, w.caseId, id, { action: "cancel" });
-    await running;
-    expect((await job()).status).toBe("CANCELLED");
-    expect(await leftBehind(w.caseId, id)).toEqual({ table: false, rollups: 0 });
-  }, 120_000);
-
   it("a cancel during validation stops the run: it reads no more of the file and discards what it loaded", async () => {
     const w = await createJointCase();
-    // Long enough to outlast a progress write or two; its last line would be refused, if read.
-    const file = Buffer.concat([longLog(1_000_000), Buffer.from("not a time,acct_long,key_1,,gpt-4o,1,1,200\n")]);
+    const file = longLog(400_000); // long enough to outlast a progress write or two
     const ev = await upload(w.lead, w.caseId, file, { fileName: "long.csv" });
     const started = await startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
     const id = started.job.id;
     await changeUsageImport(w.investigator, w.caseId, id, { action: "validate", options: { mapping: MAPPING } });
-    const running = runImportJob(id);
-    // Once the run has read some rows (its progress shows), and while it still runs.
-    const job = () =>
-      getDb().importJob.findUniqueOrThrow({ where: { id }, select: { status: true, rowsProcessed: true } });
-    await expect.poll(async () => (await job()).rowsProcessed > 0, { timeout: 60_000, interval: 10 }).toBe(true);
-    expect((await job()).status).toBe("VALIDATING");
-    // The cancel's own change, in one statement: on the embedded database a request of several
-    // queries gets one turn per COPY statement of the run, so the whole cancel would land after
-    // the last COPY of a file this size. (The cancel itself is tested above.)
-    await getDb().importJob.update({ where: { id }, data: { status: "CANCELLED", heartbeatAt: null } });
-    await running;
-    expect((await job()).status).toBe("CANCELLED");
-    expect(await leftBehind(w.caseId, id)).toEqual({ table: false, rollups: 0 });
-    // The run stopped reading: the last line was never refused, because it was never read.
-    expect(await getDb().importRowError.count({ where: { jobId: id } })).toBe(0);
+    const reads = vi.spyOn(getBlobStore(), "read");
+    try {
+      const running = usageImportSteps.validate((await claimJob(id))!); // its errors fail the test
+      // Once the run has read some rows (its progress shows), and while it still runs.
+      const job = () =>
+        getDb().importJob.findUniqueOrThrow({ where: { id }, select: { status: true, rowsProcessed: true } });
+      await expect.poll(async () => (await job()).rowsProcessed > 0, { timeout: 60_000, interval: 10 }).toBe(true);
+      expect((await job()).status).toBe("VALIDATING");
+      await changeUsageImport(w.investigator, w.caseId, id, { action: "cancel" });
+      await running;
+      expect((await job()).status).toBe("CANCELLED");
+      expect(await leftBehind(w.caseId, id)).toEqual({ table: false, rollups: 0 });
+      // The file was closed with part of it unread (a run read to the end reads it all: below).
+      const stream = (await reads.mock.results.at(-1)!.value) as ReadStream;
+      expect(stream.destroyed).toBe(true);
+      expect(stream.bytesRead).toBeLessThan(file.length);
+      expect(await getDb().importRowError.count({ where: { jobId: id } })).toBe(0);
+    } finally {
+      reads.mockRestore();
+    }
   }, 120_000);
 
-  it("a run that reads the whole file refuses its last line (the stop above is the cancel's doing)", async () => {
+  it("a run that is not cancelled reads its whole file, and closes it", async () => {
     const w = await createJointCase();
-    const file = Buffer.concat([longLog(3), Buffer.from("not a time,acct_long,key_1,,gpt-4o,1,1,200\n")]);
-    const id = await validatedImport(w, file);
-    expect(await getDb().importRowError.findMany({ where: { jobId: id }, select: { line: true } })).toEqual([
-      { line: 5 },
-    ]);
+    const file = longLog(50_000);
+    const reads = vi.spyOn(getBlobStore(), "read");
+    try {
+      await validatedImport(w, file);
+      const stream = (await reads.mock.results.at(-1)!.value) as ReadStream;
+      expect(stream.bytesRead).toBe(file.length);
+      expect(stream.destroyed).toBe(true);
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   // The embedded database is one session for every connection: its advisory locks never refuse.

@@ -267,8 +267,8 @@ async function withDatabase(work: string, fn: (client: pg.Client) => Promise<voi
   if (embedded) {
     const { startEmbeddedDatabase } = await import("@/lib/db/embedded");
     // On disk, as `npm start` keeps it (scripts/runtime.ts): in memory, every page PGlite adds
-    // to a table copies the table (its in-memory files grow by copying), so each COPY of 100,000
-    // rows took longer than the one before (1.4 s at first, 24 s at a million rows).
+    // to a table copies the table (its in-memory files grow by copying), so each 100,000 rows
+    // took longer to COPY than the ones before (1.4 s at first, 24 s at a million rows).
     const db = await startEmbeddedDatabase(path.join(work, "pglite"));
     try {
       await applyMigrations(db.url);
