@@ -29,9 +29,10 @@ export function copyEscape(v: string): string {
 
 /**
  * Streams `chunks` into `sql` (a COPY … FROM STDIN), one statement per ROWS_PER_COPY rows or so
- * (`server` or `embedded`, as the database is); answers how many rows went in. The embedded database serves one connection at a time while a
- * COPY runs, so `chunks` must not wait on another connection (buffer such writes until this
- * returns; a write not awaited, like a progress update, just waits its turn).
+ * (`server` or `embedded`, as the database is); answers how many rows went in. The embedded
+ * database serves one connection at a time while a COPY runs, so `chunks` must not wait on
+ * another connection (buffer such writes until this returns; a write not awaited, like a
+ * progress update, just waits its turn).
  */
 export async function copyChunks(
   client: pg.ClientBase,
@@ -55,6 +56,11 @@ export async function copyChunks(
       if (next.value.text) yield next.value.text;
     }
   }
-  while (!done) await pipeline(Readable.from(segment(), { objectMode: false }), client.query(copyFrom(sql)));
+  try {
+    while (!done) await pipeline(Readable.from(segment(), { objectMode: false }), client.query(copyFrom(sql)));
+  } finally {
+    // A COPY that failed leaves `chunks` part read: closed here, it closes what it reads.
+    if (!done) await iterator.return?.();
+  }
   return rows;
 }

@@ -166,21 +166,21 @@ async function* jsonlRecords(input: Readable): AsyncGenerator<TRecord[]> {
   if (batch.length) yield batch;
 }
 
-/** The stream's first chunk, and a stream that still yields everything from the start. */
+/**
+ * The stream's first chunk, and a stream that still yields everything from the start. Closing
+ * that stream (read to its end, left early, or destroyed unread) closes the input.
+ */
 export async function peek(input: Readable): Promise<{ head: Buffer; stream: Readable }> {
   const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const first = await iterator.next();
   const head = first.done ? Buffer.alloc(0) : first.value;
   async function* all() {
-    try {
-      if (head.length) yield head;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-    } finally {
-      // Ended early (a reader that stops, or fails): the input is closed, not left open.
-      await iterator.return?.();
-    }
+    if (head.length) yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   }
-  return { head, stream: Readable.from(all(), { objectMode: false }) };
+  const stream = Readable.from(all(), { objectMode: false });
+  stream.once("close", () => input.destroy());
+  return { head, stream };
 }
 
 /**
@@ -306,7 +306,9 @@ export async function previewRecords(
 
 /** The columns and the first rows of a CSV or JSON Lines file; the rest is not read. */
 export async function readPreview(input: Readable, format: "CSV" | "JSONL" | "JSON", rows = 10) {
-  const preview = await previewRecords(readRecords(input, format), rows);
-  input.destroy();
-  return preview;
+  try {
+    return await previewRecords(readRecords(input, format), rows);
+  } finally {
+    input.destroy(); // the rest is not read, nor is a file refused as not text
+  }
 }

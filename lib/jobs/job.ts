@@ -88,19 +88,23 @@ export function progressWriter(job: Pick<TClaimedJob, "id">, status: string) {
 
 /**
  * `chunks` until the job's progress says it has stopped, checked before each is read: a
- * cancelled validation reads no more of its file. Ending early closes `chunks` (and so the
- * readers under it, which close the file).
+ * cancelled validation reads no more of its file. Left early, it closes `chunks` (and so the
+ * readers under it, which close the file), as a `for await` loop would.
  */
 export async function* untilStopped<T>(chunks: AsyncIterable<T>, progress: { stopped: () => boolean }) {
   const iterator = chunks[Symbol.asyncIterator]();
+  let open = true;
   try {
     while (!progress.stopped()) {
-      const next = await iterator.next();
-      if (next.done) return;
+      const next = await iterator.next().catch((error: unknown) => {
+        open = false; // a generator that threw is closed
+        throw error;
+      });
+      if (next.done) return void (open = false);
       yield next.value;
     }
   } finally {
-    await iterator.return?.();
+    if (open) await iterator.return?.();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ReadStream } from "node:fs";
+import { ReadStream } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { runImportJob } from "@/lib/jobs/runner";
@@ -24,6 +24,9 @@ function csv(from: number, to: number, extra: string[] = []): Buffer {
     rows.push(`${new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString()},row ${i},API_ACCESS,gw`);
   return Buffer.from(["time,title,category,source", ...rows, ...extra].join("\n") + "\n");
 }
+
+/** The same file with a row that is refused first, after its header. */
+const withRefusedRow = (file: Buffer) => Buffer.from(file.toString().replace("\n", "\nnot a time,x,API_ACCESS,gw\n"));
 
 async function validated(actor: TActor, caseId: string, bytes: Buffer, options: Record<string, unknown> = {}) {
   const { job } = await uploadTimelineFile(actor, caseId, bytes, "events.csv");
@@ -84,17 +87,19 @@ describe("timeline import stage", () => {
     expect(await events(w.caseId)).toBe(0);
   });
 
-  it("a cancel during validation stops the run: it reads no more of the file, and the stage goes", async () => {
+  it("a cancel during validation stops the run: it reads no more of the file and keeps nothing", async () => {
     const w = await createJointCase();
-    const bytes = csv(0, 500_000); // long enough to outlast a progress write or two
+    // Long enough to outlast a progress write or two (a second at most) on a fast machine.
+    const bytes = withRefusedRow(csv(0, 500_000));
     const { job } = await uploadTimelineFile(w.investigator, w.caseId, bytes, "events.csv");
     await changeImport(w.investigator, w.caseId, job.id, {
       action: "validate",
       options: { mapping: MAPPING, timeZone: "UTC" },
     });
     const reads = vi.spyOn(getBlobStore(), "read");
+    let running: Promise<void> | undefined;
     try {
-      const running = timelineImportSteps.validate((await claimJob(job.id))!); // its errors fail the test
+      running = timelineImportSteps.validate((await claimJob(job.id))!); // its errors fail the test
       const state = () =>
         getDb().importJob.findUniqueOrThrow({ where: { id: job.id }, select: { status: true, rowsProcessed: true } });
       // Once the run has read some rows (its progress shows), and while it still runs.
@@ -105,24 +110,32 @@ describe("timeline import stage", () => {
       expect((await state()).status).toBe("CANCELLED");
       expect(await stageRows(job.id)).toBeNull();
       // The file was closed with part of it unread; a run read to the end reads it all.
-      const stream = (await reads.mock.results.at(-1)!.value) as ReadStream;
-      expect(stream.destroyed).toBe(true);
-      expect(stream.bytesRead).toBeLessThan(bytes.length);
+      const stream = await reads.mock.results.at(-1)!.value;
+      expect(stream).toBeInstanceOf(ReadStream);
+      expect((stream as ReadStream).destroyed).toBe(true);
+      expect((stream as ReadStream).bytesRead).toBeLessThan(bytes.length);
+      // Nothing is kept: no events, nor the refused row.
       expect(await events(w.caseId)).toBe(0);
+      expect(await getDb().importRowError.count({ where: { jobId: job.id } })).toBe(0);
     } finally {
       reads.mockRestore();
+      await running?.catch(() => {});
     }
   }, 120_000);
 
-  it("a run that is not cancelled reads its whole file, and closes it", async () => {
+  it("a run that is not cancelled reads its whole file, closes it, and keeps its refused rows", async () => {
     const w = await createJointCase();
-    const bytes = csv(0, 20_000);
+    const bytes = withRefusedRow(csv(0, 20_000));
     const reads = vi.spyOn(getBlobStore(), "read");
     try {
-      await validated(w.investigator, w.caseId, bytes);
-      const stream = (await reads.mock.results.at(-1)!.value) as ReadStream;
-      expect(stream.bytesRead).toBe(bytes.length);
-      expect(stream.destroyed).toBe(true);
+      const { jobId } = await validated(w.investigator, w.caseId, bytes);
+      const stream = await reads.mock.results.at(-1)!.value;
+      expect(stream).toBeInstanceOf(ReadStream);
+      expect((stream as ReadStream).bytesRead).toBe(bytes.length);
+      expect((stream as ReadStream).destroyed).toBe(true);
+      expect(await getDb().importRowError.findMany({ where: { jobId }, select: { line: true } })).toEqual([
+        { line: 2 },
+      ]);
     } finally {
       reads.mockRestore();
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync, type ReadStream } from "node:fs";
+import { readFileSync, ReadStream } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { getDb, holdAdvisoryLock, withPgClient } from "@/lib/db";
@@ -51,9 +51,13 @@ function spikyLog(account = "acct_spiky"): Buffer {
   return Buffer.from(`${lines.join("\n")}\n`);
 }
 
-/** `rows` requests of one account, a second apart: a file that takes a moment to validate. */
-function longLog(rows: number): Buffer {
+/**
+ * `rows` requests of one account, a second apart: a file that takes a moment to validate
+ * (`refused`: with a row that is refused first).
+ */
+function longLog(rows: number, refused = false): Buffer {
   const lines = ["time,account_id,api_key_id,client_ip,model,input_tokens,output_tokens,status_code"];
+  if (refused) lines.push("not a time,acct_long,key_1,203.0.113.9,gpt-4o,100,2000,200");
   const start = Date.UTC(2026, 10, 1);
   for (let i = 0; i < rows; i++)
     lines.push(`${new Date(start + i * 1000).toISOString()},acct_long,key_1,203.0.113.9,gpt-4o,100,2000,200`);
@@ -493,16 +497,18 @@ describe("usage imports", () => {
     expect((await getUsageImport(w.investigator, w.caseId, id)).job.status).toBe("CANCELLED");
   });
 
-  it("a cancel during validation stops the run: it reads no more of the file and discards what it loaded", async () => {
+  it("a cancel during validation stops the run: it reads no more of the file and keeps nothing", async () => {
     const w = await createJointCase();
-    const file = longLog(400_000); // long enough to outlast a progress write or two
+    // Long enough to outlast a progress write or two (a second at most) on a fast machine.
+    const file = longLog(1_000_000, true);
     const ev = await upload(w.lead, w.caseId, file, { fileName: "long.csv" });
     const started = await startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
     const id = started.job.id;
     await changeUsageImport(w.investigator, w.caseId, id, { action: "validate", options: { mapping: MAPPING } });
     const reads = vi.spyOn(getBlobStore(), "read");
+    let running: Promise<void> | undefined;
     try {
-      const running = usageImportSteps.validate((await claimJob(id))!); // its errors fail the test
+      running = usageImportSteps.validate((await claimJob(id))!); // its errors fail the test
       // Once the run has read some rows (its progress shows), and while it still runs.
       const job = () =>
         getDb().importJob.findUniqueOrThrow({ where: { id }, select: { status: true, rowsProcessed: true } });
@@ -513,24 +519,31 @@ describe("usage imports", () => {
       expect((await job()).status).toBe("CANCELLED");
       expect(await leftBehind(w.caseId, id)).toEqual({ table: false, rollups: 0 });
       // The file was closed with part of it unread (a run read to the end reads it all: below).
-      const stream = (await reads.mock.results.at(-1)!.value) as ReadStream;
-      expect(stream.destroyed).toBe(true);
-      expect(stream.bytesRead).toBeLessThan(file.length);
+      const stream = await reads.mock.results.at(-1)!.value;
+      expect(stream).toBeInstanceOf(ReadStream);
+      expect((stream as ReadStream).destroyed).toBe(true);
+      expect((stream as ReadStream).bytesRead).toBeLessThan(file.length);
+      // Nor is its refused row kept: the job is cancelled.
       expect(await getDb().importRowError.count({ where: { jobId: id } })).toBe(0);
     } finally {
       reads.mockRestore();
+      await running?.catch(() => {});
     }
   }, 120_000);
 
-  it("a run that is not cancelled reads its whole file, and closes it", async () => {
+  it("a run that is not cancelled reads its whole file, closes it, and keeps its refused rows", async () => {
     const w = await createJointCase();
-    const file = longLog(50_000);
+    const file = longLog(50_000, true);
     const reads = vi.spyOn(getBlobStore(), "read");
     try {
-      await validatedImport(w, file);
-      const stream = (await reads.mock.results.at(-1)!.value) as ReadStream;
-      expect(stream.bytesRead).toBe(file.length);
-      expect(stream.destroyed).toBe(true);
+      const id = await validatedImport(w, file);
+      const stream = await reads.mock.results.at(-1)!.value;
+      expect(stream).toBeInstanceOf(ReadStream);
+      expect((stream as ReadStream).bytesRead).toBe(file.length);
+      expect((stream as ReadStream).destroyed).toBe(true);
+      expect(await getDb().importRowError.findMany({ where: { jobId: id }, select: { line: true } })).toEqual([
+        { line: 2 },
+      ]);
     } finally {
       reads.mockRestore();
     }

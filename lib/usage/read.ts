@@ -76,9 +76,12 @@ const looksLikeJsonLines = (head: Buffer) =>
 /** How the file is written, as the preset will read it (recorded on the job). */
 export async function usageFormat(input: Readable, preset: TUsagePreset): Promise<"CSV" | "JSONL" | "JSON"> {
   if (USAGE_PRESET_INFO[preset].reader === "openai_pages") return "JSON";
-  const { head } = await peek(await decompressed(input));
-  input.destroy();
-  return looksLikeJsonLines(head) ? "JSONL" : "CSV";
+  try {
+    const { head } = await peek(await decompressed(input));
+    return looksLikeJsonLines(head) ? "JSONL" : "CSV";
+  } finally {
+    input.destroy(); // the rest is not read, nor is a file refused as not text
+  }
 }
 
 /** The file's records for `preset`, in file order, a batch at a time. */
@@ -114,7 +117,9 @@ export async function* readUsageBatches(
 
 /** The columns and the first rows, for the mapping step; the rest is not read. */
 export async function previewUsage(input: Readable, preset: TUsagePreset, rows = 10) {
-  const preview = await previewRecords(readUsageRecords(input, preset), rows);
-  input.destroy();
-  return preview;
+  try {
+    return await previewRecords(readUsageRecords(input, preset), rows);
+  } finally {
+    input.destroy(); // the rest is not read, nor is a file refused as not text
+  }
 }
