@@ -1,14 +1,13 @@
-import { ReadStream } from "node:fs";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { runImportJob } from "@/lib/jobs/runner";
 import { claimJob, STAGE_GONE } from "@/lib/jobs/job";
 import { timelineImportSteps } from "@/lib/jobs/timeline-import";
-import { getBlobStore } from "@/lib/storage";
 import { sweepStorage } from "@/lib/storage/sweep";
 import { changeImport, getImport } from "@/lib/timeline/import";
 import { stageTable } from "@/lib/timeline/import-stage";
 import type { TActor } from "@/lib/auth/session";
+import { watchBlobReads } from "@/tests/helpers/blob-reads";
 import { createJointCase } from "@/tests/helpers/factories";
 import { commitTimelineImport, uploadTimelineFile, validateTimelineImport } from "@/tests/helpers/timeline-import";
 
@@ -96,7 +95,7 @@ describe("timeline import stage", () => {
       action: "validate",
       options: { mapping: MAPPING, timeZone: "UTC" },
     });
-    const reads = vi.spyOn(getBlobStore(), "read");
+    const reads = watchBlobReads();
     let running: Promise<void> | undefined;
     try {
       running = timelineImportSteps.validate((await claimJob(job.id))!); // its errors fail the test
@@ -110,15 +109,14 @@ describe("timeline import stage", () => {
       expect((await state()).status).toBe("CANCELLED");
       expect(await stageRows(job.id)).toBeNull();
       // The file was closed with part of it unread; a run read to the end reads it all.
-      const stream = await reads.mock.results.at(-1)!.value;
-      expect(stream).toBeInstanceOf(ReadStream);
-      expect((stream as ReadStream).destroyed).toBe(true);
-      expect((stream as ReadStream).bytesRead).toBeLessThan(bytes.length);
+      const stream = await reads.lastFile();
+      expect(stream.destroyed).toBe(true);
+      expect(stream.bytesRead).toBeLessThan(bytes.length);
       // Nothing is kept: no events, nor the refused row.
       expect(await events(w.caseId)).toBe(0);
       expect(await getDb().importRowError.count({ where: { jobId: job.id } })).toBe(0);
     } finally {
-      reads.mockRestore();
+      reads.restore();
       await running?.catch(() => {});
     }
   }, 120_000);
@@ -126,18 +124,17 @@ describe("timeline import stage", () => {
   it("a run that is not cancelled reads its whole file, closes it, and keeps its refused rows", async () => {
     const w = await createJointCase();
     const bytes = withRefusedRow(csv(0, 20_000));
-    const reads = vi.spyOn(getBlobStore(), "read");
+    const reads = watchBlobReads();
     try {
       const { jobId } = await validated(w.investigator, w.caseId, bytes);
-      const stream = await reads.mock.results.at(-1)!.value;
-      expect(stream).toBeInstanceOf(ReadStream);
-      expect((stream as ReadStream).bytesRead).toBe(bytes.length);
-      expect((stream as ReadStream).destroyed).toBe(true);
+      const stream = await reads.lastFile();
+      expect(stream.bytesRead).toBe(bytes.length);
+      expect(stream.destroyed).toBe(true);
       expect(await getDb().importRowError.findMany({ where: { jobId }, select: { line: true } })).toEqual([
         { line: 2 },
       ]);
     } finally {
-      reads.mockRestore();
+      reads.restore();
     }
   });
 

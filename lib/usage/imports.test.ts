@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync, ReadStream } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb, holdAdvisoryLock, withPgClient } from "@/lib/db";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
 import { runImportJob } from "@/lib/jobs/runner";
@@ -19,7 +19,6 @@ import { claimJob, STAGE_GONE } from "@/lib/jobs/job";
 import { usageImportSteps } from "@/lib/jobs/usage-import";
 import { dropAbandonedImports, hourlyTable, importTable, prepareImportTable, usageImportLock } from "@/lib/usage/load";
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
-import { getBlobStore } from "@/lib/storage";
 import { defaultMapping } from "@/lib/usage/schemas";
 import { addSignalToTimeline, recomputeSignals, updateSignalSettings } from "@/lib/usage/mutations";
 import { getUsageView } from "@/lib/usage/queries";
@@ -31,6 +30,7 @@ import { flagPrivilege } from "@/lib/privilege/mutations";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
 import { createJointCase } from "@/tests/helpers/factories";
 import { onEmbeddedTestDatabase } from "@/tests/helpers/test-database";
+import { watchBlobReads } from "@/tests/helpers/blob-reads";
 import { upload } from "@/tests/helpers/evidence";
 import { loadUsage } from "@/tests/helpers/usage";
 
@@ -505,7 +505,7 @@ describe("usage imports", () => {
     const started = await startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
     const id = started.job.id;
     await changeUsageImport(w.investigator, w.caseId, id, { action: "validate", options: { mapping: MAPPING } });
-    const reads = vi.spyOn(getBlobStore(), "read");
+    const reads = watchBlobReads();
     let running: Promise<void> | undefined;
     try {
       running = usageImportSteps.validate((await claimJob(id))!); // its errors fail the test
@@ -519,14 +519,13 @@ describe("usage imports", () => {
       expect((await job()).status).toBe("CANCELLED");
       expect(await leftBehind(w.caseId, id)).toEqual({ table: false, rollups: 0 });
       // The file was closed with part of it unread (a run read to the end reads it all: below).
-      const stream = await reads.mock.results.at(-1)!.value;
-      expect(stream).toBeInstanceOf(ReadStream);
-      expect((stream as ReadStream).destroyed).toBe(true);
-      expect((stream as ReadStream).bytesRead).toBeLessThan(file.length);
+      const stream = await reads.lastFile();
+      expect(stream.destroyed).toBe(true);
+      expect(stream.bytesRead).toBeLessThan(file.length);
       // Nor is its refused row kept: the job is cancelled.
       expect(await getDb().importRowError.count({ where: { jobId: id } })).toBe(0);
     } finally {
-      reads.mockRestore();
+      reads.restore();
       await running?.catch(() => {});
     }
   }, 120_000);
@@ -534,18 +533,17 @@ describe("usage imports", () => {
   it("a run that is not cancelled reads its whole file, closes it, and keeps its refused rows", async () => {
     const w = await createJointCase();
     const file = longLog(50_000, true);
-    const reads = vi.spyOn(getBlobStore(), "read");
+    const reads = watchBlobReads();
     try {
       const id = await validatedImport(w, file);
-      const stream = await reads.mock.results.at(-1)!.value;
-      expect(stream).toBeInstanceOf(ReadStream);
-      expect((stream as ReadStream).bytesRead).toBe(file.length);
-      expect((stream as ReadStream).destroyed).toBe(true);
+      const stream = await reads.lastFile();
+      expect(stream.bytesRead).toBe(file.length);
+      expect(stream.destroyed).toBe(true);
       expect(await getDb().importRowError.findMany({ where: { jobId: id }, select: { line: true } })).toEqual([
         { line: 2 },
       ]);
     } finally {
-      reads.mockRestore();
+      reads.restore();
     }
   });
 
