@@ -351,6 +351,35 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       expect(rows.n).toBe(40);
     });
 
+    it.runIf(isolated)("loads a case's first import while readers of another case hold its usage tables", async () => {
+      const read = { caseId: randomUUID(), importId: randomUUID() };
+      const fresh = { caseId: randomUUID(), importId: randomUUID() };
+      expect(await load(read, synthetic(1_000))).toBe(1_000);
+      // A reader part-way through a transaction holds both usage tables (ACCESS SHARE), as a
+      // statement that reads the hourly rollup and then plans its way to the rows does. A lock
+      // on either that waited for it could close a deadlock, as CREATE TABLE … PARTITION OF did.
+      await other.query("BEGIN");
+      try {
+        expect(await rowsOf(read.caseId)).toBe(1_000);
+        expect(await count(`SELECT sum(rows)::int AS n FROM "UsageHourly" WHERE "caseId" = $1`, [read.caseId])).toBe(
+          1_000,
+        );
+        await client.query("SET lock_timeout = '2s'");
+        expect(await load(fresh, synthetic(1_000))).toBe(1_000);
+      } finally {
+        await client.query("RESET lock_timeout");
+        await other.query("COMMIT");
+      }
+      expect(await rowsOf(fresh.caseId)).toBe(1_000);
+      // Made apart and attached, the case's partitions still carry every index of their parent.
+      const indexes = (schema: string, table: string) =>
+        count(`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND tablename = $2`, [schema, table]);
+      const hex = fresh.caseId.replace(/-/g, "");
+      expect(await indexes("usage_partitions", `case_${hex}`)).toBe(await indexes("public", "UsageRecord"));
+      expect(await indexes("usage_partitions", `hourly_case_${hex}`)).toBe(await indexes("public", "UsageHourly"));
+      expect(await indexes("public", "UsageHourly")).toBeGreaterThan(0);
+    });
+
     it("refuses ids that are not UUIDs before building any SQL with them", async () => {
       await expect(ensureUsagePartition(client, 'x\'); DROP TABLE "Case"; --')).rejects.toThrow(/Not a case id/);
       await expect(prepareImportTable(client, { caseId: randomUUID(), importId: "1; --" })).rejects.toThrow(

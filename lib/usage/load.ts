@@ -71,6 +71,23 @@ async function inTransaction(client: pg.ClientBase, work: () => Promise<void>): 
 }
 
 /**
+ * Makes `table` a partition of `parent` for `values` unless it exists: created apart, then
+ * attached. ATTACH locks the parent in SHARE UPDATE EXCLUSIVE mode, which readers do not wait
+ * for. CREATE TABLE … PARTITION OF would lock it ACCESS EXCLUSIVE: a reader that held
+ * "UsageHourly" while it planned its way to "UsageRecord" (a case's sample rows) then deadlocked
+ * with another case's first load, which held "UsageRecord" and waited for "UsageHourly".
+ */
+async function addPartition(
+  client: pg.ClientBase,
+  { table, parent, values, partitionBy = "" }: { table: string; parent: string; values: string; partitionBy?: string },
+): Promise<void> {
+  const { rows } = await client.query("SELECT to_regclass($1) IS NOT NULL AS present", [table]);
+  if (rows[0]?.present === true) return;
+  await client.query(`CREATE TABLE ${table} (LIKE ${parent} INCLUDING DEFAULTS) ${partitionBy}`);
+  await client.query(`ALTER TABLE ${parent} ATTACH PARTITION ${table} FOR VALUES IN ('${values}')`);
+}
+
+/**
  * Makes the case's partitions (rows and hourly rollup) if they do not exist yet, themselves
  * partitioned by import. Their own short transaction, serialised per case so two first loads
  * do not race.
@@ -78,13 +95,11 @@ async function inTransaction(client: pg.ClientBase, work: () => Promise<void>): 
 export async function ensureUsagePartition(client: pg.ClientBase, caseId: string): Promise<void> {
   await inTransaction(client, async () => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`usage-partition:${caseId}`]);
-    for (const [partition, parent] of [
+    for (const [table, parent] of [
       [usagePartition(caseId), `"UsageRecord"`],
       [hourlyPartition(caseId), `"UsageHourly"`],
-    ])
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${partition} PARTITION OF ${parent} FOR VALUES IN ('${caseId}') PARTITION BY LIST ("importId")`,
-      );
+    ] as const)
+      await addPartition(client, { table, parent, values: caseId, partitionBy: `PARTITION BY LIST ("importId")` });
   });
 }
 
@@ -94,9 +109,11 @@ export async function ensureUsagePartition(client: pg.ClientBase, caseId: string
  */
 export async function openHourlyPartition(client: pg.ClientBase, target: TUsageTarget): Promise<void> {
   await ensureUsagePartition(client, target.caseId);
-  await client.query(
-    `CREATE TABLE IF NOT EXISTS ${hourlyTable(target.importId)} PARTITION OF ${hourlyPartition(target.caseId)} FOR VALUES IN ('${target.importId}')`,
-  );
+  await addPartition(client, {
+    table: hourlyTable(target.importId),
+    parent: hourlyPartition(target.caseId),
+    values: target.importId,
+  });
 }
 
 /** The CHECK constraint that lets ATTACH take an import's table without scanning its rows. */
