@@ -93,6 +93,15 @@ describe("time zones", () => {
     for (const bad of ["+05:30", "-08:00", "UTC+3", "Mars/Olympus_Mons", ""]) expect(canonicalTimeZone(bad)).toBeNull();
   });
 
+  it("year 0 and the years before it (1 BC and earlier to Intl) convert as any other year", () => {
+    // New York kept local mean time then: UTC-4:56:02, taken to the minute.
+    expect(utc("0000-06-01T10:00", "America/New_York")).toBe("0000-06-01T14:56:00.000Z");
+    expect(utc("0001-06-01T10:00", "America/New_York")).toBe("0001-06-01T14:56:00.000Z");
+    for (const iso of ["0000-06-01T10:00:00Z", "-000001-06-01T10:00:00Z", "-000400-02-29T10:00:00Z"])
+      expect(zoneOffsetMinutes(new Date(iso), "Asia/Tokyo")).toBe(559);
+    expect(utcToZonedInput(new Date("0000-06-01T00:41:00Z"), "Asia/Tokyo")).toBe("0000-06-01T10:00");
+  });
+
   it("refuses impossible dates, unknown zones and malformed input", () => {
     expect(zonedToUtc("2026-02-30T09:00", "UTC").ok).toBe(false);
     expect(zonedToUtc("2026-01-15T25:00", "UTC").ok).toBe(false);

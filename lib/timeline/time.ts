@@ -25,6 +25,7 @@ function partsFormatter(timeZone: string): Intl.DateTimeFormat {
     f = new Intl.DateTimeFormat("en-US", {
       timeZone,
       hourCycle: "h23",
+      era: "short", // year 0 and before come as "1 BC" and so on
       year: "numeric",
       month: "2-digit",
       day: "2-digit",
@@ -84,7 +85,8 @@ export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
       .formatToParts(instant)
       .map((x) => [x.type, x.value]),
   );
-  const asUtc = utcMs(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
+  const year = p.era === "BC" ? 1 - +p.year! : +p.year!;
+  const asUtc = utcMs(year, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
 }
 
