@@ -10,7 +10,7 @@ import {
 } from "@/components/timeline/import-api";
 import { TIME_FORMAT_SHORT } from "@/lib/ingest/time";
 
-/** How many rejected rows the job keeps to list (lib/jobs/timeline-import.ts#REJECTS_KEPT). */
+/** How many rejected rows the job keeps to list (lib/jobs/job.ts#REJECTS_KEPT). */
 const REJECTS_LISTED = 100_000;
 const n = (v: number) => v.toLocaleString("en");
 const plural = (v: number, one: string, many: string) => `${n(v)} ${v === 1 ? one : many}`;

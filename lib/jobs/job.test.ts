@@ -1,7 +1,7 @@
 import pg from "pg";
 import { expect, it } from "vitest";
 import { getDb } from "@/lib/db";
-import { progressWriter } from "@/lib/jobs/job";
+import { progressWriter, RefusedRows, REJECTS_KEPT } from "@/lib/jobs/job";
 import { createJointCase } from "@/tests/helpers/factories";
 import { onEmbeddedTestDatabase } from "@/tests/helpers/test-database";
 import { timelineFixture, uploadTimelineFile } from "@/tests/helpers/timeline-import";
@@ -51,3 +51,19 @@ it.skipIf(onEmbeddedTestDatabase())(
     expect((await getDb().importJob.findUniqueOrThrow({ where: { id: job.id } })).bytesProcessed).toBe(1200n);
   },
 );
+
+it("counts every refused row, keeps the first few by line with their reason cut to 500 characters", async () => {
+  const { caseId, lead } = await createJointCase();
+  const { job } = await uploadTimelineFile(lead, caseId, timelineFixture("mixed-export.csv"), "mixed-export.csv");
+  const refused = new RefusedRows(job.id, 12_000); // past one INSERT of 5,000
+  refused.add(2, "x".repeat(600));
+  for (let line = 3; line <= 12_011; line++) refused.add(line, "Missing time");
+  expect(refused.count).toBe(12_010);
+  expect(await getDb().importRowError.count({ where: { jobId: job.id } })).toBe(0); // nothing until saved
+  await refused.save();
+  const kept = getDb().importRowError;
+  expect(await kept.count({ where: { jobId: job.id } })).toBe(12_000);
+  expect(await kept.aggregate({ where: { jobId: job.id }, _max: { line: true } })).toEqual({ _max: { line: 12_001 } });
+  expect((await kept.findFirstOrThrow({ where: { jobId: job.id, line: 2 } })).reason).toBe("x".repeat(500));
+  expect(new RefusedRows(job.id)).toMatchObject({ keep: REJECTS_KEPT });
+});

@@ -108,10 +108,32 @@ export async function* untilStopped<T>(chunks: AsyncIterable<T>, progress: { sto
   }
 }
 
-/** Rows a validation refused, kept with its job (once its COPY is over), 5,000 to an INSERT. */
-export async function saveRejects(rejects: { jobId: string; line: number; reason: string }[]): Promise<void> {
-  for (let i = 0; i < rejects.length; i += 5_000)
-    await getDb().importRowError.createMany({ data: rejects.slice(i, i + 5_000) });
+/** Beyond this many, a validation's refused rows are only counted (all: a download, lib/timeline/import.ts). */
+export const REJECTS_KEPT = 100_000;
+
+/**
+ * The rows a validation refused: every one counted, the first REJECTS_KEPT (`keep`) kept by line with
+ * their reason (cut to 500 characters). Held in memory while COPY runs, since on the embedded
+ * database no other connection is served until a COPY statement ends (writing them then would
+ * wait on ourselves), and saved with the job after it, 5,000 to an INSERT.
+ */
+export class RefusedRows {
+  count = 0;
+  private readonly kept: { jobId: string; line: number; reason: string }[] = [];
+
+  constructor(
+    private readonly jobId: string,
+    private readonly keep = REJECTS_KEPT,
+  ) {}
+
+  add(line: number, reason: string): void {
+    if (++this.count <= this.keep) this.kept.push({ jobId: this.jobId, line, reason: reason.slice(0, 500) });
+  }
+
+  async save(): Promise<void> {
+    for (let i = 0; i < this.kept.length; i += 5_000)
+      await getDb().importRowError.createMany({ data: this.kept.slice(i, i + 5_000) });
+  }
 }
 
 /** What the user is told: the reader's and storage's own words; the database's only in the log. */

@@ -6,7 +6,7 @@ import {
   ABANDONED_STATUSES,
   FILE_GONE,
   progressWriter,
-  saveRejects,
+  RefusedRows,
   STAGE_GONE,
   untilStopped,
   type TClaimedJob,
@@ -39,9 +39,6 @@ import { ZImportOptions, type TImportOptions, type TImportStats } from "@/lib/ti
 
 /** About how many staged rows each INSERT … SELECT of the commit moves (chunks are page ranges). */
 const CHUNK = 50_000;
-/** Beyond this only the count grows; the full list is a download that reads the file again. */
-export const REJECTS_KEPT = 100_000;
-
 type TJob = Omit<TClaimedJob, "options"> & { options: TImportOptions };
 
 const parsed = (job: TClaimedJob): TJob => ({ ...job, options: ZImportOptions.parse(job.options) });
@@ -119,14 +116,11 @@ async function validate(job: TJob): Promise<void> {
   await db.importRowError.deleteMany({ where: { jobId: job.id } });
   const seen = new Set<number>();
   let valid = 0,
-    rejected = 0,
     duplicate = 0,
     rows = 0,
     seq = 0;
   const tally = statsTally();
-  // Kept in memory while COPY runs: on the embedded database no other connection is served
-  // until a COPY statement ends, so writing them now would wait on ourselves.
-  const rejects: { jobId: string; line: number; reason: string }[] = [];
+  const refused = new RefusedRows(job.id);
   async function* chunks(): AsyncGenerator<TCopyChunk> {
     for await (const batch of rowsOf(job, (n, b) => progress.report((rows = n), b))) {
       let text = "";
@@ -144,8 +138,7 @@ async function validate(job: TJob): Promise<void> {
           text += stageLine(++seq, repeat, r.row);
           continue;
         }
-        rejected++;
-        if (rejected <= REJECTS_KEPT) rejects.push({ jobId: job.id, line: r.line, reason: r.reason.slice(0, 500) });
+        refused.add(r.line, r.reason);
       }
       yield { text, rows: seq - before };
     }
@@ -171,14 +164,14 @@ async function validate(job: TJob): Promise<void> {
     if (progress.stopped()) return void (await dropOwnStage());
     const existing = await countStagedExisting(client, job);
     // The COPY is over: other connections are served again.
-    await saveRejects(rejects);
+    await refused.save();
     const { count } = await db.importJob.updateMany({
       where: { id: job.id, status: "VALIDATING" },
       data: {
         status: "VALIDATED",
         rowsProcessed: rows,
         rowsValid: valid,
-        rowsRejected: rejected,
+        rowsRejected: refused.count,
         rowsDuplicate: duplicate,
         rowsExisting: existing,
         stats: tally.stats(),
@@ -265,7 +258,7 @@ async function commit(job: TJob): Promise<void> {
 
 /**
  * Every rejected row of a job's file, read again with the options it was validated with: the
- * stored list keeps the first REJECTS_KEPT, this gives them all (the rejects CSV download).
+ * stored list keeps the first REJECTS_KEPT (lib/jobs/job.ts), this gives them all (the rejects CSV download).
  */
 export async function* allRejects(
   job: Pick<TClaimedJob, "sha256" | "format" | "options">,

@@ -6,7 +6,7 @@ import { countBytes } from "@/lib/ingest/records";
 import {
   FILE_GONE,
   progressWriter,
-  saveRejects,
+  RefusedRows,
   STAGE_GONE,
   untilStopped,
   type TClaimedJob,
@@ -40,8 +40,6 @@ import { refreshUsageAnalysis } from "@/lib/linkage/store";
 // writes its rollups, so the user sees exact counts and every refused row by line. Commit is
 // then one transaction: ATTACH the table and mark the job committed, together. A run that
 // dies part-way leaves only an unattached table, replaced by the next run.
-
-const REJECTS_KEPT = 100_000; // beyond this only the count grows
 
 /**
  * Raises work_mem or maintenance_work_mem on one of the job's own connections: PostgreSQL's
@@ -80,10 +78,7 @@ async function validate(job: TClaimedJob): Promise<void> {
   const redact = serverRedactor();
   let bytes = 0;
   let rows = 0;
-  let rejected = 0;
-  // Kept in memory while COPY runs: on the embedded database no other connection is served
-  // until a COPY statement ends, so writing them now would wait on ourselves.
-  const rejects: { jobId: string; line: number; reason: string }[] = [];
+  const refused = new RefusedRows(job.id);
   const timeFormats: TTimeFormatCounts = {};
   const spread = new TimeSpread();
   const seconds = stopwatch();
@@ -111,10 +106,7 @@ async function validate(job: TClaimedJob): Promise<void> {
         onRecords: (n) => progress.report((rows = n), bytes),
         timeFormats,
         spread,
-        onReject: (line, reason) => {
-          rejected++;
-          if (rejects.length < REJECTS_KEPT) rejects.push({ jobId: job.id, line, reason: reason.slice(0, 500) });
-        },
+        onReject: (line, reason) => refused.add(line, reason),
       },
     );
     const loaded = await copyUsageText(client, target, untilStopped(chunks, progress));
@@ -143,7 +135,7 @@ async function validate(job: TClaimedJob): Promise<void> {
       }).then(() => seconds.lap("daily", true)),
     ]);
     for (const step of steps) if (step.status === "rejected") throw step.reason;
-    await saveRejects(rejects);
+    await refused.save();
     const { count } = await db.importJob.updateMany({
       where: { id: job.id, status: "VALIDATING" },
       data: {
@@ -151,7 +143,7 @@ async function validate(job: TClaimedJob): Promise<void> {
         rowsProcessed: rows,
         bytesProcessed: bytes,
         rowsValid: loaded,
-        rowsRejected: rejected,
+        rowsRejected: refused.count,
         // The same shape as the timeline import's: rows read in each time format.
         stats: { timeFormats, seconds: seconds.laps },
         heartbeatAt: null,
