@@ -347,7 +347,9 @@ export type TUsageSample = { importId: string; seq: number; line: number; occurr
  * rollup names its first hours in the period (at most `limit`), and only as many of those are
  * read as hold `limit` rows: a busy account's first hour alone, not five hours of everyone's
  * traffic (30 ms rather than 100 at five million rows). An hour the period cuts counts as
- * empty, so the hours read always hold the first `limit` rows of the period.
+ * empty, so the hours read always hold the first `limit` rows of the period. The case's rows
+ * partition is named in the statement, so it is locked before the hourly partitions the plan
+ * reaches: the order an import's deletion takes them (load.ts#discardImport).
  */
 export async function sampleRows(
   s: TUsageScope,

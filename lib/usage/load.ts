@@ -109,11 +109,13 @@ export async function ensureUsagePartition(client: pg.ClientBase, caseId: string
  */
 export async function openHourlyPartition(client: pg.ClientBase, target: TUsageTarget): Promise<void> {
   await ensureUsagePartition(client, target.caseId);
-  await addPartition(client, {
-    table: hourlyTable(target.importId),
-    parent: hourlyPartition(target.caseId),
-    values: target.importId,
-  });
+  await inTransaction(client, () =>
+    addPartition(client, {
+      table: hourlyTable(target.importId),
+      parent: hourlyPartition(target.caseId),
+      values: target.importId,
+    }),
+  );
 }
 
 /** The CHECK constraint that lets ATTACH take an import's table without scanning its rows. */
@@ -468,8 +470,11 @@ export async function discardImport(client: TSqlClient, target: TUsageTarget): P
   await client.query(`DELETE FROM "UsageAttribute" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid`, params);
   await client.query(`DELETE FROM "UsageDaily" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid`, params);
   await client.query(`DELETE FROM "UsageHourlyModel" WHERE "caseId" = $1::uuid AND "importId" = $2::uuid`, params);
-  // The rows' table before the hourly one, in the order a load attaches them (two sessions
-  // locking the case's partitions in opposite orders could deadlock).
+  // The rows' table before the hourly one: dropping an attached partition locks its parent
+  // (the case's) ACCESS EXCLUSIVE until the caller commits. That is the order a load attaches
+  // them and the order readers take them (sampleRows locks the case's rows partition as it is
+  // parsed, before its plan reaches the hourly ones). A reader that took the hourly rollup and
+  // then the case's rows, in one statement or transaction, could deadlock with a deletion.
   const { rows } = await client.query("SELECT to_regclass($1) IS NOT NULL AS present", [table]);
   const present = rows[0]?.present === true;
   if (present) await client.query(`DROP TABLE ${table}`);
