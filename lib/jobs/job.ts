@@ -108,14 +108,14 @@ export async function* untilStopped<T>(chunks: AsyncIterable<T>, progress: { sto
   }
 }
 
-/** Beyond this many, a validation's refused rows are only counted (all: a download, lib/timeline/import.ts). */
+/** Beyond this many, a validation's refused rows are only counted (all: lib/timeline/import.ts). */
 export const REJECTS_KEPT = 100_000;
 
 /**
- * The rows a validation refused: every one counted, the first REJECTS_KEPT (`keep`) kept by line with
- * their reason (cut to 500 characters). Held in memory while COPY runs, since on the embedded
- * database no other connection is served until a COPY statement ends (writing them then would
- * wait on ourselves), and saved with the job after it, 5,000 to an INSERT.
+ * The rows a validation refused: every one counted, the first REJECTS_KEPT (`keep`) kept by
+ * line with their reason (cut to 500 characters). Held in memory while COPY runs, since on the
+ * embedded database no other connection is served until a COPY statement ends (writing them
+ * then would wait on ourselves), and saved with the job after it, 5,000 to an INSERT.
  */
 export class RefusedRows {
   count = 0;

@@ -22,13 +22,13 @@ import {
   countStagedExisting,
   createStage,
   dropStage,
+  dropStageSql,
   insertStaged,
   stageCopySql,
   stagedCategories,
   stagedPages,
   stageLine,
   stageLock,
-  stageTable,
 } from "@/lib/timeline/import-stage";
 import { ZImportOptions, type TImportOptions, type TImportStats } from "@/lib/timeline/import-schemas";
 
@@ -148,7 +148,7 @@ async function validate(job: TJob): Promise<void> {
     // connection is gone, so two never write the same stage. Then it goes on only if the job
     // still needs it.
     await holdAdvisoryLock(client, stageLock(job.id));
-    const dropOwnStage = () => client.query(`DROP TABLE IF EXISTS ${stageTable(job.id)}`);
+    const dropOwnStage = () => client.query(dropStageSql(job.id));
     const { rows: current } = await client.query<{ status: string }>(
       `SELECT status::text AS status FROM "ImportJob" WHERE id = $1`,
       [job.id],
@@ -258,7 +258,8 @@ async function commit(job: TJob): Promise<void> {
 
 /**
  * Every rejected row of a job's file, read again with the options it was validated with: the
- * stored list keeps the first REJECTS_KEPT (lib/jobs/job.ts), this gives them all (the rejects CSV download).
+ * stored list keeps the first REJECTS_KEPT (lib/jobs/job.ts), this gives them all (the
+ * rejects CSV download).
  */
 export async function* allRejects(
   job: Pick<TClaimedJob, "sha256" | "format" | "options">,

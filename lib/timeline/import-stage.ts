@@ -103,8 +103,11 @@ export async function insertStaged(tx: TSql, job: TStageInsert, from: number, to
 }
 
 /** Drops the job's stage if it has one. */
+/** The statement that drops a job's stage, for a pg client (the validation's own) or dropStage. */
+export const dropStageSql = (jobId: string) => `DROP TABLE IF EXISTS ${stageTable(jobId)}`;
+
 export async function dropStage(tx: Pick<TSql, "$executeRawUnsafe">, jobId: string): Promise<void> {
-  await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS ${stageTable(jobId)}`);
+  await tx.$executeRawUnsafe(dropStageSql(jobId));
 }
 
 /**

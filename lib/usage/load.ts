@@ -70,6 +70,12 @@ async function inTransaction(client: pg.ClientBase, work: () => Promise<void>): 
   }
 }
 
+/** Whether a table of that (quoted) name exists, attached or not. */
+async function tableExists(client: TSqlClient, table: string): Promise<boolean> {
+  const { rows } = await client.query("SELECT to_regclass($1) IS NOT NULL AS present", [table]);
+  return rows[0]?.present === true;
+}
+
 /**
  * Makes `table` a partition of `parent` for `values` unless it exists: created apart, then
  * attached. ATTACH locks the parent in SHARE UPDATE EXCLUSIVE mode, which readers do not wait
@@ -81,8 +87,7 @@ async function addPartition(
   client: pg.ClientBase,
   { table, parent, values, partitionBy = "" }: { table: string; parent: string; values: string; partitionBy?: string },
 ): Promise<void> {
-  const { rows } = await client.query("SELECT to_regclass($1) IS NOT NULL AS present", [table]);
-  if (rows[0]?.present === true) return;
+  if (await tableExists(client, table)) return;
   await client.query(`CREATE TABLE ${table} (LIKE ${parent} INCLUDING DEFAULTS) ${partitionBy}`);
   await client.query(`ALTER TABLE ${parent} ATTACH PARTITION ${table} FOR VALUES IN ('${values}')`);
 }
@@ -475,8 +480,7 @@ export async function discardImport(client: TSqlClient, target: TUsageTarget): P
   // them and the order readers take them (sampleRows locks the case's rows partition as it is
   // parsed, before its plan reaches the hourly ones). A reader that took the hourly rollup and
   // then the case's rows, in one statement or transaction, could deadlock with a deletion.
-  const { rows } = await client.query("SELECT to_regclass($1) IS NOT NULL AS present", [table]);
-  const present = rows[0]?.present === true;
+  const present = await tableExists(client, table);
   if (present) await client.query(`DROP TABLE ${table}`);
   await client.query(`DROP TABLE IF EXISTS ${hourlyTable(target.importId)}`);
   return present;
