@@ -151,6 +151,14 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       expect(await copyUsageRows(client, target, once(await fixtureRows()))).toBe(6);
       await writeUsageRollups(client, target);
       expect(await rowsOf(target.caseId)).toBe(0); // loaded, not attached: invisible
+      // On a server the rows are written frozen (COPY … FREEZE): every page is visible to all
+      // (the statistics count them), so no later read or vacuum writes the table again.
+      const { rows: pages } = await other.query(
+        `SELECT relpages, relallvisible FROM pg_class WHERE oid = to_regclass($1)`,
+        [importTable(target)],
+      );
+      expect(pages[0].relpages).toBeGreaterThan(0);
+      expect(pages[0].relallvisible).toBe(isolated ? pages[0].relpages : 0);
       await client.query("BEGIN");
       await attachImport(client, target);
       if (isolated) expect(await rowsOf(target.caseId)).toBe(0); // attached, not committed
@@ -197,9 +205,13 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
     it("a load that breaks off part-way is never attached; the next run starts clean and loads every row once", async () => {
       const target = { caseId: randomUUID(), importId: randomUUID() };
       await prepareImportTable(client, target);
-      await expect(copyUsageRows(client, target, synthetic(40_000, 20_000))).rejects.toThrow(/broke off/);
+      // Past the first statement (100,000 rows on a server), before the end.
+      await expect(copyUsageRows(client, target, synthetic(150_000, 110_000))).rejects.toThrow(/broke off/);
       expect((await client.query("SELECT 1 AS ok")).rows[0].ok).toBe(1); // the connection is usable
       expect(await rowsOf(target.caseId)).toBe(0);
+      // On a server the whole load is one transaction: nothing of it stays. The embedded
+      // database commits each statement (10,000 rows): those before the break stay, unattached.
+      expect(await count(`SELECT count(*)::int AS n FROM ${importTable(target)}`, [])).toBe(isolated ? 0 : 110_000);
       expect(await load(target, synthetic(40_000))).toBe(40_000);
       expect(await rowsOf(target.caseId)).toBe(40_000);
       expect(

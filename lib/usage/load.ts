@@ -175,8 +175,9 @@ export function copyLine(seq: number, line: number, cells: TUsageCells, plain = 
 }
 
 /**
- * Streams the rows' text into the import's table with COPY, 100,000 rows a statement (10,000
- * on the embedded database: copyChunks). The table is not attached, so a part loaded is seen
+ * Streams the rows' text into the import's table (emptied first) with COPY, 100,000 rows a
+ * statement (10,000 on the embedded database: copyChunks), all in one transaction, the rows
+ * written frozen, on a database server. The table is not attached, so a part loaded is seen
  * by nobody. Answers how many were loaded. The embedded database serves one connection at a
  * time while a COPY runs, so `chunks` must not wait on another connection (buffer such writes
  * until this returns).
@@ -187,7 +188,8 @@ export async function copyUsageText(
   chunks: AsyncIterable<TCopyChunk>,
 ): Promise<number> {
   const columns = COLUMNS.map((c) => `"${c}"`).join(", ");
-  return copyChunks(client, `COPY ${importTable(target)} (${columns}) FROM STDIN`, chunks);
+  const table = importTable(target);
+  return copyChunks(client, `COPY ${table} (${columns}) FROM STDIN`, chunks, table);
 }
 
 /** Rows built in code (tests) loaded the same way, numbered in order; `spread` is told their times. */
