@@ -12,18 +12,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { applyMigrations } from "@/lib/db/schema-engine";
-import { READY, serverProcesses, startServers, type TServers } from "@/scripts/servers";
+import { READY, SERVER_FLAGS, serverProcesses, startServers, type TServers } from "@/scripts/servers";
 import { DATA_DIR, fail, openDatabase, resolveAuthSecret } from "@/scripts/runtime";
 
 // eslint-disable-next-line no-restricted-properties -- the launcher builds the app's environment
 const env = process.env;
 const require = createRequire(import.meta.url);
 const NEXT_CLI = require.resolve("next/dist/bin/next");
-// A larger young generation for the server (V8's default is 16 MB per semi-space): a request
-// allocates much that dies young, and at 32 users the collector took 9% of the server's time.
-// Measured with `npm run bench:load`: /api/health 645 req/s against 510–545, the other routes
-// 5–10% more; at 128 MB no better.
-const SERVER_FLAGS = ["--max-semi-space-size=32"];
 const BUILD_INPUTS = [
   "app",
   "components",

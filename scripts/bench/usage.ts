@@ -1,7 +1,8 @@
 // npm run bench:usage [-- --rows=N] [-- --keep] [-- --small]: writes a gateway request log of 5,000,000
 // per-request rows (~1 GB of CSV) with planted patterns (a cluster of accounts sharing a payment
 // instrument that rotate keys and draw long outputs, an office NAT, ordinary accounts), then in
-// one run on a throwaway database of BENCH_DATABASE_URL's server prints:
+// one run on a throwaway database of BENCH_DATABASE_URL's server (each timed step started once
+// the writes of the one before are on disk; in a process with the server's Node flags) prints:
 // - a plain COPY of the same file into a bare table (rows/s), the baseline (median of three:
 //   one before the import, two after);
 // - the import through the real job code (evidence upload, validate = parse, check and COPY into
@@ -23,6 +24,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { runUsageImport } from "@/scripts/bench/usage-import";
+import { SERVER_FLAGS } from "@/scripts/servers";
 import {
   benchDatabase,
   createBenchCase,
@@ -31,6 +33,7 @@ import {
   log,
   machineCpuSeconds,
   measure,
+  settle,
   sized,
   SMALL,
   stats,
@@ -121,7 +124,10 @@ async function main(client: pg.Client, work: string) {
   // shared machine one COPY alone swung from 8.5 to 16 s between runs.
   const copyRuns: number[] = [];
   const copyCpu: number[] = [];
+  // Each timed step starts once the writes of the one before are on disk (settle).
+  const quiet = () => (embedded ? Promise.resolve() : settle(client));
   const timeCopy = async () => {
+    await quiet();
     const { seconds, cpu } = await copyBaseline(client, file);
     copyRuns.push(seconds);
     copyCpu.push(cpu);
@@ -130,6 +136,7 @@ async function main(client: pg.Client, work: string) {
     );
   };
   if (!embedded) await timeCopy();
+  await quiet();
   const parseSeconds = await parseOnly(file);
   log(
     `parse only (file → checked rows → COPY text, no database): ${fmt(parseSeconds, 2)} s = ${fmt(ROWS / parseSeconds, 0)} rows/s`,
@@ -140,6 +147,7 @@ async function main(client: pg.Client, work: string) {
   if (!embedded) {
     const other = new pg.Client({ connectionString: env.DATABASE_URL });
     await other.connect();
+    await quiet();
     const [t, cpu] = [performance.now(), machineCpuSeconds()];
     await Promise.all([copyBaseline(other, file), parseOnly(file)]).finally(() => other.end());
     bothSeconds = (performance.now() - t) / 1000;
@@ -147,7 +155,8 @@ async function main(client: pg.Client, work: string) {
       `parse and COPY at once: ${fmt(bothSeconds, 2)} s = ${fmt(ROWS / bothSeconds, 0)} rows/s, CPU ${fmt(machineCpuSeconds() - cpu, 2)} s`,
     );
   }
-  const imp = await runUsageImport(file, size, lead, caseId, ROWS);
+  await quiet();
+  const imp = await runUsageImport(file, size, lead, caseId, ROWS, quiet);
   log(
     `import: evidence upload ${fmt(imp.upload, 2)} s · validate and stage ${fmt(imp.validate, 2)} s · load and signals ${fmt(imp.load, 2)} s · CPU ${fmt(imp.cpu, 2)} s · peak RSS ${fmt(imp.peakMb, 0)} MB`,
   );
@@ -299,6 +308,14 @@ async function withDatabase(work: string, fn: (client: pg.Client) => Promise<voi
     if (keep) log(`kept database ${name}: ${url}`);
     else await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }
+}
+
+// The import job runs in the server's processes: it is measured with the server's Node flags.
+if (!SERVER_FLAGS.every((flag) => process.execArgv.includes(flag))) {
+  const run = spawnSync(process.execPath, [...SERVER_FLAGS, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+  });
+  process.exit(run.status ?? 1);
 }
 
 try {
