@@ -58,9 +58,11 @@ export async function disconnectDb(): Promise<void> {
 /**
  * Statistics for tables a bulk load just filled, before the load reports done: nothing else
  * gathers them here (see lib/db/analyze.ts). Outside the load's transaction, after its commit.
+ * "all" passes over tables another session holds locked (a usage import's table while its rows
+ * load, lib/db/copy.ts) rather than wait for them.
  */
 export async function analyzeLoaded(tables: readonly string[] | "all"): Promise<void> {
-  if (tables === "all") await getDb().$executeRawUnsafe("ANALYZE");
+  if (tables === "all") await getDb().$executeRawUnsafe("ANALYZE (SKIP_LOCKED)");
   else await analyzeTables({ query: (sql) => getDb().$executeRawUnsafe(sql) }, tables);
 }
 

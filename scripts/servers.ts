@@ -33,8 +33,8 @@ const STOP_GRACE_MS = 10_000;
 export const READY = /Ready|started server/i;
 
 /**
- * Node's flags for every server process (and for the benchmarks that run the server's code, so
- * they measure it as it runs). A larger young generation (V8's default is 16 MB per
+ * Node's flags for every server process (and for bench:usage, which runs the import job as a
+ * server process would). A larger young generation (V8's default is 16 MB per
  * semi-space): a request allocates much that dies young, and at 32 users the collector took 9%
  * of the server's time. Measured with `npm run bench:load`: /api/health 645 req/s against
  * 510–545, the other routes 5–10% more; at 128 MB no better.

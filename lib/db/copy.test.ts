@@ -45,4 +45,28 @@ describe("copyChunks", () => {
       }
     });
   });
+
+  // On a server a frozen load is one transaction that begins by emptying its table: when even
+  // that fails, nothing is loaded, nothing read, and the connection is left outside any
+  // transaction. (The embedded database loads statement by statement: `freeze` is not used.)
+  it.skipIf(onEmbeddedTestDatabase())(
+    "a frozen load that cannot begin fails whole and leaves the connection usable",
+    async () => {
+      let read = false;
+      async function* chunks(): AsyncGenerator<TCopyChunk> {
+        read = true;
+        yield { text: "1\trow\n", rows: 1 };
+      }
+      await withPgClient(async (client) => {
+        await expect(copyChunks(client, `COPY no_such_table FROM STDIN`, chunks(), "no_such_table")).rejects.toThrow(
+          /no_such_table/,
+        );
+        expect(read).toBe(false);
+        const { rows } = await client.query<{ open: boolean }>(
+          `SELECT xact_start IS NOT NULL AND xact_start < statement_timestamp() AS open FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
+        );
+        expect(rows[0]!.open).toBe(false); // no transaction left open, aborted or not
+      });
+    },
+  );
 });

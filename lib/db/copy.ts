@@ -39,8 +39,11 @@ export function copyEscape(v: string): string {
  * so the rows are written frozen and visible to all. The reads that follow a load (rollups,
  * indexes, statistics) then need not look up each row's transaction and write every page again
  * to note it (a fifth of a first scan's time), nor will a vacuum later. A load that fails leaves
- * the table as it was. The embedded database holds every other connection while a transaction
- * is open, so there each statement commits on its own, as without `freeze`.
+ * the table as it was. The table stays locked against every other session (TRUNCATE's lock)
+ * until the load ends, and the server's vacuum cannot clear rows that other transactions
+ * delete meanwhile. Never inside an open transaction: it begins and commits its own. The
+ * embedded database holds every other connection while a transaction is open, so there each
+ * statement commits on its own, as without `freeze`.
  */
 export async function copyChunks(
   client: pg.ClientBase,
@@ -68,8 +71,8 @@ export async function copyChunks(
       if (next.value.text) yield next.value.text;
     }
   }
-  if (frozen) await client.query(`BEGIN; TRUNCATE ${freeze}`);
   try {
+    if (frozen) await client.query(`BEGIN; TRUNCATE ${freeze}`);
     while (!done) await pipeline(Readable.from(segment(), { objectMode: false }), client.query(copyFrom(statement)));
     if (frozen) await client.query("COMMIT");
   } catch (error) {

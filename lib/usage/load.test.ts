@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { holdAdvisoryLock } from "@/lib/db";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import {
@@ -15,6 +16,7 @@ import {
   TimeSpread,
   indexImportTable,
   prepareImportTable,
+  usageImportLock,
   writeUsageRollups,
   type TNumberedRow,
 } from "@/lib/usage/load";
@@ -129,9 +131,19 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       await db?.stop();
     });
 
+    /**
+     * The import's fresh table, with its lock held as the job holds it (here until the suite's
+     * connection ends): a storage sweep in a test file running beside this one then leaves the
+     * unattached table alone.
+     */
+    async function prepare(target: { caseId: string; importId: string }) {
+      await holdAdvisoryLock(client, usageImportLock(target.importId));
+      await prepareImportTable(client, target);
+    }
+
     /** The whole lifecycle of one import as the job runs it: a table of its own, then ATTACH. */
     async function load(target: { caseId: string; importId: string }, batches: AsyncIterable<TNumberedRow[]>) {
-      await prepareImportTable(client, target);
+      await prepare(target);
       const n = await copyUsageRows(client, target, batches);
       await writeUsageRollups(client, target);
       await client.query("BEGIN");
@@ -147,7 +159,7 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
 
     it("loads rows with COPY into a table no query reaches until ATTACH, with hourly rollups and account attributes", async () => {
       const target = { caseId: randomUUID(), importId: randomUUID() };
-      await prepareImportTable(client, target);
+      await prepare(target);
       expect(await copyUsageRows(client, target, once(await fixtureRows()))).toBe(6);
       await writeUsageRollups(client, target);
       expect(await rowsOf(target.caseId)).toBe(0); // loaded, not attached: invisible
@@ -204,7 +216,7 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
 
     it("a load that breaks off part-way is never attached; the next run starts clean and loads every row once", async () => {
       const target = { caseId: randomUUID(), importId: randomUUID() };
-      await prepareImportTable(client, target);
+      await prepare(target);
       // Past the first statement (100,000 rows on a server), before the end.
       await expect(copyUsageRows(client, target, synthetic(150_000, 110_000))).rejects.toThrow(/broke off/);
       expect((await client.query("SELECT 1 AS ok")).rows[0].ok).toBe(1); // the connection is usable
@@ -275,7 +287,7 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       const staged = async (rows: AsyncIterable<TNumberedRow[]>) => {
         const target = { caseId: randomUUID(), importId: randomUUID() };
         const spread = new TimeSpread();
-        await prepareImportTable(client, target);
+        await prepare(target);
         await copyUsageRows(client, target, rows, spread);
         await analyzeImportRows(client, target);
         await indexImportTable(client, target, spread);
@@ -304,7 +316,7 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
 
     it("staged and attached, account ids compare byte by byte, and a scattered file's account rows come from the account index", async () => {
       const target = { caseId: randomUUID(), importId: randomUUID() };
-      await prepareImportTable(client, target);
+      await prepare(target);
       const spread = new TimeSpread();
       await copyUsageRows(client, target, synthetic(2_000, Infinity, true), spread);
       await writeUsageRollups(client, target);
@@ -339,7 +351,7 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
         (await other.query(`SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY 1`, [table])).rows.map(
           (r) => r.indexname,
         );
-      await prepareImportTable(client, target);
+      await prepare(target);
       const spread = new TimeSpread();
       await copyUsageRows(client, target, synthetic(2_000), spread);
       await writeUsageRollups(client, target);

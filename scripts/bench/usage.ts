@@ -1,8 +1,9 @@
 // npm run bench:usage [-- --rows=N] [-- --keep] [-- --small]: writes a gateway request log of 5,000,000
 // per-request rows (~1 GB of CSV) with planted patterns (a cluster of accounts sharing a payment
 // instrument that rotate keys and draw long outputs, an office NAT, ordinary accounts), then in
-// one run on a throwaway database of BENCH_DATABASE_URL's server (each timed step started once
-// the writes of the one before are on disk; in a process with the server's Node flags) prints:
+// one run on a throwaway database of BENCH_DATABASE_URL's server (each COPY, parse and import
+// started once the writes of the step before are on disk; in a process with the server's Node
+// flags) prints:
 // - a plain COPY of the same file into a bare table (rows/s), the baseline (median of three:
 //   one before the import, two after);
 // - the import through the real job code (evidence upload, validate = parse, check and COPY into
@@ -315,6 +316,7 @@ if (!SERVER_FLAGS.every((flag) => process.execArgv.includes(flag))) {
   const run = spawnSync(process.execPath, [...SERVER_FLAGS, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: "inherit",
   });
+  if (run.error) console.error("✖ The benchmark could not start:", run.error);
   process.exit(run.status ?? 1);
 }
 
