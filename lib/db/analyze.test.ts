@@ -1,8 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { randomUUID } from "node:crypto";
 import { analyzeLoaded, getDb, withPgClient } from "@/lib/db";
 import { analyzeStaleTables } from "@/lib/db/analyze";
 import { startEmbeddedDatabase } from "@/lib/db/embedded";
@@ -10,8 +10,8 @@ import { runImportJob } from "@/lib/jobs/runner";
 import { changeImport, createImport } from "@/lib/timeline/import";
 import { changeUsageImport, getUsageImport, startUsageImport } from "@/lib/usage/imports";
 import { streamOf, upload } from "@/tests/helpers/evidence";
-import { onEmbeddedTestDatabase } from "@/tests/helpers/test-database";
 import { createJointCase } from "@/tests/helpers/factories";
+import { onEmbeddedTestDatabase } from "@/tests/helpers/test-database";
 
 // Bulk loads leave what they loaded analyzed before they report done (issue 16): nothing else
 // gathers statistics here (PGlite has no autovacuum; this machine's server runs without it).

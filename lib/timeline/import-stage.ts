@@ -102,10 +102,10 @@ export async function insertStaged(tx: TSql, job: TStageInsert, from: number, to
     ON CONFLICT ("caseId", "orgId", "dedupeKey") DO NOTHING`;
 }
 
-/** Drops the job's stage if it has one. */
 /** The statement that drops a job's stage, for a pg client (the validation's own) or dropStage. */
 export const dropStageSql = (jobId: string) => `DROP TABLE IF EXISTS ${stageTable(jobId)}`;
 
+/** Drops the job's stage if it has one. */
 export async function dropStage(tx: Pick<TSql, "$executeRawUnsafe">, jobId: string): Promise<void> {
   await tx.$executeRawUnsafe(dropStageSql(jobId));
 }

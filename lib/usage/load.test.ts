@@ -3,7 +3,6 @@ import { createReadStream } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { holdAdvisoryLock } from "@/lib/db";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/schema-engine";
 import {
@@ -16,7 +15,6 @@ import {
   TimeSpread,
   indexImportTable,
   prepareImportTable,
-  usageImportLock,
   writeUsageRollups,
   type TNumberedRow,
 } from "@/lib/usage/load";
@@ -24,6 +22,7 @@ import { createRedactor, toUsageRow } from "@/lib/usage/parse";
 import { readUsageRecords } from "@/lib/usage/read";
 import { ZUsageOptions, defaultMapping } from "@/lib/usage/schemas";
 import { onEmbeddedTestDatabase } from "@/tests/helpers/test-database";
+import { prepareLockedImport } from "@/tests/helpers/usage";
 
 // The bulk path on both databases the app runs on: the test run's own (PostgreSQL in CI) and
 // an embedded PGlite, where COPY goes through the socket layer's CopyIn (lib/db/embedded-copy.ts).
@@ -131,15 +130,8 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       await db?.stop();
     });
 
-    /**
-     * The import's fresh table, with its lock held as the job holds it (here until the suite's
-     * connection ends): a storage sweep in a test file running beside this one then leaves the
-     * unattached table alone.
-     */
-    async function prepare(target: { caseId: string; importId: string }) {
-      await holdAdvisoryLock(client, usageImportLock(target.importId));
-      await prepareImportTable(client, target);
-    }
+    /** The import's fresh table, its lock held on the suite's connection until it ends. */
+    const prepare = (target: { caseId: string; importId: string }) => prepareLockedImport(client, target);
 
     /** The whole lifecycle of one import as the job runs it: a table of its own, then ATTACH. */
     async function load(target: { caseId: string; importId: string }, batches: AsyncIterable<TNumberedRow[]>) {

@@ -178,9 +178,9 @@ export function copyLine(seq: number, line: number, cells: TUsageCells, plain = 
  * Streams the rows' text into the import's table with COPY, 100,000 rows a statement (10,000
  * on the embedded database: copyChunks); on a database server all in one transaction that
  * empties the table first, the rows written frozen. The table is not attached, so a part
- * loaded is seen by nobody. Answers how many were loaded. The embedded database serves one connection at a
- * time while a COPY runs, so `chunks` must not wait on another connection (buffer such writes
- * until this returns).
+ * loaded is seen by nobody. Answers how many were loaded. The embedded database serves one
+ * connection at a time while a COPY runs, so `chunks` must not wait on another connection
+ * (buffer such writes until this returns).
  */
 export async function copyUsageText(
   client: pg.ClientBase,

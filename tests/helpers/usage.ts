@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type pg from "pg";
 import { holdAdvisoryLock, withPgClient } from "@/lib/db";
 import {
   attachImport,
@@ -38,14 +39,21 @@ export const usageRow = (s: TSpec, line: number): TNumberedRow => ({
   deviceFingerprint: s.deviceFingerprint ?? null,
 });
 
+/**
+ * The import's fresh table, with the import's lock held on `client` as the import job holds it
+ * (until that connection ends): a storage sweep in a test file running beside the caller then
+ * leaves the unattached table alone.
+ */
+export async function prepareLockedImport(client: pg.ClientBase, target: { caseId: string; importId: string }) {
+  await holdAdvisoryLock(client, usageImportLock(target.importId));
+  await prepareImportTable(client, target);
+}
+
 /** Loads the rows as one import (of `caseId`, or a new case); answers its case and import. */
 export async function loadUsage(specs: TSpec[], caseId: string = randomUUID()) {
   const target = { caseId, importId: randomUUID() };
   await withPgClient(async (client) => {
-    // The import's lock, held as the import job holds it (until this connection ends): a storage
-    // sweep in a test file running beside this one then leaves the unattached table alone.
-    await holdAdvisoryLock(client, usageImportLock(target.importId));
-    await prepareImportTable(client, target);
+    await prepareLockedImport(client, target);
     await copyUsageRows(
       client,
       target,
