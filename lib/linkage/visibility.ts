@@ -15,7 +15,9 @@ import { usageImportIdsFor } from "@/lib/usage/signal-store";
 //   they share it in the imports it sees (sharedAddressesSql), else it would tell of the others.
 // - A merge exists for an organisation when it sees both entities, and saw them when the merge
 //   was made or made it itself (mergedIntoVisibleSql, seenWhenActedSql); so does an event's tie
-//   to an entity (eventTieVisibleSql).
+//   to an entity (eventTieVisibleSql), and an enforcement action's target
+//   (enforcementTargetSql). An enforcement action exists for it when its organisation recorded
+//   it, it names no target, or one of its targets counts for it (enforcementVisibleSql).
 // - A link is seen when it is an item the organisation may see, both its ends exist for it (and
 //   did when the link was made, unless it made the link), and nothing it rests on is hidden from
 //   it: a link whose support includes another organisation's owner-only import or evidence is
@@ -79,8 +81,36 @@ export function seenWhenActedSql(
   e: string,
   act: { by: Prisma.Sql; at: Prisma.Sql },
 ): Prisma.Sql {
-  return Prisma.sql`(EXISTS (SELECT 1 FROM "User" vu WHERE vu.id = ${act.by} AND vu."orgId" = ${viewer.orgId}::uuid)
-    OR ${entityVisibleSql(viewer, e, act.at)})`;
+  return Prisma.sql`(${actedByViewerSql(viewer, act.by)} OR ${entityVisibleSql(viewer, e, act.at)})`;
+}
+
+/** The acting user (`by`, a user id expression) is of the viewer's organisation. */
+function actedByViewerSql(viewer: TLinkageViewer, by: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`EXISTS (SELECT 1 FROM "User" vu WHERE vu.id = ${by} AND vu."orgId" = ${viewer.orgId}::uuid)`;
+}
+
+/**
+ * Entity `e` counts as a target of enforcement action `a` (an "EnforcementAction" row alias) for
+ * the viewer: an entity of the case that exists for it, and did when the action was recorded
+ * (seenWhenActedSql). Whether `e` is among the action's targets is the caller's to ask.
+ */
+export function enforcementTargetSql(viewer: TLinkageViewer, a: string, e: string): Prisma.Sql {
+  const action = alias(a);
+  return Prisma.sql`${alias(e)}."caseId" = ${viewer.caseId}::uuid AND ${entityVisibleSql(viewer, e)}
+    AND ${seenWhenActedSql(viewer, e, { by: Prisma.sql`${action}."recordedById"`, at: Prisma.sql`${action}."createdAt"` })}`;
+}
+
+/**
+ * Enforcement action `a` exists for the viewer: its own organisation recorded it, it names no
+ * target, or one of its targets counts for the viewer (enforcementTargetSql). An action on
+ * subjects that only another organisation's owner-only data names would tell the viewer that
+ * the other acted, how and when: it is not listed, and not counted.
+ */
+export function enforcementVisibleSql(viewer: TLinkageViewer, a: string): Prisma.Sql {
+  const action = alias(a);
+  return Prisma.sql`(cardinality(${action}."entityIds") = 0 OR ${actedByViewerSql(viewer, Prisma.sql`${action}."recordedById"`)}
+    OR EXISTS (SELECT 1 FROM unnest(${action}."entityIds") vt JOIN "Entity" ve ON ve.id = vt
+      WHERE ${enforcementTargetSql(viewer, a, "ve")}))`;
 }
 
 /**

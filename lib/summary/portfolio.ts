@@ -4,6 +4,7 @@ import { can, canViewSummary, effectiveCaseRole } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
 import { NotFoundError } from "@/lib/errors";
 import { refreshClusterRuns } from "@/lib/linkage/store";
+import { enforcementCounts } from "@/lib/summary/read";
 import { restrictedCasesSql } from "@/lib/summary/scope";
 import { parseSummaryFilters, periodBounds, type TSummaryFilters } from "@/lib/summary/schemas";
 import {
@@ -93,8 +94,9 @@ export async function getSummary(
     actor.orgId,
     inScope.map((c) => c.id),
   );
-  const [caseRows, usageRows, accountRows, signalRows, tallies, perCase, restricted, charts] = await Promise.all([
-    db.$queryRaw<Record<string, unknown>[]>`
+  const [caseRows, usageRows, accountRows, signalRows, tallies, perCase, restricted, charts, enforcement] =
+    await Promise.all([
+      db.$queryRaw<Record<string, unknown>[]>`
       WITH ${sc}, st AS (
         SELECT sc.severity, sc."createdAt",
           (SELECT s.status FROM "CaseStatusChange" s WHERE s."caseId" = sc.id AND s."changedAt" < ${w.to} ORDER BY s."changedAt" DESC LIMIT 1) AS now_status,
@@ -110,41 +112,43 @@ export async function getSummary(
         count(*) FILTER (WHERE closed_cur)::int AS closed_cur,
         count(*) FILTER (WHERE closed_prev)::int AS closed_prev
       FROM st GROUP BY severity`,
-    db.$queryRaw<{ caseId: string; cur: boolean; clusters: number; requests: number; tokens: number }[]>`
+      db.$queryRaw<{ caseId: string; cur: boolean; clusters: number; requests: number; tokens: number }[]>`
       WITH ${sc}, ${clusterDailyCte(actor, w)},
       per AS (
         SELECT "caseId", day >= ${w.from} AS cur, n, sum(requests) AS requests, sum(tokens) AS tokens
         FROM daily GROUP BY 1, 2, 3)
       SELECT "caseId", cur, count(*)::int AS clusters, sum(requests)::float8 AS requests, sum(tokens)::float8 AS tokens
       FROM per GROUP BY 1, 2`,
-    db.$queryRaw<{ caseId: string; cur: number; prev: number }[]>`WITH ${sc} ${clusterAccountsSql(actor, w)}`,
-    db.$queryRaw<{ caseId: string; cur: boolean; extraction: boolean; n: number }[]>`
+      db.$queryRaw<{ caseId: string; cur: number; prev: number }[]>`WITH ${sc} ${clusterAccountsSql(actor, w)}`,
+      db.$queryRaw<{ caseId: string; cur: boolean; extraction: boolean; n: number }[]>`
       WITH ${sc}
       SELECT u."caseId", u."periodStart" >= ${w.from} AS cur, split_part(u.rule, '@', 1) = ANY(${EXTRACTION_RULES}) AS extraction, count(*)::int AS n
       FROM "UsageSignal" u JOIN sc ON sc.id = u."caseId"
       WHERE u."viewerOrgId" = ${actor.orgId}::uuid AND u."periodStart" >= ${w.prevFrom} AND u."periodStart" < ${w.to}
       GROUP BY 1, 2, 3`,
-    db.$queryRaw<Record<string, unknown>[]>`
+      db.$queryRaw<Record<string, unknown>[]>`
       WITH ${sc}
       SELECT
-        (SELECT count(*) FROM "EnforcementAction" e JOIN sc ON sc.id = e."caseId" WHERE e."takenAt" >= ${w.from} AND e."takenAt" < ${w.to})::int AS enf_cur,
-        (SELECT count(*) FROM "EnforcementAction" e JOIN sc ON sc.id = e."caseId" WHERE e."takenAt" >= ${w.prevFrom} AND e."takenAt" < ${w.from})::int AS enf_prev,
         (SELECT count(*) FROM "Production" p JOIN sc ON sc.id = p."caseId" WHERE p."orgId" = ${actor.orgId}::uuid AND p.status = 'COMPLETE'
            AND p."deletedAt" IS NULL AND p."completedAt" >= ${w.from} AND p."completedAt" < ${w.to})::int AS prod_cur,
         (SELECT count(*) FROM "Production" p JOIN sc ON sc.id = p."caseId" WHERE p."orgId" = ${actor.orgId}::uuid AND p.status = 'COMPLETE'
            AND p."deletedAt" IS NULL AND p."completedAt" >= ${w.prevFrom} AND p."completedAt" < ${w.from})::int AS prod_prev`,
-    db.$queryRaw<Omit<TSummaryCase, "signals" | "requests" | "tokens">[]>`
+      db.$queryRaw<Omit<TSummaryCase, "signals" | "enforcement" | "requests" | "tokens">[]>`
       WITH ${sc}
-      SELECT sc.id, sc.number, sc.title, sc.status, sc.severity, sc.tlp, sc.member,
-        (SELECT count(*) FROM "EnforcementAction" e WHERE e."caseId" = sc.id AND e."takenAt" >= ${w.from} AND e."takenAt" < ${w.to})::int AS enforcement
+      SELECT sc.id, sc.number, sc.title, sc.status, sc.severity, sc.tlp, sc.member
       FROM sc ORDER BY array_position(ARRAY['CRITICAL','HIGH','MEDIUM','LOW'], sc.severity), sc.number DESC`,
-    // Investigators never learn of a case they are not on; executives and admins get a count.
-    can(actor, "case.list_all")
-      ? db.$queryRaw<{ n: number }[]>`
+      // Investigators never learn of a case they are not on; executives and admins get a count.
+      can(actor, "case.list_all")
+        ? db.$queryRaw<{ n: number }[]>`
           SELECT count(*)::int AS n FROM "Case" c WHERE ${restrictedCasesSql(actor)} AND ${caseFiltersSql(filters)}`
-      : Promise.resolve([{ n: 0 }]),
-    summaryCharts(actor, filters, w),
-  ]);
+        : Promise.resolve([{ n: 0 }]),
+      summaryCharts(actor, filters, w),
+      enforcementCounts(
+        actor.orgId,
+        inScope.map((c) => c.id),
+        w,
+      ),
+    ]);
 
   const openBySeverity: Record<string, TKpi> = {};
   const sum = (key: string) => caseRows.reduce((t, r) => t + Number(r[key] ?? 0), 0);
@@ -159,6 +163,7 @@ export async function getSummary(
     return {
       ...c,
       signals: signalRows.filter((r) => r.caseId === c.id && r.cur).reduce((n, r) => n + r.n, 0),
+      enforcement: enforcement.get(c.id)?.cur ?? 0,
       requests: usage.reduce((n, r) => n + Number(r.requests), 0),
       tokens: usage.reduce((n, r) => n + Number(r.tokens), 0),
     };
@@ -178,7 +183,10 @@ export async function getSummary(
     attributedTokens: kpi(usageSum(true, "tokens"), usageSum(false, "tokens")),
     evasionSignals: kpi(signalSum(true, false), signalSum(false, false)),
     extractionSignals: kpi(signalSum(true, true), signalSum(false, true)),
-    enforcement: kpi(t.enf_cur, t.enf_prev),
+    enforcement: kpi(
+      [...enforcement.values()].reduce((n, e) => n + e.cur, 0),
+      [...enforcement.values()].reduce((n, e) => n + e.prev, 0),
+    ),
     productions: kpi(t.prod_cur, t.prod_prev),
     restricted: restricted[0]?.n ?? 0,
     cases,

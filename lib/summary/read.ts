@@ -1,6 +1,8 @@
 import "server-only";
 import { getDb, Prisma } from "@/lib/db";
-import { entityVisibleSql, seenWhenActedSql, type TLinkageViewer } from "@/lib/linkage/visibility";
+import { enforcementTargetSql, enforcementVisibleSql, type TLinkageViewer } from "@/lib/linkage/visibility";
+import type { TWindow } from "@/lib/summary/sql";
+import { usageImportsSql } from "@/lib/usage/signal-store";
 
 // Reads that the brief and the enforcement log make after their guard (requireBriefAccess) has
 // decided what the reader may see: they take the case (or the linkage viewer), not the actor.
@@ -42,12 +44,11 @@ export async function enforcementOf(viewer: TLinkageViewer, withValues: boolean)
     WITH a AS (
       SELECT e.*, o.name AS "orgName", u.name AS "requestedBy" FROM "EnforcementAction" e
       JOIN "Organization" o ON o.id = e."orgId" JOIN "User" u ON u.id = e."requestedById"
-      WHERE e."caseId" = ${viewer.caseId}::uuid),
+      WHERE e."caseId" = ${viewer.caseId}::uuid AND ${enforcementVisibleSql(viewer, "e")}),
     t AS (
       SELECT a.id AS action, en.id, en.kind::text AS kind, en.value FROM a
       CROSS JOIN LATERAL unnest(a."entityIds") tid
-      JOIN "Entity" en ON en.id = tid AND en."caseId" = ${viewer.caseId}::uuid AND ${entityVisibleSql(viewer, "en")}
-        AND ${seenWhenActedSql(viewer, "en", { by: Prisma.sql`a."recordedById"`, at: Prisma.sql`a."createdAt"` })}),
+      JOIN "Entity" en ON en.id = tid AND ${enforcementTargetSql(viewer, "a", "en")}),
     spell AS (
       SELECT t.action, t.kind, m.display AS spelling FROM t
       JOIN "EntityMention" m ON m."entityId" = t.id AND m."importId" = ANY(${viewer.importIds}::uuid[])
@@ -80,6 +81,38 @@ export async function enforcementOf(viewer: TLinkageViewer, withValues: boolean)
       ? { before: { requests: before_req, tokens: before_tok }, after: { requests: after_req, tokens: after_tok } }
       : null,
   }));
+}
+
+/**
+ * Per case, how many of its enforcement actions the organisation sees (enforcementVisibleSql)
+ * were taken in the period (`cur`) and the one before (`prev`): the summary's counts, as the
+ * brief would list them. Cases with none are absent.
+ */
+export async function enforcementCounts(
+  orgId: string,
+  caseIds: string[],
+  w: Pick<TWindow, "from" | "to" | "prevFrom">,
+): Promise<Map<string, { cur: number; prev: number }>> {
+  if (caseIds.length === 0) return new Map();
+  const db = getDb();
+  const imports = await db.$queryRaw<{ caseId: string; ids: string[] }[]>`
+    SELECT i."caseId", array_agg(i.id) AS ids FROM (${usageImportsSql(orgId)}) i
+    WHERE i."caseId" = ANY(${caseIds}::uuid[]) GROUP BY 1`;
+  const importIds = new Map(imports.map((i) => [i.caseId, i.ids]));
+  const perCase = caseIds.map((caseId) => {
+    const viewer = { orgId, caseId, importIds: importIds.get(caseId) ?? [] };
+    return Prisma.sql`
+      SELECT a."caseId", count(*) FILTER (WHERE a."takenAt" >= ${w.from})::int AS cur,
+        count(*) FILTER (WHERE a."takenAt" < ${w.from})::int AS prev
+      FROM "EnforcementAction" a
+      WHERE a."caseId" = ${caseId}::uuid AND a."takenAt" >= ${w.prevFrom} AND a."takenAt" < ${w.to}
+        AND ${enforcementVisibleSql(viewer, "a")}
+      GROUP BY 1`;
+  });
+  const rows = await db.$queryRaw<
+    { caseId: string; cur: number; prev: number }[]
+  >`${Prisma.join(perCase, " UNION ALL ")}`;
+  return new Map(rows.map((r) => [r.caseId, { cur: r.cur, prev: r.prev }]));
 }
 
 export type TBriefText = {

@@ -280,17 +280,22 @@ describe("the enforcement log", () => {
     expect(await getDb().enforcementAction.count({ where: { caseId: w.case1.id } })).toBe(before + 1);
   });
 
-  it("counts only the targets the reader may see: a target known from owner-only usage is not even counted", async () => {
+  /** An account of case 1 that only the owner organisation's owner-only usage import names. */
+  async function ownerOnlyAccount(value: string) {
     const db = getDb();
     const owner = await db.importJob.findFirstOrThrow({
       where: { caseId: w.case1.id, evidence: { visibility: "OWNER_ORG_ONLY" } },
     });
-    const hidden = await db.entity.create({
-      data: { caseId: w.case1.id, kind: "ACCOUNT", value: `acct_owner_only_${owner.id.slice(0, 8)}` },
-    });
+    const entity = await db.entity.create({ data: { caseId: w.case1.id, kind: "ACCOUNT", value } });
     await db.entityMention.create({
-      data: { entityId: hidden.id, caseId: w.case1.id, importId: owner.id, orgId: w.orgA.id, display: hidden.value },
+      data: { entityId: entity.id, caseId: w.case1.id, importId: owner.id, orgId: w.orgA.id, display: value },
     });
+    return entity;
+  }
+
+  it("counts only the targets the reader may see: a target known from owner-only usage is not even counted", async () => {
+    const db = getDb();
+    const hidden = await ownerOnlyAccount("acct_owner_only");
     const takenAt = "2026-11-20T00:00:00Z";
     await recordEnforcement(w.leadA, w.case1.id, {
       kind: "ACCOUNT_SUSPENDED",
@@ -312,5 +317,59 @@ describe("the enforcement log", () => {
     });
     expect(await action(w.adminB)).toMatchObject({ targetCount: 1, targets: [] });
     await db.enforcementAction.deleteMany({ where: { caseId: w.case1.id, takenAt: new Date(takenAt) } });
+  });
+
+  it("an action on targets only the other organisation's owner-only data names is not listed or counted for it", async () => {
+    const db = getDb();
+    // One account only the owner organisation's data names, one only the partner's typed owner-only mention.
+    const onlyA = await ownerOnlyAccount("acct_only_a");
+    const onlyB = await db.entity.create({ data: { caseId: w.case1.id, kind: "ACCOUNT", value: "acct_only_b" } });
+    await db.entityMention.create({
+      data: {
+        entityId: onlyB.id,
+        caseId: w.case1.id,
+        orgId: w.orgB.id,
+        visibility: "OWNER_ORG_ONLY",
+        display: onlyB.value,
+        createdById: w.leadB.id,
+      },
+    });
+    const before = { a: await summaryOf(w.execA), b: await summaryOf(w.execB) };
+    const record = (lead: TActor, org: string, takenAt: string, entityIds: string[]) =>
+      recordEnforcement(lead, w.case1.id, {
+        kind: "ACCOUNT_SUSPENDED",
+        requestedById: lead.id,
+        carriedOutBy: "Trust & Safety",
+        orgId: org,
+        takenAt,
+        entityIds,
+      });
+    const [byA, byB, untargeted] = [
+      await record(w.leadA, w.orgA.id, "2026-11-19T00:00:00Z", [onlyA.id]),
+      await record(w.leadB, w.orgB.id, "2026-11-18T00:00:00Z", [onlyB.id]),
+      await record(w.leadA, w.orgA.id, "2026-11-17T00:00:00Z", []),
+    ];
+    try {
+      const listed = async (actor: TActor) => (await listEnforcement(actor, w.case1.id)).map((a) => a.id);
+      const briefed = async (actor: TActor) => (await getCaseBrief(actor, w.case1.id)).enforcement.map((a) => a.id);
+      for (const actor of [w.leadA, w.legalA, w.execA, w.adminA]) {
+        expect(await listed(actor)).toEqual(expect.arrayContaining([byA.id, untargeted.id]));
+        expect(await listed(actor)).not.toContain(byB.id);
+        expect(await briefed(actor)).not.toContain(byB.id);
+      }
+      for (const actor of [w.leadB, w.execB, w.adminB]) {
+        expect(await listed(actor)).toEqual(expect.arrayContaining([byB.id, untargeted.id]));
+        expect(await listed(actor)).not.toContain(byA.id);
+        expect(await briefed(actor)).not.toContain(byA.id);
+      }
+      // Each organisation counts its own action and the one with no target, never the other's.
+      const after = { a: await summaryOf(w.execA), b: await summaryOf(w.execB) };
+      expect(after.a.enforcement.current - before.a.enforcement.current).toBe(2);
+      expect(after.b.enforcement.current - before.b.enforcement.current).toBe(2);
+      const case1 = (s: typeof before.a) => s.cases.find((c) => c.id === w.case1.id)!.enforcement;
+      expect([case1(after.a) - case1(before.a), case1(after.b) - case1(before.b)]).toEqual([2, 2]);
+    } finally {
+      await db.enforcementAction.deleteMany({ where: { id: { in: [byA.id, byB.id, untargeted.id] } } });
+    }
   });
 });
