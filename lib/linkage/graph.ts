@@ -278,6 +278,19 @@ export type TClusterTotals = {
   orgIds: string[];
 };
 
+/** The accounts' spellings in the usage imports the viewer sees (sorted): what usage rows call them. */
+function accountSpellingsSql(viewer: TLinkageViewer, accountIds: string[]): Prisma.Sql {
+  return Prisma.sql`SELECT array_agg(DISTINCT s ORDER BY s) FROM "EntityUsage" u2, unnest(u2.spellings) s
+    WHERE u2."entityId" = ANY(${accountIds}::uuid[]) AND u2."importId" = ANY(${viewer.importIds}::uuid[])`;
+}
+
+/** accountSpellingsSql, read: an account's page links to its usage rows under each spelling. */
+export async function accountSpellings(viewer: TLinkageViewer, accountIds: string[]): Promise<string[]> {
+  const [row] = await getDb().$queryRaw<{ spellings: string[] | null }[]>`
+    SELECT (${accountSpellingsSql(viewer, accountIds)}) AS spellings`;
+  return row?.spellings ?? [];
+}
+
 /**
  * A cluster's usage totals over the imports the viewer sees: sums of its accounts' per-import
  * usage (EntityUsage), and its distinct keys and organisation ids from the attribute rollup,
@@ -298,9 +311,7 @@ export async function clusterTotals(viewer: TLinkageViewer, accountIds: string[]
   >`
     SELECT count(DISTINCT "entityId")::int AS accounts, coalesce(sum(requests), 0)::float8 AS requests,
            coalesce(sum(tokens), 0)::float8 AS tokens, coalesce(sum("rateLimited"), 0)::float8 AS limited,
-           min("firstSeen") AS first, max("lastSeen") AS last,
-           (SELECT array_agg(DISTINCT s) FROM "EntityUsage" u2, unnest(u2.spellings) s
-            WHERE u2."entityId" = ANY(${accountIds}::uuid[]) AND u2."importId" = ANY(${viewer.importIds}::uuid[])) AS spellings
+           min("firstSeen") AS first, max("lastSeen") AS last, (${accountSpellingsSql(viewer, accountIds)}) AS spellings
     FROM "EntityUsage"
     WHERE "entityId" = ANY(${accountIds}::uuid[]) AND "importId" = ANY(${viewer.importIds}::uuid[])`;
   const spellings = usage?.spellings ?? [];

@@ -23,6 +23,7 @@ import { exportClusterStix } from "@/lib/linkage/stix";
 import { createTimelineEvent } from "@/lib/timeline/mutations";
 import { listTimelineEvents } from "@/lib/timeline/queries";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
+import { getUsageView } from "@/lib/usage/queries";
 import { upload } from "@/tests/helpers/evidence";
 import { createJointCase } from "@/tests/helpers/factories";
 import { GATEWAY_HEADER, NAT_ADDRESS, pairScores, syntheticLinkageLog } from "@/tests/helpers/linkage-data";
@@ -166,6 +167,28 @@ describe("account linkage", () => {
     await rejectProposal(w.lead, w.caseId, ownerBefore[0]!.id);
     await refreshProposals(w.caseId);
     expect(await stored(w.ownerOrg.id)).toEqual(ownerAfter.filter((p) => p.id !== ownerBefore[0]!.id));
+  });
+
+  it("an account's page links to its usage rows under each spelling the reader's logs use", async () => {
+    const w = await createJointCase();
+    const row = (account: string) =>
+      `2026-10-02T10:00:00Z,${account},org_x,key_x,10.9.9.9,gpt-4o,/v1/chat/completions,1,1,200,false,pm_x,dev_x\n`;
+    await importUsageFile(w.lead, w.caseId, Buffer.from(`${GATEWAY_HEADER}\n${row("Acct_Mixed")}${row("ACCT_MIXED")}`));
+    await importUsageFile(w.lead, w.caseId, Buffer.from(`${GATEWAY_HEADER}\n${row("acct_MIXED")}`), {
+      fileName: "private.csv",
+      visibility: "OWNER_ORG_ONLY",
+    });
+    const entity = await getDb().entity.findUniqueOrThrow({
+      where: { caseId_kind_value: { caseId: w.caseId, kind: "ACCOUNT", value: "acct_mixed" } },
+    });
+    const spellings = async (actor: typeof w.lead) => (await getEntity(actor, w.caseId, entity.id)).usageSpellings;
+    // Allowed: the owner's every spelling, each of which finds its rows (the entity's value finds none).
+    expect((await spellings(w.lead)).sort()).toEqual(["ACCT_MIXED", "Acct_Mixed", "acct_MIXED"]);
+    for (const account of await spellings(w.lead))
+      expect((await getUsageView(w.lead, w.caseId, { account, view: "rows" })).rows).toHaveLength(1);
+    expect((await getUsageView(w.lead, w.caseId, { account: entity.value, view: "rows" })).rows).toEqual([]);
+    // Denied: the spelling only the owner's owner-only log uses.
+    expect((await spellings(w.partnerLead)).sort()).toEqual(["ACCT_MIXED", "Acct_Mixed"]);
   });
 
   it("merges two entities and undoes it; links are versions, never rewritten", async () => {

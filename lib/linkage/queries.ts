@@ -8,6 +8,7 @@ import { readableItemWhere, visibleItemSql, visibleItemWhere, withheldOr } from 
 import { WITHHELD_TITLE } from "@/lib/privilege/withhold";
 import { NotFoundError } from "@/lib/errors";
 import {
+  accountSpellings,
   clusterTotals,
   graphPayload,
   loadClusters,
@@ -264,6 +265,8 @@ export type TEntityView = {
   links: TLinkRow[];
   events: { id: string; title: string; occurredAt: Date }[];
   usage: TClusterTotals | null;
+  /** What the viewer's usage rows call the account (and the accounts merged into it). */
+  usageSpellings: string[];
   cluster: { id: string; name: string | null; accounts: number } | null;
   /** Evidence the reader may cite for a new link, and events it may tie (when it may add links). */
   evidence: { id: string; title: string }[];
@@ -323,6 +326,7 @@ export async function getEntity(actor: TActor, caseId: unknown, entityId: unknow
     links,
     events,
     usage: entity.kind === "ACCOUNT" ? await clusterTotals(viewer, group) : null,
+    usageSpellings: entity.kind === "ACCOUNT" ? await accountSpellings(viewer, group) : [],
     cluster: cluster ? { id: cluster.id, name: clusterName, accounts: cluster.accounts } : null,
     evidence: canOnCase(actor, "linkage.review", facts)
       ? await db.evidence.findMany({

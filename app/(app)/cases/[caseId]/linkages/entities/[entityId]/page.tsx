@@ -14,6 +14,8 @@ export const metadata: Metadata = { title: "Entity" };
 
 type Props = { params: Promise<{ caseId: string; entityId: string }> };
 const fmt = (n: number) => n.toLocaleString("en");
+/** Links to the usage rows, one per spelling the logs use, at most this many. */
+const MAX_SPELLING_LINKS = 10;
 
 export default async function EntityPage({ params }: Props) {
   const user = await requirePageUser();
@@ -76,14 +78,25 @@ export default async function EntityPage({ params }: Props) {
               <dd className="text-xs">{utcRange(view.usage.firstSeen, view.usage.lastSeen)}</dd>
             </div>
           </dl>
-          <p className="mt-2 text-sm">
-            <Link
-              href={`/cases/${caseId}/usage?account=${encodeURIComponent(entity.value)}&view=rows`}
-              className="text-brand-700 hover:underline"
-            >
+          {view.usageSpellings.length > 0 && (
+            <p className="mt-2 text-sm">
               See its usage rows
-            </Link>
-          </p>
+              {view.usageSpellings.length > 1 ? ", as the logs spell it: " : " "}
+              {view.usageSpellings.slice(0, MAX_SPELLING_LINKS).map((spelling, i) => (
+                <span key={spelling}>
+                  {i > 0 && " · "}
+                  <Link
+                    href={`/cases/${caseId}/usage?account=${encodeURIComponent(spelling)}&view=rows`}
+                    className="text-brand-700 font-mono hover:underline"
+                  >
+                    {spelling}
+                  </Link>
+                </span>
+              ))}
+              {view.usageSpellings.length > MAX_SPELLING_LINKS &&
+                ` and ${fmt(view.usageSpellings.length - MAX_SPELLING_LINKS)} more`}
+            </p>
+          )}
         </Panel>
       )}
 
