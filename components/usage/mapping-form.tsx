@@ -1,8 +1,11 @@
 "use client";
 
 import { Field, FormMessage, SubmitButton, useActionForm, type TFormAction } from "@/components/ui/form";
-import { TIME_FORMAT_LABELS, TIME_FORMATS } from "@/lib/ingest/time";
+import { TIME_FORMATS, timeFormatLabels } from "@/lib/ingest/time";
 import { USAGE_FIELD_LABELS, USAGE_FIELDS, type TUsageMapping } from "@/lib/usage/schemas";
+
+/** Usage times without an offset are read as UTC (lib/usage/parse.ts): the form has no zone. */
+const USAGE_TIME_LABELS = timeFormatLabels("UTC");
 
 /**
  * The column of the file for each usage field, starting from the preset's guess, with the
@@ -43,7 +46,7 @@ export function MappingForm({
             <select {...p} defaultValue={refused?.timeFormat ?? "auto"}>
               {TIME_FORMATS.map((t) => (
                 <option key={t} value={t}>
-                  {TIME_FORMAT_LABELS[t]}
+                  {USAGE_TIME_LABELS[t]}
                 </option>
               ))}
             </select>

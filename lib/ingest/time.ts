@@ -2,6 +2,7 @@
 // never silently read as something else: in the automatic format each value is read by its
 // shape and, for epoch numbers, by its magnitude; in an explicit format a value whose magnitude
 // fits another unit is refused with a reason naming that unit (never taken as 1970).
+import { quoted } from "@/lib/ingest/secrets";
 import { EVENT_TIME_MAX, EVENT_TIME_MIN, utcMs, zonedToUtc } from "@/lib/timeline/time";
 
 export const TIME_FORMATS = [
@@ -20,19 +21,23 @@ export type TTimeFormat = (typeof TIME_FORMATS)[number];
 /** What a value was read as: every format but "auto". */
 export type TReadAs = Exclude<TTimeFormat, "auto">;
 
-export const TIME_FORMAT_LABELS: Record<TTimeFormat, string> = {
-  // Short enough for a select on a phone; the shapes are the options below it.
-  auto: "Automatic: each value by its shape (any below)",
-  iso: "ISO 8601 (no offset: the zone below)",
-  epoch_s: "Unix epoch, seconds",
-  epoch_ms: "Unix epoch, milliseconds",
-  epoch_us: "Unix epoch, microseconds",
-  epoch_ns: "Unix epoch, nanoseconds",
-  clf: "Common log format (10/Oct/2000:13:55:36 -0700)",
-  rfc2822: "RFC 2822 (Tue, 01 Dec 2026 07:41:05 +0000)",
-  us_12h: "US 12-hour, in the zone below (12/1/2026, 7:41:05.123 AM: Azure Log Analytics CSV)",
-  mdy: "Month/day/year, 24-hour, in the zone below (04/20/2026 22:38:46: plaso l2tcsv date and time)",
-};
+/** The formats' names, times without an offset read in `zone` (the timeline's zone field, or UTC). */
+export function timeFormatLabels(zone: string): Record<TTimeFormat, string> {
+  return {
+    // Short enough for a select on a phone; the shapes are the options below it.
+    auto: "Automatic: each value by its shape (any below)",
+    iso: `ISO 8601 (no offset: ${zone})`,
+    epoch_s: "Unix epoch, seconds",
+    epoch_ms: "Unix epoch, milliseconds",
+    epoch_us: "Unix epoch, microseconds",
+    epoch_ns: "Unix epoch, nanoseconds",
+    clf: "Common log format (10/Oct/2000:13:55:36 -0700)",
+    rfc2822: "RFC 2822 (Tue, 01 Dec 2026 07:41:05 +0000)",
+    us_12h: `US 12-hour, in ${zone} (12/1/2026, 7:41:05.123 AM: Azure Log Analytics CSV)`,
+    mdy: `Month/day/year, 24-hour, in ${zone} (04/20/2026 22:38:46: plaso l2tcsv date and time)`,
+  };
+}
+export const TIME_FORMAT_LABELS = timeFormatLabels("the zone below");
 
 /** A read format's short name, for counts ("ISO 8601 2 · epoch seconds 2"). */
 export const TIME_FORMAT_SHORT: Record<TReadAs, string> = {
@@ -75,7 +80,7 @@ const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 export type TTimeRead = { ok: true; date: Date; as: TReadAs } | { ok: false; reason: string };
 
 const fail = (reason: string): TTimeRead => ({ ok: false, reason });
-const quote = (v: string) => `"${v.slice(0, 40)}"`;
+const quote = (v: string) => quoted(v);
 
 /** The epoch unit a number's magnitude belongs to, or null when it fits none. */
 function unitOf(n: number) {

@@ -1,4 +1,5 @@
 import ipaddr from "ipaddr.js";
+import { WHOLE_SECRET_KEY } from "@/lib/ingest/secrets";
 import type { TEntityKind } from "@/lib/linkage/graph-types";
 
 // One rule per entity kind for when two spellings are the same thing. The normalised value is
@@ -74,8 +75,6 @@ export function networkContains(network: string, ip: string): boolean {
   return address.match(base, prefix);
 }
 
-const SECRET_KEY = /^(?:sk|rk)-(?:(?:proj|svcacct|admin|live|test)-)?[A-Za-z0-9_-]{20,}$/;
-
 /**
  * The normalised value of an entity of this kind, and how it is shown. An API key secret is
  * never kept: it becomes the server's keyed hash with its prefix and last four (`redact`), the
@@ -111,7 +110,7 @@ export function normaliseEntity(kind: TEntityKind, raw: string, redact: (secret:
     }
     case "API_KEY": {
       // Key ids are opaque and case-sensitive; a secret is replaced by its redacted form.
-      const value = SECRET_KEY.test(text) ? redact(text) : text;
+      const value = WHOLE_SECRET_KEY.test(text) ? redact(text) : text;
       return { value, display: value };
     }
     default:

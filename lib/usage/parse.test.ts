@@ -7,7 +7,6 @@ import {
   cellsOfRow,
   createRedactor,
   fieldIndex,
-  holdsCardNumber,
   readUsageCells,
   toUsageRow,
   USAGE_COLUMNS,
@@ -15,6 +14,7 @@ import {
   type TUsageRow,
 } from "@/lib/usage/parse";
 import type { TRecord } from "@/lib/ingest/records";
+import { holdsCardNumber } from "@/lib/ingest/secrets";
 import { readUsageBatches, readUsageRecords } from "@/lib/usage/read";
 import { ZUsageOptions, defaultMapping, type TUsagePreset } from "@/lib/usage/schemas";
 
@@ -108,6 +108,67 @@ describe("usage import: gateway request log", () => {
     expect(row!.apiKeyId).not.toContain("AbCdEfGh");
     expect(redact("sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234")).toBe(row!.apiKeyId);
     expect(createRedactor("another-key")("sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234")).not.toBe(row!.apiKeyId);
+  });
+
+  it("finds a secret key wherever a value hides it, and never quotes a secret or card number in a reason", async () => {
+    const key = "sk-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
+    const card = "4111111111111111";
+    const header = "time,account_id,client_ip,user_agent,endpoint,input_tokens,status_code,rate_limited";
+    const lines = [
+      `2026-11-02T10:00:00Z,a,1.2.3.4,x_${key},/v1/chat?key%3D${key},1,200,false`,
+      `2026-11-02T10:00:01Z,a,1.2.3.4,${key.toUpperCase()},Bearer%20${key},1,200,false`,
+      `2026-11-02T10:00:02Z,a,1.2.3.4,desk-reservation-system-production,/v1,1,200,false`, // a word, not a key
+      `2026-11-02T10:00:03Z,a,${key},ua,/v1,1,200,false`,
+      `2026-11-02T10:00:04Z,a,1.2.3.4,ua,/v1,1,${card},false`,
+      `2026-11-02T10:00:05Z,a,1.2.3.4,ua,/v1,${card},200,false`,
+      `2026-11-02T10:00:06Z,a,1.2.3.4,ua,/v1,1,200,${key}`,
+      `${key},a,1.2.3.4,ua,/v1,1,200,false`,
+      `2026-11-02T10:00:08Z,a,1.2.3.4,4111.1111.1111.1111,/v1,1,200,false`,
+    ];
+    const outcomes = await importFile(Readable.from([`${header}\n${lines.join("\n")}\n`]), "gateway");
+    const kept = rows(outcomes);
+    expect(kept.map((r) => r.line)).toEqual([2, 3, 4]);
+    for (const r of kept.slice(0, 2)) expect(`${r.userAgent} ${r.endpoint}`).not.toMatch(/abcdefghijklmnop/i);
+    expect(kept[0]!.endpoint).toMatch(/^\/v1\/chat\?key%3Dsk-…GHIJ#[0-9a-f]{16}$/);
+    expect(kept[1]!.userAgent).toMatch(/^SK-…GHIJ#[0-9a-f]{16}$/);
+    expect(kept[2]!.userAgent).toBe("desk-reservation-system-production");
+    const refused = reasons(outcomes);
+    expect(refused.map(([line]) => line)).toEqual([5, 6, 7, 8, 9, 10]);
+    for (const [, reason] of refused) {
+      expect(reason).not.toMatch(/abcdefghijklmnop/i);
+      expect(reason).not.toContain("41111111");
+    }
+    expect(refused[0]).toEqual([5, 'ip: "[secret key]" is not an IP address.']);
+    expect(refused[1]).toEqual([
+      6,
+      "status: a value that looks like a payment card number is not an HTTP status code.",
+    ]);
+    expect(refused[5]![1]).toMatch(/^userAgent: holds what looks like a full payment card number/);
+  });
+
+  it("refuses addresses a library would read as another address, and bucket ends past 31 days", async () => {
+    const header = "time,account_id,client_ip";
+    const ips = ["010.0.0.1", "2130706433", "0x7f.1", "fe80::1%eth0", "10.0.0.1", "[fe80::1]:443"];
+    const csv = `${header}\n${ips.map((ip, i) => `2026-11-02T10:00:0${i}Z,a,${ip}`).join("\n")}\n`;
+    const outcomes = await importFile(Readable.from([csv]), "gateway");
+    expect(rows(outcomes).map((r) => r.ip)).toEqual(["10.0.0.1", "fe80::1"]);
+    expect(reasons(outcomes)).toEqual([
+      [2, 'ip: "010.0.0.1" is not written a.b.c.d in decimal; read otherwise, it would name another address.'],
+      [3, 'ip: "2130706433" is not written a.b.c.d in decimal; read otherwise, it would name another address.'],
+      [4, 'ip: "0x7f.1" is not written a.b.c.d in decimal; read otherwise, it would name another address.'],
+      [5, 'ip: "fe80::1%eth0" names a network interface (%…), which is not stored.'],
+    ]);
+
+    const page = (start: number, end: number) => ({
+      object: "bucket",
+      start_time: start,
+      end_time: end,
+      results: [{ object: "organization.usage.completions.result", input_tokens: 1, num_model_requests: 1 }],
+    });
+    const json = JSON.stringify({ object: "page", data: [page(1_761_955_200, 1_761_958_800), page(100_000_000, 7e9)] });
+    const buckets = await importFile(Readable.from([json]), "openai_usage");
+    expect(rows(buckets).map((r) => r.bucketSeconds)).toEqual([3600]);
+    expect(reasons(buckets)).toEqual([[expect.any(Number), "bucket end: the bucket is longer than 31 days."]]);
   });
 
   it("reads gzip-compressed JSON Lines the same way, whatever the file is called", async () => {
@@ -207,6 +268,8 @@ describe("payment card numbers", () => {
     ["1234567812345670", false], // no card network starts with 1
     ["pf_9f1c", false],
     ["2026-11-02", false],
+    ["4111.1111.1111.1111", true], // grouped by dots
+    ["203.113.100.114", false], // an address: twelve digits at most
   ])("%s → %s", (text, expected) => {
     expect(holdsCardNumber(text)).toBe(expected);
   });

@@ -1,8 +1,9 @@
 import "server-only";
 import { createHmac } from "node:crypto";
 import ipaddr from "ipaddr.js";
+import { holdsCardNumber, mayHoldKey, quoted, SECRET_KEY } from "@/lib/ingest/secrets";
 import { readIsoUtcMs, readTime, type TReadAs } from "@/lib/ingest/time";
-import { USAGE_FIELDS, type TUsageMapping, type TUsageOptions } from "@/lib/usage/schemas";
+import { BUCKET_SECONDS_MAX, USAGE_FIELDS, type TUsageMapping, type TUsageOptions } from "@/lib/usage/schemas";
 
 // One usage record (a CSV row's cells, or a JSON row flattened to named columns) → the usage
 // row's column texts (or a TUsageRow), or the reason it is refused. Secrets are never stored: what looks like a secret API key becomes
@@ -33,10 +34,6 @@ export type TUsageRow = {
 const TEXT_MAX = 512;
 const COUNT_MAX = 1e12;
 const INT4_MAX = 2_147_483_647; // the request count's column
-/** Secret API keys as providers print them: sk-…, sk-proj-…, sk-svcacct-…, rk-… */
-const SECRET_KEY = /\b(?:sk|rk)-(?:(?:proj|svcacct|admin|live|test)-)?[A-Za-z0-9_-]{20,}/g;
-/** 13–19 digits, optionally grouped by spaces or dashes: a candidate card number. */
-const CARD_CANDIDATE = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 
 export type TRedact = (secret: string) => string;
 
@@ -52,32 +49,6 @@ export function createRedactor(key: string | Buffer): TRedact {
   };
 }
 
-function passesLuhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = +digits[digits.length - 1 - i]!;
-    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
-/** Does the text hold what looks like a full payment card number (a major network's, Luhn-valid)? */
-export function holdsCardNumber(text: string): boolean {
-  if (text.length < 13) return false; // the common case, without a regular expression
-  let digits = 0;
-  for (let i = 0; i < text.length && digits < 13; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-  }
-  if (digits < 13) return false;
-  for (const match of text.matchAll(CARD_CANDIDATE)) {
-    const digits = match[0].replace(/[ -]/g, "");
-    if (digits.length >= 13 && /^[2-6]/.test(digits) && passesLuhn(digits)) return true;
-  }
-  return false;
-}
-
 const PLAIN_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /** An address as PostgreSQL's inet takes it, or null for a masked one (`10.0.0.***`). */
@@ -85,7 +56,14 @@ function readIp(raw: string): string | null | { reason: string } {
   if (PLAIN_IPV4.test(raw)) return raw; // already canonical: most addresses in most logs
   if (/[*]|\.x+$/i.test(raw)) return null; // masked at the source: nothing to read
   const bare = /^\[([^\]]+)\](?::\d+)?$/.exec(raw)?.[1] ?? /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(raw)?.[1] ?? raw;
-  if (!ipaddr.isValid(bare)) return { reason: `"${raw.slice(0, 60)}" is not an IP address.` };
+  if (!ipaddr.isValid(bare)) return { reason: `${quoted(raw, 60)} is not an IP address.` };
+  // Forms a library reads but a reader would not: 010.0.0.1 is 8.0.0.1 in octal, 2130706433
+  // and 0x7f.1 are 127.0.0.1; an IPv6 zone (fe80::1%eth0) names an interface of one machine.
+  if (ipaddr.IPv4.isValid(bare) && !ipaddr.IPv4.isValidFourPartDecimal(bare))
+    return {
+      reason: `${quoted(raw, 60)} is not written a.b.c.d in decimal; read otherwise, it would name another address.`,
+    };
+  if (bare.includes("%")) return { reason: `${quoted(raw, 60)} names a network interface (%…), which is not stored.` };
   return ipaddr.process(bare).toString();
 }
 
@@ -103,9 +81,9 @@ function isDigits(raw: string): boolean {
 function readCount(raw: string, fallback: string, max: number): string | { reason: string } {
   if (raw === "") return fallback;
   if (isDigits(raw) && Number(raw) <= max) return raw;
-  if (!/^\d+(\.0+)?$/.test(raw)) return { reason: `"${raw.slice(0, 40)}" is not a whole number.` };
+  if (!/^\d+(\.0+)?$/.test(raw)) return { reason: `${quoted(raw)} is not a whole number.` };
   const n = Number(raw);
-  return n > max ? { reason: `${raw.slice(0, 40)} is larger than any real count.` } : String(n);
+  return n > max ? { reason: `${quoted(raw)} is larger than any real count.` } : String(n);
 }
 
 const TRUE = new Set(["true", "1", "yes", "y", "t"]);
@@ -221,6 +199,7 @@ export function readUsageCells(
     if (!end.ok) return `bucket end: ${end.reason}`;
     bucketSeconds = Math.round((end.date.getTime() - startMs) / 1000);
     if (bucketSeconds < 0) return "bucket end: the bucket ends before it starts.";
+    if (bucketSeconds > BUCKET_SECONDS_MAX) return "bucket end: the bucket is longer than 31 days.";
   }
   out[1] = String(bucketSeconds);
 
@@ -233,7 +212,7 @@ export function readUsageCells(
     if (value.includes("\0")) return `${name}: holds a NUL character.`;
     if (holdsCardNumber(value))
       return `${name}: holds what looks like a full payment card number; the row is refused and nothing of it is stored.`;
-    const redacted = value.includes("k-") ? value.replace(SECRET_KEY, redact) : value;
+    const redacted = mayHoldKey(value) ? value.replace(SECRET_KEY, redact) : value;
     if (redacted.length > TEXT_MAX) return `${name}: longer than ${TEXT_MAX} characters.`;
     out[to] = redacted;
   }
@@ -251,10 +230,10 @@ export function readUsageCells(
 
   const status = cellOf(cells, index, FIELD.statusCode);
   if (status && (status.length !== 3 || !isDigits(status) || status < "100"))
-    return `status: "${status.slice(0, 40)}" is not an HTTP status code.`;
+    return `status: ${quoted(status)} is not an HTTP status code.`;
   out[13] = status || null;
   const flag = cellOf(cells, index, FIELD.rateLimited).toLowerCase();
-  if (flag && !TRUE.has(flag) && !FALSE.has(flag)) return `rate limited: "${flag.slice(0, 40)}" is not true or false.`;
+  if (flag && !TRUE.has(flag) && !FALSE.has(flag)) return `rate limited: ${quoted(flag)} is not true or false.`;
   out[14] = (flag ? TRUE.has(flag) : status === "429") ? "t" : "f";
   // Counted for rows kept only: a column that mixes formats is reported with the import.
   if (formats) formats[as] = (formats[as] ?? 0) + 1;

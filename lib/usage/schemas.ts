@@ -122,6 +122,9 @@ export const ZUsageMapping = z.object(
 );
 export type TUsageMapping = z.infer<typeof ZUsageMapping>;
 
+/** The widest bucket a row may cover (a bucket end further on is refused): 31 days. */
+export const BUCKET_SECONDS_MAX = 31 * 86_400;
+
 export const ZUsageOptions = z.object({
   preset: z.enum(USAGE_PRESETS, { message: "Choose a preset." }),
   mapping: ZUsageMapping.refine((m) => m.occurredAt !== "", {
@@ -130,12 +133,7 @@ export const ZUsageOptions = z.object({
   }),
   timeFormat: z.enum(TIME_FORMATS).default("auto"),
   /** The width of each row's bucket when the file has no bucket end: 0 for one request. */
-  bucketSeconds: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(31 * 86_400)
-    .default(0),
+  bucketSeconds: z.coerce.number().int().min(0).max(BUCKET_SECONDS_MAX).default(0),
 });
 export type TUsageOptions = z.infer<typeof ZUsageOptions>;
 
