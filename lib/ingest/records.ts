@@ -1,5 +1,6 @@
 import "server-only";
 import { createInterface } from "node:readline";
+import { isUtf8 } from "node:buffer";
 import { PassThrough, Readable, Transform, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { StringDecoder } from "node:string_decoder";
@@ -47,6 +48,24 @@ function newlines(value: string): number {
 }
 
 /**
+ * A CSV header's column names, an empty one named by its place. A name given twice is refused:
+ * which of the two columns a mapping to it means cannot be told.
+ */
+function headerOf(record: string[]): string[] {
+  const names = record.map((h, i) => h.trim() || `column ${i + 1}`);
+  const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    const first = seen.get(name);
+    if (first !== undefined)
+      throw new Error(
+        `The header names "${name.slice(0, 60)}" twice (columns ${first + 1} and ${i + 1}): rename one and upload the file again.`,
+      );
+    seen.set(name, i);
+  });
+  return names;
+}
+
+/**
  * CSV records through Papa Parse's core parser, fed chunk by chunk: each pass parses the text
  * not yet consumed, keeps the unfinished last record for the next chunk, and counts lines from
  * the newlines inside fields (CRLF is made LF first, as is every newline inside a quoted field).
@@ -84,7 +103,7 @@ export async function* csvCells(input: Readable): AsyncGenerator<TCellBatch> {
           line: start,
           error: end > start ? `${error}: this record runs on to line ${end}; check its quotes.` : `${error}.`,
         });
-      } else if (!header) header = record.map((h, i) => h.trim() || `column ${i + 1}`);
+      } else if (!header) header = headerOf(record);
       else if (record.length !== header.length)
         out.push({ line: start, error: `Expected ${header.length} columns, found ${record.length}.` });
       else out.push({ line: start, cells: record });
@@ -206,11 +225,11 @@ function requireText(chunk: Buffer | string, stream: Readable): void {
  * export), as they are otherwise; refused when they are not text (requireText). Decided by
  * content, not by name: a renamed file still reads.
  */
-export async function decompressed(input: Readable): Promise<Readable> {
+export async function decompressed(input: Readable, limit?: TReadLimit): Promise<Readable> {
   const { head, stream } = await peek(input);
   if (head[0] !== 0x1f || head[1] !== 0x8b) {
     requireText(head, stream);
-    return stream;
+    return checked(stream, limit);
   }
   // zlib's own words ("incorrect header check", "unexpected end of file") mean little to a user.
   const gunzip = createGunzip();
@@ -225,11 +244,88 @@ export async function decompressed(input: Readable): Promise<Readable> {
     gunzip.destroy();
     stream.destroy();
   });
+  // A small file that un-gzips to a vast one (a "zip bomb") would keep a core busy for hours.
+  let compressed = 0;
+  let plain = 0;
+  stream.on("data", (chunk: Buffer) => (compressed += chunk.length));
+  gunzip.on("data", (chunk: Buffer) => {
+    plain += chunk.length;
+    if (plain > GZIP_RATIO_FROM && plain > GZIP_RATIO_MAX * compressed)
+      out.destroy(
+        new Error(
+          `The file un-gzips to more than ${GZIP_RATIO_MAX} times its size, which no log does: it is refused as a possible decompression bomb.`,
+        ),
+      );
+  });
   stream.pipe(gunzip).pipe(out);
   const inner = await peek(out);
   requireText(inner.head, inner.stream);
-  return inner.stream;
+  return checked(inner.stream, limit);
 }
+
+/** How far a reader that needs only the start of a file (a preview) reads, and what it says past it. */
+export type TReadLimit = { bytes: number; message: string };
+
+/** Real logs gzip at 5–50 to 1; past 200 to 1 (and 16 MiB), a file is refused. */
+const GZIP_RATIO_MAX = 200;
+const GZIP_RATIO_FROM = 16 << 20;
+
+/**
+ * The stream's bytes, checked to be UTF-8 as they pass (replaced, a byte that is not would turn
+ * two different accounts into one), and with `limit`, no more than `limit.bytes` of them.
+ */
+function checked(stream: Readable, limit?: TReadLimit): Readable {
+  let seen = 0;
+  let tail = Buffer.alloc(0); // the start of a character that the next chunk ends
+  async function* bytes() {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      seen += chunk.length;
+      if (limit && seen > limit.bytes) throw new Error(limit.message);
+      const text = tail.length ? Buffer.concat([tail, chunk]) : chunk;
+      const end = completeEnd(text);
+      requireUtf8(text.subarray(0, end), seen - text.length);
+      tail = Buffer.from(text.subarray(end));
+      yield chunk;
+    }
+    requireUtf8(tail, seen - tail.length);
+  }
+  const out = Readable.from(bytes(), { objectMode: false });
+  out.once("close", () => stream.destroy());
+  return out;
+}
+
+/** Where the last whole character of `bytes` ends: before a lead byte whose character runs on. */
+function completeEnd(bytes: Buffer): number {
+  for (let i = bytes.length - 1; i >= Math.max(0, bytes.length - 4); i--) {
+    const b = bytes[i]!;
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const size = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return i + size > bytes.length ? i : bytes.length;
+  }
+  return bytes.length;
+}
+
+/** Refuses bytes that are not UTF-8, naming the first such byte's offset in the file (`at`: theirs). */
+function requireUtf8(bytes: Buffer, at: number): void {
+  if (isUtf8(bytes)) return;
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const size =
+      b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (size === 0 || !isUtf8(bytes.subarray(i, i + size)) || i + size > bytes.length) break;
+    i += size;
+  }
+  throw new Error(
+    `The file is not UTF-8 text (byte ${(at + i + 1).toLocaleString("en")} is not): save it as UTF-8 and upload it again.`,
+  );
+}
+
+/** The preview of a file for its mapping reads this much of it, decompressed. */
+export const PREVIEW_LIMIT: TReadLimit = {
+  bytes: 16 << 20,
+  message: "Its first 16 MiB (decompressed) hold no rows to show.",
+};
 
 export type TJsonRecordsOptions = {
   /** Which values to take, by their path (`data.3`, `0.data.3` for an array of pages). */
@@ -277,8 +373,12 @@ const JSON_ARRAY: TJsonRecordsOptions = {
  * The file's records in file order, a batch at a time; a gzip-compressed file (`.csv.gz`, by
  * its magic number) is read un-gzipped, and a leading byte order mark is skipped in every format.
  */
-export async function* readRecords(input: Readable, format: "CSV" | "JSONL" | "JSON"): AsyncGenerator<TRecord[]> {
-  const bytes = await decompressed(input);
+export async function* readRecords(
+  input: Readable,
+  format: "CSV" | "JSONL" | "JSON",
+  limit?: TReadLimit,
+): AsyncGenerator<TRecord[]> {
+  const bytes = await decompressed(input, limit);
   yield* format === "CSV"
     ? csvRecords(bytes)
     : format === "JSONL"
@@ -308,7 +408,7 @@ export async function previewRecords(
 /** The columns and the first rows of a CSV or JSON Lines file; the rest is not read. */
 export async function readPreview(input: Readable, format: "CSV" | "JSONL" | "JSON", rows = 10) {
   try {
-    return await previewRecords(readRecords(input, format), rows);
+    return await previewRecords(readRecords(input, format, PREVIEW_LIMIT), rows);
   } finally {
     input.destroy(); // the rest is not read, nor is a file refused as not text
   }

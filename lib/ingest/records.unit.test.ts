@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { countBytes, peek, readRecords } from "@/lib/ingest/records";
+import { countBytes, peek, readPreview, readRecords } from "@/lib/ingest/records";
 
 describe("countBytes", () => {
   it("counts every byte read, and loses none to a reader that starts after an await", async () => {
@@ -65,5 +65,77 @@ describe("reading records refuses what is not text", () => {
     const csv = Buffer.from("time,title\n2026-11-01T00:00:00Z,Café\n");
     for (const bytes of [csv, gzipSync(csv)])
       expect(await read(bytes)).toEqual([{ line: 2, values: { time: "2026-11-01T00:00:00Z", title: "Café" } }]);
+  });
+});
+
+describe("reading a compressed file bounds the work it can cause", () => {
+  const readAll = async (records: AsyncGenerator<unknown[]>) => {
+    let n = 0;
+    for await (const batch of records) n += batch.length;
+    return n;
+  };
+
+  it("refuses a file that un-gzips to over 200 times its size, and reads an ordinary one", async () => {
+    const bomb = gzipSync(Buffer.alloc(24 << 20, "\n")); // about 24 KB
+    await expect(readAll(readRecords(Readable.from([bomb]), "CSV"))).rejects.toThrow(/possible decompression bomb/);
+    const rows = Array.from({ length: 200_000 }, (_, i) => `2026-11-01T00:00:00Z,acct_${i % 997},${i}`);
+    const log = gzipSync(`time,account,n\n${rows.join("\n")}\n`);
+    expect(await readAll(readRecords(Readable.from([log]), "CSV"))).toBe(200_000);
+  });
+
+  it("a preview reads 16 MiB at most: a file of blank lines is refused there, not read to its end", async () => {
+    const blank = Buffer.alloc(17 << 20, "\n");
+    await expect(readPreview(Readable.from([blank]), "CSV")).rejects.toThrow(/first 16 MiB .* hold no rows/);
+    const short = await readPreview(Readable.from([gzipSync("time,account\n2026-11-01T00:00:00Z,acct_1\n")]), "CSV");
+    expect(short).toEqual({
+      columns: ["time", "account"],
+      rows: [{ time: "2026-11-01T00:00:00Z", account: "acct_1" }],
+    });
+  });
+});
+
+describe("a CSV header", () => {
+  const readAll = async (text: string) => {
+    const out = [];
+    for await (const batch of readRecords(Readable.from([Buffer.from(text)]), "CSV")) out.push(...batch);
+    return out;
+  };
+
+  it("naming a column twice is refused: which one a mapping means cannot be told", async () => {
+    await expect(
+      readAll("time,account_id,client_ip,account_id\n2026-11-01T00:00:00Z,first,1.2.3.4,second\n"),
+    ).rejects.toThrow('The header names "account_id" twice (columns 2 and 4): rename one and upload the file again.');
+  });
+
+  it("with empty names (trailing commas) names them by their place", async () => {
+    expect(await readAll("time,account,,\n2026-11-01T00:00:00Z,acct_1,,\n")).toEqual([
+      { line: 2, values: { time: "2026-11-01T00:00:00Z", account: "acct_1", "column 3": "", "column 4": "" } },
+    ]);
+  });
+});
+
+describe("text that is not UTF-8", () => {
+  const read = async (chunks: Buffer[]) => {
+    const out = [];
+    for await (const batch of readRecords(Readable.from(chunks), "CSV")) out.push(...batch);
+    return out;
+  };
+
+  it("is refused at its first bad byte, not read with replacement characters (two accounts would become one)", async () => {
+    const latin1 = Buffer.from("time,account\n2026-11-01T00:00:00Z,caf\xe9_x\n", "latin1");
+    await expect(read([latin1])).rejects.toThrow("The file is not UTF-8 text (byte 38 is not)");
+    await expect(read([gzipSync(latin1)])).rejects.toThrow("not UTF-8 text");
+    await expect(read([Buffer.from("time,account\n2026-11-01T00:00:00Z,ok\xc3", "latin1")])).rejects.toThrow(
+      "byte 37 is not",
+    ); // a character cut off by the end of the file
+  });
+
+  it("is UTF-8 whose characters span two chunks", async () => {
+    const text = Buffer.from("time,account\n2026-11-01T00:00:00Z,café_😀\n");
+    const at = text.indexOf(0xf0) + 2; // inside the four bytes of the emoji
+    for (const cut of [text.indexOf(0xc3) + 1, at])
+      expect(await read([text.subarray(0, cut), text.subarray(cut)])).toEqual([
+        { line: 2, values: { time: "2026-11-01T00:00:00Z", account: "café_😀" } },
+      ]);
   });
 });

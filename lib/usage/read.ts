@@ -5,9 +5,11 @@ import {
   decompressed,
   jsonRecords,
   peek,
+  PREVIEW_LIMIT,
   previewRecords,
   readRecords,
   type TCellBatch,
+  type TReadLimit,
   type TRecord,
 } from "@/lib/ingest/records";
 import { USAGE_PRESET_INFO, type TUsagePreset } from "@/lib/usage/schemas";
@@ -85,8 +87,8 @@ export async function usageFormat(input: Readable, preset: TUsagePreset): Promis
 }
 
 /** The file's records for `preset`, in file order, a batch at a time. */
-export async function* readUsageRecords(input: Readable, preset: TUsagePreset): TRecords {
-  const { head, stream } = await peek(await decompressed(input));
+export async function* readUsageRecords(input: Readable, preset: TUsagePreset, limit?: TReadLimit): TRecords {
+  const { head, stream } = await peek(await decompressed(input, limit));
   yield* recordsOf(head, stream, preset);
 }
 
@@ -118,7 +120,7 @@ export async function* readUsageBatches(
 /** The columns and the first rows, for the mapping step; the rest is not read. */
 export async function previewUsage(input: Readable, preset: TUsagePreset, rows = 10) {
   try {
-    return await previewRecords(readUsageRecords(input, preset), rows);
+    return await previewRecords(readUsageRecords(input, preset, PREVIEW_LIMIT), rows);
   } finally {
     input.destroy(); // the rest is not read, nor is a file refused as not text
   }
