@@ -16,12 +16,13 @@ import {
 } from "recharts";
 import { seriesColour, utcAxisTitle } from "@/components/charts/theme";
 import type { TUsageSeries } from "@/lib/usage/analytics";
+import { nextBucket, type TTimeBucket } from "@/lib/usage/buckets";
 import { utcText } from "@/lib/utc";
 
-const STEP_MS = { hour: 3_600_000, day: 86_400_000 } as const;
-const tick = (iso: string, bucket: "hour" | "day") => (bucket === "day" ? iso.slice(0, 10) : utcText(iso));
-/** The x axis of both charts: the bucket labels, titled with the bucket (UTC hours or days). */
-const timeAxis = (bucket: "hour" | "day") =>
+const tick = (iso: string, bucket: TTimeBucket) =>
+  bucket === "hour" ? utcText(iso) : bucket === "month" ? iso.slice(0, 7) : iso.slice(0, 10);
+/** The x axis of both charts: the bucket labels, titled with the bucket (UTC hours, days or months). */
+const timeAxis = (bucket: TTimeBucket) =>
   ({
     dataKey: "label",
     tick: { fontSize: 11 },
@@ -56,7 +57,7 @@ export function UsageSeriesChart({ series, metric }: { series: TUsageSeries; met
   function drill(t: string) {
     const params = new URLSearchParams(search.toString());
     params.set("from", t);
-    params.set("to", new Date(Date.parse(t) + STEP_MS[series.bucket]).toISOString());
+    params.set("to", nextBucket(new Date(t), series.bucket).toISOString());
     params.set("view", "rows");
     router.push(`?${params.toString()}`, { scroll: false });
   }
@@ -115,7 +116,7 @@ export function UsageSeriesChart({ series, metric }: { series: TUsageSeries; met
 export function RateLimitedChart({ series }: { series: TUsageSeries }) {
   const data = series.rateLimited.map((p) => ({
     label: tick(p.t, series.bucket),
-    share: Math.round(p.share * 1000) / 10,
+    share: p.share === null ? null : Math.round(p.share * 1000) / 10, // no requests: a gap in the line
   }));
   return (
     <figure aria-label="Rate-limited share over time" className="h-48">

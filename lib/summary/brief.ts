@@ -11,6 +11,7 @@ import { linkageViewer, type TLinkageViewer } from "@/lib/linkage/visibility";
 import { requireBriefAccess } from "@/lib/summary/access";
 import { circleLayout, type TBriefGraph } from "@/lib/summary/layout";
 import { enforcementOf, latestBriefText, type TBriefText, type TEnforcementRow } from "@/lib/summary/read";
+import { withEmptyBuckets } from "@/lib/usage/buckets";
 
 // One case on one page. What it holds depends on the reader (briefAccess): members get it whole;
 // an executive or admin who is not a member gets "aggregate": the figures, the usage chart, the
@@ -43,7 +44,7 @@ export type TBrief = {
     /** The first and last UTC days with traffic, as a reader reads "from – to". */
     activityDays: { first: string; last: string } | null;
   };
-  usage: { bucket: "day" | "week"; points: { t: string; requests: number; tokens: number }[] };
+  usage: { bucket: "day" | "week" | "month"; points: { t: string; requests: number; tokens: number }[] };
   enforcement: TEnforcementRow[];
   /** Full briefs only. */
   graph: TBriefGraph | null;
@@ -96,17 +97,27 @@ async function floorClusters(viewer: TLinkageViewer): Promise<TClusterResult> {
   return loadClusters(viewer, settings, settings.clusterMinConfidence);
 }
 
-/** Requests and tokens per day (per week past four months) from the hour × model rollup. */
+/**
+ * Requests and tokens per day (per week past four months, per month past three years) from the
+ * hour × model rollup, every bucket in between included (withEmptyBuckets).
+ */
 async function usageOf(viewer: TLinkageViewer, first: Date | null, last: Date | null): Promise<TBrief["usage"]> {
-  const bucket = first && last && last.getTime() - first.getTime() > 120 * 86_400_000 ? "week" : "day";
+  const days = first && last ? (last.getTime() - first.getTime()) / 86_400_000 : 0;
+  const bucket = days > 3 * 365 ? "month" : days > 120 ? "week" : "day";
   const rows = await getDb().$queryRaw<{ t: Date; requests: number; tokens: number }[]>`
     SELECT date_trunc(${bucket}, m.hour) AS t, sum(m.requests)::float8 AS requests,
            sum(m."inputTokens" + m."outputTokens")::float8 AS tokens
     FROM "UsageHourlyModel" m WHERE m."caseId" = ${viewer.caseId}::uuid AND m."importId" = ANY(${viewer.importIds}::uuid[])
     GROUP BY 1 ORDER BY 1`;
+  const day = (d: Date) => d.toISOString().slice(0, 10);
   return {
     bucket,
-    points: rows.map((r) => ({ t: r.t.toISOString().slice(0, 10), requests: r.requests, tokens: r.tokens })),
+    points: withEmptyBuckets(
+      rows.map((r) => ({ t: day(r.t), requests: r.requests, tokens: r.tokens })),
+      bucket,
+      day,
+      (t) => ({ t, requests: 0, tokens: 0 }),
+    ),
   };
 }
 

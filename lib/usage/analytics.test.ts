@@ -52,6 +52,34 @@ describe("usage analytics", () => {
     expect(byAccount.keys).toEqual(["acct_a", "acct_b", "acct_c"]); // never acct_hidden
   });
 
+  it("keeps the empty buckets between busy ones on the time axis, and a years-long span in months", async () => {
+    // Hours 0, 1 and 5: hours 2 to 4 are on the axis, empty (the share: none, a gap in its line).
+    const { caseId, importId } = await loadUsage(
+      hoursOf(6, (h) => (h < 2 || h === 5 ? { account: "acct_a", hour: h, requests: 3, model: "gpt-4o" } : null)),
+    );
+    const series = await usageSeries({ caseId, importIds: [importId] }, f(), "model");
+    const hour = (h: number) => new Date(T0 + h * 3_600_000).toISOString();
+    expect(series.points).toEqual([
+      { t: hour(0), "gpt-4o": 3, "gpt-4o tokens": expect.any(Number) },
+      { t: hour(1), "gpt-4o": 3, "gpt-4o tokens": expect.any(Number) },
+      { t: hour(2), "gpt-4o": 0, "gpt-4o tokens": 0 },
+      { t: hour(3), "gpt-4o": 0, "gpt-4o tokens": 0 },
+      { t: hour(4), "gpt-4o": 0, "gpt-4o tokens": 0 },
+      { t: hour(5), "gpt-4o": 3, "gpt-4o tokens": expect.any(Number) },
+    ]);
+    expect(series.rateLimited[3]).toEqual({ t: hour(3), requests: 0, limited: 0, share: null });
+
+    // A stray row three years on: months, every one of them in between.
+    const strays = await loadUsage([
+      { account: "acct_a", hour: 0, requests: 1 },
+      { account: "acct_a", hour: 3 * 365 * 24, requests: 1 },
+    ]);
+    const years = await usageSeries({ caseId: strays.caseId, importIds: [strays.importId] }, f(), "model");
+    expect(years.bucket).toBe("month");
+    expect(years.points).toHaveLength(36); // November 2026 to October 2029
+    expect(years.points.filter((p) => Object.values(p).some((v) => typeof v === "number" && v > 0))).toHaveLength(2);
+  });
+
   it("lists the busiest accounts, keys, networks and models under the filters", async () => {
     const { caseId, visible } = await fixture();
     const scope = { caseId, importIds: visible };

@@ -1,6 +1,7 @@
 import "server-only";
 import ipaddr from "ipaddr.js";
 import { getDb, Prisma } from "@/lib/db";
+import { withEmptyBuckets, type TTimeBucket } from "@/lib/usage/buckets";
 import { usagePartition } from "@/lib/usage/load";
 import type { TSignalScope } from "@/lib/usage/signals";
 import type { TUsageFilters } from "@/lib/usage/filters";
@@ -78,11 +79,13 @@ function rollupWhere(s: TUsageScope, f: TUsageFilters, r: TRollup): { where: Pri
 }
 
 const TWO_WEEKS_H = 14 * 24;
+const TWO_YEARS_H = 730 * 24;
 export type TUsageSeries = {
-  bucket: "hour" | "day";
+  bucket: TTimeBucket;
   keys: string[];
   points: ({ t: string } & Record<string, number | string>)[];
-  rateLimited: { t: string; requests: number; limited: number; share: number }[];
+  /** `share` null: no requests in the bucket. */
+  rateLimited: { t: string; requests: number; limited: number; share: number | null }[];
   approximate: boolean;
 };
 
@@ -94,7 +97,7 @@ type TBucketRow = { t: Date; k: string | null; requests: number; tokens: number;
 async function accountBuckets(
   s: TUsageScope,
   f: TUsageFilters,
-  bucket: "hour" | "day",
+  bucket: TTimeBucket,
   r: TRollup,
   keys: string[],
 ): Promise<TBucketRow[]> {
@@ -135,8 +138,8 @@ export async function usageSeries(s: TUsageScope, f: TUsageFilters, by: "model" 
   const { where, approximate } = rollupWhere(s, f, coarse);
   const column = Prisma.raw(by === "model" ? "model" : `"accountId"`);
   const db = getDb();
-  // One scan for each key's total and the span (the bucket width: hours up to two weeks, days
-  // beyond, so one chart stays readable), a second for the buckets.
+  // One scan for each key's total and the span (the bucket width: hours up to two weeks, days up
+  // to two years, months beyond, so one chart stays readable), a second for the buckets.
   const groups = await db.$queryRaw<{ k: string; total: number; first: Date; last: Date }[]>`
     SELECT ${column} AS k, sum(requests)::float8 AS total, min(${coarse.first}) AS first, max(${coarse.last}) AS last
     FROM ${coarse.table} WHERE ${where} GROUP BY 1`;
@@ -146,11 +149,12 @@ export async function usageSeries(s: TUsageScope, f: TUsageFilters, by: "model" 
     .map((g) => g.k);
   const first = groups.reduce((m, g) => Math.min(m, g.first.getTime()), Infinity);
   const last = groups.reduce((m, g) => Math.max(m, g.last.getTime()), -Infinity);
-  const bucket = groups.length && (last - first) / 3_600_000 > TWO_WEEKS_H ? "day" : "hour";
-  const r = coarse === BY_MODEL || bucket === "day" ? coarse : HOURLY;
+  const spanH = groups.length ? (last - first) / 3_600_000 : 0;
+  const bucket: TTimeBucket = spanH > TWO_YEARS_H ? "month" : spanH > TWO_WEEKS_H ? "day" : "hour";
+  const r = coarse === BY_MODEL || bucket !== "hour" ? coarse : HOURLY;
   const rows =
     by === "account" && modelOnly
-      ? await accountBuckets(s, f, bucket, bucket === "day" ? rollupFor(f) : HOURLY, keys)
+      ? await accountBuckets(s, f, bucket, bucket !== "hour" ? rollupFor(f) : HOURLY, keys)
       : await db.$queryRaw<TBucketRow[]>`
     SELECT date_trunc(${bucket}, ${r.time}) AS t, CASE WHEN ${column} = ANY(${keys}) THEN ${column} END AS k,
            sum(requests)::float8 AS requests, sum("inputTokens" + "outputTokens")::float8 AS tokens, sum("rateLimited")::float8 AS limited
@@ -158,7 +162,7 @@ export async function usageSeries(s: TUsageScope, f: TUsageFilters, by: "model" 
   // NULL: outside the top keys.
   const label = (k: string | null) => (k === null ? "Other" : k || "(none)");
   const points = new Map<string, { t: string } & Record<string, number | string>>();
-  const limited = new Map<string, { t: string; requests: number; limited: number; share: number }>();
+  const limited = new Map<string, { t: string; requests: number; limited: number; share: number | null }>();
   for (const r of rows) {
     const t = r.t.toISOString();
     const point = points.get(t) ?? { t };
@@ -172,7 +176,26 @@ export async function usageSeries(s: TUsageScope, f: TUsageFilters, by: "model" 
     limited.set(t, l);
   }
   const allKeys = [...keys.map(label), ...(rows.some((r) => r.k === null) ? ["Other"] : [])];
-  return { bucket, keys: allKeys, points: [...points.values()], rateLimited: [...limited.values()], approximate };
+  const iso = (d: Date) => d.toISOString();
+  // An empty bucket holds a zero for each key: its tooltip says so.
+  const zeros = Object.fromEntries(
+    allKeys.flatMap((k) => [
+      [k, 0],
+      [`${k} tokens`, 0],
+    ]),
+  );
+  return {
+    bucket,
+    keys: allKeys,
+    points: withEmptyBuckets([...points.values()], bucket, iso, (t) => ({ t, ...zeros })),
+    rateLimited: withEmptyBuckets([...limited.values()], bucket, iso, (t) => ({
+      t,
+      requests: 0,
+      limited: 0,
+      share: null,
+    })),
+    approximate,
+  };
 }
 
 export const TOP_KINDS = { account: `"accountId"`, key: `"apiKeyId"`, network: "network", model: "model" } as const;
