@@ -138,6 +138,8 @@ export function UsageWorkspace({
 }) {
   const { filters } = view;
   const active = FILTERS.filter((f) => filters[f]);
+  const unreadable = view.ignored.filter((i) => i.why === "unreadable");
+  const reversed = view.ignored.find((i) => i.why === "not_after_from");
   const imports = new Map(view.imports.map((i) => [i.id, i]));
   return (
     <div className="space-y-6">
@@ -300,14 +302,23 @@ export function UsageWorkspace({
               </Link>
             )}
           </form>
-          {view.ignored.length > 0 && (
+          {unreadable.length > 0 && (
             <p
               role="status"
               className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
             >
               Not applied, as they could not be read:{" "}
-              {view.ignored.map((i) => `${filterName(i.name)} “${i.value}”`).join(", ")}. Times are written as dates
+              {unreadable.map((i) => `${filterName(i.name)} “${i.value}”`).join(", ")}. Times are written as dates
               (2026-11-28) or UTC times (2026-11-28T10:00Z); an address as 203.0.113.7 or a range as 203.0.113.0/24.
+            </p>
+          )}
+          {reversed && (
+            <p
+              role="status"
+              className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+            >
+              Not applied: To “{reversed.value}” is not after From, so nothing could match. Showing everything from From
+              on.
             </p>
           )}
           {view.series.approximate && (
@@ -329,7 +340,17 @@ export function UsageWorkspace({
               ) : (
                 <DataTable
                   caption="Usage rows"
-                  columns={["Time (UTC)", "Account", "Key", "IP", "Model", "Tokens in/out", "Status", "Source"]}
+                  columns={[
+                    "Time (UTC)",
+                    "Account",
+                    "Key",
+                    "IP",
+                    "Model",
+                    "Requests",
+                    "Tokens in/out",
+                    "Status",
+                    "Source",
+                  ]}
                 >
                   {view.rows.map((r) => (
                     <tr key={`${r.importId}:${r.seq}`} className="font-mono text-xs">
@@ -338,6 +359,7 @@ export function UsageWorkspace({
                       <td className="px-4 py-2">{r.apiKeyId}</td>
                       <td className="px-4 py-2">{r.ip}</td>
                       <td className="px-4 py-2">{r.model}</td>
+                      <td className="px-4 py-2 text-right tabular-nums">{n(r.requests)}</td>
                       <td className="px-4 py-2 tabular-nums">
                         {n(r.inputTokens)} / {n(r.outputTokens)}
                       </td>

@@ -34,12 +34,15 @@ export const ZUsageFilters = z.object({
 });
 export type TUsageFilters = z.infer<typeof ZUsageFilters>;
 
+/** The filters in `params`; a To that is not after From is left out (it would match nothing). */
 export function parseUsageFilters(params: Record<string, string | string[] | undefined>): TUsageFilters {
-  return ZUsageFilters.parse(params);
+  const filters = ZUsageFilters.parse(params);
+  if (filters.from && filters.to && filters.to <= filters.from) delete filters.to;
+  return filters;
 }
 
-/** A filter given but not applied: its name and the text as typed. */
-export type TIgnoredFilter = { name: keyof TUsageFilters; value: string };
+/** A filter given but not applied: its name, the text as typed, and why (unreadable, or a To not after From). */
+export type TIgnoredFilter = { name: keyof TUsageFilters; value: string; why: "unreadable" | "not_after_from" };
 
 /** The filters given in `params` that `parseUsageFilters` left out as malformed. */
 export function ignoredUsageFilters(
@@ -48,8 +51,8 @@ export function ignoredUsageFilters(
 ): TIgnoredFilter[] {
   return (Object.keys(ZUsageFilters.shape) as (keyof TUsageFilters)[]).flatMap((name) => {
     const raw = firstValue(params[name]);
-    return typeof raw === "string" && raw.trim() !== "" && filters[name] === undefined
-      ? [{ name, value: raw.slice(0, 100) }]
-      : [];
+    if (typeof raw !== "string" || raw.trim() === "" || filters[name] !== undefined) return [];
+    const why = name === "to" && filters.from && ZUsageFilters.shape.to.parse(raw) ? "not_after_from" : "unreadable";
+    return [{ name, value: raw.slice(0, 100), why }];
   });
 }

@@ -15,8 +15,8 @@ describe("usage filters", () => {
     const filters = parseUsageFilters(params);
     expect(filters).toEqual({ account: "acct_1", ip: "203.0.113.0/24", model: "gpt-x" });
     expect(ignoredUsageFilters(params, filters)).toEqual([
-      { name: "from", value: "yesterday" },
-      { name: "to", value: "2026-13-45" },
+      { name: "from", value: "yesterday", why: "unreadable" },
+      { name: "to", value: "2026-13-45", why: "unreadable" },
     ]);
     // A day that does not exist is left out and said to be, not moved to March.
     expect(parseUsageFilters({ from: "2026-02-31" }).from).toBeUndefined();
@@ -35,8 +35,20 @@ describe("usage filters", () => {
     expect(ignoredUsageFilters(params, filters)).toEqual([]);
     expect(ignoredUsageFilters({}, parseUsageFilters({}))).toEqual([]);
     expect(ignoredUsageFilters({ ip: "not an address", by: "colour" }, parseUsageFilters({ ip: "x" }))).toEqual([
-      { name: "ip", value: "not an address" },
-      { name: "by", value: "colour" },
+      { name: "ip", value: "not an address", why: "unreadable" },
+      { name: "by", value: "colour", why: "unreadable" },
     ]);
+  });
+
+  it("leaves out a To that is not after From (it would match nothing), and says why", () => {
+    for (const to of ["2026-11-29", "2026-12-01"]) {
+      const params = { from: "2026-12-01", to };
+      const filters = parseUsageFilters(params);
+      expect(filters).toEqual({ from: "2026-12-01T00:00:00.000Z" });
+      expect(ignoredUsageFilters(params, filters)).toEqual([{ name: "to", value: to, why: "not_after_from" }]);
+    }
+    // Without From, or after it: applied.
+    expect(parseUsageFilters({ to: "2026-11-29" }).to).toBe("2026-11-29T00:00:00.000Z");
+    expect(parseUsageFilters({ from: "2026-11-29", to: "2026-11-29T00:00:01Z" }).to).toBe("2026-11-29T00:00:01.000Z");
   });
 });

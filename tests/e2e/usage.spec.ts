@@ -56,9 +56,11 @@ test("the demo usage log shows its charts and signals; a signal goes to the time
   await expect(page.getByText(/Signal: limit evasion/).first()).toBeVisible({ timeout: 15_000 });
 
   // A bar by keyboard: Tab to the chart, a bucket with the arrow keys, Enter opens its rows.
+  // The first bucket has rows (the axis starts there); the ones after it may be empty.
   await page.goto(`${caseUrl}/usage`);
   await page.getByRole("region", { name: "Requests over time" }).locator("svg.recharts-surface[tabindex='0']").focus();
   await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowLeft");
   await expect(page.locator(".recharts-tooltip-wrapper").first()).toBeVisible();
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/[?&]from=[^&]+.*[?&]to=[^&]+.*view=rows/);
@@ -86,6 +88,10 @@ test("the demo usage log shows its charts and signals; a signal goes to the time
   // Only that account's rows.
   const accounts = await rows.locator("tbody tr td:nth-child(2)").allTextContents();
   expect(new Set(accounts)).toEqual(new Set(["acct_A1"]));
+  // Each row's request count: a bucketed or aggregated row stands for more than one request.
+  await expect(rows.getByRole("columnheader", { name: "Requests" })).toBeVisible();
+  const requests = await rows.locator("tbody tr td:nth-child(6)").allTextContents();
+  expect(requests.every((r) => /^[\d,]+$/.test(r) && Number(r.replace(/,/g, "")) >= 1)).toBe(true);
   // From a row to its source: the evidence item, at that line of the stored file.
   const source = rows.getByRole("link", { name: /, line \d+$/ }).first();
   const line = Number((await source.textContent())!.match(/line ([\d,]+)$/)![1]!.replace(/,/g, ""));
