@@ -185,8 +185,17 @@ describe("usage imports", () => {
     const ev = await upload(w.lead, w.caseId, GATEWAY, { fileName: "gateway.csv" });
     await importAll(w.lead, w.caseId, ev.id);
     await expect(startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" })).rejects.toThrow(
-      /already imported into this case \(import [0-9a-f-]{36}, committed\)/,
+      /already imported into this case \(import [0-9a-f-]{36}, committed\)\. Delete that import first/,
     );
+    // Its item deleted, the import counts nowhere: the same file, uploaded again, imports.
+    await deleteEvidence(w.lead, w.caseId, ev.id, { reason: "Uploaded to the wrong case." });
+    const again = await upload(w.lead, w.caseId, GATEWAY, { fileName: "gateway-again.csv" });
+    const started = await startUsageImport(w.lead, w.caseId, { evidenceId: again.id, preset: "gateway" });
+    expect(started.job.status).toBe("UPLOADED");
+    // One not yet loaded is cancelled, not deleted, to start again.
+    await expect(
+      startUsageImport(w.investigator, w.caseId, { evidenceId: again.id, preset: "gateway" }),
+    ).rejects.toThrow(/\(import [0-9a-f-]{36}, uploaded\)\. Cancel that import first/);
   });
 
   it("owner-only evidence gives owner-only usage: the partner sees no import, rows or signals of it", async () => {

@@ -102,6 +102,8 @@ export async function startUsageImport(actor: TActor, caseId: unknown, input: un
         kind: "USAGE",
         sha256: evidence.sha256,
         status: { notIn: ["CANCELLED", "FAILED"] },
+        // An import of a deleted item counts nowhere (usageImportIdsFor): the file may come back.
+        evidence: { deletedAt: null },
         ...knownImportWhere(actor, facts),
       },
       // The first of them, when the actor knows of two (the partner's own copy started since).
@@ -110,7 +112,11 @@ export async function startUsageImport(actor: TActor, caseId: unknown, input: un
     });
     if (earlier)
       throw new ConflictError(
-        `This file is already imported into this case (import ${earlier.id}, ${earlier.status.toLowerCase()}). Delete that import first to import it again.`,
+        `This file is already imported into this case (import ${earlier.id}, ${earlier.status.toLowerCase()}). ${
+          earlier.status === "COMMITTED"
+            ? "Delete that import first to import it again."
+            : "Cancel that import first to start again, or finish it from the Usage tab."
+        }`,
       );
     const created = await tx.importJob.create({
       data: {
