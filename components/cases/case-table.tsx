@@ -51,8 +51,15 @@ function MetadataNote({ cases }: { cases: TCaseListItem[] }) {
   );
 }
 
-export function CaseTable({ cases, filtered }: { cases: TCaseListItem[]; filtered?: boolean }) {
+/** `total`: how many cases the whole list holds (a page past its end shows none of them). */
+export function CaseTable({ cases, filtered, total }: { cases: TCaseListItem[]; filtered?: boolean; total: number }) {
   if (cases.length === 0) {
+    if (total > 0)
+      return (
+        <EmptyState title="No cases on this page">
+          The list ends before this page: go back with the page links below.
+        </EmptyState>
+      );
     return filtered ? (
       <EmptyState title="No cases match these filters">Change or reset the filters above.</EmptyState>
     ) : (
@@ -64,7 +71,10 @@ export function CaseTable({ cases, filtered }: { cases: TCaseListItem[]; filtere
   return (
     <>
       <MetadataNote cases={cases} />
-      <DataTable caption="Your cases" columns={["Case", "Status", "Severity", "TLP", "Owner", "Your role", "Updated"]}>
+      <DataTable
+        caption="Cases you can see"
+        columns={["Case", "Status", "Severity", "TLP", "Owner", "Your role", "Updated"]}
+      >
         {cases.map((c) => (
           <tr key={c.id} className="hover:bg-slate-50">
             <td className="px-4 py-3">

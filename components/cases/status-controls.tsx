@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { humanise } from "@/components/cases/case-badges";
+import { ConfirmStep } from "@/components/ui/confirm-step";
 import { FormMessage, SubmitButton, type TFormAction } from "@/components/ui/form";
 
 export function StatusControl({
@@ -60,9 +61,18 @@ export function LegalHoldControl({
       <p className="text-sm text-slate-600">
         {legalHold ? "On: nothing in this case may be deleted or purged." : "Off."}
       </p>
-      <SubmitButton variant={legalHold ? "secondary" : "danger"}>
-        {legalHold ? "Lift legal hold" : "Set legal hold"}
-      </SubmitButton>
+      {legalHold ? (
+        // Lifting lets every item be edited and deleted again: asked a second time.
+        <ConfirmStep
+          ask="Lift legal hold…"
+          question="Lift the hold? Notes, evidence and events can then be edited and deleted again."
+          confirm="Lift legal hold"
+          pendingText="Lifting…"
+          askVariant="secondary"
+        />
+      ) : (
+        <SubmitButton variant="danger">Set legal hold</SubmitButton>
+      )}
       <FormMessage state={state} success={legalHold ? "Legal hold set." : "Legal hold lifted."} />
     </form>
   );

@@ -48,3 +48,17 @@ test("the case's pages have no critical WCAG 2.1 AA violation", async ({ page })
   }
   expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
 });
+
+test("the first Tab stop skips the header to the page's content", async ({ page }) => {
+  await signInAs(page, "investigator@microsoft.demo");
+  await page.goto("/cases");
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("main#content")).toBeFocused();
+  // The next Tab lands inside the page, not on the header's links.
+  await page.keyboard.press("Tab");
+  expect(await page.evaluate(() => document.activeElement?.closest("main") !== null)).toBe(true);
+});

@@ -86,3 +86,37 @@ test("a conflicting edit is shown, and the typed text is kept", async ({ browser
     "My unsaved analysis that must not be lost.",
   );
 });
+
+test("a page past the end of the case list says so, with the way back", async ({ browser }) => {
+  const page = await as(browser, "investigator@microsoft.demo");
+  await page.goto(`${ORIGIN}/cases?page=999`);
+  await expect(page.getByText("No cases on this page")).toBeVisible();
+  await expect(page.getByText("No cases yet")).toHaveCount(0);
+  await page.goto(`${ORIGIN}/cases`);
+  await expect(page.getByRole("table", { name: "Cases you can see" }).getByText(DEMO_CASE_TITLE)).toBeVisible();
+});
+
+test("a legal hold is set at once, and lifting it asks a second time (Escape keeps it)", async ({ browser }) => {
+  const title = `Hold case ${Date.now()}`;
+  const lead = await as(browser, "investigator@microsoft.demo");
+  await lead.getByRole("link", { name: "New case" }).click();
+  await lead.getByLabel("Title").fill(title);
+  await lead.getByRole("button", { name: "Open case" }).click();
+  await expect(lead.getByRole("heading", { name: title, level: 1 })).toBeVisible();
+  await lead.getByRole("button", { name: "Set legal hold" }).click();
+  await expect(lead.getByText("On: nothing in this case may be deleted or purged.")).toBeVisible();
+
+  await lead.getByRole("button", { name: "Lift legal hold…" }).click();
+  const keep = lead.getByRole("button", { name: "Keep" });
+  await expect(keep).toBeFocused();
+  await lead.keyboard.press("Escape");
+  await expect(lead.getByRole("button", { name: "Lift legal hold…" })).toBeFocused();
+  await lead.reload();
+  await expect(lead.getByText("On: nothing in this case may be deleted or purged.")).toBeVisible();
+
+  await lead.getByRole("button", { name: "Lift legal hold…" }).click();
+  await lead.getByRole("button", { name: "Lift legal hold", exact: true }).click();
+  await expect(lead.getByRole("button", { name: "Set legal hold" })).toBeVisible();
+  await lead.reload();
+  await expect(lead.getByRole("button", { name: "Set legal hold" })).toBeVisible();
+});

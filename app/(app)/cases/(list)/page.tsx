@@ -34,7 +34,7 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
         )}
       </div>
       <CaseFilters filters={filters} orgs={orgs} statuses={CASE_STATUSES} severities={SEVERITIES} sorts={CASE_SORTS} />
-      <CaseTable cases={list.items} filtered={filtered} />
+      <CaseTable cases={list.items} filtered={filtered} total={list.total} />
       {list.total > 0 && (
         <Pagination
           page={list.page}
