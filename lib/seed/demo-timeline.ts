@@ -20,36 +20,36 @@ export function demoTimesketchCsv(t0: number): string {
   const columns = (iso: string) => [String(Date.parse(iso) * 1000), iso.replace("Z", "+00:00")];
   const rows = [
     [
-      "Key sk-…a1f3 retired; acct_A1 switches to key sk-…77c2 within 40 s",
+      "Key key_A1_0 retired; acct_A1 switches to key key_A1_1 within 40 s",
       at(8 * 60, 12),
       "Key rotation",
       "acct_A1",
-      "sk-…77c2",
-      "198.51.100.23",
+      "key_A1_1",
+      "203.0.113.21",
     ],
     [
-      "Key sk-…b9e0 retired; acct_A2 switches to key sk-…0d4e within 38 s",
+      "Key key_A2_0 retired; acct_A2 switches to key key_A2_1 within 38 s",
       at(8 * 60, 51),
       "Key rotation",
       "acct_A2",
-      "sk-…0d4e",
-      "198.51.100.24",
+      "key_A2_1",
+      "203.0.113.22",
     ],
     [
-      "Per-account limit approached by 6 accounts sharing payment fingerprint pf_9c1e",
+      "Per-account limit approached by 6 accounts sharing payment fingerprint pf_clusterA",
       at(12 * 60, 0),
       "Rate limiting",
       "acct_A1;acct_A2;acct_A3;acct_A4;acct_A5;acct_A6",
       "",
-      "198.51.100.0/24",
+      "203.0.113.0/24",
     ],
     [
-      "Key sk-…c412 retired; acct_A3 switches to key sk-…5be9 within 41 s",
+      "Key key_A3_1 retired; acct_A3 switches to key key_A3_2 within 41 s",
       at(16 * 60, 7),
       "Key rotation",
       "acct_A3",
-      "sk-…5be9",
-      "198.51.100.25",
+      "key_A3_2",
+      "203.0.113.23",
     ],
   ];
   return [

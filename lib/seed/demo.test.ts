@@ -54,7 +54,7 @@ describe("seedDemoData", () => {
     ).toEqual([{ name: "Key rotation", colour: "teal" }]);
     expect(rotations[0]).toMatchObject({
       category: "OTHER",
-      attributes: { account: "acct_A1", src_ip: "198.51.100.23" },
+      attributes: { account: "acct_A1", api_key: "key_A1_1", src_ip: "203.0.113.21" },
     });
     // A named cluster on the graph, for both organisations' investigators.
     for (const email of ["investigator@microsoft.demo", "investigator@openai.demo"]) {
