@@ -80,6 +80,10 @@ describe("account linkage", () => {
     const { accepted } = await acceptProposalsAbove(w.investigator, w.caseId, { minConfidence: 50 });
     expect(accepted).toBeGreaterThan(0);
     const after = await getLinkageOverview(w.investigator, w.caseId);
+    // The links are the owner organisation's (its investigator accepted them), and say so to the partner.
+    const linked = await getEntity(w.partnerInvestigator, w.caseId, after.clusters[0]!.nodes[0]!);
+    expect(linked.links.length).toBeGreaterThan(0);
+    expect(new Set(linked.links.map((l) => l.orgName))).toEqual(new Set([w.ownerOrg.name]));
     const recovered = await Promise.all(after.clusters.map((c) => accountsOf(c.nodes)));
     const scores = pairScores(recovered, truth);
     console.info(

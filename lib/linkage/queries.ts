@@ -238,6 +238,8 @@ export type TLinkRow = {
   supersededAt: Date | null;
   createdAt: Date;
   createdBy: string;
+  /** The organisation whose link it is (each runs the rules over what it sees). */
+  orgName: string;
   firstSeen: Date | null;
   lastSeen: Date | null;
   supportRows: number;
@@ -249,10 +251,10 @@ async function linkRows(viewer: TLinkageViewer, where: Prisma.Sql): Promise<TLin
   const rows = await getDb().$queryRaw<(Omit<TLinkRow, "supportRows"> & { supportRows: bigint })[]>`
     SELECT l.id, l."lineageId", l.version, l.kind::text AS kind, l."fromId", l."toId", f.value AS "fromValue",
            t.value AS "toValue", f.kind::text AS "fromKind", t.kind::text AS "toKind", l.confidence, l.provenance,
-           l.rationale, l.retracted, l."supersededAt", l."createdAt", u.name AS "createdBy", l."firstSeen", l."lastSeen",
-           l."supportRows", l.contributions, l.params
+           l.rationale, l.retracted, l."supersededAt", l."createdAt", u.name AS "createdBy", o.name AS "orgName",
+           l."firstSeen", l."lastSeen", l."supportRows", l.contributions, l.params
     FROM "EntityLink" l JOIN "Entity" f ON f.id = l."fromId" JOIN "Entity" t ON t.id = l."toId"
-    JOIN "User" u ON u.id = l."createdById"
+    JOIN "User" u ON u.id = l."createdById" JOIN "Organization" o ON o.id = l."orgId"
     WHERE l."caseId" = ${viewer.caseId}::uuid AND ${linkVisibleSql(viewer, "l")} AND ${where}
     ORDER BY l.confidence DESC, l.id LIMIT 500`;
   return rows.map((r) => ({ ...r, supportRows: Number(r.supportRows) }));

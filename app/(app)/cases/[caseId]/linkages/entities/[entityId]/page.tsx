@@ -104,7 +104,10 @@ export default async function EntityPage({ params }: Props) {
         {view.links.length === 0 ? (
           <p className="text-sm text-slate-600">No links yet.</p>
         ) : (
-          <DataTable caption="Links of this entity" columns={["Linked to", "Kind", "Confidence", "Provenance", ""]}>
+          <DataTable
+            caption="Links of this entity"
+            columns={["Linked to", "Kind", "Confidence", "Provenance", "Whose", ""]}
+          >
             {view.links.map((l) => {
               const other =
                 l.fromId === entity.id || view.aliases.some((a) => a.id === l.fromId)
@@ -123,6 +126,7 @@ export default async function EntityPage({ params }: Props) {
                     <ConfidenceBadge confidence={l.confidence} />
                   </td>
                   <td className="px-4 py-2 text-xs">{provenanceLabel(l.provenance)}</td>
+                  <td className="px-4 py-2 text-xs">{l.orgName}</td>
                   <td className="px-4 py-2 text-xs">
                     <Link href={`${base}/links/${l.id}`} className="text-brand-700 hover:underline">
                       Why?
