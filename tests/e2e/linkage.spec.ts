@@ -72,6 +72,12 @@ test("the named cluster's graph draws, a path shows the evidence of each hop, th
   test.setTimeout(150_000); // a bounded layout on a software WebGL renderer
   const { page } = await openCase(browser, "investigator@openai.demo");
   await page.getByRole("link", { name: "Linkages", exact: true }).click();
+  // The floor the clusters are drawn at is one of the choices, and shown as the current one.
+  const floors = page.getByRole("navigation", { name: "Confidence floor" });
+  await expect(floors.getByRole("link", { name: "50 and above (this case's setting)" })).toHaveAttribute(
+    "aria-current",
+    "true",
+  );
 
   // How is acct_A1 linked to acct_A6? Through what they share, hop by hop, with the evidence.
   await page.getByLabel("From", { exact: true }).fill("acct_A1");
@@ -85,7 +91,7 @@ test("the named cluster's graph draws, a path shows the evidence of each hop, th
   await page.goBack();
 
   await page.getByRole("link", { name: "Subject cluster A" }).click();
-  await expect(page.getByRole("heading", { name: "Subject cluster A" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Subject cluster A", exact: true })).toBeVisible();
   // The keys the accounts used are counted from the usage logs; a key of one account is not drawn.
   await expect(page.getByLabel("Cluster totals").getByText("API keys used")).toBeVisible();
   await expect(page.getByText(/counted here but not drawn/)).toBeVisible();

@@ -48,6 +48,14 @@ const FLOORS = CONFIDENCE_BANDS.map((band) => ({
   value: bandFloor(band),
 }));
 
+/** The bands' floors, and the case's own floor (its clusters' default) when it is none of them. */
+function floorsWith(caseFloor: number) {
+  if (FLOORS.some((f) => f.value === caseFloor)) return FLOORS;
+  return [...FLOORS, { label: `${caseFloor} and above (this case's setting)`, value: caseFloor }].sort(
+    (a, b) => a.value - b.value,
+  );
+}
+
 const fmt = (n: number) => n.toLocaleString("en");
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
 
@@ -110,7 +118,7 @@ export default async function LinkagesPage({ params, searchParams }: Props) {
           title={`Clusters (${fmt(view.clusterCount)}) at confidence ${view.minConfidence} and above`}
           actions={
             <nav aria-label="Confidence floor" className="flex gap-1 text-xs">
-              {FLOORS.map((f) => (
+              {floorsWith(view.settings.clusterMinConfidence).map((f) => (
                 <Link
                   key={f.value}
                   href={`?minConfidence=${f.value}#clusters`}
