@@ -17,8 +17,10 @@ export function mayHoldKey(text: string): boolean {
   return text.includes("k-") || text.includes("K-");
 }
 
-/** 13–19 digits, optionally grouped by spaces, dashes or dots: a candidate card number. */
-const CARD_CANDIDATE = /(?<![\d.-])\d(?:[ .-]?\d){12,18}(?![\d.-])/g;
+/** 13–19 digits, optionally grouped by spaces or dashes: a candidate card number. */
+const CARD_CANDIDATE = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
+/** The same grouped by dots, in fours (4111.1111.1111.1111): a dot elsewhere ends a number (4111…1111.0). */
+const DOTTED_CARD_CANDIDATE = /(?<![\d.])\d{4}(?:\.\d{4}){2,3}\d{0,3}(?![\d.])/g;
 
 function passesLuhn(digits: string): boolean {
   let sum = 0;
@@ -39,10 +41,11 @@ export function holdsCardNumber(text: string): boolean {
     if (c >= 48 && c <= 57) digits++;
   }
   if (digits < 13) return false;
-  for (const match of text.matchAll(CARD_CANDIDATE)) {
-    const digits = match[0].replace(/[ .-]/g, "");
-    if (digits.length >= 13 && /^[2-6]/.test(digits) && passesLuhn(digits)) return true;
-  }
+  for (const candidate of [CARD_CANDIDATE, DOTTED_CARD_CANDIDATE])
+    for (const match of text.matchAll(candidate)) {
+      const digits = match[0].replace(/[ .-]/g, "");
+      if (digits.length >= 13 && /^[2-6]/.test(digits) && passesLuhn(digits)) return true;
+    }
   return false;
 }
 

@@ -1,5 +1,5 @@
 import ipaddr from "ipaddr.js";
-import { WHOLE_SECRET_KEY } from "@/lib/ingest/secrets";
+import { quoted, WHOLE_SECRET_KEY } from "@/lib/ingest/secrets";
 import type { TEntityKind } from "@/lib/linkage/graph-types";
 
 // One rule per entity kind for when two spellings are the same thing. The normalised value is
@@ -84,7 +84,7 @@ export function normaliseEntity(kind: TEntityKind, raw: string, redact: (secret:
   const text = collapse(raw);
   if (!text) return { error: "The value is empty." };
   if (text.length > 512) return { error: "The value is longer than 512 characters." };
-  const fail = (what: string) => ({ error: `"${text.slice(0, 60)}" is not ${what}.` });
+  const fail = (what: string) => ({ error: `${quoted(text, 60)} is not ${what}.` });
   switch (kind) {
     case "EMAIL": {
       const value = normaliseEmail(text);

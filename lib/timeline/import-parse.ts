@@ -8,6 +8,7 @@ import {
   type TImportOptions,
 } from "@/lib/timeline/import-schemas";
 import { isValidTimeZone } from "@/lib/timeline/time";
+import { quoted } from "@/lib/ingest/secrets";
 import { readTime, type TReadAs } from "@/lib/ingest/time";
 
 // Mapping an import file's records (lib/ingest/records.ts) into event rows, or the reason each
@@ -148,7 +149,7 @@ export function toEventRow(
   if (rowZone) {
     let known = p.zones.get(rowZone);
     if (known === undefined) p.zones.set(rowZone, (known = isValidTimeZone(rowZone)));
-    if (!known) return `${m.timeZoneColumn}: "${rowZone.slice(0, 40)}" is not a known time zone.`;
+    if (!known) return `${m.timeZoneColumn}: ${quoted(rowZone)} is not a known time zone.`;
     zone = rowZone;
   }
   const timeOfDay = column(values, m.timeOfDay, own);
@@ -208,7 +209,7 @@ export function toEventRow(
     const rawConfidence = column(values, m.confidence, own).toUpperCase();
     const confidence = rawConfidence ? CONFIDENCES.find((c) => c === rawConfidence) : o.defaultConfidence;
     if (!confidence)
-      return `${m.confidence}: unknown confidence "${rawConfidence.slice(0, 40)}" (use CONFIRMED, LIKELY or POSSIBLE).`;
+      return `${m.confidence}: unknown confidence ${quoted(rawConfidence)} (use CONFIRMED, LIKELY or POSSIBLE).`;
     const source = column(values, m.source, own) || o.defaultSource;
     if (source.length > 500) return `${m.source}: the source is longer than 500 characters.`;
     const attributesText = attrs ? JSON.stringify(attrs) : "";

@@ -148,7 +148,7 @@ describe("usage import: gateway request log", () => {
 
   it("refuses addresses a library would read as another address, and bucket ends past 31 days", async () => {
     const header = "time,account_id,client_ip";
-    const ips = ["010.0.0.1", "2130706433", "0x7f.1", "fe80::1%eth0", "10.0.0.1", "[fe80::1]:443"];
+    const ips = ["010.0.0.1", "2130706433", "0x7f.1", "fe80::1%eth0", "::ffff:0x7f.0.0.1", "10.0.0.1", "[fe80::1]:443"];
     const csv = `${header}\n${ips.map((ip, i) => `2026-11-02T10:00:0${i}Z,a,${ip}`).join("\n")}\n`;
     const outcomes = await importFile(Readable.from([csv]), "gateway");
     expect(rows(outcomes).map((r) => r.ip)).toEqual(["10.0.0.1", "fe80::1"]);
@@ -157,6 +157,7 @@ describe("usage import: gateway request log", () => {
       [3, 'ip: "2130706433" is not written a.b.c.d in decimal; read otherwise, it would name another address.'],
       [4, 'ip: "0x7f.1" is not written a.b.c.d in decimal; read otherwise, it would name another address.'],
       [5, 'ip: "fe80::1%eth0" names a network interface (%…), which is not stored.'],
+      [6, 'ip: "::ffff:0x7f.0.0.1" is not written a.b.c.d in decimal; read otherwise, it would name another address.'],
     ]);
 
     const page = (start: number, end: number) => ({
@@ -269,6 +270,10 @@ describe("payment card numbers", () => {
     ["pf_9f1c", false],
     ["2026-11-02", false],
     ["4111.1111.1111.1111", true], // grouped by dots
+    ["4111111111111111.0", true], // a card column written as a float
+    ["card 4111111111111111.", true],
+    ["4111 1111 1111 1111.", true],
+    ["no.4111111111111111", true],
     ["203.113.100.114", false], // an address: twelve digits at most
   ])("%s → %s", (text, expected) => {
     expect(holdsCardNumber(text)).toBe(expected);

@@ -59,7 +59,9 @@ function readIp(raw: string): string | null | { reason: string } {
   if (!ipaddr.isValid(bare)) return { reason: `${quoted(raw, 60)} is not an IP address.` };
   // Forms a library reads but a reader would not: 010.0.0.1 is 8.0.0.1 in octal, 2130706433
   // and 0x7f.1 are 127.0.0.1; an IPv6 zone (fe80::1%eth0) names an interface of one machine.
-  if (ipaddr.IPv4.isValid(bare) && !ipaddr.IPv4.isValidFourPartDecimal(bare))
+  // An IPv6 address may end in an IPv4 one (::ffff:1.2.3.4): the same holds for that part.
+  const v4 = bare.includes(":") ? bare.slice(bare.lastIndexOf(":") + 1) : bare;
+  if ((v4 === bare ? ipaddr.IPv4.isValid(bare) : v4.includes(".")) && !ipaddr.IPv4.isValidFourPartDecimal(v4))
     return {
       reason: `${quoted(raw, 60)} is not written a.b.c.d in decimal; read otherwise, it would name another address.`,
     };
@@ -147,7 +149,7 @@ const COUNT_FIELDS = (
  */
 export function fieldIndex(columns: readonly string[], mapping: TUsageMapping): Int32Array {
   const at = new Map<string, number>();
-  columns.forEach((c, i) => at.set(c, i)); // a repeated header name: the last one, as in a record of values
+  columns.forEach((c, i) => at.set(c, i)); // a CSV header names each column once (records.ts#headerOf)
   return Int32Array.from(USAGE_FIELDS, (f) => (mapping[f] ? (at.get(mapping[f]) ?? -1) : -1));
 }
 
