@@ -65,7 +65,8 @@ export type TSourceLines = { line: number; lines: { n: number; text: string }[] 
 export async function readSourceLines(sha256: string, line: number, context = 2): Promise<TSourceLines | null> {
   const stream = await getBlobStore().read(sha256);
   if (!stream) return null;
-  const input = await decompressed(stream);
+  // As it is stored: a file imported before imports refused text that is not UTF-8 still shows.
+  const input = await decompressed(stream, undefined, true);
   const lines: { n: number; text: string }[] = [];
   let n = 0;
   const reader = createInterface({ input, crlfDelay: Infinity });

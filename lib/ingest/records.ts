@@ -170,19 +170,30 @@ function jsonlRecord(line: number, text: string): TRecord | null {
   return objectRecord(line, value, "Each line");
 }
 
+/** A JSON batch ends at this many records, or once this much text was read for it (large records). */
 const JSONL_BATCH = 1_000;
+const JSON_BATCH_CHARS = 1 << 20;
 
 async function* jsonlRecords(input: Readable): AsyncGenerator<TRecord[]> {
   let line = 0;
   let batch: TRecord[] = [];
-  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+  let chars = 0;
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  // readline passes the input's errors on as its own: heard while the loop reads (it fails with
+  // them), and after a reader stopped early (a preview closing the file) by no one else.
+  let failure: Error | null = null;
+  lines.on("error", (error: Error) => (failure ??= error));
+  for await (const text of lines) {
     const record = jsonlRecord(++line, text);
     if (record) batch.push(record);
-    if (batch.length >= JSONL_BATCH) {
+    chars += text.length;
+    if (batch.length >= JSONL_BATCH || (chars >= JSON_BATCH_CHARS && batch.length)) {
       yield batch;
       batch = [];
+      chars = 0;
     }
   }
+  if (failure) throw failure;
   if (batch.length) yield batch;
 }
 
@@ -223,13 +234,14 @@ function requireText(chunk: Buffer | string, stream: Readable): void {
 /**
  * The file's text: its bytes, un-gzipped when they start with gzip's magic number (a `.csv.gz`
  * export), as they are otherwise; refused when they are not text (requireText). Decided by
- * content, not by name: a renamed file still reads.
+ * content, not by name: a renamed file still reads. An importer's read is `checked` (UTF-8,
+ * `limit`); a display of lines already imported (`display`) shows the bytes as they are.
  */
-export async function decompressed(input: Readable, limit?: TReadLimit): Promise<Readable> {
+export async function decompressed(input: Readable, limit?: TReadLimit, display = false): Promise<Readable> {
   const { head, stream } = await peek(input);
   if (head[0] !== 0x1f || head[1] !== 0x8b) {
     requireText(head, stream);
-    return checked(stream, limit);
+    return display ? stream : checked(stream, limit);
   }
   // zlib's own words ("incorrect header check", "unexpected end of file") mean little to a user.
   const gunzip = createGunzip();
@@ -260,7 +272,7 @@ export async function decompressed(input: Readable, limit?: TReadLimit): Promise
   stream.pipe(gunzip).pipe(out);
   const inner = await peek(out);
   requireText(inner.head, inner.stream);
-  return checked(inner.stream, limit);
+  return display ? inner.stream : checked(inner.stream, limit);
 }
 
 /** How far a reader that needs only the start of a file (a preview) reads, and what it says past it. */
@@ -277,21 +289,34 @@ const GZIP_RATIO_FROM = 16 << 20;
 function checked(stream: Readable, limit?: TReadLimit): Readable {
   let seen = 0;
   let tail = Buffer.alloc(0); // the start of a character that the next chunk ends
-  async function* bytes() {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+  // A stream stage (as countBytes): an error reaches the reader.
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
       seen += chunk.length;
-      if (limit && seen > limit.bytes) throw new Error(limit.message);
+      if (limit && seen > limit.bytes) return done(new Error(limit.message));
       const text = tail.length ? Buffer.concat([tail, chunk]) : chunk;
       const end = completeEnd(text);
-      requireUtf8(text.subarray(0, end), seen - text.length);
+      try {
+        requireUtf8(text.subarray(0, end), seen - text.length);
+      } catch (error) {
+        return done(error as Error);
+      }
       tail = Buffer.from(text.subarray(end));
-      yield chunk;
-    }
-    requireUtf8(tail, seen - tail.length);
-  }
-  const out = Readable.from(bytes(), { objectMode: false });
-  out.once("close", () => stream.destroy());
-  return out;
+      done(null, chunk);
+    },
+    flush(done) {
+      try {
+        requireUtf8(tail, seen - tail.length);
+        done();
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+  });
+  // Its reader listens while it reads; once it stopped early (a preview), closing the input
+  // makes the pipeline fail this stage with "premature close", which no one is left to hear.
+  check.on("error", () => {});
+  return pipeline(stream, check, () => {});
 }
 
 /** Where the last whole character of `bytes` ends: before a lead byte whose character runs on. */
@@ -340,8 +365,9 @@ export type TJsonRecordsOptions = {
  * line numbers, so a record's `line` is the ordinal of the value it came from.
  */
 export async function* jsonRecords(input: Readable, options: TJsonRecordsOptions): AsyncGenerator<TRecord[]> {
+  let read = 0;
   const values = pipeline(
-    input,
+    countBytes(input, (n) => (read += n)),
     jsonParser.asStream({ jsonStreaming: true }),
     pick.asStream({ filter: (stack: (string | number | null)[]) => options.path.test(stack.join(".")) }),
     streamValues.asStream(),
@@ -349,12 +375,14 @@ export async function* jsonRecords(input: Readable, options: TJsonRecordsOptions
   );
   let ordinal = 0;
   let batch: TRecord[] = [];
+  let from = 0; // bytes read when the batch began
   try {
     for await (const item of values as AsyncIterable<{ value: unknown }>) {
       batch.push(...options.records(item.value, ++ordinal));
-      if (batch.length >= JSONL_BATCH) {
+      if (batch.length >= JSONL_BATCH || (read - from >= JSON_BATCH_CHARS && batch.length)) {
         yield batch;
         batch = [];
+        from = read;
       }
     }
   } catch (error) {

@@ -86,6 +86,19 @@ describe("reading a compressed file bounds the work it can cause", () => {
   it("a preview reads 16 MiB at most: a file of blank lines is refused there, not read to its end", async () => {
     const blank = Buffer.alloc(17 << 20, "\n");
     await expect(readPreview(Readable.from([blank]), "CSV")).rejects.toThrow(/first 16 MiB .* hold no rows/);
+    // Large records (a log with prompts in it) are previewed: a batch ends by size as well as by count.
+    const big = Array.from({ length: 900 }, (_, i) => JSON.stringify({ time: `t${i}`, body: "x".repeat(20_000) }));
+    for (const [format, text] of [
+      ["JSONL", big.join("\n")],
+      ["JSON", `[${big.join(",")}]`],
+    ] as const) {
+      const bytes = Buffer.from(text);
+      const chunks = Array.from({ length: Math.ceil(bytes.length / 65_536) }, (_, i) =>
+        bytes.subarray(i * 65_536, (i + 1) * 65_536),
+      ); // as a file is read
+      const preview = await readPreview(Readable.from(chunks), format);
+      expect(preview.rows.map((r) => r.time)).toEqual(Array.from({ length: 10 }, (_, i) => `t${i}`));
+    }
     const short = await readPreview(Readable.from([gzipSync("time,account\n2026-11-01T00:00:00Z,acct_1\n")]), "CSV");
     expect(short).toEqual({
       columns: ["time", "account"],
@@ -128,6 +141,21 @@ describe("text that is not UTF-8", () => {
     await expect(read([Buffer.from("time,account\n2026-11-01T00:00:00Z,ok\xc3", "latin1")])).rejects.toThrow(
       "byte 37 is not",
     ); // a character cut off by the end of the file
+  });
+
+  it("in JSON Lines too: the reader fails with it (a server process is not left with it unhandled)", async () => {
+    const lines = Array.from({ length: 3_000 }, (_, i) => `{"time":"t${i}","account":"acct_${i}"}`);
+    const bytes = Buffer.concat([
+      Buffer.from(lines.slice(0, 2_000).join("\n")),
+      Buffer.from('\n{"account":"caf\xe9"}\n', "latin1"),
+      Buffer.from(lines.slice(2_000).join("\n")),
+    ]);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 4_096) }, (_, i) =>
+      bytes.subarray(i * 4_096, (i + 1) * 4_096),
+    );
+    await expect(async () => {
+      for await (const _batch of readRecords(Readable.from(chunks), "JSONL"));
+    }).rejects.toThrow("not UTF-8 text");
   });
 
   it("is UTF-8 whose characters span two chunks", async () => {
