@@ -99,7 +99,7 @@ export async function enforcementCounts(
     SELECT i."caseId", array_agg(i.id) AS ids FROM (${usageImportsSql(orgId)}) i
     WHERE i."caseId" = ANY(${caseIds}::uuid[]) GROUP BY 1`;
   const importIds = new Map(imports.map((i) => [i.caseId, i.ids]));
-  const perCase = caseIds.map((caseId) => {
+  const branch = (caseId: string) => {
     const viewer = { orgId, caseId, importIds: importIds.get(caseId) ?? [] };
     return Prisma.sql`
       SELECT a."caseId", count(*) FILTER (WHERE a."takenAt" >= ${w.from})::int AS cur,
@@ -108,12 +108,21 @@ export async function enforcementCounts(
       WHERE a."caseId" = ${caseId}::uuid AND a."takenAt" >= ${w.prevFrom} AND a."takenAt" < ${w.to}
         AND ${enforcementVisibleSql(viewer, "a")}
       GROUP BY 1`;
-  });
-  const rows = await db.$queryRaw<
-    { caseId: string; cur: number; prev: number }[]
-  >`${Prisma.join(perCase, " UNION ALL ")}`;
-  return new Map(rows.map((r) => [r.caseId, { cur: r.cur, prev: r.prev }]));
+  };
+  const counts = new Map<string, { cur: number; prev: number }>();
+  // A statement per CASES_PER_STATEMENT cases: each case's branch binds 16 values, and one
+  // statement takes at most 65,535.
+  for (let at = 0; at < caseIds.length; at += CASES_PER_STATEMENT) {
+    const branches = caseIds.slice(at, at + CASES_PER_STATEMENT).map(branch);
+    const rows = await db.$queryRaw<
+      { caseId: string; cur: number; prev: number }[]
+    >`${Prisma.join(branches, " UNION ALL ")}`;
+    for (const r of rows) counts.set(r.caseId, { cur: r.cur, prev: r.prev });
+  }
+  return counts;
 }
+
+const CASES_PER_STATEMENT = 500;
 
 export type TBriefText = {
   version: number;
