@@ -406,12 +406,12 @@ export async function* readRecords(
   format: "CSV" | "JSONL" | "JSON",
   limit?: TReadLimit,
 ): AsyncGenerator<TRecord[]> {
-  const bytes = await decompressed(input, limit);
-  yield* format === "CSV"
-    ? csvRecords(bytes)
-    : format === "JSONL"
-      ? jsonlRecords(bytes)
-      : jsonRecords(bytes, JSON_ARRAY);
+  yield* textRecords(await decompressed(input, limit), format);
+}
+
+/** readRecords of text already un-gzipped and checked (`decompressed`): not done twice. */
+export function textRecords(text: Readable, format: "CSV" | "JSONL" | "JSON"): AsyncGenerator<TRecord[]> {
+  return format === "CSV" ? csvRecords(text) : format === "JSONL" ? jsonlRecords(text) : jsonRecords(text, JSON_ARRAY);
 }
 
 /** The columns and the first rows of any record reader, for the mapping step. */

@@ -7,7 +7,7 @@ import {
   peek,
   PREVIEW_LIMIT,
   previewRecords,
-  readRecords,
+  textRecords,
   type TCellBatch,
   type TReadLimit,
   type TRecord,
@@ -97,7 +97,8 @@ async function* recordsOf(head: Buffer, stream: Readable, preset: TUsagePreset):
     yield* jsonRecords(stream, { path: OPENAI_BUCKET, records: bucketRecords });
     return;
   }
-  const records = readRecords(stream, looksLikeJsonLines(head) ? "JSONL" : "CSV");
+  // `stream` is already decompressed (readUsageRecords, readUsageBatches).
+  const records = textRecords(stream, looksLikeJsonLines(head) ? "JSONL" : "CSV");
   yield* preset === "azure_diagnostics" ? withAzureProperties(records) : records;
 }
 
