@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError, ValidationError } from "@/lib/errors";
+import { AppError, ValidationError, type TErrorLink } from "@/lib/errors";
 
 // The one translation of errors for server actions: forms show `message` (role="alert",
 // aria-live) and `fieldErrors` under their inputs. Unexpected errors get a generic message;
@@ -10,6 +10,8 @@ export type TActionState = {
   fieldErrors?: Record<string, string[]>;
   /** For conflicts: the server's current version, so the form can offer to reload. */
   conflict?: boolean;
+  /** A page the message refers to (shown after it as a link). */
+  link?: TErrorLink;
 };
 
 export function actionError(error: unknown): TActionState {
@@ -19,6 +21,7 @@ export function actionError(error: unknown): TActionState {
       message: error.message,
       fieldErrors: error.fieldErrors,
       conflict: error.status === 409 || undefined,
+      link: error.link,
     };
   }
   console.error("[action] unexpected error:", error);

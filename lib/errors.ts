@@ -1,11 +1,16 @@
 // Typed errors thrown by lib/ and translated once at the edge: route handlers answer RFC 9457
 // problem+json (lib/http.ts), server actions return the message and field errors to the form.
+/** A page the message refers to, as forms show it and problem+json carries it. */
+export type TErrorLink = { href: string; label: string };
+
 export class AppError extends Error {
   constructor(
     message: string,
     readonly status: number,
     readonly code: string,
     readonly fieldErrors?: Record<string, string[]>,
+    /** Where the user can act on the error (the earlier import a duplicate collides with). */
+    readonly link?: TErrorLink,
   ) {
     super(message);
     this.name = new.target.name;
@@ -38,8 +43,8 @@ export class ValidationError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  constructor(message: string) {
-    super(message, 409, "conflict");
+  constructor(message: string, link?: TErrorLink) {
+    super(message, 409, "conflict", undefined, link);
   }
 }
 

@@ -22,6 +22,7 @@ export function errorResponse(error: unknown): Response {
     return problem(error.status, error.message, {
       code: error.code,
       ...(error.fieldErrors ? { errors: error.fieldErrors } : {}),
+      ...(error.link ? { link: error.link } : {}),
     });
   }
   console.error("[route] unexpected error:", error);

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { TooLargeError } from "@/lib/errors";
-import { readJsonBody, REFUSED_BODY_LINGER } from "@/lib/http";
+import { ConflictError, TooLargeError } from "@/lib/errors";
+import { errorResponse, readJsonBody, REFUSED_BODY_LINGER } from "@/lib/http";
 
 const CHUNK = 64 * 1024;
 
@@ -46,5 +46,29 @@ describe("a refused request body", () => {
     await vi.waitFor(() => expect(seen.cancelled).toBe(true), { timeout: REFUSED_BODY_LINGER.ms + 2_000 });
     // Bounded: the bytes after the limit, and at most a stream's read-ahead beyond them.
     expect(seen.pulled * CHUNK).toBeLessThanOrEqual(REFUSED_BODY_LINGER.bytes + 4 * CHUNK);
+  });
+});
+
+describe("an error answered as problem+json", () => {
+  it("keeps its status, message and the page it refers to", async () => {
+    const link = { href: "/cases/c/usage/imports/i", label: "Open that import" };
+    const answer = errorResponse(new ConflictError("Already imported.", link));
+    expect(answer.status).toBe(409);
+    expect(answer.headers.get("Content-Type")).toBe("application/problem+json");
+    expect(await answer.json()).toEqual({
+      type: "about:blank",
+      status: 409,
+      title: "Already imported.",
+      code: "conflict",
+      link,
+    });
+  });
+
+  it("hides an unexpected error's detail", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const answer = errorResponse(new Error("connection string postgres://secret"));
+    logged.mockRestore();
+    expect(answer.status).toBe(500);
+    expect(JSON.stringify(await answer.json())).not.toContain("secret");
   });
 });

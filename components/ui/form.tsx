@@ -2,13 +2,17 @@
 
 import { startTransition, useActionState, useEffect, useId, useRef, type FormEvent } from "react";
 import { useFormStatus } from "react-dom";
+import Link from "next/link";
 import { Button } from "@/components/ui/button";
+import type { TErrorLink } from "@/lib/errors";
 
 export type TFormState = {
   ok: boolean;
   message?: string;
   fieldErrors?: Record<string, string[]>;
   conflict?: boolean;
+  /** A page the message refers to, shown after it. */
+  link?: TErrorLink;
   values?: Record<string, string>;
 };
 
@@ -106,6 +110,14 @@ export function FormMessage({ state, success }: { state: TFormState; success?: s
         className={`rounded-md border px-3 py-2 text-sm ${state.conflict ? "border-amber-300 bg-amber-50 text-amber-900" : "border-red-200 bg-red-50 text-red-800"}`}
       >
         {state.message}
+        {state.link && (
+          <>
+            {" "}
+            <Link href={state.link.href} className="font-medium underline underline-offset-2">
+              {state.link.label}
+            </Link>
+          </>
+        )}
       </p>
     );
   }

@@ -183,10 +183,16 @@ describe("usage imports", () => {
   it("refuses the same file twice in one case, naming the first import", async () => {
     const w = await createJointCase();
     const ev = await upload(w.lead, w.caseId, GATEWAY, { fileName: "gateway.csv" });
-    await importAll(w.lead, w.caseId, ev.id);
-    await expect(startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" })).rejects.toThrow(
+    const first = await importAll(w.lead, w.caseId, ev.id);
+    const refusal = startUsageImport(w.investigator, w.caseId, { evidenceId: ev.id, preset: "gateway" });
+    await expect(refusal).rejects.toThrow(
       /already imported into this case \(import [0-9a-f-]{36}, committed\)\. Delete that import first/,
     );
+    // With a link to the first import's page, which the form shows after the message.
+    await expect(refusal).rejects.toMatchObject({
+      status: 409,
+      link: { href: `/cases/${w.caseId}/usage/imports/${first.started.job.id}`, label: "Open that import" },
+    });
     // Its item deleted, the import counts nowhere: the same file, uploaded again, imports.
     await deleteEvidence(w.lead, w.caseId, ev.id, { reason: "Uploaded to the wrong case." });
     const again = await upload(w.lead, w.caseId, GATEWAY, { fileName: "gateway-again.csv" });

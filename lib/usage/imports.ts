@@ -117,6 +117,7 @@ export async function startUsageImport(actor: TActor, caseId: unknown, input: un
             ? "Delete that import first to import it again."
             : "Cancel that import first to start again, or finish it from the Usage tab."
         }`,
+        { href: `/cases/${c.id}/usage/imports/${earlier.id}`, label: "Open that import" },
       );
     const created = await tx.importJob.create({
       data: {

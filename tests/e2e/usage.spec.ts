@@ -134,6 +134,8 @@ test("import a usage log from evidence: map, validate with refused rows by line,
   await chooseEvidence(start, "gateway-e2e.csv");
   await start.getByRole("button", { name: "Import as API usage" }).click();
   await expect(start.getByRole("alert")).toContainText("already imported into this case");
+  await start.getByRole("alert").getByRole("link", { name: "Open that import" }).click();
+  await expect(page.getByText("Loaded 6 rows.")).toBeVisible();
 });
 
 test("the partner sees the shared usage; someone outside the case gets 404", async ({ browser }) => {
