@@ -2,7 +2,11 @@
 // payment card number. One definition for every importer, for typed entities, and for what a
 // refused row's reason may quote of the value it refuses.
 
-const KEY = String.raw`(?:sk|rk)-(?:(?:proj|svcacct|admin|live|test)-)?[A-Za-z0-9_-]{20,}`;
+/** A key's kind, which it keeps when redacted (`sk-proj-`): not secret, and tells keys apart. */
+const KEY_KIND = String.raw`(?:sk|rk)-(?:(?:proj|svcacct|admin|live|test)-)?`;
+const KEY = String.raw`${KEY_KIND}[A-Za-z0-9_-]{20,}`;
+/** The kind at the start of a key (`sk-proj-`, `rk-live-`). */
+export const KEY_KIND_PREFIX = new RegExp(`^${KEY_KIND}`, "i");
 
 /**
  * A secret API key anywhere in a text, in any case: not inside a word (`desk-…`), but after a

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHmac } from "node:crypto";
 import ipaddr from "ipaddr.js";
-import { holdsCardNumber, mayHoldKey, quoted, SECRET_KEY } from "@/lib/ingest/secrets";
+import { holdsCardNumber, KEY_KIND_PREFIX, mayHoldKey, quoted, SECRET_KEY } from "@/lib/ingest/secrets";
 import { readIsoUtcMs, readTime, type TReadAs } from "@/lib/ingest/time";
 import { BUCKET_SECONDS_MAX, USAGE_FIELDS, type TUsageMapping, type TUsageOptions } from "@/lib/usage/schemas";
 
@@ -43,7 +43,7 @@ export type TRedact = (secret: string) => string;
  */
 export function createRedactor(key: string | Buffer): TRedact {
   return (secret) => {
-    const prefix = /^[a-z]+-(?:(?:proj|svcacct|admin|live|test)-)?/i.exec(secret)?.[0] ?? "";
+    const prefix = KEY_KIND_PREFIX.exec(secret)?.[0] ?? "";
     const mac = createHmac("sha256", key).update(secret).digest("hex").slice(0, 16);
     return `${prefix}…${secret.slice(-4)}#${mac}`;
   };
