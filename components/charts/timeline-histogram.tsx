@@ -15,12 +15,18 @@ const label = (iso: string, seconds: number, zone: string) => {
 };
 
 /**
+ * The range the list shows, as ISO times: the page's reading of the URL's from/to, so a bound it
+ * could not read (and so did not apply) does not place the brush either.
+ */
+export type TBrushedRange = { from: string | null; to: string | null };
+
+/**
  * Event counts per time bucket (computed in SQL in the histogram's zone), stacked by category:
  * the built-in ones, and the case's own most used categories in the colours the case chose.
  * Dragging the brush puts the selected range into the URL (from/to: the first bucket's start,
  * the last one's end), which is what the list below shows.
  */
-export function TimelineHistogram({ histogram }: { histogram: THistogram }) {
+export function TimelineHistogram({ histogram, range }: { histogram: THistogram; range: TBrushedRange }) {
   const router = useRouter();
   const search = useSearchParams();
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
@@ -32,15 +38,14 @@ export function TimelineHistogram({ histogram }: { histogram: THistogram }) {
   }));
   // The case's own categories drawn as series: their names and the colours the case chose.
   const series = new Map(histogram.caseCategories.map((c) => [c.key, c]));
-  const from = search.get("from");
-  const to = search.get("to");
+  const { from, to } = range;
   const startIndex = from
     ? Math.max(
         0,
-        data.findIndex((d) => d.t >= new Date(from).toISOString()),
+        data.findIndex((d) => d.t >= from),
       )
     : 0;
-  const endIdx = to ? data.findLastIndex((d) => d.t < new Date(to).toISOString()) : -1;
+  const endIdx = to ? data.findLastIndex((d) => d.t < to) : -1;
   const endIndex = endIdx >= 0 ? endIdx : data.length - 1;
 
   function select(range: { startIndex?: number; endIndex?: number }) {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { TimelineHistogram } from "@/components/charts/timeline-histogram";
+import { TimelineHistogram, type TBrushedRange } from "@/components/charts/timeline-histogram";
 import { rememberTimeZone, useHydrated, useTimeZone } from "@/components/timeline/use-time-zone";
 import type { THistogram } from "@/lib/timeline/queries";
 
@@ -11,7 +11,18 @@ import type { THistogram } from "@/lib/timeline/queries";
  * the histogram API for that zone, and the server's drawing is shown (labelled with its own
  * zone) until they arrive.
  */
-export function HistogramPanel({ caseId, query, initial }: { caseId: string; query: string; initial: THistogram }) {
+export function HistogramPanel({
+  caseId,
+  query,
+  initial,
+  range,
+}: {
+  caseId: string;
+  query: string;
+  initial: THistogram;
+  /** The brushed range as the page read it from the URL (TimelineHistogram). */
+  range: TBrushedRange;
+}) {
   const [zone] = useTimeZone();
   // While hydrating, the zone is the server's placeholder (UTC): act only on the browser's.
   const hydrated = useHydrated();
@@ -48,7 +59,7 @@ export function HistogramPanel({ caseId, query, initial }: { caseId: string; que
   const failed = stale && error?.key === key ? error.message : null;
   return (
     <div aria-busy={hydrated && stale && !failed}>
-      <TimelineHistogram histogram={histogram} />
+      <TimelineHistogram histogram={histogram} range={range} />
       {failed && (
         <p role="alert" className="mt-1 text-sm text-red-700">{`${failed} Showing buckets in ${initial.timeZone}.`}</p>
       )}

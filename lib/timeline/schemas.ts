@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { VISIBILITIES } from "@/lib/notes/schemas";
 import { EVENT_TIME_MAX, EVENT_TIME_MIN, canonicalTimeZone, isValidTimeZone, zonedToUtc } from "@/lib/timeline/time";
+import { AppError } from "@/lib/errors";
 import { NUL_MESSAGE, ZQueryDate, ZVersion, hasNoNul, parseQuery } from "@/lib/validation";
 
 // Shared with the client forms; the server parse is the one that counts.
@@ -188,17 +189,35 @@ export const ZTimelinePage = z.object({
  * cannot be queried is a ValidationError (400).
  */
 export function filtersFromSearchParams(params: URLSearchParams): TTimelineFilters {
+  return parseQuery(ZTimelineFilters, parseRaw(params));
+}
+
+function parseRaw(params: URLSearchParams): Record<string, unknown> {
   const raw: Record<string, unknown> = Object.fromEntries(params);
   const categories = params.getAll("category");
   if (categories.length > 1) raw.category = categories;
-  return parseQuery(ZTimelineFilters, raw);
+  return raw;
 }
 
-/** The page's reading of a deep link: a link with filters that cannot be queried shows everything. */
-export function filtersForPage(params: URLSearchParams): TTimelineFilters {
+/**
+ * The page's reading of a deep link: a filter that cannot be queried is left out, and `unread`
+ * says which and why (the page shows it); the others apply.
+ */
+export function filtersForPage(params: URLSearchParams): { filters: TTimelineFilters; unread: string[] } {
   try {
-    return filtersFromSearchParams(params);
-  } catch {
-    return ZTimelineFilters.parse({});
+    return { filters: filtersFromSearchParams(params), unread: [] };
+  } catch (error) {
+    const fields = Object.entries(error instanceof AppError ? (error.fieldErrors ?? {}) : {});
+    // The text filters' messages name them; a date's names the value it could not read.
+    const unread = fields.map(([field, messages]) =>
+      field === "from" || field === "to"
+        ? `${field === "from" ? "From" : "To"} “${(params.get(field) ?? "").slice(0, 40)}”: ${messages.join(" ")}`
+        : messages.join(" "),
+    );
+    const rest = new URLSearchParams([...params].filter(([k]) => !fields.some(([field]) => field === k)));
+    const others = fields.length ? ZTimelineFilters.safeParse(parseRaw(rest)) : null;
+    return others?.success
+      ? { filters: others.data, unread }
+      : { filters: ZTimelineFilters.parse({}), unread: ["The link's filters could not be read."] };
   }
 }

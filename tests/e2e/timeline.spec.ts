@@ -321,6 +321,18 @@ test("filter by category, brush the histogram, export what is shown; the URL hol
   await expect(page.getByLabel("Events over time")).toBeVisible();
   await expect(page.getByText("No events match these filters.")).toHaveCount(1);
   await expect(page.getByRole("region", { name: "Timeline events" })).toBeHidden();
+
+  // A link whose start cannot be read: the other filters apply, the page says why, the chart is unbrushed.
+  const garbled = new URL(page.url());
+  garbled.searchParams.set("from", "garbage");
+  garbled.searchParams.delete("to");
+  expect((await page.goto(garbled.toString()))?.status()).toBe(200);
+  await hydrated(page);
+  await expect(page.getByRole("status").filter({ hasText: "Not applied" })).toContainText(
+    "From “garbage”: Enter a valid date",
+  );
+  await expect(page.getByLabel("Events over time")).toBeVisible();
+  await expect(loaded(page)).toContainText("24 events loaded");
 });
 
 test("someone outside the case gets 404 for the timeline page and API", async ({ browser }) => {

@@ -42,7 +42,7 @@ export default async function TimelinePage({ params, searchParams }: Props) {
       Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]],
     ),
   );
-  const filters = filtersForPage(search);
+  const { filters, unread } = filtersForPage(search);
   // The histogram shows the whole filtered timeline (its brush chooses the range listed below),
   // in the viewer's zone as far as the server knows it.
   const histogramQuery = new URLSearchParams([...search].filter(([k]) => k !== "from" && k !== "to"));
@@ -84,8 +84,18 @@ export default async function TimelinePage({ params, searchParams }: Props) {
         />
         <ExportLinks caseId={caseId} query={search.toString()} />
       </div>
+      {unread.length > 0 && (
+        <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          Not applied, as they could not be read: {unread.join(" ")}
+        </p>
+      )}
       {histogram.buckets.length > 0 && (
-        <HistogramPanel caseId={caseId} query={histogramQuery.toString()} initial={histogram} />
+        <HistogramPanel
+          caseId={caseId}
+          query={histogramQuery.toString()}
+          initial={histogram}
+          range={{ from: filters.from?.toISOString() ?? null, to: filters.to?.toISOString() ?? null }}
+        />
       )}
       {/* The list's own emptiness, said here once (the list hides itself): a range brushed on
           the histogram across a gap lists nothing while the histogram still has bars. */}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { filtersForPage } from "@/lib/timeline/schemas";
+
+const read = (query: string) => filtersForPage(new URLSearchParams(query));
+
+describe("a timeline deep link's filters", () => {
+  it("apply as written when all can be read", () => {
+    expect(read("q=key&to=2026-02-01&category=PAYMENT&category=API_ACCESS")).toEqual({
+      filters: { q: "key", to: new Date("2026-02-01T00:00:00Z"), category: ["PAYMENT", "API_ACCESS"] },
+      unread: [],
+    });
+  });
+
+  it("leave out only what cannot be read, and say what and why", () => {
+    expect(read("from=garbage&q=key")).toEqual({
+      filters: { q: "key", category: [] },
+      unread: ["From “garbage”: Enter a valid date (e.g. 2026-01-15)."],
+    });
+    const { filters, unread } = read(`from=0000-01-01&to=2026-01-01&q=${"x".repeat(201)}`);
+    expect(filters).toEqual({ to: new Date("2026-01-01T00:00:00Z"), category: [] });
+    expect(unread.sort()).toEqual([
+      "From “0000-01-01”: Enter a date between the years 1 and 9999.",
+      "The search can be at most 200 characters.",
+    ]);
+  });
+});
