@@ -28,9 +28,9 @@ export function MappingForm({
     <form ref={formRef} onSubmit={onSubmit} aria-label="Map columns" className="space-y-4">
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
         {USAGE_FIELDS.map((field) => (
-          <Field key={field} name={`map.${field}`} label={USAGE_FIELD_LABELS[field]} state={state}>
+          <Field key={field} name={`mapping.${field}`} label={USAGE_FIELD_LABELS[field]} state={state}>
             {(p) => (
-              <select {...p} defaultValue={refused?.[`map.${field}`] ?? mapping[field]}>
+              <select {...p} defaultValue={refused?.[`mapping.${field}`] ?? mapping[field]}>
                 <option value="">— not in the file —</option>
                 {columns.map((c) => (
                   <option key={c} value={c}>

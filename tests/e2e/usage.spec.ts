@@ -123,6 +123,14 @@ test("import a usage log from evidence: map, validate with refused rows by line,
 
   const mapping = page.getByRole("form", { name: "Map columns" });
   await expect(mapping.getByLabel("Client IP")).toHaveValue("client_ip");
+  // Without a time column the form refuses, and says so beside that field.
+  const time = mapping.getByLabel("Time, or bucket start (required)");
+  const timeColumn = await time.inputValue();
+  await time.selectOption("");
+  await mapping.getByRole("button", { name: "Validate and stage" }).click();
+  await expect(time).toHaveAttribute("aria-invalid", "true");
+  await expect(mapping.getByText("Map a column to the time.")).toBeVisible();
+  await time.selectOption(timeColumn);
   await mapping.getByRole("button", { name: "Validate and stage" }).click();
   await expect(page.getByText(/6 rows ready to load/)).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole("region", { name: /Refused rows \(5\)/ }).getByText("line 7:")).toBeVisible();

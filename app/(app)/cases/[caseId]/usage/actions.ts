@@ -36,7 +36,8 @@ export async function validateUsageImportAction(
 ): Promise<TActionState> {
   return runAction(async () => {
     const user = await requireUser();
-    const mapping = Object.fromEntries(USAGE_FIELDS.map((f) => [f, String(form.get(`map.${f}`) ?? "")]));
+    // Named as ZUsageOptions names them, so a refusal marks its own field (mapping.occurredAt).
+    const mapping = Object.fromEntries(USAGE_FIELDS.map((f) => [f, String(form.get(`mapping.${f}`) ?? "")]));
     const options = { mapping, timeFormat: form.get("timeFormat"), bucketSeconds: form.get("bucketSeconds") || 0 };
     const { run } = await changeUsageImport(user, caseId, jobId, { action: "validate", options });
     if (run) after(() => runImportJob(jobId));
