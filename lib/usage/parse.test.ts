@@ -73,10 +73,10 @@ describe("usage import: gateway request log", () => {
     expect(good[4]).toMatchObject({ ip: "198.51.100.13", rateLimited: true }); // port dropped; "yes"
     expect(good[5]).toMatchObject({ ip: null, statusCode: 500 }); // masked at the source
     expect(reasons(outcomes)).toEqual([
-      [7, 'ip: "not-an-ip" is not an IP address.'],
-      [8, 'inputTokens: "ten" is not a whole number.'],
-      [9, expect.stringMatching(/^paymentFingerprint: holds what looks like a full payment card number/)],
-      [10, expect.stringMatching(/^time: "20261102" is too short to tell/)],
+      [7, 'Client IP: "not-an-ip" is not an IP address.'],
+      [8, 'Input tokens: "ten" is not a whole number.'],
+      [9, expect.stringMatching(/^Payment-instrument fingerprint: holds what looks like a full payment card number/)],
+      [10, expect.stringMatching(/^Time: "20261102" is too short to tell/)],
       [12, "Expected 14 columns, found 4."],
     ]);
   });
@@ -138,12 +138,12 @@ describe("usage import: gateway request log", () => {
       expect(reason).not.toMatch(/abcdefghijklmnop/i);
       expect(reason).not.toContain("41111111");
     }
-    expect(refused[0]).toEqual([5, 'ip: "[secret key]" is not an IP address.']);
+    expect(refused[0]).toEqual([5, 'Client IP: "[secret key]" is not an IP address.']);
     expect(refused[1]).toEqual([
       6,
-      "status: a value that looks like a payment card number is not an HTTP status code.",
+      "HTTP status: a value that looks like a payment card number is not an HTTP status code.",
     ]);
-    expect(refused[5]![1]).toMatch(/^userAgent: holds what looks like a full payment card number/);
+    expect(refused[5]![1]).toMatch(/^User agent: holds what looks like a full payment card number/);
   });
 
   it("refuses addresses a library would read as another address, and bucket ends past 31 days", async () => {
@@ -153,11 +153,14 @@ describe("usage import: gateway request log", () => {
     const outcomes = await importFile(Readable.from([csv]), "gateway");
     expect(rows(outcomes).map((r) => r.ip)).toEqual(["10.0.0.1", "fe80::1"]);
     expect(reasons(outcomes)).toEqual([
-      [2, 'ip: "010.0.0.1" is not written a.b.c.d in decimal; read otherwise, it would name another address.'],
-      [3, 'ip: "2130706433" is not written a.b.c.d in decimal; read otherwise, it would name another address.'],
-      [4, 'ip: "0x7f.1" is not written a.b.c.d in decimal; read otherwise, it would name another address.'],
-      [5, 'ip: "fe80::1%eth0" names a network interface (%…), which is not stored.'],
-      [6, 'ip: "::ffff:0x7f.0.0.1" is not written a.b.c.d in decimal; read otherwise, it would name another address.'],
+      [2, 'Client IP: "010.0.0.1" is not written a.b.c.d in decimal; read otherwise, it would name another address.'],
+      [3, 'Client IP: "2130706433" is not written a.b.c.d in decimal; read otherwise, it would name another address.'],
+      [4, 'Client IP: "0x7f.1" is not written a.b.c.d in decimal; read otherwise, it would name another address.'],
+      [5, 'Client IP: "fe80::1%eth0" names a network interface (%…), which is not stored.'],
+      [
+        6,
+        'Client IP: "::ffff:0x7f.0.0.1" is not written a.b.c.d in decimal; read otherwise, it would name another address.',
+      ],
     ]);
 
     const page = (start: number, end: number) => ({
@@ -169,7 +172,7 @@ describe("usage import: gateway request log", () => {
     const json = JSON.stringify({ object: "page", data: [page(1_761_955_200, 1_761_958_800), page(100_000_000, 7e9)] });
     const buckets = await importFile(Readable.from([json]), "openai_usage");
     expect(rows(buckets).map((r) => r.bucketSeconds)).toEqual([3600]);
-    expect(reasons(buckets)).toEqual([[expect.any(Number), "bucket end: the bucket is longer than 31 days."]]);
+    expect(reasons(buckets)).toEqual([[expect.any(Number), "Bucket end: the bucket is longer than 31 days."]]);
   });
 
   it("reads gzip-compressed JSON Lines the same way, whatever the file is called", async () => {
@@ -216,7 +219,7 @@ describe("usage import: OpenAI organisation usage export", () => {
       }),
       expect.objectContaining({ line: 1, accountId: "user-acct_202", cachedTokens: 12_000, requests: 800 }),
     ]);
-    expect(reasons(outcomes)).toEqual([[3, 'inputTokens: "-5" is not a whole number.']]);
+    expect(reasons(outcomes)).toEqual([[3, 'Input tokens: "-5" is not a whole number.']]);
   });
 
   it("reads an array of pages and JSON Lines of pages alike, a bucket at a time", async () => {

@@ -3,7 +3,13 @@ import { createHmac } from "node:crypto";
 import ipaddr from "ipaddr.js";
 import { holdsCardNumber, KEY_KIND_PREFIX, mayHoldKey, quoted, SECRET_KEY } from "@/lib/ingest/secrets";
 import { readIsoUtcMs, readTime, type TReadAs } from "@/lib/ingest/time";
-import { BUCKET_SECONDS_MAX, USAGE_FIELDS, type TUsageMapping, type TUsageOptions } from "@/lib/usage/schemas";
+import {
+  BUCKET_SECONDS_MAX,
+  USAGE_FIELDS,
+  usageFieldName,
+  type TUsageMapping,
+  type TUsageOptions,
+} from "@/lib/usage/schemas";
 
 // One usage record (a CSV row's cells, or a JSON row flattened to named columns) → the usage
 // row's column texts (or a TUsageRow), or the reason it is refused. Secrets are never stored: what looks like a secret API key becomes
@@ -133,7 +139,7 @@ const TEXT_FIELDS = (
     "paymentFingerprint",
     "deviceFingerprint",
   ] as const
-).map((f) => ({ name: f, from: FIELD[f], to: USAGE_COLUMNS.indexOf(f) }));
+).map((f) => ({ name: usageFieldName(f), from: FIELD[f], to: USAGE_COLUMNS.indexOf(f) }));
 const COUNT_FIELDS = (
   [
     ["inputTokens", "0", COUNT_MAX],
@@ -141,7 +147,13 @@ const COUNT_FIELDS = (
     ["cachedTokens", "0", COUNT_MAX],
     ["requests", "1", INT4_MAX],
   ] as const
-).map(([f, fallback, max]) => ({ name: f, from: FIELD[f], to: USAGE_COLUMNS.indexOf(f), fallback, max }));
+).map(([f, fallback, max]) => ({
+  name: usageFieldName(f),
+  from: FIELD[f],
+  to: USAGE_COLUMNS.indexOf(f),
+  fallback,
+  max,
+}));
 
 /**
  * For records that are arrays of cells (a CSV file's rows): each usage field's cell index under
@@ -189,7 +201,7 @@ export function readUsageCells(
     as = "iso";
   } else {
     const start = readTime(time, o.timeFormat, "UTC");
-    if (!start.ok) return `time: ${start.reason}`;
+    if (!start.ok) return `${usageFieldName("occurredAt")}: ${start.reason}`;
     startMs = start.date.getTime();
     out[0] = start.date.toISOString();
     as = start.as;
@@ -198,10 +210,10 @@ export function readUsageCells(
   const endText = cellOf(cells, index, FIELD.bucketEnd);
   if (endText) {
     const end = readTime(endText, o.timeFormat, "UTC");
-    if (!end.ok) return `bucket end: ${end.reason}`;
+    if (!end.ok) return `${usageFieldName("bucketEnd")}: ${end.reason}`;
     bucketSeconds = Math.round((end.date.getTime() - startMs) / 1000);
-    if (bucketSeconds < 0) return "bucket end: the bucket ends before it starts.";
-    if (bucketSeconds > BUCKET_SECONDS_MAX) return "bucket end: the bucket is longer than 31 days.";
+    if (bucketSeconds < 0) return `${usageFieldName("bucketEnd")}: the bucket ends before it starts.`;
+    if (bucketSeconds > BUCKET_SECONDS_MAX) return `${usageFieldName("bucketEnd")}: the bucket is longer than 31 days.`;
   }
   out[1] = String(bucketSeconds);
 
@@ -213,7 +225,7 @@ export function readUsageCells(
     }
     if (value.includes("\0")) return `${name}: holds a NUL character.`;
     if (holdsCardNumber(value))
-      return `${name}: holds what looks like a full payment card number; the row is refused and nothing of it is stored.`;
+      return `${name}: holds what looks like a full payment card number; the row is refused and none of it is loaded.`;
     const redacted = mayHoldKey(value) ? value.replace(SECRET_KEY, redact) : value;
     if (redacted.length > TEXT_MAX) return `${name}: longer than ${TEXT_MAX} characters.`;
     out[to] = redacted;
@@ -221,7 +233,7 @@ export function readUsageCells(
 
   const ipText = cellOf(cells, index, FIELD.ip);
   const ip = ipText ? readIp(ipText) : null;
-  if (ip && typeof ip === "object") return `ip: ${ip.reason}`;
+  if (ip && typeof ip === "object") return `${usageFieldName("ip")}: ${ip.reason}`;
   out[5] = ip;
 
   for (const { name, from, to, fallback, max } of COUNT_FIELDS) {
@@ -232,10 +244,11 @@ export function readUsageCells(
 
   const status = cellOf(cells, index, FIELD.statusCode);
   if (status && (status.length !== 3 || !isDigits(status) || status < "100"))
-    return `status: ${quoted(status)} is not an HTTP status code.`;
+    return `${usageFieldName("statusCode")}: ${quoted(status)} is not an HTTP status code.`;
   out[13] = status || null;
   const flag = cellOf(cells, index, FIELD.rateLimited).toLowerCase();
-  if (flag && !TRUE.has(flag) && !FALSE.has(flag)) return `rate limited: ${quoted(flag)} is not true or false.`;
+  if (flag && !TRUE.has(flag) && !FALSE.has(flag))
+    return `${usageFieldName("rateLimited")}: ${quoted(flag)} is not true or false.`;
   out[14] = (flag ? TRUE.has(flag) : status === "429") ? "t" : "f";
   // Counted for rows kept only: a column that mixes formats is reported with the import.
   if (formats) formats[as] = (formats[as] ?? 0) + 1;

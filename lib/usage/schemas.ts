@@ -46,6 +46,10 @@ export const USAGE_FIELD_LABELS: Record<TUsageField, string> = {
   deviceFingerprint: "Device fingerprint",
 };
 
+/** A field as a refused row's reason names it: its label without the hint in brackets ("Time" for the time). */
+export const usageFieldName = (field: TUsageField) =>
+  field === "occurredAt" ? "Time" : USAGE_FIELD_LABELS[field].replace(/ \(.*\)$/, "");
+
 export const USAGE_PRESETS = ["gateway", "openai_usage", "azure_diagnostics"] as const;
 export type TUsagePreset = (typeof USAGE_PRESETS)[number];
 
@@ -53,7 +57,7 @@ export type TPresetInfo = {
   label: string;
   /** How the file is read: CSV/JSON Lines by record, or JSON pages of time buckets. */
   reader: "records" | "openai_pages";
-  /** Each field's default column: the first of these names the file has (case-insensitive). */
+  /** Each field's default column: the first of these names the file has (case, spaces and separators aside). */
   columns: Partial<Record<TUsageField, readonly string[]>>;
 };
 
@@ -62,20 +66,20 @@ export const USAGE_PRESET_INFO: Record<TUsagePreset, TPresetInfo> = {
     label: "Gateway request log (one row per request; CSV or JSON Lines)",
     reader: "records",
     columns: {
-      occurredAt: ["time", "timestamp", "ts", "request_time", "@timestamp"],
-      accountId: ["account_id", "account", "user_id"],
+      occurredAt: ["time", "timestamp", "ts", "request_time", "@timestamp", "created_at", "event_time", "datetime"],
+      accountId: ["account_id", "account", "acct", "acct_id", "customer_id", "user_id"],
       projectId: ["org_id", "organization_id", "organisation_id", "project_id"],
-      apiKeyId: ["api_key_id", "key_id", "api_key"],
-      ip: ["client_ip", "ip", "remote_addr", "source_ip"],
+      apiKeyId: ["api_key_id", "key_id", "api_key", "key"],
+      ip: ["client_ip", "ip", "ip_address", "remote_addr", "remote_ip", "source_ip"],
       userAgent: ["user_agent", "ua"],
-      model: ["model"],
+      model: ["model", "model_name", "model_id"],
       endpoint: ["endpoint", "path", "route"],
-      inputTokens: ["input_tokens", "prompt_tokens"],
-      outputTokens: ["output_tokens", "completion_tokens"],
+      inputTokens: ["input_tokens", "prompt_tokens", "in_tok", "tokens_in"],
+      outputTokens: ["output_tokens", "completion_tokens", "out_tok", "tokens_out"],
       cachedTokens: ["cached_tokens", "input_cached_tokens"],
       requests: ["requests", "request_count"],
-      statusCode: ["status_code", "status"],
-      rateLimited: ["rate_limited", "throttled"],
+      statusCode: ["status_code", "status", "http_status"],
+      rateLimited: ["rate_limited", "throttled", "is_rate_limited"],
       paymentFingerprint: ["payment_fingerprint", "payment_instrument", "card_fingerprint"],
       deviceFingerprint: ["device_fingerprint", "device_id"],
     },
@@ -138,13 +142,17 @@ export const ZUsageOptions = z.object({
 export type TUsageOptions = z.infer<typeof ZUsageOptions>;
 
 /** The preset's default mapping for a file with these columns. */
+/** A column name as the presets match it: case, spaces and separators aside (`Account ID` is `account_id`). */
+const comparable = (column: string) => column.toLowerCase().replace(/[\s_.\-[\]]/g, "");
+
 export function defaultMapping(preset: TUsagePreset, columns: readonly string[]): TUsageMapping {
-  const byLower = new Map(columns.map((c) => [c.toLowerCase(), c]));
+  const byName = new Map<string, string>();
+  for (const c of columns) if (!byName.has(comparable(c))) byName.set(comparable(c), c);
   const wanted = USAGE_PRESET_INFO[preset].columns;
   return Object.fromEntries(
     USAGE_FIELDS.map((field) => [
       field,
-      (wanted[field] ?? []).map((c) => byLower.get(c.toLowerCase())).find(Boolean) ?? "",
+      (wanted[field] ?? []).map((c) => byName.get(comparable(c))).find(Boolean) ?? "",
     ]),
   ) as TUsageMapping;
 }
