@@ -154,7 +154,7 @@ export function BriefView({ brief }: { brief: TBrief }) {
           <p className="text-sm text-slate-600">No enforcement action recorded yet.</p>
         )}
       </Section>
-      <Section title={`Productions (${brief.productionCount})`}>
+      <Section title={`Productions by your organisation (${brief.productionCount})`}>
         {brief.productions.length ? (
           <ul className="text-sm">
             {brief.productions.map((p) => (
@@ -168,7 +168,7 @@ export function BriefView({ brief }: { brief: TBrief }) {
           </ul>
         ) : (
           <p className="text-sm text-slate-600">
-            {brief.productionCount ? "Listed for the case's members." : "No legal production made yet."}
+            {brief.productionCount ? "Listed for the case's members." : "None by your organisation yet."}
           </p>
         )}
       </Section>

@@ -161,13 +161,13 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
     74,
   );
   section(
-    `Productions (${brief.productionCount})`,
+    `Productions by your organisation (${brief.productionCount})`,
     brief.productions
       .slice(0, 3)
       .map((p) => `${briefDay(p.completedAt)}  ${p.bates}  to ${p.receivingParty}  by ${p.createdBy}`),
     48,
     // As on the page: the productions are listed for the case's members only.
-    brief.productionCount ? "Listed for the case's members." : "No legal production made yet.",
+    brief.productionCount ? "Listed for the case's members." : "None by your organisation yet.",
   );
 
   // Footer

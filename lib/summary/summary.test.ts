@@ -187,7 +187,7 @@ describe("the brief", () => {
     // The whole activity, one target in the singular, productions said to be the members'.
     expect(pdf.text).toMatch(/2026-10-01 [–-] 2026-11-03/);
     expect(pdf.text).toMatch(/, 1 target: /);
-    expect(pdf.text).not.toMatch(/Productions \(\d+\)\s+None\./);
+    expect(pdf.text).toMatch(/Productions by your organisation \([1-9]\d*\)\s+Listed for the case.s members\./);
     expect(leaks(pdf.text)).toEqual([]);
     const summary = await summaryOf(w.execA);
     expect(leaks(JSON.stringify(summary))).toEqual([]);
