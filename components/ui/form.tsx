@@ -1,6 +1,6 @@
 "use client";
 
-import { startTransition, useActionState, useEffect, useId, useRef, type FormEvent } from "react";
+import { startTransition, useActionState, useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useFormStatus } from "react-dom";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
@@ -39,12 +39,48 @@ export function useActionForm(action: TFormAction, { resetOnSuccess = false } = 
     if (state.fieldErrors) formRef.current?.querySelector<HTMLElement>("[aria-invalid='true']")?.focus();
     if (state.ok && resetOnSuccess) formRef.current?.reset();
   }, [state, resetOnSuccess]);
+  // A field changed since the refusal loses its error: it no longer describes what is there
+  // (and a submit the browser itself blocks would otherwise leave it standing).
+  const [edited, setEdited] = useState<{ of: TFormState; names: ReadonlySet<string> } | null>(null);
+  useEffect(() => {
+    const form = formRef.current;
+    if (!form || !state.fieldErrors) return;
+    const onEdit = (event: Event) => {
+      const name = (event.target as HTMLInputElement | null)?.name;
+      // As a transition: rendered after React's own handler has read the input (a render at
+      // once, from this listener, would put a controlled input's old value back first).
+      if (name && state.fieldErrors?.[name])
+        startTransition(() =>
+          setEdited((e) => ({ of: state, names: new Set([...(e?.of === state ? e.names : []), name]) })),
+        );
+    };
+    form.addEventListener("input", onEdit);
+    form.addEventListener("change", onEdit);
+    return () => {
+      form.removeEventListener("input", onEdit);
+      form.removeEventListener("change", onEdit);
+    };
+  }, [state]);
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
     startTransition(() => dispatch(data));
   }
-  return { state, pending, formRef, onSubmit, refused: state.ok ? undefined : state.values };
+  return {
+    state: edited?.of === state ? withoutErrorsOf(state, edited.names) : state,
+    pending,
+    formRef,
+    onSubmit,
+    refused: state.ok ? undefined : state.values,
+  };
+}
+
+/** The state without the errors of fields edited since; the form's message goes with the last of them. */
+function withoutErrorsOf(state: TFormState, names: ReadonlySet<string>): TFormState {
+  const left = Object.entries(state.fieldErrors ?? {}).filter(([name]) => !names.has(name));
+  return left.length
+    ? { ...state, fieldErrors: Object.fromEntries(left) }
+    : { ...state, fieldErrors: undefined, message: undefined };
 }
 
 const INPUT =

@@ -37,7 +37,11 @@ test("a legal reviewer exports, sees progress, downloads and verifies", async ({
   await form.getByLabel("Receiving party").fill("Counsel for OpenAI");
   await form.getByRole("button", { name: "Start export" }).click();
   await expect(form.getByText(/^The prefix must not end in a digit or a space/)).toBeVisible();
+  await expect(form.getByLabel("Bates prefix")).toHaveAttribute("aria-invalid", "true");
+  // Corrected, the field's error goes at once: it no longer describes what is there.
   await form.getByLabel("Bates prefix").fill(prefix);
+  await expect(form.getByText(/^The prefix must not end in a digit or a space/)).toBeHidden();
+  await expect(form.getByLabel("Bates prefix")).toHaveAttribute("aria-invalid", "false");
   await form.getByRole("button", { name: "Start export" }).click();
 
   await expect(page.getByRole("heading", { name: "Legal review export" })).toBeVisible();
