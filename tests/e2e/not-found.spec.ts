@@ -22,6 +22,8 @@ async function expectHidden(page: Page, path: string) {
   expect(response?.status(), path).toBe(404);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
   await expect(page.locator("main")).toHaveCount(1);
+  // One tab title for every 404, not the title of the page that would have been there.
+  await expect(page).toHaveTitle("Not found · Casebridge");
 }
 
 async function uploadOwnerOnly(request: APIRequestContext, caseId: string): Promise<string> {
