@@ -225,7 +225,13 @@ export function UsageWorkspace({
                               <p className="text-green-700">
                                 {s.onTimeline === "shared"
                                   ? "On the timeline, shared with the case's organisations."
-                                  : "On the timeline, for your organisation only."}
+                                  : "On the timeline, for your organisation only."}{" "}
+                                <Link
+                                  className="text-brand-700 underline"
+                                  href={`/cases/${caseId}/timeline?${new URLSearchParams({ source: `usage signal ${s.rule}` })}`}
+                                >
+                                  See it there
+                                </Link>
                               </p>
                             ) : (
                               view.can.addToTimeline && (

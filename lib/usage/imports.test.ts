@@ -374,6 +374,20 @@ describe("usage imports", () => {
         );
         expect(seen).toBe(eventVisibility === "ALL_CASE_ORGS");
       }
+      // The partner's own view of the same signal: on the timeline when it can see the event, and
+      // then not added a second time; an event it cannot see changes nothing for it.
+      if (spikyVisibility === "ALL_CASE_ORGS") {
+        const theirs = await getDb().usageSignal.findFirstOrThrow({
+          where: { caseId: w.caseId, viewerOrgId: w.partnerOrg.id, rule: "volume_spike@1", subject: "acct_spiky" },
+        });
+        const theirView = await getUsageView(w.partnerInvestigator, w.caseId, {});
+        const shared = eventVisibility === "ALL_CASE_ORGS";
+        expect(theirView.signals.find((s) => s.id === theirs.id)!.onTimeline).toBe(shared ? "shared" : null);
+        if (shared)
+          await expect(addSignalToTimeline(w.partnerInvestigator, w.caseId, theirs.id)).rejects.toBeInstanceOf(
+            ConflictError,
+          );
+      }
       // Once on the timeline, not twice; once its event is deleted, it may go again.
       await expect(addSignalToTimeline(w.investigator, w.caseId, signal.id)).rejects.toBeInstanceOf(ConflictError);
       await deleteTimelineEvent(w.investigator, id, 1, w.caseId);

@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db";
 import { parseId, requireCaseAccess } from "@/lib/auth/guards";
+import { privilegeReader } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
 import { recordAudit } from "@/lib/audit/record";
 import { ConflictError, NotFoundError } from "@/lib/errors";
@@ -10,7 +11,7 @@ import { ZSignalSettings } from "@/lib/usage/signals-schema";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
 import { linkEventToAccounts, refreshUsageAnalysis } from "@/lib/linkage/store";
 import { parseInput } from "@/lib/validation";
-import { signalEvents } from "@/lib/usage/queries";
+import { signalEventFacts, signalEvents } from "@/lib/usage/queries";
 
 const CATEGORY: Record<string, "EXTRACTION" | "RATE_LIMITING" | "API_ACCESS"> = {
   extraction_shaped: "EXTRACTION",
@@ -26,7 +27,7 @@ const CATEGORY: Record<string, "EXTRACTION" | "RATE_LIMITING" | "API_ACCESS"> = 
  * shared event. Its author may still share it, as any event, once they have read it.
  */
 export async function addSignalToTimeline(actor: TActor, caseId: unknown, signalId: unknown): Promise<{ id: string }> {
-  const { case: c } = await requireCaseAccess(actor, caseId, "timeline.create");
+  const { case: c, facts } = await requireCaseAccess(actor, caseId, "timeline.create");
   const signal = await getDb().usageSignal.findFirst({
     where: { id: parseId(signalId), caseId: c.id, viewerOrgId: actor.orgId },
     select: {
@@ -41,18 +42,20 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
     },
   });
   if (!signal) throw new NotFoundError();
-  // Once on the timeline, not twice; once its event is deleted, it may go again.
-  if (signal.timelineEventId && (await signalEvents(actor, c.id, [signal.timelineEventId])).size > 0)
+  // Once on the timeline, not twice (nor again when the other organisation's view of it is
+  // there already); once its event is deleted, it may go again.
+  if ((await signalEvents(actor, c.id, [signal], privilegeReader(actor, facts))).size > 0)
     throw new ConflictError("This signal is already on the timeline.");
   const { cited, ownerOnly } = await evidenceBehind(c.id, actor.orgId, signal);
+  const made = signalEventFacts(signal);
   const event = await createTimelineEvent(actor, c.id, {
-    occurredAt: signal.periodStart.toISOString(),
+    occurredAt: made.occurredAt.toISOString(),
     endsAt: signal.periodEnd > signal.periodStart ? signal.periodEnd.toISOString() : "",
     timeZone: "UTC",
-    title: `Signal: ${signal.rule.split("@")[0]!.replace(/_/g, " ")} — ${signal.subject}`.slice(0, 300),
+    title: made.title,
     description: `${signal.summary}\n\nRule ${signal.rule}, computed from the case's API usage imports.`,
     category: CATEGORY[signal.rule.split("@")[0]!] ?? "API_ACCESS",
-    source: `usage signal ${signal.rule}`,
+    source: made.source,
     confidence: "POSSIBLE",
     visibility: ownerOnly ? "OWNER_ORG_ONLY" : "ALL_CASE_ORGS",
     evidenceIds: cited.slice(0, EVIDENCE_LINKS_MAX),

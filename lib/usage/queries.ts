@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { requireCaseAccess } from "@/lib/auth/guards";
-import { canOnCase, privilegeReader } from "@/lib/auth/permissions";
+import { canOnCase, privilegeReader, type TPrivilegeReader } from "@/lib/auth/permissions";
 import type { TActor } from "@/lib/auth/session";
 import { readableItemWhere, visibleItemWhere } from "@/lib/auth/visibility";
 import {
@@ -117,11 +117,7 @@ export async function getUsageView(
         })
       : Promise.resolve([]),
   ]);
-  const events = await signalEvents(
-    actor,
-    c.id,
-    signals.flatMap((s) => (s.timelineEventId ? [s.timelineEventId] : [])),
-  );
+  const events = await signalEvents(actor, c.id, signals, privilegeReader(actor, facts));
   const hasData = scope.importIds.length > 0;
   const [series, account, key, network, model, rows] = hasData
     ? await Promise.all([
@@ -151,10 +147,10 @@ export async function getUsageView(
     top: hasData ? { account, key, network, model } : null,
     rows,
     nextRows: rows && rows.length === RAW_PAGE ? rowCursor(rows.at(-1)!) : null,
-    signals: signals.map(({ timelineEventId, ...s }) => ({
+    signals: signals.map(({ timelineEventId: _, ...s }) => ({
       ...s,
       samples: s.samples as TUsageSample[],
-      onTimeline: (timelineEventId && events.get(timelineEventId)) || null,
+      onTimeline: events.get(s.id) ?? null,
     })),
     evidence,
     settings,
@@ -166,19 +162,61 @@ export async function getUsageView(
   };
 }
 
+/** A signal's timeline event as addSignalToTimeline writes it: its title, source and time. */
+export function signalEventFacts(s: { rule: string; subject: string; periodStart: Date }) {
+  return {
+    title: `Signal: ${s.rule.split("@")[0]!.replace(/_/g, " ")} — ${s.subject}`.slice(0, 300),
+    source: `usage signal ${s.rule}`,
+    occurredAt: s.periodStart,
+  };
+}
+
+type TSignalRef = { id: string; rule: string; subject: string; periodStart: Date; timelineEventId: string | null };
+
 /**
- * The signals' timeline events that are still there (not deleted, visible to the actor), each
- * shared or the organisation's own.
+ * Which signals are on the timeline, as the actor sees it (not deleted, visible to them), each
+ * shared or the organisation's own: by the event made from the signal, or by one with its title,
+ * source and time (the other organisation's view of the same signal, added by them).
  */
 export async function signalEvents(
   actor: TActor,
   caseId: string,
-  ids: string[],
+  signals: TSignalRef[],
+  reader: TPrivilegeReader,
 ): Promise<Map<string, "shared" | "own">> {
-  if (ids.length === 0) return new Map();
+  if (signals.length === 0) return new Map();
+  const facts = signals.map(signalEventFacts);
   const events = await getDb().timelineEvent.findMany({
-    where: { id: { in: ids }, caseId, deletedAt: null, ...visibleItemWhere(actor) },
-    select: { id: true, visibility: true },
+    where: {
+      caseId,
+      deletedAt: null,
+      AND: [
+        visibleItemWhere(actor),
+        {
+          OR: [
+            { id: { in: signals.flatMap((s) => (s.timelineEventId ? [s.timelineEventId] : [])) } },
+            // Found by its words: only among events whose content the reader may read.
+            {
+              source: { in: [...new Set(facts.map((f) => f.source))] },
+              title: { in: facts.map((f) => f.title) },
+              ...readableItemWhere(reader),
+            },
+          ],
+        },
+      ],
+    },
+    select: { id: true, visibility: true, title: true, source: true, occurredAt: true },
   });
-  return new Map(events.map((e) => [e.id, e.visibility === "ALL_CASE_ORGS" ? "shared" : "own"]));
+  const how = (e: { visibility: string }) => (e.visibility === "ALL_CASE_ORGS" ? "shared" : "own");
+  const byId = new Map(events.map((e) => [e.id, e]));
+  const byFacts = new Map(events.map((e) => [`${e.source}\0${e.title}\0${e.occurredAt.getTime()}`, e]));
+  const found = new Map<string, "shared" | "own">();
+  signals.forEach((s, i) => {
+    const f = facts[i]!;
+    const event =
+      (s.timelineEventId && byId.get(s.timelineEventId)) ||
+      byFacts.get(`${f.source}\0${f.title}\0${f.occurredAt.getTime()}`);
+    if (event) found.set(s.id, how(event));
+  });
+  return found;
 }

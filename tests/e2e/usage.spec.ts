@@ -50,9 +50,9 @@ test("the demo usage log shows its charts and signals; a signal goes to the time
       .first(),
   ).toBeVisible();
   await evasion.getByRole("button", { name: "Add to timeline" }).click();
-  await expect(evasion.getByText(/Added to the timeline|On the timeline/)).toBeVisible();
-
-  await page.goto(`${caseUrl}/timeline?q=${encodeURIComponent("Signal: limit evasion")}`);
+  await expect(evasion.getByText(/On the timeline/)).toBeVisible({ timeout: 15_000 });
+  await evasion.getByRole("link", { name: "See it there" }).click();
+  await expect(page).toHaveURL(/\/timeline\?source=usage\+signal\+limit_evasion/);
   await expect(page.getByText(/Signal: limit evasion/).first()).toBeVisible({ timeout: 15_000 });
 
   // A bar by keyboard: Tab to the chart, a bucket with the arrow keys, Enter opens its rows.
