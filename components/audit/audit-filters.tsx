@@ -3,18 +3,18 @@ import { Button } from "@/components/ui/button";
 import type { TAuditFilters } from "@/lib/audit/queries";
 
 // A plain GET form: the filters live in the URL, so a filtered view is a link to share.
-type Props = { path: string; filters: TAuditFilters; ignored: string[] };
+type Props = { path: string; filters: TAuditFilters; ignored: string[]; typed: Record<string, string> };
 
 const FIELDS = [
   { name: "action", label: "Action starts with", placeholder: "case.", type: "text" },
   { name: "actor", label: "Actor (email or user id)", placeholder: "name@example.org", type: "text" },
-  { name: "caseId", label: "Case id", placeholder: "UUID", type: "text" },
+  { name: "caseId", label: "Case (number or id)", placeholder: "CB-2026-…", type: "text" },
   { name: "from", label: "From (UTC)", placeholder: "", type: "date" },
   { name: "to", label: "To (UTC)", placeholder: "", type: "date" },
 ] as const;
 
-export function AuditFilters({ path, filters, ignored }: Props) {
-  const active = FIELDS.some((f) => filters[f.name]);
+export function AuditFilters({ path, filters, ignored, typed }: Props) {
+  const active = FIELDS.some((f) => filters[f.name] || typed[f.name]);
   return (
     <form method="get" action={path} className="mb-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
@@ -24,7 +24,8 @@ export function AuditFilters({ path, filters, ignored }: Props) {
             <input
               name={field.name}
               type={field.type}
-              defaultValue={filters[field.name] ?? ""}
+              defaultValue={typed[field.name] ?? ""}
+              aria-invalid={ignored.includes(field.name)}
               placeholder={field.placeholder}
               className="w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm"
             />

@@ -4,7 +4,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { globSync } from "tinyglobby";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { AuditTable } from "@/components/audit/audit-table";
+import { AuditTable, detailText, targetHref } from "@/components/audit/audit-table";
 import { hasAuditActionLabel } from "@/lib/audit/actions";
 
 const row = (action: string, targetType: string) => ({
@@ -119,6 +119,50 @@ describe("the audit log's actions in words", () => {
     // An action with no label yet reads as its code made plain, never as nothing.
     expect(html).toContain("Case: some new thing");
     expect(html).toContain("Timeline event");
+  });
+
+  it("says details in words: codes as words, sizes as sizes, empty filters left out", () => {
+    expect(
+      detailText({
+        kind: "KEY_REVOKED",
+        visibility: "OWNER_ORG_ONLY",
+        size: 1_852_717,
+        filters: { category: [], q: "" },
+        preset: "gateway",
+        sha256: "ab12",
+      }),
+    ).toBe(
+      "Kind: Key revoked · Visibility: the owner organisation only · Size: 1.8 MiB · Preset: gateway · Sha256: ab12",
+    );
+    expect(detailText({ orgOnly: "org-a", name: "Cluster A" }, "org-a")).toBe(
+      "Seen by your organisation only · Name: Cluster A",
+    );
+    expect(detailText({ orgOnly: "org-a" }, "org-b")).toBe("Seen by one organisation only");
+    expect(detailText({ filters: { category: ["PAYMENT", "API_ACCESS"], q: "acct" } })).toBe(
+      "Filters: category Payment, Api access, q acct",
+    );
+  });
+
+  it("links a target to its page where it has one, and to nothing where it has not", () => {
+    const id = "f2b8a1c0-0000-4000-8000-000000000001";
+    const inCase = (action: string, targetType: string) => ({
+      action,
+      targetType,
+      targetId: id,
+      caseId: "c0ffee00-0000-4000-8000-000000000002",
+    });
+    expect(targetHref(inCase("evidence.uploaded", "evidence"))).toBe(
+      `/cases/c0ffee00-0000-4000-8000-000000000002/evidence/${id}`,
+    );
+    expect(targetHref(inCase("usage.imported", "import_job"))).toBe(
+      `/cases/c0ffee00-0000-4000-8000-000000000002/usage/imports/${id}`,
+    );
+    expect(targetHref(inCase("timeline.imported", "import_job"))).toBeNull();
+    expect(targetHref(inCase("user.created", "user"))).toBeNull();
+    expect(targetHref({ action: "case.created", targetType: "case", targetId: id, caseId: null })).toBe(`/cases/${id}`);
+    expect(targetHref({ ...inCase("evidence.uploaded", "evidence"), targetId: "../../admin" })).toBeNull();
+    const html = renderToStaticMarkup(<AuditTable rows={[{ ...row("evidence.uploaded", "evidence"), caseId: id }]} />);
+    expect(html).toContain(`href="/cases/${id}/evidence/f2b8a1c0-0000-4000-8000-000000000001"`);
   });
 
   it("finds actions by syntax: across lines, through a variable, in a helper; never in a type or a comment", () => {

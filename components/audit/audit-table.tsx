@@ -4,9 +4,17 @@ import { auditActionLabel } from "@/lib/audit/actions";
 import { DataTable } from "@/components/ui/data-table";
 import { ORG_SCOPE_KEY } from "@/lib/audit/record";
 import { utcLabel } from "@/lib/utc";
+import Link from "next/link";
+import { formatSize } from "@/components/evidence/evidence-badges";
 
 // Rows only, no data fetching and no hooks: renders in the admin log and in a case's Activity tab.
-type Props = { rows: TAuditEventRow[]; caption?: string; empty?: React.ReactNode };
+type Props = {
+  rows: TAuditEventRow[];
+  caption?: string;
+  empty?: React.ReactNode;
+  /** The reader's organisation: a row seen by one organisation only says whether it is theirs. */
+  viewerOrgId?: string;
+};
 
 const DETAILS_INLINE = 120;
 
@@ -27,20 +35,80 @@ function Actor({ row }: { row: TAuditEventRow }) {
   return <span className="text-slate-500">System</span>;
 }
 
+const VISIBILITY_WORDS: Record<string, string> = {
+  ALL_CASE_ORGS: "every organisation on the case",
+  OWNER_ORG_ONLY: "the owner organisation only",
+};
+
+/** An enum's code (KEY_REVOKED, PAYMENT), said as words; not a short acronym or a known format's name. */
+const CODE_VALUE = /^[A-Z][A-Z0-9]{3,}(_[A-Z0-9]+)*$|^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/;
+const ACRONYMS = new Set(["JSON", "JSONL", "STIX", "HTTP", "HTTPS", "SHA256"]);
+
+/** Nothing to say: null, "", or an empty list or object (`filters: {}`, `category: []`). */
+function isEmpty(v: unknown): boolean {
+  if (v === null || v === undefined || v === "") return true;
+  if (Array.isArray(v)) return v.length === 0;
+  return typeof v === "object" && !(v instanceof Date) && Object.values(v).every(isEmpty);
+}
+
+/** A value in words: codes (KEY_REVOKED) as words, sizes in bytes as the evidence page says them. */
+function valueText(key: string, v: unknown): string {
+  if (typeof v === "number" && /^(size|bytes)$/i.test(key)) return formatSize(v);
+  if (typeof v === "string") {
+    if (VISIBILITY_WORDS[v]) return VISIBILITY_WORDS[v];
+    return CODE_VALUE.test(v) && !ACRONYMS.has(v) ? humanise(v) : v;
+  }
+  if (Array.isArray(v)) return v.map((x) => valueText(key, x)).join(", ");
+  if (v && typeof v === "object")
+    return Object.entries(v)
+      .filter(([, x]) => !isEmpty(x))
+      .map(([k, x]) => `${humanise(k).toLowerCase()} ${valueText(k, x)}`)
+      .join(", ");
+  return String(v);
+}
+
 /** The details in words: keys humanised, empty values left out, an organisation scope said plainly. */
-function detailText(details: Record<string, unknown>): string {
+export function detailText(details: Record<string, unknown>, viewerOrgId?: string): string {
   return Object.entries(details)
-    .filter(([, v]) => v !== null && v !== undefined && v !== "")
+    .filter(([, v]) => !isEmpty(v))
     .map(([k, v]) =>
       k === ORG_SCOPE_KEY
-        ? "Seen by its organisation only"
-        : `${humanise(k)}: ${typeof v === "string" ? v : JSON.stringify(v)}`,
+        ? v === viewerOrgId
+          ? "Seen by your organisation only"
+          : "Seen by one organisation only"
+        : `${humanise(k)}: ${valueText(k, v)}`,
     )
     .join(" · ");
 }
 
-function Details({ details }: { details: Record<string, unknown> }) {
-  const inline = detailText(details);
+/**
+ * The page of an event's target, where there is one: the page itself decides who may open it
+ * (the link tells nothing the id beside it does not).
+ */
+export function targetHref(row: Pick<TAuditEventRow, "action" | "targetType" | "targetId" | "caseId">): string | null {
+  const { targetId: id, caseId } = row;
+  if (!id || !/^[0-9a-f-]{36}$/.test(id)) return null;
+  if (row.targetType === "case") return `/cases/${id}`;
+  if (!caseId) return null;
+  const inCase = `/cases/${caseId}`;
+  switch (row.targetType) {
+    case "evidence":
+      return `${inCase}/evidence/${id}`;
+    case "production":
+      return `${inCase}/exports/${id}`;
+    case "entity":
+      return `${inCase}/linkages/entities/${id}`;
+    case "link":
+      return `${inCase}/linkages/links/${id}`;
+    case "import_job":
+      return row.action.startsWith("usage.") ? `${inCase}/usage/imports/${id}` : null;
+    default:
+      return null;
+  }
+}
+
+function Details({ details, viewerOrgId }: { details: Record<string, unknown>; viewerOrgId?: string }) {
+  const inline = detailText(details, viewerOrgId);
   if (!inline) return <span className="text-slate-400">—</span>;
   // Ids and hashes have no spaces: they break anywhere rather than widen the column.
   if (inline.length <= DETAILS_INLINE) return <span className="[overflow-wrap:anywhere]">{inline}</span>;
@@ -54,7 +122,21 @@ function Details({ details }: { details: Record<string, unknown> }) {
   );
 }
 
-export function AuditTable({ rows, caption = "Audit events, newest first", empty }: Props) {
+function Target({ row }: { row: TAuditEventRow }) {
+  const href = targetHref(row);
+  const className = "block max-w-48 truncate font-mono text-xs";
+  return href ? (
+    <Link href={href} className={`${className} text-brand-700 hover:underline`} title={row.targetId ?? undefined}>
+      {row.targetId}
+    </Link>
+  ) : (
+    <div className={`${className} text-slate-500`} title={row.targetId ?? undefined}>
+      {row.targetId}
+    </div>
+  );
+}
+
+export function AuditTable({ rows, caption = "Audit events, newest first", empty, viewerOrgId }: Props) {
   if (rows.length === 0) {
     return (
       <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
@@ -84,17 +166,13 @@ export function AuditTable({ rows, caption = "Audit events, newest first", empty
           </td>
           <td className="px-4 py-3 text-slate-700">
             {humanise(row.targetType)}
-            {row.targetId && (
-              <div className="max-w-48 truncate font-mono text-xs text-slate-500" title={row.targetId}>
-                {row.targetId}
-              </div>
-            )}
+            {row.targetId && <Target row={row} />}
           </td>
           <td className="px-4 py-3 font-mono text-xs whitespace-nowrap text-slate-700">
             {row.caseNumber ?? (row.caseId ? row.caseId.slice(0, 8) : "—")}
           </td>
           <td className="max-w-xs px-4 py-3 text-xs text-slate-700">
-            <Details details={row.details} />
+            <Details details={row.details} viewerOrgId={viewerOrgId} />
           </td>
           <td className="px-4 py-3 text-xs text-slate-600">
             {row.ip ?? "—"}

@@ -87,6 +87,16 @@ describe("listAuditEvents", () => {
     expect(await list({ actor: admin.email.toUpperCase() })).toEqual(["user.disabled"]);
     expect(await list({ actor: "nobody@test.example" })).toEqual([]);
     expect(await list({ caseId: kase.id })).toEqual(["system.tick", "case.update", "case.read"]);
+    // By the case's number as people quote it, in any case; a number no case has matches nothing.
+    const { filters, ignored } = parseAuditFilters({ caseId: ` ${kase.number.toLowerCase()} ` });
+    expect([filters.caseId, ignored]).toEqual([kase.number, []]);
+    expect(await list(filters)).toEqual(["system.tick", "case.update", "case.read"]);
+    expect(await list({ caseId: "CB-1999-ZZZZZZ" })).toEqual([]);
+    expect(parseAuditFilters({ caseId: "case 12" })).toEqual({
+      filters: {},
+      ignored: ["caseId"],
+      typed: { caseId: "case 12" },
+    });
 
     const [newest] = (await listAuditEvents(admin, { action: prefix })).rows;
     const day = newest!.occurredAt.toISOString().slice(0, 10);
@@ -173,7 +183,11 @@ describe("listAuditEvents", () => {
     ]) {
       await expect(listAuditEvents(admin, { action: prefix, cursor: forged })).rejects.toBeInstanceOf(ValidationError);
       // From a URL, such a link is dropped and named, as any invalid filter: the newest page shows.
-      expect(parseAuditFilters({ cursor: forged })).toEqual({ filters: {}, ignored: ["cursor"] });
+      expect(parseAuditFilters({ cursor: forged })).toEqual({
+        filters: {},
+        ignored: ["cursor"],
+        typed: { cursor: forged },
+      });
     }
     expect(parseAuditFilters({ cursor }).filters).toEqual({ cursor });
   });

@@ -18,6 +18,7 @@ const CURSOR_DIGITS = 20; // a bigint's
 
 // URL filters of the audit log. Each invalid value is dropped on its own (and reported by
 // parseAuditFilters), so a mistyped field never breaks a shared link.
+const CASE_NUMBER = /^CB-\d{4}-[0-9A-Z]{1,12}$/i;
 const text = (max: number) => z.string().trim().max(max).optional().catch(undefined);
 const day = z
   .string()
@@ -34,7 +35,14 @@ export const ZAuditFilters = z.object({
   action: text(100),
   /** A user id, or a user's email (exact, case-insensitive). */
   actor: text(320),
-  caseId: z.string().uuid().optional().catch(undefined),
+  /** A case's id, or its number as people quote it (CB-2026-7KQ4M2). */
+  caseId: z
+    .string()
+    .trim()
+    .refine((v) => z.string().uuid().safeParse(v).success || CASE_NUMBER.test(v))
+    .transform((v) => (CASE_NUMBER.test(v) ? v.toUpperCase() : v.toLowerCase()))
+    .optional()
+    .catch(undefined),
   /** UTC days, both inclusive. */
   from: day,
   to: day,
@@ -49,8 +57,15 @@ export type TAuditFilters = z.infer<typeof ZAuditFilters>;
 
 type TSearchParams = Record<string, string | string[] | undefined>;
 
-/** Filters from URL search params, plus the names of those that were given but invalid. */
-export function parseAuditFilters(params: TSearchParams): { filters: TAuditFilters; ignored: string[] } {
+/**
+ * Filters from URL search params, plus the names of those that were given but invalid, and what
+ * was typed in each (so the form shows an ignored value back, to correct).
+ */
+export function parseAuditFilters(params: TSearchParams): {
+  filters: TAuditFilters;
+  ignored: string[];
+  typed: Record<string, string>;
+} {
   const raw = Object.fromEntries(
     Object.keys(ZAuditFilters.shape).map((key) => {
       const value = params[key];
@@ -61,7 +76,8 @@ export function parseAuditFilters(params: TSearchParams): { filters: TAuditFilte
   const ignored = Object.keys(raw).filter(
     (key) => raw[key] !== undefined && filters[key as keyof TAuditFilters] === undefined,
   );
-  return { filters, ignored };
+  const typed = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => e[1] !== undefined));
+  return { filters, ignored, typed };
 }
 
 export type TAuditEventRow = {
@@ -216,7 +232,12 @@ function openCursor(cursor: string): bigint {
 async function filterConditions(filters: Omit<TAuditFilters, "cursor">): Promise<Prisma.Sql[] | null> {
   const conditions: Prisma.Sql[] = [];
   if (filters.action) conditions.push(Prisma.sql`starts_with(a.action, ${filters.action})`);
-  if (filters.caseId) conditions.push(Prisma.sql`a."caseId" = ${filters.caseId}::uuid`);
+  if (filters.caseId)
+    conditions.push(
+      CASE_NUMBER.test(filters.caseId)
+        ? Prisma.sql`a."caseId" = (SELECT c.id FROM "Case" c WHERE c.number = ${filters.caseId})`
+        : Prisma.sql`a."caseId" = ${filters.caseId}::uuid`,
+    );
   if (filters.from) conditions.push(Prisma.sql`a."occurredAt" >= ${new Date(`${filters.from}T00:00:00Z`)}`);
   if (filters.to)
     conditions.push(Prisma.sql`a."occurredAt" < ${new Date(Date.parse(`${filters.to}T00:00:00Z`) + 86_400_000)}`);

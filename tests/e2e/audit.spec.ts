@@ -48,6 +48,10 @@ test("HEAD on a download answers its headers and records nothing; GET records th
 
   expect((await page.request.get(url)).status()).toBe(200);
   expect(await downloads()).toBe(1);
+  // The row's target is a link to the item's page.
+  await activityRows(page).filter({ hasText: id }).getByRole("link", { name: id }).click();
+  await expect(page).toHaveURL(new RegExp(`/cases/${caseId}/evidence/${id}$`));
+  await expect(page.getByRole("heading", { level: 2, name: "Head check" })).toBeVisible();
 });
 
 test("a refused attempt answers 404 like a missing case, and is recorded once, without the case", async ({

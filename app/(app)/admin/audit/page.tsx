@@ -16,7 +16,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 export default async function AuditLogPage({ searchParams }: Props) {
   const user = await requirePageUser();
-  const { filters, ignored } = parseAuditFilters(await searchParams);
+  const { filters, ignored, typed } = parseAuditFilters(await searchParams);
   // listAuditEvents is the check (audit.read); to anyone else this page is a 404.
   const page = await orNotFound(listAuditEvents(user, filters));
   return (
@@ -28,8 +28,9 @@ export default async function AuditLogPage({ searchParams }: Props) {
         </p>
       </div>
       {can(user, "audit.verify") && <VerifyPanel action={verifyChainAction} path={PATH} />}
-      <AuditFilters path={PATH} filters={filters} ignored={ignored} />
+      <AuditFilters path={PATH} filters={filters} ignored={ignored} typed={typed} />
       <AuditTable
+        viewerOrgId={user.orgId}
         rows={page.rows}
         empty={<p className="text-slate-700">No events match these filters. Widen the date range or clear a filter.</p>}
       />

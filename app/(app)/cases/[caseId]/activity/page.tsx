@@ -21,6 +21,7 @@ export default async function ActivityPage({ params, searchParams }: Props) {
         Everything done in this case, and every read of its contents, newest first.
       </p>
       <AuditTable
+        viewerOrgId={user.orgId}
         rows={page.rows}
         caption="Case activity, newest first"
         empty={<p className="text-slate-700">No activity yet.</p>}
