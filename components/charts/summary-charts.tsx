@@ -78,7 +78,12 @@ export function SummaryChart({ title, chart, kind, xLabel, yLabel, stacked }: TP
         >
           <ResponsiveContainer width="100%" height="100%">
             {kind === "line" ? (
-              <LineChart data={chart.points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }} accessibilityLayer>
+              <LineChart
+                data={chart.points}
+                margin={{ top: 8, right: 16, bottom: 8, left: 8 }}
+                accessibilityLayer
+                title={`${title}: arrow keys move between points`}
+              >
                 {axes}
                 {chart.keys.map((key, i) => (
                   <Line
@@ -94,7 +99,12 @@ export function SummaryChart({ title, chart, kind, xLabel, yLabel, stacked }: TP
                 ))}
               </LineChart>
             ) : (
-              <BarChart data={chart.points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }} accessibilityLayer>
+              <BarChart
+                data={chart.points}
+                margin={{ top: 8, right: 16, bottom: 8, left: 8 }}
+                accessibilityLayer
+                title={`${title}: arrow keys move between points`}
+              >
                 {axes}
                 {chart.keys.map((key, i) => (
                   <Bar

@@ -78,7 +78,11 @@ export function TimelineHistogram({ histogram, range }: { histogram: THistogram;
         <figcaption className="px-2 text-xs text-slate-500">Buckets in {histogram.timeZone}</figcaption>
         <div className="min-h-0 flex-1">
           <ResponsiveContainer width="100%" height="100%">
-            <BarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+            <BarChart
+              data={data}
+              margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+              title="Events over time: drag the brush's handles to choose the range listed below"
+            >
               <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={40} />
               <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={48} />
               <Tooltip />

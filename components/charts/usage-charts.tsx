@@ -72,7 +72,12 @@ export function UsageSeriesChart({ series, metric }: { series: TUsageSeries; met
       }}
     >
       <ResponsiveContainer width="100%" height={288}>
-        <BarChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer>
+        <BarChart
+          data={data}
+          margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
+          accessibilityLayer
+          title={`${metric === "tokens" ? "Tokens" : "Requests"} over time: arrow keys move between buckets, Enter lists a bucket's rows`}
+        >
           <ActiveBucket intoRef={activeBucket} />
           <XAxis {...timeAxis(series.bucket)} />
           <YAxis
@@ -121,7 +126,7 @@ export function RateLimitedChart({ series }: { series: TUsageSeries }) {
   return (
     <figure aria-label="Rate-limited share over time" className="h-48">
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} title="Rate-limited share over time">
           <XAxis {...timeAxis(series.bucket)} />
           <YAxis unit="%" domain={[0, "auto"]} tick={{ fontSize: 11 }} width={56} />
           <Tooltip formatter={(v) => `${v}%`} />

@@ -207,7 +207,7 @@ export function UsageWorkspace({
                                   },
                                 )}
                               >
-                                all rows in the period
+                                {s.subject.includes(",") ? "every row" : "its rows"} from the period&rsquo;s start
                               </Link>
                             </p>
                             {s.samples.length > 0 && (
@@ -228,7 +228,10 @@ export function UsageWorkspace({
                                   : "On the timeline, for your organisation only."}{" "}
                                 <Link
                                   className="text-brand-700 underline"
-                                  href={`/cases/${caseId}/timeline?${new URLSearchParams({ source: `usage signal ${s.rule}` })}`}
+                                  href={`/cases/${caseId}/timeline?${new URLSearchParams({
+                                    from: s.periodStart.toISOString(),
+                                    to: new Date(s.periodStart.getTime() + 60_000).toISOString(),
+                                  })}`}
                                 >
                                   See it there
                                 </Link>

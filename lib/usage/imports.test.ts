@@ -21,9 +21,9 @@ import { dropAbandonedImports, hourlyTable, importTable, prepareImportTable, usa
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
 import { defaultMapping } from "@/lib/usage/schemas";
 import { addSignalToTimeline, recomputeSignals, updateSignalSettings } from "@/lib/usage/mutations";
-import { getUsageView } from "@/lib/usage/queries";
+import { getUsageView, signalEventFacts } from "@/lib/usage/queries";
 import { listTimelineEvents } from "@/lib/timeline/queries";
-import { deleteTimelineEvent } from "@/lib/timeline/mutations";
+import { createTimelineEvent, deleteTimelineEvent } from "@/lib/timeline/mutations";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
 import { requestRelease, withdrawRelease } from "@/lib/releases/mutations";
 import { flagPrivilege } from "@/lib/privilege/mutations";
@@ -394,6 +394,42 @@ describe("usage imports", () => {
       expect(await shown()).toBeNull();
       expect((await addSignalToTimeline(w.investigator, w.caseId, signal.id)).id).not.toBe(id);
     }
+  });
+
+  it("a signal counts as on the timeline by the events made from it, never by an event's words nor one the reader may not read", async () => {
+    const w = await createJointCase();
+    const spiky = await upload(w.lead, w.caseId, spikyLog(), { fileName: "spiky.csv" });
+    await importAll(w.lead, w.caseId, spiky.id);
+    const signalOf = (orgId: string) =>
+      getDb().usageSignal.findFirstOrThrow({
+        where: { caseId: w.caseId, viewerOrgId: orgId, rule: "volume_spike@1", subject: "acct_spiky" },
+      });
+    const [ours, theirs] = [await signalOf(w.ownerOrg.id), await signalOf(w.partnerOrg.id)];
+    const onTimeline = async (actor: typeof w.lead, id: string) =>
+      (await getUsageView(actor, w.caseId, {})).signals.find((s) => s.id === id)!.onTimeline;
+    // The partner writes an event with the signal's very title, source and time, by hand: the
+    // owner's signal is not on the timeline for that, and may still be added.
+    await createTimelineEvent(w.partnerLead, w.caseId, {
+      occurredAt: ours.periodStart.toISOString(),
+      timeZone: "UTC",
+      title: signalEventFacts(ours).title,
+      source: signalEventFacts(ours).source,
+      description: "A false positive.",
+      category: "OTHER",
+    });
+    expect(await onTimeline(w.lead, ours.id)).toBeNull();
+    const { id } = await addSignalToTimeline(w.investigator, w.caseId, ours.id);
+    expect(await onTimeline(w.partnerInvestigator, theirs.id)).toBe("shared");
+    // Flagged privileged, the owner's event is a withheld stub to the partner: it no longer
+    // counts for the partner's own signal, which the partner may now add.
+    const { version } = await getDb().timelineEvent.findUniqueOrThrow({ where: { id }, select: { version: true } });
+    await flagPrivilege(w.lead, "timeline_event", w.caseId, id, {
+      basis: "ATTORNEY_CLIENT",
+      description: "Memo from counsel",
+      version,
+    });
+    expect(await onTimeline(w.partnerInvestigator, theirs.id)).toBeNull();
+    await expect(addSignalToTimeline(w.partnerInvestigator, w.caseId, theirs.id)).resolves.toHaveProperty("id");
   });
 
   it("a viewer or legal reviewer cannot import; a partner investigator can import shared evidence", async () => {

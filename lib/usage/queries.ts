@@ -174,9 +174,11 @@ export function signalEventFacts(s: { rule: string; subject: string; periodStart
 type TSignalRef = { id: string; rule: string; subject: string; periodStart: Date; timelineEventId: string | null };
 
 /**
- * Which signals are on the timeline, as the actor sees it (not deleted, visible to them), each
- * shared or the organisation's own: by the event made from the signal, or by one with its title,
- * source and time (the other organisation's view of the same signal, added by them).
+ * Which signals are on the timeline, as the actor sees it, each shared or the organisation's
+ * own: by the event made from the signal (not deleted, visible to them), or by one made from
+ * another organisation's view of the same signal (its rule, subject and start), if the actor
+ * may see and read it. Matched through the signals, never through an event's words, which any
+ * member may write.
  */
 export async function signalEvents(
   actor: TActor,
@@ -185,7 +187,16 @@ export async function signalEvents(
   reader: TPrivilegeReader,
 ): Promise<Map<string, "shared" | "own">> {
   if (signals.length === 0) return new Map();
-  const facts = signals.map(signalEventFacts);
+  const sameSignal = (s: Pick<TSignalRef, "rule" | "subject" | "periodStart">) =>
+    `${s.rule}\0${s.subject}\0${s.periodStart.getTime()}`;
+  const made = await getDb().usageSignal.findMany({
+    where: {
+      caseId,
+      timelineEventId: { not: null },
+      OR: signals.map(({ rule, subject, periodStart }) => ({ rule, subject, periodStart })),
+    },
+    select: { rule: true, subject: true, periodStart: true, timelineEventId: true },
+  });
   const events = await getDb().timelineEvent.findMany({
     where: {
       caseId,
@@ -195,28 +206,24 @@ export async function signalEvents(
         {
           OR: [
             { id: { in: signals.flatMap((s) => (s.timelineEventId ? [s.timelineEventId] : [])) } },
-            // Found by its words: only among events whose content the reader may read.
-            {
-              source: { in: [...new Set(facts.map((f) => f.source))] },
-              title: { in: facts.map((f) => f.title) },
-              ...readableItemWhere(reader),
-            },
+            // Another view's event: only one whose content the reader may read.
+            { id: { in: made.map((m) => m.timelineEventId!) }, ...readableItemWhere(reader) },
           ],
         },
       ],
     },
-    select: { id: true, visibility: true, title: true, source: true, occurredAt: true },
+    select: { id: true, visibility: true },
   });
-  const how = (e: { visibility: string }) => (e.visibility === "ALL_CASE_ORGS" ? "shared" : "own");
-  const byId = new Map(events.map((e) => [e.id, e]));
-  const byFacts = new Map(events.map((e) => [`${e.source}\0${e.title}\0${e.occurredAt.getTime()}`, e]));
+  const seen = new Map(
+    events.map((e) => [e.id, e.visibility === "ALL_CASE_ORGS" ? ("shared" as const) : ("own" as const)]),
+  );
+  const madeFor = new Map<string, string[]>();
+  for (const m of made) madeFor.set(sameSignal(m), [...(madeFor.get(sameSignal(m)) ?? []), m.timelineEventId!]);
   const found = new Map<string, "shared" | "own">();
-  signals.forEach((s, i) => {
-    const f = facts[i]!;
-    const event =
-      (s.timelineEventId && byId.get(s.timelineEventId)) ||
-      byFacts.get(`${f.source}\0${f.title}\0${f.occurredAt.getTime()}`);
-    if (event) found.set(s.id, how(event));
-  });
+  for (const s of signals) {
+    const mine = s.timelineEventId ? seen.get(s.timelineEventId) : undefined;
+    const theirs = (madeFor.get(sameSignal(s)) ?? []).map((id) => seen.get(id)).find(Boolean);
+    if (mine ?? theirs) found.set(s.id, (mine ?? theirs)!);
+  }
   return found;
 }
