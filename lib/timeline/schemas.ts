@@ -201,23 +201,40 @@ function parseRaw(params: URLSearchParams): Record<string, unknown> {
 
 /**
  * The page's reading of a deep link: a filter that cannot be queried is left out, and `unread`
- * says which and why (the page shows it); the others apply.
+ * says which and why (the page shows it); the others apply. `applied` is the link without what
+ * was left out: what the page passes on (more pages, exports, the histogram), which would
+ * otherwise refuse the whole request.
  */
-export function filtersForPage(params: URLSearchParams): { filters: TTimelineFilters; unread: string[] } {
+export function filtersForPage(params: URLSearchParams): {
+  filters: TTimelineFilters;
+  unread: string[];
+  applied: URLSearchParams;
+} {
   try {
-    return { filters: filtersFromSearchParams(params), unread: [] };
+    return { filters: filtersFromSearchParams(params), unread: [], applied: params };
   } catch (error) {
     const fields = Object.entries(error instanceof AppError ? (error.fieldErrors ?? {}) : {});
-    // The text filters' messages name them; a date's names the value it could not read.
-    const unread = fields.map(([field, messages]) =>
-      field === "from" || field === "to"
-        ? `${field === "from" ? "From" : "To"} “${(params.get(field) ?? "").slice(0, 40)}”: ${messages.join(" ")}`
-        : messages.join(" "),
+    const unread = fields.map(
+      ([field, messages]) =>
+        `${FILTER_LABELS[field] ?? field}${field === "from" || field === "to" ? ` “${(params.get(field) ?? "").slice(0, 40)}”` : ""}: ${messages.join(" ")}`,
     );
-    const rest = new URLSearchParams([...params].filter(([k]) => !fields.some(([field]) => field === k)));
-    const others = fields.length ? ZTimelineFilters.safeParse(parseRaw(rest)) : null;
+    const applied = new URLSearchParams([...params].filter(([k]) => !fields.some(([field]) => field === k)));
+    const others = fields.length ? ZTimelineFilters.safeParse(parseRaw(applied)) : null;
     return others?.success
-      ? { filters: others.data, unread }
-      : { filters: ZTimelineFilters.parse({}), unread: ["The link's filters could not be read."] };
+      ? { filters: others.data, unread, applied }
+      : {
+          filters: ZTimelineFilters.parse({}),
+          unread: ["The link's filters could not be read."],
+          applied: new URLSearchParams(),
+        };
   }
 }
+
+/** The filters as the timeline's form labels them. */
+const FILTER_LABELS: Record<string, string> = {
+  from: "From",
+  to: "To",
+  q: "Text",
+  source: "Source",
+  customCategory: "Case category",
+};

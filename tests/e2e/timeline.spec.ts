@@ -333,6 +333,10 @@ test("filter by category, brush the histogram, export what is shown; the URL hol
   );
   await expect(page.getByLabel("Events over time")).toBeVisible();
   await expect(loaded(page)).toContainText("24 events loaded");
+  // What the page passes on leaves it out too: the export holds the text filter, not the date.
+  const csvLink = page.getByRole("link", { name: "Export CSV" });
+  await expect(csvLink).toHaveAttribute("href", new RegExp(`q=${tag}`));
+  await expect(csvLink).not.toHaveAttribute("href", /from=/);
 });
 
 test("someone outside the case gets 404 for the timeline page and API", async ({ browser }) => {

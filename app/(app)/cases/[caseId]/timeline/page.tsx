@@ -42,10 +42,10 @@ export default async function TimelinePage({ params, searchParams }: Props) {
       Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]],
     ),
   );
-  const { filters, unread } = filtersForPage(search);
+  const { filters, unread, applied } = filtersForPage(search);
   // The histogram shows the whole filtered timeline (its brush chooses the range listed below),
   // in the viewer's zone as far as the server knows it.
-  const histogramQuery = new URLSearchParams([...search].filter(([k]) => k !== "from" && k !== "to"));
+  const histogramQuery = new URLSearchParams([...applied].filter(([k]) => k !== "from" && k !== "to"));
   const timeZone = viewerTimeZone((await cookies()).get(TIME_ZONE_COOKIE)?.value);
   const [options, histogram, page, categories] = await orNotFound(
     Promise.all([
@@ -80,9 +80,9 @@ export default async function TimelinePage({ params, searchParams }: Props) {
           orgs={options.orgs}
           sources={options.sources}
           customCategories={options.customCategories}
-          query={search.toString()}
+          query={applied.toString()}
         />
-        <ExportLinks caseId={caseId} query={search.toString()} />
+        <ExportLinks caseId={caseId} query={applied.toString()} />
       </div>
       {unread.length > 0 && (
         <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
@@ -140,7 +140,7 @@ export default async function TimelinePage({ params, searchParams }: Props) {
       )}
       <TimelineWorkspace
         caseId={caseId}
-        query={search.toString()}
+        query={applied.toString()}
         initial={page}
         options={options}
         orgName={user.orgName}
