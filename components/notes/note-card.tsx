@@ -25,6 +25,7 @@ export function NoteCard({ note, rendered, direct, actions, privilege }: Props) 
   const {
     state: updateState,
     pending: updating,
+    formRef: updateForm,
     onSubmit: submitUpdate,
   } = useActionForm(async (s: TFormState, f: FormData) => {
     const result = await actions.update(s, f);
@@ -46,7 +47,7 @@ export function NoteCard({ note, rendered, direct, actions, privilege }: Props) 
         {note.privileged && <PrivilegedBadge basis={note.privilegeBasis} />}
       </header>
       {editing ? (
-        <form onSubmit={submitUpdate} className="space-y-2">
+        <form ref={updateForm} onSubmit={submitUpdate} className="space-y-2">
           <input type="hidden" name="noteId" value={note.id} />
           <input type="hidden" name="version" value={note.version} />
           <label htmlFor={`edit-${note.id}`} className="sr-only">

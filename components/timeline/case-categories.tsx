@@ -117,9 +117,9 @@ function AddCategory({ action }: { action: TFormAction }) {
 }
 
 function EditCategory({ category, action }: { category: TCaseCategoryView; action: TFormAction }) {
-  const { state, pending, onSubmit, refused } = useActionForm(action);
+  const { state, pending, formRef, onSubmit, refused } = useActionForm(action);
   return (
-    <form onSubmit={onSubmit} className="space-y-2" aria-label={`Rename or recolour “${category.name}”`}>
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-2" aria-label={`Rename or recolour “${category.name}”`}>
       <input type="hidden" name="categoryId" value={category.id!} />
       <input type="hidden" name="version" value={category.version!} />
       <Field name="name" label="Name" state={state} hint="Your organisation's events in it are renamed too.">
@@ -143,9 +143,9 @@ function DeleteCategory({
   others: TCaseCategoryView[];
   action: TFormAction;
 }) {
-  const { state, pending, onSubmit } = useActionForm(action);
+  const { state, pending, formRef, onSubmit } = useActionForm(action);
   return (
-    <form onSubmit={onSubmit} className="space-y-2" aria-label={`Delete “${category.name}”`}>
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-2" aria-label={`Delete “${category.name}”`}>
       <input type="hidden" name="categoryId" value={category.id!} />
       <input type="hidden" name="version" value={category.version!} />
       <Field

@@ -46,12 +46,14 @@ export function useActionForm(action: TFormAction, { resetOnSuccess = false } = 
     const form = formRef.current;
     if (!form || !state.fieldErrors) return;
     const onEdit = (event: Event) => {
-      const name = (event.target as HTMLInputElement | null)?.name;
+      // Where the field's errors are reported: its Field's errorKey ("scope.to"), else its name.
+      const input = event.target as HTMLInputElement | null;
+      const key = input?.dataset?.errorKey ?? input?.name;
       // As a transition: rendered after React's own handler has read the input (a render at
       // once, from this listener, would put a controlled input's old value back first).
-      if (name && state.fieldErrors?.[name])
+      if (key && state.fieldErrors?.[key])
         startTransition(() =>
-          setEdited((e) => ({ of: state, names: new Set([...(e?.of === state ? e.names : []), name]) })),
+          setEdited((e) => ({ of: state, names: new Set([...(e?.of === state ? e.names : []), key]) })),
         );
     };
     form.addEventListener("input", onEdit);
@@ -75,12 +77,17 @@ export function useActionForm(action: TFormAction, { resetOnSuccess = false } = 
   };
 }
 
-/** The state without the errors of fields edited since; the form's message goes with the last of them. */
+/** What a refusal says when its fields say the rest (lib/errors.ts#validationFromZod). */
+const GENERIC_REFUSAL = "Please correct the highlighted fields.";
+
+/**
+ * The state without the errors of fields edited since; the form's message goes with the last of
+ * them when it only pointed at them (a message of its own stays).
+ */
 function withoutErrorsOf(state: TFormState, names: ReadonlySet<string>): TFormState {
   const left = Object.entries(state.fieldErrors ?? {}).filter(([name]) => !names.has(name));
-  return left.length
-    ? { ...state, fieldErrors: Object.fromEntries(left) }
-    : { ...state, fieldErrors: undefined, message: undefined };
+  if (left.length) return { ...state, fieldErrors: Object.fromEntries(left) };
+  return { ...state, fieldErrors: undefined, message: state.message === GENERIC_REFUSAL ? undefined : state.message };
 }
 
 const INPUT =
@@ -110,6 +117,8 @@ export function Field({
     name: string;
     "aria-invalid": boolean;
     "aria-describedby"?: string;
+    /** Where its errors are reported, for useActionForm to clear them once it is edited. */
+    "data-error-key": string;
     className: string;
   }) => React.ReactNode;
 }) {
@@ -122,7 +131,14 @@ export function Field({
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
         {label}
       </label>
-      {children({ id, name, "aria-invalid": Boolean(errors), "aria-describedby": describedBy, className: INPUT })}
+      {children({
+        id,
+        name,
+        "aria-invalid": Boolean(errors),
+        "aria-describedby": describedBy,
+        "data-error-key": errorKey,
+        className: INPUT,
+      })}
       {hint && (
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
           {hint}

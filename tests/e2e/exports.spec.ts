@@ -32,6 +32,9 @@ test("a legal reviewer exports, sees progress, downloads and verifies", async ({
   await form.getByRole("button", { name: "Start export" }).click();
   await expect(form.getByText("The range must end on or after its first day.")).toBeVisible();
   await expect(form.getByLabel("To (UTC day, included)")).toHaveAttribute("aria-invalid", "true");
+  // An error reported under another key (scope.to) goes too once its field is edited.
+  await form.getByLabel("To (UTC day, included)").fill("2026-12-11");
+  await expect(form.getByText("The range must end on or after its first day.")).toBeHidden();
   await form.getByLabel("The whole case").check();
   await form.getByLabel("Bates prefix").fill("CB1");
   await form.getByLabel("Receiving party").fill("Counsel for OpenAI");
