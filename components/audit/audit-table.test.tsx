@@ -141,6 +141,13 @@ describe("the audit log's actions in words", () => {
     expect(detailText({ filters: { category: ["PAYMENT", "API_ACCESS"], q: "acct" } })).toBe(
       "Filters: category Payment, Api access, q acct",
     );
+    // What people typed is shown as typed, codes or not; a status change reads as words both ways.
+    expect(detailText({ batesPrefix: "ACME_PROD", value: "AS13335", name: "constructor", keyId: "KEY_AB12CD" })).toBe(
+      "Bates prefix: ACME_PROD · Value: AS13335 · Name: constructor · Key id: KEY_AB12CD",
+    );
+    expect(detailText({ from: "NEW", to: "OPEN", visibility: "__proto__" })).toBe(
+      "From: New · To: Open · Visibility: __proto__",
+    );
   });
 
   it("links a target to its page where it has one, and to nothing where it has not", () => {
@@ -159,6 +166,9 @@ describe("the audit log's actions in words", () => {
     );
     expect(targetHref(inCase("timeline.imported", "import_job"))).toBeNull();
     expect(targetHref(inCase("user.created", "user"))).toBeNull();
+    expect(targetHref(inCase("linkage.cluster_viewed", "entity"))).toBe(
+      `/cases/c0ffee00-0000-4000-8000-000000000002/linkages/clusters/${id}`,
+    );
     expect(targetHref({ action: "case.created", targetType: "case", targetId: id, caseId: null })).toBe(`/cases/${id}`);
     expect(targetHref({ ...inCase("evidence.uploaded", "evidence"), targetId: "../../admin" })).toBeNull();
     const html = renderToStaticMarkup(<AuditTable rows={[{ ...row("evidence.uploaded", "evidence"), caseId: id }]} />);

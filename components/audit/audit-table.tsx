@@ -35,14 +35,29 @@ function Actor({ row }: { row: TAuditEventRow }) {
   return <span className="text-slate-500">System</span>;
 }
 
-const VISIBILITY_WORDS: Record<string, string> = {
-  ALL_CASE_ORGS: "every organisation on the case",
-  OWNER_ORG_ONLY: "the owner organisation only",
-};
+const VISIBILITY_WORDS = new Map([
+  ["ALL_CASE_ORGS", "every organisation on the case"],
+  ["OWNER_ORG_ONLY", "the owner organisation only"],
+]);
 
-/** An enum's code (KEY_REVOKED, PAYMENT), said as words; not a short acronym or a known format's name. */
-const CODE_VALUE = /^[A-Z][A-Z0-9]{3,}(_[A-Z0-9]+)*$|^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/;
-const ACRONYMS = new Set(["JSON", "JSONL", "STIX", "HTTP", "HTTPS", "SHA256"]);
+/**
+ * The detail keys whose values are the app's own codes (KEY_REVOKED, OPEN), said as words. Any
+ * other value (a name, a prefix, an id someone typed) is shown exactly as recorded.
+ */
+const CODE_KEYS = new Set([
+  "kind",
+  "status",
+  "severity",
+  "tlp",
+  "role",
+  "category",
+  "basis",
+  "confidence",
+  "decision",
+  "integrity",
+  "from",
+  "to",
+]);
 
 /** Nothing to say: null, "", or an empty list or object (`filters: {}`, `category: []`). */
 function isEmpty(v: unknown): boolean {
@@ -55,8 +70,8 @@ function isEmpty(v: unknown): boolean {
 function valueText(key: string, v: unknown): string {
   if (typeof v === "number" && /^(size|bytes)$/i.test(key)) return formatSize(v);
   if (typeof v === "string") {
-    if (VISIBILITY_WORDS[v]) return VISIBILITY_WORDS[v];
-    return CODE_VALUE.test(v) && !ACRONYMS.has(v) ? humanise(v) : v;
+    if (key === "visibility") return VISIBILITY_WORDS.get(v) ?? v;
+    return CODE_KEYS.has(key) && /^[A-Z][A-Z0-9_]*$/.test(v) ? humanise(v) : v;
   }
   if (Array.isArray(v)) return v.map((x) => valueText(key, x)).join(", ");
   if (v && typeof v === "object")
@@ -97,7 +112,10 @@ export function targetHref(row: Pick<TAuditEventRow, "action" | "targetType" | "
     case "production":
       return `${inCase}/exports/${id}`;
     case "entity":
-      return `${inCase}/linkages/entities/${id}`;
+      // A cluster's actions name it by its anchor account, which is also the cluster page's id.
+      return row.action.startsWith("linkage.cluster_")
+        ? `${inCase}/linkages/clusters/${id}`
+        : `${inCase}/linkages/entities/${id}`;
     case "link":
       return `${inCase}/linkages/links/${id}`;
     case "import_job":
