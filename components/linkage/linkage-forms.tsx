@@ -148,17 +148,35 @@ export function EntityCsvForm({ action }: { action: TFormAction }) {
 export function LinkForm({
   action,
   fromId,
+  fromKind,
   evidence,
 }: {
   action: TFormAction;
   fromId: string;
+  fromKind: string;
   evidence: { id: string; title: string }[];
 }) {
   const { state, pending, formRef, onSubmit, refused } = useActionForm(action);
   return (
     <form ref={formRef} onSubmit={onSubmit} aria-label="Add a link" className="grid gap-3 sm:grid-cols-2">
       <input type="hidden" name="fromId" value={fromId} />
-      <Field name="toId" label="To entity (id; open it and copy its id)" state={state}>
+      <Field name="toKind" label="To: the other entity's kind" state={state}>
+        {(p) => (
+          <select {...p} defaultValue={refused?.toKind ?? fromKind}>
+            {ENTITY_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {ENTITY_KIND_LABELS[k]}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field
+        name="toId"
+        label="Its value (or its id)"
+        hint="As the logs write it: acct_A2, 203.0.113.7, pf_clusterA."
+        state={state}
+      >
         {(p) => <input {...p} defaultValue={refused?.toId ?? ""} required />}
       </Field>
       <Field name="kind" label="Kind of link" state={state}>

@@ -331,6 +331,37 @@ describe("account linkage", () => {
     expect(await clusters()).toBe(0);
   });
 
+  it("links to an entity named by its kind and value as the logs write it; one out of sight is as one that is not there", async () => {
+    const w = await createJointCase();
+    const add = (actor: typeof w.lead, kind: "ACCOUNT" | "PAYMENT", value: string, visibility = "ALL_CASE_ORGS") =>
+      createEntity(actor, w.caseId, { kind, value, visibility });
+    const [account, card] = [await add(w.lead, "ACCOUNT", "acct_Named_1"), await add(w.lead, "PAYMENT", "pf_Named")];
+    await add(w.lead, "ACCOUNT", "acct_owner_only", "OWNER_ORG_ONLY");
+    const link = (actor: typeof w.lead, toKind: string | undefined, toId: string) =>
+      createLink(actor, w.caseId, {
+        fromId: account.id,
+        toId,
+        toKind,
+        kind: "SAME_OWNER",
+        confidence: 60,
+        rationale: "By hand",
+      });
+    // Another kind, by its value in the file's own spelling.
+    const { id } = await link(w.partnerLead, "PAYMENT", "pf_Named");
+    expect(await getDb().entityLink.findUniqueOrThrow({ where: { id }, select: { toId: true } })).toEqual({
+      toId: card.id,
+    });
+    // Out of the partner's sight: the same answer, word for word, as a value no one has.
+    const hidden = await link(w.partnerLead, "ACCOUNT", "acct_owner_only").catch((e: unknown) => e);
+    const missing = await link(w.partnerLead, "ACCOUNT", "acct_nobody").catch((e: unknown) => e);
+    expect(hidden).toBeInstanceOf(NotFoundError);
+    expect((hidden as Error).message).toBe((missing as Error).message.replace("acct_nobody", "acct_owner_only"));
+    // The owner finds it; and an entity is not linked to itself, by value or by id.
+    await expect(link(w.lead, "ACCOUNT", "acct_owner_only")).resolves.toHaveProperty("id");
+    await expect(link(w.lead, "ACCOUNT", "acct_named_1")).rejects.toMatchObject({ status: 400 });
+    await expect(link(w.lead, undefined, account.id)).rejects.toMatchObject({ status: 400 });
+  });
+
   it("draws a set of nodes with the links among them, merged ends included, and keeps nodes whose links leave it", async () => {
     const w = await createJointCase();
     const entity = (value: string) => createEntity(w.lead, w.caseId, { kind: "ACCOUNT", value });

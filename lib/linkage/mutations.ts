@@ -38,11 +38,11 @@ const orgScope = (actor: TActor): TAuditScope => ({ org: actor.orgId });
  * added). A value that exists only out of the viewer's sight gets the answer of one that does
  * not exist at all, so that a name cannot be tried to learn what the other side holds.
  */
-async function findEntityNamed(tx: Tx, viewer: TLinkageViewer, kind: TEntityKind, text: string) {
+async function findEntityNamed(tx: Tx, viewer: TLinkageViewer, kind: TEntityKind, text: string, field = "target") {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text))
     return findVisibleEntity(viewer, text, tx);
   const n = normaliseEntity(kind, text, serverRedactor());
-  if ("error" in n) throw new ValidationError(n.error, { target: [n.error] });
+  if ("error" in n) throw new ValidationError(n.error, { [field]: [n.error] });
   const missing = new NotFoundError(`No ${kind.toLowerCase().replace("_", " ")} "${text.slice(0, 80)}" in this case.`);
   const found = await tx.entity.findUnique({
     where: { caseId_kind_value: { caseId: viewer.caseId, kind, value: n.value } },
@@ -191,7 +191,10 @@ export async function createLink(actor: TActor, caseId: unknown, input: unknown)
   const { case: c } = await requireCaseAccess(actor, caseId, "linkage.review");
   const data = parseInput(ZLinkInput, input);
   const viewer = await linkageViewer(actor.orgId, c.id);
-  const [from, to] = [await findVisibleEntity(viewer, data.fromId), await findVisibleEntity(viewer, data.toId)];
+  const from = await findVisibleEntity(viewer, data.fromId);
+  const to = await findEntityNamed(getDb(), viewer, data.toKind ?? from.kind, data.toId, "toId");
+  if (to.id === from.id)
+    throw new ValidationError("A link joins two different entities.", { toId: ["Choose another entity."] });
   const evidence = await citableEvidence(actor, c.id, data.evidenceIds);
   // A link resting on owner-only evidence is itself owner-only.
   const visibility = evidence.some((e) => e.visibility === "OWNER_ORG_ONLY") ? "OWNER_ORG_ONLY" : data.visibility;

@@ -18,7 +18,9 @@ export const ZEntityInput = z.object({
 export const ZLinkInput = z
   .object({
     fromId: ZId,
-    toId: ZId,
+    /** The other entity: its id, or its value as written (then `toKind` says which kind it is). */
+    toId: text(512).min(1, "Enter the other entity's value or id."),
+    toKind: z.enum(ENTITY_KINDS).optional().catch(undefined),
     kind: z.enum(LINK_KINDS, { message: "Choose a kind of link." }),
     confidence: z.coerce.number().int().min(0).max(100),
     rationale: text(2_000).min(1, "Say why: a link needs its reason."),

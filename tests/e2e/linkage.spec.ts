@@ -57,6 +57,19 @@ test("import usage, review the proposals it makes, and see the new cluster", asy
   const clusters = page.getByRole("region", { name: /Clusters/ });
   await expect(clusters.getByRole("link", { name: `Cluster of acct_${tag}_1` })).toBeVisible();
 
+  // A link by hand, to an entity named as the log writes it (no id to copy).
+  await page.goto(`${caseUrl}/linkages/entities?q=acct_${tag}_1`);
+  await page.getByRole("link", { name: `acct_${tag}_1`, exact: true }).click();
+  const addLink = page.getByRole("form", { name: "Add a link" });
+  await addLink.getByLabel("To: the other entity's kind").selectOption("ACCOUNT");
+  await addLink.getByLabel("Its value (or its id)").fill(`acct_${tag}_2`);
+  await addLink.getByLabel("Why do we believe this?").fill("Same support ticket signature");
+  await addLink.getByRole("button", { name: "Add link" }).click();
+  await expect(page).toHaveURL(/\/linkages\/links\/[0-9a-f-]{36}$/);
+  await expect(
+    page.getByRole("region", { name: "Why do we believe this?" }).getByText("Same support ticket signature"),
+  ).toBeVisible();
+
   // Rejecting is remembered: the office accounts' organisation-id proposal goes and stays gone.
   const office = proposals.getByRole("form", { name: /^Reject acct_office_1 to / });
   const before = await proposals.getByRole("form", { name: /^Reject acct_office_/ }).count();

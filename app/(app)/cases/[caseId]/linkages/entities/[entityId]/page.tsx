@@ -201,7 +201,12 @@ export default async function EntityPage({ params }: Props) {
             )}
           </Panel>
           <Panel title="Add a link by hand">
-            <LinkForm action={createLinkAction.bind(null, caseId)} fromId={entity.id} evidence={view.evidence} />
+            <LinkForm
+              action={createLinkAction.bind(null, caseId)}
+              fromId={entity.id}
+              fromKind={entity.kind}
+              evidence={view.evidence}
+            />
           </Panel>
         </>
       )}
