@@ -57,20 +57,25 @@ export function AcceptAboveForm({ action, rules }: { action: TFormAction; rules:
   );
 }
 
+/** A choice of entity kind, in the words the pages use. */
+function EntityKindSelect(props: React.ComponentProps<"select">) {
+  return (
+    <select {...props}>
+      {ENTITY_KINDS.map((k) => (
+        <option key={k} value={k}>
+          {ENTITY_KIND_LABELS[k]}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function EntityForm({ action }: { action: TFormAction }) {
   const { state, pending, formRef, onSubmit, refused } = useActionForm(action);
   return (
     <form ref={formRef} onSubmit={onSubmit} aria-label="Add an entity" className="grid gap-3 sm:grid-cols-2">
       <Field name="kind" label="Kind" state={state}>
-        {(p) => (
-          <select {...p} defaultValue={refused?.kind ?? "ACCOUNT"}>
-            {ENTITY_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {ENTITY_KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        )}
+        {(p) => <EntityKindSelect {...p} defaultValue={refused?.kind ?? "ACCOUNT"} />}
       </Field>
       <Field
         name="value"
@@ -161,15 +166,7 @@ export function LinkForm({
     <form ref={formRef} onSubmit={onSubmit} aria-label="Add a link" className="grid gap-3 sm:grid-cols-2">
       <input type="hidden" name="fromId" value={fromId} />
       <Field name="toKind" label="To: the other entity's kind" state={state}>
-        {(p) => (
-          <select {...p} defaultValue={refused?.toKind ?? fromKind}>
-            {ENTITY_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {ENTITY_KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        )}
+        {(p) => <EntityKindSelect {...p} defaultValue={refused?.toKind ?? fromKind} />}
       </Field>
       <Field
         name="toId"
