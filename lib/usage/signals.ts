@@ -4,6 +4,9 @@ import { ruleId, type TSignal, type TSignalSettings } from "@/lib/usage/signals-
 import { keyRotation, keysRetiredNearLimit, roundRobinKeys } from "@/lib/usage/signals-keys";
 import { accountTies, groupsOf, hours, num, scopeSql, TIE_WORDS, type TSignalScope } from "@/lib/usage/signal-sql";
 
+/** "a device, a payment instrument and a linked cluster". */
+const WORD_LIST = new Intl.ListFormat("en-GB", { style: "long", type: "conjunction" });
+
 // The abuse-signal rules, over the hourly rollups of the imports a viewer may see (never raw
 // rows). Each rule answers its findings with the thresholds it used and the aggregates behind
 // them. The caller chooses the imports: signals computed for one organisation are computed
@@ -79,7 +82,7 @@ async function limitEvasion(s: TSignalScope, t: TSignalSettings): Promise<TSigna
       subject: group.join(", "),
       accounts: group,
       score: peak / t.accountHourlyRequestLimit,
-      summary: `${group.length} accounts tied by ${[...new Set(shared.map((x) => TIE_WORDS[x.kind] ?? x.kind.toLowerCase()))].join(" and ")} made up to ${peak.toLocaleString("en")} requests an hour together (limit ${t.accountHourlyRequestLimit.toLocaleString("en")}), each staying under it.`,
+      summary: `${group.length} accounts tied by ${WORD_LIST.format([...new Set(shared.map((x) => TIE_WORDS[x.kind] ?? x.kind.toLowerCase()))])} made up to ${peak.toLocaleString("en")} requests an hour together (limit ${t.accountHourlyRequestLimit.toLocaleString("en")}), each staying under it.`,
       params: { accountHourlyRequestLimit: t.accountHourlyRequestLimit },
       aggregates: {
         combinedPeak: peak,
