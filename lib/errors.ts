@@ -60,10 +60,13 @@ export class UnsupportedMediaTypeError extends AppError {
   }
 }
 
+/** What a refusal says when its fields' own messages say the rest. */
+export const FIELDS_REFUSED = "Please correct the highlighted fields.";
+
 /** Turns a failed zod parse into a ValidationError with per-field messages. */
 export function validationFromZod(
   error: { issues: { path: PropertyKey[]; message: string }[] },
-  message = "Please correct the highlighted fields.",
+  message = FIELDS_REFUSED,
 ): ValidationError {
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of error.issues) {

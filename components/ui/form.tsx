@@ -4,7 +4,7 @@ import { startTransition, useActionState, useEffect, useId, useRef, useState, ty
 import { useFormStatus } from "react-dom";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
-import type { TErrorLink } from "@/lib/errors";
+import { FIELDS_REFUSED, type TErrorLink } from "@/lib/errors";
 
 export type TFormState = {
   ok: boolean;
@@ -77,9 +77,6 @@ export function useActionForm(action: TFormAction, { resetOnSuccess = false } = 
   };
 }
 
-/** What a refusal says when its fields say the rest (lib/errors.ts#validationFromZod). */
-const GENERIC_REFUSAL = "Please correct the highlighted fields.";
-
 /**
  * The state without the errors of fields edited since; the form's message goes with the last of
  * them when it only pointed at them (a message of its own stays).
@@ -87,7 +84,7 @@ const GENERIC_REFUSAL = "Please correct the highlighted fields.";
 function withoutErrorsOf(state: TFormState, names: ReadonlySet<string>): TFormState {
   const left = Object.entries(state.fieldErrors ?? {}).filter(([name]) => !names.has(name));
   if (left.length) return { ...state, fieldErrors: Object.fromEntries(left) };
-  return { ...state, fieldErrors: undefined, message: state.message === GENERIC_REFUSAL ? undefined : state.message };
+  return { ...state, fieldErrors: undefined, message: state.message === FIELDS_REFUSED ? undefined : state.message };
 }
 
 const INPUT =

@@ -1,7 +1,7 @@
 import "server-only";
 import { createInterface } from "node:readline";
 import Papa from "papaparse";
-import { decompressed } from "@/lib/ingest/records";
+import { unzipped } from "@/lib/ingest/records";
 import { getBlobStore } from "@/lib/storage";
 import { IMAGE_PREVIEW_TYPES, TEXT_PREVIEW_TYPES } from "@/lib/evidence/sniff";
 
@@ -66,7 +66,7 @@ export async function readSourceLines(sha256: string, line: number, context = 2)
   const stream = await getBlobStore().read(sha256);
   if (!stream) return null;
   // As it is stored: a file imported before imports refused text that is not UTF-8 still shows.
-  const input = await decompressed(stream, undefined, true);
+  const input = await unzipped(stream);
   const lines: { n: number; text: string }[] = [];
   let n = 0;
   const reader = createInterface({ input, crlfDelay: Infinity });

@@ -232,16 +232,23 @@ function requireText(chunk: Buffer | string, stream: Readable): void {
 }
 
 /**
- * The file's text: its bytes, un-gzipped when they start with gzip's magic number (a `.csv.gz`
- * export), as they are otherwise; refused when they are not text (requireText). Decided by
- * content, not by name: a renamed file still reads. An importer's read is `checked` (UTF-8,
- * `limit`); a display of lines already imported (`display`) shows the bytes as they are.
+ * The file's text as an importer reads it: `unzipped`, then `checked` (UTF-8, `limit`).
  */
-export async function decompressed(input: Readable, limit?: TReadLimit, display = false): Promise<Readable> {
+export async function decompressed(input: Readable, limit?: TReadLimit): Promise<Readable> {
+  return checked(await unzipped(input), limit);
+}
+
+/**
+ * The file's bytes, un-gzipped when they start with gzip's magic number (a `.csv.gz` export),
+ * as they are otherwise; refused when they are not text (requireText). Decided by content, not
+ * by name: a renamed file still reads. Unchecked: a display of lines already imported shows
+ * the bytes as they are.
+ */
+export async function unzipped(input: Readable): Promise<Readable> {
   const { head, stream } = await peek(input);
   if (head[0] !== 0x1f || head[1] !== 0x8b) {
     requireText(head, stream);
-    return display ? stream : checked(stream, limit);
+    return stream;
   }
   // zlib's own words ("incorrect header check", "unexpected end of file") mean little to a user.
   const gunzip = createGunzip();
@@ -272,7 +279,7 @@ export async function decompressed(input: Readable, limit?: TReadLimit, display 
   stream.pipe(gunzip).pipe(out);
   const inner = await peek(out);
   requireText(inner.head, inner.stream);
-  return display ? inner.stream : checked(inner.stream, limit);
+  return inner.stream;
 }
 
 /** How far a reader that needs only the start of a file (a preview) reads, and what it says past it. */

@@ -7,7 +7,7 @@ import { readableItemSql } from "@/lib/auth/visibility";
 import { parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
 import { requireNoLegalHold } from "@/lib/cases/hold";
-import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
+import { ConflictError, FIELDS_REFUSED, NotFoundError, ValidationError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import {
   FORMER_CATEGORY_ATTRIBUTE,
@@ -156,7 +156,7 @@ export async function deleteCaseCategory(
         })
       : null;
     if (data.moveTo && !target)
-      throw new ValidationError("Please correct the highlighted fields.", {
+      throw new ValidationError(FIELDS_REFUSED, {
         moveTo: ["Choose another of your organisation's categories on this case."],
       });
     await requireNoLegalHold(tx, c.id, "its events cannot be changed");

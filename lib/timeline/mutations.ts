@@ -7,7 +7,7 @@ import { requireNoLegalHold } from "@/lib/cases/hold";
 import { touchCaseFor } from "@/lib/cases/touch";
 import { forbiddenRefusal, notFoundRefusal, loadCaseFacts, parseId, requireCaseAccess } from "@/lib/auth/guards";
 import type { TActor } from "@/lib/auth/session";
-import { ConflictError, ValidationError } from "@/lib/errors";
+import { ConflictError, FIELDS_REFUSED, ValidationError } from "@/lib/errors";
 import { parseInput, parseQuery } from "@/lib/validation";
 import { ZCreateEvent, ZDeleteEvent, ZUpdateEvent, type TUpdateEvent } from "@/lib/timeline/schemas";
 import { visibleItemWhere } from "@/lib/auth/visibility";
@@ -26,7 +26,7 @@ async function checkEvidence(tx: Tx, actor: TActor, caseId: string, ids: string[
     where: { id: { in: ids }, caseId, deletedAt: null, ...visibleItemWhere(actor) },
   });
   if (found !== ids.length)
-    throw new ValidationError("Please correct the highlighted fields.", {
+    throw new ValidationError(FIELDS_REFUSED, {
       evidenceIds: ["Link only evidence items of this case that you can see."],
     });
 }

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { VISIBILITIES } from "@/lib/notes/schemas";
 import { EVENT_TIME_MAX, EVENT_TIME_MIN, canonicalTimeZone, isValidTimeZone, zonedToUtc } from "@/lib/timeline/time";
-import { AppError } from "@/lib/errors";
 import { NUL_MESSAGE, ZQueryDate, ZVersion, hasNoNul, parseQuery } from "@/lib/validation";
 
 // Shared with the client forms; the server parse is the one that counts.
@@ -210,24 +209,27 @@ export function filtersForPage(params: URLSearchParams): {
   unread: string[];
   applied: URLSearchParams;
 } {
-  try {
-    return { filters: filtersFromSearchParams(params), unread: [], applied: params };
-  } catch (error) {
-    const fields = Object.entries(error instanceof AppError ? (error.fieldErrors ?? {}) : {});
-    const unread = fields.map(
-      ([field, messages]) =>
-        `${FILTER_LABELS[field] ?? field}${field === "from" || field === "to" ? ` “${(params.get(field) ?? "").slice(0, 40)}”` : ""}: ${messages.join(" ")}`,
-    );
-    const applied = new URLSearchParams([...params].filter(([k]) => !fields.some(([field]) => field === k)));
-    const others = fields.length ? ZTimelineFilters.safeParse(parseRaw(applied)) : null;
-    return others?.success
-      ? { filters: others.data, unread, applied }
-      : {
-          filters: ZTimelineFilters.parse({}),
-          unread: ["The link's filters could not be read."],
-          applied: new URLSearchParams(),
-        };
+  const read = ZTimelineFilters.safeParse(parseRaw(params));
+  if (read.success) return { filters: read.data, unread: [], applied: params };
+  const messages = new Map<string, string[]>();
+  for (const issue of read.error.issues) {
+    const field = String(issue.path[0]);
+    messages.set(field, [...(messages.get(field) ?? []), issue.message]);
   }
+  // A date names the value it could not read.
+  const unread = [...messages].map(([field, said]) => {
+    const value = field === "from" || field === "to" ? ` “${(params.get(field) ?? "").slice(0, 40)}”` : "";
+    return `${FILTER_LABELS[field] ?? field}${value}: ${said.join(" ")}`;
+  });
+  const applied = new URLSearchParams([...params].filter(([k]) => !messages.has(k)));
+  const others = ZTimelineFilters.safeParse(parseRaw(applied));
+  return others.success
+    ? { filters: others.data, unread, applied }
+    : {
+        filters: ZTimelineFilters.parse({}),
+        unread: ["The link's filters could not be read."],
+        applied: new URLSearchParams(),
+      };
 }
 
 /** The filters as the timeline's form labels them. */

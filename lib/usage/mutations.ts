@@ -11,7 +11,15 @@ import { ZSignalSettings } from "@/lib/usage/signals-schema";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
 import { linkEventToAccounts, refreshUsageAnalysis } from "@/lib/linkage/store";
 import { parseInput } from "@/lib/validation";
-import { signalEventFacts, signalEvents } from "@/lib/usage/queries";
+import { signalEvents } from "@/lib/usage/queries";
+
+/** The title and source of the timeline event a signal becomes. */
+export function signalEventFacts(s: { rule: string; subject: string }) {
+  return {
+    title: `Signal: ${s.rule.split("@")[0]!.replace(/_/g, " ")} — ${s.subject}`.slice(0, 300),
+    source: `usage signal ${s.rule}`,
+  };
+}
 
 const CATEGORY: Record<string, "EXTRACTION" | "RATE_LIMITING" | "API_ACCESS"> = {
   extraction_shaped: "EXTRACTION",
@@ -49,7 +57,7 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
   const { cited, ownerOnly } = await evidenceBehind(c.id, actor.orgId, signal);
   const made = signalEventFacts(signal);
   const event = await createTimelineEvent(actor, c.id, {
-    occurredAt: made.occurredAt.toISOString(),
+    occurredAt: signal.periodStart.toISOString(),
     endsAt: signal.periodEnd > signal.periodStart ? signal.periodEnd.toISOString() : "",
     timeZone: "UTC",
     title: made.title,

@@ -162,15 +162,6 @@ export async function getUsageView(
   };
 }
 
-/** A signal's timeline event as addSignalToTimeline writes it: its title, source and time. */
-export function signalEventFacts(s: { rule: string; subject: string; periodStart: Date }) {
-  return {
-    title: `Signal: ${s.rule.split("@")[0]!.replace(/_/g, " ")} — ${s.subject}`.slice(0, 300),
-    source: `usage signal ${s.rule}`,
-    occurredAt: s.periodStart,
-  };
-}
-
 type TSignalRef = { id: string; rule: string; subject: string; periodStart: Date; timelineEventId: string | null };
 
 /**

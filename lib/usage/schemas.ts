@@ -141,10 +141,10 @@ export const ZUsageOptions = z.object({
 });
 export type TUsageOptions = z.infer<typeof ZUsageOptions>;
 
-/** The preset's default mapping for a file with these columns. */
 /** A column name as the presets match it: case, spaces and separators aside (`Account ID` is `account_id`). */
 const comparable = (column: string) => column.toLowerCase().replace(/[\s_.\-[\]]/g, "");
 
+/** The preset's default mapping for a file with these columns. */
 export function defaultMapping(preset: TUsagePreset, columns: readonly string[]): TUsageMapping {
   const byName = new Map<string, string>();
   for (const c of columns) if (!byName.has(comparable(c))) byName.set(comparable(c), c);

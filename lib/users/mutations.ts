@@ -7,7 +7,7 @@ import { clearMfa } from "@/lib/auth/mfa";
 import { endUserSessions } from "@/lib/auth/sessions";
 import { getSignInThrottle } from "@/lib/auth/throttle";
 import type { TActor } from "@/lib/auth/session";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
+import { ConflictError, FIELDS_REFUSED, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { addressFitsOrg } from "@/lib/users/domains";
 import { ZCreateUser, ZResetPassword, ZUpdateUser } from "@/lib/users/schemas";
 import { parseInput } from "@/lib/validation";
@@ -33,7 +33,7 @@ function duplicateEmail(email: string): ConflictError {
 async function requireAddressFits(actor: TActor, email: string): Promise<void> {
   const { fits, own } = await addressFitsOrg(actor.orgId, email);
   if (fits) return;
-  throw new ValidationError("Please correct the highlighted fields.", {
+  throw new ValidationError(FIELDS_REFUSED, {
     email: [
       own.length
         ? `Use an address at ${own.join(" or ")}: your organisation's users are created only at its own domains.`
