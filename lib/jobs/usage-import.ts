@@ -18,6 +18,7 @@ import {
   attachImport,
   copyUsageText,
   discardIfAbandoned,
+  dropImportGroups,
   indexHourlyRollup,
   indexImportTable,
   isStaged,
@@ -27,8 +28,10 @@ import {
   usageImportLock,
   writeAccountAttributes,
   writeHourlyRollup,
+  writeImportGroups,
   writeRollupsFromHours,
 } from "@/lib/usage/load";
+import { UsageGroups } from "@/lib/usage/groups";
 import { type TTimeFormatCounts } from "@/lib/usage/parse";
 import { serverRedactor } from "@/lib/usage/redaction";
 import { usageCopyChunks } from "@/lib/usage/stage";
@@ -81,6 +84,7 @@ async function validate(job: TClaimedJob): Promise<void> {
   const refused = new RefusedRows(job.id);
   const timeFormats: TTimeFormatCounts = {};
   const spread = new TimeSpread();
+  const groups = new UsageGroups();
   const seconds = stopwatch();
   // The file is closed however the run ends: read to its end, left early, or failed.
   await withPgClient(async (client) => {
@@ -106,6 +110,7 @@ async function validate(job: TClaimedJob): Promise<void> {
         onRecords: (n) => progress.report((rows = n), bytes),
         timeFormats,
         spread,
+        groups,
         onReject: (line, reason) => refused.add(line, reason),
       },
     );
@@ -114,11 +119,14 @@ async function validate(job: TClaimedJob): Promise<void> {
     // Cancelled while it ran: the rest of the file was left unread, and what was loaded goes.
     if (progress.stopped()) return void (await discardIfAbandoned(target));
     // The rollups, the drill-down indexes and the accounts' attributes all read the rows just
-    // loaded, and write apart: on two connections, each can have a core (the embedded database
-    // takes them in turn), split so that both take about as long. The hourly rollup needs no
-    // statistics of the rows, so it starts at once; the per-day rollup, on the other
-    // connection, waits for it. Both end before the job's lock goes, even when one fails.
-    const hourly = writeHourlyRollup(client, target);
+    // loaded, or their groups, and write apart: on two connections, each can have a core (the
+    // embedded database takes them in turn). The groups (counted in the parse, or else by a
+    // scan) go first on one, then the hourly rollup and its indexes; the other gathers the rows'
+    // statistics and builds their indexes meanwhile, then writes the attributes from the groups
+    // and the per-day rollup from the hours. Both end before the job's lock goes, even when one
+    // fails.
+    const grouped = writeImportGroups(client, target, groups).then(() => seconds.lap("groups", true));
+    const hourly = grouped.then(() => writeHourlyRollup(client, target));
     const steps = await Promise.allSettled([
       hourly.then(() => indexHourlyRollup(client, target)).then(() => seconds.lap("rollups", true)),
       withPgClient(async (other) => {
@@ -128,6 +136,7 @@ async function validate(job: TClaimedJob): Promise<void> {
         await indexImportTable(other, target, spread);
         seconds.lap("indexes", true);
         await raiseBulkMemory(other, "work_mem");
+        await grouped;
         await writeAccountAttributes(other, target);
         seconds.lap("attributes", true);
         await hourly;
@@ -135,6 +144,7 @@ async function validate(job: TClaimedJob): Promise<void> {
       }).then(() => seconds.lap("daily", true)),
     ]);
     for (const step of steps) if (step.status === "rejected") throw step.reason;
+    await dropImportGroups(client, target);
     await refused.save();
     const { count } = await db.importJob.updateMany({
       where: { id: job.id, status: "VALIDATING" },

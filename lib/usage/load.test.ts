@@ -18,6 +18,7 @@ import {
   writeUsageRollups,
   type TNumberedRow,
 } from "@/lib/usage/load";
+import { UsageGroups } from "@/lib/usage/groups";
 import { createRedactor, toUsageRow } from "@/lib/usage/parse";
 import { readUsageRecords } from "@/lib/usage/read";
 import { ZUsageOptions, defaultMapping } from "@/lib/usage/schemas";
@@ -134,10 +135,14 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
     const prepare = (target: { caseId: string; importId: string }) => prepareLockedImport(client, target);
 
     /** The whole lifecycle of one import as the job runs it: a table of its own, then ATTACH. */
-    async function load(target: { caseId: string; importId: string }, batches: AsyncIterable<TNumberedRow[]>) {
+    async function load(
+      target: { caseId: string; importId: string },
+      batches: AsyncIterable<TNumberedRow[]>,
+      groups: UsageGroups | undefined = new UsageGroups(),
+    ) {
       await prepare(target);
-      const n = await copyUsageRows(client, target, batches);
-      await writeUsageRollups(client, target);
+      const n = await copyUsageRows(client, target, batches, { groups });
+      await writeUsageRollups(client, target, groups);
       await client.query("BEGIN");
       await attachImport(client, target);
       await client.query("COMMIT");
@@ -204,6 +209,58 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
         { accountId: "acct_103", kind: "DEVICE", value: "dev_79", requests: 1 },
         { accountId: "acct_103", kind: "PAYMENT", value: "pf_22aa", requests: 1 },
       ]);
+    });
+
+    it("writes the same rollups from the rows grouped as they load, grouped by the database, or given up past the limit", async () => {
+      const rows = [...(await fixtureRows())];
+      for await (const batch of synthetic(3_000, Infinity, true)) rows.push(...batch);
+      // Rows with no account, key or address, and sums that repeat an hour out of order.
+      rows.push({ ...rows[0]!, accountId: null, apiKeyId: null, ip: null, line: 9_000 });
+      rows.push({ ...rows[10]!, occurredAt: new Date(rows[10]!.occurredAt.getTime() + 1), line: 9_001 });
+      rows.push({ ...rows[20]!, occurredAt: new Date(Date.UTC(2026, 10, 2, 23, 59, 59, 999)), line: 9_002 });
+      const caseId = randomUUID();
+      const rollups = async (importId: string) => {
+        const { rows: found } = await other.query(
+          `SELECT 'hourly' AS t, to_jsonb(h) - 'importId' AS r FROM "UsageHourly" h WHERE "importId" = $1
+           UNION ALL SELECT 'daily', to_jsonb(d) - 'importId' FROM "UsageDaily" d WHERE "importId" = $1
+           UNION ALL SELECT 'model', to_jsonb(m) - 'importId' FROM "UsageHourlyModel" m WHERE "importId" = $1
+           UNION ALL SELECT 'attribute', to_jsonb(a) - 'importId' - 'id' FROM "UsageAttribute" a WHERE "importId" = $1`,
+          [importId],
+        );
+        return found.map((f) => JSON.stringify(f)).sort();
+      };
+      const loaded = [];
+      const ways = [
+        { groups: new UsageGroups(), complete: true },
+        { groups: new UsageGroups(100), complete: false }, // more groups than that: given up
+        { groups: undefined, complete: undefined },
+      ];
+      for (const { groups, complete } of ways) {
+        const target = { caseId, importId: randomUUID() };
+        expect(await load(target, once(rows), groups)).toBe(rows.length);
+        expect(groups?.complete()).toBe(complete);
+        loaded.push(await rollups(target.importId));
+        // The times, to the millisecond, as the rows have them.
+        const { rows: times } = await other.query(
+          `SELECT (SELECT json_agg(DISTINCT hour ORDER BY hour) FROM "UsageHourly" WHERE "importId" = $1)::text
+                = (SELECT json_agg(DISTINCT date_trunc('hour', "occurredAt") ORDER BY date_trunc('hour', "occurredAt"))
+                   FROM "UsageRecord" WHERE "importId" = $1)::text AS hours,
+                  (SELECT json_agg(a ORDER BY a) FROM (SELECT "accountId", min("firstSeen"), max("lastSeen")
+                   FROM "UsageAttribute" WHERE "importId" = $1 GROUP BY 1) a)::text
+                = (SELECT json_agg(r ORDER BY r) FROM (SELECT "accountId", min("occurredAt"), max("occurredAt")
+                   FROM "UsageRecord" WHERE "importId" = $1 AND "accountId" IS NOT NULL GROUP BY 1) r)::text AS seen`,
+          [target.importId],
+        );
+        expect(times[0]).toEqual({ hours: true, seen: true });
+      }
+      expect(loaded[0]!.length).toBeGreaterThan(100);
+      expect(loaded[0]!.filter((r) => r.includes('"attribute"')).length).toBeGreaterThan(0);
+      expect(loaded[1]).toEqual(loaded[0]);
+      expect(loaded[2]).toEqual(loaded[0]);
+      // The groups table goes once the rollups are written.
+      expect(
+        await count(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'groups\\_%' AND relkind = 'r'`, []),
+      ).toBe(0);
     });
 
     it("a load that breaks off part-way is never attached; the next run starts clean and loads every row once", async () => {
@@ -280,7 +337,7 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
         const target = { caseId: randomUUID(), importId: randomUUID() };
         const spread = new TimeSpread();
         await prepare(target);
-        await copyUsageRows(client, target, rows, spread);
+        await copyUsageRows(client, target, rows, { spread });
         await analyzeImportRows(client, target);
         await indexImportTable(client, target, spread);
         const made = { indexes: await indexes(target), correlation: await correlation(target) };
@@ -310,7 +367,7 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
       const target = { caseId: randomUUID(), importId: randomUUID() };
       await prepare(target);
       const spread = new TimeSpread();
-      await copyUsageRows(client, target, synthetic(2_000, Infinity, true), spread);
+      await copyUsageRows(client, target, synthetic(2_000, Infinity, true), { spread });
       await writeUsageRollups(client, target);
       await indexImportTable(client, target, spread);
       const collation = async (table: string) =>
@@ -345,7 +402,7 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
         );
       await prepare(target);
       const spread = new TimeSpread();
-      await copyUsageRows(client, target, synthetic(2_000), spread);
+      await copyUsageRows(client, target, synthetic(2_000), { spread });
       await writeUsageRollups(client, target);
       await indexImportTable(client, target, spread);
       expect(await indexes()).toEqual([`${table}_ranges`]);

@@ -4,13 +4,16 @@ import { getDb, Prisma, withAdvisoryLock } from "@/lib/db";
 import { copyChunks, copyEscape, type TCopyChunk } from "@/lib/db/copy";
 import { ABANDONED_STATUSES } from "@/lib/jobs/job";
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
+import { GROUP_COLUMNS, type UsageGroups } from "@/lib/usage/groups";
 import { cellsOfRow, USAGE_COLUMNS, type TUsageCells, type TUsageRow } from "@/lib/usage/parse";
 
 // Bulk loading of usage rows. "UsageRecord" and its hourly rollup "UsageHourly" are partitioned
 // by case, and each case's partition by import. An import's rows go by COPY into a table of
-// their own that is not yet attached, so no query can reach them, and its hourly rollup into
-// another; the smaller rollups are written from those (and read only for imports in scope,
-// which a running import never is). Loading is then two ATTACH PARTITIONs (instant: CHECK
+// their own that is not yet attached, so no query can reach them; its rows grouped (per hour
+// and combination of account, key, address…, lib/usage/groups.ts) into a third, from which its
+// hourly rollup goes into another and its accounts' attributes are written; the smaller
+// rollups are written from the hours (and read only for imports in scope, which a running
+// import never is). Loading is then two ATTACH PARTITIONs (instant: CHECK
 // constraints vouch for every row), deleting an import two DROPs, and a crash part-way leaves
 // only unattached tables that the next run replaces.
 
@@ -47,6 +50,11 @@ export function usagePartition(caseId: string): string {
 /** The import's own table, a partition of its case's once loaded. */
 export function importTable({ importId }: Pick<TUsageTarget, "importId">): string {
   return `usage_partitions."import_${importHex(importId)}"`;
+}
+
+/** The import's rows grouped, from which its hourly rollup and attributes are written (then dropped). */
+export function groupsTable(importId: string): string {
+  return `usage_partitions."groups_${importHex(importId)}"`;
 }
 
 /** The case's partition of "UsageHourly". */
@@ -128,8 +136,8 @@ const ownRows = (target: TUsageTarget) =>
   `CHECK ("caseId" = '${target.caseId}'::uuid AND "importId" = '${target.importId}'::uuid)`;
 
 /**
- * Fresh, empty, unattached tables for the import's rows and its hourly rollup (any earlier
- * run's are dropped with its other rollups).
+ * Fresh, empty, unattached tables for the import's rows, its groups and its hourly rollup (any
+ * earlier run's are dropped with its other rollups).
  */
 export async function prepareImportTable(client: pg.ClientBase, target: TUsageTarget): Promise<void> {
   await ensureUsagePartition(client, target.caseId);
@@ -138,6 +146,15 @@ export async function prepareImportTable(client: pg.ClientBase, target: TUsageTa
   await client.query(`CREATE TABLE ${table} (LIKE "UsageRecord" INCLUDING DEFAULTS, ${ownRows(target)})`);
   await client.query(
     `CREATE TABLE ${hourlyTable(target.importId)} (LIKE "UsageHourly" INCLUDING DEFAULTS, ${ownRows(target)})`,
+  );
+  // Unlogged: read once while the import is validated, and a crash loses nothing of value.
+  // Times as numbers since 1970 (hours, milliseconds: GROUP_COLUMNS), as the parse counts them.
+  await client.query(
+    `CREATE UNLOGGED TABLE ${groupsTable(target.importId)} (hour int NOT NULL, "accountId" text,
+       "projectId" text, "apiKeyId" text, ip inet, model text, endpoint text, "paymentFingerprint" text,
+       "deviceFingerprint" text, "firstSeen" bigint NOT NULL, "lastSeen" bigint NOT NULL,
+       requests bigint NOT NULL, "inputTokens" bigint NOT NULL, "outputTokens" bigint NOT NULL,
+       "cachedTokens" bigint NOT NULL, "rateLimited" bigint NOT NULL, "rows" bigint NOT NULL)`,
   );
   // Every row's case and import, as defaults: COPY then sends and parses two UUIDs fewer per
   // row, a third of its text (35% less time in the server per row).
@@ -192,20 +209,25 @@ export async function copyUsageText(
   return copyChunks(client, `COPY ${table} (${columns}) FROM STDIN`, chunks, table);
 }
 
-/** Rows built in code (tests) loaded the same way, numbered in order; `spread` is told their times. */
+/**
+ * Rows built in code (tests) loaded the same way, numbered in order; `spread` is told their
+ * times and `groups` the rows, as the import job's parse tells them.
+ */
 export async function copyUsageRows(
   client: pg.ClientBase,
   target: TUsageTarget,
   batches: AsyncIterable<TNumberedRow[]>,
-  spread?: TimeSpread,
+  { spread, groups }: { spread?: TimeSpread; groups?: UsageGroups } = {},
 ): Promise<number> {
   let seq = 0;
   async function* chunks(): AsyncGenerator<TCopyChunk> {
     for await (const batch of batches) {
       let text = "";
       for (const r of batch) {
-        text += copyLine(++seq, r.line, cellsOfRow(r));
+        const cells = cellsOfRow(r);
+        text += copyLine(++seq, r.line, cells);
         spread?.add(r.occurredAt.getTime());
+        groups?.add(cells, r.occurredAt.getTime());
       }
       yield { text, rows: batch.length };
     }
@@ -214,26 +236,67 @@ export async function copyUsageRows(
 }
 
 /**
- * The import's rollups, from its rows just loaded (one scan each): per hour × account × key ×
- * network (/24 for IPv4, /48 for IPv6) × model × endpoint, the same per day (from the hours),
- * and what each account was seen with. One step after the other; the import job runs the same
- * steps on two connections (lib/jobs/usage-import.ts).
+ * The import's rollups, from its rows just loaded: its rows grouped (by `groups`, told every row
+ * as it was loaded, or else by a scan), then per hour × account × key × network (/24 for IPv4,
+ * /48 for IPv6) × model × endpoint, the same per day (from the hours), and what each account was
+ * seen with. One step after the other; the import job runs the same steps on two connections
+ * (lib/jobs/usage-import.ts).
  */
-export async function writeUsageRollups(client: pg.ClientBase, target: TUsageTarget): Promise<void> {
+export async function writeUsageRollups(client: pg.ClientBase, target: TUsageTarget, groups?: UsageGroups) {
   await analyzeImportRows(client, target);
+  await writeImportGroups(client, target, groups);
   await writeTrafficRollups(client, target);
   await writeAccountAttributes(client, target);
+  await dropImportGroups(client, target);
 }
 
 /**
  * Statistics for the rows just loaded (nothing else gathers them: PGlite has no autovacuum, and
- * a server may run without it): the choice of index reads their correlation, and the accounts'
- * attributes are grouped with them (without, the planner guessed a group per row where there
- * were two thousand, and sorted on disk instead of hashing: 2.7 s, not 1.3 s, per million rows).
- * The hourly rollup needs none (it turns sorting off).
+ * a server may run without it): the choice of index reads their correlation, and the
+ * drill-down's plans their counts.
  */
 export async function analyzeImportRows(client: TSqlClient, target: TUsageTarget): Promise<void> {
   await client.query(`ANALYZE ${importTable(target)}`);
+}
+
+/**
+ * The import's groups table, filled: from `groups` if it took every row (one COPY of a few
+ * groups per thousand rows), or else by one scan of the rows, grouped by hashing (sorting is
+ * off for it: the planner, which cannot tell how few the groups are, would sort every row, twice
+ * as long; in a transaction of its own, as the embedded database has one session for all), times
+ * turned into numbers once per group, not per row.
+ * Then its statistics, for the groupings that read it.
+ */
+export async function writeImportGroups(client: pg.ClientBase, target: TUsageTarget, groups?: UsageGroups) {
+  const table = groupsTable(target.importId);
+  const columns = GROUP_COLUMNS.map((c) => `"${c}"`).join(", ");
+  if (groups?.complete()) await copyChunks(client, `COPY ${table} (${columns}) FROM STDIN`, groups.text());
+  else
+    await inTransaction(client, async () => {
+      await client.query(`SET LOCAL enable_sort = off`);
+      await client.query(
+        `INSERT INTO ${table} (${columns})
+         SELECT extract(epoch FROM hour) / 3600, "accountId", "projectId", "apiKeyId", ip, model, endpoint,
+                "paymentFingerprint", "deviceFingerprint", extract(epoch FROM f) * 1000, extract(epoch FROM l) * 1000,
+                requests, "inputTokens", "outputTokens", "cachedTokens", "rateLimited", "rows"
+         FROM (
+           SELECT date_trunc('hour', "occurredAt") AS hour, "accountId", "projectId", "apiKeyId", ip, model, endpoint,
+                  "paymentFingerprint", "deviceFingerprint", min("occurredAt") AS f, max("occurredAt") AS l,
+                  sum(requests) AS requests, sum("inputTokens") AS "inputTokens", sum("outputTokens") AS "outputTokens",
+                  sum("cachedTokens") AS "cachedTokens", sum(CASE WHEN "rateLimited" THEN requests ELSE 0 END) AS "rateLimited",
+                  count(*) AS "rows"
+           FROM ${importTable(target)} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) AS g`,
+      );
+    });
+  await client.query(`ANALYZE ${table}`);
+}
+
+/** The groups' times count from here (a timestamp without time zone, as the usage tables' are). */
+const SINCE_1970 = `'1970-01-01'::timestamp`;
+
+/** Once the rollups are written: the groups are not needed again. */
+export async function dropImportGroups(client: TSqlClient, target: TUsageTarget): Promise<void> {
+  await client.query(`DROP TABLE IF EXISTS ${groupsTable(target.importId)}`);
 }
 
 /** The hourly rollup (the import's own table) with its indexes, and the per-model and per-day ones from it. */
@@ -244,33 +307,25 @@ export async function writeTrafficRollups(client: pg.ClientBase, target: TUsageT
 }
 
 /**
- * The import's hourly rollup, from its rows just loaded: one scan, grouped by hashing (the rows'
- * order does not matter: the table has no index yet). The planner, which cannot tell how few
- * the groups are (the rows may have no statistics yet), would sort every row instead (twice as
- * long): sorting is off for this statement (in a transaction of its own: the embedded database
- * has one session for all). The network is grouped as an address and written as text once per
- * group, not per row (a fifth less time).
+ * The import's hourly rollup, from its groups (writeImportGroups). The network is grouped as an
+ * address and written as text once per group.
  */
-export async function writeHourlyRollup(client: pg.ClientBase, target: TUsageTarget): Promise<void> {
-  await inTransaction(client, async () => {
-    await client.query(`SET LOCAL enable_sort = off`);
-    await client.query(
-      `INSERT INTO ${hourlyTable(target.importId)} ("caseId", "importId", hour, "accountId", "apiKeyId", network, model, endpoint,
+export async function writeHourlyRollup(client: TSqlClient, target: TUsageTarget): Promise<void> {
+  await client.query(
+    `INSERT INTO ${hourlyTable(target.importId)} ("caseId", "importId", hour, "accountId", "apiKeyId", network, model, endpoint,
        requests, "inputTokens", "outputTokens", "cachedTokens", "rateLimited", rows)
-     SELECT $1::uuid, $2::uuid, hour, "accountId", "apiKeyId", coalesce(network::text, ''), model, endpoint,
-            requests, "inputTokens", "outputTokens", "cachedTokens", "rateLimited", "rows"
+     SELECT $1::uuid, $2::uuid, ${SINCE_1970} + hour * interval '1 hour', "accountId", "apiKeyId",
+            coalesce(network::text, ''), model, endpoint, requests, "inputTokens", "outputTokens", "cachedTokens",
+            "rateLimited", "rows"
      FROM (
-       SELECT date_trunc('hour', "occurredAt") AS hour, coalesce("accountId", '') AS "accountId",
-              coalesce("apiKeyId", '') AS "apiKeyId",
+       SELECT hour, coalesce("accountId", '') AS "accountId", coalesce("apiKeyId", '') AS "apiKeyId",
               network(set_masklen(ip, CASE family(ip) WHEN 4 THEN 24 ELSE 48 END)) AS network,
               coalesce(model, '') AS model, coalesce(endpoint, '') AS endpoint, sum(requests) AS requests,
               sum("inputTokens") AS "inputTokens", sum("outputTokens") AS "outputTokens",
-              sum("cachedTokens") AS "cachedTokens", sum(CASE WHEN "rateLimited" THEN requests ELSE 0 END) AS "rateLimited",
-              count(*) AS "rows"
-       FROM ${importTable(target)} GROUP BY 1, 2, 3, 4, 5, 6) AS groups`,
-      [target.caseId, target.importId],
-    );
-  });
+              sum("cachedTokens") AS "cachedTokens", sum("rateLimited") AS "rateLimited", sum("rows") AS "rows"
+       FROM ${groupsTable(target.importId)} GROUP BY 1, 2, 3, 4, 5, 6) AS g`,
+    [target.caseId, target.importId],
+  );
 }
 
 /**
@@ -316,18 +371,20 @@ export async function writeRollupsFromHours(client: TSqlClient, target: TUsageTa
   await client.query(`ANALYZE "UsageDaily", "UsageHourlyModel"`);
 }
 
-/** What each account of the import was seen with (keys, projects, addresses, instruments, devices). */
+/**
+ * What each account of the import was seen with (keys, projects, addresses, instruments,
+ * devices), from its groups (writeImportGroups): first grouped again by account and attributes
+ * alone, then unfolded.
+ */
 export async function writeAccountAttributes(client: TSqlClient, target: TUsageTarget): Promise<void> {
-  // Rows first grouped by their distinct combination of account and attributes (few: an
-  // account keeps its key, address and instruments for many requests), then unfolded: six
-  // times fewer rows to group than unfolding every row.
   await client.query(
     `INSERT INTO "UsageAttribute" ("caseId", "importId", "accountId", kind, value, "firstSeen", "lastSeen", requests)
-     SELECT $1::uuid, $2::uuid, r."accountId", a.kind::"UsageAttributeKind", a.value, min(r.f), max(r.l), sum(r.n)
+     SELECT $1::uuid, $2::uuid, r."accountId", a.kind::"UsageAttributeKind", a.value,
+            ${SINCE_1970} + min(r.f) * interval '1 millisecond', ${SINCE_1970} + max(r.l) * interval '1 millisecond', sum(r.n)
      FROM (
        SELECT "accountId", "apiKeyId", "projectId", ip, "paymentFingerprint", "deviceFingerprint",
-              min("occurredAt") AS f, max("occurredAt") AS l, sum(requests) AS n
-       FROM ${importTable(target)} WHERE "accountId" IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6) r
+              min("firstSeen") AS f, max("lastSeen") AS l, sum(requests) AS n
+       FROM ${groupsTable(target.importId)} WHERE "accountId" IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6) r
      CROSS JOIN LATERAL (VALUES
        ('API_KEY', r."apiKeyId"),
        ('PROJECT', r."projectId"),
@@ -485,6 +542,7 @@ export async function discardImport(client: TSqlClient, target: TUsageTarget): P
   const present = await tableExists(client, table);
   if (present) await client.query(`DROP TABLE ${table}`);
   await client.query(`DROP TABLE IF EXISTS ${hourlyTable(target.importId)}`);
+  await dropImportGroups(client, target);
   return present;
 }
 
@@ -561,6 +619,7 @@ async function discardOrphanTables(importId: string): Promise<boolean> {
     if ((await isAttached(sql, importId)) !== false) return false;
     await tx.$executeRawUnsafe(`DROP TABLE ${importTable({ importId })}`);
     await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS ${hourlyTable(importId)}`);
+    await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS ${groupsTable(importId)}`);
     return true;
   });
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import type { TCopyChunk } from "@/lib/db/copy";
+import type { UsageGroups } from "@/lib/usage/groups";
 import { copyLine, type TimeSpread } from "@/lib/usage/load";
 import {
   cellsOfValues,
@@ -27,6 +28,8 @@ export type TStageEvents = {
   timeFormats?: TTimeFormatCounts;
   /** Told each staged row's time, in file order (for the choice of index on time). */
   spread?: TimeSpread;
+  /** Told each staged row, for the import's rollups. */
+  groups?: UsageGroups;
 };
 
 /** The file's good rows as COPY text, numbered 1… in file order; refused rows go to onReject. */
@@ -69,6 +72,7 @@ export async function* usageCopyChunks(
       if (reason === null) {
         text += copyLine(++seq, r.line, out, "plain" in batch && batch.plain === true);
         events.spread?.add(at.ms);
+        events.groups?.add(out, at.ms);
       } else events.onReject(r.line, reason);
     }
     records += batch.records.length;

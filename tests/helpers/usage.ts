@@ -9,6 +9,7 @@ import {
   writeUsageRollups,
   type TNumberedRow,
 } from "@/lib/usage/load";
+import { UsageGroups } from "@/lib/usage/groups";
 
 // Synthetic usage for tests: rows described by account, hour and count, loaded as one import
 // of a new case through the real COPY and rollup path.
@@ -52,6 +53,7 @@ export async function prepareLockedImport(client: pg.ClientBase, target: { caseI
 /** Loads the rows as one import (of `caseId`, or a new case); answers its case and import. */
 export async function loadUsage(specs: TSpec[], caseId: string = randomUUID()) {
   const target = { caseId, importId: randomUUID() };
+  const groups = new UsageGroups();
   await withPgClient(async (client) => {
     await prepareLockedImport(client, target);
     await copyUsageRows(
@@ -60,8 +62,9 @@ export async function loadUsage(specs: TSpec[], caseId: string = randomUUID()) {
       (async function* () {
         yield specs.map(usageRow);
       })(),
+      { groups },
     );
-    await writeUsageRollups(client, target);
+    await writeUsageRollups(client, target, groups);
     await client.query("BEGIN");
     await attachImport(client, target);
     await client.query("COMMIT");
