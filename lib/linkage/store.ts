@@ -104,8 +104,13 @@ export async function materialiseUsageEntities(caseId: string): Promise<void> {
 export async function refreshProposals(caseId: string): Promise<void> {
   const db = getDb();
   const settings = await linkageSettings(caseId);
-  for (const orgId of await caseOrgIds(caseId)) {
-    const proposals = await proposeLinks(await linkageViewer(orgId, caseId), settings);
+  const orgIds = await caseOrgIds(caseId);
+  // Each organisation's proposals read at once (each on a connection of its own), then written.
+  const proposed = await Promise.all(
+    orgIds.map(async (orgId) => proposeLinks(await linkageViewer(orgId, caseId), settings)),
+  );
+  for (const [i, orgId] of orgIds.entries()) {
+    const proposals = proposed[i]!;
     await db.$transaction(
       async (tx) => {
         const decided = await tx.linkDecision.findMany({
