@@ -58,9 +58,9 @@ describe("copyChunks", () => {
         yield { text: "1\trow\n", rows: 1 };
       }
       await withPgClient(async (client) => {
-        await expect(copyChunks(client, `COPY no_such_table FROM STDIN`, chunks(), "no_such_table")).rejects.toThrow(
-          /no_such_table/,
-        );
+        await expect(
+          copyChunks(client, `COPY no_such_table FROM STDIN`, chunks(), { freeze: "no_such_table" }),
+        ).rejects.toThrow(/no_such_table/);
         expect(read).toBe(false);
         const { rows } = await client.query<{ open: boolean }>(
           `SELECT xact_start IS NOT NULL AND xact_start < statement_timestamp() AS open FROM pg_stat_activity WHERE pid = pg_backend_pid()`,

@@ -5,10 +5,15 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { ON_EMBEDDED_DATABASE } from "@/lib/db";
 
-// Bulk loads by COPY … FROM STDIN in text format, shared by the usage and timeline imports.
+// Bulk loads by COPY … FROM STDIN, shared by the usage and timeline imports: in text format, or
+// in binary (the usage import's rows: nothing for the server to parse, lib/usage/load.ts).
 
-/** A run of rows' COPY text, and how many rows it holds. */
-export type TCopyChunk = { text: string; rows: number };
+/** A run of rows as COPY text, or in COPY's binary format, and how many rows it holds. */
+export type TCopyChunk = { text: string; rows: number } | { binary: Buffer; rows: number };
+
+/** What each binary COPY's data starts with (signature, no flags, no extension) and ends with. */
+const BINARY_HEADER = Buffer.concat([Buffer.from("PGCOPY\n\xff\r\n\0", "latin1"), Buffer.alloc(8)]);
+const BINARY_TRAILER = Buffer.from([0xff, 0xff]);
 
 /**
  * Rows per COPY statement. The embedded database serves one connection at a time while a COPY
@@ -26,6 +31,12 @@ export const ROWS_PER_COPY = { server: 100_000, embedded: 10_000 } as const;
  * off a parse and COPY of five million rows.
  */
 const COPY_BUFFER_BYTES = 8 << 20;
+
+/** Whether `client` is on the embedded database, whose COPY … FROM STDIN takes text or CSV, not binary. */
+export async function onEmbeddedDatabase(client: pg.ClientBase): Promise<boolean> {
+  const { rows } = await client.query<{ embedded: boolean }>(`SELECT ${ON_EMBEDDED_DATABASE} AS embedded`);
+  return rows[0]?.embedded === true;
+}
 
 const ESCAPED = /[\\\t\n\r]/;
 
@@ -52,32 +63,38 @@ export function copyEscape(v: string): string {
  * delete meanwhile. Never inside an open transaction: it begins and commits its own. The
  * embedded database holds every other connection while a transaction is open, so there each
  * statement commits on its own, as without `freeze`.
+ *
+ * `binary`: the chunks are rows in COPY's binary format, and each statement is given its header
+ * and trailer.
  */
 export async function copyChunks(
   client: pg.ClientBase,
   sql: string,
   chunks: AsyncIterable<TCopyChunk>,
-  freeze?: string,
+  { freeze, binary = false }: { freeze?: string; binary?: boolean } = {},
 ): Promise<number> {
-  const { rows: kind } = await client.query<{ embedded: boolean }>(`SELECT ${ON_EMBEDDED_DATABASE} AS embedded`);
-  const embedded = kind[0]?.embedded === true;
+  const embedded = await onEmbeddedDatabase(client);
   const perCopy = embedded ? ROWS_PER_COPY.embedded : ROWS_PER_COPY.server;
   const frozen = freeze !== undefined && !embedded;
-  const statement = frozen ? `${sql} WITH (FREEZE)` : sql;
+  const format = [...(frozen ? ["FREEZE"] : []), ...(binary ? ["FORMAT binary"] : [])];
+  const statement = format.length ? `${sql} WITH (${format.join(", ")})` : sql;
   const iterator = chunks[Symbol.asyncIterator]();
   let rows = 0;
   let done = false;
-  async function* segment(): AsyncGenerator<string> {
+  async function* segment(): AsyncGenerator<string | Buffer> {
     const end = rows + perCopy;
+    if (binary) yield BINARY_HEADER;
     while (rows < end) {
       const next = await iterator.next();
       if (next.done) {
         done = true;
-        return;
+        break;
       }
       rows += next.value.rows;
-      if (next.value.text) yield next.value.text;
+      const data = "binary" in next.value ? next.value.binary : next.value.text;
+      if (data.length) yield data;
     }
+    if (binary) yield BINARY_TRAILER;
   }
   try {
     if (frozen) await client.query(`BEGIN; TRUNCATE ${freeze}`);

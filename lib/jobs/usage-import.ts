@@ -12,10 +12,12 @@ import {
   type TClaimedJob,
   type TJobSteps,
 } from "@/lib/jobs/job";
+import { onEmbeddedDatabase } from "@/lib/db/copy";
 import { getBlobStore } from "@/lib/storage";
 import {
   analyzeImportRows,
   attachImport,
+  CopyLayout,
   copyUsageText,
   discardIfAbandoned,
   dropImportGroups,
@@ -32,7 +34,7 @@ import {
   writeRollupsFromHours,
 } from "@/lib/usage/load";
 import { UsageGroups } from "@/lib/usage/groups";
-import { type TTimeFormatCounts } from "@/lib/usage/parse";
+import { constantColumns, type TTimeFormatCounts } from "@/lib/usage/parse";
 import { serverRedactor } from "@/lib/usage/redaction";
 import { usageCopyChunks } from "@/lib/usage/stage";
 import { ZUsageOptions } from "@/lib/usage/schemas";
@@ -101,7 +103,10 @@ async function validate(job: TClaimedJob): Promise<void> {
     await db.importRowError.deleteMany({ where: { jobId: job.id } });
     // The rollups' GROUP BYs hash a few hundred thousand groups: in memory, not in batches on disk.
     await raiseBulkMemory(client, "work_mem");
-    await prepareImportTable(client, target);
+    // In COPY's binary format where the database takes it (a server; the embedded one takes
+    // text); what the mapping leaves the same in every row is the table's default.
+    const layout = new CopyLayout(constantColumns(options), !(await onEmbeddedDatabase(client)));
+    await prepareImportTable(client, target, layout);
     const chunks = usageCopyChunks(
       countBytes(stream, (n) => (bytes += n)),
       options,
@@ -113,8 +118,9 @@ async function validate(job: TClaimedJob): Promise<void> {
         groups,
         onReject: (line, reason) => refused.add(line, reason),
       },
+      layout,
     );
-    const loaded = await copyUsageText(client, target, untilStopped(chunks, progress));
+    const loaded = await copyUsageText(client, target, untilStopped(chunks, progress), layout);
     seconds.lap("parseAndCopy");
     // Cancelled while it ran: the rest of the file was left unread, and what was loaded goes.
     if (progress.stopped()) return void (await discardIfAbandoned(target));

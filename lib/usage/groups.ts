@@ -1,6 +1,6 @@
 import "server-only";
 import { copyEscape } from "@/lib/db/copy";
-import type { TUsageCells } from "@/lib/usage/parse";
+import { AT, COUNTS, type TRowContext, type TUsageCells } from "@/lib/usage/parse";
 
 // An import's rows grouped as they are read, for its rollups: per hour and distinct combination
 // of account, project, key, address, model, endpoint, payment instrument and device. Logs repeat
@@ -13,8 +13,15 @@ import type { TUsageCells } from "@/lib/usage/parse";
 // (writeImportGroups): the same groups, more slowly.
 
 /** The cells a group is keyed by (USAGE_COLUMNS positions), in the order of GROUP_COLUMNS. */
-const KEY_CELLS = [2, 3, 4, 5, 7, 8, 15, 16] as const;
-const [INPUT, OUTPUT, CACHED, REQUESTS, RATE_LIMITED] = [9, 10, 11, 12, 14] as const;
+const KEY_CELLS = (
+  ["accountId", "projectId", "apiKeyId", "ip", "model", "endpoint", "paymentFingerprint", "deviceFingerprint"] as const
+).map((c) => AT[c]);
+const ACCOUNT = AT.accountId;
+const RATE_LIMITED = AT.rateLimited;
+/** A row's counts, by position in TRowContext.counts. */
+const [INPUT, OUTPUT, CACHED, REQUESTS] = (["inputTokens", "outputTokens", "cachedTokens", "requests"] as const).map(
+  (c) => COUNTS.indexOf(c),
+) as [number, number, number, number];
 
 /**
  * The groups table's columns, as a group's COPY text gives them: its hour in hours since 1970,
@@ -84,10 +91,10 @@ export class UsageGroups {
 
   constructor(private readonly limit = UsageGroups.LIMIT) {}
 
-  /** Adds a kept row: its column texts (readUsageCells) and its time in milliseconds. */
-  add(cells: TUsageCells, ms: number): void {
+  /** Adds a kept row: its column texts, and its time and counts (both as readUsageCells left them). */
+  add(cells: TUsageCells, { ms, counts }: Pick<TRowContext, "ms" | "counts">): void {
     if (this.given) return;
-    const account = cells[2] ?? "";
+    const account = cells[ACCOUNT] ?? "";
     const seen = this.accounts.get(account);
     let combination = seen?.last;
     if (!combination || !sameKey(combination.cells, cells)) {
@@ -111,11 +118,11 @@ export class UsageGroups {
     combination.hour = hour;
     combination.at = at;
     const s = this.sums;
-    const requests = Number(cells[REQUESTS]);
+    const requests = counts[REQUESTS]!;
     s[at + REQUESTS_SUM] = s[at + REQUESTS_SUM]! + requests;
-    s[at + INPUT_SUM] = s[at + INPUT_SUM]! + Number(cells[INPUT]);
-    s[at + OUTPUT_SUM] = s[at + OUTPUT_SUM]! + Number(cells[OUTPUT]);
-    s[at + CACHED_SUM] = s[at + CACHED_SUM]! + Number(cells[CACHED]);
+    s[at + INPUT_SUM] = s[at + INPUT_SUM]! + counts[INPUT]!;
+    s[at + OUTPUT_SUM] = s[at + OUTPUT_SUM]! + counts[OUTPUT]!;
+    s[at + CACHED_SUM] = s[at + CACHED_SUM]! + counts[CACHED]!;
     if (cells[RATE_LIMITED] === "t") s[at + LIMITED_SUM] = s[at + LIMITED_SUM]! + requests;
     s[at + ROWS_SUM] = s[at + ROWS_SUM]! + 1;
     if (ms < s[at + FIRST]!) s[at + FIRST] = ms;

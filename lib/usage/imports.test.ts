@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { getDb, holdAdvisoryLock, withPgClient } from "@/lib/db";
 import { AppError, ConflictError, NotFoundError } from "@/lib/errors";
@@ -19,7 +20,10 @@ import { claimJob, STAGE_GONE } from "@/lib/jobs/job";
 import { usageImportSteps } from "@/lib/jobs/usage-import";
 import { dropAbandonedImports, hourlyTable, importTable, prepareImportTable, usageImportLock } from "@/lib/usage/load";
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
-import { defaultMapping } from "@/lib/usage/schemas";
+import { defaultMapping, ZUsageOptions, type TUsageMapping, type TUsagePreset } from "@/lib/usage/schemas";
+import { toUsageRow, type TUsageRow } from "@/lib/usage/parse";
+import { readUsageRecords } from "@/lib/usage/read";
+import { serverRedactor } from "@/lib/usage/redaction";
 import { addSignalToTimeline, recomputeSignals, signalEventFacts, updateSignalSettings } from "@/lib/usage/mutations";
 import { getUsageView } from "@/lib/usage/queries";
 import { listTimelineEvents } from "@/lib/timeline/queries";
@@ -157,6 +161,65 @@ describe("usage imports", () => {
     expect(done.job.status).toBe("COMMITTED");
     expect(await usageImportIdsFor(w.ownerOrg.id, w.caseId)).toEqual([started.job.id]);
     expect(await usageImportIdsFor(w.partnerOrg.id, w.caseId)).toEqual([started.job.id]);
+  });
+
+  it("loads every row as the file reads, the columns a mapping leaves without a source included", async () => {
+    const fixture = (name: string) =>
+      readFileSync(path.resolve(import.meta.dirname, "../../tests/fixtures/usage", name));
+    // What the rows' binary form must carry exactly: times before 2000 and near 2200, the largest
+    // counts, addresses of both families, text past ASCII, tabs, backslashes and line breaks.
+    const edges = Buffer.from(
+      [
+        "time,account_id,api_key_id,client_ip,user_agent,model,input_tokens,output_tokens,status_code",
+        '1970-01-01T00:00:00.001Z,acct_é,key_1,0.0.0.0,"Mozilla/5.0 (Ünïcode) 日本 🦊",gpt-4o,0,999999999999,599',
+        '1999-12-31T23:59:59.999Z,acct_2,key_2,255.255.255.255,"tab\there, back\\slash\nand a line",,1,2,100',
+        "2199-12-31T23:59:59.999Z,acct_3,,2001:db8:85a3::8a2e:370:7334,,o3,3,4,",
+        "2026-11-02T10:00:00.5Z,,sk-live-AbCdEfGhIjKlMnOpQrStUvWx9876,::1,curl/8.5,gpt-4o,5,6,429",
+      ].join("\n"),
+    );
+    const variants: { file: Buffer; preset: TUsagePreset; options?: (m: TUsageMapping) => Record<string, unknown> }[] =
+      [
+        { file: GATEWAY, preset: "gateway" },
+        { file: edges, preset: "gateway" },
+        { file: fixture("openai-usage-completions.json"), preset: "openai_usage" },
+        { file: fixture("azure-diagnostics.csv"), preset: "azure_diagnostics" },
+        // Nothing read for the address, status, rate limit, model or device; buckets a minute wide.
+        {
+          file: GATEWAY,
+          preset: "gateway",
+          options: (m) => ({
+            mapping: { ...m, ip: "", statusCode: "", rateLimited: "", model: "", deviceFingerprint: "" },
+            bucketSeconds: 60,
+          }),
+        },
+      ];
+    for (const { file, preset, options } of variants) {
+      const w = await createJointCase();
+      const ev = await upload(w.lead, w.caseId, file, {
+        fileName: `usage.${preset === "openai_usage" ? "json" : "csv"}`,
+      });
+      const started = await startUsageImport(w.lead, w.caseId, { evidenceId: ev.id, preset });
+      const chosen = options?.(started.mapping) ?? { mapping: started.mapping };
+      await changeUsageImport(w.lead, w.caseId, started.job.id, { action: "validate", options: chosen });
+      await runImportJob(started.job.id);
+      await changeUsageImport(w.lead, w.caseId, started.job.id, { action: "commit" });
+      await runImportJob(started.job.id);
+      const o = ZUsageOptions.parse({ preset, ...chosen });
+      // What the one reading of a record (parse.ts) makes of each, in file order.
+      const expected: (TUsageRow & { line: number })[] = [];
+      for await (const batch of readUsageRecords(Readable.from([file]), preset))
+        for (const r of batch) {
+          const row = "values" in r ? toUsageRow(r.values, o, serverRedactor()) : null;
+          if (row && typeof row === "object") expected.push({ line: r.line, ...row });
+        }
+      expect(expected.length).toBeGreaterThan(1);
+      const loaded = await getDb().$queryRaw<Record<string, unknown>[]>`
+        SELECT line, "occurredAt", "bucketSeconds", "accountId", "projectId", "apiKeyId", host(ip) AS ip, "userAgent",
+          model, endpoint, "inputTokens"::float8, "outputTokens"::float8, "cachedTokens"::float8, requests, "statusCode",
+          "rateLimited", "paymentFingerprint", "deviceFingerprint"
+        FROM "UsageRecord" WHERE "caseId" = ${w.caseId}::uuid AND "importId" = ${started.job.id}::uuid ORDER BY seq`;
+      expect(loaded).toEqual(expected);
+    }
   });
 
   it("a load attaches the staged hourly rollup with every index UsageHourly has, none built again", async () => {

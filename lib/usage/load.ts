@@ -5,7 +5,19 @@ import { copyChunks, copyEscape, type TCopyChunk } from "@/lib/db/copy";
 import { ABANDONED_STATUSES } from "@/lib/jobs/job";
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
 import { GROUP_COLUMNS, type UsageGroups } from "@/lib/usage/groups";
-import { cellsOfRow, USAGE_COLUMNS, type TUsageCells, type TUsageRow } from "@/lib/usage/parse";
+import ipaddr from "ipaddr.js";
+import {
+  cellsOfRow,
+  COUNTS,
+  USAGE_COLUMNS,
+  type TRowContext,
+  type TUsageCells,
+  type TUsageRow,
+} from "@/lib/usage/parse";
+
+/** Each count column's place in TRowContext.counts, by USAGE_COLUMNS position. */
+const COUNT_AT: Record<number, number> = Object.fromEntries(COUNTS.map((c, k) => [USAGE_COLUMNS.indexOf(c), k]));
+const AT_REQUESTS = USAGE_COLUMNS.indexOf("requests");
 
 // Bulk loading of usage rows. "UsageRecord" and its hourly rollup "UsageHourly" are partitioned
 // by case, and each case's partition by import. An import's rows go by COPY into a table of
@@ -137,9 +149,14 @@ const ownRows = (target: TUsageTarget) =>
 
 /**
  * Fresh, empty, unattached tables for the import's rows, its groups and its hourly rollup (any
- * earlier run's are dropped with its other rollups).
+ * earlier run's are dropped with its other rollups); the rows' table has `layout`'s constants as
+ * defaults.
  */
-export async function prepareImportTable(client: pg.ClientBase, target: TUsageTarget): Promise<void> {
+export async function prepareImportTable(
+  client: pg.ClientBase,
+  target: TUsageTarget,
+  layout = EVERY_COLUMN,
+): Promise<void> {
   await ensureUsagePartition(client, target.caseId);
   await discardImport(client, target);
   const table = importTable(target);
@@ -158,14 +175,15 @@ export async function prepareImportTable(client: pg.ClientBase, target: TUsageTa
   );
   // Every row's case and import, as defaults: COPY then sends and parses two UUIDs fewer per
   // row, a third of its text (35% less time in the server per row).
+  const constants = [...layout.constants].map(
+    ([i, value]) =>
+      `, ALTER COLUMN "${USAGE_COLUMNS[i]}" SET DEFAULT ${value === null ? "NULL" : client.escapeLiteral(value)}`,
+  );
   await client.query(
     `ALTER TABLE ${table} ALTER COLUMN "caseId" SET DEFAULT '${target.caseId}'::uuid,
-       ALTER COLUMN "importId" SET DEFAULT '${target.importId}'::uuid`,
+       ALTER COLUMN "importId" SET DEFAULT '${target.importId}'::uuid${constants.join("")}`,
   );
 }
-
-/** The columns COPY writes (the case and the import are the table's defaults). */
-const COLUMNS = ["seq", "line", ...USAGE_COLUMNS] as const;
 
 /** Columns whose text may need COPY's escapes (times, numbers and addresses never do). */
 const TEXTUAL = USAGE_COLUMNS.map(
@@ -173,23 +191,241 @@ const TEXTUAL = USAGE_COLUMNS.map(
     !["occurredAt", "bucketSeconds", "ip", "rateLimited"].includes(c) && !/Tokens$|^requests$|^statusCode$/.test(c),
 );
 
-/** One row's fields, filled and joined by copyLine (synchronous, so one array serves every call). */
-const LINE_FIELDS: (string | number)[] = new Array(COLUMNS.length);
+/**
+ * The columns an import's COPY text holds after each row's ordinal and line (the case and the
+ * import are the table's defaults), and a row's text. A column that holds the same value in every
+ * row of the import (`constants`, constantColumns: one its mapping gives no source, such as a
+ * gateway log's cached tokens) is left out and made the table's default as well: less text for
+ * the parse to write and for the server to read.
+ */
+export class CopyLayout {
+  /** The USAGE_COLUMNS positions written, in order. */
+  private readonly written: number[];
+  private readonly textual: boolean[];
+  private readonly kinds: TBinaryKind[];
+
+  constructor(
+    readonly constants: ReadonlyMap<number, string | null> = new Map(),
+    readonly binaryFormat = false,
+  ) {
+    this.written = USAGE_COLUMNS.flatMap((_, i) => (constants.has(i) ? [] : [i]));
+    this.textual = this.written.map((i) => TEXTUAL[i]!);
+    this.kinds = this.written.map((i) => BINARY_KIND[USAGE_COLUMNS[i]!]);
+  }
+
+  /** The COPY statement's column list. */
+  columns(): string {
+    return ["seq", "line", ...this.written.map((i) => USAGE_COLUMNS[i]!)].map((c) => `"${c}"`).join(", ");
+  }
+
+  /**
+   * One row's COPY text: backslash escapes for the four characters that would break it, unless
+   * the caller knows no cell holds one (`plain`). Added up field by field (a string the server's
+   * write flattens once): fewer instructions than an array joined.
+   */
+  line(seq: number, line: number, cells: TUsageCells, plain = false): string {
+    let text = `${seq}\t${line}`;
+    const { written, textual } = this;
+    for (let k = 0; k < written.length; k++) {
+      const v = cells[written[k]!];
+      text += v === null || v === undefined ? "\t\\N" : textual[k] && !plain ? "\t" + copyEscape(v) : "\t" + v;
+    }
+    return text + "\n";
+  }
+
+  /** One row in COPY's binary format: its numbers from `row` (readUsageCells), the rest from its cells. */
+  binary(w: BinaryRows, seq: number, line: number, cells: TUsageCells, row: TRowContext): void {
+    const { written, kinds } = this;
+    w.fields(written.length + 2);
+    w.int4(seq);
+    w.int4(line);
+    for (let k = 0; k < written.length; k++) {
+      const i = written[k]!;
+      const v = cells[i];
+      if (v === null || v === undefined) {
+        w.null();
+        continue;
+      }
+      switch (kinds[k]) {
+        case "text":
+          w.text(v);
+          break;
+        case "timestamp":
+          w.timestamp(row.ms);
+          break;
+        case "int8":
+          w.int8(row.counts[COUNT_AT[i]!]!);
+          break;
+        case "int4":
+          w.int4(i === AT_REQUESTS ? row.counts[COUNT_AT[i]!]! : Number(v));
+          break;
+        case "int2":
+          w.int2(Number(v));
+          break;
+        case "bool":
+          w.bool(v === "t");
+          break;
+        case "inet":
+          w.inet(v);
+          break;
+      }
+    }
+  }
+}
+
+/** How each column is written in COPY's binary format. */
+type TBinaryKind = "timestamp" | "int2" | "int4" | "int8" | "text" | "inet" | "bool";
+const BINARY_KIND: Record<(typeof USAGE_COLUMNS)[number], TBinaryKind> = {
+  occurredAt: "timestamp",
+  bucketSeconds: "int4",
+  accountId: "text",
+  projectId: "text",
+  apiKeyId: "text",
+  ip: "inet",
+  userAgent: "text",
+  model: "text",
+  endpoint: "text",
+  inputTokens: "int8",
+  outputTokens: "int8",
+  cachedTokens: "int8",
+  requests: "int4",
+  statusCode: "int2",
+  rateLimited: "bool",
+  paymentFingerprint: "text",
+  deviceFingerprint: "text",
+};
+
+/** PostgreSQL's timestamps count microseconds from 2000-01-01. */
+const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
+const TWO_32 = 4_294_967_296;
 
 /**
- * The COPY text for one row: backslash escapes for the four characters that would break it,
- * unless the caller knows no cell holds one (`plain`). Joined from one array rather than added
- * up cell by cell: a sixth less time per row, and less for the collector.
+ * Rows written in COPY's binary format into one growing buffer, byte by byte: no string per field,
+ * and nothing for the server to parse (a fifth less of its time than the same rows as text).
  */
-export function copyLine(seq: number, line: number, cells: TUsageCells, plain = false): string {
-  LINE_FIELDS[0] = seq;
-  LINE_FIELDS[1] = line;
-  for (let i = 0; i < USAGE_COLUMNS.length; i++) {
-    const v = cells[i];
-    LINE_FIELDS[i + 2] = v === null || v === undefined ? "\\N" : TEXTUAL[i] && !plain ? copyEscape(v) : v;
+export class BinaryRows {
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private p = 0;
+
+  /** Room for `n` more bytes. */
+  private room(n: number): Buffer {
+    if (this.p + n > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.p + n));
+      this.buf.copy(grown, 0, 0, this.p);
+      this.buf = grown;
+    }
+    return this.buf;
   }
-  return LINE_FIELDS.join("\t") + "\n";
+
+  /** The bytes written since the last take, as a buffer of their own. */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.p));
+    this.p = 0;
+    return out;
+  }
+
+  fields(n: number): void {
+    const b = this.room(2);
+    b[this.p] = n >> 8;
+    b[this.p + 1] = n & 255;
+    this.p += 2;
+  }
+
+  null(): void {
+    this.room(4).fill(255, this.p, this.p + 4);
+    this.p += 4;
+  }
+
+  private word(b: Buffer, at: number, n: number): void {
+    b[at] = n >>> 24;
+    b[at + 1] = (n >>> 16) & 255;
+    b[at + 2] = (n >>> 8) & 255;
+    b[at + 3] = n & 255;
+  }
+
+  int2(n: number): void {
+    const b = this.room(6);
+    this.word(b, this.p, 2);
+    b[this.p + 4] = (n >> 8) & 255;
+    b[this.p + 5] = n & 255;
+    this.p += 6;
+  }
+
+  int4(n: number): void {
+    const b = this.room(8);
+    this.word(b, this.p, 4);
+    this.word(b, this.p + 4, n);
+    this.p += 8;
+  }
+
+  /** A whole number (|n| < 2^53) as 8 bytes, two's complement. */
+  int8(n: number): void {
+    const b = this.room(12);
+    const hi = Math.floor(n / TWO_32);
+    this.word(b, this.p, 8);
+    this.word(b, this.p + 4, hi >>> 0);
+    this.word(b, this.p + 8, n - hi * TWO_32);
+    this.p += 12;
+  }
+
+  /** A time (milliseconds since 1970) as PostgreSQL's timestamp. */
+  timestamp(ms: number): void {
+    this.int8((ms - PG_EPOCH_MS) * 1000);
+  }
+
+  bool(v: boolean): void {
+    const b = this.room(5);
+    this.word(b, this.p, 1);
+    b[this.p + 4] = v ? 1 : 0;
+    this.p += 5;
+  }
+
+  /** Text as UTF-8: copied a character a byte while it is ASCII, else encoded whole. */
+  text(v: string): void {
+    const b = this.room(4 + 3 * v.length);
+    const start = this.p + 4;
+    let q = start;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c > 127) {
+        q = start + b.write(v, start, "utf8");
+        break;
+      }
+      b[q++] = c;
+    }
+    this.word(b, this.p, q - start);
+    this.p = q;
+  }
+
+  /** An address as PostgreSQL's inet: family, bits, not a network, size, bytes. */
+  inet(v: string): void {
+    const b = this.room(24);
+    const at = this.p;
+    if (!v.includes(":")) {
+      this.word(b, at, 8);
+      this.word(b, at + 4, 0x02_20_00_04); // AF_INET, 32 bits, not a network, 4 bytes
+      let q = at + 8;
+      let octet = 0;
+      for (let i = 0; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        if (c === 46) {
+          b[q++] = octet;
+          octet = 0;
+        } else octet = octet * 10 + c - 48;
+      }
+      b[q] = octet;
+      this.p = at + 12;
+      return;
+    }
+    this.word(b, at, 20);
+    this.word(b, at + 4, 0x03_80_00_10); // PostgreSQL's AF_INET6, 128 bits, not a network, 16 bytes
+    b.set(ipaddr.IPv6.parse(v).toByteArray(), at + 8);
+    this.p = at + 24;
+  }
 }
+
+/** Every column written: for rows built in code. */
+const EVERY_COLUMN = new CopyLayout();
 
 /**
  * Streams the rows' text into the import's table with COPY, 100,000 rows a statement (10,000
@@ -203,10 +439,13 @@ export async function copyUsageText(
   client: pg.ClientBase,
   target: TUsageTarget,
   chunks: AsyncIterable<TCopyChunk>,
+  layout = EVERY_COLUMN,
 ): Promise<number> {
-  const columns = COLUMNS.map((c) => `"${c}"`).join(", ");
   const table = importTable(target);
-  return copyChunks(client, `COPY ${table} (${columns}) FROM STDIN`, chunks, table);
+  return copyChunks(client, `COPY ${table} (${layout.columns()}) FROM STDIN`, chunks, {
+    freeze: table,
+    binary: layout.binaryFormat,
+  });
 }
 
 /**
@@ -225,9 +464,9 @@ export async function copyUsageRows(
       let text = "";
       for (const r of batch) {
         const cells = cellsOfRow(r);
-        text += copyLine(++seq, r.line, cells);
+        text += EVERY_COLUMN.line(++seq, r.line, cells);
         spread?.add(r.occurredAt.getTime());
-        groups?.add(cells, r.occurredAt.getTime());
+        groups?.add(cells, { ms: r.occurredAt.getTime(), counts: Float64Array.from(COUNTS, (c) => r[c]) });
       }
       yield { text, rows: batch.length };
     }

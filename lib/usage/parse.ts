@@ -85,12 +85,17 @@ function isDigits(raw: string): boolean {
   return true;
 }
 
-/** A count as COPY takes it, or why it is refused. */
-function readCount(raw: string, fallback: string, max: number): string | { reason: string } {
-  if (raw === "") return fallback;
-  if (isDigits(raw) && Number(raw) <= max) return raw;
+/** A count as COPY takes it (its number left in `counts[k]`), or why it is refused. */
+function readCount(
+  raw: string,
+  { fallback, max, k }: { fallback: number; max: number; k: number },
+  counts: Float64Array,
+): string | { reason: string } {
+  const n = raw === "" ? fallback : Number(raw);
+  counts[k] = n;
+  if (raw === "") return String(fallback);
+  if (isDigits(raw) && n <= max) return raw;
   if (!/^\d+(\.0+)?$/.test(raw)) return { reason: `${quoted(raw)} is not a whole number.` };
-  const n = Number(raw);
   return n > max ? { reason: `${quoted(raw)} is larger than any real count.` } : String(n);
 }
 
@@ -121,10 +126,42 @@ export const USAGE_COLUMNS = [
   "deviceFingerprint",
 ] as const satisfies readonly (keyof TUsageRow)[];
 export type TUsageCells = (string | null)[];
+/** Each column's position in USAGE_COLUMNS (and so in a row's cells). */
+export const AT = Object.fromEntries(USAGE_COLUMNS.map((c, i) => [c, i])) as Record<
+  (typeof USAGE_COLUMNS)[number],
+  number
+>;
 /** How many rows' times were read in each format. */
 export type TTimeFormatCounts = Partial<Record<TReadAs, number>>;
-/** Where readUsageCells leaves a kept row's time as a number (milliseconds since 1970). */
-export type TRowTime = { ms: number };
+/**
+ * The bulk loader's side of reading a row, one object reused for every row: what it knows of the
+ * row's batch, and where readUsageCells leaves a kept row's numbers.
+ */
+export type TRowContext = {
+  /** Counted for kept rows: how many times were read in each format. */
+  formats?: TTimeFormatCounts;
+  /** The batch's text holds no `k-` in any case, so none of its cells can hold a secret key. */
+  keyFree?: boolean;
+  /** The batch's text holds no NUL character. */
+  nulFree?: boolean;
+  /** The row's time, in milliseconds since 1970. */
+  ms: number;
+  /** The row's counts, in COUNTS order. */
+  counts: Float64Array;
+};
+
+/** The counts a row's numbers are kept for (TRowContext), in this order. */
+export const COUNTS = ["inputTokens", "outputTokens", "cachedTokens", "requests"] as const;
+
+/** Where a read without a context leaves its counts. */
+const SCRATCH_COUNTS = new Float64Array(COUNTS.length);
+
+/** A context for readUsageCells. */
+export const rowContext = (formats?: TTimeFormatCounts): TRowContext => ({
+  formats,
+  ms: 0,
+  counts: new Float64Array(COUNTS.length),
+});
 
 /** Field ordinals (USAGE_FIELDS) → the column each is read from, and where its text goes. */
 const FIELD = Object.fromEntries(USAGE_FIELDS.map((f, i) => [f, i])) as Record<(typeof USAGE_FIELDS)[number], number>;
@@ -140,19 +177,20 @@ const TEXT_FIELDS = (
     "deviceFingerprint",
   ] as const
 ).map((f) => ({ name: usageFieldName(f), from: FIELD[f], to: USAGE_COLUMNS.indexOf(f) }));
-const COUNT_FIELDS = (
-  [
-    ["inputTokens", "0", COUNT_MAX],
-    ["outputTokens", "0", COUNT_MAX],
-    ["cachedTokens", "0", COUNT_MAX],
-    ["requests", "1", INT4_MAX],
-  ] as const
-).map(([f, fallback, max]) => ({
+/** Each count's value when its cell is empty or unmapped, and the most it may be. */
+const COUNT_RULES = {
+  inputTokens: [0, COUNT_MAX],
+  outputTokens: [0, COUNT_MAX],
+  cachedTokens: [0, COUNT_MAX],
+  requests: [1, INT4_MAX],
+} as const satisfies Record<(typeof COUNTS)[number], readonly [number, number]>;
+const COUNT_FIELDS = COUNTS.map((f, k) => ({
   name: usageFieldName(f),
   from: FIELD[f],
   to: USAGE_COLUMNS.indexOf(f),
-  fallback,
-  max,
+  fallback: COUNT_RULES[f][0],
+  max: COUNT_RULES[f][1],
+  k,
 }));
 
 /**
@@ -187,8 +225,7 @@ export function readUsageCells(
   o: TUsageOptions,
   redact: TRedact,
   out: TUsageCells,
-  formats?: TTimeFormatCounts,
-  at?: TRowTime,
+  row?: TRowContext,
 ): string | null {
   const time = cellOf(cells, index, FIELD.occurredAt);
   // Most logs write `…T10:00:00.123Z`: read exactly as readTime would, and kept as written.
@@ -197,13 +234,13 @@ export function readUsageCells(
   let as: TReadAs;
   if (fast !== null) {
     startMs = fast;
-    out[0] = time;
+    out[AT.occurredAt] = time;
     as = "iso";
   } else {
     const start = readTime(time, o.timeFormat, "UTC");
     if (!start.ok) return `${usageFieldName("occurredAt")}: ${start.reason}`;
     startMs = start.date.getTime();
-    out[0] = start.date.toISOString();
+    out[AT.occurredAt] = start.date.toISOString();
     as = start.as;
   }
   let bucketSeconds = o.bucketSeconds;
@@ -215,7 +252,7 @@ export function readUsageCells(
     if (bucketSeconds < 0) return `${usageFieldName("bucketEnd")}: the bucket ends before it starts.`;
     if (bucketSeconds > BUCKET_SECONDS_MAX) return `${usageFieldName("bucketEnd")}: the bucket is longer than 31 days.`;
   }
-  out[1] = String(bucketSeconds);
+  out[AT.bucketSeconds] = String(bucketSeconds);
 
   for (const { name, from, to } of TEXT_FIELDS) {
     const value = cellOf(cells, index, from);
@@ -223,10 +260,10 @@ export function readUsageCells(
       out[to] = null;
       continue;
     }
-    if (value.includes("\0")) return `${name}: holds a NUL character.`;
+    if (!row?.nulFree && value.includes("\0")) return `${name}: holds a NUL character.`;
     if (holdsCardNumber(value))
       return `${name}: holds what looks like a full payment card number; the row is refused and none of it is loaded.`;
-    const redacted = mayHoldKey(value) ? value.replace(SECRET_KEY, redact) : value;
+    const redacted = !row?.keyFree && mayHoldKey(value) ? value.replace(SECRET_KEY, redact) : value;
     if (redacted.length > TEXT_MAX) return `${name}: longer than ${TEXT_MAX} characters.`;
     out[to] = redacted;
   }
@@ -234,26 +271,48 @@ export function readUsageCells(
   const ipText = cellOf(cells, index, FIELD.ip);
   const ip = ipText ? readIp(ipText) : null;
   if (ip && typeof ip === "object") return `${usageFieldName("ip")}: ${ip.reason}`;
-  out[5] = ip;
+  out[AT.ip] = ip;
 
-  for (const { name, from, to, fallback, max } of COUNT_FIELDS) {
-    const n = readCount(cellOf(cells, index, from), fallback, max);
-    if (typeof n === "object") return `${name}: ${n.reason}`;
-    out[to] = n;
+  const counts = row?.counts ?? SCRATCH_COUNTS;
+  for (const field of COUNT_FIELDS) {
+    const n = readCount(cellOf(cells, index, field.from), field, counts);
+    if (typeof n === "object") return `${field.name}: ${n.reason}`;
+    out[field.to] = n;
   }
 
   const status = cellOf(cells, index, FIELD.statusCode);
   if (status && (status.length !== 3 || !isDigits(status) || status < "100"))
     return `${usageFieldName("statusCode")}: ${quoted(status)} is not an HTTP status code.`;
-  out[13] = status || null;
+  out[AT.statusCode] = status || null;
   const flag = cellOf(cells, index, FIELD.rateLimited).toLowerCase();
   if (flag && !TRUE.has(flag) && !FALSE.has(flag))
     return `${usageFieldName("rateLimited")}: ${quoted(flag)} is not true or false.`;
-  out[14] = (flag ? TRUE.has(flag) : status === "429") ? "t" : "f";
-  // Counted for rows kept only: a column that mixes formats is reported with the import.
-  if (formats) formats[as] = (formats[as] ?? 0) + 1;
-  if (at) at.ms = startMs;
+  out[AT.rateLimited] = (flag ? TRUE.has(flag) : status === "429") ? "t" : "f";
+  if (row) {
+    // Counted for rows kept only: a column that mixes formats is reported with the import.
+    if (row.formats) row.formats[as] = (row.formats[as] ?? 0) + 1;
+    row.ms = startMs;
+  }
   return null;
+}
+
+/**
+ * The columns that hold the same value in every row read under `o`, because its mapping gives
+ * them no source: that value's text (null for NULL), by USAGE_COLUMNS position. A gateway log's
+ * bucket width, cached tokens and request count, say.
+ */
+export function constantColumns(o: TUsageOptions): Map<number, string | null> {
+  const constant = new Map<number, string | null>();
+  if (!o.mapping.bucketEnd) constant.set(AT.bucketSeconds, String(o.bucketSeconds));
+  for (const { from, to } of TEXT_FIELDS) if (!o.mapping[USAGE_FIELDS[from]!]) constant.set(to, null);
+  if (!o.mapping.ip) constant.set(AT.ip, null);
+  for (const { from, to, fallback } of COUNT_FIELDS)
+    if (!o.mapping[USAGE_FIELDS[from]!]) constant.set(to, String(fallback));
+  if (!o.mapping.statusCode) {
+    constant.set(AT.statusCode, null);
+    if (!o.mapping.rateLimited) constant.set(AT.rateLimited, "f");
+  }
+  return constant;
 }
 
 /** The column texts of a row (the inverse of rowOfCells), for loading rows built in code. */
@@ -273,25 +332,26 @@ export function cellsOfRow(r: TUsageRow): TUsageCells {
 }
 
 function rowOfCells(c: TUsageCells): TUsageRow {
-  const count = (i: number) => Number(c[i]);
+  const text = (column: (typeof USAGE_COLUMNS)[number]) => c[AT[column]]!;
+  const count = (column: (typeof USAGE_COLUMNS)[number]) => Number(c[AT[column]]);
   return {
-    occurredAt: new Date(c[0]!),
-    bucketSeconds: count(1),
-    accountId: c[2]!,
-    projectId: c[3]!,
-    apiKeyId: c[4]!,
-    ip: c[5]!,
-    userAgent: c[6]!,
-    model: c[7]!,
-    endpoint: c[8]!,
-    inputTokens: count(9),
-    outputTokens: count(10),
-    cachedTokens: count(11),
-    requests: count(12),
-    statusCode: c[13] === null ? null : count(13),
-    rateLimited: c[14] === "t",
-    paymentFingerprint: c[15]!,
-    deviceFingerprint: c[16]!,
+    occurredAt: new Date(text("occurredAt")),
+    bucketSeconds: count("bucketSeconds"),
+    accountId: text("accountId"),
+    projectId: text("projectId"),
+    apiKeyId: text("apiKeyId"),
+    ip: text("ip"),
+    userAgent: text("userAgent"),
+    model: text("model"),
+    endpoint: text("endpoint"),
+    inputTokens: count("inputTokens"),
+    outputTokens: count("outputTokens"),
+    cachedTokens: count("cachedTokens"),
+    requests: count("requests"),
+    statusCode: text("statusCode") === null ? null : count("statusCode"),
+    rateLimited: text("rateLimited") === "t",
+    paymentFingerprint: text("paymentFingerprint"),
+    deviceFingerprint: text("deviceFingerprint"),
   };
 }
 

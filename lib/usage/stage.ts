@@ -2,12 +2,13 @@ import "server-only";
 import type { Readable } from "node:stream";
 import type { TCopyChunk } from "@/lib/db/copy";
 import type { UsageGroups } from "@/lib/usage/groups";
-import { copyLine, type TimeSpread } from "@/lib/usage/load";
+import { BinaryRows, CopyLayout, type TimeSpread } from "@/lib/usage/load";
 import {
   cellsOfValues,
   fieldIndex,
   IDENTITY,
   readUsageCells,
+  rowContext,
   USAGE_COLUMNS,
   type TRedact,
   type TTimeFormatCounts,
@@ -16,9 +17,10 @@ import {
 import { readUsageBatches } from "@/lib/usage/read";
 import type { TUsageOptions } from "@/lib/usage/schemas";
 
-// A usage file straight to COPY text, as the import job stages it: records read as cells by
-// index (a CSV) or by name (JSON), one reused array of column texts, no object per row. This
-// parse is what bounds an import's rate, so it allocates little beyond the text it produces.
+// A usage file straight to COPY data, as the import job stages it: records read as cells by
+// index (a CSV) or by name (JSON), one reused array of column texts, no object per row, and
+// written as COPY text or in its binary format (one growing buffer). This parse is what bounds
+// an import's rate, so it allocates little beyond the data it produces.
 
 export type TStageEvents = {
   /** After each batch: the records read so far (good and refused). */
@@ -32,24 +34,31 @@ export type TStageEvents = {
   groups?: UsageGroups;
 };
 
-/** The file's good rows as COPY text, numbered 1… in file order; refused rows go to onReject. */
+/**
+ * The file's good rows in `layout`'s columns, as COPY text or in its binary format, numbered 1…
+ * in file order; refused rows go to onReject.
+ */
 export async function* usageCopyChunks(
   input: Readable,
   options: TUsageOptions,
   redact: TRedact,
   events: TStageEvents,
+  layout = new CopyLayout(),
 ): AsyncGenerator<TCopyChunk> {
   const out: TUsageCells = new Array(USAGE_COLUMNS.length);
   let seq = 0;
   let records = 0;
   let index: Int32Array = IDENTITY;
   let indexed: readonly string[] | null = null;
-  const at = { ms: 0 };
+  const row = rowContext(events.timeFormats);
+  const binary = layout.binaryFormat ? new BinaryRows() : null;
   for await (const batch of readUsageBatches(input, options.preset)) {
     if (batch.columns && batch.columns !== indexed) {
       indexed = batch.columns;
       index = fieldIndex(batch.columns, options.mapping);
     }
+    row.keyFree = "keyFree" in batch && batch.keyFree === true;
+    row.nulFree = "nulFree" in batch && batch.nulFree === true;
     let text = "";
     const before = seq;
     for (const r of batch.records) {
@@ -57,26 +66,19 @@ export async function* usageCopyChunks(
         "error" in r
           ? r.error
           : "cells" in r
-            ? readUsageCells(r.cells, index, options, redact, out, events.timeFormats, at)
-            : readUsageCells(
-                cellsOfValues(r.values, options.mapping),
-                IDENTITY,
-                options,
-                redact,
-                out,
-                events.timeFormats,
-                at,
-              );
+            ? readUsageCells(r.cells, index, options, redact, out, row)
+            : readUsageCells(cellsOfValues(r.values, options.mapping), IDENTITY, options, redact, out, row);
       // A plain CSV batch's cells need no escapes, nor do the values read from them (times,
       // addresses, counts and redacted keys are written without tabs or backslashes).
       if (reason === null) {
-        text += copyLine(++seq, r.line, out, "plain" in batch && batch.plain === true);
-        events.spread?.add(at.ms);
-        events.groups?.add(out, at.ms);
+        if (binary) layout.binary(binary, ++seq, r.line, out, row);
+        else text += layout.line(++seq, r.line, out, "plain" in batch && batch.plain === true);
+        events.spread?.add(row.ms);
+        events.groups?.add(out, row);
       } else events.onReject(r.line, reason);
     }
     records += batch.records.length;
     events.onRecords?.(records);
-    yield { text, rows: seq - before };
+    yield binary ? { binary: binary.take(), rows: seq - before } : { text, rows: seq - before };
   }
 }

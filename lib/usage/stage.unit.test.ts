@@ -37,7 +37,7 @@ async function stage(csv: string, chunkSize: number, spread?: TimeSpread) {
       throw new Error(`line ${line}: ${reason}`);
     },
   }))
-    text += chunk.text;
+    text += "text" in chunk ? chunk.text : "";
   return readCopy(text);
 }
 

@@ -102,14 +102,20 @@ async function copyBaseline(client: pg.Client, file: string): Promise<{ seconds:
 /** The job's parse alone (file → checked rows → COPY text, no database): the ceiling the import could reach. */
 async function parseOnly(file: string): Promise<number> {
   const { usageCopyChunks } = await import("@/lib/usage/stage");
-  const { createRedactor } = await import("@/lib/usage/parse");
+  const { constantColumns, createRedactor } = await import("@/lib/usage/parse");
+  const { CopyLayout } = await import("@/lib/usage/load");
   const { ZUsageOptions, defaultMapping } = await import("@/lib/usage/schemas");
   const options = ZUsageOptions.parse({ preset: "gateway", mapping: defaultMapping("gateway", HEADER.split(",")) });
+  const layout = new CopyLayout(constantColumns(options), true);
   let rows = 0;
   const t = performance.now();
-  for await (const chunk of usageCopyChunks(createReadStream(file), options, createRedactor("bench"), {
-    onReject: () => {},
-  }))
+  for await (const chunk of usageCopyChunks(
+    createReadStream(file),
+    options,
+    createRedactor("bench"),
+    { onReject: () => {} },
+    layout,
+  ))
     rows += chunk.rows;
   if (rows !== ROWS) throw new Error(`parse: ${rows} rows`);
   return (performance.now() - t) / 1000;
