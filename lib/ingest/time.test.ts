@@ -111,6 +111,24 @@ describe("readIsoUtcMs, the bulk loaders' shortcut", () => {
     }
   });
 
+  it("reads each value on its own, whichever day the one before fell on", () => {
+    // Rows of one day in a row, the next day, an impossible day between, and back.
+    const values = [
+      "2026-11-02T10:00:00Z",
+      "2026-11-02T23:59:59.999Z",
+      "2026-11-03T00:00:00Z",
+      "2026-02-30T10:00:00Z",
+      "2026-02-28T10:00:00Z",
+      "2026-11-02T10:00:00.5Z",
+      "2024-02-29T01:02:03Z",
+      "2025-02-29T01:02:03Z",
+    ];
+    for (const v of values) {
+      const slow = readTime(v, "auto", "UTC");
+      expect(readIsoUtcMs(v), v).toBe(slow.ok ? slow.date.getTime() : null);
+    }
+  });
+
   it("declines what is not plainly a valid time, so that readTime gives the answer and its reason", () => {
     const declined = [
       "2025-02-29T00:00:00Z", // no such day

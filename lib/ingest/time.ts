@@ -208,11 +208,20 @@ export function readIsoUtcMs(v: string): number | null {
   const fraction = v.length - 21; // digits after the point (1 to 3), or none
   const ms = fraction > 0 ? digitsAt(v, 20, fraction) * 10 ** (3 - fraction) : 0;
   // Anything unusual (24:00, a leap second, a year before 1970) gets readTime's own answer.
-  if (hour > 23 || minute > 59 || second > 59 || month < 1 || month > 12 || day < 1) return null;
-  if (day > daysInMonth(year, month)) return null;
-  const t = utcMs(year, month - 1, day, hour, minute, second, ms);
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  // Logs run in time order: most rows fall on the day the one before did, already checked.
+  const date = year * 10_000 + month * 100 + day;
+  if (date !== lastDate) {
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+    lastDayMs = utcMs(year, month - 1, day);
+    lastDate = date;
+  }
+  const t = lastDayMs + hour * 3_600_000 + minute * 60_000 + second * 1_000 + ms;
   return t >= EVENT_TIME_MIN && t < EVENT_TIME_MAX ? t : null;
 }
+/** The last day readIsoUtcMs read (yyyymmdd), and its start in milliseconds since 1970. */
+let lastDate = -1;
+let lastDayMs = 0;
 
 function readAuto(v: string, timeZone: string): TTimeRead {
   if (ISO_UTC.test(v)) return readIso(v, timeZone);

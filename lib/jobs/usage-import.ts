@@ -126,13 +126,13 @@ async function validate(job: TClaimedJob): Promise<void> {
     if (progress.stopped()) return void (await discardIfAbandoned(target));
     // The rollups, the drill-down indexes and the accounts' attributes all read the rows just
     // loaded, or their groups, and write apart: on two connections, each can have a core (the
-    // embedded database takes them in turn). The groups (counted in the parse, or else by a
-    // scan) go first on one, then the hourly rollup and its indexes; the other gathers the rows'
-    // statistics and builds their indexes meanwhile, then writes the attributes from the groups
-    // and the per-day rollup from the hours. Both end before the job's lock goes, even when one
-    // fails.
+    // embedded database takes them in turn). The hourly rollup and its indexes go on one (from
+    // the groups the parse counted, or else from a groups table filled first by a scan); the
+    // other gathers the rows' statistics and builds their indexes meanwhile, then writes the
+    // attributes from the groups and the per-day rollup from the hours. Both end before the
+    // job's lock goes, even when one fails.
     const grouped = writeImportGroups(client, target, groups).then(() => seconds.lap("groups", true));
-    const hourly = grouped.then(() => writeHourlyRollup(client, target));
+    const hourly = grouped.then(() => writeHourlyRollup(client, target, groups));
     const steps = await Promise.allSettled([
       hourly.then(() => indexHourlyRollup(client, target)).then(() => seconds.lap("rollups", true)),
       withPgClient(async (other) => {
@@ -143,7 +143,7 @@ async function validate(job: TClaimedJob): Promise<void> {
         seconds.lap("indexes", true);
         await raiseBulkMemory(other, "work_mem");
         await grouped;
-        await writeAccountAttributes(other, target);
+        await writeAccountAttributes(other, target, groups);
         seconds.lap("attributes", true);
         await hourly;
         await writeRollupsFromHours(other, target);

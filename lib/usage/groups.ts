@@ -1,6 +1,13 @@
 import "server-only";
 import { copyEscape } from "@/lib/db/copy";
+import type { TCopyChunk } from "@/lib/db/copy";
 import { AT, COUNTS, type TRowContext, type TUsageCells } from "@/lib/usage/parse";
+
+/** The import a rollup is written for. */
+type TUsageTarget = { caseId: string; importId: string };
+
+/** An address's texts as PostgreSQL writes them: the host, and its network (/24 for IPv4, /48 for IPv6). */
+export type TAddressTexts = ReadonlyMap<string, { host: string; network: string }>;
 
 // An import's rows grouped as they are read, for its rollups: per hour and distinct combination
 // of account, project, key, address, model, endpoint, payment instrument and device. Logs repeat
@@ -17,35 +24,15 @@ const KEY_CELLS = (
   ["accountId", "projectId", "apiKeyId", "ip", "model", "endpoint", "paymentFingerprint", "deviceFingerprint"] as const
 ).map((c) => AT[c]);
 const ACCOUNT = AT.accountId;
+/** A combination's key cells, by position in KEY_CELLS. */
+const [ACCOUNT_CELL, PROJECT, KEY, IP, MODEL, ENDPOINT, PAYMENT, DEVICE] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
+/** The hourly rollup's sums: requests, input, output and cached tokens, rate-limited requests, rows. */
+const HOURLY_SUMS = 6;
 const RATE_LIMITED = AT.rateLimited;
 /** A row's counts, by position in TRowContext.counts. */
 const [INPUT, OUTPUT, CACHED, REQUESTS] = (["inputTokens", "outputTokens", "cachedTokens", "requests"] as const).map(
   (c) => COUNTS.indexOf(c),
 ) as [number, number, number, number];
-
-/**
- * The groups table's columns, as a group's COPY text gives them: its hour in hours since 1970,
- * its rows' first and last time in milliseconds since 1970, its key cells and its sums.
- */
-export const GROUP_COLUMNS = [
-  "hour",
-  "accountId",
-  "projectId",
-  "apiKeyId",
-  "ip",
-  "model",
-  "endpoint",
-  "paymentFingerprint",
-  "deviceFingerprint",
-  "firstSeen",
-  "lastSeen",
-  "requests",
-  "inputTokens",
-  "outputTokens",
-  "cachedTokens",
-  "rateLimited",
-  "rows",
-] as const;
 
 const HOUR_MS = 3_600_000;
 
@@ -72,8 +59,6 @@ type TAccount = { last: TCombination; all: Map<string, TCombination> };
  * group kept for the rest of the import would keep in memory with it.
  */
 const own = (v: string | null) => (v === null ? null : Buffer.from(v).toString());
-
-const cellText = (v: string | null) => (v === null ? "\\N" : copyEscape(v));
 
 /** Whether a row's key cells are those of a combination. */
 function sameKey(key: (string | null)[], cells: TUsageCells): boolean {
@@ -148,12 +133,6 @@ export class UsageGroups {
     this.sums = new Float64Array(0);
   }
 
-  /** Every group: its hour, its key cells, and where its sums start. */
-  private *groups(): Generator<[hour: number, cells: (string | null)[], at: number]> {
-    for (const { all } of this.accounts.values())
-      for (const { cells, hours } of all.values()) for (const [hour, at] of hours) yield [hour, cells, at];
-  }
-
   /**
    * Whether every row was grouped, exactly: not given up, and every sum a whole number that a
    * double holds exactly (a sum only grows, so one that ends below 2^53 never went past).
@@ -164,21 +143,119 @@ export class UsageGroups {
     return true;
   }
 
-  /** The groups as COPY text (GROUP_COLUMNS), about `perChunk` a chunk. */
-  async *text(perChunk = 10_000): AsyncGenerator<{ text: string; rows: number }> {
+  /** Every address the groups hold (as readUsageCells wrote it). */
+  addresses(): Set<string> {
+    const found = new Set<string>();
+    for (const { all } of this.accounts.values())
+      for (const { cells } of all.values()) if (cells[IP] !== null) found.add(cells[IP]!);
+    return found;
+  }
+
+  /**
+   * The import's hourly rollup as COPY text, in HOURLY_COLUMNS: the groups summed per hour ×
+   * account × key × network × model × endpoint, each absent one as '' (as the rollup's key has
+   * them), about `perChunk` rows a chunk. `addresses` gives each address's network.
+   */
+  async *hourly(target: TUsageTarget, addresses: TAddressTexts, perChunk = 10_000): AsyncGenerator<TCopyChunk> {
+    // The rollup's own combinations, each with its hours → where its sums start.
+    const rollup = new Map<string, { key: string; hours: Map<number, number> }>();
+    let sums = new Float64Array(4_096 * HOURLY_SUMS);
+    let count = 0;
+    const s = this.sums;
+    for (const { all } of this.accounts.values())
+      for (const { cells, hours } of all.values()) {
+        const ip = cells[IP] ?? null;
+        const parts = [
+          cells[ACCOUNT_CELL],
+          cells[KEY],
+          ip === null ? null : addresses.get(ip)!.network,
+          cells[MODEL],
+          cells[ENDPOINT],
+        ];
+        const key = parts.map((v) => copyEscape(v ?? "")).join("\t");
+        let combination = rollup.get(key);
+        if (!combination) rollup.set(key, (combination = { key, hours: new Map() }));
+        for (const [hour, at] of hours) {
+          let to = combination.hours.get(hour);
+          if (to === undefined) {
+            to = count++ * HOURLY_SUMS;
+            if (to + HOURLY_SUMS > sums.length) {
+              const grown = new Float64Array(sums.length * 2);
+              grown.set(sums);
+              sums = grown;
+            }
+            combination.hours.set(hour, to);
+          }
+          sums[to] = sums[to]! + s[at + REQUESTS_SUM]!;
+          sums[to + 1] = sums[to + 1]! + s[at + INPUT_SUM]!;
+          sums[to + 2] = sums[to + 2]! + s[at + OUTPUT_SUM]!;
+          sums[to + 3] = sums[to + 3]! + s[at + CACHED_SUM]!;
+          sums[to + 4] = sums[to + 4]! + s[at + LIMITED_SUM]!;
+          sums[to + 5] = sums[to + 5]! + s[at + ROWS_SUM]!;
+        }
+      }
+    const ids = `${target.caseId}\t${target.importId}`;
     let text = "";
     let rows = 0;
-    let last: (string | null)[] | null = null;
-    let key = "";
-    for (const [hour, cells, at] of this.groups()) {
-      if (cells !== last) [last, key] = [cells, cells.map(cellText).join("\t")];
-      const s = this.sums;
-      text += `${hour}\t${key}\t${s[at + FIRST]}\t${s[at + LAST]}\t${s[at + REQUESTS_SUM]}\t${s[at + INPUT_SUM]}\t${s[at + OUTPUT_SUM]}\t${s[at + CACHED_SUM]}\t${s[at + LIMITED_SUM]}\t${s[at + ROWS_SUM]}\n`;
-      if (++rows === perChunk) {
-        yield { text, rows };
-        [text, rows] = ["", 0];
+    for (const { key, hours } of rollup.values())
+      for (const [hour, at] of hours) {
+        text += `${ids}\t${new Date(hour * HOUR_MS).toISOString()}\t${key}\t${sums[at]}\t${sums[at + 1]}\t${sums[at + 2]}\t${sums[at + 3]}\t${sums[at + 4]}\t${sums[at + 5]}\n`;
+        if (++rows === perChunk) {
+          yield { text, rows };
+          [text, rows] = ["", 0];
+        }
       }
-    }
     if (rows) yield { text, rows };
+  }
+
+  /**
+   * What each account was seen with, as COPY text in ATTRIBUTE_COLUMNS: per account (rows
+   * without one are left out), kind and value, its first and last time and its requests.
+   * `addresses` gives each address's host and network.
+   */
+  async *attributes(target: TUsageTarget, addresses: TAddressTexts): AsyncGenerator<TCopyChunk> {
+    const s = this.sums;
+    const ids = `${target.caseId}\t${target.importId}`;
+    const time = (ms: number) => new Date(ms).toISOString();
+    for (const { all } of this.accounts.values()) {
+      const seen = new Map<string, [first: number, last: number, requests: number]>();
+      let account: string | null = null;
+      for (const { cells, hours } of all.values()) {
+        account = cells[ACCOUNT_CELL]!;
+        if (account === null) break;
+        let [first, last, requests] = [Infinity, -Infinity, 0];
+        for (const at of hours.values()) {
+          first = Math.min(first, s[at + FIRST]!);
+          last = Math.max(last, s[at + LAST]!);
+          requests += s[at + REQUESTS_SUM]!;
+        }
+        const ip = cells[IP] === null ? null : addresses.get(cells[IP]!)!;
+        const values: [string, string | null][] = [
+          ["API_KEY", cells[KEY]!],
+          ["PROJECT", cells[PROJECT]!],
+          ["IP", ip?.host ?? null],
+          ["NETWORK", ip?.network ?? null],
+          ["PAYMENT", cells[PAYMENT]!],
+          ["DEVICE", cells[DEVICE]!],
+        ];
+        for (const [kind, value] of values) {
+          if (value === null) continue;
+          const key = `${kind}\t${copyEscape(value)}`;
+          const had = seen.get(key);
+          if (!had) seen.set(key, [first, last, requests]);
+          else {
+            had[0] = Math.min(had[0], first);
+            had[1] = Math.max(had[1], last);
+            had[2] += requests;
+          }
+        }
+      }
+      if (account === null || seen.size === 0) continue;
+      let text = "";
+      const who = copyEscape(account);
+      for (const [key, [first, last, requests]] of seen)
+        text += `${ids}\t${who}\t${key}\t${time(first)}\t${time(last)}\t${requests}\n`;
+      yield { text, rows: seen.size };
+    }
   }
 }

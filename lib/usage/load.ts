@@ -4,11 +4,12 @@ import { getDb, Prisma, withAdvisoryLock } from "@/lib/db";
 import { copyChunks, copyEscape, type TCopyChunk } from "@/lib/db/copy";
 import { ABANDONED_STATUSES } from "@/lib/jobs/job";
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
-import { GROUP_COLUMNS, type UsageGroups } from "@/lib/usage/groups";
+import type { TAddressTexts, UsageGroups } from "@/lib/usage/groups";
 import ipaddr from "ipaddr.js";
 import {
   cellsOfRow,
   COUNTS,
+  PLAIN_IPV4,
   USAGE_COLUMNS,
   type TRowContext,
   type TUsageCells,
@@ -68,6 +69,30 @@ export function importTable({ importId }: Pick<TUsageTarget, "importId">): strin
 export function groupsTable(importId: string): string {
   return `usage_partitions."groups_${importHex(importId)}"`;
 }
+
+/**
+ * The groups table's columns (writeImportGroups): an hour as hours since 1970, the key cells,
+ * the first and last time in milliseconds since 1970, and the sums.
+ */
+const GROUP_COLUMNS = [
+  ["hour", "int NOT NULL"],
+  ["accountId", "text"],
+  ["projectId", "text"],
+  ["apiKeyId", "text"],
+  ["ip", "inet"],
+  ["model", "text"],
+  ["endpoint", "text"],
+  ["paymentFingerprint", "text"],
+  ["deviceFingerprint", "text"],
+  ["firstSeen", "bigint NOT NULL"],
+  ["lastSeen", "bigint NOT NULL"],
+  ["requests", "bigint NOT NULL"],
+  ["inputTokens", "bigint NOT NULL"],
+  ["outputTokens", "bigint NOT NULL"],
+  ["cachedTokens", "bigint NOT NULL"],
+  ["rateLimited", "bigint NOT NULL"],
+  ["rows", "bigint NOT NULL"],
+] as const;
 
 /** The case's partition of "UsageHourly". */
 function hourlyPartition(caseId: string): string {
@@ -165,13 +190,8 @@ export async function prepareImportTable(
     `CREATE TABLE ${hourlyTable(target.importId)} (LIKE "UsageHourly" INCLUDING DEFAULTS, ${ownRows(target)})`,
   );
   // Unlogged: read once while the import is validated, and a crash loses nothing of value.
-  // Times as numbers since 1970 (hours, milliseconds: GROUP_COLUMNS), as the parse counts them.
   await client.query(
-    `CREATE UNLOGGED TABLE ${groupsTable(target.importId)} (hour int NOT NULL, "accountId" text,
-       "projectId" text, "apiKeyId" text, ip inet, model text, endpoint text, "paymentFingerprint" text,
-       "deviceFingerprint" text, "firstSeen" bigint NOT NULL, "lastSeen" bigint NOT NULL,
-       requests bigint NOT NULL, "inputTokens" bigint NOT NULL, "outputTokens" bigint NOT NULL,
-       "cachedTokens" bigint NOT NULL, "rateLimited" bigint NOT NULL, "rows" bigint NOT NULL)`,
+    `CREATE UNLOGGED TABLE ${groupsTable(target.importId)} (${GROUP_COLUMNS.map(([c, type]) => `"${c}" ${type}`).join(", ")})`,
   );
   // Every row's case and import, as defaults: COPY then sends and parses two UUIDs fewer per
   // row, a third of its text (35% less time in the server per row).
@@ -475,17 +495,17 @@ export async function copyUsageRows(
 }
 
 /**
- * The import's rollups, from its rows just loaded: its rows grouped (by `groups`, told every row
- * as it was loaded, or else by a scan), then per hour × account × key × network (/24 for IPv4,
- * /48 for IPv6) × model × endpoint, the same per day (from the hours), and what each account was
- * seen with. One step after the other; the import job runs the same steps on two connections
- * (lib/jobs/usage-import.ts).
+ * The import's rollups, from its rows just loaded, grouped (by `groups`, told every row as it was
+ * loaded, or else by a scan into the groups table): per hour × account × key × network (/24 for
+ * IPv4, /48 for IPv6) × model × endpoint, the same per day (from the hours), and what each
+ * account was seen with. One step after the other; the import job runs the same steps on two
+ * connections (lib/jobs/usage-import.ts).
  */
 export async function writeUsageRollups(client: pg.ClientBase, target: TUsageTarget, groups?: UsageGroups) {
   await analyzeImportRows(client, target);
   await writeImportGroups(client, target, groups);
-  await writeTrafficRollups(client, target);
-  await writeAccountAttributes(client, target);
+  await writeTrafficRollups(client, target, groups);
+  await writeAccountAttributes(client, target, groups);
   await dropImportGroups(client, target);
 }
 
@@ -499,35 +519,56 @@ export async function analyzeImportRows(client: TSqlClient, target: TUsageTarget
 }
 
 /**
- * The import's groups table, filled: from `groups` if it took every row (one COPY of a few
- * groups per thousand rows), or else by one scan of the rows, grouped by hashing (sorting is
- * off for it: the planner, which cannot tell how few the groups are, would sort every row, twice
- * as long; in a transaction of its own, as the embedded database has one session for all), times
- * turned into numbers once per group, not per row.
- * Then its statistics, for the groupings that read it.
+ * The import's groups table, filled unless `groups` took every row (the rollups are then
+ * written from those, writeHourlyRollup and writeAccountAttributes): by one scan of the rows,
+ * grouped by hashing (sorting is off for it: the planner, which cannot tell how few the groups
+ * are, would sort every row, twice as long; in a transaction of its own, as the embedded database
+ * has one session for all), times turned into numbers once per group, not per row. Then its
+ * statistics, for the groupings that read it.
  */
 export async function writeImportGroups(client: pg.ClientBase, target: TUsageTarget, groups?: UsageGroups) {
+  if (groups?.complete()) return;
   const table = groupsTable(target.importId);
-  const columns = GROUP_COLUMNS.map((c) => `"${c}"`).join(", ");
-  if (groups?.complete()) await copyChunks(client, `COPY ${table} (${columns}) FROM STDIN`, groups.text());
-  else
-    await inTransaction(client, async () => {
-      await client.query(`SET LOCAL enable_sort = off`);
-      await client.query(
-        `INSERT INTO ${table} (${columns})
-         SELECT extract(epoch FROM hour) / 3600, "accountId", "projectId", "apiKeyId", ip, model, endpoint,
-                "paymentFingerprint", "deviceFingerprint", extract(epoch FROM f) * 1000, extract(epoch FROM l) * 1000,
-                requests, "inputTokens", "outputTokens", "cachedTokens", "rateLimited", "rows"
-         FROM (
-           SELECT date_trunc('hour', "occurredAt") AS hour, "accountId", "projectId", "apiKeyId", ip, model, endpoint,
-                  "paymentFingerprint", "deviceFingerprint", min("occurredAt") AS f, max("occurredAt") AS l,
-                  sum(requests) AS requests, sum("inputTokens") AS "inputTokens", sum("outputTokens") AS "outputTokens",
-                  sum("cachedTokens") AS "cachedTokens", sum(CASE WHEN "rateLimited" THEN requests ELSE 0 END) AS "rateLimited",
-                  count(*) AS "rows"
-           FROM ${importTable(target)} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) AS g`,
-      );
-    });
+  const columns = GROUP_COLUMNS.map(([c]) => `"${c}"`).join(", ");
+  await inTransaction(client, async () => {
+    await client.query(`SET LOCAL enable_sort = off`);
+    await client.query(
+      `INSERT INTO ${table} (${columns})
+       SELECT extract(epoch FROM hour) / 3600, "accountId", "projectId", "apiKeyId", ip, model, endpoint,
+              "paymentFingerprint", "deviceFingerprint", extract(epoch FROM f) * 1000, extract(epoch FROM l) * 1000,
+              requests, "inputTokens", "outputTokens", "cachedTokens", "rateLimited", "rows"
+       FROM (
+         SELECT date_trunc('hour', "occurredAt") AS hour, "accountId", "projectId", "apiKeyId", ip, model, endpoint,
+                "paymentFingerprint", "deviceFingerprint", min("occurredAt") AS f, max("occurredAt") AS l,
+                sum(requests) AS requests, sum("inputTokens") AS "inputTokens", sum("outputTokens") AS "outputTokens",
+                sum("cachedTokens") AS "cachedTokens", sum(CASE WHEN "rateLimited" THEN requests ELSE 0 END) AS "rateLimited",
+                count(*) AS "rows"
+         FROM ${importTable(target)} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) AS g`,
+    );
+  });
   await client.query(`ANALYZE ${table}`);
+}
+
+/**
+ * Each address's host and network (/24 for IPv4, /48 for IPv6) as PostgreSQL writes them:
+ * worked out here for dotted IPv4, asked of the database for the rest.
+ */
+async function addressTexts(client: TSqlClient, addresses: Iterable<string>): Promise<TAddressTexts> {
+  const texts = new Map<string, { host: string; network: string }>();
+  const others: string[] = [];
+  for (const a of addresses)
+    if (PLAIN_IPV4.test(a)) texts.set(a, { host: a, network: `${a.slice(0, a.lastIndexOf("."))}.0/24` });
+    else others.push(a);
+  if (others.length) {
+    const { rows } = await client.query(
+      `SELECT a, host(a::inet) AS host,
+              network(set_masklen(a::inet, CASE family(a::inet) WHEN 4 THEN 24 ELSE 48 END))::text AS network
+       FROM unnest($1::text[]) AS a`,
+      [others],
+    );
+    for (const r of rows) texts.set(String(r.a), { host: String(r.host), network: String(r.network) });
+  }
+  return texts;
 }
 
 /** The groups' times count from here (a timestamp without time zone, as the usage tables' are). */
@@ -539,20 +580,32 @@ export async function dropImportGroups(client: TSqlClient, target: TUsageTarget)
 }
 
 /** The hourly rollup (the import's own table) with its indexes, and the per-model and per-day ones from it. */
-export async function writeTrafficRollups(client: pg.ClientBase, target: TUsageTarget): Promise<void> {
-  await writeHourlyRollup(client, target);
+export async function writeTrafficRollups(client: pg.ClientBase, target: TUsageTarget, groups?: UsageGroups) {
+  await writeHourlyRollup(client, target, groups);
   await indexHourlyRollup(client, target);
   await writeRollupsFromHours(client, target);
 }
 
+/** The hourly rollup's columns, as UsageGroups.hourly writes them. */
+const HOURLY_COLUMNS = `"caseId", "importId", hour, "accountId", "apiKeyId", network, model, endpoint,
+  requests, "inputTokens", "outputTokens", "cachedTokens", "rateLimited", rows`;
+
 /**
- * The import's hourly rollup, from its groups (writeImportGroups). The network is grouped as an
- * address and written as text once per group.
+ * The import's hourly rollup: from `groups` if they took every row (one COPY, written frozen),
+ * or else from the groups table (writeImportGroups), the network grouped as an address and
+ * written as text once per group.
  */
-export async function writeHourlyRollup(client: TSqlClient, target: TUsageTarget): Promise<void> {
+export async function writeHourlyRollup(client: pg.ClientBase, target: TUsageTarget, groups?: UsageGroups) {
+  const hourly = hourlyTable(target.importId);
+  if (groups?.complete()) {
+    const addresses = await addressTexts(client, groups.addresses());
+    await copyChunks(client, `COPY ${hourly} (${HOURLY_COLUMNS}) FROM STDIN`, groups.hourly(target, addresses), {
+      freeze: hourly,
+    });
+    return;
+  }
   await client.query(
-    `INSERT INTO ${hourlyTable(target.importId)} ("caseId", "importId", hour, "accountId", "apiKeyId", network, model, endpoint,
-       requests, "inputTokens", "outputTokens", "cachedTokens", "rateLimited", rows)
+    `INSERT INTO ${hourly} (${HOURLY_COLUMNS})
      SELECT $1::uuid, $2::uuid, ${SINCE_1970} + hour * interval '1 hour', "accountId", "apiKeyId",
             coalesce(network::text, ''), model, endpoint, requests, "inputTokens", "outputTokens", "cachedTokens",
             "rateLimited", "rows"
@@ -610,14 +663,29 @@ export async function writeRollupsFromHours(client: TSqlClient, target: TUsageTa
   await client.query(`ANALYZE "UsageDaily", "UsageHourlyModel"`);
 }
 
+/** The attributes' columns, as UsageGroups.attributes writes them. */
+const ATTRIBUTE_COLUMNS = `"caseId", "importId", "accountId", kind, value, "firstSeen", "lastSeen", requests`;
+
 /**
  * What each account of the import was seen with (keys, projects, addresses, instruments,
- * devices), from its groups (writeImportGroups): first grouped again by account and attributes
- * alone, then unfolded.
+ * devices): from `groups` if they took every row (one COPY), or else from the groups table
+ * (writeImportGroups), first grouped again by account and attributes alone, then unfolded.
  */
-export async function writeAccountAttributes(client: TSqlClient, target: TUsageTarget): Promise<void> {
+export async function writeAccountAttributes(client: pg.ClientBase, target: TUsageTarget, groups?: UsageGroups) {
+  if (groups?.complete()) {
+    const addresses = await addressTexts(client, groups.addresses());
+    await copyChunks(
+      client,
+      `COPY "UsageAttribute" (${ATTRIBUTE_COLUMNS}) FROM STDIN`,
+      groups.attributes(target, addresses),
+    );
+  } else await writeAttributesFromGroupsTable(client, target);
+  await client.query(`ANALYZE "UsageAttribute"`);
+}
+
+async function writeAttributesFromGroupsTable(client: TSqlClient, target: TUsageTarget): Promise<void> {
   await client.query(
-    `INSERT INTO "UsageAttribute" ("caseId", "importId", "accountId", kind, value, "firstSeen", "lastSeen", requests)
+    `INSERT INTO "UsageAttribute" (${ATTRIBUTE_COLUMNS})
      SELECT $1::uuid, $2::uuid, r."accountId", a.kind::"UsageAttributeKind", a.value,
             ${SINCE_1970} + min(r.f) * interval '1 millisecond', ${SINCE_1970} + max(r.l) * interval '1 millisecond', sum(r.n)
      FROM (
@@ -636,7 +704,6 @@ export async function writeAccountAttributes(client: TSqlClient, target: TUsageT
      GROUP BY r."accountId", a.kind, a.value`,
     [target.caseId, target.importId],
   );
-  await client.query(`ANALYZE "UsageAttribute"`);
 }
 
 /**

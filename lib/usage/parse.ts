@@ -55,7 +55,8 @@ export function createRedactor(key: string | Buffer): TRedact {
   };
 }
 
-const PLAIN_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+/** An IPv4 address in dotted decimal, as PostgreSQL writes it. */
+export const PLAIN_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /** An address as PostgreSQL's inet takes it, or null for a masked one (`10.0.0.***`). */
 function readIp(raw: string): string | null | { reason: string } {
