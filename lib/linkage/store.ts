@@ -102,40 +102,44 @@ export async function materialiseUsageEntities(caseId: string): Promise<void> {
  * proposals. A pair the organisation already decided (accepted or rejected) is not proposed again.
  */
 export async function refreshProposals(caseId: string): Promise<void> {
-  const db = getDb();
   const settings = await linkageSettings(caseId);
   const orgIds = await caseOrgIds(caseId);
-  // Each organisation's proposals read at once (each on a connection of its own), then written.
+  // Each organisation's proposals read at once (each on a connection of its own), then written
+  // at once, each in its own transaction: their rows are apart (viewerOrgId), and the commits'
+  // flushes of the log overlap.
   const proposed = await Promise.all(
     orgIds.map(async (orgId) => proposeLinks(await linkageViewer(orgId, caseId), settings)),
   );
-  for (const [i, orgId] of orgIds.entries()) {
-    const proposals = proposed[i]!;
-    await db.$transaction(
-      async (tx) => {
-        const decided = await tx.linkDecision.findMany({
-          where: { caseId, orgId },
-          select: { rule: true, pairKey: true },
-        });
-        // Not yet decided, one row per rule and pair (the table's key), the first proposal kept.
-        const taken = new Set(decided.map((d) => `${d.rule}\0${d.pairKey}`));
-        const fresh = proposals.filter((p) => {
-          const key = `${p.rule}\0${p.pairKey}`;
-          return !taken.has(key) && Boolean(taken.add(key));
-        });
-        // A pair proposed before keeps its row and id (someone may be reviewing it) and is
-        // brought up to date in place; only what is no longer proposed goes. Stable ids also keep
-        // another organisation's work (an owner-only import loaded) from showing here as new ids.
-        await tx.$executeRaw`
+  await Promise.all(orgIds.map((orgId, i) => writeProposals(caseId, orgId, proposed[i]!)));
+}
+
+/** One organisation's proposals in place of those it had, in one transaction. */
+async function writeProposals(caseId: string, orgId: string, proposals: Awaited<ReturnType<typeof proposeLinks>>) {
+  await getDb().$transaction(
+    async (tx) => {
+      const decided = await tx.linkDecision.findMany({
+        where: { caseId, orgId },
+        select: { rule: true, pairKey: true },
+      });
+      // Not yet decided, one row per rule and pair (the table's key), the first proposal kept.
+      const taken = new Set(decided.map((d) => `${d.rule}\0${d.pairKey}`));
+      const fresh = proposals.filter((p) => {
+        const key = `${p.rule}\0${p.pairKey}`;
+        return !taken.has(key) && Boolean(taken.add(key));
+      });
+      // A pair proposed before keeps its row and id (someone may be reviewing it) and is
+      // brought up to date in place; only what is no longer proposed goes. Stable ids also keep
+      // another organisation's work (an owner-only import loaded) from showing here as new ids.
+      await tx.$executeRaw`
           DELETE FROM "LinkProposal" lp
           WHERE lp."caseId" = ${caseId}::uuid AND lp."viewerOrgId" = ${orgId}::uuid
             AND NOT EXISTS (
               SELECT 1 FROM unnest(${fresh.map((p) => p.rule)}::text[], ${fresh.map((p) => p.pairKey)}::text[]) AS f(rule, k)
               WHERE f.rule = lp.rule AND f.k = lp."pairKey")`;
-        // One statement per 20,000: a large case proposes hundreds of thousands.
-        for (let i = 0; i < fresh.length; i += 20_000) {
-          const batch = fresh.slice(i, i + 20_000);
-          await tx.$executeRaw`
+      // One statement per 20,000: a large case proposes hundreds of thousands.
+      for (let i = 0; i < fresh.length; i += 20_000) {
+        const batch = fresh.slice(i, i + 20_000);
+        await tx.$executeRaw`
             INSERT INTO "LinkProposal" (id, "caseId", "viewerOrgId", rule, kind, "fromId", "toId", "pairKey", confidence,
               params, contributions, rationale, "firstSeen", "lastSeen", support, "supportRows")
             SELECT gen_random_uuid(), ${caseId}::uuid, ${orgId}::uuid, x.rule, x.kind::"LinkKind", x.f::uuid, x.t::uuid, x.k,
@@ -154,11 +158,10 @@ export async function refreshProposals(caseId: string): Promise<void> {
               confidence = EXCLUDED.confidence, params = EXCLUDED.params, contributions = EXCLUDED.contributions,
               rationale = EXCLUDED.rationale, "firstSeen" = EXCLUDED."firstSeen", "lastSeen" = EXCLUDED."lastSeen",
               support = EXCLUDED.support, "supportRows" = EXCLUDED."supportRows", "computedAt" = EXCLUDED."computedAt"`;
-        }
-      },
-      { timeout: 10 * 60_000, maxWait: 60_000 },
-    );
-  }
+      }
+    },
+    { timeout: 10 * 60_000, maxWait: 60_000 },
+  );
 }
 
 /** The case's organisations: the owner and those it is shared with. */

@@ -156,7 +156,7 @@ export class UsageGroups {
    * account × key × network × model × endpoint, each absent one as '' (as the rollup's key has
    * them), about `perChunk` rows a chunk. `addresses` gives each address's network.
    */
-  async *hourly(target: TUsageTarget, addresses: TAddressTexts, perChunk = 10_000): AsyncGenerator<TCopyChunk> {
+  async *hourly(addresses: TAddressTexts, perChunk = 10_000): AsyncGenerator<TCopyChunk> {
     // The rollup's own combinations, each with its hours → where its sums start.
     const rollup = new Map<string, { key: string; hours: Map<number, number> }>();
     let sums = new Float64Array(4_096 * HOURLY_SUMS);
@@ -194,12 +194,11 @@ export class UsageGroups {
           sums[to + 5] = sums[to + 5]! + s[at + ROWS_SUM]!;
         }
       }
-    const ids = `${target.caseId}\t${target.importId}`;
     let text = "";
     let rows = 0;
     for (const { key, hours } of rollup.values())
       for (const [hour, at] of hours) {
-        text += `${ids}\t${new Date(hour * HOUR_MS).toISOString()}\t${key}\t${sums[at]}\t${sums[at + 1]}\t${sums[at + 2]}\t${sums[at + 3]}\t${sums[at + 4]}\t${sums[at + 5]}\n`;
+        text += `${new Date(hour * HOUR_MS).toISOString()}\t${key}\t${sums[at]}\t${sums[at + 1]}\t${sums[at + 2]}\t${sums[at + 3]}\t${sums[at + 4]}\t${sums[at + 5]}\n`;
         if (++rows === perChunk) {
           yield { text, rows };
           [text, rows] = ["", 0];

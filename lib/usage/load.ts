@@ -193,16 +193,16 @@ export async function prepareImportTable(
   await client.query(
     `CREATE UNLOGGED TABLE ${groupsTable(target.importId)} (${GROUP_COLUMNS.map(([c, type]) => `"${c}" ${type}`).join(", ")})`,
   );
-  // Every row's case and import, as defaults: COPY then sends and parses two UUIDs fewer per
-  // row, a third of its text (35% less time in the server per row).
+  // Every row's case and import, as defaults (the hourly rollup's too): COPY then sends and
+  // parses two UUIDs fewer per row, a third of its text (35% less time in the server per row).
   const constants = [...layout.constants].map(
     ([i, value]) =>
       `, ALTER COLUMN "${USAGE_COLUMNS[i]}" SET DEFAULT ${value === null ? "NULL" : client.escapeLiteral(value)}`,
   );
-  await client.query(
-    `ALTER TABLE ${table} ALTER COLUMN "caseId" SET DEFAULT '${target.caseId}'::uuid,
-       ALTER COLUMN "importId" SET DEFAULT '${target.importId}'::uuid${constants.join("")}`,
-  );
+  const ids = `ALTER COLUMN "caseId" SET DEFAULT '${target.caseId}'::uuid,
+    ALTER COLUMN "importId" SET DEFAULT '${target.importId}'::uuid`;
+  await client.query(`ALTER TABLE ${table} ${ids}${constants.join("")}`);
+  await client.query(`ALTER TABLE ${hourlyTable(target.importId)} ${ids}`);
 }
 
 /** Columns whose text may need COPY's escapes (times, numbers and addresses never do). */
@@ -586,8 +586,8 @@ export async function writeTrafficRollups(client: pg.ClientBase, target: TUsageT
   await writeRollupsFromHours(client, target);
 }
 
-/** The hourly rollup's columns, as UsageGroups.hourly writes them. */
-const HOURLY_COLUMNS = `"caseId", "importId", hour, "accountId", "apiKeyId", network, model, endpoint,
+/** The hourly rollup's columns but its case and import (its table's defaults), as UsageGroups.hourly writes them. */
+const HOURLY_COLUMNS = `hour, "accountId", "apiKeyId", network, model, endpoint,
   requests, "inputTokens", "outputTokens", "cachedTokens", "rateLimited", rows`;
 
 /**
@@ -599,13 +599,13 @@ export async function writeHourlyRollup(client: pg.ClientBase, target: TUsageTar
   const hourly = hourlyTable(target.importId);
   if (groups?.complete()) {
     const addresses = await addressTexts(client, groups.addresses());
-    await copyChunks(client, `COPY ${hourly} (${HOURLY_COLUMNS}) FROM STDIN`, groups.hourly(target, addresses), {
+    await copyChunks(client, `COPY ${hourly} (${HOURLY_COLUMNS}) FROM STDIN`, groups.hourly(addresses), {
       freeze: hourly,
     });
     return;
   }
   await client.query(
-    `INSERT INTO ${hourly} (${HOURLY_COLUMNS})
+    `INSERT INTO ${hourly} ("caseId", "importId", ${HOURLY_COLUMNS})
      SELECT $1::uuid, $2::uuid, ${SINCE_1970} + hour * interval '1 hour', "accountId", "apiKeyId",
             coalesce(network::text, ''), model, endpoint, requests, "inputTokens", "outputTokens", "cachedTokens",
             "rateLimited", "rows"
