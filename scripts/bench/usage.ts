@@ -99,7 +99,10 @@ async function copyBaseline(client: pg.Client, file: string): Promise<{ seconds:
   return { seconds, cpu: used };
 }
 
-/** The job's parse alone (file → checked rows → COPY text, no database): the ceiling the import could reach. */
+/**
+ * The job's parse alone (file → checked rows → COPY data in the job's binary layout, no database,
+ * nor the groups the job counts as well): the ceiling the import could reach.
+ */
 async function parseOnly(file: string): Promise<number> {
   const { usageCopyChunks } = await import("@/lib/usage/stage");
   const { constantColumns, createRedactor } = await import("@/lib/usage/parse");
@@ -146,7 +149,7 @@ async function main(client: pg.Client, work: string) {
   await quiet();
   const parseSeconds = await parseOnly(file);
   log(
-    `parse only (file → checked rows → COPY text, no database): ${fmt(parseSeconds, 2)} s = ${fmt(ROWS / parseSeconds, 0)} rows/s`,
+    `parse only (file → checked rows → binary COPY data, no database): ${fmt(parseSeconds, 2)} s = ${fmt(ROWS / parseSeconds, 0)} rows/s`,
   );
   // The least any import of this file does, on this machine: Node parses and checks it while
   // PostgreSQL COPYs it, both at once (on a second connection), and nothing else.
