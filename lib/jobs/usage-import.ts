@@ -126,28 +126,30 @@ async function validate(job: TClaimedJob): Promise<void> {
     if (progress.stopped()) return void (await discardIfAbandoned(target));
     // The rollups, the drill-down indexes and the accounts' attributes all read the rows just
     // loaded, or their groups, and write apart: on two connections, each can have a core (the
-    // embedded database takes them in turn). The hourly rollup and its indexes go on one (from
-    // the groups the parse counted, or else from a groups table filled first by a scan); the
-    // other gathers the rows' statistics and builds their indexes meanwhile, then writes the
-    // attributes from the groups and the per-day rollup from the hours. Both end before the
-    // job's lock goes, even when one fails.
-    const grouped = writeImportGroups(client, target, groups).then(() => seconds.lap("groups", true));
-    const hourly = grouped.then(() => writeHourlyRollup(client, target, groups));
+    // embedded database takes them in turn). One writes the rollups (from the groups the parse
+    // counted, or else from a groups table filled first by a scan): hourly, per day and per model
+    // from the hours, the accounts' attributes, then the hourly one's indexes; the other gathers
+    // the rows' statistics and builds their indexes meanwhile. About as long each. Both end
+    // before the job's lock goes, even when one fails.
     const steps = await Promise.allSettled([
-      hourly.then(() => indexHourlyRollup(client, target)).then(() => seconds.lap("rollups", true)),
+      (async () => {
+        await writeImportGroups(client, target, groups);
+        seconds.lap("groups", true);
+        await writeHourlyRollup(client, target, groups);
+        await writeRollupsFromHours(client, target);
+        seconds.lap("daily", true);
+        await writeAccountAttributes(client, target, groups);
+        seconds.lap("attributes", true);
+        await indexHourlyRollup(client, target);
+        seconds.lap("rollups", true);
+      })(),
       withPgClient(async (other) => {
         await analyzeImportRows(other, target);
         seconds.lap("analyze", true);
         await raiseBulkMemory(other, "maintenance_work_mem");
         await indexImportTable(other, target, spread);
         seconds.lap("indexes", true);
-        await raiseBulkMemory(other, "work_mem");
-        await grouped;
-        await writeAccountAttributes(other, target, groups);
-        seconds.lap("attributes", true);
-        await hourly;
-        await writeRollupsFromHours(other, target);
-      }).then(() => seconds.lap("daily", true)),
+      }),
     ]);
     for (const step of steps) if (step.status === "rejected") throw step.reason;
     await dropImportGroups(client, target);

@@ -624,8 +624,7 @@ export async function writeHourlyRollup(client: pg.ClientBase, target: TUsageTar
  * The hourly rollup's indexes, as "UsageHourly" has them, each one sorted build (1.5 s at two
  * million rows, where going into the shared indexes row by row took 5 s), then its statistics
  * (see writeRollupsFromHours). The primary key is made of its unique index last: building it
- * as a key would lock out the per-day rollup, which may read the hours meanwhile on another
- * connection.
+ * as a key would lock out any reader of the hours meanwhile.
  */
 export async function indexHourlyRollup(client: TSqlClient, target: TUsageTarget): Promise<void> {
   const hourly = hourlyTable(target.importId);
