@@ -100,8 +100,25 @@ function readCount(
   return n > max ? { reason: `${quoted(raw)} is larger than any real count.` } : String(n);
 }
 
-const TRUE = new Set(["true", "1", "yes", "y", "t"]);
-const FALSE = new Set(["false", "0", "no", "n", "f"]);
+/** A rate-limited flag (lower case) as true or false, or null for neither. Compared, not looked up: once per row. */
+function readFlag(flag: string): boolean | null {
+  switch (flag) {
+    case "false":
+    case "0":
+    case "no":
+    case "n":
+    case "f":
+      return false;
+    case "true":
+    case "1":
+    case "yes":
+    case "y":
+    case "t":
+      return true;
+    default:
+      return null;
+  }
+}
 
 /**
  * A usage row as the text of each of its columns, in this order (what COPY loads after the
@@ -286,9 +303,9 @@ export function readUsageCells(
     return `${usageFieldName("statusCode")}: ${quoted(status)} is not an HTTP status code.`;
   out[AT.statusCode] = status || null;
   const flag = cellOf(cells, index, FIELD.rateLimited).toLowerCase();
-  if (flag && !TRUE.has(flag) && !FALSE.has(flag))
-    return `${usageFieldName("rateLimited")}: ${quoted(flag)} is not true or false.`;
-  out[AT.rateLimited] = (flag ? TRUE.has(flag) : status === "429") ? "t" : "f";
+  const limited = flag ? readFlag(flag) : status === "429";
+  if (limited === null) return `${usageFieldName("rateLimited")}: ${quoted(flag)} is not true or false.`;
+  out[AT.rateLimited] = limited ? "t" : "f";
   if (row) {
     // Counted for rows kept only: a column that mixes formats is reported with the import.
     if (row.formats) row.formats[as] = (row.formats[as] ?? 0) + 1;
