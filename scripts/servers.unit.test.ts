@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { get } from "node:http";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -20,10 +21,21 @@ writeFileSync(
 );
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-let nextPort = 41_000 + (process.pid % 1_000) * 10;
+/**
+ * A port no one listens on, from the system: a port guessed in a fixed range (41,000 and up)
+ * could be one another test's server had taken from the same ephemeral range (an embedded
+ * database's), and this test then waited on it until it timed out.
+ */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
-function start(workers: number, env: Record<string, string> = {}) {
-  const port = nextPort++;
+async function start(workers: number, env: Record<string, string> = {}) {
+  const port = await freePort();
   let readyCalls = 0;
   let servers!: TServers;
   const ready = new Promise<void>((resolve) => {
@@ -61,7 +73,7 @@ async function pidsAt(port: number, requests: number): Promise<Set<number>> {
 
 describe("server processes", () => {
   it("serves one port from every worker, says ready once, and stops them all", async () => {
-    const s = start(2);
+    const s = await start(2);
     await s.ready;
     const pids = await pidsAt(s.port, 20);
     expect(pids.size).toBe(2);
@@ -72,7 +84,7 @@ describe("server processes", () => {
   });
 
   it("replaces a worker that dies after it was ready, and goes on serving", async () => {
-    const s = start(2);
+    const s = await start(2);
     await s.ready;
     const [victim] = await pidsAt(s.port, 10);
     process.kill(victim!, "SIGKILL");
@@ -87,7 +99,7 @@ describe("server processes", () => {
   });
 
   it("stops every worker and exits with the code when a worker cannot start", async () => {
-    const s = start(2, { FAIL_AT_START: "1" });
+    const s = await start(2, { FAIL_AT_START: "1" });
     expect(await s.servers.exited).toBe(3);
     expect(s.readyCalls()).toBe(0);
   });
