@@ -1,10 +1,8 @@
 import "server-only";
 import { copyEscape } from "@/lib/db/copy";
 import type { TCopyChunk } from "@/lib/db/copy";
+import type { TUsageTarget } from "@/lib/usage/load";
 import { AT, COUNTS, type TRowContext, type TUsageCells } from "@/lib/usage/parse";
-
-/** The import a rollup is written for. */
-type TUsageTarget = { caseId: string; importId: string };
 
 /** An address's texts as PostgreSQL writes them: the host, and its network (/24 for IPv4, /48 for IPv6). */
 export type TAddressTexts = ReadonlyMap<string, { host: string; network: string }>;

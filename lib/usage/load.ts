@@ -440,8 +440,8 @@ export class BinaryRows {
   }
 }
 
-/** Every column written: for rows built in code. */
-const EVERY_COLUMN = new CopyLayout();
+/** Every column written, as text: for rows built in code, and the default layout. */
+export const EVERY_COLUMN = new CopyLayout();
 
 /**
  * Streams the rows' text into the import's table with COPY, 100,000 rows a statement (10,000

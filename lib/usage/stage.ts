@@ -2,7 +2,7 @@ import "server-only";
 import type { Readable } from "node:stream";
 import type { TCopyChunk } from "@/lib/db/copy";
 import type { UsageGroups } from "@/lib/usage/groups";
-import { BinaryRows, CopyLayout, type TimeSpread } from "@/lib/usage/load";
+import { BinaryRows, EVERY_COLUMN, type TimeSpread } from "@/lib/usage/load";
 import {
   cellsOfValues,
   fieldIndex,
@@ -43,7 +43,7 @@ export async function* usageCopyChunks(
   options: TUsageOptions,
   redact: TRedact,
   events: TStageEvents,
-  layout = new CopyLayout(),
+  layout = EVERY_COLUMN,
 ): AsyncGenerator<TCopyChunk> {
   const out: TUsageCells = new Array(USAGE_COLUMNS.length);
   let seq = 0;
