@@ -218,6 +218,12 @@ export function webConcurrency(value: string | undefined): number | undefined {
 /** This process's own WEB_CONCURRENCY (webConcurrency). */
 export const ownWebConcurrency = () => webConcurrency(process.env.WEB_CONCURRENCY);
 
+/**
+ * Whether this code runs as Next.js built it (next start, next dev), which sets NEXT_RUNTIME;
+ * not under tsx or Vitest, which run the sources as they are (a worker thread's file, say).
+ */
+export const builtByNext = () => process.env.NEXT_RUNTIME !== undefined;
+
 let parsed: TEnv | undefined;
 
 export function getEnv(): TEnv {

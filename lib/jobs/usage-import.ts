@@ -33,7 +33,7 @@ import {
   writeImportGroups,
   writeRollupsFromHours,
 } from "@/lib/usage/load";
-import { UsageGroups } from "@/lib/usage/groups";
+import type { UsageGroups } from "@/lib/usage/groups";
 import { constantColumns, type TTimeFormatCounts } from "@/lib/usage/parse";
 import { serverRedactor } from "@/lib/usage/redaction";
 import { usageCopyChunks } from "@/lib/usage/stage";
@@ -86,7 +86,7 @@ async function validate(job: TClaimedJob): Promise<void> {
   const refused = new RefusedRows(job.id);
   const timeFormats: TTimeFormatCounts = {};
   const spread = new TimeSpread();
-  const groups = new UsageGroups();
+  let groups: UsageGroups | undefined;
   const seconds = stopwatch();
   // The file is closed however the run ends: read to its end, left early, or failed.
   await withPgClient(async (client) => {
@@ -106,6 +106,9 @@ async function validate(job: TClaimedJob): Promise<void> {
     // In COPY's binary format where the database takes it (a server; the embedded one takes
     // text); what the mapping leaves the same in every row is the table's default.
     const layout = new CopyLayout(constantColumns(options), !(await onEmbeddedDatabase(client)));
+    // Grouped beside the parse from its binary rows; from the text the embedded database takes,
+    // the database groups them (the parse has the one core that database leaves).
+    if (layout.binaryFormat) groups = layout.groups();
     await prepareImportTable(client, target, layout);
     const chunks = usageCopyChunks(
       countBytes(stream, (n) => (bytes += n)),
@@ -169,7 +172,10 @@ async function validate(job: TClaimedJob): Promise<void> {
     });
     // Cancelled while it ran: the cancel left the rows to us, and no one may load them now.
     if (count === 0) await discardIfAbandoned(target);
-  }).finally(() => stream.destroy());
+  }).finally(() => {
+    stream.destroy();
+    groups?.close();
+  });
 }
 
 async function commit(job: TClaimedJob): Promise<void> {

@@ -1,8 +1,11 @@
 import "server-only";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { copyEscape } from "@/lib/db/copy";
+import { builtByNext } from "@/lib/env";
 import type { TCopyChunk } from "@/lib/db/copy";
 import type { TUsageTarget } from "@/lib/usage/load";
-import { AT, COUNTS, type TRowContext, type TUsageCells } from "@/lib/usage/parse";
+import { AT, GROUP_KEY, USAGE_COLUMNS } from "@/lib/usage/parse";
 
 /** An address's texts as PostgreSQL writes them: the host, and its network (/24 for IPv4, /48 for IPv6). */
 export type TAddressTexts = ReadonlyMap<string, { host: string; network: string }>;
@@ -11,142 +14,243 @@ export type TAddressTexts = ReadonlyMap<string, { host: string; network: string 
 // of account, project, key, address, model, endpoint, payment instrument and device. Logs repeat
 // those combinations for thousands of requests, so the groups are a small fraction of the rows,
 // and the hourly rollup and the accounts' attributes are then written from the groups
-// (lib/usage/load.ts) rather than by two more scans of every row in the database. That work
-// moves into the parse, which runs beside the COPY: about 15% more parse, for steps after the
-// COPY that take half as long. Past `limit` groups (memory stays bounded) or a sum past what a
-// double holds exactly, the groups are given up and the database groups the loaded rows instead
-// (writeImportGroups): the same groups, more slowly.
+// (lib/usage/load.ts) rather than by two more scans of every row in the database. The counting
+// runs on a thread of its own (lib/usage/groups.worker.ts), which reads the rows the parse wrote
+// for COPY's binary format: the parse, which bounds the import, hands over each batch and goes
+// on, and the thread takes its time on the core the server's COPY leaves half idle (a sixth of
+// the parse's time, counted beside it). Past `limit` groups (memory stays bounded), a sum past
+// what a double holds exactly, or a thread that fails, the groups are given up and the database
+// groups the loaded rows instead (writeImportGroups): the same groups, more slowly.
 
-/** The cells a group is keyed by (USAGE_COLUMNS positions), in the order of GROUP_COLUMNS. */
-const KEY_CELLS = (
-  ["accountId", "projectId", "apiKeyId", "ip", "model", "endpoint", "paymentFingerprint", "deviceFingerprint"] as const
-).map((c) => AT[c]);
-const ACCOUNT = AT.accountId;
-/** A combination's key cells, by position in KEY_CELLS. */
-const [ACCOUNT_CELL, PROJECT, KEY, IP, MODEL, ENDPOINT, PAYMENT, DEVICE] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
-/** The hourly rollup's sums: requests, input, output and cached tokens, rate-limited requests, rows. */
-const HOURLY_SUMS = 6;
-const RATE_LIMITED = AT.rateLimited;
-/** A row's counts, by position in TRowContext.counts. */
-const [INPUT, OUTPUT, CACHED, REQUESTS] = (["inputTokens", "outputTokens", "cachedTokens", "requests"] as const).map(
-  (c) => COUNTS.indexOf(c),
-) as [number, number, number, number];
-
-const HOUR_MS = 3_600_000;
-
-/** Each group's sums, in a run of SUMS numbers: what each holds, by offset. */
-const [REQUESTS_SUM, INPUT_SUM, OUTPUT_SUM, CACHED_SUM, LIMITED_SUM, ROWS_SUM, FIRST, LAST, SUMS] = [
-  0, 1, 2, 3, 4, 5, 6, 7, 8,
-] as const;
-
-type TCombination = {
-  /** The key cells, as read. */
-  cells: (string | null)[];
-  /** Hours since 1970 → where the group's sums start. */
-  hours: Map<number, number>;
-  /** The hour the last row of this combination fell in (rows come mostly in time order), and its sums. */
-  hour: number;
-  at: number;
+/** What each binary field is to the groups (lib/usage/groups.worker.ts); a key field is found by position. */
+type TFieldRole = "time" | "input" | "output" | "cached" | "requests" | "limited" | "other";
+const ROLE: Partial<Record<(typeof USAGE_COLUMNS)[number], TFieldRole>> = {
+  occurredAt: "time",
+  inputTokens: "input",
+  outputTokens: "output",
+  cachedTokens: "cached",
+  requests: "requests",
+  rateLimited: "limited",
 };
 
-/** An account's combinations: the one its last row had (most rows repeat it), and all by key. */
-type TAccount = { last: TCombination; all: Map<string, TCombination> };
+/** Each group's sums, in a run of SUMS numbers: what each holds, by offset. */
+const SUM_AT = { requests: 0, input: 1, output: 2, cached: 3, limited: 4, rows: 5, first: 6, last: 7 } as const;
+const SUMS = 8;
+
+/** What the counting thread is told: how to read a row, and how far to go. */
+export type TGroupsSetup = {
+  /** Each field of a row, the ordinal and line first. */
+  fields: TFieldRole[];
+  /** The fields of a group's key, side by side (CopyLayout writes them so): the first, the last (-1: none). */
+  keyFirst: number;
+  keyLast: number;
+  /** The columns of those fields, in order. */
+  keyColumns: (typeof GROUP_KEY)[number][];
+  /** Input, output and cached tokens, requests, and rate-limited (1 or 0), where a column is not written. */
+  constants: [number, number, number, number, number];
+  limit: number;
+  sumsPerGroup: number;
+  sumAt: typeof SUM_AT;
+};
+
+/** What it answers once every batch is counted. */
+export type TGroupsResult =
+  | { complete: false }
+  | {
+      complete: true;
+      /** Each combination's key cells, in keyColumns order (an address as text; null where absent). */
+      cells: (string | null)[][];
+      /** Per group: its combination, its hour (since 1970), and its sums (SUMS each). */
+      groupOf: Int32Array;
+      hourOf: Float64Array;
+      sums: Float64Array;
+    };
 
 /**
- * A string of its own: a cell read from the file is a slice of its whole chunk of text, which a
- * group kept for the rest of the import would keep in memory with it.
+ * Rows are handed over this many bytes at a time (a file is read 64 KB a batch: one message
+ * each would cost more than the copy that gathers them), moved to the thread, not copied.
  */
-const own = (v: string | null) => (v === null ? null : Buffer.from(v).toString());
+const HAND_OVER_BYTES = 2 << 20;
+/** What a hand-over's buffer holds: the rows gathered, and a batch more (one larger gets a buffer its size). */
+const GATHER_BYTES = HAND_OVER_BYTES + (1 << 20);
+/** Handed over and not yet counted, at most: the parse waits past that (memory stays bounded). */
+const MAX_WAITING = 4;
 
-/** Whether a row's key cells are those of a combination. */
-function sameKey(key: (string | null)[], cells: TUsageCells): boolean {
-  for (let k = 0; k < KEY_CELLS.length; k++) if (key[k] !== (cells[KEY_CELLS[k]!] ?? null)) return false;
-  return true;
-}
+/** A combination's key cells, by position in GROUP_KEY. */
+const [ACCOUNT, PROJECT, KEY, IP, MODEL, ENDPOINT, PAYMENT, DEVICE] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
+const HOUR_MS = 3_600_000;
+/** The counting thread's source, beside this one: where the app runs unbuilt. */
+const WORKER_FILE = fileURLToPath(import.meta.url).replace(/\.ts$/, ".worker.ts");
+/** The hourly rollup's sums: requests, input, output and cached tokens, rate-limited requests, rows. */
+const HOURLY_SUMS = 6;
 
 export class UsageGroups {
-  /** At most 38 MB of sums (numbers in one typed array, out of the collector's way). */
+  /** At most 38 MB of sums (numbers in typed arrays, out of the collector's way). */
   static readonly LIMIT = 500_000;
-  private readonly accounts = new Map<string, TAccount>();
-  private sums = new Float64Array(4_096 * SUMS);
-  private count = 0;
-  private given = false;
-
-  constructor(private readonly limit = UsageGroups.LIMIT) {}
-
-  /** Adds a kept row: its column texts, and its time and counts (both as readUsageCells left them). */
-  add(cells: TUsageCells, { ms, counts }: Pick<TRowContext, "ms" | "counts">): void {
-    if (this.given) return;
-    const account = cells[ACCOUNT] ?? "";
-    const seen = this.accounts.get(account);
-    let combination = seen?.last;
-    if (!combination || !sameKey(combination.cells, cells)) {
-      // No cell is empty (an empty cell is null) or holds a NUL (refused): the key is unique.
-      const key = KEY_CELLS.map((i) => cells[i] ?? "").join("\0");
-      combination = seen?.all.get(key);
-      if (!combination) {
-        combination = { cells: KEY_CELLS.map((i) => own(cells[i] ?? null)), hours: new Map(), hour: NaN, at: -1 };
-        if (seen) seen.all.set(key, combination);
-        else this.accounts.set(combination.cells[0] ?? "", { last: combination, all: new Map([[key, combination]]) });
-      }
-      if (seen) seen.last = combination;
-    }
-    const hour = Math.floor(ms / HOUR_MS);
-    let at = combination.hour === hour ? combination.at : (combination.hours.get(hour) ?? -1);
-    if (at < 0) {
-      if (this.count === this.limit) return this.giveUp();
-      at = this.open(ms);
-      combination.hours.set(hour, at);
-    }
-    combination.hour = hour;
-    combination.at = at;
-    const s = this.sums;
-    const requests = counts[REQUESTS]!;
-    s[at + REQUESTS_SUM] = s[at + REQUESTS_SUM]! + requests;
-    s[at + INPUT_SUM] = s[at + INPUT_SUM]! + counts[INPUT]!;
-    s[at + OUTPUT_SUM] = s[at + OUTPUT_SUM]! + counts[OUTPUT]!;
-    s[at + CACHED_SUM] = s[at + CACHED_SUM]! + counts[CACHED]!;
-    if (cells[RATE_LIMITED] === "t") s[at + LIMITED_SUM] = s[at + LIMITED_SUM]! + requests;
-    s[at + ROWS_SUM] = s[at + ROWS_SUM]! + 1;
-    if (ms < s[at + FIRST]!) s[at + FIRST] = ms;
-    if (ms > s[at + LAST]!) s[at + LAST] = ms;
-  }
-
-  /** A new group's sums: zeros, first and last seen at `ms`. */
-  private open(ms: number): number {
-    const at = this.count++ * SUMS;
-    if (at + SUMS > this.sums.length) {
-      // By half again, not twice: less room left unused once the groups end.
-      const grown = new Float64Array(Math.ceil((this.sums.length * 1.5) / SUMS) * SUMS);
-      grown.set(this.sums);
-      this.sums = grown;
-    }
-    this.sums[at + FIRST] = ms;
-    this.sums[at + LAST] = ms;
-    return at;
-  }
-
-  private giveUp(): void {
-    this.given = true;
-    this.accounts.clear();
-    this.sums = new Float64Array(0);
-  }
+  private readonly worker: Worker;
+  private readonly keyColumns: (typeof GROUP_KEY)[number][];
+  private gathered: Buffer = Buffer.allocUnsafe(GATHER_BYTES);
+  private used = 0;
+  /** Buffers the thread gave back once counted: used again, not new memory for every hand-over. */
+  private readonly spare: Buffer[] = [];
+  private waiting = 0;
+  private counted: (() => void) | null = null;
+  private answered: ((result: TGroupsResult) => void) | null = null;
+  private failed = false;
+  private closed = false;
+  private grouped: Promise<Grouped | null> | null = null;
 
   /**
-   * Whether every row was grouped, exactly: not given up, and every sum a whole number that a
-   * double holds exactly (a sum only grows, so one that ends below 2^53 never went past).
+   * Groups for rows written in COPY's binary format with `written` (USAGE_COLUMNS positions,
+   * after each row's ordinal and line; CopyLayout.groups), the rest of the columns `constants`.
    */
-  complete(): boolean {
-    if (this.given) return false;
-    for (let i = 0; i < this.count * SUMS; i++) if (!Number.isSafeInteger(this.sums[i])) return false;
-    return true;
+  constructor(written: readonly number[], constants: ReadonlyMap<number, string | null>, limit = UsageGroups.LIMIT) {
+    const columns = written.map((i) => USAGE_COLUMNS[i]!);
+    const keyAt = columns.flatMap((c, f) => ((GROUP_KEY as readonly string[]).includes(c) ? [f + 2] : []));
+    if (keyAt.some((f, k) => k > 0 && f !== keyAt[k - 1]! + 1))
+      throw new Error("A group's key columns must be written side by side.");
+    const constant = (c: (typeof USAGE_COLUMNS)[number]) => Number(constants.get(AT[c]) ?? 0);
+    const setup: TGroupsSetup = {
+      fields: ["other", "other", ...columns.map((c) => ROLE[c] ?? "other")],
+      keyFirst: keyAt[0] ?? -1,
+      keyLast: keyAt.at(-1) ?? -1,
+      keyColumns: (this.keyColumns = GROUP_KEY.filter((c) => columns.includes(c))),
+      constants: [
+        constant("inputTokens"),
+        constant("outputTokens"),
+        constant("cachedTokens"),
+        constant("requests"),
+        constants.get(AT.rateLimited) === "t" ? 1 : 0,
+      ],
+      limit,
+      sumsPerGroup: SUMS,
+      sumAt: SUM_AT,
+    };
+    this.worker = builtByNext()
+      ? new Worker(new URL("./groups.worker.ts", import.meta.url), { workerData: setup }) // a chunk of its own
+      : // Under tsx or Vitest, the TypeScript file itself, compiled by tsx's require (tsx's import
+        // hooks do not reach a thread's entry on Node 20).
+        new Worker(`require("tsx/cjs/api").require(${JSON.stringify(WORKER_FILE)}, __filename)`, {
+          eval: true,
+          workerData: setup,
+        });
+    // Never what keeps the process up; ended with the groups (close).
+    this.worker.unref();
+    this.worker.on("message", (m: { counted: ArrayBuffer } | TGroupsResult) => {
+      if (!("counted" in m)) return this.answered?.(m);
+      this.spare.push(Buffer.from(m.counted));
+      this.waiting--;
+      this.counted?.();
+    });
+    this.worker.on("error", (error) => {
+      console.error("[usage] the groups' thread failed; the database groups the rows instead:", error);
+      this.stopped();
+    });
+    this.worker.on("exit", () => {
+      if (!this.closed && !this.failed)
+        console.error("[usage] the groups' thread ended early; the database groups the rows instead.");
+      this.stopped();
+    });
   }
 
-  /** Every address the groups hold (as readUsageCells wrote it). */
+  /** The thread is gone (failed, ended, or closed): the groups are given up, unless they were answered. */
+  private stopped(): void {
+    this.failed = true;
+    this.counted?.();
+    this.answered?.({ complete: false });
+  }
+
+  /** Takes a batch of rows (COPY's binary format); waits while MAX_WAITING hand-overs are not yet counted. */
+  async add(rows: Buffer): Promise<void> {
+    if (this.failed || this.grouped) return;
+    if (this.used + rows.length > this.gathered.length) await this.handOver(rows.length);
+    rows.copy(this.gathered, this.used);
+    this.used += rows.length;
+    if (this.used >= HAND_OVER_BYTES) await this.handOver();
+  }
+
+  /** Moves the rows gathered to the thread (a buffer this size has its memory to itself, Buffer.allocUnsafe). */
+  private post(): void {
+    if (this.used === 0) return;
+    const { buffer } = this.gathered;
+    this.worker.postMessage({ buffer, length: this.used }, [buffer as ArrayBuffer]);
+    this.waiting++;
+    this.used = 0;
+  }
+
+  /** Hands the rows gathered over, and makes room for at least `next` bytes more. */
+  private async handOver(next = 0): Promise<void> {
+    this.post();
+    const spare = this.spare.pop();
+    this.gathered = spare && spare.length >= next ? spare : Buffer.allocUnsafe(Math.max(GATHER_BYTES, next));
+    while (this.waiting > MAX_WAITING && !this.failed) await new Promise<void>((go) => (this.counted = go));
+    this.counted = null;
+  }
+
+  /** The groups once every row taken is counted; null when they were given up. */
+  private result(): Promise<Grouped | null> {
+    this.grouped ??= new Promise<Grouped | null>((resolve) => {
+      if (this.failed) return resolve(null);
+      this.post();
+      this.answered = (m) => {
+        resolve(m.complete ? new Grouped(this.keyColumns, m) : null);
+        this.close();
+      };
+      this.worker.postMessage("end");
+    });
+    return this.grouped;
+  }
+
+  /** Whether every row was grouped, exactly (then the rollups are written from the groups). */
+  async complete(): Promise<boolean> {
+    return (await this.result()) !== null;
+  }
+
+  /** Ends the counting thread, wherever it is (a failed or cancelled import); the groups answered stay. */
+  close(): void {
+    this.closed = true;
+    void this.worker.terminate();
+  }
+
+  /** Every address the groups hold. Only when complete. */
+  async addresses(): Promise<Set<string>> {
+    return (await this.whole()).addresses();
+  }
+
+  /** See Grouped.hourly. Only when complete. */
+  async *hourly(addresses: TAddressTexts, perChunk = 10_000): AsyncGenerator<TCopyChunk> {
+    yield* (await this.whole()).hourly(addresses, perChunk);
+  }
+
+  /** See Grouped.attributes. Only when complete. */
+  async *attributes(target: TUsageTarget, addresses: TAddressTexts): AsyncGenerator<TCopyChunk> {
+    yield* (await this.whole()).attributes(target, addresses);
+  }
+
+  private async whole(): Promise<Grouped> {
+    const grouped = await this.result();
+    if (!grouped) throw new Error("The groups were given up: the rollups are written from the groups table.");
+    return grouped;
+  }
+}
+
+/** The counted groups. */
+class Grouped {
+  /** Each combination's cells, by position in GROUP_KEY (null where absent or not written). */
+  private readonly cells: (string | null)[][];
+  private readonly groupOf: Int32Array;
+  private readonly hourOf: Float64Array;
+  private readonly sums: Float64Array;
+
+  constructor(keyColumns: readonly (typeof GROUP_KEY)[number][], r: Extract<TGroupsResult, { complete: true }>) {
+    const from = GROUP_KEY.map((c) => keyColumns.indexOf(c));
+    this.cells = r.cells.map((read) => from.map((k) => (k < 0 ? null : read[k]!)));
+    ({ groupOf: this.groupOf, hourOf: this.hourOf, sums: this.sums } = r);
+  }
+
   addresses(): Set<string> {
     const found = new Set<string>();
-    for (const { all } of this.accounts.values())
-      for (const { cells } of all.values()) if (cells[IP] !== null) found.add(cells[IP]!);
+    for (const cells of this.cells) if (cells[IP] !== null) found.add(cells[IP]!);
     return found;
   }
 
@@ -155,43 +259,37 @@ export class UsageGroups {
    * account × key × network × model × endpoint, each absent one as '' (as the rollup's key has
    * them), about `perChunk` rows a chunk. `addresses` gives each address's network.
    */
-  async *hourly(addresses: TAddressTexts, perChunk = 10_000): AsyncGenerator<TCopyChunk> {
-    // The rollup's own combinations, each with its hours → where its sums start.
-    const rollup = new Map<string, { key: string; hours: Map<number, number> }>();
+  async *hourly(addresses: TAddressTexts, perChunk: number): AsyncGenerator<TCopyChunk> {
+    // Each combination's key in the rollup, as COPY text; then per key, each hour's sums.
+    const keyOf = this.cells.map((cells) => {
+      const ip = cells[IP] ?? null;
+      const network = ip === null ? null : addresses.get(ip)!.network;
+      return [cells[ACCOUNT], cells[KEY], network, cells[MODEL], cells[ENDPOINT]]
+        .map((v) => copyEscape(v ?? ""))
+        .join("\t");
+    });
+    const rollup = new Map<string, Map<number, number>>();
     // No more rollup rows than groups: sized once.
-    const sums = new Float64Array(this.count * HOURLY_SUMS);
+    const sums = new Float64Array(this.groupOf.length * HOURLY_SUMS);
     let count = 0;
     const s = this.sums;
-    for (const { all } of this.accounts.values())
-      for (const { cells, hours } of all.values()) {
-        const ip = cells[IP] ?? null;
-        const parts = [
-          cells[ACCOUNT_CELL],
-          cells[KEY],
-          ip === null ? null : addresses.get(ip)!.network,
-          cells[MODEL],
-          cells[ENDPOINT],
-        ];
-        const key = parts.map((v) => copyEscape(v ?? "")).join("\t");
-        let combination = rollup.get(key);
-        if (!combination) rollup.set(key, (combination = { key, hours: new Map() }));
-        for (const [hour, at] of hours) {
-          let to = combination.hours.get(hour);
-          if (to === undefined) {
-            to = count++ * HOURLY_SUMS;
-            combination.hours.set(hour, to);
-          }
-          sums[to] = sums[to]! + s[at + REQUESTS_SUM]!;
-          sums[to + 1] = sums[to + 1]! + s[at + INPUT_SUM]!;
-          sums[to + 2] = sums[to + 2]! + s[at + OUTPUT_SUM]!;
-          sums[to + 3] = sums[to + 3]! + s[at + CACHED_SUM]!;
-          sums[to + 4] = sums[to + 4]! + s[at + LIMITED_SUM]!;
-          sums[to + 5] = sums[to + 5]! + s[at + ROWS_SUM]!;
-        }
-      }
+    for (let g = 0; g < this.groupOf.length; g++) {
+      const key = keyOf[this.groupOf[g]!]!;
+      let hours = rollup.get(key);
+      if (!hours) rollup.set(key, (hours = new Map()));
+      let to = hours.get(this.hourOf[g]!);
+      if (to === undefined) hours.set(this.hourOf[g]!, (to = count++ * HOURLY_SUMS));
+      const at = g * SUMS;
+      sums[to] = sums[to]! + s[at + SUM_AT.requests]!;
+      sums[to + 1] = sums[to + 1]! + s[at + SUM_AT.input]!;
+      sums[to + 2] = sums[to + 2]! + s[at + SUM_AT.output]!;
+      sums[to + 3] = sums[to + 3]! + s[at + SUM_AT.cached]!;
+      sums[to + 4] = sums[to + 4]! + s[at + SUM_AT.limited]!;
+      sums[to + 5] = sums[to + 5]! + s[at + SUM_AT.rows]!;
+    }
     let text = "";
     let rows = 0;
-    for (const { key, hours } of rollup.values())
+    for (const [key, hours] of rollup)
       for (const [hour, at] of hours) {
         text += `${new Date(hour * HOUR_MS).toISOString()}\t${key}\t${sums[at]}\t${sums[at + 1]}\t${sums[at + 2]}\t${sums[at + 3]}\t${sums[at + 4]}\t${sums[at + 5]}\n`;
         if (++rows === perChunk) {
@@ -208,47 +306,59 @@ export class UsageGroups {
    * `addresses` gives each address's host and network.
    */
   async *attributes(target: TUsageTarget, addresses: TAddressTexts): AsyncGenerator<TCopyChunk> {
+    // Each combination's first and last time and its requests, over its hours.
+    const n = this.cells.length;
+    const [first, last, requests] = [
+      new Float64Array(n).fill(Infinity),
+      new Float64Array(n).fill(-Infinity),
+      new Float64Array(n),
+    ];
     const s = this.sums;
+    for (let g = 0; g < this.groupOf.length; g++) {
+      const [c, at] = [this.groupOf[g]!, g * SUMS];
+      first[c] = Math.min(first[c]!, s[at + SUM_AT.first]!);
+      last[c] = Math.max(last[c]!, s[at + SUM_AT.last]!);
+      requests[c] = requests[c]! + s[at + SUM_AT.requests]!;
+    }
+    const byAccount = new Map<string, number[]>();
+    this.cells.forEach((cells, c) => {
+      const account = cells[ACCOUNT];
+      if (account === null || account === undefined) return;
+      const all = byAccount.get(account);
+      if (all) all.push(c);
+      else byAccount.set(account, [c]);
+    });
     const ids = `${target.caseId}\t${target.importId}`;
     const time = (ms: number) => new Date(ms).toISOString();
-    for (const { all } of this.accounts.values()) {
+    for (const [account, combinations] of byAccount) {
       const seen = new Map<string, [first: number, last: number, requests: number]>();
-      let account: string | null = null;
-      for (const { cells, hours } of all.values()) {
-        account = cells[ACCOUNT_CELL]!;
-        if (account === null) break;
-        let [first, last, requests] = [Infinity, -Infinity, 0];
-        for (const at of hours.values()) {
-          first = Math.min(first, s[at + FIRST]!);
-          last = Math.max(last, s[at + LAST]!);
-          requests += s[at + REQUESTS_SUM]!;
-        }
-        const ip = cells[IP] === null ? null : addresses.get(cells[IP]!)!;
-        const values: [string, string | null][] = [
-          ["API_KEY", cells[KEY]!],
-          ["PROJECT", cells[PROJECT]!],
-          ["IP", ip?.host ?? null],
-          ["NETWORK", ip?.network ?? null],
-          ["PAYMENT", cells[PAYMENT]!],
-          ["DEVICE", cells[DEVICE]!],
+      for (const c of combinations) {
+        const cells = this.cells[c]!;
+        const ip = cells[IP] ? addresses.get(cells[IP])! : null;
+        const values: [string, string | null | undefined][] = [
+          ["API_KEY", cells[KEY]],
+          ["PROJECT", cells[PROJECT]],
+          ["IP", ip?.host],
+          ["NETWORK", ip?.network],
+          ["PAYMENT", cells[PAYMENT]],
+          ["DEVICE", cells[DEVICE]],
         ];
         for (const [kind, value] of values) {
-          if (value === null) continue;
+          if (value === null || value === undefined) continue;
           const key = `${kind}\t${copyEscape(value)}`;
           const had = seen.get(key);
-          if (!had) seen.set(key, [first, last, requests]);
+          if (!had) seen.set(key, [first[c]!, last[c]!, requests[c]!]);
           else {
-            had[0] = Math.min(had[0], first);
-            had[1] = Math.max(had[1], last);
-            had[2] += requests;
+            had[0] = Math.min(had[0], first[c]!);
+            had[1] = Math.max(had[1], last[c]!);
+            had[2] += requests[c]!;
           }
         }
       }
-      if (account === null || seen.size === 0) continue;
+      if (seen.size === 0) continue;
       let text = "";
       const who = copyEscape(account);
-      for (const [key, [first, last, requests]] of seen)
-        text += `${ids}\t${who}\t${key}\t${time(first)}\t${time(last)}\t${requests}\n`;
+      for (const [key, [from, to, n]] of seen) text += `${ids}\t${who}\t${key}\t${time(from)}\t${time(to)}\t${n}\n`;
       yield { text, rows: seen.size };
     }
   }

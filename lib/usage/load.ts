@@ -4,11 +4,13 @@ import { getDb, Prisma, withAdvisoryLock } from "@/lib/db";
 import { copyChunks, copyEscape, type TCopyChunk } from "@/lib/db/copy";
 import { ABANDONED_STATUSES } from "@/lib/jobs/job";
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
-import type { TAddressTexts, UsageGroups } from "@/lib/usage/groups";
+import { UsageGroups, type TAddressTexts } from "@/lib/usage/groups";
 import ipaddr from "ipaddr.js";
 import {
+  AT,
   cellsOfRow,
   COUNTS,
+  GROUP_KEY,
   PLAIN_IPV4,
   USAGE_COLUMNS,
   type TRowContext,
@@ -201,6 +203,16 @@ export async function prepareImportTable(
   await client.query(`ALTER TABLE ${hourlyTable(target.importId)} ${ids}`);
 }
 
+/**
+ * USAGE_COLUMNS positions in the order COPY writes them: a group's key columns side by side, as
+ * the groups read them (one run of bytes a row, lib/usage/groups.worker.ts), then the rest.
+ */
+const COPY_ORDER = [
+  AT.occurredAt,
+  ...GROUP_KEY.map((c) => AT[c]),
+  ...USAGE_COLUMNS.flatMap((c, i) => ((GROUP_KEY as readonly string[]).includes(c) || i === AT.occurredAt ? [] : [i])),
+];
+
 /** Columns whose text may need COPY's escapes (times, numbers and addresses never do). */
 const TEXTUAL = USAGE_COLUMNS.map(
   (c) =>
@@ -224,9 +236,14 @@ export class CopyLayout {
     readonly constants: ReadonlyMap<number, string | null> = new Map(),
     readonly binaryFormat = false,
   ) {
-    this.written = USAGE_COLUMNS.flatMap((_, i) => (constants.has(i) ? [] : [i]));
+    this.written = COPY_ORDER.filter((i) => !constants.has(i));
     this.textual = this.written.map((i) => TEXTUAL[i]!);
     this.kinds = this.written.map((i) => BINARY_KIND[USAGE_COLUMNS[i]!]);
+  }
+
+  /** Groups for rows written in this layout's binary format (UsageGroups.add). */
+  groups(limit?: number): UsageGroups {
+    return new UsageGroups(this.written, this.constants, limit);
   }
 
   /** The COPY statement's column list. */
@@ -250,7 +267,7 @@ export class CopyLayout {
   }
 
   /** One row in COPY's binary format: its numbers from `row` (readUsageCells), the rest from its cells. */
-  binary(w: BinaryRows, seq: number, line: number, cells: TUsageCells, row: TRowContext): void {
+  binary(w: BinaryRows, seq: number, line: number, cells: TUsageCells, row: Pick<TRowContext, "ms" | "counts">): void {
     const { written, kinds } = this;
     w.fields(written.length + 2);
     w.int4(seq);
@@ -442,6 +459,8 @@ export class BinaryRows {
 
 /** Every column written, as text: for rows built in code, and the default layout. */
 export const EVERY_COLUMN = new CopyLayout();
+/** The same in the binary format: how copyUsageRows hands rows to its groups (EVERY_COLUMN_BINARY.groups()). */
+export const EVERY_COLUMN_BINARY = new CopyLayout(new Map(), true);
 
 /**
  * Streams the rows' text into the import's table with COPY, 100,000 rows a statement (10,000
@@ -466,7 +485,7 @@ export async function copyUsageText(
 
 /**
  * Rows built in code (tests) loaded the same way, numbered in order; `spread` is told their
- * times and `groups` the rows, as the import job's parse tells them.
+ * times and `groups` (EVERY_COLUMN_BINARY.groups()) the rows, as the import job's parse tells them.
  */
 export async function copyUsageRows(
   client: pg.ClientBase,
@@ -475,15 +494,18 @@ export async function copyUsageRows(
   { spread, groups }: { spread?: TimeSpread; groups?: UsageGroups } = {},
 ): Promise<number> {
   let seq = 0;
+  const binary = new BinaryRows();
   async function* chunks(): AsyncGenerator<TCopyChunk> {
     for await (const batch of batches) {
       let text = "";
       for (const r of batch) {
         const cells = cellsOfRow(r);
+        const row = { ms: r.occurredAt.getTime(), counts: Float64Array.from(COUNTS, (c) => r[c]) };
         text += EVERY_COLUMN.line(++seq, r.line, cells);
-        spread?.add(r.occurredAt.getTime());
-        groups?.add(cells, { ms: r.occurredAt.getTime(), counts: Float64Array.from(COUNTS, (c) => r[c]) });
+        spread?.add(row.ms);
+        if (groups) EVERY_COLUMN_BINARY.binary(binary, seq, r.line, cells, row);
       }
+      await groups?.add(binary.take());
       yield { text, rows: batch.length };
     }
   }
@@ -523,7 +545,7 @@ export async function analyzeImportRows(client: TSqlClient, target: TUsageTarget
  * statistics, for the groupings that read it.
  */
 export async function writeImportGroups(client: pg.ClientBase, target: TUsageTarget, groups?: UsageGroups) {
-  if (groups?.complete()) return;
+  if (await groups?.complete()) return;
   const table = groupsTable(target.importId);
   const columns = GROUP_COLUMNS.map(([c]) => `"${c}"`).join(", ");
   await inTransaction(client, async () => {
@@ -597,8 +619,8 @@ const HOURLY_COLUMNS = `hour, "accountId", "apiKeyId", network, model, endpoint,
  */
 export async function writeHourlyRollup(client: pg.ClientBase, target: TUsageTarget, groups?: UsageGroups) {
   const hourly = hourlyTable(target.importId);
-  if (groups?.complete()) {
-    const addresses = await addressTexts(client, groups.addresses());
+  if (groups && (await groups.complete())) {
+    const addresses = await addressTexts(client, await groups.addresses());
     await copyChunks(client, `COPY ${hourly} (${HOURLY_COLUMNS}) FROM STDIN`, groups.hourly(addresses), {
       freeze: hourly,
     });
@@ -671,8 +693,8 @@ const ATTRIBUTE_COLUMNS = `"caseId", "importId", "accountId", kind, value, "firs
  * (writeImportGroups), first grouped again by account and attributes alone, then unfolded.
  */
 export async function writeAccountAttributes(client: pg.ClientBase, target: TUsageTarget, groups?: UsageGroups) {
-  if (groups?.complete()) {
-    const addresses = await addressTexts(client, groups.addresses());
+  if (groups && (await groups.complete())) {
+    const addresses = await addressTexts(client, await groups.addresses());
     await copyChunks(
       client,
       `COPY "UsageAttribute" (${ATTRIBUTE_COLUMNS}) FROM STDIN`,

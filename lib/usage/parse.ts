@@ -144,6 +144,17 @@ export const USAGE_COLUMNS = [
   "deviceFingerprint",
 ] as const satisfies readonly (keyof TUsageRow)[];
 export type TUsageCells = (string | null)[];
+/** The columns a usage group is keyed by (lib/usage/groups.ts), in this order. */
+export const GROUP_KEY = [
+  "accountId",
+  "projectId",
+  "apiKeyId",
+  "ip",
+  "model",
+  "endpoint",
+  "paymentFingerprint",
+  "deviceFingerprint",
+] as const satisfies readonly (typeof USAGE_COLUMNS)[number][];
 /** Each column's position in USAGE_COLUMNS (and so in a row's cells). */
 export const AT = Object.fromEntries(USAGE_COLUMNS.map((c, i) => [c, i])) as Record<
   (typeof USAGE_COLUMNS)[number],

@@ -30,7 +30,7 @@ export type TStageEvents = {
   timeFormats?: TTimeFormatCounts;
   /** Told each staged row's time, in file order (for the choice of index on time). */
   spread?: TimeSpread;
-  /** Told each staged row, for the import's rollups. */
+  /** Handed each batch of staged rows, for the import's rollups (a binary layout's groups, CopyLayout.groups). */
   groups?: UsageGroups;
 };
 
@@ -74,11 +74,16 @@ export async function* usageCopyChunks(
         if (binary) layout.binary(binary, ++seq, r.line, out, row);
         else text += layout.line(++seq, r.line, out, "plain" in batch && batch.plain === true);
         events.spread?.add(row.ms);
-        events.groups?.add(out, row);
       } else events.onReject(r.line, reason);
     }
     records += batch.records.length;
     events.onRecords?.(records);
-    yield binary ? { binary: binary.take(), rows: seq - before } : { text, rows: seq - before };
+    if (!binary) {
+      yield { text, rows: seq - before };
+      continue;
+    }
+    const rows = binary.take();
+    await events.groups?.add(rows);
+    yield { binary: rows, rows: seq - before };
   }
 }

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createRedactor } from "@/lib/usage/parse";
 import { ZUsageOptions, defaultMapping } from "@/lib/usage/schemas";
-import { TimeSpread } from "@/lib/usage/load";
+import { EVERY_COLUMN, TimeSpread } from "@/lib/usage/load";
 import { usageCopyChunks } from "@/lib/usage/stage";
 
 // The bulk loader's text: what COPY will read back, whatever the cells hold.
@@ -24,6 +24,9 @@ function readCopy(text: string): (string | null)[][] {
         ),
     );
 }
+
+/** Where a row's user agent is, in the text the default layout writes. */
+const AGENT = EVERY_COLUMN.columns().split(", ").indexOf('"userAgent"');
 
 async function stage(csv: string, chunkSize: number, spread?: TimeSpread) {
   const options = ZUsageOptions.parse({ preset: "gateway", mapping: defaultMapping("gateway", HEADER.split(",")) });
@@ -60,7 +63,7 @@ describe("usage rows as COPY text", () => {
     for (const chunkSize of [64, 700, csv.length]) {
       const rows = await stage(csv, chunkSize);
       expect(rows).toHaveLength(104);
-      const agents = rows.map((r) => r[8]); // seq, line, time, bucket, account, project, key, ip, agent
+      const agents = rows.map((r) => r[AGENT]);
       expect(agents.slice(50, 54)).toEqual(["C:\\agent\\x", "two\nlines", "tab\there", "lone\rcr"]);
       expect(new Set([...agents.slice(0, 50), ...agents.slice(54)])).toEqual(new Set(["curl/8.5"]));
       expect(rows.every((r) => r.length === rows[0]!.length)).toBe(true);

@@ -4,12 +4,12 @@ import { holdAdvisoryLock, withPgClient } from "@/lib/db";
 import {
   attachImport,
   copyUsageRows,
+  EVERY_COLUMN_BINARY,
   prepareImportTable,
   usageImportLock,
   writeUsageRollups,
   type TNumberedRow,
 } from "@/lib/usage/load";
-import { UsageGroups } from "@/lib/usage/groups";
 
 // Synthetic usage for tests: rows described by account, hour and count, loaded as one import
 // of a new case through the real COPY and rollup path.
@@ -53,7 +53,7 @@ export async function prepareLockedImport(client: pg.ClientBase, target: { caseI
 /** Loads the rows as one import (of `caseId`, or a new case); answers its case and import. */
 export async function loadUsage(specs: TSpec[], caseId: string = randomUUID()) {
   const target = { caseId, importId: randomUUID() };
-  const groups = new UsageGroups();
+  const groups = EVERY_COLUMN_BINARY.groups();
   await withPgClient(async (client) => {
     await prepareLockedImport(client, target);
     await copyUsageRows(
@@ -68,7 +68,7 @@ export async function loadUsage(specs: TSpec[], caseId: string = randomUUID()) {
     await client.query("BEGIN");
     await attachImport(client, target);
     await client.query("COMMIT");
-  });
+  }).finally(() => groups.close());
   return target;
 }
 
