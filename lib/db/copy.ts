@@ -2,11 +2,13 @@ import "server-only";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
+import ipaddr from "ipaddr.js";
 import { from as copyFrom } from "pg-copy-streams";
 import { ON_EMBEDDED_DATABASE } from "@/lib/db";
 
 // Bulk loads by COPY … FROM STDIN, shared by the usage and timeline imports: in text format, or
-// in binary (the usage import's rows: nothing for the server to parse, lib/usage/load.ts).
+// in binary (the usage import's rows and hourly rollup, written by BinaryRows: nothing for the
+// server to parse, lib/usage/load.ts).
 
 /** A run of rows as COPY text, or in COPY's binary format, and how many rows it holds. */
 export type TCopyChunk = { text: string; rows: number } | { binary: Buffer; rows: number };
@@ -112,4 +114,133 @@ export async function copyChunks(
     if (!done) await iterator.return?.();
   }
   return rows;
+}
+
+/** PostgreSQL's timestamps count microseconds from 2000-01-01. */
+const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
+const TWO_32 = 4_294_967_296;
+
+/**
+ * Rows written in COPY's binary format into one growing buffer, byte by byte: no string per field,
+ * and nothing for the server to parse (a fifth less of its time than the same rows as text).
+ */
+export class BinaryRows {
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private p = 0;
+
+  /** Room for `n` more bytes. */
+  private room(n: number): Buffer {
+    if (this.p + n > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.p + n));
+      this.buf.copy(grown, 0, 0, this.p);
+      this.buf = grown;
+    }
+    return this.buf;
+  }
+
+  /** The bytes written since the last take, as a buffer of their own. */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.p));
+    this.p = 0;
+    return out;
+  }
+
+  fields(n: number): void {
+    const b = this.room(2);
+    b[this.p] = n >> 8;
+    b[this.p + 1] = n & 255;
+    this.p += 2;
+  }
+
+  null(): void {
+    this.room(4).fill(255, this.p, this.p + 4);
+    this.p += 4;
+  }
+
+  private word(b: Buffer, at: number, n: number): void {
+    b[at] = n >>> 24;
+    b[at + 1] = (n >>> 16) & 255;
+    b[at + 2] = (n >>> 8) & 255;
+    b[at + 3] = n & 255;
+  }
+
+  int2(n: number): void {
+    const b = this.room(6);
+    this.word(b, this.p, 2);
+    b[this.p + 4] = (n >> 8) & 255;
+    b[this.p + 5] = n & 255;
+    this.p += 6;
+  }
+
+  int4(n: number): void {
+    const b = this.room(8);
+    this.word(b, this.p, 4);
+    this.word(b, this.p + 4, n);
+    this.p += 8;
+  }
+
+  /** A whole number (|n| < 2^53) as 8 bytes, two's complement. */
+  int8(n: number): void {
+    const b = this.room(12);
+    const hi = Math.floor(n / TWO_32);
+    this.word(b, this.p, 8);
+    this.word(b, this.p + 4, hi >>> 0);
+    this.word(b, this.p + 8, n - hi * TWO_32);
+    this.p += 12;
+  }
+
+  /** A time (milliseconds since 1970) as PostgreSQL's timestamp. */
+  timestamp(ms: number): void {
+    this.int8((ms - PG_EPOCH_MS) * 1000);
+  }
+
+  bool(v: boolean): void {
+    const b = this.room(5);
+    this.word(b, this.p, 1);
+    b[this.p + 4] = v ? 1 : 0;
+    this.p += 5;
+  }
+
+  /** Text as UTF-8: copied a character a byte while it is ASCII, else encoded whole. */
+  text(v: string): void {
+    const b = this.room(4 + 3 * v.length);
+    const start = this.p + 4;
+    let q = start;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c > 127) {
+        q = start + b.write(v, start, "utf8");
+        break;
+      }
+      b[q++] = c;
+    }
+    this.word(b, this.p, q - start);
+    this.p = q;
+  }
+
+  /** An address as PostgreSQL's inet: family, bits, not a network, size, bytes. */
+  inet(v: string): void {
+    const b = this.room(24);
+    const at = this.p;
+    if (!v.includes(":")) {
+      this.word(b, at, 8);
+      this.word(b, at + 4, 0x02_20_00_04); // AF_INET, 32 bits, not a network, 4 bytes
+      let q = at + 8;
+      let octet = 0;
+      for (let i = 0; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        if (c === 46) {
+          b[q++] = octet;
+          octet = 0;
+        } else octet = octet * 10 + c - 48;
+      }
+      b[q] = octet;
+      this.p = at + 12;
+      return;
+    }
+    this.word(b, at, 20);
+    this.word(b, at + 4, 0x03_80_00_10); // PostgreSQL's AF_INET6, 128 bits, not a network, 16 bytes
+    b.set(ipaddr.IPv6.parse(v).toByteArray(), at + 8);
+    this.p = at + 24;
+  }
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { copyEscape } from "@/lib/db/copy";
+import { BinaryRows, copyEscape } from "@/lib/db/copy";
 import { builtByNext } from "@/lib/env";
 import type { TCopyChunk } from "@/lib/db/copy";
 import type { TUsageTarget } from "@/lib/usage/load";
@@ -60,7 +60,8 @@ export type TGroupsResult =
       complete: true;
       /** Each combination's key cells, in keyColumns order (an address as text; null where absent). */
       cells: (string | null)[][];
-      /** Per group: its combination, its hour (since 1970), and its sums (SUMS each). */
+      /** How many groups; per group (the arrays may hold more room): its combination, its hour (since 1970), and its sums (SUMS each). */
+      count: number;
       groupOf: Int32Array;
       hourOf: Float64Array;
       sums: Float64Array;
@@ -218,8 +219,8 @@ export class UsageGroups {
   }
 
   /** See Grouped.hourly. Only when complete. */
-  async *hourly(addresses: TAddressTexts, perChunk = 10_000): AsyncGenerator<TCopyChunk> {
-    yield* (await this.whole()).hourly(addresses, perChunk);
+  async *hourly(addresses: TAddressTexts, binary: boolean, perChunk = 10_000): AsyncGenerator<TCopyChunk> {
+    yield* (await this.whole()).hourly(addresses, binary, perChunk);
   }
 
   /** See Grouped.attributes. Only when complete. */
@@ -245,7 +246,9 @@ class Grouped {
   constructor(keyColumns: readonly (typeof GROUP_KEY)[number][], r: Extract<TGroupsResult, { complete: true }>) {
     const from = GROUP_KEY.map((c) => keyColumns.indexOf(c));
     this.cells = r.cells.map((read) => from.map((k) => (k < 0 ? null : read[k]!)));
-    ({ groupOf: this.groupOf, hourOf: this.hourOf, sums: this.sums } = r);
+    this.groupOf = r.groupOf.subarray(0, r.count);
+    this.hourOf = r.hourOf.subarray(0, r.count);
+    this.sums = r.sums.subarray(0, r.count * SUMS);
   }
 
   addresses(): Set<string> {
@@ -255,18 +258,17 @@ class Grouped {
   }
 
   /**
-   * The import's hourly rollup as COPY text, in HOURLY_COLUMNS: the groups summed per hour ×
-   * account × key × network × model × endpoint, each absent one as '' (as the rollup's key has
-   * them), about `perChunk` rows a chunk. `addresses` gives each address's network.
+   * The import's hourly rollup in HOURLY_COLUMNS, in COPY's binary format or as its text: the
+   * groups summed per hour × account × key × network × model × endpoint, each absent one as ''
+   * (as the rollup's key has them), about `perChunk` rows a chunk. `addresses` gives each
+   * address's network.
    */
-  async *hourly(addresses: TAddressTexts, perChunk: number): AsyncGenerator<TCopyChunk> {
-    // Each combination's key in the rollup, as COPY text; then per key, each hour's sums.
+  async *hourly(addresses: TAddressTexts, binary: boolean, perChunk: number): AsyncGenerator<TCopyChunk> {
+    // Each combination's key in the rollup (no cell holds a NUL); then per key, each hour's sums.
     const keyOf = this.cells.map((cells) => {
       const ip = cells[IP] ?? null;
       const network = ip === null ? null : addresses.get(ip)!.network;
-      return [cells[ACCOUNT], cells[KEY], network, cells[MODEL], cells[ENDPOINT]]
-        .map((v) => copyEscape(v ?? ""))
-        .join("\t");
+      return [cells[ACCOUNT], cells[KEY], network, cells[MODEL], cells[ENDPOINT]].map((v) => v ?? "").join("\0");
     });
     const rollup = new Map<string, Map<number, number>>();
     // No more rollup rows than groups: sized once.
@@ -287,17 +289,28 @@ class Grouped {
       sums[to + 4] = sums[to + 4]! + s[at + SUM_AT.limited]!;
       sums[to + 5] = sums[to + 5]! + s[at + SUM_AT.rows]!;
     }
+    const w = new BinaryRows();
     let text = "";
     let rows = 0;
-    for (const [key, hours] of rollup)
+    for (const [key, hours] of rollup) {
+      const parts = key.split("\0");
+      const escaped = binary ? "" : parts.map(copyEscape).join("\t");
       for (const [hour, at] of hours) {
-        text += `${new Date(hour * HOUR_MS).toISOString()}\t${key}\t${sums[at]}\t${sums[at + 1]}\t${sums[at + 2]}\t${sums[at + 3]}\t${sums[at + 4]}\t${sums[at + 5]}\n`;
+        if (binary) {
+          w.fields(1 + parts.length + HOURLY_SUMS);
+          w.timestamp(hour * HOUR_MS);
+          for (const part of parts) w.text(part);
+          for (let k = 0; k < HOURLY_SUMS - 1; k++) w.int8(sums[at + k]!);
+          w.int4(sums[at + HOURLY_SUMS - 1]!);
+        } else
+          text += `${new Date(hour * HOUR_MS).toISOString()}\t${escaped}\t${sums[at]}\t${sums[at + 1]}\t${sums[at + 2]}\t${sums[at + 3]}\t${sums[at + 4]}\t${sums[at + 5]}\n`;
         if (++rows === perChunk) {
-          yield { text, rows };
+          yield binary ? { binary: w.take(), rows } : { text, rows };
           [text, rows] = ["", 0];
         }
       }
-    if (rows) yield { text, rows };
+    }
+    if (rows) yield binary ? { binary: w.take(), rows } : { text, rows };
   }
 
   /**

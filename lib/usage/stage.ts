@@ -1,8 +1,8 @@
 import "server-only";
 import type { Readable } from "node:stream";
-import type { TCopyChunk } from "@/lib/db/copy";
+import { BinaryRows, type TCopyChunk } from "@/lib/db/copy";
 import type { UsageGroups } from "@/lib/usage/groups";
-import { BinaryRows, EVERY_COLUMN, type TimeSpread } from "@/lib/usage/load";
+import { EVERY_COLUMN, type TimeSpread } from "@/lib/usage/load";
 import {
   cellsOfValues,
   fieldIndex,
