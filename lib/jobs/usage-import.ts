@@ -143,6 +143,8 @@ async function validate(job: TClaimedJob): Promise<void> {
         seconds.lap("daily", true);
         await writeAccountAttributes(client, target, groups);
         seconds.lap("attributes", true);
+        // The hourly rows' index sorts, in memory (a quarter of a million rows spill past 64 MB).
+        await raiseBulkMemory(client, "maintenance_work_mem");
         await indexHourlyRollup(client, target);
         seconds.lap("rollups", true);
       })(),

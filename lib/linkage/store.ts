@@ -1,5 +1,5 @@
 import "server-only";
-import { analyzeLoaded, getDb, Prisma } from "@/lib/db";
+import { analyzeLoaded, getDb, ON_EMBEDDED_DATABASE, Prisma } from "@/lib/db";
 import type { TEntityKind } from "@/lib/linkage/graph-types";
 import { normaliseEntity, usageValueSql } from "@/lib/linkage/normalise";
 import { proposeLinks } from "@/lib/linkage/rules";
@@ -203,9 +203,20 @@ export async function linkedAccountGroups(caseId: string): Promise<Map<string, s
  * of settings: the signals, then the entities, then the proposals (which read the signals).
  */
 export async function refreshUsageAnalysis(caseId: string): Promise<void> {
-  await refreshSignals(caseId, await linkedAccountGroups(caseId));
-  await materialiseUsageEntities(caseId);
-  await analyzeLoaded(["Entity", "EntityMention", "EntityUsage", ...CLUSTER_USAGE_TABLES]);
+  const linked = await linkedAccountGroups(caseId);
+  const signals = () => refreshSignals(caseId, linked);
+  const entities = async () => {
+    await materialiseUsageEntities(caseId);
+    await analyzeLoaded(["Entity", "EntityMention", "EntityUsage", ...CLUSTER_USAGE_TABLES]);
+  };
+  // The signals read the rollups and write their own table, the entities the same apart: on a
+  // database server, side by side (each on a connection, and a core, of its own); one after the
+  // other on the embedded one, which serves one connection at a time.
+  const [{ embedded }] = await getDb().$queryRawUnsafe<[{ embedded: boolean }]>(
+    `SELECT ${ON_EMBEDDED_DATABASE} AS embedded`,
+  );
+  if (embedded) for (const step of [signals, entities]) await step();
+  else await Promise.all([signals(), entities()]);
   await refreshProposals(caseId);
   await analyzeLoaded(["LinkProposal"]);
 }
