@@ -38,6 +38,28 @@ function createClient(): PrismaClient {
 /** SQL that is true on the embedded database (PGlite: PostgreSQL built for WebAssembly). */
 export const ON_EMBEDDED_DATABASE = "version() LIKE '%wasm32%'";
 
+/** What onEmbeddedDatabase asks: a `pg` connection, or the Prisma client. */
+type TAsked = { query: (sql: string) => Promise<{ rows: unknown[] }> } | PrismaClient;
+/** Each connection's (or client's) answer, asked once: a connection stays on one database. */
+const embeddedBy = new WeakMap<TAsked, Promise<boolean>>();
+
+/**
+ * Whether `db` is on the embedded database, which serves one connection at a time and whose
+ * COPY … FROM STDIN takes text or CSV, not binary.
+ */
+export function onEmbeddedDatabase(db: TAsked): Promise<boolean> {
+  let answer = embeddedBy.get(db);
+  if (!answer) {
+    const sql = `SELECT ${ON_EMBEDDED_DATABASE} AS embedded`;
+    answer = ("$queryRawUnsafe" in db ? db.$queryRawUnsafe<unknown[]>(sql) : db.query(sql).then((r) => r.rows)).then(
+      (rows) => (rows[0] as { embedded?: boolean } | undefined)?.embedded === true,
+    );
+    embeddedBy.set(db, answer);
+    answer.catch(() => embeddedBy.delete(db)); // asked again next time
+  }
+  return answer;
+}
+
 export function getDb(): PrismaClient {
   globalForDb.casebridgeDb ??= createClient();
   return globalForDb.casebridgeDb;

@@ -4,7 +4,7 @@ import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import ipaddr from "ipaddr.js";
 import { from as copyFrom } from "pg-copy-streams";
-import { ON_EMBEDDED_DATABASE } from "@/lib/db";
+import { onEmbeddedDatabase } from "@/lib/db";
 
 // Bulk loads by COPY … FROM STDIN, shared by the usage and timeline imports: in text format, or
 // in binary (the usage import's rows and hourly rollup, written by BinaryRows: nothing for the
@@ -33,12 +33,6 @@ export const ROWS_PER_COPY = { server: 100_000, embedded: 10_000 } as const;
  * off a parse and COPY of five million rows.
  */
 const COPY_BUFFER_BYTES = 8 << 20;
-
-/** Whether `client` is on the embedded database, whose COPY … FROM STDIN takes text or CSV, not binary. */
-export async function onEmbeddedDatabase(client: pg.ClientBase): Promise<boolean> {
-  const { rows } = await client.query<{ embedded: boolean }>(`SELECT ${ON_EMBEDDED_DATABASE} AS embedded`);
-  return rows[0]?.embedded === true;
-}
 
 const ESCAPED = /[\\\t\n\r]/;
 

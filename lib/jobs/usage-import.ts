@@ -1,6 +1,6 @@
 import "server-only";
 import type pg from "pg";
-import { getDb, holdAdvisoryLock, ON_EMBEDDED_DATABASE, withPgClient } from "@/lib/db";
+import { getDb, holdAdvisoryLock, ON_EMBEDDED_DATABASE, onEmbeddedDatabase, withPgClient } from "@/lib/db";
 import { itemScope, recordAudit, type TAuditScope } from "@/lib/audit/record";
 import { countBytes } from "@/lib/ingest/records";
 import {
@@ -12,7 +12,6 @@ import {
   type TClaimedJob,
   type TJobSteps,
 } from "@/lib/jobs/job";
-import { onEmbeddedDatabase } from "@/lib/db/copy";
 import { getBlobStore } from "@/lib/storage";
 import {
   analyzeImportRows,

@@ -1,5 +1,5 @@
 import "server-only";
-import { analyzeLoaded, getDb, ON_EMBEDDED_DATABASE, Prisma } from "@/lib/db";
+import { analyzeLoaded, getDb, onEmbeddedDatabase, Prisma } from "@/lib/db";
 import type { TEntityKind } from "@/lib/linkage/graph-types";
 import { normaliseEntity, usageValueSql } from "@/lib/linkage/normalise";
 import { proposeLinks } from "@/lib/linkage/rules";
@@ -212,10 +212,7 @@ export async function refreshUsageAnalysis(caseId: string): Promise<void> {
   // The signals read the rollups and write their own table, the entities the same apart: on a
   // database server, side by side (each on a connection, and a core, of its own); one after the
   // other on the embedded one, which serves one connection at a time.
-  const [{ embedded }] = await getDb().$queryRawUnsafe<[{ embedded: boolean }]>(
-    `SELECT ${ON_EMBEDDED_DATABASE} AS embedded`,
-  );
-  if (embedded) for (const step of [signals, entities]) await step();
+  if (await onEmbeddedDatabase(getDb())) for (const step of [signals, entities]) await step();
   else await Promise.all([signals(), entities()]);
   await refreshProposals(caseId);
   await analyzeLoaded(["LinkProposal"]);

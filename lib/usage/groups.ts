@@ -1,9 +1,8 @@
 import "server-only";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { BinaryRows, copyEscape } from "@/lib/db/copy";
+import { BinaryRows, copyEscape, type TCopyChunk } from "@/lib/db/copy";
 import { builtByNext } from "@/lib/env";
-import type { TCopyChunk } from "@/lib/db/copy";
 import type { TUsageTarget } from "@/lib/usage/load";
 import { AT, GROUP_KEY, USAGE_COLUMNS } from "@/lib/usage/parse";
 

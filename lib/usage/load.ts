@@ -1,7 +1,7 @@
 import "server-only";
 import type pg from "pg";
-import { getDb, Prisma, withAdvisoryLock } from "@/lib/db";
-import { BinaryRows, copyChunks, copyEscape, onEmbeddedDatabase, type TCopyChunk } from "@/lib/db/copy";
+import { getDb, onEmbeddedDatabase, Prisma, withAdvisoryLock } from "@/lib/db";
+import { BinaryRows, copyChunks, copyEscape, type TCopyChunk } from "@/lib/db/copy";
 import { ABANDONED_STATUSES } from "@/lib/jobs/job";
 import { IMPORT_FILE_KEPT_MS } from "@/lib/storage/references";
 import { UsageGroups, type TAddressTexts } from "@/lib/usage/groups";
