@@ -160,19 +160,20 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
     }),
     74,
   );
+  // Named, not "your organisation": the PDF is read away from the reader's account.
   section(
-    `Productions by your organisation (${brief.productionCount})`,
+    `Productions by ${brief.readerOrgName} (${brief.productionCount})`,
     brief.productions
       .slice(0, 3)
       .map((p) => `${briefDay(p.completedAt)}  ${p.bates}  to ${p.receivingParty}  by ${p.createdBy}`),
     48,
     // As on the page: the productions are listed for the case's members only.
-    brief.productionCount ? "Listed for the case's members." : "None by your organisation yet.",
+    brief.productionCount ? "Listed for the case's members." : `None by ${brief.readerOrgName} yet.`,
   );
 
   // Footer
   box(
-    `${brief.case.number} · ${tlpLabel(brief.case.tlp)} · generated ${utcLabel(new Date())}`,
+    `${brief.case.number} · ${tlpLabel(brief.case.tlp)} · figures as ${brief.readerOrgName} sees them · generated ${utcLabel(new Date())}`,
     36,
     bottom - 12,
     W,

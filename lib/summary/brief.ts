@@ -52,6 +52,8 @@ export type TBrief = {
   events: { id: string; occurredAt: Date; title: string; category: string; customCategory: string | null }[];
   productions: { id: string; completedAt: Date | null; bates: string; receivingParty: string; createdBy: string }[];
   productionCount: number;
+  /** The reader's organisation: the figures are over what it sees, and the productions its own. */
+  readerOrgName: string;
 };
 
 const GRAPH_NODES = 30;
@@ -226,5 +228,6 @@ export async function getCaseBrief(actor: TActor, caseId: unknown): Promise<TBri
         }))
       : [],
     productionCount: productions.length,
+    readerOrgName: actor.orgName,
   };
 }
