@@ -2,9 +2,27 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { hashAuditEvent } from "@/lib/audit/hash";
-import { verifyAuditChain } from "@/lib/audit/verify";
+import { GENESIS_HASH, hashAuditEvent, type TAuditContent } from "@/lib/audit/hash";
 import { uid } from "@/tests/helpers/factories";
+
+/**
+ * The ids of `tag`'s rows that are not in the chain: whose hash is not their content's, or that
+ * do not follow the row before them in the table (whoever wrote it). Not the whole chain
+ * verified: verify.test.ts, which owns those tests, breaks it for a moment while files run in
+ * parallel (a verification here failed now and then beside it).
+ */
+async function unchained(tag: string): Promise<string[]> {
+  const rows = await getDb().$queryRaw<
+    (TAuditContent & { id: bigint; prevHash: string; hash: string; before: string | null })[]
+  >`
+    SELECT e.id, e."occurredAt", e."actorId"::text AS "actorId", e.action, e."targetType", e."targetId",
+           e."caseId"::text AS "caseId", e.ip, e."userAgent", e.details, e."prevHash", e.hash,
+           (SELECT p.hash FROM "AuditEvent" p WHERE p.id < e.id ORDER BY p.id DESC LIMIT 1) AS before
+    FROM "AuditEvent" e WHERE e."targetId" = ${tag} ORDER BY e.id`;
+  return rows
+    .filter((r) => r.prevHash !== (r.before ?? GENESIS_HASH) || hashAuditEvent(r.prevHash, r) !== r.hash)
+    .map((r) => r.id.toString());
+}
 
 describe("audit log", () => {
   it("chains each row to the one before it", async () => {
@@ -112,7 +130,7 @@ describe("audit log", () => {
     expect(new Set(rows.map((r) => r.tx)).size).toBeLessThan(30);
     const batched = rows.map((r) => r.n).filter((n) => n < 100);
     expect(batched).toEqual([...batched].sort((a, b) => a - b));
-    expect(await verifyAuditChain()).toMatchObject({ ok: true });
+    expect(await unchained(tag)).toEqual([]);
   });
 
   it("writers that hold the chain lock to a slow commit never fork it: each reads the head after the lock", async () => {
@@ -137,7 +155,7 @@ describe("audit log", () => {
       SELECT "prevHash", hash FROM "AuditEvent" WHERE "targetId" = ${tag} ORDER BY id`;
     expect(rows).toHaveLength(12);
     expect(new Set(rows.map((r) => r.prevHash)).size).toBe(12);
-    expect(await verifyAuditChain()).toMatchObject({ ok: true });
+    expect(await unchained(tag)).toEqual([]);
   });
 
   it("is append-only in the database itself", async () => {
