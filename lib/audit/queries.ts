@@ -8,6 +8,7 @@ import { requireCaseAccess, requireGlobal } from "@/lib/auth/guards";
 import { seal, unseal } from "@/lib/auth/sealed";
 import { ValidationError } from "@/lib/errors";
 import type { TActor } from "@/lib/auth/session";
+import { CASE_NUMBER } from "@/lib/cases/numbers";
 
 export const AUDIT_PAGE_SIZE = 50;
 const MAX_LIMIT = 500;
@@ -18,7 +19,6 @@ const CURSOR_DIGITS = 20; // a bigint's
 
 // URL filters of the audit log. Each invalid value is dropped on its own (and reported by
 // parseAuditFilters), so a mistyped field never breaks a shared link.
-const CASE_NUMBER = /^CB-\d{4}-[0-9A-Z]{1,12}$/i;
 const text = (max: number) => z.string().trim().max(max).optional().catch(undefined);
 const day = z
   .string()

@@ -7,6 +7,9 @@ import type { Prisma } from "@/lib/db";
 const SYMBOLS = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
 const LENGTH = 6;
 
+/** What a case number looks like, as typed (any case): CB-, the year, and its tail (older cases' were counted, CB-2026-0001). */
+export const CASE_NUMBER = /^CB-\d{4}-[0-9A-Z]{1,12}$/i;
+
 /** A fresh random number for the year: CB-2026-7KQ4M2. */
 function randomCaseNumber(now = new Date()): string {
   const tail = Array.from({ length: LENGTH }, () => SYMBOLS[randomInt(SYMBOLS.length)]).join("");
