@@ -5,7 +5,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { ORG_SCOPE_KEY } from "@/lib/audit/record";
 import { utcLabel } from "@/lib/utc";
 import Link from "next/link";
-import { formatSize } from "@/components/evidence/evidence-badges";
+import { formatBytes } from "@/lib/bytes";
 
 // Rows only, no data fetching and no hooks: renders in the admin log and in a case's Activity tab.
 type Props = {
@@ -68,7 +68,7 @@ function isEmpty(v: unknown): boolean {
 
 /** A value in words: codes (KEY_REVOKED) as words, sizes in bytes as the evidence page says them. */
 function valueText(key: string, v: unknown): string {
-  if (typeof v === "number" && /^(size|bytes)$/i.test(key)) return formatSize(v);
+  if (typeof v === "number" && /^(size|bytes)$/i.test(key)) return formatBytes(v);
   if (typeof v === "string") {
     if (key === "visibility") return VISIBILITY_WORDS.get(v) ?? v;
     return CODE_KEYS.has(key) && /^[A-Z][A-Z0-9_]*$/.test(v) ? humanise(v) : v;

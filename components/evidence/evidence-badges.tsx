@@ -16,15 +16,3 @@ export function IntegrityBadge({ integrity }: { integrity: string }) {
   const i = INTEGRITY[integrity as keyof typeof INTEGRITY] ?? INTEGRITY.UNVERIFIED;
   return <Badge tone={i.tone}>{i.label}</Badge>;
 }
-
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let v = bytes / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u += 1;
-  }
-  return `${v.toFixed(v >= 10 ? 0 : 1)} ${units[u]}`;
-}

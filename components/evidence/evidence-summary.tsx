@@ -1,7 +1,8 @@
 import { PrivilegedBadge } from "@/components/privilege/withheld";
 import { Badge } from "@/components/ui/badge";
 import { ReleaseBadge } from "@/components/releases/item-release";
-import { formatSize, IntegrityBadge, KindBadge } from "@/components/evidence/evidence-badges";
+import { formatBytes } from "@/lib/bytes";
+import { IntegrityBadge, KindBadge } from "@/components/evidence/evidence-badges";
 import type { TEvidenceDetail } from "@/lib/evidence/queries";
 import { InertText } from "@/components/ui/inert-text";
 import { utcLabel } from "@/lib/utc";
@@ -39,7 +40,7 @@ export function EvidenceSummary({ evidence: e, downloadHref }: { evidence: TEvid
         {e.sha256}
       </span>,
     ],
-    ["Size", `${formatSize(e.size)} (${e.size.toLocaleString("en")} bytes)`],
+    ["Size", `${formatBytes(e.size)} (${e.size.toLocaleString("en")} bytes)`],
     ["Type", e.mimeType],
     ["Added by", `${e.addedByName} (${e.orgName}), ${utc(e.createdAt)}`],
     ["Source", e.source || "—"],

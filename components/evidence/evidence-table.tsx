@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { ReleaseBadge } from "@/components/releases/item-release";
-import { formatSize, IntegrityBadge, KindBadge } from "@/components/evidence/evidence-badges";
+import { formatBytes } from "@/lib/bytes";
+import { IntegrityBadge, KindBadge } from "@/components/evidence/evidence-badges";
 import { PrivilegedBadge, withheldKindLabel, WithheldBadge } from "@/components/privilege/withheld";
 import type { TEvidenceRow } from "@/lib/evidence/queries";
 import { InertText } from "@/components/ui/inert-text";
@@ -51,7 +52,7 @@ export function EvidenceTable({ caseId, items }: { caseId: string; items: (TEvid
                   <KindBadge kind={e.kind} />
                 </td>
                 <td className="px-3 py-2">{e.orgName}</td>
-                <td className="px-3 py-2 whitespace-nowrap">{formatSize(e.size)}</td>
+                <td className="px-3 py-2 whitespace-nowrap">{formatBytes(e.size)}</td>
                 <td className="px-3 py-2">
                   <IntegrityBadge integrity={e.integrity} />
                 </td>

@@ -5,6 +5,7 @@ import type { TFormAction } from "@/components/ui/form";
 import { Panel } from "@/components/ui/panel";
 import { ActionButton, RefreshWhileRunning } from "@/components/usage/usage-forms";
 import type { listProductions, TProductionView } from "@/lib/productions/queries";
+import { formatBytes } from "@/lib/bytes";
 import { utcLabel } from "@/lib/utc";
 
 export const STATUS_TONE: Record<string, "green" | "red" | "amber" | "blue"> = {
@@ -13,12 +14,6 @@ export const STATUS_TONE: Record<string, "green" | "red" | "amber" | "blue"> = {
   RUNNING: "blue",
   QUEUED: "amber",
 };
-
-export function formatSize(bytes: number | null): string {
-  if (bytes === null) return "—";
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
 
 function Row({ caseId, p, remove }: { caseId: string; p: TProductionView; remove?: TFormAction }) {
   return (
@@ -38,7 +33,7 @@ function Row({ caseId, p, remove }: { caseId: string; p: TProductionView; remove
         <div className="text-xs text-slate-500">to {p.receivingParty}</div>
       </td>
       <td className="py-2 pr-3 font-mono text-xs">{p.batesRange ?? "—"}</td>
-      <td className="py-2 pr-3 whitespace-nowrap">{formatSize(p.size)}</td>
+      <td className="py-2 pr-3 whitespace-nowrap">{formatBytes(p.size)}</td>
       <td className="max-w-48 py-2 pr-3 font-mono text-xs break-all">{p.sha256 ?? "—"}</td>
       <td className="py-2">
         <div className="flex flex-col gap-2">

@@ -2,7 +2,8 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Panel } from "@/components/ui/panel";
 import { RefreshWhileRunning } from "@/components/usage/usage-forms";
-import { formatSize, STATUS_TONE } from "@/components/productions/production-list";
+import { formatBytes } from "@/lib/bytes";
+import { STATUS_TONE } from "@/components/productions/production-list";
 import type { TProductionView } from "@/lib/productions/queries";
 import { utcLabel } from "@/lib/utc";
 
@@ -37,7 +38,7 @@ export function ProductionProgress({ caseId, production: p }: { caseId: string; 
             </div>
             <div>
               <label htmlFor="bytes-progress" className="text-sm text-slate-700">
-                Bytes: {formatSize(p.bytesDone)} of {formatSize(p.bytesTotal)}
+                Bytes: {formatBytes(p.bytesDone)} of {formatBytes(p.bytesTotal)}
               </label>
               <progress id="bytes-progress" className="mt-1 block w-full" max={p.bytesTotal || 1} value={p.bytesDone} />
             </div>
@@ -63,7 +64,7 @@ export function ProductionProgress({ caseId, production: p }: { caseId: string; 
           <dt className="text-slate-500">Bates range</dt>
           <dd className="font-mono">{p.batesRange ?? "—"}</dd>
           <dt className="text-slate-500">Size</dt>
-          <dd>{formatSize(p.size)}</dd>
+          <dd>{formatBytes(p.size)}</dd>
           <dt className="text-slate-500">ZIP SHA-256</dt>
           <dd className="font-mono text-xs break-all">{p.sha256 ?? "—"}</dd>
           {p.legalHold && (

@@ -1,6 +1,6 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
-import { formatBytes } from "@/lib/storage";
+import { formatBytes } from "@/lib/bytes";
 
 /** The configured per-file size limit, for the upload form (the server enforces it on upload). */
 export function getEvidenceSizeLimit(): { maxBytes: number; maxLabel: string } {

@@ -7,7 +7,7 @@ import { seedDemoLinkage } from "@/lib/seed/demo-linkage";
 import { seedDemoPrivilege } from "@/lib/seed/demo-privilege";
 import { demoGatewayLog, demoStart, seedDemoUsage } from "@/lib/seed/demo-usage";
 import { getEnv } from "@/lib/env";
-import { formatBytes } from "@/lib/storage/meter";
+import { formatBytes } from "@/lib/bytes";
 import { seedDemoSummary } from "@/lib/seed/demo-summary";
 import { seedDemoTimelineImport } from "@/lib/seed/demo-timeline";
 import { seedDemoProduction } from "@/lib/seed/demo-production";

@@ -6,7 +6,6 @@ import { S3BlobStore } from "@/lib/storage/s3";
 import type { BlobStore } from "@/lib/storage/types";
 
 export type { BlobStore, TStagedBlob } from "@/lib/storage/types";
-export { formatBytes } from "@/lib/storage/meter";
 
 let store: BlobStore | undefined;
 

@@ -1,22 +1,12 @@
 import { createHash } from "node:crypto";
 import { Transform, type TransformCallback } from "node:stream";
+import { formatBytes } from "@/lib/bytes";
 import { TooLargeError } from "@/lib/errors";
 
 const HEAD_BYTES = 8192;
 
 export function tooLarge(maxBytes: number): TooLargeError {
   return new TooLargeError(`The file is larger than the limit of ${formatBytes(maxBytes)}. Nothing was stored.`);
-}
-
-export function formatBytes(n: number): string {
-  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${n} bytes` : `${value.toFixed(value >= 10 ? 0 : 1)} ${units[unit]}`;
 }
 
 /**

@@ -15,7 +15,8 @@ import {
   toView,
   type TImportJobView,
 } from "@/lib/jobs/imports";
-import { getBlobStore, formatBytes } from "@/lib/storage";
+import { formatBytes } from "@/lib/bytes";
+import { getBlobStore } from "@/lib/storage";
 import { allRejects } from "@/lib/jobs/timeline-import";
 import { discardStage } from "@/lib/timeline/import-stage";
 import { csvCell } from "@/lib/timeline/export";
