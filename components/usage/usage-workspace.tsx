@@ -9,6 +9,7 @@ import { Panel } from "@/components/ui/panel";
 import { SourceLink } from "@/components/usage/source-link";
 import { ActionButton, SignalSettingsForm, StartImportForm } from "@/components/usage/usage-forms";
 import type { TTopRow } from "@/lib/usage/analytics";
+import { ACCOUNTS_MAX } from "@/lib/usage/filters";
 import type { TUsageView } from "@/lib/usage/queries";
 import { usageImportStatusLabel } from "@/lib/usage/schemas";
 import { SIGNAL_RULES, SIGNAL_SETTING_LABELS, type TSignalRule } from "@/lib/usage/signals-schema";
@@ -85,9 +86,11 @@ const filterName = (name: string) => (name === "ip" ? "IP or CIDR" : name[0]!.to
 const filterLabel = (name: string) =>
   name === "from" || name === "to" ? `${filterName(name)} (UTC)` : filterName(name);
 
-function href(caseId: string, filters: TUsageView["filters"], change: Record<string, string | undefined>) {
+function href(caseId: string, filters: TUsageView["filters"], change: Record<string, string | string[] | undefined>) {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...filters, ...change })) if (v) params.set(k, String(v));
+  for (const [k, v] of Object.entries({ ...filters, ...change }))
+    if (Array.isArray(v)) for (const each of v) params.append(k, each);
+    else if (v) params.set(k, String(v));
   return `/cases/${caseId}/usage?${params.toString()}`;
 }
 
@@ -137,7 +140,7 @@ export function UsageWorkspace({
   actions: TUsageActions;
 }) {
   const { filters } = view;
-  const active = FILTERS.filter((f) => filters[f]);
+  const active = [...FILTERS.filter((f) => filters[f]), ...(filters.accounts ? (["accounts"] as const) : [])];
   const unreadable = view.ignored.filter((i) => i.why === "unreadable");
   const reversed = view.ignored.find((i) => i.why === "not_after_from");
   const imports = new Map(view.imports.map((i) => [i.id, i]));
@@ -201,13 +204,14 @@ export function UsageWorkspace({
                                   caseId,
                                   {},
                                   {
-                                    account: s.subject.includes(",") ? undefined : s.subject,
+                                    account: s.accounts.length === 1 ? s.accounts[0] : undefined,
+                                    accounts: s.accounts.length > 1 ? s.accounts.slice(0, ACCOUNTS_MAX) : undefined,
                                     from: s.periodStart.toISOString(),
                                     view: "rows",
                                   },
                                 )}
                               >
-                                {s.subject.includes(",") ? "every row" : "its rows"} from the period&rsquo;s start
+                                {s.accounts.length > 1 ? "their rows" : "its rows"} from the period&rsquo;s start
                               </Link>
                             </p>
                             {s.samples.length > 0 && (
@@ -302,6 +306,10 @@ export function UsageWorkspace({
                 <option value="account">top accounts</option>
               </select>
             </label>
+            {/* A signal's accounts stay applied with the rest (they have no box of their own). */}
+            {filters.accounts?.map((a) => (
+              <input key={a} type="hidden" name="accounts" value={a} />
+            ))}
             <button type="submit" className="bg-brand-600 rounded-md px-3 py-1.5 text-sm text-white">
               Apply
             </button>
@@ -311,6 +319,15 @@ export function UsageWorkspace({
               </Link>
             )}
           </form>
+          {filters.accounts && (
+            <p role="status" className="text-sm text-slate-700">
+              Only the {filters.accounts.length} accounts of a signal:{" "}
+              <span className="font-mono text-xs">{filters.accounts.join(", ")}</span>.{" "}
+              <Link href={href(caseId, filters, { accounts: undefined })} className="text-brand-700 underline">
+                Show every account
+              </Link>
+            </p>
+          )}
           {unreadable.length > 0 && (
             <p
               role="status"

@@ -6,7 +6,7 @@ import { hoursOf, loadUsage, T0 } from "@/tests/helpers/usage";
 
 // The Usage tab's queries over rollups (charts, tables) and raw rows (drill-down pages).
 
-const f = (params: Record<string, string> = {}) => parseUsageFilters(params);
+const f = (params: Record<string, string | string[]> = {}) => parseUsageFilters(params);
 
 async function fixture() {
   const first = await loadUsage(
@@ -97,6 +97,10 @@ describe("usage analytics", () => {
     expect((await topUsage(scope, f({ endpoint: "/v1/embeddings" }), "account")).map((r) => r.value)).toEqual([
       "acct_b",
     ]);
+    // A signal's group of accounts, named in the link: those, and nothing else.
+    const group = f({ accounts: ["acct_c", "acct_b"] });
+    expect((await topUsage(scope, group, "account")).map((r) => r.value)).toEqual(["acct_b", "acct_c"]);
+    expect((await usageSeries(scope, group, "account")).keys).toEqual(["acct_b", "acct_c"]);
     const window = f({
       from: new Date(T0 + 10 * 3_600_000).toISOString(),
       to: new Date(T0 + 12 * 3_600_000).toISOString(),
@@ -130,6 +134,10 @@ describe("usage analytics", () => {
     const all = await usageRows(scope, f());
     expect(all.every((r) => r.accountId !== "acct_hidden")).toBe(true);
     expect(await usageRows({ caseId, importIds: [hidden] }, f({ account: "acct_a" }))).toEqual([]);
+    // Naming an account of an import out of scope in a group reaches none of its rows.
+    const named = await usageRows(scope, f({ accounts: ["acct_hidden", "acct_c"] }));
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.every((r) => r.accountId === "acct_c")).toBe(true);
   });
 
   it("pages a quiet address behind a busy one in its /24 completely, in a few queries", async () => {
@@ -210,6 +218,10 @@ describe("usage analytics", () => {
     expect(window.length).toBeGreaterThan(50);
     expect(await pages(f({ account: "acct_1", from, to }))).toEqual(
       all.filter((r) => r.accountId === "acct_1" && r.occurredAt >= from && r.occurredAt < to),
+    );
+    // A signal's group, across both imports, from its period's start.
+    expect(await pages(f({ accounts: ["acct_s", "acct_2"], from }))).toEqual(
+      all.filter((r) => (r.accountId === "acct_s" || r.accountId === "acct_2") && r.occurredAt >= from),
     );
   });
 

@@ -59,6 +59,7 @@ function rollupFor(f: TUsageFilters): TRollup {
 function scopeAndValues(s: TUsageScope, f: TUsageFilters): Prisma.Sql[] {
   const parts = [Prisma.sql`"caseId" = ${s.caseId}::uuid AND "importId" = ANY(${s.importIds}::uuid[])`];
   if (f.account) parts.push(Prisma.sql`"accountId" = ${f.account}`);
+  if (f.accounts) parts.push(Prisma.sql`"accountId" = ANY(${f.accounts}::text[])`);
   if (f.key) parts.push(Prisma.sql`"apiKeyId" = ${f.key}`);
   if (f.model) parts.push(Prisma.sql`model = ${f.model}`);
   if (f.endpoint) parts.push(Prisma.sql`endpoint = ${f.endpoint}`);
@@ -133,7 +134,7 @@ export async function usageSeries(s: TUsageScope, f: TUsageFilters, by: "model" 
   if (!s.importIds.length) return { bucket: "hour", keys: [], points: [], rateLimited: [], approximate: false };
   // Filters the per-model rollup answers: then the series never reads the big hourly groups
   // but for the top accounts' own hours (by index), and "Other" is the total less those.
-  const modelOnly = !f.account && !f.key && !f.ip && !f.endpoint;
+  const modelOnly = !f.account && !f.accounts && !f.key && !f.ip && !f.endpoint;
   const coarse = by === "model" && modelOnly ? BY_MODEL : rollupFor(f);
   const { where, approximate } = rollupWhere(s, f, coarse);
   const column = Prisma.raw(by === "model" ? "model" : `"accountId"`);

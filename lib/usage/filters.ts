@@ -22,8 +22,21 @@ const ipOrCidr = z
   .refine((v) => (v.includes("/") ? ipaddr.isValidCIDR(v) : ipaddr.isValid(v)), "Not an IP address or CIDR range.");
 const instant = zIsoTime().transform((d) => d.toISOString());
 
+/** How many accounts one link may name (a signal's group; a cluster's first 50). */
+export const ACCOUNTS_MAX = 50;
+
 export const ZUsageFilters = z.object({
   account: optional(text),
+  /**
+   * Several accounts at once, repeated in the URL (`accounts=a&accounts=b`): the drill-down from
+   * a signal about a group of accounts to their rows. Each one is an exact account, as `account`.
+   */
+  accounts: z
+    .preprocess(
+      (v) => (v === undefined || v === "" ? undefined : [...new Set(Array.isArray(v) ? v : [v])]),
+      z.array(text).min(1).max(ACCOUNTS_MAX).optional(),
+    )
+    .catch(undefined),
   key: optional(text),
   ip: optional(ipOrCidr),
   model: optional(text),
@@ -50,7 +63,9 @@ export function ignoredUsageFilters(
   filters: TUsageFilters,
 ): TIgnoredFilter[] {
   return (Object.keys(ZUsageFilters.shape) as (keyof TUsageFilters)[]).flatMap((name) => {
-    const raw = firstValue(params[name]);
+    const given = params[name];
+    // A group of accounts is said as it was given, whole (which of them could not be read is plain to see).
+    const raw = name === "accounts" && Array.isArray(given) ? given.join(", ") : firstValue(given);
     if (typeof raw !== "string" || raw.trim() === "" || filters[name] !== undefined) return [];
     const why = name === "to" && filters.from && ZUsageFilters.shape.to.parse(raw) ? "not_after_from" : "unreadable";
     return [{ name, value: raw.slice(0, 100), why }];

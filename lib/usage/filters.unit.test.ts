@@ -22,6 +22,20 @@ describe("usage filters", () => {
     expect(parseUsageFilters({ from: "2026-02-31" }).from).toBeUndefined();
   });
 
+  it("reads a signal's group of accounts from repeated parameters, up to 50", () => {
+    expect(parseUsageFilters({ accounts: ["acct_1", "acct_2", "acct_1"] }).accounts).toEqual(["acct_1", "acct_2"]);
+    expect(parseUsageFilters({ accounts: "acct_1" }).accounts).toEqual(["acct_1"]);
+    expect(parseUsageFilters({ accounts: "" }).accounts).toBeUndefined();
+    const many = Array.from({ length: 51 }, (_, i) => `acct_${i}`);
+    expect(parseUsageFilters({ accounts: many }).accounts).toBeUndefined();
+    expect(ignoredUsageFilters({ accounts: many }, parseUsageFilters({ accounts: many }))).toEqual([
+      { name: "accounts", value: many.join(", ").slice(0, 100), why: "unreadable" },
+    ]);
+    expect(parseUsageFilters({ accounts: many.slice(0, 50) }).accounts).toHaveLength(50);
+    // One unreadable name leaves the group out, said so, rather than showing part of it.
+    expect(parseUsageFilters({ accounts: ["acct_1", "acct_\u0000x"] }).accounts).toBeUndefined();
+  });
+
   it("leaves nothing out of a well-formed link, nor of an empty one", () => {
     const params = { from: "2026-11-28", to: "2026-11-29T10:00Z", ip: "2001:db8::/48", by: "account" };
     const filters = parseUsageFilters(params);

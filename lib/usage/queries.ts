@@ -29,6 +29,8 @@ export type TUsageSignalView = {
   id: string;
   rule: string;
   subject: string;
+  /** The accounts it is about: one, or a group (its subject names them). */
+  accounts: string[];
   summary: string;
   score: number;
   periodStart: Date;
@@ -92,6 +94,7 @@ export async function getUsageView(
         id: true,
         rule: true,
         subject: true,
+        accounts: true,
         summary: true,
         score: true,
         periodStart: true,

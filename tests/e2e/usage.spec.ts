@@ -69,6 +69,28 @@ test("the demo usage log shows its charts and signals; a signal goes to the time
   await expect(page).toHaveURL(/[?&]from=[^&]+.*[?&]to=[^&]+.*view=rows/);
   await expect(page.getByRole("table", { name: "Usage rows" })).toBeVisible();
 
+  // A signal about a group of accounts opens those accounts' rows, and no one else's; the
+  // filters keep them when applied, and one link shows every account again.
+  await page.goto(`${caseUrl}/usage`);
+  const group = page.getByRole("region", { name: "Limit evasion signals" }).locator("li").first();
+  await group.locator("summary").first().click();
+  const size = Number((await group.locator("summary").first().innerText()).match(/(\d+) accounts tied/)?.[1]);
+  await group.getByRole("link", { name: "their rows from the period’s start" }).click();
+  await expect(page).toHaveURL(/[?&]accounts=[^&]+&accounts=[^&]+.*view=rows/);
+  const named = page.getByRole("status").filter({ hasText: "accounts of a signal" });
+  await expect(named).toBeVisible();
+  const groupAccounts = (await named.locator("span").innerText()).split(", ");
+  expect(groupAccounts.length).toBeGreaterThan(1);
+  expect(groupAccounts).toHaveLength(size);
+  const shown = page.getByRole("table", { name: "Usage rows" }).locator("tbody tr td:nth-child(2)");
+  await expect(shown.first()).toBeVisible();
+  for (const account of await shown.allInnerTexts()) expect(groupAccounts).toContain(account);
+  await page.getByRole("form", { name: "Usage filters" }).getByRole("button", { name: "Apply" }).click();
+  await expect(named).toBeVisible();
+  await named.getByRole("link", { name: "Show every account" }).click();
+  await expect(page).not.toHaveURL(/accounts=/);
+  await expect(page.getByRole("status").filter({ hasText: "accounts of a signal" })).toHaveCount(0);
+
   // A time the filters cannot read is left out, said to be, and kept in its field to mend.
   await page.goto(`${caseUrl}/usage`);
   const filtersForm = page.getByRole("form", { name: "Usage filters" });
