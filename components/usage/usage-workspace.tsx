@@ -9,7 +9,6 @@ import { Panel } from "@/components/ui/panel";
 import { SourceLink } from "@/components/usage/source-link";
 import { ActionButton, SignalSettingsForm, StartImportForm } from "@/components/usage/usage-forms";
 import type { TTopRow } from "@/lib/usage/analytics";
-import { ACCOUNTS_MAX } from "@/lib/usage/filters";
 import type { TUsageView } from "@/lib/usage/queries";
 import { usageImportStatusLabel } from "@/lib/usage/schemas";
 import { SIGNAL_RULES, SIGNAL_SETTING_LABELS, type TSignalRule } from "@/lib/usage/signals-schema";
@@ -86,11 +85,11 @@ const filterName = (name: string) => (name === "ip" ? "IP or CIDR" : name[0]!.to
 const filterLabel = (name: string) =>
   name === "from" || name === "to" ? `${filterName(name)} (UTC)` : filterName(name);
 
-function href(caseId: string, filters: TUsageView["filters"], change: Record<string, string | string[] | undefined>) {
+function href(caseId: string, filters: TUsageView["filters"], change: Record<string, string | undefined>) {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...filters, ...change }))
-    if (Array.isArray(v)) for (const each of v) params.append(k, each);
-    else if (v) params.set(k, String(v));
+  // A signal's accounts are looked up from its id, never put in a link.
+  const { accounts: _, ...typed } = filters;
+  for (const [k, v] of Object.entries({ ...typed, ...change })) if (v) params.set(k, String(v));
   return `/cases/${caseId}/usage?${params.toString()}`;
 }
 
@@ -140,9 +139,10 @@ export function UsageWorkspace({
   actions: TUsageActions;
 }) {
   const { filters } = view;
-  const active = [...FILTERS.filter((f) => filters[f]), ...(filters.accounts ? (["accounts"] as const) : [])];
+  const active = [...FILTERS.filter((f) => filters[f]), ...(filters.signal ? (["signal"] as const) : [])];
   const unreadable = view.ignored.filter((i) => i.why === "unreadable");
   const reversed = view.ignored.find((i) => i.why === "not_after_from");
+  const signalGone = view.ignored.some((i) => i.why === "signal_gone");
   const imports = new Map(view.imports.map((i) => [i.id, i]));
   return (
     <div className="space-y-6">
@@ -204,8 +204,9 @@ export function UsageWorkspace({
                                   caseId,
                                   {},
                                   {
+                                    // One account by name; a group by the signal, however many.
                                     account: s.accounts.length === 1 ? s.accounts[0] : undefined,
-                                    accounts: s.accounts.length > 1 ? s.accounts.slice(0, ACCOUNTS_MAX) : undefined,
+                                    signal: s.accounts.length > 1 ? s.id : undefined,
                                     from: s.periodStart.toISOString(),
                                     view: "rows",
                                   },
@@ -307,9 +308,7 @@ export function UsageWorkspace({
               </select>
             </label>
             {/* A signal's accounts stay applied with the rest (they have no box of their own). */}
-            {filters.accounts?.map((a) => (
-              <input key={a} type="hidden" name="accounts" value={a} />
-            ))}
+            {filters.signal && <input type="hidden" name="signal" value={filters.signal} />}
             <button type="submit" className="bg-brand-600 rounded-md px-3 py-1.5 text-sm text-white">
               Apply
             </button>
@@ -319,13 +318,35 @@ export function UsageWorkspace({
               </Link>
             )}
           </form>
-          {filters.accounts && (
-            <p role="status" className="text-sm text-slate-700">
-              Only the {filters.accounts.length} accounts of a signal:{" "}
-              <span className="font-mono text-xs">{filters.accounts.join(", ")}</span>.{" "}
-              <Link href={href(caseId, filters, { accounts: undefined })} className="text-brand-700 underline">
-                Show every account
-              </Link>
+          {view.signal && (
+            <div className="text-sm text-slate-700">
+              <p role="status">
+                Only the {view.signal.accounts.length === 1 ? "account" : `${view.signal.accounts.length} accounts`} of
+                a{" "}
+                {(SIGNAL_RULES[view.signal.rule.split("@")[0] as TSignalRule]?.label ?? view.signal.rule).toLowerCase()}{" "}
+                signal.{" "}
+                <Link
+                  href={href(caseId, filters, { signal: undefined, view: view.rows ? "rows" : undefined })}
+                  className="text-brand-700 underline"
+                >
+                  Show every account
+                </Link>
+              </p>
+              <details>
+                <summary className="cursor-pointer">Which accounts</summary>
+                <p aria-label="The signal's accounts" className="font-mono text-xs">
+                  {view.signal.accounts.join(", ")}
+                </p>
+              </details>
+            </div>
+          )}
+          {signalGone && (
+            <p
+              role="status"
+              className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+            >
+              Not applied: the signal this link named is no longer among the case&rsquo;s signals (they are computed
+              again after each import). Showing every account.
             </p>
           )}
           {unreadable.length > 0 && (

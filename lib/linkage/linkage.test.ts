@@ -44,6 +44,24 @@ async function accountsOf(ids: string[]) {
   return rows.map((r) => r.value).sort();
 }
 
+/** Ties acct_left and acct_right to one sign-up email in the actor's organisation's own view. */
+async function tieInOwnView(actor: Parameters<typeof createEntity>[0], caseId: string, email: string) {
+  const [left, right] = await Promise.all(
+    ["acct_left", "acct_right"].map(async (q) => (await listEntities(actor, caseId, { q })).items[0]!),
+  );
+  const owned = { visibility: "OWNER_ORG_ONLY" as const };
+  const hub = await createEntity(actor, caseId, { kind: "EMAIL", value: email, ...owned });
+  for (const account of [left!, right!])
+    await createLink(actor, caseId, {
+      fromId: account.id,
+      toId: hub.id,
+      kind: "SAME_OWNER",
+      confidence: 80,
+      rationale: "Same sign-up email",
+      ...owned,
+    });
+}
+
 describe("account linkage", () => {
   it("recovers the planted clusters from a usage import, ignores the NAT address, joins look-alike spellings", async () => {
     const w = await createJointCase();
@@ -596,6 +614,48 @@ describe("account linkage", () => {
     expect(signal!.summary).toMatch(/tied by a linked cluster made up to 1,200 requests an hour together/);
   });
 
+  it("a group signal's link shows its accounts' rows to its organisation only, and names nothing to another", async () => {
+    const w = await createJointCase();
+    const rows = ["time,account_id,api_key_id,requests,payment_fingerprint,device_fingerprint"];
+    for (let h = 0; h < 4; h++)
+      for (const [a, n] of [
+        ["acct_left", 600],
+        ["acct_right", 600],
+        ["acct_bystander", 5],
+      ] as const)
+        rows.push(`2026-10-03T${String(10 + h).padStart(2, "0")}:00:00Z,${a},key_${a},${n},pm_${a},dev_${a}`);
+    await importUsageFile(w.lead, w.caseId, Buffer.from(`${rows.join("\n")}\n`));
+    await tieInOwnView(w.lead, w.caseId, "one.person@example.org");
+    await refreshUsageAnalysis(w.caseId);
+    const signal = await getDb().usageSignal.findFirstOrThrow({
+      where: { caseId: w.caseId, viewerOrgId: w.ownerOrg.id, rule: { startsWith: "limit_evasion@" } },
+    });
+    const params = { signal: signal.id, view: "rows" };
+    // Its organisation: the group's rows, every one of them, and the page says whose.
+    for (const actor of [w.lead, w.investigator]) {
+      const view = await getUsageView(actor, w.caseId, params);
+      expect(view.signal).toEqual({ rule: signal.rule, accounts: ["acct_left", "acct_right"] });
+      expect(new Set(view.rows!.map((r) => r.accountId))).toEqual(new Set(["acct_left", "acct_right"]));
+      expect(view.rows).toHaveLength(8);
+      expect(view.top!.account.map((r) => r.value).sort()).toEqual(["acct_left", "acct_right"]);
+      expect(view.ignored).toEqual([]);
+    }
+    // The partner, who sees the same rows but clusters nothing: the owner's signal is not theirs
+    // to name; the link applies nothing and says only that the signal is not there.
+    for (const actor of [w.partnerLead, w.partnerInvestigator]) {
+      const view = await getUsageView(actor, w.caseId, params);
+      expect(view.signal).toBeNull();
+      expect(view.ignored).toEqual([{ name: "signal", value: signal.id, why: "signal_gone" }]);
+      expect(view.rows).toHaveLength(12);
+      expect(JSON.stringify(view)).not.toContain("one.person@example.org");
+    }
+    // A signal id that is no one's: the same.
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    expect((await getUsageView(w.lead, w.caseId, { signal: unknown })).ignored).toEqual([
+      { name: "signal", value: unknown, why: "signal_gone" },
+    ]);
+  });
+
   it("organisations that see the same usage but cluster it apart each get their own evasion signals", async () => {
     const w = await createJointCase();
     const rows = ["time,account_id,api_key_id,requests,payment_fingerprint,device_fingerprint"];
@@ -611,22 +671,7 @@ describe("account linkage", () => {
           select: { accounts: true },
         })
       ).map((s) => s.accounts);
-    const tie = async (actor: typeof w.lead, email: string) => {
-      const [left, right] = await Promise.all(
-        ["acct_left", "acct_right"].map(async (q) => (await listEntities(actor, w.caseId, { q })).items[0]!),
-      );
-      const owned = { visibility: "OWNER_ORG_ONLY" as const };
-      const hub = await createEntity(actor, w.caseId, { kind: "EMAIL", value: email, ...owned });
-      for (const account of [left!, right!])
-        await createLink(actor, w.caseId, {
-          fromId: account.id,
-          toId: hub.id,
-          kind: "SAME_OWNER",
-          confidence: 80,
-          rationale: "Same sign-up email",
-          ...owned,
-        });
-    };
+    const tie = (actor: typeof w.lead, email: string) => tieInOwnView(actor, w.caseId, email);
     // The owner ties the two accounts in its own view only: one refresh, two answers.
     await tie(w.lead, "owner.view@example.org");
     await refreshUsageAnalysis(w.caseId);

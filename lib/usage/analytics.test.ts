@@ -6,7 +6,7 @@ import { hoursOf, loadUsage, T0 } from "@/tests/helpers/usage";
 
 // The Usage tab's queries over rollups (charts, tables) and raw rows (drill-down pages).
 
-const f = (params: Record<string, string | string[]> = {}) => parseUsageFilters(params);
+const f = (params: Record<string, string> = {}) => parseUsageFilters(params);
 
 async function fixture() {
   const first = await loadUsage(
@@ -98,7 +98,7 @@ describe("usage analytics", () => {
       "acct_b",
     ]);
     // A signal's group of accounts, named in the link: those, and nothing else.
-    const group = f({ accounts: ["acct_c", "acct_b"] });
+    const group = { ...f(), accounts: ["acct_c", "acct_b"] };
     expect((await topUsage(scope, group, "account")).map((r) => r.value)).toEqual(["acct_b", "acct_c"]);
     expect((await usageSeries(scope, group, "account")).keys).toEqual(["acct_b", "acct_c"]);
     const window = f({
@@ -135,7 +135,7 @@ describe("usage analytics", () => {
     expect(all.every((r) => r.accountId !== "acct_hidden")).toBe(true);
     expect(await usageRows({ caseId, importIds: [hidden] }, f({ account: "acct_a" }))).toEqual([]);
     // Naming an account of an import out of scope in a group reaches none of its rows.
-    const named = await usageRows(scope, f({ accounts: ["acct_hidden", "acct_c"] }));
+    const named = await usageRows(scope, { ...f(), accounts: ["acct_hidden", "acct_c"] });
     expect(named.length).toBeGreaterThan(0);
     expect(named.every((r) => r.accountId === "acct_c")).toBe(true);
   });
@@ -220,7 +220,7 @@ describe("usage analytics", () => {
       all.filter((r) => r.accountId === "acct_1" && r.occurredAt >= from && r.occurredAt < to),
     );
     // A signal's group, across both imports, from its period's start.
-    expect(await pages(f({ accounts: ["acct_s", "acct_2"], from }))).toEqual(
+    expect(await pages({ ...f({ from }), accounts: ["acct_s", "acct_2"] })).toEqual(
       all.filter((r) => (r.accountId === "acct_s" || r.accountId === "acct_2") && r.occurredAt >= from),
     );
   });

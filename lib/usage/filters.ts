@@ -22,21 +22,14 @@ const ipOrCidr = z
   .refine((v) => (v.includes("/") ? ipaddr.isValidCIDR(v) : ipaddr.isValid(v)), "Not an IP address or CIDR range.");
 const instant = zIsoTime().transform((d) => d.toISOString());
 
-/** How many accounts one link may name (a signal's group; a cluster's first 50). */
-export const ACCOUNTS_MAX = 50;
-
 export const ZUsageFilters = z.object({
   account: optional(text),
   /**
-   * Several accounts at once, repeated in the URL (`accounts=a&accounts=b`): the drill-down from
-   * a signal about a group of accounts to their rows. Each one is an exact account, as `account`.
+   * A signal of the reader's organisation, by id: its accounts (a group of them: limit evasion,
+   * synchronised traffic, keys in turn), looked up where the page is read (queries.ts), never
+   * named in the URL, so a group of any size links whole.
    */
-  accounts: z
-    .preprocess(
-      (v) => (v === undefined || v === "" ? undefined : [...new Set(Array.isArray(v) ? v : [v])]),
-      z.array(text).min(1).max(ACCOUNTS_MAX).optional(),
-    )
-    .catch(undefined),
+  signal: optional(z.string().uuid()),
   key: optional(text),
   ip: optional(ipOrCidr),
   model: optional(text),
@@ -45,7 +38,10 @@ export const ZUsageFilters = z.object({
   to: optional(instant),
   by: optional(z.enum(["model", "account"])),
 });
-export type TUsageFilters = z.infer<typeof ZUsageFilters>;
+export type TUsageFilters = z.infer<typeof ZUsageFilters> & {
+  /** `signal`'s accounts, once looked up among the reader's signals. */
+  accounts?: string[];
+};
 
 /** The filters in `params`; a To that is not after From is left out (it would match nothing). */
 export function parseUsageFilters(params: Record<string, string | string[] | undefined>): TUsageFilters {
@@ -54,18 +50,23 @@ export function parseUsageFilters(params: Record<string, string | string[] | und
   return filters;
 }
 
-/** A filter given but not applied: its name, the text as typed, and why (unreadable, or a To not after From). */
-export type TIgnoredFilter = { name: keyof TUsageFilters; value: string; why: "unreadable" | "not_after_from" };
+/**
+ * A filter given but not applied: its name, the text as typed, and why (unreadable, a To not
+ * after From, or a signal no longer among the reader's: they are computed again after imports).
+ */
+export type TIgnoredFilter = {
+  name: keyof typeof ZUsageFilters.shape;
+  value: string;
+  why: "unreadable" | "not_after_from" | "signal_gone";
+};
 
 /** The filters given in `params` that `parseUsageFilters` left out as malformed. */
 export function ignoredUsageFilters(
   params: Record<string, string | string[] | undefined>,
   filters: TUsageFilters,
 ): TIgnoredFilter[] {
-  return (Object.keys(ZUsageFilters.shape) as (keyof TUsageFilters)[]).flatMap((name) => {
-    const given = params[name];
-    // A group of accounts is said as it was given, whole (which of them could not be read is plain to see).
-    const raw = name === "accounts" && Array.isArray(given) ? given.join(", ") : firstValue(given);
+  return (Object.keys(ZUsageFilters.shape) as (keyof typeof ZUsageFilters.shape)[]).flatMap((name) => {
+    const raw = firstValue(params[name]);
     if (typeof raw !== "string" || raw.trim() === "" || filters[name] !== undefined) return [];
     const why = name === "to" && filters.from && ZUsageFilters.shape.to.parse(raw) ? "not_after_from" : "unreadable";
     return [{ name, value: raw.slice(0, 100), why }];

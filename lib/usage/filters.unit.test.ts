@@ -22,18 +22,14 @@ describe("usage filters", () => {
     expect(parseUsageFilters({ from: "2026-02-31" }).from).toBeUndefined();
   });
 
-  it("reads a signal's group of accounts from repeated parameters, up to 50", () => {
-    expect(parseUsageFilters({ accounts: ["acct_1", "acct_2", "acct_1"] }).accounts).toEqual(["acct_1", "acct_2"]);
-    expect(parseUsageFilters({ accounts: "acct_1" }).accounts).toEqual(["acct_1"]);
-    expect(parseUsageFilters({ accounts: "" }).accounts).toBeUndefined();
-    const many = Array.from({ length: 51 }, (_, i) => `acct_${i}`);
-    expect(parseUsageFilters({ accounts: many }).accounts).toBeUndefined();
-    expect(ignoredUsageFilters({ accounts: many }, parseUsageFilters({ accounts: many }))).toEqual([
-      { name: "accounts", value: many.join(", ").slice(0, 100), why: "unreadable" },
+  it("takes a signal by its id, and says so of anything else", () => {
+    const id = "3f1c2a9e-5b7d-4c1e-9a2b-6d8e0f1a2b3c";
+    expect(parseUsageFilters({ signal: id }).signal).toBe(id);
+    // Its accounts are looked up where the page is read, never taken from the URL.
+    expect(parseUsageFilters({ signal: id, accounts: ["acct_1", "acct_2"] })).toEqual({ signal: id });
+    expect(ignoredUsageFilters({ signal: "acct_1" }, parseUsageFilters({ signal: "acct_1" }))).toEqual([
+      { name: "signal", value: "acct_1", why: "unreadable" },
     ]);
-    expect(parseUsageFilters({ accounts: many.slice(0, 50) }).accounts).toHaveLength(50);
-    // One unreadable name leaves the group out, said so, rather than showing part of it.
-    expect(parseUsageFilters({ accounts: ["acct_1", "acct_\u0000x"] }).accounts).toBeUndefined();
   });
 
   it("leaves nothing out of a well-formed link, nor of an empty one", () => {

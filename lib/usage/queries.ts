@@ -44,6 +44,8 @@ export type TUsageSignalView = {
 
 export type TUsageView = {
   filters: TUsageFilters;
+  /** The signal whose accounts the page shows (filters.signal), if any. */
+  signal: { rule: string; accounts: string[] } | null;
   /** Filters in the URL that were malformed and so not applied (the page says so). */
   ignored: TIgnoredFilter[];
   imports: TUsageImportRow[];
@@ -80,6 +82,19 @@ export async function getUsageView(
 ): Promise<TUsageView> {
   const { case: c, facts } = await requireCaseAccess(actor, caseId, "case.read");
   const filters = parseUsageFilters(params);
+  const ignored = ignoredUsageFilters(params, filters);
+  // A signal's accounts, from the reader's own organisation's signals of this case only.
+  const signal = filters.signal
+    ? await getDb().usageSignal.findFirst({
+        where: { id: filters.signal, caseId: c.id, viewerOrgId: actor.orgId },
+        select: { id: true, rule: true, accounts: true },
+      })
+    : null;
+  if (signal) filters.accounts = signal.accounts;
+  else if (filters.signal) {
+    ignored.push({ name: "signal", value: filters.signal, why: "signal_gone" });
+    delete filters.signal;
+  }
   const scope = { caseId: c.id, importIds: await usageImportIdsFor(actor.orgId, c.id) };
   const view = params.view === "rows" ? "rows" : "charts";
   const after = parseRowCursor(params.after);
@@ -138,13 +153,14 @@ export async function getUsageView(
     targetType: "case",
     targetId: c.id,
     caseId: c.id,
-    // What the reader's organisation sees, and the filters its person typed.
+    // What the reader's organisation sees, and the filters its person typed (a signal by id).
     scope: { org: actor.orgId },
-    details: { filters, view },
+    details: { filters: { ...filters, accounts: undefined }, view },
   });
   return {
     filters,
-    ignored: ignoredUsageFilters(params, filters),
+    ignored,
+    signal: signal && { rule: signal.rule, accounts: signal.accounts },
     imports,
     series,
     top: hasData ? { account, key, network, model } : null,
