@@ -162,7 +162,7 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
   );
   // Named, not "your organisation": the PDF is read away from the reader's account.
   section(
-    `Productions by ${brief.readerOrgName} (${brief.productionCount})`,
+    `Productions (${brief.productionCount}) by ${brief.readerOrgName}`,
     brief.productions
       .slice(0, 3)
       .map((p) => `${briefDay(p.completedAt)}  ${p.bates}  to ${p.receivingParty}  by ${p.createdBy}`),
@@ -173,7 +173,8 @@ export async function renderBriefPdf(brief: TBrief, size: "A4" | "LETTER" = "A4"
 
   // Footer
   box(
-    `${brief.case.number} · ${tlpLabel(brief.case.tlp)} · figures as ${brief.readerOrgName} sees them · generated ${utcLabel(new Date())}`,
+    // The organisation last: a long name is cut short, never the time.
+    `${brief.case.number} · ${tlpLabel(brief.case.tlp)} · generated ${utcLabel(new Date())} · figures as ${brief.readerOrgName} sees them`,
     36,
     bottom - 12,
     W,

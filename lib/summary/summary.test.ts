@@ -188,8 +188,8 @@ describe("the brief", () => {
     expect(pdf.text).toMatch(/2026-10-01 [–-] 2026-11-03/);
     expect(pdf.text).toMatch(/, 1 target: /);
     // The reader's organisation by name: the PDF is read away from the reader's account.
-    expect(pdf.text).toContain(`Productions by ${w.orgA.name} (`);
-    expect(pdf.text).toMatch(/Productions by [^(]+\([1-9]\d*\)\s+Listed for the case.s members\./);
+    expect(pdf.text).toMatch(/Productions \([1-9]\d*\) by [^\n]+\s+Listed for the case.s members\./);
+    expect(pdf.text).toContain(`by ${w.orgA.name}`);
     expect(pdf.text).toContain(`figures as ${w.orgA.name} sees them`);
     expect(pdf.text).not.toContain("your organisation");
     expect(leaks(pdf.text)).toEqual([]);
