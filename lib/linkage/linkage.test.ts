@@ -25,7 +25,7 @@ import { listTimelineEvents } from "@/lib/timeline/queries";
 import { ZTimelineFilters } from "@/lib/timeline/schemas";
 import { getUsageView } from "@/lib/usage/queries";
 import { upload } from "@/tests/helpers/evidence";
-import { createJointCase } from "@/tests/helpers/factories";
+import { createJointCase, createUser } from "@/tests/helpers/factories";
 import { GATEWAY_HEADER, NAT_ADDRESS, pairScores, syntheticLinkageLog } from "@/tests/helpers/linkage-data";
 import { importUsageFile } from "@/tests/helpers/usage-import";
 
@@ -648,6 +648,11 @@ describe("account linkage", () => {
       expect(view.ignored).toEqual([{ name: "signal", value: signal.id, why: "signal_gone" }]);
       expect(view.rows).toHaveLength(12);
       expect(JSON.stringify(view)).not.toContain("one.person@example.org");
+    }
+    // Either organisation's admin, not a member, reads no usage at all: no signal is named to them.
+    for (const orgId of [w.ownerOrg.id, w.partnerOrg.id]) {
+      const admin = await createUser({ orgId, role: "ADMIN" });
+      await expect(getUsageView(admin, w.caseId, params)).rejects.toBeInstanceOf(NotFoundError);
     }
     // A signal id that is no one's: the same.
     const unknown = "00000000-0000-4000-8000-000000000000";
