@@ -4,17 +4,11 @@ import { startTransition, useActionState, useEffect, useId, useRef, useState, ty
 import { useFormStatus } from "react-dom";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
-import { FIELDS_REFUSED, type TErrorLink } from "@/lib/errors";
+import type { TActionState } from "@/lib/action-state";
+import { FIELDS_REFUSED } from "@/lib/errors";
 
-export type TFormState = {
-  ok: boolean;
-  message?: string;
-  fieldErrors?: Record<string, string[]>;
-  conflict?: boolean;
-  /** A page the message refers to, shown after it. */
-  link?: TErrorLink;
-  values?: Record<string, string>;
-};
+/** What a form's action answers (lib/action-state.ts), and the values it was sent, kept on a refusal. */
+export type TFormState = TActionState & { values?: Record<string, string> };
 
 export type TFormAction = (state: TFormState, formData: FormData) => Promise<TFormState>;
 
