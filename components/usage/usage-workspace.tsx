@@ -11,7 +11,7 @@ import { ActionButton, SignalSettingsForm, StartImportForm } from "@/components/
 import type { TTopRow } from "@/lib/usage/analytics";
 import type { TUsageView } from "@/lib/usage/queries";
 import { usageImportStatusLabel } from "@/lib/usage/schemas";
-import { SIGNAL_RULES, SIGNAL_SETTING_LABELS, type TSignalRule } from "@/lib/usage/signals-schema";
+import { ruleLabel, SIGNAL_SETTING_LABELS } from "@/lib/usage/signals-schema";
 import { utcRange, utcText } from "@/lib/utc";
 
 export type TUsageActions = {
@@ -87,9 +87,7 @@ const filterLabel = (name: string) =>
 
 function href(caseId: string, filters: TUsageView["filters"], change: Record<string, string | undefined>) {
   const params = new URLSearchParams();
-  // A signal's accounts are looked up from its id, never put in a link.
-  const { accounts: _, ...typed } = filters;
-  for (const [k, v] of Object.entries({ ...typed, ...change })) if (v) params.set(k, String(v));
+  for (const [k, v] of Object.entries({ ...filters, ...change })) if (v) params.set(k, String(v));
   return `/cases/${caseId}/usage?${params.toString()}`;
 }
 
@@ -181,7 +179,7 @@ export function UsageWorkspace({
           <div className="space-y-4">
             {[...new Set(view.signals.map((s) => s.rule))].map((rule) => {
               const group = view.signals.filter((s) => s.rule === rule);
-              const label = SIGNAL_RULES[rule.split("@")[0] as TSignalRule]?.label ?? rule;
+              const label = ruleLabel(rule);
               return (
                 <section key={rule} aria-label={`${label} signals`}>
                   <h3 className="text-sm font-semibold text-slate-800">
@@ -322,9 +320,7 @@ export function UsageWorkspace({
             <div className="text-sm text-slate-700">
               <p role="status">
                 Only the {view.signal.accounts.length === 1 ? "account" : `${view.signal.accounts.length} accounts`} of
-                a{" "}
-                {(SIGNAL_RULES[view.signal.rule.split("@")[0] as TSignalRule]?.label ?? view.signal.rule).toLowerCase()}{" "}
-                signal.{" "}
+                a {ruleLabel(view.signal.rule).toLowerCase()} signal.{" "}
                 <Link
                   href={href(caseId, filters, { signal: undefined, view: view.rows ? "rows" : undefined })}
                   className="text-brand-700 underline"

@@ -87,14 +87,15 @@ export async function getUsageView(
   const signal = filters.signal
     ? await getDb().usageSignal.findFirst({
         where: { id: filters.signal, caseId: c.id, viewerOrgId: actor.orgId },
-        select: { id: true, rule: true, accounts: true },
+        select: { rule: true, accounts: true },
       })
     : null;
-  if (signal) filters.accounts = signal.accounts;
-  else if (filters.signal) {
+  if (filters.signal && !signal) {
     ignored.push({ name: "signal", value: filters.signal, why: "signal_gone" });
     delete filters.signal;
   }
+  // What the queries apply: the URL's filters, and the signal's accounts (never in a link).
+  const applied = signal ? { ...filters, accounts: signal.accounts } : filters;
   const scope = { caseId: c.id, importIds: await usageImportIdsFor(actor.orgId, c.id) };
   const view = params.view === "rows" ? "rows" : "charts";
   const after = parseRowCursor(params.after);
@@ -139,12 +140,12 @@ export async function getUsageView(
   const hasData = scope.importIds.length > 0;
   const [series, account, key, network, model, rows] = hasData
     ? await Promise.all([
-        usageSeries(scope, filters, filters.by ?? "model"),
-        topUsage(scope, filters, "account"),
-        topUsage(scope, filters, "key"),
-        topUsage(scope, filters, "network"),
-        topUsage(scope, filters, "model"),
-        view === "rows" ? usageRows(scope, filters, after) : Promise.resolve(null),
+        usageSeries(scope, applied, filters.by ?? "model"),
+        topUsage(scope, applied, "account"),
+        topUsage(scope, applied, "key"),
+        topUsage(scope, applied, "network"),
+        topUsage(scope, applied, "model"),
+        view === "rows" ? usageRows(scope, applied, after) : Promise.resolve(null),
       ])
     : [null, [], [], [], [], null];
   await recordAudit({
@@ -155,12 +156,12 @@ export async function getUsageView(
     caseId: c.id,
     // What the reader's organisation sees, and the filters its person typed (a signal by id).
     scope: { org: actor.orgId },
-    details: { filters: { ...filters, accounts: undefined }, view },
+    details: { filters, view },
   });
   return {
     filters,
     ignored,
-    signal: signal && { rule: signal.rule, accounts: signal.accounts },
+    signal,
     imports,
     series,
     top: hasData ? { account, key, network, model } : null,
