@@ -342,7 +342,7 @@ export function UsageWorkspace({
               className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
             >
               Not applied: the signal this link named is no longer among the case&rsquo;s signals (they are computed
-              again after each import). Showing every account.
+              again after each import, and one that no longer fires goes). Showing every account.
             </p>
           )}
           {unreadable.length > 0 && (

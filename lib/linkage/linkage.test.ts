@@ -659,6 +659,21 @@ describe("account linkage", () => {
     expect((await getUsageView(w.lead, w.caseId, { signal: unknown })).ignored).toEqual([
       { name: "signal", value: unknown, why: "signal_gone" },
     ]);
+    // More of the group's traffic is loaded and the signals computed again, their figures
+    // changed: the same rule still fires for the same group, so the link still opens its rows,
+    // the new ones with them.
+    const more = ["time,account_id,api_key_id,requests,payment_fingerprint,device_fingerprint"];
+    for (const a of ["acct_left", "acct_right"]) more.push(`2026-10-03T15:00:00Z,${a},key_${a},900,pm_${a},dev_${a}`);
+    await importUsageFile(w.lead, w.caseId, Buffer.from(`${more.join("\n")}\n`));
+    const again = await getDb().usageSignal.findFirstOrThrow({
+      where: { caseId: w.caseId, viewerOrgId: w.ownerOrg.id, rule: { startsWith: "limit_evasion@" } },
+    });
+    expect(again.id).toBe(signal.id);
+    expect(again.aggregates).not.toEqual(signal.aggregates);
+    const after = await getUsageView(w.lead, w.caseId, params);
+    expect(after.signal).toEqual({ rule: signal.rule, accounts: ["acct_left", "acct_right"] });
+    expect(after.rows).toHaveLength(10);
+    expect(after.ignored).toEqual([]);
   });
 
   it("organisations that see the same usage but cluster it apart each get their own evasion signals", async () => {

@@ -94,7 +94,7 @@ const SIGNAL_CONTENT = {
 /** True when both sets say the same, in any order (dates and JSON compared as their JSON text). */
 function sameContent(stored: object[], computed: object[]): boolean {
   const texts = (set: object[]) =>
-    set.map((s) => canonical(JSON.parse(JSON.stringify({ ...s, timelineEventId: undefined })))).sort();
+    set.map((s) => canonical(JSON.parse(JSON.stringify({ ...s, id: undefined, timelineEventId: undefined })))).sort();
   const [a, b] = [texts(stored), texts(computed)];
   return a.length === b.length && a.every((text, i) => text === b[i]);
 }
@@ -102,8 +102,8 @@ function sameContent(stored: object[], computed: object[]): boolean {
 /**
  * Recomputes the case's signals for each of its organisations, over what that organisation may
  * see (and the account groups its accepted links cluster, `clusters` by organisation), and
- * replaces its stored set in one transaction. A signal already turned into a timeline
- * event keeps that link while the same rule still fires for the same subject.
+ * replaces its stored set in one transaction. While the same rule still fires for the same
+ * subject, a signal keeps its id and the timeline event it was turned into.
  */
 export async function refreshSignals(caseId: string, clusters = new Map<string, string[][]>()): Promise<void> {
   const db = getDb();
@@ -140,20 +140,24 @@ export async function refreshSignals(caseId: string, clusters = new Map<string, 
     await db.$transaction(async (tx) => {
       const stored = await tx.usageSignal.findMany({
         where: { caseId, viewerOrgId: orgId },
-        select: { ...SIGNAL_CONTENT, timelineEventId: true },
+        select: { ...SIGNAL_CONTENT, id: true, timelineEventId: true },
       });
       // Unchanged for this organisation (another's import came or went): left as they are, ids
       // and computedAt included, which would otherwise tell it when the other worked.
       if (sameContent(stored, rows)) return;
+      // The same rule firing for the same subject is the same signal: it keeps its timeline event
+      // and its id (a link to its rows, `signal=<id>`, still opens them, with its accounts as
+      // they are now). An id goes to the first such signal only.
       const links = new Map(stored.map((l) => [`${l.rule}\0${l.subject}`, l.timelineEventId]));
+      const ids = new Map(stored.map((l) => [`${l.rule}\0${l.subject}`, l.id]));
       await tx.usageSignal.deleteMany({ where: { caseId, viewerOrgId: orgId } });
       await tx.usageSignal.createMany({
-        data: rows.map((row) => ({
-          ...row,
-          caseId,
-          viewerOrgId: orgId,
-          timelineEventId: links.get(`${row.rule}\0${row.subject}`) ?? null,
-        })),
+        data: rows.map((row) => {
+          const key = `${row.rule}\0${row.subject}`;
+          const id = ids.get(key);
+          ids.delete(key);
+          return { ...row, id, caseId, viewerOrgId: orgId, timelineEventId: links.get(key) ?? null };
+        }),
       });
     });
   }
