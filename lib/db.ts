@@ -36,7 +36,7 @@ function createClient(): PrismaClient {
 }
 
 /** SQL that is true on the embedded database (PGlite: PostgreSQL built for WebAssembly). */
-export const ON_EMBEDDED_DATABASE = "version() LIKE '%wasm32%'";
+const ON_EMBEDDED_DATABASE = "version() LIKE '%wasm32%'";
 
 /** What onEmbeddedDatabase asks: a `pg` connection, or the Prisma client. */
 type TAsked = { query: (sql: string) => Promise<{ rows: unknown[] }> } | PrismaClient;

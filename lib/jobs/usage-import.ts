@@ -1,6 +1,6 @@
 import "server-only";
 import type pg from "pg";
-import { getDb, holdAdvisoryLock, ON_EMBEDDED_DATABASE, onEmbeddedDatabase, withPgClient } from "@/lib/db";
+import { getDb, holdAdvisoryLock, onEmbeddedDatabase, withPgClient } from "@/lib/db";
 import { itemScope, recordAudit, type TAuditScope } from "@/lib/audit/record";
 import { countBytes } from "@/lib/ingest/records";
 import {
@@ -52,9 +52,8 @@ import { refreshUsageAnalysis } from "@/lib/linkage/store";
  * and never gives back, so it keeps the defaults.
  */
 async function raiseBulkMemory(client: pg.ClientBase, setting: "work_mem" | "maintenance_work_mem") {
-  await client.query(`SELECT CASE WHEN ${ON_EMBEDDED_DATABASE} THEN NULL ELSE set_config($1, '256MB', false) END`, [
-    setting,
-  ]);
+  if (await onEmbeddedDatabase(client)) return;
+  await client.query(`SELECT set_config($1, '256MB', false)`, [setting]);
 }
 
 /** Seconds per step, kept on the job (stats.seconds): where a slow import spent its time. */
