@@ -463,6 +463,19 @@ async function addressTexts(client: TSqlClient, addresses: Iterable<string>): Pr
   return texts;
 }
 
+/** The groups' address texts, worked out once for the hourly rollup and the attributes alike. */
+const addressTextsOf = new WeakMap<UsageGroups, Promise<TAddressTexts>>();
+
+function groupAddressTexts(client: TSqlClient, groups: UsageGroups): Promise<TAddressTexts> {
+  let texts = addressTextsOf.get(groups);
+  if (!texts) {
+    texts = groups.addresses().then((addresses) => addressTexts(client, addresses));
+    addressTextsOf.set(groups, texts);
+    texts.catch(() => addressTextsOf.delete(groups)); // asked again next time
+  }
+  return texts;
+}
+
 /** The groups' times count from here (a timestamp without time zone, as the usage tables' are). */
 const SINCE_1970 = `'1970-01-01'::timestamp`;
 
@@ -490,7 +503,7 @@ const HOURLY_COLUMNS = `hour, "accountId", "apiKeyId", network, model, endpoint,
 export async function writeHourlyRollup(client: pg.ClientBase, target: TUsageTarget, groups?: UsageGroups) {
   const hourly = hourlyTable(target.importId);
   if (groups && (await groups.complete())) {
-    const addresses = await addressTexts(client, await groups.addresses());
+    const addresses = await groupAddressTexts(client, groups);
     // In COPY's binary format where the database takes it (a server; the embedded one takes text).
     const binary = !(await onEmbeddedDatabase(client));
     await copyChunks(client, `COPY ${hourly} (${HOURLY_COLUMNS}) FROM STDIN`, groups.hourly(addresses, binary), {
@@ -567,7 +580,7 @@ const ATTRIBUTE_COLUMNS = `"caseId", "importId", "accountId", kind, value, "firs
  */
 export async function writeAccountAttributes(client: pg.ClientBase, target: TUsageTarget, groups?: UsageGroups) {
   if (groups && (await groups.complete())) {
-    const addresses = await addressTexts(client, await groups.addresses());
+    const addresses = await groupAddressTexts(client, groups);
     await copyChunks(
       client,
       `COPY "UsageAttribute" (${ATTRIBUTE_COLUMNS}) FROM STDIN`,
