@@ -7,7 +7,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { createTimelineEvent } from "@/lib/timeline/mutations";
 import { EVIDENCE_LINKS_MAX } from "@/lib/timeline/schemas";
-import { ZSignalSettings } from "@/lib/usage/signals-schema";
+import { ruleName, ZSignalSettings } from "@/lib/usage/signals-schema";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
 import { linkEventToAccounts, refreshUsageAnalysis } from "@/lib/linkage/store";
 import { parseInput } from "@/lib/validation";
@@ -16,7 +16,7 @@ import { signalEvents } from "@/lib/usage/queries";
 /** The title and source of the timeline event a signal becomes. */
 export function signalEventFacts(s: { rule: string; subject: string }) {
   return {
-    title: `Signal: ${s.rule.split("@")[0]!.replace(/_/g, " ")} — ${s.subject}`.slice(0, 300),
+    title: `Signal: ${ruleName(s.rule).replace(/_/g, " ")} — ${s.subject}`.slice(0, 300),
     source: `usage signal ${s.rule}`,
   };
 }
@@ -62,7 +62,7 @@ export async function addSignalToTimeline(actor: TActor, caseId: unknown, signal
     timeZone: "UTC",
     title: made.title,
     description: `${signal.summary}\n\nRule ${signal.rule}, computed from the case's API usage imports.`,
-    category: CATEGORY[signal.rule.split("@")[0]!] ?? "API_ACCESS",
+    category: CATEGORY[ruleName(signal.rule)] ?? "API_ACCESS",
     source: made.source,
     confidence: "POSSIBLE",
     visibility: ownerOnly ? "OWNER_ORG_ONLY" : "ALL_CASE_ORGS",

@@ -148,15 +148,16 @@ export async function refreshSignals(caseId: string, clusters = new Map<string, 
       // The same rule firing for the same subject is the same signal: it keeps its timeline event
       // and its id (a link to its rows, `signal=<id>`, still opens them, with its accounts as
       // they are now). An id goes to the first such signal only.
-      const links = new Map(stored.map((l) => [`${l.rule}\0${l.subject}`, l.timelineEventId]));
-      const ids = new Map(stored.map((l) => [`${l.rule}\0${l.subject}`, l.id]));
+      const same = (s: { rule: string; subject: string }) => `${s.rule}\0${s.subject}`;
+      const before = new Map(stored.map((s) => [same(s), s]));
+      const taken = new Set<string>();
       await tx.usageSignal.deleteMany({ where: { caseId, viewerOrgId: orgId } });
       await tx.usageSignal.createMany({
         data: rows.map((row) => {
-          const key = `${row.rule}\0${row.subject}`;
-          const id = ids.get(key);
-          ids.delete(key);
-          return { ...row, id, caseId, viewerOrgId: orgId, timelineEventId: links.get(key) ?? null };
+          const was = before.get(same(row));
+          const id = was && !taken.has(was.id) ? was.id : undefined;
+          if (id) taken.add(id);
+          return { ...row, id, caseId, viewerOrgId: orgId, timelineEventId: was?.timelineEventId ?? null };
         }),
       });
     });

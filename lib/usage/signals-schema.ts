@@ -19,8 +19,11 @@ export type TSignalRule = keyof typeof SIGNAL_RULES;
 
 export const ruleId = (rule: TSignalRule) => `${rule}@${SIGNAL_RULES[rule].version}`;
 
+/** A stored rule's id without its version (`limit_evasion@2` → `limit_evasion`). */
+export const ruleName = (rule: string) => rule.split("@")[0]!;
+
 /** A stored rule (`id@version`) as people read it: its label, or the id itself for a rule no longer known. */
-export const ruleLabel = (rule: string) => SIGNAL_RULES[rule.split("@")[0] as TSignalRule]?.label ?? rule;
+export const ruleLabel = (rule: string) => SIGNAL_RULES[ruleName(rule) as TSignalRule]?.label ?? rule;
 
 const count = (fallback: number) => z.coerce.number().int().min(1).max(1e12).default(fallback);
 const ratio = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
