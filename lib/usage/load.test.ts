@@ -275,7 +275,7 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
     it("a load that breaks off part-way is never attached; the next run starts clean and loads every row once", async () => {
       const target = { caseId: randomUUID(), importId: randomUUID() };
       await prepare(target);
-      // Past the first statement (100,000 rows on a server), before the end.
+      // Part-way: past the embedded database's first statements (10,000 rows each), before the end.
       await expect(copyUsageRows(client, target, synthetic(150_000, 110_000))).rejects.toThrow(/broke off/);
       expect((await client.query("SELECT 1 AS ok")).rows[0].ok).toBe(1); // the connection is usable
       expect(await rowsOf(target.caseId)).toBe(0);

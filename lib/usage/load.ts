@@ -333,9 +333,9 @@ export const EVERY_COLUMN = new CopyLayout();
 export const EVERY_COLUMN_BINARY = new CopyLayout(new Map(), true);
 
 /**
- * Streams the rows' text into the import's table with COPY, 100,000 rows a statement (10,000
- * on the embedded database: copyChunks); on a database server all in one transaction that
- * empties the table first, the rows written frozen. The table is not attached, so a part
+ * Streams the rows' text into the import's table with COPY: on a database server one
+ * statement, in a transaction that empties the table first, the rows written frozen (10,000
+ * rows a statement on the embedded database: copyChunks). The table is not attached, so a part
  * loaded is seen by nobody. Answers how many were loaded. The embedded database serves one
  * connection at a time while a COPY runs, so `chunks` must not wait on another connection
  * (buffer such writes until this returns).
