@@ -215,7 +215,8 @@ function suite(name: string, isolated: boolean, connect: () => Promise<{ url: st
 
     it("writes the same rollups from the rows grouped as they load, grouped by the database, or given up past the limit or with their thread gone", async () => {
       const rows = [...(await fixtureRows())];
-      // Over 4,096 groups (3,000 combinations over 4 hours): the groups' room grows twice.
+      // Over 4,096 groups (3,000 combinations over 4 hours): the groups' room grows twice, and the
+      // combinations' table (room for 1,024 at first, half its slots taken at most) too.
       for await (const batch of synthetic(12_000, Infinity, true)) rows.push(...batch);
       // Rows with no account, key or address, and sums that repeat an hour out of order.
       rows.push({ ...rows[0]!, accountId: null, apiKeyId: null, ip: null, line: 9_000 });
