@@ -43,6 +43,7 @@ export function holdsCardNumber(text: string): boolean {
   for (let i = 0; i < text.length && digits < 13; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) digits++;
+    else if (digits + (text.length - i - 1) < 13) return false; // too few characters left for 13 digits
   }
   if (digits < 13) return false;
   for (const candidate of [CARD_CANDIDATE, DOTTED_CARD_CANDIDATE])

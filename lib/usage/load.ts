@@ -10,7 +10,7 @@ import {
   cellsOfRow,
   COUNTS,
   GROUP_KEY,
-  PLAIN_IPV4,
+  isPlainIpv4,
   USAGE_COLUMNS,
   type TRowContext,
   type TUsageCells,
@@ -449,7 +449,7 @@ async function addressTexts(client: TSqlClient, addresses: Iterable<string>): Pr
   const texts = new Map<string, { host: string; network: string }>();
   const others: string[] = [];
   for (const a of addresses)
-    if (PLAIN_IPV4.test(a)) texts.set(a, { host: a, network: `${a.slice(0, a.lastIndexOf("."))}.0/24` });
+    if (isPlainIpv4(a)) texts.set(a, { host: a, network: `${a.slice(0, a.lastIndexOf("."))}.0/24` });
     else others.push(a);
   if (others.length) {
     const { rows } = await client.query(

@@ -15,6 +15,7 @@ import {
 } from "@/lib/usage/parse";
 import type { TRecord } from "@/lib/ingest/records";
 import { holdsCardNumber } from "@/lib/ingest/secrets";
+import { isPlainIpv4 } from "@/lib/usage/parse";
 import { readUsageBatches, readUsageRecords } from "@/lib/usage/read";
 import { ZUsageOptions, defaultMapping, type TUsagePreset } from "@/lib/usage/schemas";
 
@@ -278,7 +279,48 @@ describe("payment card numbers", () => {
     ["4111 1111 1111 1111.", true],
     ["no.4111111111111111", true],
     ["203.113.100.114", false], // an address: twelve digits at most
+    ["python-httpx/agent 4111111111111111", true], // the digits come late in a long value
+    ["/v1/chat/completions/4111111111111111", true],
+    ["/v1/chat/completions/411111111111", false], // twelve digits: too few left once the text starts
   ])("%s → %s", (text, expected) => {
     expect(holdsCardNumber(text)).toBe(expected);
+  });
+});
+
+describe("dotted IPv4 addresses", () => {
+  // What isPlainIpv4 must agree with: the dotted decimal PostgreSQL writes.
+  const DOTTED = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+  it.each([
+    ["0.0.0.0", true],
+    ["255.255.255.255", true],
+    ["192.0.2.10", true],
+    ["256.0.0.1", false],
+    ["010.0.0.1", false], // a leading zero: octal to some readers
+    ["1.2.3", false],
+    ["1.2.3.4.5", false],
+    ["1..2.3", false],
+    ["1.2.3.4.", false],
+    [".1.2.3.4", false],
+    ["1.2.3.1000", false],
+    ["1.2.3.4 ", false],
+    ["::ffff:1.2.3.4", false],
+  ])("%s → %s", (text, expected) => {
+    expect(isPlainIpv4(text)).toBe(expected);
+    expect(DOTTED.test(text)).toBe(expected);
+  });
+
+  it("agrees with the dotted-decimal pattern on random strings of digits and dots", () => {
+    let seed = 7;
+    const random = () => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
+    let valid = 0;
+    for (let n = 0; n < 100_000; n++) {
+      const text = Array.from({ length: 1 + Math.floor(random() * 16) }, () =>
+        random() < 0.25 ? "." : String(Math.floor(random() * 10)),
+      ).join("");
+      expect(isPlainIpv4(text), text).toBe(DOTTED.test(text));
+      if (DOTTED.test(text)) valid++;
+    }
+    expect(valid).toBeGreaterThan(100); // the valid side is exercised too
   });
 });

@@ -55,12 +55,35 @@ export function createRedactor(key: string | Buffer): TRedact {
   };
 }
 
-/** An IPv4 address in dotted decimal, as PostgreSQL writes it. */
-export const PLAIN_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+/**
+ * Whether `v` is an IPv4 address in dotted decimal as PostgreSQL writes it: four parts of 0 to
+ * 255, no leading zeros. Read a character at a time (once for every row of a log: a regular
+ * expression took twice as long).
+ */
+export function isPlainIpv4(v: string): boolean {
+  if (v.length < 7 || v.length > 15) return false;
+  let parts = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= v.length; i++) {
+    const c = i < v.length ? v.charCodeAt(i) : 46; // the end closes the last part, as a dot would
+    if (c === 46) {
+      if (digits === 0 || value > 255) return false;
+      parts++;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return false; // a leading zero
+      value = value * 10 + c - 48;
+      if (++digits > 3) return false;
+    } else return false;
+  }
+  return parts === 4;
+}
 
 /** An address as PostgreSQL's inet takes it, or null for a masked one (`10.0.0.***`). */
 function readIp(raw: string): string | null | { reason: string } {
-  if (PLAIN_IPV4.test(raw)) return raw; // already canonical: most addresses in most logs
+  if (isPlainIpv4(raw)) return raw; // already canonical: most addresses in most logs
   if (/[*]|\.x+$/i.test(raw)) return null; // masked at the source: nothing to read
   const bare = /^\[([^\]]+)\](?::\d+)?$/.exec(raw)?.[1] ?? /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(raw)?.[1] ?? raw;
   if (!ipaddr.isValid(bare)) return { reason: `${quoted(raw, 60)} is not an IP address.` };
