@@ -425,9 +425,15 @@ describe("usage imports", () => {
       const { id } = await addSignalToTimeline(w.investigator, w.caseId, signal.id);
       const event = await getDb().timelineEvent.findUniqueOrThrow({
         where: { id },
-        select: { visibility: true, evidence: { select: { evidenceId: true } } },
+        select: { title: true, source: true, visibility: true, evidence: { select: { evidenceId: true } } },
       });
-      expect(event).toEqual({ visibility: eventVisibility, evidence: [{ evidenceId: spiky.id }] });
+      // Titled with the rule as the Signals panel names it; the source keeps its id and version.
+      expect(event).toEqual({
+        title: "Signal: Volume spike — acct_spiky",
+        source: "usage signal volume_spike@1",
+        visibility: eventVisibility,
+        evidence: [{ evidenceId: spiky.id }],
+      });
       const shown = async () =>
         (await getUsageView(w.lead, w.caseId, {})).signals.find((s) => s.id === signal.id)!.onTimeline;
       expect(await shown()).toBe(eventVisibility === "ALL_CASE_ORGS" ? "shared" : "own");

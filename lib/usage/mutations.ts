@@ -7,16 +7,16 @@ import { recordAudit } from "@/lib/audit/record";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { createTimelineEvent } from "@/lib/timeline/mutations";
 import { EVIDENCE_LINKS_MAX } from "@/lib/timeline/schemas";
-import { ruleName, ZSignalSettings } from "@/lib/usage/signals-schema";
+import { ruleLabel, ruleName, ZSignalSettings } from "@/lib/usage/signals-schema";
 import { usageImportIdsFor } from "@/lib/usage/signal-store";
 import { linkEventToAccounts, refreshUsageAnalysis } from "@/lib/linkage/store";
 import { parseInput } from "@/lib/validation";
 import { signalEvents } from "@/lib/usage/queries";
 
-/** The title and source of the timeline event a signal becomes. */
+/** The title and source of the timeline event a signal becomes: its rule as the Signals panel names it. */
 export function signalEventFacts(s: { rule: string; subject: string }) {
   return {
-    title: `Signal: ${ruleName(s.rule).replace(/_/g, " ")} — ${s.subject}`.slice(0, 300),
+    title: `Signal: ${ruleLabel(s.rule)} — ${s.subject}`.slice(0, 300),
     source: `usage signal ${s.rule}`,
   };
 }

@@ -53,7 +53,7 @@ test("the demo usage log shows its charts and signals; a signal goes to the time
   await expect(evasion.getByText(/On the timeline/)).toBeVisible({ timeout: 15_000 });
   await evasion.getByRole("link", { name: "See it there" }).click();
   await expect(page).toHaveURL(/\/timeline\?from=[^&]+&to=/);
-  await expect(page.getByText(/Signal: limit evasion/).first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText(/Signal: Limit evasion/).first()).toBeVisible({ timeout: 15_000 });
 
   // A bar by keyboard: Tab to the chart, a bucket with the arrow keys, Enter opens its rows.
   // The first bucket has rows (the axis starts there); the ones after it may be empty.
